@@ -1,0 +1,80 @@
+# kentei: two commands on a fresh machine (python3 >= 3.11, node >= 20, make, git):
+#   make demo    runs the system locally and shows a smoke flow
+#   make test    runs every test tier and the linters
+# Everything installs into the repo (.venv/, node_modules/), idempotently.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+# Offline-friendly, quiet tooling: no credentials, no instance metadata, no Node EOL banner.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export AWS_EC2_METADATA_DISABLED := true
+export CDK_DISABLE_VERSION_CHECK := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
+
+help:
+	@echo "make demo   run the local system and a smoke flow, then stop"
+	@echo "make test   every test tier (unit, integration, infra, e2e) and lint"
+	@echo "make local  the local runtime in the foreground (Ctrl-C stops it); PORT overrides 8000"
+	@echo "make synth  CloudFormation templates into cdk.out/"
+	@echo "make bench  benchmarks (ratios against baselines in the same run)"
+	@echo "make lint   ruff and mypy --strict"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 3.11 or newer is required")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade 'pip==25.3'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || { echo "node 20 or newer is required"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(STAMP) $(NODE_STAMP)
+
+demo: setup
+	$(PY) -m kentei_local demo
+
+local: setup
+	$(PY) -m kentei_local serve
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy layers functions local infra tests bench
+
+test-unit: $(STAMP)
+	$(PY) -m pytest tests/unit -q
+
+test-integration: $(STAMP)
+	$(PY) -m pytest tests/integration -q
+
+test-infra: setup
+	$(PY) -m pytest tests/infra -q
+
+test-e2e: $(STAMP)
+	$(PY) -m pytest tests/e2e -q
+
+test: setup lint
+	$(PY) -m pytest tests -q
+
+synth: setup
+	node_modules/.bin/cdk synth --quiet
+
+bench: setup
+	$(PY) bench/cold_init.py
+
+clean:
+	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,339 @@
+"""The resource catalog: every table, queue, key, bucket and function, declared once.
+
+The CDK stacks (``infra/``) and the local runtime (``local/``) both build from this module,
+and the functions find their resources through the environment variables named here, so
+deployed and local cannot drift. It also declares who may do what: the stacks turn each
+:class:`Grant` into least-privilege IAM, and the infra tests read the template back.
+
+Pure data: importing it costs nothing at cold start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final, TypeVar
+
+REGION: Final = "ap-northeast-1"
+"""Tokyo: the only region the system runs in."""
+DR_REGION: Final = "ap-northeast-3"
+"""Osaka: allowed only for disaster-recovery copies."""
+ALLOWED_REGIONS: Final = frozenset({REGION, DR_REGION})
+PREFIX: Final = "kentei"
+
+
+class KeyUsage(StrEnum):
+    ENCRYPT_DECRYPT = "ENCRYPT_DECRYPT"
+    GENERATE_VERIFY_MAC = "GENERATE_VERIFY_MAC"
+    SIGN_VERIFY = "SIGN_VERIFY"
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """A customer-managed KMS key."""
+
+    name: str
+    purpose: str
+    key_spec: str
+    usage: KeyUsage
+    env_var: str
+
+    @property
+    def rotation(self) -> bool:
+        """AWS rotates symmetric encryption keys only; HMAC and asymmetric keys cannot rotate."""
+        return self.key_spec == "SYMMETRIC_DEFAULT"
+
+    @property
+    def alias(self) -> str:
+        return f"alias/{PREFIX}-{self.name}"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A DynamoDB table, encrypted under a customer-managed key."""
+
+    name: str
+    purpose: str
+    partition_key: str
+    sort_key: str | None
+    key: str
+    env_var: str
+    ttl_attribute: str | None = None
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    """An S3 bucket. ``key`` None means SSE-S3 (the access-log bucket: S3 cannot log to SSE-KMS)."""
+
+    name: str
+    purpose: str
+    key: str | None
+    env_var: str | None
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """An SQS queue with its dead-letter queue, consumed by one function."""
+
+    name: str
+    purpose: str
+    consumer: str
+    env_var: str
+    key: str = "records"
+    batch_size: int = 10
+    max_receive_count: int = 3
+    retention_days: int = 4
+    dlq_retention_days: int = 14
+
+    @property
+    def dlq_name(self) -> str:
+        return f"{self.name}-dlq"
+
+
+class Access(StrEnum):
+    """What a function may do with a resource; the stacks map each to IAM actions."""
+
+    TABLE_READ = "table:read"
+    TABLE_READ_WRITE = "table:read-write"
+    KEY_ENCRYPT_ONLY = "key:encrypt-only"
+    KEY_ENCRYPT_DECRYPT = "key:encrypt-decrypt"
+    KEY_GENERATE_MAC = "key:generate-mac"
+    KEY_SIGN = "key:sign"
+    BUCKET_PUT = "bucket:put"
+    BUCKET_READ = "bucket:read"
+    BUCKET_READ_WRITE = "bucket:read-write"
+    QUEUE_SEND = "queue:send"
+
+
+@dataclass(frozen=True)
+class Grant:
+    resource: str
+    access: Access
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A Lambda function: its code folder under ``functions/``, its trigger, and its grants."""
+
+    name: str
+    purpose: str
+    handler: str
+    memory_mb: int
+    timeout_s: int
+    grants: tuple[Grant, ...]
+    reserved_concurrency: int | None = None
+    api: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+
+
+KEYS: Final = (
+    KeySpec(
+        "records",
+        "examinee records, queues and certificates at rest",
+        "SYMMETRIC_DEFAULT",
+        KeyUsage.ENCRYPT_DECRYPT,
+        "KENTEI_KEY_RECORDS",
+    ),
+    KeySpec(
+        "vault",
+        "the My Number vault and raw signed submissions in the inbox",
+        "SYMMETRIC_DEFAULT",
+        KeyUsage.ENCRYPT_DECRYPT,
+        "KENTEI_KEY_VAULT",
+    ),
+    KeySpec(
+        "blind-index",
+        "HMAC-SHA-256 blind index of the My Number",
+        "HMAC_256",
+        KeyUsage.GENERATE_VERIFY_MAC,
+        "KENTEI_KEY_BLIND_INDEX",
+    ),
+    KeySpec(
+        "certificate-signing",
+        "signature of electronic pass certificates",
+        "RSA_3072",
+        KeyUsage.SIGN_VERIFY,
+        "KENTEI_KEY_CERTIFICATE_SIGNING",
+    ),
+)
+
+TABLES: Final = (
+    TableSpec(
+        "records",
+        "examinee, application and result records, keyed by prefecture",
+        "prefecture_code",
+        "record_key",
+        "records",
+        "KENTEI_TABLE_RECORDS",
+    ),
+    TableSpec(
+        "vault",
+        "identity vault: the My Number under the vault key, by blind index",
+        "blind_index",
+        None,
+        "vault",
+        "KENTEI_TABLE_VAULT",
+    ),
+    TableSpec(
+        "audit",
+        "audit trail of access to specific personal information",
+        "audit_partition",
+        "event_key",
+        "records",
+        "KENTEI_TABLE_AUDIT",
+        "expires_at",
+    ),
+    TableSpec(
+        "idempotency",
+        "Powertools idempotency records (ids and hashes only)",
+        "id",
+        None,
+        "records",
+        "KENTEI_TABLE_IDEMPOTENCY",
+        "expiration",
+    ),
+)
+
+BUCKETS: Final = (
+    BucketSpec("access-logs", "S3 server access logs of the other buckets", None, None),
+    BucketSpec("inbox", "raw signed submissions as received", "vault", "KENTEI_BUCKET_INBOX"),
+    BucketSpec(
+        "attachments", "attached documents of applications", "records", "KENTEI_BUCKET_ATTACHMENTS"
+    ),
+    BucketSpec("certificates", "issued pass certificates", "records", "KENTEI_BUCKET_CERTIFICATES"),
+)
+
+QUEUES: Final = (
+    QueueSpec(
+        "verify",
+        "received applications awaiting identity verification",
+        "verify",
+        "KENTEI_QUEUE_VERIFY",
+    ),
+    QueueSpec(
+        "sync",
+        "results and passer records to decide and sync nationally",
+        "sync",
+        "KENTEI_QUEUE_SYNC",
+    ),
+    QueueSpec(
+        "certify", "passes awaiting certificates and notices", "certify", "KENTEI_QUEUE_CERTIFY"
+    ),
+)
+
+_G = Grant
+FUNCTIONS: Final = (
+    FunctionSpec(
+        "intake",
+        "HTTPS API for the bridges and staff: applications, review, status",
+        "intake.handler.handler",
+        memory_mb=512,
+        timeout_s=29,
+        api=True,
+        grants=(
+            _G("records", Access.TABLE_READ_WRITE),
+            _G("idempotency", Access.TABLE_READ_WRITE),
+            _G("audit", Access.TABLE_READ_WRITE),
+            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            _G("vault", Access.KEY_ENCRYPT_ONLY),
+            _G("inbox", Access.BUCKET_PUT),
+            _G("attachments", Access.BUCKET_PUT),
+            _G("verify", Access.QUEUE_SEND),
+        ),
+    ),
+    FunctionSpec(
+        "verify",
+        "signatures, registry lookups, the My Number vault, examinee registration",
+        "verify.handler.handler",
+        memory_mb=1024,
+        timeout_s=60,
+        # The registry link server accepts a bounded number of concurrent lookups.
+        reserved_concurrency=20,
+        grants=(
+            _G("records", Access.TABLE_READ_WRITE),
+            _G("vault", Access.TABLE_READ_WRITE),
+            _G("audit", Access.TABLE_READ_WRITE),
+            _G("idempotency", Access.TABLE_READ_WRITE),
+            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            _G("vault", Access.KEY_ENCRYPT_DECRYPT),
+            _G("blind-index", Access.KEY_GENERATE_MAC),
+            _G("inbox", Access.BUCKET_READ),
+            _G("attachments", Access.BUCKET_READ),
+            _G("sync", Access.QUEUE_SEND),
+        ),
+    ),
+    FunctionSpec(
+        "sync",
+        "results, pass decisions and sync with the national qualifications system",
+        "sync.handler.handler",
+        memory_mb=512,
+        timeout_s=60,
+        # The national system's API is rate-limited per exam body.
+        reserved_concurrency=10,
+        grants=(
+            _G("records", Access.TABLE_READ_WRITE),
+            _G("audit", Access.TABLE_READ_WRITE),
+            _G("idempotency", Access.TABLE_READ_WRITE),
+            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            _G("certify", Access.QUEUE_SEND),
+        ),
+    ),
+    FunctionSpec(
+        "certify",
+        "pass certificates (PDF and electronic) and notices",
+        "certify.handler.handler",
+        memory_mb=1024,
+        timeout_s=120,
+        reserved_concurrency=10,
+        grants=(
+            _G("records", Access.TABLE_READ_WRITE),
+            _G("audit", Access.TABLE_READ_WRITE),
+            _G("idempotency", Access.TABLE_READ_WRITE),
+            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            _G("certificate-signing", Access.KEY_SIGN),
+            _G("certificates", Access.BUCKET_READ_WRITE),
+        ),
+    ),
+)
+
+VISIBILITY_TIMEOUT_FACTOR: Final = 6
+"""Lambda's guidance: a queue's visibility timeout at least six times the consumer's timeout."""
+
+
+def key(name: str) -> KeySpec:
+    return _one(KEYS, name)
+
+
+def table(name: str) -> TableSpec:
+    return _one(TABLES, name)
+
+
+def bucket(name: str) -> BucketSpec:
+    return _one(BUCKETS, name)
+
+
+def queue(name: str) -> QueueSpec:
+    return _one(QUEUES, name)
+
+
+def function(name: str) -> FunctionSpec:
+    return _one(FUNCTIONS, name)
+
+
+def queue_for(function_name: str) -> QueueSpec | None:
+    """The queue that triggers ``function_name``, if any."""
+    return next((q for q in QUEUES if q.consumer == function_name), None)
+
+
+def visibility_timeout_s(spec: QueueSpec) -> int:
+    return VISIBILITY_TIMEOUT_FACTOR * function(spec.consumer).timeout_s
+
+
+_Spec = TypeVar("_Spec", KeySpec, TableSpec, BucketSpec, QueueSpec, FunctionSpec)
+
+
+def _one(items: tuple[_Spec, ...], name: str) -> _Spec:
+    for item in items:
+        if item.name == name:
+            return item
+    raise KeyError(f"no resource named {name!r} in the catalog")

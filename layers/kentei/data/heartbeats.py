@@ -1,0 +1,54 @@
+"""Heartbeat receipts in the records table, under the system partition (not a prefecture)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from kentei import aws, settings
+from kentei.heartbeat import HeartbeatReceipt
+
+SYSTEM_PARTITION: Final = "SYSTEM"
+
+
+def record_key(function: str) -> str:
+    return f"HEARTBEAT#{function}"
+
+
+class DynamoHeartbeatStore:
+    def __init__(self, table: str | None = None) -> None:
+        self._table = table or settings.table_name("records")
+
+    def save(self, receipt: HeartbeatReceipt) -> None:
+        aws.dynamodb().put_item(
+            TableName=self._table,
+            Item={
+                "prefecture_code": {"S": SYSTEM_PARTITION},
+                "record_key": {"S": record_key(receipt.function)},
+                "heartbeat_id": {"S": receipt.heartbeat_id},
+                "sent_at": {"S": receipt.sent_at.isoformat()},
+                "received_at": {"S": receipt.received_at.isoformat()},
+            },
+        )
+
+    def latest(self, function: str) -> HeartbeatReceipt | None:
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key={
+                    "prefecture_code": {"S": SYSTEM_PARTITION},
+                    "record_key": {"S": record_key(function)},
+                },
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        if item is None:
+            return None
+        return HeartbeatReceipt(
+            function=function,
+            heartbeat_id=item["heartbeat_id"]["S"],
+            sent_at=datetime.fromisoformat(item["sent_at"]["S"]),
+            received_at=datetime.fromisoformat(item["received_at"]["S"]),
+        )

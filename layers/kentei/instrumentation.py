@@ -1,0 +1,39 @@
+"""The one way every handler is wrapped: logger context, tracer, metrics, in that order."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from kentei.observability import make_logger, make_metrics, make_tracer
+
+# A request that records no metric is normal (a health check); Powertools warns on each one.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Instruments:
+    service: str
+    logger: Logger
+    tracer: Tracer
+    metrics: Metrics
+
+    @classmethod
+    def for_service(cls, service: str) -> Instruments:
+        return cls(service, make_logger(service), make_tracer(service), make_metrics(service))
+
+    def wrap(self, handler: LambdaHandler, correlation_id_path: str | None = None) -> LambdaHandler:
+        """Stack the Powertools decorators; traces never capture responses (may be personal)."""
+        traced = self.tracer.capture_lambda_handler(handler, capture_response=False)
+        measured = self.metrics.log_metrics(traced, raise_on_empty_metrics=False)
+        logged: LambdaHandler = self.logger.inject_lambda_context(
+            measured, correlation_id_path=correlation_id_path, log_event=False, clear_state=True
+        )
+        return logged

@@ -1,0 +1,63 @@
+"""Queue messages between the functions: ids and facts only, never personal data.
+
+Every message is a JSON envelope with a ``kind``; each kind is a pydantic model that forbids
+unknown fields, so a message can carry only what its model declares (P1, invariant 7).
+A body that is not JSON, names an unknown kind, or fails its model is an
+:class:`InvalidMessageError`: the consumer reports it as a batch item failure, and the queue
+redrives it to its DLQ after ``maxReceiveCount`` receives.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+
+
+class InvalidMessageError(ValueError):
+    """The body is not a message this system sends. The text names the problem, not the data."""
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    kind: str
+
+
+class Heartbeat(Envelope):
+    """A wiring check sent by operators (or the demo) through a queue to its consumer."""
+
+    kind: Literal["heartbeat"] = "heartbeat"
+    heartbeat_id: uuid.UUID
+    sent_at: AwareDatetime
+
+
+KINDS: dict[str, type[Envelope]] = {"heartbeat": Heartbeat}
+
+
+def heartbeat(now: datetime | None = None) -> Heartbeat:
+    return Heartbeat(heartbeat_id=uuid.uuid4(), sent_at=now or datetime.now(UTC))
+
+
+def encode(message: Envelope) -> str:
+    return message.model_dump_json()
+
+
+def decode(body: str) -> Envelope:
+    try:
+        raw = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InvalidMessageError("the message body is not JSON") from None
+    if not isinstance(raw, dict):
+        raise InvalidMessageError("the message body is not a JSON object")
+    kind = raw.get("kind")
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise InvalidMessageError("the message kind is missing or unknown")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "(body)" for e in exc.errors())
+        raise InvalidMessageError(f"the {kind} message is invalid at: {fields}") from None

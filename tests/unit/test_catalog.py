@@ -1,0 +1,70 @@
+"""The catalog is consistent with itself: every reference resolves, every rule it states holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from kentei import catalog
+
+
+def test_every_grant_names_a_resource_of_the_right_kind() -> None:
+    kinds = {
+        "table": {t.name for t in catalog.TABLES},
+        "key": {k.name for k in catalog.KEYS},
+        "bucket": {b.name for b in catalog.BUCKETS if b.env_var},
+        "queue": {q.name for q in catalog.QUEUES},
+    }
+    for function in catalog.FUNCTIONS:
+        for grant in function.grants:
+            kind = grant.access.value.split(":")[0]
+            assert grant.resource in kinds[kind], (function.name, grant)
+
+
+def test_every_queue_is_consumed_by_a_function_with_a_long_enough_visibility_timeout() -> None:
+    for spec in catalog.QUEUES:
+        consumer = catalog.function(spec.consumer)
+        assert not consumer.api
+        assert catalog.visibility_timeout_s(spec) >= 6 * consumer.timeout_s
+        assert 1 <= spec.max_receive_count <= 10
+
+
+def test_environment_variables_are_unique() -> None:
+    names = [
+        *(t.env_var for t in catalog.TABLES),
+        *(q.env_var for q in catalog.QUEUES),
+        *(k.env_var for k in catalog.KEYS),
+        *(b.env_var for b in catalog.BUCKETS if b.env_var),
+    ]
+    assert len(names) == len(set(names))
+
+
+def test_only_verify_holds_the_vault_and_the_blind_index() -> None:
+    for function in catalog.FUNCTIONS:
+        vault_grants = {
+            g.access
+            for g in function.grants
+            if (g.resource, g.access.value.split(":")[0])
+            in {("vault", "table"), ("vault", "key"), ("blind-index", "key")}
+        }
+        if function.name == "verify":
+            assert catalog.Access.KEY_GENERATE_MAC in vault_grants
+            assert catalog.Access.KEY_ENCRYPT_DECRYPT in vault_grants
+        elif function.name == "intake":
+            # Intake encrypts raw submissions into the inbox for verify, and nothing more.
+            assert vault_grants == {catalog.Access.KEY_ENCRYPT_ONLY}
+        else:
+            assert vault_grants == set()
+
+
+def test_rotation_is_declared_exactly_where_aws_supports_it() -> None:
+    assert {k.name for k in catalog.KEYS if k.rotation} == {"records", "vault"}
+
+
+def test_lookup_of_an_unknown_name_fails_clearly() -> None:
+    with pytest.raises(KeyError, match="nope"):
+        catalog.table("nope")
+
+
+def test_the_region_is_tokyo_with_osaka_for_disaster_recovery_only() -> None:
+    assert catalog.REGION == "ap-northeast-1"
+    assert {"ap-northeast-1", "ap-northeast-3"} == catalog.ALLOWED_REGIONS

@@ -1,0 +1,39 @@
+"""Queue messages: a round trip for valid ones, a clear error without the body for the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from kentei import messages
+
+
+def test_a_heartbeat_round_trips() -> None:
+    sent = messages.heartbeat()
+    assert messages.decode(messages.encode(sent)) == sent
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("not json 123456789018", "not JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"kind": "unknown"}', "missing or unknown"),
+        (
+            '{"kind": "heartbeat", "heartbeat_id": "x", "sent_at": "2026-01-01T00:00:00Z"}',
+            "heartbeat_id",
+        ),
+        (
+            '{"kind": "heartbeat", "heartbeat_id": "0b7e3c8e-4a4f-4f0b-9f3e-0f0e6d1c2b3a",'
+            ' "sent_at": "2026-01-01T00:00:00Z", "name": "山田"}',
+            "name",
+        ),
+    ],
+)
+def test_an_invalid_body_is_refused_with_a_reason_that_does_not_quote_it(
+    body: str, reason: str
+) -> None:
+    with pytest.raises(messages.InvalidMessageError) as caught:
+        messages.decode(body)
+    assert reason in str(caught.value)
+    assert "123456789018" not in str(caught.value)
+    assert "山田" not in str(caught.value)

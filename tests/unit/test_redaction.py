@@ -1,0 +1,65 @@
+"""No My Number or residence-card number survives redaction, in any spelling people use."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kentei import my_number
+from kentei.observability import RedactingFormatter
+from kentei.redaction import redact
+
+eleven_digits = st.text(alphabet="0123456789", min_size=11, max_size=11)
+
+
+def valid(first: str) -> str:
+    return first + str(my_number.check_digit(first))
+
+
+@given(eleven_digits, st.sampled_from(["", " ", "-"]), st.text(max_size=20))
+def test_a_valid_my_number_is_masked_however_it_is_separated(
+    first: str, sep: str, noise: str
+) -> None:
+    number = valid(first)
+    spelled = sep.join([number[:4], number[4:8], number[8:]])
+    text = f"{noise} id={spelled}."
+    out = redact(text)
+    assert spelled not in out
+    assert f"id={my_number.REDACTED}." in out
+
+
+@given(eleven_digits)
+def test_full_width_digits_are_masked(first: str) -> None:
+    number = valid(first)
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert my_number.REDACTED in redact(f"番号{full_width}です")
+
+
+@given(eleven_digits)
+def test_twelve_digits_with_a_wrong_check_digit_pass_through(first: str) -> None:
+    wrong = first + str((my_number.check_digit(first) + 1) % 10)
+    assert redact(f"exam {wrong}") == f"exam {wrong}"
+
+
+def test_residence_card_numbers_are_masked() -> None:
+    assert "AB12345678CD" not in redact("card AB12345678CD issued")
+
+
+def test_the_log_formatter_masks_message_extra_keys_and_exception_text() -> None:
+    number = valid("12345678901")
+    formatter = RedactingFormatter()
+    try:
+        raise ValueError(f"bad {number}")
+    except ValueError:
+        record = logging.LogRecord(
+            "t", logging.ERROR, __file__, 1, f"msg {number}", None, sys.exc_info()
+        )
+    record.__dict__["person"] = {"my_number": number, "card": "AB12345678CD"}
+    line = formatter.format(record)
+    json.loads(line)
+    assert number not in line
+    assert "AB12345678CD" not in line
