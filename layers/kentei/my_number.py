@@ -96,6 +96,14 @@ class MyNumber:
     def __reduce__(self) -> Any:
         raise TypeError("a My Number is not picklable")
 
+    # Without these, copy falls back on __reduce__ and fails, and so does a pydantic
+    # model_copy(deep=True) of any record holding a My Number. The value is immutable.
+    def __copy__(self) -> MyNumber:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> MyNumber:
+        return self
+
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: type[Any], handler: GetCoreSchemaHandler
@@ -114,7 +122,9 @@ class MyNumber:
         return core_schema.no_info_plain_validator_function(
             _validate,
             json_schema_input_schema=core_schema.str_schema(pattern=r"^[0-9]{12}$"),
+            # return_schema: without it, a serialization-mode JSON schema (OpenAPI responses)
+            # falls back on the plain validator and cannot be generated.
             serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda v: REDACTED, when_used="always"
+                lambda v: REDACTED, return_schema=core_schema.str_schema(), when_used="always"
             ),
         )
