@@ -1,1 +1,27 @@
-"""The local embedded runtime: moto in server mode, a local API gateway, a queue pump."""
+"""The local embedded runtime: moto in server mode, a local API gateway, a queue pump.
+
+``python -m kentei_local serve`` (``make local``) starts moto on 127.0.0.1, provisions every
+resource of :mod:`kentei.catalog` in it, serves the REST API at ``http://127.0.0.1:8000`` by
+turning each HTTP request into an API Gateway proxy event for the intake handler, and drives
+the SQS-triggered handlers the way Lambda's event source mapping does. ``python -m kentei_local
+demo`` (``make demo``) starts the same runtime, runs a smoke flow, and stops.
+
+Settings (environment variables):
+
+``PORT``
+    Port of the local gateway; ``serve`` defaults to 8000, ``demo`` to a free port; 0 picks a
+    free port. The gateway listens on 127.0.0.1 only.
+``KENTEI_LOCAL_MOTO_PORT``
+    Port of the embedded moto server; default 0, a free port. Its URL is printed as
+    ``moto: http://127.0.0.1:NNNN`` so a developer can inspect it with boto3 or the AWS CLI.
+``KENTEI_LOCAL_VISIBILITY_TIMEOUT``
+    Visibility timeout of the local queues in whole seconds; default 2. Deployed, a queue's
+    visibility timeout is six times its consumer's timeout (minutes), so a message whose
+    processing failed comes back only after minutes and a poisoned one reaches its DLQ after
+    ``maxReceiveCount`` of those; locally that would take about twenty minutes, hence the short
+    setting. Everything else about redelivery (batch size, partial batch response,
+    ``maxReceiveCount``, the DLQ) is the catalog's.
+
+Nothing is written to disk: moto keeps every resource in memory, and it all ends with the
+process.
+"""

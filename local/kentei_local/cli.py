@@ -1,0 +1,120 @@
+"""``python -m kentei_local serve|demo``: the local runtime in the foreground, or the smoke flow.
+
+``serve`` prints ``moto: URL`` and then ``ready: URL`` once resources are provisioned and
+``GET /v1/health`` answered 200, runs until SIGINT or SIGTERM, and stops everything before it
+exits 0. It also stops when its parent process goes away, and, with ``--stop-on-stdin-eof``,
+when its standard input closes (what a test harness that holds the pipe wants). ``demo``
+starts the runtime, runs :func:`kentei_local.demo.smoke_steps`, stops, and exits 0 only if
+every step passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import Final
+
+from kentei_local import demo
+from kentei_local.runtime import LocalRuntime
+from kentei_local.settings import DEFAULT_PORT, LocalSettings
+
+_PARENT_POLL_S: Final = 0.5
+_QUIET_HANDLERS: Final = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
+
+logger = logging.getLogger("kentei_local")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kentei_local", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="run the local system until stopped")
+    serve_parser.add_argument(
+        "--stop-on-stdin-eof", action="store_true", help="stop when standard input closes"
+    )
+    demo_parser = commands.add_parser("demo", help="run the smoke flow and stop")
+    demo_parser.add_argument(
+        "--verbose", action="store_true", help="show the handlers' INFO logs and metrics"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "serve":
+            logger.setLevel(logging.INFO)
+            settings = LocalSettings.from_env(default_port=DEFAULT_PORT)
+            return serve(settings, stop_on_stdin_eof=args.stop_on_stdin_eof)
+        settings = LocalSettings.from_env(default_port=0)
+        return run_demo(settings, verbose=args.verbose)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        print(f"kentei_local: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return 1
+
+
+def serve(settings: LocalSettings, *, stop_on_stdin_eof: bool = False) -> int:
+    stop = threading.Event()
+    reasons: list[str] = []
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        # No logging here: the interrupted code may hold the logging lock.
+        reasons.append(signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    _watch_parent(stop)
+    if stop_on_stdin_eof:
+        _watch_stdin(stop)
+    with LocalRuntime(settings) as runtime:
+        print(f"moto: {runtime.moto_endpoint}", flush=True)
+        print(f"ready: {runtime.url}", flush=True)
+        while not stop.wait(_PARENT_POLL_S):
+            pass
+        logger.info("stopping (%s)", ", ".join(reasons) or "watch")
+    logger.info("stopped")
+    return 0
+
+
+def run_demo(settings: LocalSettings, *, verbose: bool = False) -> int:
+    if not verbose:
+        for name, value in _QUIET_HANDLERS.items():
+            os.environ.setdefault(name, value)
+    print("starting the local runtime (moto, every catalog resource, gateway, pumps)", flush=True)
+    with LocalRuntime(settings) as runtime:
+        print(f"ready: {runtime.url} (moto {runtime.moto_endpoint})", flush=True)
+        passed = demo.run_steps(runtime, demo.smoke_steps(), sys.stdout)
+    print("demo passed; runtime stopped" if passed else "demo FAILED; runtime stopped", flush=True)
+    return 0 if passed else 1
+
+
+def _watch_parent(stop: threading.Event) -> None:
+    """Stop when the parent exits (we are re-parented): a crashed caller leaves no server."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not stop.wait(_PARENT_POLL_S):
+            if os.getppid() != parent:
+                logger.warning("the parent process exited")
+                stop.set()
+
+    threading.Thread(target=watch, name="kentei-local-parent-watch", daemon=True).start()
+
+
+def _watch_stdin(stop: threading.Event) -> None:
+    def watch() -> None:
+        while os.read(sys.stdin.fileno(), 65536):
+            pass
+        logger.info("standard input closed")
+        stop.set()
+
+    threading.Thread(target=watch, name="kentei-local-stdin-watch", daemon=True).start()

@@ -1,0 +1,68 @@
+"""The process environment the handlers run in, as Lambda and the stacks would set it.
+
+The resource variables come from :meth:`kentei_local.resources.Resources.environment`; the
+handlers share one process locally, so those of every function are set (deployed, each
+function gets only those of its grants). Variables that would send boto3
+elsewhere (a profile, a per-service endpoint) are removed while the runtime runs, and the
+previous environment is restored when it stops.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Final
+
+from kentei import catalog
+
+FAKE_CREDENTIALS: Final = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+_REMOVED_PREFIXES: Final = ("AWS_ENDPOINT_URL_",)
+_REMOVED: Final = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+def handler_environment(moto_endpoint: str) -> dict[str, str]:
+    """What the handlers read from the environment besides the resources: all of it local."""
+    env = {
+        **FAKE_CREDENTIALS,
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_DEFAULT_REGION": catalog.REGION,
+        "AWS_REGION": catalog.REGION,
+        # boto3 otherwise sends some calls (DynamoDB Streams) to account endpoints moto lacks.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        # No X-Ray daemon locally.
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": catalog.PREFIX,
+        # The handlers name their own service; this is the fallback for any other logger.
+        "POWERTOOLS_SERVICE_NAME": catalog.PREFIX,
+        "KENTEI_ENV": "local",
+        # Everything is on the loopback interface: never through a developer's proxy.
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    for spec in catalog.FUNCTIONS:
+        for name, value in spec.env.items():
+            if env.get(name, value) != value:
+                raise ValueError(f"{name} would need two values in the one local process")
+            env[name] = value
+    return env
+
+
+@contextmanager
+def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set and stray AWS targets removed; restored afterwards."""
+    saved = dict(os.environ)
+    for name in list(os.environ):
+        if name in _REMOVED or name.startswith(_REMOVED_PREFIXES):
+            del os.environ[name]
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -1,0 +1,63 @@
+"""moto in server mode on the loopback interface, in a daemon thread of this process.
+
+This is what ``moto.server.ThreadedMotoServer`` does, except that a port already in use raises
+:class:`OSError` here instead of leaving ``start`` waiting forever. moto's backends are
+process-global, so the server is reset when it starts: every runtime begins empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import urllib.request
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
+
+# One line per AWS call (and the pumps poll every second) would bury everything else.
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class MotoServer:
+    def __init__(self, host: str, port: int) -> None:
+        try:
+            self._server = make_server(
+                host,
+                port,
+                DomainDispatcherApplication(create_backend_app),
+                threaded=True,
+                request_handler=MotoRequestHandler,
+            )
+        except SystemExit:
+            # werkzeug reports a port in use by exiting the process.
+            raise OSError(f"port {port} is in use") from None
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="kentei-local-moto",
+            daemon=True,
+        )
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread.start()
+        # An http:// URL of our own making.
+        reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310
+        with _NO_PROXY.open(reset, timeout=10) as response:
+            response.read()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+        self._server.server_close()

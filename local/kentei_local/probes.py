@@ -1,0 +1,111 @@
+"""Probes of a running local system, shared by the demo and the e2e tests.
+
+Each probe takes plain boto3 clients pointed at the runtime's moto endpoint, so it works in the
+runtime's process (the demo) and from outside it (the e2e tests, through ``moto: URL``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, TypeVar
+
+from kentei import messages
+from kentei.data.heartbeats import SYSTEM_PARTITION, record_key
+from kentei.my_number import CANDIDATE_PATTERN, is_valid
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+    from mypy_boto3_sqs.client import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+POISON: Final = '{"kind": "unknown"}'
+"""A body no consumer accepts: valid JSON, but not a message kind this system sends."""
+_POLL_S: Final = 0.2
+# Shapes that carry random digits and are never personal data: a UUID's last group, or the
+# fraction of a decimal number, can be twelve digits with a valid check digit by chance.
+_NOT_PERSONAL: Final = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d+\.\d+"
+)
+
+_T = TypeVar("_T")
+
+
+class ProbeTimeoutError(TimeoutError):
+    """What the probe waited for did not happen in time."""
+
+
+def send_heartbeat(sqs: SQSClient, queue_url: str) -> messages.Heartbeat:
+    heartbeat = messages.heartbeat()
+    sqs.send_message(QueueUrl=queue_url, MessageBody=messages.encode(heartbeat))
+    return heartbeat
+
+
+def wait_for_heartbeat(
+    dynamodb: DynamoDBClient,
+    table: str,
+    function: str,
+    heartbeat: messages.Heartbeat,
+    timeout_s: float,
+) -> dict[str, AttributeValueTypeDef]:
+    """The records-table item by which ``function`` acknowledged ``heartbeat``."""
+    key: dict[str, AttributeValueTypeDef] = {
+        "prefecture_code": {"S": SYSTEM_PARTITION},
+        "record_key": {"S": record_key(function)},
+    }
+
+    def acknowledged() -> dict[str, AttributeValueTypeDef] | None:
+        item = dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        if item and item.get("heartbeat_id", {}).get("S") == str(heartbeat.heartbeat_id):
+            return item
+        return None
+
+    return wait_until(
+        acknowledged,
+        timeout_s,
+        f"{function} did not acknowledge heartbeat {heartbeat.heartbeat_id} in {table} "
+        f"under {SYSTEM_PARTITION} / {record_key(function)}",
+    )
+
+
+def send_poison(sqs: SQSClient, queue_url: str) -> str:
+    """Send :data:`POISON`; its message id."""
+    return sqs.send_message(QueueUrl=queue_url, MessageBody=POISON)["MessageId"]
+
+
+def wait_in_queue(
+    sqs: SQSClient, queue_url: str, message_id: str, timeout_s: float
+) -> MessageTypeDef:
+    """The message ``message_id`` once it is in the queue (a DLQ); it stays visible there."""
+
+    def arrived() -> MessageTypeDef | None:
+        received = sqs.receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=0,
+            MessageSystemAttributeNames=["All"],
+        ).get("Messages", [])
+        return next((m for m in received if m["MessageId"] == message_id), None)
+
+    return wait_until(arrived, timeout_s, f"message {message_id} did not reach {queue_url}")
+
+
+def wait_until(probe: Callable[[], _T | None], timeout_s: float, failure: str) -> _T:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = probe()
+        if found is not None:
+            return found
+        if time.monotonic() >= deadline:
+            raise ProbeTimeoutError(f"{failure} (waited {timeout_s:.0f} s)")
+        time.sleep(_POLL_S)
+
+
+def my_numbers_in(text: str) -> list[str]:
+    """Every valid My Number in ``text`` (digits possibly separated), UUIDs and decimals aside:
+    the leak scan of logs, stored items and messages."""
+    masked = _NOT_PERSONAL.sub(" ", text)
+    candidates = (match.group(0) for match in CANDIDATE_PATTERN.finditer(masked))
+    return [c for c in candidates if is_valid(re.sub(r"[^0-9０-９]", "", c))]

@@ -1,0 +1,229 @@
+"""The local runtime as one object: moto, the catalog's resources, the gateway, the pumps.
+
+>>> with LocalRuntime(LocalSettings(port=0)) as runtime:
+...     requests.get(f"{runtime.url}/v1/health")
+...     runtime.sqs().send_message(QueueUrl=runtime.resources.queues["verify"].url, ...)
+
+The handlers read ``os.environ`` and moto's backends are process-global, so one runtime at a
+time may run in a process; :meth:`LocalRuntime.stop` restores the environment it changed.
+Handler modules are imported once per process: a handler that bound a client to an earlier
+runtime's endpoint at import would keep it (the project's handlers create clients lazily,
+but :func:`functools.cache` keeps them too), so in-process tests of real handlers should share
+one runtime.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from contextlib import ExitStack
+from types import TracebackType
+from typing import TYPE_CHECKING, Final
+
+import boto3
+from botocore.config import Config
+
+from kentei import catalog
+from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
+from kentei_local.functions import Handler, LocalFunction
+from kentei_local.gateway import Gateway, GatewayServer
+from kentei_local.moto_server import MotoServer
+from kentei_local.pump import QueuePump
+from kentei_local.resources import Resources, provision
+from kentei_local.settings import HOST, LocalSettings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_kms.client import KMSClient
+    from mypy_boto3_s3.client import S3Client
+    from mypy_boto3_sqs.client import SQSClient
+
+HEALTH_PATH: Final = "/v1/health"
+_STOP_TIMEOUT_S: Final = 10.0
+_ONE_AT_A_TIME = threading.Lock()
+logger = logging.getLogger(__name__)
+_CLIENT_CONFIG: Final = Config(retries={"mode": "standard", "max_attempts": 3})
+
+
+class RuntimeStartError(RuntimeError):
+    """The runtime could not start; the message says which part failed."""
+
+
+class LocalRuntime:
+    """Start with :meth:`start` (or ``with``); everything stops with :meth:`stop`.
+
+    ``handlers`` replaces catalog functions by name (tests use stubs); the others are
+    imported from the catalog's handler path. ``serve_http=False`` skips the gateway (and
+    intake); ``pumps=False`` creates the pumps without starting them (see :meth:`start_pumps`).
+    """
+
+    def __init__(
+        self,
+        settings: LocalSettings | None = None,
+        *,
+        handlers: Mapping[str, Handler] | None = None,
+        serve_http: bool = True,
+        pumps: bool = True,
+    ) -> None:
+        self.settings = settings or LocalSettings(port=0)
+        self._handlers = dict(handlers or {})
+        self._serve_http = serve_http
+        self._start_pumps = pumps
+        self._stack = ExitStack()
+        self._moto: MotoServer | None = None
+        self._gateway: GatewayServer | None = None
+        self._resources: Resources | None = None
+        self._session: boto3.Session | None = None
+        self.functions: dict[str, LocalFunction] = {}
+        self.pumps: dict[str, QueuePump] = {}
+
+    def __enter__(self) -> LocalRuntime:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def moto_endpoint(self) -> str:
+        if self._moto is None:
+            raise RuntimeError("the runtime is not started")
+        return self._moto.endpoint
+
+    @property
+    def url(self) -> str:
+        """The gateway's base URL, ``http://127.0.0.1:PORT``."""
+        if self._gateway is None:
+            raise RuntimeError("the runtime serves no HTTP (not started, or serve_http=False)")
+        return self._gateway.url
+
+    @property
+    def session(self) -> boto3.Session:
+        """A session with the runtime's fake credentials, for clients at :attr:`moto_endpoint`."""
+        if self._session is None:
+            raise RuntimeError("the runtime is not started")
+        return self._session
+
+    @property
+    def resources(self) -> Resources:
+        if self._resources is None:
+            raise RuntimeError("the runtime is not started")
+        return self._resources
+
+    def start(self) -> LocalRuntime:
+        if not _ONE_AT_A_TIME.acquire(blocking=False):
+            raise RuntimeStartError("a local runtime is already running in this process")
+        self._stack.callback(_ONE_AT_A_TIME.release)
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        try:
+            self._moto = MotoServer(HOST, self.settings.moto_port)
+        except OSError as exc:
+            raise RuntimeStartError(f"moto cannot listen on {HOST}: {exc}") from exc
+        self._stack.callback(self._moto.stop)
+        self._moto.start()
+        self._stack.enter_context(patched_environ(handler_environment(self._moto.endpoint)))
+        self._session = boto3.Session(
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+            region_name=catalog.REGION,
+        )
+        self._resources = provision(
+            self._session, self._moto.endpoint, self.settings.visibility_timeout_s
+        )
+        os.environ.update(self._resources.environment())
+        wanted = [spec for spec in catalog.FUNCTIONS if self._is_used(spec)]
+        self.functions = {spec.name: self._function(spec) for spec in wanted}
+        if self._serve_http:
+            self._serve()
+        self.pumps = {
+            spec.name: QueuePump(
+                self._resources.queues[spec.name], self.functions[spec.consumer], self.sqs()
+            )
+            for spec in catalog.QUEUES
+        }
+        self._stack.callback(self._stop_pumps)
+        if self._start_pumps:
+            self.start_pumps()
+
+    def start_pumps(self) -> None:
+        for pump in self.pumps.values():
+            pump.start()
+
+    def stop(self) -> None:
+        """Stop the pumps, the gateway and moto, and restore the environment; idempotent."""
+        self._stack.close()
+        self._gateway = None
+        self._moto = None
+        self._session = None
+
+    def pump(self, queue: str) -> QueuePump:
+        return self.pumps[queue]
+
+    def sqs(self) -> SQSClient:
+        return self.session.client("sqs", endpoint_url=self.moto_endpoint, config=_CLIENT_CONFIG)
+
+    def dynamodb(self) -> DynamoDBClient:
+        return self.session.client(
+            "dynamodb", endpoint_url=self.moto_endpoint, config=_CLIENT_CONFIG
+        )
+
+    def s3(self) -> S3Client:
+        return self.session.client("s3", endpoint_url=self.moto_endpoint, config=_CLIENT_CONFIG)
+
+    def kms(self) -> KMSClient:
+        return self.session.client("kms", endpoint_url=self.moto_endpoint, config=_CLIENT_CONFIG)
+
+    def _is_used(self, spec: catalog.FunctionSpec) -> bool:
+        return (spec.api and self._serve_http) or catalog.queue_for(spec.name) is not None
+
+    def _function(self, spec: catalog.FunctionSpec) -> LocalFunction:
+        handler = self._handlers.get(spec.name)
+        return LocalFunction(spec, handler) if handler else LocalFunction.load(spec)
+
+    def _serve(self) -> None:
+        api = next(spec for spec in catalog.FUNCTIONS if spec.api)
+        try:
+            gateway = GatewayServer(Gateway(self.functions[api.name]), HOST, self.settings.port)
+        except OSError as exc:
+            raise RuntimeStartError(
+                f"the gateway cannot listen on {HOST}:{self.settings.port} ({exc}); "
+                "set PORT to another port, or 0 for a free one"
+            ) from exc
+        self._gateway = gateway
+        self._stack.callback(gateway.stop)
+        gateway.start()
+        status, body = _get(f"{gateway.url}{HEALTH_PATH}")
+        if status != 200:
+            raise RuntimeStartError(f"GET {HEALTH_PATH} answered {status}: {body[:500]}")
+
+    def _stop_pumps(self) -> None:
+        for pump in self.pumps.values():
+            pump.request_stop()
+        for pump in self.pumps.values():
+            if not pump.wait_idle(timeout=_STOP_TIMEOUT_S):
+                logger.warning("the %s consumer is still running; stopping anyway", pump.name)
+
+
+def _get(url: str) -> tuple[int, str]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")

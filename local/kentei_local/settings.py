@@ -1,0 +1,56 @@
+"""The local runtime's own settings, read from the environment (see the package docstring)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+HOST: Final = "127.0.0.1"
+"""Everything local listens on the loopback interface only."""
+DEFAULT_PORT: Final = 8000
+DEFAULT_VISIBILITY_TIMEOUT_S: Final = 2
+MAX_VISIBILITY_TIMEOUT_S: Final = 12 * 60 * 60
+"""SQS's own upper bound for a visibility timeout."""
+
+
+class SettingError(ValueError):
+    """An environment variable of the local runtime holds a value it cannot use."""
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    port: int = DEFAULT_PORT
+    moto_port: int = 0
+    visibility_timeout_s: int = DEFAULT_VISIBILITY_TIMEOUT_S
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, default_port: int = DEFAULT_PORT
+    ) -> LocalSettings:
+        env = os.environ if environ is None else environ
+        return cls(
+            port=_integer(env, "PORT", default_port, 0, 65535),
+            moto_port=_integer(env, "KENTEI_LOCAL_MOTO_PORT", 0, 0, 65535),
+            visibility_timeout_s=_integer(
+                env,
+                "KENTEI_LOCAL_VISIBILITY_TIMEOUT",
+                DEFAULT_VISIBILITY_TIMEOUT_S,
+                1,
+                MAX_VISIBILITY_TIMEOUT_S,
+            ),
+        )
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingError(f"{name} must be between {low} and {high}, not {value}")
+    return value
