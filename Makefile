@@ -15,10 +15,10 @@ NODE_STAMP := node_modules/.installed
 
 # Offline-friendly, quiet tooling: no credentials, no instance metadata, no Node EOL banner.
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_EC2_METADATA_DISABLED := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
 

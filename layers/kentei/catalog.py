@@ -222,6 +222,13 @@ QUEUES: Final = (
 )
 
 _G = Grant
+# What every function does: keep records (under the records key), audit, idempotency.
+_RECORD_KEEPING: Final = (
+    _G("records", Access.TABLE_READ_WRITE),
+    _G("audit", Access.TABLE_READ_WRITE),
+    _G("idempotency", Access.TABLE_READ_WRITE),
+    _G("records", Access.KEY_ENCRYPT_DECRYPT),
+)
 FUNCTIONS: Final = (
     FunctionSpec(
         "intake",
@@ -231,10 +238,7 @@ FUNCTIONS: Final = (
         timeout_s=29,
         api=True,
         grants=(
-            _G("records", Access.TABLE_READ_WRITE),
-            _G("idempotency", Access.TABLE_READ_WRITE),
-            _G("audit", Access.TABLE_READ_WRITE),
-            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            *_RECORD_KEEPING,
             _G("vault", Access.KEY_ENCRYPT_ONLY),
             _G("inbox", Access.BUCKET_PUT),
             _G("attachments", Access.BUCKET_PUT),
@@ -250,11 +254,8 @@ FUNCTIONS: Final = (
         # The registry link server accepts a bounded number of concurrent lookups.
         reserved_concurrency=20,
         grants=(
-            _G("records", Access.TABLE_READ_WRITE),
+            *_RECORD_KEEPING,
             _G("vault", Access.TABLE_READ_WRITE),
-            _G("audit", Access.TABLE_READ_WRITE),
-            _G("idempotency", Access.TABLE_READ_WRITE),
-            _G("records", Access.KEY_ENCRYPT_DECRYPT),
             _G("vault", Access.KEY_ENCRYPT_DECRYPT),
             _G("blind-index", Access.KEY_GENERATE_MAC),
             _G("inbox", Access.BUCKET_READ),
@@ -271,10 +272,7 @@ FUNCTIONS: Final = (
         # The national system's API is rate-limited per exam body.
         reserved_concurrency=10,
         grants=(
-            _G("records", Access.TABLE_READ_WRITE),
-            _G("audit", Access.TABLE_READ_WRITE),
-            _G("idempotency", Access.TABLE_READ_WRITE),
-            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            *_RECORD_KEEPING,
             _G("certify", Access.QUEUE_SEND),
         ),
     ),
@@ -286,10 +284,7 @@ FUNCTIONS: Final = (
         timeout_s=120,
         reserved_concurrency=10,
         grants=(
-            _G("records", Access.TABLE_READ_WRITE),
-            _G("audit", Access.TABLE_READ_WRITE),
-            _G("idempotency", Access.TABLE_READ_WRITE),
-            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            *_RECORD_KEEPING,
             _G("certificate-signing", Access.KEY_SIGN),
             _G("certificates", Access.BUCKET_READ_WRITE),
         ),

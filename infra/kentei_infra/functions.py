@@ -1,0 +1,185 @@
+"""The Lambda functions of the catalog: code, layers, logs, role, environment and trigger."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk.aws_lambda_event_sources import SqsEventSource
+from constructs import Construct
+
+from kentei import catalog
+from kentei_infra import nag
+from kentei_infra.layers import Layers
+from kentei_infra.permissions import BUCKET_ACCESS, GrantTargets
+from kentei_infra.runtime import ARCHITECTURE, PYTHON_RUNTIME
+from kentei_infra.settings import FUNCTIONS_DIR, LOG_RETENTION, physical_name
+
+LOG_LEVEL = "INFO"
+_NOT_PACKAGED = ("__pycache__", "*.pyc")
+_MIN_EVENT_SOURCE_CONCURRENCY = 2
+"""Lambda's lower bound for an SQS event source's maximum concurrency."""
+
+
+def function_environment(spec: catalog.FunctionSpec, targets: GrantTargets) -> dict[str, str]:
+    """Powertools settings, the catalog's ``env``, and one variable per granted resource."""
+    environment = {
+        "KENTEI_ENV": "aws",
+        "POWERTOOLS_SERVICE_NAME": spec.name,
+        "POWERTOOLS_METRICS_NAMESPACE": catalog.PREFIX,
+        "POWERTOOLS_LOG_LEVEL": LOG_LEVEL,
+        "POWERTOOLS_LOGGER_LOG_EVENT": "false",
+        # Traces never hold a response body, whatever a decorator says (invariant 7).
+        "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+        **spec.env,
+    }
+    for grant in spec.grants:
+        variable = targets.environment(grant)
+        if variable is None:
+            continue
+        name, value = variable
+        if environment.setdefault(name, value) != value:
+            raise ValueError(f"{spec.name}: {name} is set twice")
+    return environment
+
+
+def function_code(spec: catalog.FunctionSpec) -> lambda_.Code:
+    """``functions/`` holding only this function's package, so ``<name>.handler.handler`` works."""
+    package = spec.handler.split(".", 1)[0]
+    return lambda_.Code.from_asset(
+        str(FUNCTIONS_DIR),
+        exclude=["*", f"!{package}", f"!{package}/**", *_NOT_PACKAGED],
+    )
+
+
+class Functions(Construct):
+    """One function per :data:`kentei.catalog.FUNCTIONS` entry, by catalog name.
+
+    Each has its own role holding exactly its catalog grants (no managed policy), its own
+    retained log group, JSON logs, active tracing, and, if a queue names it as consumer, an
+    SQS event source reporting partial batch failures.
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, layers: Layers, targets: GrantTargets
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.by_name: dict[str, lambda_.Function] = {
+            spec.name: self._function(spec, layers, targets) for spec in catalog.FUNCTIONS
+        }
+
+    def _function(
+        self, spec: catalog.FunctionSpec, layers: Layers, targets: GrantTargets
+    ) -> lambda_.Function:
+        scope = Construct(self, spec.name)
+        log_group = logs.LogGroup(
+            scope,
+            "Logs",
+            log_group_name=f"/aws/lambda/{physical_name(spec.name)}",
+            retention=LOG_RETENTION,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        role = iam.Role(
+            scope,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"kentei {spec.name}: exactly its catalog grants",
+        )
+        log_group.grant_write(role)
+        for grant in spec.grants:
+            for statement in targets.statements(grant):
+                role.add_to_policy(statement)
+        function = lambda_.Function(
+            scope,
+            "Function",
+            function_name=physical_name(spec.name),
+            description=spec.purpose,
+            runtime=PYTHON_RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=spec.handler,
+            code=function_code(spec),
+            layers=layers.all,
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_s),
+            reserved_concurrent_executions=spec.reserved_concurrency,
+            tracing=lambda_.Tracing.ACTIVE,
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
+            log_group=log_group,
+            role=role,
+            environment=function_environment(spec, targets),
+        )
+        self._acknowledge(spec, role, function, targets)
+        queue = catalog.queue_for(spec.name)
+        if queue is not None:
+            self._consume(function, queue, spec, targets)
+        return function
+
+    @staticmethod
+    def _consume(
+        function: lambda_.Function,
+        queue: catalog.QueueSpec,
+        spec: catalog.FunctionSpec,
+        targets: GrantTargets,
+    ) -> None:
+        # With reserved concurrency, let the poller scale only as far: beyond it Lambda would
+        # throttle, and each throttled receive counts toward maxReceiveCount, sending healthy
+        # messages to the DLQ.
+        limit = spec.reserved_concurrency
+        source = SqsEventSource(
+            targets.queues[queue.name].queue,
+            batch_size=queue.batch_size,
+            report_batch_item_failures=True,
+            max_concurrency=(None if limit is None else max(limit, _MIN_EVENT_SOURCE_CONCURRENCY)),
+        )
+        function.add_event_source(source)
+        (mapping,) = (
+            child
+            for child in function.node.children
+            if isinstance(child, lambda_.EventSourceMapping)
+        )
+        nag.acknowledge(
+            nag.resource(mapping),
+            "Serverless-LambdaEventSourceMappingDestination",
+            "SQS event source mappings take no on-failure destination (streams and Kafka "
+            "only); a message that keeps failing goes to the queue's DLQ by its redrive "
+            "policy after maxReceiveCount receives.",
+        )
+
+    @staticmethod
+    def _acknowledge(
+        spec: catalog.FunctionSpec,
+        role: iam.Role,
+        function: lambda_.Function,
+        targets: GrantTargets,
+    ) -> None:
+        nag.acknowledge(
+            nag.resource(function),
+            "Serverless-LambdaDLQ",
+            "Nothing invokes this function asynchronously: API Gateway invokes it "
+            "synchronously, or an SQS event source mapping does, whose failed messages go to "
+            "the queue's DLQ. A function DLQ only receives failed asynchronous events.",
+        )
+        policy = role.node.find_child("DefaultPolicy")
+        nag.acknowledge(
+            policy,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray (active tracing) has no resource-level permissions: xray:PutTraceSegments "
+            "and xray:PutTelemetryRecords only accept Resource '*'.",
+        )
+        stack = Stack.of(function)
+        for grant in spec.grants:
+            if grant.access in BUCKET_ACCESS:
+                bucket = nag.resource(targets.buckets[grant.resource])
+                logical_id = stack.get_logical_id(cast(CfnElement, bucket))
+                nag.acknowledge(
+                    policy,
+                    f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/*]",
+                    f"S3 object actions take object ARNs: the '{grant.resource}' bucket's "
+                    f"objects (ARN/*), with only the actions of its catalog grant "
+                    f"{grant.access.value}.",
+                )

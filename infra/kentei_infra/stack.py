@@ -1,0 +1,40 @@
+"""The one kentei stack: every catalog resource, wired by the catalog's grants.
+
+One stack rather than a data stack and an app stack: every resource shares the lifecycle of
+one small system, the stateful ones are protected in place (retained, deletion protection on
+tables), and a single template keeps grants as plain references, with no cross-stack exports
+that would pin the data stack's outputs and no cycles between key policies and roles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from kentei import catalog
+from kentei_infra.api import Api
+from kentei_infra.buckets import Buckets
+from kentei_infra.functions import Functions
+from kentei_infra.keys import Keys
+from kentei_infra.layers import Layers
+from kentei_infra.permissions import GrantTargets
+from kentei_infra.queues import Queues
+from kentei_infra.tables import Tables
+
+
+class KenteiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        keys = Keys(self, "Keys").by_name
+        targets = GrantTargets(
+            keys=keys,
+            tables=Tables(self, "Tables", keys=keys).by_name,
+            buckets=Buckets(self, "Buckets", keys=keys).by_name,
+            queues=Queues(self, "Queues", keys=keys).by_name,
+            region=self.region,
+        )
+        functions = Functions(self, "Functions", layers=Layers(self, "Layers"), targets=targets)
+        (api_function,) = (spec.name for spec in catalog.FUNCTIONS if spec.api)
+        Api(self, "Api", handler=functions.by_name[api_function])
