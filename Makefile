@@ -20,7 +20,7 @@ export AWS_EC2_METADATA_DISABLED := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
+.PHONY: help setup system-tools demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
 
 help:
 	@echo "make demo   run the local system and a smoke flow, then stop"
@@ -42,7 +42,18 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(STAMP) $(NODE_STAMP)
+# System tools the tests use as an independent client would: OpenSSL (cms -sign) and xmlsec1
+# (XML signatures). Installed with apt-get only where missing (CI runs as root).
+SYSTEM_TOOLS := openssl xmlsec1
+system-tools:
+	@missing=$$(for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || echo $$t; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "install $$missing (Debian: apt-get install $$missing)"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+setup: $(STAMP) $(NODE_STAMP) system-tools
 
 demo: setup
 	$(PY) -m kentei_local demo
