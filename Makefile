@@ -20,7 +20,7 @@ export AWS_EC2_METADATA_DISABLED := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-tools demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
+.PHONY: openapi help setup system-tools demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
 
 help:
 	@echo "make demo   run the local system and a smoke flow, then stop"
@@ -29,6 +29,7 @@ help:
 	@echo "make synth  CloudFormation templates into cdk.out/"
 	@echo "make bench  benchmarks (ratios against baselines in the same run)"
 	@echo "make lint   ruff and mypy --strict"
+	@echo "make openapi  regenerate the committed openapi.json from the code"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 3.11 or newer is required")'
@@ -86,6 +87,11 @@ synth: setup
 
 bench: setup
 	$(PY) bench/cold_init.py
+	$(PY) bench/intake_cpu.py
+
+# The committed OpenAPI document, regenerated from the code (a unit test fails on drift).
+openapi: $(STAMP)
+	$(PY) -m intake.openapi > openapi.json
 
 clean:
 	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache

@@ -1,50 +1,120 @@
-"""The REST resolver: routes, and every error mapped to a problem document in one place."""
+"""The REST resolver: the routers, and every error mapped to a problem document in one place.
+
+:func:`resolve` runs the gate (``intake.gate``: caller, body size, content type) before
+Powertools routes and validates the request, so those answers never depend on the body.
+"""
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from intake import health
+from intake import errors, gate, health, paths
+from intake.routes import applications, documents, review
+from intake.telemetry import instruments
 from kentei import problems
-from kentei.instrumentation import Instruments
+from kentei.submissions import SubmissionError
 
-instruments = Instruments.for_service("intake")
-app = APIGatewayRestResolver(enable_validation=True)
+
+def _loads(text: str) -> Any:
+    """JSON as Powertools reads bodies, where any failure is a JSON error (a 400), never a
+    crash: too deep a nesting or too long a number is not JSON we accept."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except (RecursionError, ValueError):
+        raise json.JSONDecodeError("the JSON cannot be read", text[:0], 0) from None
+
+
+app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=_loads)
 app.include_router(health.router)
+app.include_router(documents.router)
+app.include_router(applications.router)
+app.include_router(review.router)
 
 
-def _problem_response(problem: problems.Problem) -> Response[str]:
+def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    refused = gate.check(event)
+    if refused is not None:
+        _log_refusal(refused)
+        return _proxy_response(refused.problem(), refused.headers)
+    return app.resolve(event, context)
+
+
+def _problem_response(
+    problem: problems.Problem, headers: dict[str, str] | None = None
+) -> Response[str]:
     return Response(
         status_code=problem.status,
         content_type=problems.CONTENT_TYPE,
         body=problems.body(problem),
+        headers=headers or None,
     )
+
+
+def _proxy_response(problem: problems.Problem, headers: dict[str, str]) -> dict[str, Any]:
+    """The proxy response for a problem answered before routing (no Powertools response)."""
+    multi = {"Content-Type": [problems.CONTENT_TYPE]} | {k: [v] for k, v in headers.items()}
+    return {
+        "statusCode": problem.status,
+        "multiValueHeaders": multi,
+        "body": problems.body(problem),
+        "isBase64Encoded": False,
+    }
+
+
+def _log_refusal(error: errors.ApiError) -> None:
+    # Slug and status only: details and field paths stay out of the logs.
+    instruments.logger.info(
+        "request refused", extra={"status": int(error.status), "problem": error.slug}
+    )
+
+
+def _refusal(error: errors.ApiError) -> Response[str]:
+    _log_refusal(error)
+    return _problem_response(error.problem(), error.headers)
+
+
+@app.exception_handler(errors.ApiError)  # type: ignore[untyped-decorator]
+def _api_error(exc: errors.ApiError) -> Response[str]:
+    return _refusal(exc)
+
+
+@app.exception_handler(SubmissionError)  # type: ignore[untyped-decorator]
+def _submission_error(exc: SubmissionError) -> Response[str]:
+    instruments.logger.info("submission refused", extra={"status": exc.status, "problem": exc.slug})
+    return _problem_response(exc.problem())
 
 
 @app.not_found
 def _not_found(_: Exception) -> Response[str]:
+    allowed = paths.allowed_methods(app.current_event.path)
+    if allowed:
+        return _refusal(
+            errors.MethodNotAllowedError(
+                f"this resource takes {', '.join(allowed)}", headers={"Allow": ", ".join(allowed)}
+            )
+        )
     return _problem_response(problems.make(HTTPStatus.NOT_FOUND, "not-found", "no such resource"))
 
 
 @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
 def _invalid_request(exc: RequestValidationError) -> Response[str]:
-    return _problem_response(
-        problems.make(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "validation",
-            "the request does not match the interface",
-            problems.field_errors(exc.errors()),
-        )
-    )
+    error = errors.from_validation(exc.errors())
+    if error is None:
+        instruments.logger.error("response failed its own model", extra={"error": "response"})
+        return _problem_response(errors.internal())
+    return _refusal(error)
 
 
 @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
 def _unexpected(exc: Exception) -> Response[str]:
     # The log line carries the type only: exception text may quote input.
     instruments.logger.error("unhandled error", extra={"error": type(exc).__name__})
-    return _problem_response(
-        problems.make(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "an internal error occurred")
-    )
+    return _problem_response(errors.internal())

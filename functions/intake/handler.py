@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from intake.api import app, instruments
+from intake.api import resolve
+from intake.telemetry import instruments
 
-
-def _resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
-
-
-handler = instruments.wrap(_resolve, correlation_id_path=correlation_paths.API_GATEWAY_REST)
+handler = instruments.wrap(resolve, correlation_id_path=correlation_paths.API_GATEWAY_REST)

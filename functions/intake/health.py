@@ -7,6 +7,8 @@ from typing import Literal
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
+from intake import paths
+from intake.responses import documented
 from kentei import settings
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -18,6 +20,11 @@ class Health(BaseModel):
     environment: str
 
 
-@router.get("/v1/health", summary="Liveness of the API", tags=["operations"])
+@router.get(
+    paths.HEALTH,
+    summary="Liveness of the API",
+    tags=["operations"],
+    responses=documented(200, "The function is up"),
+)
 def get_health() -> Health:
     return Health(status="ok", service="kentei", environment=settings.environment())

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kentei.observability import make_logger, make_metrics, make_tracer
+from kentei.observability import NAMESPACE, make_logger, make_metrics, make_tracer
 
 # A request that records no metric is normal (a health check); Powertools warns on each one.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -37,3 +38,15 @@ class Instruments:
             measured, correlation_id_path=correlation_id_path, log_event=False, clear_state=True
         )
         return logged
+
+    def count(self, name: str, **dimensions: str) -> None:
+        """One count with its own dimensions, emitted at once, so a dimension never carries
+        over to another metric or invocation. Dimensions are codes, never personal data."""
+        with single_metric(
+            name=name,
+            unit=MetricUnit.Count,
+            value=1,
+            namespace=NAMESPACE,
+            default_dimensions={"service": self.service, **dimensions},
+        ):
+            pass

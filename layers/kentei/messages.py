@@ -10,11 +10,16 @@ redrives it to its DLQ after ``maxReceiveCount`` receives.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Final, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+APPLICATION_ID_PATTERN: Final = re.compile(r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$")
+"""``kentei.applications.model.ID_PATTERN``, repeated so that consumers need not import the
+form's models to decode a message (a unit test keeps the two equal)."""
 
 
 class InvalidMessageError(ValueError):
@@ -34,7 +39,28 @@ class Heartbeat(Envelope):
     sent_at: AwareDatetime
 
 
-KINDS: dict[str, type[Envelope]] = {"heartbeat": Heartbeat}
+class ApplicationReceived(Envelope):
+    """An application was stored and its raw submission is in the inbox: verify it (R5).
+
+    Ids only: verify reads the form from the records table and the signed bytes from the
+    inbox, so nothing personal travels through the queue.
+    """
+
+    kind: Literal["application_received"] = "application_received"
+    application_id: str = Field(pattern=APPLICATION_ID_PATTERN.pattern)
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+
+    @model_validator(mode="after")
+    def _same_prefecture(self) -> Self:
+        if self.application_id[:2] != self.prefecture_code:
+            raise ValueError("the application id names another prefecture")
+        return self
+
+
+KINDS: dict[str, type[Envelope]] = {
+    "heartbeat": Heartbeat,
+    "application_received": ApplicationReceived,
+}
 
 
 def heartbeat(now: datetime | None = None) -> Heartbeat:

@@ -4,22 +4,58 @@ Every step gets the running :class:`~kentei_local.runtime.LocalRuntime` and the 
 deadline, does one thing through the public surfaces (HTTP, the queues, the tables), checks
 the outcome, and returns the line that says what happened; it raises to fail the demo.
 Later flows (the applicant lifecycle) are more steps appended to :func:`smoke_steps`.
+
+The application flow (:func:`application_steps`, issue 3) submits one application per
+channel with the independent clients of :mod:`kentei_local.bridges`: a Mynaportal document
+signed with ``openssl cms -sign`` and an e-Gov package signed with ``xmlsec1``, both by card
+certificates of a local JPKI-like CA (:mod:`kentei_local.testpki`, under ``.local/``), and a
+paper form keyed in by staff. It then follows each to review: verify (issue 4) moves an
+application from ``received`` to ``under_review``; until verify handles applications, the
+step shows it queued for verification instead (its ids-only message redriven to the verify
+DLQ), and the review list ready for it. The people are the made-up ones of the local
+registry seed; no My Number is printed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Final, TextIO
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, TextIO
 
 from kentei import catalog
 from kentei_local import probes
+from kentei_local.bridges import (
+    ApiClient,
+    Attachment,
+    EgovBridge,
+    MynaportalBridge,
+    PaperDesk,
+    Signer,
+    Submission,
+    application_document,
+    build_package,
+    sample_form,
+    sample_pdf,
+    sample_png,
+    sign_detached,
+)
 from kentei_local.resources import physical_name
 from kentei_local.runtime import HEALTH_PATH, LocalRuntime
+from kentei_local.testpki import FourItems, TestPki
 
-DEMO_TIMEOUT_S: Final = 60.0
+DEMO_TIMEOUT_S: Final = 90.0
+PKI_FOLDER: Final = "demo-pki"
+STAFF: Final = ("13", "demo-clerk")
+REVIEW: Final = "under_review"
+_ONWARD: Final = frozenset({"under_review", "accepted"})
+_STOPPED: Final = frozenset({"returned", "rejected"})
 
 
 class StepFailedError(RuntimeError):
@@ -42,7 +78,292 @@ def smoke_steps() -> list[Step]:
             for queue in catalog.QUEUES
         ),
         Step(f"poisoned message on the {poisoned.name} queue", _poison_step(poisoned)),
+        *application_steps(),
     ]
+
+
+@dataclass(frozen=True)
+class Person:
+    """A made-up person of the local registry seed (``registry_seed.json``)."""
+
+    name: str
+    name_kana: str
+    birth_date: dt.date
+    sex: str
+    address: str
+    postal_code: str
+    my_number: str
+
+    def form(self) -> dict[str, Any]:
+        return sample_form(
+            my_number=self.my_number,
+            name=self.name,
+            name_kana=self.name_kana,
+            birth_date=self.birth_date.isoformat(),
+            sex=self.sex,
+            address=self.address,
+            postal_code=self.postal_code,
+        )
+
+    def four_items(self) -> FourItems:
+        return FourItems(self.name, self.sex, self.birth_date, self.address)
+
+
+MYNAPORTAL_APPLICANT: Final = Person(
+    "見本 太郎", "みほん たろう", dt.date(1990, 4, 1), "1",
+    "東京都千代田区見本町一丁目2番3号", "1000001", "900000000010",
+)  # fmt: skip
+EGOV_APPLICANT: Final = Person(
+    "試験 花子", "しけん はなこ", dt.date(1985, 11, 23), "2",
+    "大阪府大阪市北区試験町4丁目5番6号", "5300001", "900000000028",
+)  # fmt: skip
+PAPER_APPLICANT: Final = Person(
+    "検定 さくら", "けんてい さくら", dt.date(1978, 7, 7), "2",
+    "福岡県福岡市中央区見本通1-23-4 サンプルハイツ101", "8100001", "900000000044",
+)  # fmt: skip
+
+
+def demo_folder() -> Path:
+    """``.local/`` of the repository (git ignores it), or a temporary folder elsewhere."""
+    repository = Path(__file__).resolve().parents[2]
+    if (repository / "pyproject.toml").is_file():
+        return repository / ".local"
+    return Path(tempfile.gettempdir()) / "kentei-local"
+
+
+@dataclass
+class ApplicationFlow:
+    """What the application steps share: the PKI, the clients, what was submitted."""
+
+    folder: Path
+    pki: TestPki | None = None
+    replay: Submission | None = None
+    """The Mynaportal submission, replayed with its key."""
+    submitted: dict[str, tuple[str, ApiClient]] = field(default_factory=dict)
+    """Application id → (channel, the client that may read its status)."""
+
+    def signer(self, person: Person, name: str) -> Signer:
+        if self.pki is None:
+            raise StepFailedError("the test PKI was not made")
+        paths = self.pki.signature_certificate(person.four_items()).write(
+            self.folder / PKI_FOLDER / "cards", name
+        )
+        return Signer(key=paths.key, certificate=paths.certificate)
+
+
+def application_steps(folder: Path | None = None) -> list[Step]:
+    """Mynaportal, e-Gov and paper applications, followed to review (issue 3, issue 4)."""
+    flow = ApplicationFlow(folder or demo_folder())
+    return [
+        Step("a local JPKI-like signing CA, trusted through its settings", flow_step(flow, _pki)),
+        Step(
+            "Mynaportal: an application signed with openssl cms -sign",
+            flow_step(flow, _mynaportal),
+        ),
+        Step("e-Gov: a package signed with xmlsec1", flow_step(flow, _egov)),
+        Step(f"paper: a form keyed in by staff:{':'.join(STAFF)}", flow_step(flow, _paper)),
+        Step("the Mynaportal request replayed with its Idempotency-Key", flow_step(flow, _replay)),
+        Step(
+            "each application queued for verification, to review",
+            flow_step(flow, _to_review),
+        ),
+        Step(f"the review list of prefecture {STAFF[0]}", flow_step(flow, _review_list)),
+    ]
+
+
+def flow_step(
+    flow: ApplicationFlow, run: Callable[[ApplicationFlow, LocalRuntime, float], str]
+) -> Callable[[LocalRuntime, float], str]:
+    def step(runtime: LocalRuntime, deadline: float) -> str:
+        return run(flow, runtime, deadline)
+
+    return step
+
+
+def _pki(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    flow.pki = TestPki.create(flow.folder / PKI_FOLDER)
+    settings = flow.pki.settings()
+    # Verify (issue 4) reads these when it first checks a signature; the runtime restores
+    # the environment when it stops.
+    os.environ.update(settings)
+    shown = {name: _relative(Path(value)) for name, value in settings.items()}
+    return (
+        f"'JPKI for digital signature' (local test CA, not J-LIS), SHA-256 "
+        f"{flow.pki.signing_ca.sha256_fingerprint[:23]}...; "
+        + ", ".join(f"{name}={value}" for name, value in shown.items())
+    )
+
+
+def _mynaportal(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    person = MYNAPORTAL_APPLICANT
+    files = [
+        Attachment("experience-certificate.pdf", sample_pdf(label="experience")),
+        Attachment("photo.png", sample_png(), "image/png"),
+    ]
+    document = application_document(person.form(), files)
+    signature = sign_detached(document, flow.signer(person, "mynaportal-applicant"))
+    bridge = MynaportalBridge(runtime.url)
+    submission = bridge.submit(document, signature, files)
+    flow.replay = submission
+    application_id = _received(submission, "mynaportal", bridge, flow)
+    return (
+        f"202 received {application_id} for {person.name}: document {len(document)} bytes, "
+        f"detached CMS signature {len(signature)} bytes (sha256, messageDigest), "
+        f"{len(files)} attachments"
+    )
+
+
+def _egov(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    person = EGOV_APPLICANT
+    files = [Attachment("experience-certificate.pdf", sample_pdf(label="experience"))]
+    document = application_document(person.form(), files, japanese=True)
+    package = build_package(document, files, flow.signer(person, "egov-applicant"))
+    bridge = EgovBridge(runtime.url)
+    application_id = _received(bridge.submit(package), "egov", bridge, flow)
+    return (
+        f"202 received {application_id} for {person.name}: package {len(package)} bytes "
+        f"(kousei.xml signed over #構成情報, application.json and {len(files)} attachment; "
+        "Japanese item names)"
+    )
+
+
+def _paper(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    person = PAPER_APPLICANT
+    desk = PaperDesk(runtime.url, *STAFF)
+    submission = desk.submit(person.form(), "drivers_license")
+    application_id = _received(submission, "paper", desk, flow)
+    return f"202 received {application_id} for {person.name} (identity: drivers_license)"
+
+
+def _replay(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    first = flow.replay
+    if first is None:
+        raise StepFailedError("nothing to replay")
+    replay = MynaportalBridge(runtime.url).post_application(
+        first.body, idempotency_key=first.idempotency_key
+    )
+    if replay.response.status_code != 202 or replay.response.json() != first.response.json():
+        raise StepFailedError(f"the replay answered {replay.response.status_code}")
+    return f"202 with the same body: still {first.application_id}, nothing new created"
+
+
+def _to_review(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    sqs = runtime.sqs()
+    dlq = runtime.resources.queues["verify"].dlq_url
+    verify, dlq_name = physical_name("verify"), physical_name(catalog.queue("verify").dlq_name)
+    pending = dict(flow.submitted)
+    lines: dict[str, str] = {}
+    while pending:
+        in_dlq = _application_ids_in(sqs, dlq)
+        for application_id, (channel, client) in list(pending.items()):
+            status = _status(client, application_id)
+            if status["status"] in _ONWARD:
+                lines[application_id] = f"{channel}: received -> {status['status']}"
+            elif status["status"] in _STOPPED:
+                codes = ", ".join(r["code"] for r in status.get("reasons", []))
+                raise StepFailedError(
+                    f"{application_id} ({channel}) was {status['status']}: {codes}"
+                )
+            elif application_id in in_dlq:
+                lines[application_id] = (
+                    f"{channel}: still {status['status']}; its application_received message "
+                    f"(ids only) went through {verify}, which does not verify applications yet "
+                    f"(issue 4), to {dlq_name}"
+                )
+            else:
+                continue
+            del pending[application_id]
+        if pending and time.monotonic() > deadline:
+            raise StepFailedError(f"not seen queued or verified: {', '.join(pending)}")
+        if pending:
+            time.sleep(0.3)
+    reached = sum(1 for line in lines.values() if REVIEW in line)
+    return f"{reached} of {len(lines)} under review" + "".join(
+        f"\n      {application_id} {line}" for application_id, line in lines.items()
+    )
+
+
+def _review_list(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    desk = PaperDesk(runtime.url, *STAFF)
+    counts = {}
+    ours = {}
+    for status in (REVIEW, "received"):
+        response = desk.review_list(status=status, limit="100")
+        if response.status_code != 200:
+            raise StepFailedError(f"GET review list ({status}) answered {response.status_code}")
+        items = response.json()["items"]
+        counts[status] = len(items)
+        ours[status] = [i["application_id"] for i in items if i["application_id"] in flow.submitted]
+    if len(ours[REVIEW]) + len(ours["received"]) != len(flow.submitted):
+        raise StepFailedError("an application of ours is neither under review nor received")
+    first = next(iter(flow.submitted))
+    opened = desk.review_item(first)
+    if opened.status_code != 200:
+        raise StepFailedError(f"opening {first} for review answered {opened.status_code}")
+    findings = opened.json().get("findings", [])
+    severities: dict[str, int] = {}
+    for finding in findings:
+        severities[finding["severity"]] = severities.get(finding["severity"], 0) + 1
+    summary = ", ".join(f"{n} {severity}" for severity, n in sorted(severities.items())) or "none"
+    return (
+        f"{counts[REVIEW]} under review ({len(ours[REVIEW])} of ours), "
+        f"{counts['received']} received awaiting verification ({len(ours['received'])} of ours); "
+        f"opened {first} for review: automatic check findings: {summary}"
+    )
+
+
+def _received(
+    submission: Submission, channel: str, client: ApiClient, flow: ApplicationFlow
+) -> str:
+    response = submission.response
+    if response.status_code != 202:
+        raise StepFailedError(
+            f"expected 202, got {response.status_code}: {_problem(response.text)}"
+        )
+    body = response.json()
+    if body.get("status") != "received" or not submission.application_id:
+        raise StepFailedError(f"unexpected answer {body}")
+    flow.submitted[submission.application_id] = (channel, client)
+    return submission.application_id
+
+
+def _status(client: ApiClient, application_id: str) -> dict[str, Any]:
+    response = client.status(application_id)
+    if response.status_code != 200:
+        raise StepFailedError(f"GET status of {application_id} answered {response.status_code}")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _application_ids_in(sqs: Any, queue_url: str) -> set[str]:
+    found = set()
+    for message in sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0
+    ).get("Messages", []):
+        try:
+            body = json.loads(message["Body"])
+        except ValueError:
+            continue
+        if isinstance(body, dict) and isinstance(body.get("application_id"), str):
+            found.add(body["application_id"])
+    return found
+
+
+def _problem(text: str) -> str:
+    """A problem document's type and field paths: never a value."""
+    try:
+        problem = json.loads(text)
+    except ValueError:
+        return "(not JSON)"
+    fields = [e.get("field") for e in problem.get("errors", []) if isinstance(e, dict)]
+    return f"{problem.get('type')} {fields}"
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def run_steps(

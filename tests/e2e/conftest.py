@@ -20,13 +20,22 @@ from kentei.redaction import redact
 from kentei_local.probes import my_numbers_in
 from kentei_local.process import ServeProcess
 from kentei_local.resources import physical_name
+from kentei_local.testpki import TestPki
 
 REPO: Final = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def local_system() -> Iterator[ServeProcess]:
-    system = ServeProcess({"PORT": "0", "KENTEI_LOCAL_VISIBILITY_TIMEOUT": "1"}, cwd=REPO)
+def jpki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    """A local JPKI-like PKI, trusted by the runtime through its documented settings."""
+    return TestPki.create(tmp_path_factory.mktemp("jpki"))
+
+
+@pytest.fixture(scope="session")
+def local_system(jpki: TestPki) -> Iterator[ServeProcess]:
+    system = ServeProcess(
+        {"PORT": "0", "KENTEI_LOCAL_VISIBILITY_TIMEOUT": "1", **jpki.settings()}, cwd=REPO
+    )
     try:
         system.start()
     except RuntimeError as exc:

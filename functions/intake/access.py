@@ -1,0 +1,47 @@
+"""Who may call what: the caller of a request, and the channel and staff rules.
+
+A request without a caller is a ``401``. Each bridge submits only its own channel, and only
+staff submit paper; anything else is a ``403``. Review is for staff; what staff may see
+(their prefecture) is enforced by the data layer (``kentei.data.applications``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from intake.errors import ForbiddenError, UnauthenticatedError
+from kentei.callers import Caller, CallerKind, caller_from_event
+
+PAPER = "paper"
+
+
+def request_id(event: Mapping[str, Any]) -> str:
+    """API Gateway's id of the request (``x-amzn-RequestId``): for the audit trail."""
+    context = event.get("requestContext") or {}
+    return str(context.get("requestId") or "unknown")
+
+
+def require_caller(event: Mapping[str, Any]) -> Caller:
+    caller = caller_from_event(event)
+    if caller is None:
+        raise UnauthenticatedError("the request does not say who is calling")
+    return caller
+
+
+def authorize_submission(caller: Caller, channel: str) -> None:
+    """Raise unless ``caller`` may submit an application through ``channel``."""
+    if caller.kind is CallerKind.BRIDGE:
+        if channel != caller.bridge:
+            raise ForbiddenError(
+                f"the {caller.bridge} bridge submits {caller.bridge} applications only"
+            )
+        return
+    if channel != PAPER:
+        raise ForbiddenError("staff submit paper applications only; the bridges submit online ones")
+
+
+def require_staff(caller: Caller) -> Caller:
+    if caller.kind is not CallerKind.STAFF or caller.prefecture_code is None:
+        raise ForbiddenError("review is for association staff")
+    return caller

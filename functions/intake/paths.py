@@ -1,0 +1,46 @@
+"""The API's routes, named once: the routers register them, the resolver answers ``405``
+for a known path with another method, and the gate knows which paths need a caller."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+HEALTH: Final = "/v1/health"
+OPENAPI: Final = "/v1/openapi.json"
+DOCUMENT_SCHEMA: Final = "/v1/schemas/application-document.json"
+APPLICATIONS: Final = "/v1/applications"
+APPLICATION: Final = "/v1/applications/<application_id>"
+REVIEW_APPLICATIONS: Final = "/v1/review/applications"
+REVIEW_APPLICATION: Final = "/v1/review/applications/<application_id>"
+REVIEW_DECISION: Final = "/v1/review/applications/<application_id>/decision"
+
+METHODS: Final[dict[str, tuple[str, ...]]] = {
+    HEALTH: ("GET",),
+    OPENAPI: ("GET",),
+    DOCUMENT_SCHEMA: ("GET",),
+    APPLICATIONS: ("POST",),
+    APPLICATION: ("GET",),
+    REVIEW_APPLICATIONS: ("GET",),
+    REVIEW_APPLICATION: ("GET",),
+    REVIEW_DECISION: ("POST",),
+}
+
+PROTECTED: Final = re.compile(r"^/v1/(?:applications|review)(?:/|$)")
+"""Paths that answer only an authenticated caller: everything but health and documents."""
+
+
+def status_url(application_id: str) -> str:
+    return APPLICATION.replace("<application_id>", application_id)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"<[a-z_]+>", "[^/]+", re.escape(template)) + "$")
+
+
+_PATTERNS: Final = tuple((_pattern(template), methods) for template, methods in METHODS.items())
+
+
+def allowed_methods(path: str) -> tuple[str, ...]:
+    """The methods a path takes; empty when no route has it."""
+    return next((methods for pattern, methods in _PATTERNS if pattern.match(path)), ())

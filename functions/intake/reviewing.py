@@ -1,0 +1,112 @@
+"""Review (審査, R4) by association staff: list, open, decide; always within their prefecture.
+
+The repository (``PrefectureApplications``) is bound to the staff member's prefecture, so an
+application of another prefecture is simply not there: ``404``, never its data. Opening an
+application (its form) and deciding on it are written to the audit trail first: if the
+audit cannot be written, nothing is shown or changed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from intake.errors import ConflictError, InvalidRequestError, NotFoundError
+from intake.telemetry import instruments
+from intake.views import ApplicationStatus, DecisionRequest, ReviewApplication, ReviewPage
+from kentei.applications import lifecycle
+from kentei.applications.model import Status
+from kentei.callers import Caller
+from kentei.data.applications import (
+    ConcurrentChangeError,
+    InvalidCursorError,
+    PrefectureApplications,
+    StoredApplication,
+)
+from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
+from kentei.problems import FieldError
+from kentei.review import automatic_checks
+
+_NOT_FOUND = "no such application in the caller's prefecture"
+
+
+def list_applications(staff: Caller, status: Status, limit: int, cursor: str | None) -> ReviewPage:
+    try:
+        page = _repository(staff).list(status, limit, cursor)
+    except InvalidCursorError as exc:
+        raise InvalidRequestError(
+            "the cursor is not valid for this listing",
+            [FieldError(field="query.cursor", problem=str(exc))],
+        ) from None
+    return ReviewPage.of(page)
+
+
+def open_application(staff: Caller, application_id: str, request_id: str) -> ReviewApplication:
+    stored = _find(staff, application_id)
+    _audit(staff, AuditAction.APPLICATION_OPENED, stored, request_id)
+    application = stored.application
+    return ReviewApplication.of(application, automatic_checks(application))
+
+
+def decide_application(
+    staff: Caller, application_id: str, request: DecisionRequest, request_id: str
+) -> ApplicationStatus:
+    stored = _find(staff, application_id)
+    decision = lifecycle.Decision(request.decision)
+    try:
+        decided = lifecycle.decide(
+            stored.application, decision, request.reasons, staff, datetime.now(UTC)
+        )
+    except lifecycle.InvalidTransitionError as exc:
+        raise ConflictError(str(exc), slug="invalid-transition") from None
+    except lifecycle.ReasonsRequiredError as exc:
+        raise InvalidRequestError(
+            str(exc), [FieldError(field="body.reasons", problem="at least one reason is needed")]
+        ) from None
+    except lifecycle.OutsidePrefectureError:
+        raise NotFoundError(_NOT_FOUND) from None
+    action = (
+        AuditAction.APPLICATION_ACCEPTED
+        if decision is lifecycle.Decision.ACCEPT
+        else AuditAction.APPLICATION_RETURNED
+    )
+    _audit(staff, action, stored, request_id)
+    try:
+        saved = _repository(staff).replace(stored, decided)
+    except ConcurrentChangeError:
+        raise ConflictError(
+            "the application changed while the decision was made; open it again",
+            slug="concurrent-change",
+        ) from None
+    instruments.count("ReviewDecisions", decision=decision.value)
+    instruments.logger.info(
+        "review decision",
+        extra={"application_id": application_id, "decision": decision.value},
+    )
+    return ApplicationStatus.of(saved.application)
+
+
+def _repository(staff: Caller) -> PrefectureApplications:
+    if staff.prefecture_code is None:
+        raise ValueError("a staff caller has a prefecture")
+    return PrefectureApplications(staff.prefecture_code)
+
+
+def _find(staff: Caller, application_id: str) -> StoredApplication:
+    stored = _repository(staff).get(application_id)
+    if stored is None:
+        raise NotFoundError(_NOT_FOUND)
+    return stored
+
+
+def _audit(staff: Caller, action: AuditAction, stored: StoredApplication, request_id: str) -> None:
+    AuditTrail().record(
+        AuditEvent(
+            actor=staff.id,
+            action=action,
+            record_type="application",
+            record_id=stored.application.application_id,
+            prefecture_code=stored.application.prefecture_code,
+            request_id=request_id,
+            at=datetime.now(UTC),
+        )
+    )

@@ -1,0 +1,42 @@
+"""The documents a client builds against: the OpenAPI document and the application schema."""
+
+from __future__ import annotations
+
+import json
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from intake import openapi, paths
+from intake.responses import with_content
+from kentei.submissions import application_document_schema
+
+router = Router()  # type: ignore[no-untyped-call]
+
+SCHEMA_MEDIA_TYPE = "application/schema+json"
+
+
+@router.get(
+    paths.OPENAPI,
+    summary="This API's OpenAPI document",
+    description="Generated from the code; the same as `openapi.json` in the repository.",
+    tags=["documents"],
+    responses=with_content(200, "The OpenAPI 3 document", "application/json", {"type": "object"}),
+)
+def get_openapi() -> Response[str]:
+    return Response(status_code=200, content_type="application/json", body=openapi.served())
+
+
+@router.get(
+    paths.DOCUMENT_SCHEMA,
+    summary="JSON Schema of the application document",
+    description="What a bridge signs: the form's items (English or Japanese names) and the "
+    "attachment list, with a complete valid example in `examples`.",
+    tags=["documents"],
+    responses=with_content(
+        200, "The JSON Schema (draft 2020-12)", SCHEMA_MEDIA_TYPE, {"type": "object"}
+    ),
+)
+def get_document_schema() -> Response[str]:
+    body = json.dumps(application_document_schema(), ensure_ascii=False)
+    return Response(status_code=200, content_type=SCHEMA_MEDIA_TYPE, body=body)

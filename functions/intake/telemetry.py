@@ -1,0 +1,7 @@
+"""Intake's logger, tracer and metrics: one set, shared by the resolver and the logic."""
+
+from __future__ import annotations
+
+from kentei.instrumentation import Instruments
+
+instruments = Instruments.for_service("intake")

@@ -1,0 +1,381 @@
+"""Applications in the records table, scoped so that a reader can only see what it may.
+
+Layout, in the records table (partition ``prefecture_code``, sort ``record_key``):
+
+- ``APPLICATION#<id>``: the application (``kentei.applications.model.Application`` as JSON,
+  the form without the My Number; the residence-card number is stored as given, since the
+  table is encrypted under the records key), its ``status``, ``version`` (optimistic
+  locking), ``submitted_by`` and ``request_sha256`` (which request created it).
+- ``STATUS#<status>#<received_at>#<id>``: one index item per application at its current
+  status (none once it is replaced by a resubmission), holding a summary without names, so
+  staff list a prefecture's applications by status with one ``Query``, oldest first. It
+  moves in the same ``TransactWriteItems`` as the application.
+
+Invariant 4: staff reach applications only through :class:`PrefectureApplications`, bound to
+the caller's prefecture, which never touches another partition; a bridge only through
+:class:`BridgeApplications`, which returns only what that bridge submitted.
+:func:`applications_for` picks the one for a caller.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from botocore.exceptions import ClientError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from kentei import aws, settings
+from kentei.applications.model import (
+    ID_PATTERN,
+    Application,
+    Channel,
+    Status,
+    prefecture_of,
+)
+from kentei.callers import Caller, CallerKind
+from kentei.records.codes import ExamCategory, Grade, Term
+from kentei.records.sensitive import REVEAL
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        TransactWriteItemTypeDef,
+    )
+
+APPLICATION_PREFIX: Final = "APPLICATION#"
+STATUS_PREFIX: Final = "STATUS#"
+MAX_PAGE: Final = 100
+_CURSOR_VERSION: Final = 1
+
+Item = dict[str, "AttributeValueTypeDef"]
+
+
+class ConcurrentChangeError(RuntimeError):
+    """The application changed since it was read (API: 409); read it again and retry."""
+
+
+class IdTakenError(RuntimeError):
+    """An application with this id exists and came from another request (API: 409)."""
+
+
+class InvalidCursorError(ValueError):
+    """A page cursor this API did not issue for this listing (API: 422)."""
+
+
+class ApplicationSummary(BaseModel):
+    """What a listing shows of an application: ids, status and exam, never the person."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    application_id: str
+    channel: Channel
+    status: Status
+    received_at: AwareDatetime
+    fiscal_year: int | None = None
+    term: Term | None = None
+    grade: Grade | None = None
+    trade_code: str | None = None
+    work_code: str | None = None
+    exam_category: ExamCategory | None = None
+    attachment_count: int = Field(ge=0)
+    resubmission_of: str | None = None
+
+    @classmethod
+    def of(cls, application: Application) -> ApplicationSummary:
+        form = application.form
+        return cls(
+            application_id=application.application_id,
+            channel=application.channel,
+            status=application.status,
+            received_at=application.received_at,
+            fiscal_year=form.fiscal_year,
+            term=form.term,
+            grade=form.grade,
+            trade_code=form.trade_code,
+            work_code=form.work_code,
+            exam_category=form.exam_category,
+            attachment_count=len(application.attachments),
+            resubmission_of=application.resubmission_of,
+        )
+
+
+@dataclass(frozen=True)
+class StoredApplication:
+    """An application as read, with the version a write must find unchanged."""
+
+    application: Application
+    version: int
+    request_sha256: str
+
+
+@dataclass(frozen=True)
+class Page:
+    items: tuple[ApplicationSummary, ...]
+    next_cursor: str | None
+
+
+class ApplicationReader(Protocol):
+    def get(self, application_id: str) -> StoredApplication | None: ...
+
+
+def applications_for(caller: Caller) -> ApplicationReader:
+    """What ``caller`` may read: its prefecture (staff) or its own submissions (a bridge)."""
+    if caller.kind is CallerKind.STAFF and caller.prefecture_code is not None:
+        return PrefectureApplications(caller.prefecture_code)
+    return BridgeApplications(caller.id)
+
+
+class PrefectureApplications:
+    """The applications of one prefecture: every read and write stays in its partition."""
+
+    def __init__(self, prefecture_code: str, table: str | None = None) -> None:
+        self.prefecture_code = prefecture_code
+        self._table = table or settings.table_name("records")
+
+    def get(self, application_id: str) -> StoredApplication | None:
+        """The application, or None when it does not exist here (or the id is malformed)."""
+        if prefecture_of(application_id) != self.prefecture_code:
+            return None
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key=self._key(APPLICATION_PREFIX + application_id),
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        return _stored(item) if item else None
+
+    def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
+        """One page of this prefecture's applications at ``status``, oldest first."""
+        prefix = f"{STATUS_PREFIX}{status.value}#"
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :s)",
+            "ExpressionAttributeValues": {
+                ":p": {"S": self.prefecture_code},
+                ":s": {"S": prefix},
+            },
+            "Limit": max(1, min(limit, MAX_PAGE)),
+        }
+        if cursor is not None:
+            query["ExclusiveStartKey"] = self._key(decode_cursor(cursor, prefix))
+        result = aws.dynamodb().query(**query)
+        last = result.get("LastEvaluatedKey")
+        return Page(
+            items=tuple(
+                ApplicationSummary.model_validate_json(item["summary"]["S"])
+                for item in result.get("Items", [])
+            ),
+            next_cursor=encode_cursor(last["record_key"]["S"]) if last else None,
+        )
+
+    def create(self, application: Application, request_sha256: str) -> StoredApplication:
+        """Store a new application; a repeat of the same request finds the stored one."""
+        self._check_own(application)
+        try:
+            self._write(
+                [
+                    self._put_application(application, 1, request_sha256, expected=None),
+                    self._put_index(application),
+                ]
+            )
+        except ConcurrentChangeError:
+            return self._existing(application.application_id, request_sha256)
+        return StoredApplication(application, 1, request_sha256)
+
+    def create_resubmission(
+        self,
+        returned: StoredApplication,
+        replaced: Application,
+        resubmission: Application,
+        request_sha256: str,
+    ) -> StoredApplication:
+        """Store ``resubmission`` and ``replaced`` (the returned application, now linked to
+        it) together: both or neither. The returned one must be unchanged since read."""
+        self._check_own(replaced)
+        self._check_own(resubmission)
+        old_index = index_key(returned.application)
+        if old_index is None:
+            raise ValueError("the returned application is already replaced")
+        try:
+            self._write(
+                [
+                    self._put_application(resubmission, 1, request_sha256, expected=None),
+                    self._put_index(resubmission),
+                    self._put_application(
+                        replaced,
+                        returned.version + 1,
+                        returned.request_sha256,
+                        expected=returned.version,
+                    ),
+                    {"Delete": {"TableName": self._table, "Key": self._key(old_index)}},
+                ]
+            )
+        except ConcurrentChangeError:
+            existing = self.get(resubmission.application_id)
+            if existing is not None and existing.request_sha256 == request_sha256:
+                return existing
+            raise
+        return StoredApplication(resubmission, 1, request_sha256)
+
+    def replace(self, stored: StoredApplication, updated: Application) -> StoredApplication:
+        """Store ``updated`` in place of ``stored``, which must be unchanged since read."""
+        self._check_own(updated)
+        if updated.application_id != stored.application.application_id:
+            raise ValueError("an application is replaced by a version of itself")
+        old_index, new_index = index_key(stored.application), index_key(updated)
+        writes: list[TransactWriteItemTypeDef] = [
+            self._put_application(
+                updated, stored.version + 1, stored.request_sha256, expected=stored.version
+            )
+        ]
+        if new_index is not None:
+            writes.append(self._put_index(updated))
+        if old_index is not None and old_index != new_index:
+            writes.append({"Delete": {"TableName": self._table, "Key": self._key(old_index)}})
+        self._write(writes)
+        return StoredApplication(updated, stored.version + 1, stored.request_sha256)
+
+    def _existing(self, application_id: str, request_sha256: str) -> StoredApplication:
+        existing = self.get(application_id)
+        if existing is None:
+            raise ConcurrentChangeError("the application changed while it was stored")
+        if existing.request_sha256 != request_sha256:
+            raise IdTakenError("the application id belongs to another request")
+        return existing
+
+    def _check_own(self, application: Application) -> None:
+        if application.prefecture_code != self.prefecture_code:
+            raise ValueError("the application belongs to another prefecture")
+        if prefecture_of(application.application_id) != self.prefecture_code:
+            raise ValueError("the application id names another prefecture")
+        if application.form.my_number is not None:
+            raise ValueError("an application is stored without the My Number")
+
+    def _key(self, record_key: str) -> Item:
+        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
+
+    def _put_application(
+        self, application: Application, version: int, request_sha256: str, expected: int | None
+    ) -> TransactWriteItemTypeDef:
+        item: Item = {
+            **self._key(APPLICATION_PREFIX + application.application_id),
+            "item_type": {"S": "application"},
+            "application_id": {"S": application.application_id},
+            "status": {"S": application.status.value},
+            "channel": {"S": application.channel.value},
+            "received_at": {"S": _instant(application.received_at)},
+            "submitted_by": {"S": application.submitted_by},
+            "request_sha256": {"S": request_sha256},
+            "version": {"N": str(version)},
+            # The residence-card number is kept (review and registry checks need it); the My
+            # Number is not there (see _check_own).
+            "application": {"S": application.model_dump_json(context={REVEAL: True})},
+        }
+        if expected is None:
+            return {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            }
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": item,
+                "ConditionExpression": "version = :v",
+                "ExpressionAttributeValues": {":v": {"N": str(expected)}},
+            }
+        }
+
+    def _put_index(self, application: Application) -> TransactWriteItemTypeDef:
+        key = index_key(application)
+        if key is None:
+            raise ValueError("a replaced application has no index item")
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **self._key(key),
+                    "item_type": {"S": "status_index"},
+                    "application_id": {"S": application.application_id},
+                    "summary": {"S": ApplicationSummary.of(application).model_dump_json()},
+                },
+            }
+        }
+
+    def _write(self, writes: Sequence[TransactWriteItemTypeDef]) -> None:
+        try:
+            aws.dynamodb().transact_write_items(TransactItems=list(writes))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise ConcurrentChangeError("the application changed since it was read") from None
+            raise
+
+
+class BridgeApplications:
+    """What one bridge submitted: any prefecture, but only its own applications."""
+
+    def __init__(self, submitter: str, table: str | None = None) -> None:
+        self.submitter = submitter
+        self._table = table
+
+    def get(self, application_id: str) -> StoredApplication | None:
+        prefecture = prefecture_of(application_id)
+        if prefecture is None:
+            return None
+        stored = PrefectureApplications(prefecture, self._table).get(application_id)
+        if stored is None or stored.application.submitted_by != self.submitter:
+            return None
+        return stored
+
+
+def index_key(application: Application) -> str | None:
+    """The index item's sort key; None once the application is replaced (it left the lists)."""
+    if application.replaced_by is not None:
+        return None
+    return (
+        f"{STATUS_PREFIX}{application.status.value}#"
+        f"{_instant(application.received_at)}#{application.application_id}"
+    )
+
+
+def encode_cursor(record_key: str) -> str:
+    raw = json.dumps({"v": _CURSOR_VERSION, "k": record_key}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, prefix: str) -> str:
+    """The sort key a cursor resumes after; it must belong to the listing (``prefix``)."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        raise InvalidCursorError("the cursor is not one this API issued") from None
+    key = raw.get("k") if isinstance(raw, dict) and raw.get("v") == _CURSOR_VERSION else None
+    if not isinstance(key, str) or not key.startswith(prefix):
+        raise InvalidCursorError("the cursor is not one this API issued for this listing")
+    application_id = key.rsplit("#", 1)[-1]
+    if not ID_PATTERN.fullmatch(application_id):
+        raise InvalidCursorError("the cursor is not one this API issued")
+    return key
+
+
+def _stored(item: Item) -> StoredApplication:
+    return StoredApplication(
+        application=Application.model_validate_json(item["application"]["S"]),
+        version=int(item["version"]["N"]),
+        request_sha256=item["request_sha256"]["S"],
+    )
+
+
+def _instant(at: datetime) -> str:
+    """UTC with microseconds and a fixed width, so that sort keys sort by time."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

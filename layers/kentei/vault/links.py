@@ -1,0 +1,177 @@
+"""The link between a person's Mynaportal pseudonym (マイナポータル仮名ID) and their qualification
+pseudonym (資格仮名ID).
+
+Deliberately not in the vault table. Neither ID is the My Number or derived from it, and
+others need the link where they have no vault grant: intake finds the person behind an online
+application, certify addresses a notice to the Mynaportal account (R13: notices carry
+pseudonyms only). The vault stays readable by verify alone (invariant 2), and the link lives
+in the records table, in the ``PSEUDONYMS`` partition beside the prefectures' (a person is
+not one prefecture's; staff listings, scoped by prefecture, never reach it):
+
+- ``MYNAPORTAL#<mynaportal id>`` → the qualification pseudonym. Permanent: one Mynaportal
+  account is one person, and linking it to another is refused.
+- ``QUALIFICATION#<qualification id>`` → the Mynaportal pseudonym notices go to: the latest
+  linked, should the person come back through a new Mynaportal account.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Final, Protocol
+
+from pydantic import TypeAdapter, ValidationError
+
+from kentei import aws, settings
+from kentei.records.fields import PseudonymousId
+from kentei.vault.pseudonym import is_qualification_pseudonym_id
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+PARTITION: Final = "PSEUDONYMS"
+_MYNAPORTAL_ID: TypeAdapter[str] = TypeAdapter(PseudonymousId)
+
+
+class PseudonymLinkConflictError(RuntimeError):
+    """The Mynaportal pseudonym is already linked to another person."""
+
+
+class PseudonymLinks(Protocol):
+    def link_mynaportal(
+        self, qualification_pseudonym_id: str, mynaportal_pseudonym_id: str
+    ) -> None:
+        """Link the two; linking again the same pair does nothing."""
+        ...
+
+    def qualification_for(self, mynaportal_pseudonym_id: str) -> str | None: ...
+
+    def mynaportal_for(self, qualification_pseudonym_id: str) -> str | None: ...
+
+
+def mynaportal_key(mynaportal_pseudonym_id: str) -> str:
+    return f"MYNAPORTAL#{mynaportal_pseudonym_id}"
+
+
+def qualification_key(qualification_pseudonym_id: str) -> str:
+    return f"QUALIFICATION#{qualification_pseudonym_id}"
+
+
+def _validated(qualification_pseudonym_id: str, mynaportal_pseudonym_id: str) -> None:
+    if not is_qualification_pseudonym_id(qualification_pseudonym_id):
+        raise ValueError("not a qualification pseudonymous ID")
+    try:
+        _MYNAPORTAL_ID.validate_python(mynaportal_pseudonym_id)
+    except ValidationError:
+        raise ValueError("not a Mynaportal pseudonymous ID") from None
+
+
+class DynamoPseudonymLinks:
+    def __init__(
+        self,
+        table: str | None = None,
+        *,
+        dynamodb: Callable[[], DynamoDBClient] = aws.dynamodb,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._table = table or settings.table_name("records")
+        self._dynamodb = dynamodb
+        self._clock = clock
+
+    def link_mynaportal(
+        self, qualification_pseudonym_id: str, mynaportal_pseudonym_id: str
+    ) -> None:
+        _validated(qualification_pseudonym_id, mynaportal_pseudonym_id)
+        linked_at = {"S": self._clock().isoformat()}
+        client = self._dynamodb()
+        try:
+            client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {
+                                "prefecture_code": {"S": PARTITION},
+                                "record_key": {"S": mynaportal_key(mynaportal_pseudonym_id)},
+                                "qualification_pseudonym_id": {"S": qualification_pseudonym_id},
+                                "linked_at": linked_at,
+                            },
+                            "ConditionExpression": (
+                                "attribute_not_exists(record_key) OR "
+                                "qualification_pseudonym_id = :qualification"
+                            ),
+                            "ExpressionAttributeValues": {
+                                ":qualification": {"S": qualification_pseudonym_id}
+                            },
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {
+                                "prefecture_code": {"S": PARTITION},
+                                "record_key": {"S": qualification_key(qualification_pseudonym_id)},
+                                "mynaportal_pseudonym_id": {"S": mynaportal_pseudonym_id},
+                                "linked_at": linked_at,
+                            },
+                        }
+                    },
+                ]
+            )
+        except client.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise PseudonymLinkConflictError(
+                    "the Mynaportal pseudonym is already linked to another person"
+                ) from None
+            raise
+
+    def qualification_for(self, mynaportal_pseudonym_id: str) -> str | None:
+        return self._attribute(
+            mynaportal_key(mynaportal_pseudonym_id), "qualification_pseudonym_id"
+        )
+
+    def mynaportal_for(self, qualification_pseudonym_id: str) -> str | None:
+        return self._attribute(
+            qualification_key(qualification_pseudonym_id), "mynaportal_pseudonym_id"
+        )
+
+    def _attribute(self, record_key: str, name: str) -> str | None:
+        item = (
+            self._dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key={"prefecture_code": {"S": PARTITION}, "record_key": {"S": record_key}},
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        return None if item is None else item[name]["S"]
+
+
+class InMemoryPseudonymLinks:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._qualification: dict[str, str] = {}
+        self._mynaportal: dict[str, str] = {}
+
+    def link_mynaportal(
+        self, qualification_pseudonym_id: str, mynaportal_pseudonym_id: str
+    ) -> None:
+        _validated(qualification_pseudonym_id, mynaportal_pseudonym_id)
+        with self._lock:
+            linked = self._qualification.setdefault(
+                mynaportal_pseudonym_id, qualification_pseudonym_id
+            )
+            if linked != qualification_pseudonym_id:
+                raise PseudonymLinkConflictError(
+                    "the Mynaportal pseudonym is already linked to another person"
+                )
+            self._mynaportal[qualification_pseudonym_id] = mynaportal_pseudonym_id
+
+    def qualification_for(self, mynaportal_pseudonym_id: str) -> str | None:
+        return self._qualification.get(mynaportal_pseudonym_id)
+
+    def mynaportal_for(self, qualification_pseudonym_id: str) -> str | None:
+        return self._mynaportal.get(qualification_pseudonym_id)

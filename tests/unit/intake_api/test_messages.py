@@ -1,0 +1,52 @@
+"""The application_received message: ids only, and the heartbeat still decodes."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from kentei import messages
+from kentei.applications.model import ID_PATTERN
+
+APPLICATION_ID = "13-0123456789ABCDEFGHJKMNPQRS"
+
+
+def test_an_application_received_message_round_trips_with_ids_only() -> None:
+    sent = messages.ApplicationReceived(application_id=APPLICATION_ID, prefecture_code="13")
+    body = messages.encode(sent)
+    assert messages.decode(body) == sent
+    assert set(messages.decode(body).model_dump()) == {"kind", "application_id", "prefecture_code"}
+
+
+def test_the_heartbeat_still_decodes() -> None:
+    beat = messages.heartbeat()
+    assert messages.decode(messages.encode(beat)) == beat
+
+
+def test_the_message_id_pattern_is_the_models() -> None:
+    assert messages.APPLICATION_ID_PATTERN.pattern == ID_PATTERN.pattern
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"application_id": APPLICATION_ID, "prefecture_code": "27"},
+        {"application_id": "13-short", "prefecture_code": "13"},
+        {"application_id": APPLICATION_ID, "prefecture_code": "13", "name": "試験 太郎"},
+    ],
+)
+def test_a_message_with_another_prefecture_a_bad_id_or_more_fields_is_refused(
+    fields: dict[str, str],
+) -> None:
+    with pytest.raises(ValidationError):
+        messages.ApplicationReceived.model_validate(fields)
+
+
+def test_a_body_with_a_name_is_refused_without_quoting_it() -> None:
+    body = (
+        '{"kind": "application_received", "application_id": "' + APPLICATION_ID + '",'
+        ' "prefecture_code": "13", "name": "試験 太郎"}'
+    )
+    with pytest.raises(messages.InvalidMessageError) as caught:
+        messages.decode(body)
+    assert "試験" not in str(caught.value)

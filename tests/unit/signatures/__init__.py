@@ -1,0 +1,1 @@
+"""Unit tests of kentei.signatures: CMS and XML signatures, certificates, revocation, four items."""
