@@ -88,6 +88,7 @@ synth: setup
 bench: setup
 	$(PY) bench/cold_init.py
 	$(PY) bench/intake_cpu.py
+	$(PY) bench/verify_cost.py
 
 # The committed OpenAPI document, regenerated from the code (a unit test fails on drift).
 openapi: $(STAMP)

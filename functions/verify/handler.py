@@ -1,9 +1,77 @@
-"""Verify: the SQS consumer of the verify queue."""
+"""Verify: the SQS consumer of the verify queue.
+
+``application_received`` → :func:`verify.verification.verify_application` (signatures, the
+registry, the vault, registration); ``heartbeat`` → the wiring check. A message fails (and is
+retried, then kept in the DLQ) only for what may pass on a retry; every other outcome ends
+the application with a status and a reason. Log lines carry ids and reason codes only.
+"""
 
 from __future__ import annotations
 
-from kentei.consumer import QueueConsumer, heartbeat_route
-from kentei.data.heartbeats import DynamoHeartbeatStore
+from aws_lambda_powertools.metrics import MetricUnit
 
-consumer = QueueConsumer("verify", {"heartbeat": heartbeat_route("verify", DynamoHeartbeatStore)})
+from kentei import messages
+from kentei.consumer import QueueConsumer, UnroutedMessageError, heartbeat_route
+from kentei.data.heartbeats import DynamoHeartbeatStore
+from kentei.registry import RegistryError
+from verify import dependencies
+from verify.reasons import RetryLaterError
+from verify.verification import FUNCTION, Outcome, verify_application
+
+
+def _verify(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.ApplicationReceived):
+        raise UnroutedMessageError(f"the verification route got a {message.kind} message")
+    instruments = consumer.instruments
+    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
+    try:
+        outcome = verify_application(message, dependencies.dependencies(), request_id)
+    except (RetryLaterError, RegistryError) as exc:
+        # Codes and adapter states only (neither carries a number or an item): what an
+        # operator needs to see why the message is retried, or why it sits in the DLQ.
+        instruments.logger.warning(
+            "verification deferred",
+            extra={
+                "application_id": message.application_id,
+                "error": type(exc).__name__,
+                "reason": str(exc),
+            },
+        )
+        raise
+    _report(outcome)
+
+
+def _report(outcome: Outcome) -> None:
+    instruments = consumer.instruments
+    if outcome.already_handled:
+        event = "application already handled"
+    else:
+        event = "application verified" if outcome.reason is None else "application refused"
+    instruments.logger.info(
+        event,
+        extra={
+            "application_id": outcome.application_id,
+            "channel": outcome.channel,
+            "status": outcome.status.value,
+            "reason": outcome.reason,
+            "already_handled": outcome.already_handled,
+            "kms_requests": outcome.kms_requests,
+        },
+    )
+    if not outcome.already_handled:
+        instruments.count(
+            "ApplicationsVerified", outcome=outcome.status.value, reason=outcome.reason or "none"
+        )
+        instruments.metrics.add_metric(
+            name="VaultKmsRequests", unit=MetricUnit.Count, value=outcome.kms_requests
+        )
+
+
+consumer = QueueConsumer(
+    FUNCTION,
+    {
+        "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
+        "application_received": _verify,
+    },
+)
 handler = consumer.handler

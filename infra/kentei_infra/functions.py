@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import cast
 
 from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
@@ -13,6 +14,7 @@ from constructs import Construct
 
 from kentei import catalog
 from kentei_infra import nag
+from kentei_infra.external import external_environment
 from kentei_infra.layers import Layers
 from kentei_infra.permissions import BUCKET_ACCESS, GrantTargets
 from kentei_infra.runtime import ARCHITECTURE, PYTHON_RUNTIME
@@ -24,8 +26,13 @@ _MIN_EVENT_SOURCE_CONCURRENCY = 2
 """Lambda's lower bound for an SQS event source's maximum concurrency."""
 
 
-def function_environment(spec: catalog.FunctionSpec, targets: GrantTargets) -> dict[str, str]:
-    """Powertools settings, the catalog's ``env``, and one variable per granted resource."""
+def function_environment(
+    spec: catalog.FunctionSpec,
+    targets: GrantTargets,
+    external: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Powertools settings, the catalog's ``env``, the external systems' settings
+    (:mod:`kentei_infra.external`), and one variable per granted resource."""
     environment = {
         "KENTEI_ENV": "aws",
         "POWERTOOLS_SERVICE_NAME": spec.name,
@@ -35,6 +42,7 @@ def function_environment(spec: catalog.FunctionSpec, targets: GrantTargets) -> d
         # Traces never hold a response body, whatever a decorator says (invariant 7).
         "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
         **spec.env,
+        **(external or {}),
     }
     for grant in spec.grants:
         variable = targets.environment(grant)
@@ -111,7 +119,9 @@ class Functions(Construct):
             system_log_level_v2=lambda_.SystemLogLevel.WARN,
             log_group=log_group,
             role=role,
-            environment=function_environment(spec, targets),
+            environment=function_environment(
+                spec, targets, external_environment(spec.name, self.node.try_get_context)
+            ),
         )
         self._acknowledge(spec, role, function, targets)
         queue = catalog.queue_for(spec.name)

@@ -5,15 +5,16 @@ deadline, does one thing through the public surfaces (HTTP, the queues, the tabl
 the outcome, and returns the line that says what happened; it raises to fail the demo.
 Later flows (the applicant lifecycle) are more steps appended to :func:`smoke_steps`.
 
-The application flow (:func:`application_steps`, issue 3) submits one application per
+The application flow (:func:`application_steps`, issues 3 and 4) submits one application per
 channel with the independent clients of :mod:`kentei_local.bridges`: a Mynaportal document
 signed with ``openssl cms -sign`` and an e-Gov package signed with ``xmlsec1``, both by card
 certificates of a local JPKI-like CA (:mod:`kentei_local.testpki`, under ``.local/``), and a
-paper form keyed in by staff. It then follows each to review: verify (issue 4) moves an
-application from ``received`` to ``under_review``; until verify handles applications, the
-step shows it queued for verification instead (its ids-only message redriven to the verify
-DLQ), and the review list ready for it. The people are the made-up ones of the local
-registry seed; no My Number is printed.
+paper form keyed in by staff. Verify checks each (signature at arrival, four items, the
+local registry seed), puts the person in the vault and registers the examinee: the step
+shows each under review with its examinee's 資格仮名ID (a random pseudonym, not personal
+data). The same person applying again gets the same 資格仮名ID and no second vault entry;
+a forged application (its document changed after signing) is rejected with its reason. The
+people are the made-up ones of the local registry seed; no My Number is printed.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ class ApplicationFlow:
     """The Mynaportal submission, replayed with its key."""
     submitted: dict[str, tuple[str, ApiClient]] = field(default_factory=dict)
     """Application id → (channel, the client that may read its status)."""
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+    """Channel → the 資格仮名ID its applicant was registered under."""
 
     def signer(self, person: Person, name: str) -> Signer:
         if self.pki is None:
@@ -164,8 +167,16 @@ def application_steps(folder: Path | None = None) -> list[Step]:
         Step(f"paper: a form keyed in by staff:{':'.join(STAFF)}", flow_step(flow, _paper)),
         Step("the Mynaportal request replayed with its Idempotency-Key", flow_step(flow, _replay)),
         Step(
-            "each application queued for verification, to review",
+            "each application verified, its applicant a registered examinee",
             flow_step(flow, _to_review),
+        ),
+        Step(
+            "the Mynaportal applicant applies again: one vault entry, one 資格仮名ID",
+            flow_step(flow, _again),
+        ),
+        Step(
+            "a forged application: the document changed after signing",
+            flow_step(flow, _forged),
         ),
         Step(f"the review list of prefecture {STAFF[0]}", flow_step(flow, _review_list)),
     ]
@@ -248,39 +259,128 @@ def _replay(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> st
 
 
 def _to_review(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
-    sqs = runtime.sqs()
-    dlq = runtime.resources.queues["verify"].dlq_url
-    verify, dlq_name = physical_name("verify"), physical_name(catalog.queue("verify").dlq_name)
-    pending = dict(flow.submitted)
-    lines: dict[str, str] = {}
-    while pending:
-        in_dlq = _application_ids_in(sqs, dlq)
-        for application_id, (channel, client) in list(pending.items()):
-            status = _status(client, application_id)
-            if status["status"] in _ONWARD:
-                lines[application_id] = f"{channel}: received -> {status['status']}"
-            elif status["status"] in _STOPPED:
-                codes = ", ".join(r["code"] for r in status.get("reasons", []))
-                raise StepFailedError(
-                    f"{application_id} ({channel}) was {status['status']}: {codes}"
-                )
-            elif application_id in in_dlq:
-                lines[application_id] = (
-                    f"{channel}: still {status['status']}; its application_received message "
-                    f"(ids only) went through {verify}, which does not verify applications yet "
-                    f"(issue 4), to {dlq_name}"
-                )
-            else:
-                continue
-            del pending[application_id]
-        if pending and time.monotonic() > deadline:
-            raise StepFailedError(f"not seen queued or verified: {', '.join(pending)}")
-        if pending:
-            time.sleep(0.3)
-    reached = sum(1 for line in lines.values() if REVIEW in line)
-    return f"{reached} of {len(lines)} under review" + "".join(
-        f"\n      {application_id} {line}" for application_id, line in lines.items()
+    lines = []
+    for application_id, (channel, client) in flow.submitted.items():
+        _wait_reviewable(client, application_id, channel, deadline)
+        pseudonym, examinee = _examinee_of(runtime, application_id)
+        flow.pseudonyms[channel] = pseudonym
+        lines.append(
+            f"{application_id} {channel}: received -> {REVIEW}; examinee 資格仮名ID "
+            f"{pseudonym} ({examinee})"
+        )
+    return f"{len(lines)} of {len(flow.submitted)} under review, {_vault_size(runtime)} " + (
+        "persons in the vault" + "".join(f"\n      {line}" for line in lines)
     )
+
+
+def _again(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    person = MYNAPORTAL_APPLICANT
+    before = _vault_size(runtime)
+    document = application_document(person.form() | {"grade": "1級"}, [])
+    signature = sign_detached(document, flow.signer(person, "mynaportal-applicant-again"))
+    bridge = MynaportalBridge(runtime.url)
+    application_id = _received(bridge.submit(document, signature), "mynaportal", bridge, flow)
+    _wait_reviewable(bridge, application_id, "mynaportal", deadline)
+    pseudonym, examinee = _examinee_of(runtime, application_id)
+    after = _vault_size(runtime)
+    if pseudonym != flow.pseudonyms.get("mynaportal") or after != before:
+        raise StepFailedError(
+            f"a second application made 資格仮名ID {pseudonym} and {after - before} vault entries"
+        )
+    return (
+        f"{application_id} -> {REVIEW} under the same 資格仮名ID {pseudonym} ({examinee}); "
+        f"vault still {after} persons"
+    )
+
+
+def _forged(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    person = EGOV_APPLICANT
+    signed = application_document(person.form(), [])
+    signature = sign_detached(signed, flow.signer(person, "forger"))
+    # After signing, the grade is changed from 2級 to 1級: the signature no longer covers it.
+    altered = signed.replace('"2級"'.encode(), '"1級"'.encode())
+    if altered == signed:
+        raise StepFailedError("the document could not be altered")
+    bridge = MynaportalBridge(runtime.url)
+    submission = bridge.submit(altered, signature)
+    response = submission.response
+    if response.status_code != 202 or not submission.application_id:
+        raise StepFailedError(f"expected 202, got {response.status_code}")
+    application_id = submission.application_id
+    status = _wait_status(bridge, application_id, _STOPPED, deadline)
+    reasons = status.get("reasons", [])
+    if status["status"] != "rejected" or not reasons:
+        raise StepFailedError(f"{application_id} ended {status['status']}, not rejected")
+    reason = reasons[0]
+    return f"202 then {status['status']} {application_id}: {reason['code']} ({reason['message']})"
+
+
+def _wait_reviewable(client: ApiClient, application_id: str, channel: str, deadline: float) -> None:
+    status = _wait_status(client, application_id, _ONWARD | _STOPPED, deadline)
+    if status["status"] not in _ONWARD:
+        codes = ", ".join(r["code"] for r in status.get("reasons", []))
+        raise StepFailedError(f"{application_id} ({channel}) was {status['status']}: {codes}")
+
+
+def _wait_status(
+    client: ApiClient, application_id: str, wanted: frozenset[str], deadline: float
+) -> dict[str, Any]:
+    while True:
+        status = _status(client, application_id)
+        if status["status"] in wanted:
+            return status
+        if time.monotonic() > deadline:
+            raise StepFailedError(f"{application_id} is still {status['status']}")
+        time.sleep(0.2)
+
+
+def _examinee_of(runtime: LocalRuntime, application_id: str) -> tuple[str, str]:
+    """The 資格仮名ID verify recorded on the application, and a line on its examinee item."""
+    dynamodb = runtime.dynamodb()
+    table = runtime.resources.tables["records"]
+    prefecture = application_id[:2]
+    item = dynamodb.get_item(
+        TableName=table,
+        Key={
+            "prefecture_code": {"S": prefecture},
+            "record_key": {"S": f"APPLICATION#{application_id}"},
+        },
+        ConsistentRead=True,
+    ).get("Item")
+    if item is None:
+        raise StepFailedError(f"{application_id} is not in {table}")
+    pseudonym = json.loads(item["application"]["S"]).get("qualification_pseudonym_id")
+    if not isinstance(pseudonym, str):
+        raise StepFailedError(f"{application_id} has no 資格仮名ID")
+    key = f"EXAMINEE#{pseudonym}"
+    examinee = dynamodb.get_item(
+        TableName=table,
+        Key={"prefecture_code": {"S": prefecture}, "record_key": {"S": key}},
+        ConsistentRead=True,
+    ).get("Item")
+    if examinee is None:
+        raise StepFailedError(f"no examinee {key} in {table}")
+    registered = len(examinee["application_ids"]["SS"])
+    return pseudonym, f"{table} {prefecture} / {key}, {registered} application(s)"
+
+
+def _vault_size(runtime: LocalRuntime) -> int:
+    """Persons in the vault table (its entries; each has a pointer item beside it)."""
+    table = runtime.resources.tables["vault"]
+    count = 0
+    for page in (
+        runtime.dynamodb()
+        .get_paginator("scan")
+        .paginate(
+            TableName=table,
+            FilterExpression="#kind = :entry",
+            ExpressionAttributeNames={"#kind": "kind"},
+            ExpressionAttributeValues={":entry": {"S": "entry"}},
+            Select="COUNT",
+        )
+    ):
+        count += page["Count"]
+    return count
 
 
 def _review_list(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
@@ -333,20 +433,6 @@ def _status(client: ApiClient, application_id: str) -> dict[str, Any]:
         raise StepFailedError(f"GET status of {application_id} answered {response.status_code}")
     body: dict[str, Any] = response.json()
     return body
-
-
-def _application_ids_in(sqs: Any, queue_url: str) -> set[str]:
-    found = set()
-    for message in sqs.receive_message(
-        QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0
-    ).get("Messages", []):
-        try:
-            body = json.loads(message["Body"])
-        except ValueError:
-            continue
-        if isinstance(body, dict) and isinstance(body.get("application_id"), str):
-            found.add(body["application_id"])
-    return found
 
 
 def _problem(text: str) -> str:

@@ -2,7 +2,12 @@
 
 The resource variables come from :meth:`kentei_local.resources.Resources.environment`; the
 handlers share one process locally, so those of every function are set (deployed, each
-function gets only those of its grants). Variables that would send boto3
+function gets only those of its grants). Verify looks people up in the local fake registry,
+seeded from ``KENTEI_REGISTRY_SEED``: the demo's seed (``registry_seed.json``) unless the
+caller's environment names another. The test PKI's trust settings
+(``KENTEI_JPKI_TRUST_ANCHORS``, ``KENTEI_JPKI_USER_AUTHENTICATION_CAS``,
+``KENTEI_JPKI_CRL_DIR``) pass through from the caller's environment (the demo sets them once
+it has made its PKI). Variables that would send boto3
 elsewhere (a profile, a per-service endpoint) are removed while the runtime runs, and the
 previous environment is restored when it stops.
 """
@@ -15,6 +20,8 @@ from contextlib import contextmanager
 from typing import Final
 
 from kentei import catalog
+from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
+from kentei_local.fake_registry_server import DEMO_SEED
 
 FAKE_CREDENTIALS: Final = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -41,6 +48,7 @@ def handler_environment(moto_endpoint: str) -> dict[str, str]:
         # The handlers name their own service; this is the fallback for any other logger.
         "POWERTOOLS_SERVICE_NAME": catalog.PREFIX,
         "KENTEI_ENV": "local",
+        REGISTRY_SEED_ENV: os.environ.get(REGISTRY_SEED_ENV, "").strip() or str(DEMO_SEED),
         # Everything is on the loopback interface: never through a developer's proxy.
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",

@@ -36,5 +36,10 @@ def test_the_demo_proves_every_function_is_wired_and_exits_0() -> None:
     assert (
         f"redriven to {physical_name(verify.dlq_name)} after {verify.max_receive_count} receives"
     ) in result.stdout
+    for channel in ("mynaportal", "egov", "paper"):
+        assert f"{channel}: received -> under_review; examinee 資格仮名ID " in result.stdout
+    assert "under the same 資格仮名ID" in result.stdout
+    assert "then rejected" in result.stdout
+    assert "signature.digest_mismatch" in result.stdout
     assert result.stdout.rstrip().endswith("demo passed; runtime stopped")
     assert my_numbers_in(output) == []

@@ -13,7 +13,7 @@ import secrets
 import time
 from datetime import datetime
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -113,6 +113,15 @@ class Application(BaseModel):
     history: tuple[StatusChange, ...] = ()
     resubmission_of: str | None = None
     replaced_by: str | None = None
+    qualification_pseudonym_id: str | None = Field(
+        None, description="資格仮名ID of the verified applicant (set by verify)"
+    )
+    verification: dict[str, Any] | None = Field(
+        None,
+        description="verify's evidence: the signature and revocation evidence, the registry "
+        "check, or the reason it refused (codes, fingerprints, CRL or OCSP data; no personal "
+        "value)",
+    )
 
 
 def new_application_id(prefecture_code: str, now: datetime | None = None) -> str:

@@ -34,6 +34,14 @@ class AuditAction(StrEnum):
     """Staff opened an application's form for review."""
     APPLICATION_ACCEPTED = "application.accepted"
     APPLICATION_RETURNED = "application.returned"
+    """Staff returned it for correction, or verify returned it with a reason."""
+    APPLICATION_VERIFIED = "application.verified"
+    """Verify read the raw submission (with the My Number), confirmed the person and moved
+    the application to review."""
+    APPLICATION_REJECTED = "application.rejected"
+    """Verify rejected it (forged, tampered, untrusted, unreadable) with a reason."""
+    EXAMINEE_REGISTERED = "examinee.registered"
+    """Verify registered or updated the examinee (受検者) under their 資格仮名ID."""
 
 
 class AuditEvent(BaseModel):

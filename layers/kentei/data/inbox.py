@@ -1,9 +1,11 @@
 """Raw submissions into the inbox, attached files into the attachments bucket.
 
 The inbox is under the vault key, and intake's grant on it is encrypt-only: intake writes
-the signed bytes as received and can never read them back; verify reads them. Objects live
-under ``applications/<application id>/<part name>`` with the part name percent-encoded (no
-``/``), so a client-chosen name can neither nest nor escape the application's prefix.
+the signed bytes as received (:class:`Inbox`) and can never read them back; verify reads them
+(:class:`InboxReader`: ``s3:GetObject`` and the vault key's decrypt, verify's grants only).
+Objects live under ``applications/<application id>/<part name>`` with the part name
+percent-encoded (no ``/``), so a client-chosen name can neither nest nor escape the
+application's prefix.
 
 Attachments also go, under the records key, to the attachments bucket for staff review, at
 ``applications/<application id>/<sha256>``: named by content, not by the client's name.
@@ -16,9 +18,12 @@ from collections.abc import Iterable
 from typing import Final, Protocol
 from urllib.parse import quote
 
+from botocore.exceptions import ClientError
+
 from kentei import aws, settings
 
 SSE: Final = "aws:kms"
+_MISSING: Final = frozenset({"NoSuchKey", "404"})
 
 
 class Part(Protocol):
@@ -69,6 +74,27 @@ class Inbox:
                 SSEKMSKeyId=self._key_id,
             )
         return prefix(application_id)
+
+
+class InboxReader:
+    """Verify's read path into the inbox: one part of an application's raw submission."""
+
+    def __init__(self, bucket: str | None = None) -> None:
+        self._bucket = bucket or settings.bucket_name("inbox")
+
+    def get(self, application_id: str, part_name: str) -> bytes | None:
+        """The part's bytes exactly as intake wrote them, or None if the inbox has no such
+        part. Any other failure (throttling, no grant) raises: it may pass on a retry."""
+        try:
+            response = aws.s3().get_object(
+                Bucket=self._bucket, Key=inbox_key(application_id, part_name)
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _MISSING:
+                return None
+            raise
+        with response["Body"] as body:
+            return body.read()
 
 
 class Attachments:

@@ -1,0 +1,108 @@
+"""What verify works with: the ports it needs, and their deployed (or local) adapters.
+
+:func:`dependencies` builds them from the environment on the first application of a
+container and keeps them for its life: the trust store's CAs, the CRL cache, the registry
+adapter's connection pool and circuit breaker are only worth something across invocations.
+A heartbeat never builds them. A failure to build (a missing or wrong setting) raises, so the
+message is retried and, if the deployment stays wrong, kept in the DLQ; nothing is cached
+until a build succeeds. Tests pass their own :class:`Dependencies` (in-memory fakes) to
+:func:`verify.verification.verify_application`, or call :func:`reset`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Protocol
+
+from kentei.applications.model import Application
+from kentei.data.applications import StoredApplication
+from kentei.data.audit import AuditEvent
+from kentei.data.examinees import Registration
+from kentei.records.examinee import Examinee
+from kentei.registry import Registry
+from kentei.signatures import RevocationSource, TrustStore
+from kentei.vault import PseudonymLinks, Vault
+
+
+class ApplicationStore(Protocol):
+    """One prefecture's applications (:class:`kentei.data.applications.PrefectureApplications`)."""
+
+    def get(self, application_id: str) -> StoredApplication | None: ...
+
+    def replace(self, stored: StoredApplication, updated: Application) -> StoredApplication: ...
+
+
+class ExamineeStore(Protocol):
+    """One prefecture's examinees (:class:`kentei.data.examinees.PrefectureExaminees`)."""
+
+    def register(
+        self,
+        qualification_pseudonym_id: str,
+        examinee: Examinee,
+        application_id: str,
+        received_at: datetime,
+        at: datetime,
+    ) -> Registration: ...
+
+
+class RawSubmissions(Protocol):
+    """The inbox, read side (:class:`kentei.data.inbox.InboxReader`)."""
+
+    def get(self, application_id: str, part_name: str) -> bytes | None: ...
+
+
+class AuditLog(Protocol):
+    def record(self, event: AuditEvent) -> None: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    trust: TrustStore
+    revocation: RevocationSource
+    registry: Registry
+    vault: Vault
+    links: PseudonymLinks
+    inbox: RawSubmissions
+    audit: AuditLog
+    applications: Callable[[str], ApplicationStore]
+    """A prefecture's applications, by prefecture code."""
+    examinees: Callable[[str], ExamineeStore]
+    """A prefecture's examinees, by prefecture code."""
+    clock: Callable[[], datetime] = utc_now
+
+
+@cache
+def dependencies() -> Dependencies:
+    """The container's dependencies, built from the environment on first use."""
+    from kentei.data.applications import PrefectureApplications
+    from kentei.data.audit import AuditTrail
+    from kentei.data.examinees import PrefectureExaminees
+    from kentei.data.inbox import InboxReader
+    from kentei.registry import registry_from_environment
+    from kentei.signatures import revocation_from_environment
+    from kentei.vault import links_from_environment, vault_from_environment
+
+    return Dependencies(
+        trust=TrustStore.from_environment(),
+        revocation=revocation_from_environment(),
+        registry=registry_from_environment(),
+        vault=vault_from_environment(),
+        links=links_from_environment(),
+        inbox=InboxReader(),
+        audit=AuditTrail(),
+        applications=PrefectureApplications,
+        examinees=PrefectureExaminees,
+    )
+
+
+def reset() -> None:
+    """Forget the built dependencies: the next application builds them again (tests that
+    change the environment, e.g. the trusted CAs or the registry seed)."""
+    dependencies.cache_clear()

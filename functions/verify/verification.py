@@ -1,0 +1,209 @@
+"""Verifying a received application (R5-R7): from ``received`` to review, or refused.
+
+For an ``application_received`` message (ids only):
+
+1. Load the application from its prefecture's partition; none is an error (the message is
+   retried, then kept in the DLQ). Anything but ``received`` or ``verifying`` was handled
+   before: acknowledged, nothing done (a redelivered message).
+2. ``received`` → ``verifying`` (so a crash part-way leaves a visible trace and the retry
+   carries on from there).
+3. The signed form (:mod:`verify.submission`): the inbox parts by channel, the signature at
+   the arrival time, the form read from the signed bytes, the four items against it.
+4. The registry (:mod:`verify.identity`): the person exists, lives, and is who the form says.
+5. Registration (:mod:`verify.registration`): the vault (one entry, one 資格仮名ID per
+   person), the Mynaportal pseudonym link, the examinee.
+6. ``verifying`` → ``under_review`` with the 資格仮名ID and the evidence (signer certificate,
+   revocation evidence, registry status) on the application, and an audit event.
+
+A refusal at any step ends the application ``returned`` or ``rejected`` with its reason code
+(:mod:`verify.reasons`) and evidence. Only what may pass on a retry raises: no revocation
+data yet, the registry unavailable, an AWS error, a concurrent change of the application;
+and what an operator must fix, which the DLQ keeps for a redrive: a deployment error (a
+missing setting, an untrusted configuration) or a registry answering outside its contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from kentei.applications import lifecycle
+from kentei.applications.model import Application, Status
+from kentei.data.applications import StoredApplication
+from kentei.data.audit import AuditAction, AuditEvent
+from kentei.messages import ApplicationReceived
+from verify.dependencies import ApplicationStore, Dependencies
+from verify.identity import Confirmed, confirm_identity
+from verify.reasons import Refusal
+from verify.registration import Registered, register_examinee
+from verify.submission import SignedForm, read_signed_form
+
+FUNCTION: Final = "verify"
+"""Who verify's status changes and audit events are by."""
+PENDING: Final = frozenset({Status.RECEIVED, Status.VERIFYING})
+
+
+class ApplicationNotFoundError(LookupError):
+    """The message names an application its prefecture does not have."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of the application: ids, status and reason code only."""
+
+    application_id: str
+    channel: str
+    status: Status
+    reason: str | None = None
+    qualification_pseudonym_id: str | None = None
+    already_handled: bool = False
+    kms_requests: int = 0
+
+
+def verify_application(
+    message: ApplicationReceived, deps: Dependencies, request_id: str
+) -> Outcome:
+    store = deps.applications(message.prefecture_code)
+    stored = store.get(message.application_id)
+    if stored is None:
+        raise ApplicationNotFoundError(f"no application {message.application_id}")
+    application = stored.application
+    if application.status not in PENDING:
+        return Outcome(
+            application.application_id,
+            application.channel.value,
+            application.status,
+            already_handled=True,
+        )
+    if application.status is Status.RECEIVED:
+        changed = lifecycle.transition(application, Status.VERIFYING, by=FUNCTION, at=deps.clock())
+        stored = store.replace(stored, changed)
+    kms_before = deps.vault.kms_requests.total
+    result = _verify(stored.application, deps)
+    kms_requests = deps.vault.kms_requests.total - kms_before
+    if isinstance(result, Refusal):
+        outcome = _refuse(store, stored, result, deps, request_id)
+    else:
+        outcome = _admit(store, stored, result, deps, request_id)
+    return Outcome(
+        outcome.application_id,
+        outcome.channel.value,
+        outcome.status,
+        outcome.reasons[0].code if outcome.reasons else None,
+        outcome.qualification_pseudonym_id,
+        kms_requests=kms_requests,
+    )
+
+
+@dataclass(frozen=True)
+class _Admitted:
+    signed: SignedForm
+    confirmed: Confirmed
+    registered: Registered
+
+
+def _verify(application: Application, deps: Dependencies) -> _Admitted | Refusal:
+    signed = read_signed_form(application, deps.inbox, deps.trust, deps.revocation)
+    if isinstance(signed, Refusal):
+        return signed
+    confirmed = confirm_identity(signed.form, application.channel, deps.registry)
+    if isinstance(confirmed, Refusal):
+        return _with_signature(confirmed, signed)
+    registered = register_examinee(
+        application,
+        confirmed.my_number,
+        vault=deps.vault,
+        links=deps.links,
+        examinees=deps.examinees,
+        at=deps.clock(),
+    )
+    if isinstance(registered, Refusal):
+        return _with_signature(registered, signed)
+    return _Admitted(signed, confirmed, registered)
+
+
+def _with_signature(refusal: Refusal, signed: SignedForm) -> Refusal:
+    """A refusal after the signature verified keeps the signature's evidence too."""
+    if signed.signature is None:
+        return refusal
+    evidence = {**refusal.evidence, "signature": signed.signature.evidence()}
+    return Refusal(refusal.code, refusal.detail, evidence)
+
+
+def _admit(
+    store: ApplicationStore,
+    stored: StoredApplication,
+    admitted: _Admitted,
+    deps: Dependencies,
+    request_id: str,
+) -> Application:
+    at = deps.clock()
+    signature = admitted.signed.signature
+    pseudonym = admitted.registered.qualification_pseudonym_id
+    evidence: dict[str, object] = {
+        "outcome": "verified",
+        "checked_at": at.isoformat(),
+        "signature": None if signature is None else signature.evidence(),
+        **admitted.confirmed.evidence,
+        "enrolled": admitted.registered.enrolled,
+        "examinee_registered": admitted.registered.registered,
+    }
+    updated = lifecycle.transition(
+        stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
+    ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
+    store.replace(stored, updated)
+    _audit(deps, request_id, at, updated, AuditAction.APPLICATION_VERIFIED)
+    _audit(deps, request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym)
+    return updated
+
+
+def _refuse(
+    store: ApplicationStore,
+    stored: StoredApplication,
+    refusal: Refusal,
+    deps: Dependencies,
+    request_id: str,
+) -> Application:
+    at = deps.clock()
+    status = refusal.status
+    evidence: dict[str, object] = {
+        "outcome": status.value,
+        "checked_at": at.isoformat(),
+        "reason": refusal.code,
+        "detail": refusal.detail,
+        **refusal.evidence,
+    }
+    updated = lifecycle.transition(
+        stored.application, status, by=FUNCTION, at=at, reasons=(refusal.reason(),)
+    ).model_copy(update={"verification": evidence})
+    store.replace(stored, updated)
+    action = (
+        AuditAction.APPLICATION_RETURNED
+        if status is Status.RETURNED
+        else AuditAction.APPLICATION_REJECTED
+    )
+    _audit(deps, request_id, at, updated, action)
+    return updated
+
+
+def _audit(
+    deps: Dependencies,
+    request_id: str,
+    at: datetime,
+    application: Application,
+    action: AuditAction,
+    *,
+    examinee: str | None = None,
+) -> None:
+    deps.audit.record(
+        AuditEvent(
+            actor=FUNCTION,
+            action=action,
+            record_type="application" if examinee is None else "examinee",
+            record_id=application.application_id if examinee is None else examinee,
+            prefecture_code=application.prefecture_code,
+            request_id=request_id,
+            at=at,
+        )
+    )

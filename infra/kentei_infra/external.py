@@ -1,0 +1,69 @@
+"""Where a function finds the external systems it talks to: per deployment, from the context.
+
+Verify talks to the registry link server (住基連携サーバ, :mod:`kentei.registry.https`) over
+mutual TLS and asks J-LIS's OCSP responder for revocation (:mod:`kentei.signatures.ocsp`).
+Each setting is read from the CDK context (``cdk.json`` or ``cdk deploy -c
+kentei:registry-url=https://...``); without one it is a placeholder that fails loudly (a
+``.invalid`` host, a file no deployment ships), so an unconfigured stack sends applications
+to the verify DLQ instead of verifying them against nothing.
+
+Only URLs and file paths: the mTLS client key is a file the function reads at run time, never
+a value in the template. The local-only settings (the test PKI's trust anchors and CRL folder,
+the fake registry's seed) are never set on a deployed function: :func:`external_environment`
+refuses them, and ``tests/infra`` asserts it on the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from kentei.registry import SEED_ENV
+from kentei.signatures import (
+    CRL_DIR_ENV,
+    OCSP_URL_ENV,
+    TRUST_ANCHORS_ENV,
+    USER_AUTHENTICATION_CAS_ENV,
+)
+
+REGISTRY_FILES: Final = "/opt/kentei-registry"
+"""Where the registry link's mTLS files are expected; provisioning them is the operator's."""
+
+EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
+    "verify": {
+        "KENTEI_REGISTRY_URL": ("kentei:registry-url", "https://registry-link.invalid"),
+        "KENTEI_REGISTRY_CLIENT_CERT": (
+            "kentei:registry-client-cert",
+            f"{REGISTRY_FILES}/client-cert.pem",
+        ),
+        "KENTEI_REGISTRY_CLIENT_KEY": (
+            "kentei:registry-client-key",
+            f"{REGISTRY_FILES}/client-key.pem",
+        ),
+        "KENTEI_REGISTRY_CA_BUNDLE": ("kentei:registry-ca-bundle", f"{REGISTRY_FILES}/ca.pem"),
+        OCSP_URL_ENV: ("kentei:jpki-ocsp-url", "https://jpki-ocsp.invalid"),
+    },
+}
+"""Function → environment variable → (context key, placeholder)."""
+
+LOCAL_ONLY: Final = frozenset(
+    {TRUST_ANCHORS_ENV, USER_AUTHENTICATION_CAS_ENV, CRL_DIR_ENV, SEED_ENV}
+)
+"""Settings of the local runtime only: a deployed stack trusts the shipped J-LIS CAs alone
+and asks the real registry."""
+
+
+class LocalOnlySettingError(ValueError):
+    """A deployment tried to set a local-only setting."""
+
+
+def external_environment(function: str, context: Callable[[str], object | None]) -> dict[str, str]:
+    """The external settings of ``function``: each from its context key, or its placeholder."""
+    environment = {}
+    for variable, (key, placeholder) in EXTERNAL.get(function, {}).items():
+        value = context(key)
+        environment[variable] = placeholder if value is None else str(value)
+    refused = LOCAL_ONLY & environment.keys()
+    if refused:
+        raise LocalOnlySettingError(f"{function}: {', '.join(sorted(refused))} is local only")
+    return environment

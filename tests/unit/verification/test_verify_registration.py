@@ -1,0 +1,37 @@
+"""The examinee record verify registers, and intake's lack of a read path into the inbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.unit.verification.conftest import TARO
+
+from kentei.records.applicant import Applicant
+from kentei.records.examinee import Examinee
+from kentei.submissions import ApplicationForm
+from verify.registration import examinee_of
+
+INTAKE = Path(__file__).resolve().parents[3] / "functions" / "intake"
+
+
+def test_the_examinee_has_the_applicants_items_without_the_my_number() -> None:
+    form = ApplicationForm.model_validate(
+        TARO.form(residence_card_number="AB12345678CD", nationality="ベトナム")
+    )
+    applicant = form.to_applicant("13-00000000000000000000000001", keep_my_number=True)
+
+    examinee = examinee_of(applicant)
+
+    assert isinstance(examinee, Examinee)
+    assert examinee.my_number is None
+    assert examinee.application_receipt_id == "13-00000000000000000000000001"
+    assert examinee.residence_card_number == applicant.residence_card_number
+    for name in set(Applicant.model_fields) - {"my_number"}:
+        assert getattr(examinee, name) == getattr(applicant, name), name
+
+
+def test_intake_has_no_read_path_into_the_inbox() -> None:
+    source = "\n".join(path.read_text(encoding="utf-8") for path in INTAKE.rglob("*.py"))
+
+    assert "InboxReader" not in source
+    assert "get_object" not in source
