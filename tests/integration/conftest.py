@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from tests.integration.stubs import StubApi, StubConsumer
 
 from kentei import catalog
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
-from kentei_local.stubs import StubApi, StubConsumer
 
 
 @pytest.fixture

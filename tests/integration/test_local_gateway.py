@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from tests.integration.stubs import StubApi, StubConsumer
 
 from kentei import catalog
 from kentei_local.functions import Invocation
@@ -19,7 +20,6 @@ from kentei_local.gateway import http_response
 from kentei_local.resources import physical_name
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
-from kentei_local.stubs import StubApi, StubConsumer
 
 API = StubApi()
 

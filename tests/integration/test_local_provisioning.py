@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from tests.integration.stubs import StubConsumer
 
 from kentei import catalog
 from kentei_local.resources import physical_name
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
-from kentei_local.stubs import StubConsumer
 
 VISIBILITY_TIMEOUT_S = 3
 DAY_S = 24 * 60 * 60

@@ -7,11 +7,12 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from tests.integration.stubs import Records, StubConsumer, failing
+
 from kentei import catalog
 from kentei_local.probes import wait_in_queue, wait_until
 from kentei_local.resources import ACCOUNT_ID, LocalQueue, physical_name
 from kentei_local.runtime import LocalRuntime
-from kentei_local.stubs import Records, StubConsumer, failing
 
 StartRuntime = Callable[..., LocalRuntime]
 VERIFY = catalog.queue("verify")

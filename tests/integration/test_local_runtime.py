@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from tests.integration.stubs import StubApi, StubConsumer
 
 from kentei import catalog
 from kentei.my_number import is_valid
@@ -15,7 +16,6 @@ from kentei_local.context import LocalContext
 from kentei_local.resources import ACCOUNT_ID
 from kentei_local.runtime import LocalRuntime, RuntimeStartError
 from kentei_local.settings import LocalSettings, SettingError
-from kentei_local.stubs import StubApi, StubConsumer
 
 StartRuntime = Callable[..., LocalRuntime]
 
