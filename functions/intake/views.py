@@ -123,6 +123,13 @@ class ReviewApplication(BaseModel):
     paper: PaperView | None
     resubmission_of: str | None
     replaced_by: str | None
+    qualification_pseudonym_id: str | None = Field(
+        description="the examinee's 資格仮名ID, once verify has registered the applicant"
+    )
+    verification: dict[str, Any] | None = Field(
+        description="verify's evidence (signer certificate, revocation check, outcome), "
+        "without personal data; null until verified"
+    )
 
     @classmethod
     def of(cls, application: Application, findings: tuple[Finding, ...]) -> Self:
@@ -149,6 +156,8 @@ class ReviewApplication(BaseModel):
             else None,
             resubmission_of=application.resubmission_of,
             replaced_by=application.replaced_by,
+            qualification_pseudonym_id=application.qualification_pseudonym_id,
+            verification=application.verification,
         )
 
 

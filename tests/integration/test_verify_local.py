@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -260,6 +261,19 @@ def test_an_openssl_signed_application_is_under_review_and_its_examinee_register
     assert evidence is not None
     assert evidence["signature"]["revocation"]["source"] == "crl"
     assert evidence["signature"]["signer"]["issuer_origin"].startswith("local:")
+
+
+def test_staff_reviewing_a_verified_application_see_its_pseudonym_and_evidence(
+    verified: Verified,
+) -> None:
+    application = verified.application("signed")
+    response = PaperDesk(verified.runtime.url, *STAFF).review_item(application.application_id)
+    assert response.status_code == 200
+    view = response.json()
+    assert view["qualification_pseudonym_id"] == application.qualification_pseudonym_id
+    assert view["verification"] == application.verification
+    assert TARO.my_number not in response.text
+    assert my_numbers_in(json.dumps(view["verification"])) == []
 
 
 def test_the_same_person_through_another_channel_keeps_one_vault_entry_and_one_pseudonym(
