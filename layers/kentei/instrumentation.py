@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -15,6 +17,8 @@ from kentei.observability import NAMESPACE, make_logger, make_metrics, make_trac
 
 # A request that records no metric is normal (a health check); Powertools warns on each one.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+LIBRARY_LOGGER = "kentei"
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -28,7 +32,13 @@ class Instruments:
 
     @classmethod
     def for_service(cls, service: str) -> Instruments:
-        return cls(service, make_logger(service), make_tracer(service), make_metrics(service))
+        logger = make_logger(service)
+        # The library's own modules (the registry adapter among them) log through standard
+        # loggers under "kentei": they reach the function's JSON handler and its redacting
+        # formatter through this parent, whenever they are imported.
+        logging.getLogger(LIBRARY_LOGGER)
+        copy_config_to_registered_loggers(source_logger=logger, include={LIBRARY_LOGGER})
+        return cls(service, logger, make_tracer(service), make_metrics(service))
 
     def wrap(self, handler: LambdaHandler, correlation_id_path: str | None = None) -> LambdaHandler:
         """Stack the Powertools decorators; traces never capture responses (may be personal)."""

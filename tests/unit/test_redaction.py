@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,3 +64,17 @@ def test_the_log_formatter_masks_message_extra_keys_and_exception_text() -> None
     json.loads(line)
     assert number not in line
     assert "AB12345678CD" not in line
+
+
+def test_a_library_module_logging_a_my_number_is_masked_by_the_function_logger(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kentei.instrumentation import Instruments
+
+    Instruments.for_service("redaction-test")
+    number = valid("12345678901")
+    logging.getLogger("kentei.some.adapter").warning("looked up %s", number)
+    out = capsys.readouterr().out
+    assert my_number.REDACTED in out
+    assert number not in out
+    assert json.loads(out.strip().splitlines()[-1])["name"] == "kentei.some.adapter"
