@@ -28,7 +28,6 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +40,8 @@ from typing import Any, Final
 import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
+
+from moto_child import moto_child
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 CONFIG: Final = Config(
@@ -55,49 +56,6 @@ FRESH: Final = re.compile(
 )
 CROCKFORD: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 Call = tuple[str, str, dict[str, Any]]
-
-
-def serve_moto() -> None:
-    """Child mode: moto with every catalog resource; prints the endpoint and the handler
-    environment as one JSON line, then runs until standard input closes."""
-    from kentei import catalog
-    from kentei_local.environment import FAKE_CREDENTIALS
-    from kentei_local.moto_server import MotoServer
-    from kentei_local.resources import provision
-    from kentei_local.settings import HOST
-
-    server = MotoServer(HOST, 0)
-    server.start()
-    session = boto3.Session(
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        region_name=catalog.REGION,
-    )
-    resources = provision(session, server.endpoint, 30)
-    print(json.dumps({"endpoint": server.endpoint, "env": resources.environment()}), flush=True)
-    sys.stdin.read()
-    server.stop()
-
-
-@contextlib.contextmanager
-def moto_child() -> Iterator[dict[str, Any]]:
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--serve-moto"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    try:
-        assert child.stdout is not None
-        yield json.loads(child.stdout.readline())
-    finally:
-        if child.stdin is not None:
-            child.stdin.close()
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
 
 
 def signed_request() -> bytes:
@@ -239,11 +197,7 @@ def cpu(run: Callable[[], Any]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=31)
-    parser.add_argument("--serve-moto", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_moto:
-        serve_moto()
-        return
     body = signed_request()
     with moto_child() as moto:
         from kentei_local.environment import handler_environment, patched_environ
