@@ -52,6 +52,9 @@ def decide_application(
 ) -> ApplicationStatus:
     stored = _find(staff, application_id)
     decision = lifecycle.Decision(request.decision)
+    if _is_repeat(stored, decision, request, staff):
+        # A client retrying a decision that was made (its answer lost) gets the same answer.
+        return ApplicationStatus.of(stored.application)
     try:
         decided = lifecycle.decide(
             stored.application, decision, request.reasons, staff, datetime.now(UTC)
@@ -83,6 +86,27 @@ def decide_application(
         extra={"application_id": application_id, "decision": decision.value},
     )
     return ApplicationStatus.of(saved.application)
+
+
+_DECIDED: dict[lifecycle.Decision, Status] = {
+    lifecycle.Decision.ACCEPT: Status.ACCEPTED,
+    lifecycle.Decision.RETURN: Status.RETURNED,
+}
+
+
+def _is_repeat(
+    stored: StoredApplication, decision: lifecycle.Decision, request: DecisionRequest, staff: Caller
+) -> bool:
+    """Whether this exact decision, by this staff member, is the application's latest change."""
+    application = stored.application
+    last = application.history[-1] if application.history else None
+    return (
+        last is not None
+        and application.status is _DECIDED[decision]
+        and last.status is application.status
+        and last.by == staff.id
+        and tuple(last.reasons) == tuple(request.reasons)
+    )
 
 
 def _repository(staff: Caller) -> PrefectureApplications:

@@ -220,6 +220,29 @@ def test_given_a_decided_application_then_another_decision_is_409(system: Intake
     assert again.json()["type"] == "urn:kentei:problem:invalid-transition"
 
 
+def test_given_a_decision_retried_by_its_staff_then_it_gets_the_same_answer(
+    system: IntakeSystem,
+) -> None:
+    application_id = _under_review(system, mynaportal_body())
+    first = system.client.decide(application_id, STAFF_TOKYO, "return", [RETURN_REASON])
+
+    retried = system.client.decide(application_id, STAFF_TOKYO, "return", [RETURN_REASON])
+    history = system.client.get(f"/v1/applications/{application_id}", MYNAPORTAL).json()
+
+    assert first.status_code == retried.status_code == 200
+    assert retried.json() == first.json()
+    assert [change["status"] for change in history["history"]].count("returned") == 1
+
+
+def test_given_a_returned_application_then_another_decision_by_its_staff_is_409(
+    system: IntakeSystem,
+) -> None:
+    application_id = _under_review(system, mynaportal_body())
+    system.client.decide(application_id, STAFF_TOKYO, "return", [RETURN_REASON])
+
+    assert system.client.decide(application_id, STAFF_TOKYO, "accept").status_code == 409
+
+
 def test_given_a_received_application_then_a_decision_is_409(system: IntakeSystem) -> None:
     application_id = _submit(system, mynaportal_body(), MYNAPORTAL)
     assert system.client.decide(application_id, STAFF_TOKYO, "accept").status_code == 409

@@ -64,8 +64,10 @@ def get_review_application(application_id: str) -> ReviewApplication:
     paths.REVIEW_DECISION,
     summary="Accept, or return for correction",
     description="The decision on an application under review: `accept`, or `return` with at "
-    "least one reason the applicant will read (never quote a value of the form). Another "
-    "status is a 409. Staff of the application's prefecture only (others: 404).",
+    "least one reason the applicant will read (never quote a value of the form). The same "
+    "decision retried by the same staff member gets the same answer; any other decision on "
+    "a decided application is a 409. Staff of the application's prefecture only (others: "
+    "404).",
     tags=["review"],
     responses=documented(200, "The application's new status", 400, 401, 403, 404, 409, 413, 415),
 )
