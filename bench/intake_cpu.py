@@ -28,9 +28,7 @@ import os
 import re
 import secrets
 import statistics
-import sys
 import tempfile
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -41,6 +39,7 @@ import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
 
+from measure import cpu, quiet
 from moto_child import moto_child
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -165,33 +164,6 @@ def bare_handler(calls: list[Call]) -> Callable[[dict[str, Any]], None]:
 
 def _snake(operation: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Standard output and error to /dev/null at the file descriptors: the handlers' log and
-    metric lines are still formatted and written (their cost counts), but not shown."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        yield
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for fd in (null, *saved):
-            os.close(fd)
-
-
-def cpu(run: Callable[[], Any]) -> float:
-    started = time.process_time()
-    run()
-    return time.process_time() - started
 
 
 def main() -> None:

@@ -28,23 +28,20 @@ bare) after a warm-up, and the figures are medians. Nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import statistics
-import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
 from kentei_local.testpki import TestPki
+from measure import cpu, quiet
 from moto_child import moto_child
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -215,33 +212,6 @@ def event_for(application_id: str) -> dict[str, Any]:
             }
         ]
     }
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Standard output and error to /dev/null at the file descriptors: the handler's log and
-    metric lines are still formatted and written (their cost counts), but not shown."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        yield
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for fd in (null, *saved):
-            os.close(fd)
-
-
-def cpu(run: Callable[[], Any]) -> float:
-    started = time.process_time()
-    run()
-    return time.process_time() - started
 
 
 def main() -> None:
