@@ -27,7 +27,9 @@ from kentei.catalog import Access
 from kentei_infra.queues import QueuePair
 
 TABLE_ACCESS: Final = frozenset({Access.TABLE_READ, Access.TABLE_READ_WRITE})
-BUCKET_ACCESS: Final = frozenset({Access.BUCKET_PUT, Access.BUCKET_READ, Access.BUCKET_READ_WRITE})
+BUCKET_ACCESS: Final = frozenset(
+    {Access.BUCKET_PUT, Access.BUCKET_READ, Access.BUCKET_READ_DELETE, Access.BUCKET_READ_WRITE}
+)
 
 TABLE_READ: Final = (
     "dynamodb:BatchGetItem",
@@ -107,9 +109,14 @@ class GrantTargets:
     def _bucket(self, name: str, access: Access) -> list[iam.PolicyStatement]:
         bucket = self.buckets[name]
         key_name = catalog.bucket(name).key
-        read = access in (Access.BUCKET_READ, Access.BUCKET_READ_WRITE)
+        read = access in (Access.BUCKET_READ, Access.BUCKET_READ_DELETE, Access.BUCKET_READ_WRITE)
         put = access in (Access.BUCKET_PUT, Access.BUCKET_READ_WRITE)
-        object_actions = (("s3:GetObject",) if read else ()) + (("s3:PutObject",) if put else ())
+        delete = access is Access.BUCKET_READ_DELETE
+        object_actions = (
+            (("s3:GetObject",) if read else ())
+            + (("s3:PutObject",) if put else ())
+            + (("s3:DeleteObject", "s3:DeleteObjectVersion") if delete else ())
+        )
         statements = [_allow(object_actions, [bucket.arn_for_objects("*")])]
         if access is Access.BUCKET_READ_WRITE:
             statements.append(_allow(("s3:ListBucket",), [bucket.bucket_arn]))

@@ -101,6 +101,8 @@ class Access(StrEnum):
     KEY_SIGN = "key:sign"
     BUCKET_PUT = "bucket:put"
     BUCKET_READ = "bucket:read"
+    BUCKET_READ_DELETE = "bucket:read-delete"
+    """Read objects and delete them with every version (the inbox once verification ends)."""
     BUCKET_READ_WRITE = "bucket:read-write"
     QUEUE_SEND = "queue:send"
 
@@ -147,6 +149,13 @@ KEYS: Final = (
         "HMAC_256",
         KeyUsage.GENERATE_VERIFY_MAC,
         "KENTEI_KEY_BLIND_INDEX",
+    ),
+    KeySpec(
+        "fingerprint",
+        "HMAC-SHA-256 of request bodies: application fingerprints and idempotency payload hashes",
+        "HMAC_256",
+        KeyUsage.GENERATE_VERIFY_MAC,
+        "KENTEI_KEY_FINGERPRINT",
     ),
     KeySpec(
         "certificate-signing",
@@ -240,6 +249,7 @@ FUNCTIONS: Final = (
         grants=(
             *_RECORD_KEEPING,
             _G("vault", Access.KEY_ENCRYPT_ONLY),
+            _G("fingerprint", Access.KEY_GENERATE_MAC),
             _G("inbox", Access.BUCKET_PUT),
             _G("attachments", Access.BUCKET_PUT),
             _G("verify", Access.QUEUE_SEND),
@@ -258,7 +268,7 @@ FUNCTIONS: Final = (
             _G("vault", Access.TABLE_READ_WRITE),
             _G("vault", Access.KEY_ENCRYPT_DECRYPT),
             _G("blind-index", Access.KEY_GENERATE_MAC),
-            _G("inbox", Access.BUCKET_READ),
+            _G("inbox", Access.BUCKET_READ_DELETE),
             _G("attachments", Access.BUCKET_READ),
             _G("sync", Access.QUEUE_SEND),
         ),

@@ -55,7 +55,12 @@ def test_intake_may_only_put_objects_into_the_inbox(
 ) -> None:
     inbox = ids.bucket("inbox")
     assert template.actions_on(ids.role("intake"), inbox) == {"s3:PutObject"}
-    assert template.actions_on(ids.role("verify"), inbox) == {"s3:GetObject"}
+    # verify reads a raw submission, then deletes that version once verification has ended.
+    assert template.actions_on(ids.role("verify"), inbox) == {
+        "s3:GetObject",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+    }
     for name in ("sync", "certify"):
         assert template.actions_on(ids.role(name), inbox) == set(), name
 
