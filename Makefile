@@ -92,7 +92,7 @@ bench: setup
 
 # The committed OpenAPI document, regenerated from the code (a unit test fails on drift).
 openapi: $(STAMP)
-	$(PY) -m intake.openapi > openapi.json
+	$(PY) -m intake.export > openapi.json
 
 clean:
 	rm -rf cdk.out .local .pytest_cache .mypy_cache .ruff_cache

@@ -24,7 +24,13 @@ SCHEMA_MEDIA_TYPE = "application/schema+json"
     responses=with_content(200, "The OpenAPI 3 document", "application/json", {"type": "object"}),
 )
 def get_openapi() -> Response[str]:
-    return Response(status_code=200, content_type="application/json", body=openapi.served())
+    # The resolver this router is included in (set by include_router): the document
+    # describes that API, without this module importing the one that assembles it.
+    resolver = router.api_resolver
+    if resolver is None:
+        raise RuntimeError("the documents router is served only inside a resolver")
+    body = openapi.served(resolver)
+    return Response(status_code=200, content_type="application/json", body=body)
 
 
 @router.get(

@@ -1,0 +1,11 @@
+"""Print the intake API's OpenAPI document as committed: ``make openapi`` writes openapi.json."""
+
+from __future__ import annotations
+
+import sys
+
+from intake import openapi
+from intake.api import app
+
+if __name__ == "__main__":
+    sys.stdout.write(openapi.render(app))
