@@ -46,8 +46,8 @@ from kentei.signatures.revocation import (
     RevocationStatus,
     RevocationUnknown,
     Revoked,
-    revocation_from_environment,
 )
+from kentei.signatures.sources import revocation_from_environment
 from kentei.signatures.trust import (
     TRUST_ANCHORS_ENV,
     USER_AUTHENTICATION_CAS_ENV,

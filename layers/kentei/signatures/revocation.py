@@ -15,11 +15,9 @@ status and produced-at.
 from __future__ import annotations
 
 import base64
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Final, Protocol
 
 from cryptography import x509
@@ -147,22 +145,3 @@ class FirstAnswer:
             return RevocationUnknown("no revocation source is configured")
         evidence = next((u.evidence for u in unknown if u.evidence is not None), None)
         return RevocationUnknown("; ".join(u.detail for u in unknown), evidence)
-
-
-def revocation_from_environment(environ: Mapping[str, str] | None = None) -> RevocationSource:
-    """The configured source: the CRL folder, then the OCSP responder, either or both."""
-    env = os.environ if environ is None else environ
-    sources: list[RevocationSource] = []
-    crl_dir = env.get(CRL_DIR_ENV, "").strip()
-    if crl_dir:
-        from kentei.signatures.crl import CrlDirectory
-
-        sources.append(CrlDirectory(Path(crl_dir)))
-    ocsp_url = env.get(OCSP_URL_ENV, "").strip()
-    if ocsp_url:
-        from kentei.signatures.ocsp import OcspResponder
-
-        sources.append(OcspResponder(ocsp_url))
-    if not sources:
-        return NoRevocationSource()
-    return sources[0] if len(sources) == 1 else FirstAnswer(sources)
