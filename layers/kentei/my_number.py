@@ -47,14 +47,114 @@ def is_valid(raw: str) -> bool:
     return bool(_ASCII_DIGITS.fullmatch(value)) and check_digit(value[:11]) == int(value[11])
 
 
+# Separators accepted between two digits of a My Number: white space (ASCII, ideographic),
+# punctuation people type between groups, and every dash-like character.
+SEPARATORS: Final = frozenset(
+    " \t\u3000._/,\u30fb\uff65"  # space, ideographic space, . _ / , ・ ･
+    "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\uff70"  # dashes, ー ｰ
+    "\uff0e\uff0f\uff3f\uff0c"  # full-width . / _ ,
+)
+# At most this many separator characters between two digits of one number.
+MAX_GAP: Final = 3
+
+
+def _digit(char: str) -> int | None:
+    """The decimal value of any Unicode decimal digit (ASCII, full-width, Arabic-Indic, ...)."""
+    value = unicodedata.decimal(char, None)
+    if value is None:
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) == 1 and folded != char:
+            value = unicodedata.decimal(folded, None)
+    return value
+
+
+def _runs(text: str) -> list[list[tuple[int, int]]]:
+    """Maximal runs of digits joined by separators, each as (index, value) per digit."""
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    gap = 0
+    for index, char in enumerate(text):
+        value = _digit(char)
+        if value is not None:
+            current.append((index, value))
+            gap = 0
+        elif current and char in SEPARATORS and gap < MAX_GAP:
+            gap += 1
+        else:
+            if current:
+                runs.append(current)
+            current, gap = [], 0
+    if current:
+        runs.append(current)
+    return runs
+
+
+def find(text: str) -> list[tuple[int, int]]:
+    """The spans (start, end) in ``text`` of every valid My Number, in any spelling.
+
+    Digits are any Unicode decimal digit; any of :data:`SEPARATORS` (up to :data:`MAX_GAP`
+    in a row) may stand between two digits. Each candidate is confirmed by its check digit.
+    Policy for digit runs longer than twelve: every window of twelve consecutive digits in
+    the run is tested, and each valid one is reported (fail closed: a My Number padded with
+    other digits is still found, at the cost of some false positives in long numbers).
+    """
+    spans: list[tuple[int, int]] = []
+    for run in _runs(text):
+        for start in range(len(run) - LENGTH + 1):
+            window = run[start : start + LENGTH]
+            digits = "".join(str(v) for _, v in window)
+            if check_digit(digits[:11]) == int(digits[11]):
+                spans.append((window[0][0], window[-1][0] + 1))
+    return spans
+
+
+def contains(text: str) -> bool:
+    """True when ``text`` holds a valid My Number in any spelling."""
+    return bool(find(text))
+
+
 def redact(text: str) -> str:
-    """Replace every valid My Number in ``text`` (digits possibly separated) with asterisks."""
+    """``text`` with every valid My Number (any spelling, overlapping ones merged) masked."""
+    spans = sorted(find(text))
+    if not spans:
+        return text
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts: list[str] = []
+    last = 0
+    for start, end in merged:
+        parts.append(text[last:start])
+        parts.append(REDACTED)
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
-    def _replace(match: re.Match[str]) -> str:
-        digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", match.group(0)))
-        return REDACTED if len(digits) == LENGTH and is_valid(digits) else match.group(0)
 
-    return CANDIDATE_PATTERN.sub(_replace, text)
+def scan(value: object, path: str = "") -> str | None:
+    """The field path (``body.applicant.employer_code``, ``attachments[2].file_name``) of
+    the first string in a JSON-like structure (dicts, lists, tuples) holding a My Number,
+    keys included; ``None`` when there is none."""
+    if isinstance(value, str):
+        return path or "$" if contains(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and contains(key):
+                return child
+            found = scan(item, child)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for n, item in enumerate(value):
+            found = scan(item, f"{path}[{n}]")
+            if found is not None:
+                return found
+    return None
 
 
 class MyNumber:
