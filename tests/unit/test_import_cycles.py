@@ -16,6 +16,10 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 PACKAGE_ROOTS: list[tuple[Path, str]] = [
     # (folder holding the top-level package, top-level package name)
     (REPOSITORY / "layers", "kentei"),
+    (REPOSITORY / "functions", "intake"),
+    (REPOSITORY / "functions", "verify"),
+    (REPOSITORY / "functions", "sync"),
+    (REPOSITORY / "functions", "certify"),
 ]
 
 
