@@ -4,25 +4,17 @@ else does (no helper custom resources, no undeclared tables, queues, keys, bucke
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
-from aws_cdk import aws_lambda as lambda_
 
 from kentei import catalog
 from kentei_infra.inspection import CatalogResources, SynthesizedTemplate
+from kentei_infra.runtime import PYTHON_RUNTIME
 from kentei_infra.settings import physical_name
 
 DAY_S = 24 * 60 * 60
 RETAINED = ("AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::S3::Bucket", "AWS::Logs::LogGroup")
-
-
-def newest_python_runtime_name() -> str:
-    minors = [
-        int(m.group(1)) for a in dir(lambda_.Runtime) if (m := re.match(r"PYTHON_3_(\d+)$", a))
-    ]
-    return f"python3.{max(minors)}"
 
 
 def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
@@ -131,7 +123,7 @@ def test_every_function_runs_as_the_catalog_declares(
     assert function["Timeout"] == spec.timeout_s
     assert function.get("ReservedConcurrentExecutions") == spec.reserved_concurrency
     assert function["Architectures"] == ["arm64"]
-    assert function["Runtime"] == newest_python_runtime_name()
+    assert function["Runtime"] == PYTHON_RUNTIME.name
     assert function["TracingConfig"] == {"Mode": "Active"}
     assert function["LoggingConfig"]["LogFormat"] == "JSON"
     assert function["LoggingConfig"]["ApplicationLogLevel"] == "INFO"
@@ -199,5 +191,5 @@ def test_layers_are_built_for_the_functions_runtime_and_architecture(
     template: SynthesizedTemplate,
 ) -> None:
     for layer in template.of_type("AWS::Lambda::LayerVersion").values():
-        assert layer["Properties"]["CompatibleRuntimes"] == [newest_python_runtime_name()]
+        assert layer["Properties"]["CompatibleRuntimes"] == [PYTHON_RUNTIME.name]
         assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
