@@ -1,10 +1,21 @@
-"""Settings shared by every tier."""
+"""Settings shared by every tier.
+
+- Hypothesis profiles (``ci``: derandomized, no example database).
+- ``@pytest.mark.tools("openssl", ...)``: the system tools a test runs. A missing one FAILS the
+  test with "<tool> is missing: run make setup"; nothing is skipped silently.
+- The repository is self-contained: a test that opens a file beside the repository (such as
+  ``../shared``) fails. Reference data the tests need is copied under ``tests/reference/``.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
+from tests import self_contained
 
 # CI runs each property test from the same seed, so a run is reproducible and a failure is the
 # code's, not the draw's; locally the draws vary from run to run and find more.
@@ -13,3 +24,38 @@ settings.register_profile(
 )
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "tools(*names): system tools the test runs; a missing one fails the test"
+    )
+
+
+def missing_tools(names: tuple[str, ...]) -> list[str]:
+    """The tools of ``names`` that are not on the PATH."""
+    return [name for name in names if shutil.which(name) is None]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    names = tuple(name for marker in item.iter_markers("tools") for name in marker.args)
+    missing = missing_tools(names)
+    if missing:
+        pytest.fail(
+            "; ".join(f"{name} is missing: run make setup" for name in missing), pytrace=False
+        )
+
+
+# --- Self-contained: nothing beside the repository is opened --------------------------------
+
+self_contained.install()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_opened_outside_the_repository() -> Iterator[None]:
+    """Fails the test if it opened a path beside the repository, even one it then caught."""
+    before = len(self_contained.opened_outside)
+    yield
+    opened = self_contained.opened_outside[before:]
+    if opened:
+        pytest.fail(f"opened outside the repository: {sorted(set(opened))}", pytrace=False)

@@ -20,7 +20,8 @@ def _repo_root() -> Path:
     raise AssertionError("no pyproject.toml above this test")
 
 
-SPEC_PATH = _repo_root().parent / "shared" / "spec" / "record-items.json"
+# A copy of ../shared/spec/record-items.json, with its provenance in tests/reference/README.md.
+SPEC_PATH = _repo_root() / "tests" / "reference" / "record-items.json"
 
 
 @pytest.fixture(scope="module")
