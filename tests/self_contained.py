@@ -19,17 +19,27 @@ class OutsideRepositoryError(RuntimeError):
     """A test (or the code it runs) opened a path beside the repository."""
 
 
-def outside_repository(path: str, *, repo: Path = REPO) -> bool:
+def outside_repository(path: str, *, repo: Path = REPO, temporary: str = TEMPORARY) -> bool:
     """Whether ``path`` (absolute, or relative to the working folder) is beside the repository:
-    under its parent folder but neither in the repository nor in the temporary folder."""
+    under its parent folder but not in the repository. The temporary folder counts as beside
+    only when the repository's parent is inside it (a clone into ``/tmp/x/kentei`` must not
+    read ``/tmp/x/shared``; a clone into ``/tmp/kentei`` may still use pytest's ``tmp_path``)."""
     absolute = os.path.normpath(os.path.join(os.getcwd(), path))
-    inside = (str(repo), TEMPORARY)
-    if any(absolute == folder or absolute.startswith(folder + os.sep) for folder in inside):
+
+    def under(folder: str) -> bool:
+        return absolute == folder or absolute.startswith(folder + os.sep)
+
+    if under(str(repo)):
         return False
     parent = repo.parent
     if parent == parent.parent:  # a repository at the root has nothing beside it but the system
         return False
-    return absolute.startswith(str(parent) + os.sep)
+    if not under(str(parent)):
+        return False
+    temporary_is_below_parent = temporary == str(parent) or temporary.startswith(
+        str(parent) + os.sep
+    )
+    return not (temporary_is_below_parent and under(temporary))
 
 
 opened_outside: list[str] = []

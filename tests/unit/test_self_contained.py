@@ -183,6 +183,22 @@ def test_the_audit_hook_tells_what_is_beside_the_repository(relative: str, outsi
     assert outside_repository(path, repo=repo) is outside
 
 
+@pytest.mark.parametrize(
+    ("repo", "path", "outside"),
+    [
+        # A clone into an empty temporary folder (CI's case): its neighbours are beside it.
+        ("/tmp/ci/kentei", "/tmp/ci/probe.json", True),
+        ("/tmp/ci/kentei", "/tmp/pytest-of-root/pytest-1/x", False),
+        # A clone straight into the temporary folder may still use pytest's tmp_path.
+        ("/tmp/kentei", "/tmp/pytest-of-root/pytest-1/x", False),
+    ],
+)
+def test_the_temporary_folder_is_beside_only_below_the_repository_parent(
+    repo: str, path: str, outside: bool
+) -> None:
+    assert outside_repository(path, repo=Path(repo), temporary="/tmp") is outside
+
+
 def test_opening_a_file_beside_the_repository_fails() -> None:
     beside = REPO.parent / _join(SHARED, "-probe-that-does-not-exist.json")
 
