@@ -20,7 +20,7 @@ export AWS_EC2_METADATA_DISABLED := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: openapi help setup system-tools demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
+.PHONY: openapi help setup python-setup system-tools demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
 
 help:
 	@echo "make demo   run the local system and a smoke flow, then stop"
@@ -54,12 +54,16 @@ system-tools:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-setup: $(STAMP) $(NODE_STAMP) system-tools
+# What the Python tiers, the demo and the benchmarks use: the venv and the system tools.
+# setup adds Node (the CDK CLI and jsii, for synth and the infra tests).
+python-setup: $(STAMP) system-tools
 
-demo: setup
+setup: python-setup $(NODE_STAMP)
+
+demo: python-setup
 	$(PY) -m kentei_local demo
 
-local: setup
+local: python-setup
 	$(PY) -m kentei_local serve
 
 lint: $(STAMP)
@@ -67,25 +71,32 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy layers functions local infra tests bench
 
-test-unit: $(STAMP)
+# Tests that need openssl or xmlsec1 fail (never skip) when one is missing; every target
+# below installs them first. The e2e tier runs in a random order (pytest-randomly; the seed
+# is in the header: `-p randomly --randomly-seed=N` replays it) and over two workers.
+PYTEST_WORKERS ?= 2
+E2E_ORDER ?= -p randomly
+
+test-unit: python-setup
 	$(PY) -m pytest tests/unit -q
 
-test-integration: $(STAMP)
+test-integration: python-setup
 	$(PY) -m pytest tests/integration -q
 
 test-infra: setup
 	$(PY) -m pytest tests/infra -q
 
-test-e2e: $(STAMP)
-	$(PY) -m pytest tests/e2e -q
+test-e2e: python-setup
+	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) $(E2E_ORDER)
 
 test: setup lint
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q -n $(PYTEST_WORKERS) --ignore=tests/e2e
+	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) $(E2E_ORDER)
 
 synth: setup
 	node_modules/.bin/cdk synth --quiet
 
-bench: setup
+bench: python-setup
 	$(PY) bench/cold_init.py
 	$(PY) bench/intake_cpu.py
 	$(PY) bench/verify_cost.py

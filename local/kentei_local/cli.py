@@ -5,7 +5,8 @@
 exits 0. It also stops when its parent process goes away, and, with ``--stop-on-stdin-eof``,
 when its standard input closes (what a test harness that holds the pipe wants). ``demo``
 starts the runtime, runs :func:`kentei_local.demo.smoke_steps`, stops, and exits 0 only if
-every step passed.
+every step passed; it prints its narrative on the terminal and sends the functions' JSON log
+lines and metrics to a log file under ``.local/logs/`` (or ``--log-file``), named at the end.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Final
 
@@ -25,7 +27,6 @@ from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import DEFAULT_PORT, LocalSettings
 
 _PARENT_POLL_S: Final = 0.5
-_QUIET_HANDLERS: Final = {"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"}
 
 logger = logging.getLogger("kentei_local")
 
@@ -39,7 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     demo_parser = commands.add_parser("demo", help="run the smoke flow and stop")
     demo_parser.add_argument(
-        "--verbose", action="store_true", help="show the handlers' INFO logs and metrics"
+        "--log-file",
+        type=Path,
+        help="where the functions' logs and metrics go (default: a new file in .local/logs/)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -53,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = LocalSettings.from_env(default_port=DEFAULT_PORT)
             return serve(settings, stop_on_stdin_eof=args.stop_on_stdin_eof)
         settings = LocalSettings.from_env(default_port=0)
-        return run_demo(settings, verbose=args.verbose)
+        return run_demo(settings, log_file=args.log_file)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
@@ -85,15 +88,23 @@ def serve(settings: LocalSettings, *, stop_on_stdin_eof: bool = False) -> int:
     return 0
 
 
-def run_demo(settings: LocalSettings, *, verbose: bool = False) -> int:
-    if not verbose:
-        for name, value in _QUIET_HANDLERS.items():
-            os.environ.setdefault(name, value)
-    print("starting the local runtime (moto, every catalog resource, gateway, pumps)", flush=True)
-    with LocalRuntime(settings) as runtime:
-        print(f"ready: {runtime.url} (moto {runtime.moto_endpoint})", flush=True)
-        passed = demo.run_steps(runtime, demo.smoke_steps(), sys.stdout)
-    print("demo passed; runtime stopped" if passed else "demo FAILED; runtime stopped", flush=True)
+def run_demo(settings: LocalSettings, *, log_file: Path | None = None) -> int:
+    """The smoke flow: the narrative on standard output, all else in ``log_file``."""
+    log_file = (log_file or demo.log_path()).resolve()
+    with demo.log_output_to(log_file) as terminal:
+        print(
+            "starting the local runtime (moto, every catalog resource, gateway, pumps)",
+            file=terminal,
+        )
+        passed = False
+        try:
+            with LocalRuntime(settings) as runtime:
+                print(f"ready: {runtime.url} (moto {runtime.moto_endpoint})", file=terminal)
+                passed = demo.run_steps(runtime, demo.smoke_steps(), terminal)
+        finally:
+            print(f"functions' logs and metrics: {log_file}", file=terminal)
+        outcome = "demo passed" if passed else "demo FAILED"
+        print(f"{outcome}; runtime stopped", file=terminal)
     return 0 if passed else 1
 
 

@@ -22,10 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -130,6 +132,39 @@ def demo_folder() -> Path:
     if (repository / "pyproject.toml").is_file():
         return repository / ".local"
     return Path(tempfile.gettempdir()) / "kentei-local"
+
+
+def log_path(folder: Path | None = None) -> Path:
+    """A new log file's path for this run: ``.local/logs/demo-<UTC time>-<pid>.log``."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return (folder or demo_folder()) / "logs" / f"demo-{stamp}-{os.getpid()}.log"
+
+
+@contextmanager
+def log_output_to(path: Path) -> Iterator[TextIO]:
+    """Send this process's standard output and error (file descriptors 1 and 2, so also what
+    child processes and loggers bound to ``sys.stdout`` write) to ``path``; yield a stream to
+    the terminal (the original standard output) for the narrative. Restored on exit."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = {fd: os.dup(fd) for fd in (1, 2)}
+    terminal = open(saved[1], "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+    try:
+        with path.open("a", encoding="utf-8") as log:
+            for fd in saved:
+                os.dup2(log.fileno(), fd)
+            try:
+                yield terminal
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                for fd, copy in saved.items():
+                    os.dup2(copy, fd)
+    finally:
+        terminal.close()
+        for copy in saved.values():
+            os.close(copy)
 
 
 @dataclass

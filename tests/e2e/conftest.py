@@ -25,6 +25,18 @@ from kentei_local.testpki import TestPki
 REPO: Final = Path(__file__).resolve().parents[2]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Gives each schemathesis test its own node id, ``test_fuzz...[POST /v1/applications]``.
+
+    Under pytest 9, schemathesis 4.32 names its items by operation but leaves all of them the
+    test function's node id, so xdist's progress, ``--lf`` and the report cannot tell them
+    apart. Each worker collects the same items and renames them the same way."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if isinstance(label, str) and item._id.params is None:
+            item._id = item._id.with_params(label)
+
+
 @pytest.fixture(scope="session")
 def jpki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
     """A local JPKI-like PKI, trusted by the runtime through its documented settings."""

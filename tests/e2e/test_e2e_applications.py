@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import shutil
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -49,10 +48,7 @@ from kentei_local.bridges import (
 from kentei_local.process import ServeProcess
 from kentei_local.testpki import TestPki
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("openssl") is None or shutil.which("xmlsec1") is None,
-    reason="openssl and xmlsec1 are needed (make system-tools)",
-)
+pytestmark = pytest.mark.tools("openssl", "xmlsec1")
 
 QUEUE_WAIT_S: Final = 30.0
 MB: Final = 1024 * 1024

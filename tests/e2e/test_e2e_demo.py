@@ -1,20 +1,40 @@
-"""``make demo`` (``python -m kentei_local demo``) runs its smoke flow and exits 0."""
+"""``make demo`` (``python -m kentei_local demo``) runs its smoke flow and exits 0: its
+narrative on the terminal, and the functions' JSON log lines and metric blobs (Powertools
+EMF) in the log file it names at the end, under ``.local/logs/``."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final
+
+import pytest
 
 from kentei import catalog
 from kentei_local.probes import my_numbers_in
 from kentei_local.resources import physical_name
 
-REPO = Path(__file__).resolve().parents[2]
+REPO: Final = Path(__file__).resolve().parents[2]
+LOG_LINE: Final = "functions' logs and metrics: "
+SERVICES: Final = frozenset({"intake", "verify", "sync", "certify"})
 
 
-def test_the_demo_proves_every_function_is_wired_and_exits_0() -> None:
+@dataclass(frozen=True)
+class DemoRun:
+    result: subprocess.CompletedProcess[str]
+    log_file: Path | None
+    """The file the demo named at the end, if it named one."""
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[DemoRun]:
+    """One run of the demo for this module's tests (each only reads it); its log file is
+    removed afterwards."""
     result = subprocess.run(
         [sys.executable, "-m", "kentei_local", "demo"],
         cwd=REPO,
@@ -25,6 +45,29 @@ def test_the_demo_proves_every_function_is_wired_and_exits_0() -> None:
         timeout=120,
         check=False,
     )
+    named = [line for line in result.stdout.splitlines() if line.startswith(LOG_LINE)]
+    log_file = Path(named[0].removeprefix(LOG_LINE)) if len(named) == 1 else None
+    try:
+        yield DemoRun(result, log_file)
+    finally:
+        if log_file is not None and log_file.is_relative_to(REPO / ".local"):
+            log_file.unlink(missing_ok=True)
+
+
+def _json(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def parses_as_json(line: str) -> bool:
+    return line.strip() != "" and _json(line) is not None
+
+
+@pytest.mark.tools("openssl", "xmlsec1")
+def test_the_demo_proves_every_function_is_wired_and_exits_0(demo: DemoRun) -> None:
+    result = demo.result
     output = result.stdout + result.stderr
 
     assert result.returncode == 0, output
@@ -43,3 +86,38 @@ def test_the_demo_proves_every_function_is_wired_and_exits_0() -> None:
     assert "signature.digest_mismatch" in result.stdout
     assert result.stdout.rstrip().endswith("demo passed; runtime stopped")
     assert my_numbers_in(output) == []
+
+
+@pytest.mark.tools("openssl", "xmlsec1")
+def test_the_terminal_shows_the_narrative_and_no_json_line(demo: DemoRun) -> None:
+    lines = demo.result.stdout.splitlines()
+
+    assert demo.result.returncode == 0, demo.result.stdout + demo.result.stderr
+    assert [line for line in lines if parses_as_json(line)] == []
+    assert demo.result.stderr == ""
+    assert sum(line.startswith("[") for line in lines) >= 10  # one line per step
+
+
+@pytest.mark.tools("openssl", "xmlsec1")
+def test_the_named_log_file_holds_the_functions_json_logs_and_metrics(demo: DemoRun) -> None:
+    assert demo.result.returncode == 0, demo.result.stdout + demo.result.stderr
+    assert demo.log_file is not None, f"the demo named no log file:\n{demo.result.stdout}"
+    assert demo.log_file.is_relative_to(REPO / ".local" / "logs"), demo.log_file
+    assert demo.log_file.is_file()
+    text = demo.log_file.read_text(encoding="utf-8")
+    parsed = [_json(line) for line in text.splitlines()]
+    logs = [entry for entry in parsed if isinstance(entry, dict) and "level" in entry]
+    metrics = [entry for entry in parsed if isinstance(entry, dict) and "_aws" in entry]
+
+    assert {entry.get("service") for entry in logs} >= SERVICES
+    assert all({"timestamp", "message", "service"} <= set(entry) for entry in logs)
+    assert metrics, "no EMF metric blob in the log file"
+    assert all("CloudWatchMetrics" in entry["_aws"] for entry in metrics)
+    assert my_numbers_in(text) == []
+
+
+def test_a_json_line_is_told_from_a_narrative_line() -> None:
+    assert parses_as_json('{"level": "INFO", "message": "application received"}')
+    assert parses_as_json('  {"_aws": {"CloudWatchMetrics": []}}')
+    assert not parses_as_json('[1/14] GET /v1/health through the local gateway: 200 {"ok": 1}')
+    assert not parses_as_json("")

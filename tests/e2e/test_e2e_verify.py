@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -39,9 +38,7 @@ from kentei_local.process import ServeProcess
 from kentei_local.resources import physical_name
 from kentei_local.testpki import TestPki
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("openssl") is None, reason="openssl is needed (make system-tools)"
-)
+pytestmark = pytest.mark.tools("openssl")
 
 WAIT_S: Final = 30.0
 ENDED: Final = ("under_review", "returned", "rejected")

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 import threading
 import zipfile
@@ -55,10 +54,7 @@ from kentei_local.bridges import (
 )
 from kentei_local.testpki import FourItems, TestPki
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("openssl") is None or shutil.which("xmlsec1") is None,
-    reason="openssl and xmlsec1 are needed (make system-tools)",
-)
+pytestmark = pytest.mark.tools("openssl", "xmlsec1")
 
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
 PDF = Attachment("certificate-of-experience.pdf", sample_pdf(label="experience"))

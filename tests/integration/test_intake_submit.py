@@ -32,6 +32,7 @@ from tests.integration.intake_helpers import (
 
 from kentei.data import queues
 from kentei.data.audit import AuditAction, AuditTrail
+from kentei_local import bridges
 from kentei_local.gateway import HttpRequest, proxy_event
 
 PHOTO = File("photo.png", PNG, "image/png")
@@ -221,10 +222,10 @@ def test_given_a_failure_after_storing_then_a_retry_converges_on_the_same_applic
     assert len(_messages_for(system, application_id)) == 1
 
 
+@pytest.mark.tools("xmlsec1")
 def test_given_an_egov_package_signed_with_xmlsec1_then_202(
     system: IntakeSystem, tmp_path: Path
 ) -> None:
-    bridges = pytest.importorskip("kentei_local.bridges")
     key_pem, certificate_pem = signer_pem()
     (tmp_path / "key.pem").write_bytes(key_pem)
     (tmp_path / "cert.pem").write_bytes(certificate_pem)

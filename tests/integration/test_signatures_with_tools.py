@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,10 +43,7 @@ from kentei_local.bridges import (
 from kentei_local.bridges.cms import run_tool
 from kentei_local.testpki import CaKind, CertificateAuthority, FourItems, Issued, TestPki, Validity
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("openssl") is None or shutil.which("xmlsec1") is None,
-    reason="openssl and xmlsec1 are needed (make system-tools)",
-)
+pytestmark = pytest.mark.tools("openssl", "xmlsec1")
 
 R = RejectionReason
 ITEMS = FourItems(

@@ -7,7 +7,6 @@ verify`` as an independent path validator.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from kentei_local.testpki import (
     write_crl_dir,
 )
 
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+pytestmark = pytest.mark.tools("openssl")
 
 ITEMS = FourItems(
     name="見本 花子",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,10 +51,7 @@ from kentei_local.settings import LocalSettings
 from kentei_local.testpki import CaKind, CertificateAuthority, Issued, TestPki, Validity
 from verify import dependencies
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("openssl") is None or shutil.which("xmlsec1") is None,
-    reason="openssl and xmlsec1 are needed (make system-tools)",
-)
+pytestmark = pytest.mark.tools("openssl", "xmlsec1")
 
 WAIT_S: Final = 60.0
 STAFF: Final = ("13", "clerk-verify")

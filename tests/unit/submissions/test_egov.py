@@ -4,7 +4,6 @@ application.json."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -63,7 +62,7 @@ def test_given_a_package_as_e_gov_delivers_it_then_parsed(signer: Signer) -> Non
     assert parsed.paper is None
 
 
-@pytest.mark.skipif(shutil.which("xmlsec1") is None, reason="needs the xmlsec1 CLI")
+@pytest.mark.tools("xmlsec1")
 def test_given_a_package_signed_with_xmlsec1_then_accepted(signer: Signer, tmp_path: Path) -> None:
     files = {"application.json": document(files={"scan.pdf": PDF}), "scan.pdf": PDF}
     for name, content in files.items():

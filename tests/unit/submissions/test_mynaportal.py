@@ -3,7 +3,6 @@ lists."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -70,7 +69,7 @@ def test_given_a_signed_document_and_its_files_then_parsed_with_raw_parts(signer
     assert FORM["my_number"] not in repr(parsed)
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
+@pytest.mark.tools("openssl")
 def test_given_a_signature_made_with_openssl_cms_sign_then_accepted(
     signer: Signer, tmp_path: Path
 ) -> None:
