@@ -72,9 +72,10 @@ def decide_application(
         if decision is lifecycle.Decision.ACCEPT
         else AuditAction.APPLICATION_RETURNED
     )
-    _audit(staff, action, stored, request_id)
     try:
-        saved = _repository(staff).replace(stored, decided)
+        saved = _repository(staff).replace(
+            stored, decided, audit=(_event(staff, action, stored, request_id),)
+        )
     except ConcurrentChangeError:
         raise ConflictError(
             "the application changed while the decision was made; open it again",
@@ -123,14 +124,18 @@ def _find(staff: Caller, application_id: str) -> StoredApplication:
 
 
 def _audit(staff: Caller, action: AuditAction, stored: StoredApplication, request_id: str) -> None:
-    AuditTrail().record(
-        AuditEvent(
-            actor=staff.id,
-            action=action,
-            record_type="application",
-            record_id=stored.application.application_id,
-            prefecture_code=stored.application.prefecture_code,
-            request_id=request_id,
-            at=datetime.now(UTC),
-        )
+    AuditTrail().record(_event(staff, action, stored, request_id))
+
+
+def _event(
+    staff: Caller, action: AuditAction, stored: StoredApplication, request_id: str
+) -> AuditEvent:
+    return AuditEvent(
+        actor=staff.id,
+        action=action,
+        record_type="application",
+        record_id=stored.application.application_id,
+        prefecture_code=stored.application.prefecture_code,
+        request_id=request_id,
+        at=datetime.now(UTC),
     )

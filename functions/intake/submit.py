@@ -48,7 +48,7 @@ from kentei.data.applications import (
     StoredApplication,
     applications_for,
 )
-from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
+from kentei.data.audit import AuditAction, AuditEvent
 from kentei.problems import FieldError
 from kentei.submissions import (
     ApplicationRequest,
@@ -193,13 +193,18 @@ def _receive(*, submission: Submission, idempotency: dict[str, str]) -> dict[str
     attachments = inbox.Attachments()
     for attachment in parsed.attachments:
         attachments.put(application_id, attachment)
-    if application.channel is Channel.PAPER:
-        _audit_entry(application, caller, submission.request_id, now)
+    audit = (
+        (_audit_entry(application, caller, submission.request_id, now),)
+        if application.channel is Channel.PAPER
+        else ()
+    )
     try:
         if returned is None:
-            store.create(application, submission.fingerprint)
+            store.create(application, submission.fingerprint, audit)
         else:
-            store.create_resubmission(returned, replaced, application, submission.fingerprint)
+            store.create_resubmission(
+                returned, replaced, application, submission.fingerprint, audit
+            )
     except IdTakenError:
         raise _key_reused() from None
     except ConcurrentChangeError:
@@ -322,17 +327,18 @@ def _queue(application: Application) -> None:
     )
 
 
-def _audit_entry(application: Application, caller: Caller, request_id: str, at: datetime) -> None:
-    AuditTrail().record(
-        AuditEvent(
-            actor=caller.id,
-            action=AuditAction.APPLICATION_ENTERED,
-            record_type="application",
-            record_id=application.application_id,
-            prefecture_code=application.prefecture_code,
-            request_id=request_id,
-            at=at,
-        )
+def _audit_entry(
+    application: Application, caller: Caller, request_id: str, at: datetime
+) -> AuditEvent:
+    """Staff keyed in a paper application: recorded with the application, in one write."""
+    return AuditEvent(
+        actor=caller.id,
+        action=AuditAction.APPLICATION_ENTERED,
+        record_type="application",
+        record_id=application.application_id,
+        prefecture_code=application.prefecture_code,
+        request_id=request_id,
+        at=at,
     )
 
 

@@ -11,7 +11,7 @@ until a build succeeds. Tests pass their own :class:`Dependencies` (in-memory fa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -32,7 +32,15 @@ class ApplicationStore(Protocol):
 
     def get(self, application_id: str) -> StoredApplication | None: ...
 
-    def replace(self, stored: StoredApplication, updated: Application) -> StoredApplication: ...
+    def replace(
+        self,
+        stored: StoredApplication,
+        updated: Application,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        """``updated`` in place of ``stored`` with the decision's audit events, in one
+        transaction (``ConcurrentChangeError`` and nothing written if ``stored`` changed)."""
+        ...
 
 
 class ExamineeStore(Protocol):
@@ -54,10 +62,6 @@ class RawSubmissions(Protocol):
     def get(self, application_id: str, part_name: str) -> bytes | None: ...
 
 
-class AuditLog(Protocol):
-    def record(self, event: AuditEvent) -> None: ...
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -70,7 +74,6 @@ class Dependencies:
     vault: Vault
     links: PseudonymLinks
     inbox: RawSubmissions
-    audit: AuditLog
     applications: Callable[[str], ApplicationStore]
     """A prefecture's applications, by prefecture code."""
     examinees: Callable[[str], ExamineeStore]
@@ -82,7 +85,6 @@ class Dependencies:
 def dependencies() -> Dependencies:
     """The container's dependencies, built from the environment on first use."""
     from kentei.data.applications import PrefectureApplications
-    from kentei.data.audit import AuditTrail
     from kentei.data.examinees import PrefectureExaminees
     from kentei.data.inbox import InboxReader
     from kentei.registry import registry_from_environment
@@ -96,7 +98,6 @@ def dependencies() -> Dependencies:
         vault=vault_from_environment(),
         links=links_from_environment(),
         inbox=InboxReader(),
-        audit=AuditTrail(),
         applications=PrefectureApplications,
         examinees=PrefectureExaminees,
     )

@@ -13,7 +13,8 @@ For an ``application_received`` message (ids only):
 5. Registration (:mod:`verify.registration`): the vault (one entry, one 資格仮名ID per
    person), the Mynaportal pseudonym link, the examinee.
 6. ``verifying`` → ``under_review`` with the 資格仮名ID and the evidence (signer certificate,
-   revocation evidence, registry status) on the application, and an audit event.
+   revocation evidence, registry status) on the application, and its audit events in the
+   same transaction (a decision that loses a race to a redelivered message records nothing).
 
 A refusal at any step ends the application ``returned`` or ``rejected`` with its reason code
 (:mod:`verify.reasons`) and evidence. Only what may pass on a retry raises: no revocation
@@ -152,9 +153,14 @@ def _admit(
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
     ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
-    store.replace(stored, updated)
-    _audit(deps, request_id, at, updated, AuditAction.APPLICATION_VERIFIED)
-    _audit(deps, request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym)
+    store.replace(
+        stored,
+        updated,
+        audit=(
+            _audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
+            _audit(request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym),
+        ),
+    )
     return updated
 
 
@@ -177,33 +183,29 @@ def _refuse(
     updated = lifecycle.transition(
         stored.application, status, by=FUNCTION, at=at, reasons=(refusal.reason(),)
     ).model_copy(update={"verification": evidence})
-    store.replace(stored, updated)
     action = (
         AuditAction.APPLICATION_RETURNED
         if status is Status.RETURNED
         else AuditAction.APPLICATION_REJECTED
     )
-    _audit(deps, request_id, at, updated, action)
+    store.replace(stored, updated, audit=(_audit(request_id, at, updated, action),))
     return updated
 
 
 def _audit(
-    deps: Dependencies,
     request_id: str,
     at: datetime,
     application: Application,
     action: AuditAction,
     *,
     examinee: str | None = None,
-) -> None:
-    deps.audit.record(
-        AuditEvent(
-            actor=FUNCTION,
-            action=action,
-            record_type="application" if examinee is None else "examinee",
-            record_id=application.application_id if examinee is None else examinee,
-            prefecture_code=application.prefecture_code,
-            request_id=request_id,
-            at=at,
-        )
+) -> AuditEvent:
+    return AuditEvent(
+        actor=FUNCTION,
+        action=action,
+        record_type="application" if examinee is None else "examinee",
+        record_id=application.application_id if examinee is None else examinee,
+        prefecture_code=application.prefecture_code,
+        request_id=request_id,
+        at=at,
     )

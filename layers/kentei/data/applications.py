@@ -39,6 +39,7 @@ from kentei.applications.model import (
     prefecture_of,
 )
 from kentei.callers import Caller, CallerKind
+from kentei.data.audit import AuditEvent, audit_put
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
 
@@ -133,9 +134,12 @@ def applications_for(caller: Caller) -> ApplicationReader:
 class PrefectureApplications:
     """The applications of one prefecture: every read and write stays in its partition."""
 
-    def __init__(self, prefecture_code: str, table: str | None = None) -> None:
+    def __init__(
+        self, prefecture_code: str, table: str | None = None, audit_table: str | None = None
+    ) -> None:
         self.prefecture_code = prefecture_code
         self._table = table or settings.table_name("records")
+        self._audit_table = audit_table
 
     def get(self, application_id: str) -> StoredApplication | None:
         """The application, or None when it does not exist here (or the id is malformed)."""
@@ -176,14 +180,21 @@ class PrefectureApplications:
             next_cursor=encode_cursor(last["record_key"]["S"]) if last else None,
         )
 
-    def create(self, application: Application, request_sha256: str) -> StoredApplication:
-        """Store a new application; a repeat of the same request finds the stored one."""
+    def create(
+        self,
+        application: Application,
+        request_sha256: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        """Store a new application, and its ``audit`` events in the same transaction; a repeat
+        of the same request finds the stored one (and records nothing again)."""
         self._check_own(application)
         try:
             self._write(
                 [
                     self._put_application(application, 1, request_sha256, expected=None),
                     self._put_index(application),
+                    *self._audit(audit),
                 ]
             )
         except ConcurrentChangeError:
@@ -196,9 +207,11 @@ class PrefectureApplications:
         replaced: Application,
         resubmission: Application,
         request_sha256: str,
+        audit: Sequence[AuditEvent] = (),
     ) -> StoredApplication:
         """Store ``resubmission`` and ``replaced`` (the returned application, now linked to
-        it) together: both or neither. The returned one must be unchanged since read."""
+        it) together, with the ``audit`` events: all or nothing. The returned one must be
+        unchanged since read."""
         self._check_own(replaced)
         self._check_own(resubmission)
         old_index = index_key(returned.application)
@@ -216,6 +229,7 @@ class PrefectureApplications:
                         expected=returned.version,
                     ),
                     {"Delete": {"TableName": self._table, "Key": self._key(old_index)}},
+                    *self._audit(audit),
                 ]
             )
         except ConcurrentChangeError:
@@ -225,8 +239,15 @@ class PrefectureApplications:
             raise
         return StoredApplication(resubmission, 1, request_sha256)
 
-    def replace(self, stored: StoredApplication, updated: Application) -> StoredApplication:
-        """Store ``updated`` in place of ``stored``, which must be unchanged since read."""
+    def replace(
+        self,
+        stored: StoredApplication,
+        updated: Application,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        """Store ``updated`` in place of ``stored``, which must be unchanged since read, and
+        the ``audit`` events of the decision in the same transaction: a decision that loses
+        the race (:class:`ConcurrentChangeError`) leaves no audit entry behind."""
         self._check_own(updated)
         if updated.application_id != stored.application.application_id:
             raise ValueError("an application is replaced by a version of itself")
@@ -240,6 +261,7 @@ class PrefectureApplications:
             writes.append(self._put_index(updated))
         if old_index is not None and old_index != new_index:
             writes.append({"Delete": {"TableName": self._table, "Key": self._key(old_index)}})
+        writes.extend(self._audit(audit))
         self._write(writes)
         return StoredApplication(updated, stored.version + 1, stored.request_sha256)
 
@@ -250,6 +272,12 @@ class PrefectureApplications:
         if existing.request_sha256 != request_sha256:
             raise IdTakenError("the application id belongs to another request")
         return existing
+
+    def _audit(self, events: Sequence[AuditEvent]) -> tuple[TransactWriteItemTypeDef, ...]:
+        for event in events:
+            if event.prefecture_code != self.prefecture_code:
+                raise ValueError("an audit event of another prefecture")
+        return tuple(audit_put(event, self._audit_table) for event in events)
 
     def _check_own(self, application: Application) -> None:
         if application.prefecture_code != self.prefecture_code:

@@ -4,6 +4,12 @@ Each event says who (a caller id), which record (type and id), what (an action),
 the API request id; never a value of the record. Items are kept for :data:`RETENTION`, then
 DynamoDB's TTL deletes them (``expires_at``, epoch seconds).
 
+An event that records a decision (a status change, a registration) is written in the same
+``TransactWriteItems`` as the decision (:func:`audit_put`, used by
+:mod:`kentei.data.applications`): a decision that loses a race leaves no audit entry, and one
+that is made always has its entry. Only reads (opening a form) are recorded on their own,
+before the data is shown (:meth:`AuditTrail.record`).
+
 Layout, in the audit table (partition ``audit_partition``, sort ``event_key``):
 ``PREFECTURE#<code>#<YYYY-MM-DD>`` / ``<at>#<request id>#<action>#<record id>``, so the
 periodic review of a prefecture's access (P6) reads one partition per day, in time order.
@@ -20,7 +26,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from kentei import aws, settings
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
 RETENTION: Final = timedelta(days=5 * 366)
 """How long an audit event is kept: five years, until the retention schedule (invariant 6)
@@ -63,27 +69,36 @@ def partition(prefecture_code: str, day: date) -> str:
     return f"PREFECTURE#{prefecture_code}#{day.isoformat()}"
 
 
+def audit_item(event: AuditEvent) -> dict[str, AttributeValueTypeDef]:
+    """The table item of ``event``."""
+    at = event.at.astimezone(UTC)
+    return {
+        "audit_partition": {"S": partition(event.prefecture_code, at.date())},
+        "event_key": {"S": f"{at.isoformat()}#{event.request_id}#{event.action}#{event.record_id}"},
+        "actor": {"S": event.actor},
+        "action": {"S": event.action.value},
+        "record_type": {"S": event.record_type},
+        "record_id": {"S": event.record_id},
+        "prefecture_code": {"S": event.prefecture_code},
+        "request_id": {"S": event.request_id},
+        "at": {"S": at.isoformat()},
+        "expires_at": {"N": str(event.expires_at)},
+    }
+
+
+def audit_put(event: AuditEvent, table: str | None = None) -> TransactWriteItemTypeDef:
+    """``event`` as one write of a ``TransactWriteItems``, beside the decision it records."""
+    return {"Put": {"TableName": table or settings.table_name("audit"), "Item": audit_item(event)}}
+
+
 class AuditTrail:
     def __init__(self, table: str | None = None) -> None:
         self._table = table or settings.table_name("audit")
 
     def record(self, event: AuditEvent) -> None:
-        at = event.at.astimezone(UTC)
-        item: dict[str, AttributeValueTypeDef] = {
-            "audit_partition": {"S": partition(event.prefecture_code, at.date())},
-            "event_key": {
-                "S": f"{at.isoformat()}#{event.request_id}#{event.action}#{event.record_id}"
-            },
-            "actor": {"S": event.actor},
-            "action": {"S": event.action.value},
-            "record_type": {"S": event.record_type},
-            "record_id": {"S": event.record_id},
-            "prefecture_code": {"S": event.prefecture_code},
-            "request_id": {"S": event.request_id},
-            "at": {"S": at.isoformat()},
-            "expires_at": {"N": str(event.expires_at)},
-        }
-        aws.dynamodb().put_item(TableName=self._table, Item=item)
+        """Write ``event`` on its own: for reads (a form opened), recorded before the data is
+        shown. A decision's event goes in the decision's transaction (:func:`audit_put`)."""
+        aws.dynamodb().put_item(TableName=self._table, Item=audit_item(event))
 
     def day(self, prefecture_code: str, day: date) -> list[AuditEvent]:
         """Every event of a prefecture on a (UTC) day, in time order."""

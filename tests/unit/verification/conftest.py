@@ -99,12 +99,19 @@ STRANGER = Person("900000000079", "不在 三郎", dt.date(2000, 1, 1), "1", "�
 SEEDED = (TARO, HANAKO, SAKURA, JIRO, UME)
 
 
-class Applications:
-    """One prefecture's applications with optimistic versions, as the records table keeps them."""
-
+class Audit:
     def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+
+
+class Applications:
+    """One prefecture's applications with optimistic versions, as the records table keeps them,
+    and the audit events written in the same transaction as a change."""
+
+    def __init__(self, audit: Audit | None = None) -> None:
         self.items: dict[str, StoredApplication] = {}
         self.writes = 0
+        self.audit = audit or Audit()
 
     def put(self, application: Application) -> None:
         self.items[application.application_id] = StoredApplication(application, 1, "sha")
@@ -112,10 +119,16 @@ class Applications:
     def get(self, application_id: str) -> StoredApplication | None:
         return self.items.get(application_id)
 
-    def replace(self, stored: StoredApplication, updated: Application) -> StoredApplication:
+    def replace(
+        self,
+        stored: StoredApplication,
+        updated: Application,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
         current = self.items[updated.application_id]
         if current.version != stored.version:
             raise ConcurrentChangeError("changed")
+        self.audit.events.extend(audit)
         # Stored as JSON, as the table does: what cannot round-trip fails here.
         reloaded = Application.model_validate_json(updated.model_dump_json(context={REVEAL: True}))
         self.items[updated.application_id] = StoredApplication(
@@ -174,14 +187,6 @@ class Inbox:
         return self.parts.get((application_id, part_name))
 
 
-class Audit:
-    def __init__(self) -> None:
-        self.events: list[AuditEvent] = []
-
-    def record(self, event: AuditEvent) -> None:
-        self.events.append(event)
-
-
 @dataclass
 class World:
     """The ports, the PKI and a way to submit applications as intake stores them."""
@@ -190,13 +195,16 @@ class World:
     trust: TrustStore
     revocation: RevocationSource
     registry: Any
-    applications: Applications = field(default_factory=Applications)
+    audit: Audit = field(default_factory=Audit)
+    applications: Applications = field(init=False)
     examinees: Examinees = field(default_factory=Examinees)
     inbox: Inbox = field(default_factory=Inbox)
-    audit: Audit = field(default_factory=Audit)
     vault: InMemoryVault = field(default_factory=InMemoryVault)
     links: InMemoryPseudonymLinks = field(default_factory=InMemoryPseudonymLinks)
     counter: int = 0
+
+    def __post_init__(self) -> None:
+        self.applications = Applications(self.audit)
 
     def dependencies(self) -> Dependencies:
         return Dependencies(
@@ -206,7 +214,6 @@ class World:
             vault=self.vault,
             links=self.links,
             inbox=self.inbox,
-            audit=self.audit,
             applications=lambda _prefecture: self.applications,
             examinees=self.examinees.for_prefecture,
         )
