@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Aws, RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from kentei import catalog
-from kentei_infra.settings import physical_name
+from kentei_infra.settings import bucket_name
 
 _MINIMUM_TLS_VERSION = 1.2
 
@@ -44,8 +44,7 @@ class Buckets(Construct):
         return s3.Bucket(
             self,
             spec.name,
-            # Bucket names are global: the account and region make this one ours.
-            bucket_name=f"{physical_name(spec.name)}-{Aws.ACCOUNT_ID}-{region}",
+            bucket_name=bucket_name(spec.name, region),
             encryption=(s3.BucketEncryption.S3_MANAGED if key is None else s3.BucketEncryption.KMS),
             encryption_key=key,
             bucket_key_enabled=key is not None,
@@ -58,3 +57,4 @@ class Buckets(Construct):
             server_access_logs_prefix=None if access_logs is None else f"{spec.name}/",
             removal_policy=RemovalPolicy.RETAIN,
         )
+

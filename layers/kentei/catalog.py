@@ -10,6 +10,7 @@ Pure data: importing it costs nothing at cold start.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, TypeVar
@@ -30,13 +31,19 @@ class KeyUsage(StrEnum):
 
 @dataclass(frozen=True)
 class KeySpec:
-    """A customer-managed KMS key."""
+    """A customer-managed KMS key.
+
+    ``encryption_context`` holds the fixed pairs every direct call with the key carries (the
+    vault's ``purpose``): the key policy and IAM refuse a direct call without them, so the key
+    cannot be used for anything but that purpose even by a function granted it.
+    """
 
     name: str
     purpose: str
     key_spec: str
     usage: KeyUsage
     env_var: str
+    encryption_context: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def rotation(self) -> bool:
@@ -142,6 +149,8 @@ KEYS: Final = (
         "SYMMETRIC_DEFAULT",
         KeyUsage.ENCRYPT_DECRYPT,
         "KENTEI_KEY_VAULT",
+        # kentei.vault.kms.encryption_context: every direct call names its purpose.
+        encryption_context={"purpose": "my-number-vault"},
     ),
     KeySpec(
         "blind-index",
