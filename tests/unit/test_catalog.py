@@ -82,3 +82,12 @@ def test_the_vault_keys_declared_context_is_what_the_vault_sends() -> None:
 def test_only_the_vault_key_declares_an_encryption_context() -> None:
     assert {k.name for k in catalog.KEYS if k.encryption_context} == {"vault"}
 
+
+def test_the_inbox_lifecycle_outlasts_the_verify_dlq_and_then_drops_old_versions() -> None:
+    lifecycle = catalog.bucket("inbox").lifecycle
+    assert lifecycle is not None
+    (queue,) = (q for q in catalog.QUEUES if q.consumer == "verify")
+    assert lifecycle.current_days >= queue.dlq_retention_days
+    assert 1 <= lifecycle.noncurrent_days <= lifecycle.current_days
+    assert lifecycle.incomplete_upload_days >= 1
+    assert lifecycle.longest_days == lifecycle.current_days + lifecycle.noncurrent_days
