@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Aws, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from kentei import catalog
-from kentei_infra.settings import physical_name
+from kentei_infra.settings import bucket_name
 
 _MINIMUM_TLS_VERSION = 1.2
 
@@ -21,7 +21,9 @@ class Buckets(Construct):
     Every bucket: TLS 1.2+ only, all public access blocked, ACLs disabled (bucket owner
     enforced), versioned, retained. A bucket with a catalog key is SSE-KMS under it with an S3
     bucket key (fewer KMS requests) and writes server access logs to the bucket without one,
-    which is SSE-S3 because S3 server access logging cannot deliver to an SSE-KMS bucket.
+    which is SSE-S3 because S3 server access logging cannot deliver to an SSE-KMS bucket. A
+    bucket whose catalog entry has a lifecycle (the inbox) has S3 delete its objects and
+    noncurrent versions after the catalog's periods.
     """
 
     def __init__(
@@ -44,8 +46,7 @@ class Buckets(Construct):
         return s3.Bucket(
             self,
             spec.name,
-            # Bucket names are global: the account and region make this one ours.
-            bucket_name=f"{physical_name(spec.name)}-{Aws.ACCOUNT_ID}-{region}",
+            bucket_name=bucket_name(spec.name, region),
             encryption=(s3.BucketEncryption.S3_MANAGED if key is None else s3.BucketEncryption.KMS),
             encryption_key=key,
             bucket_key_enabled=key is not None,
@@ -56,5 +57,17 @@ class Buckets(Construct):
             versioned=True,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix=None if access_logs is None else f"{spec.name}/",
+            lifecycle_rules=None if spec.lifecycle is None else [lifecycle_rule(spec.lifecycle)],
             removal_policy=RemovalPolicy.RETAIN,
         )
+
+
+def lifecycle_rule(lifecycle: catalog.Lifecycle) -> s3.LifecycleRule:
+    """The catalog's lifecycle as one rule over the whole bucket (no prefix, no tag filter)."""
+    return s3.LifecycleRule(
+        id="bounded-retention",
+        enabled=True,
+        expiration=Duration.days(lifecycle.current_days),
+        noncurrent_version_expiration=Duration.days(lifecycle.noncurrent_days),
+        abort_incomplete_multipart_upload_after=Duration.days(lifecycle.incomplete_upload_days),
+    )

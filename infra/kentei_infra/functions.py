@@ -18,7 +18,7 @@ from kentei_infra.external import external_environment
 from kentei_infra.layers import Layers
 from kentei_infra.permissions import BUCKET_ACCESS, GrantTargets
 from kentei_infra.runtime import ARCHITECTURE, PYTHON_RUNTIME
-from kentei_infra.settings import FUNCTIONS_DIR, LOG_RETENTION, physical_name
+from kentei_infra.settings import FUNCTIONS_DIR, LOG_RETENTION, physical_name, role_name
 
 LOG_LEVEL = "INFO"
 _NOT_PACKAGED = ("__pycache__", "*.pyc")
@@ -93,6 +93,8 @@ class Functions(Construct):
         role = iam.Role(
             scope,
             "Role",
+            # Named: the key policies name the role by this ARN (kentei_infra.key_policies).
+            role_name=role_name(spec.name, Stack.of(self).region),
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"kentei {spec.name}: exactly its catalog grants",
         )

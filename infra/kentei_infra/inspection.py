@@ -51,6 +51,26 @@ class Statement:
         )
 
 
+@dataclass(frozen=True)
+class KeyPolicyStatement:
+    """One statement of a key's policy, with the principals its condition narrows it to."""
+
+    sid: str | None
+    effect: str
+    principal: Any
+    actions: frozenset[str]
+    principal_arns: frozenset[str]
+    """Rendered ``aws:PrincipalArn`` values (``arn:${AWS::Partition}:iam::...``); empty when
+    the statement is not narrowed to named principals."""
+    conditions: Mapping[str, Any]
+
+    @property
+    def via(self) -> str | None:
+        """The service the statement is confined to (``s3``), if any."""
+        service = self.conditions.get("StringEquals", {}).get("kms:ViaService")
+        return None if service is None else str(service).split(".", 1)[0]
+
+
 class SynthesizedTemplate:
     def __init__(self, template: Mapping[str, Any]) -> None:
         self.template = template
@@ -116,6 +136,34 @@ class SynthesizedTemplate:
             if _service(action) in (service, "*")
         }
 
+    def key_policy(self, key_id: str) -> list[KeyPolicyStatement]:
+        """The statements of key ``key_id``'s policy."""
+        found = []
+        for raw in self.properties(key_id)["KeyPolicy"]["Statement"]:
+            conditions = raw.get("Condition", {})
+            arns = _as_list(conditions.get("ArnEquals", {}).get("aws:PrincipalArn", []))
+            found.append(
+                KeyPolicyStatement(
+                    sid=raw.get("Sid"),
+                    effect=raw["Effect"],
+                    principal=raw["Principal"],
+                    actions=frozenset(_as_list(raw["Action"])),
+                    principal_arns=frozenset(render(arn) for arn in arns),
+                    conditions=conditions,
+                )
+            )
+        return found
+
+    def roles_by_arn(self) -> dict[str, str]:
+        """Role logical ids by the ARN their ``RoleName`` gives them, rendered like
+        :func:`render` does (only roles with a name)."""
+        account_role = "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
+        return {
+            account_role + resource["Properties"]["RoleName"]: logical_id
+            for logical_id, resource in self.of_type("AWS::IAM::Role").items()
+            if isinstance(resource["Properties"].get("RoleName"), str)
+        }
+
     def _statements(self, role: str, document: Mapping[str, Any]) -> Iterator[Statement]:
         for raw in document["Statement"]:
             resources = _as_list(raw.get("Resource", []))
@@ -128,6 +176,18 @@ class SynthesizedTemplate:
                 conditions=raw.get("Condition", {}),
                 raw=raw,
             )
+
+
+def render(value: Any) -> str:
+    """A string built of literals, pseudo parameters and ``Fn::Join``, as ``${AWS::...}`` text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("Ref"), str):
+        return "${" + str(value["Ref"]) + "}"
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(render(part) for part in parts)
+    raise ValueError(f"cannot render {value!r}")
 
 
 def _service(action: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
+from aws_cdk import Aws
 from aws_cdk import aws_logs as logs
 
 from kentei import catalog
@@ -39,3 +40,28 @@ API_THROTTLE_BURST: Final = 100
 def physical_name(name: str) -> str:
     """The deployed name of the catalog resource ``name`` (table, queue, function, API)."""
     return f"{catalog.PREFIX}-{name}"
+
+
+def bucket_name(name: str, region: str) -> str:
+    """The global name of the catalog bucket ``name``: the account and region make it ours.
+
+    Known before the bucket exists, so a key policy can name the bucket's objects without a
+    reference to the bucket (which depends on the key: a cycle).
+    """
+    return f"{physical_name(name)}-{Aws.ACCOUNT_ID}-{region}"
+
+
+def role_name(function: str, region: str) -> str:
+    """The name of the catalog function ``function``'s role.
+
+    IAM names are global to the account, hence the region; it comes before the function's
+    name, since ``sync-ap-northeast-1`` reads as a region code to the region guard. Known
+    before the role exists, so the key policies name each role by its ARN built from this name
+    (``aws:PrincipalArn``) rather than by a reference: see :mod:`kentei_infra.key_policies`.
+    """
+    return f"{catalog.PREFIX}-{region}-{function}"
+
+
+def role_arn(function: str, region: str) -> str:
+    """The ARN of ``function``'s role, built from its name (no reference to the role)."""
+    return f"arn:{Aws.PARTITION}:iam::{Aws.ACCOUNT_ID}:role/{role_name(function, region)}"

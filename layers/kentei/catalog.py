@@ -10,6 +10,7 @@ Pure data: importing it costs nothing at cold start.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, TypeVar
@@ -30,13 +31,19 @@ class KeyUsage(StrEnum):
 
 @dataclass(frozen=True)
 class KeySpec:
-    """A customer-managed KMS key."""
+    """A customer-managed KMS key.
+
+    ``encryption_context`` holds the fixed pairs every direct call with the key carries (the
+    vault's ``purpose``): the key policy and IAM refuse a direct call without them, so the key
+    cannot be used for anything but that purpose even by a function granted it.
+    """
 
     name: str
     purpose: str
     key_spec: str
     usage: KeyUsage
     env_var: str
+    encryption_context: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def rotation(self) -> bool:
@@ -62,13 +69,37 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class Lifecycle:
+    """How long S3 keeps a bucket's objects, in days, before deleting them on its own.
+
+    ``current_days`` expires the current version (on a versioned bucket it becomes noncurrent
+    behind a delete marker), ``noncurrent_days`` then deletes noncurrent versions for good,
+    and ``incomplete_upload_days`` aborts unfinished multipart uploads. The longest an object
+    can outlive its last write is ``current_days + noncurrent_days`` (plus S3's lag of about a
+    day in running lifecycle rules).
+    """
+
+    current_days: int
+    noncurrent_days: int
+    incomplete_upload_days: int
+
+    @property
+    def longest_days(self) -> int:
+        return self.current_days + self.noncurrent_days
+
+
+@dataclass(frozen=True)
 class BucketSpec:
-    """An S3 bucket. ``key`` None means SSE-S3 (the access-log bucket: S3 cannot log to SSE-KMS)."""
+    """An S3 bucket. ``key`` None means SSE-S3 (the access-log bucket: S3 cannot log to SSE-KMS).
+
+    ``lifecycle`` None keeps objects until the code deletes them.
+    """
 
     name: str
     purpose: str
     key: str | None
     env_var: str | None
+    lifecycle: Lifecycle | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +173,8 @@ KEYS: Final = (
         "SYMMETRIC_DEFAULT",
         KeyUsage.ENCRYPT_DECRYPT,
         "KENTEI_KEY_VAULT",
+        # kentei.vault.kms.encryption_context: every direct call names its purpose.
+        encryption_context={"purpose": "my-number-vault"},
     ),
     KeySpec(
         "blind-index",
@@ -203,9 +236,23 @@ TABLES: Final = (
     ),
 )
 
+INBOX_LIFECYCLE: Final = Lifecycle(current_days=30, noncurrent_days=1, incomplete_upload_days=1)
+"""The inbox holds a submission's My Number only until verify has read it and deleted every
+version, normally minutes after arrival. A submission verify cannot finish is retried and
+then waits in the verify DLQ for an operator's redrive; a standard queue's message keeps its
+enqueue time in the DLQ, so the DLQ's retention (14 days) bounds that wait from arrival. 30
+days cover it with margin for a redrive and its retries; a test keeps ``current_days`` at
+least the DLQ's retention. A noncurrent version is never read again: gone a day later."""
+
 BUCKETS: Final = (
     BucketSpec("access-logs", "S3 server access logs of the other buckets", None, None),
-    BucketSpec("inbox", "raw signed submissions as received", "vault", "KENTEI_BUCKET_INBOX"),
+    BucketSpec(
+        "inbox",
+        "raw signed submissions as received",
+        "vault",
+        "KENTEI_BUCKET_INBOX",
+        lifecycle=INBOX_LIFECYCLE,
+    ),
     BucketSpec(
         "attachments", "attached documents of applications", "records", "KENTEI_BUCKET_ATTACHMENTS"
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kentei import catalog
+from kentei.vault import kms as vault_kms
 
 
 def test_every_grant_names_a_resource_of_the_right_kind() -> None:
@@ -68,3 +69,25 @@ def test_lookup_of_an_unknown_name_fails_clearly() -> None:
 def test_the_region_is_tokyo_with_osaka_for_disaster_recovery_only() -> None:
     assert catalog.REGION == "ap-northeast-1"
     assert {"ap-northeast-1", "ap-northeast-3"} == catalog.ALLOWED_REGIONS
+
+
+def test_the_vault_keys_declared_context_is_what_the_vault_sends() -> None:
+    """The key policy demands the catalog's pairs; the vault must send every one of them."""
+    sent = vault_kms.encryption_context("qualification-pseudonym-id")
+    declared = catalog.key("vault").encryption_context
+    assert declared
+    assert declared.items() <= sent.items()
+
+
+def test_only_the_vault_key_declares_an_encryption_context() -> None:
+    assert {k.name for k in catalog.KEYS if k.encryption_context} == {"vault"}
+
+
+def test_the_inbox_lifecycle_outlasts_the_verify_dlq_and_then_drops_old_versions() -> None:
+    lifecycle = catalog.bucket("inbox").lifecycle
+    assert lifecycle is not None
+    (queue,) = (q for q in catalog.QUEUES if q.consumer == "verify")
+    assert lifecycle.current_days >= queue.dlq_retention_days
+    assert 1 <= lifecycle.noncurrent_days <= lifecycle.current_days
+    assert lifecycle.incomplete_upload_days >= 1
+    assert lifecycle.longest_days == lifecycle.current_days + lifecycle.noncurrent_days
