@@ -150,6 +150,28 @@ def _create_bucket(s3: S3Client, spec: catalog.BucketSpec, key_arns: Mapping[str
         },
     )
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    if spec.lifecycle is not None:
+        # The same rule the stack declares (kentei_infra.buckets.lifecycle_rule); moto keeps
+        # it but does not run it, so locally it documents rather than deletes.
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=name,
+            LifecycleConfiguration={
+                "Rules": [
+                    {
+                        "ID": "bounded-retention",
+                        "Status": "Enabled",
+                        "Filter": {"Prefix": ""},
+                        "Expiration": {"Days": spec.lifecycle.current_days},
+                        "NoncurrentVersionExpiration": {
+                            "NoncurrentDays": spec.lifecycle.noncurrent_days
+                        },
+                        "AbortIncompleteMultipartUpload": {
+                            "DaysAfterInitiation": spec.lifecycle.incomplete_upload_days
+                        },
+                    }
+                ]
+            },
+        )
     s3.put_public_access_block(
         Bucket=name,
         PublicAccessBlockConfiguration={

@@ -98,6 +98,21 @@ def test_buckets_have_the_catalog_encryption_and_versioning(runtime: LocalRuntim
         assert all(block.values())
 
 
+def test_buckets_with_a_catalog_lifecycle_have_it_locally_too(runtime: LocalRuntime) -> None:
+    s3 = runtime.s3()
+    bounded = [spec for spec in catalog.BUCKETS if spec.lifecycle is not None]
+    assert [spec.name for spec in bounded] == ["inbox"]
+    for spec in bounded:
+        assert spec.lifecycle is not None
+        name = runtime.resources.buckets[spec.name]
+        (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+        assert rule["Status"] == "Enabled"
+        assert rule["Expiration"]["Days"] == spec.lifecycle.current_days
+        assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == (
+            spec.lifecycle.noncurrent_days
+        )
+
+
 def test_queues_have_their_dlq_redrive_policy_and_key(runtime: LocalRuntime) -> None:
     sqs = runtime.sqs()
     names = sorted(url.rsplit("/", 1)[1] for url in sqs.list_queues()["QueueUrls"])
