@@ -28,6 +28,7 @@ from kentei.registry import Candidate, Person, Registry, RegistryRecord, Registr
 from kentei.signatures import FourItems, RejectionReason, match_four_items
 from kentei.submissions import ApplicationForm
 from verify.reasons import Refusal, VerifyReason
+from verify.signer import confirm_signers_number
 
 _BY_STATUS: Final = {
     RegistryStatus.UNKNOWN: VerifyReason.REGISTRY_NOT_FOUND,
@@ -56,7 +57,12 @@ def confirm_identity(
 ) -> Confirmed | Refusal:
     """The registry's confirmation of the person ``form`` describes, or why not."""
     if form.my_number is not None:
-        return _by_my_number(form, form.my_number, registry)
+        if channel is Channel.PAPER:
+            return _by_my_number(form, form.my_number, registry)
+        confirmed = confirm_signers_number(form, form.my_number, registry)
+        if isinstance(confirmed, Refusal):
+            return confirmed
+        return Confirmed(confirmed, {"registry": {"query": "by_my_number", "status": "current"}})
     if channel is not Channel.PAPER:
         return Refusal.of(
             VerifyReason.DOCUMENT_MY_NUMBER_MISSING, "the signed document gives no My Number"

@@ -68,6 +68,13 @@ STRANGER: Final = Person(
 )
 """A valid My Number that the local registry seed does not hold."""
 ENDED: Final = frozenset({"under_review", "returned", "rejected"})
+OTHERS_NUMBERS: Final = {
+    "unknown": STRANGER.my_number,
+    "deceased": "900000000060",
+    "moved": "900000000052",
+    "current": TARO.my_number,
+}
+"""My Numbers of the seed (and one it lacks) that Hanako types in, signing with her own card."""
 
 
 @dataclass
@@ -164,6 +171,8 @@ def _submit_every_case(system: Verified) -> None:
     system.mynaportal("changed after signing", hanako, HANAKO.form(grade="1級"), signed=signed)
     system.mynaportal("four items", hanako, HANAKO.form(address="大阪府大阪市北区別町1-1"))
     system.mynaportal("not in the registry", system.card(STRANGER, "stranger"), STRANGER.form())
+    for case, number in OTHERS_NUMBERS.items():
+        system.mynaportal(f"number of {case}", hanako, HANAKO.form(my_number=number))
     unreferenced = build_package(
         application_document(HANAKO.form(), [PDF]), [PDF], hanako, unreferenced=[EXTRA]
     )
@@ -308,7 +317,7 @@ REFUSED: Final = {
     "untrusted": ("rejected", "certificate.untrusted"),
     "changed after signing": ("rejected", "signature.digest_mismatch"),
     "four items": ("returned", "identity.mismatch.address"),
-    "not in the registry": ("returned", "registry.not_found"),
+    "not in the registry": ("returned", "registry.not_confirmed"),
     "unreferenced": ("rejected", "package.unreferenced_file"),
 }
 
@@ -326,6 +335,32 @@ def test_each_refusal_ends_with_its_documented_reason_and_no_5xx(
     assert application.verification is not None
     assert application.verification["reason"] == code
     assert application.qualification_pseudonym_id is None
+
+
+def test_someone_elses_number_gets_one_answer_through_the_status_route(
+    verified: Verified,
+) -> None:
+    """No registry oracle: whatever the registry holds under the number typed in, the bridge
+    reads the same status body; staff read the cause in review."""
+    bodies = {}
+    for case in OTHERS_NUMBERS:
+        application_id, client = verified.submitted[f"number of {case}"]
+        response = client.status(application_id)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "verification" not in response.text
+        del body["application_id"], body["received_at"]
+        for entry in body["history"]:
+            del entry["at"]
+        bodies[case] = body
+    assert bodies["unknown"]["status"] == "returned"
+    assert [r["code"] for r in bodies["unknown"]["reasons"]] == ["registry.not_confirmed"]
+    for case, body in bodies.items():
+        assert body == bodies["unknown"], case
+    desk = PaperDesk(verified.runtime.url, *STAFF)
+    for case in OTHERS_NUMBERS:
+        view = desk.review_item(verified.submitted[f"number of {case}"][0]).json()
+        assert view["verification"]["registry"]["status"] == case
 
 
 def test_the_refusal_reasons_are_distinct() -> None:

@@ -66,7 +66,7 @@ def test_given_a_batch_then_each_application_ends_and_nothing_is_retried(
     assert world.application(admitted).status is Status.UNDER_REVIEW
     assert world.application(refused).status is Status.RETURNED
     text = logged(caplog)
-    assert "registry.not_found" in text
+    assert "registry.not_confirmed" in text
     assert my_numbers_in(text) == []
     assert TARO.name not in text
 
