@@ -40,7 +40,6 @@ unavailable registry.
 | ``registry.not_found`` | returned | paper: the person is not in the registry |
 | ``registry.moved`` | returned | the registry shows a move-out (転出) not followed by a move-in |
 | ``registry.deceased`` | rejected | the registry records the person as deceased |
-| ``registry.ambiguous`` | returned | on paper without a My Number, several persons match |
 | ``registry.mismatch.name`` | returned | paper: the form's name is not the registry's current one |
 | ``registry.mismatch.sex`` | returned | paper: the form's sex is not the registry's |
 | ``registry.mismatch.birth_date`` | returned | paper: the form's birth date is not the registry's |
@@ -91,7 +90,6 @@ class VerifyReason(StrEnum):
     REGISTRY_NOT_FOUND = "registry.not_found"
     REGISTRY_MOVED = "registry.moved"
     REGISTRY_DECEASED = "registry.deceased"
-    REGISTRY_AMBIGUOUS = "registry.ambiguous"
     REGISTRY_MISMATCH_NAME = "registry.mismatch.name"
     REGISTRY_MISMATCH_SEX = "registry.mismatch.sex"
     REGISTRY_MISMATCH_BIRTH_DATE = "registry.mismatch.birth_date"
@@ -221,11 +219,6 @@ _OWN: Final[Mapping[VerifyReason, ReasonSpec]] = {
     ),
     _V.REGISTRY_DECEASED: ReasonSpec(
         _REJECTED, "the resident registry does not hold the person as a living resident"
-    ),
-    _V.REGISTRY_AMBIGUOUS: ReasonSpec(
-        _RETURNED,
-        "several persons of the resident registry match the four basic items: give the My Number",
-        "my_number",
     ),
     _V.REGISTRY_MISMATCH_NAME: ReasonSpec(_RETURNED, f"the name {_REGISTRY_MISMATCH}", "name"),
     _V.REGISTRY_MISMATCH_SEX: ReasonSpec(_RETURNED, f"the sex {_REGISTRY_MISMATCH}", "sex"),

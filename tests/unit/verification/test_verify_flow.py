@@ -308,17 +308,6 @@ def test_given_an_online_document_without_my_number_then_returned(world: World) 
     assert_refused(world, application_id, Status.RETURNED, "document.my_number_missing")
 
 
-def test_given_a_paper_form_matching_several_residents_then_returned(world: World) -> None:
-    from kentei.registry.fake import SeededRegistry, parse_seed
-
-    twin = {**TARO.seed(), "my_number": "900000000087"}
-    world.registry = SeededRegistry(parse_seed(json.dumps([TARO.seed(), twin])))
-
-    world.verify(application_id := world.paper(TARO.form(my_number=None)))
-
-    assert_refused(world, application_id, Status.RETURNED, "registry.ambiguous")
-
-
 # --- the inbox and the record ------------------------------------------------------------------
 
 
