@@ -60,7 +60,12 @@ value) is kept in the verification evidence, which only staff of the prefecture 
 review. When the items match, the record is the signer's own: its status is theirs to know,
 so ``registry.moved`` and ``registry.deceased`` are told. An e-Gov application without a My
 Number found by its four items nowhere as a current resident ends ``registry.not_confirmed``
-too.
+too, as does a candidate staff chose that the registry no longer finds.
+
+**No code for "several residents match".** Paper without a My Number matching several
+current residents, and e-Gov without one matching any, end in no reason: the application
+goes under review with the candidates, and staff choose or confirm the person (or return it
+with their own reasons); see :mod:`verify.candidates`. (``registry.ambiguous`` is gone.)
 
 **Paper keeps the detailed codes.** Staff keyed the form in and confirmed the applicant's
 identity in person (with a photo ID, :class:`kentei.applications.model.IdentityConfirmation`);
