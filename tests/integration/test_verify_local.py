@@ -173,6 +173,10 @@ def _submit_every_case(system: Verified) -> None:
     system.mynaportal("not in the registry", system.card(STRANGER, "stranger"), STRANGER.form())
     for case, number in OTHERS_NUMBERS.items():
         system.mynaportal(f"number of {case}", hanako, HANAKO.form(my_number=number))
+    no_number = build_package(
+        application_document(HANAKO.form(my_number=None), [PDF]), [PDF], hanako
+    )
+    system._track("e-Gov without a My Number", egov.submit(no_number), egov)
     unreferenced = build_package(
         application_document(HANAKO.form(), [PDF]), [PDF], hanako, unreferenced=[EXTRA]
     )
@@ -361,6 +365,37 @@ def test_someone_elses_number_gets_one_answer_through_the_status_route(
     for case in OTHERS_NUMBERS:
         view = desk.review_item(verified.submitted[f"number of {case}"][0]).json()
         assert view["verification"]["registry"]["status"] == case
+
+
+def test_an_egov_application_without_my_number_is_enrolled_once_staff_confirm_it(
+    verified: Verified,
+) -> None:
+    """e-Gov without a My Number: to review with the one resident its four items find, not
+    acceptable until staff confirm; the choice goes to verify, which enrols the person."""
+    application_id, bridge = verified.submitted["e-Gov without a My Number"]
+    assert verified.statuses["e-Gov without a My Number"]["status"] == "under_review"
+    desk = PaperDesk(verified.runtime.url, *STAFF)
+    review = desk.review_item(application_id).json()
+    evidence = review["verification"]
+    assert evidence["identity_basis"] == "four_items_only"
+    assert [c["status"] for c in evidence["identity_candidates"]] == ["current"]
+    assert my_numbers_in(json.dumps(evidence)) == []
+    assert "identity_candidates" not in bridge.status(application_id).text
+    decide = f"/v1/review/applications/{application_id}/decision"
+    assert desk.post(decide, {"decision": "accept"}).status_code == 409
+
+    chosen = desk.post(f"/v1/review/applications/{application_id}/identity", {"candidate": 0})
+
+    assert chosen.status_code == 200, chosen.text
+
+    def enrolled() -> str | None:
+        return verified.application("e-Gov without a My Number").qualification_pseudonym_id
+
+    pseudonym = wait_until(enrolled, WAIT_S, "the chosen resident was never enrolled")
+    assert PrefectureExaminees("13").get(pseudonym) is not None
+    accepted = desk.post(decide, {"decision": "accept"})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "accepted"
 
 
 def test_the_refusal_reasons_are_distinct() -> None:
