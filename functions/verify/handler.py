@@ -58,8 +58,12 @@ def _report(outcome: Outcome) -> None:
     instruments = consumer.instruments
     if outcome.already_handled:
         event = "application already handled"
+    elif outcome.reason is not None:
+        event = "application refused"
+    elif outcome.qualification_pseudonym_id is None:
+        event = "application held for staff to choose the applicant"
     else:
-        event = "application verified" if outcome.reason is None else "application refused"
+        event = "application verified"
     instruments.logger.info(
         event,
         extra={
