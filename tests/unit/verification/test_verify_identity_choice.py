@@ -17,6 +17,7 @@ from kentei.applications.model import Application, Status
 from kentei.callers import Caller, CallerKind
 from kentei.data.audit import AuditAction
 from kentei.registry.fake import SeededRegistry, parse_seed
+from kentei.review import Severity, automatic_checks
 from kentei_local.probes import my_numbers_in
 from verify.identity_choice import enrol_chosen
 
@@ -111,6 +112,7 @@ def test_staff_choice_enrols_the_chosen_resident_and_then_it_may_be_accepted(
     assert twins.vault.reveal(pseudonym).reveal() == TWIN_NUMBER
     assert ("13", pseudonym) in twins.examinees.items
     assert not identity.unconfirmed(enrolled)
+    assert not [f for f in automatic_checks(enrolled) if f.check.startswith("identity.")]
     assert enrolled.verification is not None
     assert enrolled.verification["outcome"] == "verified"
     assert [e.action for e in twins.audit.events][-2:] == [
@@ -182,6 +184,9 @@ def test_an_egov_application_without_my_number_is_held_for_staff_to_confirm(worl
     assert evidence["signature"]["channel"] == "egov"
     assert len(evidence[identity.CANDIDATES]) == 1
     assert len(world.vault) == 0
+    (finding,) = [f for f in automatic_checks(application) if f.check.startswith("identity.")]
+    assert finding.check == "identity.four_items_only"
+    assert finding.severity is Severity.BLOCKING
     with pytest.raises(lifecycle.IdentityUnconfirmedError):
         lifecycle.decide(application, lifecycle.Decision.ACCEPT, (), STAFF, dt.datetime.now(dt.UTC))
 
