@@ -42,10 +42,17 @@ _NOTES = {
 
 @dataclass(frozen=True)
 class Held:
-    """What verify established before handing the choice to staff."""
+    """What verify established before handing the choice to staff: the signature, the
+    search, and the candidates as they will be stored (references made, numbers dropped)."""
 
     signature: Verified | None
     candidates: Candidates
+    entries: list[dict[str, object]]
+
+    @classmethod
+    def of(cls, signature: Verified | None, candidates: Candidates, vault: Vault) -> Held:
+        """Made while the application's KMS requests are counted (the blind indices)."""
+        return cls(signature, candidates, candidate_entries(candidates.found, vault))
 
 
 def candidate_entries(found: Sequence[Candidate], vault: Vault) -> list[dict[str, object]]:
@@ -69,7 +76,6 @@ def hold_for_staff(
     store: ApplicationStore,
     stored: StoredApplication,
     held: Held,
-    vault: Vault,
     *,
     at: datetime,
     request_id: str,
@@ -84,7 +90,7 @@ def hold_for_staff(
         **held.candidates.evidence,
         identity.BASIS: held.candidates.basis,
         "note": _NOTES[held.candidates.basis],
-        identity.CANDIDATES: candidate_entries(held.candidates.found, vault),
+        identity.CANDIDATES: held.entries,
     }
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=BY, at=at

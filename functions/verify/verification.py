@@ -87,9 +87,7 @@ def verify_application(
     if isinstance(result, Refusal):
         outcome = _refuse(store, stored, result, deps, request_id)
     elif isinstance(result, Held):
-        outcome = hold_for_staff(
-            store, stored, result, deps.vault, at=deps.clock(), request_id=request_id
-        )
+        outcome = hold_for_staff(store, stored, result, at=deps.clock(), request_id=request_id)
     else:
         outcome = _admit(store, stored, result, deps, request_id)
     return Outcome(
@@ -117,7 +115,7 @@ def _verify(application: Application, deps: Dependencies) -> _Admitted | Held | 
     if isinstance(confirmed, Refusal):
         return _with_signature(confirmed, signed)
     if isinstance(confirmed, Candidates):
-        return Held(signed.signature, confirmed)
+        return Held.of(signed.signature, confirmed, deps.vault)
     registered = register_examinee(
         application,
         confirmed.my_number,

@@ -54,6 +54,7 @@ def test_a_paper_form_matching_several_residents_goes_to_staff_with_candidates_a
 
     outcome = twins.verify(application_id)
 
+    assert outcome.kms_requests == 2  # GenerateMac: one blind index per candidate
     application = twins.application(application_id)
     assert outcome.status is Status.UNDER_REVIEW
     assert application.reasons == ()
