@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from intake import errors, gate, health, paths
-from intake.routes import applications, documents, review
+from intake.routes import applications, documents, identity, review
 from intake.telemetry import instruments
 from kentei import problems
 from kentei.submissions import SubmissionError
@@ -37,6 +37,7 @@ app.include_router(health.router)
 app.include_router(documents.router)
 app.include_router(applications.router)
 app.include_router(review.router)
+app.include_router(identity.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

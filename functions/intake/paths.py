@@ -14,6 +14,7 @@ APPLICATION: Final = "/v1/applications/<application_id>"
 REVIEW_APPLICATIONS: Final = "/v1/review/applications"
 REVIEW_APPLICATION: Final = "/v1/review/applications/<application_id>"
 REVIEW_DECISION: Final = "/v1/review/applications/<application_id>/decision"
+REVIEW_IDENTITY: Final = "/v1/review/applications/<application_id>/identity"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -24,6 +25,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     REVIEW_APPLICATIONS: ("GET",),
     REVIEW_APPLICATION: ("GET",),
     REVIEW_DECISION: ("POST",),
+    REVIEW_IDENTITY: ("POST",),
 }
 
 PROTECTED: Final = re.compile(r"^/v1/(?:applications|review)(?:/|$)")

@@ -59,6 +59,8 @@ def decide_application(
         decided = lifecycle.decide(
             stored.application, decision, request.reasons, staff, datetime.now(UTC)
         )
+    except lifecycle.IdentityUnconfirmedError as exc:
+        raise ConflictError(str(exc), slug="identity-unconfirmed") from None
     except lifecycle.InvalidTransitionError as exc:
         raise ConflictError(str(exc), slug="invalid-transition") from None
     except lifecycle.ReasonsRequiredError as exc:

@@ -184,3 +184,11 @@ class DecisionRequest(BaseModel):
                         "a reason must not quote a My Number or a residence-card number"
                     )
         return self
+
+
+class IdentityChoiceRequest(BaseModel):
+    """The candidate staff choose as the applicant: its index in the application's
+    ``verification.identity_candidates`` (never a number or an item)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    candidate: int = Field(ge=0, le=99, strict=True, description="`index` of the candidate chosen")

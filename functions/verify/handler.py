@@ -1,7 +1,9 @@
 """Verify: the SQS consumer of the verify queue.
 
 ``application_received`` → :func:`verify.verification.verify_application` (signatures, the
-registry, the vault, registration); ``heartbeat`` → the wiring check. A message fails (and is
+registry, the vault, registration); ``identity_chosen`` →
+:func:`verify.identity_choice.enrol_chosen` (the person staff chose among the candidates);
+``heartbeat`` → the wiring check. A message fails (and is
 retried, then kept in the DLQ) only for what may pass on a retry; every other outcome ends
 the application with a status and a reason. Log lines carry ids and reason codes only.
 """
@@ -41,12 +43,27 @@ def _verify(message: messages.Envelope) -> None:
     _report(outcome)
 
 
+def _enrol_chosen(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.IdentityChosen):
+        raise UnroutedMessageError(f"the identity choice route got a {message.kind} message")
+    # Imported here: a rare message kind, kept off every other invocation's cold start.
+    from verify.identity_choice import enrol_chosen
+
+    instruments = consumer.instruments
+    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
+    _report(enrol_chosen(message, dependencies.dependencies(), request_id))
+
+
 def _report(outcome: Outcome) -> None:
     instruments = consumer.instruments
     if outcome.already_handled:
         event = "application already handled"
+    elif outcome.reason is not None:
+        event = "application refused"
+    elif outcome.qualification_pseudonym_id is None:
+        event = "application held for staff to choose the applicant"
     else:
-        event = "application verified" if outcome.reason is None else "application refused"
+        event = "application verified"
     instruments.logger.info(
         event,
         extra={
@@ -72,6 +89,7 @@ consumer = QueueConsumer(
     {
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
         "application_received": _verify,
+        "identity_chosen": _enrol_chosen,
     },
 )
 handler = consumer.handler

@@ -1,17 +1,22 @@
 """Is the applicant a living resident, as the form says? The registry lookup (住基ネット, R6).
 
-- **Online** (Mynaportal, e-Gov): the certificate already matched the form; the signed
-  document must give the My Number (else ``document.my_number_missing``), and the registry's
-  *current* four items under it must match the form too.
-- **Paper**: by the My Number when the form gives one, as above; otherwise by the four items,
-  which must find exactly one current resident (``registry.ambiguous`` for several). A form
+- **Online with a My Number** (Mynaportal, e-Gov): the certificate already matched the form;
+  the registry's four items under the number must be the signer's before its status is used
+  (:mod:`verify.signer`: no registry oracle, one code ``registry.not_confirmed``).
+- **Mynaportal without one**: ``document.my_number_missing`` (its documents always carry it).
+- **e-Gov without one** (legitimate): the signature proves the four items; the registry is
+  searched by them. One or several current residents: the candidates go to staff, who confirm
+  or choose the person (:mod:`kentei.applications.identity`, :mod:`verify.identity_choice`);
+  none: ``registry.not_confirmed``.
+- **Paper**: by the My Number when the form gives one; otherwise by the four items: exactly
+  one current resident is the person, several go to staff to choose from, as above. A form
   whose address leaves the building and room (方書) in ``address_line2`` is searched with it
   too when the address alone finds no one.
 
-Statuses: ``unknown`` (or nobody found) → ``registry.not_found``, ``moved`` (転出 without a
-move in) → ``registry.moved``, ``deceased`` → ``registry.deceased``; a current person whose
-items differ → ``registry.mismatch.<item>`` (the first of name, sex, birth date, address;
-the detail names every item that differs, never a value). Items are compared by the
+Paper's statuses: ``unknown`` (or nobody found) → ``registry.not_found``, ``moved`` (転出
+without a move in) → ``registry.moved``, ``deceased`` → ``registry.deceased``; a current
+person whose items differ → ``registry.mismatch.<item>`` (the first of name, sex, birth
+date, address; the detail names every item that differs, never a value). Items are compared by the
 comparison keys of :mod:`kentei.registry.normalise`, with the rules of
 :func:`kentei.signatures.match_four_items`. An unavailable registry raises
 (:class:`kentei.registry.RegistryUnavailableError`): the message is retried.
@@ -22,12 +27,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
+from kentei.applications import identity
 from kentei.applications.model import Channel
 from kentei.my_number import MyNumber
+from kentei.records.codes import Sex
 from kentei.registry import Candidate, Person, Registry, RegistryRecord, RegistryStatus
-from kentei.signatures import FourItems, RejectionReason, match_four_items
+from kentei.signatures import ClaimedIdentity, FourItems, RejectionReason, match_four_items
 from kentei.submissions import ApplicationForm
 from verify.reasons import Refusal, VerifyReason
+from verify.signer import confirm_signers_number
 
 _BY_STATUS: Final = {
     RegistryStatus.UNKNOWN: VerifyReason.REGISTRY_NOT_FOUND,
@@ -51,17 +59,34 @@ class Confirmed:
     evidence: dict[str, object]
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """Residents the four items found that staff must choose from (or confirm, when there
+    is one): their My Numbers (for the vault's keyed reference only), never stored."""
+
+    found: tuple[Candidate, ...] = field(repr=False)
+    basis: str
+    """:data:`kentei.applications.identity.SEVERAL_RESIDENTS` or ``FOUR_ITEMS_ONLY``."""
+    evidence: dict[str, object]
+
+
 def confirm_identity(
     form: ApplicationForm, channel: Channel, registry: Registry
-) -> Confirmed | Refusal:
-    """The registry's confirmation of the person ``form`` describes, or why not."""
+) -> Confirmed | Candidates | Refusal:
+    """The registry's confirmation of the person ``form`` describes, the candidates staff
+    must choose from, or why not."""
     if form.my_number is not None:
-        return _by_my_number(form, form.my_number, registry)
-    if channel is not Channel.PAPER:
+        if channel is Channel.PAPER:
+            return _by_my_number(form, form.my_number, registry)
+        confirmed = confirm_signers_number(form, form.my_number, registry)
+        if isinstance(confirmed, Refusal):
+            return confirmed
+        return Confirmed(confirmed, {"registry": {"query": "by_my_number", "status": "current"}})
+    if channel is Channel.MYNAPORTAL:
         return Refusal.of(
             VerifyReason.DOCUMENT_MY_NUMBER_MISSING, "the signed document gives no My Number"
         )
-    return _by_four_items(form, registry)
+    return _by_four_items(form, channel, registry)
 
 
 def _by_my_number(
@@ -85,29 +110,47 @@ def _by_my_number(
     return Confirmed(my_number, {"registry": evidence})
 
 
-def _by_four_items(form: ApplicationForm, registry: Registry) -> Confirmed | Refusal:
-    candidates = registry.by_four_items(form.name, form.birth_date, form.sex, form.address)
+def search_four_items(
+    form: ClaimedIdentity, registry: Registry
+) -> tuple[tuple[Candidate, ...], int]:
+    """Everyone the form's four items find, and how many searches it took: by the address,
+    then (finding no one) by the address followed by its 方書."""
+    candidates = registry.by_four_items(form.name, form.birth_date, Sex(form.sex), form.address)
     searches = 1
     if not candidates and form.address_line2:
         searches += 1
         candidates = registry.by_four_items(
-            form.name, form.birth_date, form.sex, f"{form.address}{form.address_line2}"
+            form.name, form.birth_date, Sex(form.sex), f"{form.address}{form.address_line2}"
         )
-    current = [c for c in candidates if c.status is RegistryStatus.CURRENT]
+    return candidates, searches
+
+
+def _by_four_items(
+    form: ApplicationForm, channel: Channel, registry: Registry
+) -> Confirmed | Candidates | Refusal:
+    candidates, searches = search_four_items(form, registry)
+    current = tuple(c for c in candidates if c.status is RegistryStatus.CURRENT)
     evidence: dict[str, object] = {
         "query": "by_four_items",
         "searches": searches,
         "candidates": len(candidates),
         "current": len(current),
     }
+    if channel is Channel.EGOV:
+        # The signature proves the four items, not a number: staff confirm the person even
+        # when one resident matches; finding none says nothing about whom (as online).
+        if not current:
+            return Refusal.of(
+                VerifyReason.REGISTRY_NOT_CONFIRMED,
+                "no current resident matches the signer's four items",
+                registry=evidence,
+            )
+        basis = identity.FOUR_ITEMS_ONLY if len(current) == 1 else identity.SEVERAL_RESIDENTS
+        return Candidates(current, basis, {"registry": evidence})
     if len(current) == 1:
         return Confirmed(current[0].my_number, {"registry": evidence})
     if current:
-        return Refusal.of(
-            VerifyReason.REGISTRY_AMBIGUOUS,
-            f"{len(current)} current residents match the four items",
-            registry=evidence,
-        )
+        return Candidates(current, identity.SEVERAL_RESIDENTS, {"registry": evidence})
     return Refusal.of(
         _none_current(candidates), "no current resident matches the four items", registry=evidence
     )

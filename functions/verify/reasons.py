@@ -35,19 +35,45 @@ unavailable registry.
 | ``package.missing_file`` | returned | a file the signature names is not in the package |
 | ``package.unreferenced_file`` | rejected | a package file is covered by no reference |
 | ``package.reference_mismatch`` | rejected | a package file changed after signing |
-| ``document.my_number_missing`` | returned | an online application's document has no My Number |
-| ``registry.not_found`` | returned | the person is not in the registry (number, or four items) |
+| ``document.my_number_missing`` | returned | a Mynaportal document has no My Number |
+| ``registry.not_confirmed`` | returned | online: the number given is not the signer's (see below) |
+| ``registry.not_found`` | returned | paper: the person is not in the registry |
 | ``registry.moved`` | returned | the registry shows a move-out (転出) not followed by a move-in |
 | ``registry.deceased`` | rejected | the registry records the person as deceased |
-| ``registry.ambiguous`` | returned | on paper without a My Number, several persons match |
-| ``registry.mismatch.name`` | returned | the form's name is not the registry's current one |
-| ``registry.mismatch.sex`` | returned | the form's sex is not the registry's |
-| ``registry.mismatch.birth_date`` | returned | the form's birth date is not the registry's |
-| ``registry.mismatch.address`` | returned | the form's address is not the registry's current one |
+| ``registry.mismatch.name`` | returned | paper: the form's name is not the registry's current one |
+| ``registry.mismatch.sex`` | returned | paper: the form's sex is not the registry's |
+| ``registry.mismatch.birth_date`` | returned | paper: the form's birth date is not the registry's |
+| ``registry.mismatch.address`` | returned | paper: the form's address is not the registry's |
 | ``identity.pseudonym_conflict`` | rejected | the Mynaportal account is linked to another person |
 | ``submission.missing`` | rejected | a raw part of the submission is not in the inbox |
 | ``submission.malformed`` | rejected | the inbox content cannot be read (zip, document, form) |
 | ``submission.record_mismatch`` | rejected | the stored application differs from what was signed |
+
+**No registry oracle (online channels).** A Mynaportal or e-Gov applicant proves who they are
+with their card; the My Number they type is only a claim. The registry's answer for that
+number is therefore used only once the signer's four items (the certificate's, equal to the
+form's) match the registry's record for it (:mod:`verify.signer`). Every "this number is not
+the signer's" outcome (unknown, deceased, moved, or a current person whose items differ) ends
+as the one code ``registry.not_confirmed``, by the same path, so the bridge cannot tell them
+apart; the cause (the registry's status and the names of the items that differ, never a
+value) is kept in the verification evidence, which only staff of the prefecture see in
+review. When the items match, the record is the signer's own: its status is theirs to know,
+so ``registry.moved`` and ``registry.deceased`` are told. An e-Gov application without a My
+Number found by its four items nowhere as a current resident ends ``registry.not_confirmed``
+too, as does a candidate staff chose that the registry no longer finds.
+
+**No code for "several residents match".** Paper without a My Number matching several
+current residents, and e-Gov without one matching any, end in no reason: the application
+goes under review with the candidates, and staff choose or confirm the person (or return it
+with their own reasons); see :mod:`verify.candidates`. (``registry.ambiguous`` is gone.)
+
+**Paper keeps the detailed codes.** Staff keyed the form in and confirmed the applicant's
+identity in person (with a photo ID, :class:`kentei.applications.model.IdentityConfirmation`);
+the reasons reach staff, not a bridge (a paper application's status is read by staff of its
+prefecture only), and the detail tells staff what to correct with the applicant in front of
+them. ``registry.not_found``, ``registry.moved``, ``registry.deceased`` and
+``registry.mismatch.<item>`` are therefore paper's codes (and ``registry.moved`` /
+``registry.deceased`` an online signer's own record's).
 """
 
 from __future__ import annotations
@@ -65,10 +91,10 @@ class VerifyReason(StrEnum):
     """Reasons of verify's own checks (the registry, the inbox, the pseudonym link)."""
 
     DOCUMENT_MY_NUMBER_MISSING = "document.my_number_missing"
+    REGISTRY_NOT_CONFIRMED = "registry.not_confirmed"
     REGISTRY_NOT_FOUND = "registry.not_found"
     REGISTRY_MOVED = "registry.moved"
     REGISTRY_DECEASED = "registry.deceased"
-    REGISTRY_AMBIGUOUS = "registry.ambiguous"
     REGISTRY_MISMATCH_NAME = "registry.mismatch.name"
     REGISTRY_MISMATCH_SEX = "registry.mismatch.sex"
     REGISTRY_MISMATCH_BIRTH_DATE = "registry.mismatch.birth_date"
@@ -179,6 +205,13 @@ _OWN: Final[Mapping[VerifyReason, ReasonSpec]] = {
         "sign again",
         "my_number",
     ),
+    _V.REGISTRY_NOT_CONFIRMED: ReasonSpec(
+        _RETURNED,
+        "the signer could not be confirmed in the resident registry (住民基本台帳) from the "
+        "My Number given (or, without one, from the four basic items): check the My Number "
+        "and apply again",
+        "my_number",
+    ),
     _V.REGISTRY_NOT_FOUND: ReasonSpec(
         _RETURNED,
         "the person is not in the resident registry (住民基本台帳) under the My Number, or "
@@ -191,11 +224,6 @@ _OWN: Final[Mapping[VerifyReason, ReasonSpec]] = {
     ),
     _V.REGISTRY_DECEASED: ReasonSpec(
         _REJECTED, "the resident registry does not hold the person as a living resident"
-    ),
-    _V.REGISTRY_AMBIGUOUS: ReasonSpec(
-        _RETURNED,
-        "several persons of the resident registry match the four basic items: give the My Number",
-        "my_number",
     ),
     _V.REGISTRY_MISMATCH_NAME: ReasonSpec(_RETURNED, f"the name {_REGISTRY_MISMATCH}", "name"),
     _V.REGISTRY_MISMATCH_SEX: ReasonSpec(_RETURNED, f"the sex {_REGISTRY_MISMATCH}", "sex"),

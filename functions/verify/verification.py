@@ -34,8 +34,9 @@ from kentei.applications.model import Application, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.messages import ApplicationReceived
+from verify.candidates import Held, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies
-from verify.identity import Confirmed, confirm_identity
+from verify.identity import Candidates, Confirmed, confirm_identity
 from verify.reasons import Refusal
 from verify.registration import Registered, register_examinee
 from verify.submission import SignedForm, read_signed_form
@@ -85,6 +86,8 @@ def verify_application(
     kms_requests = deps.vault.kms_requests.total - kms_before
     if isinstance(result, Refusal):
         outcome = _refuse(store, stored, result, deps, request_id)
+    elif isinstance(result, Held):
+        outcome = hold_for_staff(store, stored, result, at=deps.clock(), request_id=request_id)
     else:
         outcome = _admit(store, stored, result, deps, request_id)
     return Outcome(
@@ -104,13 +107,15 @@ class _Admitted:
     registered: Registered
 
 
-def _verify(application: Application, deps: Dependencies) -> _Admitted | Refusal:
+def _verify(application: Application, deps: Dependencies) -> _Admitted | Held | Refusal:
     signed = read_signed_form(application, deps.inbox, deps.trust, deps.revocation)
     if isinstance(signed, Refusal):
         return signed
     confirmed = confirm_identity(signed.form, application.channel, deps.registry)
     if isinstance(confirmed, Refusal):
         return _with_signature(confirmed, signed)
+    if isinstance(confirmed, Candidates):
+        return Held.of(signed.signature, confirmed, deps.vault)
     registered = register_examinee(
         application,
         confirmed.my_number,

@@ -57,9 +57,29 @@ class ApplicationReceived(Envelope):
         return self
 
 
+class IdentityChosen(Envelope):
+    """Staff chose (or confirmed) the applicant among the candidates verify found by the four
+    items: verify finds that person again and enrols them.
+
+    Ids only: the choice (an index) and the candidates' keyed references are on the
+    application, which verify reads from the records table.
+    """
+
+    kind: Literal["identity_chosen"] = "identity_chosen"
+    application_id: str = Field(pattern=APPLICATION_ID_PATTERN.pattern)
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+
+    @model_validator(mode="after")
+    def _same_prefecture(self) -> Self:
+        if self.application_id[:2] != self.prefecture_code:
+            raise ValueError("the application id names another prefecture")
+        return self
+
+
 KINDS: dict[str, type[Envelope]] = {
     "heartbeat": Heartbeat,
     "application_received": ApplicationReceived,
+    "identity_chosen": IdentityChosen,
 }
 
 

@@ -159,7 +159,7 @@ REFUSALS: Final = {
     "changed after signing": ("rejected", "signature.digest_mismatch"),
     "user authentication": ("returned", "certificate.user_authentication"),
     "revoked": ("returned", "certificate.revoked"),
-    "not in the registry": ("returned", "registry.not_found"),
+    "not in the registry": ("returned", "registry.not_confirmed"),
 }
 
 

@@ -374,3 +374,17 @@ def test_given_a_new_mynaportal_account_then_notices_go_to_the_latest(aws: Aws) 
 
     assert aws.links().mynaportal_for(person) == "mp-new-account"
     assert aws.links().qualification_for("mp-old-account") == person
+
+
+def test_given_a_number_then_its_blind_index_is_the_entry_key_and_writes_nothing(aws: Aws) -> None:
+    """The keyed reference verify puts on a candidate: stable, per person, the vault's key."""
+    vault = aws.vault()
+
+    reference = vault.blind_index(TARO)
+
+    assert aws.items() == []
+    assert reference == vault.blind_index(MyNumber("９０００００００００１０"))
+    assert reference != vault.blind_index(HANAKO)
+    vault.enrol(TARO)
+    (entry,) = aws.entries()
+    assert entry["blind_index"]["S"] == reference

@@ -68,6 +68,13 @@ STRANGER: Final = Person(
 )
 """A valid My Number that the local registry seed does not hold."""
 ENDED: Final = frozenset({"under_review", "returned", "rejected"})
+OTHERS_NUMBERS: Final = {
+    "unknown": STRANGER.my_number,
+    "deceased": "900000000060",
+    "moved": "900000000052",
+    "current": TARO.my_number,
+}
+"""My Numbers of the seed (and one it lacks) that Hanako types in, signing with her own card."""
 
 
 @dataclass
@@ -164,6 +171,12 @@ def _submit_every_case(system: Verified) -> None:
     system.mynaportal("changed after signing", hanako, HANAKO.form(grade="1級"), signed=signed)
     system.mynaportal("four items", hanako, HANAKO.form(address="大阪府大阪市北区別町1-1"))
     system.mynaportal("not in the registry", system.card(STRANGER, "stranger"), STRANGER.form())
+    for case, number in OTHERS_NUMBERS.items():
+        system.mynaportal(f"number of {case}", hanako, HANAKO.form(my_number=number))
+    no_number = build_package(
+        application_document(HANAKO.form(my_number=None), [PDF]), [PDF], hanako
+    )
+    system._track("e-Gov without a My Number", egov.submit(no_number), egov)
     unreferenced = build_package(
         application_document(HANAKO.form(), [PDF]), [PDF], hanako, unreferenced=[EXTRA]
     )
@@ -308,7 +321,7 @@ REFUSED: Final = {
     "untrusted": ("rejected", "certificate.untrusted"),
     "changed after signing": ("rejected", "signature.digest_mismatch"),
     "four items": ("returned", "identity.mismatch.address"),
-    "not in the registry": ("returned", "registry.not_found"),
+    "not in the registry": ("returned", "registry.not_confirmed"),
     "unreferenced": ("rejected", "package.unreferenced_file"),
 }
 
@@ -326,6 +339,63 @@ def test_each_refusal_ends_with_its_documented_reason_and_no_5xx(
     assert application.verification is not None
     assert application.verification["reason"] == code
     assert application.qualification_pseudonym_id is None
+
+
+def test_someone_elses_number_gets_one_answer_through_the_status_route(
+    verified: Verified,
+) -> None:
+    """No registry oracle: whatever the registry holds under the number typed in, the bridge
+    reads the same status body; staff read the cause in review."""
+    bodies = {}
+    for case in OTHERS_NUMBERS:
+        application_id, client = verified.submitted[f"number of {case}"]
+        response = client.status(application_id)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "verification" not in response.text
+        del body["application_id"], body["received_at"]
+        for entry in body["history"]:
+            del entry["at"]
+        bodies[case] = body
+    assert bodies["unknown"]["status"] == "returned"
+    assert [r["code"] for r in bodies["unknown"]["reasons"]] == ["registry.not_confirmed"]
+    for case, body in bodies.items():
+        assert body == bodies["unknown"], case
+    desk = PaperDesk(verified.runtime.url, *STAFF)
+    for case in OTHERS_NUMBERS:
+        view = desk.review_item(verified.submitted[f"number of {case}"][0]).json()
+        assert view["verification"]["registry"]["status"] == case
+
+
+def test_an_egov_application_without_my_number_is_enrolled_once_staff_confirm_it(
+    verified: Verified,
+) -> None:
+    """e-Gov without a My Number: to review with the one resident its four items find, not
+    acceptable until staff confirm; the choice goes to verify, which enrols the person."""
+    application_id, bridge = verified.submitted["e-Gov without a My Number"]
+    assert verified.statuses["e-Gov without a My Number"]["status"] == "under_review"
+    desk = PaperDesk(verified.runtime.url, *STAFF)
+    review = desk.review_item(application_id).json()
+    evidence = review["verification"]
+    assert evidence["identity_basis"] == "four_items_only"
+    assert [c["status"] for c in evidence["identity_candidates"]] == ["current"]
+    assert my_numbers_in(json.dumps(evidence)) == []
+    assert "identity_candidates" not in bridge.status(application_id).text
+    decide = f"/v1/review/applications/{application_id}/decision"
+    assert desk.post(decide, {"decision": "accept"}).status_code == 409
+
+    chosen = desk.post(f"/v1/review/applications/{application_id}/identity", {"candidate": 0})
+
+    assert chosen.status_code == 200, chosen.text
+
+    def enrolled() -> str | None:
+        return verified.application("e-Gov without a My Number").qualification_pseudonym_id
+
+    pseudonym = wait_until(enrolled, WAIT_S, "the chosen resident was never enrolled")
+    assert PrefectureExaminees("13").get(pseudonym) is not None
+    accepted = desk.post(decide, {"decision": "accept"})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "accepted"
 
 
 def test_the_refusal_reasons_are_distinct() -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
+from kentei.applications import identity
 from kentei.applications.model import Application, Channel, Reason, Status, StatusChange
 from kentei.callers import Caller, CallerKind
 
@@ -60,6 +61,18 @@ class OutsidePrefectureError(LookupError):
     """Staff of another prefecture: for them the application does not exist (API: 404)."""
 
 
+class IdentityUnconfirmedError(InvalidTransitionError):
+    """Accepting an application whose applicant staff have not yet chosen among the
+    candidates, or verify not yet enrolled (API: 409)."""
+
+    def __init__(self) -> None:
+        super().__init__(Status.UNDER_REVIEW, Status.ACCEPTED)
+        self.args = (
+            "the applicant's identity is not confirmed: choose the person among the candidates "
+            "first (or return the application)",
+        )
+
+
 class ResubmissionError(ValueError):
     """A resubmission that may not replace the returned application (API: 409)."""
 
@@ -104,7 +117,8 @@ def decide(
 ) -> Application:
     """Staff's review decision: accept (reasons, if any, are notes kept with it) or return
     for correction (at least one reason). Only staff of the application's prefecture decide,
-    and only on an application under review."""
+    and only on an application under review; accepting needs the applicant's identity
+    confirmed (:func:`kentei.applications.identity.unconfirmed`)."""
     if staff.kind is not CallerKind.STAFF:
         raise NotStaffError("only association staff decide on applications")
     if staff.prefecture_code != application.prefecture_code:
@@ -112,6 +126,8 @@ def decide(
     to = Status.ACCEPTED if decision is Decision.ACCEPT else Status.RETURNED
     if application.status is not Status.UNDER_REVIEW:
         raise InvalidTransitionError(application.status, to)
+    if to is Status.ACCEPTED and identity.unconfirmed(application):
+        raise IdentityUnconfirmedError
     return transition(application, to, by=staff.id, at=at, reasons=reasons)
 
 

@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     the application to review."""
     APPLICATION_REJECTED = "application.rejected"
     """Verify rejected it (forged, tampered, untrusted, unreadable) with a reason."""
+    IDENTITY_CHOSEN = "application.identity_chosen"
+    """Staff chose (or confirmed) the applicant among the residents the four items found."""
     EXAMINEE_REGISTERED = "examinee.registered"
     """Verify registered or updated the examinee (受検者) under their 資格仮名ID."""
 

@@ -7,6 +7,7 @@ from kentei.review.consistency import check_consistency
 from kentei.review.documents import DocumentTable, check_attachments, load_document_table
 from kentei.review.eligibility import EligibilityTable, check_eligibility, load_eligibility_table
 from kentei.review.findings import Finding, Severity
+from kentei.review.identity import check_identity
 from kentei.review.items import check_required
 from kentei.review.residence import check_residence
 
@@ -27,6 +28,7 @@ def automatic_checks(
     if documents is None:
         documents = load_document_table()
     findings = [
+        *check_identity(application),
         *check_required(application.form),
         *check_consistency(application),
         *check_residence(application, table),

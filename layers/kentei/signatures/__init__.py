@@ -24,7 +24,7 @@ from datetime import datetime
 
 from kentei.signatures.certificate import SignerCertificate
 from kentei.signatures.four_items import FourItems
-from kentei.signatures.identity import ClaimedIdentity, match_four_items
+from kentei.signatures.identity import ClaimedIdentity, disagreeing_items, match_four_items
 from kentei.signatures.reasons import (
     DISPOSITIONS,
     Disposition,
@@ -83,6 +83,7 @@ __all__ = [
     "TrustStore",
     "VerificationResult",
     "Verified",
+    "disagreeing_items",
     "match_four_items",
     "revocation_from_environment",
     "verify_egov",

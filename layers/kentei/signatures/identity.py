@@ -57,13 +57,22 @@ class ClaimedIdentity(Protocol):
 
 def match_four_items(certified: FourItems, claimed: ClaimedIdentity) -> Rejection | None:
     """None when the form matches the certificate; else the first item that disagrees."""
-    disagreeing = [item for item, agrees in _comparisons(certified, claimed) if not agrees]
+    disagreeing = disagreeing_items(certified, claimed)
     if not disagreeing:
         return None
     return Rejection(
         _MISMATCH[disagreeing[0]],
         f"the form disagrees with the signature certificate on: {', '.join(disagreeing)}",
     )
+
+
+def disagreeing_items(certified: FourItems, claimed: ClaimedIdentity) -> tuple[str, ...]:
+    """The names of the items that disagree, in the order name, sex, birth date, address.
+
+    Every item is compared whatever the others give (no early return): a caller that must
+    not reveal *which* comparison failed through its timing compares in one shape.
+    """
+    return tuple(item for item, agrees in _comparisons(certified, claimed) if not agrees)
 
 
 def _comparisons(certified: FourItems, claimed: ClaimedIdentity) -> list[tuple[str, bool]]:

@@ -77,6 +77,9 @@ class DynamoVault:
     def find(self, my_number: MyNumber) -> VaultEntry | None:
         return self._entry(self._crypto.blind_index(my_number))
 
+    def blind_index(self, my_number: MyNumber) -> str:
+        return self._crypto.blind_index(my_number)
+
     def enrol(self, my_number: MyNumber) -> VaultEntry:
         blind_index = self._crypto.blind_index(my_number)
         for _ in range(_ATTEMPTS):

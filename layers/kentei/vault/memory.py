@@ -52,6 +52,9 @@ class InMemoryVault:
         stored = self._entries.get(self._blind_index(my_number))
         return None if stored is None else _entry(stored, created=False)
 
+    def blind_index(self, my_number: MyNumber) -> str:
+        return self._blind_index(my_number)
+
     def enrol(self, my_number: MyNumber) -> VaultEntry:
         blind_index = self._blind_index(my_number)
         with self._lock:

@@ -84,6 +84,12 @@ class Vault(Protocol):
         """The person's entry if enrolled; nothing is written."""
         ...
 
+    def blind_index(self, my_number: MyNumber) -> str:
+        """The number's blind index (an HMAC under the blind-index key only verify may use):
+        a keyed reference to a person that stands for the number where it must not be kept
+        (a candidate staff choose from), nothing written."""
+        ...
+
     def reveal(self, qualification_pseudonym_id: str) -> MyNumber:
         """The number of the person with this pseudonym (decrypted: an audited access)."""
         ...

@@ -50,3 +50,25 @@ def test_a_body_with_a_name_is_refused_without_quoting_it() -> None:
     with pytest.raises(messages.InvalidMessageError) as caught:
         messages.decode(body)
     assert "試験" not in str(caught.value)
+
+
+def test_an_identity_chosen_message_carries_ids_only() -> None:
+    sent = messages.IdentityChosen(application_id=APPLICATION_ID, prefecture_code="13")
+    decoded = messages.decode(messages.encode(sent))
+    assert decoded == sent
+    assert set(decoded.model_dump()) == {"kind", "application_id", "prefecture_code"}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"application_id": APPLICATION_ID, "prefecture_code": "27"},
+        {"application_id": APPLICATION_ID, "prefecture_code": "13", "candidate": 0},
+        {"application_id": APPLICATION_ID, "prefecture_code": "13", "reference": "v1:00"},
+    ],
+)
+def test_an_identity_chosen_message_with_more_or_another_prefecture_is_refused(
+    fields: dict[str, object],
+) -> None:
+    with pytest.raises(ValidationError):
+        messages.IdentityChosen.model_validate(fields)

@@ -126,3 +126,15 @@ def test_given_malformed_ids_then_linking_is_refused(
         InMemoryPseudonymLinks().link_mynaportal(
             qualification or new_qualification_pseudonym_id(), mynaportal
         )
+
+
+def test_given_a_number_then_its_blind_index_is_stable_per_person_and_keyed() -> None:
+    vault, other = InMemoryVault(), InMemoryVault()
+
+    reference = vault.blind_index(TARO)
+
+    assert reference == vault.blind_index(TARO)
+    assert reference != vault.blind_index(HANAKO)
+    assert reference != other.blind_index(TARO), "keyed: another key, another reference"
+    assert "900000000010" not in reference
+    assert len(vault) == 0

@@ -307,8 +307,9 @@ class World:
         *,
         omit: Sequence[str] = (),
         extra: Mapping[str, bytes] | None = None,
+        form: Mapping[str, Any] | None = None,
     ) -> str:
-        form = person.form()
+        form = person.form() if form is None else form
         files = {"application.json": document_of(form), **(extra or {})}
         kousei = sign_kousei(files, self.card(person), XmlOptions(omit=omit))
         return self.store(

@@ -255,13 +255,14 @@ def test_given_an_egov_package_with_an_unreferenced_file_then_rejected(world: Wo
 # --- the registry ------------------------------------------------------------------------------
 
 
-def test_given_a_person_not_in_the_registry_then_returned(world: World) -> None:
+def test_given_a_person_not_in_the_registry_then_returned_as_not_confirmed(world: World) -> None:
     world.verify(application_id := world.mynaportal(STRANGER))
 
-    assert_refused(world, application_id, Status.RETURNED, "registry.not_found")
+    assert_refused(world, application_id, Status.RETURNED, "registry.not_confirmed")
     evidence = world.application(application_id).verification
     assert evidence is not None
-    assert evidence["registry"] == {"query": "by_my_number", "status": "unknown"}
+    assert evidence["registry"]["query"] == "by_my_number"
+    assert evidence["registry"]["status"] == "unknown"
     assert evidence["signature"]["channel"] == "mynaportal"
 
 
@@ -277,13 +278,25 @@ def test_given_a_moved_person_then_returned(world: World) -> None:
     assert_refused(world, application_id, Status.RETURNED, "registry.moved")
 
 
-def test_given_an_address_the_registry_no_longer_holds_then_returned_naming_it(
+def test_given_an_online_address_the_registry_no_longer_holds_then_not_confirmed(
     world: World,
 ) -> None:
     old_address = "東京都千代田区旧住所1-1-1"
     moved = type(TARO)(TARO.my_number, TARO.name, TARO.birth_date, TARO.sex, old_address)
 
     world.verify(application_id := world.mynaportal(moved))
+
+    assert_refused(world, application_id, Status.RETURNED, "registry.not_confirmed")
+    evidence = world.application(application_id).verification
+    assert evidence is not None
+    assert evidence["registry"]["differing"] == ["address"]
+
+
+def test_given_a_paper_address_the_registry_no_longer_holds_then_returned_naming_it(
+    world: World,
+) -> None:
+    """Paper keeps the detailed codes: staff keyed the form after seeing the applicant."""
+    world.verify(application_id := world.paper(TARO.form(address="東京都千代田区旧住所1-1-1")))
 
     assert_refused(world, application_id, Status.RETURNED, "registry.mismatch.address")
     assert world.application(application_id).reasons[0].field == "address"
@@ -293,17 +306,6 @@ def test_given_an_online_document_without_my_number_then_returned(world: World) 
     world.verify(application_id := world.mynaportal(TARO, form=TARO.form(my_number=None)))
 
     assert_refused(world, application_id, Status.RETURNED, "document.my_number_missing")
-
-
-def test_given_a_paper_form_matching_several_residents_then_returned(world: World) -> None:
-    from kentei.registry.fake import SeededRegistry, parse_seed
-
-    twin = {**TARO.seed(), "my_number": "900000000087"}
-    world.registry = SeededRegistry(parse_seed(json.dumps([TARO.seed(), twin])))
-
-    world.verify(application_id := world.paper(TARO.form(my_number=None)))
-
-    assert_refused(world, application_id, Status.RETURNED, "registry.ambiguous")
 
 
 # --- the inbox and the record ------------------------------------------------------------------

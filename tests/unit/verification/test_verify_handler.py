@@ -66,7 +66,7 @@ def test_given_a_batch_then_each_application_ends_and_nothing_is_retried(
     assert world.application(admitted).status is Status.UNDER_REVIEW
     assert world.application(refused).status is Status.RETURNED
     text = logged(caplog)
-    assert "registry.not_found" in text
+    assert "registry.not_confirmed" in text
     assert my_numbers_in(text) == []
     assert TARO.name not in text
 
@@ -82,3 +82,28 @@ def test_given_no_revocation_data_then_the_message_is_retried_with_its_reason_lo
 
     assert response == {"batchItemFailures": [{"itemIdentifier": application_id}]}
     assert "certificate.revocation_unknown" in logged(caplog)
+
+
+def record(message_id: str, body: str) -> dict[str, Any]:
+    (template,) = batch("13-" + "0" * 26)["Records"]
+    return {**template, "messageId": message_id, "receiptHandle": f"rh-{message_id}", "body": body}
+
+
+def test_an_identity_chosen_message_is_routed_and_an_invalid_one_fails_for_the_dlq(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(dependencies, "dependencies", world.dependencies)
+    caplog.set_level(logging.INFO)
+    handled = world.mynaportal(TARO)
+    world.verify(handled)
+    valid = messages.encode(messages.IdentityChosen(application_id=handled, prefecture_code="13"))
+    invalid = json.dumps(
+        {"kind": "identity_chosen", "application_id": handled, "prefecture_code": "27"}
+    )
+    event = {"Records": [record("valid", valid), record("invalid", invalid)]}
+
+    response = handler.handler(event, LocalContext.for_function("verify"))
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "invalid"}]}
+    assert "application already handled" in logged(caplog)
+    assert my_numbers_in(logged(caplog)) == []
