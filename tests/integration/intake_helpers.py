@@ -310,9 +310,10 @@ def _clear_clients() -> None:
     # the endpoint of an earlier runtime.
     for client in (aws.dynamodb, aws.sqs, aws.s3, aws.kms, idempotency.persistence_layer):
         client.cache_clear()
-    from intake import submit
+    from intake import dependencies, submit
 
     submit._idempotent.cache_clear()
+    dependencies.reset()
 
 
 @contextmanager

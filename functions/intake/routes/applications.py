@@ -10,9 +10,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Que
 
 from intake import paths
 from intake.access import authorize_submission, request_id, require_caller
+from intake.receive import Submission
 from intake.responses import documented
 from intake.status import application_status
-from intake.submit import Submission, fingerprint, submit
+from intake.submit import submit
 from intake.views import ApplicationAccepted, ApplicationStatus
 from kentei.applications.model import ID_PATTERN
 from kentei.submissions import ApplicationRequest
@@ -82,7 +83,7 @@ def post_application(
             idempotency_key=idempotency_key,
             request=request,
             resubmission_of=resubmission_of,
-            fingerprint=fingerprint(body, resubmission_of),
+            body=body,
             request_id=request_id(event.raw_event),
         ),
         router.lambda_context,
