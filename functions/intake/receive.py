@@ -40,7 +40,7 @@ from kentei.callers import Caller
 from kentei.data import inbox
 from kentei.data.applications import ConcurrentChangeError, IdTakenError, StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.problems import FieldError
+from kentei.field_errors import FieldError
 from kentei.submissions import (
     ApplicationRequest,
     EgovRequest,

@@ -16,7 +16,7 @@ from kentei.applications import lifecycle
 from kentei.applications.model import Application
 from kentei.callers import Caller
 from kentei.data.applications import StoredApplication
-from kentei.problems import FieldError
+from kentei.field_errors import FieldError
 
 
 def returned_application(

@@ -23,7 +23,7 @@ from kentei.data.applications import (
     StoredApplication,
 )
 from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
-from kentei.problems import FieldError
+from kentei.field_errors import FieldError
 from kentei.review import automatic_checks
 
 _NOT_FOUND = "no such application in the caller's prefecture"
