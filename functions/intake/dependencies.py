@@ -68,7 +68,8 @@ class VerifyQueue(Protocol):
 
 
 class Fingerprinter(Protocol):
-    """What makes two requests the same request, as a value that may be stored."""
+    """What makes two requests the same request, as a value that may be stored: keyed, so
+    that no reader of the tables can confirm a guessed body (:mod:`intake.fingerprints`)."""
 
     def fingerprint(self, body: bytes, resubmission_of: str | None) -> str: ...
 
@@ -109,7 +110,8 @@ class _SqsVerifyQueue:
 def dependencies() -> Dependencies:
     """The container's dependencies, built from the environment on first use."""
     # Imported here: the data layer's modules are only needed once a request needs them.
-    from intake.fingerprints import Sha256Fingerprinter
+    from intake.fingerprints import KmsFingerprinter
+    from kentei import settings
     from kentei.data.applications import PrefectureApplications, applications_for
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
     from kentei.data.inbox import Attachments, Inbox
@@ -120,7 +122,7 @@ def dependencies() -> Dependencies:
         inbox=Inbox(),
         attachments=Attachments(),
         verify_queue=_SqsVerifyQueue(),
-        fingerprinter=Sha256Fingerprinter(),
+        fingerprinter=KmsFingerprinter(settings.key_id("fingerprint")),
         audit=DynamoAuditTrail(),
     )
 

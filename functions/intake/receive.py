@@ -202,8 +202,10 @@ def _application(
 
 
 def _converge(existing: StoredApplication, fingerprint: str, deps: Dependencies) -> dict[str, Any]:
-    """A retry of a request that was stored before: finish what may be missing."""
-    if existing.request_sha256 != fingerprint:
+    """A retry of a request that was stored before: finish what may be missing. An
+    application stored before fingerprints were keyed has none: its key names it, but the
+    request cannot be matched, so it is a ``409`` (never a second application)."""
+    if existing.request_fingerprint != fingerprint:
         raise key_reused()
     if existing.application.status is Status.RECEIVED:
         _queue(existing.application, deps)

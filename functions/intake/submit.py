@@ -1,8 +1,11 @@
 """Exactly once per key: Powertools' idempotency in front of the receive flow.
 
 ``idempotent_function`` on the catalog's idempotency table, keyed by the caller's id and the
-``Idempotency-Key`` and validated on the request's fingerprint (:mod:`intake.fingerprints`;
-only the fingerprint is handed to Powertools, never the body): a replay within
+``Idempotency-Key`` and validated on the request's keyed fingerprint
+(:mod:`intake.fingerprints`): the data Powertools hashes is a small dict of the caller's id,
+the key and that fingerprint, never the body, so its payload hash is a hash of an HMAC and
+confirms no guess. Records written before fingerprints were keyed hashed an unkeyed SHA-256;
+they expire after :data:`KEY_TTL_S`, and a replay across that change is a ``409``. a replay within
 :data:`KEY_TTL_S` gets the stored response without running anything; the same key with
 another request is a ``409``; a replay while the first is still running is a ``409`` too.
 The stored response is the ``202`` body: ids only. After the record expires, the receive

@@ -62,7 +62,7 @@ class FakeApplications:
         assert application.prefecture_code == self.prefecture_code
         existing = self.records.applications.get(application.application_id)
         if existing is not None:
-            if existing.request_sha256 != request_fingerprint:
+            if existing.request_fingerprint != request_fingerprint:
                 raise IdTakenError("the application id belongs to another request")
             return existing
         stored = StoredApplication(application, 1, request_fingerprint)
@@ -85,7 +85,7 @@ class FakeApplications:
         if current.version != returned.version:
             raise ConcurrentChangeError("the application changed since it was read")
         self.records.applications[replaced.application_id] = StoredApplication(
-            replaced, returned.version + 1, returned.request_sha256
+            replaced, returned.version + 1, returned.request_fingerprint
         )
         return self.create(resubmission, request_fingerprint, audit)
 

@@ -90,7 +90,7 @@ def test_a_replay_of_an_application_verify_took_is_not_queued_again(fakes: Fakes
     fakes.records.applications[application_id] = type(stored)(
         stored.application.model_copy(update={"status": Status.VERIFYING}),
         stored.version + 1,
-        stored.request_sha256,
+        stored.request_fingerprint,
     )
 
     assert run(fakes, paper()) == answer

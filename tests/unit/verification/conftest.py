@@ -132,7 +132,7 @@ class Applications:
         # Stored as JSON, as the table does: what cannot round-trip fails here.
         reloaded = Application.model_validate_json(updated.model_dump_json(context={REVEAL: True}))
         self.items[updated.application_id] = StoredApplication(
-            reloaded, stored.version + 1, stored.request_sha256
+            reloaded, stored.version + 1, stored.request_fingerprint
         )
         self.writes += 1
         return self.items[updated.application_id]
