@@ -39,15 +39,6 @@ class ApplicationStore(Protocol):
         the same request finds the stored one (``IdTakenError`` if another request has it)."""
         ...
 
-    def create_resubmission(
-        self,
-        returned: StoredApplication,
-        replaced: Application,
-        resubmission: Application,
-        request_fingerprint: str,
-        audit: Sequence[AuditEvent] = (),
-    ) -> StoredApplication: ...
-
 
 class RawInbox(Protocol):
     """The inbox, write side (:class:`kentei.data.inbox.Inbox`): the raw parts, vault key."""

@@ -10,7 +10,10 @@ The flow, over intake's ports (:mod:`intake.dependencies`):
    is created once (conditional write), and the message is sent again while the application
    is still ``received`` (verify is idempotent per id). A key names one application for its
    caller: the same request finds it, another request is a ``409``.
-3. A paper application's entry by staff is audited in the same write as the application.
+3. A corrected resubmission names the returned application it corrects
+   (:mod:`intake.resubmission`); it starts with a history of its own, and the returned one is
+   not touched here (verify links them once it has confirmed the same person).
+4. A paper application's entry by staff is audited in the same write as the application.
 
 Replays within the idempotency window never get here: :mod:`intake.submit` answers them.
 """
@@ -25,7 +28,7 @@ from intake import paths
 from intake.application_ids import application_id_for
 from intake.dependencies import Dependencies
 from intake.errors import ConflictError, InvalidRequestError
-from intake.resubmission import link, returned_application
+from intake.resubmission import naming, returned_application
 from intake.telemetry import instruments
 from intake.views import ApplicationAccepted
 from kentei import messages, my_number
@@ -38,7 +41,7 @@ from kentei.applications.model import (
 )
 from kentei.callers import Caller
 from kentei.data import inbox
-from kentei.data.applications import ConcurrentChangeError, IdTakenError, StoredApplication
+from kentei.data.applications import IdTakenError, StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.field_errors import FieldError
 from kentei.submissions import (
@@ -103,8 +106,7 @@ def receive(submission: Submission, fingerprint: str, deps: Dependencies) -> dic
     now = deps.clock()
     application = _application(application_id, parsed, caller, now)
     returned = returned_application(caller, submission.resubmission_of, deps)
-    if returned is not None:
-        replaced, application = link(returned.application, application, now)
+    application = naming(returned, application)
     deps.inbox.put_parts(application_id, parsed.raw_parts)
     for attachment in parsed.attachments:
         deps.attachments.put(application_id, attachment)
@@ -114,17 +116,9 @@ def receive(submission: Submission, fingerprint: str, deps: Dependencies) -> dic
         else ()
     )
     try:
-        if returned is None:
-            store.create(application, fingerprint, audit)
-        else:
-            store.create_resubmission(returned, replaced, application, fingerprint, audit)
+        store.create(application, fingerprint, audit)
     except IdTakenError:
         raise key_reused() from None
-    except ConcurrentChangeError:
-        raise ConflictError(
-            "the application to replace changed meanwhile; retry with the same key",
-            slug="concurrent-change",
-        ) from None
     _queue(application, deps)
     instruments.count("ApplicationsReceived", channel=application.channel.value)
     if returned is not None:

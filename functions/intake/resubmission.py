@@ -2,13 +2,18 @@
 
 The caller must be able to see the returned application (its own submission, or one of its
 prefecture for staff): otherwise it is a ``422`` naming ``query.resubmission_of``, as for an
-id that does not exist. What may correct what is :mod:`kentei.applications.lifecycle`'s rule;
-a refusal there is a ``409``.
+id that does not exist. What may correct what is :mod:`kentei.applications.lifecycle`'s rule
+(still ``returned``, not yet replaced, a channel that may correct it); a refusal there is a
+``409``.
+
+Intake does not replace the returned application: the new one is created with
+``resubmission_of`` and a history of its own, and the returned one stays as it is until
+verify has confirmed that the resubmission comes from the same person (the same 資格仮名ID);
+only then are the two linked (``verify.resubmission``). A caller (a bridge, or staff) may see
+applications of many persons, so naming one proves nothing about who is resubmitting.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from intake.dependencies import Dependencies
 from intake.errors import ConflictError, InvalidRequestError
@@ -39,11 +44,14 @@ def returned_application(
     return returned
 
 
-def link(
-    returned: Application, resubmission: Application, now: datetime
-) -> tuple[Application, Application]:
-    """The returned application and its resubmission, linked; a ``409`` if they may not be."""
+def naming(returned: StoredApplication | None, resubmission: Application) -> Application:
+    """``resubmission`` naming the returned application it corrects, if it may (a ``409`` if
+    not); the returned application itself is left as it is."""
+    if returned is None:
+        return resubmission
+    named = resubmission.model_copy(update={"resubmission_of": returned.application.application_id})
     try:
-        return lifecycle.link_resubmission(returned, resubmission, now)
+        lifecycle.check_resubmission(returned.application, named)
     except lifecycle.ResubmissionError as exc:
         raise ConflictError(str(exc), slug="resubmission-refused") from None
+    return named

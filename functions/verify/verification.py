@@ -15,6 +15,9 @@ For an ``application_received`` message (ids only):
 6. ``verifying`` → ``under_review`` with the 資格仮名ID and the evidence (signer certificate,
    revocation evidence, registry status) on the application, and its audit events in the
    same transaction (a decision that loses a race to a redelivered message records nothing).
+   A resubmission replaces the returned application it names in that transaction if it is
+   the same person's, and is returned (``resubmission.other_person``) if not
+   (:mod:`verify.resubmission`).
 
 A refusal at any step ends the application ``returned`` or ``rejected`` with its reason code
 (:mod:`verify.reasons`) and evidence. Only what may pass on a retry raises: no revocation
@@ -34,6 +37,7 @@ from kentei.applications.model import Application, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.messages import ApplicationReceived
+from verify import resubmission
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import Confirmed, confirm_identity
 from verify.reasons import Refusal
@@ -153,14 +157,15 @@ def _admit(
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
     ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
-    store.replace(
-        stored,
-        updated,
-        audit=(
-            _audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
-            _audit(request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym),
-        ),
+    audit = (
+        _audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
+        _audit(request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym),
     )
+    refused = resubmission.store_admitted(
+        store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
+    )
+    if refused is not None:
+        return _refuse(store, stored, _with_signature(refused, admitted.signed), deps, request_id)
     return updated
 
 

@@ -31,8 +31,10 @@ The `Idempotency-Key` header is required: the same key with the same request ret
 original `202` and creates nothing; the same key with another request is a `409`. A key
 names one application for its caller.
 
-A corrected resubmission of a returned application names it in `?resubmission_of=`: the new
-application replaces the returned one and carries its history."""
+A corrected resubmission of a returned application names it in `?resubmission_of=` (it must
+be visible to the caller and still `returned`, otherwise 409). The new application starts
+with a history of its own; it replaces the returned one only once verification shows it comes
+from the same person, and is returned with `resubmission.other_person` if not."""
 
 
 @router.post(

@@ -12,7 +12,7 @@ Layout, in the records table (partition ``prefecture_code``, sort ``record_key``
   retry of its request is a conflict, not a match) and the next write of the item drops it,
   since a write puts the whole item.
 - ``STATUS#<status>#<received_at>#<id>``: one index item per application at its current
-  status (none once it is replaced by a resubmission), holding a summary without names, so
+  status (none once it is replaced by a verified resubmission), holding a summary without names, so
   staff list a prefecture's applications by status with one ``Query``, oldest first. It
   moves in the same ``TransactWriteItems`` as the application.
 
@@ -208,48 +208,6 @@ class PrefectureApplications:
             return self._existing(application.application_id, request_fingerprint)
         return StoredApplication(application, 1, request_fingerprint)
 
-    def create_resubmission(
-        self,
-        returned: StoredApplication,
-        replaced: Application,
-        resubmission: Application,
-        request_fingerprint: str,
-        audit: Sequence[AuditEvent] = (),
-    ) -> StoredApplication:
-        """Store ``resubmission`` and ``replaced`` (the returned application, now linked to
-        it) together, with the ``audit`` events: all or nothing. The returned one must be
-        unchanged since read."""
-        self._check_own(replaced)
-        self._check_own(resubmission)
-        old_index = index_key(returned.application)
-        if old_index is None:
-            raise ValueError("the returned application is already replaced")
-        try:
-            self._write(
-                [
-                    self._put_application(resubmission, 1, request_fingerprint, expected=None),
-                    self._put_index(resubmission),
-                    self._put_application(
-                        replaced,
-                        returned.version + 1,
-                        returned.request_fingerprint,
-                        expected=returned.version,
-                    ),
-                    {"Delete": {"TableName": self._table, "Key": self._key(old_index)}},
-                    *self._audit(audit),
-                ]
-            )
-        except ConcurrentChangeError:
-            existing = self.get(resubmission.application_id)
-            if (
-                existing is not None
-                and existing.request_fingerprint is not None
-                and existing.request_fingerprint == request_fingerprint
-            ):
-                return existing
-            raise
-        return StoredApplication(resubmission, 1, request_fingerprint)
-
     def replace(
         self,
         stored: StoredApplication,
@@ -259,22 +217,39 @@ class PrefectureApplications:
         """Store ``updated`` in place of ``stored``, which must be unchanged since read, and
         the ``audit`` events of the decision in the same transaction: a decision that loses
         the race (:class:`ConcurrentChangeError`) leaves no audit entry behind."""
-        self._check_own(updated)
-        if updated.application_id != stored.application.application_id:
-            raise ValueError("an application is replaced by a version of itself")
-        old_index, new_index = index_key(stored.application), index_key(updated)
-        writes: list[TransactWriteItemTypeDef] = [
-            self._put_application(
-                updated, stored.version + 1, stored.request_fingerprint, expected=stored.version
+        (saved,) = self.replace_all([(stored, updated)], audit)
+        return saved
+
+    def replace_all(
+        self,
+        changes: Sequence[tuple[StoredApplication, Application]],
+        audit: Sequence[AuditEvent] = (),
+    ) -> tuple[StoredApplication, ...]:
+        """Each updated application in place of its stored version (each unchanged since
+        read), their index items moved, and the ``audit`` events, all in one transaction:
+        all or nothing (a verified resubmission and the returned application it replaces)."""
+        writes: list[TransactWriteItemTypeDef] = []
+        saved: list[StoredApplication] = []
+        for stored, updated in changes:
+            self._check_own(updated)
+            if updated.application_id != stored.application.application_id:
+                raise ValueError("an application is replaced by a version of itself")
+            old_index, new_index = index_key(stored.application), index_key(updated)
+            writes.append(
+                self._put_application(
+                    updated, stored.version + 1, stored.request_fingerprint, expected=stored.version
+                )
             )
-        ]
-        if new_index is not None:
-            writes.append(self._put_index(updated))
-        if old_index is not None and old_index != new_index:
-            writes.append({"Delete": {"TableName": self._table, "Key": self._key(old_index)}})
+            if new_index is not None:
+                writes.append(self._put_index(updated))
+            if old_index is not None and old_index != new_index:
+                writes.append({"Delete": {"TableName": self._table, "Key": self._key(old_index)}})
+            saved.append(StoredApplication(updated, stored.version + 1, stored.request_fingerprint))
+        if len({s.application.application_id for s in saved}) != len(saved):
+            raise ValueError("an application is replaced once per transaction")
         writes.extend(self._audit(audit))
         self._write(writes)
-        return StoredApplication(updated, stored.version + 1, stored.request_fingerprint)
+        return tuple(saved)
 
     def _existing(self, application_id: str, request_fingerprint: str) -> StoredApplication:
         existing = self.get(application_id)

@@ -13,12 +13,7 @@ from datetime import UTC, datetime, timedelta
 from intake.dependencies import Dependencies
 from kentei.applications.model import Application
 from kentei.callers import Caller, CallerKind
-from kentei.data.applications import (
-    ConcurrentChangeError,
-    IdTakenError,
-    StoredApplication,
-    index_key,
-)
+from kentei.data.applications import IdTakenError, StoredApplication
 from kentei.data.audit import AuditEvent
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived
@@ -70,24 +65,6 @@ class FakeApplications:
         self.records.audit.extend(audit)
         self.records.writes += 1
         return stored
-
-    def create_resubmission(
-        self,
-        returned: StoredApplication,
-        replaced: Application,
-        resubmission: Application,
-        request_fingerprint: str,
-        audit: Sequence[AuditEvent] = (),
-    ) -> StoredApplication:
-        if index_key(returned.application) is None:
-            raise ValueError("the returned application is already replaced")
-        current = self.records.applications[returned.application.application_id]
-        if current.version != returned.version:
-            raise ConcurrentChangeError("the application changed since it was read")
-        self.records.applications[replaced.application_id] = StoredApplication(
-            replaced, returned.version + 1, returned.request_fingerprint
-        )
-        return self.create(resubmission, request_fingerprint, audit)
 
 
 @dataclass

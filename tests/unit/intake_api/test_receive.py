@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from pydantic import TypeAdapter
 
 from intake.application_ids import application_id_for
-from intake.errors import ConflictError
+from intake.errors import ConflictError, InvalidRequestError
 from intake.receive import Submission, receive
-from kentei.applications.model import Status
+from kentei.applications import lifecycle
+from kentei.applications.model import Reason, Status
 from kentei.callers import Caller, CallerKind
+from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction
 from kentei.submissions import EXAMPLE_DOCUMENTS, ApplicationRequest
 
@@ -20,6 +23,7 @@ from .fakes import Fakes
 
 STAFF = Caller(CallerKind.STAFF, prefecture_code="13", user_id="reviewer1")
 FORM: dict[str, Any] = {k: v for k, v in EXAMPLE_DOCUMENTS[0].items() if k != "attachments"}
+FIX = Reason(code="fix.name_kana", field="name_kana", message="ふりがな is missing.")
 _REQUEST: TypeAdapter[ApplicationRequest] = TypeAdapter(ApplicationRequest)
 
 
@@ -120,3 +124,56 @@ def test_a_paper_entry_is_audited_with_the_application_in_its_write(fakes: Fakes
     assert event.request_id == "request-1"
     assert event.at == fakes.clock.now
     assert fakes.audit.events == []  # not a separate write: it went with the application
+
+
+def _returned(fakes: Fakes, key: str = "key-returned") -> str:
+    """A paper application, verified and returned by staff with a reason."""
+    application_id: str = run(fakes, paper(key))["application_id"]
+    stored = fakes.records.applications[application_id]
+    at = fakes.clock.now
+    application = lifecycle.transition(stored.application, Status.VERIFYING, by="verify", at=at)
+    application = lifecycle.transition(application, Status.UNDER_REVIEW, by="verify", at=at)
+    application = lifecycle.transition(
+        application, Status.RETURNED, by=STAFF.id, at=at, reasons=(FIX,)
+    ).model_copy(update={"qualification_pseudonym_id": "Q" * 26})
+    fakes.records.applications[application_id] = StoredApplication(
+        application, stored.version + 3, stored.request_fingerprint
+    )
+    return application_id
+
+
+def test_a_resubmission_names_the_returned_one_with_a_history_of_its_own_and_leaves_it(
+    fakes: Fakes,
+) -> None:
+    returned_id = _returned(fakes)
+    before = fakes.records.applications[returned_id]
+
+    answer = run(fakes, replace(paper("key-correction"), resubmission_of=returned_id))
+
+    new = fakes.records.applications[answer["application_id"]].application
+    assert new.resubmission_of == returned_id
+    assert [c.status for c in new.history] == [Status.RECEIVED]
+    assert new.reasons == ()
+    assert fakes.records.applications[returned_id] == before
+
+
+def test_a_resubmission_of_an_application_not_returned_is_a_conflict(fakes: Fakes) -> None:
+    pending = run(fakes, paper("key-pending"))["application_id"]
+
+    with pytest.raises(ConflictError) as refused:
+        run(fakes, replace(paper("key-correction"), resubmission_of=pending))
+
+    assert refused.value.slug == "resubmission-refused"
+
+
+def test_a_resubmission_of_an_application_the_caller_cannot_see_is_refused(fakes: Fakes) -> None:
+    returned_id = _returned(fakes)
+    osaka = Caller(CallerKind.STAFF, prefecture_code="27", user_id="reviewer9")
+    submission = replace(
+        paper("key-correction", prefecture_code="27"), caller=osaka, resubmission_of=returned_id
+    )
+
+    with pytest.raises(InvalidRequestError) as refused:
+        run(fakes, submission)
+
+    assert [e.field for e in refused.value.errors] == ["query.resubmission_of"]
