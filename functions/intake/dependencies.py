@@ -1,8 +1,9 @@
 """What intake's logic works with: the ports it needs, and their deployed (or local) adapters.
 
-:func:`dependencies` builds the adapters from the environment on first use and keeps them for
-the container's life (the settings are read once, the clients are shared). A failure to build
-(a missing setting) raises and caches nothing, so the next request tries again. Logic modules
+:func:`dependencies` builds the adapters on first use and keeps them for the container's life;
+each reads its settings from the environment the first time it is used (once), so a request
+that needs no bucket or key (a status read) never depends on their settings, and a missing
+setting raises where it is needed and is tried again on the next request. Logic modules
 take a :class:`Dependencies`; tests pass their own, made of in-memory fakes, and never need
 moto for the receive flow. :func:`reset` forgets the built adapters (tests that change the
 environment, e.g. a new local runtime).
@@ -13,15 +14,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from typing import Protocol
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Protocol
 
-from kentei.applications.model import Application
+from kentei.applications.model import Application, Status
 from kentei.callers import Caller
-from kentei.data.applications import ApplicationReader, StoredApplication
+from kentei.data.applications import ApplicationReader, Page, StoredApplication
 from kentei.data.audit import AuditEvent
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived
+
+if TYPE_CHECKING:
+    from intake.fingerprints import KmsFingerprinter
+    from kentei.data.audit import AuditTrail as DynamoAuditTrail
+    from kentei.data.inbox import Attachments, Inbox
 
 
 class ApplicationStore(Protocol):
@@ -37,6 +43,21 @@ class ApplicationStore(Protocol):
     ) -> StoredApplication:
         """Store a new application with its ``audit`` events in one transaction; a repeat of
         the same request finds the stored one (``IdTakenError`` if another request has it)."""
+        ...
+
+    def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
+        """One page of the prefecture's applications at ``status``, oldest first
+        (``InvalidCursorError`` for a cursor not issued for this listing)."""
+        ...
+
+    def replace(
+        self,
+        stored: StoredApplication,
+        updated: Application,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        """``updated`` in place of ``stored`` with the decision's audit events, in one
+        transaction (``ConcurrentChangeError`` and nothing written if ``stored`` changed)."""
         ...
 
 
@@ -97,24 +118,69 @@ class _SqsVerifyQueue:
         return queues.send("verify", message)
 
 
+class _Inbox:
+    """The inbox, its bucket and key read from the environment on first write: a request
+    that writes nothing (a status read) needs none of this function's other settings."""
+
+    @cached_property
+    def _inbox(self) -> Inbox:
+        from kentei.data.inbox import Inbox
+
+        return Inbox()
+
+    def put_parts(self, application_id: str, parts: Iterable[Part]) -> str:
+        return self._inbox.put_parts(application_id, parts)
+
+
+class _Attachments:
+    @cached_property
+    def _attachments(self) -> Attachments:
+        from kentei.data.inbox import Attachments
+
+        return Attachments()
+
+    def put(self, application_id: str, attachment: HashedPart) -> str:
+        return self._attachments.put(application_id, attachment)
+
+
+class _AuditTrail:
+    @cached_property
+    def _trail(self) -> DynamoAuditTrail:
+        from kentei.data.audit import AuditTrail as DynamoAuditTrail
+
+        return DynamoAuditTrail()
+
+    def record(self, event: AuditEvent) -> None:
+        self._trail.record(event)
+
+
+class _Fingerprinter:
+    @cached_property
+    def _fingerprinter(self) -> KmsFingerprinter:
+        from intake.fingerprints import KmsFingerprinter
+        from kentei import settings
+
+        return KmsFingerprinter(settings.key_id("fingerprint"))
+
+    def fingerprint(self, body: bytes, resubmission_of: str | None) -> str:
+        return self._fingerprinter.fingerprint(body, resubmission_of)
+
+
 @cache
 def dependencies() -> Dependencies:
-    """The container's dependencies, built from the environment on first use."""
+    """The container's dependencies, built on first use; each adapter reads its settings
+    from the environment when it is first used (a missing one raises then)."""
     # Imported here: the data layer's modules are only needed once a request needs them.
-    from intake.fingerprints import KmsFingerprinter
-    from kentei import settings
     from kentei.data.applications import PrefectureApplications, applications_for
-    from kentei.data.audit import AuditTrail as DynamoAuditTrail
-    from kentei.data.inbox import Attachments, Inbox
 
     return Dependencies(
         applications=PrefectureApplications,
         readable=applications_for,
-        inbox=Inbox(),
-        attachments=Attachments(),
+        inbox=_Inbox(),
+        attachments=_Attachments(),
         verify_queue=_SqsVerifyQueue(),
-        fingerprinter=KmsFingerprinter(settings.key_id("fingerprint")),
-        audit=DynamoAuditTrail(),
+        fingerprinter=_Fingerprinter(),
+        audit=_AuditTrail(),
     )
 
 

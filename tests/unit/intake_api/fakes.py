@@ -11,9 +11,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from intake.dependencies import Dependencies
-from kentei.applications.model import Application
+from kentei.applications.model import Application, Status
 from kentei.callers import Caller, CallerKind
-from kentei.data.applications import IdTakenError, StoredApplication
+from kentei.data.applications import (
+    ApplicationSummary,
+    ConcurrentChangeError,
+    IdTakenError,
+    Page,
+    StoredApplication,
+)
 from kentei.data.audit import AuditEvent
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived
@@ -65,6 +71,43 @@ class FakeApplications:
         self.records.audit.extend(audit)
         self.records.writes += 1
         return stored
+
+    def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
+        """The prefecture's applications at ``status`` (still listed), oldest first; the
+        cursor is the last id of the page before."""
+        listed = sorted(
+            (
+                s.application
+                for s in self.records.applications.values()
+                if s.application.prefecture_code == self.prefecture_code
+                and s.application.status is status
+                and s.application.replaced_by is None
+            ),
+            key=lambda a: (a.received_at, a.application_id),
+        )
+        ids = [a.application_id for a in listed]
+        start = ids.index(cursor) + 1 if cursor in ids else 0
+        page = listed[start : start + limit]
+        more = start + limit < len(listed)
+        return Page(
+            tuple(ApplicationSummary.of(a) for a in page),
+            page[-1].application_id if more and page else None,
+        )
+
+    def replace(
+        self,
+        stored: StoredApplication,
+        updated: Application,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        current = self.records.applications[updated.application_id]
+        if current.version != stored.version:
+            raise ConcurrentChangeError("the application changed since it was read")
+        saved = StoredApplication(updated, stored.version + 1, stored.request_fingerprint)
+        self.records.applications[updated.application_id] = saved
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+        return saved
 
 
 @dataclass
