@@ -157,15 +157,17 @@ def _admit(
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
     ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
-    audit = (
-        _audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
-        _audit(request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym),
+    registered = _audit(
+        request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
     )
+    audit = (_audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED), registered)
     refused = resubmission.store_admitted(
         store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
     )
     if refused is not None:
-        return _refuse(store, stored, _with_signature(refused, admitted.signed), deps, request_id)
+        # The examinee was registered all the same: its audit event goes with the refusal.
+        refusal = _with_signature(refused, admitted.signed)
+        return _refuse(store, stored, refusal, deps, request_id, also=(registered,))
     return updated
 
 
@@ -175,6 +177,8 @@ def _refuse(
     refusal: Refusal,
     deps: Dependencies,
     request_id: str,
+    *,
+    also: tuple[AuditEvent, ...] = (),
 ) -> Application:
     at = deps.clock()
     status = refusal.status
@@ -193,7 +197,7 @@ def _refuse(
         if status is Status.RETURNED
         else AuditAction.APPLICATION_REJECTED
     )
-    store.replace(stored, updated, audit=(_audit(request_id, at, updated, action),))
+    store.replace(stored, updated, audit=(_audit(request_id, at, updated, action), *also))
     return updated
 
 

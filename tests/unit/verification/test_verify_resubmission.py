@@ -91,7 +91,9 @@ def test_given_another_person_then_the_resubmission_is_returned_and_the_old_one_
     assert new.replaced_by is None
     assert new.verification is not None
     assert new.verification["resubmission_of"] == returned_id
-    assert not [e for e in world.audit.events if e.action is AuditAction.APPLICATION_REPLACED]
+    actions = [e.action for e in world.audit.events if e.request_id == "test-request"]
+    assert AuditAction.APPLICATION_REPLACED not in actions
+    assert actions[-2:] == [AuditAction.APPLICATION_RETURNED, AuditAction.EXAMINEE_REGISTERED]
     shown = json.dumps(
         [new.verification, [r.model_dump() for r in new.reasons]], ensure_ascii=False
     )
