@@ -14,10 +14,9 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from intake import errors, gate, health, paths
+from intake import errors, gate, health, paths, problems
 from intake.routes import applications, documents, identity, review
 from intake.telemetry import instruments
-from kentei import problems
 from kentei.submissions import SubmissionError
 
 
@@ -89,8 +88,11 @@ def _api_error(exc: errors.ApiError) -> Response[str]:
 
 @app.exception_handler(SubmissionError)  # type: ignore[untyped-decorator]
 def _submission_error(exc: SubmissionError) -> Response[str]:
-    instruments.logger.info("submission refused", extra={"status": exc.status, "problem": exc.slug})
-    return _problem_response(exc.problem())
+    refusal = errors.refused_submission(exc)
+    instruments.logger.info(
+        "submission refused", extra={"status": int(refusal.status), "problem": refusal.slug}
+    )
+    return _problem_response(refusal.problem())
 
 
 @app.not_found

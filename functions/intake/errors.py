@@ -2,7 +2,9 @@
 
 Logic raises :class:`ApiError` (one subclass per kind); the resolver's exception handlers
 (``intake.api``) turn it, and the errors of Powertools' validation and idempotency, into
-problem documents with a stable ``type``. A problem names fields and what was wrong with
+problem documents with a stable ``type``. The domain's refusals (``kentei.*`` raises plain
+errors that know no HTTP) are answered through :data:`REFUSALS`, the one table of what
+status each kind of refusal is. A problem names fields and what was wrong with
 them, never the value sent: validation messages and paths pass through :func:`_safe_text`.
 """
 
@@ -13,8 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, Final
 
-from kentei import problems, redaction, submissions
-from kentei.problems import FieldError, Problem
+from intake import problems
+from intake.problems import Problem
+from kentei import redaction, submissions
+from kentei.field_errors import FieldError
+from kentei.submissions import RefusalKind, SubmissionError
 
 IDEMPOTENCY_HEADER: Final = "idempotency-key"
 _CHANNEL_TAGS: Final = frozenset({"mynaportal", "egov", "paper"})
@@ -90,6 +95,23 @@ class InvalidRequestError(ApiError):
     """422: the request is well-formed but does not meet the interface."""
 
     status, slug = HTTPStatus.UNPROCESSABLE_ENTITY, "validation"
+
+
+REFUSALS: Final[Mapping[RefusalKind, HTTPStatus]] = {
+    RefusalKind.MALFORMED: HTTPStatus.BAD_REQUEST,
+    RefusalKind.FORBIDDEN: HTTPStatus.FORBIDDEN,
+    RefusalKind.TOO_LARGE: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    RefusalKind.UNSUPPORTED_MEDIA_TYPE: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    RefusalKind.INVALID: HTTPStatus.UNPROCESSABLE_ENTITY,
+}
+"""The status of each kind of refused submission; the problem ``type`` is the refusal's slug."""
+
+
+def refused_submission(error: SubmissionError) -> ApiError:
+    """The answer to a refused submission: its kind's status, its slug and field errors."""
+    refusal = ApiError(error.detail, error.errors, slug=error.slug)
+    refusal.status = REFUSALS[error.kind]
+    return refusal
 
 
 def internal() -> Problem:

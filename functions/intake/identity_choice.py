@@ -15,8 +15,7 @@ answer (verify acknowledges a repeated message without a change).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from intake.telemetry import instruments
 from intake.views import ApplicationStatus, IdentityChoiceRequest
@@ -24,20 +23,24 @@ from kentei import messages
 from kentei.applications import identity
 from kentei.applications.model import Application
 from kentei.callers import Caller
-from kentei.data import queues
-from kentei.data.applications import ConcurrentChangeError, PrefectureApplications
+from kentei.data.applications import ConcurrentChangeError
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.problems import FieldError
+from kentei.field_errors import FieldError
 
 _NOT_FOUND = "no such application in the caller's prefecture"
 
 
 def choose_identity(
-    staff: Caller, application_id: str, request: IdentityChoiceRequest, request_id: str
+    staff: Caller,
+    application_id: str,
+    request: IdentityChoiceRequest,
+    request_id: str,
+    deps: Dependencies | None = None,
 ) -> ApplicationStatus:
+    deps = deps or dependencies()
     if staff.prefecture_code is None:
         raise ValueError("a staff caller has a prefecture")
-    repository = PrefectureApplications(staff.prefecture_code)
+    repository = deps.applications(staff.prefecture_code)
     stored = repository.get(application_id)
     if stored is None:
         raise NotFoundError(_NOT_FOUND)
@@ -49,7 +52,7 @@ def choose_identity(
                 "another candidate was chosen; verify is enrolling that person",
                 slug="identity-already-chosen",
             )
-        _send(application)  # a retry: the message again, the same answer
+        _send(application, deps)  # a retry: the message again, the same answer
         return ApplicationStatus.of(application)
     if not identity.awaiting_choice(application):
         raise ConflictError(
@@ -60,7 +63,7 @@ def choose_identity(
             "no candidate has this index",
             [FieldError(field="body.candidate", problem="not the index of a listed candidate")],
         )
-    at = datetime.now(UTC)
+    at = deps.clock()
     choice = {"candidate": request.candidate, "by": staff.id, "at": at.isoformat()}
     updated = application.model_copy(
         update={"verification": {**(application.verification or {}), identity.CHOICE: choice}}
@@ -81,17 +84,16 @@ def choose_identity(
             "the application changed while the choice was made; open it again",
             slug="concurrent-change",
         ) from None
-    _send(saved.application)
+    _send(saved.application, deps)
     instruments.count("IdentityChoices")
     instruments.logger.info("identity chosen", extra={"application_id": application_id})
     return ApplicationStatus.of(saved.application)
 
 
-def _send(application: Application) -> None:
-    queues.send(
-        "verify",
+def _send(application: Application, deps: Dependencies) -> None:
+    deps.verify_queue.send(
         messages.IdentityChosen(
             application_id=application.application_id,
             prefecture_code=application.prefecture_code,
-        ),
+        )
     )

@@ -1,6 +1,6 @@
 """The responses each route declares in the OpenAPI document: its success, and its problems.
 
-Every error is ``application/problem+json`` (RFC 9457, :class:`kentei.problems.Problem`);
+Every error is ``application/problem+json`` (RFC 9457, :class:`intake.problems.Problem`);
 declaring each status a route can answer lets a schema-driven client (or fuzzer) expect the
 real shapes. It also replaces Powertools' default ``422`` declaration, whose schema is not
 what the API sends.
@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from kentei.problems import CONTENT_TYPE, Problem
+from intake.problems import CONTENT_TYPE, Problem
 
 _WHEN: Final[dict[int, str]] = {
     400: "Malformed request: the body is not JSON, or the Idempotency-Key header is missing "

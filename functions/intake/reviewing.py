@@ -1,37 +1,39 @@
 """Review (審査, R4) by association staff: list, open, decide; always within their prefecture.
 
-The repository (``PrefectureApplications``) is bound to the staff member's prefecture, so an
-application of another prefecture is simply not there: ``404``, never its data. Opening an
+The store (``Dependencies.applications``, ``PrefectureApplications`` deployed) is bound to the
+staff member's prefecture, so an application of another prefecture is simply not there:
+``404``, never its data. Opening an
 application (its form) and deciding on it are written to the audit trail first: if the
 audit cannot be written, nothing is shown or changed.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from intake.dependencies import ApplicationStore, Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from intake.telemetry import instruments
 from intake.views import ApplicationStatus, DecisionRequest, ReviewApplication, ReviewPage
 from kentei.applications import lifecycle
 from kentei.applications.model import Status
 from kentei.callers import Caller
-from kentei.data.applications import (
-    ConcurrentChangeError,
-    InvalidCursorError,
-    PrefectureApplications,
-    StoredApplication,
-)
-from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
-from kentei.problems import FieldError
+from kentei.data.applications import ConcurrentChangeError, InvalidCursorError, StoredApplication
+from kentei.data.audit import AuditAction, AuditEvent
+from kentei.field_errors import FieldError
 from kentei.review import automatic_checks
 
 _NOT_FOUND = "no such application in the caller's prefecture"
 
 
-def list_applications(staff: Caller, status: Status, limit: int, cursor: str | None) -> ReviewPage:
+def list_applications(
+    staff: Caller,
+    status: Status,
+    limit: int,
+    cursor: str | None,
+    deps: Dependencies | None = None,
+) -> ReviewPage:
+    deps = deps or dependencies()
     try:
-        page = _repository(staff).list(status, limit, cursor)
+        page = _repository(staff, deps).list(status, limit, cursor)
     except InvalidCursorError as exc:
         raise InvalidRequestError(
             "the cursor is not valid for this listing",
@@ -40,24 +42,32 @@ def list_applications(staff: Caller, status: Status, limit: int, cursor: str | N
     return ReviewPage.of(page)
 
 
-def open_application(staff: Caller, application_id: str, request_id: str) -> ReviewApplication:
-    stored = _find(staff, application_id)
-    _audit(staff, AuditAction.APPLICATION_OPENED, stored, request_id)
+def open_application(
+    staff: Caller, application_id: str, request_id: str, deps: Dependencies | None = None
+) -> ReviewApplication:
+    deps = deps or dependencies()
+    stored = _find(staff, application_id, deps)
+    deps.audit.record(_event(staff, AuditAction.APPLICATION_OPENED, stored, request_id, deps))
     application = stored.application
     return ReviewApplication.of(application, automatic_checks(application))
 
 
 def decide_application(
-    staff: Caller, application_id: str, request: DecisionRequest, request_id: str
+    staff: Caller,
+    application_id: str,
+    request: DecisionRequest,
+    request_id: str,
+    deps: Dependencies | None = None,
 ) -> ApplicationStatus:
-    stored = _find(staff, application_id)
+    deps = deps or dependencies()
+    stored = _find(staff, application_id, deps)
     decision = lifecycle.Decision(request.decision)
     if _is_repeat(stored, decision, request, staff):
         # A client retrying a decision that was made (its answer lost) gets the same answer.
         return ApplicationStatus.of(stored.application)
     try:
         decided = lifecycle.decide(
-            stored.application, decision, request.reasons, staff, datetime.now(UTC)
+            stored.application, decision, request.reasons, staff, deps.clock()
         )
     except lifecycle.IdentityUnconfirmedError as exc:
         raise ConflictError(str(exc), slug="identity-unconfirmed") from None
@@ -75,8 +85,8 @@ def decide_application(
         else AuditAction.APPLICATION_RETURNED
     )
     try:
-        saved = _repository(staff).replace(
-            stored, decided, audit=(_event(staff, action, stored, request_id),)
+        saved = _repository(staff, deps).replace(
+            stored, decided, audit=(_event(staff, action, stored, request_id, deps),)
         )
     except ConcurrentChangeError:
         raise ConflictError(
@@ -112,25 +122,25 @@ def _is_repeat(
     )
 
 
-def _repository(staff: Caller) -> PrefectureApplications:
+def _repository(staff: Caller, deps: Dependencies) -> ApplicationStore:
     if staff.prefecture_code is None:
         raise ValueError("a staff caller has a prefecture")
-    return PrefectureApplications(staff.prefecture_code)
+    return deps.applications(staff.prefecture_code)
 
 
-def _find(staff: Caller, application_id: str) -> StoredApplication:
-    stored = _repository(staff).get(application_id)
+def _find(staff: Caller, application_id: str, deps: Dependencies) -> StoredApplication:
+    stored = _repository(staff, deps).get(application_id)
     if stored is None:
         raise NotFoundError(_NOT_FOUND)
     return stored
 
 
-def _audit(staff: Caller, action: AuditAction, stored: StoredApplication, request_id: str) -> None:
-    AuditTrail().record(_event(staff, action, stored, request_id))
-
-
 def _event(
-    staff: Caller, action: AuditAction, stored: StoredApplication, request_id: str
+    staff: Caller,
+    action: AuditAction,
+    stored: StoredApplication,
+    request_id: str,
+    deps: Dependencies,
 ) -> AuditEvent:
     return AuditEvent(
         actor=staff.id,
@@ -139,5 +149,5 @@ def _event(
         record_id=stored.application.application_id,
         prefecture_code=stored.application.prefecture_code,
         request_id=request_id,
-        at=datetime.now(UTC),
+        at=deps.clock(),
     )

@@ -6,14 +6,16 @@ an application exists. A malformed id is a ``404`` too.
 
 from __future__ import annotations
 
+from intake.dependencies import Dependencies, dependencies
 from intake.errors import NotFoundError
 from intake.views import ApplicationStatus
 from kentei.callers import Caller
-from kentei.data.applications import applications_for
 
 
-def application_status(caller: Caller, application_id: str) -> ApplicationStatus:
-    stored = applications_for(caller).get(application_id)
+def application_status(
+    caller: Caller, application_id: str, deps: Dependencies | None = None
+) -> ApplicationStatus:
+    stored = (deps or dependencies()).readable(caller).get(application_id)
     if stored is None:
         raise NotFoundError("no such application")
     return ApplicationStatus.of(stored.application)

@@ -55,7 +55,9 @@ class ApplicationStatus(BaseModel):
     reasons: tuple[Reason, ...] = Field(description="why it is returned or rejected, if it is")
     history: tuple[StatusEntry, ...]
     resubmission_of: str | None = Field(description="the returned application this corrects")
-    replaced_by: str | None = Field(description="the resubmission that corrects this one")
+    replaced_by: str | None = Field(
+        description="the verified resubmission of the same person that corrects this one"
+    )
 
     @classmethod
     def of(cls, application: Application) -> Self:

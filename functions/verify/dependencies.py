@@ -42,6 +42,15 @@ class ApplicationStore(Protocol):
         transaction (``ConcurrentChangeError`` and nothing written if ``stored`` changed)."""
         ...
 
+    def replace_all(
+        self,
+        changes: Sequence[tuple[StoredApplication, Application]],
+        audit: Sequence[AuditEvent] = (),
+    ) -> tuple[StoredApplication, ...]:
+        """Several applications in place of their stored versions with the audit events, in
+        one transaction: all or nothing (a resubmission and the application it replaces)."""
+        ...
+
 
 class ExamineeStore(Protocol):
     """One prefecture's examinees (:class:`kentei.data.examinees.PrefectureExaminees`)."""

@@ -4,7 +4,8 @@ A code is the ``Reason.code`` of a ``returned`` or ``rejected`` application: sta
 the bridge in the status and to staff in review, never carrying a personal value. The
 message tells the applicant what to do; it never quotes the form, the certificate or the
 registry. ``returned`` (差戻し): the applicant can put it right and resubmit (the resubmission
-replaces it). ``rejected`` (却下): forged, tampered, untrusted or unreadable; final.
+replaces it once verify has confirmed it comes from the same person, :mod:`verify.resubmission`).
+``rejected`` (却下): forged, tampered, untrusted or unreadable; final.
 
 Signature and certificate codes are :class:`kentei.signatures.RejectionReason` values, and
 their disposition is :data:`kentei.signatures.DISPOSITIONS` (the single source of it).
@@ -48,6 +49,7 @@ unavailable registry.
 | ``submission.missing`` | rejected | a raw part of the submission is not in the inbox |
 | ``submission.malformed`` | rejected | the inbox content cannot be read (zip, document, form) |
 | ``submission.record_mismatch`` | rejected | the stored application differs from what was signed |
+| ``resubmission.other_person`` | returned | it corrects a returned application of another person |
 
 **No registry oracle (online channels).** A Mynaportal or e-Gov applicant proves who they are
 with their card; the My Number they type is only a claim. The registry's answer for that
@@ -103,6 +105,7 @@ class VerifyReason(StrEnum):
     SUBMISSION_MISSING = "submission.missing"
     SUBMISSION_MALFORMED = "submission.malformed"
     SUBMISSION_RECORD_MISMATCH = "submission.record_mismatch"
+    RESUBMISSION_OTHER_PERSON = "resubmission.other_person"
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,11 @@ _OWN: Final[Mapping[VerifyReason, ReasonSpec]] = {
     ),
     _V.SUBMISSION_RECORD_MISMATCH: ReasonSpec(
         _REJECTED, "the application as recorded is not what was signed"
+    ),
+    _V.RESUBMISSION_OTHER_PERSON: ReasonSpec(
+        _RETURNED,
+        "the application it says it corrects is another person's: apply again as a new "
+        "application, without naming one to correct",
     ),
 }
 

@@ -15,6 +15,9 @@ For an ``application_received`` message (ids only):
 6. ``verifying`` → ``under_review`` with the 資格仮名ID and the evidence (signer certificate,
    revocation evidence, registry status) on the application, and its audit events in the
    same transaction (a decision that loses a race to a redelivered message records nothing).
+   A resubmission replaces the returned application it names in that transaction if it is
+   the same person's, and is returned (``resubmission.other_person``) if not
+   (:mod:`verify.resubmission`).
 
 A refusal at any step ends the application ``returned`` or ``rejected`` with its reason code
 (:mod:`verify.reasons`) and evidence. Only what may pass on a retry raises: no revocation
@@ -34,6 +37,7 @@ from kentei.applications.model import Application, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.messages import ApplicationReceived
+from verify import resubmission
 from verify.candidates import Held, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import Candidates, Confirmed, confirm_identity
@@ -158,14 +162,17 @@ def _admit(
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
     ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
-    store.replace(
-        stored,
-        updated,
-        audit=(
-            _audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
-            _audit(request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym),
-        ),
+    registered = _audit(
+        request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
     )
+    audit = (_audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED), registered)
+    refused = resubmission.store_admitted(
+        store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
+    )
+    if refused is not None:
+        # The examinee was registered all the same: its audit event goes with the refusal.
+        refusal = _with_signature(refused, admitted.signed)
+        return _refuse(store, stored, refusal, deps, request_id, also=(registered,))
     return updated
 
 
@@ -175,6 +182,8 @@ def _refuse(
     refusal: Refusal,
     deps: Dependencies,
     request_id: str,
+    *,
+    also: tuple[AuditEvent, ...] = (),
 ) -> Application:
     at = deps.clock()
     status = refusal.status
@@ -193,7 +202,7 @@ def _refuse(
         if status is Status.RETURNED
         else AuditAction.APPLICATION_REJECTED
     )
-    store.replace(stored, updated, audit=(_audit(request_id, at, updated, action),))
+    store.replace(stored, updated, audit=(_audit(request_id, at, updated, action), *also))
     return updated
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from kentei import problems
+from intake import problems
 from kentei.my_number import REDACTED, check_digit
 from kentei_local import probes
 from kentei_local.process import ServeProcess

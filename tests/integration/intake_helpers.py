@@ -265,15 +265,26 @@ class IntakeSystem:
         ``maxReceiveCount``, so messages are taken off the queue once and kept here."""
         return self._drain(queue, self.runtime.resources.queues[queue].url)
 
-    def under_review(self, application_id: str) -> None:
-        """Move a received application to under_review, as verify will (next issue)."""
+    def under_review(self, application_id: str, person: str | None = None) -> str | None:
+        """Move a received application to under_review as verify admits it: with the
+        資格仮名ID ``person``, linking a resubmission to the returned application it names
+        if that is the same person's (:mod:`verify.resubmission`). The reason code if verify
+        would refuse it instead (and nothing is written)."""
+        from verify import resubmission
+
         repository = PrefectureApplications(application_id[:2])
         stored = repository.get(application_id)
         assert stored is not None
         at = dt.datetime.now(dt.UTC)
         application = lifecycle.transition(stored.application, Status.VERIFYING, by="verify", at=at)
-        application = lifecycle.transition(application, Status.UNDER_REVIEW, by="verify", at=at)
-        repository.replace(stored, application)
+        stored = repository.replace(stored, application)
+        admitted = lifecycle.transition(
+            application, Status.UNDER_REVIEW, by="verify", at=at
+        ).model_copy(update={"qualification_pseudonym_id": person})
+        refused = resubmission.store_admitted(
+            repository, stored, admitted, (), by="verify", at=at, request_id="test-request"
+        )
+        return None if refused is None else refused.code
 
     def my_numbers(self) -> dict[str, int]:
         """Valid My Numbers in every table item and queue message (DLQs too), by resource."""
@@ -310,9 +321,10 @@ def _clear_clients() -> None:
     # the endpoint of an earlier runtime.
     for client in (aws.dynamodb, aws.sqs, aws.s3, aws.kms, idempotency.persistence_layer):
         client.cache_clear()
-    from intake import submit
+    from intake import dependencies, submit
 
     submit._idempotent.cache_clear()
+    dependencies.reset()
 
 
 @contextmanager

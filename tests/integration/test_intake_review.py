@@ -260,37 +260,92 @@ def test_given_a_returned_application_then_the_bridge_sees_why(system: IntakeSys
     assert application_id in _listed(system, STAFF_TOKYO, status="returned")
 
 
-def test_given_a_corrected_resubmission_then_it_replaces_the_returned_one_and_keeps_its_history(
+PERSON = "P" * 26
+"""The 資格仮名ID verify gives the applicant of the returned application."""
+OTHER_PERSON = "O" * 26
+
+
+def _returned(system: IntakeSystem, body: dict[str, Any], caller: str = MYNAPORTAL) -> str:
+    """An application verify admitted for ``PERSON``, then returned by staff."""
+    application_id = _submit(system, body, caller)
+    assert system.under_review(application_id, PERSON) is None
+    returned = system.client.decide(application_id, STAFF_TOKYO, "return", [RETURN_REASON])
+    assert returned.status_code == 200, returned.text
+    return application_id
+
+
+def _status(system: IntakeSystem, application_id: str, caller: str = MYNAPORTAL) -> Any:
+    response = system.client.get(f"/v1/applications/{application_id}", caller)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_given_a_corrected_resubmission_then_it_names_the_returned_one_which_stays_until_verified(
     system: IntakeSystem,
 ) -> None:
-    returned_id = _under_review(system, mynaportal_body())
-    system.client.decide(returned_id, STAFF_TOKYO, "return", [RETURN_REASON])
+    returned_id = _returned(system, mynaportal_body())
+    before = _status(system, returned_id)
 
     new_id = _submit(system, mynaportal_body(), MYNAPORTAL, resubmission_of=returned_id)
 
-    new = system.client.get(f"/v1/applications/{new_id}", MYNAPORTAL).json()
-    old = system.client.get(f"/v1/applications/{returned_id}", MYNAPORTAL).json()
+    new = _status(system, new_id)
+    assert new["resubmission_of"] == returned_id
+    assert [h["status"] for h in new["history"]] == ["received"]
+    assert new["reasons"] == []
+    assert _status(system, returned_id) == before
+    assert before["replaced_by"] is None
+    assert returned_id in _listed(system, STAFF_TOKYO, status="returned")
+    assert new_id in _listed(system, STAFF_TOKYO, status="received")
+
+
+def test_given_the_resubmission_verified_as_the_same_person_then_it_replaces_the_returned_one(
+    system: IntakeSystem,
+) -> None:
+    returned_id = _returned(system, mynaportal_body())
+    new_id = _submit(system, mynaportal_body(), MYNAPORTAL, resubmission_of=returned_id)
+
+    assert system.under_review(new_id, PERSON) is None
+
+    new, old = _status(system, new_id), _status(system, returned_id)
     assert new["resubmission_of"] == returned_id
     assert old["replaced_by"] == new_id
     assert old["status"] == "returned"
-    assert [h["status"] for h in new["history"]] == [
-        "received",
-        "verifying",
-        "under_review",
-        "returned",
-        "returned",
-        "received",
-    ]
+    assert [h["status"] for h in new["history"]] == ["received", "verifying", "under_review"]
+    assert new["reasons"] == []
     assert returned_id not in _listed(system, STAFF_TOKYO, status="returned")
-    assert new_id in _listed(system, STAFF_TOKYO, status="received")
+    assert new_id in _listed(system, STAFF_TOKYO, status="under_review")
+    today = datetime.now(UTC).date()
+    replaced = [
+        e
+        for e in AuditTrail().day(TOKYO, today)
+        if e.action is AuditAction.APPLICATION_REPLACED and e.record_id == returned_id
+    ]
+    assert [e.actor for e in replaced] == ["verify"]
+
+
+def test_given_the_resubmission_verified_as_another_person_then_the_returned_one_is_untouched(
+    system: IntakeSystem,
+) -> None:
+    returned_id = _returned(system, mynaportal_body())
+    before = _status(system, returned_id)
+    new_id = _submit(system, paper_body(), STAFF_TOKYO, resubmission_of=returned_id)
+
+    assert system.under_review(new_id, OTHER_PERSON) == "resubmission.other_person"
+
+    assert _status(system, returned_id) == before
+    assert returned_id in _listed(system, STAFF_TOKYO, status="returned")
 
 
 def test_given_a_replaced_application_then_a_second_resubmission_is_409(
     system: IntakeSystem,
 ) -> None:
-    returned_id = _under_review(system, mynaportal_body())
-    system.client.decide(returned_id, STAFF_TOKYO, "return", [RETURN_REASON])
-    _submit(system, mynaportal_body(), MYNAPORTAL, resubmission_of=returned_id)
+    returned_id = _returned(system, mynaportal_body())
+    first = _submit(system, mynaportal_body(), MYNAPORTAL, resubmission_of=returned_id)
+    pending = system.client.submit(
+        mynaportal_body(), MYNAPORTAL, new_key(), params={"resubmission_of": returned_id}
+    )
+    assert pending.status_code == 202, "until one is verified, the returned one is not replaced"
+    assert system.under_review(first, PERSON) is None
 
     second = system.client.submit(
         mynaportal_body(), MYNAPORTAL, new_key(), params={"resubmission_of": returned_id}
@@ -313,8 +368,7 @@ def test_given_an_application_not_returned_then_a_resubmission_of_it_is_409(
 def test_given_an_online_application_returned_then_staff_may_correct_it_on_paper(
     system: IntakeSystem,
 ) -> None:
-    returned_id = _under_review(system, mynaportal_body())
-    system.client.decide(returned_id, STAFF_TOKYO, "return", [RETURN_REASON])
+    returned_id = _returned(system, mynaportal_body())
 
     new_id = _submit(system, paper_body(), STAFF_TOKYO, resubmission_of=returned_id)
 

@@ -10,9 +10,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Que
 
 from intake import paths
 from intake.access import authorize_submission, request_id, require_caller
+from intake.receive import Submission
 from intake.responses import documented
 from intake.status import application_status
-from intake.submit import Submission, fingerprint, submit
+from intake.submit import submit
 from intake.views import ApplicationAccepted, ApplicationStatus
 from kentei.applications.model import ID_PATTERN
 from kentei.submissions import ApplicationRequest
@@ -30,8 +31,10 @@ The `Idempotency-Key` header is required: the same key with the same request ret
 original `202` and creates nothing; the same key with another request is a `409`. A key
 names one application for its caller.
 
-A corrected resubmission of a returned application names it in `?resubmission_of=`: the new
-application replaces the returned one and carries its history."""
+A corrected resubmission of a returned application names it in `?resubmission_of=` (it must
+be visible to the caller and still `returned`, otherwise 409). The new application starts
+with a history of its own; it replaces the returned one only once verification shows it comes
+from the same person, and is returned with `resubmission.other_person` if not."""
 
 
 @router.post(
@@ -82,7 +85,7 @@ def post_application(
             idempotency_key=idempotency_key,
             request=request,
             resubmission_of=resubmission_of,
-            fingerprint=fingerprint(body, resubmission_of),
+            body=body,
             request_id=request_id(event.raw_event),
         ),
         router.lambda_context,

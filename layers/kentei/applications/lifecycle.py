@@ -2,8 +2,10 @@
 
 received → verifying → under_review → accepted | returned; received or verifying →
 returned | rejected when verification fails. A returned application is corrected by a new
-application (再申請) that replaces it; accepted and rejected are final. Every function here
-is pure: it returns new ``Application`` objects and leaves storing them to the data layer.
+application (再申請) that names it; the new one replaces it only once verification shows it
+comes from the same person (:func:`link_resubmission`); accepted and rejected are final.
+Every function here is pure: it returns new ``Application`` objects and leaves storing them
+to the data layer.
 Errors name statuses and rules, never a value of the form.
 """
 
@@ -131,6 +133,47 @@ def decide(
     return transition(application, to, by=staff.id, at=at, reasons=reasons)
 
 
+def check_resubmission(returned: Application, resubmission: Application) -> None:
+    """Raise :class:`ResubmissionError` unless ``resubmission`` may correct ``returned``.
+
+    Allowed: a returned application not yet replaced, by a pending application of the same
+    prefecture that corrects no other; from the same channel (a Mynaportal one from the same
+    pseudonymous applicant), or an online one corrected on paper, since staff confirm the
+    applicant's identity when they key in the paper form. Paper is not corrected online,
+    nor one bridge by the other: neither proves it is the same applicant. Intake checks this
+    when the resubmission arrives; whether it is the same *person* is known only once verify
+    has confirmed them (:func:`same_person`).
+    """
+    if returned.status is not Status.RETURNED:
+        raise ResubmissionError(
+            f"only a returned application is replaced, not a {returned.status} one"
+        )
+    if returned.replaced_by is not None:
+        raise ResubmissionError("the returned application has already been replaced")
+    if resubmission.application_id == returned.application_id:
+        raise ResubmissionError("an application cannot replace itself")
+    if resubmission.resubmission_of not in (None, returned.application_id):
+        raise ResubmissionError("the resubmission already replaces another application")
+    if resubmission.status not in {Status.RECEIVED, Status.VERIFYING, Status.UNDER_REVIEW}:
+        raise ResubmissionError(f"a {resubmission.status} application cannot be a resubmission")
+    if resubmission.prefecture_code != returned.prefecture_code:
+        raise ResubmissionError("a resubmission must be for the same prefecture")
+    if not _same_submitter_kind(returned, resubmission):
+        raise ResubmissionError(
+            f"a {returned.channel} application cannot be corrected through {resubmission.channel}"
+        )
+
+
+def same_person(returned: Application, resubmission: Application) -> bool:
+    """Whether verify may let ``resubmission`` replace ``returned``: both name the same
+    資格仮名ID, or ``returned`` names none (verify returned it before it confirmed anyone, so
+    it holds no person whose application could be taken over). The resubmission must have
+    been verified (it has its 資格仮名ID)."""
+    if resubmission.qualification_pseudonym_id is None:
+        raise ResubmissionError("only a verified resubmission replaces an application")
+    return returned.qualification_pseudonym_id in (None, resubmission.qualification_pseudonym_id)
+
+
 def link_resubmission(
     returned: Application,
     resubmission: Application,
@@ -138,19 +181,18 @@ def link_resubmission(
     *,
     by: str | None = None,
 ) -> tuple[Application, Application]:
-    """The returned application replaced by its corrected resubmission, and the resubmission.
+    """The returned application replaced by its corrected, verified resubmission, and the
+    resubmission.
 
     The returned one keeps its status and gets ``replaced_by`` and a history entry saying
-    so; the resubmission gets ``resubmission_of`` and the returned one's history before its
-    own, so the whole story stays visible. ``by`` defaults to the resubmission's submitter.
-
-    Allowed: a returned application not yet replaced, by a pending application of the same
-    prefecture not yet linked; from the same channel (a Mynaportal one from the same
-    pseudonymous applicant), or an online one corrected on paper, since staff confirm the
-    applicant's identity when they key in the paper form. Paper is not corrected online,
-    nor one bridge by the other: neither proves it is the same applicant.
+    so (it leaves the listings); the resubmission gets ``resubmission_of`` and keeps its own
+    history and reasons: it never sees the returned one's. ``by`` defaults to the
+    resubmission's submitter. The rules are :func:`check_resubmission`'s, and the same person
+    (:func:`same_person`).
     """
-    _check_replaceable(returned, resubmission)
+    check_resubmission(returned, resubmission)
+    if not same_person(returned, resubmission):
+        raise ResubmissionError("the resubmission comes from another person")
     marker = _change(
         Status.RETURNED,
         by=by or resubmission.submitted_by,
@@ -163,34 +205,8 @@ def link_resubmission(
             "history": (*returned.history, marker),
         }
     )
-    linked = resubmission.model_copy(
-        update={
-            "resubmission_of": returned.application_id,
-            "history": (*replaced.history, *resubmission.history),
-        }
-    )
+    linked = resubmission.model_copy(update={"resubmission_of": returned.application_id})
     return replaced, linked
-
-
-def _check_replaceable(returned: Application, resubmission: Application) -> None:
-    if returned.status is not Status.RETURNED:
-        raise ResubmissionError(
-            f"only a returned application is replaced, not a {returned.status} one"
-        )
-    if returned.replaced_by is not None:
-        raise ResubmissionError("the returned application has already been replaced")
-    if resubmission.application_id == returned.application_id:
-        raise ResubmissionError("an application cannot replace itself")
-    if resubmission.resubmission_of is not None:
-        raise ResubmissionError("the resubmission already replaces another application")
-    if resubmission.status not in {Status.RECEIVED, Status.VERIFYING, Status.UNDER_REVIEW}:
-        raise ResubmissionError(f"a {resubmission.status} application cannot be a resubmission")
-    if resubmission.prefecture_code != returned.prefecture_code:
-        raise ResubmissionError("a resubmission must be for the same prefecture")
-    if not _same_submitter_kind(returned, resubmission):
-        raise ResubmissionError(
-            f"a {returned.channel} application cannot be corrected through {resubmission.channel}"
-        )
 
 
 def _same_submitter_kind(returned: Application, resubmission: Application) -> bool:

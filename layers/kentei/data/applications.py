@@ -5,9 +5,14 @@ Layout, in the records table (partition ``prefecture_code``, sort ``record_key``
 - ``APPLICATION#<id>``: the application (``kentei.applications.model.Application`` as JSON,
   the form without the My Number; the residence-card number is stored as given, since the
   table is encrypted under the records key), its ``status``, ``version`` (optimistic
-  locking), ``submitted_by`` and ``request_sha256`` (which request created it).
+  locking), ``submitted_by`` and ``request_fingerprint`` (which request created it: a keyed
+  HMAC, see ``intake.fingerprints``; never an unkeyed hash of the body, which would let a
+  reader confirm a guessed My Number). Items written before the fingerprint was keyed hold
+  ``request_sha256`` instead: it is not read (the application reads with no fingerprint, so a
+  retry of its request is a conflict, not a match) and the next write of the item drops it,
+  since a write puts the whole item.
 - ``STATUS#<status>#<received_at>#<id>``: one index item per application at its current
-  status (none once it is replaced by a resubmission), holding a summary without names, so
+  status (none once it is replaced by a verified resubmission), holding a summary without names, so
   staff list a prefecture's applications by status with one ``Query``, oldest first. It
   moves in the same ``TransactWriteItems`` as the application.
 
@@ -111,7 +116,9 @@ class StoredApplication:
 
     application: Application
     version: int
-    request_sha256: str
+    request_fingerprint: str | None
+    """The keyed fingerprint of the request that created it; None for an item written before
+    fingerprints were keyed (its unkeyed hash is not read, and is dropped by the next write)."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +190,7 @@ class PrefectureApplications:
     def create(
         self,
         application: Application,
-        request_sha256: str,
+        request_fingerprint: str,
         audit: Sequence[AuditEvent] = (),
     ) -> StoredApplication:
         """Store a new application, and its ``audit`` events in the same transaction; a repeat
@@ -192,52 +199,14 @@ class PrefectureApplications:
         try:
             self._write(
                 [
-                    self._put_application(application, 1, request_sha256, expected=None),
+                    self._put_application(application, 1, request_fingerprint, expected=None),
                     self._put_index(application),
                     *self._audit(audit),
                 ]
             )
         except ConcurrentChangeError:
-            return self._existing(application.application_id, request_sha256)
-        return StoredApplication(application, 1, request_sha256)
-
-    def create_resubmission(
-        self,
-        returned: StoredApplication,
-        replaced: Application,
-        resubmission: Application,
-        request_sha256: str,
-        audit: Sequence[AuditEvent] = (),
-    ) -> StoredApplication:
-        """Store ``resubmission`` and ``replaced`` (the returned application, now linked to
-        it) together, with the ``audit`` events: all or nothing. The returned one must be
-        unchanged since read."""
-        self._check_own(replaced)
-        self._check_own(resubmission)
-        old_index = index_key(returned.application)
-        if old_index is None:
-            raise ValueError("the returned application is already replaced")
-        try:
-            self._write(
-                [
-                    self._put_application(resubmission, 1, request_sha256, expected=None),
-                    self._put_index(resubmission),
-                    self._put_application(
-                        replaced,
-                        returned.version + 1,
-                        returned.request_sha256,
-                        expected=returned.version,
-                    ),
-                    {"Delete": {"TableName": self._table, "Key": self._key(old_index)}},
-                    *self._audit(audit),
-                ]
-            )
-        except ConcurrentChangeError:
-            existing = self.get(resubmission.application_id)
-            if existing is not None and existing.request_sha256 == request_sha256:
-                return existing
-            raise
-        return StoredApplication(resubmission, 1, request_sha256)
+            return self._existing(application.application_id, request_fingerprint)
+        return StoredApplication(application, 1, request_fingerprint)
 
     def replace(
         self,
@@ -248,28 +217,48 @@ class PrefectureApplications:
         """Store ``updated`` in place of ``stored``, which must be unchanged since read, and
         the ``audit`` events of the decision in the same transaction: a decision that loses
         the race (:class:`ConcurrentChangeError`) leaves no audit entry behind."""
-        self._check_own(updated)
-        if updated.application_id != stored.application.application_id:
-            raise ValueError("an application is replaced by a version of itself")
-        old_index, new_index = index_key(stored.application), index_key(updated)
-        writes: list[TransactWriteItemTypeDef] = [
-            self._put_application(
-                updated, stored.version + 1, stored.request_sha256, expected=stored.version
+        (saved,) = self.replace_all([(stored, updated)], audit)
+        return saved
+
+    def replace_all(
+        self,
+        changes: Sequence[tuple[StoredApplication, Application]],
+        audit: Sequence[AuditEvent] = (),
+    ) -> tuple[StoredApplication, ...]:
+        """Each updated application in place of its stored version (each unchanged since
+        read), their index items moved, and the ``audit`` events, all in one transaction:
+        all or nothing (a verified resubmission and the returned application it replaces)."""
+        writes: list[TransactWriteItemTypeDef] = []
+        saved: list[StoredApplication] = []
+        for stored, updated in changes:
+            self._check_own(updated)
+            if updated.application_id != stored.application.application_id:
+                raise ValueError("an application is replaced by a version of itself")
+            old_index, new_index = index_key(stored.application), index_key(updated)
+            writes.append(
+                self._put_application(
+                    updated, stored.version + 1, stored.request_fingerprint, expected=stored.version
+                )
             )
-        ]
-        if new_index is not None:
-            writes.append(self._put_index(updated))
-        if old_index is not None and old_index != new_index:
-            writes.append({"Delete": {"TableName": self._table, "Key": self._key(old_index)}})
+            if new_index is not None:
+                writes.append(self._put_index(updated))
+            if old_index is not None and old_index != new_index:
+                writes.append({"Delete": {"TableName": self._table, "Key": self._key(old_index)}})
+            saved.append(StoredApplication(updated, stored.version + 1, stored.request_fingerprint))
+        if len({s.application.application_id for s in saved}) != len(saved):
+            raise ValueError("an application is replaced once per transaction")
         writes.extend(self._audit(audit))
         self._write(writes)
-        return StoredApplication(updated, stored.version + 1, stored.request_sha256)
+        return tuple(saved)
 
-    def _existing(self, application_id: str, request_sha256: str) -> StoredApplication:
+    def _existing(self, application_id: str, request_fingerprint: str) -> StoredApplication:
         existing = self.get(application_id)
         if existing is None:
             raise ConcurrentChangeError("the application changed while it was stored")
-        if existing.request_sha256 != request_sha256:
+        if (
+            existing.request_fingerprint is None
+            or existing.request_fingerprint != request_fingerprint
+        ):
             raise IdTakenError("the application id belongs to another request")
         return existing
 
@@ -291,7 +280,11 @@ class PrefectureApplications:
         return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
 
     def _put_application(
-        self, application: Application, version: int, request_sha256: str, expected: int | None
+        self,
+        application: Application,
+        version: int,
+        request_fingerprint: str | None,
+        expected: int | None,
     ) -> TransactWriteItemTypeDef:
         item: Item = {
             **self._key(APPLICATION_PREFIX + application.application_id),
@@ -301,12 +294,13 @@ class PrefectureApplications:
             "channel": {"S": application.channel.value},
             "received_at": {"S": _instant(application.received_at)},
             "submitted_by": {"S": application.submitted_by},
-            "request_sha256": {"S": request_sha256},
             "version": {"N": str(version)},
             # The residence-card number is kept (review and registry checks need it); the My
             # Number is not there (see _check_own).
             "application": {"S": application.model_dump_json(context={REVEAL: True})},
         }
+        if request_fingerprint is not None:
+            item["request_fingerprint"] = {"S": request_fingerprint}
         if expected is None:
             return {
                 "Put": {
@@ -400,7 +394,9 @@ def _stored(item: Item) -> StoredApplication:
     return StoredApplication(
         application=Application.model_validate_json(item["application"]["S"]),
         version=int(item["version"]["N"]),
-        request_sha256=item["request_sha256"]["S"],
+        request_fingerprint=item["request_fingerprint"]["S"]
+        if "request_fingerprint" in item
+        else None,
     )
 
 

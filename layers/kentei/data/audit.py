@@ -45,6 +45,9 @@ class AuditAction(StrEnum):
     """Verify read the raw submission (with the My Number), confirmed the person and moved
     the application to review."""
     APPLICATION_REJECTED = "application.rejected"
+    APPLICATION_REPLACED = "application.replaced"
+    """Verify confirmed a resubmission comes from the same person and linked it: the
+    returned application is replaced (recorded on the returned one)."""
     """Verify rejected it (forged, tampered, untrusted, unreadable) with a reason."""
     IDENTITY_CHOSEN = "application.identity_chosen"
     """Staff chose (or confirmed) the applicant among the residents the four items found."""

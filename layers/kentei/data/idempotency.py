@@ -1,7 +1,9 @@
 """The Powertools idempotency store on the catalog's idempotency table, made on first use.
 
 Records there hold a hash of the idempotency key, a hash of the payload and the response the
-idempotent function returned: functions must return ids only, never personal data.
+idempotent function returned: functions must return ids only, never personal data, and must
+hand Powertools a payload that holds no personal data and no unkeyed hash of it (intake hands
+its keyed request fingerprint).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``POST /v1/applications`` takes one of three bodies (:data:`ApplicationRequest`): Mynaportal
 (a signed document, its detached CMS signature, attachments), e-Gov (a zip package with a
 signed kousei.xml) or paper (a form keyed in by staff). Each ``parse_*`` function returns a
-:class:`ParsedSubmission` or raises :class:`SubmissionError` with the status, a stable slug
+:class:`ParsedSubmission` or raises :class:`SubmissionError` with the kind of refusal, a stable slug
 and field errors that never quote a submitted value.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from kentei.submissions.attachments import AttachmentFile
 from kentei.submissions.document import ApplicationDocument, AttachmentRef
 from kentei.submissions.egov import parse_egov
-from kentei.submissions.errors import SubmissionError
+from kentei.submissions.errors import RefusalKind, SubmissionError
 from kentei.submissions.examples import EXAMPLE_DOCUMENTS, SAMPLE_MY_NUMBER
 from kentei.submissions.form import ApplicationForm
 from kentei.submissions.limits import (
@@ -56,6 +56,7 @@ __all__ = [
     "PaperRequest",
     "ParsedSubmission",
     "RawPart",
+    "RefusalKind",
     "SubmissionError",
     "application_document_schema",
     "field_errors",

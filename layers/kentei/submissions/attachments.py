@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from kentei.submissions import encoding
-from kentei.submissions.errors import SubmissionError, error, refuse
+from kentei.submissions.errors import RefusalKind, SubmissionError, error, refuse
 from kentei.submissions.limits import MAX_ATTACHMENT_BYTES
 from kentei.submissions.names import duplicates
 
@@ -70,7 +70,7 @@ def identify(
     sniffed = sniff(content)
     if sniffed is None:
         raise error(
-            415,
+            RefusalKind.UNSUPPORTED_MEDIA_TYPE,
             UNSUPPORTED,
             "attachments must be PDF, JPEG or PNG files",
             location,
@@ -80,7 +80,7 @@ def identify(
         claimed = declared(media_type)
         if claimed not in SUPPORTED_MEDIA_TYPES:
             raise error(
-                415,
+                RefusalKind.UNSUPPORTED_MEDIA_TYPE,
                 UNSUPPORTED,
                 "attachments must be PDF, JPEG or PNG files",
                 location,
@@ -88,7 +88,7 @@ def identify(
             )
         if claimed != sniffed:
             raise error(
-                415,
+                RefusalKind.UNSUPPORTED_MEDIA_TYPE,
                 MISMATCH,
                 "an attachment's declared media type does not match its content",
                 location,
@@ -108,7 +108,7 @@ def read_uploads(
     """
     repeated = [
         error(
-            422,
+            RefusalKind.INVALID,
             INVALID,
             "attachment names must be unique",
             f"{location}.{i}.name",
@@ -164,7 +164,7 @@ def match_signed_list(
         if file.name not in signed:
             found.append(
                 error(
-                    422,
+                    RefusalKind.INVALID,
                     NOT_AS_SIGNED,
                     detail,
                     located.name_at,
@@ -174,7 +174,7 @@ def match_signed_list(
         elif signed[file.name] != file.sha256:
             found.append(
                 error(
-                    422,
+                    RefusalKind.INVALID,
                     NOT_AS_SIGNED,
                     detail,
                     located.content_at,
@@ -185,7 +185,7 @@ def match_signed_list(
         if ref.name not in received:
             found.append(
                 error(
-                    422,
+                    RefusalKind.INVALID,
                     NOT_AS_SIGNED,
                     detail,
                     f"{refs_at}.{i}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from kentei.submissions.errors import error
+from kentei.submissions.errors import RefusalKind, error
 
 INVALID: Final = "invalid-signature"
 LOCATION: Final = "signature"
@@ -28,7 +28,11 @@ def check_detached_signed_data(der: bytes) -> None:
     problem = _problem(der)
     if problem is not None:
         raise error(
-            422, INVALID, "the signature is not a detached CMS SignedData", LOCATION, problem
+            RefusalKind.INVALID,
+            INVALID,
+            "the signature is not a detached CMS SignedData",
+            LOCATION,
+            problem,
         )
 
 

@@ -22,7 +22,7 @@ from pydantic import (
     field_validator,
 )
 
-from kentei.submissions.errors import SubmissionError, error
+from kentei.submissions.errors import RefusalKind, SubmissionError, error
 from kentei.submissions.form import ENGLISH_NAMES, ApplicationForm
 from kentei.submissions.limits import MAX_ATTACHMENTS
 from kentei.submissions.locations import shown_key, validation_field_errors
@@ -106,9 +106,9 @@ def load_json_object(data: bytes, location: str, slug: str = INVALID) -> dict[st
     except (ValueError, RecursionError):
         pass
     if value is _UNPARSED:
-        raise error(422, slug, _NOT_JSON, location, problem)
+        raise error(RefusalKind.INVALID, slug, _NOT_JSON, location, problem)
     if not isinstance(value, dict):
-        raise error(422, slug, _NOT_JSON, location, "must be a JSON object")
+        raise error(RefusalKind.INVALID, slug, _NOT_JSON, location, "must be a JSON object")
     return value
 
 
@@ -119,4 +119,4 @@ def parse_document(data: bytes, location: str) -> ApplicationDocument:
         return ApplicationDocument.model_validate(value)
     except ValidationError as exc:
         errors = validation_field_errors(exc, location, form_at=())
-    raise SubmissionError(422, INVALID, _DETAIL, errors)
+    raise SubmissionError(RefusalKind.INVALID, INVALID, _DETAIL, errors)

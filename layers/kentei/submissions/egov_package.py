@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from kentei.submissions.errors import TOO_LARGE, error, too_large
+from kentei.submissions.errors import TOO_LARGE, RefusalKind, error, too_large
 from kentei.submissions.limits import (
     COMPRESSION_RATIO_FLOOR,
     MAX_ATTACHMENT_BYTES,
@@ -66,7 +66,11 @@ def require(entries: Mapping[str, Entry], name: str) -> Entry:
     entry = entries.get(name)
     if entry is None:
         raise error(
-            422, INVALID, _DETAIL, f"{LOCATION}:{name}", "is missing: the package must contain it"
+            RefusalKind.INVALID,
+            INVALID,
+            _DETAIL,
+            f"{LOCATION}:{name}",
+            "is missing: the package must contain it",
         )
     return entry
 
@@ -101,7 +105,7 @@ def _open(data: bytes) -> ZipFile:
     except Exception:
         archive = None
     if archive is None:
-        raise error(422, INVALID, _DETAIL, LOCATION, "must be a zip archive")
+        raise error(RefusalKind.INVALID, INVALID, _DETAIL, LOCATION, "must be a zip archive")
     return archive
 
 
@@ -126,7 +130,7 @@ def _check_entry(index: int, info: ZipInfo, seen: set[str]) -> None:
     elif collision_key(name) in seen:
         problem = "has the name of another entry (names are compared ignoring case)"
     if problem is not None:
-        raise error(422, INVALID, _DETAIL, location, problem)
+        raise error(RefusalKind.INVALID, INVALID, _DETAIL, location, problem)
     seen.add(collision_key(name))
     limit = _SIZE_LIMITS.get(name, MAX_ATTACHMENT_BYTES)
     if info.file_size > limit:
@@ -136,7 +140,7 @@ def _check_entry(index: int, info: ZipInfo, seen: set[str]) -> None:
         and info.file_size > MAX_COMPRESSION_RATIO * info.compress_size
     ):
         raise error(
-            413,
+            RefusalKind.TOO_LARGE,
             TOO_LARGE,
             "the submission exceeds a size limit",
             location,
@@ -155,7 +159,7 @@ def _read(archive: ZipFile, index: int, info: ZipInfo) -> bytes:
         content = None
     if content is None or len(content) != info.file_size:
         raise error(
-            422,
+            RefusalKind.INVALID,
             INVALID,
             _DETAIL,
             location_of(index, info.orig_filename),

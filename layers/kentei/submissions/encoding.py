@@ -5,7 +5,7 @@ from __future__ import annotations
 import binascii
 from typing import Final
 
-from kentei.submissions.errors import error, too_large
+from kentei.submissions.errors import RefusalKind, error, too_large
 from kentei.submissions.limits import base64_length
 
 INVALID: Final = "invalid-encoding"
@@ -15,7 +15,7 @@ it: a regular expression takes seconds over 30 MB, binascii's strict mode millis
 
 
 def decode(text: str, limit: int, location: str) -> bytes:
-    """The bytes ``text`` encodes; 413 beyond ``limit`` bytes, 422 if it is not base64."""
+    """The bytes ``text`` encodes; too large beyond ``limit`` bytes, invalid if not base64."""
     if len(text) > base64_length(limit):
         raise too_large(limit, location)
     data = None
@@ -26,7 +26,7 @@ def decode(text: str, limit: int, location: str) -> bytes:
             data = None
     if data is None:
         raise error(
-            422,
+            RefusalKind.INVALID,
             INVALID,
             "a field is not valid base64",
             location,

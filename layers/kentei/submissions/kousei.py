@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 from urllib.parse import unquote
 
 from kentei.submissions.egov_package import INVALID, LOCATION, MANIFEST, Entry, require
-from kentei.submissions.errors import SubmissionError, error, refuse
+from kentei.submissions.errors import RefusalKind, SubmissionError, error, refuse
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -53,7 +53,7 @@ def check_manifest(entries: Mapping[str, Entry]) -> None:
         if name not in digests:
             found.append(
                 error(
-                    422,
+                    RefusalKind.INVALID,
                     INVALID,
                     "the signature in kousei.xml does not cover every file",
                     entry.location,
@@ -63,7 +63,7 @@ def check_manifest(entries: Mapping[str, Entry]) -> None:
         elif hashlib.sha256(entry.content).digest() != digests[name]:
             found.append(
                 error(
-                    422,
+                    RefusalKind.INVALID,
                     DIGEST_MISMATCH,
                     "a file does not match its digest in kousei.xml",
                     entry.location,
@@ -88,14 +88,16 @@ def _parse(content: bytes) -> Element:
     except Exception:
         root = None
     if root is None:
-        raise error(422, INVALID, _DETAIL, _AT, problem)
+        raise error(RefusalKind.INVALID, INVALID, _DETAIL, _AT, problem)
     return root
 
 
 def _only_signature(root: Element) -> Element:
     signatures = list(root.iter(_ds("Signature")))
     if len(signatures) != 1:
-        raise error(422, INVALID, _DETAIL, _AT, "must hold exactly one ds:Signature")
+        raise error(
+            RefusalKind.INVALID, INVALID, _DETAIL, _AT, "must hold exactly one ds:Signature"
+        )
     signature = signatures[0]
     signed_info = signature.find(_ds("SignedInfo"))
     problem = None
@@ -115,7 +117,7 @@ def _only_signature(root: Element) -> Element:
             "ds:Signature must carry the signer's certificate in KeyInfo/X509Data/X509Certificate"
         )
     if problem is not None:
-        raise error(422, INVALID, _DETAIL, _AT, problem)
+        raise error(RefusalKind.INVALID, INVALID, _DETAIL, _AT, problem)
     return signature
 
 
@@ -135,16 +137,28 @@ def _file_digests(
     for reference in references:
         uri = reference.get("URI")
         if uri is None:
-            raise error(422, INVALID, _DETAIL, _AT, "every Reference needs a URI")
+            raise error(RefusalKind.INVALID, INVALID, _DETAIL, _AT, "every Reference needs a URI")
         if uri.startswith("#"):
             if uri[1:] not in ids:
-                raise error(422, INVALID, _DETAIL, _AT, "a Reference names an id no element has")
+                raise error(
+                    RefusalKind.INVALID,
+                    INVALID,
+                    _DETAIL,
+                    _AT,
+                    "a Reference names an id no element has",
+                )
             covers_structure = covers_structure or uri[1:] == STRUCTURE_ID
             continue
         name = uri if uri in entries else unquote(uri)
         digests[name] = _file_digest(reference, name, entries, digests)
     if not covers_structure:
-        raise error(422, INVALID, _DETAIL, _AT, f"the signature must reference #{STRUCTURE_ID}")
+        raise error(
+            RefusalKind.INVALID,
+            INVALID,
+            _DETAIL,
+            _AT,
+            f"the signature must reference #{STRUCTURE_ID}",
+        )
     return digests
 
 
@@ -165,7 +179,7 @@ def _file_digest(
     elif digest is None or len(digest) != hashlib.sha256().digest_size:
         problem = "a Reference's DigestValue must be a base64 SHA-256 digest"
     if problem is not None or digest is None:
-        raise error(422, INVALID, _DETAIL, _AT, problem or "no digest")
+        raise error(RefusalKind.INVALID, INVALID, _DETAIL, _AT, problem or "no digest")
     return digest
 
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from kentei import redaction
-from kentei.problems import FieldError
+from kentei.field_errors import FieldError
 from kentei.submissions.form import ENGLISH_NAMES, SERVER_ASSIGNED
 
 Location = tuple[int | str, ...]

@@ -8,7 +8,7 @@ from kentei.applications.model import Channel, PaperEntry
 from kentei.callers import Caller, CallerKind
 from kentei.records.sensitive import REVEAL
 from kentei.submissions.attachments import read_uploads
-from kentei.submissions.errors import error
+from kentei.submissions.errors import RefusalKind, error
 from kentei.submissions.parsed import ParsedSubmission, RawPart, attachment_parts
 from kentei.submissions.requests import PaperRequest
 
@@ -20,7 +20,7 @@ def parse_paper(request: PaperRequest, staff: Caller) -> ParsedSubmission:
     """The submission keyed in by ``staff``, who may enter forms of their own prefecture only."""
     if staff.kind is not CallerKind.STAFF or staff.prefecture_code is None:
         raise error(
-            403,
+            RefusalKind.FORBIDDEN,
             STAFF_ONLY,
             "only association staff may key in paper applications",
             "channel",
@@ -29,7 +29,7 @@ def parse_paper(request: PaperRequest, staff: Caller) -> ParsedSubmission:
     form = request.form
     if form.prefecture_code != staff.prefecture_code:
         raise error(
-            403,
+            RefusalKind.FORBIDDEN,
             WRONG_PREFECTURE,
             "staff may key in applications of their own prefecture only",
             "form.prefecture_code",

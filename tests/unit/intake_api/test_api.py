@@ -11,8 +11,8 @@ import pytest
 
 from intake import openapi
 from intake.api import app
+from intake.problems import CONTENT_TYPE
 from kentei.my_number import check_digit
-from kentei.problems import CONTENT_TYPE
 
 from .events import event, invoke
 

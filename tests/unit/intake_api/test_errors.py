@@ -5,13 +5,19 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import pytest
+
 from intake.errors import (
+    REFUSALS,
     IdempotencyKeyError,
     InvalidRequestError,
     MalformedRequestError,
     from_validation,
+    refused_submission,
 )
+from kentei.field_errors import FieldError
 from kentei.my_number import check_digit
+from kentei.submissions import RefusalKind, SubmissionError
 
 MY_NUMBER = f"27182818284{check_digit('27182818284')}"
 
@@ -98,3 +104,25 @@ def test_given_control_characters_and_a_long_key_then_the_path_is_cleaned_and_sh
     (error,) = problem.problem().errors
     assert "\x1b" not in error.field
     assert len(error.field) <= 64
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        (RefusalKind.MALFORMED, 400),
+        (RefusalKind.FORBIDDEN, 403),
+        (RefusalKind.TOO_LARGE, 413),
+        (RefusalKind.UNSUPPORTED_MEDIA_TYPE, 415),
+        (RefusalKind.INVALID, 422),
+    ],
+)
+def test_each_kind_of_refused_submission_has_its_status_in_the_edge_table(
+    kind: RefusalKind, status: int
+) -> None:
+    refused = SubmissionError(
+        kind, "some-slug", "refused", [FieldError(field="form.name", problem="is wrong")]
+    )
+    document = refused_submission(refused).problem()
+    assert (document.status, document.type) == (status, "urn:kentei:problem:some-slug")
+    assert [(e.field, e.problem) for e in document.errors] == [("form.name", "is wrong")]
+    assert set(REFUSALS) == set(RefusalKind)

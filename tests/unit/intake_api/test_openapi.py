@@ -10,7 +10,7 @@ import pytest
 
 from intake import openapi
 from intake.api import app
-from kentei.problems import CONTENT_TYPE
+from intake.problems import CONTENT_TYPE
 from kentei_local.probes import my_numbers_in
 
 COMMITTED: Final = Path(__file__).resolve().parents[3] / "openapi.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -17,8 +18,10 @@ from kentei.applications.lifecycle import (
     OutsidePrefectureError,
     ReasonsRequiredError,
     ResubmissionError,
+    check_resubmission,
     decide,
     link_resubmission,
+    same_person,
     transition,
 )
 from kentei.applications.model import FINAL_STATUSES, Application, Channel, Reason, Status
@@ -183,7 +186,21 @@ def test_given_an_application_not_under_review_when_deciding_then_a_conflict(
     assert caught.value.from_status is status
 
 
-# link_resubmission -------------------------------------------------------------------------
+# resubmissions -----------------------------------------------------------------------------
+
+PERSON = "Q" * 26
+OTHER = "R" * 26
+
+
+def verified(resubmission: Application, person: str = PERSON) -> Application:
+    """``resubmission`` as verify admits it: with the 資格仮名ID of the person it confirmed."""
+    return resubmission.model_copy(update={"qualification_pseudonym_id": person})
+
+
+def returned_by(person: str | None = PERSON, **options: Any) -> Application:
+    return application(status=Status.RETURNED, **options).model_copy(
+        update={"qualification_pseudonym_id": person}
+    )
 
 
 def old_marker(replaced: Application) -> tuple[Reason, ...]:
@@ -193,9 +210,11 @@ def old_marker(replaced: Application) -> tuple[Reason, ...]:
     return marker.reasons
 
 
-def test_given_a_returned_application_when_a_correction_arrives_then_it_replaces_it() -> None:
-    returned = application(status=Status.RETURNED)
-    correction = application(status=Status.RECEIVED)
+def test_given_the_same_person_then_a_verified_correction_replaces_it_with_a_fresh_history() -> (
+    None
+):
+    returned = returned_by(PERSON)
+    correction = verified(application(status=Status.UNDER_REVIEW))
 
     old, new = link_resubmission(returned, correction, LATER)
 
@@ -206,65 +225,79 @@ def test_given_a_returned_application_when_a_correction_arrives_then_it_replaces
     assert old.history[-1].reasons[0].code == REPLACED
     assert old.history[-1].by == correction.submitted_by
     assert new.resubmission_of == returned.application_id
-    assert new.status is Status.RECEIVED
-    assert new.history == (*old.history, *correction.history)
+    assert new.status is Status.UNDER_REVIEW
+    assert new.history == correction.history  # never the returned one's
+    assert new.reasons == correction.reasons
+
+
+def test_given_another_person_then_the_correction_does_not_replace_it() -> None:
+    returned = returned_by(PERSON)
+    correction = verified(application(status=Status.UNDER_REVIEW), OTHER)
+
+    assert not same_person(returned, correction)
+    with pytest.raises(ResubmissionError, match="another person"):
+        link_resubmission(returned, correction, LATER)
+
+
+def test_given_a_returned_application_of_no_confirmed_person_then_a_verified_one_replaces_it() -> (
+    None
+):
+    returned = returned_by(None)
+    correction = verified(application(status=Status.UNDER_REVIEW), OTHER)
+
+    assert same_person(returned, correction)
+    assert link_resubmission(returned, correction, LATER)[0].replaced_by
+
+
+def test_given_an_unverified_correction_then_it_replaces_nothing_yet() -> None:
+    with pytest.raises(ResubmissionError, match="verified"):
+        link_resubmission(returned_by(), application(status=Status.RECEIVED), LATER)
 
 
 def test_given_an_actor_when_linking_then_the_marker_names_them() -> None:
     old, _ = link_resubmission(
-        application(status=Status.RETURNED),
-        application(status=Status.VERIFYING),
+        returned_by(),
+        verified(application(status=Status.UNDER_REVIEW)),
         LATER,
-        by="staff:13:reviewer1",
+        by="verify",
     )
 
-    assert old.history[-1].by == "staff:13:reviewer1"
-
-
-def test_given_a_chain_of_corrections_then_the_last_one_carries_the_whole_history() -> None:
-    first = application(status=Status.RETURNED)
-    second = application(status=Status.RECEIVED)
-    first, second = link_resubmission(first, second, LATER)
-    second = transition(second, Status.VERIFYING, by="verify", at=LATER)
-    second = transition(second, Status.RETURNED, by="verify", at=LATER, reasons=[REASON])
-    third = application(status=Status.RECEIVED)
-
-    second, third = link_resubmission(second, third, LATER)
-
-    markers = [change for change in third.history if change.reasons[:1] == old_marker(first)]
-    assert third.history[: len(first.history)] == first.history
-    assert len(markers) == 2
-    assert third.history[-1].status is Status.RECEIVED
+    assert old.history[-1].by == "verify"
 
 
 def test_given_an_already_replaced_application_then_a_second_replacement_is_refused() -> None:
-    old, _ = link_resubmission(
-        application(status=Status.RETURNED), application(status=Status.RECEIVED), LATER
-    )
+    old, _ = link_resubmission(returned_by(), verified(application()), LATER)
 
     with pytest.raises(ResubmissionError, match="already been replaced"):
-        link_resubmission(old, application(status=Status.RECEIVED), LATER)
+        check_resubmission(old, application(status=Status.RECEIVED))
 
 
 def test_given_a_resubmission_already_linked_then_it_cannot_replace_another() -> None:
-    _, new = link_resubmission(
-        application(status=Status.RETURNED), application(status=Status.RECEIVED), LATER
-    )
+    _, new = link_resubmission(returned_by(), verified(application()), LATER)
 
     with pytest.raises(ResubmissionError, match="already replaces"):
-        link_resubmission(application(status=Status.RETURNED), new, LATER)
+        check_resubmission(application(status=Status.RETURNED), new)
+
+
+def test_given_a_resubmission_naming_this_application_then_it_may_replace_it() -> None:
+    returned = application(status=Status.RETURNED)
+    named = application(status=Status.RECEIVED).model_copy(
+        update={"resubmission_of": returned.application_id}
+    )
+
+    check_resubmission(returned, named)
 
 
 @pytest.mark.parametrize("status", [s for s in Status if s is not Status.RETURNED])
 def test_given_an_application_not_returned_then_it_cannot_be_replaced(status: Status) -> None:
     with pytest.raises(ResubmissionError, match="only a returned application"):
-        link_resubmission(application(status=status), application(status=Status.RECEIVED), LATER)
+        check_resubmission(application(status=status), application(status=Status.RECEIVED))
 
 
 @pytest.mark.parametrize("status", [Status.RETURNED, Status.ACCEPTED, Status.REJECTED])
 def test_given_a_decided_resubmission_then_it_cannot_replace(status: Status) -> None:
     with pytest.raises(ResubmissionError, match="cannot be a resubmission"):
-        link_resubmission(application(status=Status.RETURNED), application(status=status), LATER)
+        check_resubmission(application(status=Status.RETURNED), application(status=status))
 
 
 def test_given_itself_then_an_application_cannot_replace_itself() -> None:
@@ -272,15 +305,14 @@ def test_given_itself_then_an_application_cannot_replace_itself() -> None:
     same = returned.model_copy(update={"status": Status.RECEIVED})
 
     with pytest.raises(ResubmissionError, match="itself"):
-        link_resubmission(returned, same, LATER)
+        check_resubmission(returned, same)
 
 
 def test_given_another_prefecture_then_the_resubmission_is_refused() -> None:
     with pytest.raises(ResubmissionError, match="same prefecture"):
-        link_resubmission(
+        check_resubmission(
             application(status=Status.RETURNED, prefecture_code="13"),
             application(status=Status.RECEIVED, prefecture_code="14"),
-            LATER,
         )
 
 
@@ -305,16 +337,15 @@ def test_channels_a_returned_application_may_be_corrected_through(
     resubmission = application(status=Status.RECEIVED, channel=correction)
 
     if allowed:
-        assert link_resubmission(returned, resubmission, LATER)[1].resubmission_of
+        check_resubmission(returned, resubmission)
     else:
         with pytest.raises(ResubmissionError, match="cannot be corrected through"):
-            link_resubmission(returned, resubmission, LATER)
+            check_resubmission(returned, resubmission)
 
 
 def test_given_mynaportal_from_another_applicant_then_the_resubmission_is_refused() -> None:
     with pytest.raises(ResubmissionError):
-        link_resubmission(
+        check_resubmission(
             application(status=Status.RETURNED, pseudonym="pseudonym-of-applicant-a"),
             application(status=Status.RECEIVED, pseudonym="pseudonym-of-applicant-b"),
-            LATER,
         )

@@ -41,14 +41,14 @@ def test_given_a_pdf_jpeg_or_png_then_typed_by_content_and_hashed(
 def test_given_content_that_is_not_pdf_jpeg_or_png_then_415(content: bytes) -> None:
     exc = refusal(upload("a.pdf", content, "application/pdf"))
 
-    assert (exc.status, exc.slug) == (415, "unsupported-media-type")
+    assert (exc.kind, exc.slug) == ("unsupported_media_type", "unsupported-media-type")
     assert [e.field for e in exc.errors] == ["attachments.0.content"]
 
 
 def test_given_a_declared_type_that_disagrees_with_the_content_then_415_mismatch() -> None:
     exc = refusal(upload("a.pdf", PDF), upload("b.pdf", PNG, "application/pdf"))
 
-    assert (exc.status, exc.slug) == (415, "media-type-mismatch")
+    assert (exc.kind, exc.slug) == ("unsupported_media_type", "media-type-mismatch")
     assert [e.field for e in exc.errors] == ["attachments.1.content"]
     assert "PNG" in exc.errors[0].problem
 
@@ -56,7 +56,7 @@ def test_given_a_declared_type_that_disagrees_with_the_content_then_415_mismatch
 def test_given_a_declared_type_outside_the_three_then_415_even_for_good_content() -> None:
     exc = refusal(upload("a.pdf", PDF, "application/octet-stream"))
 
-    assert (exc.status, exc.slug) == (415, "unsupported-media-type")
+    assert (exc.kind, exc.slug) == ("unsupported_media_type", "unsupported-media-type")
 
 
 def test_given_a_file_over_10_mb_then_413_naming_it() -> None:
@@ -64,7 +64,7 @@ def test_given_a_file_over_10_mb_then_413_naming_it() -> None:
 
     exc = refusal(upload("ok.pdf", PDF), upload("big.pdf", big))
 
-    assert (exc.status, exc.slug) == (413, "too-large")
+    assert (exc.kind, exc.slug) == ("too_large", "too-large")
     assert [e.field for e in exc.errors] == ["attachments.1.content"]
 
 
@@ -82,14 +82,14 @@ def test_given_content_that_is_not_base64_then_422_invalid_encoding(text: str) -
 
     exc = refusal(item)
 
-    assert (exc.status, exc.slug) == (422, "invalid-encoding")
+    assert (exc.kind, exc.slug) == ("invalid", "invalid-encoding")
     assert [e.field for e in exc.errors] == ["attachments.0.content"]
 
 
 def test_given_names_that_differ_only_in_case_then_422_duplicate() -> None:
     exc = refusal(upload("Scan.pdf", PDF), upload("scan.PDF", PDF))
 
-    assert (exc.status, exc.slug) == (422, "invalid-attachment")
+    assert (exc.kind, exc.slug) == ("invalid", "invalid-attachment")
     assert [e.field for e in exc.errors] == ["attachments.1.name"]
 
 

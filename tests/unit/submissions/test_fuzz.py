@@ -170,7 +170,7 @@ def test_given_any_json_object_as_a_document_then_no_value_is_echoed(
     exc = outcome(parse_document, encoded, "document")
 
     if exc is not None:
-        assert MARKER not in exc.problem().model_dump_json()
+        assert MARKER not in (str(exc) + repr(exc) + str(exc.errors))
 
 
 @FUZZ
@@ -182,4 +182,4 @@ def test_given_any_my_number_spelling_then_never_echoed(number: str) -> None:
 
     if exc is not None:
         assert [e.field for e in exc.errors] == ["document.my_number"]
-        assert number.strip() not in exc.problem().model_dump_json()
+        assert number.strip() not in (str(exc) + repr(exc) + str(exc.errors))

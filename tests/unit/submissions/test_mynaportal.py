@@ -108,7 +108,7 @@ def test_given_a_signature_that_is_not_cms_then_422_naming_signature(
 ) -> None:
     exc = refusal(mynaportal(signer, document(), signature=signature))
 
-    assert (exc.status, exc.slug) == (422, "invalid-signature")
+    assert (exc.kind, exc.slug) == ("invalid", "invalid-signature")
     assert [e.field for e in exc.errors] == ["signature"]
     assert problem in exc.errors[0].problem
 
@@ -156,7 +156,7 @@ def test_given_a_file_that_differs_from_its_signed_digest_then_attachment_mismat
 
     exc = refusal(mynaportal(signer, doc, swapped))
 
-    assert (exc.status, exc.slug) == (422, "attachment-mismatch")
+    assert (exc.kind, exc.slug) == ("invalid", "attachment-mismatch")
     assert [e.field for e in exc.errors] == ["attachments.0.content"]
 
 
@@ -196,7 +196,7 @@ def test_given_an_oversized_document_or_signature_then_413(signer: Signer) -> No
     for field in ("document", "signature"):
         exc = refusal(request.model_copy(update={field: huge}))
 
-        assert (exc.status, exc.slug, exc.errors[0].field) == (413, "too-large", field)
+        assert (exc.kind, exc.slug, exc.errors[0].field) == ("too_large", "too-large", field)
 
 
 @pytest.mark.parametrize(

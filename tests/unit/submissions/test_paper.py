@@ -59,7 +59,7 @@ def test_given_staff_of_another_prefecture_then_403_wrong_prefecture() -> None:
     with pytest.raises(SubmissionError) as caught:
         parse_paper(paper(), other)
 
-    assert (caught.value.status, caught.value.slug) == (403, "wrong-prefecture")
+    assert (caught.value.kind, caught.value.slug) == ("forbidden", "wrong-prefecture")
     assert caught.value.errors[0].field == "form.prefecture_code"
 
 
@@ -69,7 +69,7 @@ def test_given_a_bridge_as_the_caller_then_403_staff_only() -> None:
     with pytest.raises(SubmissionError) as caught:
         parse_paper(paper(), bridge)
 
-    assert (caught.value.status, caught.value.slug) == (403, "staff-only")
+    assert (caught.value.kind, caught.value.slug) == ("forbidden", "staff-only")
 
 
 def test_given_a_bad_attachment_then_the_same_checks_as_online() -> None:
@@ -78,7 +78,10 @@ def test_given_a_bad_attachment_then_the_same_checks_as_online() -> None:
     with pytest.raises(SubmissionError) as caught:
         parse_paper(request, STAFF)
 
-    assert (caught.value.status, caught.value.slug) == (415, "media-type-mismatch")
+    assert (caught.value.kind, caught.value.slug) == (
+        "unsupported_media_type",
+        "media-type-mismatch",
+    )
 
 
 @pytest.mark.parametrize("key", ["my_number", "個人番号"])

@@ -11,6 +11,7 @@ from kentei.submissions import (
     ApplicationRequest,
     EgovRequest,
     MynaportalRequest,
+    RefusalKind,
     SubmissionError,
     parse_egov,
 )
@@ -45,20 +46,15 @@ def test_given_a_bad_envelope_then_str_of_the_error_does_not_echo_values() -> No
     assert secret not in str(caught.value)
 
 
-def test_given_a_submission_error_then_str_is_the_detail_and_the_problem_has_the_slug() -> None:
+def test_given_a_submission_error_then_str_is_the_detail_and_it_has_a_kind_and_slug() -> None:
     with pytest.raises(SubmissionError) as caught:
         parse_egov(EgovRequest(channel="egov", package="@@@@"))
 
     exc = caught.value
     assert str(exc) == exc.detail
-    problem = exc.problem("/v1/applications")
-    assert (problem.type, problem.status, problem.instance) == (
-        "urn:kentei:problem:invalid-encoding",
-        422,
-        "/v1/applications",
-    )
+    assert (exc.kind, exc.slug) == (RefusalKind.INVALID, "invalid-encoding")
 
 
-def test_given_a_status_outside_the_contract_then_the_error_cannot_be_made() -> None:
-    with pytest.raises(ValueError, match="400, 403, 413, 415 or 422"):
-        SubmissionError(500, "internal", "no")
+def test_given_a_kind_outside_the_contract_then_the_error_cannot_be_made() -> None:
+    with pytest.raises(ValueError, match="teapot"):
+        SubmissionError("teapot", "internal", "no")  # type: ignore[arg-type]

@@ -125,17 +125,31 @@ class Applications:
         updated: Application,
         audit: Sequence[AuditEvent] = (),
     ) -> StoredApplication:
-        current = self.items[updated.application_id]
-        if current.version != stored.version:
-            raise ConcurrentChangeError("changed")
+        (saved,) = self.replace_all([(stored, updated)], audit)
+        return saved
+
+    def replace_all(
+        self,
+        changes: Sequence[tuple[StoredApplication, Application]],
+        audit: Sequence[AuditEvent] = (),
+    ) -> tuple[StoredApplication, ...]:
+        for stored, updated in changes:
+            current = self.items[updated.application_id]
+            if current.version != stored.version:
+                raise ConcurrentChangeError("changed")
         self.audit.events.extend(audit)
-        # Stored as JSON, as the table does: what cannot round-trip fails here.
-        reloaded = Application.model_validate_json(updated.model_dump_json(context={REVEAL: True}))
-        self.items[updated.application_id] = StoredApplication(
-            reloaded, stored.version + 1, stored.request_sha256
-        )
+        saved = []
+        for stored, updated in changes:
+            # Stored as JSON, as the table does: what cannot round-trip fails here.
+            reloaded = Application.model_validate_json(
+                updated.model_dump_json(context={REVEAL: True})
+            )
+            self.items[updated.application_id] = StoredApplication(
+                reloaded, stored.version + 1, stored.request_fingerprint
+            )
+            saved.append(self.items[updated.application_id])
         self.writes += 1
-        return self.items[updated.application_id]
+        return tuple(saved)
 
 
 @dataclass
@@ -240,6 +254,7 @@ class World:
         attachments: Sequence[tuple[str, bytes]] = (),
         pseudonym: str | None = None,
         received_at: dt.datetime | None = None,
+        resubmission_of: str | None = None,
     ) -> str:
         """An application as intake stores it: the record without the My Number, the raw
         parts in the inbox."""
@@ -272,6 +287,7 @@ class World:
                 ),
                 submitted_by=f"bridge:{channel.value}",
                 history=(StatusChange(status=Status.RECEIVED, at=at, by="intake"),),
+                resubmission_of=resubmission_of,
             )
         )
         for name, content in parts.items():
@@ -287,6 +303,7 @@ class World:
         signed_over: bytes | None = None,
         options: CmsOptions | None = None,
         pseudonym: str | None = None,
+        resubmission_of: str | None = None,
     ) -> str:
         """A Mynaportal application of ``person`` (their form unless given), signed by
         ``card`` (a new card of theirs by default) over the document, or over ``signed_over``
@@ -299,6 +316,7 @@ class World:
             form,
             {"document.json": document, "signature.p7s": signature},
             pseudonym=pseudonym,
+            resubmission_of=resubmission_of,
         )
 
     def egov(

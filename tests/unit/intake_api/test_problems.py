@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from http import HTTPStatus
 
-from kentei import problems
+from intake import problems
+from kentei.field_errors import field_errors
 
 
 def test_a_validation_problem_lists_fields_and_drops_inputs() -> None:
     errors = [{"loc": ("body", "my_number"), "msg": "check digit is wrong", "input": "secret"}]
     problem = problems.make(
-        HTTPStatus.UNPROCESSABLE_ENTITY, "validation", errors=problems.field_errors(errors)
+        HTTPStatus.UNPROCESSABLE_ENTITY, "validation", errors=field_errors(errors)
     )
     body = json.loads(problems.body(problem))
     assert body["type"] == "urn:kentei:problem:validation"

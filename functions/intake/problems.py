@@ -1,26 +1,23 @@
-"""Errors as RFC 9457 problem details (``application/problem+json``).
+"""Errors as RFC 9457 problem details (``application/problem+json``), built at the API edge.
 
 Each kind of error has a stable ``type`` URI that clients may switch on. A problem names what
-was wrong and where (field paths), never the value that was sent.
+was wrong and where (field paths, :class:`kentei.field_errors.FieldError`), never the value
+that was sent. Only the API builds these: the domain (``kentei.*``) knows no HTTP.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any, Final
+from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+
+from kentei.field_errors import FieldError
 
 CONTENT_TYPE: Final = "application/problem+json"
 TYPE_PREFIX: Final = "urn:kentei:problem:"
-
-
-class FieldError(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    field: str = Field(description="path of the offending field, dot-separated")
-    problem: str = Field(description="what was wrong, without the value")
 
 
 class Problem(BaseModel):
@@ -52,17 +49,6 @@ def make(
         instance=instance,
         errors=tuple(errors),
     )
-
-
-def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[FieldError]:
-    """Pydantic-style error dicts as field errors: location and message, never ``input``."""
-    return [
-        FieldError(
-            field=".".join(str(part) for part in error.get("loc", ())) or "(body)",
-            problem=str(error.get("msg", "invalid")),
-        )
-        for error in errors
-    ]
 
 
 def body(problem: Problem) -> str:

@@ -1,0 +1,190 @@
+"""What intake's logic works with: the ports it needs, and their deployed (or local) adapters.
+
+:func:`dependencies` builds the adapters on first use and keeps them for the container's life;
+each reads its settings from the environment the first time it is used (once), so a request
+that needs no bucket or key (a status read) never depends on their settings, and a missing
+setting raises where it is needed and is tried again on the next request. Logic modules
+take a :class:`Dependencies`; tests pass their own, made of in-memory fakes, and never need
+moto for the receive flow. :func:`reset` forgets the built adapters (tests that change the
+environment, e.g. a new local runtime).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Protocol
+
+from kentei.applications.model import Application, Status
+from kentei.callers import Caller
+from kentei.data.applications import ApplicationReader, Page, StoredApplication
+from kentei.data.audit import AuditEvent
+from kentei.data.inbox import HashedPart, Part
+from kentei.messages import ApplicationReceived, IdentityChosen
+
+if TYPE_CHECKING:
+    from intake.fingerprints import KmsFingerprinter
+    from kentei.data.audit import AuditTrail as DynamoAuditTrail
+    from kentei.data.inbox import Attachments, Inbox
+
+
+class ApplicationStore(Protocol):
+    """One prefecture's applications (:class:`kentei.data.applications.PrefectureApplications`)."""
+
+    def get(self, application_id: str) -> StoredApplication | None: ...
+
+    def create(
+        self,
+        application: Application,
+        request_fingerprint: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        """Store a new application with its ``audit`` events in one transaction; a repeat of
+        the same request finds the stored one (``IdTakenError`` if another request has it)."""
+        ...
+
+    def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
+        """One page of the prefecture's applications at ``status``, oldest first
+        (``InvalidCursorError`` for a cursor not issued for this listing)."""
+        ...
+
+    def replace(
+        self,
+        stored: StoredApplication,
+        updated: Application,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        """``updated`` in place of ``stored`` with the decision's audit events, in one
+        transaction (``ConcurrentChangeError`` and nothing written if ``stored`` changed)."""
+        ...
+
+
+class RawInbox(Protocol):
+    """The inbox, write side (:class:`kentei.data.inbox.Inbox`): the raw parts, vault key."""
+
+    def put_parts(self, application_id: str, parts: Iterable[Part]) -> str: ...
+
+
+class AttachmentWriter(Protocol):
+    """The attachments bucket (:class:`kentei.data.inbox.Attachments`), records key."""
+
+    def put(self, application_id: str, attachment: HashedPart) -> str: ...
+
+
+class VerifyQueue(Protocol):
+    """Verify's queue: a received application, or staff's choice of the applicant, by id
+    (:mod:`kentei.data.queues`)."""
+
+    def send(self, message: ApplicationReceived | IdentityChosen) -> str: ...
+
+
+class Fingerprinter(Protocol):
+    """What makes two requests the same request, as a value that may be stored: keyed, so
+    that no reader of the tables can confirm a guessed body (:mod:`intake.fingerprints`)."""
+
+    def fingerprint(self, body: bytes, resubmission_of: str | None) -> str: ...
+
+
+class AuditTrail(Protocol):
+    """Reads of specific personal information, recorded on their own
+    (:class:`kentei.data.audit.AuditTrail`); decisions go with their write instead."""
+
+    def record(self, event: AuditEvent) -> None: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    applications: Callable[[str], ApplicationStore]
+    """A prefecture's applications, by prefecture code."""
+    readable: Callable[[Caller], ApplicationReader]
+    """What a caller may read: its prefecture (staff) or its own submissions (a bridge)."""
+    inbox: RawInbox
+    attachments: AttachmentWriter
+    verify_queue: VerifyQueue
+    fingerprinter: Fingerprinter
+    audit: AuditTrail
+    clock: Callable[[], datetime] = utc_now
+
+
+class _SqsVerifyQueue:
+    def send(self, message: ApplicationReceived | IdentityChosen) -> str:
+        from kentei.data import queues
+
+        return queues.send("verify", message)
+
+
+class _Inbox:
+    """The inbox, its bucket and key read from the environment on first write: a request
+    that writes nothing (a status read) needs none of this function's other settings."""
+
+    @cached_property
+    def _inbox(self) -> Inbox:
+        from kentei.data.inbox import Inbox
+
+        return Inbox()
+
+    def put_parts(self, application_id: str, parts: Iterable[Part]) -> str:
+        return self._inbox.put_parts(application_id, parts)
+
+
+class _Attachments:
+    @cached_property
+    def _attachments(self) -> Attachments:
+        from kentei.data.inbox import Attachments
+
+        return Attachments()
+
+    def put(self, application_id: str, attachment: HashedPart) -> str:
+        return self._attachments.put(application_id, attachment)
+
+
+class _AuditTrail:
+    @cached_property
+    def _trail(self) -> DynamoAuditTrail:
+        from kentei.data.audit import AuditTrail as DynamoAuditTrail
+
+        return DynamoAuditTrail()
+
+    def record(self, event: AuditEvent) -> None:
+        self._trail.record(event)
+
+
+class _Fingerprinter:
+    @cached_property
+    def _fingerprinter(self) -> KmsFingerprinter:
+        from intake.fingerprints import KmsFingerprinter
+        from kentei import settings
+
+        return KmsFingerprinter(settings.key_id("fingerprint"))
+
+    def fingerprint(self, body: bytes, resubmission_of: str | None) -> str:
+        return self._fingerprinter.fingerprint(body, resubmission_of)
+
+
+@cache
+def dependencies() -> Dependencies:
+    """The container's dependencies, built on first use; each adapter reads its settings
+    from the environment when it is first used (a missing one raises then)."""
+    # Imported here: the data layer's modules are only needed once a request needs them.
+    from kentei.data.applications import PrefectureApplications, applications_for
+
+    return Dependencies(
+        applications=PrefectureApplications,
+        readable=applications_for,
+        inbox=_Inbox(),
+        attachments=_Attachments(),
+        verify_queue=_SqsVerifyQueue(),
+        fingerprinter=_Fingerprinter(),
+        audit=_AuditTrail(),
+    )
+
+
+def reset() -> None:
+    """Forget the built dependencies: the next request builds them again."""
+    dependencies.cache_clear()

@@ -1,0 +1,211 @@
+"""In-memory fakes of intake's ports (:mod:`intake.dependencies`): the receive flow runs on
+them without moto. They keep the semantics the flow relies on: a conditional create that
+finds the same request's application and refuses another's, one transaction per write."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from intake.dependencies import Dependencies
+from kentei.applications.model import Application, Status
+from kentei.callers import Caller, CallerKind
+from kentei.data.applications import (
+    ApplicationSummary,
+    ConcurrentChangeError,
+    IdTakenError,
+    Page,
+    StoredApplication,
+)
+from kentei.data.audit import AuditEvent
+from kentei.data.inbox import HashedPart, Part
+from kentei.messages import ApplicationReceived, IdentityChosen
+
+T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Records:
+    """The records table and the audit table, as dicts and lists."""
+
+    applications: dict[str, StoredApplication] = field(default_factory=dict)
+    audit: list[AuditEvent] = field(default_factory=list)
+    writes: int = 0
+
+    def prefecture(self, prefecture_code: str) -> FakeApplications:
+        return FakeApplications(self, prefecture_code)
+
+    def readable(self, caller: Caller) -> FakeReader:
+        return FakeReader(self, caller)
+
+
+@dataclass
+class FakeApplications:
+    records: Records
+    prefecture_code: str
+
+    def get(self, application_id: str) -> StoredApplication | None:
+        stored = self.records.applications.get(application_id)
+        if stored is None or stored.application.prefecture_code != self.prefecture_code:
+            return None
+        return stored
+
+    def create(
+        self,
+        application: Application,
+        request_fingerprint: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        assert application.form.my_number is None
+        assert application.prefecture_code == self.prefecture_code
+        existing = self.records.applications.get(application.application_id)
+        if existing is not None:
+            if existing.request_fingerprint != request_fingerprint:
+                raise IdTakenError("the application id belongs to another request")
+            return existing
+        stored = StoredApplication(application, 1, request_fingerprint)
+        self.records.applications[application.application_id] = stored
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+        return stored
+
+    def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
+        """The prefecture's applications at ``status`` (still listed), oldest first; the
+        cursor is the last id of the page before."""
+        listed = sorted(
+            (
+                s.application
+                for s in self.records.applications.values()
+                if s.application.prefecture_code == self.prefecture_code
+                and s.application.status is status
+                and s.application.replaced_by is None
+            ),
+            key=lambda a: (a.received_at, a.application_id),
+        )
+        ids = [a.application_id for a in listed]
+        start = ids.index(cursor) + 1 if cursor in ids else 0
+        page = listed[start : start + limit]
+        more = start + limit < len(listed)
+        return Page(
+            tuple(ApplicationSummary.of(a) for a in page),
+            page[-1].application_id if more and page else None,
+        )
+
+    def replace(
+        self,
+        stored: StoredApplication,
+        updated: Application,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredApplication:
+        current = self.records.applications[updated.application_id]
+        if current.version != stored.version:
+            raise ConcurrentChangeError("the application changed since it was read")
+        saved = StoredApplication(updated, stored.version + 1, stored.request_fingerprint)
+        self.records.applications[updated.application_id] = saved
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+        return saved
+
+
+@dataclass
+class FakeReader:
+    records: Records
+    caller: Caller
+
+    def get(self, application_id: str) -> StoredApplication | None:
+        stored = self.records.applications.get(application_id)
+        if stored is None:
+            return None
+        application = stored.application
+        if self.caller.kind is CallerKind.STAFF:
+            visible = application.prefecture_code == self.caller.prefecture_code
+        else:
+            visible = application.submitted_by == self.caller.id
+        return stored if visible else None
+
+
+@dataclass
+class FakeInbox:
+    objects: dict[str, bytes] = field(default_factory=dict)
+
+    def put_parts(self, application_id: str, parts: Iterable[Part]) -> str:
+        for part in parts:
+            self.objects[f"{application_id}/{part.name}"] = part.content
+        return f"{application_id}/"
+
+
+@dataclass
+class FakeAttachments:
+    objects: dict[str, bytes] = field(default_factory=dict)
+
+    def put(self, application_id: str, attachment: HashedPart) -> str:
+        key = f"{application_id}/{attachment.sha256}"
+        self.objects[key] = attachment.content
+        return key
+
+
+@dataclass
+class FakeQueue:
+    sent: list[ApplicationReceived | IdentityChosen] = field(default_factory=list)
+
+    def send(self, message: ApplicationReceived | IdentityChosen) -> str:
+        self.sent.append(message)
+        return f"message-{len(self.sent)}"
+
+
+@dataclass
+class FakeFingerprinter:
+    """A keyed fingerprint, as the KMS one is, under a test key."""
+
+    key: bytes = b"test fingerprint key"
+    calls: int = 0
+
+    def fingerprint(self, body: bytes, resubmission_of: str | None) -> str:
+        self.calls += 1
+        digest = hashlib.sha256(f"resubmission_of={resubmission_of or ''}\n".encode() + body)
+        return "v1:" + hmac.new(self.key, digest.digest(), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class FakeAuditTrail:
+    events: list[AuditEvent] = field(default_factory=list)
+
+    def record(self, event: AuditEvent) -> None:
+        self.events.append(event)
+
+
+@dataclass
+class Clock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Fakes:
+    records: Records = field(default_factory=Records)
+    inbox: FakeInbox = field(default_factory=FakeInbox)
+    attachments: FakeAttachments = field(default_factory=FakeAttachments)
+    queue: FakeQueue = field(default_factory=FakeQueue)
+    fingerprinter: FakeFingerprinter = field(default_factory=FakeFingerprinter)
+    audit: FakeAuditTrail = field(default_factory=FakeAuditTrail)
+    clock: Clock = field(default_factory=Clock)
+
+    def dependencies(self) -> Dependencies:
+        return Dependencies(
+            applications=self.records.prefecture,
+            readable=self.records.readable,
+            inbox=self.inbox,
+            attachments=self.attachments,
+            verify_queue=self.queue,
+            fingerprinter=self.fingerprinter,
+            audit=self.audit,
+            clock=self.clock,
+        )
