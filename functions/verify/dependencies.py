@@ -62,6 +62,23 @@ class RawSubmissions(Protocol):
     def get(self, application_id: str, part_name: str) -> bytes | None: ...
 
 
+class SignedActs(Protocol):
+    """The single-use register of signed acts (:mod:`kentei.vault.signed_acts`)."""
+
+    def claim(
+        self,
+        prefecture_code: str,
+        signature_value: bytes,
+        application_id: str,
+        *,
+        replacing: str | None = None,
+    ) -> str | None:
+        """None if the signed act is now ``application_id``'s (first use, a redelivery, or
+        taken over from the returned application it is the resubmission of); else the id of
+        the application that used it."""
+        ...
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -78,6 +95,7 @@ class Dependencies:
     """A prefecture's applications, by prefecture code."""
     examinees: Callable[[str], ExamineeStore]
     """A prefecture's examinees, by prefecture code."""
+    signed_acts: SignedActs
     clock: Callable[[], datetime] = utc_now
 
 
@@ -90,6 +108,7 @@ def dependencies() -> Dependencies:
     from kentei.registry import registry_from_environment
     from kentei.signatures import revocation_from_environment
     from kentei.vault import links_from_environment, vault_from_environment
+    from kentei.vault.signed_acts import DynamoSignedActs
 
     return Dependencies(
         trust=TrustStore.from_environment(),
@@ -100,6 +119,7 @@ def dependencies() -> Dependencies:
         inbox=InboxReader(),
         applications=PrefectureApplications,
         examinees=PrefectureExaminees,
+        signed_acts=DynamoSignedActs(),
     )
 
 

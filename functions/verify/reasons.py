@@ -48,6 +48,16 @@ unavailable registry.
 | ``submission.missing`` | rejected | a raw part of the submission is not in the inbox |
 | ``submission.malformed`` | rejected | the inbox content cannot be read (zip, document, form) |
 | ``submission.record_mismatch`` | rejected | the stored application differs from what was signed |
+| ``submission.replayed`` | rejected | another application already used the signed document |
+
+A signed document is single-use (:mod:`verify.replay`): the first application whose signature
+verifies claims the signed act; any other application carrying it is ``submission.replayed``
+before the registry, the vault or the pseudonym links are reached, so a replay never
+registers an examinee or moves a person's notice link. A redelivered message of the same
+application claims it again harmlessly, and the resubmission of a returned application takes
+its claim over. A person's Mynaportal link moves to another account only by a new signed act
+whose certificate four items match the person (``identity.pseudonym_conflict`` stays for an
+account already linked to someone else).
 """
 
 from __future__ import annotations
@@ -77,6 +87,7 @@ class VerifyReason(StrEnum):
     SUBMISSION_MISSING = "submission.missing"
     SUBMISSION_MALFORMED = "submission.malformed"
     SUBMISSION_RECORD_MISMATCH = "submission.record_mismatch"
+    SUBMISSION_REPLAYED = "submission.replayed"
 
 
 @dataclass(frozen=True)
@@ -218,6 +229,11 @@ _OWN: Final[Mapping[VerifyReason, ReasonSpec]] = {
     ),
     _V.SUBMISSION_RECORD_MISMATCH: ReasonSpec(
         _REJECTED, "the application as recorded is not what was signed"
+    ),
+    _V.SUBMISSION_REPLAYED: ReasonSpec(
+        _REJECTED,
+        "this signed application was already submitted: an application needs a signature of "
+        "its own; sign it again to apply",
     ),
 }
 

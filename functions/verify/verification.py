@@ -8,7 +8,9 @@ For an ``application_received`` message (ids only):
 2. ``received`` → ``verifying`` (so a crash part-way leaves a visible trace and the retry
    carries on from there).
 3. The signed form (:mod:`verify.submission`): the inbox parts by channel, the signature at
-   the arrival time, the form read from the signed bytes, the four items against it.
+   the arrival time, the form read from the signed bytes, the four items against it; then
+   the signed act is claimed for this application (:mod:`verify.replay`: a signed document
+   is single-use, a replay is refused before the registry, the vault and the links).
 4. The registry (:mod:`verify.identity`): the person exists, lives, and is who the form says.
 5. Registration (:mod:`verify.registration`): the vault (one entry, one 資格仮名ID per
    person), the Mynaportal pseudonym link, the examinee.
@@ -38,6 +40,7 @@ from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import Confirmed, confirm_identity
 from verify.reasons import Refusal
 from verify.registration import Registered, register_examinee
+from verify.replay import claim_signed_act
 from verify.submission import SignedForm, read_signed_form
 
 FUNCTION: Final = "verify"
@@ -108,6 +111,9 @@ def _verify(application: Application, deps: Dependencies) -> _Admitted | Refusal
     signed = read_signed_form(application, deps.inbox, deps.trust, deps.revocation)
     if isinstance(signed, Refusal):
         return signed
+    replayed = claim_signed_act(application, signed, deps.signed_acts)
+    if replayed is not None:
+        return _with_signature(replayed, signed)
     confirmed = confirm_identity(signed.form, application.channel, deps.registry)
     if isinstance(confirmed, Refusal):
         return _with_signature(confirmed, signed)

@@ -31,6 +31,7 @@ from kentei.signatures.crl import CrlDirectory
 from kentei.submissions import ApplicationForm
 from kentei.vault.links import InMemoryPseudonymLinks
 from kentei.vault.memory import InMemoryVault
+from kentei.vault.signed_acts import InMemorySignedActs
 from kentei_local.bridges import sample_form
 from kentei_local.testpki import FourItems, Issued, TestPki
 from verify.dependencies import Dependencies
@@ -201,10 +202,13 @@ class World:
     inbox: Inbox = field(default_factory=Inbox)
     vault: InMemoryVault = field(default_factory=InMemoryVault)
     links: InMemoryPseudonymLinks = field(default_factory=InMemoryPseudonymLinks)
+    signed_acts: InMemorySignedActs = field(init=False)
     counter: int = 0
 
     def __post_init__(self) -> None:
         self.applications = Applications(self.audit)
+        # The same counter as the vault's, as deployed: one blind-index key, one KMS bill.
+        self.signed_acts = InMemorySignedActs(self.vault.kms_requests)
 
     def dependencies(self) -> Dependencies:
         return Dependencies(
@@ -216,6 +220,7 @@ class World:
             inbox=self.inbox,
             applications=lambda _prefecture: self.applications,
             examinees=self.examinees.for_prefecture,
+            signed_acts=self.signed_acts,
         )
 
     def verify(self, application_id: str) -> Outcome:
