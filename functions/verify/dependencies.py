@@ -11,7 +11,7 @@ until a build succeeds. Tests pass their own :class:`Dependencies` (in-memory fa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -57,9 +57,15 @@ class ExamineeStore(Protocol):
 
 
 class RawSubmissions(Protocol):
-    """The inbox, read side (:class:`kentei.data.inbox.InboxReader`)."""
+    """The inbox, verify's side (:class:`kentei.data.inbox.InboxReader`): read a raw part,
+    and delete raw parts with every version once verification has ended."""
 
     def get(self, application_id: str, part_name: str) -> bytes | None: ...
+
+    def delete(self, application_id: str, part_names: Collection[str]) -> int:
+        """Delete every version of these parts of the application; how many were deleted
+        (0 when they are gone already)."""
+        ...
 
 
 class SignedActs(Protocol):

@@ -17,6 +17,9 @@ For an ``application_received`` message (ids only):
 6. ``verifying`` → ``under_review`` with the 資格仮名ID and the evidence (signer certificate,
    revocation evidence, registry status) on the application, and its audit events in the
    same transaction (a decision that loses a race to a redelivered message records nothing).
+7. Verification has ended: every version of the raw parts holding the My Number is deleted
+   from the inbox (:mod:`verify.inbox_cleanup`), after a refusal too; again, harmlessly, on a
+   redelivered message of an application no longer pending.
 
 A refusal at any step ends the application ``returned`` or ``rejected`` with its reason code
 (:mod:`verify.reasons`) and evidence. Only what may pass on a retry raises: no revocation
@@ -38,6 +41,7 @@ from kentei.data.audit import AuditAction, AuditEvent
 from kentei.messages import ApplicationReceived
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import Confirmed, confirm_identity
+from verify.inbox_cleanup import forget_raw_submission
 from verify.reasons import Refusal
 from verify.registration import Registered, register_examinee
 from verify.replay import claim_signed_act
@@ -74,6 +78,7 @@ def verify_application(
         raise ApplicationNotFoundError(f"no application {message.application_id}")
     application = stored.application
     if application.status not in PENDING:
+        forget_raw_submission(application, deps.inbox)
         return Outcome(
             application.application_id,
             application.channel.value,
@@ -90,6 +95,7 @@ def verify_application(
         outcome = _refuse(store, stored, result, deps, request_id)
     else:
         outcome = _admit(store, stored, result, deps, request_id)
+    forget_raw_submission(outcome, deps.inbox)
     return Outcome(
         outcome.application_id,
         outcome.channel.value,

@@ -120,6 +120,9 @@ class GrantTargets:
         statements = [_allow(object_actions, [bucket.arn_for_objects("*")])]
         if access is Access.BUCKET_READ_WRITE:
             statements.append(_allow(("s3:ListBucket",), [bucket.bucket_arn]))
+        if delete:
+            # Deleting "every version" needs their ids: verify lists an application's prefix.
+            statements.append(_allow(("s3:ListBucketVersions",), [bucket.bucket_arn]))
         if key_name is not None:
             key_actions = (OBJECT_KEY_READ if read else ()) + (OBJECT_KEY_PUT if put else ())
             statements.append(self._via(key_actions, key_name, "s3"))

@@ -387,7 +387,9 @@ def _vault_entries(verified: Verified) -> list[dict[str, Any]]:
     return items
 
 
-# --- Done when: a signed document is single-use ------------------------------------------------
+# --- Done when: a signed document is single-use; the inbox keeps no raw submission ------------
+
+RAW_PARTS: Final = ("document.json", "signature.p7s", "package.zip", "form.json")
 
 
 def test_a_replayed_signed_document_is_rejected_and_moves_no_link(verified: Verified) -> None:
@@ -419,3 +421,26 @@ def test_a_replayed_signed_document_is_rejected_and_moves_no_link(verified: Veri
     again = PrefectureExaminees("13").get(pseudonym)
     assert again is not None
     assert again.application_ids == examinee.application_ids
+
+
+def test_no_raw_submission_of_an_ended_application_is_left_in_the_inbox(
+    verified: Verified,
+) -> None:
+    s3 = verified.runtime.s3()
+    bucket = verified.runtime.resources.buckets["inbox"]
+
+    def versions(application_id: str) -> set[str]:
+        """The key of every version and delete marker under the application's prefix."""
+        listed = s3.list_object_versions(Bucket=bucket, Prefix=inbox.prefix(application_id))
+        entries = [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
+        return {entry["Key"] for entry in entries}
+
+    for case, (application_id, _) in verified.submitted.items():
+        raw = {inbox.inbox_key(application_id, name) for name in RAW_PARTS}
+
+        def raw_gone(application_id: str = application_id, raw: set[str] = raw) -> bool | None:
+            return None if versions(application_id) & raw else True
+
+        wait_until(raw_gone, 10.0, f"{case}: raw parts left in the inbox")
+    signed = verified.submitted["signed"][0]
+    assert versions(signed) == {inbox.inbox_key(signed, f"attachments/{PDF.name}")}

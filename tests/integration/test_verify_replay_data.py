@@ -1,4 +1,5 @@
-"""Against moto: the register of signed acts (records table, KMS MAC)."""
+"""Against moto: the register of signed acts (records table, KMS MAC) and the inbox deletion
+of every version of a raw submission (versioned bucket)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from kentei import aws, catalog
+from kentei.data.inbox import Inbox, InboxReader, inbox_key
 from kentei.vault.port import KmsRequestCounter
 from kentei.vault.signed_acts import DOMAIN, DynamoSignedActs
 
@@ -115,3 +117,44 @@ def test_the_claim_holds_a_keyed_digest_and_the_application_id_only(cloud: Cloud
         Mac=bytes.fromhex(mac),
     )
     assert verdict["MacValid"]
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    media_type: str
+    content: bytes
+
+
+def versions(application_id: str) -> list[tuple[str, bool]]:
+    listed = boto3.client("s3").list_object_versions(
+        Bucket=INBOX, Prefix=f"applications/{application_id}/"
+    )
+    return sorted(
+        [(v["Key"], False) for v in listed.get("Versions", [])]
+        + [(m["Key"], True) for m in listed.get("DeleteMarkers", [])]
+    )
+
+
+@pytest.mark.usefixtures("cloud")
+def test_deleting_raw_parts_removes_every_version_and_keeps_the_attachments() -> None:
+    inbox = Inbox()
+    parts = [
+        Part("document.json", "application/json", b'{"my_number": "..."}'),
+        Part("signature.p7s", "application/pkcs7-signature", b"cms"),
+        Part("attachments/photo.jpg", "image/jpeg", b"\xff\xd8"),
+    ]
+    inbox.put_parts("13-A", parts)
+    inbox.put_parts("13-A", parts[:2])  # intake retried: a second version of the raw parts
+    inbox.put_parts("13-B", parts[:1])  # another application: not touched
+    s3 = boto3.client("s3")
+    s3.delete_object(Bucket=INBOX, Key=inbox_key("13-A", "signature.p7s"))  # a delete marker
+    reader = InboxReader()
+
+    deleted = reader.delete("13-A", ("document.json", "signature.p7s"))
+
+    assert deleted == 5
+    assert versions("13-A") == [(inbox_key("13-A", "attachments/photo.jpg"), False)]
+    assert versions("13-B") == [(inbox_key("13-B", "document.json"), False)]
+    assert reader.get("13-A", "document.json") is None
+    assert reader.delete("13-A", ("document.json", "signature.p7s")) == 0

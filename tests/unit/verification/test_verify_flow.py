@@ -312,7 +312,7 @@ def test_given_a_paper_form_matching_several_residents_then_returned(world: Worl
 
 def test_given_a_missing_inbox_part_then_rejected(world: World) -> None:
     application_id = world.mynaportal(TARO)
-    del world.inbox.parts[(application_id, "signature.p7s")]
+    del world.inbox.versions[(application_id, "signature.p7s")]
 
     world.verify(application_id)
 
