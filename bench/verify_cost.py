@@ -4,13 +4,14 @@ Each sample is one Mynaportal application (a document signed with ``openssl cms 
 card certificate of the local test PKI, its person in a registry seed made for the run),
 stored as intake stores it (the record in the records table, the raw parts in the inbox under
 the vault key) and handed, as the SQS event Lambda sends, to verify's real handler in this
-process: inbox reads, the CMS and certificate checks with the CRL, the registry, the vault
-(KMS ``GenerateMac`` and ``Encrypt``), the examinee, the application and audit writes.
+process: inbox reads, the CMS and certificate checks with the CRL, the signed act's claim
+(KMS ``GenerateMac``), the registry, the vault (KMS ``GenerateMac`` and ``Encrypt``), the
+examinee, the application and audit writes, the inbox deletion.
 
 - **KMS requests per verified application**: :data:`kentei.vault.KMS_REQUESTS` (every request
-  the vault makes) around each application; a person's first application (enrolled) and a
-  second one (found). KMS requests that S3 makes for SSE-KMS on the inbox objects are S3's,
-  billed to the key's account too, and not counted here.
+  the vault and the signed-act claim make) around each application; a person's first
+  application (enrolled) and a second one (found). KMS requests that S3 makes for SSE-KMS on
+  the inbox objects are S3's, billed to the key's account too, and not counted here.
 - **CPU**: ``time.process_time`` of the handler, against the bare signature check with the same
   library (``cryptography``) over the same CMS: load the signer certificate, verify the RSA
   PKCS#1 v1.5 signature over the signed attributes, compare the document's digest with the
@@ -312,7 +313,8 @@ def report(samples: dict[str, list[float]], kms: dict[str, list[int]], runs: int
     print(
         f"KMS requests per verified application: {statistics.mean(every):g} on average over "
         f"{len(every)} (first {min(kms['first'])}-{max(kms['first'])}, "
-        f"again {min(kms['again'])}-{max(kms['again'])}; vault only, S3's SSE-KMS not counted)"
+        f"again {min(kms['again'])}-{max(kms['again'])}; the vault and the signed-act claim, "
+        "S3's SSE-KMS not counted)"
     )
 
 

@@ -11,7 +11,7 @@ until a build succeeds. Tests pass their own :class:`Dependencies` (in-memory fa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -66,9 +66,32 @@ class ExamineeStore(Protocol):
 
 
 class RawSubmissions(Protocol):
-    """The inbox, read side (:class:`kentei.data.inbox.InboxReader`)."""
+    """The inbox, verify's side (:class:`kentei.data.inbox.InboxReader`): read a raw part,
+    and delete raw parts with every version once verification has ended."""
 
     def get(self, application_id: str, part_name: str) -> bytes | None: ...
+
+    def delete(self, application_id: str, part_names: Collection[str]) -> int:
+        """Delete every version of these parts of the application; how many were deleted
+        (0 when they are gone already)."""
+        ...
+
+
+class SignedActs(Protocol):
+    """The single-use register of signed acts (:mod:`kentei.vault.signed_acts`)."""
+
+    def claim(
+        self,
+        prefecture_code: str,
+        signature_value: bytes,
+        application_id: str,
+        *,
+        replacing: str | None = None,
+    ) -> str | None:
+        """None if the signed act is now ``application_id``'s (first use, a redelivery, or
+        taken over from the returned application it is the resubmission of); else the id of
+        the application that used it."""
+        ...
 
 
 def utc_now() -> datetime:
@@ -87,6 +110,7 @@ class Dependencies:
     """A prefecture's applications, by prefecture code."""
     examinees: Callable[[str], ExamineeStore]
     """A prefecture's examinees, by prefecture code."""
+    signed_acts: SignedActs
     clock: Callable[[], datetime] = utc_now
 
 
@@ -99,6 +123,7 @@ def dependencies() -> Dependencies:
     from kentei.registry import registry_from_environment
     from kentei.signatures import revocation_from_environment
     from kentei.vault import links_from_environment, vault_from_environment
+    from kentei.vault.signed_acts import DynamoSignedActs
 
     return Dependencies(
         trust=TrustStore.from_environment(),
@@ -109,6 +134,7 @@ def dependencies() -> Dependencies:
         inbox=InboxReader(),
         applications=PrefectureApplications,
         examinees=PrefectureExaminees,
+        signed_acts=DynamoSignedActs(),
     )
 
 

@@ -50,6 +50,7 @@ unavailable registry.
 | ``submission.malformed`` | rejected | the inbox content cannot be read (zip, document, form) |
 | ``submission.record_mismatch`` | rejected | the stored application differs from what was signed |
 | ``resubmission.other_person`` | returned | it corrects a returned application of another person |
+| ``submission.replayed`` | rejected | another application already used the signed document |
 
 **No registry oracle (online channels).** A Mynaportal or e-Gov applicant proves who they are
 with their card; the My Number they type is only a claim. The registry's answer for that
@@ -76,6 +77,15 @@ prefecture only), and the detail tells staff what to correct with the applicant 
 them. ``registry.not_found``, ``registry.moved``, ``registry.deceased`` and
 ``registry.mismatch.<item>`` are therefore paper's codes (and ``registry.moved`` /
 ``registry.deceased`` an online signer's own record's).
+
+A signed document is single-use (:mod:`verify.replay`): the first application whose signature
+verifies claims the signed act; any other application carrying it is ``submission.replayed``
+before the registry, the vault or the pseudonym links are reached, so a replay never
+registers an examinee or moves a person's notice link. A redelivered message of the same
+application claims it again harmlessly, and the resubmission of a returned application takes
+its claim over. A person's Mynaportal link moves to another account only by a new signed act
+whose certificate four items match the person (``identity.pseudonym_conflict`` stays for an
+account already linked to someone else).
 """
 
 from __future__ import annotations
@@ -106,6 +116,7 @@ class VerifyReason(StrEnum):
     SUBMISSION_MALFORMED = "submission.malformed"
     SUBMISSION_RECORD_MISMATCH = "submission.record_mismatch"
     RESUBMISSION_OTHER_PERSON = "resubmission.other_person"
+    SUBMISSION_REPLAYED = "submission.replayed"
 
 
 @dataclass(frozen=True)
@@ -254,6 +265,11 @@ _OWN: Final[Mapping[VerifyReason, ReasonSpec]] = {
         _RETURNED,
         "the application it says it corrects is another person's: apply again as a new "
         "application, without naming one to correct",
+    ),
+    _V.SUBMISSION_REPLAYED: ReasonSpec(
+        _REJECTED,
+        "this signed application was already submitted: an application needs a signature of "
+        "its own; sign it again to apply",
     ),
 }
 

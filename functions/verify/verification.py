@@ -8,7 +8,9 @@ For an ``application_received`` message (ids only):
 2. ``received`` → ``verifying`` (so a crash part-way leaves a visible trace and the retry
    carries on from there).
 3. The signed form (:mod:`verify.submission`): the inbox parts by channel, the signature at
-   the arrival time, the form read from the signed bytes, the four items against it.
+   the arrival time, the form read from the signed bytes, the four items against it; then
+   the signed act is claimed for this application (:mod:`verify.replay`: a signed document
+   is single-use, a replay is refused before the registry, the vault and the links).
 4. The registry (:mod:`verify.identity`): the person exists, lives, and is who the form says.
 5. Registration (:mod:`verify.registration`): the vault (one entry, one 資格仮名ID per
    person), the Mynaportal pseudonym link, the examinee.
@@ -18,6 +20,9 @@ For an ``application_received`` message (ids only):
    A resubmission replaces the returned application it names in that transaction if it is
    the same person's, and is returned (``resubmission.other_person``) if not
    (:mod:`verify.resubmission`).
+7. Verification has ended: every version of the raw parts holding the My Number is deleted
+   from the inbox (:mod:`verify.inbox_cleanup`), after a refusal too; again, harmlessly, on a
+   redelivered message of an application no longer pending.
 
 A refusal at any step ends the application ``returned`` or ``rejected`` with its reason code
 (:mod:`verify.reasons`) and evidence. Only what may pass on a retry raises: no revocation
@@ -41,8 +46,10 @@ from verify import resubmission
 from verify.candidates import Held, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import Candidates, Confirmed, confirm_identity
+from verify.inbox_cleanup import forget_raw_submission
 from verify.reasons import Refusal
 from verify.registration import Registered, register_examinee
+from verify.replay import claim_signed_act
 from verify.submission import SignedForm, read_signed_form
 
 FUNCTION: Final = "verify"
@@ -76,6 +83,7 @@ def verify_application(
         raise ApplicationNotFoundError(f"no application {message.application_id}")
     application = stored.application
     if application.status not in PENDING:
+        forget_raw_submission(application, deps.inbox)
         return Outcome(
             application.application_id,
             application.channel.value,
@@ -94,6 +102,7 @@ def verify_application(
         outcome = hold_for_staff(store, stored, result, at=deps.clock(), request_id=request_id)
     else:
         outcome = _admit(store, stored, result, deps, request_id)
+    forget_raw_submission(outcome, deps.inbox)
     return Outcome(
         outcome.application_id,
         outcome.channel.value,
@@ -115,6 +124,9 @@ def _verify(application: Application, deps: Dependencies) -> _Admitted | Held | 
     signed = read_signed_form(application, deps.inbox, deps.trust, deps.revocation)
     if isinstance(signed, Refusal):
         return signed
+    replayed = claim_signed_act(application, signed, deps.signed_acts)
+    if replayed is not None:
+        return _with_signature(replayed, signed)
     confirmed = confirm_identity(signed.form, application.channel, deps.registry)
     if isinstance(confirmed, Refusal):
         return _with_signature(confirmed, signed)

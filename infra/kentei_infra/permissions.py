@@ -116,6 +116,13 @@ class GrantTargets:
         statements = [_allow(object_actions, [bucket.arn_for_objects("*")])]
         if access is Access.BUCKET_READ_WRITE:
             statements.append(_allow(("s3:ListBucket",), [bucket.bucket_arn]))
+        if access is Access.BUCKET_READ_DELETE:
+            # Deleting "every version" needs their ids (verify lists an application's prefix),
+            # and without ListBucket a missing object answers 403, not 404: a missing raw part
+            # would be retried into the DLQ instead of refused as submission.missing.
+            statements.append(
+                _allow(("s3:ListBucket", "s3:ListBucketVersions"), [bucket.bucket_arn])
+            )
         return statements
 
 

@@ -1,8 +1,10 @@
 """The local system as a subprocess (``python -m kentei_local serve``), once per session.
 
 Every line it writes, stdout and stderr, is kept. When the session ends, its tables and queues
-(DLQs included) are scanned while it still runs; it is stopped and must exit 0; then all its
-output is scanned. A valid My Number anywhere fails the session loudly.
+(DLQs included) are scanned while it still runs, and the inbox must hold no version of the raw
+submission of an application whose verification has ended (the My Number is then the vault's
+alone); it is stopped and must exit 0; then all its output is scanned. A valid My Number
+anywhere fails the session loudly.
 """
 
 from __future__ import annotations
@@ -14,15 +16,20 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
+from tests.e2e.support import moto_client
 
 from kentei import catalog
+from kentei.data.inbox import inbox_key, prefix
 from kentei.redaction import redact
-from kentei_local.probes import my_numbers_in
+from kentei_local.probes import ProbeTimeoutError, my_numbers_in, wait_until
 from kentei_local.process import ServeProcess
 from kentei_local.resources import physical_name
 from kentei_local.testpki import TestPki
 
 REPO: Final = Path(__file__).resolve().parents[2]
+RAW_PARTS: Final = ("document.json", "signature.p7s", "package.zip", "form.json")
+"""The inbox parts that hold the My Number (or sign it): gone once verification has ended."""
+PENDING: Final = frozenset({"received", "verifying"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -55,6 +62,7 @@ def local_system(jpki: TestPki) -> Iterator[ServeProcess]:
     try:
         yield system
         stored = stored_my_numbers(system)
+        raw_left = raw_submissions_left(system)
     finally:
         code = system.stop()
     problems: list[str] = []
@@ -62,6 +70,8 @@ def local_system(jpki: TestPki) -> Iterator[ServeProcess]:
         problems.append(f"the runtime exited {code} after SIGTERM, not 0")
     if stored:
         problems.append(f"valid My Numbers stored outside the vault, by resource: {stored}")
+    if raw_left:
+        problems.append(f"raw submissions left in the inbox after verification: {raw_left}")
     leaking = [
         f"line {n}: {redact(line.rstrip())}"
         for n, line in enumerate(system.lines, start=1)
@@ -96,6 +106,41 @@ def stored_my_numbers(system: ServeProcess) -> dict[str, int]:
                 for message in messages:
                     found[name] = found.get(name, 0) + len(my_numbers_in(_text(message)))
     return {name: count for name, count in found.items() if count}
+
+
+def raw_submissions_left(system: ServeProcess, settle_s: float = 10.0) -> list[str]:
+    """The ids of applications whose verification has ended but whose raw parts still have a
+    version (or delete marker) in the inbox. Verify deletes them just after writing its
+    decision, so a decision of the last second is given ``settle_s`` to catch up."""
+
+    def left() -> list[str]:
+        return [a for a in _ended_applications(system) if _raw_versions(system, a)]
+
+    try:
+        return wait_until(lambda: None if left() else [], settle_s, "raw parts left")
+    except ProbeTimeoutError:
+        return left()
+
+
+def _ended_applications(system: ServeProcess) -> list[str]:
+    ended: list[str] = []
+    for page in (
+        system.dynamodb().get_paginator("scan").paginate(TableName=physical_name("records"))
+    ):
+        for item in page["Items"]:
+            key = item["record_key"]["S"]
+            if key.startswith("APPLICATION#") and item["status"]["S"] not in PENDING:
+                ended.append(key.removeprefix("APPLICATION#"))
+    return ended
+
+
+def _raw_versions(system: ServeProcess, application_id: str) -> list[str]:
+    raw = {inbox_key(application_id, name) for name in RAW_PARTS}
+    listed = moto_client(system, "s3").list_object_versions(
+        Bucket=physical_name("inbox"), Prefix=prefix(application_id)
+    )
+    entries = [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
+    return [entry["Key"] for entry in entries if entry["Key"] in raw]
 
 
 def _text(value: Any) -> str:

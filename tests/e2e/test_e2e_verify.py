@@ -200,3 +200,42 @@ def test_refused_applications_end_with_their_documented_reasons_over_http(
         stored = application_item(local_system, sent[case].application_id)
         assert stored["verification"]["reason"] == code
         assert stored.get("qualification_pseudonym_id") is None
+
+
+def test_a_signed_document_sent_again_from_another_account_is_refused_as_a_replay(
+    local_system: ServeProcess,
+    bridge: MynaportalBridge,
+    jpki: TestPki,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    signer = card_signer(jpki, HANAKO, tmp_path_factory.mktemp("verify-replay"))
+    form = HANAKO.form(grade="3級")
+    document = application_document(form, [PDF])
+    signature = sign_detached(document, signer)
+    first = bridge.submit(document, signature, [PDF], pseudonym_id="mp-hanako-replay-owner")
+    assert first.application_id is not None
+    owner = ended(bridge, Sent(first.application_id, form))
+    assert owner["status"] == "under_review"
+
+    copy = bridge.submit(document, signature, [PDF], pseudonym_id="mp-hanako-replay-other")
+    assert copy.response.status_code == 202, copy.response.text[:2000]
+    assert copy.application_id is not None
+    replayed = ended(bridge, Sent(copy.application_id, form))
+
+    assert replayed["status"] == "rejected"
+    assert [r["code"] for r in replayed["reasons"]] == ["submission.replayed"]
+    pseudonym = application_item(local_system, first.application_id)["qualification_pseudonym_id"]
+    link = (
+        local_system.dynamodb()
+        .get_item(
+            TableName=physical_name("records"),
+            Key={
+                "prefecture_code": {"S": "PSEUDONYMS"},
+                "record_key": {"S": f"QUALIFICATION#{pseudonym}"},
+            },
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
+    assert link is not None
+    assert link["mynaportal_pseudonym_id"]["S"] == "mp-hanako-replay-owner"

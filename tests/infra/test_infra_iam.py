@@ -55,11 +55,15 @@ def test_intake_may_only_put_objects_into_the_inbox(
 ) -> None:
     inbox = ids.bucket("inbox")
     assert template.actions_on(ids.role("intake"), inbox) == {"s3:PutObject"}
-    # verify reads a raw submission, then deletes that version once verification has ended.
+    # verify reads a raw submission, then deletes every version of it once verification has
+    # ended (listing the versions of the application's prefix to know their ids); ListBucket
+    # makes a missing object a 404 (submission.missing), not a 403 retried into the DLQ.
     assert template.actions_on(ids.role("verify"), inbox) == {
         "s3:GetObject",
         "s3:DeleteObject",
         "s3:DeleteObjectVersion",
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
     }
     for name in ("sync", "certify"):
         assert template.actions_on(ids.role(name), inbox) == set(), name

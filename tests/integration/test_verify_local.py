@@ -33,6 +33,7 @@ from kentei.data.applications import PrefectureApplications
 from kentei.data.audit import AuditAction, AuditTrail
 from kentei.data.examinees import PrefectureExaminees
 from kentei.submissions.document import parse_document
+from kentei.vault.links import DynamoPseudonymLinks
 from kentei_local.bridges import (
     ApiClient,
     Attachment,
@@ -87,6 +88,8 @@ class Verified:
     submitted: dict[str, tuple[str, ApiClient]] = field(default_factory=dict)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     submit_statuses: dict[str, int] = field(default_factory=dict)
+    sent: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    """What each Mynaportal case sent: the document and its signature (to replay them)."""
 
     def signer(self, issued: Issued, name: str) -> Signer:
         paths = issued.write(self.folder / name, "card")
@@ -107,6 +110,7 @@ class Verified:
         document = application_document(form, [PDF])
         signature = sign_detached(signed or document, signer, digest=digest)  # type: ignore[arg-type]
         bridge = MynaportalBridge(self.runtime.url)
+        self.sent[case] = (document, signature)
         self._track(case, bridge.submit(document, signature, [PDF]), bridge)
 
     def _track(self, case: str, submission: Any, client: ApiClient) -> None:
@@ -451,3 +455,62 @@ def _vault_entries(verified: Verified) -> list[dict[str, Any]]:
     for page in verified.runtime.dynamodb().get_paginator("scan").paginate(TableName=name):
         items.extend(i for i in page["Items"] if i["kind"]["S"] == "entry")
     return items
+
+
+# --- Done when: a signed document is single-use; the inbox keeps no raw submission ------------
+
+RAW_PARTS: Final = ("document.json", "signature.p7s", "package.zip", "form.json")
+
+
+def test_a_replayed_signed_document_is_rejected_and_moves_no_link(verified: Verified) -> None:
+    original = verified.application("signed")
+    pseudonym = original.qualification_pseudonym_id
+    assert pseudonym is not None
+    links = DynamoPseudonymLinks()
+    linked = links.mynaportal_for(pseudonym)
+    assert linked == original.mynaportal_pseudonym_id
+    examinee = PrefectureExaminees("13").get(pseudonym)
+    assert examinee is not None
+    document, signature = verified.sent["signed"]
+    bridge = MynaportalBridge(verified.runtime.url)
+
+    replay = bridge.submit(document, signature, [PDF])  # another Mynaportal account
+
+    assert replay.response.status_code == 202, replay.response.text
+    replay_id = replay.application_id
+    assert replay_id is not None
+
+    def ended() -> Any:
+        body = bridge.status(replay_id).json()
+        return body if body["status"] in ENDED else None
+
+    body = wait_until(ended, WAIT_S, "the replay never ended")
+    assert body["status"] == "rejected"
+    assert [reason["code"] for reason in body["reasons"]] == ["submission.replayed"]
+    assert links.mynaportal_for(pseudonym) == linked
+    again = PrefectureExaminees("13").get(pseudonym)
+    assert again is not None
+    assert again.application_ids == examinee.application_ids
+
+
+def test_no_raw_submission_of_an_ended_application_is_left_in_the_inbox(
+    verified: Verified,
+) -> None:
+    s3 = verified.runtime.s3()
+    bucket = verified.runtime.resources.buckets["inbox"]
+
+    def versions(application_id: str) -> set[str]:
+        """The key of every version and delete marker under the application's prefix."""
+        listed = s3.list_object_versions(Bucket=bucket, Prefix=inbox.prefix(application_id))
+        entries = [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
+        return {entry["Key"] for entry in entries}
+
+    for case, (application_id, _) in verified.submitted.items():
+        raw = {inbox.inbox_key(application_id, name) for name in RAW_PARTS}
+
+        def raw_gone(application_id: str = application_id, raw: set[str] = raw) -> bool | None:
+            return None if versions(application_id) & raw else True
+
+        wait_until(raw_gone, 10.0, f"{case}: raw parts left in the inbox")
+    signed = verified.submitted["signed"][0]
+    assert versions(signed) == {inbox.inbox_key(signed, f"attachments/{PDF.name}")}

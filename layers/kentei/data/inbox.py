@@ -2,7 +2,9 @@
 
 The inbox is under the vault key, and intake's grant on it is encrypt-only: intake writes
 the signed bytes as received (:class:`Inbox`) and can never read them back; verify reads them
-(:class:`InboxReader`: ``s3:GetObject`` and the vault key's decrypt, verify's grants only).
+(:class:`InboxReader`: ``s3:GetObject`` and the vault key's decrypt, verify's grants only)
+and, once verification has ended, deletes every version of the raw parts that hold the My
+Number (:meth:`InboxReader.delete`), so that the vault is left the only place holding it.
 Objects live under ``applications/<application id>/<part name>`` with the part name
 percent-encoded (no ``/``), so a client-chosen name can neither nest nor escape the
 application's prefix.
@@ -14,7 +16,7 @@ Both writes are single-part ``PutObject`` (a multipart upload would need ``kms:D
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Final, Protocol
 from urllib.parse import quote
 
@@ -95,6 +97,29 @@ class InboxReader:
             raise
         with response["Body"] as body:
             return body.read()
+
+    def delete(self, application_id: str, part_names: Collection[str]) -> int:
+        """Delete every version (and delete marker) of these parts; how many were deleted.
+
+        The bucket is versioned, so a plain ``DeleteObject`` would only hide the bytes behind a
+        delete marker: each version is deleted by its id (``s3:DeleteObjectVersion``), found
+        by listing the application's prefix (``s3:ListBucketVersions``). Intake may have
+        written a part twice (a retried request), hence every version. Parts already gone
+        delete nothing, so a retry is harmless; a failure raises (the message is retried).
+        """
+        keys = {inbox_key(application_id, name) for name in part_names}
+        client = aws.s3()
+        deleted = 0
+        for page in client.get_paginator("list_object_versions").paginate(
+            Bucket=self._bucket, Prefix=prefix(application_id)
+        ):
+            for version in (*page.get("Versions", ()), *page.get("DeleteMarkers", ())):
+                if version.get("Key") in keys and "VersionId" in version:
+                    client.delete_object(
+                        Bucket=self._bucket, Key=version["Key"], VersionId=version["VersionId"]
+                    )
+                    deleted += 1
+        return deleted
 
 
 class Attachments:

@@ -122,10 +122,9 @@ def verify_package(
         key = certificate.public_key()
         if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MIN_RSA_BITS:
             raise Refused(_R.SIGNATURE_ALGORITHM_REFUSED, "the signer key is not RSA of 2048+ bits")
+        signature_value = _signature_value(signature)
         try:
-            key.verify(
-                _signature_value(signature), canonical_signed_info, padding.PKCS1v15(), hash_type()
-            )
+            key.verify(signature_value, canonical_signed_info, padding.PKCS1v15(), hash_type())
         except InvalidSignature:
             raise Refused(
                 _R.SIGNATURE_INVALID, "the signature does not verify with the signer certificate"
@@ -141,6 +140,7 @@ def verify_package(
         revocation=checked.revocation,
         algorithm=f"rsa-{hash_name}/c14n-20010315" + ("-with-comments" if with_comments else ""),
         signed_files=files,
+        signature_value=signature_value,
     )
 
 

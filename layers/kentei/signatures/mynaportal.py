@@ -78,8 +78,9 @@ def verify_cms(
             raise Refused(_R.SIGNATURE_ALGORITHM_REFUSED, "the signer key is not RSA of 2048+ bits")
         attributes, content_type, message_digest = _signed_attributes(signer_info)
         digest = _DIGESTS[digest_name]
+        signature_value = _signature_value(signer_info)
         try:
-            key.verify(_signature_value(signer_info), attributes, padding.PKCS1v15(), digest())
+            key.verify(signature_value, attributes, padding.PKCS1v15(), digest())
         except InvalidSignature:
             raise Refused(
                 _R.SIGNATURE_INVALID, "the signature does not verify with the signer certificate"
@@ -101,6 +102,7 @@ def verify_cms(
         four_items=checked.four_items,
         revocation=checked.revocation,
         algorithm=f"rsa-pkcs1v15-{digest_name}",
+        signature_value=signature_value,
     )
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 from kentei.signatures.certificate import SignerCertificate
@@ -31,6 +31,10 @@ class Verified:
     algorithm: str
     """E.g. ``rsa-pkcs1v15-sha256`` (CMS) or ``rsa-sha256/c14n-20010315`` (XML)."""
     signed_files: tuple[str, ...] = ()
+    signature_value: bytes = field(default=b"", repr=False)
+    """The signer's RSA signature as verified (CMS SignerInfo ``signature``, XML
+    ``SignatureValue`` decoded): what identifies this signed act, whatever container re-encoding
+    it arrives in. Never stored as such (verify keeps only a keyed digest of it)."""
 
     def evidence(self) -> dict[str, object]:
         """A JSON-ready record to store with the verification result (no personal data)."""

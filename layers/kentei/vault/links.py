@@ -12,6 +12,16 @@ not one prefecture's; staff listings, scoped by prefecture, never reach it):
   account is one person, and linking it to another is refused.
 - ``QUALIFICATION#<qualification id>`` → the Mynaportal pseudonym notices go to: the latest
   linked, should the person come back through a new Mynaportal account.
+
+Who may move a person's notice link: only the person, by a fresh signed act. Verify links
+only after the application's signature verified, its certificate's four items matched the
+form and the registry, and its signed act was claimed for that application alone
+(:mod:`verify.replay`, :mod:`kentei.vault.signed_acts`). So a signed document used before,
+replayed under the same or another Mynaportal account, is ``submission.replayed`` and never
+reaches :meth:`PseudonymLinks.link_mynaportal`; a new signed document of the person, sent from
+a new Mynaportal account, moves the link there (that account becomes theirs for good). What
+this cannot tell apart: a signed document the person made but never sent, taken and sent
+first by someone else (the document does not carry the Mynaportal account it is for).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,7 @@ from kentei.signatures.crl import CrlDirectory
 from kentei.submissions import ApplicationForm
 from kentei.vault.links import InMemoryPseudonymLinks
 from kentei.vault.memory import InMemoryVault
+from kentei.vault.signed_acts import InMemorySignedActs
 from kentei_local.bridges import sample_form
 from kentei_local.testpki import FourItems, Issued, TestPki
 from verify.dependencies import Dependencies
@@ -191,14 +192,33 @@ class _PrefectureExaminees:
 
 
 class Inbox:
+    """The versioned inbox: each put adds a version; a delete removes every version."""
+
     def __init__(self) -> None:
-        self.parts: dict[tuple[str, str], bytes] = {}
+        self.versions: dict[tuple[str, str], list[bytes]] = {}
+        self.deletes = 0
+
+    @property
+    def parts(self) -> dict[tuple[str, str], bytes]:
+        """The current version of every part."""
+        return {key: versions[-1] for key, versions in self.versions.items() if versions}
 
     def put(self, application_id: str, name: str, content: bytes) -> None:
-        self.parts[(application_id, name)] = content
+        self.versions.setdefault((application_id, name), []).append(content)
 
     def get(self, application_id: str, part_name: str) -> bytes | None:
         return self.parts.get((application_id, part_name))
+
+    def delete(self, application_id: str, part_names: Collection[str]) -> int:
+        self.deletes += 1
+        gone = 0
+        for name in part_names:
+            gone += len(self.versions.pop((application_id, name), []))
+        return gone
+
+    def names(self, application_id: str) -> set[str]:
+        """The parts of the application that have a version left."""
+        return {name for (owner, name) in self.parts if owner == application_id}
 
 
 @dataclass
@@ -215,10 +235,13 @@ class World:
     inbox: Inbox = field(default_factory=Inbox)
     vault: InMemoryVault = field(default_factory=InMemoryVault)
     links: InMemoryPseudonymLinks = field(default_factory=InMemoryPseudonymLinks)
+    signed_acts: InMemorySignedActs = field(init=False)
     counter: int = 0
 
     def __post_init__(self) -> None:
         self.applications = Applications(self.audit)
+        # The same counter as the vault's, as deployed: one blind-index key, one KMS bill.
+        self.signed_acts = InMemorySignedActs(self.vault.kms_requests)
 
     def dependencies(self) -> Dependencies:
         return Dependencies(
@@ -230,6 +253,7 @@ class World:
             inbox=self.inbox,
             applications=lambda _prefecture: self.applications,
             examinees=self.examinees.for_prefecture,
+            signed_acts=self.signed_acts,
         )
 
     def verify(self, application_id: str) -> Outcome:

@@ -86,7 +86,8 @@ def test_given_a_signed_mynaportal_application_then_it_is_under_review_with_a_re
     assert evidence["signature"]["algorithm"] == "rsa-pkcs1v15-sha256"
     assert evidence["signature"]["revocation"]["source"] == "crl"
     assert evidence["registry"] == {"query": "by_my_number", "status": "current"}
-    assert outcome.kms_requests == 2  # GenerateMac, Encrypt: a new person
+    # GenerateMac (the signed act's claim), GenerateMac, Encrypt (a new person)
+    assert outcome.kms_requests == 3
     assert [(e.actor, e.action) for e in world.audit.events] == [
         ("verify", AuditAction.APPLICATION_VERIFIED),
         ("verify", AuditAction.EXAMINEE_REGISTERED),
@@ -107,7 +108,7 @@ def test_given_two_applications_by_one_person_then_one_vault_entry_and_one_pseud
     pseudonyms = {world.application(a).qualification_pseudonym_id for a in (first, second)}
     assert len(pseudonyms) == 1
     assert len(world.vault) == 1
-    assert again.kms_requests == 1  # GenerateMac only: the person is known
+    assert again.kms_requests == 2  # GenerateMac twice: the signed act, the known person
     (registered,) = world.examinees.items.values()
     assert registered.application_ids == {first, second}
 
@@ -313,7 +314,7 @@ def test_given_an_online_document_without_my_number_then_returned(world: World) 
 
 def test_given_a_missing_inbox_part_then_rejected(world: World) -> None:
     application_id = world.mynaportal(TARO)
-    del world.inbox.parts[(application_id, "signature.p7s")]
+    del world.inbox.versions[(application_id, "signature.p7s")]
 
     world.verify(application_id)
 
