@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from intake import screening
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from intake.telemetry import instruments
 from intake.views import ApplicationStatus, DecisionRequest, ReviewApplication, ReviewPage
@@ -50,6 +51,7 @@ def open_application(staff: Caller, application_id: str, request_id: str) -> Rev
 def decide_application(
     staff: Caller, application_id: str, request: DecisionRequest, request_id: str
 ) -> ApplicationStatus:
+    screening.refuse_in_reasons(request.reasons)
     stored = _find(staff, application_id)
     decision = lifecycle.Decision(request.decision)
     if _is_repeat(stored, decision, request, staff):

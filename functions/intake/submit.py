@@ -26,11 +26,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
-from intake import paths
+from intake import paths, screening
 from intake.errors import ConflictError, InvalidRequestError
 from intake.telemetry import instruments
 from intake.views import ApplicationAccepted
-from kentei import messages, my_number
+from kentei import messages
 from kentei.applications import lifecycle
 from kentei.applications.model import (
     Application,
@@ -55,7 +55,6 @@ from kentei.submissions import (
     EgovRequest,
     MynaportalRequest,
     ParsedSubmission,
-    egov_package,
     parse_egov,
     parse_mynaportal,
     parse_paper,
@@ -65,26 +64,6 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-FREE_TEXT_ITEMS: Final = (
-    "name",
-    "name_kana",
-    "address",
-    "address_line2",
-    "employer_name",
-    "employer_address",
-    "employer_address_line2",
-    "course_or_exemption",
-    "nationality",
-    "trainee_exam_category",
-    "training_implementer_name",
-    "training_site_name",
-)
-"""The form's items of free text, where a My Number has no business."""
-_FORM_AT: Final = {
-    Channel.MYNAPORTAL: "document",
-    Channel.EGOV: f"{egov_package.LOCATION}:{egov_package.DOCUMENT}",
-    Channel.PAPER: "form",
-}
 KEY_TTL_S: Final = 24 * 60 * 60
 """How long a replay gets the stored response (Powertools' record)."""
 _CROCKFORD: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -176,7 +155,7 @@ def _receive(*, submission: Submission, idempotency: dict[str, str]) -> dict[str
     del idempotency  # the key of the stored response; the submission has it all
     caller = submission.caller
     parsed = _parse(submission.request, caller)
-    _refuse_stray_my_numbers(parsed)
+    screening.refuse_in_submission(parsed)
     application_id = application_id_for(
         parsed.prefecture_code, caller.id, submission.idempotency_key
     )
@@ -229,26 +208,6 @@ def _parse(request: ApplicationRequest, caller: Caller) -> ParsedSubmission:
     if isinstance(request, EgovRequest):
         return parse_egov(request)
     return parse_paper(request, caller)
-
-
-def _refuse_stray_my_numbers(parsed: ParsedSubmission) -> None:
-    """A My Number in a free-text item (a name, an address) would reach the records table:
-    refuse it, naming the item. Codes and numbers are left alone: a twelve-digit code passes
-    the check digit by chance one time in eleven."""
-    stray = [
-        name
-        for name in FREE_TEXT_ITEMS
-        if isinstance(value := getattr(parsed.form, name), str) and my_number.redact(value) != value
-    ]
-    if stray:
-        at = _FORM_AT[parsed.channel]
-        raise InvalidRequestError(
-            "a My Number is given only as my_number",
-            [
-                FieldError(field=f"{at}.{name}", problem="must not contain a My Number")
-                for name in stray
-            ],
-        )
 
 
 def _application(
