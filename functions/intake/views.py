@@ -91,7 +91,7 @@ class ReviewPage(BaseModel):
 class AttachmentView(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
-    media_type: str = Field(description="by content (magic bytes), not as declared")
+    media_type: str = Field(description="by content (parsed as a whole), not as declared")
     size: int
     sha256: str
 
