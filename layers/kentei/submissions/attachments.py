@@ -9,8 +9,8 @@ encrypted or broken PDF) is refused as a file of an unsupported type (415).
 
 A declared media type that is not one of the three, or that disagrees with the content, is
 refused too (415): a client that calls a PNG ``application/pdf`` has mixed up its files, and
-accepting it would store the wrong one under the right name. ``image/jpg`` is read as ``image/jpeg``; parameters (``; name=...``) and case
-are ignored.
+accepting it would store the wrong one under the right name. ``image/jpg`` is read as
+``image/jpeg``; parameters (``; name=...``) and case are ignored.
 """
 
 from __future__ import annotations
