@@ -1,6 +1,7 @@
 """The REST resolver: the routers, and every error mapped to a problem document in one place.
 
-:func:`resolve` runs the gate (``intake.gate``: caller, body size, content type) before
+:func:`resolve` runs the gate (``intake.gate``: caller, body size, content type) and the
+screening of path and query parameters (``intake.screening``: no My Number) before
 Powertools routes and validates the request, so those answers never depend on the body.
 """
 
@@ -14,7 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from intake import errors, gate, health, paths, problems
+from intake import errors, gate, health, paths, problems, screening
 from intake.routes import applications, documents, identity, review
 from intake.telemetry import instruments
 from kentei.submissions import SubmissionError
@@ -40,11 +41,21 @@ app.include_router(identity.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    refused = gate.check(event)
+    refused = gate.check(event) or _screen_parameters(event)
     if refused is not None:
         _log_refusal(refused)
         return _proxy_response(refused.problem(), refused.headers)
     return app.resolve(event, context)
+
+
+def _screen_parameters(event: dict[str, Any]) -> errors.ApiError | None:
+    """A My Number in a path or query parameter: refused before routing, so no route, log
+    line or problem quotes it."""
+    try:
+        screening.refuse_in_parameters(event)
+    except errors.ApiError as error:
+        return error
+    return None
 
 
 def _problem_response(

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
-from intake import paths
+from intake import paths, screening
 from intake.application_ids import application_id_for
 from intake.dependencies import Dependencies
-from intake.errors import ConflictError, InvalidRequestError
+from intake.errors import ConflictError
 from intake.resubmission import naming, returned_application
 from intake.telemetry import instruments
 from intake.views import ApplicationAccepted
-from kentei import messages, my_number
+from kentei import messages
 from kentei.applications.model import (
     Application,
     AttachmentRecord,
@@ -43,38 +43,15 @@ from kentei.callers import Caller
 from kentei.data import inbox
 from kentei.data.applications import IdTakenError, StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.field_errors import FieldError
 from kentei.submissions import (
     ApplicationRequest,
     EgovRequest,
     MynaportalRequest,
     ParsedSubmission,
-    egov_package,
     parse_egov,
     parse_mynaportal,
     parse_paper,
 )
-
-FREE_TEXT_ITEMS: Final = (
-    "name",
-    "name_kana",
-    "address",
-    "address_line2",
-    "employer_name",
-    "employer_address",
-    "employer_address_line2",
-    "course_or_exemption",
-    "nationality",
-    "trainee_exam_category",
-    "training_implementer_name",
-    "training_site_name",
-)
-"""The form's items of free text, where a My Number has no business."""
-_FORM_AT: Final = {
-    Channel.MYNAPORTAL: "document",
-    Channel.EGOV: f"{egov_package.LOCATION}:{egov_package.DOCUMENT}",
-    Channel.PAPER: "form",
-}
 
 
 @dataclass(frozen=True)
@@ -95,7 +72,7 @@ def receive(submission: Submission, fingerprint: str, deps: Dependencies) -> dic
     only (it is what the idempotency record keeps)."""
     caller = submission.caller
     parsed = _parse(submission.request, caller)
-    _refuse_stray_my_numbers(parsed)
+    screening.refuse_in_submission(parsed)
     application_id = application_id_for(
         parsed.prefecture_code, caller.id, submission.idempotency_key
     )
@@ -143,26 +120,6 @@ def _parse(request: ApplicationRequest, caller: Caller) -> ParsedSubmission:
     if isinstance(request, EgovRequest):
         return parse_egov(request)
     return parse_paper(request, caller)
-
-
-def _refuse_stray_my_numbers(parsed: ParsedSubmission) -> None:
-    """A My Number in a free-text item (a name, an address) would reach the records table:
-    refuse it, naming the item. Codes and numbers are left alone: a twelve-digit code passes
-    the check digit by chance one time in eleven."""
-    stray = [
-        name
-        for name in FREE_TEXT_ITEMS
-        if isinstance(value := getattr(parsed.form, name), str) and my_number.redact(value) != value
-    ]
-    if stray:
-        at = _FORM_AT[parsed.channel]
-        raise InvalidRequestError(
-            "a My Number is given only as my_number",
-            [
-                FieldError(field=f"{at}.{name}", problem="must not contain a My Number")
-                for name in stray
-            ],
-        )
 
 
 def _application(

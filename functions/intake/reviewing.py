@@ -9,6 +9,7 @@ audit cannot be written, nothing is shown or changed.
 
 from __future__ import annotations
 
+from intake import screening
 from intake.dependencies import ApplicationStore, Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from intake.telemetry import instruments
@@ -59,6 +60,7 @@ def decide_application(
     request_id: str,
     deps: Dependencies | None = None,
 ) -> ApplicationStatus:
+    screening.refuse_in_reasons(request.reasons)
     deps = deps or dependencies()
     stored = _find(staff, application_id, deps)
     decision = lifecycle.Decision(request.decision)

@@ -3,12 +3,18 @@
 The check digit follows 行政手続における特定の個人を識別するための番号の利用等に関する法律施行令
 (総務省令第85号) 第5条: the eleven leading digits are weighted from the right by 2..7 then
 2..6; the check digit is 11 minus the weighted sum modulo 11, or 0 when the remainder is 0 or 1.
+
+This module is also the one detector of a My Number in text (:func:`find`, :func:`contains`,
+:func:`redact`, :func:`scan`): the log formatter, the leak scans and every entry point's
+refusal go through it, so "a My Number" means the same thing everywhere. Its rule (which
+twelve digits are a candidate) is spelt out in :func:`candidates`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any, Final
 
 from pydantic import GetCoreSchemaHandler
@@ -16,11 +22,6 @@ from pydantic_core import PydanticCustomError, core_schema
 
 LENGTH: Final = 12
 _ASCII_DIGITS: Final = re.compile(r"[0-9]{12}")
-# Twelve digits with optional ASCII or full-width separators, as people write them. Used only
-# to find candidates for redaction, each then confirmed by its check digit.
-CANDIDATE_PATTERN: Final = re.compile(
-    r"(?<![0-9０-９])(?:[0-9０-９][\s\-‐－ー　]?){11}[0-9０-９](?![0-9０-９])"
-)
 REDACTED: Final = "************"
 
 
@@ -48,7 +49,8 @@ def is_valid(raw: str) -> bool:
 
 
 # Separators accepted between two digits of a My Number: white space (ASCII, ideographic),
-# punctuation people type between groups, and every dash-like character.
+# punctuation people type between groups, and every dash-like character; besides these, any
+# character of Unicode's dash (Pd) or space (Zs) categories (see _is_separator).
 SEPARATORS: Final = frozenset(
     " \t\u3000._/,\u30fb\uff65"  # space, ideographic space, . _ / , ・ ･
     "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\uff70"  # dashes, ー ｰ
@@ -68,44 +70,126 @@ def _digit(char: str) -> int | None:
     return value
 
 
-def _runs(text: str) -> list[list[tuple[int, int]]]:
-    """Maximal runs of digits joined by separators, each as (index, value) per digit."""
-    runs: list[list[tuple[int, int]]] = []
-    current: list[tuple[int, int]] = []
-    gap = 0
+_DASHES: Final = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u30fc\uff70")
+_DECIMAL_POINTS: Final = frozenset({".", "\uff0e"})
+
+Digit = tuple[int, int]
+"""A digit of the text: its index and its decimal value."""
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Digits joined by separators: its groups (adjacent digits) and the joins between them."""
+
+    groups: tuple[tuple[Digit, ...], ...]
+    joins: tuple[str, ...]
+    """``joins[k]`` is the separator text between ``groups[k]`` and ``groups[k + 1]``,
+    canonical (NFKC, every dash as ``-``), so ``-`` and ``－`` join alike."""
+
+
+def _is_separator(char: str) -> bool:
+    return char in SEPARATORS or unicodedata.category(char) in ("Pd", "Zs")
+
+
+def _canonical(separator: str) -> str:
+    """The separator as compared between groups: NFKC, any dash ``-``, any space `` ``."""
+    folded = unicodedata.normalize("NFKC", separator)
+    return "".join(
+        "-"
+        if c in _DASHES or unicodedata.category(c) == "Pd"
+        else " "
+        if unicodedata.category(c) == "Zs"
+        else c
+        for c in folded
+    )
+
+
+def _runs(text: str) -> list[_Run]:
+    """Maximal runs of digits joined by separators (at most :data:`MAX_GAP` in a row)."""
+    runs: list[_Run] = []
+    groups: list[tuple[Digit, ...]] = []
+    joins: list[str] = []
+    group: list[Digit] = []
+    gap = ""
+
+    def close() -> None:
+        nonlocal groups, joins, group, gap
+        if group:
+            groups.append(tuple(group))
+        if groups:
+            runs.append(_Run(tuple(groups), tuple(joins)))
+        groups, joins, group, gap = [], [], [], ""
+
     for index, char in enumerate(text):
         value = _digit(char)
         if value is not None:
-            current.append((index, value))
-            gap = 0
-        elif current and char in SEPARATORS and gap < MAX_GAP:
-            gap += 1
+            if gap:
+                groups.append(tuple(group))
+                joins.append(_canonical(gap))
+                group, gap = [], ""
+            group.append((index, value))
+        elif group and _is_separator(char) and len(gap) < MAX_GAP:
+            gap += char
         else:
-            if current:
-                runs.append(current)
-            current, gap = [], 0
-    if current:
-        runs.append(current)
+            close()
+    close()
     return runs
 
 
-def find(text: str) -> list[tuple[int, int]]:
-    """The spans (start, end) in ``text`` of every valid My Number, in any spelling.
+def _embedded(run: _Run, first: int, last: int) -> bool:
+    """Whether ``groups[first..last]`` of ``run`` continue into a neighbouring group.
 
-    Digits are any Unicode decimal digit; any of :data:`SEPARATORS` (up to :data:`MAX_GAP`
-    in a row) may stand between two digits. Each candidate is confirmed by its check digit.
-    Policy for digit runs longer than twelve: every window of twelve consecutive digits in
-    the run is tested, and each valid one is reported (fail closed: a My Number padded with
-    other digits is still found, at the cost of some false positives in long numbers).
+    A number written in groups continues through the separator it uses between its own
+    groups: in ``1234-5678-9012-3456`` no three groups are a number of their own. A single
+    group continues through a decimal point (``0.123456789018`` is one decimal number)."""
+    inner = set(run.joins[first:last])
+    left = run.joins[first - 1] if first > 0 else None
+    right = run.joins[last] if last < len(run.joins) else None
+    continuing = inner or _DECIMAL_POINTS
+    return left in continuing or right in continuing
+
+
+def candidates(text: str) -> list[tuple[int, int, str]]:
+    """Every twelve-digit candidate in ``text``: (start, end, its digits in ASCII).
+
+    The rule, in full:
+
+    * Digits are any Unicode decimal digits (ASCII, full-width, Arabic-Indic, mathematical
+      ...). Adjacent digits form a *group*; groups joined by up to :data:`MAX_GAP`
+      :data:`SEPARATORS` form a *run*.
+    * A candidate is a sequence of **whole groups** of a run with twelve digits in all. A
+      group is never split: a digit run longer than twelve (a 13- or 20-digit reference
+      number, a timestamp) holds no candidate, whatever its digits.
+    * A candidate is not part of a longer number: a neighbouring group joined by the same
+      separator as the candidate's own groups continues it (``1234 5678 9012 3456`` is one
+      16-digit number), and a single group does not continue through a decimal point.
+      Joined by another separator it stands alone: ``1-2-3 1234-5678-9018`` and
+      ``TEL 0312345678 123456789018`` each hold one.
     """
-    spans: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str]] = []
     for run in _runs(text):
-        for start in range(len(run) - LENGTH + 1):
-            window = run[start : start + LENGTH]
-            digits = "".join(str(v) for _, v in window)
-            if check_digit(digits[:11]) == int(digits[11]):
-                spans.append((window[0][0], window[-1][0] + 1))
-    return spans
+        for first in range(len(run.groups)):
+            total = 0
+            for last in range(first, len(run.groups)):
+                total += len(run.groups[last])
+                if total >= LENGTH:
+                    break
+            if total != LENGTH or _embedded(run, first, last):
+                continue
+            digits = [d for group in run.groups[first : last + 1] for d in group]
+            ascii_digits = "".join(str(value) for _, value in digits)
+            found.append((digits[0][0], digits[-1][0] + 1, ascii_digits))
+    return found
+
+
+def find(text: str) -> list[tuple[int, int]]:
+    """The spans (start, end) in ``text`` of every valid My Number, in any spelling: each
+    candidate (:func:`candidates`) whose check digit is right."""
+    return [
+        (start, end)
+        for start, end, digits in candidates(text)
+        if check_digit(digits[:11]) == int(digits[11])
+    ]
 
 
 def contains(text: str) -> bool:

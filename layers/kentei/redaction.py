@@ -1,8 +1,10 @@
 """Redaction of identifiers that must never leave the system in text: logs, errors, metrics.
 
-The My Number (個人番号) is found by pattern and confirmed by its check digit, so ordinary
-twelve-digit numbers (exam numbers, timestamps) pass; residence-card numbers (在留カード番号:
-two letters, eight digits, two letters) are redacted wherever they appear.
+The My Number (個人番号) is found by the one detector, :mod:`kentei.my_number` (any Unicode
+digits, any separators, confirmed by its check digit, with its rule for longer digit runs),
+the same that refuses one at every entry point: what intake would refuse, a log line masks.
+Ordinary twelve-digit numbers with a wrong check digit pass; residence-card numbers
+(在留カード番号: two letters, eight digits, two letters) are redacted wherever they appear.
 """
 
 from __future__ import annotations

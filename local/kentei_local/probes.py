@@ -11,9 +11,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, TypeVar
 
-from kentei import messages
+from kentei import messages, my_number
 from kentei.data.heartbeats import SYSTEM_PARTITION, record_key
-from kentei.my_number import CANDIDATE_PATTERN, is_valid
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -24,13 +23,13 @@ if TYPE_CHECKING:
 POISON: Final = '{"kind": "unknown"}'
 """A body no consumer accepts: valid JSON, but not a message kind this system sends."""
 _POLL_S: Final = 0.2
-# Shapes that carry random digits and are never personal data: a UUID's last group, or the
-# fraction of a decimal number, can be twelve digits with a valid check digit by chance.
-# UUIDs, decimals and hex digests (SHA-256 of attachments and requests, Powertools'
-# idempotency hashes): about one digest in four hundred holds twelve digits in a row that pass
-# the check digit by chance.
+# Machine-made shapes that carry random digits and are never personal data: a UUID's last
+# group can be twelve digits with a valid check digit by chance, and about one hex digest
+# (SHA-256 of attachments and requests, Powertools' idempotency hashes) in four hundred holds
+# twelve digits in a row that pass it. Only these are set aside; everything else goes to
+# the one detector (decimal numbers and longer digit runs are its own rule).
 _NOT_PERSONAL: Final = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|\d+\.\d+"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
     r"|(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])"
 )
 
@@ -108,8 +107,7 @@ def wait_until(probe: Callable[[], _T | None], timeout_s: float, failure: str) -
 
 
 def my_numbers_in(text: str) -> list[str]:
-    """Every valid My Number in ``text`` (digits possibly separated), UUIDs and decimals aside:
-    the leak scan of logs, stored items and messages."""
+    """Every valid My Number in ``text``, in any spelling (:func:`kentei.my_number.find`),
+    UUIDs and hex digests aside: the leak scan of logs, stored items and messages."""
     masked = _NOT_PERSONAL.sub(" ", text)
-    candidates = (match.group(0) for match in CANDIDATE_PATTERN.finditer(masked))
-    return [c for c in candidates if is_valid(re.sub(r"[^0-9０-９]", "", c))]
+    return [masked[start:end] for start, end in my_number.find(masked)]

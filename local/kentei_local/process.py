@@ -26,6 +26,7 @@ from kentei_local.resources import physical_name
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_s3.client import S3Client
     from mypy_boto3_sqs.client import SQSClient
 
 READY_PREFIX: Final = "ready: "
@@ -112,6 +113,15 @@ class ServeProcess:
     def dynamodb(self) -> DynamoDBClient:
         return boto3.client(
             "dynamodb",
+            endpoint_url=self.moto_endpoint,
+            region_name=catalog.REGION,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def s3(self) -> S3Client:
+        return boto3.client(
+            "s3",
             endpoint_url=self.moto_endpoint,
             region_name=catalog.REGION,
             aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],

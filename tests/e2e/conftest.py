@@ -1,26 +1,26 @@
 """The local system as a subprocess (``python -m kentei_local serve``), once per session.
 
-Every line it writes, stdout and stderr, is kept. When the session ends, its tables and queues
-(DLQs included) are scanned while it still runs, and the inbox must hold no version of the raw
-submission of an application whose verification has ended (the My Number is then the vault's
-alone); it is stopped and must exit 0; then all its output is scanned. A valid My Number
-anywhere fails the session loudly.
+Every line it writes, stdout and stderr (the functions' JSON log lines among them), is kept.
+When the session ends, its tables, buckets (every object version) and queues (DLQs included)
+are scanned while it still runs (``kentei_local.leaks``: everywhere but the vault, and the
+inbox, which holds a raw submission until its verification ends), and the inbox must hold no
+version of the raw submission of an application whose verification has ended (the My Number
+is then the vault's alone); it is stopped and must exit 0; then all its output is scanned. A
+valid My Number in any spelling fails the session loudly.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import pytest
 from tests.e2e.support import moto_client
 
-from kentei import catalog
 from kentei.data.inbox import inbox_key, prefix
 from kentei.redaction import redact
+from kentei_local import leaks
 from kentei_local.probes import ProbeTimeoutError, my_numbers_in, wait_until
 from kentei_local.process import ServeProcess
 from kentei_local.resources import physical_name
@@ -84,28 +84,9 @@ def local_system(jpki: TestPki) -> Iterator[ServeProcess]:
 
 
 def stored_my_numbers(system: ServeProcess) -> dict[str, int]:
-    """How many valid My Numbers each table and queue (DLQs included) holds, where any."""
-    found: dict[str, int] = {}
-    dynamodb = system.dynamodb()
-    for table in catalog.TABLES:
-        name = physical_name(table.name)
-        for page in dynamodb.get_paginator("scan").paginate(TableName=name):
-            for item in page["Items"]:
-                found[name] = found.get(name, 0) + len(my_numbers_in(_text(item)))
-    sqs = system.sqs()
-    for queue in catalog.QUEUES:
-        for name in (queue.name, queue.dlq_name):
-            url = system.queue_url(name)
-            # Each receive hides what it returned, so the loop reads every message once.
-            while messages := sqs.receive_message(
-                QueueUrl=url,
-                MaxNumberOfMessages=10,
-                VisibilityTimeout=600,
-                MessageAttributeNames=["All"],
-            ).get("Messages", []):
-                for message in messages:
-                    found[name] = found.get(name, 0) + len(my_numbers_in(_text(message)))
-    return {name: count for name, count in found.items() if count}
+    """How many valid My Numbers each table, bucket (every object version) and queue (DLQs
+    included) holds outside where one may be (kentei_local.leaks.MAY_HOLD)."""
+    return leaks.stored_my_numbers(system.dynamodb(), system.s3(), system.sqs())
 
 
 def raw_submissions_left(system: ServeProcess, settle_s: float = 10.0) -> list[str]:
@@ -141,13 +122,3 @@ def _raw_versions(system: ServeProcess, application_id: str) -> list[str]:
     )
     entries = [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
     return [entry["Key"] for entry in entries if entry["Key"] in raw]
-
-
-def _text(value: Any) -> str:
-    return json.dumps(value, default=_binary, ensure_ascii=False)
-
-
-def _binary(value: Any) -> str:
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode("ascii")
-    return str(value)

@@ -42,7 +42,10 @@ def test_a_request_carrying_a_my_number_is_answered_without_it(local_system: Ser
         timeout=10,
     )
 
-    assert response.status_code == 404
+    # Refused before routing, naming where it was, never quoting it (hole 2 of issue 7).
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["path", "query.my_number"]
+    assert probes.my_numbers_in(response.text) == []
     assert MY_NUMBER not in response.text
     assert all(MY_NUMBER not in value for value in response.headers.values())
     logged = probes.wait_until(
@@ -50,4 +53,4 @@ def test_a_request_carrying_a_my_number_is_answered_without_it(local_system: Ser
         5,
         "the gateway did not log the request",
     )
-    assert f"/v1/applicants/{REDACTED} -> 404" in logged
+    assert f"/v1/applicants/{REDACTED} -> 422" in logged

@@ -31,6 +31,7 @@ from kentei.applications.model import Status
 from kentei.data import idempotency
 from kentei.data.applications import PrefectureApplications
 from kentei.my_number import check_digit
+from kentei_local.bridges import sample_pdf, sample_png
 from kentei_local.probes import my_numbers_in
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
@@ -44,8 +45,8 @@ STAFF_TOKYO: Final = f"staff:{TOKYO}:reviewer1"
 STAFF_OSAKA: Final = f"staff:{OSAKA}:reviewer9"
 APPLICATIONS: Final = "/v1/applications"
 REVIEW: Final = "/v1/review/applications"
-PDF: Final = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-PNG: Final = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF: Final = sample_pdf(label="intake")
+PNG: Final = sample_png()
 GIF: Final = b"GIF89a" + b"\x00" * 32
 NAME: Final = "試験 太郎"
 """The applicant's name in every sample form: a value no answer to a bridge may carry."""

@@ -40,3 +40,50 @@ def test_a_valid_my_number_is_found_however_written(text: str) -> None:
 )
 def test_other_numbers_are_not_reported(text: str) -> None:
     assert my_numbers_in(text) == []
+
+
+def test_the_stored_scan_finds_a_plant_in_every_kind_of_resource_but_where_one_may_be() -> None:
+    """Plants in a table item, an overwritten (older) object version, a delete marker's key,
+    a queue and a DLQ, in other spellings: each is found; the vault and the inbox are not
+    scanned (kentei_local.leaks.MAY_HOLD)."""
+    from kentei import catalog
+    from kentei_local import leaks
+    from kentei_local.resources import physical_name
+    from kentei_local.runtime import LocalRuntime
+    from kentei_local.settings import LocalSettings
+
+    dashed = f"{VALID[:4]}-{VALID[4:8]}-{VALID[8:]}"
+    with LocalRuntime(LocalSettings(port=0), pumps=False) as runtime:
+        dynamodb, s3, sqs = runtime.dynamodb(), runtime.s3(), runtime.sqs()
+        assert leaks.stored_my_numbers(dynamodb, s3, sqs) == {}
+        dynamodb.put_item(
+            TableName=physical_name("audit"),
+            Item={
+                "audit_partition": {"S": "13"},
+                "event_key": {"S": "x"},
+                "note": {"S": f"番号 {FULL_WIDTH}"},
+            },
+        )
+        bucket = physical_name("attachments")
+        s3.put_object(Bucket=bucket, Key="a/scan.txt", Body=f"id {dashed}".encode())
+        s3.put_object(Bucket=bucket, Key="a/scan.txt", Body=b"overwritten")
+        s3.put_object(Bucket=bucket, Key=f"b/{VALID}.pdf", Body=b"x")
+        s3.delete_object(Bucket=bucket, Key=f"b/{VALID}.pdf")
+        s3.put_object(Bucket=physical_name("inbox"), Key="raw/document.json", Body=VALID.encode())
+        for name in ("verify", "verify-dlq"):
+            url = sqs.get_queue_url(QueueName=physical_name(name))["QueueUrl"]
+            sqs.send_message(QueueUrl=url, MessageBody=f'{{"note": "{VALID}"}}')
+        vault = next(t for t in catalog.TABLES if t.name == "vault")
+        dynamodb.put_item(
+            TableName=physical_name(vault.name),
+            Item={vault.partition_key: {"S": "blind"}, "n": {"S": VALID}},
+        )
+
+        found = leaks.stored_my_numbers(dynamodb, s3, sqs)
+
+    assert found == {
+        "table:audit": 1,
+        "bucket:attachments": 3,
+        "queue:verify": 1,
+        "queue:verify-dlq": 1,
+    }

@@ -38,7 +38,16 @@ def test_sample_is_valid() -> None:
     assert my_number.is_valid(VALID)
 
 
-@given(data=st.data(), number=valid_numbers(), before=st.text(max_size=5))
+# Text around a number that does not continue it: no digit, no separator.
+around = st.text(
+    alphabet=st.characters(
+        exclude_categories=("Nd", "No", "Pd", "Zs", "Cs"), exclude_characters="".join(SEPS)
+    ),
+    max_size=5,
+)
+
+
+@given(data=st.data(), number=valid_numbers(), before=around)
 def test_every_spelling_found_and_redacted(data: st.DataObject, number: str, before: str) -> None:
     spelled = data.draw(spellings(number))
     text = "ref " + spelled + " end"
@@ -64,5 +73,55 @@ def test_mixed_separators_and_scan_paths() -> None:
     assert my_number.scan({"query": {"resubmission_of": "exam-2026"}}) is None
 
 
-def test_padded_inside_longer_run_is_found() -> None:
-    assert my_number.contains("9" + VALID + "9")
+# The rule for digit runs longer than twelve (kentei.my_number.candidates): a group of
+# adjacent digits is never split, and a number written in groups continues through the
+# separator it uses between them.
+
+digits_of = st.sampled_from(DIGIT_SETS)
+
+
+@given(data=st.data(), length=st.integers(13, 40))
+def test_an_unbroken_run_of_more_than_twelve_digits_is_never_a_my_number(
+    data: st.DataObject, length: int
+) -> None:
+    digits = data.draw(digits_of)
+    run = "".join(data.draw(st.sampled_from(digits)) for _ in range(length))
+    assert not my_number.contains(f"ref {run} end")
+    assert my_number.redact(run) == run
+
+
+@given(data=st.data(), sizes=st.lists(st.integers(1, 11), min_size=2, max_size=8))
+def test_a_longer_number_written_in_groups_with_one_separator_is_never_a_my_number(
+    data: st.DataObject, sizes: list[int]
+) -> None:
+    if sum(sizes) <= my_number.LENGTH:
+        sizes = [*sizes, my_number.LENGTH + 1 - sum(sizes)]
+    separator = data.draw(st.sampled_from(SEPS))
+    digits = data.draw(digits_of)
+    groups = ["".join(data.draw(st.sampled_from(digits)) for _ in range(n)) for n in sizes]
+    assert not my_number.contains(separator.join(groups))
+
+
+@given(number=valid_numbers(), whole=st.integers(0, 10**6))
+def test_the_decimals_of_a_number_are_not_a_my_number(number: str, whole: int) -> None:
+    assert not my_number.contains(f"took {whole}.{number} s")
+    assert not my_number.contains(f"{number}.{whole} s")
+
+
+@given(data=st.data(), number=valid_numbers(), other=st.integers(0, 10**10))
+def test_a_my_number_next_to_another_number_by_another_separator_is_found(
+    data: st.DataObject, number: str, other: int
+) -> None:
+    grouped = "-".join((number[:4], number[4:8], number[8:]))
+    assert my_number.find(f"1-2-3 {grouped}") == [(6, 20)]
+    assert my_number.contains(f"TEL {other} {number}")
+    assert my_number.contains(f"{number}/{other}")
+
+
+def test_the_rule_on_examples() -> None:
+    assert my_number.contains(VALID)
+    assert not my_number.contains("9" + VALID + "9")  # one 14-digit number
+    assert not my_number.contains("1234-5678-9018-5")  # one 13-digit number in groups
+    assert my_number.contains("〒100-0001 " + VALID)
+    assert not my_number.contains("0." + VALID)
+    assert [c[2] for c in my_number.candidates("12 3456 7890 18 77")] == []

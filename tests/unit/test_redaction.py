@@ -78,3 +78,28 @@ def test_a_library_module_logging_a_my_number_is_masked_by_the_function_logger(
     assert my_number.REDACTED in out
     assert number not in out
     assert json.loads(out.strip().splitlines()[-1])["name"] == "kentei.some.adapter"
+
+
+digit_sets = st.sampled_from(["0123456789", "０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩", "०१२३४५६७८९"])
+separators = st.sampled_from(["", " ", ".", "/", "_", ",", "・", "-", "－", "ー", "—", "\u3000"])
+
+
+@given(first=eleven_digits, digits=digit_sets, sep=separators, noise=st.text(max_size=30))
+def test_the_redactor_masks_exactly_what_the_detector_finds(
+    first: str, digits: str, sep: str, noise: str
+) -> None:
+    """One detector: the log redactor's My Numbers are kentei.my_number's, in any spelling."""
+    number = valid(first).translate(str.maketrans("0123456789", digits))
+    text = f"{noise} path=/v1/x/{sep.join((number[:4], number[4:8], number[8:]))}?q=1"
+    assert redact(text) == my_number.redact(text)
+    assert my_number.find(redact(text)) == []
+    assert my_number.find(RedactingFormatter().format(_record(text))) == []
+
+
+@given(st.text(alphabet="0123456789", min_size=13, max_size=30))
+def test_a_long_reference_number_in_a_log_line_stays_readable(reference: str) -> None:
+    assert redact(f"reference {reference}") == f"reference {reference}"
+
+
+def _record(message: str) -> logging.LogRecord:
+    return logging.LogRecord("t", logging.INFO, __file__, 1, message, None, None)

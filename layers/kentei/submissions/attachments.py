@@ -1,11 +1,16 @@
 """Attached files: decoded within the size limit, typed by their content, hashed.
 
-Only PDF, JPEG and PNG are accepted, recognised by their leading bytes (magic numbers), never
-by a declared type or a file name. A declared media type that is not one of the three, or
-that disagrees with the content, is refused too (415): a client that calls a PNG
-``application/pdf`` has mixed up its files, and accepting it would store the wrong one under
-the right name. ``image/jpg`` is read as ``image/jpeg``; parameters (``; name=...``) and case
-are ignored.
+Only PDF, JPEG and PNG are accepted, recognised by their whole structure, never by a declared
+type or a file name: the leading bytes (magic numbers) say which of the three a file claims
+to be, and then it must parse as one (:mod:`kentei.submissions.structure`: pypdf for a PDF,
+Pillow's ``verify`` and a full decode for an image, within a pixel limit). A file that claims
+to be one of the three and is not (a header with garbage after it, a truncated image, an
+encrypted or broken PDF) is refused as a file of an unsupported type (415).
+
+A declared media type that is not one of the three, or that disagrees with the content, is
+refused too (415): a client that calls a PNG ``application/pdf`` has mixed up its files, and
+accepting it would store the wrong one under the right name. ``image/jpg`` is read as
+``image/jpeg``; parameters (``; name=...``) and case are ignored.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from kentei.submissions import encoding
+from kentei.submissions import encoding, structure
 from kentei.submissions.errors import RefusalKind, SubmissionError, error, refuse
 from kentei.submissions.limits import MAX_ATTACHMENT_BYTES
 from kentei.submissions.names import duplicates
@@ -94,6 +99,16 @@ def identify(
                 location,
                 f"the declared media type does not match the content, {_DESCRIPTION[sniffed]} file",
             )
+    problem = structure.problem(sniffed, content)
+    if problem is not None:
+        raise error(
+            RefusalKind.UNSUPPORTED_MEDIA_TYPE,
+            UNSUPPORTED,
+            "attachments must be PDF, JPEG or PNG files",
+            location,
+            f"the content is not a valid {_DESCRIPTION[sniffed].removeprefix('a ')} file: "
+            + problem,
+        )
     digest = hashlib.sha256(content).hexdigest()
     return AttachmentFile(name=name, media_type=sniffed, content=content, sha256=digest)
 

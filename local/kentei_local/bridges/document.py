@@ -10,6 +10,7 @@ My Numbers are random digits with a correct check digit, so a leak scanner recog
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import secrets
 import struct
@@ -41,13 +42,26 @@ JAPANESE_KEYS: Final[Mapping[str, str]] = {
 """The English item names the sample uses and their Japanese item names (別添1)."""
 
 _PDF_HEAD: Final = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
-_PDF_BODY: Final = (
-    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\n"
-    b"trailer <</Root 1 0 R>>\n"
+_PDF_OBJECTS: Final = (
+    b"<</Type /Catalog /Pages 2 0 R>>",
+    b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
+    b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>>",
 )
-_PDF_TAIL: Final = b"%%EOF\n"
+
+
+def _pdf(comment: bytes) -> bytes:
+    """A one-page PDF with ``comment`` after its header, its cross-reference table exact."""
+    out = bytearray(_PDF_HEAD + comment)
+    offsets = []
+    for number, body in enumerate(_PDF_OBJECTS, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(_PDF_OBJECTS) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d /Root 1 0 R>>\n" % (len(_PDF_OBJECTS) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
 
 
 @dataclass(frozen=True)
@@ -141,10 +155,12 @@ def application_document(
 
 
 def sample_pdf(size: int = 0, label: str = "sample") -> bytes:
-    """A small valid PDF, padded with a comment to at least ``size`` bytes."""
-    body = _PDF_HEAD + f"% kentei {label}\n".encode("ascii") + _PDF_BODY
-    padding = max(0, size - len(body) - len(_PDF_TAIL) - 2)
-    return body + (b"%" + b"0" * padding + b"\n" if padding else b"") + _PDF_TAIL
+    """A small valid one-page PDF, padded with a comment to at least ``size`` bytes."""
+    comment = f"% kentei {label}\n".encode("ascii")
+    plain = _pdf(comment)
+    if len(plain) >= size:
+        return plain
+    return _pdf(comment + b"%" + b"0" * max(0, size - len(plain) - 2) + b"\n")
 
 
 def sample_png() -> bytes:
@@ -168,6 +184,10 @@ def sample_png() -> bytes:
 
 
 def sample_jpeg() -> bytes:
-    """Bytes that begin and end as a JFIF JPEG does (SOI, APP0 JFIF, ..., EOI)."""
-    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    return b"\xff\xd8\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0 + b"\xff\xd9"
+    """A valid 8x8 grey JPEG (JFIF)."""
+    # Imported here: Pillow is needed only by the bridges that attach an image.
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (8, 8), 128).save(out, format="JPEG")
+    return out.getvalue()

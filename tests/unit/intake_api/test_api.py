@@ -78,7 +78,12 @@ def test_a_known_path_with_another_method_is_405_with_allow(
 
 
 def test_an_unknown_path_is_404() -> None:
-    _problem("GET", f"/v1/{MY_NUMBER}", None, status=HTTPStatus.NOT_FOUND)
+    _problem("GET", "/v1/nothing-here", None, status=HTTPStatus.NOT_FOUND)
+
+
+def test_an_unknown_path_holding_a_my_number_is_422_naming_the_path() -> None:
+    body = _problem("GET", f"/v1/{MY_NUMBER}", None, status=HTTPStatus.UNPROCESSABLE_ENTITY)
+    assert [e["field"] for e in body["errors"]] == ["path"]
 
 
 def test_no_caller_is_401_whatever_the_body() -> None:
@@ -217,11 +222,21 @@ def test_a_bridge_posting_paper_is_403() -> None:
     )
 
 
-@pytest.mark.parametrize("application_id", ["nope", MY_NUMBER, "99-0123456789ABCDEFGHJKMNPQRS"])
+@pytest.mark.parametrize("application_id", ["nope", "99-0123456789ABCDEFGHJKMNPQRS"])
 def test_a_malformed_application_id_is_404(application_id: str) -> None:
     _problem(
         "GET", f"/v1/applications/{application_id}", "bridge:egov", status=HTTPStatus.NOT_FOUND
     )
+
+
+def test_a_my_number_as_application_id_is_422_naming_the_parameter() -> None:
+    body = _problem(
+        "GET",
+        f"/v1/applications/{MY_NUMBER}",
+        "bridge:egov",
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+    )
+    assert [e["field"] for e in body["errors"]] == ["path.application_id"]
 
 
 @pytest.mark.parametrize(

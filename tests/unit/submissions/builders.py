@@ -25,10 +25,12 @@ from cryptography.x509.oid import NameOID
 
 from kentei.submissions import EXAMPLE_DOCUMENTS, AttachmentUpload, MynaportalRequest
 from kentei.submissions.kousei import C14N, DSIG, RSA_SHA256, SHA256
+from kentei_local.bridges import sample_jpeg, sample_pdf, sample_png
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+PDF = sample_pdf(label="unit")
+JPEG = sample_jpeg()
+PNG = sample_png()
+"""Small valid files: intake parses each attachment as a whole (kentei.submissions.structure)."""
 GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 
 BAD_MY_NUMBER = "123456789012"

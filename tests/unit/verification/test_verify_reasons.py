@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from kentei import my_number
 from kentei.applications.model import Reason, Status
-from kentei.my_number import CANDIDATE_PATTERN
 from kentei.signatures import DISPOSITIONS, Disposition, Rejection, RejectionReason
 from verify import reasons
 from verify.reasons import REASONS, Refusal, RetryLaterError, VerifyReason
@@ -45,7 +45,7 @@ def test_each_reason_is_a_valid_application_reason_without_digits_to_mistake(cod
 
     assert isinstance(reason, Reason)
     assert reason.code == code
-    assert not CANDIDATE_PATTERN.search(reason.message)
+    assert not my_number.contains(reason.message)
     assert Refusal(code, "detail").status in {Status.RETURNED, Status.REJECTED}
 
 
