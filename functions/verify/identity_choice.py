@@ -19,10 +19,11 @@ import hmac
 from kentei.applications import identity, lifecycle
 from kentei.applications.model import Application, Status
 from kentei.data.applications import StoredApplication
-from kentei.data.audit import AuditAction
+from kentei.data.audit import AuditAction, AuditEvent
 from kentei.messages import IdentityChosen
 from kentei.registry import Candidate, RegistryStatus
 from kentei.vault import Vault
+from verify import resubmission
 from verify.candidates import audit_event
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import search_four_items
@@ -95,16 +96,20 @@ def _enrol(
     updated = application.model_copy(
         update={"qualification_pseudonym_id": pseudonym, "verification": evidence}
     )
-    store.replace(
-        stored,
-        updated,
-        audit=(
-            audit_event(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
-            audit_event(
-                request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
-            ),
-        ),
+    registered_event = audit_event(
+        request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
     )
+    audit = (
+        audit_event(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
+        registered_event,
+    )
+    # A resubmission replaces the returned application it names only if it is the same
+    # person's, exactly as for an application verified without staff's choice.
+    refused = resubmission.store_admitted(
+        store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
+    )
+    if refused is not None:
+        return _return(store, stored, refused, deps, request_id, also=(registered_event,))
     return updated
 
 
@@ -114,6 +119,8 @@ def _return(
     refusal: Refusal,
     deps: Dependencies,
     request_id: str,
+    *,
+    also: tuple[AuditEvent, ...] = (),
 ) -> Application:
     at = deps.clock()
     evidence = {
@@ -128,7 +135,7 @@ def _return(
     store.replace(
         stored,
         updated,
-        audit=(audit_event(request_id, at, updated, AuditAction.APPLICATION_RETURNED),),
+        audit=(audit_event(request_id, at, updated, AuditAction.APPLICATION_RETURNED), *also),
     )
     return updated
 

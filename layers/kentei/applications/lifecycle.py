@@ -19,6 +19,7 @@ from typing import Final
 from kentei.applications import identity
 from kentei.applications.model import Application, Channel, Reason, Status, StatusChange
 from kentei.callers import Caller, CallerKind
+from kentei.registry.normalise import normalise_name
 
 ALLOWED: Final[Mapping[Status, frozenset[Status]]] = {
     Status.RECEIVED: frozenset({Status.VERIFYING, Status.RETURNED, Status.REJECTED}),
@@ -165,13 +166,26 @@ def check_resubmission(returned: Application, resubmission: Application) -> None
 
 
 def same_person(returned: Application, resubmission: Application) -> bool:
-    """Whether verify may let ``resubmission`` replace ``returned``: both name the same
-    資格仮名ID, or ``returned`` names none (verify returned it before it confirmed anyone, so
-    it holds no person whose application could be taken over). The resubmission must have
-    been verified (it has its 資格仮名ID)."""
+    """Whether verify may let ``resubmission`` replace ``returned``.
+
+    Both name the same 資格仮名ID; or, when verify returned ``returned`` before it confirmed
+    anyone (it names no 資格仮名ID: a typo in the My Number, an expired certificate), the
+    verified resubmission is of the person ``returned`` described: the same name, birth date
+    and sex, compared as the registry compares them. The address is left out: a move is a
+    common reason to be returned and to correct. Naming an application proves nothing (a
+    bridge names applications of many persons), so a resubmission of someone else never takes
+    over their application, its reasons or its history. The resubmission must have been
+    verified (it has its 資格仮名ID)."""
     if resubmission.qualification_pseudonym_id is None:
         raise ResubmissionError("only a verified resubmission replaces an application")
-    return returned.qualification_pseudonym_id in (None, resubmission.qualification_pseudonym_id)
+    if returned.qualification_pseudonym_id is not None:
+        return returned.qualification_pseudonym_id == resubmission.qualification_pseudonym_id
+    before, after = returned.form, resubmission.form
+    return (
+        normalise_name(before.name) == normalise_name(after.name)
+        and before.birth_date == after.birth_date
+        and before.sex == after.sex
+    )
 
 
 def link_resubmission(

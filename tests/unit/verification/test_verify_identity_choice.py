@@ -13,7 +13,7 @@ from tests.unit.verification.conftest import HANAKO, STRANGER, TARO, World
 from intake.views import ApplicationStatus
 from kentei import messages
 from kentei.applications import identity, lifecycle
-from kentei.applications.model import Application, Status
+from kentei.applications.model import Application, Reason, Status
 from kentei.callers import Caller, CallerKind
 from kentei.data.audit import AuditAction
 from kentei.registry.fake import SeededRegistry, parse_seed
@@ -224,3 +224,41 @@ def test_a_mynaportal_document_without_my_number_is_still_returned(world: World)
 
     reasons = world.application(application_id).reasons
     assert [r.code for r in reasons] == ["document.my_number_missing"]
+
+
+def test_a_chosen_person_resubmitting_another_persons_application_does_not_replace_it(
+    world: World,
+) -> None:
+    """Staff's choice admits like any verification: a resubmission naming another person's
+    returned application is refused, and the returned one is left as it was (hole 4)."""
+    returned_id = world.mynaportal(HANAKO)
+    assert world.verify(returned_id).status is Status.UNDER_REVIEW
+    stored = world.applications.get(returned_id)
+    assert stored is not None
+    reason = Reason(code="fix.photo", field="attachments", message="attach a photo")
+    world.applications.replace(
+        stored,
+        lifecycle.transition(
+            stored.application,
+            Status.RETURNED,
+            by=STAFF.id,
+            at=dt.datetime.now(dt.UTC),
+            reasons=(reason,),
+        ),
+    )
+    before = world.application(returned_id)
+    held_id = world.egov(TARO, form=TARO.form(my_number=None))
+    held = world.applications.get(held_id)
+    assert held is not None
+    world.applications.items[held_id] = held.__class__(
+        held.application.model_copy(update={"resubmission_of": returned_id}),
+        held.version,
+        held.request_fingerprint,
+    )
+    assert world.verify(held_id).status is Status.UNDER_REVIEW
+
+    chosen = choose(world, held_id, 0)
+
+    assert chosen.status is Status.RETURNED
+    assert [r.code for r in chosen.reasons] == ["resubmission.other_person"]
+    assert world.application(returned_id) == before

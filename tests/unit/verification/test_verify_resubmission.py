@@ -114,3 +114,45 @@ def test_given_the_returned_one_was_replaced_meanwhile_then_a_second_stands_alon
     assert outcome.status is Status.UNDER_REVIEW
     assert world.application(returned_id).replaced_by == first
     assert world.application(second).resubmission_of == returned_id
+
+
+def paper_application(world: World, form: dict[str, object]) -> str:
+    entered = (
+        ApplicationForm.model_validate(form)
+        .model_dump_json(exclude_unset=True, context={REVEAL: True})
+        .encode()
+    )
+    return world.store(Channel.PAPER, form, {"form.json": entered})
+
+
+def returned_unconfirmed(world: World) -> str:
+    """TARO's paper application with an address the registry does not hold: verify returns
+    it before it confirms anyone, so it names no 資格仮名ID."""
+    application_id = paper_application(world, {**TARO.form(), "address": "東京都港区不在町9-9-9"})
+    outcome = world.verify(application_id)
+    assert (outcome.status, outcome.reason) == (Status.RETURNED, "registry.mismatch.address")
+    assert world.application(application_id).qualification_pseudonym_id is None
+    return application_id
+
+
+def test_given_a_returned_one_of_no_confirmed_person_then_the_same_named_person_replaces_it(
+    world: World,
+) -> None:
+    returned_id = returned_unconfirmed(world)
+
+    outcome = world.verify(paper_resubmission(world, TARO.form(), returned_id))
+
+    assert outcome.status is Status.UNDER_REVIEW
+    assert world.application(returned_id).replaced_by is not None
+
+
+def test_given_a_returned_one_of_no_confirmed_person_then_someone_else_cannot_take_it_over(
+    world: World,
+) -> None:
+    returned_id = returned_unconfirmed(world)
+    before = world.application(returned_id)
+
+    outcome = world.verify(paper_resubmission(world, HANAKO.form(), returned_id))
+
+    assert (outcome.status, outcome.reason) == (Status.RETURNED, "resubmission.other_person")
+    assert world.application(returned_id) == before
