@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import hmac
 
-from kentei.applications import identity, lifecycle
-from kentei.applications.model import Application, Status
+from kentei.applications import identity
+from kentei.applications.model import Application
 from kentei.data.applications import StoredApplication
-from kentei.data.audit import AuditAction, AuditEvent
+from kentei.data.audit import AuditAction
 from kentei.messages import IdentityChosen
 from kentei.registry import Candidate, RegistryStatus
 from kentei.vault import Vault
@@ -29,7 +29,7 @@ from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import search_four_items
 from verify.reasons import Refusal, VerifyReason
 from verify.registration import register_examinee
-from verify.verification import FUNCTION, ApplicationNotFoundError, Outcome
+from verify.verification import FUNCTION, ApplicationNotFoundError, Outcome, refuse
 
 
 def enrol_chosen(message: IdentityChosen, deps: Dependencies, request_id: str) -> Outcome:
@@ -50,7 +50,7 @@ def enrol_chosen(message: IdentityChosen, deps: Dependencies, request_id: str) -
             VerifyReason.REGISTRY_NOT_CONFIRMED,
             "the chosen candidate is no longer a current resident matching the four items",
         )
-        updated = _return(store, stored, refusal, deps, request_id)
+        updated = refuse(store, stored, _kept(stored, refusal), deps, request_id)
     else:
         updated = _enrol(store, stored, found, deps, request_id)
     return _outcome(updated, kms_requests=deps.vault.kms_requests.total - kms_before)
@@ -84,7 +84,7 @@ def _enrol(
         at=at,
     )
     if isinstance(registered, Refusal):
-        return _return(store, stored, registered, deps, request_id)
+        return refuse(store, stored, _kept(stored, registered), deps, request_id)
     pseudonym = registered.qualification_pseudonym_id
     evidence = {
         **(application.verification or {}),
@@ -109,34 +109,9 @@ def _enrol(
         store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
     )
     if refused is not None:
-        return _return(store, stored, refused, deps, request_id, also=(registered_event,))
-    return updated
-
-
-def _return(
-    store: ApplicationStore,
-    stored: StoredApplication,
-    refusal: Refusal,
-    deps: Dependencies,
-    request_id: str,
-    *,
-    also: tuple[AuditEvent, ...] = (),
-) -> Application:
-    at = deps.clock()
-    evidence = {
-        **(stored.application.verification or {}),
-        "outcome": refusal.status.value,
-        "reason": refusal.code,
-        "detail": refusal.detail,
-    }
-    updated = lifecycle.transition(
-        stored.application, Status.RETURNED, by=FUNCTION, at=at, reasons=(refusal.reason(),)
-    ).model_copy(update={"verification": evidence})
-    store.replace(
-        stored,
-        updated,
-        audit=(audit_event(request_id, at, updated, AuditAction.APPLICATION_RETURNED), *also),
-    )
+        return refuse(
+            store, stored, _kept(stored, refused), deps, request_id, also=(registered_event,)
+        )
     return updated
 
 
@@ -152,3 +127,10 @@ def _outcome(
         already_handled=already_handled,
         kms_requests=kms_requests,
     )
+
+
+def _kept(stored: StoredApplication, refusal: Refusal) -> Refusal:
+    """``refusal`` with the evidence verify gathered before staff's choice (the candidates,
+    the signature), so staff still see what the choice was among."""
+    evidence = {**(stored.application.verification or {}), **refusal.evidence}
+    return Refusal(refusal.code, refusal.detail, evidence)

@@ -34,7 +34,6 @@ missing setting, an untrusted configuration) or a registry answering outside its
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
 from kentei.applications import lifecycle
@@ -43,7 +42,7 @@ from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.messages import ApplicationReceived
 from verify import resubmission
-from verify.candidates import Held, hold_for_staff
+from verify.candidates import Held, audit_event, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import Candidates, Confirmed, confirm_identity
 from verify.inbox_cleanup import forget_raw_submission
@@ -97,7 +96,7 @@ def verify_application(
     result = _verify(stored.application, deps)
     kms_requests = deps.vault.kms_requests.total - kms_before
     if isinstance(result, Refusal):
-        outcome = _refuse(store, stored, result, deps, request_id)
+        outcome = refuse(store, stored, result, deps, request_id)
     elif isinstance(result, Held):
         outcome = hold_for_staff(store, stored, result, at=deps.clock(), request_id=request_id)
     else:
@@ -174,21 +173,21 @@ def _admit(
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
     ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
-    registered = _audit(
+    registered = audit_event(
         request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
     )
-    audit = (_audit(request_id, at, updated, AuditAction.APPLICATION_VERIFIED), registered)
+    audit = (audit_event(request_id, at, updated, AuditAction.APPLICATION_VERIFIED), registered)
     refused = resubmission.store_admitted(
         store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
     )
     if refused is not None:
         # The examinee was registered all the same: its audit event goes with the refusal.
         refusal = _with_signature(refused, admitted.signed)
-        return _refuse(store, stored, refusal, deps, request_id, also=(registered,))
+        return refuse(store, stored, refusal, deps, request_id, also=(registered,))
     return updated
 
 
-def _refuse(
+def refuse(
     store: ApplicationStore,
     stored: StoredApplication,
     refusal: Refusal,
@@ -197,6 +196,8 @@ def _refuse(
     *,
     also: tuple[AuditEvent, ...] = (),
 ) -> Application:
+    """End ``stored`` returned or rejected with ``refusal``'s reason and evidence, its audit
+    event (and ``also``'s) in the same write."""
     at = deps.clock()
     status = refusal.status
     evidence: dict[str, object] = {
@@ -214,24 +215,5 @@ def _refuse(
         if status is Status.RETURNED
         else AuditAction.APPLICATION_REJECTED
     )
-    store.replace(stored, updated, audit=(_audit(request_id, at, updated, action), *also))
+    store.replace(stored, updated, audit=(audit_event(request_id, at, updated, action), *also))
     return updated
-
-
-def _audit(
-    request_id: str,
-    at: datetime,
-    application: Application,
-    action: AuditAction,
-    *,
-    examinee: str | None = None,
-) -> AuditEvent:
-    return AuditEvent(
-        actor=FUNCTION,
-        action=action,
-        record_type="application" if examinee is None else "examinee",
-        record_id=application.application_id if examinee is None else examinee,
-        prefecture_code=application.prefecture_code,
-        request_id=request_id,
-        at=at,
-    )

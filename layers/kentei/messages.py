@@ -39,14 +39,9 @@ class Heartbeat(Envelope):
     sent_at: AwareDatetime
 
 
-class ApplicationReceived(Envelope):
-    """An application was stored and its raw submission is in the inbox: verify it (R5).
+class ApplicationMessage(Envelope):
+    """A message about one application: its id and prefecture, nothing personal."""
 
-    Ids only: verify reads the form from the records table and the signed bytes from the
-    inbox, so nothing personal travels through the queue.
-    """
-
-    kind: Literal["application_received"] = "application_received"
     application_id: str = Field(pattern=APPLICATION_ID_PATTERN.pattern)
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
 
@@ -57,7 +52,17 @@ class ApplicationReceived(Envelope):
         return self
 
 
-class IdentityChosen(Envelope):
+class ApplicationReceived(ApplicationMessage):
+    """An application was stored and its raw submission is in the inbox: verify it (R5).
+
+    Ids only: verify reads the form from the records table and the signed bytes from the
+    inbox, so nothing personal travels through the queue.
+    """
+
+    kind: Literal["application_received"] = "application_received"
+
+
+class IdentityChosen(ApplicationMessage):
     """Staff chose (or confirmed) the applicant among the candidates verify found by the four
     items: verify finds that person again and enrols them.
 
@@ -66,14 +71,6 @@ class IdentityChosen(Envelope):
     """
 
     kind: Literal["identity_chosen"] = "identity_chosen"
-    application_id: str = Field(pattern=APPLICATION_ID_PATTERN.pattern)
-    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
-
-    @model_validator(mode="after")
-    def _same_prefecture(self) -> Self:
-        if self.application_id[:2] != self.prefecture_code:
-            raise ValueError("the application id names another prefecture")
-        return self
 
 
 KINDS: dict[str, type[Envelope]] = {
