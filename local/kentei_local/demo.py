@@ -120,6 +120,12 @@ EGOV_APPLICANT: Final = Person(
     "試験 花子", "しけん はなこ", dt.date(1985, 11, 23), "2",
     "大阪府大阪市北区試験町4丁目5番6号", "5300001", "900000000028",
 )  # fmt: skip
+IMPOSTOR: Final = Person(
+    "偽名 一郎", "ぎめい いちろう", dt.date(1992, 2, 2), "1",
+    "東京都新宿区例示町3-3-3", "1600001", "900000000079",
+)  # fmt: skip
+"""Signs with a card of his own (the local PKI issues it), but is no resident of the seed: the
+My Number he types is always someone else's, or nobody's."""
 PAPER_APPLICANT: Final = Person(
     "検定 さくら", "けんてい さくら", dt.date(1978, 7, 7), "2",
     "福岡県福岡市中央区見本通1-23-4 サンプルハイツ101", "8100001", "900000000044",
@@ -175,6 +181,8 @@ class ApplicationFlow:
     pki: TestPki | None = None
     replay: Submission | None = None
     """The Mynaportal submission, replayed with its key."""
+    signed: tuple[bytes, bytes, list[Attachment]] | None = None
+    """The Mynaportal signed document, its signature and attachments (replayed elsewhere)."""
     submitted: dict[str, tuple[str, ApiClient]] = field(default_factory=dict)
     """Application id → (channel, the client that may read its status)."""
     pseudonyms: dict[str, str] = field(default_factory=dict)
@@ -212,6 +220,18 @@ def application_steps(folder: Path | None = None) -> list[Step]:
         Step(
             "a forged application: the document changed after signing",
             flow_step(flow, _forged),
+        ),
+        Step(
+            "one's own card, someone else's My Number: living, moved, deceased or unknown",
+            flow_step(flow, _not_the_signers),
+        ),
+        Step(
+            "the signed Mynaportal document sent again from another Mynaportal account",
+            flow_step(flow, _signed_replay),
+        ),
+        Step(
+            "the inbox once verification has ended: no raw submission left",
+            flow_step(flow, _inbox_emptied),
         ),
         Step(f"the review list of prefecture {STAFF[0]}", flow_step(flow, _review_list)),
     ]
@@ -251,6 +271,7 @@ def _mynaportal(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -
     bridge = MynaportalBridge(runtime.url)
     submission = bridge.submit(document, signature, files)
     flow.replay = submission
+    flow.signed = (document, signature, files)
     application_id = _received(submission, "mynaportal", bridge, flow)
     return (
         f"202 received {application_id} for {person.name}: document {len(document)} bytes, "
@@ -348,6 +369,80 @@ def _forged(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> st
         raise StepFailedError(f"{application_id} ended {status['status']}, not rejected")
     reason = reasons[0]
     return f"202 then {status['status']} {application_id}: {reason['code']} ({reason['message']})"
+
+
+OTHER_NUMBERS: Final = {
+    "a living resident's": "900000000028",
+    "a moved resident's": "900000000052",
+    "a deceased resident's": "900000000060",
+    "nobody's": "900000000079",
+}
+"""The numbers of the registry seed the impostor types (the last one valid, but unknown)."""
+
+
+def _not_the_signers(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    signer = flow.signer(IMPOSTOR, "impostor")
+    answers: dict[str, tuple[str, str]] = {}
+    for whose, number in OTHER_NUMBERS.items():
+        document = application_document(IMPOSTOR.form() | {"my_number": number}, [])
+        bridge = MynaportalBridge(runtime.url)
+        submission = bridge.submit(document, sign_detached(document, signer))
+        if submission.response.status_code != 202 or not submission.application_id:
+            raise StepFailedError(f"expected 202, got {submission.response.status_code}")
+        status = _wait_status(bridge, submission.application_id, _STOPPED, deadline)
+        seen = {
+            k: v for k, v in status.items() if k not in {"application_id", "history", "received_at"}
+        }
+        answers[whose] = (status["status"], json.dumps(seen, sort_keys=True))
+    if len(set(answers.values())) != 1:
+        raise StepFailedError("the bridge could tell the numbers apart: " + str(answers))
+    ((status_seen, body),) = set(answers.values())
+    codes = ", ".join(r["code"] for r in json.loads(body).get("reasons", []))
+    return (
+        f"{len(answers)} applications ({', '.join(answers)}): the bridge reads the same answer "
+        f"for each, {status_seen} {codes}; what the registry said is kept for staff"
+    )
+
+
+def _signed_replay(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    if flow.signed is None:
+        raise StepFailedError("no signed Mynaportal document to send again")
+    document, signature, files = flow.signed
+    bridge = MynaportalBridge(runtime.url)
+    submission = bridge.submit(document, signature, files, pseudonym_id="mp-another-account")
+    if submission.response.status_code != 202 or not submission.application_id:
+        raise StepFailedError(f"expected 202, got {submission.response.status_code}")
+    status = _wait_status(bridge, submission.application_id, _STOPPED, deadline)
+    codes = [r["code"] for r in status.get("reasons", [])]
+    if status["status"] != "rejected" or codes != ["submission.replayed"]:
+        raise StepFailedError(f"the replay ended {status['status']} {codes}")
+    return (
+        f"202 then rejected {submission.application_id}: submission.replayed (a signed document "
+        "is single-use; the person's notice link stays with their own account)"
+    )
+
+
+def _inbox_emptied(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    bucket = runtime.resources.buckets["inbox"]
+    s3 = runtime.s3()
+    raw, attachments = 0, 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+            name = entry["Key"].rsplit("/", 1)[-1]
+            if name in RAW_PART_NAMES:
+                raw += 1
+            else:
+                attachments += 1
+    if raw:
+        raise StepFailedError(f"{raw} versions of raw submissions are still in {bucket}")
+    return (
+        f"{bucket}: 0 versions of signed documents, packages or keyed-in forms (the My Number "
+        f"is the vault's alone); {attachments} attachment copies, no My Number in them, which "
+        "the bucket's lifecycle rule removes after 30 days"
+    )
+
+
+RAW_PART_NAMES: Final = frozenset({"document.json", "signature.p7s", "package.zip", "form.json"})
 
 
 def _wait_reviewable(client: ApiClient, application_id: str, channel: str, deadline: float) -> None:
