@@ -6,7 +6,10 @@ module names them as intake's clients know them and raises intake's
 or log the value:
 
 * :func:`refuse_in_parameters` on the raw event, before routing: path and query parameters
-  (the gateway's and Powertools' log lines would otherwise carry them);
+  (the gateway's and Powertools' log lines would otherwise carry them) and the
+  ``Idempotency-Key`` header (it becomes part of the idempotency record's key and of the
+  application id's derivation); other headers are credentials and transport, not the
+  client's items;
 * :func:`refuse_in_submission` on the parsed submission, before anything is stored: every
   form item but ``my_number``, every attachment's file name, the Mynaportal pseudonym;
 * :func:`refuse_in_reasons` on a review decision, before it is decided or audited.
@@ -22,7 +25,7 @@ from typing import Any, Final
 from urllib.parse import unquote
 
 from intake import paths
-from intake.errors import InvalidRequestError
+from intake.errors import IDEMPOTENCY_HEADER, InvalidRequestError
 from kentei import screening
 from kentei.applications.model import Channel, Reason
 from kentei.field_errors import FieldError
@@ -36,6 +39,7 @@ _FORM_AT: Final = {
     Channel.PAPER: "form",
 }
 _PARAMETER: Final = re.compile(r"<([a-z_]+)>")
+IDEMPOTENCY_FIELD: Final = "header.Idempotency-Key"
 
 
 def _templates() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
@@ -64,7 +68,7 @@ def refuse_in_parameters(event: Mapping[str, Any]) -> None:
     ``query.<name>``, every value of a repeated one included. The path is percent-decoded
     first, as a log line or a route would read it."""
     path = unquote(str(event.get("path") or ""))
-    refuse([*_path_parameters(path), *_query(event)])
+    refuse([*_path_parameters(path), *_query(event), *_idempotency_key(event)])
 
 
 def refuse_in_submission(parsed: ParsedSubmission) -> None:
@@ -94,6 +98,12 @@ def _path_parameters(path: str) -> list[str]:
                 dict(zip(names, match.groups(), strict=True)), "path"
             )
     return ["path"]
+
+
+def _idempotency_key(event: Mapping[str, Any]) -> list[str]:
+    headers = event.get("headers") or {}
+    given = [str(v) for k, v in headers.items() if str(k).lower() == IDEMPOTENCY_HEADER]
+    return [IDEMPOTENCY_FIELD] if screening.holding_my_number(given) else []
 
 
 def _query(event: Mapping[str, Any]) -> list[str]:

@@ -254,3 +254,25 @@ def test_an_exception_message_holding_a_my_number_is_masked_in_the_log(
     assert "bad person" in out
     assert my_number.REDACTED in out
     _no_my_number_logged(out)
+
+
+@HANDLER_EXAMPLES
+@given(value=spelled(separators=("", "-", ".", "_"), digit_sets=(DIGITS[0],)))
+def test_a_my_number_as_the_idempotency_key_is_422_and_never_logged(
+    value: str, log: io.StringIO
+) -> None:
+    """The key becomes part of the idempotency record's key and of the application id's
+    derivation (both hashes): a My Number there is refused before either exists."""
+    _logged(log)
+    code, _, body = invoke(
+        event(
+            "POST",
+            "/v1/applications",
+            body={"channel": "mynaportal"},
+            headers={"Idempotency-Key": f"key:{value}", "Content-Type": "application/json"},
+            caller="bridge:mynaportal",
+        )
+    )
+    assert code == HTTPStatus.UNPROCESSABLE_ENTITY, body
+    assert [e["field"] for e in body["errors"]] == [screening.IDEMPOTENCY_FIELD]
+    _no_my_number_logged(_logged(log))
