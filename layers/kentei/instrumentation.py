@@ -13,7 +13,13 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kentei.observability import NAMESPACE, make_logger, make_metrics, make_tracer
+from kentei.observability import (
+    NAMESPACE,
+    make_logger,
+    make_metrics,
+    make_tracer,
+    redact_root_handlers,
+)
 
 # A request that records no metric is normal (a health check); Powertools warns on each one.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -38,6 +44,8 @@ class Instruments:
         # formatter through this parent, whenever they are imported.
         logging.getLogger(LIBRARY_LOGGER)
         copy_config_to_registered_loggers(source_logger=logger, include={LIBRARY_LOGGER})
+        # Every other library logs through the root logger's handlers: masked there too.
+        redact_root_handlers()
         return cls(service, logger, make_tracer(service), make_metrics(service))
 
     def wrap(self, handler: LambdaHandler, correlation_id_path: str | None = None) -> LambdaHandler:

@@ -26,6 +26,30 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
         return redact(super().format(record))
 
 
+class _RedactingWrapper(logging.Formatter):
+    """Another handler's formatter, with the same masking applied to its finished line."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(record))
+
+
+def redact_root_handlers() -> int:
+    """Mask identifiers in what the root logger's handlers write: the lines of libraries that
+    log outside ``kentei`` (botocore, urllib3, pypdf) and of the Lambda runtime's own handler.
+    Idempotent; how many handlers were wrapped this time."""
+    wrapped = 0
+    for handler in logging.getLogger().handlers:
+        formatter = handler.formatter or logging.Formatter()
+        if not isinstance(formatter, RedactingFormatter | _RedactingWrapper):
+            handler.setFormatter(_RedactingWrapper(formatter))
+            wrapped += 1
+    return wrapped
+
+
 def make_logger(service: str) -> Logger:
     return Logger(service=service, logger_formatter=RedactingFormatter(), utc=True)
 

@@ -80,6 +80,31 @@ def test_a_library_module_logging_a_my_number_is_masked_by_the_function_logger(
     assert json.loads(out.strip().splitlines()[-1])["name"] == "kentei.some.adapter"
 
 
+def test_a_third_party_library_logging_through_the_root_logger_is_masked_too() -> None:
+    """botocore, urllib3 and pypdf log outside "kentei", through the root logger's handlers
+    (in Lambda, the runtime's own): a function's instruments mask those lines as well."""
+    from io import StringIO
+
+    from kentei.instrumentation import Instruments
+
+    stream = StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        Instruments.for_service("redaction-test")
+        Instruments.for_service("redaction-test")  # wrapping twice masks once
+        number = valid("12345678901")
+        logging.getLogger("botocore.endpoint").warning("GET /x?q=%s", f"{number[:4]}-{number[4:]}")
+    finally:
+        root.removeHandler(handler)
+    out = stream.getvalue()
+    assert out.startswith("botocore.endpoint GET /x?q=")
+    assert my_number.REDACTED in out
+    assert not my_number.contains(out)
+
+
 digit_sets = st.sampled_from(["0123456789", "０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩", "०१२३४५६७८९"])
 separators = st.sampled_from(["", " ", ".", "/", "_", ",", "・", "-", "－", "ー", "—", "\u3000"])
 
