@@ -53,6 +53,8 @@ FRESH: Final = re.compile(
     r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     r"|\b[0-9a-f]{32,64}\b"
 )
+KEPT: Final = frozenset({"KeyId"})
+"""Parameters replayed as recorded."""
 CROCKFORD: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 Call = tuple[str, str, dict[str, Any]]
 
@@ -124,7 +126,8 @@ def fresh(value: Any, mapping: dict[str, str]) -> Any:
     if isinstance(value, str):
         return FRESH.sub(lambda m: mapping.setdefault(m.group(0), _like(m.group(0))), value)
     if isinstance(value, dict):
-        return {k: fresh(v, mapping) for k, v in value.items()}
+        # A KMS key's id is a UUID too, but the same key every time (the fingerprint's MAC).
+        return {k: v if k in KEPT else fresh(v, mapping) for k, v in value.items()}
     if isinstance(value, list):
         return [fresh(v, mapping) for v in value]
     return value
