@@ -6,7 +6,6 @@ runtime's process (the demo) and from outside it (the e2e tests, through ``moto:
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, TypeVar
@@ -23,15 +22,6 @@ if TYPE_CHECKING:
 POISON: Final = '{"kind": "unknown"}'
 """A body no consumer accepts: valid JSON, but not a message kind this system sends."""
 _POLL_S: Final = 0.2
-# Machine-made shapes that carry random digits and are never personal data: a UUID's last
-# group can be twelve digits with a valid check digit by chance, and about one hex digest
-# (SHA-256 of attachments and requests, Powertools' idempotency hashes) in four hundred holds
-# twelve digits in a row that pass it. Only these are set aside; everything else goes to
-# the one detector (decimal numbers and longer digit runs are its own rule).
-_NOT_PERSONAL: Final = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])"
-)
 
 _T = TypeVar("_T")
 
@@ -109,5 +99,5 @@ def wait_until(probe: Callable[[], _T | None], timeout_s: float, failure: str) -
 def my_numbers_in(text: str) -> list[str]:
     """Every valid My Number in ``text``, in any spelling (:func:`kentei.my_number.find`),
     UUIDs and hex digests aside: the leak scan of logs, stored items and messages."""
-    masked = _NOT_PERSONAL.sub(" ", text)
+    masked = my_number.machine_made_aside(text)
     return [masked[start:end] for start, end in my_number.find(masked)]

@@ -3,6 +3,7 @@ in any spelling the item's own type lets through; the my_number item is where on
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -149,3 +150,17 @@ def test_a_reason_quoting_a_my_number_is_found_by_its_part(part: str) -> None:
     ]
     reasons = [Reason(code="ok", message="fine"), Reason(**texts)]
     assert screening.reasons(reasons, "reasons") == [f"reasons.1.{part}"]
+
+
+@given(st.uuids())
+def test_a_uuid_is_never_taken_for_a_my_number(value: uuid.UUID) -> None:
+    """A client's idempotency key or a generated file name: random digits, no person's."""
+    assert screening.holding_my_number({"key": str(value), "name": f"scan-{value}.pdf"}) == []
+
+
+def test_a_uuid_whose_last_group_passes_the_check_digit_is_set_aside() -> None:
+    tail = "12345678901" + str(my_number.check_digit("12345678901"))
+    key = f"0b5e8d2c-4f1a-4c3e-9a7b-{tail}"
+    assert my_number.contains(key)  # the log redactor still masks it
+    assert screening.holding_my_number(key) == []
+    assert screening.holding_my_number(f"{key[:-12]}x {tail}") == ["$"]
