@@ -21,6 +21,7 @@ from typing import Final
 
 from kentei import catalog
 from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
+from kentei_local import identities
 from kentei_local.fake_registry_server import DEMO_SEED
 
 FAKE_CREDENTIALS: Final = {
@@ -48,6 +49,7 @@ def handler_environment(moto_endpoint: str) -> dict[str, str]:
         # The handlers name their own service; this is the fallback for any other logger.
         "POWERTOOLS_SERVICE_NAME": catalog.PREFIX,
         "KENTEI_ENV": "local",
+        **identities.bridge_clients_setting(),
         REGISTRY_SEED_ENV: os.environ.get(REGISTRY_SEED_ENV, "").strip() or str(DEMO_SEED),
         # Everything is on the loopback interface: never through a developer's proxy.
         "NO_PROXY": "127.0.0.1,localhost",

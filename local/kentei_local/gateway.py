@@ -30,6 +30,7 @@ from typing import Any, Final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from kentei.redaction import redact
+from kentei_local import identities
 from kentei_local.functions import Invocation, LocalFunction
 from kentei_local.resources import ACCOUNT_ID
 
@@ -81,7 +82,9 @@ def proxy_event(request: HttpRequest, request_id: str, now: datetime) -> dict[st
     split = urlsplit(request.target)
     path = split.path
     multi_query = _multi(parse_qsl(split.query, keep_blank_values=True))
-    headers = _with_gateway_headers(request, now)
+    sent = _with_gateway_headers(request, now)
+    caller = identities.caller_context(dict(sent))
+    headers = identities.without_local_header(sent)
     multi_headers = _multi(headers, fold_case=True)
     user_agent = next((v for k, v in headers if k.lower() == "user-agent"), None)
     body, is_base64 = _event_body(request.body, _content_type(headers))
@@ -115,8 +118,9 @@ def proxy_event(request: HttpRequest, request_id: str, now: datetime) -> dict[st
                 "user": None,
                 "userAgent": user_agent,
                 "userArn": None,
-                "clientCert": None,
+                "clientCert": caller.get("clientCert"),
             },
+            **({"authorizer": {"claims": caller["claims"]}} if "claims" in caller else {}),
             "path": f"/{STAGE}{path}",
             "protocol": "HTTP/1.1",
             "requestId": request_id,

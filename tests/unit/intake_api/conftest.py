@@ -1,12 +1,18 @@
-"""The local runtime's environment (the caller header is read only there); no AWS."""
+"""The local runtime's environment (its bridges' certificates among the settings); no AWS."""
 
 from __future__ import annotations
 
 import pytest
 
+from kentei import callers
+from kentei_local import identities
+
 
 @pytest.fixture(autouse=True)
 def local_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KENTEI_ENV", "local")
+    for name, value in identities.bridge_clients_setting().items():
+        monkeypatch.setenv(name, value)
+    callers.bridge_clients.cache_clear()
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
