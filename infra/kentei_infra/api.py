@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Final
 
 from aws_cdk import RemovalPolicy
@@ -29,6 +30,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
+from intake.problems import CONTENT_TYPE, problem_type
 from kentei_infra import nag
 from kentei_infra.deploy_context import BridgeDomain, StaffCidrs
 from kentei_infra.firewall import WebAcl
@@ -72,6 +74,27 @@ BRIDGE_LOG_FIELDS: Final[Mapping[str, str]] = {
     "clientCertSubject": "$context.identity.clientCert.subjectDN",
     "clientCertSerial": "$context.identity.clientCert.serialNumber",
 }
+
+
+GATEWAY_PROBLEMS: Final[Mapping[apigateway.ResponseType, tuple[HTTPStatus, str]]] = {
+    # No token, or one the authorizer refused (expired, wrongly signed, another pool's).
+    apigateway.ResponseType.UNAUTHORIZED: (HTTPStatus.UNAUTHORIZED, "unauthenticated"),
+    # API Gateway's answer for a path or method no route has (its name is historical).
+    apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN: (HTTPStatus.NOT_FOUND, "not-found"),
+    apigateway.ResponseType.ACCESS_DENIED: (HTTPStatus.FORBIDDEN, "forbidden"),
+    apigateway.ResponseType.WAF_FILTERED: (HTTPStatus.FORBIDDEN, "forbidden"),
+    apigateway.ResponseType.THROTTLED: (HTTPStatus.TOO_MANY_REQUESTS, "too-many-requests"),
+    apigateway.ResponseType.REQUEST_TOO_LARGE: (HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "too-large"),
+}
+"""What API Gateway answers itself, before intake, as the problem documents intake answers
+(RFC 9457, the same type URNs), so a client handles one error format whoever refused it."""
+
+
+def gateway_problem(status: HTTPStatus, slug: str) -> str:
+    return json.dumps(
+        {"type": problem_type(slug), "title": status.phrase, "status": int(status)},
+        separators=(",", ":"),
+    )
 
 
 def access_log_format(extra: Mapping[str, str]) -> str:
@@ -166,6 +189,17 @@ class RouteApi(Construct):
                     if protected
                     else apigateway.AuthorizationType.NONE
                 ),
+            )
+        for response_type, (status, slug) in GATEWAY_PROBLEMS.items():
+            headers = {"Content-Type": f"'{CONTENT_TYPE}'"}
+            if status is HTTPStatus.UNAUTHORIZED and authorizer is not None:
+                headers["WWW-Authenticate"] = "'Bearer'"
+            self.rest_api.add_gateway_response(
+                f"{response_type.response_type}Problem",
+                type=response_type,
+                status_code=str(int(status)),
+                response_headers=headers,
+                templates={"application/json": gateway_problem(status, slug)},
             )
         self.stage = self.rest_api.deployment_stage
         if cloud_watch_role:

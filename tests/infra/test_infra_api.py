@@ -318,3 +318,27 @@ def test_intake_has_reserved_concurrency(
     # Lambda keeps 100 of an account's default 1,000 unreserved.
     total = sum(spec.reserved_concurrency or 0 for spec in catalog.FUNCTIONS)
     assert total <= 900
+
+
+@pytest.mark.parametrize("name", APIS)
+def test_what_api_gateway_refuses_itself_is_a_problem_document_like_intakes(
+    name: str, template: SynthesizedTemplate
+) -> None:
+    api = _api(template, name)
+    responses = {
+        resource["Properties"]["ResponseType"]: resource["Properties"]
+        for resource in template.of_type("AWS::ApiGateway::GatewayResponse").values()
+        if template.named(resource["Properties"]["RestApiId"]) == {api}
+    }
+    assert {"UNAUTHORIZED", "MISSING_AUTHENTICATION_TOKEN", "WAF_FILTERED"} <= responses.keys()
+    for response_type, properties in responses.items():
+        headers = properties["ResponseParameters"]
+        assert headers["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
+        problem = json.loads(properties["ResponseTemplates"]["application/json"])
+        assert problem["type"].startswith("urn:kentei:problem:")
+        assert str(problem["status"]) == properties["StatusCode"], response_type
+    assert responses["UNAUTHORIZED"]["StatusCode"] == "401"
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+    if name == "staff-api":
+        www = responses["UNAUTHORIZED"]["ResponseParameters"]
+        assert www["gatewayresponse.header.WWW-Authenticate"] == "'Bearer'"

@@ -11,6 +11,7 @@ import pytest
 from kentei import catalog
 from kentei.callers import Role
 from kentei_infra import routes
+from kentei_infra.api import GATEWAY_PROBLEMS
 from kentei_infra.inspection import CatalogResources, SynthesizedTemplate
 from kentei_infra.runtime import PYTHON_RUNTIME
 from kentei_infra.settings import physical_name
@@ -51,6 +52,8 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::ApiGateway::Method": staff_routes + bridge_routes,
         "AWS::ApiGateway::RequestValidator": 2,
         "AWS::ApiGateway::Authorizer": 1,
+        # Each API answers what it refuses itself as a problem document.
+        "AWS::ApiGateway::GatewayResponse": 2 * len(GATEWAY_PROBLEMS),
         "AWS::ApiGateway::DomainName": 1,
         "AWS::ApiGateway::BasePathMapping": 1,
         # Staff identities: the pool, its app client, a group per role.
