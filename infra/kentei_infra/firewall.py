@@ -13,18 +13,24 @@ Rules, in the order WAF evaluates them (the first terminating action wins):
 
 The bridge web ACL has no allowlist (mutual TLS decides who connects) and allows by default
 what the rules above let through.
+
+Each web ACL logs its decisions (which terminal was refused, by which rule) to a retained log
+group, with the ``Authorization`` header (a staff member's token) and the query string
+redacted: the log says who was refused from where, never what they carried.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from aws_cdk import ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from kentei_infra.deploy_context import StaffCidrs
-from kentei_infra.settings import physical_name
+from kentei_infra.settings import LOG_RETENTION, physical_name
 
 MANAGED_RULE_GROUPS: Final = (
     "AWSManagedRulesAmazonIpReputationList",
@@ -33,6 +39,9 @@ MANAGED_RULE_GROUPS: Final = (
 )
 COUNT_ONLY: Final = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
 """Managed rules that only count here, with the reason in the module docstring."""
+WAF_LOG_PREFIX: Final = "aws-waf-logs-"
+"""WAF delivers only to log groups whose name starts so."""
+REDACTED_HEADERS: Final = ("authorization",)
 RATE_RULE: Final = "RateLimitPerAddress"
 ALLOW_RULE: Final = "PermittedTerminals"
 
@@ -117,6 +126,39 @@ class WebAcl(Construct):
             resource_arn=stage.stage_arn,
             web_acl_arn=self.web_acl.attr_arn,
         )
+        self._log(name)
+
+    def _log(self, name: str) -> None:
+        log_group_name = f"{WAF_LOG_PREFIX}{physical_name(name)}"
+        log_group = logs.LogGroup(
+            self,
+            "Logs",
+            log_group_name=log_group_name,
+            retention=LOG_RETENTION,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        configuration = wafv2.CfnLoggingConfiguration(
+            self,
+            "Logging",
+            resource_arn=self.web_acl.attr_arn,
+            # WAF takes the log group's ARN without the ":*" a LogGroup's ARN ends with.
+            log_destination_configs=[
+                Stack.of(self).format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name=log_group_name,
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
+            redacted_fields=[
+                *(
+                    wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": h})
+                    for h in REDACTED_HEADERS
+                ),
+                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(query_string={}),
+            ],
+        )
+        configuration.node.add_dependency(log_group)
 
     def _allow(self, priority: int, name: str, cidrs: StaffCidrs) -> wafv2.CfnWebACL.RuleProperty:
         """One IP set per IP version (a set holds one), both always present (possibly empty)

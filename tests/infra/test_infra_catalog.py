@@ -41,7 +41,7 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::Lambda::Permission": staff_routes + bridge_routes,
         "AWS::IAM::Role": functions + 1,  # + API Gateway's account-level CloudWatch role
         "AWS::IAM::Policy": functions,
-        "AWS::Logs::LogGroup": functions + 2,  # + each API's access logs
+        "AWS::Logs::LogGroup": functions + 4,  # + each API's access logs and WAF logs
         # The staff API and the bridge API (with its custom domain).
         "AWS::ApiGateway::RestApi": 2,
         "AWS::ApiGateway::Account": 1,
@@ -64,6 +64,7 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::WAFv2::WebACL": 2,
         "AWS::WAFv2::WebACLAssociation": 2,
         "AWS::WAFv2::IPSet": 2,
+        "AWS::WAFv2::LoggingConfiguration": 2,
     }
 
 

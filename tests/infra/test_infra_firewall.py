@@ -3,6 +3,7 @@ rule groups and a rate limit; the bridge API's has the same rules without the al
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -122,3 +123,29 @@ def test_the_bridge_web_acl_has_no_allowlist(template: SynthesizedTemplate) -> N
     _, properties = _acl(template, "bridge-api")
     assert ALLOW_RULE not in _rules(properties)
     assert properties["DefaultAction"] == {"Allow": {}}
+
+
+@pytest.mark.parametrize("api", ["staff-api", "bridge-api"])
+def test_each_web_acl_logs_its_decisions_without_tokens_or_query_strings(
+    api: str, template: SynthesizedTemplate
+) -> None:
+    acl, _ = _acl(template, api)
+    (logging,) = (
+        resource["Properties"]
+        for resource in template.of_type("AWS::WAFv2::LoggingConfiguration").values()
+        if template.named(resource["Properties"]["ResourceArn"]) == {acl}
+    )
+    (destination,) = logging["LogDestinationConfigs"]
+    rendered = json.dumps(destination)
+    name = f"aws-waf-logs-{physical_name(api)}"
+    assert f"log-group:{name}" in rendered
+    (log_group,) = (
+        logical_id
+        for logical_id, resource in template.of_type("AWS::Logs::LogGroup").items()
+        if resource["Properties"].get("LogGroupName") == name
+    )
+    assert template.properties(log_group)["RetentionInDays"] > 0
+    assert template.resources[log_group]["DeletionPolicy"] == "Retain"
+    redacted = logging["RedactedFields"]
+    assert {"SingleHeader": {"Name": "authorization"}} in redacted
+    assert {"QueryString": {}} in redacted
