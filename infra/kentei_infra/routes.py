@@ -2,9 +2,11 @@
 route table (:data:`intake.paths.METHODS`), so a route the function serves cannot be missing
 from the APIs, nor an API serve a route the function does not have.
 
-- The **staff API** carries every route. A path the function's gate protects
-  (:data:`intake.paths.PROTECTED`) takes the Cognito authorizer; the others (health and the
-  contract) are public, behind the web ACL like everything on that API.
+- The **staff API** carries every route. Every route takes the Cognito authorizer but the few
+  named public here (:data:`PUBLIC_PATHS`: health and the contract), which stay behind the web
+  ACL like everything on that API. The list is closed on purpose: a new route is protected
+  unless someone names it here, and ``tests/infra`` fails if it disagrees with the paths the
+  function's gate protects (:data:`intake.paths.PROTECTED`).
 - The **bridge API** carries only what the bridges do (:data:`BRIDGE_ROUTES`: submit and
   status) and health; mutual TLS on its custom domain authenticates every request.
 
@@ -50,6 +52,8 @@ class Route:
         return tuple(re.findall(r"\{([a-z_]+)\}", self.path))
 
 
+PUBLIC_PATHS: Final = frozenset({paths.HEALTH, paths.OPENAPI, paths.DOCUMENT_SCHEMA})
+"""Paths any client may ask without a token: no caller, no personal data."""
 BRIDGE_ROUTES: Final = frozenset({(paths.APPLICATIONS, "POST"), (paths.APPLICATION, "GET")})
 """The bridges submit and ask for the status of what they submitted; nothing else."""
 BRIDGE_PUBLIC: Final = frozenset({(paths.HEALTH, "GET")})
@@ -64,7 +68,7 @@ def api_path(template: str) -> str:
 
 
 def route_class(template: str, method: str) -> RouteClass:
-    if not paths.PROTECTED.match(template):
+    if template in PUBLIC_PATHS:
         return RouteClass.PUBLIC
     if (template, method) == (paths.APPLICATIONS, "POST"):
         return RouteClass.SUBMIT
@@ -80,7 +84,7 @@ def _route(template: str, method: str) -> Route:
         api_path(template),
         method,
         route_class(template, method),
-        protected=paths.PROTECTED.match(template) is not None,
+        protected=template not in PUBLIC_PATHS,
     )
 
 
