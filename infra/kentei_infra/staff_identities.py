@@ -21,6 +21,10 @@ user name) is set here, and ``tests/infra`` reads each back from the template:
   in with SRP or ``USER_PASSWORD_AUTH``, issues ID tokens valid for an hour, and answers an
   unknown user exactly like a wrong password.
 
+- **Sign-ins are recorded**: threat protection's user activity (each sign-in and failure, with
+  its source address, risk and challenges such as MFA) goes to a retained log group
+  (:data:`SIGN_IN_LOG_GROUP`), the raw material of the login review the seed asks for.
+
 The pool and its users outlive the stack (retained, deletion protection on): deleting them
 would delete every account and its MFA enrolment.
 """
@@ -29,12 +33,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from kentei.callers import PREFECTURE_CLAIM, Role
-from kentei_infra.settings import physical_name
+from kentei_infra.settings import LOG_RETENTION, physical_name
 
 PREFECTURE_ATTRIBUTE: Final = PREFECTURE_CLAIM.removeprefix("custom:")
 PASSWORD_MIN_LENGTH: Final = 12
@@ -43,6 +48,9 @@ ID_TOKEN_MINUTES: Final = 60
 """A stolen ID token is good for an hour at most; the browser refreshes it silently."""
 REFRESH_TOKEN_HOURS: Final = 10
 """A working day: after it, staff sign in again with their password and TOTP code."""
+SIGN_IN_LOG_GROUP: Final = f"/aws/vendedlogs/{physical_name('staff-sign-ins')}"
+"""Under /aws/vendedlogs/, where Cognito's delivery needs no log group resource policy of its
+own (a policy per log group would soon reach the account's size limit)."""
 
 
 class StaffIdentities(Construct):
@@ -102,3 +110,39 @@ class StaffIdentities(Construct):
             # every attribute, the prefecture included; the locale grants nothing.
             write_attributes=cognito.ClientAttributes().with_standard_attributes(locale=True),
         )
+        self._record_sign_ins()
+
+    def _record_sign_ins(self) -> None:
+        """Threat protection's user activity log (Plus plan) to CloudWatch Logs, unencrypted by
+        KMS as Cognito's delivery requires; it names staff users and addresses, never an
+        applicant."""
+        log_group = logs.LogGroup(
+            self,
+            "SignIns",
+            log_group_name=SIGN_IN_LOG_GROUP,
+            retention=LOG_RETENTION,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        delivery = cognito.CfnLogDeliveryConfiguration(
+            self,
+            "SignInDelivery",
+            user_pool_id=self.user_pool.user_pool_id,
+            log_configurations=[
+                cognito.CfnLogDeliveryConfiguration.LogConfigurationProperty(
+                    event_source="userAuthEvents",
+                    log_level="INFO",
+                    cloud_watch_logs_configuration=(
+                        cognito.CfnLogDeliveryConfiguration.CloudWatchLogsConfigurationProperty(
+                            # The log group's ARN without the ":*" Cognito's pattern refuses.
+                            log_group_arn=Stack.of(self).format_arn(
+                                service="logs",
+                                resource="log-group",
+                                resource_name=SIGN_IN_LOG_GROUP,
+                                arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                            )
+                        )
+                    ),
+                )
+            ],
+        )
+        delivery.node.add_dependency(log_group)

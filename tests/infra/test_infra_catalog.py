@@ -41,7 +41,8 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::Lambda::Permission": staff_routes + bridge_routes,
         "AWS::IAM::Role": functions + 1,  # + API Gateway's account-level CloudWatch role
         "AWS::IAM::Policy": functions,
-        "AWS::Logs::LogGroup": functions + 4,  # + each API's access logs and WAF logs
+        # + each API's access logs and WAF logs, and the staff sign-ins.
+        "AWS::Logs::LogGroup": functions + 5,
         # The staff API and the bridge API (with its custom domain).
         "AWS::ApiGateway::RestApi": 2,
         "AWS::ApiGateway::Account": 1,
@@ -60,6 +61,7 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
         "AWS::Cognito::UserPoolGroup": len(Role),
+        "AWS::Cognito::LogDeliveryConfiguration": 1,
         # A web ACL per API; the staff one's allowlist in an IPv4 and an IPv6 set.
         "AWS::WAFv2::WebACL": 2,
         "AWS::WAFv2::WebACLAssociation": 2,

@@ -4,12 +4,14 @@ cannot change, one group per role."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from kentei.callers import PREFECTURE_CLAIM, Role
 from kentei_infra.inspection import SynthesizedTemplate
+from kentei_infra.staff_identities import SIGN_IN_LOG_GROUP
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +117,24 @@ def test_the_staff_client_has_no_secret_short_id_tokens_and_hides_unknown_users(
     assert client["PreventUserExistenceErrors"] == "ENABLED"
     assert client["EnableTokenRevocation"] is True
     assert client["AllowedOAuthFlowsUserPoolClient"] is False
+
+
+def test_every_sign_in_and_failure_is_logged_to_a_retained_log_group(
+    pool: tuple[str, dict[str, Any]], template: SynthesizedTemplate
+) -> None:
+    logical_id, _ = pool
+    (delivery,) = template.of_type("AWS::Cognito::LogDeliveryConfiguration").values()
+    assert template.named(delivery["Properties"]["UserPoolId"]) == {logical_id}
+    (configuration,) = delivery["Properties"]["LogConfigurations"]
+    assert configuration["EventSource"] == "userAuthEvents"
+    assert configuration["LogLevel"] == "INFO"
+    arn = json.dumps(configuration["CloudWatchLogsConfiguration"]["LogGroupArn"])
+    assert f"log-group:{SIGN_IN_LOG_GROUP}" in arn
+    assert ":*" not in arn
+    (log_group,) = (
+        logical
+        for logical, resource in template.of_type("AWS::Logs::LogGroup").items()
+        if resource["Properties"].get("LogGroupName") == SIGN_IN_LOG_GROUP
+    )
+    assert template.resources[log_group]["DeletionPolicy"] == "Retain"
+    assert "KmsKeyId" not in template.properties(log_group)
