@@ -201,6 +201,9 @@ class RouteApi(Construct):
                 response_headers=headers,
                 templates={"application/json": gateway_problem(status, slug)},
             )
+        if disable_execute_api_endpoint:
+            # CDK outputs the execute-api URL of every API; this one answers nothing there.
+            self.rest_api.node.try_remove_child("Endpoint")
         self.stage = self.rest_api.deployment_stage
         if cloud_watch_role:
             nag.acknowledge(

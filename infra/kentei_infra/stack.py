@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from kentei import catalog
@@ -50,7 +50,7 @@ class KenteiStack(Stack):
             user_pool=staff.user_pool,
             allowed=deploy_context.staff_cidrs(context(deploy_context.STAFF_ALLOWED_CIDRS)),
         )
-        BridgeApi(
+        bridge_api = BridgeApi(
             self,
             "BridgeApi",
             handler=handler,
@@ -58,3 +58,11 @@ class KenteiStack(Stack):
             domain=deploy_context.bridge_domain(context),
             logging_role=staff_api.logging_role,
         )
+        # What an operator needs after a deployment (besides the staff API's URL, which the
+        # API outputs itself): where staff sign in, what the bridge domain's DNS points at.
+        CfnOutput(self, "StaffUserPoolId", value=staff.user_pool.user_pool_id)
+        CfnOutput(self, "StaffClientId", value=staff.client.user_pool_client_id)
+        if bridge_api.domain is not None:
+            CfnOutput(
+                self, "BridgeDomainTarget", value=bridge_api.domain.domain_name_alias_domain_name
+            )

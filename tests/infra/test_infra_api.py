@@ -350,3 +350,14 @@ def test_what_api_gateway_refuses_itself_is_a_problem_document_like_intakes(
     if name == "staff-api":
         www = responses["UNAUTHORIZED"]["ResponseParameters"]
         assert www["gatewayresponse.header.WWW-Authenticate"] == "'Bearer'"
+
+
+def test_the_outputs_name_the_staff_endpoint_the_pool_and_the_bridge_dns_target_only(
+    template: SynthesizedTemplate,
+) -> None:
+    outputs = template.template["Outputs"]
+    staff, bridge = _api(template, "staff-api"), _api(template, "bridge-api")
+    named = {name: template.named(output["Value"]) for name, output in outputs.items()}
+    assert {"StaffUserPoolId", "StaffClientId", "BridgeDomainTarget"} <= named.keys()
+    assert any(staff in refs for refs in named.values()), "the staff API's URL"
+    assert not any(bridge in refs for refs in named.values()), "no dead execute-api URL"
