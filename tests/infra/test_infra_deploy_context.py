@@ -17,6 +17,7 @@ from kentei import catalog
 from kentei.callers import BRIDGE_CLIENTS_ENV
 from kentei_infra import deploy_context
 from kentei_infra.api import BridgeApi
+from kentei_infra.assembly import build_app
 from kentei_infra.deploy_context import ContextError
 from kentei_infra.external import external_environment
 from kentei_infra.inspection import SynthesizedTemplate
@@ -155,3 +156,18 @@ def test_without_a_domain_the_bridge_api_is_unreachable(tmp_path: Path) -> None:
     assert template.of_type("AWS::ApiGateway::DomainName") == {}
     (api,) = template.of_type("AWS::ApiGateway::RestApi").values()
     assert api["Properties"]["DisableExecuteApiEndpoint"] is True
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        (deploy_context.BRIDGE_CLIENTS, [{**CLIENT, "channel": "fax"}]),
+        (deploy_context.STAFF_ALLOWED_CIDRS, {"13": ["0.0.0.0/0"]}),
+    ],
+)
+def test_the_app_itself_refuses_a_wrong_value(
+    key: str, value: object, tmp_path: Path, synth_context: dict[str, Any]
+) -> None:
+    """End to end: the app as ``cdk synth`` builds it stops before writing a template."""
+    with pytest.raises(ContextError, match=key):
+        build_app(outdir=str(tmp_path), context={**synth_context, key: value})
