@@ -20,8 +20,9 @@ class Buckets(Construct):
 
     Every bucket: TLS 1.2+ only, all public access blocked, ACLs disabled (bucket owner
     enforced), versioned, retained. A bucket with a catalog key is SSE-KMS under it with an S3
-    bucket key (fewer KMS requests) and writes server access logs to the bucket without one,
-    which is SSE-S3 because S3 server access logging cannot deliver to an SSE-KMS bucket. A
+    bucket key (fewer KMS requests); one without (the truststore) is SSE-S3. Every bucket but
+    the access-log bucket writes server access logs to it; that one is SSE-S3 because S3
+    server access logging cannot deliver to an SSE-KMS bucket. A
     bucket whose catalog entry has a lifecycle (the inbox) has S3 delete its objects and
     noncurrent versions after the catalog's periods.
     """
@@ -30,13 +31,15 @@ class Buckets(Construct):
         self, scope: Construct, construct_id: str, *, keys: Mapping[str, kms.IKey]
     ) -> None:
         super().__init__(scope, construct_id)
-        (log_spec,) = (spec for spec in catalog.BUCKETS if spec.key is None)
+        log_spec = catalog.bucket(catalog.ACCESS_LOGS_BUCKET)
         access_logs = self._bucket(log_spec, key=None, access_logs=None)
         self.by_name: dict[str, s3.Bucket] = {log_spec.name: access_logs}
         for spec in catalog.BUCKETS:
-            if spec.key is not None:
+            if spec.name != log_spec.name:
                 self.by_name[spec.name] = self._bucket(
-                    spec, key=keys[spec.key], access_logs=access_logs
+                    spec,
+                    key=None if spec.key is None else keys[spec.key],
+                    access_logs=access_logs,
                 )
 
     def _bucket(

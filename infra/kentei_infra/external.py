@@ -7,6 +7,9 @@ kentei:registry-url=https://...``); without one it is a placeholder that fails l
 ``.invalid`` host, a file no deployment ships), so an unconfigured stack sends applications
 to the verify DLQ instead of verifying them against nothing.
 
+The API function also learns which client certificate is which bridge
+(``KENTEI_BRIDGE_CLIENTS`` from ``kentei:bridgeClients``: subject and issuer DNs, no key).
+
 Only URLs and file paths: the mTLS client key is a file the function reads at run time, never
 a value in the template. The local-only settings (the test PKI's trust anchors and CRL folder,
 the fake registry's seed) are never set on a deployed function: :func:`external_environment`
@@ -18,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
+from kentei import catalog
+from kentei.callers import BRIDGE_CLIENTS_ENV
 from kentei.registry import SEED_ENV
 from kentei.signatures import (
     CRL_DIR_ENV,
@@ -25,6 +30,7 @@ from kentei.signatures import (
     TRUST_ANCHORS_ENV,
     USER_AUTHENTICATION_CAS_ENV,
 )
+from kentei_infra.deploy_context import BRIDGE_CLIENTS, bridge_clients_setting
 
 REGISTRY_FILES: Final = "/opt/kentei-registry"
 """Where the registry link's mTLS files are expected; provisioning them is the operator's."""
@@ -63,6 +69,10 @@ def external_environment(function: str, context: Callable[[str], object | None])
     for variable, (key, placeholder) in EXTERNAL.get(function, {}).items():
         value = context(key)
         environment[variable] = placeholder if value is None else str(value)
+    if catalog.function(function).api:
+        # Which client certificate is which bridge (kentei.callers): validated here, at
+        # synth; none listed, and no certificate names a bridge.
+        environment[BRIDGE_CLIENTS_ENV] = bridge_clients_setting(context(BRIDGE_CLIENTS))
     refused = LOCAL_ONLY & environment.keys()
     if refused:
         raise LocalOnlySettingError(f"{function}: {', '.join(sorted(refused))} is local only")

@@ -7,6 +7,8 @@ retention and API limits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -14,6 +16,7 @@ from aws_cdk import Aws
 from aws_cdk import aws_logs as logs
 
 from kentei import catalog
+from kentei_infra.routes import RouteClass
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR: Final = REPO_ROOT / "functions"
@@ -33,8 +36,37 @@ LOG_RETENTION: Final = logs.RetentionDays.ONE_YEAR
 
 API_STAGE: Final = "prod"
 API_THROTTLE_RATE_PER_S: Final = 50
-"""Steady requests per second for the whole stage: bridges submit in batches, staff browse."""
+"""Steady requests per second for a whole stage: bridges submit in batches, staff browse."""
 API_THROTTLE_BURST: Final = 100
+
+
+@dataclass(frozen=True)
+class Throttle:
+    rate_per_s: int
+    burst: int
+
+
+THROTTLES: Final[Mapping[RouteClass, Throttle]] = {
+    # Submissions carry up to 10 MB, verify signatures and write: bridges send them in
+    # batches, clerks one paper form at a time.
+    RouteClass.SUBMIT: Throttle(rate_per_s=20, burst=40),
+    # Bridges poll the status of what they submitted: cheap reads, the most frequent call.
+    RouteClass.STATUS: Throttle(rate_per_s=40, burst=80),
+    # Reviewers page through lists and open one application at a time.
+    RouteClass.REVIEW: Throttle(rate_per_s=20, burst=40),
+    RouteClass.STAFF: Throttle(rate_per_s=10, burst=20),
+    # Health and the contract: monitoring and a developer's browser, nothing more.
+    RouteClass.PUBLIC: Throttle(rate_per_s=5, burst=10),
+}
+"""Per route class, each API stage's method settings; no class exceeds the stage's own
+limit, and the intake function's reserved concurrency stays above what they add up to at
+the function's usual latency."""
+
+STAFF_RATE_LIMIT_PER_5_MIN: Final = 2000
+"""Requests per source address in any five minutes before the staff web ACL blocks it: an
+office's terminals may share one NAT address, so the limit is for a room, not a person."""
+BRIDGE_RATE_LIMIT_PER_5_MIN: Final = 6000
+"""The bridges come from a few addresses each and submit in batches."""
 
 
 def physical_name(name: str) -> str:

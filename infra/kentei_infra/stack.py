@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Stack
+from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from kentei import catalog
-from kentei_infra.api import Api
+from kentei_infra import deploy_context
+from kentei_infra.api import BridgeApi, StaffApi
 from kentei_infra.buckets import Buckets
 from kentei_infra.functions import Functions
 from kentei_infra.keys import Keys
 from kentei_infra.layers import Layers
 from kentei_infra.permissions import GrantTargets
 from kentei_infra.queues import Queues
+from kentei_infra.staff_identities import StaffIdentities
 from kentei_infra.tables import Tables
 
 
@@ -28,13 +30,39 @@ class KenteiStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         keys = Keys(self, "Keys").by_name
+        buckets = Buckets(self, "Buckets", keys=keys).by_name
         targets = GrantTargets(
             keys=keys,
             tables=Tables(self, "Tables", keys=keys).by_name,
-            buckets=Buckets(self, "Buckets", keys=keys).by_name,
+            buckets=buckets,
             queues=Queues(self, "Queues", keys=keys).by_name,
             region=self.region,
         )
         functions = Functions(self, "Functions", layers=Layers(self, "Layers"), targets=targets)
         (api_function,) = (spec.name for spec in catalog.FUNCTIONS if spec.api)
-        Api(self, "Api", handler=functions.by_name[api_function])
+        handler = functions.by_name[api_function]
+        context = self.node.try_get_context
+        staff = StaffIdentities(self, "Staff")
+        staff_api = StaffApi(
+            self,
+            "StaffApi",
+            handler=handler,
+            user_pool=staff.user_pool,
+            allowed=deploy_context.staff_cidrs(context(deploy_context.STAFF_ALLOWED_CIDRS)),
+        )
+        bridge_api = BridgeApi(
+            self,
+            "BridgeApi",
+            handler=handler,
+            truststore=buckets[catalog.TRUSTSTORE_BUCKET],
+            domain=deploy_context.bridge_domain(context),
+            logging_role=staff_api.logging_role,
+        )
+        # What an operator needs after a deployment (besides the staff API's URL, which the
+        # API outputs itself): where staff sign in, what the bridge domain's DNS points at.
+        CfnOutput(self, "StaffUserPoolId", value=staff.user_pool.user_pool_id)
+        CfnOutput(self, "StaffClientId", value=staff.client.user_pool_client_id)
+        if bridge_api.domain is not None:
+            CfnOutput(
+                self, "BridgeDomainTarget", value=bridge_api.domain.domain_name_alias_domain_name
+            )

@@ -90,7 +90,9 @@ class Lifecycle:
 
 @dataclass(frozen=True)
 class BucketSpec:
-    """An S3 bucket. ``key`` None means SSE-S3 (the access-log bucket: S3 cannot log to SSE-KMS).
+    """An S3 bucket. ``key`` None means SSE-S3: the access-log bucket (S3 cannot log to
+    SSE-KMS) and the truststore (public CA certificates that API Gateway reads with the
+    deploying principal's permissions, which hold no use of any catalog key).
 
     ``lifecycle`` None keeps objects until the code deletes them.
     """
@@ -244,8 +246,17 @@ enqueue time in the DLQ, so the DLQ's retention (14 days) bounds that wait from 
 days cover it with margin for a redrive and its retries; a test keeps ``current_days`` at
 least the DLQ's retention. A noncurrent version is never read again: gone a day later."""
 
+ACCESS_LOGS_BUCKET: Final = "access-logs"
+TRUSTSTORE_BUCKET: Final = "truststore"
+
 BUCKETS: Final = (
-    BucketSpec("access-logs", "S3 server access logs of the other buckets", None, None),
+    BucketSpec(ACCESS_LOGS_BUCKET, "S3 server access logs of the other buckets", None, None),
+    BucketSpec(
+        TRUSTSTORE_BUCKET,
+        "the bridge API's mutual TLS truststore: the CA certificates of the bridges' clients",
+        None,
+        None,
+    ),
     BucketSpec(
         "inbox",
         "raw signed submissions as received",
@@ -293,6 +304,10 @@ FUNCTIONS: Final = (
         memory_mb=512,
         timeout_s=29,
         api=True,
+        # Both APIs share it: a flood of requests can take this many instances and no more,
+        # so it cannot take the account's concurrency from verify, sync and certify (and
+        # those reserve their own). The stage throttles keep the APIs well below it.
+        reserved_concurrency=50,
         grants=(
             *_RECORD_KEEPING,
             _G("vault", Access.KEY_ENCRYPT_ONLY),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
+from tests.infra.deployment import DEPLOYMENT_CONTEXT
 
 from kentei_infra import settings
 from kentei_infra.assembly import build_app
@@ -24,6 +25,7 @@ TEST_CONTEXT: Final = {
     # What the CLI asks for too: construct paths and asset paths in resource metadata.
     "aws:cdk:enable-path-metadata": True,
     "aws:cdk:enable-asset-metadata": True,
+    **DEPLOYMENT_CONTEXT,
 }
 
 

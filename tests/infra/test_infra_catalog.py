@@ -9,6 +9,9 @@ from collections import Counter
 import pytest
 
 from kentei import catalog
+from kentei.callers import Role
+from kentei_infra import routes
+from kentei_infra.api import GATEWAY_PROBLEMS
 from kentei_infra.inspection import CatalogResources, SynthesizedTemplate
 from kentei_infra.runtime import PYTHON_RUNTIME
 from kentei_infra.settings import physical_name
@@ -22,6 +25,7 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
 ) -> None:
     counts = Counter(resource["Type"] for resource in template.resources.values())
     functions, queues = len(catalog.FUNCTIONS), len(catalog.QUEUES)
+    staff_routes, bridge_routes = len(routes.staff_routes()), len(routes.bridge_routes())
     assert counts == {
         "AWS::KMS::Key": len(catalog.KEYS),
         "AWS::KMS::Alias": len(catalog.KEYS),
@@ -33,18 +37,46 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::Lambda::Function": functions,
         "AWS::Lambda::EventSourceMapping": queues,
         "AWS::Lambda::LayerVersion": 2,
-        "AWS::Lambda::Permission": 1,
+        # One per API method, each scoped to its method's ARN.
+        "AWS::Lambda::Permission": staff_routes + bridge_routes,
         "AWS::IAM::Role": functions + 1,  # + API Gateway's account-level CloudWatch role
         "AWS::IAM::Policy": functions,
-        "AWS::Logs::LogGroup": functions + 1,  # + API access logs
-        "AWS::ApiGateway::RestApi": 1,
+        # + each API's access logs and WAF logs, and the staff sign-ins.
+        "AWS::Logs::LogGroup": functions + 5,
+        # The staff API and the bridge API (with its custom domain).
+        "AWS::ApiGateway::RestApi": 2,
         "AWS::ApiGateway::Account": 1,
-        "AWS::ApiGateway::Deployment": 1,
-        "AWS::ApiGateway::Stage": 1,
-        "AWS::ApiGateway::Resource": 2,
-        "AWS::ApiGateway::Method": 1,
-        "AWS::ApiGateway::RequestValidator": 1,
+        "AWS::ApiGateway::Deployment": 2,
+        "AWS::ApiGateway::Stage": 2,
+        "AWS::ApiGateway::Resource": _resources(routes.staff_routes())
+        + _resources(routes.bridge_routes()),
+        "AWS::ApiGateway::Method": staff_routes + bridge_routes,
+        "AWS::ApiGateway::RequestValidator": 2,
+        "AWS::ApiGateway::Authorizer": 1,
+        # Each API answers what it refuses itself as a problem document.
+        "AWS::ApiGateway::GatewayResponse": 2 * len(GATEWAY_PROBLEMS),
+        "AWS::ApiGateway::DomainName": 1,
+        "AWS::ApiGateway::BasePathMapping": 1,
+        # Staff identities: the pool, its app client, a group per role.
+        "AWS::Cognito::UserPool": 1,
+        "AWS::Cognito::UserPoolClient": 1,
+        "AWS::Cognito::UserPoolGroup": len(Role),
+        "AWS::Cognito::LogDeliveryConfiguration": 1,
+        # A web ACL per API; the staff one's allowlist in an IPv4 and an IPv6 set.
+        "AWS::WAFv2::WebACL": 2,
+        "AWS::WAFv2::WebACLAssociation": 2,
+        "AWS::WAFv2::IPSet": 2,
+        "AWS::WAFv2::LoggingConfiguration": 2,
     }
+
+
+def _resources(api_routes: list[routes.Route]) -> int:
+    """API Gateway resources the routes need: each distinct path and every prefix of one."""
+    prefixes = set()
+    for route in api_routes:
+        parts = route.path.strip("/").split("/")
+        prefixes |= {"/".join(parts[: n + 1]) for n in range(len(parts))}
+    return len(prefixes)
 
 
 @pytest.mark.parametrize("spec", catalog.TABLES, ids=lambda spec: spec.name)

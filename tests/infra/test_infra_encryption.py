@@ -14,7 +14,7 @@ from kentei import catalog
 from kentei_infra.inspection import CatalogResources, SynthesizedTemplate
 
 KEYED_BUCKETS = [spec for spec in catalog.BUCKETS if spec.key is not None]
-(LOG_BUCKET,) = (spec for spec in catalog.BUCKETS if spec.key is None)
+SSE_S3_BUCKETS = {catalog.ACCESS_LOGS_BUCKET, catalog.TRUSTSTORE_BUCKET}
 
 
 def _denies_insecure_transport(statement: dict[str, Any]) -> bool:
@@ -72,10 +72,17 @@ def test_every_keyed_bucket_is_sse_kms_under_its_catalog_key_with_a_bucket_key(
     assert rule["BucketKeyEnabled"] is True
 
 
-def test_the_access_log_bucket_is_sse_s3_since_log_delivery_cannot_use_kms(
-    template: SynthesizedTemplate, ids: CatalogResources
+def test_only_the_access_logs_and_the_truststore_are_sse_s3() -> None:
+    """Log delivery cannot write SSE-KMS; the truststore holds public CA certificates that
+    API Gateway reads with the deployer's permissions, which use no catalog key."""
+    assert {spec.name for spec in catalog.BUCKETS if spec.key is None} == SSE_S3_BUCKETS
+
+
+@pytest.mark.parametrize("name", sorted(SSE_S3_BUCKETS))
+def test_the_unkeyed_buckets_are_sse_s3(
+    name: str, template: SynthesizedTemplate, ids: CatalogResources
 ) -> None:
-    (rule,) = template.properties(ids.bucket(LOG_BUCKET.name))["BucketEncryption"][
+    (rule,) = template.properties(ids.bucket(name))["BucketEncryption"][
         "ServerSideEncryptionConfiguration"
     ]
     assert rule["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
@@ -103,12 +110,18 @@ def test_every_bucket_is_private_versioned_owner_enforced_and_tls_only(
     assert template.resources[bucket]["DeletionPolicy"] == "Retain"
 
 
-@pytest.mark.parametrize("spec", KEYED_BUCKETS, ids=lambda spec: spec.name)
-def test_every_keyed_bucket_logs_access_to_the_access_log_bucket(
+@pytest.mark.parametrize(
+    "spec",
+    [spec for spec in catalog.BUCKETS if spec.name != catalog.ACCESS_LOGS_BUCKET],
+    ids=lambda spec: spec.name,
+)
+def test_every_bucket_logs_access_to_the_access_log_bucket(
     spec: catalog.BucketSpec, template: SynthesizedTemplate, ids: CatalogResources
 ) -> None:
     logging = template.properties(ids.bucket(spec.name))["LoggingConfiguration"]
-    assert template.the_one_named(logging["DestinationBucketName"]) == ids.bucket(LOG_BUCKET.name)
+    assert template.the_one_named(logging["DestinationBucketName"]) == ids.bucket(
+        catalog.ACCESS_LOGS_BUCKET
+    )
     assert logging["LogFilePrefix"] == f"{spec.name}/"
 
 
