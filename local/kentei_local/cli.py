@@ -109,8 +109,8 @@ def run_demo(settings: LocalSettings, *, log_file: Path | None = None) -> int:
         try:
             with LocalRuntime(settings) as runtime:
                 print(
-                    f"ready: staff port {runtime.url} (Cognito ID tokens), bridge port "
-                    f"{runtime.bridge_url} (client certificates of a local CA); "
+                    f"ready: {runtime.url} (staff port: Cognito ID tokens), "
+                    f"{runtime.bridge_url} (bridge port: client certificates of a local CA); "
                     f"moto {runtime.moto_endpoint}",
                     file=terminal,
                 )
