@@ -123,7 +123,20 @@ def seed(endpoint: str, region: str = catalog.REGION) -> tuple[UserPool, list[St
         for role, roles in _seeded_roles()
     ]
     for user in users:
-        ensure_user(pool, user)
+        # A new pool: create, set the password, join the groups (no need to compare).
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=user.username,
+            UserAttributes=[{"Name": PREFECTURE_CLAIM, "Value": user.prefecture_code}],
+            MessageAction="SUPPRESS",
+        )
+        idp.admin_set_user_password(
+            UserPoolId=pool_id, Username=user.username, Password=user.password, Permanent=True
+        )
+        for role_name in user.roles:
+            idp.admin_add_user_to_group(
+                UserPoolId=pool_id, Username=user.username, GroupName=role_name
+            )
     return pool, users
 
 
