@@ -27,6 +27,7 @@ import json
 import os
 import re
 import secrets
+import ssl
 import statistics
 import tempfile
 import uuid
@@ -84,9 +85,20 @@ def signed_request() -> bytes:
     return json.dumps(body).encode()
 
 
-def event_for(body: bytes, idempotency_key: str) -> dict[str, Any]:
-    """The API Gateway proxy event the local gateway builds for the POST."""
-    from kentei_local.gateway import HttpRequest, proxy_event
+def bridge_certificate() -> bytes:
+    """The DER of the Mynaportal bridge's client certificate, issued by a new local CA."""
+    from kentei_local import localca
+
+    with tempfile.TemporaryDirectory(prefix="kentei-bench-") as folder:
+        pair = localca.create(Path(folder)).bridges["mynaportal"]
+        pem = pair.cert.read_bytes()
+    return ssl.PEM_cert_to_DER_cert(pem.decode("ascii"))
+
+
+def event_for(body: bytes, idempotency_key: str, certificate: bytes) -> dict[str, Any]:
+    """The API Gateway proxy event the local gateway's bridge port builds for the POST, the
+    bridge's verified client certificate in the request context."""
+    from kentei_local.gateway import BridgeEntry, HttpRequest, HttpResponse, proxy_event
 
     request = HttpRequest(
         method="POST",
@@ -95,13 +107,17 @@ def event_for(body: bytes, idempotency_key: str) -> dict[str, Any]:
             ("Host", "127.0.0.1"),
             ("Content-Type", "application/json"),
             ("Idempotency-Key", idempotency_key),
-            ("X-Kentei-Local-Caller", "bridge:mynaportal"),
         ],
         body=body,
         source_ip="127.0.0.1",
         host="127.0.0.1",
+        client_cert=certificate,
+        scheme="https",
     )
-    return proxy_event(request, str(uuid.uuid4()), dt.datetime.now(dt.UTC))
+    caller = BridgeEntry().admit(request)
+    if isinstance(caller, HttpResponse):
+        raise RuntimeError(f"the bridge port refused the request: {caller.status}")
+    return proxy_event(request, str(uuid.uuid4()), dt.datetime.now(dt.UTC), caller)
 
 
 @contextlib.contextmanager
@@ -174,6 +190,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=31)
     args = parser.parse_args()
     body = signed_request()
+    certificate = bridge_certificate()
     with moto_child() as moto:
         from kentei_local.environment import handler_environment, patched_environ
 
@@ -188,7 +205,8 @@ def main() -> None:
 
             def intake() -> None:
                 response = handler(
-                    event_for(body, f"bench-{uuid.uuid4()}"), LocalContext.for_function("intake")
+                    event_for(body, f"bench-{uuid.uuid4()}", certificate),
+                    LocalContext.for_function("intake"),
                 )
                 if response["statusCode"] != 202:
                     raise RuntimeError(
@@ -200,7 +218,7 @@ def main() -> None:
                 with recording() as calls:
                     cpu(intake)
                 bare = bare_handler(calls)
-                event = event_for(body, "bench-bare")
+                event = event_for(body, "bench-bare", certificate)
                 for _ in range(5):
                     cpu(intake)
                     cpu(lambda: bare(event))

@@ -1,12 +1,16 @@
 """``python -m kentei_local serve|demo``: the local runtime in the foreground, or the smoke flow.
 
-``serve`` prints ``moto: URL`` and then ``ready: URL`` once resources are provisioned and
-``GET /v1/health`` answered 200, runs until SIGINT or SIGTERM, and stops everything before it
-exits 0. It also stops when its parent process goes away, and, with ``--stop-on-stdin-eof``,
-when its standard input closes (what a test harness that holds the pipe wants). ``demo``
-starts the runtime, runs :func:`kentei_local.demo.smoke_steps`, stops, and exits 0 only if
-every step passed; it prints its narrative on the terminal and sends the functions' JSON log
-lines and metrics to a log file under ``.local/logs/`` (or ``--log-file``), named at the end.
+``serve`` prints ``moto: URL``, ``bridge: URL`` (the bridge port, HTTPS with client
+certificates), ``runtime: PATH`` (``runtime.json``: the URLs, the local CA, the Cognito pool,
+its users and the bridges' certificates; in ``.local/`` unless ``KENTEI_LOCAL_STATE_DIR`` names
+another folder) and then ``ready: URL`` (the staff port) once resources are provisioned and
+``GET /v1/health`` answered 200 on both ports, runs until SIGINT or SIGTERM, and stops
+everything before it exits 0. It also stops when its parent process goes away, and, with
+``--stop-on-stdin-eof``, when its standard input closes (what a test harness that holds the
+pipe wants). ``demo`` starts the runtime, runs :func:`kentei_local.demo.smoke_steps`, stops,
+and exits 0 only if every step passed; it prints its narrative on the terminal and sends the
+functions' JSON log lines and metrics to a log file under ``.local/logs/`` (or ``--log-file``),
+named at the end.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from types import FrameType
 from typing import Final
 
 from kentei_local import demo
+from kentei_local.process import BRIDGE_PREFIX, MOTO_PREFIX, READY_PREFIX, RUNTIME_PREFIX
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import DEFAULT_PORT, LocalSettings
 
@@ -53,7 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             logger.setLevel(logging.INFO)
-            settings = LocalSettings.from_env(default_port=DEFAULT_PORT)
+            settings = LocalSettings.from_env(
+                default_port=DEFAULT_PORT, default_state_dir=demo.demo_folder()
+            )
             return serve(settings, stop_on_stdin_eof=args.stop_on_stdin_eof)
         settings = LocalSettings.from_env(default_port=0)
         return run_demo(settings, log_file=args.log_file)
@@ -79,8 +86,10 @@ def serve(settings: LocalSettings, *, stop_on_stdin_eof: bool = False) -> int:
     if stop_on_stdin_eof:
         _watch_stdin(stop)
     with LocalRuntime(settings) as runtime:
-        print(f"moto: {runtime.moto_endpoint}", flush=True)
-        print(f"ready: {runtime.url}", flush=True)
+        print(f"{MOTO_PREFIX}{runtime.moto_endpoint}", flush=True)
+        print(f"{BRIDGE_PREFIX}{runtime.bridge_url}", flush=True)
+        print(f"{RUNTIME_PREFIX}{runtime.runtime_file}", flush=True)
+        print(f"{READY_PREFIX}{runtime.url}", flush=True)
         while not stop.wait(_PARENT_POLL_S):
             pass
         logger.info("stopping (%s)", ", ".join(reasons) or "watch")
@@ -99,7 +108,12 @@ def run_demo(settings: LocalSettings, *, log_file: Path | None = None) -> int:
         passed = False
         try:
             with LocalRuntime(settings) as runtime:
-                print(f"ready: {runtime.url} (moto {runtime.moto_endpoint})", file=terminal)
+                print(
+                    f"ready: {runtime.url} (staff port: Cognito ID tokens), "
+                    f"{runtime.bridge_url} (bridge port: client certificates of a local CA); "
+                    f"moto {runtime.moto_endpoint}",
+                    file=terminal,
+                )
                 passed = demo.run_steps(runtime, demo.smoke_steps(), terminal)
         finally:
             print(f"functions' logs and metrics: {log_file}", file=terminal)

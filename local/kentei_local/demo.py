@@ -5,6 +5,10 @@ deadline, does one thing through the public surfaces (HTTP, the queues, the tabl
 the outcome, and returns the line that says what happened; it raises to fail the demo.
 Later flows (the applicant lifecycle) are more steps appended to :func:`smoke_steps`.
 
+Callers authenticate as deployed (issue 8): staff sign in to the user pool seeded in moto
+with ``InitiateAuth`` (``USER_PASSWORD_AUTH``) and send the ID token to the staff port; the
+bridges present client certificates of a local CA to the bridge port (mutual TLS).
+
 The application flow (:func:`application_steps`, issues 3 and 4) submits one application per
 channel with the independent clients of :mod:`kentei_local.bridges`: a Mynaportal document
 signed with ``openssl cms -sign`` and an e-Gov package signed with ``xmlsec1``, both by card
@@ -32,6 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+import jwt
+import requests
+
 from kentei import catalog
 from kentei_local import probes
 from kentei_local.bridges import (
@@ -49,8 +56,10 @@ from kentei_local.bridges import (
     sample_png,
     sign_detached,
 )
+from kentei_local.bridges.client import REVIEW_PATH
 from kentei_local.resources import physical_name
 from kentei_local.runtime import HEALTH_PATH, LocalRuntime
+from kentei_local.signin import Credentials
 from kentei_local.testpki import FourItems, TestPki
 
 DEMO_TIMEOUT_S: Final = 90.0
@@ -76,6 +85,7 @@ def smoke_steps() -> list[Step]:
     poisoned = catalog.QUEUES[0]
     return [
         Step(f"GET {HEALTH_PATH} through the local gateway", _health),
+        Step("who may call: staff by Cognito ID token, bridges by client certificate", _callers),
         *(
             Step(f"heartbeat through the {queue.name} queue", _heartbeat_step(queue))
             for queue in catalog.QUEUES
@@ -268,7 +278,7 @@ def _mynaportal(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -
     ]
     document = application_document(person.form(), files)
     signature = sign_detached(document, flow.signer(person, "mynaportal-applicant"))
-    bridge = MynaportalBridge(runtime.url)
+    bridge = MynaportalBridge(runtime.endpoints)
     submission = bridge.submit(document, signature, files)
     flow.replay = submission
     flow.signed = (document, signature, files)
@@ -285,7 +295,7 @@ def _egov(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
     files = [Attachment("experience-certificate.pdf", sample_pdf(label="experience"))]
     document = application_document(person.form(), files, japanese=True)
     package = build_package(document, files, flow.signer(person, "egov-applicant"))
-    bridge = EgovBridge(runtime.url)
+    bridge = EgovBridge(runtime.endpoints)
     application_id = _received(bridge.submit(package), "egov", bridge, flow)
     return (
         f"202 received {application_id} for {person.name}: package {len(package)} bytes "
@@ -296,7 +306,7 @@ def _egov(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
 
 def _paper(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
     person = PAPER_APPLICANT
-    desk = PaperDesk(runtime.url, *STAFF)
+    desk = PaperDesk(runtime.endpoints, *STAFF)
     submission = desk.submit(person.form(), "drivers_license")
     application_id = _received(submission, "paper", desk, flow)
     return f"202 received {application_id} for {person.name} (identity: drivers_license)"
@@ -306,7 +316,7 @@ def _replay(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> st
     first = flow.replay
     if first is None:
         raise StepFailedError("nothing to replay")
-    replay = MynaportalBridge(runtime.url).post_application(
+    replay = MynaportalBridge(runtime.endpoints).post_application(
         first.body, idempotency_key=first.idempotency_key
     )
     if replay.response.status_code != 202 or replay.response.json() != first.response.json():
@@ -334,7 +344,7 @@ def _again(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str
     before = _vault_size(runtime)
     document = application_document(person.form() | {"grade": "1級"}, [])
     signature = sign_detached(document, flow.signer(person, "mynaportal-applicant-again"))
-    bridge = MynaportalBridge(runtime.url)
+    bridge = MynaportalBridge(runtime.endpoints)
     application_id = _received(bridge.submit(document, signature), "mynaportal", bridge, flow)
     _wait_reviewable(bridge, application_id, "mynaportal", deadline)
     pseudonym, examinee = _examinee_of(runtime, application_id)
@@ -357,7 +367,7 @@ def _forged(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> st
     altered = signed.replace('"2級"'.encode(), '"1級"'.encode())
     if altered == signed:
         raise StepFailedError("the document could not be altered")
-    bridge = MynaportalBridge(runtime.url)
+    bridge = MynaportalBridge(runtime.endpoints)
     submission = bridge.submit(altered, signature)
     response = submission.response
     if response.status_code != 202 or not submission.application_id:
@@ -385,7 +395,7 @@ def _not_the_signers(flow: ApplicationFlow, runtime: LocalRuntime, deadline: flo
     answers: dict[str, tuple[str, str]] = {}
     for whose, number in OTHER_NUMBERS.items():
         document = application_document(IMPOSTOR.form() | {"my_number": number}, [])
-        bridge = MynaportalBridge(runtime.url)
+        bridge = MynaportalBridge(runtime.endpoints)
         submission = bridge.submit(document, sign_detached(document, signer))
         if submission.response.status_code != 202 or not submission.application_id:
             raise StepFailedError(f"expected 202, got {submission.response.status_code}")
@@ -408,7 +418,7 @@ def _signed_replay(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float
     if flow.signed is None:
         raise StepFailedError("no signed Mynaportal document to send again")
     document, signature, files = flow.signed
-    bridge = MynaportalBridge(runtime.url)
+    bridge = MynaportalBridge(runtime.endpoints)
     submission = bridge.submit(document, signature, files, pseudonym_id="mp-another-account")
     if submission.response.status_code != 202 or not submission.application_id:
         raise StepFailedError(f"expected 202, got {submission.response.status_code}")
@@ -514,7 +524,7 @@ def _vault_size(runtime: LocalRuntime) -> int:
 
 
 def _review_list(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
-    desk = PaperDesk(runtime.url, *STAFF)
+    desk = PaperDesk(runtime.endpoints, *STAFF)
     counts = {}
     ours = {}
     for status in (REVIEW, "received"):
@@ -605,6 +615,39 @@ def run_steps(
 
 def _remaining(deadline: float) -> float:
     return max(0.0, deadline - time.monotonic())
+
+
+def _callers(runtime: LocalRuntime, deadline: float) -> str:
+    endpoints = runtime.endpoints
+    desk = PaperDesk(endpoints, *STAFF)
+    token = desk.credentials.token or ""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    signed_in = desk.review_list(limit="1")
+    anonymous = ApiClient(endpoints, None).get(REVIEW_PATH)
+    bridge = MynaportalBridge(endpoints)
+    on_bridge_port = bridge.get(HEALTH_PATH)
+    on_staff_port = ApiClient(
+        Credentials(endpoints.staff_api, cert=bridge.credentials.cert), None
+    ).get(REVIEW_PATH)
+    try:
+        ApiClient(Credentials(endpoints.bridge_api, verify=str(endpoints.ca_file))).get(HEALTH_PATH)
+        refused = "connected"
+    except requests.exceptions.ConnectionError:
+        refused = "TLS handshake refused"
+    seen = (signed_in.status_code, anonymous.status_code, on_bridge_port.status_code)
+    if seen != (200, 401, 200) or on_staff_port.status_code != 401 or refused == "connected":
+        raise StepFailedError(
+            f"signed in {seen[0]}, no token {seen[1]}, bridge port {seen[2]}, bridge "
+            f"certificate on the staff port {on_staff_port.status_code}, no certificate {refused}"
+        )
+    return (
+        f"staff:{':'.join(STAFF)} signed in with InitiateAuth at {endpoints.cognito.endpoint}: "
+        f"ID token (RS256) of {claims['cognito:username']}, prefecture "
+        f"{claims['custom:prefecture_code']}, groups {claims.get('cognito:groups')}; "
+        f"GET {REVIEW_PATH} with it 200, without a token 401; the Mynaportal bridge's "
+        f"certificate on {endpoints.bridge_api} 200, on the staff port 401; no certificate: "
+        f"{refused}"
+    )
 
 
 def _health(runtime: LocalRuntime, deadline: float) -> str:

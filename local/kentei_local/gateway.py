@@ -9,30 +9,43 @@ multi-valued, and a body whose content type is not text is base64-encoded with
 ``isBase64Encoded``. Any other path gets API Gateway's own 403, without an invocation. The
 response is checked the way API Gateway checks it: an error, a malformed response or a
 timeout gives its 502 or 504 answer, never the handler's text.
+
+Two entry points, as deployed (issue 8): the **staff port** (HTTP) is the staff API with its
+Cognito user pool authorizer (:class:`StaffEntry`: an ID token verified against the pool's
+keys, its claims in ``requestContext.authorizer.claims``; none or a bad one is API Gateway's
+``401`` before the function runs; health and the contract are public); the **bridge port**
+(HTTPS, mutual TLS with the local CA) is the bridge API (:class:`BridgeEntry`: the verified
+client certificate in ``requestContext.identity.clientCert``, the bridges' routes only).
+Neither takes a caller from a header.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import re
 import secrets
+import socket
 import socketserver
+import ssl
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Final
+from typing import Any, Final, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from kentei.redaction import redact
-from kentei_local import identities
 from kentei_local.functions import Invocation, LocalFunction
+from kentei_local.localca import client_cert_context
 from kentei_local.resources import ACCOUNT_ID
+from kentei_local.tokens import TokenVerifier
 
 # The deployed API's stage and only resource (infra/kentei_infra/settings.py and api.py).
 STAGE: Final = "prod"
@@ -49,6 +62,16 @@ _TEXT_TYPES: Final = re.compile(
     r"^(text/.*|application/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]+\+(json|xml)))$"
 )
 _NOT_FORWARDED: Final = frozenset({"connection", "content-length", "transfer-encoding"})
+PUBLIC_PATHS: Final = re.compile(r"^/v1/(?:health|openapi\.json|schemas/[^/]+)$")
+"""What the staff API serves without a token: health and the published contract."""
+BRIDGE_ROUTES: Final = (
+    ("POST", re.compile(r"^/v1/applications$")),
+    ("GET", re.compile(r"^/v1/applications/[^/]+$")),
+    ("GET", re.compile(r"^/v1/health$")),
+)
+"""The bridge API's methods: submit, status, health; it has no other resource."""
+_TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
+_DRAIN_LIMIT: Final = 4 * MAX_REQUEST_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +85,9 @@ class HttpRequest:
     body: bytes
     source_ip: str
     host: str
+    client_cert: bytes | None = None
+    """The DER of the TLS client certificate the server verified (bridge port only)."""
+    scheme: str = "http"
 
 
 @dataclass(frozen=True)
@@ -77,14 +103,19 @@ def routed(target: str) -> bool:
     return path.startswith(BASE_PATH) and len(path) > len(BASE_PATH)
 
 
-def proxy_event(request: HttpRequest, request_id: str, now: datetime) -> dict[str, Any]:
-    """The API Gateway REST proxy event for ``request`` (a :func:`routed` one)."""
+def proxy_event(
+    request: HttpRequest,
+    request_id: str,
+    now: datetime,
+    caller: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The API Gateway REST proxy event for ``request`` (a :func:`routed` one); ``caller``
+    is what the entry point verified: ``{"claims": ...}`` or ``{"clientCert": ...}``."""
+    caller = caller or {}
     split = urlsplit(request.target)
     path = split.path
     multi_query = _multi(parse_qsl(split.query, keep_blank_values=True))
-    sent = _with_gateway_headers(request, now)
-    caller = identities.caller_context(dict(sent))
-    headers = identities.without_local_header(sent)
+    headers = _with_gateway_headers(request, now)
     multi_headers = _multi(headers, fold_case=True)
     user_agent = next((v for k, v in headers if k.lower() == "user-agent"), None)
     body, is_base64 = _event_body(request.body, _content_type(headers))
@@ -148,25 +179,83 @@ def http_response(invocation: Invocation) -> HttpResponse:
         return _gateway_error(HTTPStatus.BAD_GATEWAY, "Internal server error")
 
 
+class Entry(Protocol):
+    """One API in front of the function: what it lets through, and who it says calls."""
+
+    name: str
+
+    def admit(self, request: HttpRequest) -> dict[str, Any] | HttpResponse:
+        """The caller context for the event, or the gateway's own refusal."""
+        ...
+
+
+class OpenEntry:
+    """No authorizer: every routed request goes through with no caller (stub tests only)."""
+
+    name = "open"
+
+    def admit(self, request: HttpRequest) -> dict[str, Any] | HttpResponse:
+        return {}
+
+
+class StaffEntry:
+    """The staff API: a Cognito user pool authorizer on every method but the public ones."""
+
+    name = "staff"
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self.verifier = verifier
+
+    def admit(self, request: HttpRequest) -> dict[str, Any] | HttpResponse:
+        if PUBLIC_PATHS.match(urlsplit(request.target).path):
+            return {}
+        authorization = next((v for k, v in request.headers if k.lower() == "authorization"), None)
+        claims = self.verifier.claims(authorization)
+        if claims is None:
+            response = _gateway_error(HTTPStatus.UNAUTHORIZED, "Unauthorized")
+            response.headers.append(("x-amzn-ErrorType", "UnauthorizedException"))
+            return response
+        return {"claims": claims}
+
+
+class BridgeEntry:
+    """The bridge API: mutual TLS (the server verified the certificate), its routes only."""
+
+    name = "bridge"
+
+    def admit(self, request: HttpRequest) -> dict[str, Any] | HttpResponse:
+        path = urlsplit(request.target).path
+        if not any(m == request.method and p.match(path) for m, p in BRIDGE_ROUTES):
+            return _missing_token()
+        if request.client_cert is None:
+            return _gateway_error(HTTPStatus.FORBIDDEN, "Forbidden")
+        return {"clientCert": client_cert_context(request.client_cert)}
+
+
 class Gateway:
     """Turns requests into intake invocations; thread-safe (the function serialises them)."""
 
-    def __init__(self, function: LocalFunction) -> None:
+    def __init__(self, function: LocalFunction, entry: Entry | None = None) -> None:
         self.function = function
+        self.entry: Entry = entry or OpenEntry()
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
         started = time.perf_counter()
         if routed(request.target):
-            event = proxy_event(request, request_id, datetime.now(UTC))
-            response = http_response(self.function.invoke(event))
+            admitted = self.entry.admit(request)
+            if isinstance(admitted, HttpResponse):
+                response = admitted
+            else:
+                event = proxy_event(request, request_id, datetime.now(UTC), admitted)
+                response = http_response(self.function.invoke(event))
         else:
-            response = _gateway_error(HTTPStatus.FORBIDDEN, "Missing Authentication Token")
-            response.headers.append(("x-amzn-ErrorType", "MissingAuthenticationTokenException"))
+            response = _missing_token()
         response.headers.append(("x-amzn-RequestId", request_id))
         # The path is the gateway's own log line: masked, since a client may put anything there.
         logger.info(
-            "%s %s -> %d (%.0f ms)",
+            "%s: %s %s -> %d (%.0f ms)",
+            self.entry.name,
             request.method,
             redact(urlsplit(request.target).path),
             response.status,
@@ -176,10 +265,14 @@ class Gateway:
 
 
 class GatewayServer:
-    """The gateway behind a threaded HTTP server on ``host``:``port`` (0 picks a free port)."""
+    """The gateway behind a threaded HTTP server on ``host``:``port`` (0 picks a free port);
+    HTTPS when given a server-side ``tls`` context (its handshake runs in the connection's
+    thread, so a client that fails it holds up no one)."""
 
-    def __init__(self, gateway: Gateway, host: str, port: int) -> None:
-        self._server = _Server((host, port), gateway)
+    def __init__(
+        self, gateway: Gateway, host: str, port: int, tls: ssl.SSLContext | None = None
+    ) -> None:
+        self._server = _Server((host, port), gateway, tls)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -190,7 +283,8 @@ class GatewayServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "https" if self._server.tls is not None else "http"
+        return f"{scheme}://{host!s}:{port}"
 
     def start(self) -> None:
         self._thread.start()
@@ -205,9 +299,28 @@ class GatewayServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
+    def __init__(
+        self, address: tuple[str, int], gateway: Gateway, tls: ssl.SSLContext | None
+    ) -> None:
         self.gateway = gateway
+        self.tls = tls
         super().__init__(address, _RequestHandler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(_TLS_HANDSHAKE_TIMEOUT_S)
+        try:
+            connection = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as exc:
+            # No certificate, one of another CA, or no TLS at all: no request is read.
+            logger.info("TLS handshake refused for %s: %s", client_address[0], exc)
+            return
+        try:
+            super().finish_request(connection, client_address)
+        finally:
+            _close(connection)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind resolves the host's FQDN, a DNS lookup we do not need.
@@ -232,11 +345,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
         elif length < 0:
             self._reject(HTTPStatus.BAD_REQUEST, "Bad Request")
         elif length > MAX_REQUEST_BYTES:
+            if isinstance(self.connection, ssl.SSLSocket) and length <= _DRAIN_LIMIT:
+                # A TLS client still sending when the server closes sees a broken handshake
+                # record, not the answer: read what it announced, then refuse.
+                _drain(self.rfile, length)
             self._reject(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request Too Long")
         else:
             self._forward(self.rfile.read(length) if length else b"")
 
     def _forward(self, body: bytes) -> None:
+        client_cert = (
+            self.connection.getpeercert(binary_form=True)
+            if isinstance(self.connection, ssl.SSLSocket)
+            else None
+        )
         request = HttpRequest(
             method=self.command,
             target=self.path,
@@ -244,6 +366,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             body=body,
             source_ip=self.client_address[0],
             host=self.headers.get("Host") or f"{self.server.server_name}:{self.server.server_port}",
+            client_cert=client_cert,
+            scheme="https" if client_cert is not None else "http",
         )
         try:
             response = self.server.gateway.handle(request)
@@ -290,8 +414,8 @@ def _with_gateway_headers(request: HttpRequest, now: datetime) -> list[tuple[str
     _, colon, port = request.host.rpartition(":")
     added = [
         ("X-Amzn-Trace-Id", f"Root=1-{int(now.timestamp()):08x}-{secrets.token_hex(12)}"),
-        ("X-Forwarded-Port", port if colon else "80"),
-        ("X-Forwarded-Proto", "http"),
+        ("X-Forwarded-Port", port if colon else ("443" if request.scheme == "https" else "80")),
+        ("X-Forwarded-Proto", request.scheme),
     ]
     return [
         *((k, v) for k, v in request.headers if k.lower() != "x-forwarded-for"),
@@ -365,6 +489,37 @@ def _header_value(value: Any) -> str:
     if isinstance(value, str | int | float):
         return str(value)
     raise TypeError("a header value is not a scalar")
+
+
+def _drain(stream: Any, length: int) -> None:
+    while length > 0:
+        chunk = stream.read(min(length, 1 << 20))
+        if not chunk:
+            return
+        length -= len(chunk)
+
+
+def _missing_token() -> HttpResponse:
+    """API Gateway's answer for a resource or method the API does not have."""
+    response = _gateway_error(HTTPStatus.FORBIDDEN, "Missing Authentication Token")
+    response.headers.append(("x-amzn-ErrorType", "MissingAuthenticationTokenException"))
+    return response
+
+
+def _close(connection: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        connection.close()
+
+
+def server_tls(cert: str, key: str, client_cas: str) -> ssl.SSLContext:
+    """The bridge port's TLS: its server certificate, a client certificate of ``client_cas``
+    required (the truststore of the deployed custom domain), TLS 1.2 at least."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    context.load_verify_locations(client_cas)
+    context.verify_mode = ssl.CERT_REQUIRED
+    return context
 
 
 def _gateway_error(status: HTTPStatus, message: str) -> HttpResponse:

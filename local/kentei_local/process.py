@@ -8,9 +8,11 @@ stops when that closes, so it cannot outlive its parent even if the parent is ki
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Final
 import boto3
 
 from kentei import catalog
+from kentei_local.endpoints import LocalEndpoints
 from kentei_local.environment import FAKE_CREDENTIALS
 from kentei_local.resources import physical_name
 
@@ -31,20 +34,33 @@ if TYPE_CHECKING:
 
 READY_PREFIX: Final = "ready: "
 MOTO_PREFIX: Final = "moto: "
+BRIDGE_PREFIX: Final = "bridge: "
+RUNTIME_PREFIX: Final = "runtime: "
 
 
 class ServeProcess:
-    """Start with :meth:`start` (or ``with``); :meth:`stop` sends SIGTERM, returns the exit code."""
+    """Start with :meth:`start` (or ``with``); :meth:`stop` sends SIGTERM, returns the exit code.
+
+    The child's state (its CA, certificates and ``runtime.json``) goes to a temporary folder of
+    its own unless ``env`` names one (``KENTEI_LOCAL_STATE_DIR``), so several may run at once;
+    :attr:`endpoints` is its ``runtime.json``."""
 
     def __init__(self, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> None:
         self._env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self._state: Path | None = None
+        if not self._env.get("KENTEI_LOCAL_STATE_DIR"):
+            self._state = Path(tempfile.mkdtemp(prefix="kentei-serve-"))
+            self._env["KENTEI_LOCAL_STATE_DIR"] = str(self._state)
         self._cwd = cwd
         self._process: subprocess.Popen[str] | None = None
         self._reader: threading.Thread | None = None
         self._ready = threading.Event()
         self.lines: list[str] = []
         self.url = ""
+        self.bridge_url = ""
+        self.runtime_file = ""
         self.moto_endpoint = ""
+        self._endpoints: LocalEndpoints | None = None
 
     def __enter__(self) -> ServeProcess:
         return self.start()
@@ -96,7 +112,18 @@ class ServeProcess:
             process.stdin.close()
         if self._reader is not None:
             self._reader.join(timeout=5)
+        if self._state is not None:
+            shutil.rmtree(self._state, ignore_errors=True)
         return process.returncode
+
+    @property
+    def endpoints(self) -> LocalEndpoints:
+        """The child's ``runtime.json``: its URLs and its callers' credentials."""
+        if self._endpoints is None:
+            if not self.runtime_file:
+                raise RuntimeError("the local runtime is not ready")
+            self._endpoints = LocalEndpoints.load(Path(self.runtime_file))
+        return self._endpoints
 
     def output(self) -> str:
         return "".join(self.lines)
@@ -140,6 +167,10 @@ class ServeProcess:
             self.lines.append(line)
             if line.startswith(MOTO_PREFIX):
                 self.moto_endpoint = line.removeprefix(MOTO_PREFIX).strip()
+            elif line.startswith(BRIDGE_PREFIX):
+                self.bridge_url = line.removeprefix(BRIDGE_PREFIX).strip()
+            elif line.startswith(RUNTIME_PREFIX):
+                self.runtime_file = line.removeprefix(RUNTIME_PREFIX).strip()
             elif line.startswith(READY_PREFIX):
                 self.url = line.removeprefix(READY_PREFIX).strip()
                 self._ready.set()

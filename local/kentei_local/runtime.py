@@ -1,5 +1,11 @@
 """The local runtime as one object: moto, the catalog's resources, the gateway, the pumps.
 
+The gateway has the deployed system's two entry points: the staff port (:attr:`LocalRuntime.url`,
+HTTP, Cognito ID tokens of the user pool seeded in moto) and the bridge port
+(:attr:`LocalRuntime.bridge_url`, HTTPS with client certificates of a local CA made at start).
+:attr:`LocalRuntime.endpoints` is what ``runtime.json`` (written in the state folder) says:
+both URLs, the CA file, the pool, the seeded users and the bridges' certificates.
+
 >>> with LocalRuntime(LocalSettings(port=0)) as runtime:
 ...     requests.get(f"{runtime.url}/v1/health")
 ...     runtime.sqs().send_message(QueueUrl=runtime.resources.queues["verify"].url, ...)
@@ -16,11 +22,15 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import ssl
+import tempfile
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from contextlib import ExitStack
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
@@ -28,13 +38,16 @@ import boto3
 from botocore.config import Config
 
 from kentei import catalog
+from kentei_local import cognito, localca
+from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints
 from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
 from kentei_local.functions import Handler, LocalFunction
-from kentei_local.gateway import Gateway, GatewayServer
+from kentei_local.gateway import BridgeEntry, Gateway, GatewayServer, StaffEntry, server_tls
 from kentei_local.moto_server import MotoServer
 from kentei_local.pump import QueuePump
 from kentei_local.resources import Resources, provision
 from kentei_local.settings import HOST, LocalSettings
+from kentei_local.tokens import TokenVerifier
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -76,6 +89,9 @@ class LocalRuntime:
         self._stack = ExitStack()
         self._moto: MotoServer | None = None
         self._gateway: GatewayServer | None = None
+        self._bridge_gateway: GatewayServer | None = None
+        self._endpoints: LocalEndpoints | None = None
+        self._temporary: Path | None = None
         self._resources: Resources | None = None
         self._session: boto3.Session | None = None
         self.functions: dict[str, LocalFunction] = {}
@@ -100,10 +116,28 @@ class LocalRuntime:
 
     @property
     def url(self) -> str:
-        """The gateway's base URL, ``http://127.0.0.1:PORT``."""
+        """The staff port's base URL, ``http://127.0.0.1:PORT``."""
         if self._gateway is None:
             raise RuntimeError("the runtime serves no HTTP (not started, or serve_http=False)")
         return self._gateway.url
+
+    @property
+    def bridge_url(self) -> str:
+        """The bridge port's base URL, ``https://127.0.0.1:BRIDGE_PORT``."""
+        if self._bridge_gateway is None:
+            raise RuntimeError("the runtime serves no HTTP (not started, or serve_http=False)")
+        return self._bridge_gateway.url
+
+    @property
+    def endpoints(self) -> LocalEndpoints:
+        """What ``runtime.json`` says: the URLs and the credentials of the local callers."""
+        if self._endpoints is None:
+            raise RuntimeError("the runtime serves no HTTP (not started, or serve_http=False)")
+        return self._endpoints
+
+    @property
+    def runtime_file(self) -> Path:
+        return self._state_dir() / RUNTIME_FILE
 
     @property
     def session(self) -> boto3.Session:
@@ -169,6 +203,9 @@ class LocalRuntime:
         """Stop the pumps, the gateway and moto, and restore the environment; idempotent."""
         self._stack.close()
         self._gateway = None
+        self._bridge_gateway = None
+        self._endpoints = None
+        self._temporary = None
         self._moto = None
         self._session = None
 
@@ -196,21 +233,59 @@ class LocalRuntime:
         handler = self._handlers.get(spec.name)
         return LocalFunction(spec, handler) if handler else LocalFunction.load(spec)
 
+    def _state_dir(self) -> Path:
+        if self.settings.state_dir is not None:
+            return self.settings.state_dir
+        if self._temporary is None:
+            self._temporary = Path(tempfile.mkdtemp(prefix="kentei-local-"))
+            self._stack.callback(shutil.rmtree, self._temporary, ignore_errors=True)
+        return self._temporary
+
     def _serve(self) -> None:
         api = next(spec for spec in catalog.FUNCTIONS if spec.api)
+        function = self.functions[api.name]
+        pool, users = cognito.seed(self.moto_endpoint)
+        state = self._state_dir()
+        ca = localca.create(state / "tls")
+        staff = self._listen(
+            Gateway(function, StaffEntry(TokenVerifier(pool))), self.settings.port, "PORT"
+        )
+        tls = server_tls(str(ca.server.cert), str(ca.server.key), str(ca.ca_file))
+        bridge = self._listen(
+            Gateway(function, BridgeEntry()),
+            self.settings.bridge_port_or_default,
+            "BRIDGE_PORT",
+            tls,
+        )
+        self._gateway, self._bridge_gateway = staff, bridge
+        self._endpoints = LocalEndpoints(
+            staff_api=staff.url,
+            bridge_api=bridge.url,
+            ca_file=ca.ca_file,
+            cognito=pool,
+            staff_users=tuple(users),
+            bridges=dict(ca.bridges),
+        )
+        for url, context in ((staff.url, None), (bridge.url, _client_tls(ca))):
+            status, body = _get(f"{url}{HEALTH_PATH}", context)
+            if status != 200:
+                raise RuntimeStartError(f"GET {url}{HEALTH_PATH} answered {status}: {body[:500]}")
+        self._endpoints.write(state / RUNTIME_FILE)
+        self._stack.callback((state / RUNTIME_FILE).unlink, missing_ok=True)
+
+    def _listen(
+        self, gateway: Gateway, port: int, setting: str, tls: ssl.SSLContext | None = None
+    ) -> GatewayServer:
         try:
-            gateway = GatewayServer(Gateway(self.functions[api.name]), HOST, self.settings.port)
+            server = GatewayServer(gateway, HOST, port, tls)
         except OSError as exc:
             raise RuntimeStartError(
-                f"the gateway cannot listen on {HOST}:{self.settings.port} ({exc}); "
-                "set PORT to another port, or 0 for a free one"
+                f"the {gateway.entry.name} port cannot listen on {HOST}:{port} ({exc}); "
+                f"set {setting} to another port, or 0 for a free one"
             ) from exc
-        self._gateway = gateway
-        self._stack.callback(gateway.stop)
-        gateway.start()
-        status, body = _get(f"{gateway.url}{HEALTH_PATH}")
-        if status != 200:
-            raise RuntimeStartError(f"GET {HEALTH_PATH} answered {status}: {body[:500]}")
+        self._stack.callback(server.stop)
+        server.start()
+        return server
 
     def _stop_pumps(self) -> None:
         for pump in self.pumps.values():
@@ -220,8 +295,19 @@ class LocalRuntime:
                 logger.warning("the %s consumer is still running; stopping anyway", pump.name)
 
 
-def _get(url: str) -> tuple[int, str]:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+def _client_tls(ca: localca.LocalCa) -> ssl.SSLContext:
+    """A bridge's side of the handshake: the local CA's server certificate, its own pair."""
+    context = ssl.create_default_context(cafile=str(ca.ca_file))
+    pair = next(iter(ca.bridges.values()))
+    context.load_cert_chain(str(pair.cert), str(pair.key))
+    return context
+
+
+def _get(url: str, context: ssl.SSLContext | None = None) -> tuple[int, str]:
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
+    if context is not None:
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(url, timeout=30) as response:
             return response.status, response.read().decode("utf-8", "replace")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 HOST: Final = "127.0.0.1"
@@ -22,16 +23,37 @@ class SettingError(ValueError):
 @dataclass(frozen=True)
 class LocalSettings:
     port: int = DEFAULT_PORT
+    """The staff port (HTTP)."""
     moto_port: int = 0
     visibility_timeout_s: int = DEFAULT_VISIBILITY_TIMEOUT_S
+    bridge_port: int | None = None
+    """The bridge port (HTTPS, mutual TLS); None: ``port + 1``, or a free one if ``port`` is 0."""
+    state_dir: Path | None = None
+    """Where the local CA, the certificates and ``runtime.json`` go; None: a temporary folder
+    removed when the runtime stops."""
+
+    @property
+    def bridge_port_or_default(self) -> int:
+        if self.bridge_port is not None:
+            return self.bridge_port
+        return self.port + 1 if 0 < self.port < 65535 else 0
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, *, default_port: int = DEFAULT_PORT
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        default_port: int = DEFAULT_PORT,
+        default_state_dir: Path | None = None,
     ) -> LocalSettings:
         env = os.environ if environ is None else environ
+        port = _integer(env, "PORT", default_port, 0, 65535)
+        bridge_default = port + 1 if 0 < port < 65535 else 0
+        state_dir = env.get("KENTEI_LOCAL_STATE_DIR", "").strip()
         return cls(
-            port=_integer(env, "PORT", default_port, 0, 65535),
+            port=port,
+            bridge_port=_integer(env, "BRIDGE_PORT", bridge_default, 0, 65535),
+            state_dir=Path(state_dir) if state_dir else default_state_dir,
             moto_port=_integer(env, "KENTEI_LOCAL_MOTO_PORT", 0, 0, 65535),
             visibility_timeout_s=_integer(
                 env,

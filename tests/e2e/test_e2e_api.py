@@ -8,6 +8,7 @@ from intake import problems
 from kentei.my_number import REDACTED, check_digit
 from kentei_local import probes
 from kentei_local.process import ServeProcess
+from kentei_local.signin import credentials
 
 # A valid My Number (check digit included), sent where a careless log line would pick it up.
 FIRST_ELEVEN = "12345678901"
@@ -24,8 +25,15 @@ def test_health_answers_ok(local_system: ServeProcess) -> None:
     assert response.headers["x-amzn-RequestId"]
 
 
+def _staff(system: ServeProcess) -> dict[str, str]:
+    """A staff member's token: without one the gateway answers 401 before intake runs."""
+    return credentials(system.endpoints, "staff:13:api-tester").headers()
+
+
 def test_an_unknown_route_is_a_not_found_problem_document(local_system: ServeProcess) -> None:
-    response = requests.get(f"{local_system.url}/v1/no-such-route", timeout=10)
+    response = requests.get(
+        f"{local_system.url}/v1/no-such-route", headers=_staff(local_system), timeout=10
+    )
 
     assert response.status_code == 404
     assert response.headers["Content-Type"] == problems.CONTENT_TYPE
@@ -37,7 +45,7 @@ def test_a_request_carrying_a_my_number_is_answered_without_it(local_system: Ser
     response = requests.post(
         f"{local_system.url}/v1/applicants/{MY_NUMBER}",
         params={"my_number": MY_NUMBER},
-        headers={"X-My-Number": MY_NUMBER_WRITTEN},
+        headers={"X-My-Number": MY_NUMBER_WRITTEN, **_staff(local_system)},
         json={"my_number": MY_NUMBER, "written": MY_NUMBER_WRITTEN},
         timeout=10,
     )

@@ -72,6 +72,10 @@ def test_the_demo_proves_every_function_is_wired_and_exits_0(demo: DemoRun) -> N
 
     assert result.returncode == 0, output
     assert "ready: http://127.0.0.1:" in result.stdout
+    assert "(bridge port: client certificates of a local CA)" in result.stdout
+    assert "signed in with InitiateAuth" in result.stdout
+    assert "without a token 401" in result.stdout
+    assert "no certificate: TLS handshake refused" in result.stdout
     assert "GET /v1/health through the local gateway: 200" in result.stdout
     for queue in catalog.QUEUES:
         assert f"acknowledged by {physical_name(queue.consumer)}" in result.stdout

@@ -2,19 +2,23 @@
 ``openapi.json`` (the contract the bridges code against, not what the server says today).
 
 Every operation of the document is called over HTTP on the session's local runtime with
-generated requests, positive (valid per the schema) and negative (violating it), each as one
-of several callers (``X-Kentei-Local-Caller``: both bridges, staff of two prefectures, or
-nobody). Each response must not be a 5xx, must conform to the documented status codes,
-content types and response schemas, and must not echo a personal value of the request: any
-value of a personal item (name, address, My Number, ...) of the form, of the signed document
-or of the e-Gov package's application.json, and any valid My Number anywhere in the request.
+generated requests, positive (valid per the schema) and negative (violating it), each as one of
+several callers (both bridges with their client certificates on the bridge port, staff of two
+prefectures with ID tokens on the staff port, or nobody). Each response must not be a 5xx, must
+conform to the documented status codes, content types and response schemas, and must not echo a
+personal value of the request: any value of a personal item (name, address, My Number, ...) of
+the form, of the signed document or of the e-Gov package's application.json, and any valid My
+Number anywhere in the request.
 
 schemathesis runs its phases per operation: the schema's examples, the coverage phase
 (deterministic boundary and schema-violating cases: most of the ~700 requests, two thirds of
 them to ``POST /v1/applications``) and the fuzzing phase (Hypothesis, derandomized so a run
 is reproducible, at most ``MAX_EXAMPLES`` per operation). Each request has a deadline; the
 module takes about 40 s. The caller of each request is picked from the case (see
-:func:`caller_for`); the caller header is local-only and not in the OpenAPI document.
+:func:`caller_for`). What the gateway answers itself, as API Gateway does, before intake
+runs (no token: ``401 {"message": "Unauthorized"}``; a route the bridge API does not have:
+``403 {"message": "Missing Authentication Token"}``) is not intake's contract: it is checked
+for its exact shape, no 5xx and no echo.
 
 Each operation's test stands alone (its own HTTP session, and its own floor of requests
 checked when it ends), so the module passes alone, in any order, and spread over xdist
@@ -51,7 +55,6 @@ from tests.e2e.support import PERSONAL_ITEMS, echoed
 
 from kentei_local import probes
 from kentei_local.bridges import (
-    CALLER_HEADER,
     EgovBridge,
     MynaportalBridge,
     PaperDesk,
@@ -59,6 +62,7 @@ from kentei_local.bridges import (
     sample_form,
 )
 from kentei_local.process import ServeProcess
+from kentei_local.signin import credentials
 
 REPO: Final = Path(__file__).resolve().parents[2]
 OPENAPI: Final = REPO / "openapi.json"
@@ -206,6 +210,13 @@ CHECKS: Final = [
     response_schema_conformance,
     no_personal_echo,
 ]
+GATEWAY_CHECKS: Final = [CHECKS[0], CHECKS[-1]]
+"""No 5xx and no echo: the rest is intake's contract."""
+GATEWAY_ANSWERS: Final = (
+    (401, {"message": "Unauthorized"}),
+    (403, {"message": "Missing Authentication Token"}),
+)
+"""What the gateway answers before intake runs, as API Gateway does."""
 
 
 @schema.parametrize()
@@ -218,12 +229,22 @@ CHECKS: Final = [
 def test_fuzz_the_api_finds_no_5xx_no_contract_break_and_no_echo(
     case: Case[Any], local_system: ServeProcess, session: requests.Session, sent: list[str]
 ) -> None:
-    caller = caller_for(case)
-    headers = {CALLER_HEADER: caller} if caller else {}
+    given = credentials(local_system.endpoints, caller_for(case))
+    headers = given.headers()
     response = case.call(
-        base_url=local_system.url, session=session, headers=headers, timeout=REQUEST_TIMEOUT_S
+        base_url=given.base_url,
+        session=session,
+        headers=headers,
+        timeout=REQUEST_TIMEOUT_S,
+        cert=given.cert,
+        verify=given.verify,
     )
     sent.append(case.operation.label)
+    if "x-amzn-errortype" in {name.lower() for name in response.headers}:
+        answer = (response.status_code, json.loads(response.content))
+        assert answer in GATEWAY_ANSWERS, answer
+        case.validate_response(response, checks=GATEWAY_CHECKS, headers=headers)
+        return
     case.validate_response(response, checks=CHECKS, headers=headers)
 
 

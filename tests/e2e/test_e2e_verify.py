@@ -63,7 +63,7 @@ class Sent:
 
 @pytest.fixture
 def bridge(local_system: ServeProcess) -> Iterator[MynaportalBridge]:
-    client = MynaportalBridge(local_system.url)
+    client = MynaportalBridge(local_system.endpoints)
     yield client
     client.session.close()
 

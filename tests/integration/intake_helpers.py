@@ -35,8 +35,8 @@ from kentei_local.bridges import sample_pdf, sample_png
 from kentei_local.probes import my_numbers_in
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
+from kentei_local.signin import Credentials, credentials
 
-CALLER: Final = "X-Kentei-Local-Caller"
 MYNAPORTAL: Final = "bridge:mynaportal"
 EGOV: Final = "bridge:egov"
 TOKYO: Final = "13"
@@ -193,12 +193,40 @@ def new_key() -> str:
 
 
 class Client:
-    """HTTP to the runtime's gateway, as a bridge or a staff member."""
+    """HTTP to the runtime, as a bridge (its certificate, on the bridge port) or a staff
+    member (an ID token of the local user pool, on the staff port); ``caller`` in the local
+    tooling's shorthand, None for nobody (the staff port, no token)."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, runtime: LocalRuntime) -> None:
+        self.runtime = runtime
+        self.url = runtime.url
         self.session = requests.Session()
         self.session.trust_env = False
+
+    def credentials(self, caller: str | None) -> Credentials:
+        return credentials(self.runtime.endpoints, caller)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        caller: str | None,
+        *,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        given = self.credentials(caller)
+        return self.session.request(
+            method,
+            given.base_url + path,
+            data=data,
+            headers={**given.headers(), **(headers or {})},
+            params=params,
+            cert=given.cert,
+            verify=given.verify,
+            timeout=60,
+        )
 
     def submit(
         self,
@@ -211,19 +239,14 @@ class Client:
     ) -> requests.Response:
         data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
         headers = {"Content-Type": content_type}
-        if caller is not None:
-            headers[CALLER] = caller
         if key is not None:
             headers["Idempotency-Key"] = key
-        return self.session.post(
-            self.url + APPLICATIONS, data=data, headers=headers, params=params, timeout=60
-        )
+        return self.request("POST", APPLICATIONS, caller, data=data, headers=headers, params=params)
 
     def get(
         self, path: str, caller: str | None, params: Mapping[str, str] | None = None
     ) -> requests.Response:
-        headers = {CALLER: caller} if caller is not None else {}
-        return self.session.get(self.url + path, headers=headers, params=params, timeout=60)
+        return self.request("GET", path, caller, params=params)
 
     def decide(
         self,
@@ -232,14 +255,12 @@ class Client:
         decision: str,
         reasons: Sequence[Mapping[str, Any]] = (),
     ) -> requests.Response:
-        headers = {"Content-Type": "application/json"}
-        if caller is not None:
-            headers[CALLER] = caller
-        return self.session.post(
-            f"{self.url}{REVIEW}/{application_id}/decision",
-            data=json.dumps({"decision": decision, "reasons": list(reasons)}),
-            headers=headers,
-            timeout=60,
+        return self.request(
+            "POST",
+            f"{REVIEW}/{application_id}/decision",
+            caller,
+            data=json.dumps({"decision": decision, "reasons": list(reasons)}).encode(),
+            headers={"Content-Type": "application/json"},
         )
 
 
@@ -335,7 +356,7 @@ def intake_system() -> Iterator[IntakeSystem]:
     _clear_clients()
     runtime = LocalRuntime(LocalSettings(port=0), pumps=False).start()
     try:
-        system = IntakeSystem(runtime, Client(runtime.url))
+        system = IntakeSystem(runtime, Client(runtime))
         yield system
         leaked = system.my_numbers()
     finally:

@@ -52,6 +52,7 @@ from kentei_local.bridges import (
     sample_png,
     sign_detached,
 )
+from kentei_local.signin import Credentials
 from kentei_local.testpki import FourItems, TestPki
 
 pytestmark = pytest.mark.tools("openssl", "xmlsec1")
@@ -408,7 +409,9 @@ def test_the_mynaportal_bridge_posts_the_contracts_body_with_key_and_caller(
     (request,) = seen
     assert request["path"] == "/v1/applications"
     assert request["headers"]["Content-Type"] == "application/json"
-    assert request["headers"]["X-Kentei-Local-Caller"] == "bridge:mynaportal"
+    # A bare URL: no credentials, and never a header that names the caller.
+    assert "Authorization" not in request["headers"]
+    assert not [name for name in request["headers"] if "caller" in name.lower()]
     assert request["headers"]["Idempotency-Key"] == submission.idempotency_key
     assert 8 <= len(submission.idempotency_key) <= 128
     assert request["body"] == submission.body
@@ -435,15 +438,16 @@ def test_the_egov_bridge_and_the_paper_desk_post_their_channels(
     form = sample_form()
 
     EgovBridge(url).submit(b"PK-zip", idempotency_key="egov-key-0001")
-    desk = PaperDesk(url, "13", "staff-001")
+    desk = PaperDesk(Credentials(url, token="id-token-of-staff-001"), "13", "staff-001")
     desk.submit(form, "my_number_card", [PDF])
     desk.status("13-X")
 
     egov, paper, status = seen
-    assert egov["headers"]["X-Kentei-Local-Caller"] == "bridge:egov"
+    assert "Authorization" not in egov["headers"]
     assert egov["headers"]["Idempotency-Key"] == "egov-key-0001"
     assert json.loads(egov["body"]) == {"channel": "egov", "package": "UEstemlw"}
-    assert paper["headers"]["X-Kentei-Local-Caller"] == "staff:13:staff-001"
+    assert paper["headers"]["Authorization"] == "Bearer id-token-of-staff-001"
+    assert status["headers"]["Authorization"] == "Bearer id-token-of-staff-001"
     paper_body = json.loads(paper["body"])
     assert paper_body["channel"] == "paper"
     assert paper_body["form"] == form

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import requests
 from tests.integration.intake_helpers import (
-    CALLER,
     MYNAPORTAL,
     REVIEW,
     STAFF_OSAKA,
@@ -70,14 +69,12 @@ def _under_review(system: IntakeSystem, *, candidates: bool) -> str:
 def _choose(
     system: IntakeSystem, application_id: str, caller: str | None, body: Any
 ) -> requests.Response:
-    headers = {"Content-Type": "application/json"}
-    if caller is not None:
-        headers[CALLER] = caller
-    return system.client.session.post(
-        f"{system.client.url}{REVIEW}/{application_id}/identity",
-        data=json.dumps(body),
-        headers=headers,
-        timeout=60,
+    return system.client.request(
+        "POST",
+        f"{REVIEW}/{application_id}/identity",
+        caller,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
     )
 
 

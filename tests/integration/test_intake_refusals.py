@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 from tests.integration.intake_helpers import (
+    APPLICATIONS,
     EGOV,
     GIF,
     MY_NUMBER,
@@ -30,6 +31,9 @@ from tests.integration.intake_helpers import (
     paper_body,
     valid_my_number,
 )
+
+from kentei_local import cognito
+from kentei_local.cognito import StaffUser
 
 WRONG_CHECK_DIGIT = MY_NUMBER[:11] + str((int(MY_NUMBER[11]) + 1) % 10)
 
@@ -70,9 +74,38 @@ def test_given_a_caller_posting_a_channel_not_its_own_then_403(
     assert len(system.records()) == before
 
 
-@pytest.mark.parametrize("caller", [None, "bridge:unknown", "staff:13", "staff:48:u"])
-def test_given_no_valid_caller_then_401(system: IntakeSystem, caller: str | None) -> None:
-    _refused(system.client.submit(mynaportal_body(), caller, new_key()), 401, "unauthenticated")
+def test_given_no_token_then_the_gateways_401_before_intake(system: IntakeSystem) -> None:
+    before = len(system.records())
+    response = system.client.submit(mynaportal_body(), None, new_key())
+    assert response.status_code == 401
+    assert response.json() == {"message": "Unauthorized"}
+    assert len(system.records()) == before
+
+
+@pytest.mark.parametrize(
+    ("prefecture", "roles"),
+    [("48", ("clerk",)), ("13", ()), ("13", ("no-such-role",))],
+)
+def test_given_a_valid_token_that_names_no_caller_then_401(
+    system: IntakeSystem, prefecture: str, roles: tuple[str, ...]
+) -> None:
+    # Signed by the pool, so the gateway lets it through; the claims name no staff caller
+    # (no such prefecture, no role): intake refuses it.
+    pool = system.runtime.endpoints.cognito
+    user = StaffUser(f"odd-{prefecture}-{len(roles)}", cognito.new_password(), prefecture, roles)
+    cognito.ensure_user(pool, user)
+    token = cognito.sign_in(pool, user.username, user.password)
+    response = system.client.session.post(
+        system.runtime.url + APPLICATIONS,
+        data=json.dumps(mynaportal_body()).encode(),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": new_key(),
+        },
+        timeout=60,
+    )
+    _refused(response, 401, "unauthenticated")
 
 
 def test_given_no_idempotency_key_then_400(system: IntakeSystem) -> None:

@@ -34,6 +34,7 @@ from kentei.data import queues
 from kentei.data.audit import AuditAction, AuditTrail
 from kentei_local import bridges
 from kentei_local.gateway import HttpRequest, proxy_event
+from kentei_local.identities import request_context
 
 PHOTO = File("photo.png", PNG, "image/png")
 
@@ -257,14 +258,13 @@ def test_a_body_over_the_limit_is_413_in_the_handler(system: IntakeSystem) -> No
         headers=[
             ("Content-Type", "application/json"),
             ("Idempotency-Key", new_key()),
-            ("X-Kentei-Local-Caller", MYNAPORTAL),
         ],
         body=b" " * (30 * 1024 * 1024 + 1),
         source_ip="127.0.0.1",
         host="127.0.0.1",
     )
     invocation = system.runtime.functions["intake"].invoke(
-        proxy_event(request, "req-413", datetime.now(UTC))
+        proxy_event(request, "req-413", datetime.now(UTC), request_context(MYNAPORTAL))
     )
 
     assert invocation.response["statusCode"] == 413

@@ -20,6 +20,7 @@ from kentei_local.gateway import http_response
 from kentei_local.resources import physical_name
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
+from kentei_local.signin import credentials
 
 API = StubApi()
 
@@ -54,6 +55,20 @@ def runtime() -> Iterator[LocalRuntime]:
         yield started
 
 
+def _http(runtime: LocalRuntime) -> requests.Session:
+    """A staff member's session on the staff port: the stub API's routes need a token."""
+    session = _SESSIONS.get(runtime.url)
+    if session is None:
+        session = requests.Session()
+        session.trust_env = False
+        session.headers.update(credentials(runtime.endpoints, "staff:13:gateway-tester").headers())
+        _SESSIONS[runtime.url] = session
+    return session
+
+
+_SESSIONS: dict[str, requests.Session] = {}
+
+
 def echoed(response: requests.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     event: dict[str, Any] = response.json()["event"]
@@ -66,7 +81,7 @@ def test_the_gateway_listens_on_the_loopback_interface_only(runtime: LocalRuntim
 
 
 def test_a_get_becomes_a_rest_proxy_event(runtime: LocalRuntime) -> None:
-    response = requests.get(
+    response = _http(runtime).get(
         f"{runtime.url}/v1/examinees/a%20b?x=1&x=2&empty=&z=3",
         headers={"X-Custom": "value", "User-Agent": "tests"},
         timeout=10,
@@ -99,6 +114,9 @@ def test_repeated_headers_are_multi_valued(runtime: LocalRuntime) -> None:
     url = urlsplit(runtime.url)
     connection = http.client.HTTPConnection(str(url.hostname), url.port, timeout=10)
     connection.putrequest("GET", "/v1/echo")
+    for name, value in _http(runtime).headers.items():
+        if name == "Authorization":
+            connection.putheader(name, str(value))
     connection.putheader("X-Twice", "first")
     connection.putheader("x-twice", "second")
     connection.endheaders()
@@ -110,7 +128,7 @@ def test_repeated_headers_are_multi_valued(runtime: LocalRuntime) -> None:
 
 
 def test_the_query_strings_are_null_without_a_query(runtime: LocalRuntime) -> None:
-    event = echoed(requests.get(f"{runtime.url}/v1/echo", timeout=10))
+    event = echoed(_http(runtime).get(f"{runtime.url}/v1/echo", timeout=10))
 
     assert event["queryStringParameters"] is None
     assert event["multiValueQueryStringParameters"] is None
@@ -122,7 +140,7 @@ def test_a_path_outside_the_apis_resource_gets_api_gateways_403_without_an_invoc
 ) -> None:
     invocations = len(API.events)
 
-    response = requests.get(f"{runtime.url}{path}", timeout=10)
+    response = _http(runtime).get(f"{runtime.url}{path}", timeout=10)
 
     assert response.status_code == 403
     assert response.json() == {"message": "Missing Authentication Token"}
@@ -130,7 +148,7 @@ def test_a_path_outside_the_apis_resource_gets_api_gateways_403_without_an_invoc
 
 
 def test_a_text_body_is_passed_as_text(runtime: LocalRuntime) -> None:
-    event = echoed(requests.post(f"{runtime.url}/v1/echo", json={"名前": "検定"}, timeout=10))
+    event = echoed(_http(runtime).post(f"{runtime.url}/v1/echo", json={"名前": "検定"}, timeout=10))
 
     assert event["isBase64Encoded"] is False
     assert json.loads(event["body"]) == {"名前": "検定"}
@@ -142,7 +160,7 @@ def test_a_text_body_is_passed_as_text(runtime: LocalRuntime) -> None:
 def test_a_binary_body_is_base64_encoded(runtime: LocalRuntime, content_type: str) -> None:
     payload = b"\x89PNG\x00\xff binary"
     event = echoed(
-        requests.put(
+        _http(runtime).put(
             f"{runtime.url}/v1/echo",
             data=payload,
             headers={"Content-Type": content_type},
@@ -155,7 +173,7 @@ def test_a_binary_body_is_base64_encoded(runtime: LocalRuntime, content_type: st
 
 
 def test_a_base64_response_is_decoded(runtime: LocalRuntime) -> None:
-    response = requests.get(f"{runtime.url}/v1/binary", timeout=10)
+    response = _http(runtime).get(f"{runtime.url}/v1/binary", timeout=10)
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
@@ -163,7 +181,7 @@ def test_a_base64_response_is_decoded(runtime: LocalRuntime) -> None:
 
 
 def test_headers_and_multi_value_headers_are_merged(runtime: LocalRuntime) -> None:
-    response = requests.get(f"{runtime.url}/v1/cookies", timeout=10)
+    response = _http(runtime).get(f"{runtime.url}/v1/cookies", timeout=10)
 
     assert response.status_code == 201
     assert response.headers["X-Single"] == "one"
@@ -172,7 +190,7 @@ def test_headers_and_multi_value_headers_are_merged(runtime: LocalRuntime) -> No
 
 
 def test_a_head_request_gets_headers_without_a_body(runtime: LocalRuntime) -> None:
-    response = requests.head(f"{runtime.url}/v1/echo", timeout=10)
+    response = _http(runtime).head(f"{runtime.url}/v1/echo", timeout=10)
 
     assert response.status_code == 200
     assert response.content == b""
@@ -183,7 +201,7 @@ def test_a_head_request_gets_headers_without_a_body(runtime: LocalRuntime) -> No
 def test_a_failing_or_malformed_handler_gives_api_gateways_502(
     runtime: LocalRuntime, path: str
 ) -> None:
-    response = requests.get(f"{runtime.url}{path}", timeout=10)
+    response = _http(runtime).get(f"{runtime.url}{path}", timeout=10)
 
     assert response.status_code == 502
     assert response.json() == {"message": "Internal server error"}
@@ -198,7 +216,7 @@ def test_an_invocation_past_its_timeout_gives_api_gateways_504() -> None:
 
 
 def test_the_api_handler_gets_the_intake_functions_context(runtime: LocalRuntime) -> None:
-    response = requests.delete(f"{runtime.url}/v1/context", timeout=10)
+    response = _http(runtime).delete(f"{runtime.url}/v1/context", timeout=10)
 
     assert response.status_code == 200
     event, context = API.events[-1], API.contexts[-1]

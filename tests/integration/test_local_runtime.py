@@ -6,6 +6,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from tests.integration.stubs import StubApi, StubConsumer
@@ -83,11 +84,17 @@ def test_a_port_in_use_is_a_clear_start_error(setting: str, message: str) -> Non
 
 def test_settings_come_from_the_environment_with_documented_defaults() -> None:
     assert LocalSettings.from_env({}) == LocalSettings(
-        port=8000, moto_port=0, visibility_timeout_s=2
+        port=8000, bridge_port=8001, moto_port=0, visibility_timeout_s=2
     )
     assert LocalSettings.from_env(
         {"PORT": "0", "KENTEI_LOCAL_VISIBILITY_TIMEOUT": "1", "KENTEI_LOCAL_MOTO_PORT": "5000"}
-    ) == LocalSettings(port=0, moto_port=5000, visibility_timeout_s=1)
+    ) == LocalSettings(port=0, bridge_port=0, moto_port=5000, visibility_timeout_s=1)
+    assert LocalSettings.from_env(
+        {"PORT": "9000", "BRIDGE_PORT": "9443", "KENTEI_LOCAL_STATE_DIR": "/tmp/k"}
+    ) == LocalSettings(port=9000, bridge_port=9443, state_dir=Path("/tmp/k"))
+    assert LocalSettings.from_env({"PORT": "9000"}).bridge_port == 9001
+    with pytest.raises(SettingError, match="BRIDGE_PORT"):
+        LocalSettings.from_env({"BRIDGE_PORT": "70000"})
     with pytest.raises(SettingError, match="KENTEI_LOCAL_VISIBILITY_TIMEOUT"):
         LocalSettings.from_env({"KENTEI_LOCAL_VISIBILITY_TIMEOUT": "0"})
     with pytest.raises(SettingError, match="PORT"):

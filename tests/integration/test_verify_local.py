@@ -109,7 +109,7 @@ class Verified:
     ) -> None:
         document = application_document(form, [PDF])
         signature = sign_detached(signed or document, signer, digest=digest)  # type: ignore[arg-type]
-        bridge = MynaportalBridge(self.runtime.url)
+        bridge = MynaportalBridge(self.runtime.endpoints)
         self.sent[case] = (document, signature)
         self._track(case, bridge.submit(document, signature, [PDF]), bridge)
 
@@ -154,10 +154,10 @@ def _submit_every_case(system: Verified) -> None:
     taro = system.card(TARO, "taro")
     system.mynaportal("signed", taro, TARO.form())
     hanako = system.card(HANAKO, "hanako")
-    egov = EgovBridge(system.runtime.url)
+    egov = EgovBridge(system.runtime.endpoints)
     package = build_package(application_document(TARO.form(), [PDF]), [PDF], taro)
     system._track("again by e-Gov", egov.submit(package), egov)
-    desk = PaperDesk(system.runtime.url, *STAFF)
+    desk = PaperDesk(system.runtime.endpoints, *STAFF)
     system._track("paper", desk.submit(SAKURA.form(), "my_number_card"), desk)
 
     system.mynaportal("sha1", hanako, HANAKO.form(), digest="sha1")
@@ -220,7 +220,7 @@ def _queue_directly(system: Verified, case: str, form: Mapping[str, Any], packag
         "verify",
         messages.ApplicationReceived(application_id=application_id, prefecture_code="13"),
     )
-    system.submitted[case] = (application_id, EgovBridge(system.runtime.url))
+    system.submitted[case] = (application_id, EgovBridge(system.runtime.endpoints))
 
 
 @dataclass(frozen=True)
@@ -280,7 +280,7 @@ def test_staff_reviewing_a_verified_application_see_its_pseudonym_and_evidence(
     verified: Verified,
 ) -> None:
     application = verified.application("signed")
-    response = PaperDesk(verified.runtime.url, *STAFF).review_item(application.application_id)
+    response = PaperDesk(verified.runtime.endpoints, *STAFF).review_item(application.application_id)
     assert response.status_code == 200
     view = response.json()
     assert view["qualification_pseudonym_id"] == application.qualification_pseudonym_id
@@ -365,7 +365,7 @@ def test_someone_elses_number_gets_one_answer_through_the_status_route(
     assert [r["code"] for r in bodies["unknown"]["reasons"]] == ["registry.not_confirmed"]
     for case, body in bodies.items():
         assert body == bodies["unknown"], case
-    desk = PaperDesk(verified.runtime.url, *STAFF)
+    desk = PaperDesk(verified.runtime.endpoints, *STAFF)
     for case in OTHERS_NUMBERS:
         view = desk.review_item(verified.submitted[f"number of {case}"][0]).json()
         assert view["verification"]["registry"]["status"] == case
@@ -378,7 +378,7 @@ def test_an_egov_application_without_my_number_is_enrolled_once_staff_confirm_it
     acceptable until staff confirm; the choice goes to verify, which enrols the person."""
     application_id, bridge = verified.submitted["e-Gov without a My Number"]
     assert verified.statuses["e-Gov without a My Number"]["status"] == "under_review"
-    desk = PaperDesk(verified.runtime.url, *STAFF)
+    desk = PaperDesk(verified.runtime.endpoints, *STAFF)
     review = desk.review_item(application_id).json()
     evidence = review["verification"]
     assert evidence["identity_basis"] == "four_items_only"
@@ -472,7 +472,7 @@ def test_a_replayed_signed_document_is_rejected_and_moves_no_link(verified: Veri
     examinee = PrefectureExaminees("13").get(pseudonym)
     assert examinee is not None
     document, signature = verified.sent["signed"]
-    bridge = MynaportalBridge(verified.runtime.url)
+    bridge = MynaportalBridge(verified.runtime.endpoints)
 
     replay = bridge.submit(document, signature, [PDF])  # another Mynaportal account
 

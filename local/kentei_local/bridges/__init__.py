@@ -9,7 +9,7 @@ benchmark use them to prove the contract is enough to integrate.
 
 >>> signer = Signer(key=Path("card.key.pem"), certificate=Path("card.cert.pem"))
 >>> document = application_document(sample_form(), [pdf])
->>> bridge = MynaportalBridge("http://127.0.0.1:8000")
+>>> bridge = MynaportalBridge(LocalEndpoints.load(Path(".local/runtime.json")))
 >>> submission = bridge.submit(document, sign_detached(document, signer), [pdf])
 >>> submission.response.status_code
 202
@@ -17,7 +17,6 @@ benchmark use them to prove the contract is enough to integrate.
 
 from kentei_local.bridges.client import (
     APPLICATIONS_PATH,
-    CALLER_HEADER,
     IDEMPOTENCY_HEADER,
     ApiClient,
     EgovBridge,
@@ -52,7 +51,6 @@ from kentei_local.bridges.signer import Signer
 __all__ = [
     "APPLICATIONS_PATH",
     "APPLICATION_FILE",
-    "CALLER_HEADER",
     "IDEMPOTENCY_HEADER",
     "JAPANESE_KEYS",
     "KOUSEI_FILE",

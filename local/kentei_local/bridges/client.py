@@ -1,9 +1,14 @@
 """HTTP clients of ``POST /v1/applications``: the two bridges and a staff member's desk.
 
-Each sends ``Content-Type: application/json``, an ``Idempotency-Key`` (a fresh one unless
-given) and, locally, the caller in ``X-Kentei-Local-Caller`` (deployed, the authorizers of a
-later issue take its place). A :class:`Submission` keeps the exact bytes sent, so a test can
-replay them with the same key.
+Each sends ``Content-Type: application/json`` and an ``Idempotency-Key`` (a fresh one unless
+given), and authenticates as deployed: a bridge presents its client certificate to the bridge
+port (mutual TLS, the server verified with the local CA), a staff member sends a Cognito ID
+token (``Authorization: Bearer``) to the staff port. Given the local runtime's
+:class:`~kentei_local.endpoints.LocalEndpoints` (``runtime.json``), a client finds its port
+and credentials from its caller (:mod:`kentei_local.signin`); given
+:class:`~kentei_local.signin.Credentials`, it uses those; given a plain URL, it presents
+nothing. A :class:`Submission` keeps the exact bytes sent, so a test can replay them with the
+same key.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from typing import Any, Final
 import requests
 
 from kentei_local.bridges.document import Attachment
+from kentei_local.endpoints import LocalEndpoints
+from kentei_local.signin import Credentials, credentials
 
 APPLICATIONS_PATH: Final = "/v1/applications"
 REVIEW_PATH: Final = "/v1/review/applications"
-CALLER_HEADER: Final = "X-Kentei-Local-Caller"
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 JSON: Final = "application/json"
 _TIMEOUT_S: Final = 60.0
@@ -70,27 +76,68 @@ class Submission:
         return parsed if isinstance(parsed, dict) else {}
 
 
+Target = LocalEndpoints | Credentials | str
+"""The local runtime (credentials from the caller), given credentials, or a bare URL."""
+
+
 class ApiClient:
-    """A caller of the intake API at ``base_url`` (``http://127.0.0.1:PORT``)."""
+    """A caller of the intake API (see the module docstring for ``target``)."""
 
     def __init__(
         self,
-        base_url: str,
-        caller: str | None,
+        target: Target,
+        caller: str | None = None,
         *,
         session: requests.Session | None = None,
         timeout_s: float = _TIMEOUT_S,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.target = target
         self.caller = caller
         self.session = session or _session()
         self.timeout_s = timeout_s
 
+    @property
+    def credentials(self) -> Credentials:
+        """Where to send and what to present (a staff token is renewed before it expires)."""
+        if isinstance(self.target, LocalEndpoints):
+            return credentials(self.target, self.caller)
+        if isinstance(self.target, Credentials):
+            return self.target
+        return Credentials(self.target)
+
+    @property
+    def base_url(self) -> str:
+        return self.credentials.base_url.rstrip("/")
+
     def headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         headers = {"Accept": "application/json, application/problem+json"}
-        if self.caller is not None:
-            headers[CALLER_HEADER] = self.caller
-        return {**headers, **(extra or {})}
+        return {**headers, **self.credentials.headers(), **(extra or {})}
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """``method`` ``path`` on the caller's port, with its token or its certificate."""
+        given = self.credentials
+        return self.session.request(
+            method,
+            f"{given.base_url.rstrip('/')}{path}",
+            data=data,
+            params=params,
+            headers={
+                "Accept": "application/json, application/problem+json",
+                **given.headers(),
+                **(headers or {}),
+            },
+            cert=given.cert,
+            verify=given.verify,
+            timeout=self.timeout_s,
+        )
 
     def post_application(
         self,
@@ -102,13 +149,11 @@ class ApiClient:
         """POST ``body`` (a JSON object, or bytes sent as they are) to /v1/applications."""
         key = idempotency_key or new_idempotency_key()
         raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-        response = self.session.post(
-            f"{self.base_url}{APPLICATIONS_PATH}",
+        response = self.request(
+            "POST",
+            APPLICATIONS_PATH,
             data=raw,
-            headers=self.headers(
-                {"Content-Type": JSON, IDEMPOTENCY_HEADER: key, **(headers or {})}
-            ),
-            timeout=self.timeout_s,
+            headers={"Content-Type": JSON, IDEMPOTENCY_HEADER: key, **(headers or {})},
         )
         return Submission(key, raw, response)
 
@@ -117,27 +162,22 @@ class ApiClient:
         return self.get(f"{APPLICATIONS_PATH}/{application_id}")
 
     def get(self, path: str, params: Mapping[str, str] | None = None) -> requests.Response:
-        return self.session.get(
-            f"{self.base_url}{path}",
-            params=params,
-            headers=self.headers(),
-            timeout=self.timeout_s,
-        )
+        return self.request("GET", path, params=params)
 
     def post(self, path: str, body: Mapping[str, Any]) -> requests.Response:
-        return self.session.post(
-            f"{self.base_url}{path}",
+        return self.request(
+            "POST",
+            path,
             data=json.dumps(body, ensure_ascii=False).encode(),
-            headers=self.headers({"Content-Type": JSON}),
-            timeout=self.timeout_s,
+            headers={"Content-Type": JSON},
         )
 
 
 class MynaportalBridge(ApiClient):
     """The Mynaportal bridge: the signed document, its detached CMS signature, the files."""
 
-    def __init__(self, base_url: str, **options: Any) -> None:
-        super().__init__(base_url, "bridge:mynaportal", **options)
+    def __init__(self, target: Target, **options: Any) -> None:
+        super().__init__(target, "bridge:mynaportal", **options)
 
     @staticmethod
     def request_body(
@@ -173,8 +213,8 @@ class MynaportalBridge(ApiClient):
 class EgovBridge(ApiClient):
     """The e-Gov bridge: the package as e-Gov delivers it (see :mod:`.egov`)."""
 
-    def __init__(self, base_url: str, **options: Any) -> None:
-        super().__init__(base_url, "bridge:egov", **options)
+    def __init__(self, target: Target, **options: Any) -> None:
+        super().__init__(target, "bridge:egov", **options)
 
     @staticmethod
     def request_body(package: bytes) -> dict[str, Any]:
@@ -187,8 +227,16 @@ class EgovBridge(ApiClient):
 class PaperDesk(ApiClient):
     """A staff member of a prefecture's association: keys in paper applications, reviews."""
 
-    def __init__(self, base_url: str, prefecture_code: str, user_id: str, **options: Any) -> None:
-        super().__init__(base_url, f"staff:{prefecture_code}:{user_id}", **options)
+    def __init__(
+        self,
+        target: Target,
+        prefecture_code: str,
+        user_id: str,
+        roles: Sequence[str] = (),
+        **options: Any,
+    ) -> None:
+        caller = f"staff:{prefecture_code}:{user_id}"
+        super().__init__(target, f"{caller}:{','.join(roles)}" if roles else caller, **options)
         self.prefecture_code = prefecture_code
         self.user_id = user_id
 

@@ -1,4 +1,9 @@
-"""REST proxy events as the local gateway (and API Gateway) builds them, and the handler."""
+"""REST proxy events as the local gateway (and API Gateway) builds them, and the handler.
+
+``caller`` names who calls in the local tooling's shorthand (``bridge:mynaportal``,
+``staff:13:user``, ``staff:13:user:reviewer,auditor``): the event carries what the gateway
+would have verified, an ID token's claims or a client certificate, in the request context.
+No header says who calls."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 
 from kentei_local.context import LocalContext
 from kentei_local.gateway import HttpRequest, proxy_event
+from kentei_local.identities import request_context
 
 
 def event(
@@ -25,18 +31,16 @@ def event(
         raw = body.encode()
     else:
         raw = body or b""
-    sent = dict(headers or {})
-    if caller is not None:
-        sent["X-Kentei-Local-Caller"] = caller
     request = HttpRequest(
         method=method,
         target=path,
-        headers=list(sent.items()),
+        headers=list((headers or {}).items()),
         body=raw,
         source_ip="127.0.0.1",
         host="127.0.0.1:8000",
     )
-    return proxy_event(request, "req-unit", datetime.now(UTC))
+    context = request_context(caller) if caller is not None else {}
+    return proxy_event(request, "req-unit", datetime.now(UTC), context)
 
 
 def invoke(proxy_event: dict[str, Any]) -> tuple[int, dict[str, list[str]], Any]:
