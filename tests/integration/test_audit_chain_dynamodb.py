@@ -260,6 +260,7 @@ def test_a_search_by_person_is_newest_first_across_days_and_pages() -> None:
         since=DAY - timedelta(days=1),
         until=DAY + timedelta(days=5),
         person_id=PERSON,
+        action=AuditAction.APPLICATION_OPENED,
         limit=2,
     )
     first = trail.search(query)

@@ -436,7 +436,7 @@ class AuditTrail:
         if len(days) > MAX_SEARCH_DAYS:
             raise ValueError(f"a search covers at most {MAX_SEARCH_DAYS} days")
         resume = decode_cursor(cursor, days) if cursor is not None else None
-        filters, values = _filters(query)
+        filters, values, names = _filters(query)
         found: list[AuditEvent] = []
         for day in days:
             if resume is not None and day > resume[0]:
@@ -452,6 +452,7 @@ class AuditTrail:
             }
             if filters:
                 options["FilterExpression"] = " AND ".join(filters)
+                options["ExpressionAttributeNames"] = names
             if resume is not None and day == resume[0]:
                 options["ExclusiveStartKey"] = {
                     "audit_partition": {"S": entries},
@@ -500,9 +501,14 @@ class AuditTrail:
         return audit_chain.verify_chain(partitions)
 
 
-def _filters(query: AuditQuery) -> tuple[list[str], dict[str, AttributeValueTypeDef]]:
+def _filters(
+    query: AuditQuery,
+) -> tuple[list[str], dict[str, AttributeValueTypeDef], dict[str, str]]:
+    """The filter conditions, their values and attribute names (``action`` is a reserved
+    word of DynamoDB's expressions: every name goes through ``#``)."""
     filters: list[str] = []
     values: dict[str, AttributeValueTypeDef] = {}
+    names: dict[str, str] = {}
     for name, value in (
         ("person_id", query.person_id),
         ("user_id", query.user_id),
@@ -510,9 +516,10 @@ def _filters(query: AuditQuery) -> tuple[list[str], dict[str, AttributeValueType
         ("action", None if query.action is None else query.action.value),
     ):
         if value is not None:
-            filters.append(f"{name} = :{name}")
+            filters.append(f"#{name} = :{name}")
             values[f":{name}"] = {"S": value}
-    return filters, values
+            names[f"#{name}"] = name
+    return filters, values, names
 
 
 def _head_conflict_only(exc: ClientError, own_writes: int) -> bool:
