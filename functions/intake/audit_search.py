@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from intake.audit_views import AuditEntry, AuditSearchPage, ChainVerification
@@ -31,6 +31,10 @@ from kentei.data.audit import (
 from kentei.field_errors import FieldError
 
 DEFAULT_DAYS: Final = 30
+EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST: Final = datetime(2100, 1, 1, tzinfo=UTC)
+"""Bounds of a search's instants: no entry lies outside them, and date arithmetic at the
+ends of the calendar would fail instead of answering."""
 MAX_EXPORT_ROWS: Final = 10_000
 _EXPORT_PAGE: Final = 500
 CSV_COLUMNS: Final = (
@@ -119,7 +123,12 @@ def verify_audit(
     today = deps.clock().date()
     last = last or today
     first = first or last
-    if last < first or (last - first).days >= MAX_SEARCH_DAYS:
+    if not EARLIEST.date() <= first <= last < LATEST.date():
+        raise InvalidRequestError(
+            "the range runs forwards between 2000 and 2100",
+            [FieldError(field="query.from", problem="not a range this verification takes")],
+        )
+    if (last - first).days >= MAX_SEARCH_DAYS:
         raise InvalidRequestError(
             f"the range runs forwards and covers at most {MAX_SEARCH_DAYS} days",
             [FieldError(field="query.from", problem="not a range this verification takes")],
@@ -158,6 +167,12 @@ def _cell(value: object) -> str:
 
 
 def _query(auditor: Caller, filters: AuditFilters, limit: int, deps: Dependencies) -> AuditQuery:
+    for name, given in (("query.from", filters.since), ("query.to", filters.until)):
+        if given is not None and not EARLIEST <= given <= LATEST:
+            raise InvalidRequestError(
+                "the time range lies outside the years the trail can hold",
+                [FieldError(field=name, problem="must fall between 2000 and 2100")],
+            )
     until = filters.until or deps.clock()
     since = filters.since or until - timedelta(days=DEFAULT_DAYS)
     if since > until or (until.date() - since.date()).days >= MAX_SEARCH_DAYS:

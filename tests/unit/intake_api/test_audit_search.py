@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -134,3 +134,12 @@ def test_verification_is_of_the_auditors_prefecture_and_is_audited(seeded: Fakes
     assert report.intact
     assert seeded.audit.verified == [("13", today - timedelta(days=2), today)]
     assert seeded.audit.events[-1].action is AuditAction.AUDIT_VERIFIED
+
+
+@pytest.mark.parametrize("year", [1, 1999, 2101, 9999])
+def test_instants_at_the_ends_of_the_calendar_are_422_not_500(seeded: Fakes, year: int) -> None:
+    at = datetime(year, 1, 1, tzinfo=UTC)
+    with pytest.raises(InvalidRequestError):
+        search_audit(AUDITOR, AuditFilters(since=at), 5, None, "r", deps=seeded.dependencies())
+    with pytest.raises(InvalidRequestError):
+        verify_audit(AUDITOR, at.date(), at.date(), "r", deps=seeded.dependencies())
