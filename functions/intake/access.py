@@ -1,8 +1,10 @@
-"""Who may call what: the caller of a request, and the channel and staff rules.
+"""The caller of a request, and the rules finer than a route's: channels.
 
-A request without a caller is a ``401``. Each bridge submits only its own channel, and only
-staff submit paper; anything else is a ``403``. Review is for staff; what staff may see
-(their prefecture) is enforced by the data layer (``kentei.data.applications``).
+A request without a caller is a ``401``. Which callers a route admits (bridges, staff
+roles) is the one table of :mod:`intake.authorization`, enforced before routing; here, each
+bridge submits only its own channel and only staff submit paper (anything else ``403``).
+What staff may see (their prefecture) is enforced by the data layer
+(``kentei.data.applications``).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 :func:`resolve` runs the gate (``intake.gate``: caller, body size, content type) and the
 screening of path and query parameters (``intake.screening``: no My Number) before
 Powertools routes and validates the request, so those answers never depend on the body.
+A refused access to personal data (403, 404) is then written to the audit trail
+(``intake.access_audit``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from intake import errors, gate, health, paths, problems, screening
-from intake.routes import applications, documents, identity, review
+from intake import access_audit, errors, gate, health, paths, problems, screening
+from intake.routes import applications, audit, documents, identity, review
 from intake.telemetry import instruments
 from kentei.submissions import SubmissionError
 
@@ -38,14 +40,18 @@ app.include_router(documents.router)
 app.include_router(applications.router)
 app.include_router(review.router)
 app.include_router(identity.router)
+app.include_router(audit.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     refused = gate.check(event) or _screen_parameters(event)
     if refused is not None:
         _log_refusal(refused)
-        return _proxy_response(refused.problem(), refused.headers)
-    return app.resolve(event, context)
+        response = _proxy_response(refused.problem(), refused.headers)
+    else:
+        response = app.resolve(event, context)
+    access_audit.record_refusal(event, int(response["statusCode"]))
+    return response
 
 
 def _screen_parameters(event: dict[str, Any]) -> errors.ApiError | None:

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache, cached_property
+from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 from kentei.applications.model import Application, Status
+from kentei.audit_chain import ChainReport
 from kentei.callers import Caller
 from kentei.data.applications import ApplicationReader, Page, StoredApplication
-from kentei.data.audit import AuditEvent
+from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived, IdentityChosen
 
@@ -88,10 +89,17 @@ class Fingerprinter(Protocol):
 
 
 class AuditTrail(Protocol):
-    """Reads of specific personal information, recorded on their own
-    (:class:`kentei.data.audit.AuditTrail`); decisions go with their write instead."""
+    """The audit trail (:class:`kentei.data.audit.AuditTrail`): reads of specific personal
+    information and refusals, recorded on their own (decisions go with their write
+    instead); the auditors' search and the chain's verification."""
 
     def record(self, event: AuditEvent) -> None: ...
+
+    def search(self, query: AuditQuery, cursor: str | None = None) -> AuditPage:
+        """One page, newest first (``InvalidAuditCursorError`` for a foreign cursor)."""
+        ...
+
+    def verify(self, prefecture_code: str, first: date, last: date) -> ChainReport: ...
 
 
 def utc_now() -> datetime:
@@ -154,6 +162,12 @@ class _AuditTrail:
     def record(self, event: AuditEvent) -> None:
         self._trail.record(event)
 
+    def search(self, query: AuditQuery, cursor: str | None = None) -> AuditPage:
+        return self._trail.search(query, cursor)
+
+    def verify(self, prefecture_code: str, first: date, last: date) -> ChainReport:
+        return self._trail.verify(prefecture_code, first, last)
+
 
 class _Fingerprinter:
     @cached_property
@@ -167,10 +181,18 @@ class _Fingerprinter:
         return self._fingerprinter.fingerprint(body, resubmission_of)
 
 
-@cache
+_built: list[Dependencies] = []
+
+
 def dependencies() -> Dependencies:
     """The container's dependencies, built on first use; each adapter reads its settings
     from the environment when it is first used (a missing one raises then)."""
+    if not _built:
+        _built.append(_build())
+    return _built[0]
+
+
+def _build() -> Dependencies:
     # Imported here: the data layer's modules are only needed once a request needs them.
     from kentei.data.applications import PrefectureApplications, applications_for
 
@@ -185,6 +207,9 @@ def dependencies() -> Dependencies:
     )
 
 
-def reset() -> None:
-    """Forget the built dependencies: the next request builds them again."""
-    dependencies.cache_clear()
+def reset(replacement: Dependencies | None = None) -> None:
+    """Forget the built dependencies: the next request builds them again, or uses
+    ``replacement`` (tests run the real handler over in-memory fakes this way)."""
+    _built.clear()
+    if replacement is not None:
+        _built.append(replacement)

@@ -1,7 +1,8 @@
 """Checks on the raw event, before routing and before any body is parsed.
 
 Powertools validates a request before any route code runs, so what must come first is
-checked here: an unauthenticated caller gets ``401`` whatever it sent; a body larger than
+checked here: an unauthenticated caller gets ``401`` whatever it sent, a caller the route's
+rule does not admit ``403`` (:mod:`intake.authorization`); a body larger than
 :data:`~kentei.submissions.limits.MAX_REQUEST_BYTES` is a ``413`` and is never parsed; a body
 that is not ``application/json`` is a ``415``; a body that is not UTF-8 is a ``400``.
 """
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from intake import paths
-from intake.access import require_caller
+from intake.authorization import authorize
 from intake.errors import (
     ApiError,
     MalformedRequestError,
@@ -31,8 +32,7 @@ def check(event: Mapping[str, Any]) -> ApiError | None:
     """The error to answer ``event`` with before routing, or None to route it."""
     path = str(event.get("path") or "")
     try:
-        if paths.PROTECTED.match(path):
-            require_caller(event)
+        authorize(event)
         if str(event.get("httpMethod") or "").upper() in _WITH_BODY and paths.allowed_methods(path):
             _check_body(event)
     except ApiError as error:

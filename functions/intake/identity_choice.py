@@ -68,14 +68,15 @@ def choose_identity(
     updated = application.model_copy(
         update={"verification": {**(application.verification or {}), identity.CHOICE: choice}}
     )
-    event = AuditEvent(
-        actor=staff.id,
-        action=AuditAction.IDENTITY_CHOSEN,
+    event = AuditEvent.by(
+        staff,
+        AuditAction.IDENTITY_CHOSEN,
         record_type="application",
         record_id=application_id,
         prefecture_code=application.prefecture_code,
         request_id=request_id,
         at=at,
+        person_id=application.qualification_pseudonym_id,
     )
     try:
         saved = repository.replace(stored, updated, audit=(event,))

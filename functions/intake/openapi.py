@@ -22,10 +22,11 @@ and e-Gov bridges and from association staff (paper), their status, and their re
 
 Errors are RFC 9457 `application/problem+json` with a stable `type` per kind
 (`urn:kentei:problem:<kind>`); validation problems list field paths and what was wrong, never
-the value sent. The caller comes from the request's authorization context (in the local
-runtime only: the `X-Kentei-Local-Caller` header, `bridge:mynaportal`, `bridge:egov` or
-`staff:<prefecture code>:<user id>`); without one, a route other than the documents and
-health answers 401."""
+the value sent. Two entry points serve it: the bridge API (submit and status) on a mutual TLS
+domain, where the client certificate names the bridge; and the staff API, where a Cognito user
+pool ID token (`Authorization: Bearer <IdToken>`) names the staff member, their prefecture and
+their roles. A route other than the documents and health answers 401 without a caller, and
+403 to a caller its rule does not admit (the roles table is in the README)."""
 REGENERATE: Final = "make openapi"
 
 

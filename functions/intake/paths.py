@@ -15,6 +15,9 @@ REVIEW_APPLICATIONS: Final = "/v1/review/applications"
 REVIEW_APPLICATION: Final = "/v1/review/applications/<application_id>"
 REVIEW_DECISION: Final = "/v1/review/applications/<application_id>/decision"
 REVIEW_IDENTITY: Final = "/v1/review/applications/<application_id>/identity"
+AUDIT: Final = "/v1/audit"
+AUDIT_EXPORT: Final = "/v1/audit/export"
+AUDIT_VERIFICATION: Final = "/v1/audit/verification"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -26,9 +29,12 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     REVIEW_APPLICATION: ("GET",),
     REVIEW_DECISION: ("POST",),
     REVIEW_IDENTITY: ("POST",),
+    AUDIT: ("GET",),
+    AUDIT_EXPORT: ("GET",),
+    AUDIT_VERIFICATION: ("GET",),
 }
 
-PROTECTED: Final = re.compile(r"^/v1/(?:applications|review)(?:/|$)")
+PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit)(?:/|$)")
 """Paths that answer only an authenticated caller: everything but health and documents."""
 
 
@@ -43,6 +49,24 @@ def _pattern(template: str) -> re.Pattern[str]:
 _PATTERNS: Final = tuple((_pattern(template), methods) for template, methods in METHODS.items())
 
 
+_TEMPLATES: Final = tuple((_pattern(template), template) for template in METHODS)
+_PARAMETER: Final = re.compile(r"<([a-z_]+)>")
+
+
 def allowed_methods(path: str) -> tuple[str, ...]:
     """The methods a path takes; empty when no route has it."""
     return next((methods for pattern, methods in _PATTERNS if pattern.match(path)), ())
+
+
+def template_of(path: str) -> str | None:
+    """The route template a concrete path belongs to, or None."""
+    return next((template for pattern, template in _TEMPLATES if pattern.match(path)), None)
+
+
+def parameter(template: str, path: str, name: str) -> str | None:
+    """The value of the path parameter ``name`` of ``path`` under ``template``."""
+    names = _PARAMETER.findall(template)
+    if name not in names:
+        return None
+    match = re.match("^" + _PARAMETER.sub(r"([^/]+)", re.escape(template)) + "$", path)
+    return None if match is None else match.group(names.index(name) + 1)

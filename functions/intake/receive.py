@@ -13,7 +13,8 @@ The flow, over intake's ports (:mod:`intake.dependencies`):
 3. A corrected resubmission names the returned application it corrects
    (:mod:`intake.resubmission`); it starts with a history of its own, and the returned one is
    not touched here (verify links them once it has confirmed the same person).
-4. A paper application's entry by staff is audited in the same write as the application.
+4. Every application's arrival (a bridge's delivery, staff's entry of a paper form) is
+   audited in the same write as the application.
 
 Replays within the idempotency window never get here: :mod:`intake.submit` answers them.
 """
@@ -87,11 +88,7 @@ def receive(submission: Submission, fingerprint: str, deps: Dependencies) -> dic
     deps.inbox.put_parts(application_id, parsed.raw_parts)
     for attachment in parsed.attachments:
         deps.attachments.put(application_id, attachment)
-    audit = (
-        (_audit_entry(application, caller, submission.request_id, now),)
-        if application.channel is Channel.PAPER
-        else ()
-    )
+    audit = (_audit_entry(application, caller, submission.request_id, now),)
     try:
         store.create(application, fingerprint, audit)
     except IdTakenError:
@@ -175,10 +172,13 @@ def _queue(application: Application, deps: Dependencies) -> None:
 def _audit_entry(
     application: Application, caller: Caller, request_id: str, at: datetime
 ) -> AuditEvent:
-    """Staff keyed in a paper application: recorded with the application, in one write."""
-    return AuditEvent(
-        actor=caller.id,
-        action=AuditAction.APPLICATION_ENTERED,
+    """Staff keyed in a paper application, or a bridge delivered one: recorded with the
+    application, in one write."""
+    return AuditEvent.by(
+        caller,
+        AuditAction.APPLICATION_ENTERED
+        if application.channel is Channel.PAPER
+        else AuditAction.APPLICATION_RECEIVED,
         record_type="application",
         record_id=application.application_id,
         prefecture_code=application.prefecture_code,

@@ -18,7 +18,7 @@ from kentei.applications import lifecycle
 from kentei.applications.model import Status
 from kentei.callers import Caller
 from kentei.data.applications import ConcurrentChangeError, InvalidCursorError, StoredApplication
-from kentei.data.audit import AuditAction, AuditEvent
+from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
 from kentei.review import automatic_checks
 
@@ -30,8 +30,12 @@ def list_applications(
     status: Status,
     limit: int,
     cursor: str | None,
+    request_id: str,
+    *,
     deps: Dependencies | None = None,
 ) -> ReviewPage:
+    """One page of the prefecture's applications; the listing (one entry per page, naming
+    the status listed) is written to the audit trail before the page is returned."""
     deps = deps or dependencies()
     try:
         page = _repository(staff, deps).list(status, limit, cursor)
@@ -40,6 +44,18 @@ def list_applications(
             "the cursor is not valid for this listing",
             [FieldError(field="query.cursor", problem=str(exc))],
         ) from None
+    deps.audit.record(
+        AuditEvent.by(
+            staff,
+            AuditAction.APPLICATION_LISTED,
+            record_type="application_list",
+            record_id=status.value,
+            prefecture_code=_prefecture(staff),
+            request_id=request_id,
+            at=deps.clock(),
+            outcome=AuditOutcome.ALLOWED,
+        )
+    )
     return ReviewPage.of(page)
 
 
@@ -48,7 +64,16 @@ def open_application(
 ) -> ReviewApplication:
     deps = deps or dependencies()
     stored = _find(staff, application_id, deps)
-    deps.audit.record(_event(staff, AuditAction.APPLICATION_OPENED, stored, request_id, deps))
+    deps.audit.record(
+        _event(
+            staff,
+            AuditAction.APPLICATION_OPENED,
+            stored,
+            request_id,
+            deps,
+            outcome=AuditOutcome.ALLOWED,
+        )
+    )
     application = stored.application
     return ReviewApplication.of(application, automatic_checks(application))
 
@@ -124,10 +149,14 @@ def _is_repeat(
     )
 
 
-def _repository(staff: Caller, deps: Dependencies) -> ApplicationStore:
+def _prefecture(staff: Caller) -> str:
     if staff.prefecture_code is None:
         raise ValueError("a staff caller has a prefecture")
-    return deps.applications(staff.prefecture_code)
+    return staff.prefecture_code
+
+
+def _repository(staff: Caller, deps: Dependencies) -> ApplicationStore:
+    return deps.applications(_prefecture(staff))
 
 
 def _find(staff: Caller, application_id: str, deps: Dependencies) -> StoredApplication:
@@ -143,13 +172,17 @@ def _event(
     stored: StoredApplication,
     request_id: str,
     deps: Dependencies,
+    *,
+    outcome: AuditOutcome = AuditOutcome.SUCCEEDED,
 ) -> AuditEvent:
-    return AuditEvent(
-        actor=staff.id,
-        action=action,
+    return AuditEvent.by(
+        staff,
+        action,
         record_type="application",
         record_id=stored.application.application_id,
         prefecture_code=stored.application.prefecture_code,
         request_id=request_id,
         at=deps.clock(),
+        outcome=outcome,
+        person_id=stored.application.qualification_pseudonym_id,
     )

@@ -115,4 +115,6 @@ def audit_event(
         prefecture_code=application.prefecture_code,
         request_id=request_id,
         at=at,
+        # The person's 資格仮名ID where verify knows it: auditors find their entries by it.
+        person_id=examinee or application.qualification_pseudonym_id,
     )

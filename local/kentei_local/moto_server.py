@@ -3,6 +3,12 @@
 This is what ``moto.server.ThreadedMotoServer`` does, except that a port already in use raises
 :class:`OSError` here instead of leaving ``start`` waiting forever. moto's backends are
 process-global, so the server is reset when it starts: every runtime begins empty.
+
+DynamoDB requests are served one at a time (:class:`_OneDynamoDBRequestAtATime`): moto undoes
+a cancelled ``TransactWriteItems`` by restoring a copy of the tables it touched, which drops
+whatever another thread wrote to them meanwhile. DynamoDB isolates a transaction; serving
+moto's DynamoDB requests in turn gives the local runtime the same (the audit chain's
+appends, whose heads concurrent writers race for, cancel transactions routinely).
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -24,13 +32,28 @@ logging.getLogger("werkzeug").setLevel(logging.ERROR)
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+class _OneDynamoDBRequestAtATime:
+    """A WSGI wrapper: DynamoDB requests (``X-Amz-Target: DynamoDB_...``) take one lock."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+            with self._lock:
+                # moto does the work inside the call; the body it returns is already built.
+                return list(self._app(environ, start_response))
+        return self._app(environ, start_response)
+
+
 class MotoServer:
     def __init__(self, host: str, port: int) -> None:
         try:
             self._server = make_server(
                 host,
                 port,
-                DomainDispatcherApplication(create_backend_app),
+                _OneDynamoDBRequestAtATime(DomainDispatcherApplication(create_backend_app)),
                 threaded=True,
                 request_handler=MotoRequestHandler,
             )

@@ -28,7 +28,7 @@ from tests.integration.intake_helpers import (
     paper_body,
 )
 
-from kentei.data.audit import AuditAction, AuditTrail
+from kentei.data.audit import AuditAction, AuditOutcome, AuditTrail
 
 RETURN_REASON = {"code": "missing.photo", "field": "attachments", "message": "attach a photo"}
 OTHER_TOKYO_STAFF = f"staff:{TOKYO}:reviewer2"
@@ -185,7 +185,16 @@ def test_given_staff_open_an_application_then_they_see_the_form_without_my_numbe
         for e in AuditTrail().day(TOKYO, datetime.now(UTC).date())
         if e.record_id == application_id
     ]
-    assert [(e.actor, e.action) for e in events] == [(STAFF_TOKYO, AuditAction.APPLICATION_OPENED)]
+    assert [(e.actor, e.action, e.outcome) for e in events] == [
+        (MYNAPORTAL, AuditAction.APPLICATION_RECEIVED, AuditOutcome.SUCCEEDED),
+        (STAFF_TOKYO, AuditAction.APPLICATION_OPENED, AuditOutcome.ALLOWED),
+    ]
+    opened_event = events[-1]
+    assert (opened_event.user_id, opened_event.roles, opened_event.source_ip) == (
+        "reviewer1",
+        ("clerk", "reviewer"),
+        "127.0.0.1",
+    )
     assert events[0].request_id
     raw = [
         i

@@ -25,7 +25,8 @@ _SUBMIT: Final = """Submit an application (受検申請).
 `channel` decides the body: `mynaportal` (the Mynaportal bridge: the signed document, its
 detached CMS signature and the attachments), `egov` (the e-Gov bridge: the package as e-Gov
 delivers it) or `paper` (association staff key in a paper form of their prefecture). Each
-bridge submits only its own channel and only staff submit paper (otherwise 403).
+bridge submits only its own channel and only staff with the role `clerk` submit paper
+(otherwise 403). Every submission is written to the audit trail with the application.
 
 The `Idempotency-Key` header is required: the same key with the same request returns the
 original `202` and creates nothing; the same key with another request is a `409`. A key
@@ -102,11 +103,12 @@ def post_application(
     paths.APPLICATION,
     summary="Status of an application",
     description="Its status (申請状況) with reasons and history, without personal data. "
-    "Visible to the bridge that submitted it and to staff of its prefecture; anyone else, "
-    "and a malformed id, gets 404.",
+    "Visible to the bridge that submitted it and to staff of its prefecture (roles `clerk` "
+    "or `reviewer`; other staff 403); anyone else, and a malformed id, gets 404. A staff "
+    "member's read is written to the audit trail.",
     tags=["applications"],
-    responses=documented(200, "The application's status", 401, 404),
+    responses=documented(200, "The application's status", 401, 403, 404),
 )
 def get_application(application_id: str) -> ApplicationStatus:
-    caller = require_caller(router.current_event.raw_event)
-    return application_status(caller, application_id)
+    event = router.current_event.raw_event
+    return application_status(require_caller(event), application_id, request_id(event))

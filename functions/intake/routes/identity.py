@@ -23,8 +23,9 @@ router = Router()  # type: ignore[no-untyped-call]
     "single out by the four items (several residents match, or an e-Gov application gave no "
     "My Number): `candidate` is the `index` of one of `verification.identity_candidates`. "
     "Verify then enrols that person; until it has, the application cannot be accepted. To "
-    "choose no one, return the application. Staff of the application's prefecture only "
-    "(others: 404); 409 when the application awaits no choice; written to the audit trail.",
+    "choose no one, return the application. Role `reviewer`, of the application's "
+    "prefecture (others: 404); 409 when the application awaits no choice; written to the "
+    "audit trail.",
     tags=["review"],
     responses=documented(200, "The application's status", 400, 401, 403, 404, 409, 413, 415),
 )

@@ -27,7 +27,8 @@ def _staff() -> Caller:
     paths.REVIEW_APPLICATIONS,
     summary="The prefecture's applications by status",
     description="Applications of the caller's prefecture at `status` (by default those "
-    "awaiting review), oldest first, as summaries without names. Staff only.",
+    "awaiting review), oldest first, as summaries without names. Role `reviewer`; each "
+    "page listed is written to the audit trail.",
     tags=["review"],
     responses=documented(200, "One page of summaries", 401, 403),
 )
@@ -43,15 +44,18 @@ def get_review_applications(
         ),
     ] = None,
 ) -> ReviewPage:
-    return list_applications(_staff(), status, limit, cursor)
+    staff = _staff()
+    return list_applications(
+        staff, status, limit, cursor, request_id(router.current_event.raw_event)
+    )
 
 
 @router.get(
     paths.REVIEW_APPLICATION,
     summary="Open an application for review",
     description="The form (without the My Number), attachments, automatic check findings "
-    "and history. Staff of the application's prefecture only (others: 404); every opening "
-    "is written to the audit trail.",
+    "and history. Role `reviewer`, of the application's prefecture (others: 404); every "
+    "opening is written to the audit trail.",
     tags=["review"],
     responses=documented(200, "The application under review", 401, 403, 404),
 )
@@ -66,8 +70,8 @@ def get_review_application(application_id: str) -> ReviewApplication:
     description="The decision on an application under review: `accept`, or `return` with at "
     "least one reason the applicant will read (never quote a value of the form). The same "
     "decision retried by the same staff member gets the same answer; any other decision on "
-    "a decided application is a 409. Staff of the application's prefecture only (others: "
-    "404).",
+    "a decided application is a 409. Role `reviewer`, of the application's prefecture "
+    "(others: 404); written to the audit trail with the decision.",
     tags=["review"],
     responses=documented(200, "The application's new status", 400, 401, 403, 404, 409, 413, 415),
 )

@@ -44,7 +44,7 @@ from kentei.applications.model import (
     prefecture_of,
 )
 from kentei.callers import Caller, CallerKind
-from kentei.data.audit import AuditEvent, audit_put
+from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
 
@@ -201,8 +201,8 @@ class PrefectureApplications:
                 [
                     self._put_application(application, 1, request_fingerprint, expected=None),
                     self._put_index(application),
-                    *self._audit(audit),
-                ]
+                ],
+                audit,
             )
         except ConcurrentChangeError:
             return self._existing(application.application_id, request_fingerprint)
@@ -247,8 +247,7 @@ class PrefectureApplications:
             saved.append(StoredApplication(updated, stored.version + 1, stored.request_fingerprint))
         if len({s.application.application_id for s in saved}) != len(saved):
             raise ValueError("an application is replaced once per transaction")
-        writes.extend(self._audit(audit))
-        self._write(writes)
+        self._write(writes, audit)
         return tuple(saved)
 
     def _existing(self, application_id: str, request_fingerprint: str) -> StoredApplication:
@@ -261,12 +260,6 @@ class PrefectureApplications:
         ):
             raise IdTakenError("the application id belongs to another request")
         return existing
-
-    def _audit(self, events: Sequence[AuditEvent]) -> tuple[TransactWriteItemTypeDef, ...]:
-        for event in events:
-            if event.prefecture_code != self.prefecture_code:
-                raise ValueError("an audit event of another prefecture")
-        return tuple(audit_put(event, self._audit_table) for event in events)
 
     def _check_own(self, application: Application) -> None:
         if application.prefecture_code != self.prefecture_code:
@@ -334,9 +327,20 @@ class PrefectureApplications:
             }
         }
 
-    def _write(self, writes: Sequence[TransactWriteItemTypeDef]) -> None:
+    def _write(
+        self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent] = ()
+    ) -> None:
+        """``writes`` and the ``audit`` events appended to their chain, in one transaction
+        (:meth:`kentei.data.audit.AuditTrail.transact`: a conflict on the chain's head alone
+        is retried there; a conflict on ``writes`` is this application's)."""
+        for event in audit:
+            if event.prefecture_code != self.prefecture_code:
+                raise ValueError("an audit event of another prefecture")
         try:
-            aws.dynamodb().transact_write_items(TransactItems=list(writes))
+            if audit:
+                AuditTrail(self._audit_table).transact(writes, audit)
+            else:
+                aws.dynamodb().transact_write_items(TransactItems=list(writes))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
                 raise ConcurrentChangeError("the application changed since it was read") from None

@@ -1,29 +1,56 @@
 """The audit trail of access to specific personal information (invariant 5, P6).
 
-Each event says who (a caller id), which record (type and id), what (an action), when, and
-the API request id; never a value of the record. Items are kept for :data:`RETENTION`, then
-DynamoDB's TTL deletes them (``expires_at``, epoch seconds).
+Each entry says who (the caller's id, staff user id, roles and prefecture), what (record
+kind and id, and the person's 資格仮名ID where known), which action and its outcome, when,
+from where (the caller's source IP) and the API request id; never a value of the record.
+Entries are kept for :data:`RETENTION`, then DynamoDB's TTL deletes them (``expires_at``,
+epoch seconds).
 
-An event that records a decision (a status change, a registration) is written in the same
-``TransactWriteItems`` as the decision (:func:`audit_put`, used by
-:mod:`kentei.data.applications`): a decision that loses a race leaves no audit entry, and one
-that is made always has its entry. Only reads (opening a form) are recorded on their own,
-before the data is shown (:meth:`AuditTrail.record`).
+Outcomes (:class:`AuditOutcome`): ``succeeded`` for a change that was committed (written in
+the same ``TransactWriteItems`` as the change, :meth:`AuditTrail.transact`), ``allowed`` for
+a read permitted and about to be answered (recorded on its own before the data is
+returned, :meth:`AuditTrail.record`), ``denied`` for a refusal by role (``403``) and
+``not_found`` for a record outside the caller's scope or absent (``404``: another
+prefecture's application looks like no application). A refusal's entry is written after
+the decision to refuse, carries only ids, and does not hold up the answer if it fails.
+
+Tamper evidence (:mod:`kentei.audit_chain`): the entries of a partition (a prefecture and
+UTC day) form a hash chain. Each append reads the partition's head item (last ``seq`` and
+``hash``) and writes, in one transaction with whatever it records, the entries with the
+next sequence numbers and the head updated under the condition that it is unchanged. Two
+concurrent writers cannot both append after the same head: the loser's transaction is
+cancelled on the head alone, and it reads the head again and retries
+(:data:`APPEND_ATTEMPTS`); a cancellation caused by the recorded write itself (a decision
+that lost its race) is not retried and surfaces to the caller as before.
 
 Layout, in the audit table (partition ``audit_partition``, sort ``event_key``):
-``PREFECTURE#<code>#<YYYY-MM-DD>`` / ``<at>#<request id>#<action>#<record id>``, so the
-periodic review of a prefecture's access (P6) reads one partition per day, in time order.
+
+- entries: ``PREFECTURE#<code>#<YYYY-MM-DD>`` / ``<at>#<seq>#<request id>#<action>#<record
+  id>``, so a day of a prefecture is one partition in time order;
+- heads: ``HEAD#PREFECTURE#<code>#<YYYY-MM-DD>`` / ``HEAD``.
+
+Entries written before the chain (no ``seq``) stay readable; verification counts them as
+unchained.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import random
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from botocore.exceptions import ClientError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from kentei import aws, settings
+from kentei import audit_chain, aws, settings
+from kentei.callers import Caller, CallerKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
@@ -31,13 +58,30 @@ if TYPE_CHECKING:
 RETENTION: Final = timedelta(days=5 * 366)
 """How long an audit event is kept: five years, until the retention schedule (invariant 6)
 names the period for access logs."""
+APPEND_ATTEMPTS: Final = 8
+"""How often an append is tried when concurrent writers moved the partition's head."""
+MAX_SEARCH_DAYS: Final = 366
+"""The longest time range one search walks (one partition per day)."""
+HEAD_KEY: Final = "HEAD"
+_PREFECTURE: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])$"
+_CURSOR_VERSION: Final = 1
+
+Item = dict[str, "AttributeValueTypeDef"]
 
 
 class AuditAction(StrEnum):
+    APPLICATION_RECEIVED = "application.received"
+    """A bridge submitted an application (the form without the My Number was stored)."""
     APPLICATION_ENTERED = "application.entered"
     """Staff keyed in a paper application."""
+    APPLICATION_STATUS_READ = "application.status_read"
+    """Staff read an application's status."""
+    APPLICATION_LISTED = "application.listed"
+    """Staff listed their prefecture's applications at a status (one entry per page)."""
     APPLICATION_OPENED = "application.opened"
     """Staff opened an application's form for review."""
+    APPLICATION_DECIDED = "application.decided"
+    """A review decision refused before it was made (the made one is accepted or returned)."""
     APPLICATION_ACCEPTED = "application.accepted"
     APPLICATION_RETURNED = "application.returned"
     """Staff returned it for correction, or verify returned it with a reason."""
@@ -45,14 +89,31 @@ class AuditAction(StrEnum):
     """Verify read the raw submission (with the My Number), confirmed the person and moved
     the application to review."""
     APPLICATION_REJECTED = "application.rejected"
+    """Verify rejected it (forged, tampered, untrusted, unreadable) with a reason."""
     APPLICATION_REPLACED = "application.replaced"
     """Verify confirmed a resubmission comes from the same person and linked it: the
     returned application is replaced (recorded on the returned one)."""
-    """Verify rejected it (forged, tampered, untrusted, unreadable) with a reason."""
     IDENTITY_CHOSEN = "application.identity_chosen"
     """Staff chose (or confirmed) the applicant among the residents the four items found."""
     EXAMINEE_REGISTERED = "examinee.registered"
     """Verify registered or updated the examinee (受検者) under their 資格仮名ID."""
+    AUDIT_SEARCHED = "audit.searched"
+    """An auditor searched the trail (the filters' ids are on the entry)."""
+    AUDIT_EXPORTED = "audit.exported"
+    """An auditor exported a search as CSV."""
+    AUDIT_VERIFIED = "audit.verified"
+    """An auditor verified the chain over a range of days."""
+
+
+class AuditOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    """A change committed, in the same transaction as this entry."""
+    ALLOWED = "allowed"
+    """A read permitted; recorded before the data is returned."""
+    DENIED = "denied"
+    """Refused by role (403)."""
+    NOT_FOUND = "not_found"
+    """Nothing in the caller's scope (404): another prefecture's record, or none."""
 
 
 class AuditEvent(BaseModel):
@@ -61,39 +122,183 @@ class AuditEvent(BaseModel):
     action: AuditAction
     record_type: str = Field(pattern=r"^[a-z_]{1,32}$")
     record_id: str = Field(max_length=64)
-    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    prefecture_code: str = Field(pattern=_PREFECTURE)
     request_id: str = Field(max_length=128)
     at: AwareDatetime
+    outcome: AuditOutcome = AuditOutcome.SUCCEEDED
+    """Entries written before outcomes were recorded read as ``succeeded``."""
+    user_id: str | None = Field(None, max_length=128)
+    roles: tuple[str, ...] = ()
+    actor_prefecture: str | None = Field(None, pattern=_PREFECTURE)
+    person_id: str | None = Field(None, pattern=r"^[0-9A-Za-z_-]{8,128}$")
+    """The person's 資格仮名ID, where the record is known to be theirs."""
+    source_ip: str | None = Field(None, max_length=45)
 
     @property
     def expires_at(self) -> int:
         return int((self.at + RETENTION).timestamp())
+
+    @classmethod
+    def by(
+        cls,
+        caller: Caller,
+        action: AuditAction,
+        *,
+        record_type: str,
+        record_id: str,
+        prefecture_code: str,
+        request_id: str,
+        at: datetime,
+        outcome: AuditOutcome = AuditOutcome.SUCCEEDED,
+        person_id: str | None = None,
+    ) -> AuditEvent:
+        """An event by ``caller``: its id, user, roles, prefecture and source IP."""
+        staff = caller.kind is CallerKind.STAFF
+        return cls(
+            actor=caller.id,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            prefecture_code=prefecture_code,
+            request_id=request_id,
+            at=at,
+            outcome=outcome,
+            user_id=caller.user_id if staff else None,
+            roles=tuple(sorted(role.value for role in caller.roles)) if staff else (),
+            actor_prefecture=caller.prefecture_code if staff else None,
+            person_id=person_id,
+            source_ip=caller.source_ip,
+        )
 
 
 def partition(prefecture_code: str, day: date) -> str:
     return f"PREFECTURE#{prefecture_code}#{day.isoformat()}"
 
 
-def audit_item(event: AuditEvent) -> dict[str, AttributeValueTypeDef]:
-    """The table item of ``event``."""
+def head_partition(entries_partition: str) -> str:
+    return f"HEAD#{entries_partition}"
+
+
+def instant(at: datetime) -> str:
+    """UTC with microseconds and a fixed width, so that keys sort by time."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_HASHED: Final = (
+    "actor",
+    "action",
+    "record_type",
+    "record_id",
+    "prefecture_code",
+    "request_id",
+    "at",
+    "outcome",
+    "user_id",
+    "roles",
+    "actor_prefecture",
+    "person_id",
+    "source_ip",
+    "expires_at",
+    "event_key",
+)
+"""The stored attributes an entry's hash covers: all but the chain's own."""
+
+
+def _attributes(event: AuditEvent) -> dict[str, str]:
+    values: dict[str, str | None] = {
+        "actor": event.actor,
+        "action": event.action.value,
+        "record_type": event.record_type,
+        "record_id": event.record_id,
+        "prefecture_code": event.prefecture_code,
+        "request_id": event.request_id,
+        "at": instant(event.at),
+        "outcome": event.outcome.value,
+        "user_id": event.user_id,
+        "roles": ",".join(event.roles) or None,
+        "actor_prefecture": event.actor_prefecture,
+        "person_id": event.person_id,
+        "source_ip": event.source_ip,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def hashed_fields(item: Mapping[str, Any]) -> dict[str, str]:
+    """What an entry's hash covers, read from its stored item."""
+    fields: dict[str, str] = {}
+    for name in _HASHED:
+        value = item.get(name)
+        if isinstance(value, Mapping):
+            text = value.get("S", value.get("N"))
+            if isinstance(text, str):
+                fields[name] = text
+    return fields
+
+
+def audit_item(event: AuditEvent, seq: int, prev_hash: str) -> Item:
+    """The chained table item of ``event``, as number ``seq`` after ``prev_hash``."""
     at = event.at.astimezone(UTC)
-    return {
-        "audit_partition": {"S": partition(event.prefecture_code, at.date())},
-        "event_key": {"S": f"{at.isoformat()}#{event.request_id}#{event.action}#{event.record_id}"},
-        "actor": {"S": event.actor},
-        "action": {"S": event.action.value},
-        "record_type": {"S": event.record_type},
-        "record_id": {"S": event.record_id},
-        "prefecture_code": {"S": event.prefecture_code},
-        "request_id": {"S": event.request_id},
-        "at": {"S": at.isoformat()},
+    entries = partition(event.prefecture_code, at.date())
+    key = f"{instant(at)}#{seq:08d}#{event.request_id}#{event.action.value}#{event.record_id}"
+    item: Item = {
+        "audit_partition": {"S": entries},
+        "event_key": {"S": key},
+        **{name: {"S": value} for name, value in _attributes(event).items()},
         "expires_at": {"N": str(event.expires_at)},
     }
+    digest = audit_chain.entry_hash(hashed_fields(item), entries, seq, prev_hash)
+    item["seq"] = {"N": str(seq)}
+    item["prev_hash"] = {"S": prev_hash}
+    item["hash"] = {"S": digest}
+    return item
 
 
-def audit_put(event: AuditEvent, table: str | None = None) -> TransactWriteItemTypeDef:
-    """``event`` as one write of a ``TransactWriteItems``, beside the decision it records."""
-    return {"Put": {"TableName": table or settings.table_name("audit"), "Item": audit_item(event)}}
+def event_of(item: Mapping[str, Any]) -> AuditEvent:
+    """The event of a stored item, chained or written before the chain."""
+    text = {name: value["S"] for name, value in item.items() if "S" in value}
+    return AuditEvent(
+        actor=text["actor"],
+        action=AuditAction(text["action"]),
+        record_type=text["record_type"],
+        record_id=text["record_id"],
+        prefecture_code=text["prefecture_code"],
+        request_id=text["request_id"],
+        at=datetime.fromisoformat(text["at"]),
+        outcome=AuditOutcome(text.get("outcome", AuditOutcome.SUCCEEDED.value)),
+        user_id=text.get("user_id"),
+        roles=tuple(text["roles"].split(",")) if text.get("roles") else (),
+        actor_prefecture=text.get("actor_prefecture"),
+        person_id=text.get("person_id"),
+        source_ip=text.get("source_ip"),
+    )
+
+
+class AuditChainBusyError(RuntimeError):
+    """The partition's head kept moving under concurrent writers: nothing was written."""
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """A search of one prefecture's trail, newest first, within [since, until]."""
+
+    prefecture_code: str
+    since: datetime
+    until: datetime
+    person_id: str | None = None
+    user_id: str | None = None
+    record_id: str | None = None
+    action: AuditAction | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    items: tuple[AuditEvent, ...]
+    next_cursor: str | None
+
+
+class InvalidAuditCursorError(ValueError):
+    """A cursor this trail did not issue for this search."""
 
 
 class AuditTrail:
@@ -101,29 +306,246 @@ class AuditTrail:
         self._table = table or settings.table_name("audit")
 
     def record(self, event: AuditEvent) -> None:
-        """Write ``event`` on its own: for reads (a form opened), recorded before the data is
-        shown. A decision's event goes in the decision's transaction (:func:`audit_put`)."""
-        aws.dynamodb().put_item(TableName=self._table, Item=audit_item(event))
+        """Append ``event`` on its own: a read, before the data is returned, or a refusal. A
+        change's event goes in the change's transaction (:meth:`transact`)."""
+        self.transact([], [event])
+
+    def transact(
+        self, writes: Sequence[TransactWriteItemTypeDef], events: Sequence[AuditEvent]
+    ) -> None:
+        """``writes`` and ``events`` appended to their chains, in one ``TransactWriteItems``.
+
+        A cancellation caused by ``writes`` raises the ``ClientError`` as DynamoDB gave it
+        (the caller's own conflict); one caused only by a moved head is retried with the new
+        head, up to :data:`APPEND_ATTEMPTS` times (then :class:`AuditChainBusyError`)."""
+        for attempt in range(APPEND_ATTEMPTS):
+            chained = self._chain(events)
+            try:
+                aws.dynamodb().transact_write_items(TransactItems=[*writes, *chained])
+                return
+            except ClientError as exc:
+                if not _head_conflict_only(exc, len(writes)):
+                    raise
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 (jitter, not a secret)
+        raise AuditChainBusyError("the audit chain's head kept changing; nothing was written")
+
+    def _chain(self, events: Sequence[AuditEvent]) -> list[TransactWriteItemTypeDef]:
+        """Each partition's entries after its current head, and the head moved under the
+        condition that no one else moved it first."""
+        by_partition: dict[str, list[AuditEvent]] = {}
+        for event in events:
+            at = event.at.astimezone(UTC)
+            by_partition.setdefault(partition(event.prefecture_code, at.date()), []).append(event)
+        writes: list[TransactWriteItemTypeDef] = []
+        heads: list[TransactWriteItemTypeDef] = []
+        for entries, grouped in by_partition.items():
+            head = self.head(entries)
+            seq, previous = (0, audit_chain.genesis(entries)) if head is None else head
+            for event in grouped:
+                seq += 1
+                item = audit_item(event, seq, previous)
+                previous = item["hash"]["S"]
+                writes.append(
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": item,
+                            "ConditionExpression": "attribute_not_exists(event_key)",
+                        }
+                    }
+                )
+            heads.append(self._put_head(entries, head, seq, previous, grouped[-1]))
+        # Heads last: a cancellation at these indexes is a moved head, retried.
+        return writes + heads
+
+    def _put_head(
+        self,
+        entries: str,
+        head: tuple[int, str] | None,
+        seq: int,
+        digest: str,
+        last: AuditEvent,
+    ) -> TransactWriteItemTypeDef:
+        item: Item = {
+            "audit_partition": {"S": head_partition(entries)},
+            "event_key": {"S": HEAD_KEY},
+            "seq": {"N": str(seq)},
+            "hash": {"S": digest},
+            "expires_at": {"N": str(last.expires_at)},
+        }
+        if head is None:
+            return {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(event_key)",
+                }
+            }
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": item,
+                "ConditionExpression": "seq = :seq",
+                "ExpressionAttributeValues": {":seq": {"N": str(head[0])}},
+            }
+        }
+
+    def head(self, entries: str) -> tuple[int, str] | None:
+        """The partition's last (seq, hash), or None before its first entry."""
+        item = (
+            aws.dynamodb()
+            .get_item(
+                TableName=self._table,
+                Key={
+                    "audit_partition": {"S": head_partition(entries)},
+                    "event_key": {"S": HEAD_KEY},
+                },
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        if not item:
+            return None
+        return int(item["seq"]["N"]), item["hash"]["S"]
+
+    def _items(self, entries: str, *, newest_first: bool = False, **query: Any) -> Iterator[Item]:
+        paginator = aws.dynamodb().get_paginator("query")
+        values = {":p": {"S": entries}, **query.pop("values", {})}
+        condition = "audit_partition = :p" + query.pop("condition", "")
+        for page in paginator.paginate(
+            TableName=self._table,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ScanIndexForward=not newest_first,
+            ConsistentRead=True,
+            **query,
+        ):
+            yield from page["Items"]
 
     def day(self, prefecture_code: str, day: date) -> list[AuditEvent]:
         """Every event of a prefecture on a (UTC) day, in time order."""
-        events: list[AuditEvent] = []
-        paginator = aws.dynamodb().get_paginator("query")
-        for page in paginator.paginate(
-            TableName=self._table,
-            KeyConditionExpression="audit_partition = :p",
-            ExpressionAttributeValues={":p": {"S": partition(prefecture_code, day)}},
-        ):
-            events.extend(
-                AuditEvent(
-                    actor=item["actor"]["S"],
-                    action=AuditAction(item["action"]["S"]),
-                    record_type=item["record_type"]["S"],
-                    record_id=item["record_id"]["S"],
-                    prefecture_code=item["prefecture_code"]["S"],
-                    request_id=item["request_id"]["S"],
-                    at=datetime.fromisoformat(item["at"]["S"]),
+        return [event_of(item) for item in self._items(partition(prefecture_code, day))]
+
+    def search(self, query: AuditQuery, cursor: str | None = None) -> AuditPage:
+        """One page of the prefecture's events matching ``query``, newest first: each day's
+        partition from ``until`` back to ``since``, filtered in DynamoDB."""
+        first, last = query.since.astimezone(UTC), query.until.astimezone(UTC)
+        days = [
+            last.date() - timedelta(days=n) for n in range((last.date() - first.date()).days + 1)
+        ]
+        if len(days) > MAX_SEARCH_DAYS:
+            raise ValueError(f"a search covers at most {MAX_SEARCH_DAYS} days")
+        resume = decode_cursor(cursor, days) if cursor is not None else None
+        filters, values, names = _filters(query)
+        found: list[AuditEvent] = []
+        for day in days:
+            if resume is not None and day > resume[0]:
+                continue
+            entries = partition(query.prefecture_code, day)
+            options: dict[str, Any] = {
+                "condition": " AND event_key BETWEEN :since AND :until",
+                "values": {
+                    ":since": {"S": instant(first)},
+                    ":until": {"S": instant(last) + "~"},
+                    **values,
+                },
+            }
+            if filters:
+                options["FilterExpression"] = " AND ".join(filters)
+                options["ExpressionAttributeNames"] = names
+            if resume is not None and day == resume[0]:
+                options["ExclusiveStartKey"] = {
+                    "audit_partition": {"S": entries},
+                    "event_key": {"S": resume[1]},
+                }
+            for item in self._items(entries, newest_first=True, **options):
+                found.append(event_of(item))
+                if len(found) == query.limit:
+                    return AuditPage(tuple(found), encode_cursor(day, item["event_key"]["S"]))
+        return AuditPage(tuple(found), None)
+
+    def verify(self, prefecture_code: str, first: date, last: date) -> audit_chain.ChainReport:
+        """The chain of each day of ``prefecture_code`` from ``first`` to ``last``."""
+        if last < first:
+            raise ValueError("the range ends before it starts")
+        partitions: list[tuple[str, list[audit_chain.Link], audit_chain.Head | None, int]] = []
+        day = first
+        while day <= last:
+            entries = partition(prefecture_code, day)
+            links: list[audit_chain.Link] = []
+            unchained = 0
+            for item in self._items(entries):
+                if "seq" not in item:
+                    unchained += 1
+                    continue
+                links.append(
+                    audit_chain.Link(
+                        partition=item["audit_partition"]["S"],
+                        event_key=item["event_key"]["S"],
+                        seq=int(item["seq"]["N"]),
+                        prev_hash=item.get("prev_hash", {}).get("S", ""),
+                        hash=item.get("hash", {}).get("S", ""),
+                        fields=hashed_fields(item),
+                    )
                 )
-                for item in page["Items"]
+            head = self.head(entries)
+            partitions.append(
+                (
+                    entries,
+                    links,
+                    None if head is None else audit_chain.Head(*head),
+                    unchained,
+                )
             )
-        return events
+            day += timedelta(days=1)
+        return audit_chain.verify_chain(partitions)
+
+
+def _filters(
+    query: AuditQuery,
+) -> tuple[list[str], dict[str, AttributeValueTypeDef], dict[str, str]]:
+    """The filter conditions, their values and attribute names (``action`` is a reserved
+    word of DynamoDB's expressions: every name goes through ``#``)."""
+    filters: list[str] = []
+    values: dict[str, AttributeValueTypeDef] = {}
+    names: dict[str, str] = {}
+    for name, value in (
+        ("person_id", query.person_id),
+        ("user_id", query.user_id),
+        ("record_id", query.record_id),
+        ("action", None if query.action is None else query.action.value),
+    ):
+        if value is not None:
+            filters.append(f"#{name} = :{name}")
+            values[f":{name}"] = {"S": value}
+            names[f"#{name}"] = name
+    return filters, values, names
+
+
+def _head_conflict_only(exc: ClientError, own_writes: int) -> bool:
+    """Whether a cancelled transaction failed only on audit writes (a moved head)."""
+    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return False
+    reasons = exc.response.get("CancellationReasons") or []
+    failed = [i for i, reason in enumerate(reasons) if reason.get("Code") not in (None, "None")]
+    return bool(failed) and all(i >= own_writes for i in failed)
+
+
+def encode_cursor(day: date, event_key: str) -> str:
+    raw = json.dumps({"v": _CURSOR_VERSION, "d": day.isoformat(), "k": event_key})
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, days: Sequence[date]) -> tuple[date, str]:
+    """The day and key a cursor resumes after; it must fall within the search's days."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        day = date.fromisoformat(raw["d"])
+        key = raw["k"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise InvalidAuditCursorError("the cursor is not one this API issued") from None
+    if raw.get("v") != _CURSOR_VERSION or not isinstance(key, str) or day not in days:
+        raise InvalidAuditCursorError("the cursor is not one this API issued for this search")
+    if not key.startswith(day.isoformat()) or len(key) > 512:
+        raise InvalidAuditCursorError("the cursor is not one this API issued for this search")
+    return day, key

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from kentei import callers
 from kentei_local import identities
+
+from .fakes import Fakes
 
 
 @pytest.fixture(autouse=True)
@@ -16,3 +20,15 @@ def local_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     callers.bridge_clients.cache_clear()
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
+
+
+@pytest.fixture(autouse=True)
+def fakes() -> Iterator[Fakes]:
+    """The real handler runs over in-memory fakes: nothing here reaches AWS."""
+    from intake import dependencies, submit
+
+    installed = Fakes()
+    dependencies.reset(installed.dependencies())
+    submit._idempotent.cache_clear()
+    yield installed
+    dependencies.reset()

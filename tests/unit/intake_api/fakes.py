@@ -8,10 +8,11 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from intake.dependencies import Dependencies
 from kentei.applications.model import Application, Status
+from kentei.audit_chain import ChainReport
 from kentei.callers import Caller, CallerKind
 from kentei.data.applications import (
     ApplicationSummary,
@@ -20,7 +21,7 @@ from kentei.data.applications import (
     Page,
     StoredApplication,
 )
-from kentei.data.audit import AuditEvent
+from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived, IdentityChosen
 
@@ -171,10 +172,45 @@ class FakeFingerprinter:
 
 @dataclass
 class FakeAuditTrail:
+    """Events recorded on their own (``events``); the search also sees those committed with
+    a write (``committed``, the records' list)."""
+
     events: list[AuditEvent] = field(default_factory=list)
+    committed: list[AuditEvent] = field(default_factory=list)
+    verified: list[tuple[str, date, date]] = field(default_factory=list)
 
     def record(self, event: AuditEvent) -> None:
         self.events.append(event)
+
+    def search(self, query: AuditQuery, cursor: str | None = None) -> AuditPage:
+        found = sorted(
+            (
+                e
+                for e in (*self.committed, *self.events)
+                if e.prefecture_code == query.prefecture_code
+                and query.since <= e.at <= query.until
+                and query.person_id in (None, e.person_id)
+                and query.user_id in (None, e.user_id)
+                and query.record_id in (None, e.record_id)
+                and query.action in (None, e.action)
+            ),
+            key=lambda e: e.at,
+            reverse=True,
+        )
+        if cursor is not None and not cursor.startswith("at"):
+            raise InvalidAuditCursorError("not a cursor of this fake")
+        start = int(cursor[2:]) if cursor is not None else 0
+        page = found[start : start + query.limit]
+        more = start + query.limit < len(found)
+        return AuditPage(tuple(page), f"at{start + query.limit}" if more else None)
+
+    def verify(self, prefecture_code: str, first: date, last: date) -> ChainReport:
+        self.verified.append((prefecture_code, first, last))
+        days = (last - first).days + 1
+        return ChainReport(partitions=days, entries=len(self.events), unchained=0, broken=None)
+
+    def all(self) -> list[AuditEvent]:
+        return [*self.committed, *self.events]
 
 
 @dataclass
@@ -199,6 +235,7 @@ class Fakes:
     clock: Clock = field(default_factory=Clock)
 
     def dependencies(self) -> Dependencies:
+        self.audit.committed = self.records.audit
         return Dependencies(
             applications=self.records.prefecture,
             readable=self.records.readable,

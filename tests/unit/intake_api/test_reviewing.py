@@ -12,7 +12,7 @@ from kentei.applications import lifecycle
 from kentei.applications.model import Reason, Status
 from kentei.callers import Caller, CallerKind
 from kentei.data.applications import StoredApplication
-from kentei.data.audit import AuditAction
+from kentei.data.audit import AuditAction, AuditOutcome
 
 from .fakes import Fakes
 from .test_receive import STAFF, paper, run
@@ -58,7 +58,17 @@ def test_staff_of_another_prefecture_find_nothing_and_nothing_is_audited() -> No
         open_application(OSAKA, application_id, "request-2", fakes.dependencies())
 
     assert fakes.audit.events == []
-    assert list_applications(OSAKA, Status.UNDER_REVIEW, 25, None, fakes.dependencies()).items == ()
+    listed = list_applications(
+        OSAKA, Status.UNDER_REVIEW, 25, None, "r-3", deps=fakes.dependencies()
+    )
+    assert listed.items == ()
+    (listing,) = fakes.audit.events
+    assert (listing.action, listing.prefecture_code, listing.record_id, listing.outcome) == (
+        AuditAction.APPLICATION_LISTED,
+        "27",
+        "under_review",
+        AuditOutcome.ALLOWED,
+    )
 
 
 def test_a_decision_is_written_with_its_audit_event_at_the_clocks_time() -> None:

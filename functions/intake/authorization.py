@@ -1,0 +1,139 @@
+"""Who may call which route: one table, enforced in one place before any route runs.
+
+Each route (method and path template of :mod:`intake.paths`) has a :class:`Rule`: public,
+or the callers it admits (bridges, and staff holding one of its roles). The gate
+(:mod:`intake.gate`) consults :func:`authorize` for every request to a known route: no
+caller is ``401``, a caller the rule does not admit is ``403``. A route without a rule is
+refused (``403``) and fails a test. What a caller may then see is the data layer's scope:
+staff reach their prefecture only, a bridge its own submissions (another prefecture's
+application is ``404``, as if it did not exist). Finer rules stay with their route: a
+bridge submits only its own channel and staff submit only paper
+(:func:`intake.access.authorize_submission`).
+
+The rule also names what an access to personal data records in the audit trail
+(``action``); :mod:`intake.access_audit` records refusals with it, and each route's logic
+records what it allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from intake import paths
+from intake.access import require_caller
+from intake.errors import ForbiddenError
+from kentei.callers import Caller, CallerKind, Role
+from kentei.data.audit import AuditAction
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call a route, and what an access to it is in the audit trail."""
+
+    public: bool = False
+    bridges: bool = False
+    """Any bridge (its channel is checked by the route where it matters)."""
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    """Staff holding any one of these roles."""
+    action: AuditAction | None = None
+    """The audit action of an access (None: the route touches no personal data)."""
+    record_type: str = "application"
+
+    def admits(self, caller: Caller) -> bool:
+        if self.public:
+            return True
+        if caller.kind is CallerKind.BRIDGE:
+            return self.bridges
+        return caller.prefecture_code is not None and bool(self.roles & caller.roles)
+
+    @property
+    def personal_data(self) -> bool:
+        return self.action is not None
+
+
+PUBLIC: Final = Rule(public=True)
+_APPLICATION_STAFF: Final = frozenset({Role.CLERK, Role.REVIEWER})
+"""Staff who work with applications: the counter (窓口) and review (審査)."""
+
+RULES: Final[Mapping[tuple[str, str], Rule]] = {
+    ("GET", paths.HEALTH): PUBLIC,
+    ("GET", paths.OPENAPI): PUBLIC,
+    ("GET", paths.DOCUMENT_SCHEMA): PUBLIC,
+    ("POST", paths.APPLICATIONS): Rule(
+        bridges=True, roles=frozenset({Role.CLERK}), action=AuditAction.APPLICATION_RECEIVED
+    ),
+    ("GET", paths.APPLICATION): Rule(
+        bridges=True, roles=_APPLICATION_STAFF, action=AuditAction.APPLICATION_STATUS_READ
+    ),
+    ("GET", paths.REVIEW_APPLICATIONS): Rule(
+        roles=frozenset({Role.REVIEWER}),
+        action=AuditAction.APPLICATION_LISTED,
+        record_type="application_list",
+    ),
+    ("GET", paths.REVIEW_APPLICATION): Rule(
+        roles=frozenset({Role.REVIEWER}), action=AuditAction.APPLICATION_OPENED
+    ),
+    ("POST", paths.REVIEW_DECISION): Rule(
+        roles=frozenset({Role.REVIEWER}), action=AuditAction.APPLICATION_DECIDED
+    ),
+    ("POST", paths.REVIEW_IDENTITY): Rule(
+        roles=frozenset({Role.REVIEWER}), action=AuditAction.IDENTITY_CHOSEN
+    ),
+    ("GET", paths.AUDIT): Rule(
+        roles=frozenset({Role.AUDITOR}), action=AuditAction.AUDIT_SEARCHED, record_type="audit"
+    ),
+    ("GET", paths.AUDIT_EXPORT): Rule(
+        roles=frozenset({Role.AUDITOR}), action=AuditAction.AUDIT_EXPORTED, record_type="audit"
+    ),
+    ("GET", paths.AUDIT_VERIFICATION): Rule(
+        roles=frozenset({Role.AUDITOR}), action=AuditAction.AUDIT_VERIFIED, record_type="audit"
+    ),
+}
+"""The one route → callers table. ``operator`` appears nowhere: the contractor's operators
+reach no route that touches personal data (health and the documents are public)."""
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str
+    rule: Rule | None
+
+
+def route_of(event: Mapping[str, Any]) -> Route | None:
+    """The route a request is for (its rule None if the table lacks one), or None when no
+    route has this method and path (the resolver answers 404 or 405)."""
+    method = str(event.get("httpMethod") or "").upper()
+    template = paths.template_of(str(event.get("path") or ""))
+    if template is None or method not in paths.METHODS[template]:
+        return None
+    return Route(method, template, RULES.get((method, template)))
+
+
+def authorize(event: Mapping[str, Any]) -> Caller | None:
+    """The caller admitted to the request's route (None for a public route or no route);
+    raises ``UnauthenticatedError`` (401) or ``ForbiddenError`` (403)."""
+    route = route_of(event)
+    if route is None:
+        if paths.PROTECTED.match(str(event.get("path") or "")):
+            require_caller(event)
+        return None
+    if route.rule is not None and route.rule.public:
+        return None
+    caller = require_caller(event)
+    if route.rule is None:
+        raise ForbiddenError("no rule admits callers to this route")
+    if not route.rule.admits(caller):
+        raise ForbiddenError(_refusal(route.rule, caller))
+    return caller
+
+
+def _refusal(rule: Rule, caller: Caller) -> str:
+    if caller.kind is CallerKind.BRIDGE:
+        return "this route is for association staff"
+    if rule.bridges and not rule.roles:
+        return "this route is for the bridges"
+    needed = " or ".join(sorted(role.value for role in rule.roles))
+    return f"this route needs the role {needed}"

@@ -1,0 +1,298 @@
+"""The one route → callers table, proved through the real intake handler over fakes.
+
+For every route × caller (staff of either prefecture with any set of roles, either bridge)
+× own or other data: no route is without a rule; a caller the rule does not admit gets
+``403``; another prefecture's (another bridge's) application is always ``404``; and each
+allowed access to personal data, and each refusal by staff, leaves an audit entry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from http import HTTPStatus
+from typing import Any, Final
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.unit.review.factory import application
+
+from intake import dependencies, paths, submit
+from intake.api import app
+from intake.authorization import RULES, Rule
+from intake.openapi import document
+from kentei.applications.model import Status
+from kentei.callers import CHANNELS, Caller, CallerKind, Role
+from kentei.data.applications import StoredApplication
+from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
+from kentei_local.context import LocalContext
+
+from .events import event
+from .fakes import Fakes
+from .test_receive import FORM
+
+ROUTES: Final = tuple(
+    (method, template) for template, methods in paths.METHODS.items() for method in methods
+)
+PREFECTURES: Final = ("13", "27")
+OWNER: Final = {"13": "mynaportal", "27": "egov"}
+"""Which bridge submitted each prefecture's seeded application."""
+PERSON: Final = "person-0000-abcdef"
+REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add the kana"}
+
+
+def test_every_route_has_a_rule_and_every_rule_a_route() -> None:
+    assert set(RULES) == set(ROUTES)
+
+
+def test_every_route_the_api_serves_is_in_the_route_table() -> None:
+    served = {
+        (method.upper(), template.replace("{", "<").replace("}", ">"))
+        for template, operations in document(app)["paths"].items()
+        for method in operations
+    }
+    assert served == set(ROUTES)
+
+
+def test_operators_reach_no_route_that_touches_personal_data() -> None:
+    for rule in RULES.values():
+        assert Role.OPERATOR not in rule.roles
+        assert rule.public == (rule.action is None)
+
+
+def test_a_route_without_a_rule_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from intake import authorization
+
+    monkeypatch.setattr(
+        authorization,
+        "RULES",
+        {k: v for k, v in RULES.items() if k != ("GET", paths.REVIEW_APPLICATIONS)},
+    )
+    status, _ = _call("GET", paths.REVIEW_APPLICATIONS, "staff:13:u:reviewer,auditor")
+    assert status == HTTPStatus.FORBIDDEN
+
+
+@dataclass(frozen=True)
+class Who:
+    caller: Caller
+    header: str
+
+    @property
+    def prefecture(self) -> str | None:
+        return self.caller.prefecture_code
+
+
+def _staff(prefecture: str, roles: frozenset[Role]) -> Who:
+    names = ",".join(sorted(r.value for r in roles))
+    caller = Caller(CallerKind.STAFF, prefecture_code=prefecture, user_id="user1", roles=roles)
+    return Who(caller, f"staff:{prefecture}:user1:{names}")
+
+
+def _bridge(channel: str) -> Who:
+    return Who(Caller(CallerKind.BRIDGE, bridge=channel), f"bridge:{channel}")
+
+
+WHO: Final = st.one_of(
+    st.builds(
+        _staff,
+        st.sampled_from(PREFECTURES),
+        st.frozensets(st.sampled_from(list(Role)), min_size=1),
+    ),
+    st.builds(_bridge, st.sampled_from(sorted(CHANNELS))),
+)
+
+
+@pytest.fixture
+def no_idempotency_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submissions run without Powertools' DynamoDB store (it is tested with moto)."""
+
+    class _Config:
+        def register_lambda_context(self, context: object) -> None:
+            del context
+
+    def receive_once(**kwargs: Any) -> dict[str, Any]:
+        return submit._receive(**kwargs)
+
+    monkeypatch.setattr(submit, "_idempotent", lambda: (_Config(), receive_once))
+
+
+def _seed() -> tuple[Fakes, dict[str, str]]:
+    """Fresh fakes with one application under review in each prefecture, each submitted by
+    one bridge, and one audit entry in each prefecture's trail."""
+    fakes = Fakes()
+    ids: dict[str, str] = {}
+    for prefecture in PREFECTURES:
+        seeded = application(prefecture_code=prefecture).model_copy(
+            update={
+                "submitted_by": f"bridge:{OWNER[prefecture]}",
+                "qualification_pseudonym_id": PERSON,
+            }
+        )
+        fakes.records.applications[seeded.application_id] = StoredApplication(seeded, 3, "fp")
+        ids[prefecture] = seeded.application_id
+        fakes.records.audit.append(
+            AuditEvent(
+                actor="verify",
+                action=AuditAction.APPLICATION_VERIFIED,
+                record_type="application",
+                record_id=seeded.application_id,
+                prefecture_code=prefecture,
+                request_id="seed",
+                at=fakes.clock.now,
+                person_id=PERSON,
+            )
+        )
+    dependencies.reset(fakes.dependencies())
+    return fakes, ids
+
+
+def _target(who: Who, own: bool) -> str:
+    """The prefecture whose application the request names."""
+    if who.caller.kind is CallerKind.STAFF:
+        mine = who.prefecture or "13"
+    else:
+        mine = next(p for p, channel in OWNER.items() if channel == who.caller.bridge)
+    return mine if own else next(p for p in PREFECTURES if p != mine)
+
+
+def _request(
+    method: str, template: str, who: Who, application_id: str, prefecture: str
+) -> dict[str, Any]:
+    path = template.replace("<application_id>", application_id)
+    headers = {"Content-Type": "application/json"}
+    body: dict[str, Any] | None = None
+    if template == paths.APPLICATIONS:
+        # A paper form: staff key it in (their prefecture's only); a bridge may not.
+        headers["Idempotency-Key"] = "authz-key-0001"
+        body = {
+            "channel": "paper",
+            "form": {**FORM, "prefecture_code": prefecture},
+            "identity_confirmation": "my_number_card",
+            "attachments": [],
+        }
+    elif template == paths.REVIEW_DECISION:
+        body = {"decision": "return", "reasons": [REASON]}
+    elif template == paths.REVIEW_IDENTITY:
+        body = {"candidate": 0}
+    return event(method, path, caller=who.header, headers=headers, body=body)
+
+
+def _call(method: str, template: str, header: str, **options: Any) -> tuple[int, str]:
+    from intake.handler import handler
+
+    response = handler(
+        event(method, template, caller=header, **options), LocalContext.for_function("intake")
+    )
+    return response["statusCode"], response.get("body") or ""
+
+
+def _invoke(proxy_event: dict[str, Any]) -> tuple[int, str]:
+    from intake.handler import handler
+
+    response = handler(proxy_event, LocalContext.for_function("intake"))
+    return response["statusCode"], response.get("body") or ""
+
+
+def _entries(fakes: Fakes, who: Who) -> list[AuditEvent]:
+    return [e for e in fakes.audit.all() if e.actor == who.caller.id and e.request_id != "seed"]
+
+
+Check = Callable[[int, str, list[AuditEvent]], None]
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(route=st.sampled_from(ROUTES), who=WHO, own=st.booleans())
+def test_every_route_every_caller_every_prefecture(
+    no_idempotency_store: None, route: tuple[str, str], who: Who, own: bool
+) -> None:
+    method, template = route
+    rule = RULES[route]
+    fakes, ids = _seed()
+    target = _target(who, own)
+    status, body = _invoke(_request(method, template, who, ids[target], target))
+    entries = _entries(fakes, who)
+    staff = who.caller.kind is CallerKind.STAFF
+
+    if not rule.admits(who.caller):
+        assert status == HTTPStatus.FORBIDDEN, body
+        if staff and rule.action is not None:
+            assert [(e.action, e.outcome) for e in entries] == [(rule.action, AuditOutcome.DENIED)]
+            assert entries[0].prefecture_code == who.prefecture
+        return
+
+    other = ids[_target(who, own=False)]
+    assert other not in body or own, body  # another prefecture's id is never answered
+    if "<application_id>" in template and not own:
+        assert status == HTTPStatus.NOT_FOUND, body
+        assert [(e.action, e.outcome, e.record_id) for e in entries] == [
+            (rule.action, AuditOutcome.NOT_FOUND, ids[target])
+        ]
+        return
+    if template == paths.APPLICATIONS and (not staff or not own):
+        # A bridge submits its own channel only (this is paper); staff key in paper forms
+        # of their own prefecture only.
+        assert status == HTTPStatus.FORBIDDEN, body
+        return
+    assert status not in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}, body
+    _allowed(rule, who, status, body, entries)
+
+
+def _allowed(rule: Rule, who: Who, status: int, body: str, entries: list[AuditEvent]) -> None:
+    """An admitted access: a success to personal data is audited, by this caller."""
+    if not 200 <= status < 300 or rule.action is None:
+        return
+    if who.caller.kind is CallerKind.BRIDGE and rule.roles and status == HTTPStatus.OK:
+        return  # a bridge polling its own submission's status: no personal data
+    assert entries, f"no audit entry for an allowed {rule.action} ({status}: {body[:200]})"
+    for entry in entries:
+        assert entry.outcome in {AuditOutcome.ALLOWED, AuditOutcome.SUCCEEDED}
+        if who.caller.kind is CallerKind.STAFF:
+            assert entry.prefecture_code == who.prefecture
+            assert entry.user_id == "user1"
+            assert set(entry.roles) == {r.value for r in who.caller.roles}
+        assert entry.source_ip == "127.0.0.1"
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("route", ROUTES)
+def test_each_single_role_on_each_route(
+    no_idempotency_store: None, route: tuple[str, str], role: Role
+) -> None:
+    """The exhaustive corner of the property: one role at a time, own prefecture."""
+    method, template = route
+    _, ids = _seed()
+    who = _staff("13", frozenset({role}))
+    status, body = _invoke(_request(method, template, who, ids["13"], "13"))
+    if RULES[route].admits(who.caller):
+        assert status not in {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}, body
+    else:
+        assert status == HTTPStatus.FORBIDDEN, body
+
+
+def test_an_auditor_sees_only_their_prefectures_trail() -> None:
+    _, ids = _seed()
+    status, body = _call("GET", paths.AUDIT, "staff:27:aud1:auditor")
+    assert status == HTTPStatus.OK, body
+    items = json.loads(body)["items"]
+    assert {item["prefecture_code"] for item in items} == {"27"}
+    assert ids["13"] not in body
+
+
+@pytest.fixture(autouse=True)
+def _forget() -> Iterator[None]:
+    yield
+    dependencies.reset()
+
+
+def test_the_seed_has_one_application_under_review_per_prefecture() -> None:
+    fakes, ids = _seed()
+    for prefecture, application_id in ids.items():
+        stored = fakes.records.applications[application_id]
+        assert stored.application.status is Status.UNDER_REVIEW
+        assert replace(stored).application.prefecture_code == prefecture
