@@ -197,12 +197,19 @@ class ApplicationFlow:
     """Application id → (channel, the client that may read its status)."""
     pseudonyms: dict[str, str] = field(default_factory=dict)
     """Channel → the 資格仮名ID its applicant was registered under."""
+    run: str = field(default_factory=lambda: f"{os.getpid()}-{time.time_ns()}")
+    """This run's own PKI folder under ``demo-pki/``: two demos at once (a developer's and
+    a test's, or two test workers) never overwrite each other's CA."""
+
+    @property
+    def pki_folder(self) -> Path:
+        return self.folder / PKI_FOLDER / self.run
 
     def signer(self, person: Person, name: str) -> Signer:
         if self.pki is None:
             raise StepFailedError("the test PKI was not made")
         paths = self.pki.signature_certificate(person.four_items()).write(
-            self.folder / PKI_FOLDER / "cards", name
+            self.pki_folder / "cards", name
         )
         return Signer(key=paths.key, certificate=paths.certificate)
 
@@ -257,7 +264,7 @@ def flow_step(
 
 
 def _pki(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
-    flow.pki = TestPki.create(flow.folder / PKI_FOLDER)
+    flow.pki = TestPki.create(flow.pki_folder)
     settings = flow.pki.settings()
     # Verify (issue 4) reads these when it first checks a signature; the runtime restores
     # the environment when it stops.
