@@ -1,7 +1,8 @@
 """The local API gateway: HTTP requests in, API Gateway REST proxy events to intake, and back.
 
-It mirrors the deployed API (``infra/kentei_infra/api.py``): stage ``prod`` and one greedy
-resource, ``/v1/{proxy+}``, with a Lambda proxy integration (payload v1). A request under
+It mirrors the deployed APIs (``infra/kentei_infra/api.py``): stage ``prod`` and a Lambda
+proxy integration (payload v1); deployed, each route is its own method, locally one greedy
+resource, ``/v1/{proxy+}``, stands for them (the function routes). A request under
 ``/v1/`` becomes the event that API would send: ``path`` is the request path (``/v1/...``,
 still percent-encoded, as API Gateway passes it), ``requestContext.path`` adds the stage as
 the execute-api endpoint does, query strings and headers come single- (last value) and
