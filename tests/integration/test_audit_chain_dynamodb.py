@@ -12,11 +12,10 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend
+from tests.integration.moto_tables import AUDIT, records_and_audit
 from tests.unit.review.factory import application
 
-from kentei import aws, catalog
 from kentei.applications import lifecycle
 from kentei.applications.model import Status
 from kentei.audit_chain.__main__ import main
@@ -30,45 +29,15 @@ from kentei.data.audit import (
     partition,
 )
 
-RECORDS = "kentei-test-records"
-AUDIT = "kentei-test-audit"
 TOKYO = "13"
 PERSON = "person-0001-abcdef"
 DAY = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
 
-def _table(name: str, partition_key: str, sort: str) -> None:
-    boto3.client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": partition_key, "KeyType": "HASH"},
-            {"AttributeName": sort, "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": partition_key, "AttributeType": "S"},
-            {"AttributeName": sort, "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-
-
 @pytest.fixture(autouse=True)
 def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {
-        "AWS_DEFAULT_REGION": catalog.REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        catalog.table("records").env_var: RECORDS,
-        catalog.table("audit").env_var: AUDIT,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    aws.dynamodb.cache_clear()
-    with mock_aws():
-        _table(RECORDS, "prefecture_code", "record_key")
-        _table(AUDIT, "audit_partition", "event_key")
+    with records_and_audit(monkeypatch):
         yield
-    aws.dynamodb.cache_clear()
 
 
 def _event(n: int, at: datetime = DAY, person: str | None = None, **changes: object) -> AuditEvent:

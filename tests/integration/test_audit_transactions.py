@@ -6,57 +6,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import boto3
 import pytest
-from moto import mock_aws
+from tests.integration.moto_tables import records_and_audit
 from tests.unit.review.factory import application, staff
 
 from intake.errors import ConflictError
 from intake.reviewing import decide_application
 from intake.views import DecisionRequest
-from kentei import aws, catalog
 from kentei.applications import lifecycle
 from kentei.applications.model import Reason, Status
 from kentei.data.applications import ConcurrentChangeError, PrefectureApplications
 from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
 
-RECORDS = "kentei-test-records"
-AUDIT = "kentei-test-audit"
 TOKYO = "13"
-
-
-def _table(name: str, partition: str, sort: str) -> None:
-    boto3.client("dynamodb").create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": partition, "KeyType": "HASH"},
-            {"AttributeName": sort, "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": partition, "AttributeType": "S"},
-            {"AttributeName": sort, "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
 
 
 @pytest.fixture(autouse=True)
 def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {
-        "AWS_DEFAULT_REGION": catalog.REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        catalog.table("records").env_var: RECORDS,
-        catalog.table("audit").env_var: AUDIT,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    aws.dynamodb.cache_clear()
-    with mock_aws():
-        _table(RECORDS, "prefecture_code", "record_key")
-        _table(AUDIT, "audit_partition", "event_key")
+    with records_and_audit(monkeypatch):
         yield
-    aws.dynamodb.cache_clear()
 
 
 def _events(action: AuditAction) -> list[AuditEvent]:
