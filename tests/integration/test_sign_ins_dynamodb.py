@@ -11,6 +11,7 @@ import pytest
 from moto import mock_aws
 
 from kentei import aws, catalog
+from kentei.data.idle_warnings import DynamoIdleWarnings
 from kentei.data.sign_ins import EVENT_PREFIX, DynamoSignInStore
 from kentei.sign_ins import Outcome, SignIn, record_sign_in
 
@@ -73,3 +74,11 @@ def test_a_user_never_failing_has_no_failures() -> None:
     record_sign_in(store, SignIn("clerk-27", "27", AT, Outcome.SIGNED_IN, None, False))
     (summary,) = store.summaries("27")
     assert (summary.failures, summary.last_failure_at, summary.last_source_ip) == (0, None, None)
+
+
+def test_idle_warnings_are_kept_per_prefecture_latest_first() -> None:
+    warnings = DynamoIdleWarnings()
+    warnings.record_warning("13", "clerk-13", AT)
+    warnings.record_warning("13", "clerk-13", AT + timedelta(days=1))
+    warnings.record_warning("27", "clerk-27", AT)
+    assert warnings.warnings("13") == {"clerk-13": AT + timedelta(days=1)}

@@ -54,3 +54,12 @@ def test_only_the_prefectures_accounts_with_their_roles_and_state(pool: tuple[An
     assert accounts["admin-13"].enabled is True
     assert accounts["admin-13"].mfa_enabled is False
     assert all(a.prefecture_code == "13" for a in accounts.values())
+
+
+def test_disabling_an_account_twice_leaves_it_disabled(pool: tuple[Any, str]) -> None:
+    idp, pool_id = pool
+    accounts = CognitoStaffAccounts(pool_id, idp)
+    accounts.disable("admin-13")
+    accounts.disable("admin-13")
+    (admin,) = [a for a in accounts.accounts("13") if a.username == "admin-13"]
+    assert admin.enabled is False

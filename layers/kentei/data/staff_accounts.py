@@ -36,6 +36,10 @@ class CognitoStaffAccounts:
                 found.append(self._account(user, prefecture_code))
         return found
 
+    def disable(self, username: str) -> None:
+        """``AdminDisableUser``: the user can no longer sign in (idempotent)."""
+        self._idp.admin_disable_user(UserPoolId=self._pool, Username=username)
+
     def _account(self, user: dict[str, Any], prefecture_code: str) -> Account:
         username = user["Username"]
         roles: list[str] = []
