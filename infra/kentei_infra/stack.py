@@ -43,6 +43,9 @@ class KenteiStack(Stack):
         handler = functions.by_name[api_function]
         context = self.node.try_get_context
         staff = StaffIdentities(self, "Staff")
+        for spec in catalog.FUNCTIONS:
+            if spec.user_pool_trigger is not None:
+                staff.add_trigger(spec.user_pool_trigger, functions.by_name[spec.name])
         staff_api = StaffApi(
             self,
             "StaffApi",

@@ -35,6 +35,7 @@ from typing import Final
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -111,6 +112,12 @@ class StaffIdentities(Construct):
             write_attributes=cognito.ClientAttributes().with_standard_attributes(locale=True),
         )
         self._record_sign_ins()
+
+    def add_trigger(self, name: str, function: lambda_.IFunction) -> None:
+        """``function`` as the pool's trigger ``name`` (a :class:`kentei.catalog.FunctionSpec`'s
+        ``user_pool_trigger``); CDK adds the permission for Cognito to invoke it."""
+        operations = {"PostAuthentication": cognito.UserPoolOperation.POST_AUTHENTICATION}
+        self.user_pool.add_trigger(operations[name], function)
 
     def _record_sign_ins(self) -> None:
         """Threat protection's user activity log (Plus plan) to CloudWatch Logs, unencrypted by

@@ -7,7 +7,7 @@ honours ``AWS_ENDPOINT_URL``, which the local runtime sets to its embedded moto 
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -41,3 +41,9 @@ def s3() -> S3Client:
 @cache
 def kms() -> KMSClient:
     return boto3.client("kms", config=_CONFIG)
+
+
+@cache
+def cognito_idp() -> Any:
+    """The staff user pool's API (typed ``Any``: no stubs are installed for it)."""
+    return boto3.client("cognito-idp", config=_CONFIG)

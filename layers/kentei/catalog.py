@@ -159,6 +159,8 @@ class FunctionSpec:
     reserved_concurrency: int | None = None
     api: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    user_pool_trigger: str | None = None
+    """The staff user pool's Lambda trigger it is (``PostAuthentication``), if any."""
 
 
 KEYS: Final = (
@@ -288,6 +290,9 @@ QUEUES: Final = (
     ),
 )
 
+POST_AUTHENTICATION_TRIGGER: Final = "PostAuthentication"
+"""The name of the user pool's post-authentication trigger (CloudFormation's ``LambdaConfig``)."""
+
 _G = Grant
 # What every function does: keep records (under the records key), audit, idempotency.
 _RECORD_KEEPING: Final = (
@@ -359,6 +364,22 @@ FUNCTIONS: Final = (
             *_RECORD_KEEPING,
             _G("certificate-signing", Access.KEY_SIGN),
             _G("certificates", Access.BUCKET_READ_WRITE),
+        ),
+    ),
+    FunctionSpec(
+        "signins",
+        "records each staff sign-in: the staff user pool's post-authentication trigger",
+        "signins.handler.handler",
+        memory_mb=256,
+        # Cognito waits five seconds for a trigger, then fails the sign-in.
+        timeout_s=5,
+        reserved_concurrency=5,
+        user_pool_trigger=POST_AUTHENTICATION_TRIGGER,
+        # Its summary and attempts in the records table, under the user's prefecture: no
+        # audit (no personal data of applicants is read), no idempotency.
+        grants=(
+            _G("records", Access.TABLE_READ_WRITE),
+            _G("records", Access.KEY_ENCRYPT_DECRYPT),
         ),
     ),
 )

@@ -17,13 +17,17 @@ import secrets
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import boto3
 
 from kentei import catalog
 from kentei.callers import PREFECTURE_CLAIM, Role
+from kentei.data.sign_ins import DynamoSignInStore
+from kentei.sign_ins import Outcome, SignIn, record_sign_in
 from kentei_local.environment import FAKE_CREDENTIALS
+from kentei_local.resources import physical_name
 
 POOL_NAME: Final = f"{catalog.PREFIX}-local-staff"
 CLIENT_NAME: Final = f"{catalog.PREFIX}-local-staff-desk"
@@ -31,6 +35,7 @@ PREFECTURES: Final = ("13", "27")
 """The seeded prefectures: Tokyo and Osaka."""
 DESK_ROLES: Final = (Role.CLERK.value, Role.REVIEWER.value)
 _PREFECTURE_ATTRIBUTE: Final = PREFECTURE_CLAIM.removeprefix("custom:")
+_LOOPBACK: Final = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -188,16 +193,48 @@ def ensure_user(pool: UserPool, user: StaffUser) -> None:
 
 
 def sign_in(pool: UserPool, username: str, password: str) -> str:
-    """The ID token of ``InitiateAuth`` (``USER_PASSWORD_AUTH``): what a staff client sends."""
-    answer = client(pool).initiate_auth(
-        ClientId=pool.client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": password},
-    )
+    """The ID token of ``InitiateAuth`` (``USER_PASSWORD_AUTH``): what a staff client sends.
+
+    Moto runs no Lambda triggers, so the sign-in (or the failure) is recorded here with the
+    post-authentication trigger's logic (:func:`kentei.sign_ins.record_sign_in`), from
+    loopback and without MFA, as the local pool signs in."""
+    idp = client(pool)
+    try:
+        answer = idp.initiate_auth(
+            ClientId=pool.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+    except idp.exceptions.NotAuthorizedException:
+        _record(pool, username, Outcome.FAILED)
+        raise
     token = answer.get("AuthenticationResult", {}).get("IdToken")
     if not isinstance(token, str):
         raise RuntimeError(f"{username} got a challenge, not tokens: {answer.get('ChallengeName')}")
+    _record(pool, username, Outcome.SIGNED_IN)
     return token
+
+
+def _record(pool: UserPool, username: str, outcome: Outcome) -> None:
+    """Record a sign-in attempt of an existing user of the pool (an unknown one: nothing)."""
+    try:
+        user = client(pool).admin_get_user(UserPoolId=pool.user_pool_id, Username=username)
+    except client(pool).exceptions.UserNotFoundException:
+        return
+    attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+    prefecture = attributes.get(PREFECTURE_CLAIM)
+    if prefecture is None:
+        return
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=pool.endpoint,
+        region_name=pool.region,
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    store = DynamoSignInStore(physical_name("records"), client=dynamodb)
+    at = datetime.now(UTC)
+    record_sign_in(store, SignIn(username, prefecture, at, outcome, _LOOPBACK, mfa_used=False))
 
 
 def new_password() -> str:

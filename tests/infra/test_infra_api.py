@@ -305,7 +305,13 @@ def test_every_method_is_a_lambda_proxy_to_intake_with_its_path_parameters_check
 def test_only_the_apis_may_invoke_intake_and_each_permission_names_one_method(
     template: SynthesizedTemplate, ids: CatalogResources
 ) -> None:
-    permissions = template.of_type("AWS::Lambda::Permission").values()
+    intake = ids.function(API_FUNCTION)
+    permissions = [
+        permission
+        for permission in template.of_type("AWS::Lambda::Permission").values()
+        if template.the_one_named(permission["Properties"]["FunctionName"]) == intake
+        or permission["Properties"]["Principal"] == "apigateway.amazonaws.com"
+    ]
     assert permissions
     apis = {_api(template, name) for name in APIS}
     for permission in permissions:

@@ -37,8 +37,10 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::Lambda::Function": functions,
         "AWS::Lambda::EventSourceMapping": queues,
         "AWS::Lambda::LayerVersion": 2,
-        # One per API method, each scoped to its method's ARN.
-        "AWS::Lambda::Permission": staff_routes + bridge_routes,
+        # One per API method, each scoped to its method's ARN; one per user pool trigger.
+        "AWS::Lambda::Permission": staff_routes
+        + bridge_routes
+        + sum(1 for spec in catalog.FUNCTIONS if spec.user_pool_trigger),
         "AWS::IAM::Role": functions + 1,  # + API Gateway's account-level CloudWatch role
         "AWS::IAM::Policy": functions,
         # + each API's access logs and WAF logs, and the staff sign-ins.

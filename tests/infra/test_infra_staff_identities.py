@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from kentei import catalog
 from kentei.callers import PREFECTURE_CLAIM, Role
-from kentei_infra.inspection import SynthesizedTemplate
+from kentei_infra.inspection import CatalogResources, SynthesizedTemplate
 from kentei_infra.staff_identities import SIGN_IN_LOG_GROUP
 
 
@@ -138,3 +139,23 @@ def test_every_sign_in_and_failure_is_logged_to_a_retained_log_group(
     )
     assert template.resources[log_group]["DeletionPolicy"] == "Retain"
     assert "KmsKeyId" not in template.properties(log_group)
+
+
+def test_each_sign_in_is_recorded_by_the_post_authentication_trigger(
+    template: SynthesizedTemplate, ids: CatalogResources, pool: tuple[str, dict[str, Any]]
+) -> None:
+    pool_id, properties = pool
+    (spec,) = (f for f in catalog.FUNCTIONS if f.user_pool_trigger is not None)
+    assert spec.user_pool_trigger == catalog.POST_AUTHENTICATION_TRIGGER
+    trigger = properties["LambdaConfig"][catalog.POST_AUTHENTICATION_TRIGGER]
+    assert template.the_one_named(trigger) == ids.function(spec.name)
+    # Cognito may invoke it, and only for this pool.
+    (permission,) = (
+        p["Properties"]
+        for p in template.of_type("AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"
+    )
+    assert template.the_one_named(permission["FunctionName"]) == ids.function(spec.name)
+    assert pool_id in template.named(permission["SourceArn"])
+    # It may write sign-ins to the records table and nothing beyond its catalog grants.
+    assert {g.resource for g in spec.grants} == {"records"}

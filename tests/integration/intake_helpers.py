@@ -273,7 +273,12 @@ class IntakeSystem:
     kept: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, Any]]:
-        return self.scan("records")
+        """The records table's items other than staff sign-ins (which each sign-in adds)."""
+        return [
+            item
+            for item in self.scan("records")
+            if not item["record_key"]["S"].startswith(("STAFF_SIGNIN#", "STAFF_SIGNIN_EVENT#"))
+        ]
 
     def scan(self, table: str) -> list[dict[str, Any]]:
         name = self.runtime.resources.tables[table]

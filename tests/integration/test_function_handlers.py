@@ -112,3 +112,24 @@ def test_given_a_batch_with_a_heartbeat_and_poison_then_only_the_poison_fails(
     receipt = DynamoHeartbeatStore(RECORDS).latest(function)
     assert receipt is not None
     assert receipt.heartbeat_id == str(sent.heartbeat_id)
+
+
+@pytest.mark.usefixtures("aws")
+def test_the_post_authentication_trigger_records_the_sign_in_and_returns_the_event() -> None:
+    from kentei.callers import PREFECTURE_CLAIM
+    from kentei.data.sign_ins import DynamoSignInStore
+    from signins.handler import handler
+
+    event = {
+        "version": "1",
+        "triggerSource": "PostAuthentication_Authentication",
+        "region": catalog.REGION,
+        "userPoolId": f"{catalog.REGION}_pool",
+        "userName": "admin-13",
+        "callerContext": {"awsSdkVersion": "1", "clientId": "client"},
+        "request": {"userAttributes": {PREFECTURE_CLAIM: "13"}, "newDeviceUsed": False},
+        "response": {},
+    }
+    assert handler(dict(event), LocalContext.for_function("signins")) == event
+    (summary,) = DynamoSignInStore().summaries("13")
+    assert (summary.username, summary.sign_ins, summary.last_mfa_used) == ("admin-13", 1, True)

@@ -103,6 +103,8 @@ class AuditAction(StrEnum):
     """An auditor exported a search as CSV."""
     AUDIT_VERIFIED = "audit.verified"
     """An auditor verified the chain over a range of days."""
+    ACCOUNT_DISABLED = "account.disabled"
+    """The idle-account job disabled a staff account idle past the limit after a warning."""
 
 
 class AuditOutcome(StrEnum):
