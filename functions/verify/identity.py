@@ -31,11 +31,11 @@ from kentei.applications import identity
 from kentei.applications.model import Channel
 from kentei.my_number import MyNumber
 from kentei.records.codes import Sex
-from kentei.registry import Candidate, Person, Registry, RegistryRecord, RegistryStatus
-from kentei.signatures import ClaimedIdentity, FourItems, RejectionReason, match_four_items
+from kentei.registry import Candidate, Registry, RegistryRecord, RegistryStatus
+from kentei.signatures import ClaimedIdentity, RejectionReason, match_four_items
 from kentei.submissions import ApplicationForm
 from verify.reasons import Refusal, VerifyReason
-from verify.signer import confirm_signers_number
+from verify.signer import confirm_signers_number, registry_items
 
 _BY_STATUS: Final = {
     RegistryStatus.UNKNOWN: VerifyReason.REGISTRY_NOT_FOUND,
@@ -99,7 +99,7 @@ def _by_my_number(
         return refused
     if record.person is None:  # a current record always has its person (RegistryRecord)
         return Refusal.of(VerifyReason.REGISTRY_NOT_FOUND, "no person", registry=evidence)
-    disagreement = match_four_items(_items(record.person), form)
+    disagreement = match_four_items(registry_items(record.person), form)
     if disagreement is not None:
         reason = _MISMATCH[disagreement.reason]
         return Refusal.of(
@@ -170,16 +170,3 @@ def _none_current(candidates: tuple[Candidate, ...]) -> VerifyReason:
     if statuses == {RegistryStatus.DECEASED}:
         return VerifyReason.REGISTRY_DECEASED
     return VerifyReason.REGISTRY_NOT_FOUND
-
-
-def _items(person: Person) -> FourItems:
-    """The registry's items in the shape :func:`match_four_items` compares (the registry
-    writes no substitute characters: its name and address stand for both forms)."""
-    return FourItems(
-        name=person.name,
-        name_substitute=person.name,
-        sex=person.sex.value,
-        birth_date=person.birth_date,
-        address=person.address,
-        address_substitute=person.address,
-    )

@@ -19,17 +19,14 @@ import hmac
 from kentei.applications import identity
 from kentei.applications.model import Application
 from kentei.data.applications import StoredApplication
-from kentei.data.audit import AuditAction
 from kentei.messages import IdentityChosen
 from kentei.registry import Candidate, RegistryStatus
 from kentei.vault import Vault
-from verify import resubmission
-from verify.candidates import audit_event
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identity import search_four_items
 from verify.reasons import Refusal, VerifyReason
 from verify.registration import register_examinee
-from verify.verification import FUNCTION, ApplicationNotFoundError, Outcome, refuse
+from verify.verification import ApplicationNotFoundError, Outcome, refuse, store_verified
 
 
 def enrol_chosen(message: IdentityChosen, deps: Dependencies, request_id: str) -> Outcome:
@@ -41,7 +38,7 @@ def enrol_chosen(message: IdentityChosen, deps: Dependencies, request_id: str) -
     index = identity.chosen(application)
     entries = identity.candidates(application)
     if not identity.unconfirmed(application) or index is None or index >= len(entries):
-        return _outcome(application, already_handled=True)
+        return Outcome.of(application, already_handled=True)
     kms_before = deps.vault.kms_requests.total
     reference = str(entries[index].get("reference", ""))
     found = _find(application, reference, deps)
@@ -53,7 +50,7 @@ def enrol_chosen(message: IdentityChosen, deps: Dependencies, request_id: str) -
         updated = refuse(store, stored, _kept(stored, refusal), deps, request_id)
     else:
         updated = _enrol(store, stored, found, deps, request_id)
-    return _outcome(updated, kms_requests=deps.vault.kms_requests.total - kms_before)
+    return Outcome.of(updated, kms_requests=deps.vault.kms_requests.total - kms_before)
 
 
 def _find(application: Application, reference: str, deps: Dependencies) -> Candidate | None:
@@ -96,36 +93,8 @@ def _enrol(
     updated = application.model_copy(
         update={"qualification_pseudonym_id": pseudonym, "verification": evidence}
     )
-    registered_event = audit_event(
-        request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
-    )
-    audit = (
-        audit_event(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),
-        registered_event,
-    )
-    # A resubmission replaces the returned application it names only if it is the same
-    # person's, exactly as for an application verified without staff's choice.
-    refused = resubmission.store_admitted(
-        store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
-    )
-    if refused is not None:
-        return refuse(
-            store, stored, _kept(stored, refused), deps, request_id, also=(registered_event,)
-        )
-    return updated
-
-
-def _outcome(
-    application: Application, *, already_handled: bool = False, kms_requests: int = 0
-) -> Outcome:
-    return Outcome(
-        application.application_id,
-        application.channel.value,
-        application.status,
-        application.reasons[0].code if application.reasons else None,
-        application.qualification_pseudonym_id,
-        already_handled=already_handled,
-        kms_requests=kms_requests,
+    return store_verified(
+        store, stored, updated, deps, request_id, at=at, keep=lambda refused: _kept(stored, refused)
     )
 
 

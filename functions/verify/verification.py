@@ -33,7 +33,9 @@ missing setting, an untrusted configuration) or a registry answering outside its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from kentei.applications import lifecycle
@@ -72,6 +74,20 @@ class Outcome:
     already_handled: bool = False
     kms_requests: int = 0
 
+    @classmethod
+    def of(
+        cls, application: Application, *, already_handled: bool = False, kms_requests: int = 0
+    ) -> Outcome:
+        return cls(
+            application.application_id,
+            application.channel.value,
+            application.status,
+            application.reasons[0].code if application.reasons else None,
+            application.qualification_pseudonym_id,
+            already_handled=already_handled,
+            kms_requests=kms_requests,
+        )
+
 
 def verify_application(
     message: ApplicationReceived, deps: Dependencies, request_id: str
@@ -102,14 +118,7 @@ def verify_application(
     else:
         outcome = _admit(store, stored, result, deps, request_id)
     forget_raw_submission(outcome, deps.inbox)
-    return Outcome(
-        outcome.application_id,
-        outcome.channel.value,
-        outcome.status,
-        outcome.reasons[0].code if outcome.reasons else None,
-        outcome.qualification_pseudonym_id,
-        kms_requests=kms_requests,
-    )
+    return Outcome.of(outcome, kms_requests=kms_requests)
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,32 @@ def _admit(
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
     ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
+    return store_verified(
+        store,
+        stored,
+        updated,
+        deps,
+        request_id,
+        at=at,
+        keep=lambda refused: _with_signature(refused, admitted.signed),
+    )
+
+
+def store_verified(
+    store: ApplicationStore,
+    stored: StoredApplication,
+    updated: Application,
+    deps: Dependencies,
+    request_id: str,
+    *,
+    at: datetime,
+    keep: Callable[[Refusal], Refusal],
+) -> Application:
+    """Store ``updated``, verified with its 資格仮名ID, with its audit events; linked to the
+    returned application it corrects if that is the same person's (:mod:`verify.resubmission`),
+    else refused, ``keep`` adding the evidence staff should still see. The examinee was
+    registered either way, so its audit event goes with the refusal too."""
+    pseudonym = updated.qualification_pseudonym_id
     registered = audit_event(
         request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
     )
@@ -181,9 +216,7 @@ def _admit(
         store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
     )
     if refused is not None:
-        # The examinee was registered all the same: its audit event goes with the refusal.
-        refusal = _with_signature(refused, admitted.signed)
-        return refuse(store, stored, refusal, deps, request_id, also=(registered,))
+        return refuse(store, stored, keep(refused), deps, request_id, also=(registered,))
     return updated
 
 
