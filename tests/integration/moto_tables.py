@@ -1,9 +1,9 @@
-"""The records and audit tables in moto's in-process DynamoDB, named through the catalog's
-settings: for data-layer tests of decisions and their audit entries."""
+"""moto's in-process AWS for data-layer tests: the settings naming the test resources, fresh
+``kentei.aws`` clients, and the records, audit and inbox resources shaped as the catalog's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Final
 
@@ -15,6 +15,30 @@ from kentei import aws, catalog
 
 RECORDS: Final = "kentei-test-records"
 AUDIT: Final = "kentei-test-audit"
+INBOX: Final = "kentei-test-inbox"
+_CLIENTS: Final = (aws.dynamodb, aws.s3, aws.kms, aws.sqs, aws.cognito_idp)
+
+
+@contextmanager
+def mocked_aws(monkeypatch: pytest.MonkeyPatch, settings: Mapping[str, str]) -> Iterator[None]:
+    """moto for the block, fake credentials, ``settings`` in the environment, and
+    ``kentei.aws``'s cached clients made anew inside and after it."""
+    for name, value in {
+        "AWS_DEFAULT_REGION": catalog.REGION,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        **settings,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for client in _CLIENTS:
+        client.cache_clear()
+    try:
+        with mock_aws():
+            yield
+    finally:
+        for client in _CLIENTS:
+            client.cache_clear()
 
 
 def create_table(name: str, partition_key: str, sort_key: str) -> None:
@@ -32,23 +56,22 @@ def create_table(name: str, partition_key: str, sort_key: str) -> None:
     )
 
 
+def create_records_table() -> None:
+    create_table(RECORDS, "prefecture_code", "record_key")
+
+
+def create_inbox(*, versioned: bool = False) -> None:
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=INBOX, CreateBucketConfiguration={"LocationConstraint": catalog.REGION})
+    if versioned:
+        s3.put_bucket_versioning(Bucket=INBOX, VersioningConfiguration={"Status": "Enabled"})
+
+
 @contextmanager
 def records_and_audit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """moto with the records and audit tables, the settings naming them, fresh clients."""
-    for name, value in {
-        "AWS_DEFAULT_REGION": catalog.REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        catalog.table("records").env_var: RECORDS,
-        catalog.table("audit").env_var: AUDIT,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    aws.dynamodb.cache_clear()
-    try:
-        with mock_aws():
-            create_table(RECORDS, "prefecture_code", "record_key")
-            create_table(AUDIT, "audit_partition", "event_key")
-            yield
-    finally:
-        aws.dynamodb.cache_clear()
+    """moto with the records and audit tables, the settings naming them."""
+    settings = {catalog.table("records").env_var: RECORDS, catalog.table("audit").env_var: AUDIT}
+    with mocked_aws(monkeypatch, settings):
+        create_records_table()
+        create_table(AUDIT, "audit_partition", "event_key")
+        yield

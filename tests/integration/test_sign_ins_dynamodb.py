@@ -8,43 +8,21 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from moto import mock_aws
+from tests.integration.moto_tables import RECORDS, create_records_table, mocked_aws
 
-from kentei import aws, catalog
+from kentei import catalog
 from kentei.data.idle_warnings import DynamoIdleWarnings
 from kentei.data.sign_ins import EVENT_PREFIX, DynamoSignInStore
 from kentei.sign_ins import Outcome, SignIn, record_sign_in
 
-RECORDS = "kentei-test-records"
 AT = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {
-        "AWS_DEFAULT_REGION": catalog.REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        catalog.table("records").env_var: RECORDS,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    aws.dynamodb.cache_clear()
-    with mock_aws():
-        boto3.client("dynamodb").create_table(
-            TableName=RECORDS,
-            KeySchema=[
-                {"AttributeName": "prefecture_code", "KeyType": "HASH"},
-                {"AttributeName": "record_key", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "prefecture_code", "AttributeType": "S"},
-                {"AttributeName": "record_key", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+    with mocked_aws(monkeypatch, {catalog.table("records").env_var: RECORDS}):
+        create_records_table()
         yield
-    aws.dynamodb.cache_clear()
 
 
 def test_sign_ins_and_failures_are_kept_and_summarised() -> None:

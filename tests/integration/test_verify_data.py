@@ -6,55 +6,36 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import boto3
 import pytest
-from moto import mock_aws
+from tests.integration.moto_tables import (
+    INBOX,
+    RECORDS,
+    create_inbox,
+    create_records_table,
+    mocked_aws,
+)
 
-from kentei import aws, catalog
+from kentei import catalog
 from kentei.data.examinees import PrefectureExaminees
 from kentei.data.inbox import Inbox, InboxReader
 from kentei.my_number import MyNumber
 from kentei.records.examinee import Examinee
 
-RECORDS = "kentei-test-records"
-INBOX = "kentei-test-inbox"
 PSEUDONYM = "abcdefghijklmnopqrstuvwxyz"
 T0 = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name, value in {
-        "AWS_DEFAULT_REGION": catalog.REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
+    settings = {
         catalog.table("records").env_var: RECORDS,
         catalog.bucket("inbox").env_var or "": INBOX,
         catalog.key("vault").env_var: "alias/kentei-test-vault",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    for client in (aws.dynamodb, aws.s3):
-        client.cache_clear()
-    with mock_aws():
-        boto3.client("dynamodb").create_table(
-            TableName=RECORDS,
-            KeySchema=[
-                {"AttributeName": "prefecture_code", "KeyType": "HASH"},
-                {"AttributeName": "record_key", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "prefecture_code", "AttributeType": "S"},
-                {"AttributeName": "record_key", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        boto3.client("s3").create_bucket(
-            Bucket=INBOX, CreateBucketConfiguration={"LocationConstraint": catalog.REGION}
-        )
+    }
+    with mocked_aws(monkeypatch, settings):
+        create_records_table()
+        create_inbox()
         yield
-    for client in (aws.dynamodb, aws.s3):
-        client.cache_clear()
 
 
 def examinee(grade: str = "2級", **changes: object) -> Examinee:

@@ -10,15 +10,19 @@ from dataclasses import dataclass
 
 import boto3
 import pytest
-from moto import mock_aws
+from tests.integration.moto_tables import (
+    INBOX,
+    RECORDS,
+    create_inbox,
+    create_records_table,
+    mocked_aws,
+)
 
-from kentei import aws, catalog
+from kentei import catalog
 from kentei.data.inbox import Inbox, InboxReader, inbox_key
 from kentei.vault.port import KmsRequestCounter
 from kentei.vault.signed_acts import DOMAIN, DynamoSignedActs
 
-RECORDS = "kentei-test-records"
-INBOX = "kentei-test-inbox"
 SIGNATURE = bytes(range(256))
 """Stands for an RSA-2048 signature value."""
 
@@ -33,44 +37,19 @@ class Cloud:
 
 @pytest.fixture
 def cloud(monkeypatch: pytest.MonkeyPatch) -> Iterator[Cloud]:
-    for name, value in {
-        "AWS_DEFAULT_REGION": catalog.REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
+    settings = {
         catalog.bucket("inbox").env_var or "": INBOX,
         catalog.key("vault").env_var: "alias/kentei-test-vault",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    clients = (aws.dynamodb, aws.s3, aws.kms)
-    for client in clients:
-        client.cache_clear()
-    with mock_aws():
-        boto3.client("dynamodb").create_table(
-            TableName=RECORDS,
-            KeySchema=[
-                {"AttributeName": "prefecture_code", "KeyType": "HASH"},
-                {"AttributeName": "record_key", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "prefecture_code", "AttributeType": "S"},
-                {"AttributeName": "record_key", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        s3 = boto3.client("s3")
-        s3.create_bucket(
-            Bucket=INBOX, CreateBucketConfiguration={"LocationConstraint": catalog.REGION}
-        )
-        s3.put_bucket_versioning(Bucket=INBOX, VersioningConfiguration={"Status": "Enabled"})
+    }
+    with mocked_aws(monkeypatch, settings):
+        create_records_table()
+        create_inbox(versioned=True)
         spec = catalog.key("blind-index")
         key = boto3.client("kms").create_key(
             KeySpec=spec.key_spec,  # type: ignore[arg-type]
             KeyUsage=spec.usage.value,
         )["KeyMetadata"]["Arn"]
         yield Cloud(key)
-    for client in clients:
-        client.cache_clear()
 
 
 def claims() -> list[dict[str, object]]:
