@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
+from tests.my_number_spellings import spelled
 
 from kentei import my_number, screening
 from kentei.applications.model import Reason
@@ -60,29 +61,12 @@ TEXT_ITEMS: Final = (
 )
 
 
-@st.composite
-def valid_numbers(draw: st.DrawFn) -> str:
-    first = "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=11, max_size=11)))
-    return first + str(my_number.check_digit(first))
-
-
-@st.composite
-def spelled(draw: st.DrawFn, separators: tuple[str, ...], digit_sets: tuple[str, ...]) -> str:
-    """A valid My Number in groups, digits of any of ``digit_sets``, one separator between."""
-    number = draw(valid_numbers())
-    digits = draw(st.sampled_from(digit_sets))
-    separator = draw(st.sampled_from(separators))
-    cuts = sorted(draw(st.sets(st.integers(1, 11), max_size=3)))
-    groups = [number[a:b] for a, b in zip([0, *cuts], [*cuts, 12], strict=True)]
-    return separator.join(g.translate(str.maketrans("0123456789", digits)) for g in groups)
-
-
 @settings(max_examples=150)
 @given(data=st.data(), item=st.sampled_from(TEXT_ITEMS))
 def test_a_my_number_in_any_text_item_is_found_in_any_spelling(
     data: st.DataObject, item: str
 ) -> None:
-    value = data.draw(spelled(TEXT_SEPARATORS, UNICODE_DIGITS))
+    value = data.draw(spelled(TEXT_SEPARATORS, UNICODE_DIGITS, any_groups=True))
     form = ApplicationForm.model_validate({**FORM, item: f"見本 {value} 号"})
     assert screening.form_items(form, "form") == [f"form.{item}"]
 
@@ -90,7 +74,7 @@ def test_a_my_number_in_any_text_item_is_found_in_any_spelling(
 @settings(max_examples=100)
 @given(data=st.data(), item=st.sampled_from(CODE_ITEMS))
 def test_a_my_number_in_any_code_or_number_item_is_found(data: st.DataObject, item: str) -> None:
-    value = data.draw(spelled(CODE_SEPARATORS, UNICODE_DIGITS[:2]))
+    value = data.draw(spelled(CODE_SEPARATORS, UNICODE_DIGITS[:2], any_groups=True))
     form = ApplicationForm.model_validate({**FORM, item: value})
     assert screening.form_items(form, "document") == [f"document.{item}"]
 
