@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Final
 
 from kentei import catalog
+from kentei.accounts import IDLE_AFTER_DAYS, WARNING_DAYS, IdlePolicy
 from kentei.callers import BRIDGE_CLIENTS_ENV
 from kentei.registry import SEED_ENV
 from kentei.signatures import (
@@ -59,6 +60,20 @@ LOCAL_ONLY: Final = frozenset(
 and asks the real registry."""
 
 
+IDLE_DAYS: Final = "kentei:staffIdleDays"
+IDLE_WARNING_DAYS: Final = "kentei:staffIdleWarningDays"
+
+
+def idle_policy(context: Callable[[str], object | None]) -> IdlePolicy:
+    """The staff accounts' idle limit and warning from the context (whole days), validated at
+    synth; without them, 90 and 14 days."""
+    limit, warning = context(IDLE_DAYS), context(IDLE_WARNING_DAYS)
+    return IdlePolicy.of_days(
+        IDLE_AFTER_DAYS if limit is None else limit,
+        WARNING_DAYS if warning is None else warning,
+    )
+
+
 class LocalOnlySettingError(ValueError):
     """A deployment tried to set a local-only setting."""
 
@@ -69,7 +84,12 @@ def external_environment(function: str, context: Callable[[str], object | None])
     for variable, (key, placeholder) in EXTERNAL.get(function, {}).items():
         value = context(key)
         environment[variable] = placeholder if value is None else str(value)
-    if catalog.function(function).api:
+    spec = catalog.function(function)
+    if any(g.resource == catalog.STAFF_USER_POOL for g in spec.grants):
+        # The login review's idle limit and warning (kentei.accounts.IdlePolicy): the API's
+        # flags and the idle job read the same values.
+        environment |= idle_policy(context).environment()
+    if spec.api:
         # Which client certificate is which bridge (kentei.callers): validated here, at
         # synth; none listed, and no certificate names a bridge.
         environment[BRIDGE_CLIENTS_ENV] = bridge_clients_setting(context(BRIDGE_CLIENTS))

@@ -236,6 +236,18 @@ class CatalogResources:
             "AWS::Lambda::Function", "FunctionName", physical_name(name)
         )
 
+    def user_pool(self, name: str) -> str:
+        return self._template.by_property(
+            "AWS::Cognito::UserPool", "UserPoolName", physical_name(name)
+        )
+
+    def schedule(self, name: str) -> str:
+        return self._template.by_property("AWS::Scheduler::Schedule", "Name", physical_name(name))
+
+    def schedule_role(self, name: str) -> str:
+        target = self._template.properties(self.schedule(name))["Target"]
+        return self._template.the_one_named(target["RoleArn"])
+
     def role(self, function_name: str) -> str:
         return self._template.role_of(self.function(function_name))
 

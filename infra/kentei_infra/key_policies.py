@@ -37,7 +37,7 @@ from typing import Any, Final
 from aws_cdk import aws_iam as iam
 
 from kentei import catalog
-from kentei_infra.key_uses import KeyUse, function_key_uses
+from kentei_infra.key_uses import KeyUse, function_key_uses, schedule_key_uses
 from kentei_infra.settings import role_arn
 
 ADMIN_CONTEXT: Final = "kentei:keyAdminRoleArn"
@@ -109,7 +109,16 @@ def key_policy(spec: catalog.KeySpec, *, region: str, admins: Sequence[str]) -> 
         for use in function_key_uses(function):
             if use.key == spec.name:
                 statements.append(_use_statement(function.name, use, region))
+    for schedule in catalog.SCHEDULES:
+        for use in schedule_key_uses(schedule):
+            if use.key == spec.name:
+                statements.append(_use_statement(schedule_role(schedule.name), use, region))
     return iam.PolicyDocument(statements=statements)
+
+
+def schedule_role(schedule: str) -> str:
+    """The role name's last word of catalog schedule ``schedule`` (functions use theirs)."""
+    return f"schedule-{schedule}"
 
 
 def use_sid(function: str, use: KeyUse) -> str:

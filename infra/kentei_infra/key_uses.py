@@ -122,6 +122,8 @@ def grant_key_uses(grant: catalog.Grant) -> list[KeyUse]:
         return [KeyUse(key, frozenset(object_actions), via="s3", bucket=name)]
     if access is Access.QUEUE_SEND:
         return [KeyUse(catalog.queue(name).key, frozenset(MESSAGE_KEY_SEND), via="sqs")]
+    if access in (Access.USER_POOL_READ, Access.USER_POOL_DISABLE):
+        return []  # Cognito keeps the pool under its own key.
     raise ValueError(f"no KMS mapping for {access}")
 
 
@@ -132,6 +134,11 @@ def function_key_uses(spec: catalog.FunctionSpec) -> list[KeyUse]:
     if consumed is not None:
         uses.append(KeyUse(consumed.key, frozenset(MESSAGE_KEY_RECEIVE), via="sqs"))
     return merge(uses)
+
+
+def schedule_key_uses(spec: catalog.ScheduleSpec) -> list[KeyUse]:
+    """What a schedule's role needs to send into its encrypted queue."""
+    return [KeyUse(catalog.queue(spec.queue).key, frozenset(MESSAGE_KEY_SEND), via="sqs")]
 
 
 def merge(uses: Iterable[KeyUse]) -> list[KeyUse]:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -34,7 +35,7 @@ from kentei_infra.key_uses import (
 )
 from kentei_infra.queues import QueuePair
 
-__all__ = ["BUCKET_ACCESS", "KEY_ACTIONS", "TABLE_ACCESS", "GrantTargets"]
+__all__ = ["BUCKET_ACCESS", "KEY_ACTIONS", "TABLE_ACCESS", "USER_POOL_ACTIONS", "GrantTargets"]
 
 TABLE_READ: Final = (
     "dynamodb:BatchGetItem",
@@ -52,6 +53,19 @@ TABLE_WRITE: Final = (
     "dynamodb:UpdateItem",
 )
 
+USER_POOL_READ: Final = (
+    "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminListGroupsForUser",
+    "cognito-idp:AdminListUserAuthEvents",
+    "cognito-idp:ListUsers",
+)
+USER_POOL_ACTIONS: Final[Mapping[Access, tuple[str, ...]]] = {
+    Access.USER_POOL_READ: USER_POOL_READ,
+    Access.USER_POOL_DISABLE: (*USER_POOL_READ, "cognito-idp:AdminDisableUser"),
+}
+"""No ``AdminUpdateUserAttributes``, ``AdminAddUserToGroup`` or ``AdminCreateUser``: no function
+can move a user to another prefecture, give a role or make an account."""
+
 
 @dataclass(frozen=True)
 class GrantTargets:
@@ -61,6 +75,7 @@ class GrantTargets:
     tables: Mapping[str, dynamodb.ITable]
     buckets: Mapping[str, s3.IBucket]
     queues: Mapping[str, QueuePair]
+    user_pools: Mapping[str, cognito.IUserPool]
     region: str
 
     def statements(self, grant: catalog.Grant) -> list[iam.PolicyStatement]:
@@ -74,6 +89,9 @@ class GrantTargets:
             resource = self._bucket(grant.resource, access)
         elif access is Access.QUEUE_SEND:
             resource = [_allow(("sqs:SendMessage",), [self.queues[grant.resource].queue.queue_arn])]
+        elif access in USER_POOL_ACTIONS:
+            pool = self.user_pools[grant.resource]
+            resource = [_allow(USER_POOL_ACTIONS[access], [pool.user_pool_arn])]
         else:
             raise ValueError(f"no IAM mapping for {access}")
         return resource + [self.key_statement(use) for use in grant_key_uses(grant)]
@@ -95,6 +113,8 @@ class GrantTargets:
             return catalog.table(name).env_var, self.tables[name].table_name
         if grant.access is Access.QUEUE_SEND:
             return catalog.queue(name).env_var, self.queues[name].queue.queue_url
+        if grant.access in USER_POOL_ACTIONS:
+            return catalog.user_pool(name).env_var, self.user_pools[name].user_pool_id
         env_var = catalog.bucket(name).env_var
         return None if env_var is None else (env_var, self.buckets[name].bucket_name)
 

@@ -22,6 +22,7 @@ from kentei_infra.keys import Keys
 from kentei_infra.layers import Layers
 from kentei_infra.permissions import GrantTargets
 from kentei_infra.queues import Queues
+from kentei_infra.schedules import Schedules
 from kentei_infra.staff_identities import StaffIdentities
 from kentei_infra.tables import Tables
 
@@ -31,18 +32,21 @@ class KenteiStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         keys = Keys(self, "Keys").by_name
         buckets = Buckets(self, "Buckets", keys=keys).by_name
+        # Before the functions, which read it; its trigger is added once they exist.
+        staff = StaffIdentities(self, "Staff")
         targets = GrantTargets(
             keys=keys,
             tables=Tables(self, "Tables", keys=keys).by_name,
             buckets=buckets,
             queues=Queues(self, "Queues", keys=keys).by_name,
+            user_pools={catalog.STAFF_USER_POOL: staff.user_pool},
             region=self.region,
         )
         functions = Functions(self, "Functions", layers=Layers(self, "Layers"), targets=targets)
+        Schedules(self, "Schedules", targets=targets)
         (api_function,) = (spec.name for spec in catalog.FUNCTIONS if spec.api)
         handler = functions.by_name[api_function]
         context = self.node.try_get_context
-        staff = StaffIdentities(self, "Staff")
         for spec in catalog.FUNCTIONS:
             if spec.user_pool_trigger is not None:
                 staff.add_trigger(spec.user_pool_trigger, functions.by_name[spec.name])

@@ -9,7 +9,7 @@ to build on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -18,6 +18,50 @@ from kentei.sign_ins import SignInSummary
 
 IDLE_AFTER_DAYS: Final = 90
 """An account without a sign-in for this long is idle (the default of the setting)."""
+WARNING_DAYS: Final = 14
+"""How long before the limit an idle account is warned (the default of the setting)."""
+IDLE_DAYS_ENV: Final = "KENTEI_STAFF_IDLE_DAYS"
+WARNING_DAYS_ENV: Final = "KENTEI_STAFF_IDLE_WARNING_DAYS"
+
+
+class IdlePolicyError(ValueError):
+    """The idle settings are not whole days, or the warning does not come before the limit."""
+
+
+@dataclass(frozen=True)
+class IdlePolicy:
+    """When an account is idle (``limit`` without a sign-in) and how long before the limit
+    it is warned; the API's flags and the idle job read the same settings."""
+
+    limit: timedelta = timedelta(days=IDLE_AFTER_DAYS)
+    warning: timedelta = timedelta(days=WARNING_DAYS)
+
+    def __post_init__(self) -> None:
+        if not timedelta(0) < self.warning < self.limit:
+            raise IdlePolicyError("the warning comes after no time and before the limit")
+
+    @classmethod
+    def of_days(cls, limit: object, warning: object) -> IdlePolicy:
+        """From whole numbers of days (settings, context values); refused otherwise."""
+        days = []
+        for name, value in (("limit", limit), ("warning", warning)):
+            text = str(value).strip()
+            if not text.isascii() or not text.isdigit():
+                raise IdlePolicyError(f"the idle {name} is a whole number of days")
+            days.append(int(text))
+        return cls(timedelta(days=days[0]), timedelta(days=days[1]))
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> IdlePolicy:
+        """The function's settings (:data:`IDLE_DAYS_ENV`, :data:`WARNING_DAYS_ENV`), each
+        defaulting to this module's value."""
+        return cls.of_days(
+            environ.get(IDLE_DAYS_ENV, IDLE_AFTER_DAYS),
+            environ.get(WARNING_DAYS_ENV, WARNING_DAYS),
+        )
+
+    def environment(self) -> dict[str, str]:
+        return {IDLE_DAYS_ENV: str(self.limit.days), WARNING_DAYS_ENV: str(self.warning.days)}
 
 
 @dataclass(frozen=True)
@@ -43,6 +87,8 @@ class AccountReview:
     idle: bool
     idle_since: datetime
     """The last sign-in, or the creation for an account never used."""
+    warned_at: datetime | None = None
+    """When the idle job warned it, if during this idle period."""
 
 
 def review_accounts(
@@ -50,11 +96,15 @@ def review_accounts(
     accounts: Iterable[Account],
     summaries: Iterable[SignInSummary],
     now: datetime,
+    *,
     idle_after: timedelta = timedelta(days=IDLE_AFTER_DAYS),
+    warnings: Mapping[str, datetime] | None = None,
 ) -> list[AccountReview]:
-    """Each account of ``prefecture_code``, by user name, with its flags at ``now``."""
+    """Each account of ``prefecture_code``, by user name, with its flags at ``now``;
+    ``warnings``: the idle job's latest warning of each user."""
     if idle_after <= timedelta(0):
         raise ValueError("the idle period is positive")
+    warned = warnings or {}
     by_user = {s.username: s for s in summaries if s.prefecture_code == prefecture_code}
     reviews = []
     for account in sorted(accounts, key=lambda a: a.username):
@@ -63,6 +113,7 @@ def review_accounts(
         summary = by_user.get(account.username)
         last = summary.last_sign_in_at if summary else None
         since = last or account.created_at
+        warned_at = warned.get(account.username)
         reviews.append(
             AccountReview(
                 account=account,
@@ -73,6 +124,8 @@ def review_accounts(
                 never_used=last is None,
                 idle=now - since > idle_after,
                 idle_since=since,
+                # A warning counts only for the current idle period.
+                warned_at=warned_at if warned_at is not None and warned_at >= since else None,
             )
         )
     return reviews

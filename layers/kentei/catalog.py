@@ -138,6 +138,33 @@ class Access(StrEnum):
     """Read objects and delete them with every version (the inbox once verification ends)."""
     BUCKET_READ_WRITE = "bucket:read-write"
     QUEUE_SEND = "queue:send"
+    USER_POOL_READ = "user-pool:read"
+    """Read staff accounts: users, their groups, MFA settings and sign-in events."""
+    USER_POOL_DISABLE = "user-pool:disable"
+    """Read staff accounts and disable one (the idle-account job)."""
+
+
+@dataclass(frozen=True)
+class UserPoolSpec:
+    """A Cognito user pool (the staff's accounts); functions find its id in ``env_var``."""
+
+    name: str
+    purpose: str
+    env_var: str
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """A scheduled job: EventBridge Scheduler sends a message of ``kind`` into ``queue`` on
+    ``expression`` (Scheduler's syntax, in ``timezone``), with the scheduled instant in its
+    ``scheduled_at`` field, so a retried message acts at the same instant."""
+
+    name: str
+    purpose: str
+    queue: str
+    kind: str
+    expression: str
+    timezone: str = "Asia/Tokyo"
 
 
 @dataclass(frozen=True)
@@ -272,6 +299,15 @@ BUCKETS: Final = (
     BucketSpec("certificates", "issued pass certificates", "records", "KENTEI_BUCKET_CERTIFICATES"),
 )
 
+STAFF_USER_POOL: Final = "staff"
+USER_POOLS: Final = (
+    UserPoolSpec(
+        STAFF_USER_POOL,
+        "staff accounts: one user per person, a prefecture each, roles as groups",
+        "KENTEI_USER_POOL_STAFF",
+    ),
+)
+
 QUEUES: Final = (
     QueueSpec(
         "verify",
@@ -287,6 +323,22 @@ QUEUES: Final = (
     ),
     QueueSpec(
         "certify", "passes awaiting certificates and notices", "certify", "KENTEI_QUEUE_CERTIFY"
+    ),
+    QueueSpec(
+        "accounts",
+        "scheduled reviews of the staff accounts: failed sign-ins, idle accounts",
+        "accounts",
+        "KENTEI_QUEUE_ACCOUNTS",
+    ),
+)
+
+SCHEDULES: Final = (
+    ScheduleSpec(
+        "staff-accounts",
+        "every hour: record failed staff sign-ins, warn and disable idle accounts",
+        "accounts",
+        "staff_accounts_due",
+        "cron(7 * * * ? *)",
     ),
 )
 
@@ -320,6 +372,8 @@ FUNCTIONS: Final = (
             _G("inbox", Access.BUCKET_PUT),
             _G("attachments", Access.BUCKET_PUT),
             _G("verify", Access.QUEUE_SEND),
+            # GET /v1/admin/accounts: the admin's prefecture's accounts, read only.
+            _G(STAFF_USER_POOL, Access.USER_POOL_READ),
         ),
     ),
     FunctionSpec(
@@ -382,6 +436,26 @@ FUNCTIONS: Final = (
             _G("records", Access.KEY_ENCRYPT_DECRYPT),
         ),
     ),
+    FunctionSpec(
+        "accounts",
+        "staff account review: failed sign-ins recorded, idle accounts warned and disabled",
+        "accounts.handler.handler",
+        memory_mb=256,
+        timeout_s=120,
+        # Lambda's least for an SQS event source; the review is safe to run twice.
+        reserved_concurrency=2,
+        # The deployed pool runs threat protection, which keeps every sign-in attempt
+        # (accounts.dependencies.SIGN_IN_EVENTS_ENV; the local runtime sets "none").
+        env={"KENTEI_STAFF_SIGN_IN_EVENTS": "cognito"},
+        # Sign-in summaries and warnings in the records table, each disable in the audit
+        # trail; no applicant data is read.
+        grants=(
+            _G("records", Access.TABLE_READ_WRITE),
+            _G("audit", Access.TABLE_READ_WRITE),
+            _G("records", Access.KEY_ENCRYPT_DECRYPT),
+            _G(STAFF_USER_POOL, Access.USER_POOL_DISABLE),
+        ),
+    ),
 )
 
 VISIBILITY_TIMEOUT_FACTOR: Final = 6
@@ -408,6 +482,10 @@ def function(name: str) -> FunctionSpec:
     return _one(FUNCTIONS, name)
 
 
+def user_pool(name: str) -> UserPoolSpec:
+    return _one(USER_POOLS, name)
+
+
 def queue_for(function_name: str) -> QueueSpec | None:
     """The queue that triggers ``function_name``, if any."""
     return next((q for q in QUEUES if q.consumer == function_name), None)
@@ -417,7 +495,9 @@ def visibility_timeout_s(spec: QueueSpec) -> int:
     return VISIBILITY_TIMEOUT_FACTOR * function(spec.consumer).timeout_s
 
 
-_Spec = TypeVar("_Spec", KeySpec, TableSpec, BucketSpec, QueueSpec, FunctionSpec)
+_Spec = TypeVar(
+    "_Spec", KeySpec, TableSpec, BucketSpec, QueueSpec, FunctionSpec, UserPoolSpec, ScheduleSpec
+)
 
 
 def _one(items: tuple[_Spec, ...], name: str) -> _Spec:

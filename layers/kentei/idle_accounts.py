@@ -16,26 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final, Protocol
 
-from kentei.accounts import IDLE_AFTER_DAYS, Account, AccountReview, review_accounts
+from kentei.accounts import Account, AccountReview, IdlePolicy, review_accounts
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.sign_ins import SignInStore
 
-WARNING_DAYS: Final = 14
-"""How long before the limit an idle account is warned (the default of the setting)."""
 ACTOR: Final = "system:idle-accounts"
-
-
-@dataclass(frozen=True)
-class IdlePolicy:
-    limit: timedelta = timedelta(days=IDLE_AFTER_DAYS)
-    warning: timedelta = timedelta(days=WARNING_DAYS)
-
-    def __post_init__(self) -> None:
-        if not timedelta(0) < self.warning < self.limit:
-            raise ValueError("the warning comes after no time and before the limit")
 
 
 @dataclass(frozen=True)
@@ -45,6 +33,9 @@ class IdlePlan:
 
 
 class StaffAccounts(Protocol):
+    def prefectures(self) -> list[str]:
+        """The prefectures that have staff accounts."""
+
     def accounts(self, prefecture_code: str) -> list[Account]: ...
 
     def disable(self, username: str) -> None: ...
@@ -61,26 +52,19 @@ class Audit(Protocol):
     def record(self, event: AuditEvent) -> None: ...
 
 
-def plan(
-    reviews: Sequence[AccountReview],
-    warnings: Mapping[str, datetime],
-    now: datetime,
-    policy: IdlePolicy,
-) -> IdlePlan:
+def plan(reviews: Sequence[AccountReview], now: datetime, policy: IdlePolicy) -> IdlePlan:
+    """Whom to warn and whom to disable at ``now`` (reviews made with the recorded warnings)."""
     warn: list[str] = []
     disable: list[str] = []
     for review in reviews:
         if not review.account.enabled:
             continue
-        username = review.account.username
         idle_for = now - review.idle_since
-        warned_at = warnings.get(username)
-        # A warning counts only for the current idle period (not one before a later sign-in).
-        current = warned_at if warned_at is not None and warned_at >= review.idle_since else None
-        if idle_for > policy.limit and current is not None and now - current >= policy.warning:
-            disable.append(username)
-        elif idle_for > policy.limit - policy.warning and current is None:
-            warn.append(username)
+        warned_at = review.warned_at
+        if idle_for > policy.limit and warned_at is not None and now - warned_at >= policy.warning:
+            disable.append(review.account.username)
+        elif idle_for > policy.limit - policy.warning and warned_at is None:
+            warn.append(review.account.username)
     return IdlePlan(tuple(warn), tuple(disable))
 
 
@@ -102,17 +86,16 @@ def run(
         accounts.accounts(prefecture_code),
         sign_ins.summaries(prefecture_code),
         now,
-        policy.limit,
+        idle_after=policy.limit,
+        warnings=warnings.warnings(prefecture_code),
     )
-    done = plan(reviews, warnings.warnings(prefecture_code), now, policy)
-    for username in done.warn:
-        warnings.record_warning(prefecture_code, username, now)
-    for username in done.disable:
-        accounts.disable(username)
+    done = plan(reviews, now, policy)
+
+    def audited(action: AuditAction, username: str) -> None:
         audit.record(
             AuditEvent(
                 actor=ACTOR,
-                action=AuditAction.ACCOUNT_DISABLED,
+                action=action,
                 record_type="staff_account",
                 record_id=username,
                 prefecture_code=prefecture_code,
@@ -120,4 +103,11 @@ def run(
                 at=now,
             )
         )
+
+    for username in done.warn:
+        warnings.record_warning(prefecture_code, username, now)
+        audited(AuditAction.ACCOUNT_IDLE_WARNED, username)
+    for username in done.disable:
+        accounts.disable(username)
+        audited(AuditAction.ACCOUNT_DISABLED, username)
     return done

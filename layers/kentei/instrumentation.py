@@ -57,13 +57,13 @@ class Instruments:
         )
         return logged
 
-    def count(self, name: str, **dimensions: str) -> None:
+    def count(self, name: str, value: int = 1, **dimensions: str) -> None:
         """One count with its own dimensions, emitted at once, so a dimension never carries
         over to another metric or invocation. Dimensions are codes, never personal data."""
         with single_metric(
             name=name,
             unit=MetricUnit.Count,
-            value=1,
+            value=value,
             namespace=NAMESPACE,
             default_dimensions={"service": self.service, **dimensions},
         ):

@@ -73,10 +73,23 @@ class IdentityChosen(ApplicationMessage):
     kind: Literal["identity_chosen"] = "identity_chosen"
 
 
+class StaffAccountsDue(Envelope):
+    """The staff-accounts schedule fired (``kentei.catalog.SCHEDULES``): record failed
+    sign-ins and warn or disable idle accounts, as of ``scheduled_at``.
+
+    The instant is the schedule's, not the receiver's clock: a retried or redriven message
+    judges the accounts at the same instant, and the job is safe to run twice.
+    """
+
+    kind: Literal["staff_accounts_due"] = "staff_accounts_due"
+    scheduled_at: AwareDatetime
+
+
 KINDS: dict[str, type[Envelope]] = {
     "heartbeat": Heartbeat,
     "application_received": ApplicationReceived,
     "identity_chosen": IdentityChosen,
+    "staff_accounts_due": StaffAccountsDue,
 }
 
 

@@ -29,6 +29,13 @@ FAKE_CREDENTIALS: Final = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+LOCAL_OVERRIDES: Final = {
+    # moto's pool keeps no authentication events (no threat protection): the local runtime
+    # records failed sign-ins where it signs in (kentei_local.cognito), and the accounts
+    # review reads none.
+    "KENTEI_STAFF_SIGN_IN_EVENTS": "none",
+}
+"""Catalog settings whose deployed value names a service moto does not offer."""
 _REMOVED_PREFIXES: Final = ("AWS_ENDPOINT_URL_",)
 _REMOVED: Final = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
@@ -60,7 +67,7 @@ def handler_environment(moto_endpoint: str) -> dict[str, str]:
             if env.get(name, value) != value:
                 raise ValueError(f"{name} would need two values in the one local process")
             env[name] = value
-    return env
+    return env | LOCAL_OVERRIDES
 
 
 @contextmanager

@@ -94,6 +94,8 @@ class LocalRuntime:
         self._temporary: Path | None = None
         self._resources: Resources | None = None
         self._session: boto3.Session | None = None
+        self._pool: cognito.UserPool | None = None
+        self._users: list[cognito.StaffUser] = []
         self.functions: dict[str, LocalFunction] = {}
         self.pumps: dict[str, QueuePump] = {}
 
@@ -181,6 +183,10 @@ class LocalRuntime:
             self._session, self._moto.endpoint, self.settings.visibility_timeout_s
         )
         os.environ.update(self._resources.environment())
+        # The staff pool: the API's tokens, and the accounts the admin route and the
+        # accounts job read (functions find it by its catalog variable, as deployed).
+        self._pool, self._users = cognito.seed(self.moto_endpoint)
+        os.environ[catalog.user_pool(catalog.STAFF_USER_POOL).env_var] = self._pool.user_pool_id
         wanted = [spec for spec in catalog.FUNCTIONS if self._is_used(spec)]
         self.functions = {spec.name: self._function(spec) for spec in wanted}
         if self._serve_http:
@@ -244,7 +250,8 @@ class LocalRuntime:
     def _serve(self) -> None:
         api = next(spec for spec in catalog.FUNCTIONS if spec.api)
         function = self.functions[api.name]
-        pool, users = cognito.seed(self.moto_endpoint)
+        pool, users = self._pool, self._users
+        assert pool is not None, "the pool is seeded before the API is served"
         state = self._state_dir()
         ca = localca.create(state / "tls")
         staff = self._listen(

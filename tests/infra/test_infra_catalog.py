@@ -25,6 +25,7 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
 ) -> None:
     counts = Counter(resource["Type"] for resource in template.resources.values())
     functions, queues = len(catalog.FUNCTIONS), len(catalog.QUEUES)
+    schedules = len(catalog.SCHEDULES)
     staff_routes, bridge_routes = len(routes.staff_routes()), len(routes.bridge_routes())
     assert counts == {
         "AWS::KMS::Key": len(catalog.KEYS),
@@ -41,8 +42,10 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::Lambda::Permission": staff_routes
         + bridge_routes
         + sum(1 for spec in catalog.FUNCTIONS if spec.user_pool_trigger),
-        "AWS::IAM::Role": functions + 1,  # + API Gateway's account-level CloudWatch role
-        "AWS::IAM::Policy": functions,
+        # + API Gateway's account-level CloudWatch role, + each schedule's role
+        "AWS::IAM::Role": functions + 1 + schedules,
+        "AWS::IAM::Policy": functions + schedules,
+        "AWS::Scheduler::Schedule": schedules,
         # + each API's access logs and WAF logs, and the staff sign-ins.
         "AWS::Logs::LogGroup": functions + 5,
         # The staff API and the bridge API (with its custom domain).
@@ -199,6 +202,8 @@ def test_every_function_is_told_where_its_granted_resources_are_and_nothing_else
             expected[catalog.key(grant.resource).env_var] = ids.key(grant.resource)
         elif kind == "queue":
             expected[catalog.queue(grant.resource).env_var] = ids.queue(grant.resource)
+        elif kind == "user-pool":
+            expected[catalog.user_pool(grant.resource).env_var] = ids.user_pool(grant.resource)
         elif (env_var := catalog.bucket(grant.resource).env_var) is not None:
             expected[env_var] = ids.bucket(grant.resource)
     catalog_variables = {
@@ -206,6 +211,7 @@ def test_every_function_is_told_where_its_granted_resources_are_and_nothing_else
         *(k.env_var for k in catalog.KEYS),
         *(q.env_var for q in catalog.QUEUES),
         *(b.env_var for b in catalog.BUCKETS if b.env_var),
+        *(p.env_var for p in catalog.USER_POOLS),
     }
     named = {
         name: template.the_one_named(value)

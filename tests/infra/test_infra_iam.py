@@ -13,7 +13,7 @@ import pytest
 from kentei import catalog
 from kentei.catalog import Access
 from kentei_infra.inspection import CatalogResources, SynthesizedTemplate
-from kentei_infra.permissions import BUCKET_ACCESS, KEY_ACTIONS, TABLE_ACCESS
+from kentei_infra.permissions import BUCKET_ACCESS, KEY_ACTIONS, TABLE_ACCESS, USER_POOL_ACTIONS
 
 FUNCTIONS = [spec.name for spec in catalog.FUNCTIONS]
 OTHERS_THAN_VERIFY = [name for name in FUNCTIONS if name != "verify"]
@@ -90,6 +90,7 @@ def test_function_roles_have_no_managed_policy_and_only_the_api_logging_role_has
     template: SynthesizedTemplate, ids: CatalogResources
 ) -> None:
     function_roles = {ids.role(name) for name in FUNCTIONS}
+    function_roles |= {ids.schedule_role(spec.name) for spec in catalog.SCHEDULES}
     for logical_id, role in template.of_type("AWS::IAM::Role").items():
         managed = role["Properties"].get("ManagedPolicyArns", [])
         if logical_id in function_roles:
@@ -116,6 +117,8 @@ def test_each_role_reaches_exactly_its_catalog_resources(
             expected |= {ids.table(grant.resource), ids.key(catalog.table(grant.resource).key)}
         elif kind == "key":
             expected.add(ids.key(grant.resource))
+        elif kind == "user-pool":
+            expected.add(ids.user_pool(grant.resource))
         elif kind == "bucket":
             expected.add(ids.bucket(grant.resource))
             bucket_key = catalog.bucket(grant.resource).key
@@ -183,4 +186,10 @@ def test_resource_policies_of_buckets_and_queues_only_deny_or_admit_log_delivery
 
 def test_catalog_access_kinds_are_all_mapped() -> None:
     """Every access kind the catalog can declare has a mapping (a new one fails here first)."""
-    assert set(Access) == set(KEY_ACTIONS) | TABLE_ACCESS | BUCKET_ACCESS | {Access.QUEUE_SEND}
+    assert set(Access) == (
+        set(KEY_ACTIONS)
+        | TABLE_ACCESS
+        | BUCKET_ACCESS
+        | {Access.QUEUE_SEND}
+        | set(USER_POOL_ACTIONS)
+    )

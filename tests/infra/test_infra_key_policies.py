@@ -22,7 +22,7 @@ from kentei_infra.inspection import (
     render,
 )
 from kentei_infra.key_policies import ADMIN_ACTIONS, ADMIN_CONTEXT, ADMIN_SID, TABLE_GRANT_SID
-from kentei_infra.key_uses import CRYPTOGRAPHIC_ACTIONS, function_key_uses
+from kentei_infra.key_uses import CRYPTOGRAPHIC_ACTIONS, function_key_uses, schedule_key_uses
 from kentei_infra.keys import Keys
 
 KEYS = [spec.name for spec in catalog.KEYS]
@@ -55,10 +55,12 @@ def _uses_in_policy(template: SynthesizedTemplate, key: str) -> set[tuple[str, s
 
 
 def _uses_in_catalog(ids: CatalogResources, key: str) -> set[tuple[str, str, str | None]]:
+    by_role = [(ids.role(f.name), function_key_uses(f)) for f in catalog.FUNCTIONS]
+    by_role += [(ids.schedule_role(s.name), schedule_key_uses(s)) for s in catalog.SCHEDULES]
     return {
-        (ids.role(function.name), action, use.via)
-        for function in catalog.FUNCTIONS
-        for use in function_key_uses(function)
+        (role, action, use.via)
+        for role, uses in by_role
+        for use in uses
         if use.key == key
         for action in use.actions
     }

@@ -14,6 +14,7 @@ def test_every_grant_names_a_resource_of_the_right_kind() -> None:
         "key": {k.name for k in catalog.KEYS},
         "bucket": {b.name for b in catalog.BUCKETS if b.env_var},
         "queue": {q.name for q in catalog.QUEUES},
+        "user-pool": {p.name for p in catalog.USER_POOLS},
     }
     for function in catalog.FUNCTIONS:
         for grant in function.grants:
@@ -35,8 +36,15 @@ def test_environment_variables_are_unique() -> None:
         *(q.env_var for q in catalog.QUEUES),
         *(k.env_var for k in catalog.KEYS),
         *(b.env_var for b in catalog.BUCKETS if b.env_var),
+        *(p.env_var for p in catalog.USER_POOLS),
     ]
     assert len(names) == len(set(names))
+
+
+def test_every_schedule_sends_into_a_queue() -> None:
+    for spec in catalog.SCHEDULES:
+        assert catalog.queue(spec.queue).consumer
+        assert spec.expression.startswith(("cron(", "rate("))
 
 
 def test_only_verify_holds_the_vault_and_the_blind_index() -> None:

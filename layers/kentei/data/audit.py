@@ -103,6 +103,11 @@ class AuditAction(StrEnum):
     """An auditor exported a search as CSV."""
     AUDIT_VERIFIED = "audit.verified"
     """An auditor verified the chain over a range of days."""
+    ACCOUNTS_REVIEWED = "account.reviewed"
+    """An administrator read their prefecture's staff accounts and sign-ins."""
+    ACCOUNT_IDLE_WARNED = "account.idle_warned"
+    """The idle-account job warned a staff account nearing the idle limit (its admin sees
+    the warning in the accounts review; the account is disabled if still idle at the limit)."""
     ACCOUNT_DISABLED = "account.disabled"
     """The idle-account job disabled a staff account idle past the limit after a warning."""
 

@@ -1,7 +1,7 @@
 """Staff sign-ins in the records table, under the user's prefecture.
 
 Two kinds of item per prefecture partition: ``STAFF_SIGNIN#<username>``, the user's summary
-(last sign-in, counts), and ``STAFF_SIGNIN_EVENT#<instant>#<username>``, one per attempt.
+(last sign-in, counts), and ``STAFF_SIGNIN_EVENT#<instant>#<username>#<outcome>``, one per attempt.
 Both are written in one transaction, so the summary never counts an attempt that is not
 kept. They hold the staff user's own id, instants, a source address and a flag: no applicant
 data, no other personal data.
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
+
+from botocore.exceptions import ClientError
 
 from kentei import aws, settings
 from kentei.sign_ins import Outcome, SignIn, SignInSummary
@@ -28,7 +30,7 @@ def summary_key(username: str) -> str:
 
 
 def event_key(sign_in: SignIn) -> str:
-    return f"{EVENT_PREFIX}{sign_in.at.isoformat()}#{sign_in.username}"
+    return f"{EVENT_PREFIX}{sign_in.at.isoformat()}#{sign_in.username}#{sign_in.outcome.value}"
 
 
 class DynamoSignInStore:
@@ -42,7 +44,7 @@ class DynamoSignInStore:
     def _dynamodb(self) -> DynamoDBClient:
         return self._client or aws.dynamodb()
 
-    def record(self, sign_in: SignIn) -> None:
+    def record(self, sign_in: SignIn) -> bool:
         at = sign_in.at.isoformat()
         event: dict[str, Any] = {
             "prefecture_code": {"S": sign_in.prefecture_code},
@@ -73,7 +75,14 @@ class DynamoSignInStore:
         else:
             update = "SET username = :u, last_failure_at = :at ADD failures :one"
         writes: list[TransactWriteItemTypeDef] = [
-            {"Put": {"TableName": self._table, "Item": event}},
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": event,
+                    # The same attempt twice (a sweep reading an event again) counts once.
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            },
             {
                 "Update": {
                     "TableName": self._table,
@@ -83,7 +92,14 @@ class DynamoSignInStore:
                 }
             },
         ]
-        self._dynamodb.transact_write_items(TransactItems=writes)
+        try:
+            self._dynamodb.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
 
     def summaries(self, prefecture_code: str) -> list[SignInSummary]:
         found: list[SignInSummary] = []

@@ -18,23 +18,36 @@ from kentei.callers import PREFECTURE_CLAIM
 
 
 class CognitoStaffAccounts:
+    """The pool's users, listed once per instance (an instance serves one request or one
+    scheduled run: make a new one to see later changes)."""
+
     def __init__(self, user_pool_id: str, client: Any | None = None) -> None:
         self._pool = user_pool_id
         self._client = client
+        self._listing: dict[str, list[dict[str, Any]]] | None = None
 
     @property
     def _idp(self) -> Any:
         return self._client or aws.cognito_idp()
 
+    def _users(self) -> dict[str, list[dict[str, Any]]]:
+        """Every user with a prefecture, by prefecture (a user without one reaches nothing)."""
+        if self._listing is None:
+            listing: dict[str, list[dict[str, Any]]] = {}
+            for page in self._idp.get_paginator("list_users").paginate(UserPoolId=self._pool):
+                for user in page.get("Users", []):
+                    attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+                    prefecture = attributes.get(PREFECTURE_CLAIM)
+                    if prefecture:
+                        listing.setdefault(prefecture, []).append(user)
+            self._listing = listing
+        return self._listing
+
+    def prefectures(self) -> list[str]:
+        return sorted(self._users())
+
     def accounts(self, prefecture_code: str) -> list[Account]:
-        found: list[Account] = []
-        for page in self._idp.get_paginator("list_users").paginate(UserPoolId=self._pool):
-            for user in page.get("Users", []):
-                attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
-                if attributes.get(PREFECTURE_CLAIM) != prefecture_code:
-                    continue
-                found.append(self._account(user, prefecture_code))
-        return found
+        return [self._account(u, prefecture_code) for u in self._users().get(prefecture_code, [])]
 
     def disable(self, username: str) -> None:
         """``AdminDisableUser``: the user can no longer sign in (idempotent)."""

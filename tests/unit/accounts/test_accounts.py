@@ -62,8 +62,10 @@ def test_recent_idle_and_never_used_accounts_are_flagged() -> None:
 
 def test_the_idle_period_is_a_setting() -> None:
     summaries = [_summary("a", NOW - timedelta(days=31))]
-    (review,) = review_accounts("13", [_account("a")], summaries, NOW, timedelta(days=30))
+    (review,) = review_accounts(
+        "13", [_account("a")], summaries, NOW, idle_after=timedelta(days=30)
+    )
     assert review.idle
     assert review.failures == 2
     with pytest.raises(ValueError, match="positive"):
-        review_accounts("13", [], [], NOW, timedelta(0))
+        review_accounts("13", [], [], NOW, idle_after=timedelta(0))

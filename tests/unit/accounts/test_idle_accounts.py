@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tests.unit.accounts.test_sign_ins import FakeSignInStore
 
-from kentei.accounts import Account
+from kentei.accounts import Account, IdlePolicy
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.idle_accounts import IdlePlan, IdlePolicy, run
+from kentei.idle_accounts import IdlePlan, run
 from kentei.sign_ins import Outcome, SignIn
 
 START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
@@ -24,6 +24,9 @@ class FakeAccounts:
 
     def add(self, name: str, prefecture: str = "13", created: datetime = START) -> None:
         self.by_name[name] = Account(name, prefecture, ("clerk",), True, True, created)
+
+    def prefectures(self) -> list[str]:
+        return sorted({a.prefecture_code for a in self.by_name.values()})
 
     def accounts(self, prefecture_code: str) -> list[Account]:
         return [a for a in self.by_name.values() if a.prefecture_code == prefecture_code]
@@ -102,15 +105,17 @@ def test_an_idle_account_is_warned_then_disabled_and_the_audit_says_so() -> None
     assert world.run(START + timedelta(days=91)) == IdlePlan((), ("idle",))
     assert world.accounts.by_name["idle"].enabled is False
     assert world.accounts.by_name["active"].enabled is True
-    (event,) = world.audit.events
-    assert event.action is AuditAction.ACCOUNT_DISABLED
-    assert (event.record_type, event.record_id, event.prefecture_code) == (
-        "staff_account",
-        "idle",
-        "13",
-    )
+    warned, disabled = world.audit.events
+    assert (warned.action, warned.at) == (AuditAction.ACCOUNT_IDLE_WARNED, warned_at)
+    assert disabled.action is AuditAction.ACCOUNT_DISABLED
+    for event in (warned, disabled):
+        assert (event.record_type, event.record_id, event.prefecture_code) == (
+            "staff_account",
+            "idle",
+            "13",
+        )
     assert world.run(START + timedelta(days=91)) == IdlePlan((), ()), "safe to run twice"
-    assert len(world.audit.events) == 1
+    assert len(world.audit.events) == 2
 
 
 def test_no_disable_without_a_warning_given_at_least_the_warning_period_before() -> None:

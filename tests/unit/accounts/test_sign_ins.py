@@ -27,8 +27,12 @@ class FakeSignInStore:
 
     attempts: list[SignIn] = field(default_factory=list)
 
-    def record(self, sign_in: SignIn) -> None:
+    def record(self, sign_in: SignIn) -> bool:
+        key = (sign_in.username, sign_in.at, sign_in.outcome)
+        if any((a.username, a.at, a.outcome) == key for a in self.attempts):
+            return False
         self.attempts.append(sign_in)
+        return True
 
     def summaries(self, prefecture_code: str) -> list[SignInSummary]:
         found: dict[str, SignInSummary] = {}
