@@ -47,3 +47,10 @@ def kms() -> KMSClient:
 def cognito_idp() -> Any:
     """The staff user pool's API (typed ``Any``: no stubs are installed for it)."""
     return boto3.client("cognito-idp", config=_CONFIG)
+
+
+def reset() -> None:
+    """Forget the clients, so the next use makes them anew from the environment (the local
+    runtime calls it when it points the process at a moto server, and when it stops)."""
+    for client in (dynamodb, sqs, s3, kms, cognito_idp):
+        client.cache_clear()

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Final
 import boto3
 from botocore.config import Config
 
-from kentei import catalog
+from kentei import aws, catalog
 from kentei_local import cognito, localca
 from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints
 from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
@@ -138,6 +138,13 @@ class LocalRuntime:
         return self._endpoints
 
     @property
+    def staff_pool(self) -> cognito.UserPool:
+        """The staff user pool in moto (seeded at start, whether or not HTTP is served)."""
+        if self._pool is None:
+            raise RuntimeError("the runtime is not started")
+        return self._pool
+
+    @property
     def runtime_file(self) -> Path:
         return self._state_dir() / RUNTIME_FILE
 
@@ -173,6 +180,9 @@ class LocalRuntime:
         self._stack.callback(self._moto.stop)
         self._moto.start()
         self._stack.enter_context(patched_environ(handler_environment(self._moto.endpoint)))
+        # Clients made before would keep another endpoint; those made now, this one's.
+        aws.reset()
+        self._stack.callback(aws.reset)
         self._session = boto3.Session(
             aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],

@@ -100,7 +100,7 @@ def test_given_an_unknown_route_then_a_problem_document_is_returned() -> None:
 
 
 @pytest.mark.usefixtures("aws")
-@pytest.mark.parametrize("function", ["verify", "sync", "certify"])
+@pytest.mark.parametrize("function", ["verify", "sync", "certify", "accounts"])
 def test_given_a_batch_with_a_heartbeat_and_poison_then_only_the_poison_fails(
     function: str,
 ) -> None:

@@ -61,5 +61,21 @@ def test_disabling_an_account_twice_leaves_it_disabled(pool: tuple[Any, str]) ->
     accounts = CognitoStaffAccounts(pool_id, idp)
     accounts.disable("admin-13")
     accounts.disable("admin-13")
-    (admin,) = [a for a in accounts.accounts("13") if a.username == "admin-13"]
+    # The listing is read once per instance (a run): a new one sees the change.
+    (admin,) = [
+        a for a in CognitoStaffAccounts(pool_id, idp).accounts("13") if a.username == "admin-13"
+    ]
     assert admin.enabled is False
+
+
+def test_the_pool_is_listed_once_per_instance_and_its_prefectures_named(
+    pool: tuple[Any, str],
+) -> None:
+    idp, pool_id = pool
+    calls: list[str] = []
+    idp.meta.events.register("before-call.cognito-idp.ListUsers", lambda **_: calls.append("x"))
+    accounts = CognitoStaffAccounts(pool_id, idp)
+    assert accounts.prefectures() == ["13", "27"]
+    accounts.accounts("13")
+    accounts.accounts("27")
+    assert calls == ["x"]
