@@ -24,6 +24,7 @@ from typing import Any, Final
 from intake import paths
 from intake.access import require_caller
 from intake.errors import ForbiddenError
+from kentei import staff_networks
 from kentei.callers import Caller, CallerKind, Role
 from kentei.data.audit import AuditAction
 
@@ -127,6 +128,12 @@ def authorize(event: Mapping[str, Any]) -> Caller | None:
         raise ForbiddenError("no rule admits callers to this route")
     if not route.rule.admits(caller):
         raise ForbiddenError(_refusal(route.rule, caller))
+    if caller.kind is CallerKind.STAFF and not staff_networks.admits(
+        staff_networks.configured(), str(caller.prefecture_code), caller.source_ip
+    ):
+        # The web ACL admits every prefecture's offices together; a user of one prefecture
+        # works only from their own prefecture's (kentei.staff_networks).
+        raise ForbiddenError("this terminal is not on a network of your prefecture's offices")
     return caller
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from kentei import catalog
+from kentei import catalog, staff_networks
 from kentei.accounts import IDLE_AFTER_DAYS, WARNING_DAYS, IdlePolicy
 from kentei.callers import BRIDGE_CLIENTS_ENV
 from kentei.registry import SEED_ENV
@@ -31,7 +31,13 @@ from kentei.signatures import (
     TRUST_ANCHORS_ENV,
     USER_AUTHENTICATION_CAS_ENV,
 )
-from kentei_infra.deploy_context import BRIDGE_CLIENTS, bridge_clients_setting
+from kentei.staff_networks import STAFF_NETWORKS_ENV
+from kentei_infra.deploy_context import (
+    BRIDGE_CLIENTS,
+    STAFF_ALLOWED_CIDRS,
+    bridge_clients_setting,
+    staff_cidrs,
+)
 
 REGISTRY_FILES: Final = "/opt/kentei-registry"
 """Where the registry link's mTLS files are expected; provisioning them is the operator's."""
@@ -93,6 +99,10 @@ def external_environment(function: str, context: Callable[[str], object | None])
         # Which client certificate is which bridge (kentei.callers): validated here, at
         # synth; none listed, and no certificate names a bridge.
         environment[BRIDGE_CLIENTS_ENV] = bridge_clients_setting(context(BRIDGE_CLIENTS))
+        # Each prefecture's offices, the web ACL's allowlist by prefecture: the function
+        # admits a staff user only from their own prefecture's networks (kentei.staff_networks).
+        cidrs = staff_cidrs(context(STAFF_ALLOWED_CIDRS))
+        environment[STAFF_NETWORKS_ENV] = staff_networks.setting(cidrs.by_prefecture)
     refused = LOCAL_ONLY & environment.keys()
     if refused:
         raise LocalOnlySettingError(f"{function}: {', '.join(sorted(refused))} is local only")

@@ -442,14 +442,25 @@ def _signed_replay(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float
 def _inbox_emptied(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
     bucket = runtime.resources.buckets["inbox"]
     s3 = runtime.s3()
-    raw, attachments = 0, 0
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-        for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
-            name = entry["Key"].rsplit("/", 1)[-1]
-            if name in RAW_PART_NAMES:
-                raw += 1
-            else:
-                attachments += 1
+
+    def counts() -> tuple[int, int]:
+        raw, attachments = 0, 0
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+            for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                name = entry["Key"].rsplit("/", 1)[-1]
+                if name in RAW_PART_NAMES:
+                    raw += 1
+                else:
+                    attachments += 1
+        return raw, attachments
+
+    # Verify stores an application's outcome first and then deletes its raw parts (a store
+    # that failed after a delete would leave nothing to retry from), so the last outcome can
+    # be visible a moment before its parts are gone.
+    raw, attachments = counts()
+    while raw and time.monotonic() < deadline:
+        time.sleep(0.2)
+        raw, attachments = counts()
     if raw:
         raise StepFailedError(f"{raw} versions of raw submissions are still in {bucket}")
     return (

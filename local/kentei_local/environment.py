@@ -19,8 +19,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Final
 
-from kentei import catalog
+from kentei import catalog, staff_networks
 from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
+from kentei.staff_networks import STAFF_NETWORKS_ENV
 from kentei_local import identities
 from kentei_local.fake_registry_server import DEMO_SEED
 
@@ -34,6 +35,10 @@ LOCAL_OVERRIDES: Final = {
     # records failed sign-ins where it signs in (kentei_local.cognito), and the accounts
     # review reads none.
     "KENTEI_STAFF_SIGN_IN_EVENTS": "none",
+    # Every local caller is on the loopback interface: it is each prefecture's office.
+    STAFF_NETWORKS_ENV: staff_networks.setting(
+        {f"{code:02d}": ["127.0.0.0/8", "::1/128"] for code in range(1, 48)}
+    ),
 }
 """Catalog settings whose deployed value names a service moto does not offer."""
 _REMOVED_PREFIXES: Final = ("AWS_ENDPOINT_URL_",)

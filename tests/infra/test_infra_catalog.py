@@ -233,3 +233,24 @@ def test_layers_are_built_for_the_functions_runtime_and_architecture(
     for layer in template.of_type("AWS::Lambda::LayerVersion").values():
         assert layer["Properties"]["CompatibleRuntimes"] == [PYTHON_RUNTIME.name]
         assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+
+
+def test_the_api_function_knows_each_prefectures_terminal_networks(
+    template: SynthesizedTemplate, ids: CatalogResources
+) -> None:
+    """The web ACL admits every prefecture's offices together; the function gets them per
+    prefecture (kentei.staff_networks), from the same context value."""
+    from tests.infra.deployment import DEPLOYMENT_CONTEXT
+
+    from kentei.staff_networks import STAFF_NETWORKS_ENV, parse
+    from kentei_infra.deploy_context import STAFF_ALLOWED_CIDRS
+
+    (api,) = (spec for spec in catalog.FUNCTIONS if spec.api)
+    variables = template.properties(ids.function(api.name))["Environment"]["Variables"]
+    networks = parse(variables[STAFF_NETWORKS_ENV])
+    expected = DEPLOYMENT_CONTEXT[STAFF_ALLOWED_CIDRS]
+    assert {p: [str(n) for n in cidrs] for p, cidrs in networks.items()} == expected
+    for spec in catalog.FUNCTIONS:
+        if not spec.api:
+            other = template.properties(ids.function(spec.name))["Environment"]["Variables"]
+            assert STAFF_NETWORKS_ENV not in other

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from kentei import callers
+from kentei import callers, staff_networks
 from kentei_local import identities
+from kentei_local.environment import LOCAL_OVERRIDES
 
 from .fakes import Fakes
 
@@ -18,6 +19,10 @@ def local_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in identities.bridge_clients_setting().items():
         monkeypatch.setenv(name, value)
     callers.bridge_clients.cache_clear()
+    # Every prefecture's office is the loopback network, as in the local runtime.
+    networks = staff_networks.STAFF_NETWORKS_ENV
+    monkeypatch.setenv(networks, LOCAL_OVERRIDES[networks])
+    staff_networks.configured.cache_clear()
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
 
