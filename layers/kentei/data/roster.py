@@ -1,0 +1,198 @@
+"""The roster (R7, R8) in the records table, under the prefecture: examinees, their
+sittings, exam-number claims and sequences.
+
+Layout (partition ``prefecture_code``, sort ``record_key``):
+
+- ``EXAMINEE#<資格仮名ID>``: the person (:class:`kentei.records.examinee.Examinee` as JSON,
+  without the My Number), the applications and sittings registered for them here.
+- ``SITTING#<資格仮名ID>#<application id>``: a sitting (:class:`kentei.roster.sitting.Sitting`).
+- ``EXAMNUMBER#<round>#<exam number>``: the claim of an exam number by one application; a
+  second claim of the same number fails the transaction, so no two sittings share one.
+- ``SEQUENCE#EXAMNUMBER#<counter>``: the last sequence drawn for an exam-number counter.
+
+:meth:`PrefectureRoster.draw` takes the next sequence atomically (``ADD``) before the
+registering transaction; a transaction that then fails leaves a gap, never a reused number.
+:meth:`PrefectureRoster.registration_writes` are the writes that register a sitting: the
+caller puts them in the transaction that accepts the application (with its audit entry), so
+an application is accepted if and only if its sitting is on the roster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from kentei import aws, settings
+from kentei.records.examinee import Examinee
+from kentei.records.sensitive import REVEAL
+from kentei.roster.sitting import Sitting
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+EXAMINEE_PREFIX: Final = "EXAMINEE#"
+SITTING_PREFIX: Final = "SITTING#"
+EXAM_NUMBER_PREFIX: Final = "EXAMNUMBER#"
+SEQUENCE_PREFIX: Final = "SEQUENCE#EXAMNUMBER#"
+
+
+@dataclass(frozen=True)
+class StoredExaminee:
+    qualification_pseudonym_id: str
+    examinee: Examinee
+    application_ids: frozenset[str]
+    registered_at: datetime
+    updated_at: datetime
+
+
+def examinee_key(qualification_pseudonym_id: str) -> str:
+    return EXAMINEE_PREFIX + qualification_pseudonym_id
+
+
+def sitting_key(qualification_pseudonym_id: str, application_id: str) -> str:
+    return f"{SITTING_PREFIX}{qualification_pseudonym_id}#{application_id}"
+
+
+def exam_number_key(round_key: str, exam_number: str) -> str:
+    return f"{EXAM_NUMBER_PREFIX}{round_key}#{exam_number}"
+
+
+class PrefectureRoster:
+    """One prefecture's roster: every read and write stays in its partition."""
+
+    def __init__(
+        self, prefecture_code: str, table: str | None = None, client: DynamoDBClient | None = None
+    ) -> None:
+        self.prefecture_code = prefecture_code
+        self._table = table or settings.table_name("records")
+        self._client = client
+
+    @property
+    def _dynamodb(self) -> DynamoDBClient:
+        return self._client or aws.dynamodb()
+
+    def draw(self, counter: str) -> int:
+        """The next sequence of ``counter``: atomic, never the same twice."""
+        answer = self._dynamodb.update_item(
+            TableName=self._table,
+            Key=self._key(SEQUENCE_PREFIX + counter),
+            UpdateExpression="SET item_type = :t ADD seq :one",
+            ExpressionAttributeValues={":t": {"S": "exam_number_sequence"}, ":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(answer["Attributes"]["seq"]["N"])
+
+    def registration_writes(
+        self, examinee: Examinee, sitting: Sitting, at: datetime
+    ) -> list[TransactWriteItemTypeDef]:
+        """Register ``sitting`` and its person: the examinee created or brought to the items
+        of this application, the sitting new, its exam number claimed."""
+        if examinee.my_number is not None:
+            raise ValueError("an examinee is stored without the My Number")
+        if sitting.prefecture_code != self.prefecture_code:
+            raise ValueError("the sitting belongs to another prefecture")
+        if examinee.prefecture_code != self.prefecture_code:
+            raise ValueError("the examinee belongs to another prefecture")
+        pseudonym = sitting.qualification_pseudonym_id
+        now = {"S": _instant(at)}
+        return [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(examinee_key(pseudonym)),
+                    "UpdateExpression": (
+                        "SET item_type = :type, qualification_pseudonym_id = :p, "
+                        "examinee = :e, updated_at = :now, "
+                        "registered_at = if_not_exists(registered_at, :now) "
+                        "ADD application_ids :a"
+                    ),
+                    "ExpressionAttributeValues": {
+                        ":type": {"S": "examinee"},
+                        ":p": {"S": pseudonym},
+                        # The residence-card number is kept (the records key protects the
+                        # table); the My Number is not there (checked above).
+                        ":e": {"S": examinee.model_dump_json(context={REVEAL: True})},
+                        ":now": now,
+                        ":a": {"SS": [sitting.application_id]},
+                    },
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(sitting_key(pseudonym, sitting.application_id)),
+                        "item_type": {"S": "sitting"},
+                        "application_id": {"S": sitting.application_id},
+                        "qualification_pseudonym_id": {"S": pseudonym},
+                        "round": {"S": sitting.exam_round.key},
+                        "exam_number": {"S": sitting.exam_number},
+                        "status": {"S": sitting.status.value},
+                        "sitting": {"S": sitting.model_dump_json()},
+                    },
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(exam_number_key(sitting.exam_round.key, sitting.exam_number)),
+                        "item_type": {"S": "exam_number_claim"},
+                        "application_id": {"S": sitting.application_id},
+                    },
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            },
+        ]
+
+    def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None:
+        item = self._get(examinee_key(qualification_pseudonym_id))
+        if item is None:
+            return None
+        return StoredExaminee(
+            qualification_pseudonym_id=item["qualification_pseudonym_id"]["S"],
+            examinee=Examinee.model_validate_json(item["examinee"]["S"]),
+            application_ids=frozenset(item.get("application_ids", {}).get("SS", [])),
+            registered_at=datetime.fromisoformat(item["registered_at"]["S"]),
+            updated_at=datetime.fromisoformat(item["updated_at"]["S"]),
+        )
+
+    def sitting(self, qualification_pseudonym_id: str, application_id: str) -> Sitting | None:
+        item = self._get(sitting_key(qualification_pseudonym_id, application_id))
+        return None if item is None else Sitting.model_validate_json(item["sitting"]["S"])
+
+    def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]:
+        found: list[Sitting] = []
+        for page in self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+            ExpressionAttributeValues={
+                ":p": {"S": self.prefecture_code},
+                ":k": {"S": f"{SITTING_PREFIX}{qualification_pseudonym_id}#"},
+            },
+            ConsistentRead=True,
+        ):
+            found.extend(Sitting.model_validate_json(i["sitting"]["S"]) for i in page["Items"])
+        return found
+
+    def claimed_by(self, round_key: str, exam_number: str) -> str | None:
+        """The application that holds ``exam_number`` in the round, if any."""
+        item = self._get(exam_number_key(round_key, exam_number))
+        return None if item is None else item["application_id"]["S"]
+
+    def _get(self, record_key: str) -> dict[str, Any] | None:
+        item = self._dynamodb.get_item(
+            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
+        ).get("Item")
+        return dict(item) if item is not None else None
+
+    def _key(self, record_key: str) -> dict[str, Any]:
+        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
+
+
+def _instant(at: datetime) -> str:
+    """UTC with microseconds and a fixed width, so that stored times compare as strings."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

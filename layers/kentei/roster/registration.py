@@ -1,0 +1,104 @@
+"""Registration (R7): what an accepted application puts on the roster.
+
+Staff accept an application after review and verification; the acceptance registers, in the
+same transaction, the person (the examinee: the form's items without the My Number, under
+the 資格仮名ID verification found) and one sitting of this round, work and grade, with its
+exam number. A returned or rejected application registers nothing.
+
+Pure: the exam number's sequence is drawn by the caller (``kentei.data.roster``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kentei.applications.model import Application
+from kentei.records.applicant import Applicant
+from kentei.records.codes import ExamCategory, Grade
+from kentei.records.examinee import Examinee
+from kentei.roster.exam_numbers import Scheme
+from kentei.roster.sitting import PARTS_OF, ExamRound, Sitting
+
+REQUIRED = ("fiscal_year", "term", "trade_code", "work_code", "grade", "exam_category")
+"""The form items a sitting cannot be registered without (review flags them as blocking)."""
+
+
+class NotRegistrableError(ValueError):
+    """The application cannot become a sitting; ``missing`` names the form items (never a
+    value) or ``qualification_pseudonym_id`` when verification has not identified the person."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        super().__init__(f"a sitting needs {', '.join(missing)}")
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What an acceptance puts on the roster, before its exam number is known."""
+
+    application_id: str
+    prefecture_code: str
+    qualification_pseudonym_id: str
+    exam_round: ExamRound
+    trade_code: str
+    work_code: str
+    grade: Grade
+    exam_category: ExamCategory
+    exemption_claimed: str | None
+    examinee: Examinee
+
+    def counter(self, scheme: Scheme) -> str:
+        return scheme.counter(self.exam_round, self.work_code, self.grade)
+
+    def sitting(self, scheme: Scheme, seq: int, *, at: datetime, by: str) -> Sitting:
+        return Sitting(
+            application_id=self.application_id,
+            prefecture_code=self.prefecture_code,
+            qualification_pseudonym_id=self.qualification_pseudonym_id,
+            exam_round=self.exam_round,
+            trade_code=self.trade_code,
+            work_code=self.work_code,
+            grade=self.grade,
+            parts=PARTS_OF[self.exam_category],
+            exemption_claimed=self.exemption_claimed,
+            exam_number=scheme.number(
+                self.exam_round, self.trade_code, self.work_code, self.grade, seq
+            ),
+            accepted_at=at,
+            accepted_by=by,
+        )
+
+
+def registration_of(application: Application) -> Registration:
+    """The registration ``application`` makes when accepted; ``NotRegistrableError`` naming
+    every missing item otherwise."""
+    form = application.form
+    missing = tuple(name for name in REQUIRED if getattr(form, name) is None)
+    if application.qualification_pseudonym_id is None:
+        missing += ("qualification_pseudonym_id",)
+    if missing:
+        raise NotRegistrableError(missing)
+    assert form.fiscal_year is not None and form.term is not None  # checked above
+    assert form.trade_code is not None and form.work_code is not None
+    assert form.grade is not None and form.exam_category is not None
+    assert application.qualification_pseudonym_id is not None
+    return Registration(
+        application_id=application.application_id,
+        prefecture_code=application.prefecture_code,
+        qualification_pseudonym_id=application.qualification_pseudonym_id,
+        exam_round=ExamRound(fiscal_year=form.fiscal_year, term=form.term),
+        trade_code=form.trade_code,
+        work_code=form.work_code,
+        grade=form.grade,
+        exam_category=form.exam_category,
+        exemption_claimed=form.course_or_exemption,
+        examinee=examinee_of(form),
+    )
+
+
+def examinee_of(form: Applicant) -> Examinee:
+    """The 受検者テーブル record of an application's form, without the My Number."""
+    items = {name: getattr(form, name) for name in Applicant.model_fields}
+    items["my_number"] = None
+    return Examinee.model_validate(items)

@@ -1,0 +1,81 @@
+"""A sitting (受検): one accepted application of one person for one round, work and grade.
+
+Results, passes and certificates will hang here. A person (by 資格仮名ID) sitting two works in
+one round has two sittings; the examinee record (:mod:`kentei.roster.examinee`) is the person.
+The sitting holds ids and exam facts only: the person's items (name, address...) are the
+examinee's, and the My Number is the vault's alone.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from kentei.records.codes import ExamCategory, Grade, Term
+from kentei.records.fields import Code, FiscalYear, PrefectureCode
+
+APPLICATION_ID_PATTERN: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$"
+
+
+class Part(StrEnum):
+    """A part of the test (試験科目): the written test (学科) or the practical test (実技)."""
+
+    WRITTEN = "written"
+    PRACTICAL = "practical"
+
+
+PARTS_OF: Final[dict[ExamCategory, tuple[Part, ...]]] = {
+    ExamCategory.WRITTEN_AND_PRACTICAL: (Part.WRITTEN, Part.PRACTICAL),
+    ExamCategory.WRITTEN_ONLY: (Part.WRITTEN,),
+    ExamCategory.PRACTICAL_ONLY: (Part.PRACTICAL,),
+}
+"""受検区分 → the parts sat (a part not sat is exempt or passed before)."""
+
+
+class SittingStatus(StrEnum):
+    REGISTERED = "registered"
+    """On the roster, with an exam number."""
+    DELETED = "deleted"
+    """Removed from the roster (R10): its ticket void, a deletion record kept."""
+
+
+class ExamRound(BaseModel):
+    """A round (試験回): a fiscal year (年度) and its term (前期, 後期, 随時)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fiscal_year: FiscalYear
+    term: Term
+
+    @property
+    def key(self) -> str:
+        """``2026-前期``: how the round names its items."""
+        return f"{self.fiscal_year}-{self.term.value}"
+
+
+class Sitting(BaseModel):
+    """One sitting of one person (受検), keyed by the application it was accepted from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    application_id: str = Field(pattern=APPLICATION_ID_PATTERN)
+    prefecture_code: PrefectureCode
+    qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
+    exam_round: ExamRound
+    trade_code: Code
+    work_code: Code
+    grade: Grade
+    elective: str | None = Field(None, max_length=64, description="選択科目, where the work has one")
+    parts: tuple[Part, ...] = Field(min_length=1, description="the parts sat")
+    exemption_claimed: str | None = Field(
+        None, max_length=200, description="コース/免除 as applied (the decision comes later)"
+    )
+    exam_number: str = Field(min_length=1, max_length=32, description="受検番号")
+    status: SittingStatus = SittingStatus.REGISTERED
+    accepted_at: AwareDatetime
+    accepted_by: str = Field(description="the staff id who accepted the application")
+    sessions: dict[Part, str] = Field(
+        default_factory=dict, description="the exam session assigned for each part"
+    )
