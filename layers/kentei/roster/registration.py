@@ -77,21 +77,21 @@ def registration_of(application: Application) -> Registration:
     missing = tuple(name for name in REQUIRED if getattr(form, name) is None)
     if application.qualification_pseudonym_id is None:
         missing += ("qualification_pseudonym_id",)
-    if missing:
+    fiscal_year, term, grade, category = form.fiscal_year, form.term, form.grade, form.exam_category
+    trade, work, person = form.trade_code, form.work_code, application.qualification_pseudonym_id
+    if fiscal_year is None or term is None or grade is None or category is None:
         raise NotRegistrableError(missing)
-    assert form.fiscal_year is not None and form.term is not None  # checked above
-    assert form.trade_code is not None and form.work_code is not None
-    assert form.grade is not None and form.exam_category is not None
-    assert application.qualification_pseudonym_id is not None
+    if trade is None or work is None or person is None:
+        raise NotRegistrableError(missing)
     return Registration(
         application_id=application.application_id,
         prefecture_code=application.prefecture_code,
-        qualification_pseudonym_id=application.qualification_pseudonym_id,
-        exam_round=ExamRound(fiscal_year=form.fiscal_year, term=form.term),
-        trade_code=form.trade_code,
-        work_code=form.work_code,
-        grade=form.grade,
-        exam_category=form.exam_category,
+        qualification_pseudonym_id=person,
+        exam_round=ExamRound(fiscal_year=fiscal_year, term=term),
+        trade_code=trade,
+        work_code=work,
+        grade=grade,
+        exam_category=category,
         exemption_claimed=form.course_or_exemption,
         examinee=examinee_of(form),
     )

@@ -67,7 +67,9 @@ class Sitting(BaseModel):
     trade_code: Code
     work_code: Code
     grade: Grade
-    elective: str | None = Field(None, max_length=64, description="選択科目, where the work has one")
+    elective: str | None = Field(
+        None, max_length=64, description="選択科目, where the work has one"
+    )
     parts: tuple[Part, ...] = Field(min_length=1, description="the parts sat")
     exemption_claimed: str | None = Field(
         None, max_length=200, description="コース/免除 as applied (the decision comes later)"

@@ -52,9 +52,7 @@ def test_a_full_round_is_refused_not_wrapped() -> None:
 )
 def test_an_unsound_scheme_is_refused(pattern: str, scope: str, problem: str) -> None:
     with pytest.raises(ValidationError, match=problem):
-        Scheme.model_validate(
-            {"pattern": pattern, "sequence_width": 5, "sequence_scope": scope}
-        )
+        Scheme.model_validate({"pattern": pattern, "sequence_width": 5, "sequence_scope": scope})
 
 
 def test_the_counter_is_per_round_or_per_round_work_and_grade() -> None:
