@@ -178,6 +178,48 @@ class PrefectureRoster:
             found.extend(Sitting.model_validate_json(i["sitting"]["S"]) for i in page["Items"])
         return found
 
+    def legacy_examinees(self) -> list[tuple[str, frozenset[str]]]:
+        """Examinees written the way verify wrote them before registration moved to the
+        acceptance (one item per person, registered before review, marked by
+        ``latest_application_id``): each 資格仮名ID with the applications it names."""
+        found: list[tuple[str, frozenset[str]]] = []
+        for page in self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+            FilterExpression="attribute_exists(latest_application_id)",
+            ExpressionAttributeValues={
+                ":p": {"S": self.prefecture_code},
+                ":k": {"S": EXAMINEE_PREFIX},
+            },
+            ConsistentRead=True,
+        ):
+            for item in page["Items"]:
+                ids = frozenset(item.get("application_ids", {}).get("SS", []))
+                found.append((item["qualification_pseudonym_id"]["S"], ids))
+        return found
+
+    def finish_migration(self, qualification_pseudonym_id: str, accepted: frozenset[str]) -> None:
+        """The legacy examinee in the new layout: its applications are the accepted ones."""
+        self._dynamodb.update_item(
+            TableName=self._table,
+            Key=self._key(examinee_key(qualification_pseudonym_id)),
+            UpdateExpression=(
+                "SET application_ids = :a REMOVE latest_application_id, latest_received_at"
+            ),
+            ConditionExpression="attribute_exists(record_key)",
+            ExpressionAttributeValues={":a": {"SS": sorted(accepted)}},
+        )
+
+    def delete_examinee(self, qualification_pseudonym_id: str) -> None:
+        """Remove a legacy examinee none of whose applications was accepted."""
+        self._dynamodb.delete_item(
+            TableName=self._table, Key=self._key(examinee_key(qualification_pseudonym_id))
+        )
+
+    def register(self, writes: list[TransactWriteItemTypeDef]) -> None:
+        """Registration writes on their own (the migration; an acceptance adds its own)."""
+        self._dynamodb.transact_write_items(TransactItems=writes)
+
     def claimed_by(self, round_key: str, exam_number: str) -> str | None:
         """The application that holds ``exam_number`` in the round, if any."""
         item = self._get(exam_number_key(round_key, exam_number))
