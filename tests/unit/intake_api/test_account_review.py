@@ -104,7 +104,11 @@ def _review(caller: str | None = ADMIN) -> tuple[int, Any]:
 def test_an_admin_sees_their_prefectures_accounts_with_the_flags(seeded: Fakes) -> None:
     status, body = _review()
     assert status == HTTPStatus.OK, body
-    assert (body["prefecture_code"], body["idle_after_days"], body["warning_days"]) == ("13", 90, 14)
+    assert (body["prefecture_code"], body["idle_after_days"], body["warning_days"]) == (
+        "13",
+        90,
+        14,
+    )
     assert datetime.fromisoformat(body["as_of"]) == T0
     accounts = {a["username"]: a for a in body["accounts"]}
     assert list(accounts) == ["adm1", "clerk-13", "new-13", "old-13", "reviewer-13"]
