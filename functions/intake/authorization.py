@@ -91,6 +91,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.AUDIT_VERIFICATION): Rule(
         roles=frozenset({Role.AUDITOR}), action=AuditAction.AUDIT_VERIFIED, record_type="audit"
     ),
+    ("GET", paths.ADMIN_ACCOUNTS): Rule(
+        roles=frozenset({Role.ADMIN}),
+        action=AuditAction.ACCOUNTS_REVIEWED,
+        record_type="staff_account",
+    ),
 }
 """The one route → callers table. ``operator`` appears nowhere: the contractor's operators
 reach no route that touches personal data (health and the documents are public)."""

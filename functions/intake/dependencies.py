@@ -11,12 +11,15 @@ environment, e.g. a new local runtime).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
+from kentei import catalog
+from kentei.accounts import Account, IdlePolicy
 from kentei.applications.model import Application, Status
 from kentei.audit_chain import ChainReport
 from kentei.callers import Caller
@@ -24,6 +27,7 @@ from kentei.data.applications import ApplicationReader, Page, StoredApplication
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived, IdentityChosen
+from kentei.sign_ins import SignInSummary
 
 if TYPE_CHECKING:
     from intake.fingerprints import KmsFingerprinter
@@ -102,6 +106,26 @@ class AuditTrail(Protocol):
     def verify(self, prefecture_code: str, first: date, last: date) -> ChainReport: ...
 
 
+class StaffDirectory(Protocol):
+    """A prefecture's staff accounts and what is kept of their sign-ins, for the login review
+    (the user pool: :class:`kentei.data.staff_accounts.CognitoStaffAccounts`; the records
+    table: :mod:`kentei.data.sign_ins`, :mod:`kentei.data.idle_warnings`). Each read returns
+    ``prefecture_code``'s and no other prefecture's; only the staff user's own id, roles,
+    state, instants and source addresses."""
+
+    def accounts(self, prefecture_code: str) -> list[Account]: ...
+
+    def sign_ins(self, prefecture_code: str) -> list[SignInSummary]: ...
+
+    def warnings(self, prefecture_code: str) -> Mapping[str, datetime]:
+        """The idle job's latest warning of each user, by user name."""
+        ...
+
+    def policy(self) -> IdlePolicy:
+        """The idle limit and warning in force (the function's settings)."""
+        ...
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -117,6 +141,7 @@ class Dependencies:
     verify_queue: VerifyQueue
     fingerprinter: Fingerprinter
     audit: AuditTrail
+    staff: StaffDirectory
     clock: Callable[[], datetime] = utc_now
 
 
@@ -181,6 +206,34 @@ class _Fingerprinter:
         return self._fingerprinter.fingerprint(body, resubmission_of)
 
 
+class _StaffDirectory:
+    """The deployed staff directory: the pool's id and the idle settings read from the
+    environment at each use (a request that reviews no accounts never needs them), and a new
+    pool listing per review (:class:`~kentei.data.staff_accounts.CognitoStaffAccounts` keeps
+    its listing for its instance's life)."""
+
+    def accounts(self, prefecture_code: str) -> list[Account]:
+        from kentei.data.staff_accounts import CognitoStaffAccounts
+
+        pool = os.environ.get(catalog.user_pool(catalog.STAFF_USER_POOL).env_var)
+        if not pool:
+            raise RuntimeError("the staff user pool is not set")
+        return CognitoStaffAccounts(pool).accounts(prefecture_code)
+
+    def sign_ins(self, prefecture_code: str) -> list[SignInSummary]:
+        from kentei.data.sign_ins import DynamoSignInStore
+
+        return DynamoSignInStore().summaries(prefecture_code)
+
+    def warnings(self, prefecture_code: str) -> Mapping[str, datetime]:
+        from kentei.data.idle_warnings import DynamoIdleWarnings
+
+        return DynamoIdleWarnings().warnings(prefecture_code)
+
+    def policy(self) -> IdlePolicy:
+        return IdlePolicy.from_environment(os.environ)
+
+
 _built: list[Dependencies] = []
 
 
@@ -204,6 +257,7 @@ def _build() -> Dependencies:
         verify_queue=_SqsVerifyQueue(),
         fingerprinter=_Fingerprinter(),
         audit=_AuditTrail(),
+        staff=_StaffDirectory(),
     )
 
 

@@ -18,6 +18,7 @@ REVIEW_IDENTITY: Final = "/v1/review/applications/<application_id>/identity"
 AUDIT: Final = "/v1/audit"
 AUDIT_EXPORT: Final = "/v1/audit/export"
 AUDIT_VERIFICATION: Final = "/v1/audit/verification"
+ADMIN_ACCOUNTS: Final = "/v1/admin/accounts"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -32,9 +33,10 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     AUDIT: ("GET",),
     AUDIT_EXPORT: ("GET",),
     AUDIT_VERIFICATION: ("GET",),
+    ADMIN_ACCOUNTS: ("GET",),
 }
 
-PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit)(?:/|$)")
+PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin)(?:/|$)")
 """Paths that answer only an authenticated caller: everything but health and documents."""
 
 

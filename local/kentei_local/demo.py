@@ -19,6 +19,11 @@ shows each under review with its examinee's 資格仮名ID (a random pseudonym, 
 data). The same person applying again gets the same 資格仮名ID and no second vault entry;
 a forged application (its document changed after signing) is rejected with its reason. The
 people are the made-up ones of the local registry seed; no My Number is printed.
+
+Then the association's own controls: the administrator of 13 reviews the staff accounts
+(``GET /v1/admin/accounts``: user names, roles, last sign-ins and flags, no applicant data),
+and the auditor of 13 finds the review of an application by the applicant's 資格仮名ID in
+the audit trail and verifies its hash chain.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import jwt
 import requests
 
 from kentei import catalog
-from kentei_local import probes
+from kentei_local import cognito, probes
 from kentei_local.bridges import (
     ApiClient,
     Attachment,
@@ -65,6 +70,10 @@ from kentei_local.testpki import FourItems, TestPki
 DEMO_TIMEOUT_S: Final = 90.0
 PKI_FOLDER: Final = "demo-pki"
 STAFF: Final = ("13", "demo-clerk")
+OTHER_PREFECTURE: Final = "27"
+ADMIN_ACCOUNTS_PATH: Final = "/v1/admin/accounts"
+AUDIT_PATH: Final = "/v1/audit"
+AUDIT_VERIFICATION_PATH: Final = "/v1/audit/verification"
 REVIEW: Final = "under_review"
 _ONWARD: Final = frozenset({"under_review", "accepted"})
 _STOPPED: Final = frozenset({"returned", "rejected"})
@@ -251,6 +260,12 @@ def application_steps(folder: Path | None = None) -> list[Step]:
             flow_step(flow, _inbox_emptied),
         ),
         Step(f"the review list of prefecture {STAFF[0]}", flow_step(flow, _review_list)),
+        Step(f"the administrator of {STAFF[0]} reviews the staff accounts", _accounts_review),
+        Step(
+            f"the auditor of {STAFF[0]} finds the review of an application by its 資格仮名ID "
+            "and verifies the chain",
+            flow_step(flow, _audit_trail),
+        ),
     ]
 
 
@@ -567,6 +582,81 @@ def _review_list(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) 
         f"{counts[REVIEW]} under review ({len(ours[REVIEW])} of ours), "
         f"{counts['received']} received awaiting verification ({len(ours['received'])} of ours); "
         f"opened {first} for review: automatic check findings: {summary}"
+    )
+
+
+def _seeded_staff(runtime: LocalRuntime, role: str) -> ApiClient:
+    """A client signed in as the seeded user of the demo's prefecture with only ``role``."""
+    user = cognito.find_user(runtime.endpoints.staff_users, STAFF[0], [role])
+    return ApiClient(runtime.endpoints, f"staff:{STAFF[0]}:{user.username}:{role}")
+
+
+def _accounts_review(runtime: LocalRuntime, deadline: float) -> str:
+    admin = _seeded_staff(runtime, "admin")
+    response = admin.get(ADMIN_ACCOUNTS_PATH)
+    if response.status_code != 200:
+        raise StepFailedError(f"GET {ADMIN_ACCOUNTS_PATH} answered {response.status_code}")
+    body = response.json()
+    accounts = body["accounts"]
+    if not accounts or any(a["username"].endswith(f"-{OTHER_PREFECTURE}") for a in accounts):
+        raise StepFailedError(f"the review of {STAFF[0]} listed {len(accounts)} accounts")
+    lines = []
+    for account in accounts:
+        flags = [name for name in ("never_used", "idle") if account[name]]
+        if account["warned_at"]:
+            flags.append(f"warned {account['warned_at']}")
+        if not account["enabled"]:
+            flags.append("disabled")
+        signed_in = account["last_sign_in_at"] or "never"
+        lines.append(
+            f"{account['username']} [{', '.join(account['roles'])}] last sign-in {signed_in}"
+            + (
+                f" ({account['last_sign_in_source_ip']})"
+                if account["last_sign_in_source_ip"]
+                else ""
+            )
+            + f"; {', '.join(flags) or 'active'}"
+        )
+    idle = sum(1 for a in accounts if a["idle"])
+    unused = sum(1 for a in accounts if a["never_used"])
+    return (
+        f"GET {ADMIN_ACCOUNTS_PATH} 200 as of {body['as_of']}: {len(accounts)} accounts of "
+        f"{body['prefecture_code']} ({unused} never used, {idle} idle over "
+        f"{body['idle_after_days']} days, warned {body['warning_days']} days before the limit); "
+        "audited" + "".join(f"\n      {line}" for line in lines)
+    )
+
+
+def _audit_trail(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    opened = next(iter(flow.submitted), None)
+    person = flow.pseudonyms.get("mynaportal")
+    if opened is None or person is None:
+        raise StepFailedError("no reviewed application with a 資格仮名ID to look for")
+    auditor = _seeded_staff(runtime, "auditor")
+    found = auditor.get(AUDIT_PATH, params={"person": person, "limit": "200"})
+    if found.status_code != 200:
+        raise StepFailedError(f"GET {AUDIT_PATH} answered {found.status_code}")
+    entries = found.json()["items"]
+    actions: dict[str, int] = {}
+    for entry in entries:
+        actions[entry["action"]] = actions.get(entry["action"], 0) + 1
+    review = [
+        e for e in entries if e["record_id"] == opened and e["action"] == "application.opened"
+    ]
+    if not review:
+        raise StepFailedError(f"the opening of {opened} is not in the trail of {person}")
+    verified = auditor.get(AUDIT_VERIFICATION_PATH)
+    if verified.status_code != 200:
+        raise StepFailedError(f"GET {AUDIT_VERIFICATION_PATH} answered {verified.status_code}")
+    chain = verified.json()
+    if not chain["intact"]:
+        raise StepFailedError(f"the chain of {STAFF[0]} is broken: {chain['first_broken']}")
+    counts = ", ".join(f"{n} {action}" for action, n in sorted(actions.items()))
+    return (
+        f"GET {AUDIT_PATH}?person={person}: {len(entries)} entries ({counts}); {opened} opened "
+        f"by {review[0]['actor']}; GET {AUDIT_VERIFICATION_PATH}: chain of "
+        f"{chain['prefecture_code']} intact over {chain['days']} day(s), {chain['entries']} "
+        "entries"
     )
 
 

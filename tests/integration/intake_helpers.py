@@ -346,7 +346,8 @@ def stored_my_numbers(value: Any) -> list[str]:
 def _clear_clients() -> None:
     # The handlers run in this process; their clients are cached per process and would keep
     # the endpoint of an earlier runtime.
-    for client in (aws.dynamodb, aws.sqs, aws.s3, aws.kms, idempotency.persistence_layer):
+    clients = (aws.dynamodb, aws.sqs, aws.s3, aws.kms, aws.cognito_idp)
+    for client in (*clients, idempotency.persistence_layer):
         client.cache_clear()
     from intake import dependencies, submit
 

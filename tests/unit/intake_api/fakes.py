@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from intake.dependencies import Dependencies
+from kentei.accounts import Account, IdlePolicy
 from kentei.applications.model import Application, Status
 from kentei.audit_chain import ChainReport
 from kentei.callers import Caller, CallerKind
@@ -24,6 +25,7 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived, IdentityChosen
+from kentei.sign_ins import SignInSummary
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
@@ -214,6 +216,32 @@ class FakeAuditTrail:
 
 
 @dataclass
+class FakeStaffDirectory:
+    """The user pool's accounts, the sign-in summaries and the idle warnings of every
+    prefecture; each read answers the asked prefecture's only, as the adapters do."""
+
+    accounts_by_user: dict[str, Account] = field(default_factory=dict)
+    summaries: dict[str, SignInSummary] = field(default_factory=dict)
+    warned: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    """(prefecture, user name) → the latest warning."""
+    idle_policy: IdlePolicy = field(default_factory=IdlePolicy)
+    asked: list[str] = field(default_factory=list)
+
+    def accounts(self, prefecture_code: str) -> list[Account]:
+        self.asked.append(prefecture_code)
+        return [a for a in self.accounts_by_user.values() if a.prefecture_code == prefecture_code]
+
+    def sign_ins(self, prefecture_code: str) -> list[SignInSummary]:
+        return [s for s in self.summaries.values() if s.prefecture_code == prefecture_code]
+
+    def warnings(self, prefecture_code: str) -> Mapping[str, datetime]:
+        return {user: at for (p, user), at in self.warned.items() if p == prefecture_code}
+
+    def policy(self) -> IdlePolicy:
+        return self.idle_policy
+
+
+@dataclass
 class Clock:
     now: datetime = T0
 
@@ -232,6 +260,7 @@ class Fakes:
     queue: FakeQueue = field(default_factory=FakeQueue)
     fingerprinter: FakeFingerprinter = field(default_factory=FakeFingerprinter)
     audit: FakeAuditTrail = field(default_factory=FakeAuditTrail)
+    staff: FakeStaffDirectory = field(default_factory=FakeStaffDirectory)
     clock: Clock = field(default_factory=Clock)
 
     def dependencies(self) -> Dependencies:
@@ -244,5 +273,6 @@ class Fakes:
             verify_queue=self.queue,
             fingerprinter=self.fingerprinter,
             audit=self.audit,
+            staff=self.staff,
             clock=self.clock,
         )
