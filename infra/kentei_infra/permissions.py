@@ -55,9 +55,9 @@ TABLE_WRITE: Final = (
 
 USER_POOL_READ: Final = (
     "cognito-idp:AdminGetUser",
-    "cognito-idp:AdminListGroupsForUser",
     "cognito-idp:AdminListUserAuthEvents",
     "cognito-idp:ListUsers",
+    "cognito-idp:ListUsersInGroup",
 )
 USER_POOL_ACTIONS: Final[Mapping[Access, tuple[str, ...]]] = {
     Access.USER_POOL_READ: USER_POOL_READ,

@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from kentei import catalog
-from kentei.callers import PREFECTURE_CLAIM
+from kentei.callers import PREFECTURE_CLAIM, Role
 from kentei.data.staff_accounts import CognitoStaffAccounts
 
 
@@ -73,9 +73,15 @@ def test_the_pool_is_listed_once_per_instance_and_its_prefectures_named(
 ) -> None:
     idp, pool_id = pool
     calls: list[str] = []
-    idp.meta.events.register("before-call.cognito-idp.ListUsers", lambda **_: calls.append("x"))
+    for operation in ("ListUsers", "ListUsersInGroup", "AdminListGroupsForUser"):
+        idp.meta.events.register(
+            f"before-call.cognito-idp.{operation}", lambda op=operation, **_: calls.append(op)
+        )
     accounts = CognitoStaffAccounts(pool_id, idp)
     assert accounts.prefectures() == ["13", "27"]
     accounts.accounts("13")
     accounts.accounts("27")
-    assert calls == ["x"]
+    # The pool once, each role's members once: no call per user for the roles.
+    assert calls.count("ListUsers") == 1
+    assert calls.count("ListUsersInGroup") == len(Role)
+    assert "AdminListGroupsForUser" not in calls
