@@ -282,7 +282,9 @@ def _parts(pdf: FPDF, content: TicketContent) -> float:
             _cell(pdf, Box(venue_x, y + 1, venue_w, 6), part.venue.name, 10)
             _font(pdf, 8)
             pdf.set_xy(venue_x, y + 7)
-            pdf.multi_cell(venue_w, 3.3, part.venue.address, border=0, align="L", max_line_height=3.3)
+            pdf.multi_cell(
+                venue_w, 3.3, part.venue.address, border=0, align="L", max_line_height=3.3
+            )
             y += VENUE_ROW_H
     return y
 
