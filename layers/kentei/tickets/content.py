@@ -40,9 +40,26 @@ def _code(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_printable)]
-LongText = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_printable)]
-Code = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_code)]
+CODE_MAX: Final = 40
+NAME_MAX: Final = 40
+TRADE_MAX: Final = 28
+"""The trade and the work share one line: 職種（作業）."""
+VENUE_NAME_MAX: Final = 50
+ADDRESS_MAX: Final = 100
+ASSOCIATION_MAX: Final = 30
+"""Lengths in characters; the longest of each fits its place on the ticket (a test renders them)."""
+
+
+Code = Annotated[str, Field(min_length=1, max_length=CODE_MAX), AfterValidator(_code)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), AfterValidator(_printable)]
+Trade = Annotated[str, Field(min_length=1, max_length=TRADE_MAX), AfterValidator(_printable)]
+VenueName = Annotated[
+    str, Field(min_length=1, max_length=VENUE_NAME_MAX), AfterValidator(_printable)
+]
+Address = Annotated[str, Field(min_length=1, max_length=ADDRESS_MAX), AfterValidator(_printable)]
+Association = Annotated[
+    str, Field(min_length=1, max_length=ASSOCIATION_MAX), AfterValidator(_printable)
+]
 
 
 class Grade(enum.StrEnum):
@@ -91,15 +108,15 @@ STATUS_MARKS: Final = {
 class PersonName(BaseModel):
     model_config = _CONFIG
 
-    kanji: Text
-    kana: Text | None = None
+    kanji: Name
+    kana: Name | None = None
 
 
 class Venue(BaseModel):
     model_config = _CONFIG
 
-    name: Text
-    address: LongText
+    name: VenueName
+    address: Address
 
 
 class Part(BaseModel):
@@ -150,11 +167,11 @@ class TicketContent(BaseModel):
     exam_number: Code
     name: PersonName
     round: Round
-    trade: Text
-    work: Text | None = None
+    trade: Trade
+    work: Trade | None = None
     grade: Grade
-    parts: tuple[Part, ...] = Field(min_length=1, max_length=6)
-    association: Text
+    parts: tuple[Part, ...] = Field(min_length=1, max_length=4)
+    association: Association
     issued_at: AwareDatetime
     status: TicketStatus = TicketStatus.ISSUED
 

@@ -35,6 +35,8 @@ FONT_FAMILY: Final = "ipaexg"
 RED: Final = (200, 0, 0)
 WATERMARK: Final = (245, 200, 200)
 GREY: Final = (90, 90, 90)
+SMALLEST: Final = 6.0
+"""Points: a long value shrinks to fit its box, down to this size."""
 
 
 class Box(NamedTuple):
@@ -59,8 +61,11 @@ NAME_BOX: Final = Box(LEFT + LABEL_W, 69, VALUE_W, 14)
 TRADE_BOX: Final = Box(LEFT + LABEL_W, 83, VALUE_W, 10)
 GRADE_BOX: Final = Box(LEFT + LABEL_W, 93, VALUE_W, 10)
 PARTS_TOP: Final = 112.0
-PART_ROW_H: Final = 9.0
-VENUE_ROW_H: Final = 17.0
+PART_ROW_H: Final = 8.0
+VENUE_ROW_H: Final = 15.0
+ISSUER_TOP: Final = 222.0
+"""The issuer block; the schedule ends above it (at most four parts, each with its venue)."""
+NOTES_TOP: Final = 246.0
 
 TITLE: Final = "技能検定 受検票"
 EXEMPT: Final = "免除"
@@ -92,6 +97,14 @@ LABELS: Final = (
     *(mark for mark in STATUS_MARKS.values() if mark),
 )
 """Every fixed string the layout draws (checked against the font like the content)."""
+
+
+class TextTooLongError(ValueError):
+    """A value that does not fit its box even at the smallest size the ticket prints."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"{field}: too long for its place on the ticket")
+        self.field = field
 
 
 class MissingGlyphError(ValueError):
@@ -182,9 +195,10 @@ def render(content: TicketContent) -> bytes:
         _watermark(pdf, mark)
     _header(pdf, content, mark)
     _identity(pdf, content)
-    bottom = _parts(pdf, content)
-    _issuer(pdf, content, max(bottom + 8, 222))
-    _notes(pdf, 246)
+    if _parts(pdf, content) > ISSUER_TOP:
+        raise TextTooLongError("parts")
+    _issuer(pdf, content, ISSUER_TOP)
+    _notes(pdf, NOTES_TOP)
     _footer(pdf, content, mark)
     return bytes(pdf.output())
 
@@ -197,6 +211,33 @@ def _cell(pdf: FPDF, box: Box, text: str, size: float, *, align: str = "L") -> N
     _font(pdf, size)
     pdf.set_xy(box.x, box.y)
     pdf.cell(box.w, box.h, text, border=0, align=align)
+
+
+def _fitted(pdf: FPDF, box: Box, text: str, size: float, field: str, *, align: str = "L") -> None:
+    """``text`` in ``box`` at ``size``, or smaller down to :data:`SMALLEST` if it is too wide."""
+    while True:
+        _font(pdf, size)
+        if pdf.get_string_width(text) + 2 * pdf.c_margin <= box.w:
+            break
+        if size <= SMALLEST:
+            raise TextTooLongError(field)
+        size = max(SMALLEST, size - 0.5)
+    _cell(pdf, box, text, size, align=align)
+
+
+def _lines(pdf: FPDF, box: Box, text: str, size: float, field: str, *, most: int) -> None:
+    """``text`` wrapped in ``box`` on at most ``most`` lines, shrinking as :func:`_fitted`."""
+    while True:
+        _font(pdf, size)
+        height = size * 0.3528 * 1.2  # points to millimetres, with leading
+        lines = pdf.multi_cell(box.w, height, text, dry_run=True, output="LINES")
+        if len(lines) <= most and height * len(lines) <= box.h:
+            break
+        if size <= SMALLEST:
+            raise TextTooLongError(field)
+        size = max(SMALLEST, size - 0.5)
+    pdf.set_xy(box.x, box.y)
+    pdf.multi_cell(box.w, height, text, border=0, align="L")
 
 
 def _labelled_row(pdf: FPDF, box: Box, label: str) -> None:
@@ -231,17 +272,17 @@ def _header(pdf: FPDF, content: TicketContent, mark: str | None) -> None:
 
 def _identity(pdf: FPDF, content: TicketContent) -> None:
     _labelled_row(pdf, EXAM_NUMBER_BOX, "受検番号")
-    _cell(pdf, EXAM_NUMBER_BOX, f" {content.exam_number}", 18)
+    _fitted(pdf, EXAM_NUMBER_BOX, f" {content.exam_number}", 18, "exam_number")
 
     name_rows = Box(NAME_BOX.x, KANA_BOX.y, NAME_BOX.w, KANA_BOX.h + NAME_BOX.h)
     _labelled_row(pdf, name_rows, "氏名")
     _cell(pdf, Box(LEFT + 2, KANA_BOX.y, LABEL_W - 2, KANA_BOX.h), "ふりがな", 7)
     if content.name.kana is not None:
-        _cell(pdf, KANA_BOX, f"  {content.name.kana}", 9)
-    _cell(pdf, NAME_BOX, f" {content.name.kanji}", 18)
+        _fitted(pdf, KANA_BOX, f"  {content.name.kana}", 9, "name.kana")
+    _fitted(pdf, NAME_BOX, f" {content.name.kanji}", 18, "name.kanji")
 
     _labelled_row(pdf, TRADE_BOX, "職種（作業）")
-    _cell(pdf, TRADE_BOX, f" {_trade_line(content)}", 12)
+    _fitted(pdf, TRADE_BOX, f" {_trade_line(content)}", 12, "trade")
     _labelled_row(pdf, GRADE_BOX, "等級")
     _cell(pdf, GRADE_BOX, f" {content.grade.value}", 12)
 
@@ -258,7 +299,7 @@ def _parts(pdf: FPDF, content: TicketContent) -> float:
         _cell(pdf, Box(x, y, width, 7), label, 9, align="C")
         x += width
     y += 7
-    for part in content.parts:
+    for index, part in enumerate(content.parts):
         values = (
             part.kind.value,
             "" if part.date is None else date_with_weekday(part.date),
@@ -276,22 +317,20 @@ def _parts(pdf: FPDF, content: TicketContent) -> float:
         if part.venue is not None:
             pdf.rect(LEFT, y, columns[0][1], VENUE_ROW_H)
             pdf.rect(LEFT + columns[0][1], y, 170 - columns[0][1], VENUE_ROW_H)
-            _cell(pdf, Box(LEFT, y, columns[0][1], 7), "試験会場", 9, align="C")
+            _cell(pdf, Box(LEFT, y + 0.5, columns[0][1], 5.5), "試験会場", 9, align="C")
             venue_x = LEFT + columns[0][1] + 2
             venue_w = 170 - columns[0][1] - 4
-            _cell(pdf, Box(venue_x, y + 1, venue_w, 6), part.venue.name, 10)
-            _font(pdf, 8)
-            pdf.set_xy(venue_x, y + 7)
-            pdf.multi_cell(
-                venue_w, 3.3, part.venue.address, border=0, align="L", max_line_height=3.3
-            )
+            field = f"parts[{index}].venue"
+            _fitted(pdf, Box(venue_x, y + 0.5, venue_w, 5.5), part.venue.name, 10, f"{field}.name")
+            address = Box(venue_x, y + 6, venue_w, VENUE_ROW_H - 6.5)
+            _lines(pdf, address, part.venue.address, 8, f"{field}.address", most=3)
             y += VENUE_ROW_H
     return y
 
 
 def _issuer(pdf: FPDF, content: TicketContent, top: float) -> None:
     _cell(pdf, Box(LEFT, top, 170, 7), f"発行日 {date_label(_issued_on(content))}", 10, align="R")
-    _cell(pdf, Box(LEFT, top + 8, 170, 9), content.association, 14, align="R")
+    _fitted(pdf, Box(LEFT, top + 8, 170, 9), content.association, 14, "association", align="R")
 
 
 def _notes(pdf: FPDF, top: float) -> None:

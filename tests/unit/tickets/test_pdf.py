@@ -4,6 +4,7 @@ with poppler (embedding, rendering without Japanese fonts) are in
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -14,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 from tests.unit.tickets.samples import EXAM_NUMBER, KANA, NAME, ticket
 
-from kentei.tickets import pdf
-from kentei.tickets.content import PersonName, TicketStatus, Venue
+from kentei.tickets import content, pdf
+from kentei.tickets.content import Part, PartKind, PersonName, TicketStatus, Venue
 
 REPO: Final = Path(__file__).resolve().parents[3]
 OUTSIDE_THE_FONT: Final = ("\U00020bb7", "\ue000")
@@ -142,9 +143,9 @@ def test_every_text_field_is_checked() -> None:
             )
         ),
     }
-    for field, content in cases.items():
+    for field, case in cases.items():
         with pytest.raises(pdf.MissingGlyphError) as raised:
-            pdf.render(content)
+            pdf.render(case)
         assert raised.value.field == field
 
 
@@ -171,3 +172,37 @@ def test_importing_the_renderer_does_not_import_the_pdf_or_font_libraries() -> N
         timeout=60,
     )
     assert result.stdout.strip() == "[]"
+
+
+def longest(length: int, pattern: str = "職業能力開発") -> str:
+    return (pattern * length)[:length]
+
+
+def test_the_longest_values_allowed_fit_on_the_page() -> None:
+    venue = Venue(name=longest(content.VENUE_NAME_MAX), address=longest(content.ADDRESS_MAX))
+    day = dt.date(2026, 12, 26)
+    parts = tuple(
+        Part(kind=kind, date=day, start=dt.time(13, 30), end=dt.time(17, 45), venue=venue)
+        for kind in list(PartKind)[:4]
+    )
+    largest = ticket(
+        exam_number="W" * content.CODE_MAX,
+        name=PersonName(kanji="鑑" * content.NAME_MAX, kana="ゐ" * content.NAME_MAX),
+        trade=longest(content.TRADE_MAX),
+        work=longest(content.TRADE_MAX),
+        association=longest(content.ASSOCIATION_MAX),
+        ticket_id="W" * content.CODE_MAX,
+        parts=parts,
+    )
+
+    text = PdfReader(io.BytesIO(pdf.render(largest))).pages[0].extract_text()
+    assert largest.name.kanji in text.replace("\n", "")
+
+
+def test_a_value_too_long_for_its_box_is_refused_naming_the_field() -> None:
+    with pytest.raises(pdf.TextTooLongError) as raised:
+        # Past the model's limit (model_copy does not validate): the layout still refuses it.
+        pdf.render(
+            ticket().model_copy(update={"name": PersonName.model_construct(kanji="鑑" * 90)})
+        )
+    assert raised.value.field == "name.kanji"
