@@ -231,6 +231,7 @@ def _lines(pdf: FPDF, box: Box, text: str, size: float, field: str, *, most: int
         _font(pdf, size)
         height = size * 0.3528 * 1.2  # points to millimetres, with leading
         lines = pdf.multi_cell(box.w, height, text, dry_run=True, output="LINES")
+        assert isinstance(lines, list)  # output="LINES" alone gives the list of lines
         if len(lines) <= most and height * len(lines) <= box.h:
             break
         if size <= SMALLEST:
