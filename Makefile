@@ -43,11 +43,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# System tools the tests use as an independent client would: OpenSSL (cms -sign) and xmlsec1
-# (XML signatures). Installed with apt-get only where missing (CI runs as root).
-SYSTEM_TOOLS := openssl xmlsec1
+# System tools the tests use as an independent client would: OpenSSL (cms -sign), xmlsec1
+# (XML signatures) and poppler's pdffonts, pdftotext and pdftoppm (the exam ticket PDF).
+# Each is `command` or `command:Debian package`. Installed with apt-get only where missing
+# (CI runs as root).
+SYSTEM_TOOLS := openssl xmlsec1 pdffonts:poppler-utils pdftotext:poppler-utils pdftoppm:poppler-utils
 system-tools:
-	@missing=$$(for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || echo $$t; done); \
+	@missing=$$(for t in $(SYSTEM_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done | sort -u | xargs); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  if [ "$$(id -u)" -ne 0 ]; then echo "install $$missing (Debian: apt-get install $$missing)"; exit 1; fi; \

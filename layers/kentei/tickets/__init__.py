@@ -1,0 +1,1 @@
+"""The exam ticket (受検票): what it says (``content``) and its PDF (``pdf``)."""
