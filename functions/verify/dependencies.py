@@ -20,8 +20,6 @@ from typing import Protocol
 from kentei.applications.model import Application
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditEvent
-from kentei.data.examinees import Registration
-from kentei.records.examinee import Examinee
 from kentei.registry import Registry
 from kentei.signatures import RevocationSource, TrustStore
 from kentei.vault import PseudonymLinks, Vault
@@ -50,19 +48,6 @@ class ApplicationStore(Protocol):
         """Several applications in place of their stored versions with the audit events, in
         one transaction: all or nothing (a resubmission and the application it replaces)."""
         ...
-
-
-class ExamineeStore(Protocol):
-    """One prefecture's examinees (:class:`kentei.data.examinees.PrefectureExaminees`)."""
-
-    def register(
-        self,
-        qualification_pseudonym_id: str,
-        examinee: Examinee,
-        application_id: str,
-        received_at: datetime,
-        at: datetime,
-    ) -> Registration: ...
 
 
 class RawSubmissions(Protocol):
@@ -108,8 +93,6 @@ class Dependencies:
     inbox: RawSubmissions
     applications: Callable[[str], ApplicationStore]
     """A prefecture's applications, by prefecture code."""
-    examinees: Callable[[str], ExamineeStore]
-    """A prefecture's examinees, by prefecture code."""
     signed_acts: SignedActs
     clock: Callable[[], datetime] = utc_now
 
@@ -118,7 +101,6 @@ class Dependencies:
 def dependencies() -> Dependencies:
     """The container's dependencies, built from the environment on first use."""
     from kentei.data.applications import PrefectureApplications
-    from kentei.data.examinees import PrefectureExaminees
     from kentei.data.inbox import InboxReader
     from kentei.registry import registry_from_environment
     from kentei.signatures import revocation_from_environment
@@ -133,7 +115,6 @@ def dependencies() -> Dependencies:
         links=links_from_environment(),
         inbox=InboxReader(),
         applications=PrefectureApplications,
-        examinees=PrefectureExaminees,
         signed_acts=DynamoSignedActs(),
     )
 

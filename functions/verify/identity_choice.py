@@ -4,7 +4,7 @@ The application holds the candidates (their keyed references, never a number) an
 choice. Verify asks the registry again by the form's four items (as it did,
 :func:`verify.identity.search_four_items`): the registry is the source of the number, the
 application only says which of the persons it finds. The current resident whose blind index
-is the chosen reference is enrolled in the vault and registered as for any verified
+is the chosen reference is enrolled in the vault and linked as for any verified
 application; the application stays under review, now with its 資格仮名ID, so staff can
 accept it. A chosen person the registry no longer finds as a current resident under those
 four items ends the application ``returned`` (``registry.not_confirmed``: the applicant
@@ -23,9 +23,9 @@ from kentei.messages import IdentityChosen
 from kentei.registry import Candidate, RegistryStatus
 from kentei.vault import Vault
 from verify.dependencies import ApplicationStore, Dependencies
+from verify.identification import identify_person
 from verify.identity import search_four_items
 from verify.reasons import Refusal, VerifyReason
-from verify.registration import register_examinee
 from verify.verification import ApplicationNotFoundError, Outcome, refuse, store_verified
 
 
@@ -72,23 +72,17 @@ def _enrol(
 ) -> Application:
     application = stored.application
     at = deps.clock()
-    registered = register_examinee(
-        application,
-        candidate.my_number,
-        vault=deps.vault,
-        links=deps.links,
-        examinees=deps.examinees,
-        at=at,
+    identified = identify_person(
+        application, candidate.my_number, vault=deps.vault, links=deps.links
     )
-    if isinstance(registered, Refusal):
-        return refuse(store, stored, _kept(stored, registered), deps, request_id)
-    pseudonym = registered.qualification_pseudonym_id
+    if isinstance(identified, Refusal):
+        return refuse(store, stored, _kept(stored, identified), deps, request_id)
+    pseudonym = identified.qualification_pseudonym_id
     evidence = {
         **(application.verification or {}),
         "outcome": "verified",
         "enrolled_at": at.isoformat(),
-        "enrolled": registered.enrolled,
-        "examinee_registered": registered.registered,
+        "enrolled": identified.enrolled,
     }
     updated = application.model_copy(
         update={"qualification_pseudonym_id": pseudonym, "verification": evidence}

@@ -12,8 +12,8 @@ For an ``application_received`` message (ids only):
    the signed act is claimed for this application (:mod:`verify.replay`: a signed document
    is single-use, a replay is refused before the registry, the vault and the links).
 4. The registry (:mod:`verify.identity`): the person exists, lives, and is who the form says.
-5. Registration (:mod:`verify.registration`): the vault (one entry, one 資格仮名ID per
-   person), the Mynaportal pseudonym link, the examinee.
+5. Identification (:mod:`verify.identification`): the vault (one entry, one 資格仮名ID per
+   person) and the Mynaportal pseudonym link. The roster entry waits for staff to accept.
 6. ``verifying`` → ``under_review`` with the 資格仮名ID and the evidence (signer certificate,
    revocation evidence, registry status) on the application, and its audit events in the
    same transaction (a decision that loses a race to a redelivered message records nothing).
@@ -46,10 +46,10 @@ from kentei.messages import ApplicationReceived
 from verify import resubmission
 from verify.candidates import Held, audit_event, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies
+from verify.identification import Identified, identify_person
 from verify.identity import Candidates, Confirmed, confirm_identity
 from verify.inbox_cleanup import forget_raw_submission
 from verify.reasons import Refusal
-from verify.registration import Registered, register_examinee
 from verify.replay import claim_signed_act
 from verify.submission import SignedForm, read_signed_form
 
@@ -125,7 +125,7 @@ def verify_application(
 class _Admitted:
     signed: SignedForm
     confirmed: Confirmed
-    registered: Registered
+    identified: Identified
 
 
 def _verify(application: Application, deps: Dependencies) -> _Admitted | Held | Refusal:
@@ -140,17 +140,12 @@ def _verify(application: Application, deps: Dependencies) -> _Admitted | Held | 
         return _with_signature(confirmed, signed)
     if isinstance(confirmed, Candidates):
         return Held.of(signed.signature, confirmed, deps.vault)
-    registered = register_examinee(
-        application,
-        confirmed.my_number,
-        vault=deps.vault,
-        links=deps.links,
-        examinees=deps.examinees,
-        at=deps.clock(),
+    identified = identify_person(
+        application, confirmed.my_number, vault=deps.vault, links=deps.links
     )
-    if isinstance(registered, Refusal):
-        return _with_signature(registered, signed)
-    return _Admitted(signed, confirmed, registered)
+    if isinstance(identified, Refusal):
+        return _with_signature(identified, signed)
+    return _Admitted(signed, confirmed, identified)
 
 
 def _with_signature(refusal: Refusal, signed: SignedForm) -> Refusal:
@@ -170,14 +165,13 @@ def _admit(
 ) -> Application:
     at = deps.clock()
     signature = admitted.signed.signature
-    pseudonym = admitted.registered.qualification_pseudonym_id
+    pseudonym = admitted.identified.qualification_pseudonym_id
     evidence: dict[str, object] = {
         "outcome": "verified",
         "checked_at": at.isoformat(),
         "signature": None if signature is None else signature.evidence(),
         **admitted.confirmed.evidence,
-        "enrolled": admitted.registered.enrolled,
-        "examinee_registered": admitted.registered.registered,
+        "enrolled": admitted.identified.enrolled,
     }
     updated = lifecycle.transition(
         stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
@@ -203,20 +197,16 @@ def store_verified(
     at: datetime,
     keep: Callable[[Refusal], Refusal],
 ) -> Application:
-    """Store ``updated``, verified with its 資格仮名ID, with its audit events; linked to the
+    """Store ``updated``, verified with its 資格仮名ID, with its audit event; linked to the
     returned application it corrects if that is the same person's (:mod:`verify.resubmission`),
-    else refused, ``keep`` adding the evidence staff should still see. The examinee was
-    registered either way, so its audit event goes with the refusal too."""
-    pseudonym = updated.qualification_pseudonym_id
-    registered = audit_event(
-        request_id, at, updated, AuditAction.EXAMINEE_REGISTERED, examinee=pseudonym
-    )
-    audit = (audit_event(request_id, at, updated, AuditAction.APPLICATION_VERIFIED), registered)
+    else refused, ``keep`` adding the evidence staff should still see. The person goes on the
+    roster only when staff accept the application (``kentei.roster.registration``)."""
+    audit = (audit_event(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),)
     refused = resubmission.store_admitted(
         store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
     )
     if refused is not None:
-        return refuse(store, stored, keep(refused), deps, request_id, also=(registered,))
+        return refuse(store, stored, keep(refused), deps, request_id)
     return updated
 
 

@@ -1,4 +1,4 @@
-"""Verify's flow over in-memory ports: the applications, examinees, inbox and audit as dicts,
+"""Verify's flow over in-memory ports: the applications, inbox and audit as dicts,
 the vault and pseudonym links in memory, the seeded fake registry, and the test PKI trusted
 the way the local runtime trusts it. Signatures are made in Python (the signature tests'
 builders), so no external tool runs here."""
@@ -20,10 +20,8 @@ from tests.unit.signatures.builders import CmsOptions, XmlOptions, sign_cms, sig
 from kentei.applications.model import Application, AttachmentRecord, Channel, Status, StatusChange
 from kentei.data.applications import ConcurrentChangeError, StoredApplication
 from kentei.data.audit import AuditEvent
-from kentei.data.examinees import Registration
 from kentei.data.inbox import attachment_key, prefix
 from kentei.messages import ApplicationReceived
-from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.registry.fake import SeededRegistry, parse_seed
 from kentei.signatures import RevocationSource, TrustStore
@@ -153,44 +151,6 @@ class Applications:
         return tuple(saved)
 
 
-@dataclass
-class StoredExaminee:
-    examinee: Examinee
-    application_ids: set[str]
-
-
-class Examinees:
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], StoredExaminee] = {}
-
-    def for_prefecture(self, prefecture_code: str) -> _PrefectureExaminees:
-        return _PrefectureExaminees(self, prefecture_code)
-
-
-@dataclass
-class _PrefectureExaminees:
-    store: Examinees
-    prefecture_code: str
-
-    def register(
-        self,
-        qualification_pseudonym_id: str,
-        examinee: Examinee,
-        application_id: str,
-        received_at: dt.datetime,
-        at: dt.datetime,
-    ) -> Registration:
-        assert examinee.my_number is None
-        key = (self.prefecture_code, qualification_pseudonym_id)
-        existing = self.store.items.get(key)
-        if existing is None:
-            self.store.items[key] = StoredExaminee(examinee, {application_id})
-            return Registration(qualification_pseudonym_id, created=True)
-        existing.examinee = examinee
-        existing.application_ids.add(application_id)
-        return Registration(qualification_pseudonym_id, created=False)
-
-
 class Inbox:
     """The versioned inbox: each put adds a version; a delete removes every version."""
 
@@ -231,7 +191,6 @@ class World:
     registry: Any
     audit: Audit = field(default_factory=Audit)
     applications: Applications = field(init=False)
-    examinees: Examinees = field(default_factory=Examinees)
     inbox: Inbox = field(default_factory=Inbox)
     vault: InMemoryVault = field(default_factory=InMemoryVault)
     links: InMemoryPseudonymLinks = field(default_factory=InMemoryPseudonymLinks)
@@ -252,7 +211,6 @@ class World:
             links=self.links,
             inbox=self.inbox,
             applications=lambda _prefecture: self.applications,
-            examinees=self.examinees.for_prefecture,
             signed_acts=self.signed_acts,
         )
 

@@ -55,7 +55,7 @@ def assert_no_personal_data(world: World, application_id: str) -> None:
 # --- verified --------------------------------------------------------------------------------
 
 
-def test_given_a_signed_mynaportal_application_then_it_is_under_review_with_a_registered_examinee(
+def test_given_a_signed_mynaportal_application_then_it_is_under_review_with_its_person_identified(
     world: World,
 ) -> None:
     application_id = world.mynaportal(TARO, pseudonym="mp-taro-0001")
@@ -76,10 +76,6 @@ def test_given_a_signed_mynaportal_application_then_it_is_under_review_with_a_re
     assert is_qualification_pseudonym_id(pseudonym)
     assert len(world.vault) == 1
     assert world.links.qualification_for("mp-taro-0001") == pseudonym
-    registered = world.examinees.items[("13", pseudonym)]
-    assert registered.examinee.name == TARO.name
-    assert registered.examinee.my_number is None
-    assert registered.application_ids == {application_id}
     evidence = application.verification
     assert evidence is not None
     assert evidence["outcome"] == "verified"
@@ -88,11 +84,11 @@ def test_given_a_signed_mynaportal_application_then_it_is_under_review_with_a_re
     assert evidence["registry"] == {"query": "by_my_number", "status": "current"}
     # GenerateMac (the signed act's claim), GenerateMac, Encrypt (a new person)
     assert outcome.kms_requests == 3
+    # The person goes on the roster when staff accept the application, not here (R7).
     assert [(e.actor, e.action) for e in world.audit.events] == [
         ("verify", AuditAction.APPLICATION_VERIFIED),
-        ("verify", AuditAction.EXAMINEE_REGISTERED),
     ]
-    assert world.audit.events[1].record_id == pseudonym
+    assert world.audit.events[0].person_id == pseudonym
     assert_no_personal_data(world, application_id)
 
 
@@ -109,8 +105,6 @@ def test_given_two_applications_by_one_person_then_one_vault_entry_and_one_pseud
     assert len(pseudonyms) == 1
     assert len(world.vault) == 1
     assert again.kms_requests == 2  # GenerateMac twice: the signed act, the known person
-    (registered,) = world.examinees.items.values()
-    assert registered.application_ids == {first, second}
 
 
 def test_given_an_egov_package_then_it_is_verified(world: World) -> None:
@@ -162,7 +156,7 @@ def test_given_a_handled_application_then_a_redelivered_message_changes_nothing(
     assert outcome.already_handled
     assert outcome.status is Status.UNDER_REVIEW
     assert world.applications.writes == writes
-    assert len(world.audit.events) == 2
+    assert len(world.audit.events) == 1
 
 
 def test_given_an_unknown_application_then_the_message_fails(world: World) -> None:

@@ -75,7 +75,6 @@ def test_a_paper_form_matching_several_residents_goes_to_staff_with_candidates_a
     assert TARO.my_number not in text
     assert TWIN_NUMBER not in text
     assert len(twins.vault) == 0
-    assert twins.examinees.items == {}
 
 
 def test_the_bridge_view_of_an_application_awaiting_a_choice_shows_no_candidate(
@@ -111,15 +110,11 @@ def test_staff_choice_enrols_the_chosen_resident_and_then_it_may_be_accepted(
     pseudonym = enrolled.qualification_pseudonym_id
     assert pseudonym is not None
     assert twins.vault.reveal(pseudonym).reveal() == TWIN_NUMBER
-    assert ("13", pseudonym) in twins.examinees.items
     assert not identity.unconfirmed(enrolled)
     assert not [f for f in automatic_checks(enrolled) if f.check.startswith("identity.")]
     assert enrolled.verification is not None
     assert enrolled.verification["outcome"] == "verified"
-    assert [e.action for e in twins.audit.events][-2:] == [
-        AuditAction.APPLICATION_VERIFIED,
-        AuditAction.EXAMINEE_REGISTERED,
-    ]
+    assert [e.action for e in twins.audit.events][-1:] == [AuditAction.APPLICATION_VERIFIED]
     accepted = lifecycle.decide(
         enrolled, lifecycle.Decision.ACCEPT, (), STAFF, dt.datetime.now(dt.UTC)
     )

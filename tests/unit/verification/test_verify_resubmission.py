@@ -93,7 +93,7 @@ def test_given_another_person_then_the_resubmission_is_returned_and_the_old_one_
     assert new.verification["resubmission_of"] == returned_id
     actions = [e.action for e in world.audit.events if e.request_id == "test-request"]
     assert AuditAction.APPLICATION_REPLACED not in actions
-    assert actions[-2:] == [AuditAction.APPLICATION_RETURNED, AuditAction.EXAMINEE_REGISTERED]
+    assert actions[-1:] == [AuditAction.APPLICATION_RETURNED]
     shown = json.dumps(
         [new.verification, [r.model_dump() for r in new.reasons]], ensure_ascii=False
     )

@@ -1,4 +1,6 @@
-"""The examinee record verify registers, and intake's lack of a read path into the inbox."""
+"""What an accepted application registers: the examinee without the My Number, one sitting
+with the exam facts; what it cannot register without; and intake's lack of a read path into
+the inbox."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from tests.unit.verification.conftest import TARO
 
 from kentei.records.applicant import Applicant
 from kentei.records.examinee import Examinee
+from kentei.roster.registration import examinee_of
 from kentei.submissions import ApplicationForm
-from verify.registration import examinee_of
 
 INTAKE = Path(__file__).resolve().parents[3] / "functions" / "intake"
 
