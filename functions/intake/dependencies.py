@@ -27,6 +27,8 @@ from kentei.data.applications import ApplicationReader, Page, StoredApplication
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived, IdentityChosen
+from kentei.roster.registration import Registration
+from kentei.roster.sitting import Sitting
 from kentei.sign_ins import SignInSummary
 
 if TYPE_CHECKING:
@@ -63,6 +65,19 @@ class ApplicationStore(Protocol):
     ) -> StoredApplication:
         """``updated`` in place of ``stored`` with the decision's audit events, in one
         transaction (``ConcurrentChangeError`` and nothing written if ``stored`` changed)."""
+        ...
+
+    def accept(
+        self,
+        stored: StoredApplication,
+        accepted: Application,
+        registration: Registration,
+        *,
+        by: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> tuple[StoredApplication, Sitting]:
+        """``accepted`` in place of ``stored`` and the person and a sitting with its exam
+        number on the roster, with the audit events, in one transaction (R7, R8)."""
         ...
 
 

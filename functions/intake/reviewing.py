@@ -15,12 +15,13 @@ from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from intake.telemetry import instruments
 from intake.views import ApplicationStatus, DecisionRequest, ReviewApplication, ReviewPage
 from kentei.applications import lifecycle
-from kentei.applications.model import Status
+from kentei.applications.model import Application, Status
 from kentei.callers import Caller
 from kentei.data.applications import ConcurrentChangeError, InvalidCursorError, StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
 from kentei.review import automatic_checks
+from kentei.roster.registration import NotRegistrableError, registration_of
 
 _NOT_FOUND = "no such application in the caller's prefecture"
 
@@ -106,15 +107,15 @@ def decide_application(
         ) from None
     except lifecycle.OutsidePrefectureError:
         raise NotFoundError(_NOT_FOUND) from None
-    action = (
-        AuditAction.APPLICATION_ACCEPTED
-        if decision is lifecycle.Decision.ACCEPT
-        else AuditAction.APPLICATION_RETURNED
-    )
     try:
-        saved = _repository(staff, deps).replace(
-            stored, decided, audit=(_event(staff, action, stored, request_id, deps),)
-        )
+        if decision is lifecycle.Decision.ACCEPT:
+            saved = _accept(staff, stored, decided, request_id, deps)
+        else:
+            saved = _repository(staff, deps).replace(
+                stored,
+                decided,
+                audit=(_event(staff, AuditAction.APPLICATION_RETURNED, stored, request_id, deps),),
+            )
     except ConcurrentChangeError:
         raise ConflictError(
             "the application changed while the decision was made; open it again",
@@ -126,6 +127,50 @@ def decide_application(
         extra={"application_id": application_id, "decision": decision.value},
     )
     return ApplicationStatus.of(saved.application)
+
+
+def _accept(
+    staff: Caller,
+    stored: StoredApplication,
+    accepted: Application,
+    request_id: str,
+    deps: Dependencies,
+) -> StoredApplication:
+    """Accept and register (R7): the person and a sitting with its exam number go on the
+    roster in the transaction that accepts, each audited."""
+    try:
+        registration = registration_of(accepted)
+    except NotRegistrableError as exc:
+        raise ConflictError(
+            "the application cannot go on the roster without "
+            f"{', '.join(exc.missing)}: return it for correction",
+            slug="not-registrable",
+        ) from None
+    registered = AuditEvent.by(
+        staff,
+        AuditAction.EXAMINEE_REGISTERED,
+        record_type="sitting",
+        record_id=accepted.application_id,
+        prefecture_code=accepted.prefecture_code,
+        request_id=request_id,
+        at=deps.clock(),
+        person_id=registration.qualification_pseudonym_id,
+    )
+    saved, sitting = _repository(staff, deps).accept(
+        stored,
+        accepted,
+        registration,
+        by=staff.id,
+        audit=(
+            _event(staff, AuditAction.APPLICATION_ACCEPTED, stored, request_id, deps),
+            registered,
+        ),
+    )
+    instruments.logger.info(
+        "sitting registered",
+        extra={"application_id": accepted.application_id, "round": sitting.exam_round.key},
+    )
+    return saved
 
 
 _DECIDED: dict[lifecycle.Decision, Status] = {

@@ -45,8 +45,12 @@ from kentei.applications.model import (
 )
 from kentei.callers import Caller, CallerKind
 from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.roster import PrefectureRoster
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
+from kentei.roster.exam_numbers import schemes as exam_number_schemes
+from kentei.roster.registration import Registration
+from kentei.roster.sitting import Sitting
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import (
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
         TransactWriteItemTypeDef,
     )
 
+_Writes = list["TransactWriteItemTypeDef"]
 APPLICATION_PREFIX: Final = "APPLICATION#"
 STATUS_PREFIX: Final = "STATUS#"
 MAX_PAGE: Final = 100
@@ -228,7 +233,41 @@ class PrefectureApplications:
         """Each updated application in place of its stored version (each unchanged since
         read), their index items moved, and the ``audit`` events, all in one transaction:
         all or nothing (a verified resubmission and the returned application it replaces)."""
-        writes: list[TransactWriteItemTypeDef] = []
+        writes, saved = self._replacements(changes)
+        self._write(writes, audit)
+        return saved
+
+    def accept(
+        self,
+        stored: StoredApplication,
+        accepted: Application,
+        registration: Registration,
+        *,
+        by: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> tuple[StoredApplication, Sitting]:
+        """``accepted`` in place of ``stored`` and its registration on the roster (R7): the
+        examinee, a sitting with an exam number of the prefecture's scheme (R8), the number's
+        claim and the ``audit`` events, in one transaction. The sequence is drawn first: a
+        transaction that fails (:class:`ConcurrentChangeError`) leaves a gap in the numbers,
+        never a number used twice."""
+        if registration.application_id != accepted.application_id:
+            raise ValueError("the registration is of another application")
+        roster = PrefectureRoster(self.prefecture_code, self._table)
+        scheme = exam_number_schemes().of(self.prefecture_code)
+        at = accepted.history[-1].at
+        sitting = registration.sitting(
+            scheme, roster.draw(registration.counter(scheme)), at=at, by=by
+        )
+        writes, (saved,) = self._replacements([(stored, accepted)])
+        writes.extend(roster.registration_writes(registration.examinee, sitting, at))
+        self._write(writes, audit)
+        return saved, sitting
+
+    def _replacements(
+        self, changes: Sequence[tuple[StoredApplication, Application]]
+    ) -> tuple[_Writes, tuple[StoredApplication, ...]]:
+        writes: _Writes = []
         saved: list[StoredApplication] = []
         for stored, updated in changes:
             self._check_own(updated)
@@ -247,8 +286,7 @@ class PrefectureApplications:
             saved.append(StoredApplication(updated, stored.version + 1, stored.request_fingerprint))
         if len({s.application.application_id for s in saved}) != len(saved):
             raise ValueError("an application is replaced once per transaction")
-        self._write(writes, audit)
-        return tuple(saved)
+        return writes, tuple(saved)
 
     def _existing(self, application_id: str, request_fingerprint: str) -> StoredApplication:
         existing = self.get(application_id)

@@ -96,7 +96,8 @@ class AuditAction(StrEnum):
     IDENTITY_CHOSEN = "application.identity_chosen"
     """Staff chose (or confirmed) the applicant among the residents the four items found."""
     EXAMINEE_REGISTERED = "examinee.registered"
-    """Verify registered or updated the examinee (受検者) under their 資格仮名ID."""
+    """Staff accepted an application: the examinee (受検者) under their 資格仮名ID and a sitting
+    with its exam number went on the roster (R7, R8), in the acceptance's transaction."""
     AUDIT_SEARCHED = "audit.searched"
     """An auditor searched the trail (the filters' ids are on the entry)."""
     AUDIT_EXPORTED = "audit.exported"

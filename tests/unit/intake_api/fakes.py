@@ -25,6 +25,10 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.inbox import HashedPart, Part
 from kentei.messages import ApplicationReceived, IdentityChosen
+from kentei.records.examinee import Examinee
+from kentei.roster.exam_numbers import schemes as exam_number_schemes
+from kentei.roster.registration import Registration
+from kentei.roster.sitting import Sitting
 from kentei.sign_ins import SignInSummary
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -37,6 +41,10 @@ class Records:
     applications: dict[str, StoredApplication] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
     writes: int = 0
+    sittings: dict[str, Sitting] = field(default_factory=dict)
+    """By application id."""
+    examinees: dict[tuple[str, str], Examinee] = field(default_factory=dict)
+    sequences: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -111,6 +119,30 @@ class FakeApplications:
         self.records.audit.extend(audit)
         self.records.writes += 1
         return saved
+
+    def accept(
+        self,
+        stored: StoredApplication,
+        accepted: Application,
+        registration: Registration,
+        *,
+        by: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> tuple[StoredApplication, Sitting]:
+        """As the data layer: the sequence drawn first, then all or nothing."""
+        scheme = exam_number_schemes().of(self.prefecture_code)
+        counter = (self.prefecture_code, registration.counter(scheme))
+        self.records.sequences[counter] = self.records.sequences.get(counter, 0) + 1
+        sitting = registration.sitting(
+            scheme, self.records.sequences[counter], at=accepted.history[-1].at, by=by
+        )
+        assert registration.examinee.my_number is None
+        assert accepted.application_id not in self.records.sittings
+        saved = self.replace(stored, accepted, audit)
+        self.records.sittings[accepted.application_id] = sitting
+        person = (self.prefecture_code, registration.qualification_pseudonym_id)
+        self.records.examinees[person] = registration.examinee
+        return saved, sitting
 
 
 @dataclass

@@ -1,0 +1,90 @@
+"""Registration at acceptance (R7, R8) over the fakes: an accepted application puts the person
+and one sitting with an exam number on the roster, in the acceptance's transaction; a
+returned one puts nothing; one the roster cannot take is refused and left as it was."""
+
+from __future__ import annotations
+
+import pytest
+from tests.unit.review.factory import application, form
+
+from intake.errors import ConflictError
+from intake.reviewing import decide_application
+from intake.views import DecisionRequest
+from kentei.applications.model import Application, Reason, Status
+from kentei.data.applications import StoredApplication
+from kentei.data.audit import AuditAction
+
+from .fakes import Fakes
+from .test_receive import STAFF
+
+PERSON = "person-0000-abcdef"
+ACCEPT = DecisionRequest(decision="accept", reasons=[])
+FIX = Reason(code="fix.name_kana", field="name_kana", message="ふりがな is missing.")
+
+
+def _under_review(fakes: Fakes, pseudonym: str | None = PERSON, **changes: object) -> str:
+    reviewed: Application = application(form(**changes), status=Status.UNDER_REVIEW)
+    reviewed = reviewed.model_copy(update={"qualification_pseudonym_id": pseudonym})
+    fakes.records.applications[reviewed.application_id] = StoredApplication(reviewed, 3, "fp")
+    return reviewed.application_id
+
+
+def test_two_works_in_one_round_are_two_sittings_of_one_person_with_two_numbers() -> None:
+    fakes = Fakes()
+    lathe = _under_review(fakes, work_code="070101")
+    milling = _under_review(fakes, work_code="070102")
+
+    for application_id in (lathe, milling):
+        answer = decide_application(STAFF, application_id, ACCEPT, "r-1", fakes.dependencies())
+        assert answer.status == "accepted"
+
+    sittings = fakes.records.sittings
+    assert set(sittings) == {lathe, milling}
+    assert {s.qualification_pseudonym_id for s in sittings.values()} == {PERSON}
+    assert len({s.exam_number for s in sittings.values()}) == 2
+    assert list(fakes.records.examinees) == [("13", PERSON)]
+    (examinee,) = fakes.records.examinees.values()
+    assert examinee.my_number is None
+    registered = [e for e in fakes.records.audit if e.action is AuditAction.EXAMINEE_REGISTERED]
+    assert [(e.record_type, e.record_id, e.person_id) for e in registered] == [
+        ("sitting", lathe, PERSON),
+        ("sitting", milling, PERSON),
+    ]
+
+
+def test_a_returned_application_leaves_no_roster_entry() -> None:
+    fakes = Fakes()
+    application_id = _under_review(fakes)
+    request = DecisionRequest(decision="return", reasons=[FIX])
+
+    decide_application(STAFF, application_id, request, "r-1", fakes.dependencies())
+
+    assert fakes.records.sittings == {}
+    assert fakes.records.examinees == {}
+
+
+@pytest.mark.parametrize("missing", ["fiscal_year", "term", "work_code", "grade"])
+def test_an_application_the_roster_cannot_take_is_refused_and_left_as_it_was(missing: str) -> None:
+    fakes = Fakes()
+    application_id = _under_review(fakes, **{missing: None})
+    before = fakes.records.applications[application_id]
+
+    with pytest.raises(ConflictError, match=missing) as refused:
+        decide_application(STAFF, application_id, ACCEPT, "r-1", fakes.dependencies())
+
+    assert refused.value.slug == "not-registrable"
+    assert fakes.records.applications[application_id] == before
+    assert fakes.records.sittings == {}
+    assert fakes.records.audit == []
+
+
+def test_accepting_the_same_application_again_registers_nothing_more() -> None:
+    fakes = Fakes()
+    application_id = _under_review(fakes)
+    decide_application(STAFF, application_id, ACCEPT, "r-1", fakes.dependencies())
+    sitting = fakes.records.sittings[application_id]
+
+    again = decide_application(STAFF, application_id, ACCEPT, "r-2", fakes.dependencies())
+
+    assert again.status == "accepted"
+    assert fakes.records.sittings == {application_id: sitting}
