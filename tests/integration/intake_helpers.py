@@ -292,7 +292,9 @@ class IntakeSystem:
         ``maxReceiveCount``, so messages are taken off the queue once and kept here."""
         return self._drain(queue, self.runtime.resources.queues[queue].url)
 
-    def under_review(self, application_id: str, person: str | None = None) -> str | None:
+    def under_review(
+        self, application_id: str, person: str | None = "4qc7cvj3twxoaxwlxb7x4ahwb4"
+    ) -> str | None:
         """Move a received application to under_review as verify admits it: with the
         資格仮名ID ``person``, linking a resubmission to the returned application it names
         if that is the same person's (:mod:`verify.resubmission`). The reason code if verify

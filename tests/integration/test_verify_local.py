@@ -31,7 +31,7 @@ from kentei.applications.model import (
 from kentei.data import inbox, queues
 from kentei.data.applications import PrefectureApplications
 from kentei.data.audit import AuditAction, AuditTrail
-from kentei.data.examinees import PrefectureExaminees
+from kentei.data.roster import PrefectureRoster
 from kentei.submissions.document import parse_document
 from kentei.vault.links import DynamoPseudonymLinks
 from kentei_local.bridges import (
@@ -256,20 +256,34 @@ def _stored_status(application_id: str) -> Callable[[], dict[str, Any] | None]:
     return read
 
 
-# --- Done when: signed with openssl, in the registry: under review, a registered examinee ------
+# --- Done when: signed with openssl, in the registry: under review; accepted, on the roster ---
 
 
-def test_an_openssl_signed_application_is_under_review_and_its_examinee_registered(
+def test_an_openssl_signed_application_is_under_review_and_on_the_roster_once_accepted(
     verified: Verified,
 ) -> None:
     assert verified.statuses["signed"]["status"] == "under_review"
     application = verified.application("signed")
     pseudonym = application.qualification_pseudonym_id
     assert pseudonym is not None
-    examinee = PrefectureExaminees("13").get(pseudonym)
+    roster = PrefectureRoster("13")
+    assert roster.examinee(pseudonym) is None, "not on the roster before staff accept (R7)"
+
+    desk = PaperDesk(verified.runtime.endpoints, "13", "reviewer-verify", roles=("reviewer",))
+    accepted = desk.decide(application.application_id, "accept")
+
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "accepted"
+    examinee = roster.examinee(pseudonym)
     assert examinee is not None
     assert examinee.examinee.name == TARO.name
     assert examinee.examinee.my_number is None
+    sitting = roster.sitting(pseudonym, application.application_id)
+    assert sitting is not None
+    assert sitting.exam_number
+    assert roster.claimed_by(sitting.exam_round.key, sitting.exam_number) == (
+        application.application_id
+    )
     evidence = application.verification
     assert evidence is not None
     assert evidence["signature"]["revocation"]["source"] == "crl"
@@ -296,12 +310,6 @@ def test_the_same_person_through_another_channel_keeps_one_vault_entry_and_one_p
     first = verified.application("signed").qualification_pseudonym_id
     again = verified.application("again by e-Gov").qualification_pseudonym_id
     assert first == again
-    examinee = PrefectureExaminees("13").get(str(first))
-    assert examinee is not None
-    assert examinee.application_ids == {
-        verified.submitted["signed"][0],
-        verified.submitted["again by e-Gov"][0],
-    }
     entries = _vault_entries(verified)
     assert len(entries) == len({e["qualification_pseudonym_id"]["S"] for e in entries})
     assert sum(1 for e in entries if e["qualification_pseudonym_id"]["S"] == first) == 1
@@ -396,10 +404,11 @@ def test_an_egov_application_without_my_number_is_enrolled_once_staff_confirm_it
         return verified.application("e-Gov without a My Number").qualification_pseudonym_id
 
     pseudonym = wait_until(enrolled, WAIT_S, "the chosen resident was never enrolled")
-    assert PrefectureExaminees("13").get(pseudonym) is not None
+    assert PrefectureRoster("13").examinee(pseudonym) is None
     accepted = desk.post(decide, {"decision": "accept"})
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "accepted"
+    assert PrefectureRoster("13").sitting(pseudonym, application_id) is not None
 
 
 def test_the_refusal_reasons_are_distinct() -> None:
@@ -469,8 +478,6 @@ def test_a_replayed_signed_document_is_rejected_and_moves_no_link(verified: Veri
     links = DynamoPseudonymLinks()
     linked = links.mynaportal_for(pseudonym)
     assert linked == original.mynaportal_pseudonym_id
-    examinee = PrefectureExaminees("13").get(pseudonym)
-    assert examinee is not None
     document, signature = verified.sent["signed"]
     bridge = MynaportalBridge(verified.runtime.endpoints)
 
@@ -488,9 +495,6 @@ def test_a_replayed_signed_document_is_rejected_and_moves_no_link(verified: Veri
     assert body["status"] == "rejected"
     assert [reason["code"] for reason in body["reasons"]] == ["submission.replayed"]
     assert links.mynaportal_for(pseudonym) == linked
-    again = PrefectureExaminees("13").get(pseudonym)
-    assert again is not None
-    assert again.application_ids == examinee.application_ids
 
 
 def test_no_raw_submission_of_an_ended_application_is_left_in_the_inbox(

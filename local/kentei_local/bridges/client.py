@@ -274,6 +274,17 @@ class PaperDesk(ApiClient):
         """``GET /v1/review/applications/{id}``: one application with its automatic checks."""
         return self.get(f"{REVIEW_PATH}/{application_id}")
 
+    def decide(
+        self,
+        application_id: str,
+        decision: str,
+        reasons: Sequence[Mapping[str, str]] = (),
+    ) -> requests.Response:
+        """``POST /v1/review/applications/{id}/decision``: accept (the person and a sitting go
+        on the roster) or return with reasons."""
+        body = {"decision": decision, "reasons": list(reasons)}
+        return self.post(f"{REVIEW_PATH}/{application_id}/decision", body)
+
 
 def _session() -> requests.Session:
     session = requests.Session()

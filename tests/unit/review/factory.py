@@ -79,6 +79,9 @@ def attachment(name: str) -> AttachmentRecord:
     )
 
 
+QUALIFICATION_PSEUDONYM = "4qc7cvj3twxoaxwlxb7x4ahwb4"
+
+
 def application(
     applicant: Applicant | None = None,
     *,
@@ -118,6 +121,8 @@ def application(
         else None,
         submitted_by="staff:13:clerk1" if paper else f"bridge:{channel.value}",
         history=history,
+        # Verification identifies the person before review: from then on it has a 資格仮名ID.
+        qualification_pseudonym_id=QUALIFICATION_PSEUDONYM if Status.UNDER_REVIEW in path else None,
     )
 
 
