@@ -14,11 +14,12 @@ channel with the independent clients of :mod:`kentei_local.bridges`: a Mynaporta
 signed with ``openssl cms -sign`` and an e-Gov package signed with ``xmlsec1``, both by card
 certificates of a local JPKI-like CA (:mod:`kentei_local.testpki`, under ``.local/``), and a
 paper form keyed in by staff. Verify checks each (signature at arrival, four items, the
-local registry seed), puts the person in the vault and registers the examinee: the step
-shows each under review with its examinee's 資格仮名ID (a random pseudonym, not personal
-data). The same person applying again gets the same 資格仮名ID and no second vault entry;
-a forged application (its document changed after signing) is rejected with its reason. The
-people are the made-up ones of the local registry seed; no My Number is printed.
+local registry seed) and puts the person in the vault: the step shows each under review
+with its 資格仮名ID (a random pseudonym, not personal data). The same person applying again
+gets the same 資格仮名ID and no second vault entry; a forged application (its document
+changed after signing) is rejected with its reason. A reviewer accepts the person's two
+applications: the examinee and two sittings with their exam numbers go on the roster (R7,
+R8). The people are the made-up ones of the local registry seed; no My Number is printed.
 
 Then the association's own controls: the administrator of 13 reviews the staff accounts
 (``GET /v1/admin/accounts``: user names, roles, last sign-ins and flags, no applicant data),
@@ -45,6 +46,7 @@ import jwt
 import requests
 
 from kentei import catalog
+from kentei.data.roster import PrefectureRoster
 from kentei_local import cognito, probes
 from kentei_local.bridges import (
     ApiClient,
@@ -236,7 +238,7 @@ def application_steps(folder: Path | None = None) -> list[Step]:
         Step(f"paper: a form keyed in by staff:{':'.join(STAFF)}", flow_step(flow, _paper)),
         Step("the Mynaportal request replayed with its Idempotency-Key", flow_step(flow, _replay)),
         Step(
-            "each application verified, its applicant a registered examinee",
+            "each application verified, its applicant identified by a 資格仮名ID",
             flow_step(flow, _to_review),
         ),
         Step(
@@ -260,6 +262,10 @@ def application_steps(folder: Path | None = None) -> list[Step]:
             flow_step(flow, _inbox_emptied),
         ),
         Step(f"the review list of prefecture {STAFF[0]}", flow_step(flow, _review_list)),
+        Step(
+            "a reviewer accepts the person's two applications: two sittings, two exam numbers",
+            flow_step(flow, _accept),
+        ),
         Step(f"the administrator of {STAFF[0]} reviews the staff accounts", _accounts_review),
         Step(
             f"the auditor of {STAFF[0]} finds the review of an application by its 資格仮名ID "
@@ -350,11 +356,11 @@ def _to_review(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) ->
     lines = []
     for application_id, (channel, client) in flow.submitted.items():
         _wait_reviewable(client, application_id, channel, deadline)
-        pseudonym, examinee = _examinee_of(runtime, application_id)
+        pseudonym = _pseudonym_of(runtime, application_id)
         flow.pseudonyms[channel] = pseudonym
         lines.append(
-            f"{application_id} {channel}: received -> {REVIEW}; examinee 資格仮名ID "
-            f"{pseudonym} ({examinee})"
+            f"{application_id} {channel}: received -> {REVIEW}; 資格仮名ID {pseudonym} "
+            "(on the roster once staff accept it)"
         )
     return f"{len(lines)} of {len(flow.submitted)} under review, {_vault_size(runtime)} " + (
         "persons in the vault" + "".join(f"\n      {line}" for line in lines)
@@ -369,14 +375,14 @@ def _again(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str
     bridge = MynaportalBridge(runtime.endpoints)
     application_id = _received(bridge.submit(document, signature), "mynaportal", bridge, flow)
     _wait_reviewable(bridge, application_id, "mynaportal", deadline)
-    pseudonym, examinee = _examinee_of(runtime, application_id)
+    pseudonym = _pseudonym_of(runtime, application_id)
     after = _vault_size(runtime)
     if pseudonym != flow.pseudonyms.get("mynaportal") or after != before:
         raise StepFailedError(
             f"a second application made 資格仮名ID {pseudonym} and {after - before} vault entries"
         )
     return (
-        f"{application_id} -> {REVIEW} under the same 資格仮名ID {pseudonym} ({examinee}); "
+        f"{application_id} -> {REVIEW} under the same 資格仮名ID {pseudonym}; "
         f"vault still {after} persons"
     )
 
@@ -507,34 +513,54 @@ def _wait_status(
         time.sleep(0.2)
 
 
-def _examinee_of(runtime: LocalRuntime, application_id: str) -> tuple[str, str]:
-    """The 資格仮名ID verify recorded on the application, and a line on its examinee item."""
-    dynamodb = runtime.dynamodb()
+def _pseudonym_of(runtime: LocalRuntime, application_id: str) -> str:
+    """The 資格仮名ID verify recorded on the application."""
     table = runtime.resources.tables["records"]
-    prefecture = application_id[:2]
-    item = dynamodb.get_item(
-        TableName=table,
-        Key={
-            "prefecture_code": {"S": prefecture},
-            "record_key": {"S": f"APPLICATION#{application_id}"},
-        },
-        ConsistentRead=True,
-    ).get("Item")
+    item = (
+        runtime.dynamodb()
+        .get_item(
+            TableName=table,
+            Key={
+                "prefecture_code": {"S": application_id[:2]},
+                "record_key": {"S": f"APPLICATION#{application_id}"},
+            },
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
     if item is None:
         raise StepFailedError(f"{application_id} is not in {table}")
     pseudonym = json.loads(item["application"]["S"]).get("qualification_pseudonym_id")
     if not isinstance(pseudonym, str):
         raise StepFailedError(f"{application_id} has no 資格仮名ID")
-    key = f"EXAMINEE#{pseudonym}"
-    examinee = dynamodb.get_item(
-        TableName=table,
-        Key={"prefecture_code": {"S": prefecture}, "record_key": {"S": key}},
-        ConsistentRead=True,
-    ).get("Item")
-    if examinee is None:
-        raise StepFailedError(f"no examinee {key} in {table}")
-    registered = len(examinee["application_ids"]["SS"])
-    return pseudonym, f"{table} {prefecture} / {key}, {registered} application(s)"
+    return pseudonym
+
+
+def _accept(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """A reviewer accepts both Mynaportal applications of one person (2級 and 1級): two
+    sittings of one examinee, two exam numbers, on the roster in the acceptance's write."""
+    user = cognito.find_user(runtime.endpoints.staff_users, STAFF[0], ["reviewer"])
+    reviewer = PaperDesk(runtime.endpoints, STAFF[0], user.username, roles=("reviewer",))
+    accepted = [a for a, (channel, _) in flow.submitted.items() if channel == "mynaportal"]
+    for application_id in accepted:
+        response = reviewer.decide(application_id, "accept")
+        if response.status_code != 200 or response.json()["status"] != "accepted":
+            raise StepFailedError(f"accepting {application_id} answered {response.status_code}")
+    pseudonym = flow.pseudonyms["mynaportal"]
+    roster = PrefectureRoster(
+        STAFF[0], runtime.resources.tables["records"], client=runtime.dynamodb()
+    )
+    sittings = {s.application_id: s for s in roster.sittings_of(pseudonym)}
+    if set(sittings) != set(accepted) or len({s.exam_number for s in sittings.values()}) != 2:
+        raise StepFailedError(f"{len(sittings)} sittings for {len(accepted)} acceptances")
+    lines = [
+        f"{a}: sitting {s.exam_round.fiscal_year}年度{s.exam_round.term.value} "
+        f"{s.work_code} {s.grade.value}, exam number {s.exam_number}"
+        for a, s in sittings.items()
+    ]
+    return f"examinee {pseudonym}: {len(sittings)} sittings" + "".join(
+        f"\n      {line}" for line in lines
+    )
 
 
 def _vault_size(runtime: LocalRuntime) -> int:
