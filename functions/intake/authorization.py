@@ -57,11 +57,16 @@ class Rule:
 PUBLIC: Final = Rule(public=True)
 _APPLICATION_STAFF: Final = frozenset({Role.CLERK, Role.REVIEWER})
 """Staff who work with applications: the counter (窓口) and review (審査)."""
+_ROSTER_STAFF: Final = frozenset({Role.REVIEWER, Role.EXAM_ADMIN, Role.RESULTS, Role.CERTIFICATES})
+"""Staff who work with the roster: review (it registers), the exam office, results and
+certificates."""
 
 RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.HEALTH): PUBLIC,
     ("GET", paths.OPENAPI): PUBLIC,
     ("GET", paths.DOCUMENT_SCHEMA): PUBLIC,
+    ("GET", paths.EXAM_CATALOGUE): PUBLIC,
+    ("GET", paths.EXAM_ROUNDS): PUBLIC,
     ("POST", paths.APPLICATIONS): Rule(
         bridges=True, roles=frozenset({Role.CLERK}), action=AuditAction.APPLICATION_RECEIVED
     ),
@@ -90,6 +95,9 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ),
     ("GET", paths.AUDIT_VERIFICATION): Rule(
         roles=frozenset({Role.AUDITOR}), action=AuditAction.AUDIT_VERIFIED, record_type="audit"
+    ),
+    ("GET", paths.ROSTER_EXAMINEE): Rule(
+        roles=_ROSTER_STAFF, action=AuditAction.EXAMINEE_OPENED, record_type="examinee"
     ),
     ("GET", paths.ADMIN_ACCOUNTS): Rule(
         roles=frozenset({Role.ADMIN}),

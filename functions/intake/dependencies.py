@@ -26,6 +26,7 @@ from kentei.callers import Caller
 from kentei.data.applications import ApplicationReader, Page, StoredApplication
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.roster import StoredExaminee
 from kentei.messages import ApplicationReceived, IdentityChosen
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import Sitting
@@ -141,6 +142,15 @@ class StaffDirectory(Protocol):
         ...
 
 
+class RosterReader(Protocol):
+    """One prefecture's roster (:class:`kentei.data.roster.PrefectureRoster`): the person
+    and their sittings, by 資格仮名ID, in that prefecture only."""
+
+    def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None: ...
+
+    def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]: ...
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -157,6 +167,8 @@ class Dependencies:
     fingerprinter: Fingerprinter
     audit: AuditTrail
     staff: StaffDirectory
+    roster: Callable[[str], RosterReader]
+    """A prefecture's roster, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
 
 
@@ -263,6 +275,7 @@ def dependencies() -> Dependencies:
 def _build() -> Dependencies:
     # Imported here: the data layer's modules are only needed once a request needs them.
     from kentei.data.applications import PrefectureApplications, applications_for
+    from kentei.data.roster import PrefectureRoster
 
     return Dependencies(
         applications=PrefectureApplications,
@@ -273,6 +286,7 @@ def _build() -> Dependencies:
         fingerprinter=_Fingerprinter(),
         audit=_AuditTrail(),
         staff=_StaffDirectory(),
+        roster=PrefectureRoster,
     )
 
 

@@ -19,6 +19,9 @@ AUDIT: Final = "/v1/audit"
 AUDIT_EXPORT: Final = "/v1/audit/export"
 AUDIT_VERIFICATION: Final = "/v1/audit/verification"
 ADMIN_ACCOUNTS: Final = "/v1/admin/accounts"
+EXAM_CATALOGUE: Final = "/v1/exams/catalogue"
+EXAM_ROUNDS: Final = "/v1/exams/rounds"
+ROSTER_EXAMINEE: Final = "/v1/roster/examinees/<qualification_pseudonym_id>"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -34,9 +37,12 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     AUDIT_EXPORT: ("GET",),
     AUDIT_VERIFICATION: ("GET",),
     ADMIN_ACCOUNTS: ("GET",),
+    EXAM_CATALOGUE: ("GET",),
+    EXAM_ROUNDS: ("GET",),
+    ROSTER_EXAMINEE: ("GET",),
 }
 
-PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin)(?:/|$)")
+PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster)(?:/|$)")
 """Paths that answer only an authenticated caller: everything but health and documents."""
 
 

@@ -52,8 +52,11 @@ class Route:
         return tuple(re.findall(r"\{([a-z_]+)\}", self.path))
 
 
-PUBLIC_PATHS: Final = frozenset({paths.HEALTH, paths.OPENAPI, paths.DOCUMENT_SCHEMA})
-"""Paths any client may ask without a token: no caller, no personal data."""
+PUBLIC_PATHS: Final = frozenset(
+    {paths.HEALTH, paths.OPENAPI, paths.DOCUMENT_SCHEMA, paths.EXAM_CATALOGUE, paths.EXAM_ROUNDS}
+)
+"""Paths any client may ask without a token: no caller, no personal data (the contract, and
+the national catalogue and rounds, which the ministry publishes)."""
 BRIDGE_ROUTES: Final = frozenset({(paths.APPLICATIONS, "POST"), (paths.APPLICATION, "GET")})
 """The bridges submit and ask for the status of what they submitted; nothing else."""
 BRIDGE_PUBLIC: Final = frozenset({(paths.HEALTH, "GET")})

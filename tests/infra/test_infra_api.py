@@ -120,15 +120,24 @@ def test_every_protected_staff_route_takes_a_cognito_id_token_and_only_the_rest_
         # ID tokens: an authorizer with OAuth scopes would take access tokens instead, which
         # carry no custom:prefecture_code.
         assert "AuthorizationScopes" not in properties
-    assert public == {paths.HEALTH, paths.OPENAPI, paths.DOCUMENT_SCHEMA}
+    assert public == set(routes.PUBLIC_PATHS)
+    # Public: the contract and the published national data, never a route with personal data.
+    assert public == {
+        paths.HEALTH,
+        paths.OPENAPI,
+        paths.DOCUMENT_SCHEMA,
+        paths.EXAM_CATALOGUE,
+        paths.EXAM_ROUNDS,
+    }
 
 
 def test_every_method_is_authenticated_by_a_cognito_authorizer_or_by_mutual_tls(
     template: SynthesizedTemplate,
 ) -> None:
     """The issue's rule, whole: on either API, a method without an authorizer is health or
-    the contract, or it is on the API reachable only over mutual TLS."""
-    public = {paths.HEALTH, paths.OPENAPI, paths.DOCUMENT_SCHEMA}
+    the contract (and the published national data), or it is on the API reachable only over
+    mutual TLS."""
+    public = set(routes.PUBLIC_PATHS)
     bridge = _api(template, "bridge-api")
     (domain,) = template.of_type("AWS::ApiGateway::DomainName").values()
     assert domain["Properties"]["MutualTlsAuthentication"]["TruststoreUri"]

@@ -98,6 +98,8 @@ class AuditAction(StrEnum):
     EXAMINEE_REGISTERED = "examinee.registered"
     """Staff accepted an application: the examinee (受検者) under their 資格仮名ID and a sitting
     with its exam number went on the roster (R7, R8), in the acceptance's transaction."""
+    EXAMINEE_OPENED = "examinee.opened"
+    """Staff read an examinee's items and sittings on the roster."""
     AUDIT_SEARCHED = "audit.searched"
     """An auditor searched the trail (the filters' ids are on the entry)."""
     AUDIT_EXPORTED = "audit.exported"

@@ -24,6 +24,7 @@ from kentei.data.applications import (
 )
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.roster import StoredExaminee
 from kentei.messages import ApplicationReceived, IdentityChosen
 from kentei.records.examinee import Examinee
 from kentei.roster.exam_numbers import schemes as exam_number_schemes
@@ -51,6 +52,36 @@ class Records:
 
     def readable(self, caller: Caller) -> FakeReader:
         return FakeReader(self, caller)
+
+    def roster(self, prefecture_code: str) -> FakeRoster:
+        return FakeRoster(self, prefecture_code)
+
+
+@dataclass
+class FakeRoster:
+    records: Records
+    prefecture_code: str
+
+    def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None:
+        examinee = self.records.examinees.get((self.prefecture_code, qualification_pseudonym_id))
+        if examinee is None:
+            return None
+        sittings = self.sittings_of(qualification_pseudonym_id)
+        return StoredExaminee(
+            qualification_pseudonym_id,
+            examinee,
+            frozenset(s.application_id for s in sittings),
+            min(s.accepted_at for s in sittings),
+            max(s.accepted_at for s in sittings),
+        )
+
+    def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]:
+        return [
+            s
+            for s in self.records.sittings.values()
+            if s.prefecture_code == self.prefecture_code
+            and s.qualification_pseudonym_id == qualification_pseudonym_id
+        ]
 
 
 @dataclass
@@ -306,5 +337,6 @@ class Fakes:
             fingerprinter=self.fingerprinter,
             audit=self.audit,
             staff=self.staff,
+            roster=self.records.roster,
             clock=self.clock,
         )

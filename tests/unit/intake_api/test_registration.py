@@ -14,6 +14,7 @@ from kentei.applications.model import Application, Reason, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction
 
+from .events import event, invoke
 from .fakes import Fakes
 from .test_receive import STAFF
 
@@ -88,3 +89,53 @@ def test_accepting_the_same_application_again_registers_nothing_more() -> None:
 
     assert again.status == "accepted"
     assert fakes.records.sittings == {application_id: sitting}
+
+
+def test_staff_open_the_person_on_the_roster_with_their_sittings_and_it_is_audited(
+    fakes: Fakes,
+) -> None:
+    lathe = _under_review(fakes, work_code="070101")
+    milling = _under_review(fakes, work_code="070102")
+    for application_id in (lathe, milling):
+        decide_application(STAFF, application_id, ACCEPT, "r-1", fakes.dependencies())
+
+    status, _, body = invoke(
+        event("GET", f"/v1/roster/examinees/{PERSON}", caller="staff:13:exam1:exam_admin")
+    )
+
+    assert status == 200, body
+    assert body["qualification_pseudonym_id"] == PERSON
+    assert "my_number" not in body["examinee"]
+    assert [s["application_id"] for s in body["sittings"]] == sorted(
+        [lathe, milling], key=lambda a: (fakes.records.sittings[a].accepted_at, a)
+    )
+    assert len({s["exam_number"] for s in body["sittings"]}) == 2
+    (opened,) = [e for e in fakes.audit.events if e.action is AuditAction.EXAMINEE_OPENED]
+    assert (opened.person_id, opened.actor) == (PERSON, "staff:13:exam1")
+
+
+@pytest.mark.parametrize(
+    ("caller", "expected"),
+    [
+        ("staff:27:exam9:exam_admin", 404),  # another prefecture's roster has no such person
+        ("staff:13:clerk1:clerk", 403),
+        ("bridge:mynaportal", 403),
+    ],
+)
+def test_the_roster_is_the_callers_prefectures_and_roles(
+    fakes: Fakes, caller: str, expected: int
+) -> None:
+    application_id = _under_review(fakes)
+    decide_application(STAFF, application_id, ACCEPT, "r-1", fakes.dependencies())
+
+    status, _, body = invoke(event("GET", f"/v1/roster/examinees/{PERSON}", caller=caller))
+
+    assert status == expected, body
+
+
+def test_the_catalogue_and_the_rounds_are_public() -> None:
+    for path in ("/v1/exams/catalogue", "/v1/exams/rounds"):
+        status, _, body = invoke(event("GET", path))
+        assert status == 200, body
+    status, _, body = invoke(event("GET", "/v1/exams/catalogue"))
+    assert body["trades"]
