@@ -113,11 +113,11 @@ class PrefectureSessions:
                 TableName=self._table,
                 Key=key,
                 UpdateExpression=(
-                    "SET #session = :session, capacity = :capacity, version = :version, "
+                    "SET #session = :session, #capacity = :capacity, version = :version, "
                     "exam_date = :date"
                 ),
                 ConditionExpression="version = :expected AND seats <= :capacity",
-                ExpressionAttributeNames={"#session": "session"},
+                ExpressionAttributeNames={"#session": "session", "#capacity": "capacity"},
                 ExpressionAttributeValues={
                     ":session": {"S": _session_json(session)},
                     ":capacity": {"N": str(session.capacity)},
@@ -158,17 +158,20 @@ class PrefectureSessions:
     def _sessions(
         self, round_key: str, *, family: str | None = None, exam_date: date | None = None
     ) -> list[ExamSession]:
-        conditions, values = [], {}
+        conditions: list[str] = []
+        values: dict[str, Any] = {}
+        names: dict[str, str] = {}
         if family is not None:
-            conditions.append("family = :family")
+            conditions.append("#family = :family")
             values[":family"] = {"S": family}
+            names["#family"] = "family"
         if exam_date is not None:
             conditions.append("exam_date = :date")
             values[":date"] = {"S": exam_date.isoformat()}
         found = [
             _session_of(item)
             for item in self._query(
-                f"{SESSION_PREFIX}{round_key}#", " AND ".join(conditions), values
+                f"{SESSION_PREFIX}{round_key}#", " AND ".join(conditions), values, names
             )
         ]
         return sorted(found, key=lambda s: s.order)
@@ -310,17 +313,27 @@ class PrefectureSessions:
     # Plumbing
 
     def _seat_count(self, session: ExamSession, step: int) -> TransactWriteItemTypeDef:
-        condition = "seats < capacity" if step > 0 else "seats > :zero"
-        values: dict[str, Any] = {":step": {"N": str(step)}}
-        if step <= 0:
-            values[":zero"] = {"N": "0"}
+        """The session's counter one up (if a seat is free) or one down (if one is taken).
+        ``capacity`` is a reserved word, hence its name placeholder."""
+        key = self._key(session_key(session.exam_round.key, session.session_id))
+        if step > 0:
+            return {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": key,
+                    "UpdateExpression": "ADD seats :one",
+                    "ConditionExpression": "attribute_exists(record_key) AND seats < #capacity",
+                    "ExpressionAttributeNames": {"#capacity": "capacity"},
+                    "ExpressionAttributeValues": {":one": {"N": "1"}},
+                }
+            }
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": self._key(session_key(session.exam_round.key, session.session_id)),
-                "UpdateExpression": "ADD seats :step",
-                "ConditionExpression": f"attribute_exists(record_key) AND {condition}",
-                "ExpressionAttributeValues": values,
+                "Key": key,
+                "UpdateExpression": "ADD seats :minus",
+                "ConditionExpression": "attribute_exists(record_key) AND seats > :zero",
+                "ExpressionAttributeValues": {":minus": {"N": "-1"}, ":zero": {"N": "0"}},
             }
         }
 

@@ -187,7 +187,9 @@ class Assignment:
     already_seated: list[str] = field(default_factory=list)
     not_seatable: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
-    """No session of the family had a seat left."""
+    """No session of the family had a seat left for them in this run. A sitting passed in
+    that was seated before lands here too when the family is full (no write is tried): the
+    store's waiting list (:func:`assign_waiting` reads it) is the truth."""
 
 
 def assign(
