@@ -217,3 +217,26 @@ def test_a_move_is_refused_naming_the_field() -> None:
         move(person, SessionPart.PRODUCTION, "01J0000000000000000000000Z", store, at=AT)
     with pytest.raises(SeatRefusedError, match="no seat for 製作等作業試験"):
         move(unseated, SessionPart.PRODUCTION, old.session_id, store, at=AT)
+
+
+@given(
+    st.lists(st.integers(1, 6), min_size=0, max_size=4),
+    st.lists(st.one_of(st.none(), st.sampled_from("XY")), min_size=0, max_size=25),
+)
+def test_seats_never_exceed_capacity_and_no_free_seat_is_left_while_anyone_waits(
+    capacities: list[int], groups: list[str | None]
+) -> None:
+    sessions = [
+        session(capacity=c, exam_date=date(2026, 7, 1) + timedelta(days=n))
+        for n, c in enumerate(capacities)
+    ]
+    people = [sitting() for _ in groups]
+    of = {p.application_id: g for p, g in zip(people, groups, strict=True)}
+    store = MemoryStore(sessions, people)
+    family = session().family
+    done = assign(family, people, store, group_of=lambda s: of[s.application_id], at=AT)
+    assert len(done.seated) == min(len(people), sum(capacities))
+    assert len(done.seated) + len(done.waiting) == len(people)
+    for one in store.sessions.values():
+        assert 0 <= one.seats <= one.capacity
+        assert one.seats == sum(1 for s in done.seated.values() if s == one.session_id)
