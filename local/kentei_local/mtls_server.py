@@ -48,7 +48,7 @@ class Fault:
         return cls(delay_s=delay_s)
 
     @classmethod
-    def malformed(cls, body: bytes = b'{"status": "current", "person":') -> Fault:
+    def malformed(cls, body: bytes = b'{"truncated": ') -> Fault:
         return cls(body=body)
 
 
