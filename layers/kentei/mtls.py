@@ -39,6 +39,25 @@ THROTTLED: Final = 429
 MAX_REPLY_BYTES: Final = 1_000_000
 
 
+SETTINGS_FROM_ENVIRONMENT: Final = (
+    "url",
+    "client_cert",
+    "client_key",
+    "ca_bundle",
+    "connect_timeout_s",
+    "read_timeout_s",
+    "max_attempts",
+    "budget_s",
+    "failure_threshold",
+    "cool_down_s",
+)
+
+
+def environment_variables(prefix: str) -> dict[str, str]:
+    """Each setting a deployment sets, and its variable: ``{prefix}_{FIELD}``."""
+    return {field: f"{prefix}_{field.upper()}" for field in SETTINGS_FROM_ENVIRONMENT}
+
+
 def _https(url: str) -> str:
     if not url.startswith("https://") or len(url) <= len("https://"):
         raise ValueError("the URL must be https://")

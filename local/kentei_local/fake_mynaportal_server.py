@@ -120,8 +120,9 @@ class _Server(MutualTlsServer):
         with self.rates_lock:
             self.rates, self.rng = rates, random.Random(rates.seed)  # noqa: S311
 
-    def fault(self) -> Fault | None:
-        scripted = self.next_fault()
+    def next_fault(self) -> Fault | None:
+        """The next scripted fault, else one drawn at the configured rates."""
+        scripted = super().next_fault()
         if scripted is not None:
             return scripted
         with self.rates_lock:
@@ -133,13 +134,8 @@ class _Handler(FakeHandler):
     server: _Server
 
     def _post(self) -> None:
-        self.record()
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 < length <= MAX_REQUEST_BYTES:
-            self.problem(HTTPStatus.BAD_REQUEST, "a JSON body is required", close=True)
-            return
-        body = self.rfile.read(length)
-        if self._faulted():
+        body = self.read_body(MAX_REQUEST_BYTES)
+        if body is None:
             return
         if self.path != contract.NOTICES:
             self.problem(HTTPStatus.NOT_FOUND, "no such resource")
@@ -150,7 +146,7 @@ class _Handler(FakeHandler):
 
     def _get(self) -> None:
         self.record()
-        if self._faulted():
+        if self.faulted():
             return
         match = _NOTICE_PATH.match(self.path)
         delivery = None if match is None else self.server.mynaportal.status(match.group(1))
@@ -161,10 +157,6 @@ class _Handler(FakeHandler):
 
     do_POST = _post  # noqa: N815
     do_GET = _get  # noqa: N815
-
-    def _faulted(self) -> bool:
-        fault = self.server.fault()
-        return fault is not None and self.misbehave(fault)
 
     def _send_notice(self, body: bytes) -> None:
         try:

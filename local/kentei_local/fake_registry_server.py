@@ -60,14 +60,8 @@ class _Handler(FakeHandler):
     server: _Server
 
     def _post(self) -> None:
-        self.record()
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 < length <= MAX_REQUEST_BYTES:
-            self.problem(HTTPStatus.BAD_REQUEST, "a JSON body is required", close=True)
-            return
-        body = self.rfile.read(length)
-        fault = self.server.next_fault()
-        if fault is not None and self.misbehave(fault):
+        body = self.read_body(MAX_REQUEST_BYTES)
+        if body is None:
             return
         if self.headers.get("Content-Type", "").split(";")[0].strip() != contract.JSON:
             self.problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "application/json only")

@@ -185,6 +185,22 @@ class FakeHandler(BaseHTTPRequestHandler):
                 Received(self.path, request_id, client_subject(self), self.command)
             )
 
+    def read_body(self, max_bytes: int) -> bytes | None:
+        """Record the request, read its body and apply the next fault; None when the request
+        is answered already (no body, too large, or a fault answered or dropped it)."""
+        self.record()
+        length = int(self.headers.get("Content-Length") or 0)
+        if not 0 < length <= max_bytes:
+            self.problem(HTTPStatus.BAD_REQUEST, "a JSON body is required", close=True)
+            return None
+        body = self.rfile.read(length)
+        return None if self.faulted() else body
+
+    def faulted(self) -> bool:
+        """Apply the server's next fault; True when it answered (or dropped) the request."""
+        fault = self.server.next_fault()
+        return fault is not None and self.misbehave(fault)
+
     def misbehave(self, fault: Fault) -> bool:
         """Apply ``fault``; True when it answered (or dropped) the request itself."""
         if fault.delay_s:

@@ -11,12 +11,15 @@ import http.client
 import json
 import logging
 import ssl
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from tests.integration.mtls_helpers import (
+    post_without_client_certificate,
+    wait_for_handshake_failure,
+)
 
 from kentei.notices import (
     Attachment,
@@ -275,27 +278,11 @@ def test_given_a_share_of_faults_then_retries_still_deliver_each_notice_once(
     assert len(server.mynaportal.notices_of(RECIPIENT)) == 10
 
 
-def wait_for_handshake_failure(server: FakeMynaportalServer) -> int:
-    deadline = time.monotonic() + 5
-    while server.handshake_failures == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return server.handshake_failures
-
-
 def test_given_no_client_certificate_then_the_server_refuses_the_connection(
     server: FakeMynaportalServer, pki: Pki
 ) -> None:
-    context = ssl.create_default_context(cafile=str(pki.ours.ca_file))
-    host, port_number = server.url.removeprefix("https://").split(":")
-    connection = http.client.HTTPSConnection(host, int(port_number), context=context, timeout=5)
-
-    def post() -> bytes:
-        connection.request("POST", contract.NOTICES, body=contract.notice_body(ticket()))
-        return connection.getresponse().read()
-
     with pytest.raises((ssl.SSLError, ConnectionError)):
-        post()
-    connection.close()
+        post_without_client_certificate(server, pki.ours.ca_file, contract.NOTICES)
     assert server.received == []
     assert wait_for_handshake_failure(server) == 1
     assert server.mynaportal.notices_of(RECIPIENT) == ()

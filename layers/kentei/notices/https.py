@@ -16,7 +16,13 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Final, TypeVar
 
-from kentei.mtls import LinkSettings, LinkUnavailableError, MutualTlsClient, Reply
+from kentei.mtls import (
+    LinkSettings,
+    LinkUnavailableError,
+    MutualTlsClient,
+    Reply,
+    environment_variables,
+)
 from kentei.notices import contract
 from kentei.notices.contract import ProblemType
 from kentei.notices.model import Delivery, Notice, Receipt
@@ -33,18 +39,7 @@ from kentei.registry.circuit import CircuitBreaker
 
 logger = logging.getLogger(__name__)
 
-ENVIRONMENT: Final = {
-    "url": "KENTEI_MYNAPORTAL_URL",
-    "client_cert": "KENTEI_MYNAPORTAL_CLIENT_CERT",
-    "client_key": "KENTEI_MYNAPORTAL_CLIENT_KEY",
-    "ca_bundle": "KENTEI_MYNAPORTAL_CA_BUNDLE",
-    "connect_timeout_s": "KENTEI_MYNAPORTAL_CONNECT_TIMEOUT_S",
-    "read_timeout_s": "KENTEI_MYNAPORTAL_READ_TIMEOUT_S",
-    "max_attempts": "KENTEI_MYNAPORTAL_MAX_ATTEMPTS",
-    "budget_s": "KENTEI_MYNAPORTAL_BUDGET_S",
-    "failure_threshold": "KENTEI_MYNAPORTAL_FAILURE_THRESHOLD",
-    "cool_down_s": "KENTEI_MYNAPORTAL_COOL_DOWN_S",
-}
+ENVIRONMENT: Final = environment_variables("KENTEI_MYNAPORTAL")
 """Each setting's environment variable."""
 LINK: Final = "Mynaportal notice port"
 _ID: Final = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")

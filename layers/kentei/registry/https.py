@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Final, TypeVar
 
-from kentei.mtls import LinkSettings, LinkUnavailableError, MutualTlsClient
+from kentei.mtls import LinkSettings, LinkUnavailableError, MutualTlsClient, environment_variables
 from kentei.my_number import MyNumber
 from kentei.records.codes import Sex
 from kentei.registry import contract
@@ -42,18 +42,7 @@ from kentei.registry.port import (
 
 logger = logging.getLogger(__name__)
 
-ENVIRONMENT: Final = {
-    "url": "KENTEI_REGISTRY_URL",
-    "client_cert": "KENTEI_REGISTRY_CLIENT_CERT",
-    "client_key": "KENTEI_REGISTRY_CLIENT_KEY",
-    "ca_bundle": "KENTEI_REGISTRY_CA_BUNDLE",
-    "connect_timeout_s": "KENTEI_REGISTRY_CONNECT_TIMEOUT_S",
-    "read_timeout_s": "KENTEI_REGISTRY_READ_TIMEOUT_S",
-    "max_attempts": "KENTEI_REGISTRY_MAX_ATTEMPTS",
-    "budget_s": "KENTEI_REGISTRY_BUDGET_S",
-    "failure_threshold": "KENTEI_REGISTRY_FAILURE_THRESHOLD",
-    "cool_down_s": "KENTEI_REGISTRY_COOL_DOWN_S",
-}
+ENVIRONMENT: Final = environment_variables("KENTEI_REGISTRY")
 """Each setting's environment variable."""
 
 _Parsed = TypeVar("_Parsed")
