@@ -55,28 +55,67 @@ class LocalCa:
 def create(folder: Path) -> LocalCa:
     """A new CA in ``folder`` (created), a server certificate for :data:`HOST` and a client
     certificate for each bridge channel; earlier files of the same names are replaced."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name(BRIDGE_CA_NAME)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    ca_cert = (
-        _builder(ca_name, ca_name, ca_key.public_key(), now)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_usage(cert_sign=True), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    ca_file = folder / CA_FILE
-    ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    ca = _Authority.create(folder, BRIDGE_CA_NAME)
+    server = ca.issue(SERVER_NAME, HOST, ExtendedKeyUsageOID.SERVER_AUTH)
+    bridges = {
+        channel: ca.issue(f"{channel}-bridge", bridge_common_name(channel), _CLIENT_AUTH)
+        for channel in sorted(CHANNELS)
+    }
+    return LocalCa(ca.ca_file, server, bridges)
 
-    def issue(stem: str, common_name: str, purpose: x509.ObjectIdentifier) -> KeyPair:
+
+@dataclass(frozen=True)
+class LinkCa:
+    """The files :func:`create_link` wrote: a CA, a server pair for :data:`HOST`, a client's."""
+
+    ca_file: Path
+    server: KeyPair
+    client: KeyPair
+
+
+def create_link(folder: Path, ca_name: str, client_name: str) -> LinkCa:
+    """A new CA named ``ca_name`` in ``folder`` for the link to a local fake of an outside
+    system: a server certificate for :data:`HOST` and one client certificate whose subject
+    common name is ``client_name``."""
+    ca = _Authority.create(folder, ca_name)
+    server = ca.issue("link-server", HOST, ExtendedKeyUsageOID.SERVER_AUTH)
+    client = ca.issue(f"{client_name}-client", client_name, _CLIENT_AUTH)
+    return LinkCa(ca.ca_file, server, client)
+
+
+@dataclass(frozen=True)
+class _Authority:
+    folder: Path
+    key: ec.EllipticCurvePrivateKey
+    name: x509.Name
+    now: dt.datetime
+    ca_file: Path
+
+    @classmethod
+    def create(cls, folder: Path, common_name: str) -> _Authority:
+        folder.mkdir(parents=True, exist_ok=True)
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca_name = _name(common_name)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        ca_cert = (
+            _builder(ca_name, ca_name, ca_key.public_key(), now)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_usage(cert_sign=True), critical=True)
+            .sign(ca_key, hashes.SHA256())
+        )
+        ca_file = folder / CA_FILE
+        ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+        return cls(folder, ca_key, ca_name, now, ca_file)
+
+    def issue(self, stem: str, common_name: str, purpose: x509.ObjectIdentifier) -> KeyPair:
         key = ec.generate_private_key(ec.SECP256R1())
         builder = (
-            _builder(_name(common_name), ca_name, key.public_key(), now)
+            _builder(_name(common_name), self.name, key.public_key(), self.now)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(_usage(cert_sign=False), critical=True)
             .add_extension(x509.ExtendedKeyUsage([purpose]), critical=False)
             .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
                 critical=False,
             )
         )
@@ -85,15 +124,8 @@ def create(folder: Path) -> LocalCa:
                 x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(HOST))]),
                 critical=False,
             )
-        cert = builder.sign(ca_key, hashes.SHA256())
-        return _write(folder, stem, key, cert)
-
-    server = issue(SERVER_NAME, HOST, ExtendedKeyUsageOID.SERVER_AUTH)
-    bridges = {
-        channel: issue(f"{channel}-bridge", bridge_common_name(channel), _CLIENT_AUTH)
-        for channel in sorted(CHANNELS)
-    }
-    return LocalCa(ca_file, server, bridges)
+        cert = builder.sign(self.key, hashes.SHA256())
+        return _write(self.folder, stem, key, cert)
 
 
 _CLIENT_AUTH: Final = ExtendedKeyUsageOID.CLIENT_AUTH

@@ -7,7 +7,6 @@ certificate for 127.0.0.1 and a client certificate; a second, unrelated CA plays
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import ipaddress
 import logging
 import socket
@@ -23,6 +22,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from tests.integration.mtls_helpers import (
+    post_without_client_certificate,
+    wait_for_handshake_failure,
+)
 
 from kentei.my_number import MyNumber
 from kentei.records.codes import Sex
@@ -252,27 +255,11 @@ def test_given_no_match_then_no_candidates(server: FakeRegistryServer, pki: Pki)
     )
 
 
-def wait_for_handshake_failure(server: FakeRegistryServer) -> int:
-    deadline = time.monotonic() + 5
-    while server.handshake_failures == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return server.handshake_failures
-
-
 def test_given_no_client_certificate_then_the_server_refuses_the_connection(
     server: FakeRegistryServer, pki: Pki
 ) -> None:
-    context = ssl.create_default_context(cafile=str(pki.server_ca))
-    host, port = server.url.removeprefix("https://").split(":")
-    connection = http.client.HTTPSConnection(host, int(port), context=context, timeout=5)
-
-    def post() -> bytes:
-        connection.request("POST", contract.BY_MY_NUMBER, body=b"{}")
-        return connection.getresponse().read()
-
     with pytest.raises((ssl.SSLError, ConnectionError)):
-        post()
-    connection.close()
+        post_without_client_certificate(server, pki.server_ca, contract.BY_MY_NUMBER)
     assert server.received == []
     assert wait_for_handshake_failure(server) == 1
 
