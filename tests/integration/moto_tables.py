@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 import boto3
 import pytest
 from moto import mock_aws
+from moto.dynamodb.models import DynamoDBBackend
 
 from kentei import aws, catalog
 
@@ -39,6 +41,24 @@ def mocked_aws(monkeypatch: pytest.MonkeyPatch, settings: Mapping[str, str]) -> 
     finally:
         for client in _CLIENTS:
             client.cache_clear()
+
+
+def isolate_dynamodb_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One lock around moto's DynamoDB writes, for tests that write from threads.
+
+    DynamoDB isolates each write and transaction; moto does not (an ``ADD`` read-modify-write
+    can lose another thread's increment, and a cancelled transaction is undone by restoring a
+    copy of the table, dropping what another thread wrote meanwhile). The lock gives moto
+    DynamoDB's isolation, as the local runtime's server does; reads stay concurrent."""
+    lock = threading.RLock()
+    for name in ("transact_write_items", "update_item", "put_item", "delete_item"):
+        original = getattr(DynamoDBBackend, name)
+
+        def isolated(self: DynamoDBBackend, *args: Any, _o: Any = original, **kw: Any) -> Any:
+            with lock:
+                return _o(self, *args, **kw)
+
+        monkeypatch.setattr(DynamoDBBackend, name, isolated)
 
 
 def create_table(name: str, partition_key: str, sort_key: str) -> None:

@@ -9,7 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore.exceptions import ClientError
-from tests.integration.moto_tables import RECORDS, create_records_table, mocked_aws
+from tests.integration.moto_tables import (
+    RECORDS,
+    create_records_table,
+    isolate_dynamodb_writes,
+    mocked_aws,
+)
 from tests.unit.review.factory import application, form
 
 from kentei import aws, catalog
@@ -83,7 +88,10 @@ def test_a_number_claimed_twice_fails_the_transaction() -> None:
 
 
 @pytest.mark.usefixtures("moto")
-def test_200_concurrent_draws_give_200_distinct_sequences() -> None:
+def test_200_concurrent_draws_give_200_distinct_sequences(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    isolate_dynamodb_writes(monkeypatch)  # DynamoDB's isolation of each update, in moto
     roster = PrefectureRoster("13")
     with ThreadPoolExecutor(max_workers=8) as pool:
         drawn = list(pool.map(lambda _: roster.draw("2026-前期"), range(200)))

@@ -6,17 +6,19 @@ refused in the write, optimistic versions, and the prefecture's partition."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, time
-from typing import Any
 
 import boto3
 import pytest
-from moto.dynamodb.models import DynamoDBBackend
-from tests.integration.moto_tables import RECORDS, create_records_table, mocked_aws
+from tests.integration.moto_tables import (
+    RECORDS,
+    create_records_table,
+    isolate_dynamodb_writes,
+    mocked_aws,
+)
 from tests.unit.review.factory import application, form
 from tests.unit.sessions.factory import session
 
@@ -37,19 +39,7 @@ PART = SessionPart.PRODUCTION
 
 @pytest.fixture
 def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # DynamoDB isolates a transaction; moto undoes a cancelled one by restoring a copy of the
-    # table, which under threads drops what another thread wrote meanwhile. One lock around
-    # moto's writes gives it DynamoDB's isolation (as the local runtime does); the reads,
-    # the plans and the races for the last seats stay concurrent.
-    lock = threading.RLock()
-    for name in ("transact_write_items", "update_item", "put_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def isolated(self: DynamoDBBackend, *args: Any, _o: Any = original, **kw: Any) -> Any:
-            with lock:
-                return _o(self, *args, **kw)
-
-        monkeypatch.setattr(DynamoDBBackend, name, isolated)
+    isolate_dynamodb_writes(monkeypatch)
     with mocked_aws(monkeypatch, {catalog.table("records").env_var: RECORDS}):
         create_records_table()
         yield
