@@ -42,6 +42,9 @@ from kentei_infra.deploy_context import (
 REGISTRY_FILES: Final = "/opt/kentei-registry"
 """Where the registry link's mTLS files are expected; provisioning them is the operator's."""
 
+MYNAPORTAL_FILES: Final = "/opt/kentei-mynaportal"
+"""Where the Mynaportal notice link's mTLS files are expected (the operator provisions them)."""
+
 EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
     "verify": {
         "KENTEI_REGISTRY_URL": ("kentei:registry-url", "https://registry-link.invalid"),
@@ -55,6 +58,23 @@ EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
         ),
         "KENTEI_REGISTRY_CA_BUNDLE": ("kentei:registry-ca-bundle", f"{REGISTRY_FILES}/ca.pem"),
         OCSP_URL_ENV: ("kentei:jpki-ocsp-url", "https://jpki-ocsp.invalid"),
+    },
+    # Certify sends exam tickets through the Mynaportal notice port (kentei.notices): an
+    # unconfigured stack fails those messages into the DLQ instead of notifying no one.
+    "certify": {
+        "KENTEI_MYNAPORTAL_URL": ("kentei:mynaportal-url", "https://mynaportal-notices.invalid"),
+        "KENTEI_MYNAPORTAL_CLIENT_CERT": (
+            "kentei:mynaportal-client-cert",
+            f"{MYNAPORTAL_FILES}/client-cert.pem",
+        ),
+        "KENTEI_MYNAPORTAL_CLIENT_KEY": (
+            "kentei:mynaportal-client-key",
+            f"{MYNAPORTAL_FILES}/client-key.pem",
+        ),
+        "KENTEI_MYNAPORTAL_CA_BUNDLE": (
+            "kentei:mynaportal-ca-bundle",
+            f"{MYNAPORTAL_FILES}/ca.pem",
+        ),
     },
 }
 """Function → environment variable → (context key, placeholder)."""

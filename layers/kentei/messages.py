@@ -73,6 +73,13 @@ class IdentityChosen(ApplicationMessage):
     kind: Literal["identity_chosen"] = "identity_chosen"
 
 
+class TicketDue(ApplicationMessage):
+    """Staff asked for the exam ticket of an accepted, seated sitting (R8): certify renders it,
+    stores it and sends it to the person. Ids only: certify reads the rest."""
+
+    kind: Literal["ticket_due"] = "ticket_due"
+
+
 class StaffAccountsDue(Envelope):
     """The staff-accounts schedule fired (``kentei.catalog.SCHEDULES``): record failed
     sign-ins and warn or disable idle accounts, as of ``scheduled_at``.
@@ -90,6 +97,7 @@ KINDS: dict[str, type[Envelope]] = {
     "application_received": ApplicationReceived,
     "identity_chosen": IdentityChosen,
     "staff_accounts_due": StaffAccountsDue,
+    "ticket_due": TicketDue,
 }
 
 

@@ -1,0 +1,100 @@
+"""What certify works with: its ports, and their deployed (or local) adapters.
+
+:func:`dependencies` builds them on the first message of a container and keeps them (the
+notice adapter's connection pool and circuit breaker are worth keeping). Tests pass their own
+:class:`Dependencies` (in-memory fakes) to :func:`certify.tickets.issue_ticket`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Protocol
+
+from kentei.applications.model import Application
+from kentei.data.roster import StoredExaminee
+from kentei.data.tickets import TicketRecord
+from kentei.exams.catalogue import Catalogue
+from kentei.notices.port import NoticePort
+from kentei.sessions.model import ExamSession
+from kentei.sessions.seating import SeatedSitting
+from kentei.tickets.content import TicketContent
+
+
+class Applications(Protocol):
+    def application(self, application_id: str) -> Application | None: ...
+
+
+class Roster(Protocol):
+    def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None: ...
+
+
+class Seats(Protocol):
+    def seated_sitting(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> SeatedSitting | None: ...
+
+    def session(self, round_key: str, session_id: str) -> ExamSession | None: ...
+
+
+class Tickets(Protocol):
+    def current(self, application_id: str) -> TicketRecord | None: ...
+
+    def issue(
+        self, application_id: str, ticket_id: str, pdf: bytes, at: datetime
+    ) -> tuple[TicketRecord, bool]: ...
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    applications: Callable[[str], Applications]
+    roster: Callable[[str], Roster]
+    seats: Callable[[str], Seats]
+    tickets: Callable[[str], Tickets]
+    notices: NoticePort
+    catalogue: Callable[[], Catalogue]
+    render: Callable[[TicketContent], bytes]
+    clock: Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Applications:
+    def __init__(self, prefecture_code: str) -> None:
+        from kentei.data.applications import PrefectureApplications
+
+        self._store = PrefectureApplications(prefecture_code)
+
+    def application(self, application_id: str) -> Application | None:
+        stored = self._store.get(application_id)
+        return None if stored is None else stored.application
+
+
+def _render(content: TicketContent) -> bytes:
+    from kentei.tickets.pdf import render
+
+    return render(content)
+
+
+@cache
+def dependencies() -> Dependencies:
+    from kentei.data.roster import PrefectureRoster
+    from kentei.data.sessions import PrefectureSessions
+    from kentei.data.tickets import PrefectureTickets
+    from kentei.exams.catalogue import load_catalogue
+    from kentei.notices import notices_from_environment
+
+    return Dependencies(
+        applications=_Applications,
+        roster=PrefectureRoster,
+        seats=PrefectureSessions,
+        tickets=PrefectureTickets,
+        notices=notices_from_environment(),
+        catalogue=load_catalogue,
+        render=_render,
+        clock=utc_now,
+    )
