@@ -99,6 +99,16 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.ROSTER_EXAMINEE): Rule(
         roles=_ROSTER_STAFF, action=AuditAction.EXAMINEE_OPENED, record_type="examinee"
     ),
+    ("POST", paths.SITTING_TICKET): Rule(
+        roles=frozenset({Role.EXAM_ADMIN}),
+        action=AuditAction.TICKET_REQUESTED,
+        record_type="sitting",
+    ),
+    ("GET", paths.SITTING_TICKET): Rule(
+        roles=frozenset({Role.EXAM_ADMIN}),
+        action=AuditAction.TICKET_DOWNLOADED,
+        record_type="ticket",
+    ),
     ("GET", paths.ADMIN_ACCOUNTS): Rule(
         roles=frozenset({Role.ADMIN}),
         action=AuditAction.ACCOUNTS_REVIEWED,

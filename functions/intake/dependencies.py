@@ -27,7 +27,8 @@ from kentei.data.applications import ApplicationReader, Page, StoredApplication
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
-from kentei.messages import ApplicationReceived, IdentityChosen
+from kentei.data.tickets import TicketRecord
+from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import Sitting
 from kentei.sign_ins import SignInSummary
@@ -151,6 +152,21 @@ class RosterReader(Protocol):
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]: ...
 
 
+class CertifyQueue(Protocol):
+    """Certify's queue: an exam ticket asked for, by id (:mod:`kentei.data.queues`)."""
+
+    def send(self, message: TicketDue) -> str: ...
+
+
+class TicketFiles(Protocol):
+    """One prefecture's exam tickets (:class:`kentei.data.tickets.PrefectureTickets`): the
+    sitting's current ticket, and a short-lived link to its PDF."""
+
+    def current(self, application_id: str) -> TicketRecord | None: ...
+
+    def download_url(self, record: TicketRecord) -> str: ...
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -169,6 +185,9 @@ class Dependencies:
     staff: StaffDirectory
     roster: Callable[[str], RosterReader]
     """A prefecture's roster, by prefecture code."""
+    certify_queue: CertifyQueue
+    tickets: Callable[[str], TicketFiles]
+    """A prefecture's exam tickets, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
 
 
@@ -177,6 +196,13 @@ class _SqsVerifyQueue:
         from kentei.data import queues
 
         return queues.send("verify", message)
+
+
+class _SqsCertifyQueue:
+    def send(self, message: TicketDue) -> str:
+        from kentei.data import queues
+
+        return queues.send("certify", message)
 
 
 class _Inbox:
@@ -276,6 +302,7 @@ def _build() -> Dependencies:
     # Imported here: the data layer's modules are only needed once a request needs them.
     from kentei.data.applications import PrefectureApplications, applications_for
     from kentei.data.roster import PrefectureRoster
+    from kentei.data.tickets import PrefectureTickets
 
     return Dependencies(
         applications=PrefectureApplications,
@@ -287,6 +314,8 @@ def _build() -> Dependencies:
         audit=_AuditTrail(),
         staff=_StaffDirectory(),
         roster=PrefectureRoster,
+        certify_queue=_SqsCertifyQueue(),
+        tickets=PrefectureTickets,
     )
 
 

@@ -22,6 +22,7 @@ ADMIN_ACCOUNTS: Final = "/v1/admin/accounts"
 EXAM_CATALOGUE: Final = "/v1/exams/catalogue"
 EXAM_ROUNDS: Final = "/v1/exams/rounds"
 ROSTER_EXAMINEE: Final = "/v1/roster/examinees/<qualification_pseudonym_id>"
+SITTING_TICKET: Final = "/v1/roster/sittings/<application_id>/ticket"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -40,6 +41,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     EXAM_CATALOGUE: ("GET",),
     EXAM_ROUNDS: ("GET",),
     ROSTER_EXAMINEE: ("GET",),
+    SITTING_TICKET: ("GET", "POST"),
 }
 
 PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster)(?:/|$)")

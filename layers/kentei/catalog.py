@@ -372,6 +372,9 @@ FUNCTIONS: Final = (
             _G("inbox", Access.BUCKET_PUT),
             _G("attachments", Access.BUCKET_PUT),
             _G("verify", Access.QUEUE_SEND),
+            # Staff ask for an exam ticket (certify issues it) and download it.
+            _G("certify", Access.QUEUE_SEND),
+            _G("certificates", Access.BUCKET_READ),
             # GET /v1/admin/accounts: the admin's prefecture's accounts, read only.
             _G(STAFF_USER_POOL, Access.USER_POOL_READ),
         ),

@@ -13,6 +13,7 @@ from intake.access import request_id, require_caller
 from intake.responses import documented
 from intake.roster_reading import open_examinee
 from intake.roster_views import RosterExaminee
+from intake.tickets import TicketDownload, TicketRequested, download_ticket, request_ticket
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.rounds import load_rounds
 
@@ -60,3 +61,35 @@ def get_roster_examinee(
 ) -> RosterExaminee:
     event = router.current_event.raw_event
     return open_examinee(require_caller(event), qualification_pseudonym_id, request_id(event))
+
+
+_APPLICATION_ID = Path(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+@router.post(
+    paths.SITTING_TICKET,
+    summary="Ask for a sitting's exam ticket",
+    description="Queues the exam ticket (受検票) of an accepted application's sitting: certify "
+    "renders it (PDF, Japanese font embedded), stores it, and sends it to a Mynaportal "
+    "applicant through the notice port. It is issued once every part is seated. Audited.",
+    tags=["roster"],
+    responses=documented(202, "Queued", 401, 403, 404),
+)
+def post_sitting_ticket(
+    application_id: Annotated[str, _APPLICATION_ID],
+) -> tuple[TicketRequested, int]:
+    event = router.current_event.raw_event
+    return request_ticket(require_caller(event), application_id, request_id(event)), 202
+
+
+@router.get(
+    paths.SITTING_TICKET,
+    summary="Download a sitting's exam ticket",
+    description="The sitting's current exam ticket (its id, status, digest, the tickets it "
+    "superseded) and a link to its PDF valid for five minutes. Audited before the link goes out.",
+    tags=["roster"],
+    responses=documented(200, "The ticket", 401, 403, 404),
+)
+def get_sitting_ticket(application_id: Annotated[str, _APPLICATION_ID]) -> TicketDownload:
+    event = router.current_event.raw_event
+    return download_ticket(require_caller(event), application_id, request_id(event))

@@ -98,6 +98,10 @@ class AuditAction(StrEnum):
     EXAMINEE_REGISTERED = "examinee.registered"
     """Staff accepted an application: the examinee (受検者) under their 資格仮名ID and a sitting
     with its exam number went on the roster (R7, R8), in the acceptance's transaction."""
+    TICKET_REQUESTED = "ticket.requested"
+    """The exam office asked certify for a sitting's exam ticket."""
+    TICKET_DOWNLOADED = "ticket.downloaded"
+    """The exam office downloaded a sitting's exam ticket (it holds the person's name)."""
     EXAMINEE_OPENED = "examinee.opened"
     """Staff read an examinee's items and sittings on the roster."""
     AUDIT_SEARCHED = "audit.searched"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 TICKET_PREFIX: Final = "TICKET#"
 MEDIA_TYPE: Final = "application/pdf"
+DOWNLOAD_SECONDS: Final = 300
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,15 @@ class PrefectureTickets:
             raise TicketChangedError("the sitting's ticket changed meanwhile") from None
         record = TicketRecord(application_id, ticket_id, "issued", key, digest, at, superseded)
         return record, True
+
+    def download_url(self, record: TicketRecord, expires_s: int = DOWNLOAD_SECONDS) -> str:
+        """A presigned GET of the ticket's PDF, good for ``expires_s`` seconds: the PDF never
+        passes through the API (its body limit, its logs)."""
+        return self._s3.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": record.object_key},
+            ExpiresIn=expires_s,
+        )
 
     def pdf(self, record: TicketRecord) -> bytes:
         return self._s3.get_object(Bucket=self.bucket, Key=record.object_key)["Body"].read()

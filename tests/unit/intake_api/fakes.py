@@ -25,7 +25,8 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
-from kentei.messages import ApplicationReceived, IdentityChosen
+from kentei.data.tickets import TicketRecord
+from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue
 from kentei.records.examinee import Examinee
 from kentei.roster.exam_numbers import schemes as exam_number_schemes
 from kentei.roster.registration import Registration
@@ -223,6 +224,29 @@ class FakeQueue:
 
 
 @dataclass
+class FakeCertifyQueue:
+    sent: list[TicketDue] = field(default_factory=list)
+
+    def send(self, message: TicketDue) -> str:
+        self.sent.append(message)
+        return f"message-{len(self.sent)}"
+
+
+@dataclass
+class FakeTickets:
+    current_by_application: dict[str, TicketRecord] = field(default_factory=dict)
+
+    def prefecture(self, prefecture_code: str) -> FakeTickets:
+        return self
+
+    def current(self, application_id: str) -> TicketRecord | None:
+        return self.current_by_application.get(application_id)
+
+    def download_url(self, record: TicketRecord) -> str:
+        return f"https://certificates.example/{record.object_key}?signature=fake"
+
+
+@dataclass
 class FakeFingerprinter:
     """A keyed fingerprint, as the KMS one is, under a test key."""
 
@@ -325,6 +349,8 @@ class Fakes:
     audit: FakeAuditTrail = field(default_factory=FakeAuditTrail)
     staff: FakeStaffDirectory = field(default_factory=FakeStaffDirectory)
     clock: Clock = field(default_factory=Clock)
+    certify_queue: FakeCertifyQueue = field(default_factory=FakeCertifyQueue)
+    tickets: FakeTickets = field(default_factory=FakeTickets)
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
@@ -338,5 +364,7 @@ class Fakes:
             audit=self.audit,
             staff=self.staff,
             roster=self.records.roster,
+            certify_queue=self.certify_queue,
+            tickets=self.tickets.prefecture,
             clock=self.clock,
         )

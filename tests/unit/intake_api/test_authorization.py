@@ -27,6 +27,7 @@ from kentei.applications.model import Status
 from kentei.callers import CHANNELS, Caller, CallerKind, Role
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
+from kentei.data.tickets import TicketRecord
 from kentei_local.context import LocalContext
 
 from .events import event
@@ -40,6 +41,8 @@ PREFECTURES: Final = ("13", "27")
 OWNER: Final = {"13": "mynaportal", "27": "egov"}
 """Which bridge submitted each prefecture's seeded application."""
 PERSON: Final = "person-0000-abcdef"
+ACCEPTED: dict[str, str] = {}
+"""Each seeded application under review → the accepted application seeded beside it."""
 REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add the kana"}
 
 
@@ -132,6 +135,25 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
         )
         fakes.records.applications[seeded.application_id] = StoredApplication(seeded, 3, "fp")
         ids[prefecture] = seeded.application_id
+        # An accepted application of the same person with its exam ticket: the roster's and
+        # the tickets' routes name it (see _request).
+        accepted = application(prefecture_code=prefecture, status=Status.ACCEPTED).model_copy(
+            update={
+                "submitted_by": f"bridge:{OWNER[prefecture]}",
+                "qualification_pseudonym_id": PERSON,
+            }
+        )
+        fakes.records.applications[accepted.application_id] = StoredApplication(accepted, 4, "fp")
+        ACCEPTED[seeded.application_id] = accepted.application_id
+        fakes.tickets.current_by_application[accepted.application_id] = TicketRecord(
+            accepted.application_id,
+            f"{accepted.application_id}-0000abcd",
+            "issued",
+            "tickets/key.pdf",
+            "0" * 64,
+            fakes.clock.now,
+            (),
+        )
         fakes.records.audit.append(
             AuditEvent(
                 actor="verify",
@@ -160,6 +182,8 @@ def _target(who: Who, own: bool) -> str:
 def _request(
     method: str, template: str, who: Who, application_id: str, prefecture: str
 ) -> dict[str, Any]:
+    if template == paths.SITTING_TICKET:
+        application_id = ACCEPTED[application_id]
     path = template.replace("<application_id>", application_id)
     headers = {"Content-Type": "application/json"}
     body: dict[str, Any] | None = None
@@ -230,8 +254,9 @@ def test_every_route_every_caller_every_prefecture(
     assert other not in body or own, body  # another prefecture's id is never answered
     if "<application_id>" in template and not own:
         assert status == HTTPStatus.NOT_FOUND, body
+        named = ACCEPTED[ids[target]] if template == paths.SITTING_TICKET else ids[target]
         assert [(e.action, e.outcome, e.record_id) for e in entries] == [
-            (rule.action, AuditOutcome.NOT_FOUND, ids[target])
+            (rule.action, AuditOutcome.NOT_FOUND, named)
         ]
         return
     if template == paths.APPLICATIONS and (not staff or not own):
