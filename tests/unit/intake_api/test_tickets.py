@@ -4,6 +4,7 @@ its prefecture, each access audited, the PDF behind a short-lived link."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from tests.unit.review.factory import application
 
@@ -19,6 +20,20 @@ EXAM_ADMIN = "staff:13:exam1:exam_admin"
 PERSON = "4qc7cvj3twxoaxwlxb7x4ahwb4"
 
 
+def _ask(application_id: str) -> dict[str, Any]:
+    return event(
+        "POST",
+        f"/v1/roster/sittings/{application_id}/ticket",
+        caller=EXAM_ADMIN,
+        headers={"Content-Type": "application/json"},
+        body={},
+    )
+
+
+def _download(application_id: str) -> dict[str, Any]:
+    return event("GET", f"/v1/roster/sittings/{application_id}/ticket", caller=EXAM_ADMIN)
+
+
 def _accepted(fakes: Fakes, status: Status = Status.ACCEPTED) -> str:
     made = application(status=status)
     fakes.records.applications[made.application_id] = StoredApplication(made, 4, "fp")
@@ -28,9 +43,7 @@ def _accepted(fakes: Fakes, status: Status = Status.ACCEPTED) -> str:
 def test_asking_for_a_ticket_queues_it_for_certify_and_is_audited(fakes: Fakes) -> None:
     application_id = _accepted(fakes)
 
-    status, _, body = invoke(
-        event("POST", f"/v1/roster/sittings/{application_id}/ticket", caller=EXAM_ADMIN)
-    )
+    status, _, body = invoke(_ask(application_id))
 
     assert status == 202, body
     assert body == {"application_id": application_id, "queued": True}
@@ -57,9 +70,7 @@ def test_downloading_answers_a_short_lived_link_after_the_audit(fakes: Fakes) ->
     )
     fakes.tickets.current_by_application[application_id] = record
 
-    status, _, body = invoke(
-        event("GET", f"/v1/roster/sittings/{application_id}/ticket", caller=EXAM_ADMIN)
-    )
+    status, _, body = invoke(_download(application_id))
 
     assert status == 200, body
     assert body["ticket_id"] == record.ticket_id
@@ -73,9 +84,7 @@ def test_no_ticket_yet_or_an_application_not_accepted_is_404(fakes: Fakes) -> No
     accepted = _accepted(fakes)
     reviewed = _accepted(fakes, Status.UNDER_REVIEW)
 
-    for method, application_id in (("GET", accepted), ("POST", reviewed), ("GET", reviewed)):
-        status, _, body = invoke(
-            event(method, f"/v1/roster/sittings/{application_id}/ticket", caller=EXAM_ADMIN)
-        )
-        assert status == 404, (method, body)
+    for request in (_download(accepted), _ask(reviewed), _download(reviewed)):
+        status, _, body = invoke(request)
+        assert status == 404, body
     assert fakes.certify_queue.sent == []
