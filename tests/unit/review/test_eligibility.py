@@ -72,20 +72,33 @@ def test_the_shipped_table_validates_covers_every_grade_and_is_read_once() -> No
 def test_regular_grades_against_the_experience_declared(
     grade: str, years: int | None, expected: dict[str, Severity]
 ) -> None:
-    found = eligibility(grade=grade, years_of_experience=years, birth_date="1970-01-01")
+    # 特級 is held in 後期 only (domain.md; the exam rounds say the same).
+    term = "後期" if grade == "特級" else None
+    changes = {"term": term} if term else {}
+    found = eligibility(grade=grade, years_of_experience=years, birth_date="1970-01-01", **changes)
 
     assert {check: f.severity for check, f in found.items()} == expected
 
 
+def test_special_grade_is_held_in_the_second_term_only() -> None:
+    found = eligibility(grade="特級", years_of_experience=5, term="前期")
+
+    assert found["inconsistent.term"].severity is Severity.BLOCKING
+
+
 def test_given_too_few_years_then_the_message_gives_the_shortest_route_not_the_form() -> None:
-    finding = eligibility(grade="特級", years_of_experience=4)["eligibility.experience"]
+    finding = eligibility(grade="特級", years_of_experience=4, term="後期")[
+        "eligibility.experience"
+    ]
 
     assert "5 years" in finding.message
     assert finding.field == "years_of_experience"
 
 
 def test_given_a_conditional_route_then_the_message_names_what_to_confirm() -> None:
-    finding = eligibility(grade="特級", years_of_experience=6)["eligibility.conditional_route"]
+    finding = eligibility(grade="特級", years_of_experience=6, term="後期")[
+        "eligibility.conditional_route"
+    ]
 
     assert "a pass of 1級" in finding.message
 
