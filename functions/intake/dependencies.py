@@ -29,7 +29,9 @@ from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.messages import ApplicationReceived, IdentityChosen
 from kentei.roster.registration import Registration
-from kentei.roster.sitting import Sitting
+from kentei.roster.sitting import ExamRound, Sitting
+from kentei.sessions.model import ExamSession, Family, SessionPart
+from kentei.sessions.seating import SeatedSitting, SeatOutcome
 from kentei.sign_ins import SignInSummary
 
 if TYPE_CHECKING:
@@ -151,6 +153,49 @@ class RosterReader(Protocol):
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]: ...
 
 
+class SessionBook(Protocol):
+    """One prefecture's exam sessions and seats (:class:`kentei.data.sessions.
+    PrefectureSessions`): both the staff store of :mod:`kentei.sessions.staff` and the seat
+    store of :mod:`kentei.sessions.seating`, every read and write in that prefecture only."""
+
+    prefecture_code: str
+
+    def create(self, session: ExamSession) -> None: ...
+
+    def update(self, session: ExamSession, expected_version: int) -> None: ...
+
+    def session(self, round_key: str, session_id: str) -> ExamSession | None: ...
+
+    def sessions_of(self, exam_round: ExamRound) -> list[ExamSession]:
+        """Every session of the round, in seating order."""
+        ...
+
+    def sessions_on(self, day: date, rounds: Iterable[ExamRound]) -> list[ExamSession]: ...
+
+    def family_sessions(self, family: Family) -> list[ExamSession]: ...
+
+    def take_seat(
+        self, session: ExamSession, sitting: Sitting, part: SessionPart, at: datetime
+    ) -> SeatOutcome: ...
+
+    def move_seat(
+        self,
+        sitting: Sitting,
+        part: SessionPart,
+        source: ExamSession,
+        target: ExamSession,
+        at: datetime,
+    ) -> SeatOutcome: ...
+
+    def seated_sitting(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> SeatedSitting | None: ...
+
+    def family_sittings(self, family: Family) -> list[SeatedSitting]:
+        """The registered sittings of the family, with their seats, by acceptance."""
+        ...
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -169,6 +214,8 @@ class Dependencies:
     staff: StaffDirectory
     roster: Callable[[str], RosterReader]
     """A prefecture's roster, by prefecture code."""
+    sessions: Callable[[str], SessionBook]
+    """A prefecture's exam sessions and seats, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
 
 
@@ -276,6 +323,7 @@ def _build() -> Dependencies:
     # Imported here: the data layer's modules are only needed once a request needs them.
     from kentei.data.applications import PrefectureApplications, applications_for
     from kentei.data.roster import PrefectureRoster
+    from kentei.data.sessions import PrefectureSessions
 
     return Dependencies(
         applications=PrefectureApplications,
@@ -287,6 +335,7 @@ def _build() -> Dependencies:
         audit=_AuditTrail(),
         staff=_StaffDirectory(),
         roster=PrefectureRoster,
+        sessions=PrefectureSessions,
     )
 
 
