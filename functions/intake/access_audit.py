@@ -2,16 +2,18 @@
 scope, on a route that touches personal data (:attr:`intake.authorization.Rule.action`).
 
 Recorded after the answer is decided and without personal data: the caller, the route's
-action, the application id from the path only when it is a well-formed id (a malformed one
-is client text and is not kept), and the outcome. Staff refusals go to their prefecture's
-trail; a bridge's to the prefecture of the application it named, and are not recorded when
-it named none (a bridge has no prefecture; the gateway's access log has those requests).
+action, the application (or session) id from the path only when it is a well-formed id (a
+malformed one is client text and is not kept), and the outcome. Staff refusals go to their
+prefecture's trail; a bridge's to the prefecture of the application it named, and are not
+recorded when it named none (a bridge has no prefecture; the gateway's access log has those
+requests).
 A refusal's entry must not change the refusal: if it cannot be written, the error is
 logged (type only) and the answer goes out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, Final
@@ -24,7 +26,9 @@ from intake.telemetry import instruments
 from kentei.applications.model import prefecture_of
 from kentei.callers import Caller, CallerKind, caller_from_event
 from kentei.data.audit import AuditEvent, AuditOutcome
+from kentei.sessions.model import SESSION_ID_PATTERN
 
+_SESSION_ID: Final = re.compile(SESSION_ID_PATTERN)
 _OUTCOMES: Final = {
     HTTPStatus.FORBIDDEN: AuditOutcome.DENIED,
     HTTPStatus.NOT_FOUND: AuditOutcome.NOT_FOUND,
@@ -48,11 +52,14 @@ def refusal_event(
     prefecture = _prefecture(caller, application_id)
     if prefecture is None:
         return None
+    session_id = paths.parameter(route.template, str(event.get("path")), "session_id")
+    if session_id is not None and not _SESSION_ID.match(session_id):
+        session_id = None
     return AuditEvent.by(
         caller,
         route.rule.action,
         record_type=route.rule.record_type,
-        record_id=application_id or "-",
+        record_id=application_id or session_id or "-",
         prefecture_code=prefecture,
         request_id=request_id(event),
         at=(deps or dependencies()).clock(),

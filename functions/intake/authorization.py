@@ -60,6 +60,8 @@ _APPLICATION_STAFF: Final = frozenset({Role.CLERK, Role.REVIEWER})
 _ROSTER_STAFF: Final = frozenset({Role.REVIEWER, Role.EXAM_ADMIN, Role.RESULTS, Role.CERTIFICATES})
 """Staff who work with the roster: review (it registers), the exam office, results and
 certificates."""
+_EXAM_OFFICE: Final = frozenset({Role.EXAM_ADMIN})
+"""The exam office (試験担当): sessions, venues and seats."""
 
 RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.HEALTH): PUBLIC,
@@ -100,14 +102,32 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         roles=_ROSTER_STAFF, action=AuditAction.EXAMINEE_OPENED, record_type="examinee"
     ),
     ("POST", paths.SITTING_TICKET): Rule(
-        roles=frozenset({Role.EXAM_ADMIN}),
+        roles=_EXAM_OFFICE,
         action=AuditAction.TICKET_REQUESTED,
         record_type="sitting",
     ),
     ("GET", paths.SITTING_TICKET): Rule(
-        roles=frozenset({Role.EXAM_ADMIN}),
+        roles=_EXAM_OFFICE,
         action=AuditAction.TICKET_DOWNLOADED,
         record_type="ticket",
+    ),
+    ("POST", paths.SESSIONS): Rule(
+        roles=_EXAM_OFFICE, action=AuditAction.SESSION_CREATED, record_type="session"
+    ),
+    ("GET", paths.SESSIONS): Rule(
+        roles=_EXAM_OFFICE, action=AuditAction.SESSIONS_LISTED, record_type="session_list"
+    ),
+    ("PATCH", paths.SESSION): Rule(
+        roles=_EXAM_OFFICE, action=AuditAction.SESSION_CHANGED, record_type="session"
+    ),
+    ("POST", paths.SESSIONS_SEATING): Rule(
+        roles=_EXAM_OFFICE, action=AuditAction.SEATS_ASSIGNED, record_type="session_family"
+    ),
+    ("GET", paths.SESSION_SEATS): Rule(
+        roles=_EXAM_OFFICE, action=AuditAction.SEATS_LISTED, record_type="session"
+    ),
+    ("POST", paths.ROSTER_SEAT): Rule(
+        roles=_EXAM_OFFICE, action=AuditAction.SEAT_MOVED, record_type="sitting"
     ),
     ("GET", paths.ADMIN_ACCOUNTS): Rule(
         roles=frozenset({Role.ADMIN}),
@@ -130,8 +150,8 @@ def route_of(event: Mapping[str, Any]) -> Route | None:
     """The route a request is for (its rule None if the table lacks one), or None when no
     route has this method and path (the resolver answers 404 or 405)."""
     method = str(event.get("httpMethod") or "").upper()
-    template = paths.template_of(str(event.get("path") or ""))
-    if template is None or method not in paths.METHODS[template]:
+    template = paths.template_for(str(event.get("path") or ""), method)
+    if template is None:
         return None
     return Route(method, template, RULES.get((method, template)))
 

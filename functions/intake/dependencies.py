@@ -30,7 +30,9 @@ from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue
 from kentei.roster.registration import Registration
-from kentei.roster.sitting import Sitting
+from kentei.roster.sitting import ExamRound, Sitting
+from kentei.sessions.model import ExamSession, Family, SessionPart
+from kentei.sessions.seating import SeatedSitting, SeatOutcome
 from kentei.sign_ins import SignInSummary
 
 if TYPE_CHECKING:
@@ -167,6 +169,49 @@ class TicketFiles(Protocol):
     def download_url(self, record: TicketRecord) -> str: ...
 
 
+class SessionBook(Protocol):
+    """One prefecture's exam sessions and seats (:class:`kentei.data.sessions.
+    PrefectureSessions`): both the staff store of :mod:`kentei.sessions.staff` and the seat
+    store of :mod:`kentei.sessions.seating`, every read and write in that prefecture only."""
+
+    prefecture_code: str
+
+    def create(self, session: ExamSession) -> None: ...
+
+    def update(self, session: ExamSession, expected_version: int) -> None: ...
+
+    def session(self, round_key: str, session_id: str) -> ExamSession | None: ...
+
+    def sessions_of(self, exam_round: ExamRound) -> list[ExamSession]:
+        """Every session of the round, in seating order."""
+        ...
+
+    def sessions_on(self, day: date, rounds: Iterable[ExamRound]) -> list[ExamSession]: ...
+
+    def family_sessions(self, family: Family) -> list[ExamSession]: ...
+
+    def take_seat(
+        self, session: ExamSession, sitting: Sitting, part: SessionPart, at: datetime
+    ) -> SeatOutcome: ...
+
+    def move_seat(
+        self,
+        sitting: Sitting,
+        part: SessionPart,
+        source: ExamSession,
+        target: ExamSession,
+        at: datetime,
+    ) -> SeatOutcome: ...
+
+    def seated_sitting(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> SeatedSitting | None: ...
+
+    def family_sittings(self, family: Family) -> list[SeatedSitting]:
+        """The registered sittings of the family, with their seats, by acceptance."""
+        ...
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -188,6 +233,8 @@ class Dependencies:
     certify_queue: CertifyQueue
     tickets: Callable[[str], TicketFiles]
     """A prefecture's exam tickets, by prefecture code."""
+    sessions: Callable[[str], SessionBook]
+    """A prefecture's exam sessions and seats, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
 
 
@@ -302,6 +349,7 @@ def _build() -> Dependencies:
     # Imported here: the data layer's modules are only needed once a request needs them.
     from kentei.data.applications import PrefectureApplications, applications_for
     from kentei.data.roster import PrefectureRoster
+    from kentei.data.sessions import PrefectureSessions
     from kentei.data.tickets import PrefectureTickets
 
     return Dependencies(
@@ -316,6 +364,7 @@ def _build() -> Dependencies:
         roster=PrefectureRoster,
         certify_queue=_SqsCertifyQueue(),
         tickets=PrefectureTickets,
+        sessions=PrefectureSessions,
     )
 
 

@@ -19,6 +19,12 @@ from intake import problems
 from intake.problems import Problem
 from kentei import redaction, submissions
 from kentei.field_errors import FieldError
+from kentei.sessions.errors import (
+    SeatRefusedError,
+    SessionChangedError,
+    SessionNotFoundError,
+    SessionRefusedError,
+)
 from kentei.submissions import RefusalKind, SubmissionError
 
 IDEMPOTENCY_HEADER: Final = "idempotency-key"
@@ -111,6 +117,54 @@ def refused_submission(error: SubmissionError) -> ApiError:
     """The answer to a refused submission: its kind's status, its slug and field errors."""
     refusal = ApiError(error.detail, error.errors, slug=error.slug)
     refusal.status = REFUSALS[error.kind]
+    return refusal
+
+
+SessionError = SessionRefusedError | SessionNotFoundError | SessionChangedError | SeatRefusedError
+"""The domain errors of exam sessions and seats (:mod:`kentei.sessions.errors`)."""
+
+SESSION_REFUSALS: Final[Mapping[type[Exception], tuple[HTTPStatus, str, str]]] = {
+    SessionRefusedError: (
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "session-refused",
+        "the session breaks the rules named in errors",
+    ),
+    SessionNotFoundError: (
+        HTTPStatus.NOT_FOUND,
+        "not-found",
+        "no such session in the caller's prefecture",
+    ),
+    SessionChangedError: (
+        HTTPStatus.CONFLICT,
+        "concurrent-change",
+        "the session changed since it was read; read it again and send its new version",
+    ),
+    SeatRefusedError: (
+        HTTPStatus.CONFLICT,
+        "seat-refused",
+        "the seat cannot be taken or moved as asked",
+    ),
+}
+"""Each session or seat refusal: its status, the problem's slug and its detail."""
+
+
+def refused_session(error: SessionError) -> ApiError:
+    """The answer to a refused session or seat: its status, slug and every field named."""
+    status, slug, detail = SESSION_REFUSALS[type(error)]
+    if isinstance(error, SessionRefusedError):
+        fields = list(error.errors)
+    elif isinstance(error, SessionNotFoundError):
+        fields = [FieldError(field=error.field, problem="no such session in your prefecture")]
+    elif isinstance(error, SessionChangedError):
+        fields = [FieldError(field="version", problem="the session changed since it was read")]
+    else:
+        fields = [FieldError(field=error.field, problem=error.problem)]
+    refusal = ApiError(
+        detail,
+        [FieldError(field=_safe_text(f.field, 64), problem=_safe_text(f.problem)) for f in fields],
+        slug=slug,
+    )
+    refusal.status = status
     return refusal
 
 

@@ -23,6 +23,11 @@ EXAM_CATALOGUE: Final = "/v1/exams/catalogue"
 EXAM_ROUNDS: Final = "/v1/exams/rounds"
 ROSTER_EXAMINEE: Final = "/v1/roster/examinees/<qualification_pseudonym_id>"
 SITTING_TICKET: Final = "/v1/roster/sittings/<application_id>/ticket"
+ROSTER_SEAT: Final = "/v1/roster/sittings/<application_id>/seat"
+SESSIONS: Final = "/v1/sessions"
+SESSIONS_SEATING: Final = "/v1/sessions/seating"
+SESSION: Final = "/v1/sessions/<session_id>"
+SESSION_SEATS: Final = "/v1/sessions/<session_id>/seats"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -42,9 +47,16 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     EXAM_ROUNDS: ("GET",),
     ROSTER_EXAMINEE: ("GET",),
     SITTING_TICKET: ("GET", "POST"),
+    ROSTER_SEAT: ("POST",),
+    SESSIONS: ("GET", "POST"),
+    # Before SESSION: its parameter would match "seating" too (a session id is a ULID, never
+    # "seating"), and the first template matching a path names it (:func:`template_of`).
+    SESSIONS_SEATING: ("POST",),
+    SESSION: ("PATCH",),
+    SESSION_SEATS: ("GET",),
 }
 
-PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster)(?:/|$)")
+PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster|sessions)(?:/|$)")
 """Paths that answer only an authenticated caller: everything but health and documents."""
 
 
@@ -71,6 +83,14 @@ def allowed_methods(path: str) -> tuple[str, ...]:
 def template_of(path: str) -> str | None:
     """The route template a concrete path belongs to, or None."""
     return next((template for pattern, template in _TEMPLATES if pattern.match(path)), None)
+
+
+def template_for(path: str, method: str) -> str | None:
+    """The route template of a concrete path that takes ``method``, or None: a path two
+    templates match (``/v1/sessions/seating``) belongs to the one with the method."""
+    return next(
+        (t for pattern, t in _TEMPLATES if pattern.match(path) and method in METHODS[t]), None
+    )
 
 
 def parameter(template: str, path: str, name: str) -> str | None:

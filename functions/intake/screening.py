@@ -12,7 +12,9 @@ or log the value:
   client's items;
 * :func:`refuse_in_submission` on the parsed submission, before anything is stored: every
   form item but ``my_number``, every attachment's file name, the Mynaportal pseudonym;
-* :func:`refuse_in_reasons` on a review decision, before it is decided or audited.
+* :func:`refuse_in_reasons` on a review decision, before it is decided or audited;
+* :func:`refuse_in_staff_body` on what staff send about exam sessions and seats (a venue's
+  name, address and room, codes), before it is checked, stored or audited.
 """
 
 from __future__ import annotations
@@ -86,6 +88,11 @@ def refuse_in_submission(parsed: ParsedSubmission) -> None:
 def refuse_in_reasons(reasons: Iterable[Reason]) -> None:
     """A review decision's reasons: ``reasons.<n>.code``, ``.field``, ``.message``."""
     refuse(screening.reasons(reasons, "reasons"))
+
+
+def refuse_in_staff_body(body: object) -> None:
+    """Every string of a staff request's body (a pydantic model, as its items are named)."""
+    refuse(screening.holding_my_number(body))
 
 
 def _path_parameters(path: str) -> list[str]:

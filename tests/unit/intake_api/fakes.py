@@ -30,7 +30,10 @@ from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue
 from kentei.records.examinee import Examinee
 from kentei.roster.exam_numbers import schemes as exam_number_schemes
 from kentei.roster.registration import Registration
-from kentei.roster.sitting import Sitting
+from kentei.roster.sitting import ExamRound, Sitting, SittingStatus
+from kentei.sessions.errors import SeatRefusedError, SessionChangedError, SessionRefusedError
+from kentei.sessions.model import ExamSession, Family, SessionPart
+from kentei.sessions.seating import SeatedSitting, SeatOutcome, in_family
 from kentei.sign_ins import SignInSummary
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -47,6 +50,10 @@ class Records:
     """By application id."""
     examinees: dict[tuple[str, str], Examinee] = field(default_factory=dict)
     sequences: dict[tuple[str, str], int] = field(default_factory=dict)
+    sessions: dict[str, ExamSession] = field(default_factory=dict)
+    """Every prefecture's exam sessions, by session id."""
+    seats: dict[str, dict[SessionPart, str]] = field(default_factory=dict)
+    """Application id → its session per part."""
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -56,6 +63,122 @@ class Records:
 
     def roster(self, prefecture_code: str) -> FakeRoster:
         return FakeRoster(self, prefecture_code)
+
+    def session_book(self, prefecture_code: str) -> FakeSessions:
+        return FakeSessions(self, prefecture_code)
+
+
+@dataclass
+class FakeSessions:
+    """One prefecture's sessions and seats, with the store's conditions (no concurrency):
+    a session or sitting of another prefecture is not there."""
+
+    records: Records
+    prefecture_code: str
+
+    def create(self, session: ExamSession) -> None:
+        assert session.prefecture_code == self.prefecture_code
+        if session.session_id in self.records.sessions:
+            raise ValueError(f"session {session.session_id} exists already")
+        self.records.sessions[session.session_id] = session
+        self.records.writes += 1
+
+    def update(self, session: ExamSession, expected_version: int) -> None:
+        assert session.prefecture_code == self.prefecture_code
+        assert session.version == expected_version + 1
+        stored = self.records.sessions[session.session_id]
+        if stored.version != expected_version:
+            raise SessionChangedError(session.session_id)
+        if stored.seats > session.capacity:
+            raise SessionRefusedError.one("capacity", "below the seats already assigned")
+        self.records.sessions[session.session_id] = session.model_copy(
+            update={"seats": stored.seats}
+        )
+        self.records.writes += 1
+
+    def session(self, round_key: str, session_id: str) -> ExamSession | None:
+        found = self.records.sessions.get(session_id)
+        if found is None or found.prefecture_code != self.prefecture_code:
+            return None
+        return found if found.exam_round.key == round_key else None
+
+    def _mine(self) -> list[ExamSession]:
+        found = [
+            s for s in self.records.sessions.values() if s.prefecture_code == self.prefecture_code
+        ]
+        return sorted(found, key=lambda s: s.order)
+
+    def sessions_of(self, exam_round: ExamRound) -> list[ExamSession]:
+        return [s for s in self._mine() if s.exam_round == exam_round]
+
+    def sessions_on(self, day: date, rounds: Iterable[ExamRound]) -> list[ExamSession]:
+        wanted = set(rounds)
+        return [s for s in self._mine() if s.exam_date == day and s.exam_round in wanted]
+
+    def family_sessions(self, family: Family) -> list[ExamSession]:
+        return [s for s in self._mine() if s.family == family]
+
+    def take_seat(
+        self, session: ExamSession, sitting: Sitting, part: SessionPart, at: datetime
+    ) -> SeatOutcome:
+        stored = self.records.sittings.get(sitting.application_id)
+        if (
+            stored is None
+            or stored.prefecture_code != self.prefecture_code
+            or stored.status is not SittingStatus.REGISTERED
+        ):
+            return SeatOutcome.NOT_SEATABLE
+        seats = self.records.seats.setdefault(sitting.application_id, {})
+        if part in seats:
+            return SeatOutcome.ALREADY_SEATED
+        live = self.records.sessions[session.session_id]
+        if live.seats >= live.capacity:
+            return SeatOutcome.FULL
+        self.records.sessions[live.session_id] = live.model_copy(update={"seats": live.seats + 1})
+        seats[part] = live.session_id
+        self.records.writes += 1
+        return SeatOutcome.SEATED
+
+    def move_seat(
+        self,
+        sitting: Sitting,
+        part: SessionPart,
+        source: ExamSession,
+        target: ExamSession,
+        at: datetime,
+    ) -> SeatOutcome:
+        seats = self.records.seats.setdefault(sitting.application_id, {})
+        if seats.get(part) != source.session_id:
+            raise SeatRefusedError("part", "not seated there")
+        new = self.records.sessions[target.session_id]
+        if new.seats >= new.capacity:
+            return SeatOutcome.FULL
+        old = self.records.sessions[source.session_id]
+        self.records.sessions[old.session_id] = old.model_copy(update={"seats": old.seats - 1})
+        self.records.sessions[new.session_id] = new.model_copy(update={"seats": new.seats + 1})
+        seats[part] = new.session_id
+        self.records.writes += 1
+        return SeatOutcome.SEATED
+
+    def seated_sitting(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> SeatedSitting | None:
+        found = self.records.sittings.get(application_id)
+        if (
+            found is None
+            or found.prefecture_code != self.prefecture_code
+            or found.qualification_pseudonym_id != qualification_pseudonym_id
+        ):
+            return None
+        return SeatedSitting(found, dict(self.records.seats.get(application_id, {})))
+
+    def family_sittings(self, family: Family) -> list[SeatedSitting]:
+        found = [
+            SeatedSitting(s, dict(self.records.seats.get(s.application_id, {})))
+            for s in self.records.sittings.values()
+            if s.prefecture_code == self.prefecture_code and in_family(s, family)
+        ]
+        return sorted(found, key=lambda one: (one.sitting.accepted_at, one.sitting.application_id))
 
 
 @dataclass
@@ -366,5 +489,6 @@ class Fakes:
             roster=self.records.roster,
             certify_queue=self.certify_queue,
             tickets=self.tickets.prefecture,
+            sessions=self.records.session_book,
             clock=self.clock,
         )

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import time
 from http import HTTPStatus
 from typing import Any, Final
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.unit.review.factory import application
+from tests.unit.sessions.factory import draft, session
 
 from intake import dependencies, paths, submit
 from intake.api import app
@@ -44,6 +47,9 @@ PERSON: Final = "person-0000-abcdef"
 ACCEPTED: dict[str, str] = {}
 """Each seeded application under review → the accepted application seeded beside it."""
 REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add the kana"}
+SESSION_IDS: Final = {p: f"01J{'A' * 21}{p}" for p in PREFECTURES}
+"""The exam session seeded in each prefecture (2026 前期, 0101/010101 2級 production)."""
+FAMILY: Final = draft().family.model_dump(mode="json")
 
 
 def test_every_route_has_a_rule_and_every_rule_a_route() -> None:
@@ -123,7 +129,7 @@ def no_idempotency_store(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _seed() -> tuple[Fakes, dict[str, str]]:
     """Fresh fakes with one application under review in each prefecture, each submitted by
-    one bridge, and one audit entry in each prefecture's trail."""
+    one bridge, one audit entry in each prefecture's trail, and one exam session in each."""
     fakes = Fakes()
     ids: dict[str, str] = {}
     for prefecture in PREFECTURES:
@@ -166,6 +172,10 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
                 person_id=PERSON,
             )
         )
+        seeded_session = session(starts_at=time(13, 0), ends_at=time(16, 0)).model_copy(
+            update={"session_id": SESSION_IDS[prefecture], "prefecture_code": prefecture}
+        )
+        fakes.records.sessions[seeded_session.session_id] = seeded_session
     dependencies.reset(fakes.dependencies())
     return fakes, ids
 
@@ -184,7 +194,9 @@ def _request(
 ) -> dict[str, Any]:
     if template == paths.SITTING_TICKET:
         application_id = ACCEPTED[application_id]
-    path = template.replace("<application_id>", application_id)
+    path = template.replace("<application_id>", application_id).replace(
+        "<session_id>", SESSION_IDS[prefecture]
+    )
     headers = {"Content-Type": "application/json"}
     body: dict[str, Any] | None = None
     if template == paths.APPLICATIONS:
@@ -200,6 +212,17 @@ def _request(
         body = {"decision": "return", "reasons": [REASON]}
     elif template == paths.REVIEW_IDENTITY:
         body = {"candidate": 0}
+    elif (method, template) == ("POST", paths.SESSIONS):
+        body = draft().model_dump(mode="json")
+    elif template == paths.SESSIONS:
+        path += "?fiscal_year=2026&term=" + quote("前期")
+    elif template == paths.SESSION:
+        body = {"version": 1, "capacity": 30}
+    elif template == paths.SESSIONS_SEATING:
+        body = FAMILY
+    elif template == paths.ROSTER_SEAT:
+        # The seeded application is not on the roster: the caller's own is a 409.
+        body = {"part": "production", "session_id": SESSION_IDS[prefecture]}
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 
@@ -257,6 +280,12 @@ def test_every_route_every_caller_every_prefecture(
         named = ACCEPTED[ids[target]] if template == paths.SITTING_TICKET else ids[target]
         assert [(e.action, e.outcome, e.record_id) for e in entries] == [
             (rule.action, AuditOutcome.NOT_FOUND, named)
+        ]
+        return
+    if "<session_id>" in template and not own:
+        assert status == HTTPStatus.NOT_FOUND, body
+        assert [(e.action, e.outcome, e.record_id) for e in entries] == [
+            (rule.action, AuditOutcome.NOT_FOUND, SESSION_IDS[target])
         ]
         return
     if template == paths.APPLICATIONS and (not staff or not own):
