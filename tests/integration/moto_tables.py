@@ -11,7 +11,7 @@ from typing import Any, Final
 import boto3
 import pytest
 from moto import mock_aws
-from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 
 from kentei import aws, catalog
 
@@ -44,21 +44,22 @@ def mocked_aws(monkeypatch: pytest.MonkeyPatch, settings: Mapping[str, str]) -> 
 
 
 def isolate_dynamodb_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One lock around moto's DynamoDB writes, for tests that write from threads.
+    """One lock around each DynamoDB request moto handles in process, for threaded tests.
 
-    DynamoDB isolates each write and transaction; moto does not (an ``ADD`` read-modify-write
-    can lose another thread's increment, and a cancelled transaction is undone by restoring a
-    copy of the table, dropping what another thread wrote meanwhile). The lock gives moto
-    DynamoDB's isolation, as the local runtime's server does; reads stay concurrent."""
+    DynamoDB isolates each write and transaction; moto does not: an ``ADD`` is a
+    read-modify-write, a cancelled transaction is undone by restoring a copy of the table
+    (dropping what another thread wrote meanwhile), and an answer is built from the stored
+    item after the backend call, when another thread may have changed it. Locking the whole
+    request (backend call and answer) gives moto DynamoDB's isolation, as the local runtime's
+    server does (``kentei_local.moto_server``)."""
     lock = threading.RLock()
-    for name in ("transact_write_items", "update_item", "put_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
+    original = DynamoHandler.call_action
 
-        def isolated(self: DynamoDBBackend, *args: Any, _o: Any = original, **kw: Any) -> Any:
-            with lock:
-                return _o(self, *args, **kw)
+    def isolated(self: DynamoHandler) -> Any:
+        with lock:
+            return original(self)
 
-        monkeypatch.setattr(DynamoDBBackend, name, isolated)
+    monkeypatch.setattr(DynamoHandler, "call_action", isolated)
 
 
 def create_table(name: str, partition_key: str, sort_key: str) -> None:
