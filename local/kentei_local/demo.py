@@ -19,7 +19,10 @@ with its 資格仮名ID (a random pseudonym, not personal data). The same person
 gets the same 資格仮名ID and no second vault entry; a forged application (its document
 changed after signing) is rejected with its reason. A reviewer accepts the person's two
 applications: the examinee and two sittings with their exam numbers go on the roster (R7,
-R8). The people are the made-up ones of the local registry seed; no My Number is printed.
+R8). The exam office opens a session for each part (the written test on the round's date,
+each practical component in its period) and seats the sittings; it asks for a ticket, which
+certify renders (IPAex embedded), stores and sends to the applicant through the Mynaportal
+notice port, and downloads it by its short-lived link. The people are the made-up ones of the local registry seed; no My Number is printed.
 
 Then the association's own controls: the administrator of 13 reviews the staff accounts
 (``GET /v1/admin/accounts``: user names, roles, last sign-ins and flags, no applicant data),
@@ -30,6 +33,7 @@ the audit trail and verifies its hash chain.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -47,6 +51,11 @@ import requests
 
 from kentei import catalog
 from kentei.data.roster import PrefectureRoster
+from kentei.exams.catalogue import load_catalogue
+from kentei.exams.rounds import Round, load_rounds
+from kentei.notices.fake import InMemoryMynaportal
+from kentei.sessions.model import SessionPart
+from kentei.sessions.seating import needed_parts
 from kentei_local import cognito, probes
 from kentei_local.bridges import (
     ApiClient,
@@ -265,6 +274,14 @@ def application_steps(folder: Path | None = None) -> list[Step]:
         Step(
             "a reviewer accepts the person's two applications: two sittings, two exam numbers",
             flow_step(flow, _accept),
+        ),
+        Step(
+            "the exam office opens sessions for each part and seats the accepted sittings",
+            flow_step(flow, _sessions),
+        ),
+        Step(
+            "an exam ticket: asked for, issued by certify, downloaded as a PDF",
+            flow_step(flow, _ticket),
         ),
         Step(f"the administrator of {STAFF[0]} reviews the staff accounts", _accounts_review),
         Step(
@@ -513,8 +530,115 @@ def _wait_status(
         time.sleep(0.2)
 
 
+def _sessions(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """For each accepted sitting's round, work and grade, one session per part it needs (the
+    written test on the round's written date, each practical component in the practical
+    period, each in a room of its own), then the waiting sittings seated family by family."""
+    office = _seeded_staff(runtime, "exam_admin")
+    roster = PrefectureRoster(
+        STAFF[0], runtime.resources.tables["records"], client=runtime.dynamodb()
+    )
+    catalogue, rounds = load_catalogue(), load_rounds()
+    lines: list[str] = []
+    room = 0
+    for sitting in roster.sittings_of(flow.pseudonyms["mynaportal"]):
+        exam_round = rounds.round_for(sitting.exam_round.fiscal_year, sitting.exam_round.term)
+        if not isinstance(exam_round, Round):
+            raise StepFailedError("the demo's sittings are of a regular round")
+        for index, part in enumerate(needed_parts(sitting, catalogue)):
+            room += 1
+            written = part is SessionPart.WRITTEN
+            day = (
+                exam_round.written_date(sitting.grade)
+                if written
+                else exam_round.practical_period.start + dt.timedelta(days=7 * (index + 1))
+            )
+            draft = {
+                "exam_round": sitting.exam_round.model_dump(mode="json"),
+                "trade_code": sitting.trade_code,
+                "work_code": sitting.work_code,
+                "grade": sitting.grade.value,
+                "part": part.value,
+                "exam_date": day.isoformat(),
+                "starts_at": "10:00" if written else "09:00",
+                "ends_at": "11:40" if written else "16:00",
+                "venue": {
+                    "name": "東京都立城南職業能力開発センター",
+                    "address": "東京都品川区東大井1-1-1",
+                    "room": f"第{room}教室",
+                },
+                "capacity": 40,
+            }
+            created = office.post("/v1/sessions", draft)
+            if created.status_code != 201:
+                raise StepFailedError(f"POST /v1/sessions answered {created.status_code}")
+            family = {k: draft[k] for k in ("exam_round", "trade_code", "work_code", "grade")}
+            seated = office.post("/v1/sessions/seating", {**family, "part": part.value})
+            if seated.status_code != 200:
+                raise StepFailedError(f"seating answered {seated.status_code}: {seated.text}")
+            counts = seated.json()
+            lines.append(
+                f"{sitting.grade.value} {part.value} {day} {draft['starts_at']}-"
+                f"{draft['ends_at']} 第{room}教室: {counts['seated']} seated, "
+                f"{counts['waiting']} waiting"
+            )
+    return f"{len(lines)} sessions" + "".join(f"\n      {line}" for line in lines)
+
+
+def _ticket(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    office = _seeded_staff(runtime, "exam_admin")
+    roster = PrefectureRoster(
+        STAFF[0], runtime.resources.tables["records"], client=runtime.dynamodb()
+    )
+    sitting = min(roster.sittings_of(flow.pseudonyms["mynaportal"]), key=lambda s: s.exam_number)
+    path = f"/v1/roster/sittings/{sitting.application_id}/ticket"
+    asked = office.post(path, {})
+    if asked.status_code != 202:
+        raise StepFailedError(f"POST {path} answered {asked.status_code}: {asked.text}")
+    while True:
+        response = office.get(path)
+        if response.status_code == 200:
+            break
+        if time.monotonic() > deadline:
+            raise StepFailedError("certify never issued the ticket")
+        time.sleep(0.3)
+    ticket = response.json()
+    pdf = requests.get(ticket["download_url"], timeout=30).content
+    if not pdf.startswith(b"%PDF") or hashlib.sha256(pdf).hexdigest() != ticket["sha256"]:
+        raise StepFailedError("the downloaded ticket is not the stored PDF")
+    if b"/FontFile2" not in pdf:
+        raise StepFailedError("the ticket's font is not embedded")
+    recipient = _application_item(runtime, sitting.application_id).get("mynaportal_pseudonym_id")
+    sent = [n.notice_id for n in _local_mynaportal().notices_of(str(recipient))]
+    if ticket["ticket_id"] not in sent:
+        raise StepFailedError("the ticket was not sent through the Mynaportal notice port")
+    return (
+        f"ticket {ticket['ticket_id']} for exam number {sitting.exam_number} "
+        f"({sitting.grade.value}): {len(pdf)} bytes of PDF, IPAexGothic embedded; sent as a "
+        f"notice to Mynaportal pseudonym {recipient} (the local in-memory Mynaportal); audited"
+    )
+
+
+def _local_mynaportal() -> InMemoryMynaportal:
+    """The Mynaportal certify sends to in this process (the local runtime sets no URL)."""
+    from certify.dependencies import dependencies
+
+    notices = dependencies().notices
+    if not isinstance(notices, InMemoryMynaportal):
+        raise StepFailedError("certify is not using the local in-memory Mynaportal")
+    return notices
+
+
 def _pseudonym_of(runtime: LocalRuntime, application_id: str) -> str:
     """The 資格仮名ID verify recorded on the application."""
+    pseudonym = _application_item(runtime, application_id).get("qualification_pseudonym_id")
+    if not isinstance(pseudonym, str):
+        raise StepFailedError(f"{application_id} has no 資格仮名ID")
+    return pseudonym
+
+
+def _application_item(runtime: LocalRuntime, application_id: str) -> dict[str, Any]:
+    """The stored application (its JSON), as the records table holds it."""
     table = runtime.resources.tables["records"]
     item = (
         runtime.dynamodb()
@@ -530,10 +654,8 @@ def _pseudonym_of(runtime: LocalRuntime, application_id: str) -> str:
     )
     if item is None:
         raise StepFailedError(f"{application_id} is not in {table}")
-    pseudonym = json.loads(item["application"]["S"]).get("qualification_pseudonym_id")
-    if not isinstance(pseudonym, str):
-        raise StepFailedError(f"{application_id} has no 資格仮名ID")
-    return pseudonym
+    stored: dict[str, Any] = json.loads(item["application"]["S"])
+    return stored
 
 
 def _accept(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
