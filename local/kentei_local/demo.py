@@ -22,7 +22,8 @@ applications: the examinee and two sittings with their exam numbers go on the ro
 R8). The exam office opens a session for each part (the written test on the round's date,
 each practical component in its period) and seats the sittings; it asks for a ticket, which
 certify renders (IPAex embedded), stores and sends to the applicant through the Mynaportal
-notice port, and downloads it by its short-lived link. The people are the made-up ones of the local registry seed; no My Number is printed.
+notice port, and downloads it by its short-lived link. The people are the made-up ones of
+the local registry seed; no My Number is printed.
 
 Then the association's own controls: the administrator of 13 reviews the staff accounts
 (``GET /v1/admin/accounts``: user names, roles, last sign-ins and flags, no applicant data),
