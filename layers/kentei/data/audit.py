@@ -104,6 +104,12 @@ class AuditAction(StrEnum):
     """The exam office downloaded a sitting's exam ticket (it holds the person's name)."""
     EXAMINEE_OPENED = "examinee.opened"
     """Staff read an examinee's items and sittings on the roster."""
+    SITTING_DELETED = "sitting.deleted"
+    """A sitting was deleted from the roster (R10): its seats released, a deletion record
+    kept, the examinee's items deleted with their last sitting; in the deletion's
+    transaction (by staff, or by the registry re-check)."""
+    DELETIONS_LISTED = "deletion.listed"
+    """Staff or an auditor listed their prefecture's deletion records."""
     AUDIT_SEARCHED = "audit.searched"
     """An auditor searched the trail (the filters' ids are on the entry)."""
     AUDIT_EXPORTED = "audit.exported"
