@@ -21,6 +21,7 @@ from certify.dependencies import Dependencies
 from kentei.applications.model import Status
 from kentei.messages import TicketDue
 from kentei.notices.model import Attachment, Notice, NoticeKind
+from kentei.roster.sitting import SittingStatus
 from kentei.sessions.model import ExamSession, SessionPart
 from kentei.tickets.content import TicketContent
 from kentei.tickets.issue import seats_needed, ticket_content, ticket_id
@@ -52,6 +53,8 @@ def issue_ticket(message: TicketDue, deps: Dependencies) -> Issued:
     examinee = deps.roster(prefecture).examinee(person)
     if seated is None or examinee is None:
         raise TicketRefusedError("the sitting or its examinee is not on the roster")
+    if seated.sitting.status is not SittingStatus.REGISTERED:
+        raise TicketRefusedError("the sitting is deleted from the roster")
     catalogue = deps.catalogue()
     sessions: dict[SessionPart, ExamSession] = {}
     for part in seats_needed(seated, catalogue):
