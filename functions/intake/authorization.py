@@ -109,6 +109,16 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.TICKET_DOWNLOADED,
         record_type="ticket",
     ),
+    ("POST", paths.SITTING_DELETION): Rule(
+        roles=frozenset({Role.EXAM_ADMIN}),
+        action=AuditAction.SITTING_DELETED,
+        record_type="sitting",
+    ),
+    ("GET", paths.ROSTER_DELETIONS): Rule(
+        roles=frozenset({Role.EXAM_ADMIN, Role.AUDITOR}),
+        action=AuditAction.DELETIONS_LISTED,
+        record_type="deletion_list",
+    ),
     ("GET", paths.ADMIN_ACCOUNTS): Rule(
         roles=frozenset({Role.ADMIN}),
         action=AuditAction.ACCOUNTS_REVIEWED,

@@ -28,7 +28,8 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue
+from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
+from kentei.roster.deletion import DeletionReason, DeletionRecord, DeletionSource
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import Sitting
 from kentei.sign_ins import SignInSummary
@@ -153,9 +154,37 @@ class RosterReader(Protocol):
 
 
 class CertifyQueue(Protocol):
-    """Certify's queue: an exam ticket asked for, by id (:mod:`kentei.data.queues`)."""
+    """Certify's queue: an exam ticket asked for, or one to void, by id
+    (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: TicketDue) -> str: ...
+    def send(self, message: TicketDue | TicketVoid) -> str: ...
+
+
+class RosterDeletions(Protocol):
+    """One prefecture's deletions from the roster (:class:`kentei.data.deletions.
+    PrefectureDeletions`): a sitting deleted with its audit events in one transaction, and
+    the deletion records, in that prefecture only."""
+
+    def delete_sitting(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        reason: DeletionReason,
+        *,
+        source: DeletionSource,
+        by: str,
+        at: datetime,
+        audit: Sequence[AuditEvent] = (),
+    ) -> DeletionRecord:
+        """``SittingNotOnRosterError``, ``SittingAlreadyDeletedError`` (with the record) or
+        ``DeletionConflictError``, and nothing written, when it cannot."""
+        ...
+
+    def record(self, application_id: str) -> DeletionRecord | None: ...
+
+    def records(self) -> list[DeletionRecord]:
+        """Newest first."""
+        ...
 
 
 class TicketFiles(Protocol):
@@ -188,6 +217,8 @@ class Dependencies:
     certify_queue: CertifyQueue
     tickets: Callable[[str], TicketFiles]
     """A prefecture's exam tickets, by prefecture code."""
+    deletions: Callable[[str], RosterDeletions]
+    """A prefecture's deletions from the roster, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
 
 
@@ -199,7 +230,7 @@ class _SqsVerifyQueue:
 
 
 class _SqsCertifyQueue:
-    def send(self, message: TicketDue) -> str:
+    def send(self, message: TicketDue | TicketVoid) -> str:
         from kentei.data import queues
 
         return queues.send("certify", message)
@@ -301,6 +332,7 @@ def dependencies() -> Dependencies:
 def _build() -> Dependencies:
     # Imported here: the data layer's modules are only needed once a request needs them.
     from kentei.data.applications import PrefectureApplications, applications_for
+    from kentei.data.deletions import PrefectureDeletions
     from kentei.data.roster import PrefectureRoster
     from kentei.data.tickets import PrefectureTickets
 
@@ -316,6 +348,7 @@ def _build() -> Dependencies:
         roster=PrefectureRoster,
         certify_queue=_SqsCertifyQueue(),
         tickets=PrefectureTickets,
+        deletions=PrefectureDeletions,
     )
 
 

@@ -23,6 +23,8 @@ EXAM_CATALOGUE: Final = "/v1/exams/catalogue"
 EXAM_ROUNDS: Final = "/v1/exams/rounds"
 ROSTER_EXAMINEE: Final = "/v1/roster/examinees/<qualification_pseudonym_id>"
 SITTING_TICKET: Final = "/v1/roster/sittings/<application_id>/ticket"
+SITTING_DELETION: Final = "/v1/roster/sittings/<application_id>/deletion"
+ROSTER_DELETIONS: Final = "/v1/roster/deletions"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -42,6 +44,8 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     EXAM_ROUNDS: ("GET",),
     ROSTER_EXAMINEE: ("GET",),
     SITTING_TICKET: ("GET", "POST"),
+    SITTING_DELETION: ("POST",),
+    ROSTER_DELETIONS: ("GET",),
 }
 
 PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster)(?:/|$)")
