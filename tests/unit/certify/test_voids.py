@@ -5,8 +5,6 @@ deleted sitting gets no new ticket."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from certify.tickets import TicketRefusedError, issue_ticket
@@ -18,8 +16,6 @@ from kentei.roster.deletion import deleted_sitting
 from kentei.sessions.seating import SeatedSitting
 
 from .test_tickets import MYNAPORTAL, World, _due, _world
-
-LATER = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
 
 
 def _void(world: World) -> TicketVoid:
@@ -92,3 +88,16 @@ def test_a_deleted_sitting_gets_no_new_ticket() -> None:
         issue_ticket(_due(world), world.deps())
 
     assert world.tickets == {}
+
+
+def test_a_sitting_deleted_while_its_ticket_is_made_gets_it_void_and_unsent() -> None:
+    world = _world()
+    registered = world.seated
+    reads = iter([registered, SeatedSitting(deleted_sitting(registered.sitting), {})])
+    world.seated_sitting = lambda person, application_id: next(reads)  # type: ignore[method-assign]
+
+    issued = issue_ticket(_due(world), world.deps())
+
+    assert not issued.notified
+    assert world.tickets[world.application.application_id].status == "void"
+    assert world.notices.notices_of(MYNAPORTAL) == ()
