@@ -14,14 +14,20 @@ from tests.integration.moto_tables import RECORDS, isolate_dynamodb_writes, reco
 from tests.unit.review.factory import application, form
 from tests.unit.sessions.factory import session
 
-from kentei import aws
+from kentei import aws, catalog, messages
 from kentei.applications.model import Status
 from kentei.callers import Caller, CallerKind, Role
 from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
-from kentei.data.deletions import PrefectureDeletions, TicketVoids, deletion_key
+from kentei.data.deletions import (
+    PrefectureDeletions,
+    TicketVoids,
+    delete_sitting,
+    deletion_key,
+)
 from kentei.data.roster import PrefectureRoster
 from kentei.data.sessions import PrefectureSessions
 from kentei.data.tickets import TICKET_PREFIX, TicketChangedError
+from kentei.messages import TicketVoid
 from kentei.roster.deletion import (
     DeletionReason,
     DeletionReasonCode,
@@ -260,3 +266,31 @@ def test_a_ticket_reissued_while_voided_is_retried(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(voids, "_item", reissued_meanwhile)
     with pytest.raises(TicketChangedError):
         voids.void(sitting.application_id, LATER)
+
+
+def test_the_registry_recheck_deletes_and_asks_certify_to_void_even_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = aws.sqs().create_queue(QueueName="kentei-test-certify")["QueueUrl"]
+    monkeypatch.setenv(catalog.queue("certify").env_var, url)
+    sitting = _register()
+    reason = DeletionReason(code=DeletionReasonCode.DECEASED, text="住基照会: 死亡")
+
+    def recheck() -> object:
+        return delete_sitting(
+            "13",
+            PERSON,
+            sitting.application_id,
+            reason,
+            source=DeletionSource.REGISTRY_RECHECK,
+            by="job:registry-recheck",
+            at=LATER,
+        )
+
+    recheck()
+    with pytest.raises(SittingAlreadyDeletedError):
+        recheck()
+
+    received = aws.sqs().receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    expected = TicketVoid(application_id=sitting.application_id, prefecture_code="13")
+    assert [messages.decode(m["Body"]) for m in received] == [expected, expected]

@@ -36,10 +36,12 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError
 
 from kentei import aws, settings
+from kentei.data import queues
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.roster import SITTING_PREFIX, examinee_key, sitting_key
 from kentei.data.sessions import SEAT_ATTRIBUTE_PREFIX, seat_key, session_key
 from kentei.data.tickets import TICKET_PREFIX, TicketChangedError, TicketRecord
+from kentei.messages import TicketVoid
 from kentei.roster.deletion import (
     DeletionConflictError,
     DeletionReason,
@@ -399,9 +401,6 @@ def delete_sitting(
     ``by`` its job's id). A sitting deleted before raises
     :class:`~kentei.roster.deletion.SittingAlreadyDeletedError`; the ticket's void is asked
     again then, so a caller that failed between the two halves can simply call again."""
-    from kentei.data import queues
-    from kentei.messages import TicketVoid
-
     void = TicketVoid(application_id=application_id, prefecture_code=prefecture_code)
     try:
         record = PrefectureDeletions(prefecture_code).delete_sitting(
