@@ -14,6 +14,7 @@ from functools import cache
 from typing import Protocol
 
 from kentei.applications.model import Application
+from kentei.data.deletions import VoidedTicket
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.exams.catalogue import Catalogue
@@ -47,6 +48,12 @@ class Tickets(Protocol):
     ) -> tuple[TicketRecord, bool]: ...
 
 
+class Voids(Protocol):
+    """One prefecture's ticket voids (:class:`kentei.data.deletions.TicketVoids`)."""
+
+    def void(self, application_id: str, at: datetime) -> VoidedTicket | None: ...
+
+
 @dataclass(frozen=True)
 class Dependencies:
     applications: Callable[[str], Applications]
@@ -57,6 +64,7 @@ class Dependencies:
     catalogue: Callable[[], Catalogue]
     render: Callable[[TicketContent], bytes]
     clock: Callable[[], datetime]
+    voids: Callable[[str], Voids]
 
 
 def utc_now() -> datetime:
@@ -82,6 +90,7 @@ def _render(content: TicketContent) -> bytes:
 
 @cache
 def dependencies() -> Dependencies:
+    from kentei.data.deletions import TicketVoids
     from kentei.data.roster import PrefectureRoster
     from kentei.data.sessions import PrefectureSessions
     from kentei.data.tickets import PrefectureTickets
@@ -97,4 +106,5 @@ def dependencies() -> Dependencies:
         catalogue=load_catalogue,
         render=_render,
         clock=utc_now,
+        voids=TicketVoids,
     )

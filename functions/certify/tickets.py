@@ -9,6 +9,9 @@ ticket as a notice (its id the ticket's, so a retried delivery is the same notic
 the ticket it replaces, if any. A paper applicant has no Mynaportal
 pseudonym: their ticket is printed and mailed by the association from the stored PDF.
 
+A sitting deleted from the roster (R10) gets no ticket; one deleted while its ticket was
+being made has it voided at once (the deletion's ``ticket_void`` may have come first).
+
 Safe to run twice: the same seats give the same ticket id, nothing new is stored, and the
 notices are sent again with the same ids, which the port answers with the same receipts.
 """
@@ -21,6 +24,7 @@ from certify.dependencies import Dependencies
 from kentei.applications.model import Status
 from kentei.messages import TicketDue
 from kentei.notices.model import Attachment, Notice, NoticeKind
+from kentei.roster.sitting import SittingStatus
 from kentei.sessions.model import ExamSession, SessionPart
 from kentei.tickets.content import TicketContent
 from kentei.tickets.issue import seats_needed, ticket_content, ticket_id
@@ -52,6 +56,8 @@ def issue_ticket(message: TicketDue, deps: Dependencies) -> Issued:
     examinee = deps.roster(prefecture).examinee(person)
     if seated is None or examinee is None:
         raise TicketRefusedError("the sitting or its examinee is not on the roster")
+    if seated.sitting.status is not SittingStatus.REGISTERED:
+        raise TicketRefusedError("the sitting is deleted from the roster")
     catalogue = deps.catalogue()
     sessions: dict[SessionPart, ExamSession] = {}
     for part in seats_needed(seated, catalogue):
@@ -66,6 +72,12 @@ def issue_ticket(message: TicketDue, deps: Dependencies) -> Issued:
     pdf = deps.render(content)
     record, new = tickets.issue(application.application_id, content.ticket_id, pdf, at)
     superseded = before.ticket_id if before is not None and new else None
+    again = seats.seated_sitting(person, application.application_id)
+    if again is None or again.sitting.status is not SittingStatus.REGISTERED:
+        # Deleted while the ticket was made: the deletion's void may have found no ticket
+        # yet, so this one is voided here, and nobody is sent it.
+        deps.voids(prefecture).void(application.application_id, at)
+        return Issued(record.ticket_id, new, False, superseded)
     notified = False
     if application.mynaportal_pseudonym_id is not None:
         _notify(deps, content, pdf, application.mynaportal_pseudonym_id, superseded)

@@ -22,6 +22,7 @@ from intake.routes import (
     admin,
     applications,
     audit,
+    deletions,
     documents,
     exams,
     identity,
@@ -53,6 +54,7 @@ app.include_router(audit.router)
 app.include_router(admin.router)
 app.include_router(exams.router)
 app.include_router(sessions.router)
+app.include_router(deletions.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

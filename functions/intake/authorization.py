@@ -129,6 +129,16 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("POST", paths.ROSTER_SEAT): Rule(
         roles=_EXAM_OFFICE, action=AuditAction.SEAT_MOVED, record_type="sitting"
     ),
+    ("POST", paths.SITTING_DELETION): Rule(
+        roles=frozenset({Role.EXAM_ADMIN}),
+        action=AuditAction.SITTING_DELETED,
+        record_type="sitting",
+    ),
+    ("GET", paths.ROSTER_DELETIONS): Rule(
+        roles=frozenset({Role.EXAM_ADMIN, Role.AUDITOR}),
+        action=AuditAction.DELETIONS_LISTED,
+        record_type="deletion_list",
+    ),
     ("GET", paths.ADMIN_ACCOUNTS): Rule(
         roles=frozenset({Role.ADMIN}),
         action=AuditAction.ACCOUNTS_REVIEWED,

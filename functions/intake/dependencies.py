@@ -28,7 +28,8 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue
+from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
+from kentei.roster.deletion import DeletionReason, DeletionRecord, DeletionSource
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import ExamRound, Sitting
 from kentei.sessions.model import ExamSession, Family, SessionPart
@@ -155,9 +156,37 @@ class RosterReader(Protocol):
 
 
 class CertifyQueue(Protocol):
-    """Certify's queue: an exam ticket asked for, by id (:mod:`kentei.data.queues`)."""
+    """Certify's queue: an exam ticket asked for, or one to void, by id
+    (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: TicketDue) -> str: ...
+    def send(self, message: TicketDue | TicketVoid) -> str: ...
+
+
+class RosterDeletions(Protocol):
+    """One prefecture's deletions from the roster (:class:`kentei.data.deletions.
+    PrefectureDeletions`): a sitting deleted with its audit events in one transaction, and
+    the deletion records, in that prefecture only."""
+
+    def delete_sitting(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        reason: DeletionReason,
+        *,
+        source: DeletionSource,
+        by: str,
+        at: datetime,
+        audit: Sequence[AuditEvent] = (),
+    ) -> DeletionRecord:
+        """``SittingNotOnRosterError``, ``SittingAlreadyDeletedError`` (with the record) or
+        ``DeletionConflictError``, and nothing written, when it cannot."""
+        ...
+
+    def record(self, application_id: str) -> DeletionRecord | None: ...
+
+    def records(self) -> list[DeletionRecord]:
+        """Newest first."""
+        ...
 
 
 class TicketFiles(Protocol):
@@ -235,6 +264,8 @@ class Dependencies:
     """A prefecture's exam tickets, by prefecture code."""
     sessions: Callable[[str], SessionBook]
     """A prefecture's exam sessions and seats, by prefecture code."""
+    deletions: Callable[[str], RosterDeletions]
+    """A prefecture's deletions from the roster, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
 
 
@@ -246,7 +277,7 @@ class _SqsVerifyQueue:
 
 
 class _SqsCertifyQueue:
-    def send(self, message: TicketDue) -> str:
+    def send(self, message: TicketDue | TicketVoid) -> str:
         from kentei.data import queues
 
         return queues.send("certify", message)
@@ -348,6 +379,7 @@ def dependencies() -> Dependencies:
 def _build() -> Dependencies:
     # Imported here: the data layer's modules are only needed once a request needs them.
     from kentei.data.applications import PrefectureApplications, applications_for
+    from kentei.data.deletions import PrefectureDeletions
     from kentei.data.roster import PrefectureRoster
     from kentei.data.sessions import PrefectureSessions
     from kentei.data.tickets import PrefectureTickets
@@ -365,6 +397,7 @@ def _build() -> Dependencies:
         certify_queue=_SqsCertifyQueue(),
         tickets=PrefectureTickets,
         sessions=PrefectureSessions,
+        deletions=PrefectureDeletions,
     )
 
 

@@ -28,6 +28,8 @@ SESSIONS: Final = "/v1/sessions"
 SESSIONS_SEATING: Final = "/v1/sessions/seating"
 SESSION: Final = "/v1/sessions/<session_id>"
 SESSION_SEATS: Final = "/v1/sessions/<session_id>/seats"
+SITTING_DELETION: Final = "/v1/roster/sittings/<application_id>/deletion"
+ROSTER_DELETIONS: Final = "/v1/roster/deletions"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -54,6 +56,8 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     SESSIONS_SEATING: ("POST",),
     SESSION: ("PATCH",),
     SESSION_SEATS: ("GET",),
+    SITTING_DELETION: ("POST",),
+    ROSTER_DELETIONS: ("GET",),
 }
 
 PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster|sessions)(?:/|$)")

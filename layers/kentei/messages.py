@@ -80,6 +80,14 @@ class TicketDue(ApplicationMessage):
     kind: Literal["ticket_due"] = "ticket_due"
 
 
+class TicketVoid(ApplicationMessage):
+    """The sitting was deleted from the roster (R10): certify marks its current exam ticket
+    void and tells a Mynaportal applicant so (a ``ticket_void`` notice superseding the
+    ticket's). Ids only; safe to deliver twice."""
+
+    kind: Literal["ticket_void"] = "ticket_void"
+
+
 class StaffAccountsDue(Envelope):
     """The staff-accounts schedule fired (``kentei.catalog.SCHEDULES``): record failed
     sign-ins and warn or disable idle accounts, as of ``scheduled_at``.
@@ -98,6 +106,7 @@ KINDS: dict[str, type[Envelope]] = {
     "identity_chosen": IdentityChosen,
     "staff_accounts_due": StaffAccountsDue,
     "ticket_due": TicketDue,
+    "ticket_void": TicketVoid,
 }
 
 

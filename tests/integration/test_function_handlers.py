@@ -133,3 +133,24 @@ def test_the_post_authentication_trigger_records_the_sign_in_and_returns_the_eve
     assert handler(dict(event), LocalContext.for_function("signins")) == event
     (summary,) = DynamoSignInStore().summaries("13")
     assert (summary.username, summary.sign_ins, summary.last_mfa_used) == ("admin-13", 1, True)
+
+
+@pytest.mark.usefixtures("aws")
+def test_an_invalid_or_refused_ticket_void_fails_its_item_for_the_dlq() -> None:
+    """A ``ticket_void`` body that is not the model, and one about no deleted sitting, are
+    each reported as failed (the queue redrives them to the DLQ), never dropped."""
+    from certify.handler import handler
+
+    void = messages.TicketVoid(application_id="13-01J0000000000000000000000A", prefecture_code="13")
+    invalid = json.dumps({**json.loads(messages.encode(void)), "name": "山田"})
+    event = {
+        "Records": [
+            sqs_record("invalid", invalid),
+            sqs_record("refused", messages.encode(void)),
+            sqs_record("ok", messages.encode(messages.heartbeat())),
+        ]
+    }
+    response = handler(event, LocalContext.for_function("certify"))
+    assert response == {
+        "batchItemFailures": [{"itemIdentifier": "invalid"}, {"itemIdentifier": "refused"}]
+    }

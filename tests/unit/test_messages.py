@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kentei import messages
@@ -37,3 +39,18 @@ def test_an_invalid_body_is_refused_with_a_reason_that_does_not_quote_it(
     assert reason in str(caught.value)
     assert "123456789018" not in str(caught.value)
     assert "山田" not in str(caught.value)
+
+
+def test_a_ticket_void_round_trips_and_refuses_anything_but_its_ids() -> None:
+    sent = messages.TicketVoid(application_id="13-01J0000000000000000000000A", prefecture_code="13")
+    assert messages.decode(messages.encode(sent)) == sent
+    body = json.loads(messages.encode(sent))
+    for bad, reason in (
+        ({**body, "name": "山田"}, "name"),
+        ({**body, "prefecture_code": "27"}, "(body)"),
+        ({"kind": "ticket_void", "prefecture_code": "13"}, "application_id"),
+    ):
+        with pytest.raises(messages.InvalidMessageError) as caught:
+            messages.decode(json.dumps(bad))
+        assert reason in str(caught.value)
+        assert "山田" not in str(caught.value)

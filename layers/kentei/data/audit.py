@@ -118,6 +118,12 @@ class AuditAction(StrEnum):
     """Staff moved one sitting's seat to another session of its family."""
     SEATS_LISTED = "seats.listed"
     """Staff read the seats of a session: application ids and exam numbers."""
+    SITTING_DELETED = "sitting.deleted"
+    """A sitting was deleted from the roster (R10): its seats released, a deletion record
+    kept, the examinee's items deleted with their last sitting; in the deletion's
+    transaction (by staff, or by the registry re-check)."""
+    DELETIONS_LISTED = "deletion.listed"
+    """Staff or an auditor listed their prefecture's deletion records."""
     AUDIT_SEARCHED = "audit.searched"
     """An auditor searched the trail (the filters' ids are on the entry)."""
     AUDIT_EXPORTED = "audit.exported"

@@ -4,7 +4,7 @@ by their pseudonym; a redelivered message issues nothing new; a moved seat super
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 
 import pytest
@@ -14,6 +14,7 @@ from tests.unit.sessions.factory import WRITTEN_2, session, sitting
 from certify.dependencies import Dependencies
 from certify.tickets import TicketRefusedError, issue_ticket
 from kentei.applications.model import Application, Channel, Status
+from kentei.data.deletions import VoidedTicket
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.exams.catalogue import load_catalogue
@@ -38,6 +39,7 @@ class World:
     pdfs: dict[str, bytes] = field(default_factory=dict)
     rendered: list[TicketContent] = field(default_factory=list)
     notices: InMemoryMynaportal = field(default_factory=InMemoryMynaportal)
+    voided_at: dict[str, datetime] = field(default_factory=dict)
 
     # the ports, as one object per prefecture
     def app(self, application_id: str) -> Application | None:
@@ -67,6 +69,16 @@ class World:
         self.pdfs[ticket_id] = pdf
         return record, True
 
+    def void(self, application_id: str, at: datetime) -> VoidedTicket | None:
+        current = self.tickets.get(application_id)
+        if current is None:
+            return None
+        if current.status == "void":
+            return VoidedTicket(current, self.voided_at[application_id], False)
+        self.tickets[application_id] = replace(current, status="void")
+        self.voided_at[application_id] = at
+        return VoidedTicket(self.tickets[application_id], at, True)
+
     def deps(self) -> Dependencies:
         def render(content: TicketContent) -> bytes:
             self.rendered.append(content)
@@ -81,6 +93,7 @@ class World:
             catalogue=load_catalogue,
             render=render,
             clock=lambda: AT,
+            voids=lambda _p: self,
         )
 
 

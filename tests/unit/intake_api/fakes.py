@@ -26,8 +26,17 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCur
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue
+from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
 from kentei.records.examinee import Examinee
+from kentei.roster.deletion import (
+    DeletionReason,
+    DeletionRecord,
+    DeletionSource,
+    SittingAlreadyDeletedError,
+    SittingNotOnRosterError,
+    deleted_sitting,
+    deletion_record,
+)
 from kentei.roster.exam_numbers import schemes as exam_number_schemes
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import ExamRound, Sitting, SittingStatus
@@ -54,6 +63,8 @@ class Records:
     """Every prefecture's exam sessions, by session id."""
     seats: dict[str, dict[SessionPart, str]] = field(default_factory=dict)
     """Application id → its session per part."""
+    deletions: dict[str, DeletionRecord] = field(default_factory=dict)
+    """By application id."""
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -63,6 +74,9 @@ class Records:
 
     def roster(self, prefecture_code: str) -> FakeRoster:
         return FakeRoster(self, prefecture_code)
+
+    def deletions_of(self, prefecture_code: str) -> FakeDeletions:
+        return FakeDeletions(self, prefecture_code)
 
     def session_book(self, prefecture_code: str) -> FakeSessions:
         return FakeSessions(self, prefecture_code)
@@ -182,12 +196,81 @@ class FakeSessions:
 
 
 @dataclass
+class FakeDeletions:
+    """As the data layer: the sitting deleted, its record kept, the examinee deleted with
+    their last registered sitting, the audit events with the write; all or nothing."""
+
+    store: Records
+    prefecture_code: str
+
+    def delete_sitting(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        reason: DeletionReason,
+        *,
+        source: DeletionSource,
+        by: str,
+        at: datetime,
+        audit: Sequence[AuditEvent] = (),
+    ) -> DeletionRecord:
+        sitting = self.store.sittings.get(application_id)
+        if (
+            sitting is None
+            or sitting.prefecture_code != self.prefecture_code
+            or sitting.qualification_pseudonym_id != qualification_pseudonym_id
+        ):
+            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        if sitting.status is not SittingStatus.REGISTERED:
+            raise SittingAlreadyDeletedError(self.store.deletions.get(application_id))
+        others = [
+            s
+            for s in self.store.sittings.values()
+            if s.qualification_pseudonym_id == qualification_pseudonym_id
+            and s.prefecture_code == self.prefecture_code
+            and s.application_id != application_id
+            and s.status is SittingStatus.REGISTERED
+        ]
+        person = (self.prefecture_code, qualification_pseudonym_id)
+        last = not others and person in self.store.examinees
+        record = deletion_record(
+            sitting,
+            reason,
+            source=source,
+            by=by,
+            at=at,
+            seats_released=tuple(sitting.sessions.values()),
+            examinee_deleted=last,
+        )
+        self.store.sittings[application_id] = deleted_sitting(sitting)
+        self.store.deletions[application_id] = record
+        if last:
+            del self.store.examinees[person]
+        self.store.audit.extend(audit)
+        self.store.writes += 1
+        return record
+
+    def record(self, application_id: str) -> DeletionRecord | None:
+        found = self.store.deletions.get(application_id)
+        if found is None or found.prefecture_code != self.prefecture_code:
+            return None
+        return found
+
+    def records(self) -> list[DeletionRecord]:
+        return sorted(
+            (r for r in self.store.deletions.values() if r.prefecture_code == self.prefecture_code),
+            key=lambda r: (r.deleted_at, r.application_id),
+            reverse=True,
+        )
+
+
+@dataclass
 class FakeRoster:
-    records: Records
+    store: Records
     prefecture_code: str
 
     def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None:
-        examinee = self.records.examinees.get((self.prefecture_code, qualification_pseudonym_id))
+        examinee = self.store.examinees.get((self.prefecture_code, qualification_pseudonym_id))
         if examinee is None:
             return None
         sittings = self.sittings_of(qualification_pseudonym_id)
@@ -202,7 +285,7 @@ class FakeRoster:
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]:
         return [
             s
-            for s in self.records.sittings.values()
+            for s in self.store.sittings.values()
             if s.prefecture_code == self.prefecture_code
             and s.qualification_pseudonym_id == qualification_pseudonym_id
         ]
@@ -348,9 +431,9 @@ class FakeQueue:
 
 @dataclass
 class FakeCertifyQueue:
-    sent: list[TicketDue] = field(default_factory=list)
+    sent: list[TicketDue | TicketVoid] = field(default_factory=list)
 
-    def send(self, message: TicketDue) -> str:
+    def send(self, message: TicketDue | TicketVoid) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -490,5 +573,6 @@ class Fakes:
             certify_queue=self.certify_queue,
             tickets=self.tickets.prefecture,
             sessions=self.records.session_book,
+            deletions=self.records.deletions_of,
             clock=self.clock,
         )

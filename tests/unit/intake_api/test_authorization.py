@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.unit.review.factory import application
-from tests.unit.sessions.factory import draft, session
+from tests.unit.sessions.factory import draft, session, sitting
 
 from intake import dependencies, paths, submit
 from intake.api import app
@@ -46,6 +46,8 @@ OWNER: Final = {"13": "mynaportal", "27": "egov"}
 PERSON: Final = "person-0000-abcdef"
 ACCEPTED: dict[str, str] = {}
 """Each seeded application under review → the accepted application seeded beside it."""
+_SITTING_ROUTES: Final = frozenset({paths.SITTING_TICKET, paths.SITTING_DELETION})
+"""The routes that name the accepted application's sitting (see _seed)."""
 REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add the kana"}
 SESSION_IDS: Final = {p: f"01J{'A' * 21}{p}" for p in PREFECTURES}
 """The exam session seeded in each prefecture (2026 前期, 0101/010101 2級 production)."""
@@ -151,6 +153,11 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
         )
         fakes.records.applications[accepted.application_id] = StoredApplication(accepted, 4, "fp")
         ACCEPTED[seeded.application_id] = accepted.application_id
+        fakes.records.sittings[accepted.application_id] = sitting(
+            application_id=accepted.application_id,
+            prefecture_code=prefecture,
+            qualification_pseudonym_id=PERSON,
+        )
         fakes.tickets.current_by_application[accepted.application_id] = TicketRecord(
             accepted.application_id,
             f"{accepted.application_id}-0000abcd",
@@ -192,7 +199,7 @@ def _target(who: Who, own: bool) -> str:
 def _request(
     method: str, template: str, who: Who, application_id: str, prefecture: str
 ) -> dict[str, Any]:
-    if template == paths.SITTING_TICKET:
+    if template in _SITTING_ROUTES:
         application_id = ACCEPTED[application_id]
     path = template.replace("<application_id>", application_id).replace(
         "<session_id>", SESSION_IDS[prefecture]
@@ -223,6 +230,8 @@ def _request(
     elif template == paths.ROSTER_SEAT:
         # The seeded application is not on the roster: the caller's own is a 409.
         body = {"part": "production", "session_id": SESSION_IDS[prefecture]}
+    elif template == paths.SITTING_DELETION:
+        body = {"reason_code": "withdrawn", "reason_text": "受検辞退の届出あり"}
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 
@@ -277,7 +286,7 @@ def test_every_route_every_caller_every_prefecture(
     assert other not in body or own, body  # another prefecture's id is never answered
     if "<application_id>" in template and not own:
         assert status == HTTPStatus.NOT_FOUND, body
-        named = ACCEPTED[ids[target]] if template == paths.SITTING_TICKET else ids[target]
+        named = ACCEPTED[ids[target]] if template in _SITTING_ROUTES else ids[target]
         assert [(e.action, e.outcome, e.record_id) for e in entries] == [
             (rule.action, AuditOutcome.NOT_FOUND, named)
         ]
