@@ -205,9 +205,11 @@ class SessionBook(Protocol):
 
     prefecture_code: str
 
-    def create(self, session: ExamSession) -> None: ...
+    def create(self, session: ExamSession, *, audit: Sequence[AuditEvent] = ()) -> None: ...
 
-    def update(self, session: ExamSession, expected_version: int) -> None: ...
+    def update(
+        self, session: ExamSession, expected_version: int, *, audit: Sequence[AuditEvent] = ()
+    ) -> None: ...
 
     def session(self, round_key: str, session_id: str) -> ExamSession | None: ...
 
@@ -220,7 +222,13 @@ class SessionBook(Protocol):
     def family_sessions(self, family: Family) -> list[ExamSession]: ...
 
     def take_seat(
-        self, session: ExamSession, sitting: Sitting, part: SessionPart, at: datetime
+        self,
+        session: ExamSession,
+        sitting: Sitting,
+        part: SessionPart,
+        at: datetime,
+        *,
+        audit: Sequence[AuditEvent] = (),
     ) -> SeatOutcome: ...
 
     def move_seat(
@@ -230,6 +238,8 @@ class SessionBook(Protocol):
         source: ExamSession,
         target: ExamSession,
         at: datetime,
+        *,
+        audit: Sequence[AuditEvent] = (),
     ) -> SeatOutcome: ...
 
     def seated_sitting(

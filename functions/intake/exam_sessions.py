@@ -4,9 +4,8 @@ prefecture: create, list and change them over the prefecture's :class:`SessionBo
 The rules are the domain's (:mod:`kentei.sessions.rules`, through
 :mod:`kentei.sessions.staff`): a refusal names every broken rule by field. A session holds
 no personal data, but its text (the venue) is staff free text: screened for a My Number
-before anything is checked or stored. Each create and change is written to the audit trail
-after its write and before the answer (the sessions' store takes no audit entries into its
-write), each listing before its answer. A session of another prefecture is not in the
+before anything is checked or stored. Each create and change carries its audit entry in its
+own transaction (:mod:`intake.session_audit`); each listing is recorded before its answer. A session of another prefecture is not in the
 caller's book: ``404``.
 """
 
@@ -14,6 +13,7 @@ from __future__ import annotations
 
 from intake import screening
 from intake.dependencies import Dependencies, SessionBook, dependencies
+from intake.session_audit import AuditedBook
 from intake.session_views import SessionChangeRequest, SessionList
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
@@ -34,16 +34,14 @@ def create(
     screening.refuse_in_staff_body(draft)
     deps = deps or dependencies()
     at = deps.clock()
-    session = session_staff.create_session(
+    return session_staff.create_session(
         draft,
-        book_of(staff, deps),
+        AuditedBook(book_of(staff, deps), staff, request_id, deps.clock),
         by=staff.id,
         at=at,
         catalogue=load_catalogue(),
         rounds=load_rounds(),
     )
-    deps.audit.record(_event(staff, AuditAction.SESSION_CREATED, session, request_id, deps))
-    return session
 
 
 def change(
@@ -58,19 +56,17 @@ def change(
     deps = deps or dependencies()
     book = book_of(staff, deps)
     current = find(book, session_id)
-    changed = session_staff.change_session(
+    return session_staff.change_session(
         current.exam_round,
         session_id,
         request.changes(),
-        book,
+        AuditedBook(book, staff, request_id, deps.clock),
         expected_version=request.version,
         by=staff.id,
         at=deps.clock(),
         catalogue=load_catalogue(),
         rounds=load_rounds(),
     )
-    deps.audit.record(_event(staff, AuditAction.SESSION_CHANGED, changed, request_id, deps))
-    return changed
 
 
 def list_sessions(

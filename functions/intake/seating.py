@@ -9,10 +9,10 @@ write, so two runs at once never give more seats than the capacity. Group applic
 (団体申込) are seated as individuals: the application record does not carry its applying
 group yet.
 
-Seats touch sittings, which are a person's: a run, a move and a listing of a session's seats
-are written to the audit trail (a run as one entry for its family, a move with the person's
-資格仮名ID), after the write and before the answer, as the seat store takes no audit entries
-into its transactions; a listing before its answer. The answers carry counts, or application
+Seats touch sittings, which are a person's: each seat taken or moved carries its audit entry
+(with the person's 資格仮名ID) in its own transaction (:mod:`intake.session_audit`); a run
+also leaves one summary entry for its family, and a listing of a session's seats one entry
+before its answer. The answers carry counts, or application
 ids and exam numbers, never a person's items.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 from intake import exam_sessions, screening
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import NotFoundError
+from intake.session_audit import AuditedBook
 from intake.session_views import (
     Seat,
     SeatingResult,
@@ -46,7 +47,7 @@ def seat_waiting(
     """Seat every waiting sitting of ``family`` that its sessions have room for."""
     screening.refuse_in_staff_body(family)
     deps = deps or dependencies()
-    book = exam_sessions.book_of(staff, deps)
+    book = AuditedBook(exam_sessions.book_of(staff, deps), staff, request_id, deps.clock)
     done = seating.assign_waiting(family, book, group_of=_individual, at=deps.clock())
     deps.audit.record(
         AuditEvent.by(
@@ -92,24 +93,11 @@ def move_seat(
     if stored is None:
         raise NotFoundError(_NOT_FOUND)
     person = stored.application.qualification_pseudonym_id
-    book = exam_sessions.book_of(staff, deps)
+    book = AuditedBook(exam_sessions.book_of(staff, deps), staff, request_id, deps.clock)
     current = None if person is None else book.seated_sitting(person, application_id)
     if current is None:
         raise SeatRefusedError("application_id", "the application has no sitting on the roster")
     moved = seating.move(current.sitting, request.part, request.session_id, book, at=deps.clock())
-    deps.audit.record(
-        AuditEvent.by(
-            staff,
-            AuditAction.SEAT_MOVED,
-            record_type="sitting",
-            record_id=application_id,
-            prefecture_code=prefecture,
-            request_id=request_id,
-            at=deps.clock(),
-            outcome=AuditOutcome.SUCCEEDED,
-            person_id=person,
-        )
-    )
     return SittingSeats(application_id=application_id, seats=dict(moved.seats))
 
 

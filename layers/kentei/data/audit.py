@@ -114,6 +114,8 @@ class AuditAction(StrEnum):
     SEATS_ASSIGNED = "seats.assigned"
     """Staff seated the waiting sittings of a family (round, trade, work, grade, part) in its
     sessions; one entry per run, the family's key the record."""
+    SEAT_TAKEN = "seat.taken"
+    """A sitting was seated in a session (one entry per seat, in the seat's transaction)."""
     SEAT_MOVED = "seat.moved"
     """Staff moved one sitting's seat to another session of its family."""
     SEATS_LISTED = "seats.listed"

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
 from kentei import aws, settings
+from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.roster import SITTING_PREFIX, sitting_key
 from kentei.roster.sitting import ExamRound, Sitting, SittingStatus
 from kentei.sessions.errors import (
@@ -74,11 +75,16 @@ class PrefectureSessions:
     """One prefecture's sessions and seats: every read and write stays in its partition."""
 
     def __init__(
-        self, prefecture_code: str, table: str | None = None, client: DynamoDBClient | None = None
+        self,
+        prefecture_code: str,
+        table: str | None = None,
+        client: DynamoDBClient | None = None,
+        audit_table: str | None = None,
     ) -> None:
         self.prefecture_code = prefecture_code
         self._table = table or settings.table_name("records")
         self._client = client
+        self._audit_table = audit_table
 
     @property
     def _dynamodb(self) -> DynamoDBClient:
@@ -86,57 +92,59 @@ class PrefectureSessions:
 
     # Sessions
 
-    def create(self, session: ExamSession) -> None:
-        """Store a new session (a second create of the same id fails: ValueError)."""
+    def create(self, session: ExamSession, *, audit: Sequence[AuditEvent] = ()) -> None:
+        """Store a new session with ``audit``'s entries in the same transaction (a second
+        create of the same id fails: ValueError, and nothing is written)."""
         self._own(session)
-        try:
-            self._dynamodb.put_item(
-                TableName=self._table,
-                Item=self._session_item(session),
-                ConditionExpression="attribute_not_exists(record_key)",
-            )
-        except ClientError as exc:
-            if _code(exc) == "ConditionalCheckFailedException":
-                raise ValueError(f"session {session.session_id} exists already") from None
-            raise
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._session_item(session),
+                "ConditionExpression": "attribute_not_exists(record_key)",
+            }
+        }
+        if self._transact([put], audit) is not None:
+            raise ValueError(f"session {session.session_id} exists already")
 
-    def update(self, session: ExamSession, expected_version: int) -> None:
+    def update(
+        self, session: ExamSession, expected_version: int, *, audit: Sequence[AuditEvent] = ()
+    ) -> None:
         """Replace the session as staff changed it (``session.version`` is the new one), if
-        it is still at ``expected_version`` and its capacity covers the seats taken:
-        :class:`SessionChangedError` or :class:`SessionRefusedError` (capacity) otherwise."""
+        it is still at ``expected_version`` and its capacity covers the seats taken, with
+        ``audit``'s entries in the same transaction: :class:`SessionChangedError` or
+        :class:`SessionRefusedError` (capacity) otherwise, and nothing written."""
         self._own(session)
         if session.version != expected_version + 1:
             raise ValueError("a change moves the version one up")
         key = self._key(session_key(session.exam_round.key, session.session_id))
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=key,
-                UpdateExpression=(
+        change: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self._table,
+                "Key": key,
+                "UpdateExpression": (
                     "SET #session = :session, #capacity = :capacity, version = :version, "
                     "exam_date = :date"
                 ),
-                ConditionExpression="version = :expected AND seats <= :capacity",
-                ExpressionAttributeNames={"#session": "session", "#capacity": "capacity"},
-                ExpressionAttributeValues={
+                "ConditionExpression": "version = :expected AND seats <= :capacity",
+                "ExpressionAttributeNames": {"#session": "session", "#capacity": "capacity"},
+                "ExpressionAttributeValues": {
                     ":session": {"S": _session_json(session)},
                     ":capacity": {"N": str(session.capacity)},
                     ":version": {"N": str(session.version)},
                     ":expected": {"N": str(expected_version)},
                     ":date": {"S": session.exam_date.isoformat()},
                 },
-            )
-        except ClientError as exc:
-            if _code(exc) != "ConditionalCheckFailedException":
-                raise
+            }
+        }
+        if self._transact([change], audit) is not None:
             stored = self.session(session.exam_round.key, session.session_id)
             if stored is None:
-                raise SessionNotFoundError("session_id", session.session_id) from None
+                raise SessionNotFoundError("session_id", session.session_id)
             if stored.version != expected_version:
-                raise SessionChangedError(session.session_id) from None
+                raise SessionChangedError(session.session_id)
             raise SessionRefusedError.one(
                 "capacity", f"cannot be below the {stored.seats} seats already assigned"
-            ) from None
+            )
 
     def session(self, round_key: str, session_id: str) -> ExamSession | None:
         item = self._get(session_key(round_key, session_id))
@@ -179,9 +187,16 @@ class PrefectureSessions:
     # Seats
 
     def take_seat(
-        self, session: ExamSession, sitting: Sitting, part: SessionPart, at: datetime
+        self,
+        session: ExamSession,
+        sitting: Sitting,
+        part: SessionPart,
+        at: datetime,
+        *,
+        audit: Sequence[AuditEvent] = (),
     ) -> SeatOutcome:
-        """One transaction: a seat in ``session`` for ``sitting``'s ``part`` (see the module)."""
+        """One transaction: a seat in ``session`` for ``sitting``'s ``part`` (see the module),
+        with ``audit``'s entries (nothing of either when the seat is not taken)."""
         self._own(session)
         self._own_sitting(sitting)
         writes: list[TransactWriteItemTypeDef] = [
@@ -207,7 +222,7 @@ class PrefectureSessions:
                 }
             },
         ]
-        failed = self._transact(writes)
+        failed = self._transact(writes, audit)
         if failed is None:
             return SeatOutcome.SEATED
         if 2 in failed or 1 in failed:
@@ -226,8 +241,11 @@ class PrefectureSessions:
         source: ExamSession,
         target: ExamSession,
         at: datetime,
+        *,
+        audit: Sequence[AuditEvent] = (),
     ) -> SeatOutcome:
-        """One transaction: the seat in ``source`` released, one in ``target`` taken."""
+        """One transaction: the seat in ``source`` released, one in ``target`` taken, and
+        ``audit``'s entries."""
         for session in (source, target):
             self._own(session)
         self._own_sitting(sitting)
@@ -262,7 +280,7 @@ class PrefectureSessions:
                 }
             },
         ]
-        failed = self._transact(writes)
+        failed = self._transact(writes, audit)
         if failed is None:
             return SeatOutcome.SEATED
         if failed & {0, 1, 3, 4}:
@@ -357,18 +375,31 @@ class PrefectureSessions:
             }
         }
 
-    def _transact(self, writes: list[TransactWriteItemTypeDef]) -> set[int] | None:
-        """None when the transaction went through; else the indexes of the writes whose
-        condition failed. Conflicts with concurrent transactions are tried again."""
+    def _transact(
+        self, writes: list[TransactWriteItemTypeDef], audit: Sequence[AuditEvent] = ()
+    ) -> set[int] | None:
+        """None when the transaction (``writes`` and ``audit``'s entries appended to their
+        chain) went through; else the indexes of the writes whose condition failed.
+        Conflicts with concurrent transactions are tried again."""
+        for event in audit:
+            if event.prefecture_code != self.prefecture_code:
+                raise ValueError("an audit event of another prefecture")
         for attempt in range(ATTEMPTS):
             try:
-                self._dynamodb.transact_write_items(TransactItems=writes)
+                if audit:
+                    AuditTrail(self._audit_table).transact(writes, audit)
+                else:
+                    self._dynamodb.transact_write_items(TransactItems=writes)
             except ClientError as exc:
                 if _code(exc) != "TransactionCanceledException":
                     raise
                 reasons = exc.response.get("CancellationReasons", [])
                 codes = [reason.get("Code", "None") for reason in reasons]
-                failed = {i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+                failed = {
+                    i
+                    for i, code in enumerate(codes[: len(writes)])
+                    if code == "ConditionalCheckFailed"
+                }
                 if failed:
                     return failed
                 if attempt + 1 < ATTEMPTS and any(c == "TransactionConflict" for c in codes):

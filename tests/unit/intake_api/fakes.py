@@ -90,14 +90,21 @@ class FakeSessions:
     records: Records
     prefecture_code: str
 
-    def create(self, session: ExamSession) -> None:
+    def create(self, session: ExamSession, *, audit: Sequence[AuditEvent] = ()) -> None:
         assert session.prefecture_code == self.prefecture_code
         if session.session_id in self.records.sessions:
             raise ValueError(f"session {session.session_id} exists already")
         self.records.sessions[session.session_id] = session
+        self._written(audit)
+
+    def _written(self, audit: Sequence[AuditEvent]) -> None:
+        """A write went through: its audit entries with it (as in one transaction)."""
+        self.records.audit.extend(audit)
         self.records.writes += 1
 
-    def update(self, session: ExamSession, expected_version: int) -> None:
+    def update(
+        self, session: ExamSession, expected_version: int, *, audit: Sequence[AuditEvent] = ()
+    ) -> None:
         assert session.prefecture_code == self.prefecture_code
         assert session.version == expected_version + 1
         stored = self.records.sessions[session.session_id]
@@ -108,7 +115,7 @@ class FakeSessions:
         self.records.sessions[session.session_id] = session.model_copy(
             update={"seats": stored.seats}
         )
-        self.records.writes += 1
+        self._written(audit)
 
     def session(self, round_key: str, session_id: str) -> ExamSession | None:
         found = self.records.sessions.get(session_id)
@@ -133,7 +140,13 @@ class FakeSessions:
         return [s for s in self._mine() if s.family == family]
 
     def take_seat(
-        self, session: ExamSession, sitting: Sitting, part: SessionPart, at: datetime
+        self,
+        session: ExamSession,
+        sitting: Sitting,
+        part: SessionPart,
+        at: datetime,
+        *,
+        audit: Sequence[AuditEvent] = (),
     ) -> SeatOutcome:
         stored = self.records.sittings.get(sitting.application_id)
         if (
@@ -150,7 +163,7 @@ class FakeSessions:
             return SeatOutcome.FULL
         self.records.sessions[live.session_id] = live.model_copy(update={"seats": live.seats + 1})
         seats[part] = live.session_id
-        self.records.writes += 1
+        self._written(audit)
         return SeatOutcome.SEATED
 
     def move_seat(
@@ -160,6 +173,8 @@ class FakeSessions:
         source: ExamSession,
         target: ExamSession,
         at: datetime,
+        *,
+        audit: Sequence[AuditEvent] = (),
     ) -> SeatOutcome:
         seats = self.records.seats.setdefault(sitting.application_id, {})
         if seats.get(part) != source.session_id:
@@ -171,7 +186,7 @@ class FakeSessions:
         self.records.sessions[old.session_id] = old.model_copy(update={"seats": old.seats - 1})
         self.records.sessions[new.session_id] = new.model_copy(update={"seats": new.seats + 1})
         seats[part] = new.session_id
-        self.records.writes += 1
+        self._written(audit)
         return SeatOutcome.SEATED
 
     def seated_sitting(

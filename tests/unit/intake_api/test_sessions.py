@@ -211,8 +211,14 @@ def test_seating_fills_the_family_in_acceptance_order_and_answers_counts(fakes: 
         None,
     ]
     assert not any(s.application_id in str(answer) for s in sittings)  # counts only
-    (entry,) = fakes.audit.all()
-    assert (entry.action, entry.record_type) == (AuditAction.SEATS_ASSIGNED, "session_family")
+    entries = fakes.audit.all()
+    (summary,) = [e for e in entries if e.action is AuditAction.SEATS_ASSIGNED]
+    assert summary.record_type == "session_family"
+    # Each seat taken carries its own entry, committed with the seat (the person's id on it).
+    taken = [e for e in fakes.records.audit if e.action is AuditAction.SEAT_TAKEN]
+    assert [(e.record_id, e.person_id) for e in taken] == [
+        (s.application_id, s.qualification_pseudonym_id) for s in sittings[:3]
+    ]
 
     # Again, after a session is added: the waiting ones get its seats; nobody moves.
     third = _stored(fakes, capacity=5, starts_at=time(16, 0), ends_at=time(18, 0))

@@ -67,7 +67,7 @@ def sitting(
     fields: dict[str, Any] = {
         "application_id": f"13-{n:026d}",
         "prefecture_code": "13",
-        "qualification_pseudonym_id": f"p-{n}",
+        "qualification_pseudonym_id": f"p-{n:08d}",
         "exam_round": ROUND,
         "trade_code": "0101",
         "work_code": "010101",
