@@ -5,8 +5,8 @@ The rules are the domain's (:mod:`kentei.sessions.rules`, through
 :mod:`kentei.sessions.staff`): a refusal names every broken rule by field. A session holds
 no personal data, but its text (the venue) is staff free text: screened for a My Number
 before anything is checked or stored. Each create and change carries its audit entry in its
-own transaction (:mod:`intake.session_audit`); each listing is recorded before its answer. A session of another prefecture is not in the
-caller's book: ``404``.
+own transaction (:mod:`intake.session_audit`); each listing is recorded before its answer.
+A session of another prefecture is not in the caller's book: ``404``.
 """
 
 from __future__ import annotations
