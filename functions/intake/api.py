@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from intake import access_audit, errors, gate, health, paths, problems, screening
-from intake.routes import admin, applications, audit, documents, exams, identity, review
+from intake.routes import admin, applications, audit, changes, documents, exams, identity, review
 from intake.telemetry import instruments
 from kentei.submissions import SubmissionError
 
@@ -43,6 +43,7 @@ app.include_router(identity.router)
 app.include_router(audit.router)
 app.include_router(admin.router)
 app.include_router(exams.router)
+app.include_router(changes.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

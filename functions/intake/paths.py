@@ -23,6 +23,10 @@ EXAM_CATALOGUE: Final = "/v1/exams/catalogue"
 EXAM_ROUNDS: Final = "/v1/exams/rounds"
 ROSTER_EXAMINEE: Final = "/v1/roster/examinees/<qualification_pseudonym_id>"
 SITTING_TICKET: Final = "/v1/roster/sittings/<application_id>/ticket"
+ROSTER_CHANGES: Final = "/v1/roster/changes"
+ROSTER_CHANGE_ACCEPT: Final = "/v1/roster/changes/<proposal_id>/accept"
+ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
+ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -42,6 +46,10 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     EXAM_ROUNDS: ("GET",),
     ROSTER_EXAMINEE: ("GET",),
     SITTING_TICKET: ("GET", "POST"),
+    ROSTER_CHANGES: ("GET",),
+    ROSTER_CHANGE_ACCEPT: ("POST",),
+    ROSTER_CHANGE_REJECT: ("POST",),
+    ROSTER_RECHECKS: ("GET",),
 }
 
 PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster)(?:/|$)")

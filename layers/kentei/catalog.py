@@ -502,6 +502,10 @@ def user_pool(name: str) -> UserPoolSpec:
     return _one(USER_POOLS, name)
 
 
+def schedule(name: str) -> ScheduleSpec:
+    return _one(SCHEDULES, name)
+
+
 def queue_for(function_name: str) -> QueueSpec | None:
     """The queue that triggers ``function_name``, if any."""
     return next((q for q in QUEUES if q.consumer == function_name), None)

@@ -117,6 +117,8 @@ class AuditAction(StrEnum):
     """Staff accepted a change proposal: the examinee's items changed, with history."""
     EXAMINEE_CHANGE_REJECTED = "examinee.change_rejected"
     """Staff rejected a change proposal, with a reason."""
+    RECHECK_RUNS_LISTED = "recheck.runs_listed"
+    """Staff listed their prefecture's registry re-check runs (counts only)."""
     AUDIT_SEARCHED = "audit.searched"
     """An auditor searched the trail (the filters' ids are on the entry)."""
     AUDIT_EXPORTED = "audit.exported"

@@ -48,7 +48,12 @@ def test_an_unchanged_file_is_not_read_again(
     registry = SeedFileRegistry(seed)
     reads: list[Path] = []
     original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or original(self))
+
+    def counted(self: Path) -> bytes:
+        reads.append(self)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
     registry.by_my_number(TARO)
     registry.by_my_number(TARO)
     assert reads == []

@@ -360,3 +360,13 @@ def test_the_handler_routes_the_due_message_to_the_run(monkeypatch: pytest.Monke
     )
     assert answer == {"batchItemFailures": []}
     assert len(world.stores["13"].proposals) == 1
+
+
+def test_the_schedule_sends_the_due_kind_into_verifys_queue() -> None:
+    spec = catalog.schedule("registry-recheck")
+    assert spec.kind == messages.RegistryRecheckDue.model_fields["kind"].default
+    assert catalog.queue(spec.queue).consumer == "verify"
+    assert spec.timezone == "Asia/Tokyo"
+    # The batches go back into verify's own queue: verify may send there, nothing more.
+    verify = catalog.function("verify")
+    assert catalog.Grant("verify", catalog.Access.QUEUE_SEND) in verify.grants
