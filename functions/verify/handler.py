@@ -96,6 +96,7 @@ def _recheck_batch(message: messages.Envelope) -> None:
             "differences": counts.differences,
             "proposed": counts.proposed,
             "errors": counts.errors,
+            "error_kinds": sorted(set(outcome.error_kinds)),
         },
     )
     if counts.proposed:

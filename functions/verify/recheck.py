@@ -60,6 +60,9 @@ class BatchOutcome:
     counts: BatchCounts
     already_done: bool = False
     last: bool = False
+    error_kinds: tuple[str, ...] = ()
+    """Why each person not checked was not (``not_enrolled``, ``not_in_registry``, an
+    adapter's error class): codes for the operator's log line, never a person."""
 
 
 def start_runs(message: RegistryRecheckDue, deps: RecheckDependencies) -> StartOutcome:
@@ -96,6 +99,7 @@ def recheck_batch(
     page = store.examinees(message.size, message.after)
     queried = differences = proposed = errors = 0
     looked_up: list[AuditEvent] = []
+    kinds: list[str] = []
     for entry in page.entries:
         person = entry.qualification_pseudonym_id
         if not store.active(person):
@@ -104,11 +108,13 @@ def recheck_batch(
             number = deps.vault.reveal(person)
         except UnknownPseudonymError:
             errors += 1
+            kinds.append("not_enrolled")
             continue
         try:
             record = deps.registry.by_my_number(number)
-        except RegistryProtocolError:
+        except RegistryProtocolError as exc:
             errors += 1
+            kinds.append(type(exc).__name__)
             continue
         # RegistryUnavailableError propagates: the batch is retried later, whole.
         queried += 1
@@ -116,6 +122,7 @@ def recheck_batch(
         looked_up.append(_event(AuditAction.EXAMINEE_RECHECKED, code, person, request_id, at))
         if not record.found:
             errors += 1
+            kinds.append("not_in_registry")
             continue
         difference = compare(entry.examinee, record)
         if difference is None:
@@ -160,7 +167,7 @@ def recheck_batch(
         finished_at=deps.clock() if last else None,
         audit=looked_up,
     )
-    return BatchOutcome(run_id, code, message.page, counts, last=last)
+    return BatchOutcome(run_id, code, message.page, counts, last=last, error_kinds=tuple(kinds))
 
 
 def _event(
