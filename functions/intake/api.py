@@ -22,6 +22,7 @@ from intake.routes import (
     admin,
     applications,
     audit,
+    changes,
     deletions,
     documents,
     exams,
@@ -55,6 +56,7 @@ app.include_router(admin.router)
 app.include_router(exams.router)
 app.include_router(sessions.router)
 app.include_router(deletions.router)
+app.include_router(changes.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -139,6 +139,26 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.DELETIONS_LISTED,
         record_type="deletion_list",
     ),
+    ("GET", paths.ROSTER_CHANGES): Rule(
+        roles=frozenset({Role.REVIEWER}),
+        action=AuditAction.EXAMINEE_CHANGES_LISTED,
+        record_type="change_list",
+    ),
+    ("POST", paths.ROSTER_CHANGE_ACCEPT): Rule(
+        roles=frozenset({Role.REVIEWER}),
+        action=AuditAction.EXAMINEE_CHANGE_DECIDED,
+        record_type="change_proposal",
+    ),
+    ("POST", paths.ROSTER_CHANGE_REJECT): Rule(
+        roles=frozenset({Role.REVIEWER}),
+        action=AuditAction.EXAMINEE_CHANGE_DECIDED,
+        record_type="change_proposal",
+    ),
+    ("GET", paths.ROSTER_RECHECKS): Rule(
+        roles=frozenset({Role.REVIEWER}),
+        action=AuditAction.RECHECK_RUNS_LISTED,
+        record_type="recheck_run",
+    ),
     ("GET", paths.ADMIN_ACCOUNTS): Rule(
         roles=frozenset({Role.ADMIN}),
         action=AuditAction.ACCOUNTS_REVIEWED,

@@ -29,6 +29,8 @@ from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
+from kentei.records.examinee import Examinee
+from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRecord
 from kentei.roster.deletion import DeletionReason, DeletionRecord, DeletionSource
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import ExamRound, Sitting
@@ -251,6 +253,38 @@ class SessionBook(Protocol):
         ...
 
 
+class ChangeStore(Protocol):
+    """One prefecture's change proposals and re-check runs
+    (:class:`kentei.data.changes.PrefectureChanges`), in that prefecture only."""
+
+    def proposal(self, proposal_id: str) -> Proposal | None: ...
+
+    def proposals(
+        self, status: ProposalStatus, limit: int = 25, after: str | None = None
+    ) -> tuple[list[Proposal], str | None]: ...
+
+    def decide(
+        self,
+        decided: Proposal,
+        *,
+        examinee: Examinee | None = None,
+        history: HistoryEntry | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The decision, and with ``examinee`` the new items and the history entry, with the
+        audit events in one transaction (``ExamineeChangedError`` if the examinee is no longer
+        at the proposal's basis, ``ProposalDecidedError`` if decided meanwhile)."""
+        ...
+
+    def runs(self, limit: int = 25) -> list[RunRecord]: ...
+
+
+def _prefecture_changes(prefecture_code: str) -> ChangeStore:
+    from kentei.data.changes import PrefectureChanges
+
+    return PrefectureChanges(prefecture_code)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -277,6 +311,8 @@ class Dependencies:
     deletions: Callable[[str], RosterDeletions]
     """A prefecture's deletions from the roster, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
+    changes: Callable[[str], ChangeStore] = _prefecture_changes
+    """A prefecture's change proposals and re-check runs, by prefecture code."""
 
 
 class _SqsVerifyQueue:

@@ -20,7 +20,10 @@ from typing import Protocol
 from kentei.applications.model import Application
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditEvent
+from kentei.data.changes import BatchCounts, RosterPage
+from kentei.messages import RegistryRecheckBatch
 from kentei.registry import Registry
+from kentei.roster.changes import Proposal, RunRecord
 from kentei.signatures import RevocationSource, TrustStore
 from kentei.vault import PseudonymLinks, Vault
 
@@ -123,3 +126,105 @@ def reset() -> None:
     """Forget the built dependencies: the next application builds them again (tests that
     change the environment, e.g. the trusted CAs or the registry seed)."""
     dependencies.cache_clear()
+    recheck_dependencies.cache_clear()
+
+
+class RecheckStore(Protocol):
+    """One prefecture's roster as the registry re-check reads it, and its proposals and runs
+    (:class:`kentei.data.changes.PrefectureChanges`, the sittings from
+    :class:`kentei.data.roster.PrefectureRoster`)."""
+
+    def examinees(self, limit: int, after: str | None = None) -> RosterPage: ...
+
+    def has_examinees(self) -> bool: ...
+
+    def active(self, qualification_pseudonym_id: str) -> bool:
+        """The person has a registered sitting here (a deleted one does not count)."""
+        ...
+
+    def open_proposal(self, qualification_pseudonym_id: str) -> Proposal | None: ...
+
+    def propose(
+        self, proposal: Proposal, superseding: Proposal | None, audit: Sequence[AuditEvent] = ()
+    ) -> None: ...
+
+    def start_run(self, run: RunRecord) -> bool: ...
+
+    def batch_done(self, run_id: str, page: int) -> bool: ...
+
+    def finish_batch(
+        self,
+        run_id: str,
+        page: int,
+        counts: BatchCounts,
+        *,
+        finished_at: datetime | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool: ...
+
+
+class OwnQueue(Protocol):
+    """Verify's own queue: the re-check's next batch (:mod:`kentei.data.queues`)."""
+
+    def send(self, message: RegistryRecheckBatch) -> str: ...
+
+
+@dataclass(frozen=True)
+class RecheckDependencies:
+    registry: Registry
+    vault: Vault
+    store: Callable[[str], RecheckStore]
+    """A prefecture's roster, proposals and runs, by prefecture code."""
+    queue: OwnQueue
+    clock: Callable[[], datetime] = utc_now
+
+
+class _Recheck:
+    """The deployed re-check store of one prefecture: its proposals and runs, and whether a
+    person has a registered sitting."""
+
+    def __init__(self, prefecture_code: str) -> None:
+        from kentei.data.changes import PrefectureChanges
+        from kentei.data.roster import PrefectureRoster
+
+        self._changes = PrefectureChanges(prefecture_code)
+        self._roster = PrefectureRoster(prefecture_code)
+        self.examinees = self._changes.examinees
+        self.has_examinees = self._changes.has_examinees
+        self.open_proposal = self._changes.open_proposal
+        self.propose = self._changes.propose
+        self.start_run = self._changes.start_run
+        self.batch_done = self._changes.batch_done
+        self.finish_batch = self._changes.finish_batch
+
+    def active(self, qualification_pseudonym_id: str) -> bool:
+        from kentei.roster.sitting import SittingStatus
+
+        return any(
+            s.status is SittingStatus.REGISTERED
+            for s in self._roster.sittings_of(qualification_pseudonym_id)
+        )
+
+
+class _SqsOwnQueue:
+    def send(self, message: RegistryRecheckBatch) -> str:
+        from kentei.data import queues
+
+        return queues.send("verify", message)
+
+
+@cache
+def recheck_dependencies() -> RecheckDependencies:
+    """The re-check's dependencies: the registry and vault adapters of :func:`dependencies`
+    when those are built (one connection pool and circuit breaker), else their own; the
+    trust store and CRLs are not needed."""
+    from kentei.registry import registry_from_environment
+    from kentei.vault import vault_from_environment
+
+    built = dependencies.cache_info().currsize > 0
+    return RecheckDependencies(
+        registry=dependencies().registry if built else registry_from_environment(),
+        vault=dependencies().vault if built else vault_from_environment(),
+        store=_Recheck,
+        queue=_SqsOwnQueue(),
+    )

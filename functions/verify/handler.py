@@ -3,7 +3,8 @@
 ``application_received`` → :func:`verify.verification.verify_application` (signatures, the
 registry, the vault, registration); ``identity_chosen`` →
 :func:`verify.identity_choice.enrol_chosen` (the person staff chose among the candidates);
-``heartbeat`` → the wiring check. A message fails (and is
+``registry_recheck_due`` and ``registry_recheck_batch`` → :mod:`verify.recheck` (the periodic
+registry re-check, 定期照会); ``heartbeat`` → the wiring check. A message fails (and is
 retried, then kept in the DLQ) only for what may pass on a retry; every other outcome ends
 the application with a status and a reason. Log lines carry ids and reason codes only.
 """
@@ -54,6 +55,56 @@ def _enrol_chosen(message: messages.Envelope) -> None:
     _report(enrol_chosen(message, dependencies.dependencies(), request_id))
 
 
+def _recheck_due(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.RegistryRecheckDue):
+        raise UnroutedMessageError(f"the re-check route got a {message.kind} message")
+    # Imported here: a weekly message kind, kept off every application's cold start.
+    from verify.recheck import start_runs
+
+    outcome = start_runs(message, dependencies.recheck_dependencies())
+    consumer.instruments.logger.info(
+        "registry re-check started",
+        extra={"run_id": outcome.run_id, "prefectures": list(outcome.prefectures)},
+    )
+
+
+def _recheck_batch(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.RegistryRecheckBatch):
+        raise UnroutedMessageError(f"the re-check batch route got a {message.kind} message")
+    from verify.recheck import recheck_batch
+
+    instruments = consumer.instruments
+    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
+    try:
+        outcome = recheck_batch(message, dependencies.recheck_dependencies(), request_id)
+    except RegistryError as exc:
+        instruments.logger.warning(
+            "registry re-check batch deferred",
+            extra={"run_id": message.run_id, "page": message.page, "error": type(exc).__name__},
+        )
+        raise
+    counts = outcome.counts
+    instruments.logger.info(
+        "registry re-check batch done",
+        extra={
+            "run_id": outcome.run_id,
+            "prefecture_code": outcome.prefecture_code,
+            "page": outcome.page,
+            "already_done": outcome.already_done,
+            "last": outcome.last,
+            "queried": counts.queried,
+            "differences": counts.differences,
+            "proposed": counts.proposed,
+            "errors": counts.errors,
+            "error_kinds": sorted(set(outcome.error_kinds)),
+        },
+    )
+    if counts.proposed:
+        instruments.count(
+            "RegistryChangesProposed", counts.proposed, prefecture_code=outcome.prefecture_code
+        )
+
+
 def _report(outcome: Outcome) -> None:
     instruments = consumer.instruments
     if outcome.already_handled:
@@ -90,6 +141,8 @@ consumer = QueueConsumer(
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
         "application_received": _verify,
         "identity_chosen": _enrol_chosen,
+        "registry_recheck_due": _recheck_due,
+        "registry_recheck_batch": _recheck_batch,
     },
 )
 handler = consumer.handler

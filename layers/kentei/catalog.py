@@ -340,6 +340,17 @@ SCHEDULES: Final = (
         "staff_accounts_due",
         "cron(7 * * * ? *)",
     ),
+    ScheduleSpec(
+        "registry-recheck",
+        "weekly registry re-check (定期照会): every active examinee's four items and status "
+        "against the registry, differences proposed to staff",
+        "verify",
+        "registry_recheck_due",
+        # Mondays 02:30 JST, off-peak for the registry link. Weekly rather than monthly: a
+        # moved or deceased examinee is caught before the next round's tickets and notices
+        # go out (rounds run for weeks), and a run of a prefecture's roster is small.
+        "cron(30 2 ? * MON *)",
+    ),
 )
 
 POST_AUTHENTICATION_TRIGGER: Final = "PostAuthentication"
@@ -395,6 +406,8 @@ FUNCTIONS: Final = (
             _G("inbox", Access.BUCKET_READ_DELETE),
             _G("attachments", Access.BUCKET_READ),
             _G("sync", Access.QUEUE_SEND),
+            # The registry re-check fans out into batch messages on its own queue.
+            _G("verify", Access.QUEUE_SEND),
         ),
     ),
     FunctionSpec(
@@ -487,6 +500,10 @@ def function(name: str) -> FunctionSpec:
 
 def user_pool(name: str) -> UserPoolSpec:
     return _one(USER_POOLS, name)
+
+
+def schedule(name: str) -> ScheduleSpec:
+    return _one(SCHEDULES, name)
 
 
 def queue_for(function_name: str) -> QueueSpec | None:

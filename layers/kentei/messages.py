@@ -100,6 +100,37 @@ class StaffAccountsDue(Envelope):
     scheduled_at: AwareDatetime
 
 
+class RegistryRecheckDue(Envelope):
+    """The registry re-check schedule fired (定期照会, ``kentei.catalog.SCHEDULES``): verify
+    starts a run in each prefecture with examinees, one batch message per prefecture.
+
+    The instant is the schedule's: the run's id derives from it, so a retried or redriven
+    message is the same run.
+    """
+
+    kind: Literal["registry_recheck_due"] = "registry_recheck_due"
+    scheduled_at: AwareDatetime
+
+
+RECHECK_BATCH_MAX: Final = 20
+"""The most examinees one batch message re-checks: lookups one after another stay well within
+verify's timeout, and verify's reserved concurrency bounds the calls on the registry link."""
+
+
+class RegistryRecheckBatch(Envelope):
+    """One page of a prefecture's roster to re-check in a run: the page's number and the
+    資格仮名ID it starts after (None: the first page). Ids only. Verify sends the next page's
+    message to its own queue when it has read this one."""
+
+    kind: Literal["registry_recheck_batch"] = "registry_recheck_batch"
+    run_id: str = Field(pattern=r"^[0-9]{8}T[0-9]{6}Z$")
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    scheduled_at: AwareDatetime
+    page: int = Field(ge=0, le=1_000_000)
+    after: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    size: int = Field(RECHECK_BATCH_MAX, ge=1, le=RECHECK_BATCH_MAX)
+
+
 KINDS: dict[str, type[Envelope]] = {
     "heartbeat": Heartbeat,
     "application_received": ApplicationReceived,
@@ -107,6 +138,8 @@ KINDS: dict[str, type[Envelope]] = {
     "staff_accounts_due": StaffAccountsDue,
     "ticket_due": TicketDue,
     "ticket_void": TicketVoid,
+    "registry_recheck_due": RegistryRecheckDue,
+    "registry_recheck_batch": RegistryRecheckBatch,
 }
 
 

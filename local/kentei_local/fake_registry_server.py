@@ -1,7 +1,9 @@
 """A local HTTPS fake of the registry link server (住基連携サーバ), for the adapter's tests.
 
 It speaks the contract of :mod:`kentei.registry.contract` on 127.0.0.1 (an ephemeral port),
-answers from a :class:`~kentei.registry.fake.SeededRegistry`, and requires a client
+answers from a :class:`~kentei.registry.fake.SeededRegistry` (or, from a seed file, a
+:class:`~kentei.registry.fake.SeedFileRegistry` that reads the file again when it changes:
+:meth:`FakeRegistryServer.from_seed_file`), and requires a client
 certificate signed by the CA it is given, like the real link server. Tests script failures
 with :meth:`FakeRegistryServer.inject`: each injected :class:`Fault` applies to one request,
 in order. The server runs in daemon threads and stops itself after ``lifetime_s`` if no one
@@ -18,7 +20,8 @@ from typing import Final
 from pydantic import ValidationError
 
 from kentei.registry import contract
-from kentei.registry.fake import SeededRegistry
+from kentei.registry.fake import SeededRegistry, SeedFileRegistry
+from kentei.registry.port import Registry
 from kentei_local.mtls_server import (
     FakeHandler,
     FakeServer,
@@ -38,7 +41,7 @@ __all__ = ["DEMO_SEED", "FakeRegistryServer", "Fault", "Received"]
 class FakeRegistryServer(FakeServer):
     def __init__(
         self,
-        registry: SeededRegistry,
+        registry: SeededRegistry | SeedFileRegistry,
         *,
         certfile: Path,
         keyfile: Path,
@@ -48,9 +51,28 @@ class FakeRegistryServer(FakeServer):
         server = _Server(server_context(certfile, keyfile, client_ca), registry)
         super().__init__(server, name="kentei-fake-registry", lifetime_s=lifetime_s)
 
+    @classmethod
+    def from_seed_file(
+        cls,
+        seed: Path,
+        *,
+        certfile: Path,
+        keyfile: Path,
+        client_ca: Path,
+        lifetime_s: float = 300.0,
+    ) -> FakeRegistryServer:
+        """A server answering from ``seed``, read again whenever the file changes."""
+        return cls(
+            SeedFileRegistry(seed),
+            certfile=certfile,
+            keyfile=keyfile,
+            client_ca=client_ca,
+            lifetime_s=lifetime_s,
+        )
+
 
 class _Server(MutualTlsServer):
-    def __init__(self, context: ssl.SSLContext, registry: SeededRegistry) -> None:
+    def __init__(self, context: ssl.SSLContext, registry: Registry) -> None:
         self.registry = registry
         super().__init__(context, _Handler)
 

@@ -99,5 +99,5 @@ def _drained(runtime: LocalRuntime) -> bool | None:
 
 
 def test_the_schedule_message_is_the_catalog_kind() -> None:
-    (spec,) = catalog.SCHEDULES
+    spec = catalog.schedule("staff-accounts")
     assert spec.kind == messages.StaffAccountsDue.model_fields["kind"].default

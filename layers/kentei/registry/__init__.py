@@ -2,8 +2,9 @@
 
 ``registry_from_environment()`` gives the local fake when ``KENTEI_REGISTRY_SEED`` names a seed
 file (local runtime and tests only), and the HTTPS adapter to the registry link server when
-``KENTEI_REGISTRY_URL`` is set. Adapters are imported on first use: the HTTPS one pulls in
-``ssl`` and ``urllib3``, which a local run never needs.
+``KENTEI_REGISTRY_URL`` is set; the fake reads the seed file again when it changes. Adapters
+are imported on first use: the HTTPS one pulls in ``ssl`` and ``urllib3``, which a local run
+never needs.
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ def registry_from_environment() -> Registry:
             raise RegistryConfigurationError(
                 f"{SEED_ENV} (the fake registry) is for the local runtime only"
             )
-        from kentei.registry.fake import SeededRegistry
+        from kentei.registry.fake import SeedFileRegistry
 
-        return SeededRegistry.from_file(Path(seed))
+        return SeedFileRegistry(Path(seed))
     if url:
         from kentei.registry.https import HttpsRegistry
 

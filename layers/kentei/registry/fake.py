@@ -11,10 +11,15 @@ with dates in ISO 8601, sex as ISO/IEC 5218 digits and status ``current``, ``mov
 error names the entry's index and the field, never a value. A search by the four items
 compares the comparison keys of :mod:`kentei.registry.normalise`, as the registry's own
 search is assumed to.
+
+:class:`SeedFileRegistry` (what ``registry_from_environment`` gives locally) reads the file
+again when its modification time or size changes, so a test can move a person between two
+lookups by rewriting the seed.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -139,3 +144,36 @@ class SeededRegistry:
             and entry.sex == sex
             and entry.address == address_key
         )
+
+
+class SeedFileRegistry:
+    """The :class:`~kentei.registry.port.Registry` port over a seed file, read again when the
+    file changes (its ``st_mtime_ns`` or ``st_size``): local runtime and tests only."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._registry = self._current()
+
+    def _current(self) -> SeededRegistry:
+        try:
+            stat = self._path.stat()
+        except OSError as exc:
+            raise RegistrySeedError(
+                f"the registry seed {self._path} cannot be read: {exc.strerror}"
+            ) from None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            if stamp != self._stamp:
+                self._registry = SeededRegistry.from_file(self._path)
+                self._stamp = stamp
+            return self._registry
+
+    def by_my_number(self, my_number: MyNumber) -> RegistryRecord:
+        return self._current().by_my_number(my_number)
+
+    def by_four_items(
+        self, name: str, birth_date: date, sex: Sex, address: str
+    ) -> tuple[Candidate, ...]:
+        return self._current().by_four_items(name, birth_date, sex, address)

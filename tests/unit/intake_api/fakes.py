@@ -28,6 +28,14 @@ from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
 from kentei.records.examinee import Examinee
+from kentei.roster.changes import (
+    ExamineeChangedError,
+    HistoryEntry,
+    Proposal,
+    ProposalDecidedError,
+    ProposalStatus,
+    RunRecord,
+)
 from kentei.roster.deletion import (
     DeletionReason,
     DeletionRecord,
@@ -65,6 +73,11 @@ class Records:
     """Application id → its session per part."""
     deletions: dict[str, DeletionRecord] = field(default_factory=dict)
     """By application id."""
+    examinees_updated: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    """When an examinee's items last changed other than by a registration."""
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    history: list[HistoryEntry] = field(default_factory=list)
+    runs: list[RunRecord] = field(default_factory=list)
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -80,6 +93,9 @@ class Records:
 
     def session_book(self, prefecture_code: str) -> FakeSessions:
         return FakeSessions(self, prefecture_code)
+
+    def changes(self, prefecture_code: str) -> FakeChanges:
+        return FakeChanges(self, prefecture_code)
 
 
 @dataclass
@@ -294,7 +310,10 @@ class FakeRoster:
             examinee,
             frozenset(s.application_id for s in sittings),
             min(s.accepted_at for s in sittings),
-            max(s.accepted_at for s in sittings),
+            self.store.examinees_updated.get(
+                (self.prefecture_code, qualification_pseudonym_id),
+                max(s.accepted_at for s in sittings),
+            ),
         )
 
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]:
@@ -304,6 +323,66 @@ class FakeRoster:
             if s.prefecture_code == self.prefecture_code
             and s.qualification_pseudonym_id == qualification_pseudonym_id
         ]
+
+
+@dataclass
+class FakeChanges:
+    """A prefecture's change proposals and runs: a decision is all or nothing, conditional on
+    the proposal open and the examinee at the proposal's basis, as in the data layer."""
+
+    records: Records
+    prefecture_code: str
+
+    def proposal(self, proposal_id: str) -> Proposal | None:
+        found = self.records.proposals.get(proposal_id)
+        return (
+            found if found is not None and found.prefecture_code == self.prefecture_code else None
+        )
+
+    def proposals(
+        self, status: ProposalStatus, limit: int = 25, after: str | None = None
+    ) -> tuple[list[Proposal], str | None]:
+        listed = sorted(
+            (
+                p
+                for p in self.records.proposals.values()
+                if p.prefecture_code == self.prefecture_code and p.status is status
+            ),
+            key=lambda p: p.proposal_id,
+        )
+        listed = [p for p in listed if after is None or p.proposal_id > after]
+        page = listed[:limit]
+        return page, page[-1].proposal_id if len(listed) > limit else None
+
+    def decide(
+        self,
+        decided: Proposal,
+        *,
+        examinee: Examinee | None = None,
+        history: HistoryEntry | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        current = self.records.proposals[decided.proposal_id]
+        if current.status is not ProposalStatus.PROPOSED:
+            raise ProposalDecidedError("the proposal was decided meanwhile")
+        person = (self.prefecture_code, decided.qualification_pseudonym_id)
+        if examinee is not None:
+            assert examinee.my_number is None
+            assert history is not None
+            assert decided.decided_at is not None
+            stored = FakeRoster(self.records, self.prefecture_code).examinee(person[1])
+            if stored is None or stored.updated_at != decided.basis:
+                raise ExamineeChangedError("the examinee changed since the proposal")
+            self.records.examinees[person] = examinee
+            self.records.examinees_updated[person] = decided.decided_at
+            self.records.history.append(history)
+        self.records.proposals[decided.proposal_id] = decided
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+
+    def runs(self, limit: int = 25) -> list[RunRecord]:
+        mine = [r for r in self.records.runs if r.prefecture_code == self.prefecture_code]
+        return sorted(mine, key=lambda r: r.run_id, reverse=True)[:limit]
 
 
 @dataclass
@@ -590,4 +669,5 @@ class Fakes:
             sessions=self.records.session_book,
             deletions=self.records.deletions_of,
             clock=self.clock,
+            changes=self.records.changes,
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kentei.registry import RegistryConfigurationError, registry_from_environment
-from kentei.registry.fake import SeededRegistry
+from kentei.registry.fake import SeedFileRegistry
 from kentei.registry.https import ENVIRONMENT, RegistryLinkSettings
 from kentei_local.fake_registry_server import DEMO_SEED
 
@@ -34,7 +34,7 @@ def test_given_a_seed_in_the_local_runtime_then_the_fake(clean: pytest.MonkeyPat
     clean.setenv("KENTEI_ENV", "local")
     clean.setenv("KENTEI_REGISTRY_SEED", str(DEMO_SEED))
 
-    assert isinstance(registry_from_environment(), SeededRegistry)
+    assert isinstance(registry_from_environment(), SeedFileRegistry)
 
 
 def test_given_a_seed_in_a_deployed_stack_then_refused(clean: pytest.MonkeyPatch) -> None:

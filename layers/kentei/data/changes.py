@@ -1,0 +1,489 @@
+"""Change proposals, examinee history and re-check runs in the records table (R9, R10).
+
+Layout (partition ``prefecture_code``, sort ``record_key``), beside the roster
+(:mod:`kentei.data.roster`):
+
+- ``CHANGE#<proposal id>``: a :class:`kentei.roster.changes.Proposal` as JSON (the before and
+  after values are personal data, kept under the records key like the examinee; never the My
+  Number), its ``status`` and 資格仮名ID as attributes.
+- ``CHANGE_OPEN#<資格仮名ID>``: the person's open proposal, if any. A later run that finds
+  the same difference finds it here and proposes nothing; a different difference supersedes
+  it, in one transaction, so a person has at most one open proposal.
+- ``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal id>``: a change made to the examinee
+  (:class:`kentei.roster.changes.HistoryEntry`): who, when, from where, before and after.
+- ``RECHECK_RUN#<run id>``: a run of the periodic re-check in the prefecture, counts only.
+- ``RECHECK_BATCH#<run id>#<page>``: a batch done; its counts go into the run once.
+
+Accepting writes the examinee's new items, the proposal's decision, the history entry and
+the audit event in one transaction, conditional on the examinee being as the proposal read
+it and the proposal still open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from botocore.exceptions import ClientError
+
+from kentei import aws, settings
+from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.roster import EXAMINEE_PREFIX, examinee_key
+from kentei.records.examinee import Examinee
+from kentei.records.sensitive import REVEAL
+from kentei.roster.changes import (
+    ExamineeChangedError,
+    HistoryEntry,
+    Proposal,
+    ProposalDecidedError,
+    ProposalStatus,
+    RunRecord,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+CHANGE_PREFIX: Final = "CHANGE#"
+OPEN_PREFIX: Final = "CHANGE_OPEN#"
+HISTORY_PREFIX: Final = "EXAMINEE_HISTORY#"
+RUN_PREFIX: Final = "RECHECK_RUN#"
+BATCH_PREFIX: Final = "RECHECK_BATCH#"
+MAX_PAGE: Final = 100
+
+
+class ConcurrentProposalError(RuntimeError):
+    """Another writer changed the person's open proposal meanwhile: read again and retry."""
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """An examinee as the re-check reads it: the items and the instant they were last written."""
+
+    qualification_pseudonym_id: str
+    examinee: Examinee
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    entries: tuple[RosterEntry, ...]
+    next_cursor: str | None
+    """The 資格仮名ID to read after, or None at the end of the roster."""
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    queried: int = 0
+    differences: int = 0
+    proposed: int = 0
+    errors: int = 0
+
+
+def _instant(at: datetime) -> str:
+    """As :mod:`kentei.data.roster` writes ``updated_at``: UTC, microseconds, fixed width."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _cancelled(exc: ClientError) -> list[str]:
+    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        raise exc
+    reasons = exc.response.get("CancellationReasons") or []
+    return [str(r.get("Code", "")) for r in reasons]
+
+
+class PrefectureChanges:
+    """One prefecture's proposals, history and runs: every read and write stays in its
+    partition."""
+
+    def __init__(
+        self,
+        prefecture_code: str,
+        table: str | None = None,
+        audit_table: str | None = None,
+        client: DynamoDBClient | None = None,
+    ) -> None:
+        self.prefecture_code = prefecture_code
+        self._table = table or settings.table_name("records")
+        self._audit_table = audit_table
+        self._client = client
+
+    @property
+    def _dynamodb(self) -> DynamoDBClient:
+        return self._client or aws.dynamodb()
+
+    # The roster, page by page (the re-check's reading order).
+
+    def examinees(self, limit: int, after: str | None = None) -> RosterPage:
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
+            "ExpressionAttributeValues": {
+                ":p": {"S": self.prefecture_code},
+                ":k": {"S": EXAMINEE_PREFIX},
+            },
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        if after is not None:
+            query["ExclusiveStartKey"] = self._key(examinee_key(after))
+        answer = self._dynamodb.query(**query)
+        entries = tuple(
+            RosterEntry(
+                qualification_pseudonym_id=item["qualification_pseudonym_id"]["S"],
+                examinee=Examinee.model_validate_json(item["examinee"]["S"]),
+                updated_at=datetime.fromisoformat(item["updated_at"]["S"]),
+            )
+            for item in answer["Items"]
+        )
+        last = answer.get("LastEvaluatedKey")
+        following = None
+        if last is not None and entries:
+            following = entries[-1].qualification_pseudonym_id
+        return RosterPage(entries, following)
+
+    def has_examinees(self) -> bool:
+        return bool(self.examinees(1).entries)
+
+    # Proposals.
+
+    def proposal(self, proposal_id: str) -> Proposal | None:
+        item = self._get(CHANGE_PREFIX + proposal_id)
+        return None if item is None else Proposal.model_validate_json(item["proposal"]["S"])
+
+    def open_proposal(self, qualification_pseudonym_id: str) -> Proposal | None:
+        marker = self._get(OPEN_PREFIX + qualification_pseudonym_id)
+        return None if marker is None else self.proposal(marker["proposal_id"]["S"])
+
+    def proposals(
+        self, status: ProposalStatus, limit: int = 25, after: str | None = None
+    ) -> tuple[list[Proposal], str | None]:
+        """Proposals at ``status``, oldest first; the id to read after for the next page."""
+        found: list[Proposal] = []
+        start: dict[str, Any] | None = self._key(CHANGE_PREFIX + after) if after else None
+        while len(found) < limit:
+            query: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
+                "FilterExpression": "#s = :s",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {
+                    ":p": {"S": self.prefecture_code},
+                    ":k": {"S": CHANGE_PREFIX},
+                    ":s": {"S": status.value},
+                },
+                "Limit": MAX_PAGE,
+                "ConsistentRead": True,
+            }
+            if start is not None:
+                query["ExclusiveStartKey"] = start
+            answer = self._dynamodb.query(**query)
+            for item in answer["Items"]:
+                found.append(Proposal.model_validate_json(item["proposal"]["S"]))
+                if len(found) == limit:
+                    return found, found[-1].proposal_id
+            start = answer.get("LastEvaluatedKey")
+            if start is None:
+                return found, None
+        return found, None
+
+    def propose(
+        self,
+        proposal: Proposal,
+        superseding: Proposal | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Store ``proposal`` as the person's open one (``superseding`` the open one it
+        replaces, if any) with its audit events, in one transaction."""
+        pseudonym = proposal.qualification_pseudonym_id
+        marker: dict[str, Any] = {
+            **self._key(OPEN_PREFIX + pseudonym),
+            "item_type": {"S": "change_open"},
+            "proposal_id": {"S": proposal.proposal_id},
+        }
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._proposal_item(proposal),
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            }
+        ]
+        if superseding is None:
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": marker,
+                        "ConditionExpression": "attribute_not_exists(record_key)",
+                    }
+                }
+            )
+        else:
+            replaced = superseding.model_copy(update={"status": ProposalStatus.SUPERSEDED})
+            writes += [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": marker,
+                        "ConditionExpression": "proposal_id = :old",
+                        "ExpressionAttributeValues": {":old": {"S": superseding.proposal_id}},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._proposal_item(replaced),
+                        "ConditionExpression": "#s = :open",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {
+                            ":open": {"S": ProposalStatus.PROPOSED.value}
+                        },
+                    }
+                },
+            ]
+        try:
+            self._transact(writes, audit)
+        except ClientError as exc:
+            _cancelled(exc)
+            raise ConcurrentProposalError("the person's open proposal changed") from None
+
+    def decide(
+        self,
+        decided: Proposal,
+        *,
+        examinee: Examinee | None = None,
+        history: HistoryEntry | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Record the decision on an open proposal; with ``examinee`` and ``history`` (an
+        acceptance that changes items), the examinee's new items and the history entry too,
+        conditional on the examinee's ``updated_at`` being the proposal's basis. All in one
+        transaction with the audit events."""
+        if decided.status not in (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED):
+            raise ValueError("a decision accepts or rejects")
+        pseudonym = decided.qualification_pseudonym_id
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._proposal_item(decided),
+                    "ConditionExpression": "#s = :open",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {":open": {"S": ProposalStatus.PROPOSED.value}},
+                }
+            },
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": self._key(OPEN_PREFIX + pseudonym),
+                    "ConditionExpression": "proposal_id = :id",
+                    "ExpressionAttributeValues": {":id": {"S": decided.proposal_id}},
+                }
+            },
+        ]
+        if examinee is not None:
+            if examinee.my_number is not None:
+                raise ValueError("an examinee is stored without the My Number")
+            if history is None or decided.decided_at is None:
+                raise ValueError("a change to the examinee keeps its history")
+            writes += [
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(examinee_key(pseudonym)),
+                        "UpdateExpression": "SET examinee = :e, updated_at = :now",
+                        "ConditionExpression": "updated_at = :basis",
+                        "ExpressionAttributeValues": {
+                            ":e": {"S": examinee.model_dump_json(context={REVEAL: True})},
+                            ":now": {"S": _instant(decided.decided_at)},
+                            ":basis": {"S": _instant(decided.basis)},
+                        },
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **self._key(
+                                f"{HISTORY_PREFIX}{pseudonym}#{_instant(history.at)}"
+                                f"#{history.proposal_id}"
+                            ),
+                            "item_type": {"S": "examinee_history"},
+                            "qualification_pseudonym_id": {"S": pseudonym},
+                            "entry": {"S": history.model_dump_json()},
+                        },
+                        "ConditionExpression": "attribute_not_exists(record_key)",
+                    }
+                },
+            ]
+        try:
+            self._transact(writes, audit)
+        except ClientError as exc:
+            reasons = _cancelled(exc)
+            if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
+                raise ExamineeChangedError("the examinee changed since the proposal") from None
+            raise ProposalDecidedError("the proposal was decided meanwhile") from None
+
+    def history(self, qualification_pseudonym_id: str) -> list[HistoryEntry]:
+        found: list[HistoryEntry] = []
+        for page in self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+            ExpressionAttributeValues={
+                ":p": {"S": self.prefecture_code},
+                ":k": {"S": f"{HISTORY_PREFIX}{qualification_pseudonym_id}#"},
+            },
+            ConsistentRead=True,
+        ):
+            found.extend(HistoryEntry.model_validate_json(i["entry"]["S"]) for i in page["Items"])
+        return found
+
+    # Runs.
+
+    def start_run(self, run: RunRecord) -> bool:
+        """The run's record, once: False if the run was started before (a retried message)."""
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item={
+                    **self._key(RUN_PREFIX + run.run_id),
+                    "item_type": {"S": "recheck_run"},
+                    "run": {"S": run.model_dump_json()},
+                    "queried": {"N": "0"},
+                    "differences": {"N": "0"},
+                    "proposed": {"N": "0"},
+                    "errors": {"N": "0"},
+                    "batches": {"N": "0"},
+                },
+                ConditionExpression="attribute_not_exists(record_key)",
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def finish_batch(
+        self,
+        run_id: str,
+        page: int,
+        counts: BatchCounts,
+        *,
+        finished_at: datetime | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool:
+        """The batch's counts into the run, once (False if the batch was done before), with
+        the audit events of its lookups; ``finished_at`` on the last batch."""
+        update = "ADD queried :q, differences :d, proposed :n, errors :e, batches :one" + (
+            "" if finished_at is None else " SET finished_at = :f"
+        )
+        values: dict[str, Any] = {
+            ":q": {"N": str(counts.queried)},
+            ":d": {"N": str(counts.differences)},
+            ":n": {"N": str(counts.proposed)},
+            ":e": {"N": str(counts.errors)},
+            ":one": {"N": "1"},
+        }
+        if finished_at is not None:
+            values[":f"] = {"S": _instant(finished_at)}
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(f"{BATCH_PREFIX}{run_id}#{page:06d}"),
+                        "item_type": {"S": "recheck_batch"},
+                    },
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(RUN_PREFIX + run_id),
+                    "UpdateExpression": update,
+                    "ConditionExpression": "attribute_exists(record_key)",
+                    "ExpressionAttributeValues": values,
+                }
+            },
+        ]
+        try:
+            self._transact(writes, audit)
+        except ClientError as exc:
+            reasons = _cancelled(exc)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise
+        return True
+
+    def batch_done(self, run_id: str, page: int) -> bool:
+        return self._get(f"{BATCH_PREFIX}{run_id}#{page:06d}") is not None
+
+    def run(self, run_id: str) -> RunRecord | None:
+        item = self._get(RUN_PREFIX + run_id)
+        return None if item is None else _run_of(item)
+
+    def runs(self, limit: int = 25) -> list[RunRecord]:
+        """The latest runs first."""
+        answer = self._dynamodb.query(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+            ExpressionAttributeValues={
+                ":p": {"S": self.prefecture_code},
+                ":k": {"S": RUN_PREFIX},
+            },
+            ScanIndexForward=False,
+            Limit=limit,
+            ConsistentRead=True,
+        )
+        return [_run_of(item) for item in answer["Items"]]
+
+    def _proposal_item(self, proposal: Proposal) -> dict[str, Any]:
+        if proposal.prefecture_code != self.prefecture_code:
+            raise ValueError("the proposal belongs to another prefecture")
+        return {
+            **self._key(CHANGE_PREFIX + proposal.proposal_id),
+            "item_type": {"S": "change_proposal"},
+            "qualification_pseudonym_id": {"S": proposal.qualification_pseudonym_id},
+            "status": {"S": proposal.status.value},
+            "proposal": {"S": proposal.model_dump_json()},
+        }
+
+    def _transact(
+        self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent]
+    ) -> None:
+        for event in audit:
+            if event.prefecture_code != self.prefecture_code:
+                raise ValueError("an audit event of another prefecture")
+        if audit:
+            AuditTrail(self._audit_table).transact(writes, audit)
+        else:
+            self._dynamodb.transact_write_items(TransactItems=list(writes))
+
+    def _get(self, record_key: str) -> dict[str, Any] | None:
+        item = self._dynamodb.get_item(
+            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
+        ).get("Item")
+        return dict(item) if item is not None else None
+
+    def _key(self, record_key: str) -> dict[str, Any]:
+        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
+
+
+def _run_of(item: dict[str, Any]) -> RunRecord:
+    run = RunRecord.model_validate_json(item["run"]["S"])
+    finished = item.get("finished_at", {}).get("S")
+    return run.model_copy(
+        update={
+            "finished_at": None if finished is None else datetime.fromisoformat(finished),
+            "batches": int(item["batches"]["N"]),
+            "queried": int(item["queried"]["N"]),
+            "differences": int(item["differences"]["N"]),
+            "proposed": int(item["proposed"]["N"]),
+            "errors": int(item["errors"]["N"]),
+        }
+    )
