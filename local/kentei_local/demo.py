@@ -22,8 +22,10 @@ applications: the examinee and two sittings with their exam numbers go on the ro
 R8). The exam office opens a session for each part (the written test on the round's date,
 each practical component in its period) and seats the sittings; it asks for a ticket, which
 certify renders (IPAex embedded), stores and sends to the applicant through the Mynaportal
-notice port, and downloads it by its short-lived link. The people are the made-up ones of
-the local registry seed; no My Number is printed.
+notice port, and downloads it by its short-lived link. Then the person moves in the registry
+(the demo's copy of the seed): the weekly re-check proposes the new address, a reviewer
+accepts it, and the examinee's address changes with its history. The people are the made-up
+ones of the local registry seed; no My Number is printed.
 
 Then the association's own controls: the administrator of 13 reviews the staff accounts
 (``GET /v1/admin/accounts``: user names, roles, last sign-ins and flags, no applicant data),
@@ -50,11 +52,12 @@ from typing import Any, Final, TextIO
 import jwt
 import requests
 
-from kentei import catalog
+from kentei import catalog, messages
 from kentei.data.roster import PrefectureRoster
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.rounds import Round, load_rounds
 from kentei.notices.fake import InMemoryMynaportal
+from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
 from kentei.sessions.model import SessionPart
 from kentei.sessions.seating import needed_parts
 from kentei_local import cognito, probes
@@ -74,6 +77,7 @@ from kentei_local.bridges import (
     sign_detached,
 )
 from kentei_local.bridges.client import REVIEW_PATH
+from kentei_local.fake_registry_server import DEMO_SEED
 from kentei_local.resources import physical_name
 from kentei_local.runtime import HEALTH_PATH, LocalRuntime
 from kentei_local.signin import Credentials
@@ -284,6 +288,10 @@ def application_steps(folder: Path | None = None) -> list[Step]:
             "an exam ticket: asked for, issued by certify, downloaded as a PDF",
             flow_step(flow, _ticket),
         ),
+        Step(
+            "the person moves; the registry re-check proposes it; a reviewer accepts",
+            flow_step(flow, _recheck),
+        ),
         Step(f"the administrator of {STAFF[0]} reviews the staff accounts", _accounts_review),
         Step(
             f"the auditor of {STAFF[0]} finds the review of an application by its 資格仮名ID "
@@ -308,6 +316,11 @@ def _pki(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
     # Verify (issue 4) reads these when it first checks a signature; the runtime restores
     # the environment when it stops.
     os.environ.update(settings)
+    # The registry reads a copy of the seed that the re-check step changes (a person moves);
+    # the fake registry reads its seed again when the file changes.
+    seed = flow.folder / "registry_seed.json"
+    seed.write_bytes(DEMO_SEED.read_bytes())
+    os.environ[REGISTRY_SEED_ENV] = str(seed)
     shown = {name: _relative(Path(value)) for name, value in settings.items()}
     return (
         f"'JPKI for digital signature' (local test CA, not J-LIS), SHA-256 "
@@ -617,6 +630,50 @@ def _ticket(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> st
         f"ticket {ticket['ticket_id']} for exam number {sitting.exam_number} "
         f"({sitting.grade.value}): {len(pdf)} bytes of PDF, IPAexGothic embedded; sent as a "
         f"notice to Mynaportal pseudonym {recipient} (the local in-memory Mynaportal); audited"
+    )
+
+
+MOVED_TO: Final = "東京都港区転居町九丁目8番7号"
+
+
+def _recheck(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """The Mynaportal applicant moves in the registry (its seed file); the weekly re-check
+    (its message, as the schedule sends it) proposes the new address to staff; a reviewer
+    accepts and the examinee's address changes, with a history entry."""
+    seed = Path(os.environ[REGISTRY_SEED_ENV])
+    entries = json.loads(seed.read_text(encoding="utf-8"))
+    for entry in entries:
+        if entry["my_number"] == MYNAPORTAL_APPLICANT.my_number:
+            entry["address"] = MOVED_TO
+    seed.write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
+    due = messages.RegistryRecheckDue(scheduled_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
+    runtime.sqs().send_message(
+        QueueUrl=runtime.resources.queues["verify"].url, MessageBody=messages.encode(due)
+    )
+    reviewer = _seeded_staff(runtime, "reviewer")
+    person = flow.pseudonyms["mynaportal"]
+    proposal: dict[str, Any] | None = None
+    while proposal is None:
+        listed = reviewer.get("/v1/roster/changes")
+        if listed.status_code != 200:
+            raise StepFailedError(f"GET /v1/roster/changes answered {listed.status_code}")
+        found = [p for p in listed.json()["proposals"] if p["qualification_pseudonym_id"] == person]
+        proposal = found[0] if found else None
+        if proposal is None:
+            if time.monotonic() > deadline:
+                raise StepFailedError("the re-check proposed nothing")
+            time.sleep(0.3)
+    fields = ", ".join(change["field"] for change in proposal["changes"])
+    accepted = reviewer.post(f"/v1/roster/changes/{proposal['proposal_id']}/accept", {})
+    if accepted.status_code != 200:
+        raise StepFailedError(f"accepting the proposal answered {accepted.status_code}")
+    opened = reviewer.get(f"/v1/roster/examinees/{person}")
+    if opened.status_code != 200 or opened.json()["examinee"].get("address") != MOVED_TO:
+        raise StepFailedError("the examinee's address did not change")
+    return (
+        f"run {due.scheduled_at:%Y-%m-%dT%H:%M:%SZ}: proposal {proposal['proposal_id']} "
+        f"({proposal['kind']}: {fields}) for 資格仮名ID {person}; accepted by the reviewer; "
+        "the examinee's address is the new one, the old one kept in its history"
     )
 
 
