@@ -256,9 +256,7 @@ class PrefectureApplications:
         roster = PrefectureRoster(self.prefecture_code, self._table)
         scheme = exam_number_schemes().of(self.prefecture_code)
         at = accepted.history[-1].at
-        sitting = registration.sitting(
-            scheme, roster.draw(registration.counter(scheme)), at=at, by=by
-        )
+        sitting = registration.drawn_sitting(scheme, roster.draw, at=at, by=by)
         writes, (saved,) = self._replacements([(stored, accepted)])
         writes.extend(roster.registration_writes(registration.examinee, sitting, at))
         self._write(writes, audit)

@@ -26,6 +26,7 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kentei import my_number
 from kentei.records.codes import Grade, Term
 from kentei.roster.sitting import ExamRound
 
@@ -44,6 +45,9 @@ GRADE_CODES: Final = {
 }
 TOKENS: Final = frozenset({"fy", "fy2", "term", "grade", "trade", "work", "seq"})
 MAX_LENGTH: Final = 32
+DRAWS: Final = 5
+"""How many sequences an acceptance draws before giving up on numbers that read as a My
+Number (each draw has about a one-in-ten chance of one, and only for 12-digit numbers)."""
 _SAFE: Final = re.compile(r"^[0-9A-Za-z_-]*$")
 
 
@@ -54,6 +58,12 @@ class SequenceScope(StrEnum):
 
 class ExamNumberSchemeError(ValueError):
     """A scheme that could give two sittings one number, or a number the records refuse."""
+
+
+class LooksLikeMyNumberError(ExamNumberSchemeError):
+    """The number, read as a person would, is a valid My Number (twelve digits, maybe with
+    separators, whose check digit is right): it would trip every leak check and alarm anyone
+    reading it. The caller draws the next sequence (a gap, never a reuse)."""
 
 
 class Scheme(BaseModel):
@@ -105,6 +115,8 @@ class Scheme(BaseModel):
         )
         if len(number) > MAX_LENGTH or not _SAFE.fullmatch(number):
             raise ExamNumberSchemeError("the scheme gives a number the records cannot hold")
+        if my_number.contains(number):
+            raise LooksLikeMyNumberError("this sequence gives a number that reads as a My Number")
         return number
 
 

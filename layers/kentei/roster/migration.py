@@ -95,8 +95,9 @@ def migrate(
             report.sittings_registered += 1
             if apply:
                 acceptance = _acceptance(app)
-                seq = roster.draw(registration.counter(scheme))
-                sitting = registration.sitting(scheme, seq, at=acceptance[0], by=acceptance[1])
+                sitting = registration.drawn_sitting(
+                    scheme, roster.draw, at=acceptance[0], by=acceptance[1]
+                )
                 roster.register(
                     roster.registration_writes(registration.examinee, sitting, acceptance[0])
                 )

@@ -10,6 +10,7 @@ Pure: the exam number's sequence is drawn by the caller (``kentei.data.roster``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from kentei.applications.model import Application
 from kentei.records.applicant import Applicant
 from kentei.records.codes import ExamCategory, Grade
 from kentei.records.examinee import Examinee
-from kentei.roster.exam_numbers import Scheme
+from kentei.roster.exam_numbers import DRAWS, LooksLikeMyNumberError, Scheme
 from kentei.roster.sitting import PARTS_OF, ExamRound, Sitting
 
 REQUIRED = ("fiscal_year", "term", "trade_code", "work_code", "grade", "exam_category")
@@ -50,6 +51,19 @@ class Registration:
 
     def counter(self, scheme: Scheme) -> str:
         return scheme.counter(self.exam_round, self.work_code, self.grade)
+
+    def drawn_sitting(
+        self, scheme: Scheme, draw: Callable[[str], int], *, at: datetime, by: str
+    ) -> Sitting:
+        """The sitting with the first sequence ``draw`` gives whose exam number does not read
+        as a My Number (:class:`~kentei.roster.exam_numbers.LooksLikeMyNumberError`)."""
+        counter = self.counter(scheme)
+        for _ in range(DRAWS - 1):
+            try:
+                return self.sitting(scheme, draw(counter), at=at, by=by)
+            except LooksLikeMyNumberError:
+                continue
+        return self.sitting(scheme, draw(counter), at=at, by=by)
 
     def sitting(self, scheme: Scheme, seq: int, *, at: datetime, by: str) -> Sitting:
         return Sitting(

@@ -463,11 +463,13 @@ class FakeApplications:
     ) -> tuple[StoredApplication, Sitting]:
         """As the data layer: the sequence drawn first, then all or nothing."""
         scheme = exam_number_schemes().of(self.prefecture_code)
-        counter = (self.prefecture_code, registration.counter(scheme))
-        self.records.sequences[counter] = self.records.sequences.get(counter, 0) + 1
-        sitting = registration.sitting(
-            scheme, self.records.sequences[counter], at=accepted.history[-1].at, by=by
-        )
+
+        def draw(counter: str) -> int:
+            key = (self.prefecture_code, counter)
+            self.records.sequences[key] = self.records.sequences.get(key, 0) + 1
+            return self.records.sequences[key]
+
+        sitting = registration.drawn_sitting(scheme, draw, at=accepted.history[-1].at, by=by)
         assert registration.examinee.my_number is None
         assert accepted.application_id not in self.records.sittings
         saved = self.replace(stored, accepted, audit)

@@ -3,6 +3,8 @@ and a scheme that could give two sittings one number is refused."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,3 +64,34 @@ def test_the_counter_is_per_round_or_per_round_work_and_grade() -> None:
     )
     assert per_round.counter(ROUND, "1011", Grade.FIRST) == "2026-前期"
     assert per_work.counter(ROUND, "1011", Grade.FIRST) == "2026-前期#1011#1"
+
+
+def test_a_number_that_reads_as_a_my_number_is_refused_and_the_next_sequence_drawn() -> None:
+    """A 12-digit number (digits joined by separators count) whose check digit is right
+    would read as a My Number: that sequence is skipped (a gap), never issued."""
+    from tests.unit.review.factory import application, form
+
+    from kentei.my_number import contains
+    from kentei.roster.exam_numbers import LooksLikeMyNumberError
+    from kentei.roster.registration import registration_of
+
+    twelve = Scheme(pattern="{fy2}{term}{grade}-{work}-{seq}", sequence_width=5)
+    readable = [
+        seq
+        for seq in range(1, 200)
+        if contains(f"2612-101-{seq:05d}")  # 12 digits with a 3-digit work code
+    ]
+    assert readable, "some sequences give a check-digit-valid 12-digit number"
+    with pytest.raises(LooksLikeMyNumberError):
+        twelve.number(ROUND, "1", "101", Grade.SECOND, readable[0])
+
+    accepted = application(form(work_code="101", grade="2級", fiscal_year=2026, term="前期"))
+    accepted = accepted.model_copy(
+        update={"qualification_pseudonym_id": "4qc7cvj3twxoaxwlxb7x4ahwb4"}
+    )
+    given = iter([readable[0], readable[0] + 1000])
+    sitting = registration_of(accepted).drawn_sitting(
+        twelve, lambda _counter: next(given), at=datetime(2026, 6, 1, tzinfo=UTC), by="staff:13:r"
+    )
+    assert not contains(sitting.exam_number)
+    assert sitting.exam_number.endswith(f"{readable[0] + 1000:05d}")
