@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from kentei.records import items
 from kentei.records.base import Record
-from kentei.records.codes import Attendance, ExamCategory, PassFail
-from kentei.records.fields import Code, Date, FiscalYear, Identifier, PrefectureCode, Score, YesNo
 
 
 class ExamManagement(Record):
@@ -16,114 +13,42 @@ class ExamManagement(Record):
     numbers (R12). Scores are 0-100; attendance and results are enums with Japanese labels.
     """
 
-    prefecture_code: PrefectureCode = Field(
-        alias="都道府県コード", description="JIS X 0401 two-digit prefecture code."
-    )
-    fiscal_year: FiscalYear | None = Field(
-        None, alias="年度", description="Fiscal year of the exam."
-    )
-    term_code: Code | None = Field(None, alias="期別コード", description="Exam term code.")
-    grade_code: Code | None = Field(None, alias="級コード", description="Grade code.")
-    trade_code: Code | None = Field(None, alias="職種コード", description="Skill trade code.")
-    work_code: Code | None = Field(
-        None, alias="作業コード", description="Work (specialty) code within the trade."
-    )
-    exam_category: ExamCategory | None = Field(
-        None,
-        alias="受検区分",
-        description="Exam category: written and practical, written only, or practical only.",
-    )
-    exam_number: Identifier = Field(alias="受検番号", description="Examinee number.")
-    result_announcement_date: Date | None = Field(
-        None, alias="合格発表日", description="Date the results are announced."
-    )
-    written_partial_exemption: YesNo | None = Field(
-        None, alias="学科試験一部免除", description="Whether part of the written test is exempted."
-    )
-    written_attendance: Attendance | None = Field(
-        None, alias="学科出欠", description="Attendance at the written test."
-    )
-    written_score: Score | None = Field(
-        None, alias="学科得点", description="Written test score, 0-100."
-    )
-    practical_total_score: Score | None = Field(
-        None, alias="実技合計得点", description="Practical test total score, 0-100."
-    )
-    practical_task_attendance: Attendance | None = Field(
-        None, alias="実技作業出欠", description="Practical test, task part: attendance."
-    )
-    practical_task_score: Score | None = Field(
-        None, alias="実技作業得点", description="Practical test, task part: score, 0-100."
-    )
-    practical_task_passed: PassFail | None = Field(
-        None, alias="実技作業合否", description="Practical test, task part: result."
-    )
-    practical_assignment1_attendance: Attendance | None = Field(
-        None, alias="実技課題1出欠", description="Practical test, assignment 1 part: attendance."
-    )
-    practical_assignment1_score: Score | None = Field(
-        None, alias="実技課題1得点", description="Practical test, assignment 1 part: score, 0-100."
-    )
-    practical_assignment1_passed: PassFail | None = Field(
-        None, alias="実技課題1合否", description="Practical test, assignment 1 part: result."
-    )
-    practical_assignment2_attendance: Attendance | None = Field(
-        None, alias="実技課題2出欠", description="Practical test, assignment 2 part: attendance."
-    )
-    practical_assignment2_score: Score | None = Field(
-        None, alias="実技課題2得点", description="Practical test, assignment 2 part: score, 0-100."
-    )
-    practical_assignment2_passed: PassFail | None = Field(
-        None, alias="実技課題2合否", description="Practical test, assignment 2 part: result."
-    )
-    practical_assignment3_attendance: Attendance | None = Field(
-        None, alias="実技課題3出欠", description="Practical test, assignment 3 part: attendance."
-    )
-    practical_assignment3_score: Score | None = Field(
-        None, alias="実技課題3得点", description="Practical test, assignment 3 part: score, 0-100."
-    )
-    practical_assignment3_passed: PassFail | None = Field(
-        None, alias="実技課題3合否", description="Practical test, assignment 3 part: result."
-    )
-    practical_element_attendance: Attendance | None = Field(
-        None, alias="実技要素出欠", description="Practical test, element part: attendance."
-    )
-    practical_element_score: Score | None = Field(
-        None, alias="実技要素得点", description="Practical test, element part: score, 0-100."
-    )
-    practical_element_passed: PassFail | None = Field(
-        None, alias="実技要素合否", description="Practical test, element part: result."
-    )
-    practical_paper_attendance: Attendance | None = Field(
-        None, alias="実技ペーパー出欠", description="Practical test, paper part: attendance."
-    )
-    practical_paper_score: Score | None = Field(
-        None, alias="実技ペーパー得点", description="Practical test, paper part: score, 0-100."
-    )
-    practical_paper_passed: PassFail | None = Field(
-        None, alias="実技ペーパー合否", description="Practical test, paper part: result."
-    )
-    passed_flag: PassFail | None = Field(None, alias="合否フラグ", description="Overall result.")
-    written_passed_flag: PassFail | None = Field(
-        None, alias="学科合否フラグ", description="Written test result."
-    )
-    practical_passed_flag: PassFail | None = Field(
-        None, alias="実技合否フラグ", description="Practical test result."
-    )
-    certified_skilled_worker_number: Identifier | None = Field(
-        None, alias="技能士番号", description="Certified skilled worker number issued on passing."
-    )
-    written_pass_number: Identifier | None = Field(
-        None, alias="学科合格番号", description="Written test pass number."
-    )
-    practical_pass_number: Identifier | None = Field(
-        None, alias="実技合格番号", description="Practical test pass number."
-    )
-    overall_pass_number: Identifier | None = Field(
-        None, alias="総合合格番号", description="Overall pass number."
-    )
-    national_system_management_number: Identifier | None = Field(
-        None,
-        alias="国家資格システム管理番号",
-        description="Management number in the national qualifications system.",
-    )
+    prefecture_code: items.PrefectureCode
+    fiscal_year: items.FiscalYearOpt = None
+    term_code: items.TermCodeOpt = None
+    grade_code: items.GradeCodeOpt = None
+    trade_code: items.TradeCodeOpt = None
+    work_code: items.WorkCodeOpt = None
+    exam_category: items.ExamCategoryOpt = None
+    exam_number: items.ExamNumber
+    result_announcement_date: items.ResultAnnouncementDateOpt = None
+    written_partial_exemption: items.WrittenExamPartialExemptionOpt = None
+    written_attendance: items.WrittenAttendanceOpt = None
+    written_score: items.WrittenScoreOpt = None
+    practical_total_score: items.PracticalTotalScoreOpt = None
+    practical_task_attendance: items.PracticalTaskAttendanceOpt = None
+    practical_task_score: items.PracticalTaskScoreOpt = None
+    practical_task_passed: items.PracticalTaskPassedOpt = None
+    practical_assignment1_attendance: items.PracticalAssignment1AttendanceOpt = None
+    practical_assignment1_score: items.PracticalAssignment1ScoreOpt = None
+    practical_assignment1_passed: items.PracticalAssignment1PassedOpt = None
+    practical_assignment2_attendance: items.PracticalAssignment2AttendanceOpt = None
+    practical_assignment2_score: items.PracticalAssignment2ScoreOpt = None
+    practical_assignment2_passed: items.PracticalAssignment2PassedOpt = None
+    practical_assignment3_attendance: items.PracticalAssignment3AttendanceOpt = None
+    practical_assignment3_score: items.PracticalAssignment3ScoreOpt = None
+    practical_assignment3_passed: items.PracticalAssignment3PassedOpt = None
+    practical_element_attendance: items.PracticalElementAttendanceOpt = None
+    practical_element_score: items.PracticalElementScoreOpt = None
+    practical_element_passed: items.PracticalElementPassedOpt = None
+    practical_paper_attendance: items.PracticalPaperAttendanceOpt = None
+    practical_paper_score: items.PracticalPaperScoreOpt = None
+    practical_paper_passed: items.PracticalPaperPassedOpt = None
+    passed_flag: items.PassedFlagOpt = None
+    written_passed_flag: items.WrittenPassedFlagOpt = None
+    practical_passed_flag: items.PracticalPassedFlagOpt = None
+    certified_skilled_worker_number: items.CertifiedSkilledWorkerNumberOpt = None
+    written_pass_number: items.WrittenPassNumberOpt = None
+    practical_pass_number: items.PracticalPassNumberOpt = None
+    overall_pass_number: items.OverallPassNumberOpt = None
+    national_system_management_number: items.NationalSystemManagementNumberOpt = None

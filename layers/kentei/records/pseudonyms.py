@@ -3,10 +3,8 @@ needed (privacy invariant 3)."""
 
 from __future__ import annotations
 
-from pydantic import Field
-
+from kentei.records import items
 from kentei.records.base import Record
-from kentei.records.fields import PseudonymousId
 
 
 class Pseudonyms(Record):
@@ -17,12 +15,5 @@ class Pseudonyms(Record):
     have none.
     """
 
-    qualification_pseudonym_id: PseudonymousId = Field(
-        alias="資格仮名ID",
-        description="Links a person's qualification records without the My Number.",
-    )
-    mynaportal_pseudonym_id: PseudonymousId | None = Field(
-        None,
-        alias="マイナポータル仮名ID",
-        description="Pseudonymous ID by which Mynaportal identifies the applicant.",
-    )
+    qualification_pseudonym_id: items.QualificationPseudonymId
+    mynaportal_pseudonym_id: items.MynaportalPseudonymIdOpt = None

@@ -16,6 +16,7 @@ from typing import Any
 
 from hypothesis import settings
 from hypothesis import strategies as st
+from pydantic.fields import FieldInfo
 
 from kentei.my_number import check_digit
 from kentei.records import Record
@@ -135,8 +136,22 @@ FIELD_STRATEGIES: list[tuple[object, st.SearchStrategy[Any]]] = [
 ]
 
 
+def without_item(hint: object) -> object:
+    """The value type of a record item (``kentei.records.items``): the hint without the
+    ``Field`` that carries the item's alias and description (the last metadata, since nested
+    ``Annotated`` flattens; a value type's own ``Field(ge=...)`` has no alias and stays)."""
+    if typing.get_origin(hint) is not typing.Annotated:
+        return hint
+    base, *metadata = typing.get_args(hint)
+    if not (isinstance(metadata[-1], FieldInfo) and metadata[-1].alias):
+        return hint
+    kept = metadata[:-1]
+    return typing.Annotated[(base, *kept)] if kept else base
+
+
 def strategy_for(hint: object) -> st.SearchStrategy[Any]:
-    """The strategy for a field's type hint (``X`` or ``X | None``)."""
+    """The strategy for a field's type hint (``X`` or ``X | None``, or an item of either)."""
+    hint = without_item(hint)
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
         assert len(inner) == 1, f"unexpected union {hint}"
