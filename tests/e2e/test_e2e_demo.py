@@ -84,7 +84,10 @@ def test_the_demo_proves_every_function_is_wired_and_exits_0(demo: DemoRun) -> N
         f"redriven to {physical_name(verify.dlq_name)} after {verify.max_receive_count} receives"
     ) in result.stdout
     for channel in ("mynaportal", "egov", "paper"):
-        assert f"{channel}: received -> under_review; examinee 資格仮名ID " in result.stdout
+        assert f"{channel}: received -> under_review; 資格仮名ID " in result.stdout
+    assert "two sittings, two exam numbers" in result.stdout
+    assert "IPAexGothic embedded" in result.stdout
+    assert "the registry re-check proposes it; a reviewer accepts" in result.stdout
     assert "under the same 資格仮名ID" in result.stdout
     assert "then rejected" in result.stdout
     assert "signature.digest_mismatch" in result.stdout

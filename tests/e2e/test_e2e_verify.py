@@ -29,6 +29,7 @@ from tests.e2e.support import (
 from kentei_local.bridges import (
     Attachment,
     MynaportalBridge,
+    PaperDesk,
     Signer,
     application_document,
     sample_pdf,
@@ -125,7 +126,7 @@ def vault_entries(system: ServeProcess) -> list[dict[str, Any]]:
     return entries
 
 
-def test_an_openssl_signed_application_of_a_registered_person_reaches_review_as_an_examinee(
+def test_an_openssl_signed_application_reaches_review_and_the_roster_once_accepted(
     local_system: ServeProcess,
     bridge: MynaportalBridge,
     jpki: TestPki,
@@ -144,9 +145,14 @@ def test_an_openssl_signed_application_of_a_registered_person_reaches_review_as_
     }
     assert len(pseudonyms) == 1, "two applications by one person: one 資格仮名ID"
     (pseudonym,) = pseudonyms
+    assert examinee_item(local_system, "13", pseudonym) is None, "not before acceptance (R7)"
+    reviewer = PaperDesk(local_system.endpoints, "13", "e2e-reviewer", roles=("reviewer",))
+    for sent in (first, second):
+        decided = reviewer.decide(sent.application_id, "accept")
+        assert decided.status_code == 200, decided.text
     examinee = examinee_item(local_system, "13", pseudonym)
     assert examinee is not None
-    assert set(examinee["application_ids"]["SS"]) >= {first.application_id, second.application_id}
+    assert set(examinee["application_ids"]["SS"]) == {first.application_id, second.application_id}
     assert "個人番号" not in examinee["examinee"]["S"]
     holding = [
         e for e in vault_entries(local_system) if e["qualification_pseudonym_id"]["S"] == pseudonym
