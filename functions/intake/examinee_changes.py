@@ -6,12 +6,13 @@ A proposal is the caller's prefecture's or it is not there (``404``). Accepting 
 conditional on the examinee being as the proposal read it and the proposal still open: a
 concurrent change or decision is a ``409`` and nothing is written. Listing and deciding are
 audited: a list before it is returned, a decision in the decision's transaction. Accepting a
-deceased person's proposal records the decision; the deletion itself is the roster
-deletion's (R10).
+deceased person's proposal deletes each of their sittings from the roster (R10: the deletion
+record, the seats released, certify voiding the tickets).
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -21,6 +22,7 @@ from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, NotFoundError
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
+from kentei.messages import TicketVoid
 from kentei.registry.model import RegistryStatus
 from kentei.roster.changes import (
     ChangeError,
@@ -34,6 +36,13 @@ from kentei.roster.changes import (
     apply,
     history_of,
 )
+from kentei.roster.deletion import (
+    DeletionReason,
+    DeletionReasonCode,
+    DeletionSource,
+    SittingAlreadyDeletedError,
+)
+from kentei.roster.sitting import SittingStatus
 from kentei.screening import holding_my_number
 
 _NOT_FOUND = "no such change proposal in the caller's prefecture"
@@ -132,6 +141,8 @@ def accept_change(
         decided = proposal.decided(ProposalStatus.ACCEPTED, staff.id, at)
         if not proposal.changes:
             store.decide(decided, audit=[event])
+            if proposal.kind is ChangeKind.DECEASED:
+                _delete_sittings(staff, proposal.qualification_pseudonym_id, request_id, deps)
             return ChangeView.of(decided)
         stored = deps.roster(prefecture).examinee(proposal.qualification_pseudonym_id)
         if stored is None or stored.updated_at != proposal.basis:
@@ -192,6 +203,44 @@ def list_runs(
         )
     )
     return RecheckRuns(runs=runs)
+
+
+def _delete_sittings(staff: Caller, person: str, request_id: str, deps: Dependencies) -> None:
+    """A death the reviewer confirmed: each of the person's sittings leaves the roster (R10),
+    each deletion with its audit entry in its transaction, and certify voids its ticket. A
+    sitting deleted before is left as it is (its ticket's void asked again)."""
+    prefecture = _prefecture(staff)
+    reason = DeletionReason(
+        code=DeletionReasonCode.DECEASED, text="住民基本台帳の定期照会で死亡が確認された"
+    )
+    deletions = deps.deletions(prefecture)
+    for sitting in deps.roster(prefecture).sittings_of(person):
+        if sitting.status is not SittingStatus.REGISTERED:
+            continue
+        at = deps.clock()
+        event = AuditEvent.by(
+            staff,
+            AuditAction.SITTING_DELETED,
+            record_type="sitting",
+            record_id=sitting.application_id,
+            prefecture_code=prefecture,
+            request_id=request_id,
+            at=at,
+            person_id=person,
+        )
+        with contextlib.suppress(SittingAlreadyDeletedError):
+            deletions.delete_sitting(
+                person,
+                sitting.application_id,
+                reason,
+                source=DeletionSource.REGISTRY_RECHECK,
+                by=staff.id,
+                at=at,
+                audit=(event,),
+            )
+        deps.certify_queue.send(
+            TicketVoid(application_id=sitting.application_id, prefecture_code=prefecture)
+        )
 
 
 def conflict(error: ChangeError) -> ConflictError:

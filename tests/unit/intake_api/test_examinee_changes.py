@@ -135,7 +135,7 @@ def test_a_proposal_on_an_examinee_changed_since_is_a_conflict_and_nothing_chang
     assert fakes.records.proposals[proposal.proposal_id].status is ProposalStatus.PROPOSED
 
 
-def test_accepting_a_deceased_persons_proposal_records_the_decision_only(fakes: Fakes) -> None:
+def test_accepting_a_deceased_persons_proposal_deletes_their_sittings(fakes: Fakes) -> None:
     proposal = _proposal(
         fakes,
         _registered(fakes),
@@ -143,10 +143,21 @@ def test_accepting_a_deceased_persons_proposal_records_the_decision_only(fakes: 
         registry_status=RegistryStatus.DECEASED,
         changes=(),
     )
+    registered = [
+        s for s in fakes.records.sittings.values() if s.qualification_pseudonym_id == PERSON
+    ]
+    assert registered, "the person has a sitting on the roster"
     status, _, body = invoke(_accept(proposal.proposal_id))
     assert (status, body["kind"], body["status"]) == (200, "deceased", "accepted")
-    assert fakes.records.examinees[("13", PERSON)].address == OLD
     assert fakes.records.history == []
+    # Each sitting leaves the roster (R10) with its deletion record; certify voids its ticket.
+    for sitting in registered:
+        record = fakes.records.deletions[sitting.application_id]
+        assert (record.reason.code.value, record.source.value) == ("deceased", "registry_recheck")
+        assert fakes.records.sittings[sitting.application_id].status.value == "deleted"
+    voided = [m.application_id for m in fakes.certify_queue.sent if m.kind == "ticket_void"]
+    assert voided == [s.application_id for s in registered]
+    assert ("13", PERSON) not in fakes.records.examinees, "no sitting left: the examinee goes"
 
 
 def test_rejecting_keeps_the_examinee_and_the_reason(fakes: Fakes) -> None:
