@@ -118,6 +118,8 @@ def _decide(  # noqa: PLR0917 (one decision's inputs)
     misses: list[NotExemptReason] = []
     for rule in (rule for rule in rules.rules if rule.part is part):
         for record in latest_first:
+            if rule.grade is GradeRelation.HIGHER and record.grade is candidate.grade:
+                continue  # the same grade's record is the same-grade rules' to judge
             miss = _miss(rule, record, candidate, rules, on)
             if miss is None:
                 return ExemptionDecision(
