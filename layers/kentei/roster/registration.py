@@ -11,13 +11,23 @@ Pure: the exam number's sequence is drawn by the caller (``kentei.data.roster``)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from kentei.applications.model import Application
+from kentei.applications.model import Application, Channel
+from kentei.exemptions.decision import (
+    NO_PASS_RECORDS,
+    Candidate,
+    Evidence,
+    PassRecords,
+    decide_exemptions,
+)
+from kentei.exemptions.model import ExemptionDecision, PassRecord
+from kentei.exemptions.rules import ExemptionRules, load_exemption_rules
 from kentei.records.applicant import Applicant
 from kentei.records.codes import ExamCategory, Grade
 from kentei.records.examinee import Examinee
+from kentei.records.fields import JST
 from kentei.roster.exam_numbers import DRAWS, LooksLikeMyNumberError, Scheme
 from kentei.roster.sitting import PARTS_OF, ExamRound, Sitting
 
@@ -48,6 +58,24 @@ class Registration:
     exam_category: ExamCategory
     exemption_claimed: str | None
     examinee: Examinee
+    evidence: Evidence = field(default_factory=Evidence)
+    """The claim and the attachments named as its evidence (:func:`evidence_of`)."""
+    passes: tuple[PassRecord, ...] = ()
+    """The person's pass records when the application was accepted."""
+    rules: ExemptionRules = field(default_factory=load_exemption_rules)
+
+    def exemptions(self, at: datetime) -> tuple[ExemptionDecision, ...]:
+        """The decision for each part not sat, judged on ``at``'s date in Japan."""
+        candidate = Candidate(
+            qualification_pseudonym_id=self.qualification_pseudonym_id,
+            exam_round=self.exam_round,
+            trade_code=self.trade_code,
+            work_code=self.work_code,
+            grade=self.grade,
+            parts=PARTS_OF[self.exam_category],
+        )
+        on = at.astimezone(JST).date()
+        return decide_exemptions(candidate, self.passes, self.evidence, self.rules, on=on)
 
     def counter(self, scheme: Scheme) -> str:
         return scheme.counter(self.exam_round, self.work_code, self.grade)
@@ -81,12 +109,19 @@ class Registration:
             ),
             accepted_at=at,
             accepted_by=by,
+            exemptions=self.exemptions(at),
         )
 
 
-def registration_of(application: Application) -> Registration:
+def registration_of(
+    application: Application,
+    pass_records: PassRecords = NO_PASS_RECORDS,
+    rules: ExemptionRules | None = None,
+) -> Registration:
     """The registration ``application`` makes when accepted; ``NotRegistrableError`` naming
-    every missing item otherwise."""
+    every missing item otherwise. Its sitting's exemptions are decided on the person's
+    ``pass_records`` (none until the results issue builds them) and the application's
+    evidence, by ``rules`` (the shipped table by default)."""
     form = application.form
     missing = tuple(name for name in REQUIRED if getattr(form, name) is None)
     if application.qualification_pseudonym_id is None:
@@ -97,6 +132,8 @@ def registration_of(application: Application) -> Registration:
         raise NotRegistrableError(missing)
     if trade is None or work is None or person is None:
         raise NotRegistrableError(missing)
+    if rules is None:
+        rules = load_exemption_rules()
     return Registration(
         application_id=application.application_id,
         prefecture_code=application.prefecture_code,
@@ -108,6 +145,20 @@ def registration_of(application: Application) -> Registration:
         exam_category=category,
         exemption_claimed=form.course_or_exemption,
         examinee=examinee_of(form),
+        evidence=evidence_of(application, rules),
+        passes=tuple(pass_records.passes_of(person)),
+        rules=rules,
+    )
+
+
+def evidence_of(application: Application, rules: ExemptionRules) -> Evidence:
+    """The form's claim and the attachments whose names show them as exemption evidence;
+    a paper application's documents are enclosed with the form."""
+    named = tuple(a.name for a in application.attachments if rules.evidence.names(a.name))
+    return Evidence(
+        claim=application.form.course_or_exemption,
+        attachments=named,
+        on_paper=application.channel is Channel.PAPER,
     )
 
 

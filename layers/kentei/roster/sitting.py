@@ -3,7 +3,8 @@
 Results, passes and certificates will hang here. A person (by 資格仮名ID) sitting two works in
 one round has two sittings; the examinee record (:mod:`kentei.roster.examinee`) is the person.
 The sitting holds ids and exam facts only: the person's items (name, address...) are the
-examinee's, and the My Number is the vault's alone.
+examinee's, and the My Number is the vault's alone. An exemption on evidence names its
+attachment by the file name the application gave (screened at entry like every file name).
 """
 
 from __future__ import annotations
@@ -13,25 +14,21 @@ from typing import Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from kentei.records.codes import ExamCategory, Grade, Term
-from kentei.records.fields import Code, FiscalYear, PrefectureCode
+from kentei.exemptions.model import ExemptionDecision
+from kentei.records.codes import Grade
+from kentei.records.fields import Code, PrefectureCode
+from kentei.roster.parts import PARTS_OF, ExamRound, Part
+
+__all__ = [
+    "APPLICATION_ID_PATTERN",
+    "PARTS_OF",
+    "ExamRound",
+    "Part",
+    "Sitting",
+    "SittingStatus",
+]
 
 APPLICATION_ID_PATTERN: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$"
-
-
-class Part(StrEnum):
-    """A part of the test (試験科目): the written test (学科) or the practical test (実技)."""
-
-    WRITTEN = "written"
-    PRACTICAL = "practical"
-
-
-PARTS_OF: Final[dict[ExamCategory, tuple[Part, ...]]] = {
-    ExamCategory.WRITTEN_AND_PRACTICAL: (Part.WRITTEN, Part.PRACTICAL),
-    ExamCategory.WRITTEN_ONLY: (Part.WRITTEN,),
-    ExamCategory.PRACTICAL_ONLY: (Part.PRACTICAL,),
-}
-"""受検区分 → the parts sat (a part not sat is exempt or passed before)."""
 
 
 class SittingStatus(StrEnum):
@@ -39,20 +36,6 @@ class SittingStatus(StrEnum):
     """On the roster, with an exam number."""
     DELETED = "deleted"
     """Removed from the roster (R10): its ticket void, a deletion record kept."""
-
-
-class ExamRound(BaseModel):
-    """A round (試験回): a fiscal year (年度) and its term (前期, 後期, 随時)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    fiscal_year: FiscalYear
-    term: Term
-
-    @property
-    def key(self) -> str:
-        """``2026-前期``: how the round names its items."""
-        return f"{self.fiscal_year}-{self.term.value}"
 
 
 class Sitting(BaseModel):
@@ -72,7 +55,7 @@ class Sitting(BaseModel):
     )
     parts: tuple[Part, ...] = Field(min_length=1, description="the parts sat")
     exemption_claimed: str | None = Field(
-        None, max_length=200, description="コース/免除 as applied (the decision comes later)"
+        None, max_length=200, description="コース/免除 as applied (the decision: ``exemptions``)"
     )
     exam_number: str = Field(min_length=1, max_length=32, description="受検番号")
     status: SittingStatus = SittingStatus.REGISTERED
@@ -80,4 +63,9 @@ class Sitting(BaseModel):
     accepted_by: str = Field(description="the staff id who accepted the application")
     sessions: dict[Part, str] = Field(
         default_factory=dict, description="the exam session assigned for each part"
+    )
+    exemptions: tuple[ExemptionDecision, ...] = Field(
+        (),
+        description="免除: the decision for each part not sat, with its basis, made at "
+        "registration (:func:`kentei.exemptions.decide_exemptions`)",
     )
