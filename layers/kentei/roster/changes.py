@@ -159,7 +159,8 @@ class Proposal(BaseModel):
         if self.kind is not ChangeKind.DECEASED and not self.changes:
             raise ValueError("a correction proposal names the items it changes")
         registry = self.source is ChangeSource.REGISTRY_RECHECK
-        if registry != (self.registry_status is not None and self.run_id is not None):
+        finding = (self.registry_status is not None, self.run_id is not None)
+        if finding != (registry, registry):
             raise ValueError("a re-check's proposal, and only one, names its run and finding")
         paper = self.source is ChangeSource.PAPER_REQUEST
         if paper != (self.entered_by is not None and self.identity_confirmation is not None):
