@@ -22,6 +22,7 @@ from intake.routes import (
     admin,
     applications,
     audit,
+    change_requests,
     changes,
     deletions,
     documents,
@@ -57,6 +58,7 @@ app.include_router(exams.router)
 app.include_router(sessions.router)
 app.include_router(deletions.router)
 app.include_router(changes.router)
+app.include_router(change_requests.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

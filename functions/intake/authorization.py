@@ -164,6 +164,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.ACCOUNTS_REVIEWED,
         record_type="staff_account",
     ),
+    ("POST", paths.ROSTER_CHANGE_REQUESTS): Rule(
+        roles=_APPLICATION_STAFF,
+        action=AuditAction.EXAMINEE_CHANGE_PROPOSED,
+        record_type="examinee",
+    ),
 }
 """The one route → callers table. ``operator`` appears nowhere: the contractor's operators
 reach no route that touches personal data (health and the documents are public)."""

@@ -278,6 +278,13 @@ class ChangeStore(Protocol):
 
     def runs(self, limit: int = 25) -> list[RunRecord]: ...
 
+    def propose(
+        self, proposal: Proposal, superseding: Proposal | None, audit: Sequence[AuditEvent] = ()
+    ) -> None:
+        """A new proposal with its audit events in one transaction (a person's request:
+        ``superseding`` is None)."""
+        ...
+
 
 def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     from kentei.data.changes import PrefectureChanges

@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from intake import screening
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, NotFoundError
+from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.messages import TicketVoid
@@ -56,15 +57,17 @@ class ChangeView(BaseModel):
     proposal_id: str
     qualification_pseudonym_id: str
     kind: ChangeKind
-    registry_status: RegistryStatus
+    registry_status: RegistryStatus | None
     changes: tuple[FieldChange, ...]
     source: ChangeSource
-    run_id: str
+    run_id: str | None
     proposed_at: AwareDatetime
     status: ProposalStatus
     decided_by: str | None
     decided_at: AwareDatetime | None
     reason: str | None
+    entered_by: str | None
+    identity_confirmation: IdentityConfirmation | None
 
     @classmethod
     def of(cls, proposal: Proposal) -> Self:

@@ -34,6 +34,7 @@ ROSTER_CHANGES: Final = "/v1/roster/changes"
 ROSTER_CHANGE_ACCEPT: Final = "/v1/roster/changes/<proposal_id>/accept"
 ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
 ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
+ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -66,6 +67,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_CHANGE_ACCEPT: ("POST",),
     ROSTER_CHANGE_REJECT: ("POST",),
     ROSTER_RECHECKS: ("GET",),
+    ROSTER_CHANGE_REQUESTS: ("POST",),
 }
 
 PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster|sessions)(?:/|$)")

@@ -18,7 +18,7 @@ from tests.integration.moto_tables import (
 from tests.unit.review.factory import application, form
 
 from kentei import catalog
-from kentei.applications.model import Status
+from kentei.applications.model import IdentityConfirmation, Status
 from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
 from kentei.data.changes import BatchCounts, ConcurrentProposalError, PrefectureChanges
 from kentei.data.roster import PrefectureRoster
@@ -183,3 +183,68 @@ def test_a_batch_counts_into_its_run_once_and_the_last_finishes_it() -> None:
     assert (stored.batches, stored.queried, stored.differences, stored.proposed) == (2, 23, 2, 1)
     assert (stored.errors, stored.finished_at) == (1, AT)
     assert PrefectureChanges("27").runs() == []
+
+
+def _request(basis: dt.datetime, after: str = NEW) -> Proposal:
+    return Proposal(
+        proposal_id=new_proposal_id(AT),
+        prefecture_code="13",
+        qualification_pseudonym_id=PERSON,
+        kind=ChangeKind.UPDATE,
+        registry_status=None,
+        changes=(FieldChange(field="address", before=OLD, after=after),),
+        source=ChangeSource.PAPER_REQUEST,
+        run_id=None,
+        proposed_at=AT,
+        basis=basis,
+        entered_by="staff:13:clerk-13",
+        identity_confirmation=IdentityConfirmation.DRIVERS_LICENSE,
+    )
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_persons_requests_are_each_a_proposal_beside_the_rechecks_and_go_stale() -> None:
+    _register()
+    changes = PrefectureChanges("13")
+    [entry] = changes.examinees(10).entries
+    finding = _proposal(entry.updated_at)
+    changes.propose(finding, None)
+    first = _request(entry.updated_at)
+    second = _request(entry.updated_at, after="東京都港区別町1-1")
+    changes.propose(first, None, [_event(AuditAction.EXAMINEE_CHANGE_PROPOSED, "r1")])
+    changes.propose(second, None)
+    assert changes.open_proposal(PERSON) == finding, "a request is not the re-check's finding"
+    with pytest.raises(ValueError, match="supersedes nothing"):
+        changes.propose(_request(entry.updated_at), finding)
+    listed, _ = changes.proposals(ProposalStatus.PROPOSED)
+    assert {p.proposal_id for p in listed} == {
+        finding.proposal_id,
+        first.proposal_id,
+        second.proposal_id,
+    }
+
+    later = AT + dt.timedelta(days=1)
+    decided = first.decided(ProposalStatus.ACCEPTED, BY, later)
+    event = _event(AuditAction.EXAMINEE_CHANGE_ACCEPTED, first.proposal_id)
+    changes.decide(
+        decided,
+        examinee=apply(entry.examinee, first),
+        history=history_of(first, BY, later),
+        audit=[event],
+    )
+    [history] = changes.history(PERSON)
+    assert (history.source, history.after) == (ChangeSource.PAPER_REQUEST, {"address": NEW})
+    assert changes.open_proposal(PERSON) == finding, "the re-check's marker stays"
+
+    stale = second.decided(ProposalStatus.ACCEPTED, BY, later)
+    with pytest.raises(ExamineeChangedError):
+        changes.decide(
+            stale, examinee=apply(entry.examinee, second), history=history_of(second, BY, later)
+        )
+    still = changes.proposal(second.proposal_id)
+    assert still is not None
+    assert still.status is ProposalStatus.PROPOSED
+    changes.decide(second.decided(ProposalStatus.REJECTED, BY, later, "superseded by paper"))
+    rejected = changes.proposal(second.proposal_id)
+    assert rejected is not None
+    assert rejected.status is ProposalStatus.REJECTED

@@ -6,9 +6,11 @@ Layout (partition ``prefecture_code``, sort ``record_key``), beside the roster
 - ``CHANGE#<proposal id>``: a :class:`kentei.roster.changes.Proposal` as JSON (the before and
   after values are personal data, kept under the records key like the examinee; never the My
   Number), its ``status`` and 資格仮名ID as attributes.
-- ``CHANGE_OPEN#<資格仮名ID>``: the person's open proposal, if any. A later run that finds
-  the same difference finds it here and proposes nothing; a different difference supersedes
-  it, in one transaction, so a person has at most one open proposal.
+- ``CHANGE_OPEN#<資格仮名ID>``: the person's open re-check proposal, if any. A later run
+  that finds the same difference finds it here and proposes nothing; a different difference
+  supersedes it, in one transaction, so a person has at most one open re-check proposal. A
+  person's own change request (``paper_request``) is not marked: each is its own proposal,
+  never superseded by a run; accepting one makes the others stale (their basis moved).
 - ``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal id>``: a change made to the examinee
   (:class:`kentei.roster.changes.HistoryEntry`): who, when, from where, before and after.
 - ``RECHECK_RUN#<run id>``: a run of the periodic re-check in the prefecture, counts only.
@@ -198,6 +200,26 @@ class PrefectureChanges:
         """Store ``proposal`` as the person's open one (``superseding`` the open one it
         replaces, if any) with its audit events, in one transaction."""
         pseudonym = proposal.qualification_pseudonym_id
+        if not proposal.from_registry:
+            if superseding is not None:
+                raise ValueError("a request supersedes nothing")
+            try:
+                self._transact(
+                    [
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": self._proposal_item(proposal),
+                                "ConditionExpression": "attribute_not_exists(record_key)",
+                            }
+                        }
+                    ],
+                    audit,
+                )
+            except ClientError as exc:
+                _cancelled(exc)
+                raise ConcurrentProposalError("the proposal exists already") from None
+            return
         marker: dict[str, Any] = {
             **self._key(OPEN_PREFIX + pseudonym),
             "item_type": {"S": "change_open"},
@@ -276,15 +298,19 @@ class PrefectureChanges:
                     "ExpressionAttributeValues": {":open": {"S": ProposalStatus.PROPOSED.value}},
                 }
             },
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": self._key(OPEN_PREFIX + pseudonym),
-                    "ConditionExpression": "proposal_id = :id",
-                    "ExpressionAttributeValues": {":id": {"S": decided.proposal_id}},
-                }
-            },
         ]
+        if decided.from_registry:
+            writes.append(
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": self._key(OPEN_PREFIX + pseudonym),
+                        "ConditionExpression": "proposal_id = :id",
+                        "ExpressionAttributeValues": {":id": {"S": decided.proposal_id}},
+                    }
+                }
+            )
+        at_examinee = len(writes)
         if examinee is not None:
             if examinee.my_number is not None:
                 raise ValueError("an examinee is stored without the My Number")
@@ -324,7 +350,7 @@ class PrefectureChanges:
             self._transact(writes, audit)
         except ClientError as exc:
             reasons = _cancelled(exc)
-            if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
+            if len(reasons) > at_examinee and reasons[at_examinee] == "ConditionalCheckFailed":
                 raise ExamineeChangedError("the examinee changed since the proposal") from None
             raise ProposalDecidedError("the proposal was decided meanwhile") from None
 

@@ -1,6 +1,7 @@
 """Change proposals (訂正・変更, R9; 削除 proposals, R10) from the periodic registry re-check
 (定期照会): what the registry says now against what the roster holds, as a proposal staff
-accept or reject, never a silent overwrite.
+accept or reject, never a silent overwrite; and from the person's own request (a paper
+change request keyed in by staff, :func:`requested_changes`), reviewed the same way.
 
 Pure: :func:`compare` turns an examinee and a registry record into a :class:`Difference` (or
 nothing), :func:`apply` gives the examinee with a proposal's after-values. The values are
@@ -21,6 +22,8 @@ from typing import Any, Final, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from kentei.applications.model import IdentityConfirmation
+from kentei.records import fields
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.registry.model import RegistryRecord, RegistryStatus
@@ -30,6 +33,23 @@ PROPOSAL_ID_PATTERN: Final = r"^chg-[0-9a-z]{26}$"
 RUN_ID_PATTERN: Final = r"^[0-9]{8}T[0-9]{6}Z$"
 FIELDS: Final = ("name", "name_kana", "birth_date", "sex", "address")
 """The examinee's items the registry answers for (the four items and the reading)."""
+REQUEST_FIELDS: Final = (
+    "name",
+    "name_kana",
+    "postal_code",
+    "address",
+    "address_line2",
+    "phone",
+    "employer_code",
+    "employer_name",
+    "employer_postal_code",
+    "employer_address",
+    "employer_address_line2",
+    "employer_phone",
+)
+"""The examinee's items a person may ask to change (never the My Number, nor the birth date
+or sex: those follow the registry)."""
+_REQUIRED: Final = frozenset({"name", "address"})
 _CROCKFORD: Final = "0123456789abcdefghjkmnpqrstvwxyz"
 _DIGIT_RUN: Final = re.compile(r"[0-9]{12}")
 
@@ -37,11 +57,14 @@ _DIGIT_RUN: Final = re.compile(r"[0-9]{12}")
 class ChangeSource(StrEnum):
     REGISTRY_RECHECK = "registry_recheck"
     """The periodic registry re-check (定期照会)."""
+    PAPER_REQUEST = "paper_request"
+    """The person's change request on paper, keyed in by staff who saw their identity."""
 
 
 class ChangeKind(StrEnum):
     UPDATE = "update"
-    """The registry holds other items (a new name, a new address): correct them."""
+    """The registry holds other items (a new name, a new address), or the person asks for
+    other items: correct them."""
     MOVED_OUT = "moved_out"
     """The person moved out (転出); the items the registry holds, where they differ."""
     DECEASED = "deceased"
@@ -68,12 +91,16 @@ class ExamineeChangedError(ChangeError):
     """The examinee changed since the proposal was made: its before-values are stale."""
 
 
+class NothingToChangeError(ValueError):
+    """A change request whose items all hold their current values already (the API: 422)."""
+
+
 class FieldChange(BaseModel):
     """One item: its name on the examinee, and the value before and after (personal data)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    field: str = Field(pattern="^(" + "|".join(FIELDS) + ")$")
+    field: str = Field(pattern="^(" + "|".join(dict.fromkeys(FIELDS + REQUEST_FIELDS)) + ")$")
     before: str | None = Field(repr=False)
     after: str | None = Field(repr=False)
 
@@ -103,10 +130,14 @@ class Proposal(BaseModel):
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
     qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
     kind: ChangeKind
-    registry_status: RegistryStatus
+    registry_status: RegistryStatus | None = Field(
+        description="what the registry said (a re-check's proposal; None for a request)"
+    )
     changes: tuple[FieldChange, ...]
     source: ChangeSource
-    run_id: str = Field(pattern=RUN_ID_PATTERN)
+    run_id: str | None = Field(
+        pattern=RUN_ID_PATTERN, description="the re-check run (None for a request)"
+    )
     proposed_at: AwareDatetime
     basis: AwareDatetime = Field(
         description="the examinee's updated_at the before-values were read at"
@@ -115,6 +146,10 @@ class Proposal(BaseModel):
     decided_by: str | None = None
     decided_at: AwareDatetime | None = None
     reason: str | None = Field(None, max_length=500, repr=False)
+    entered_by: str | None = Field(None, description="staff who keyed in a paper request")
+    identity_confirmation: IdentityConfirmation | None = Field(
+        None, description="how they confirmed the requester's identity (a paper request)"
+    )
 
     @model_validator(mode="after")
     def _decided(self) -> Self:
@@ -123,10 +158,30 @@ class Proposal(BaseModel):
             raise ValueError("a proposal has a decision exactly when accepted or rejected")
         if self.kind is not ChangeKind.DECEASED and not self.changes:
             raise ValueError("a correction proposal names the items it changes")
+        registry = self.source is ChangeSource.REGISTRY_RECHECK
+        finding = (self.registry_status is not None, self.run_id is not None)
+        if finding != (registry, registry):
+            raise ValueError("a re-check's proposal, and only one, names its run and finding")
+        paper = self.source is ChangeSource.PAPER_REQUEST
+        if paper != (self.entered_by is not None and self.identity_confirmation is not None):
+            raise ValueError("a paper request, and only one, names who keyed it in and how")
+        if not registry and (
+            self.kind is not ChangeKind.UPDATE
+            or any(c.field not in REQUEST_FIELDS for c in self.changes)
+        ):
+            raise ValueError("a request changes only the items a person may ask to change")
         return self
 
     @property
+    def from_registry(self) -> bool:
+        """A re-check's finding (the person's open one is marked, a later run supersedes it);
+        a request is its own proposal, never superseded by a run."""
+        return self.source is ChangeSource.REGISTRY_RECHECK
+
+    @property
     def difference(self) -> Difference:
+        if self.registry_status is None:
+            raise ValueError("a request is no registry finding")
         return Difference(
             kind=self.kind, registry_status=self.registry_status, changes=self.changes
         )
@@ -139,6 +194,58 @@ class Proposal(BaseModel):
         return self.model_copy(
             update={"status": status, "decided_by": by, "decided_at": at, "reason": reason}
         )
+
+
+class RequestedItems(BaseModel):
+    """The items a person asks to change, as the examinee holds them: an item given is its new
+    value (``null`` clears an optional one), an item left out stays as it is. Never the My
+    Number (unknown fields are refused)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: fields.ShortText | None = Field(None, description="Full name (氏名).", repr=False)
+    name_kana: fields.Kana | None = Field(None, description="Reading (ふりがな).", repr=False)
+    postal_code: fields.PostalCode | None = Field(
+        None, description="Postal code, seven digits.", repr=False
+    )
+    address: fields.Text | None = Field(None, description="Address (住所).", repr=False)
+    address_line2: fields.Text | None = Field(None, description="方書.", repr=False)
+    phone: fields.PhoneNumber | None = Field(None, description="Telephone.", repr=False)
+    employer_code: fields.Code | None = Field(None, description="Employer code.", repr=False)
+    employer_name: fields.Text | None = Field(None, description="Employer name.", repr=False)
+    employer_postal_code: fields.PostalCode | None = Field(
+        None, description="Employer postal code.", repr=False
+    )
+    employer_address: fields.Text | None = Field(None, description="Employer address.", repr=False)
+    employer_address_line2: fields.Text | None = Field(
+        None, description="Employer 方書.", repr=False
+    )
+    employer_phone: fields.PhoneNumber | None = Field(
+        None, description="Employer telephone.", repr=False
+    )
+
+    @model_validator(mode="after")
+    def _given(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("a change request names at least one item")
+        cleared = sorted(f for f in self.model_fields_set & _REQUIRED if getattr(self, f) is None)
+        if cleared:
+            raise ValueError(f"{', '.join(cleared)} cannot be cleared")
+        return self
+
+
+def requested_changes(examinee: Examinee, items: RequestedItems) -> tuple[FieldChange, ...]:
+    """The items of a request that differ from the examinee's, before and after, in the
+    examinee's order. Raises :class:`NothingToChangeError` if none differs."""
+    changes = tuple(
+        FieldChange(field=name, before=before, after=after)
+        for name in REQUEST_FIELDS
+        if name in items.model_fields_set
+        and (before := _text(getattr(examinee, name))) != (after := _text(getattr(items, name)))
+    )
+    if not changes:
+        raise NothingToChangeError("every item holds the requested value already")
+    return changes
 
 
 class HistoryEntry(BaseModel):

@@ -384,6 +384,16 @@ class FakeChanges:
         mine = [r for r in self.records.runs if r.prefecture_code == self.prefecture_code]
         return sorted(mine, key=lambda r: r.run_id, reverse=True)[:limit]
 
+    def propose(
+        self, proposal: Proposal, superseding: Proposal | None, audit: Sequence[AuditEvent] = ()
+    ) -> None:
+        assert proposal.prefecture_code == self.prefecture_code
+        assert superseding is None, "intake proposes a person's request, superseding nothing"
+        assert proposal.proposal_id not in self.records.proposals
+        self.records.proposals[proposal.proposal_id] = proposal
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+
 
 @dataclass
 class FakeApplications:
