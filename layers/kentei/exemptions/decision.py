@@ -70,7 +70,9 @@ class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     claim: str | None = None
-    attachments: tuple[str, ...] = Field((), description="names of the evidence attachments")
+    attachments: tuple[str, ...] = Field(
+        (), description="the SHA-256 of each attachment named as evidence"
+    )
     on_paper: bool = Field(False, description="a paper application: documents are enclosed")
 
 
@@ -138,7 +140,7 @@ def _decide(  # noqa: PLR0917 (one decision's inputs)
             **common,
             outcome=Outcome.EXEMPT,
             basis=Basis.EVIDENCE,
-            attachment_name=evidence.attachments[0] if evidence.attachments else None,
+            attachment_sha256=evidence.attachments[0] if evidence.attachments else None,
             on_paper=not evidence.attachments,
             to_be_confirmed=True,
             considered=considered,

@@ -86,8 +86,12 @@ class ExemptionDecision(BaseModel):
     basis: Basis | None = None
     rule: str | None = Field(None, description="the rule's code (basis pass_record)")
     record_id: str | None = Field(None, description="the pass record (basis pass_record)")
-    attachment_name: str | None = Field(
-        None, max_length=255, description="the attachment named as evidence (basis evidence)"
+    attachment_sha256: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="the SHA-256 of the attachment named as evidence (basis evidence): it finds "
+        "the document among the application's attachments; its file name, the applicant's own "
+        "text, stays on the application",
     )
     on_paper: bool = Field(
         False, description="evidence enclosed with a paper application (no attachment)"
@@ -110,17 +114,17 @@ class ExemptionDecision(BaseModel):
             if self.basis is Basis.PASS_RECORD:
                 if self.record_id is None or self.rule is None:
                     raise ValueError("a pass_record basis names the record and the rule")
-                if self.attachment_name or self.on_paper or self.to_be_confirmed:
+                if self.attachment_sha256 or self.on_paper or self.to_be_confirmed:
                     raise ValueError("a pass_record basis names no evidence")
             elif self.record_id is not None or self.rule is not None:
                 raise ValueError("an evidence basis names no record or rule")
-            elif (self.attachment_name is None) != self.on_paper or not self.to_be_confirmed:
+            elif (self.attachment_sha256 is None) != self.on_paper or not self.to_be_confirmed:
                 raise ValueError(
                     "an evidence basis names the attachment (or the paper form) and is to be "
                     "confirmed by staff"
                 )
         elif self.reason is None or self.basis is not None or self.rule is not None:
             raise ValueError("a part not exempt has a reason, and no basis")
-        elif self.record_id or self.attachment_name or self.on_paper or self.to_be_confirmed:
+        elif self.record_id or self.attachment_sha256 or self.on_paper or self.to_be_confirmed:
             raise ValueError("a part not exempt names no record or evidence")
         return self

@@ -154,7 +154,9 @@ def registration_of(
 def evidence_of(application: Application, rules: ExemptionRules) -> Evidence:
     """The form's claim and the attachments whose names show them as exemption evidence;
     a paper application's documents are enclosed with the form."""
-    named = tuple(a.name for a in application.attachments if rules.evidence.names(a.name))
+    # Found by name; kept by digest: the file name is the applicant's text (it may hold a
+    # name), and the sitting holds ids and exam facts only.
+    named = tuple(a.sha256 for a in application.attachments if rules.evidence.names(a.name))
     return Evidence(
         claim=application.form.course_or_exemption,
         attachments=named,

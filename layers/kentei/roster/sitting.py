@@ -4,7 +4,7 @@ Results, passes and certificates will hang here. A person (by 資格仮名ID) si
 one round has two sittings; the examinee record (:mod:`kentei.roster.examinee`) is the person.
 The sitting holds ids and exam facts only: the person's items (name, address...) are the
 examinee's, and the My Number is the vault's alone. An exemption on evidence names its
-attachment by the file name the application gave (screened at entry like every file name).
+attachment by its SHA-256 (the file name, the applicant's own text, stays on the application).
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ from kentei.roster.parts import ExamRound, Part
 
 RULES = load_exemption_rules()
 NONE = Evidence()
+DIGEST = "ab" * 32
+"""The SHA-256 of an attachment named as evidence."""
 RANKED = [entry.grade for entry in RULES.grade_ranks]
 
 
@@ -220,13 +222,13 @@ def test_the_closest_miss_is_the_reason() -> None:
 
 
 def test_evidence_exempts_to_be_confirmed_by_staff_when_no_record_does() -> None:
-    evidence = Evidence(claim="学科免除", attachments=("合格証書.pdf",))
+    evidence = Evidence(claim="学科免除", attachments=(DIGEST,))
 
     decision = _one(decide_exemptions(candidate(), [], evidence, RULES, on=ON))
 
     assert decision.outcome is Outcome.EXEMPT
     assert decision.basis is Basis.EVIDENCE
-    assert decision.attachment_name == "合格証書.pdf"
+    assert decision.attachment_sha256 == DIGEST
     assert decision.to_be_confirmed
     assert decision.record_id is None
 
@@ -242,7 +244,7 @@ def test_a_paper_application_exempts_on_its_enclosure() -> None:
 
 
 def test_a_pass_record_is_preferred_to_evidence() -> None:
-    evidence = Evidence(attachments=("合格証書.pdf",))
+    evidence = Evidence(attachments=(DIGEST,))
 
     decision = _one(decide_exemptions(candidate(), [record()], evidence, RULES, on=ON))
 
@@ -261,7 +263,7 @@ def test_records_of_another_person_are_refused() -> None:
     [
         {"outcome": "exempt"},
         {"outcome": "exempt", "basis": "pass_record", "rule": "x"},
-        {"outcome": "exempt", "basis": "evidence", "attachment_name": "a.pdf"},
+        {"outcome": "exempt", "basis": "evidence", "attachment_sha256": "1" * 64},
         {"outcome": "exempt", "basis": "evidence", "to_be_confirmed": True},
         {"outcome": "not_exempt"},
         {"outcome": "not_exempt", "reason": "expired", "record_id": "pass-1"},
