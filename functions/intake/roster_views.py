@@ -7,6 +7,7 @@ from typing import Any, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kentei.data.roster import StoredExaminee
+from kentei.exemptions.model import ExemptionDecision
 from kentei.records.sensitive import REVEAL
 from kentei.roster.sitting import Part, Sitting, SittingStatus
 
@@ -23,6 +24,10 @@ class SittingView(BaseModel):
     grade: str
     parts: tuple[Part, ...]
     exemption_claimed: str | None
+    exemptions: tuple[ExemptionDecision, ...] = Field(
+        description="免除: the decision for each part not sat, with its basis (a pass record, or "
+        "evidence to be confirmed by staff) or the reason it is not exempt"
+    )
     exam_number: str = Field(description="受検番号")
     status: SittingStatus
     accepted_at: AwareDatetime
@@ -39,6 +44,7 @@ class SittingView(BaseModel):
             grade=sitting.grade.value,
             parts=sitting.parts,
             exemption_claimed=sitting.exemption_claimed,
+            exemptions=sitting.exemptions,
             exam_number=sitting.exam_number,
             status=sitting.status,
             accepted_at=sitting.accepted_at,

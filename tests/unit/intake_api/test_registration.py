@@ -139,3 +139,20 @@ def test_the_catalogue_and_the_rounds_are_public() -> None:
         assert status == 200, body
     status, _, body = invoke(event("GET", "/v1/exams/catalogue"))
     assert body["trades"]
+
+
+def test_the_roster_shows_each_part_not_sat_with_its_exemption_decision(fakes: Fakes) -> None:
+    written_only = _under_review(fakes, exam_category="学科のみ")
+    decide_application(STAFF, written_only, ACCEPT, "r-1", fakes.dependencies())
+
+    status, _, body = invoke(
+        event("GET", f"/v1/roster/examinees/{PERSON}", caller="staff:13:exam1:exam_admin")
+    )
+
+    assert status == 200, body
+    (sitting,) = body["sittings"]
+    assert sitting["parts"] == ["written"]
+    (decision,) = sitting["exemptions"]
+    assert decision["part"] == "practical"
+    # No pass records exist yet and this online application attached no evidence.
+    assert (decision["outcome"], decision["reason"]) == ("not_exempt", "no_pass_found")
