@@ -29,7 +29,6 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from botocore.exceptions import ClientError
@@ -45,6 +44,7 @@ from kentei.applications.model import (
 )
 from kentei.callers import Caller, CallerKind
 from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.partition import instant
 from kentei.data.roster import PrefectureRoster
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
@@ -321,7 +321,7 @@ class PrefectureApplications:
             "application_id": {"S": application.application_id},
             "status": {"S": application.status.value},
             "channel": {"S": application.channel.value},
-            "received_at": {"S": _instant(application.received_at)},
+            "received_at": {"S": instant(application.received_at)},
             "submitted_by": {"S": application.submitted_by},
             "version": {"N": str(version)},
             # The residence-card number is kept (review and registry checks need it); the My
@@ -406,7 +406,7 @@ def index_key(application: Application) -> str | None:
         return None
     return (
         f"{STATUS_PREFIX}{application.status.value}#"
-        f"{_instant(application.received_at)}#{application.application_id}"
+        f"{instant(application.received_at)}#{application.application_id}"
     )
 
 
@@ -438,8 +438,3 @@ def _stored(item: Item) -> StoredApplication:
         if "request_fingerprint" in item
         else None,
     )
-
-
-def _instant(at: datetime) -> str:
-    """UTC with microseconds and a fixed width, so that sort keys sort by time."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from kentei import aws, settings
 from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import EXAMINEE_PREFIX, examinee_key
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
@@ -45,7 +45,6 @@ from kentei.roster.changes import (
 )
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 CHANGE_PREFIX: Final = "CHANGE#"
@@ -84,11 +83,6 @@ class BatchCounts:
     errors: int = 0
 
 
-def _instant(at: datetime) -> str:
-    """As :mod:`kentei.data.roster` writes ``updated_at``: UTC, microseconds, fixed width."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _cancelled(exc: ClientError) -> list[str]:
     if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
         raise exc
@@ -96,25 +90,9 @@ def _cancelled(exc: ClientError) -> list[str]:
     return [str(r.get("Code", "")) for r in reasons]
 
 
-class PrefectureChanges:
+class PrefectureChanges(PrefecturePartition):
     """One prefecture's proposals, history and runs: every read and write stays in its
     partition."""
-
-    def __init__(
-        self,
-        prefecture_code: str,
-        table: str | None = None,
-        audit_table: str | None = None,
-        client: DynamoDBClient | None = None,
-    ) -> None:
-        self.prefecture_code = prefecture_code
-        self._table = table or settings.table_name("records")
-        self._audit_table = audit_table
-        self._client = client
-
-    @property
-    def _dynamodb(self) -> DynamoDBClient:
-        return self._client or aws.dynamodb()
 
     # The roster, page by page (the re-check's reading order).
 
@@ -325,8 +303,8 @@ class PrefectureChanges:
                         "ConditionExpression": "updated_at = :basis",
                         "ExpressionAttributeValues": {
                             ":e": {"S": examinee.model_dump_json(context={REVEAL: True})},
-                            ":now": {"S": _instant(decided.decided_at)},
-                            ":basis": {"S": _instant(decided.basis)},
+                            ":now": {"S": instant(decided.decided_at)},
+                            ":basis": {"S": instant(decided.basis)},
                         },
                     }
                 },
@@ -335,7 +313,7 @@ class PrefectureChanges:
                         "TableName": self._table,
                         "Item": {
                             **self._key(
-                                f"{HISTORY_PREFIX}{pseudonym}#{_instant(history.at)}"
+                                f"{HISTORY_PREFIX}{pseudonym}#{instant(history.at)}"
                                 f"#{history.proposal_id}"
                             ),
                             "item_type": {"S": "examinee_history"},
@@ -415,7 +393,7 @@ class PrefectureChanges:
             ":one": {"N": "1"},
         }
         if finished_at is not None:
-            values[":f"] = {"S": _instant(finished_at)}
+            values[":f"] = {"S": instant(finished_at)}
         writes: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
@@ -489,15 +467,6 @@ class PrefectureChanges:
             AuditTrail(self._audit_table).transact(writes, audit)
         else:
             self._dynamodb.transact_write_items(TransactItems=list(writes))
-
-    def _get(self, record_key: str) -> dict[str, Any] | None:
-        item = self._dynamodb.get_item(
-            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
-        ).get("Item")
-        return dict(item) if item is not None else None
-
-    def _key(self, record_key: str) -> dict[str, Any]:
-        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
 
 
 def _run_of(item: dict[str, Any]) -> RunRecord:

@@ -38,6 +38,7 @@ from botocore.exceptions import ClientError
 from kentei import aws, settings
 from kentei.data import queues
 from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import SITTING_PREFIX, examinee_key, sitting_key
 from kentei.data.sessions import SEAT_ATTRIBUTE_PREFIX, seat_key, session_key
 from kentei.data.tickets import TICKET_PREFIX, TicketChangedError, TicketRecord
@@ -80,24 +81,8 @@ class _Read:
     examinee_seen: str | None
 
 
-class PrefectureDeletions:
+class PrefectureDeletions(PrefecturePartition):
     """One prefecture's deletions: every read and write stays in its partition."""
-
-    def __init__(
-        self,
-        prefecture_code: str,
-        table: str | None = None,
-        audit_table: str | None = None,
-        client: DynamoDBClient | None = None,
-    ) -> None:
-        self.prefecture_code = prefecture_code
-        self._table = table or settings.table_name("records")
-        self._audit_table = audit_table
-        self._client = client
-
-    @property
-    def _dynamodb(self) -> DynamoDBClient:
-        return self._client or aws.dynamodb()
 
     def delete_sitting(
         self,
@@ -201,7 +186,7 @@ class PrefectureDeletions:
             ":deleted": {"S": SittingStatus.DELETED.value},
             ":registered": {"S": SittingStatus.REGISTERED.value},
             ":json": {"S": deleted_sitting(sitting).model_dump_json()},
-            ":at": {"S": _instant(at)},
+            ":at": {"S": instant(at)},
         }
         conditions = ["#status = :registered"]
         removes: list[str] = []
@@ -235,7 +220,7 @@ class PrefectureDeletions:
                         **self._key(deletion_key(sitting.application_id)),
                         "item_type": {"S": "deletion"},
                         "application_id": {"S": sitting.application_id},
-                        "deleted_at": {"S": _instant(at)},
+                        "deleted_at": {"S": instant(at)},
                         "deletion": {"S": record.model_dump_json()},
                     },
                     "ConditionExpression": "attribute_not_exists(record_key)",
@@ -285,15 +270,6 @@ class PrefectureDeletions:
         ):
             found.extend(dict(item) for item in page["Items"])
         return found
-
-    def _get(self, record_key: str) -> dict[str, Any] | None:
-        item = self._dynamodb.get_item(
-            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
-        ).get("Item")
-        return dict(item) if item is not None else None
-
-    def _key(self, record_key: str) -> dict[str, Any]:
-        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
 
 
 @dataclass(frozen=True)
@@ -417,7 +393,3 @@ def delete_sitting(
         raise
     queues.send("certify", void)
     return record
-
-
-def _instant(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

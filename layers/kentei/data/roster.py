@@ -20,16 +20,15 @@ an application is accepted if and only if its sitting is on the roster.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
 
-from kentei import aws, settings
+from kentei.data.partition import PrefecturePartition, instant
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.roster.sitting import Sitting
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 EXAMINEE_PREFIX: Final = "EXAMINEE#"
@@ -59,19 +58,8 @@ def exam_number_key(round_key: str, exam_number: str) -> str:
     return f"{EXAM_NUMBER_PREFIX}{round_key}#{exam_number}"
 
 
-class PrefectureRoster:
+class PrefectureRoster(PrefecturePartition):
     """One prefecture's roster: every read and write stays in its partition."""
-
-    def __init__(
-        self, prefecture_code: str, table: str | None = None, client: DynamoDBClient | None = None
-    ) -> None:
-        self.prefecture_code = prefecture_code
-        self._table = table or settings.table_name("records")
-        self._client = client
-
-    @property
-    def _dynamodb(self) -> DynamoDBClient:
-        return self._client or aws.dynamodb()
 
     def draw(self, counter: str) -> int:
         """The next sequence of ``counter``: atomic, never the same twice."""
@@ -96,7 +84,7 @@ class PrefectureRoster:
         if examinee.prefecture_code != self.prefecture_code:
             raise ValueError("the examinee belongs to another prefecture")
         pseudonym = sitting.qualification_pseudonym_id
-        now = {"S": _instant(at)}
+        now = {"S": instant(at)}
         return [
             {
                 "Update": {
@@ -224,17 +212,3 @@ class PrefectureRoster:
         """The application that holds ``exam_number`` in the round, if any."""
         item = self._get(exam_number_key(round_key, exam_number))
         return None if item is None else item["application_id"]["S"]
-
-    def _get(self, record_key: str) -> dict[str, Any] | None:
-        item = self._dynamodb.get_item(
-            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
-        ).get("Item")
-        return dict(item) if item is not None else None
-
-    def _key(self, record_key: str) -> dict[str, Any]:
-        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
-
-
-def _instant(at: datetime) -> str:
-    """UTC with microseconds and a fixed width, so that stored times compare as strings."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

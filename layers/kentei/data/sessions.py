@@ -28,13 +28,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from kentei import aws, settings
 from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import SITTING_PREFIX, sitting_key
 from kentei.roster.sitting import ExamRound, Sitting, SittingStatus
 from kentei.sessions.errors import (
@@ -47,7 +47,6 @@ from kentei.sessions.model import ExamSession, Family, SessionPart
 from kentei.sessions.seating import SeatedSitting, SeatOutcome, in_family
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 SESSION_PREFIX: Final = "SESSION#"
@@ -71,24 +70,8 @@ def seat_attribute(part: SessionPart) -> str:
     return SEAT_ATTRIBUTE_PREFIX + part.value
 
 
-class PrefectureSessions:
+class PrefectureSessions(PrefecturePartition):
     """One prefecture's sessions and seats: every read and write stays in its partition."""
-
-    def __init__(
-        self,
-        prefecture_code: str,
-        table: str | None = None,
-        client: DynamoDBClient | None = None,
-        audit_table: str | None = None,
-    ) -> None:
-        self.prefecture_code = prefecture_code
-        self._table = table or settings.table_name("records")
-        self._client = client
-        self._audit_table = audit_table
-
-    @property
-    def _dynamodb(self) -> DynamoDBClient:
-        return self._client or aws.dynamodb()
 
     # Sessions
 
@@ -369,7 +352,7 @@ class PrefectureSessions:
                     "qualification_pseudonym_id": {"S": sitting.qualification_pseudonym_id},
                     "round": {"S": session.exam_round.key},
                     "part": {"S": part.value},
-                    "seated_at": {"S": _instant(at)},
+                    "seated_at": {"S": instant(at)},
                 },
                 "ConditionExpression": "attribute_not_exists(record_key)",
             }
@@ -447,15 +430,6 @@ class PrefectureSessions:
         for page in self._dynamodb.get_paginator("query").paginate(**arguments):
             yield from page["Items"]
 
-    def _get(self, record_key: str) -> dict[str, Any] | None:
-        item = self._dynamodb.get_item(
-            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
-        ).get("Item")
-        return dict(item) if item is not None else None
-
-    def _key(self, record_key: str) -> dict[str, Any]:
-        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
-
     def _own(self, session: ExamSession) -> None:
         if session.prefecture_code != self.prefecture_code:
             raise ValueError("the session belongs to another prefecture")
@@ -492,7 +466,3 @@ def _seated_of(item: dict[str, Any]) -> SeatedSitting:
 
 def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-def _instant(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,53 @@
+"""What every store of one prefecture's items in the records table shares: the partition key,
+a consistent read of one item, the client, and the fixed-width instant the items hold.
+
+The roster, sessions, change proposals and deletions each keep their items under the
+prefecture (partition ``prefecture_code``, sort ``record_key``); subclasses add their own
+layout. Every read and write stays in the store's prefecture.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from kentei import aws, settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+def instant(at: datetime) -> str:
+    """UTC with microseconds and a fixed width, so that stored times compare as strings."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class PrefecturePartition:
+    def __init__(
+        self,
+        prefecture_code: str,
+        table: str | None = None,
+        *,
+        audit_table: str | None = None,
+        client: DynamoDBClient | None = None,
+    ) -> None:
+        """``client`` None: the function's (:func:`kentei.aws.dynamodb`); ``audit_table``
+        None: the catalog's audit table, for stores that write audit entries with their
+        items."""
+        self.prefecture_code = prefecture_code
+        self._table = table or settings.table_name("records")
+        self._audit_table = audit_table
+        self._client = client
+
+    @property
+    def _dynamodb(self) -> DynamoDBClient:
+        return self._client or aws.dynamodb()
+
+    def _key(self, record_key: str) -> dict[str, Any]:
+        return {"prefecture_code": {"S": self.prefecture_code}, "record_key": {"S": record_key}}
+
+    def _get(self, record_key: str) -> dict[str, Any] | None:
+        item = self._dynamodb.get_item(
+            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
+        ).get("Item")
+        return dict(item) if item is not None else None
