@@ -48,6 +48,14 @@ class Tickets(Protocol):
     ) -> tuple[TicketRecord, bool]: ...
 
 
+class NoticeAddresses(Protocol):
+    """Where a person's notices go: the Mynaportal pseudonym they linked last
+    (:class:`kentei.vault.links.DynamoPseudonymLinks`, in the records table beside the
+    prefectures; never the vault)."""
+
+    def mynaportal_for(self, qualification_pseudonym_id: str) -> str | None: ...
+
+
 class Voids(Protocol):
     """One prefecture's ticket voids (:class:`kentei.data.deletions.TicketVoids`)."""
 
@@ -65,6 +73,7 @@ class Dependencies:
     render: Callable[[TicketContent], bytes]
     clock: Callable[[], datetime]
     voids: Callable[[str], Voids]
+    addresses: NoticeAddresses
 
 
 def utc_now() -> datetime:
@@ -96,6 +105,7 @@ def dependencies() -> Dependencies:
     from kentei.data.tickets import PrefectureTickets
     from kentei.exams.catalogue import load_catalogue
     from kentei.notices import notices_from_environment
+    from kentei.vault.links import DynamoPseudonymLinks
 
     return Dependencies(
         applications=_Applications,
@@ -107,4 +117,5 @@ def dependencies() -> Dependencies:
         render=_render,
         clock=utc_now,
         voids=TicketVoids,
+        addresses=DynamoPseudonymLinks(),
     )

@@ -4,10 +4,11 @@ The accepted application names the person (its 資格仮名ID); their seated sit
 sessions and the examinee give the ticket's content (:mod:`kentei.tickets.issue`), which is
 rendered (PDF, IPAex embedded) and stored as the sitting's current ticket, superseding an
 earlier one whose seats differ. The person then gets it through the Mynaportal notice port,
-addressed by the Mynaportal pseudonym of their application (never the My Number): the
-ticket as a notice (its id the ticket's, so a retried delivery is the same notice) naming
-the ticket it replaces, if any. A paper applicant has no Mynaportal
-pseudonym: their ticket is printed and mailed by the association from the stored PDF.
+addressed by the Mynaportal pseudonym they linked last (:mod:`certify.recipients`; never the My
+Number): the ticket as a notice (its id the ticket's, so a retried delivery is the same
+notice) naming the ticket it replaces, if any. A person with no Mynaportal account (a paper
+applicant who never applied online) gets no notice: their ticket is printed and mailed by the
+association from the stored PDF.
 
 A sitting deleted from the roster (R10) gets no ticket; one deleted while its ticket was
 being made has it voided at once (the deletion's ``ticket_void`` may have come first).
@@ -21,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from certify.dependencies import Dependencies
+from certify.recipients import recipient_of
 from kentei.applications.model import Status
 from kentei.messages import TicketDue
 from kentei.notices.model import Attachment, Notice, NoticeKind
@@ -78,11 +80,10 @@ def issue_ticket(message: TicketDue, deps: Dependencies) -> Issued:
         # yet, so this one is voided here, and nobody is sent it.
         deps.voids(prefecture).void(application.application_id, at)
         return Issued(record.ticket_id, new, False, superseded)
-    notified = False
-    if application.mynaportal_pseudonym_id is not None:
-        _notify(deps, content, pdf, application.mynaportal_pseudonym_id, superseded)
-        notified = True
-    return Issued(record.ticket_id, new, notified, superseded)
+    recipient = recipient_of(application, deps)
+    if recipient is not None:
+        _notify(deps, content, pdf, recipient, superseded)
+    return Issued(record.ticket_id, new, recipient is not None, superseded)
 
 
 def _notify(

@@ -3,7 +3,7 @@
 
 The sitting must be deleted (a message about a registered one is refused: it goes to the DLQ
 with the reason). Its current ticket, if it has one, is marked void in the records table;
-the Mynaportal applicant then gets a ``ticket_void`` notice superseding the ticket's notice
+the person then gets a ``ticket_void`` notice (by :mod:`certify.recipients`) superseding the ticket's notice
 (its id derived from the ticket's, so a retried delivery is the same notice). No notice
 carries the person's name: the title and body name the exam number only. A paper applicant's
 ticket was mailed by the association, which sees the void in the roster.
@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from certify.dependencies import Dependencies
+from certify.recipients import recipient_of
 from kentei.messages import TicketVoid
 from kentei.notices.model import Notice, NoticeKind
 from kentei.roster.sitting import SittingStatus
@@ -58,12 +59,12 @@ def void_ticket(message: TicketVoid, deps: Dependencies) -> Voided:
     if voided is None:
         return Voided(None, False, False)
     record = voided.record
-    notified = False
-    if application.mynaportal_pseudonym_id is not None:
+    recipient = recipient_of(application, deps)
+    if recipient is not None:
         deps.notices.send(
             Notice(
                 notice_id=notice_id(record.ticket_id),
-                recipient=application.mynaportal_pseudonym_id,
+                recipient=recipient,
                 kind=NoticeKind.TICKET_VOID,
                 title=f"受検票の無効 受検番号 {seated.sitting.exam_number}",
                 body=(
@@ -74,5 +75,4 @@ def void_ticket(message: TicketVoid, deps: Dependencies) -> Voided:
                 sent_at=voided.voided_at,
             )
         )
-        notified = True
-    return Voided(record.ticket_id, voided.new, notified)
+    return Voided(record.ticket_id, voided.new, recipient is not None)

@@ -19,7 +19,9 @@ from tests.unit.review.factory import application, form
 
 from kentei import aws, catalog
 from kentei.applications.model import Status
+from kentei.data.changes import PrefectureChanges
 from kentei.data.roster import PrefectureRoster
+from kentei.roster.changes import ChangeSource
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
 
@@ -97,3 +99,51 @@ def test_200_concurrent_draws_give_200_distinct_sequences(
         drawn = list(pool.map(lambda _: roster.draw("2026-前期"), range(200)))
     assert sorted(drawn) == list(range(1, 201))
     assert PrefectureRoster("27").draw("2026-前期") == 1, "each prefecture counts its own"
+
+
+def _accept(roster: PrefectureRoster, address: str, work_code: str, at: dt.datetime = AT) -> str:
+    accepted = application(form(work_code=work_code, address=address), status=Status.UNDER_REVIEW)
+    accepted = accepted.model_copy(update={"qualification_pseudonym_id": "p-9"})
+    registration = registration_of(accepted)
+    scheme = schemes().of("13")
+    sitting = registration.sitting(
+        scheme, roster.draw(registration.counter(scheme)), at=at, by="staff:13:reviewer-13"
+    )
+    roster.register(roster.registration_writes(registration.examinee, sitting, at))
+    return sitting.application_id
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_later_acceptance_changes_the_examinee_with_history() -> None:
+    roster = PrefectureRoster("13")
+    changes = PrefectureChanges("13")
+    _accept(roster, "東京都千代田区千代田1-1", "1011")
+    assert changes.history("p-9") == [], "a first registration is no change"
+    second = _accept(roster, "東京都港区芝公園4-2-8", "1012")
+    person = roster.examinee("p-9")
+    assert person is not None
+    assert person.examinee.address == "東京都港区芝公園4-2-8"
+    (entry,) = changes.history("p-9")
+    assert entry.source is ChangeSource.APPLICATION
+    assert entry.application_id == second
+    assert entry.by == "staff:13:reviewer-13"
+    assert entry.before == {"address": "東京都千代田区千代田1-1"}
+    assert entry.after == {"address": "東京都港区芝公園4-2-8"}
+
+
+@pytest.mark.usefixtures("moto")
+def test_an_examinee_changed_after_the_read_fails_the_registration() -> None:
+    roster = PrefectureRoster("13")
+    _accept(roster, "東京都千代田区千代田1-1", "1011")
+    later = application(form(work_code="1012"), status=Status.UNDER_REVIEW).model_copy(
+        update={"qualification_pseudonym_id": "p-9"}
+    )
+    registration = registration_of(later)
+    scheme = schemes().of("13")
+    sitting = registration.sitting(scheme, 99, at=AT, by="staff:13:x")
+    writes = roster.registration_writes(registration.examinee, sitting, AT)
+    # Another acceptance wrote the examinee meanwhile.
+    _accept(roster, "東京都港区芝公園4-2-8", "1013", AT + dt.timedelta(minutes=1))
+    with pytest.raises(ClientError, match="TransactionCanceled"):
+        roster.register(writes)
+    assert roster.sitting("p-9", sitting.application_id) is None

@@ -12,7 +12,9 @@ Layout (partition ``prefecture_code``, sort ``record_key``), beside the roster
   person's own change request (``paper_request``) is not marked: each is its own proposal,
   never superseded by a run; accepting one makes the others stale (their basis moved).
 - ``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal id>``: a change made to the examinee
-  (:class:`kentei.roster.changes.HistoryEntry`): who, when, from where, before and after.
+  (:class:`kentei.roster.changes.HistoryEntry`): who, when, from where, before and after
+  (written by :meth:`kentei.data.roster.PrefectureRoster.history_write`, which an
+  acceptance of a later application uses too).
 - ``RECHECK_RUN#<run id>``: a run of the periodic re-check in the prefecture, counts only.
 - ``RECHECK_BATCH#<run id>#<page>``: a batch done; its counts go into the run once.
 
@@ -32,7 +34,7 @@ from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
-from kentei.data.roster import EXAMINEE_PREFIX, examinee_key
+from kentei.data.roster import EXAMINEE_PREFIX, HISTORY_PREFIX, PrefectureRoster, examinee_key
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.roster.changes import (
@@ -49,7 +51,6 @@ if TYPE_CHECKING:
 
 CHANGE_PREFIX: Final = "CHANGE#"
 OPEN_PREFIX: Final = "CHANGE_OPEN#"
-HISTORY_PREFIX: Final = "EXAMINEE_HISTORY#"
 RUN_PREFIX: Final = "RECHECK_RUN#"
 BATCH_PREFIX: Final = "RECHECK_BATCH#"
 MAX_PAGE: Final = 100
@@ -308,21 +309,7 @@ class PrefectureChanges(PrefecturePartition):
                         },
                     }
                 },
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": {
-                            **self._key(
-                                f"{HISTORY_PREFIX}{pseudonym}#{instant(history.at)}"
-                                f"#{history.proposal_id}"
-                            ),
-                            "item_type": {"S": "examinee_history"},
-                            "qualification_pseudonym_id": {"S": pseudonym},
-                            "entry": {"S": history.model_dump_json()},
-                        },
-                        "ConditionExpression": "attribute_not_exists(record_key)",
-                    }
-                },
+                PrefectureRoster(self.prefecture_code, self._table).history_write(history),
             ]
         try:
             self._transact(writes, audit)

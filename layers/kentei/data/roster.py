@@ -9,23 +9,29 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 - ``EXAMNUMBER#<round>#<exam number>``: the claim of an exam number by one application; a
   second claim of the same number fails the transaction, so no two sittings share one.
 - ``SEQUENCE#EXAMNUMBER#<counter>``: the last sequence drawn for an exam-number counter.
+- ``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal or application id>``: a change made to the
+  examinee (:class:`kentei.roster.changes.HistoryEntry`), by an accepted proposal
+  (:mod:`kentei.data.changes`) or by a later application's acceptance.
 
 :meth:`PrefectureRoster.draw` takes the next sequence atomically (``ADD``) before the
 registering transaction; a transaction that then fails leaves a gap, never a reused number.
 :meth:`PrefectureRoster.registration_writes` are the writes that register a sitting: the
 caller puts them in the transaction that accepts the application (with its audit entry), so
-an application is accepted if and only if its sitting is on the roster.
+an application is accepted if and only if its sitting is on the roster. A person met before
+takes the later application's items with a history entry of what changed, conditional on the
+examinee being as the acceptance read it (else the transaction fails and nothing is written).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
+from kentei.roster.changes import HistoryEntry, application_history
 from kentei.roster.sitting import Sitting
 
 if TYPE_CHECKING:
@@ -35,6 +41,7 @@ EXAMINEE_PREFIX: Final = "EXAMINEE#"
 SITTING_PREFIX: Final = "SITTING#"
 EXAM_NUMBER_PREFIX: Final = "EXAMNUMBER#"
 SEQUENCE_PREFIX: Final = "SEQUENCE#EXAMNUMBER#"
+HISTORY_PREFIX: Final = "EXAMINEE_HISTORY#"
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,10 @@ class PrefectureRoster(PrefecturePartition):
     def registration_writes(
         self, examinee: Examinee, sitting: Sitting, at: datetime
     ) -> list[TransactWriteItemTypeDef]:
-        """Register ``sitting`` and its person: the examinee created or brought to the items
-        of this application, the sitting new, its exam number claimed."""
+        """Register ``sitting`` and its person: the examinee created, or brought to the items
+        of this application with a history entry of what changed (by the sitting's acceptor),
+        conditional on the examinee being as read here; the sitting new, its exam number
+        claimed."""
         if examinee.my_number is not None:
             raise ValueError("an examinee is stored without the My Number")
         if sitting.prefecture_code != self.prefecture_code:
@@ -85,6 +94,24 @@ class PrefectureRoster(PrefecturePartition):
             raise ValueError("the examinee belongs to another prefecture")
         pseudonym = sitting.qualification_pseudonym_id
         now = {"S": instant(at)}
+        current = self._get(examinee_key(pseudonym))
+        history = None
+        condition = "attribute_not_exists(record_key)"
+        basis: dict[str, Any] = {}
+        if current is not None:
+            history = application_history(
+                pseudonym,
+                Examinee.model_validate_json(current["examinee"]["S"]),
+                examinee,
+                application_id=sitting.application_id,
+                by=sitting.accepted_by,
+                at=at,
+            )
+            # The stored text itself: older items hold another spelling of the instant.
+            stored_at = current.get("updated_at")
+            condition = "attribute_not_exists(updated_at)"
+            if stored_at is not None:
+                condition, basis = "updated_at = :basis", {":basis": stored_at}
         return [
             {
                 "Update": {
@@ -96,6 +123,7 @@ class PrefectureRoster(PrefecturePartition):
                         "registered_at = if_not_exists(registered_at, :now) "
                         "ADD application_ids :a"
                     ),
+                    "ConditionExpression": condition,
                     "ExpressionAttributeValues": {
                         ":type": {"S": "examinee"},
                         ":p": {"S": pseudonym},
@@ -104,9 +132,11 @@ class PrefectureRoster(PrefecturePartition):
                         ":e": {"S": examinee.model_dump_json(context={REVEAL: True})},
                         ":now": now,
                         ":a": {"SS": [sitting.application_id]},
+                        **basis,
                     },
                 }
             },
+            *([] if history is None else [self.history_write(history)]),
             {
                 "Put": {
                     "TableName": self._table,
@@ -135,6 +165,24 @@ class PrefectureRoster(PrefecturePartition):
                 }
             },
         ]
+
+    def history_write(self, entry: HistoryEntry) -> TransactWriteItemTypeDef:
+        """The put of one history entry, for the transaction that changes the examinee."""
+        pseudonym = entry.qualification_pseudonym_id
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **self._key(
+                        f"{HISTORY_PREFIX}{pseudonym}#{instant(entry.at)}#{entry.decided_in}"
+                    ),
+                    "item_type": {"S": "examinee_history"},
+                    "qualification_pseudonym_id": {"S": pseudonym},
+                    "entry": {"S": entry.model_dump_json()},
+                },
+                "ConditionExpression": "attribute_not_exists(record_key)",
+            }
+        }
 
     def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None:
         item = self._get(examinee_key(qualification_pseudonym_id))

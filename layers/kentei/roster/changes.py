@@ -49,6 +49,25 @@ REQUEST_FIELDS: Final = (
 )
 """The examinee's items a person may ask to change (never the My Number, nor the birth date
 or sex: those follow the registry)."""
+NOT_PERSONS: Final = frozenset(
+    {
+        "prefecture_code",
+        "fiscal_year",
+        "term",
+        "grade",
+        "trade_code",
+        "work_code",
+        "exam_category",
+        "application_receipt_id",
+        "exam_number",
+        "course_or_exemption",
+        "years_of_experience",
+        "my_number",
+    }
+)
+"""The examinee's items (受検者テーブル) that are not the person's: the application's exam and
+receipt (the sitting's), its prefecture (the partition's), and the My Number (the vault's).
+A later application changing them is no change to the person."""
 _REQUIRED: Final = frozenset({"name", "address"})
 _CROCKFORD: Final = "0123456789abcdefghjkmnpqrstvwxyz"
 _DIGIT_RUN: Final = re.compile(r"[0-9]{12}")
@@ -59,6 +78,9 @@ class ChangeSource(StrEnum):
     """The periodic registry re-check (定期照会)."""
     PAPER_REQUEST = "paper_request"
     """The person's change request on paper, keyed in by staff who saw their identity."""
+    APPLICATION = "application"
+    """A later application's items, taken when staff accept it (R7): no proposal, the
+    acceptance is the decision."""
 
 
 class ChangeKind(StrEnum):
@@ -250,7 +272,8 @@ def requested_changes(examinee: Examinee, items: RequestedItems) -> tuple[FieldC
 
 class HistoryEntry(BaseModel):
     """A change made to an examinee: when, by whom, from where, the items before and after
-    (``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal id>``). Never the My Number."""
+    (``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal or application id>``). Never the My
+    Number."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -258,9 +281,27 @@ class HistoryEntry(BaseModel):
     at: AwareDatetime
     by: str
     source: ChangeSource
-    proposal_id: str
+    proposal_id: str | None = Field(None, description="the accepted proposal")
+    application_id: str | None = Field(
+        None, description="the accepted application whose items the examinee took"
+    )
     before: dict[str, str | None] = Field(repr=False)
     after: dict[str, str | None] = Field(repr=False)
+
+    @model_validator(mode="after")
+    def _decided_by_one(self) -> Self:
+        by_application = self.source is ChangeSource.APPLICATION
+        if (self.application_id is not None, self.proposal_id is not None) != (
+            by_application,
+            not by_application,
+        ):
+            raise ValueError("an application's change names it; any other names its proposal")
+        return self
+
+    @property
+    def decided_in(self) -> str:
+        """The proposal or the application the change was decided in."""
+        return self.proposal_id or self.application_id or ""
 
 
 def new_proposal_id(at: datetime) -> str:
@@ -347,6 +388,39 @@ def history_of(proposal: Proposal, by: str, at: datetime) -> HistoryEntry:
         proposal_id=proposal.proposal_id,
         before={c.field: c.before for c in proposal.changes},
         after={c.field: c.after for c in proposal.changes},
+    )
+
+
+def application_history(
+    qualification_pseudonym_id: str,
+    before: Examinee,
+    after: Examinee,
+    *,
+    application_id: str,
+    by: str,
+    at: datetime,
+) -> HistoryEntry | None:
+    """The history entry of an examinee taking a later application's items on its acceptance:
+    every item of the person (not :data:`NOT_PERSONS`) whose stored value changes, to the
+    letter, or None when the application states the person's items as held already."""
+    changed: dict[str, tuple[str | None, str | None]] = {}
+    for name in Examinee.model_fields:
+        if name in NOT_PERSONS:
+            continue
+        old = _text(getattr(before, name))
+        new = _text(getattr(after, name))
+        if old != new:
+            changed[name] = (old, new)
+    if not changed:
+        return None
+    return HistoryEntry(
+        qualification_pseudonym_id=qualification_pseudonym_id,
+        at=at,
+        by=by,
+        source=ChangeSource.APPLICATION,
+        application_id=application_id,
+        before={name: pair[0] for name, pair in changed.items()},
+        after={name: pair[1] for name, pair in changed.items()},
     )
 
 

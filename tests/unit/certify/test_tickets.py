@@ -40,6 +40,8 @@ class World:
     rendered: list[TicketContent] = field(default_factory=list)
     notices: InMemoryMynaportal = field(default_factory=InMemoryMynaportal)
     voided_at: dict[str, datetime] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    """資格仮名ID → the Mynaportal pseudonym linked last."""
 
     # the ports, as one object per prefecture
     def app(self, application_id: str) -> Application | None:
@@ -69,6 +71,9 @@ class World:
         self.pdfs[ticket_id] = pdf
         return record, True
 
+    def mynaportal_for(self, person: str) -> str | None:
+        return self.links.get(person)
+
     def void(self, application_id: str, at: datetime) -> VoidedTicket | None:
         current = self.tickets.get(application_id)
         if current is None:
@@ -94,6 +99,7 @@ class World:
             render=render,
             clock=lambda: AT,
             voids=lambda _p: self,
+            addresses=self,
         )
 
 
@@ -194,6 +200,32 @@ def test_a_paper_applicant_gets_a_stored_ticket_and_no_notice() -> None:
     assert issued.new
     assert not issued.notified
     assert world.notices.notices_of(MYNAPORTAL) == ()
+
+
+def test_the_notice_goes_to_the_mynaportal_account_the_person_linked_last() -> None:
+    world = _world()
+    person = world.application.qualification_pseudonym_id
+    assert person is not None
+    world.links[person] = "mp-taro-0002"  # the person came back through a new account
+
+    issued = issue_ticket(_due(world), world.deps())
+
+    assert issued.notified
+    assert world.notices.notices_of(MYNAPORTAL) == ()
+    (notice,) = world.notices.notices_of("mp-taro-0002")
+    assert notice.notice_id == issued.ticket_id
+
+
+def test_a_paper_applicant_with_a_mynaportal_account_gets_the_notice_there_too() -> None:
+    world = _world(channel=Channel.PAPER)
+    person = world.application.qualification_pseudonym_id
+    assert person is not None
+    world.links[person] = MYNAPORTAL
+
+    issued = issue_ticket(_due(world), world.deps())
+
+    assert issued.notified
+    assert len(world.notices.notices_of(MYNAPORTAL)) == 1
 
 
 def test_a_part_without_a_seat_is_not_ready_and_nothing_is_stored() -> None:

@@ -15,9 +15,11 @@ from kentei.roster.changes import (
     ChangeKind,
     ChangeSource,
     ExamineeChangedError,
+    HistoryEntry,
     Proposal,
     ProposalDecidedError,
     ProposalStatus,
+    application_history,
     apply,
     compare,
     history_of,
@@ -172,3 +174,42 @@ def test_ids_are_well_formed_and_the_run_is_the_scheduled_instant() -> None:
     assert re.match(PROPOSAL_ID_PATTERN, new_proposal_id(AT))
     assert new_proposal_id(AT) != new_proposal_id(AT)
     assert run_id_of(AT) == "20261207T023000Z"
+
+
+# A later application's items, taken at its acceptance (R7, R9: history of every change).
+
+
+def test_a_later_application_keeps_what_it_changed_as_history() -> None:
+    before = examinee_of(form())
+    after = examinee_of(form(address="大阪府大阪市北区梅田1-1", phone="06-1234-5678"))
+    at = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    entry = application_history(
+        "p-1", before, after, application_id="13-01J0000000000000000000000A", by="s", at=at
+    )
+    assert entry is not None
+    assert entry.source is ChangeSource.APPLICATION
+    assert entry.decided_in == "13-01J0000000000000000000000A"
+    assert entry.proposal_id is None
+    assert set(entry.after) == {"address", "phone"}
+    assert entry.before["address"] == before.address
+    assert entry.after["address"] == "大阪府大阪市北区梅田1-1"
+    assert "my_number" not in entry.before
+
+
+def test_a_later_application_with_the_same_items_changes_nothing() -> None:
+    same = examinee_of(form())
+    at = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    assert application_history("p-1", same, same, application_id="a", by="s", at=at) is None
+
+
+def test_a_history_entry_names_its_proposal_or_its_application_never_both() -> None:
+    at = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    base = {"qualification_pseudonym_id": "p", "at": at, "by": "s", "before": {}, "after": {}}
+    with pytest.raises(ValueError, match="names"):
+        HistoryEntry(**base, source=ChangeSource.APPLICATION, proposal_id="chg-x")
+    with pytest.raises(ValueError, match="names"):
+        HistoryEntry(**base, source=ChangeSource.PAPER_REQUEST, application_id="a")
+    with pytest.raises(ValueError, match="names"):
+        HistoryEntry(
+            **base, source=ChangeSource.APPLICATION, application_id="a", proposal_id="chg-x"
+        )
