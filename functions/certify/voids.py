@@ -3,10 +3,11 @@
 
 The sitting must be deleted (a message about a registered one is refused: it goes to the DLQ
 with the reason). Its current ticket, if it has one, is marked void in the records table;
-the person then gets a ``ticket_void`` notice (by :mod:`certify.recipients`) superseding the ticket's notice
-(its id derived from the ticket's, so a retried delivery is the same notice). No notice
-carries the person's name: the title and body name the exam number only. A paper applicant's
-ticket was mailed by the association, which sees the void in the roster.
+the person then gets a ``ticket_void`` notice (addressed by :mod:`certify.recipients`)
+superseding the ticket's notice (its id derived from the ticket's, so a retried delivery is
+the same notice). No notice carries the person's name: the title and body name the exam
+number only. A person without a Mynaportal account had the ticket mailed by the association,
+which sees the void in the roster.
 
 Safe to run twice: a void ticket stays void, and the notice is sent again with the same id,
 which the port answers with the same receipt.
