@@ -46,6 +46,7 @@ from kentei.callers import Caller, CallerKind
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import instant
 from kentei.data.roster import PrefectureRoster
+from kentei.data.transactions import cancellation_codes
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
 from kentei.roster.exam_numbers import schemes as exam_number_schemes
@@ -378,7 +379,7 @@ class PrefectureApplications:
             else:
                 aws.dynamodb().transact_write_items(TransactItems=list(writes))
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            if cancellation_codes(exc) is not None:
                 raise ConcurrentChangeError("the application changed since it was read") from None
             raise
 

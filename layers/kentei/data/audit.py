@@ -51,6 +51,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kentei import audit_chain, aws, settings
 from kentei.callers import Caller, CallerKind
+from kentei.data.transactions import NO_FAILURE, cancellation_codes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
@@ -575,10 +576,10 @@ def _filters(
 
 def _head_conflict_only(exc: ClientError, own_writes: int) -> bool:
     """Whether a cancelled transaction failed only on audit writes (a moved head)."""
-    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+    codes = cancellation_codes(exc)
+    if codes is None:
         return False
-    reasons = exc.response.get("CancellationReasons") or []
-    failed = [i for i, reason in enumerate(reasons) if reason.get("Code") not in (None, "None")]
+    failed = [i for i, code in enumerate(codes) if code != NO_FAILURE]
     return bool(failed) and all(i >= own_writes for i in failed)
 
 

@@ -35,6 +35,7 @@ from botocore.exceptions import ClientError
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import EXAMINEE_PREFIX, HISTORY_PREFIX, PrefectureRoster, examinee_key
+from kentei.data.transactions import CONDITION_FAILED, cancellation_codes, failed_first
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.roster.changes import (
@@ -85,10 +86,11 @@ class BatchCounts:
 
 
 def _cancelled(exc: ClientError) -> list[str]:
-    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+    """The item codes of a cancelled transaction; any other error is raised again."""
+    codes = cancellation_codes(exc)
+    if codes is None:
         raise exc
-    reasons = exc.response.get("CancellationReasons") or []
-    return [str(r.get("Code", "")) for r in reasons]
+    return codes
 
 
 class PrefectureChanges(PrefecturePartition):
@@ -315,7 +317,7 @@ class PrefectureChanges(PrefecturePartition):
             self._transact(writes, audit)
         except ClientError as exc:
             reasons = _cancelled(exc)
-            if len(reasons) > at_examinee and reasons[at_examinee] == "ConditionalCheckFailed":
+            if len(reasons) > at_examinee and reasons[at_examinee] == CONDITION_FAILED:
                 raise ExamineeChangedError("the examinee changed since the proposal") from None
             raise ProposalDecidedError("the proposal was decided meanwhile") from None
 
@@ -405,8 +407,7 @@ class PrefectureChanges(PrefecturePartition):
         try:
             self._transact(writes, audit)
         except ClientError as exc:
-            reasons = _cancelled(exc)
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            if failed_first(exc):
                 return False
             raise
         return True

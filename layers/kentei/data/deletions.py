@@ -42,6 +42,7 @@ from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import SITTING_PREFIX, examinee_key, sitting_key
 from kentei.data.sessions import SEAT_ATTRIBUTE_PREFIX, seat_key, session_key
 from kentei.data.tickets import TICKET_PREFIX, TicketChangedError, TicketRecord
+from kentei.data.transactions import cancellation_codes
 from kentei.messages import TicketVoid
 from kentei.roster.deletion import (
     DeletionConflictError,
@@ -121,7 +122,7 @@ class PrefectureDeletions(PrefecturePartition):
                 else:
                     self._dynamodb.transact_write_items(TransactItems=writes)
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                if cancellation_codes(exc) is None:
                     raise
                 time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter
                 continue

@@ -36,6 +36,7 @@ from botocore.exceptions import ClientError
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import SITTING_PREFIX, sitting_key
+from kentei.data.transactions import CONDITION_FAILED, CONFLICT, cancellation_codes
 from kentei.roster.sitting import ExamRound, Sitting, SittingStatus
 from kentei.sessions.errors import (
     SeatRefusedError,
@@ -374,18 +375,15 @@ class PrefectureSessions(PrefecturePartition):
                 else:
                     self._dynamodb.transact_write_items(TransactItems=writes)
             except ClientError as exc:
-                if _code(exc) != "TransactionCanceledException":
+                codes = cancellation_codes(exc)
+                if codes is None:
                     raise
-                reasons = exc.response.get("CancellationReasons", [])
-                codes = [reason.get("Code", "None") for reason in reasons]
                 failed = {
-                    i
-                    for i, code in enumerate(codes[: len(writes)])
-                    if code == "ConditionalCheckFailed"
+                    i for i, code in enumerate(codes[: len(writes)]) if code == CONDITION_FAILED
                 }
                 if failed:
                     return failed
-                if attempt + 1 < ATTEMPTS and any(c == "TransactionConflict" for c in codes):
+                if attempt + 1 < ATTEMPTS and CONFLICT in codes:
                     time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter
                     continue
                 raise
@@ -462,7 +460,3 @@ def _seated_of(item: dict[str, Any]) -> SeatedSitting:
         if seat_attribute(part) in item
     }
     return SeatedSitting(Sitting.model_validate_json(item["sitting"]["S"]), seats)
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError
 
 from kentei import aws, settings
+from kentei.data.transactions import failed_first
 from kentei.sign_ins import Outcome, SignIn, SignInSummary
 
 if TYPE_CHECKING:
@@ -95,8 +96,7 @@ class DynamoSignInStore:
         try:
             self._dynamodb.transact_write_items(TransactItems=writes)
         except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            if failed_first(exc):
                 return False
             raise
         return True

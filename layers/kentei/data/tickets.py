@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError
 
 from kentei import aws, settings
+from kentei.data.partition import PrefecturePartition
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -43,7 +44,10 @@ def object_key(prefecture_code: str, application_id: str, ticket_id: str) -> str
     return f"tickets/{prefecture_code}/{application_id}/{ticket_id}.pdf"
 
 
-class PrefectureTickets:
+class PrefectureTickets(PrefecturePartition):
+    """One prefecture's exam tickets: the records under its partition, the PDFs under its
+    prefix of the certificates bucket."""
+
     def __init__(
         self,
         prefecture_code: str,
@@ -52,15 +56,9 @@ class PrefectureTickets:
         dynamodb: DynamoDBClient | None = None,
         s3: S3Client | None = None,
     ) -> None:
-        self.prefecture_code = prefecture_code
-        self._table = table or settings.table_name("records")
+        super().__init__(prefecture_code, table, client=dynamodb)
         self._bucket = bucket
-        self._dynamodb_client = dynamodb
         self._s3_client = s3
-
-    @property
-    def _dynamodb(self) -> DynamoDBClient:
-        return self._dynamodb_client or aws.dynamodb()
 
     @property
     def _s3(self) -> S3Client:
@@ -71,9 +69,7 @@ class PrefectureTickets:
         return self._bucket or settings.bucket_name("certificates")
 
     def current(self, application_id: str) -> TicketRecord | None:
-        item = self._dynamodb.get_item(
-            TableName=self._table, Key=self._key(application_id), ConsistentRead=True
-        ).get("Item")
+        item = self._get(TICKET_PREFIX + application_id)
         return None if item is None else _record(item)
 
     def issue(
@@ -117,7 +113,7 @@ class PrefectureTickets:
         try:
             self._dynamodb.update_item(
                 TableName=self._table,
-                Key=self._key(application_id),
+                Key=self._key(TICKET_PREFIX + application_id),
                 UpdateExpression=sets,
                 ConditionExpression=condition,
                 ExpressionAttributeNames={"#status": "status"},
@@ -141,12 +137,6 @@ class PrefectureTickets:
 
     def pdf(self, record: TicketRecord) -> bytes:
         return self._s3.get_object(Bucket=self.bucket, Key=record.object_key)["Body"].read()
-
-    def _key(self, application_id: str) -> dict[str, Any]:
-        return {
-            "prefecture_code": {"S": self.prefecture_code},
-            "record_key": {"S": TICKET_PREFIX + application_id},
-        }
 
 
 class TicketChangedError(RuntimeError):

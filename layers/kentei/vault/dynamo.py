@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kentei import aws, settings
+from kentei.data.transactions import cancellation_codes
 from kentei.my_number import MyNumber
 from kentei.vault.kms import KmsVaultCrypto
 from kentei.vault.port import (
@@ -162,6 +163,5 @@ class DynamoVault:
                 ]
             )
         except client.exceptions.TransactionCanceledException as exc:
-            reasons = exc.response.get("CancellationReasons", [])
-            return [str(reason.get("Code", "None")) for reason in reasons] or ["unknown"]
+            return cancellation_codes(exc) or ["unknown"]
         return None

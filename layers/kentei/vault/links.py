@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 from pydantic import TypeAdapter, ValidationError
 
 from kentei import aws, settings
+from kentei.data.transactions import failed_first
 from kentei.records.fields import PseudonymousId
 from kentei.vault.pseudonym import is_qualification_pseudonym_id
 
@@ -130,8 +131,7 @@ class DynamoPseudonymLinks:
                 ]
             )
         except client.exceptions.TransactionCanceledException as exc:
-            reasons = exc.response.get("CancellationReasons", [])
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            if failed_first(exc):
                 raise PseudonymLinkConflictError(
                     "the Mynaportal pseudonym is already linked to another person"
                 ) from None
