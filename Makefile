@@ -73,6 +73,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy layers functions local infra tests bench
 	$(PY) -m kentei.exams check
+	$(PY) -m kentei.results check
 
 # Tests that need openssl or xmlsec1 fail (never skip) when one is missing; every target
 # below installs them first. The e2e tier runs in a random order (pytest-randomly; the seed
