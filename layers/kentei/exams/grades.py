@@ -8,6 +8,7 @@ The catalogue offers the six grades of the national system; the on-demand grades
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Final
 
 from kentei.records.codes import Grade
@@ -40,3 +41,21 @@ _CONTENT: Final = {Grade.ANYTIME_THIRD: Grade.THIRD, Grade.ANYTIME_SECOND: Grade
 def content_grade(grade: Grade) -> Grade:
     """The catalogue grade whose test ``grade`` sits: 随時3級 is 3級, 随時2級 is 2級."""
     return _CONTENT.get(grade, grade)
+
+
+class Issuer(StrEnum):
+    """In whose name a pass is certified (職業能力開発促進法 art. 49; domain.md)."""
+
+    MINISTER = "minister"
+    """厚生労働大臣: 特級, 1級 and 単一等級."""
+    GOVERNOR = "governor"
+    """都道府県知事: 2級, 3級 and 基礎級 (and their on-demand sittings)."""
+
+
+MINISTER_GRADES: Final = frozenset({Grade.SPECIAL, Grade.FIRST, Grade.SINGLE})
+
+
+def issuer_of(grade: Grade) -> Issuer:
+    """The issuer of a pass of ``grade``: the minister for 特級, 1級 and 単一等級, the governor
+    for the others."""
+    return Issuer.MINISTER if grade in MINISTER_GRADES else Issuer.GOVERNOR

@@ -1,6 +1,6 @@
-"""``python -m kentei.results check``: the pass rules validated, and each work rule checked
-against the catalogue (the work offers the grade; the rule names exactly its practical
-components). Run by ``make lint``."""
+"""``python -m kentei.results check``: the pass rules and the pass number schemes validated,
+and each work rule checked against the catalogue (the work offers the grade; the rule names
+exactly its practical components). Run by ``make lint``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.errors import UnknownExamError
+from kentei.results.numbering import pass_number_schemes
 from kentei.results.rules import PassRules, load_pass_rules
 
 
@@ -38,11 +39,13 @@ def main(argv: list[str]) -> int:
         print("usage: python -m kentei.results check", file=sys.stderr)
         return 2
     rules = load_pass_rules()
+    numbering = pass_number_schemes()
     found = problems(rules)
     for problem in found:
         print(problem, file=sys.stderr)
     if not found:
         print(f"pass rules {rules.version}: {len(rules.works)} work rules, all consistent")
+        print(f"pass number schemes: {len(numbering.schemes)} (default and prefectures)")
     return 1 if found else 0
 
 

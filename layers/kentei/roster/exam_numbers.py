@@ -8,7 +8,8 @@ sequence, zero-padded to ``sequence_width``). The sequence counts per round and 
 (``sequence_scope: round``) or per round, work and grade (``round-work-grade``); a pattern
 whose sequence counts per work and grade must name the work and the grade, else two sittings
 could get the same number. The data access layer draws the sequence atomically and claims the
-number in the transaction that registers the sitting, so two can never collide.
+number in the transaction that registers the sitting, so two can never collide. Patterns are
+checked and rendered by :mod:`kentei.numbering`, shared with the pass numbers.
 
 Pure: the file is read once from the package.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
@@ -26,7 +26,13 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kentei import my_number
+from kentei.numbering import (
+    DRAWS,
+    LooksLikeMyNumberError,
+    NumberSchemeError,
+    check_pattern,
+    render,
+)
 from kentei.records.codes import Grade, Term
 from kentei.roster.sitting import ExamRound
 
@@ -44,11 +50,6 @@ GRADE_CODES: Final = {
     Grade.BASIC_SECOND: "9",
 }
 TOKENS: Final = frozenset({"fy", "fy2", "term", "grade", "trade", "work", "seq"})
-MAX_LENGTH: Final = 32
-DRAWS: Final = 5
-"""How many sequences an acceptance draws before giving up on numbers that read as a My
-Number (each draw has about a one-in-ten chance of one, and only for 12-digit numbers)."""
-_SAFE: Final = re.compile(r"^[0-9A-Za-z_-]*$")
 
 
 class SequenceScope(StrEnum):
@@ -56,14 +57,20 @@ class SequenceScope(StrEnum):
     ROUND_WORK_GRADE = "round-work-grade"
 
 
-class ExamNumberSchemeError(ValueError):
-    """A scheme that could give two sittings one number, or a number the records refuse."""
+ExamNumberSchemeError = NumberSchemeError
+"""A scheme that could give two sittings one number, or a number the records refuse."""
 
-
-class LooksLikeMyNumberError(ExamNumberSchemeError):
-    """The number, read as a person would, is a valid My Number (twelve digits, maybe with
-    separators, whose check digit is right): it would trip every leak check and alarm anyone
-    reading it. The caller draws the next sequence (a gap, never a reuse)."""
+__all__ = [
+    "DRAWS",
+    "GRADE_CODES",
+    "TERM_CODES",
+    "ExamNumberSchemeError",
+    "LooksLikeMyNumberError",
+    "Scheme",
+    "Schemes",
+    "SequenceScope",
+    "schemes",
+]
 
 
 class Scheme(BaseModel):
@@ -75,20 +82,12 @@ class Scheme(BaseModel):
 
     @model_validator(mode="after")
     def _sound(self) -> Scheme:
-        names = [name for _, name, _, _ in string.Formatter().parse(self.pattern) if name]
-        unknown = set(names) - TOKENS
-        if unknown:
-            raise ValueError(f"unknown tokens {sorted(unknown)}")
-        if names.count("seq") != 1:
-            raise ValueError("the pattern holds the sequence exactly once")
+        names = check_pattern(self.pattern, TOKENS)
         if self.sequence_scope is SequenceScope.ROUND_WORK_GRADE and not {
             "work",
             "grade",
         } <= set(names):
             raise ValueError("a sequence per work and grade needs {work} and {grade}")
-        literal = "".join(text for text, _, _, _ in string.Formatter().parse(self.pattern))
-        if not _SAFE.fullmatch(literal):
-            raise ValueError("the pattern's fixed text is ASCII letters, digits, - or _")
         return self
 
     def counter(self, exam_round: ExamRound, work_code: str, grade: Grade) -> str:
@@ -100,24 +99,15 @@ class Scheme(BaseModel):
     def number(
         self, exam_round: ExamRound, trade_code: str, work_code: str, grade: Grade, seq: int
     ) -> str:
-        if not 0 < seq < 10**self.sequence_width:
-            raise ExamNumberSchemeError(
-                f"the sequence {seq} does not fit {self.sequence_width} digits: the round is full"
-            )
-        number = self.pattern.format(
-            fy=f"{exam_round.fiscal_year:04d}",
-            fy2=f"{exam_round.fiscal_year % 100:02d}",
-            term=TERM_CODES[exam_round.term],
-            grade=GRADE_CODES[grade],
-            trade=trade_code,
-            work=work_code,
-            seq=f"{seq:0{self.sequence_width}d}",
-        )
-        if len(number) > MAX_LENGTH or not _SAFE.fullmatch(number):
-            raise ExamNumberSchemeError("the scheme gives a number the records cannot hold")
-        if my_number.contains(number):
-            raise LooksLikeMyNumberError("this sequence gives a number that reads as a My Number")
-        return number
+        values = {
+            "fy": f"{exam_round.fiscal_year:04d}",
+            "fy2": f"{exam_round.fiscal_year % 100:02d}",
+            "term": TERM_CODES[exam_round.term],
+            "grade": GRADE_CODES[grade],
+            "trade": trade_code,
+            "work": work_code,
+        }
+        return render(self.pattern, values, seq, self.sequence_width)
 
 
 class Schemes(BaseModel):
