@@ -5,8 +5,9 @@ This is what ``moto.server.ThreadedMotoServer`` does, except that a port already
 process-global, so the server is reset when it starts: every runtime begins empty.
 
 DynamoDB requests are served one at a time (:class:`_OneDynamoDBRequestAtATime`): moto undoes
-a cancelled ``TransactWriteItems`` by restoring a copy of the tables it touched, which drops
-whatever another thread wrote to them meanwhile. DynamoDB isolates a transaction; serving
+a cancelled ``TransactWriteItems`` by putting back what it touched (item by item,
+:mod:`kentei_local.moto_transactions`), which would drop whatever another thread wrote to
+those items meanwhile. DynamoDB isolates a transaction; serving
 moto's DynamoDB requests in turn gives the local runtime the same (the audit chain's
 appends, whose heads concurrent writers race for, cancel transactions routinely).
 """
@@ -25,6 +26,8 @@ from moto.moto_server.werkzeug_app import (
     create_backend_app,
 )
 from werkzeug.serving import make_server
+
+from kentei_local import moto_transactions
 
 # One line per AWS call (and the pumps poll every second) would bury everything else.
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -49,6 +52,7 @@ class _OneDynamoDBRequestAtATime:
 
 class MotoServer:
     def __init__(self, host: str, port: int) -> None:
+        moto_transactions.install()
         try:
             self._server = make_server(
                 host,

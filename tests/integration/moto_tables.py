@@ -14,6 +14,7 @@ from moto import mock_aws
 from moto.dynamodb.responses import DynamoHandler
 
 from kentei import aws, catalog
+from kentei_local import moto_transactions
 
 RECORDS: Final = "kentei-test-records"
 AUDIT: Final = "kentei-test-audit"
@@ -33,6 +34,7 @@ def mocked_aws(monkeypatch: pytest.MonkeyPatch, settings: Mapping[str, str]) -> 
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    moto_transactions.install()  # a cancelled transaction undone item by item
     for client in _CLIENTS:
         client.cache_clear()
     try:

@@ -322,18 +322,10 @@ class PrefectureChanges(PrefecturePartition):
             raise ProposalDecidedError("the proposal was decided meanwhile") from None
 
     def history(self, qualification_pseudonym_id: str) -> list[HistoryEntry]:
-        found: list[HistoryEntry] = []
-        for page in self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table,
-            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
-            ExpressionAttributeValues={
-                ":p": {"S": self.prefecture_code},
-                ":k": {"S": f"{HISTORY_PREFIX}{qualification_pseudonym_id}#"},
-            },
-            ConsistentRead=True,
-        ):
-            found.extend(HistoryEntry.model_validate_json(i["entry"]["S"]) for i in page["Items"])
-        return found
+        return [
+            HistoryEntry.model_validate_json(item["entry"]["S"])
+            for item in self._query(f"{HISTORY_PREFIX}{qualification_pseudonym_id}#")
+        ]
 
     # Runs.
 

@@ -135,19 +135,10 @@ class PrefectureDeletions(PrefecturePartition):
 
     def records(self) -> list[DeletionRecord]:
         """Every deletion of the prefecture, newest first."""
-        found: list[DeletionRecord] = []
-        for page in self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table,
-            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
-            ExpressionAttributeValues={
-                ":p": {"S": self.prefecture_code},
-                ":k": {"S": DELETION_PREFIX},
-            },
-            ConsistentRead=True,
-        ):
-            found.extend(
-                DeletionRecord.model_validate_json(item["deletion"]["S"]) for item in page["Items"]
-            )
+        found = [
+            DeletionRecord.model_validate_json(item["deletion"]["S"])
+            for item in self._query(DELETION_PREFIX)
+        ]
         return sorted(found, key=lambda r: (r.deleted_at, r.application_id), reverse=True)
 
     # Plumbing
@@ -260,17 +251,6 @@ class PrefectureDeletions(PrefecturePartition):
                 }
             },
         ]
-
-    def _query(self, prefix: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        for page in self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table,
-            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
-            ExpressionAttributeValues={":p": {"S": self.prefecture_code}, ":k": {"S": prefix}},
-            ConsistentRead=True,
-        ):
-            found.extend(dict(item) for item in page["Items"])
-        return found
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ layout. Every read and write stays in the store's prefecture.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -51,3 +52,29 @@ class PrefecturePartition:
             TableName=self._table, Key=self._key(record_key), ConsistentRead=True
         ).get("Item")
         return dict(item) if item is not None else None
+
+    def _query(
+        self,
+        prefix: str,
+        filter_expression: str = "",
+        values: dict[str, Any] | None = None,
+        names: dict[str, str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of the partition whose key starts with ``prefix`` (consistent, page by
+        page), those ``filter_expression`` keeps."""
+        arguments: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
+            "ExpressionAttributeValues": {
+                ":p": {"S": self.prefecture_code},
+                ":k": {"S": prefix},
+                **(values or {}),
+            },
+            "ConsistentRead": True,
+        }
+        if filter_expression:
+            arguments["FilterExpression"] = filter_expression
+        if names:
+            arguments["ExpressionAttributeNames"] = names
+        for page in self._dynamodb.get_paginator("query").paginate(**arguments):
+            yield from page["Items"]

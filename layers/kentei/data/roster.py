@@ -201,38 +201,22 @@ class PrefectureRoster(PrefecturePartition):
         return None if item is None else Sitting.model_validate_json(item["sitting"]["S"])
 
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]:
-        found: list[Sitting] = []
-        for page in self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table,
-            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
-            ExpressionAttributeValues={
-                ":p": {"S": self.prefecture_code},
-                ":k": {"S": f"{SITTING_PREFIX}{qualification_pseudonym_id}#"},
-            },
-            ConsistentRead=True,
-        ):
-            found.extend(Sitting.model_validate_json(i["sitting"]["S"]) for i in page["Items"])
-        return found
+        return [
+            Sitting.model_validate_json(item["sitting"]["S"])
+            for item in self._query(f"{SITTING_PREFIX}{qualification_pseudonym_id}#")
+        ]
 
     def legacy_examinees(self) -> list[tuple[str, frozenset[str]]]:
         """Examinees written the way verify wrote them before registration moved to the
         acceptance (one item per person, registered before review, marked by
         ``latest_application_id``): each 資格仮名ID with the applications it names."""
-        found: list[tuple[str, frozenset[str]]] = []
-        for page in self._dynamodb.get_paginator("query").paginate(
-            TableName=self._table,
-            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
-            FilterExpression="attribute_exists(latest_application_id)",
-            ExpressionAttributeValues={
-                ":p": {"S": self.prefecture_code},
-                ":k": {"S": EXAMINEE_PREFIX},
-            },
-            ConsistentRead=True,
-        ):
-            for item in page["Items"]:
-                ids = frozenset(item.get("application_ids", {}).get("SS", []))
-                found.append((item["qualification_pseudonym_id"]["S"], ids))
-        return found
+        return [
+            (
+                item["qualification_pseudonym_id"]["S"],
+                frozenset(item.get("application_ids", {}).get("SS", [])),
+            )
+            for item in self._query(EXAMINEE_PREFIX, "attribute_exists(latest_application_id)")
+        ]
 
     def finish_migration(self, qualification_pseudonym_id: str, accepted: frozenset[str]) -> None:
         """The legacy examinee in the new layout: its applications are the accepted ones."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -403,30 +403,6 @@ class PrefectureSessions(PrefecturePartition):
             "seats": {"N": str(session.seats)},
             "version": {"N": str(session.version)},
         }
-
-    def _query(
-        self,
-        prefix: str,
-        filter_expression: str,
-        values: dict[str, Any],
-        names: dict[str, str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        arguments: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
-            "ExpressionAttributeValues": {
-                ":p": {"S": self.prefecture_code},
-                ":k": {"S": prefix},
-                **values,
-            },
-            "ConsistentRead": True,
-        }
-        if filter_expression:
-            arguments["FilterExpression"] = filter_expression
-        if names:
-            arguments["ExpressionAttributeNames"] = names
-        for page in self._dynamodb.get_paginator("query").paginate(**arguments):
-            yield from page["Items"]
 
     def _own(self, session: ExamSession) -> None:
         if session.prefecture_code != self.prefecture_code:

@@ -38,6 +38,8 @@ class PassRecord(BaseModel):
     passed_on: dt.date = Field(description="the pass date (合格日)")
     announced_on: dt.date | None = Field(None, description="the announcement (合格発表) date")
     notice_number: str | None = Field(None, max_length=32, description="一部合格 notice number")
+    passer_number: str | None = Field(None, max_length=32, description="技能士番号 (a pass)")
+    certificate_number: str | None = Field(None, max_length=32, description="合格証書番号 (a pass)")
 
     @model_validator(mode="after")
     def _parts_of_kind(self) -> Self:
@@ -45,6 +47,10 @@ class PassRecord(BaseModel):
             raise ValueError("a pass passes every part")
         if self.kind is PassKind.PART_PASS and len(set(self.parts)) != 1:
             raise ValueError("a part pass passes exactly one part")
+        if self.kind is PassKind.PART_PASS and (self.passer_number or self.certificate_number):
+            raise ValueError("a part pass has a notice number, no passer or certificate number")
+        if self.kind is PassKind.PASS and self.notice_number is not None:
+            raise ValueError("a pass has no part-pass notice number")
         return self
 
 

@@ -1,0 +1,356 @@
+"""Decisions, pass records and pass numbers (R12) in the records table, under the prefecture.
+
+Layout (partition ``prefecture_code``, sort ``record_key``):
+
+- ``DECISION#<application id>``: a sitting's decision
+  (:class:`kentei.results.passes.DecidedSitting`), with ``round``, ``work_code``, ``grade``
+  and ``status`` as attributes. Written again while ``decided``; ``announced`` ends that.
+- ``PASS#<資格仮名ID>#<application id>``: the pass record of an announced pass or part pass
+  (:class:`kentei.exemptions.model.PassRecord`, ids and facts), so a person's passes are one
+  query (what exemptions check).
+- ``PASSNUMBER#<kind>#<number>``: the claim of a number by one application; a second claim
+  fails the transaction, so no two passes share a number.
+- ``PASSSEQ#<counter>#<sequence>``: what became of each sequence drawn: the number it gave
+  (``used``) or why it was not used (``gap``: the number read as a My Number, or the
+  transaction failed), so every gap is explained (:meth:`PrefecturePasses.numbering`).
+- ``SEQUENCE#PASS#<counter>``: the last sequence drawn for a counter.
+
+:meth:`PrefecturePasses.announce` draws each sequence atomically (``ADD``) before the
+transaction that claims the numbers, writes the pass record and marks the decision announced,
+with its audit entries: a pass is numbered once, a number is never reused, and a failed
+transaction leaves explained gaps only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from botocore.exceptions import ClientError
+
+from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.partition import PrefecturePartition, instant
+from kentei.data.transactions import cancellation_codes
+from kentei.exemptions.model import PassRecord
+from kentei.numbering import DRAWS, LooksLikeMyNumberError
+from kentei.records.codes import Grade
+from kentei.results.numbering import NumberKind, PassNumberSchemes, pass_number_schemes
+from kentei.results.passes import DecidedSitting, DecisionStatus, PassNumbers, pass_record
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+DECISION_PREFIX: Final = "DECISION#"
+PASS_PREFIX: Final = "PASS#"  # noqa: S105 (not a secret)
+NUMBER_PREFIX: Final = "PASSNUMBER#"
+DRAWN_PREFIX: Final = "PASSSEQ#"
+SEQUENCE_PREFIX: Final = "SEQUENCE#PASS#"
+SEQ_WIDTH: Final = 9
+
+
+class AnnouncedError(RuntimeError):
+    """The decision is announced: a change is a correction with a reason, never a re-decision."""
+
+
+class DecisionChangedError(RuntimeError):
+    """The decision changed since it was read (decided again, or announced meanwhile)."""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One sequence drawn for a number: the number it gave, or why none."""
+
+    counter: str
+    seq: int
+    number: str | None = None
+    gap: str | None = None
+
+
+@dataclass
+class NumberingReport:
+    """A counter's sequences: the last drawn, the numbers used, the gaps with their reasons,
+    and any sequence drawn with no trace (a process that stopped between the draw and its
+    transaction)."""
+
+    counter: str
+    last: int
+    used: int = 0
+    gaps: dict[int, str] = field(default_factory=dict)
+    unexplained: list[int] = field(default_factory=list)
+
+
+def decision_key(application_id: str) -> str:
+    return DECISION_PREFIX + application_id
+
+
+def pass_key(qualification_pseudonym_id: str, application_id: str) -> str:
+    return f"{PASS_PREFIX}{qualification_pseudonym_id}#{application_id}"
+
+
+def drawn_key(counter: str, seq: int) -> str:
+    return f"{DRAWN_PREFIX}{counter}#{seq:0{SEQ_WIDTH}d}"
+
+
+class PrefecturePasses(PrefecturePartition):
+    """One prefecture's decisions, passes and pass numbers."""
+
+    def __init__(
+        self,
+        prefecture_code: str,
+        table: str | None = None,
+        *,
+        audit_table: str | None = None,
+        schemes: PassNumberSchemes | None = None,
+    ) -> None:
+        super().__init__(prefecture_code, table, audit_table=audit_table)
+        self._schemes = schemes
+
+    @property
+    def schemes(self) -> PassNumberSchemes:
+        return self._schemes or pass_number_schemes()
+
+    # Decisions
+
+    def decision(self, application_id: str) -> DecidedSitting | None:
+        item = self._get(decision_key(application_id))
+        return None if item is None else DecidedSitting.model_validate_json(item["decision"]["S"])
+
+    def put_decision(self, decided: DecidedSitting) -> None:
+        """Record a decision, made again or for the first time; :class:`AnnouncedError` once
+        the sitting's result is announced."""
+        self._own(decided)
+        if decided.status is not DecisionStatus.DECIDED:
+            raise ValueError("a decision is announced by announce(), with its numbers")
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item=self._decision_item(decided),
+                ConditionExpression="attribute_not_exists(record_key) OR #s = :decided",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":decided": {"S": DecisionStatus.DECIDED.value}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            raise AnnouncedError("the sitting's result is announced") from None
+
+    def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]:
+        """The decisions of a round's work and grade, in exam-number order."""
+        found = [
+            DecidedSitting.model_validate_json(item["decision"]["S"])
+            for item in self._query(
+                DECISION_PREFIX,
+                "#round = :r AND work_code = :w AND grade = :g",
+                {":r": {"S": round_key}, ":w": {"S": work_code}, ":g": {"S": grade.value}},
+                {"#round": "round"},
+            )
+        ]
+        return sorted(found, key=lambda d: d.exam_number)
+
+    # Announcement
+
+    def announce(
+        self,
+        decided: DecidedSitting,
+        passed_on: dt.date,
+        at: datetime,
+        *,
+        audit: Sequence[AuditEvent] = (),
+    ) -> PassRecord | None:
+        """Announce one decided sitting: a pass or part pass gets its numbers and its pass
+        record, the decision becomes announced, with ``audit``, in one transaction. Safe to
+        run again: an announced sitting answers its record and draws nothing."""
+        self._own(decided)
+        if decided.status is DecisionStatus.ANNOUNCED:
+            return self.pass_of(decided.qualification_pseudonym_id, decided.application_id)
+        existing = self.pass_of(decided.qualification_pseudonym_id, decided.application_id)
+        if existing is not None:
+            return existing
+        announced = decided.model_copy(
+            update={"status": DecisionStatus.ANNOUNCED, "announced_on": passed_on}
+        )
+        drawn = [self._number(kind, decided) for kind in decided.needs_numbers]
+        record = (
+            pass_record(
+                decided,
+                PassNumbers.of({kind: d.number for kind, d in drawn if d.number}),
+                passed_on,
+            )
+            if drawn
+            else None
+        )
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._decision_item(announced),
+                    "ConditionExpression": "#s = :decided AND decided_at = :at",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {
+                        ":decided": {"S": DecisionStatus.DECIDED.value},
+                        ":at": {"S": instant(decided.decided_at)},
+                    },
+                }
+            }
+        ]
+        for kind, one in drawn:
+            writes += self._claim(kind, one, decided.application_id, at)
+        if record is not None:
+            writes.append(self._pass_put(record, at))
+        try:
+            if audit:
+                AuditTrail(self._audit_table).transact(writes, audit)
+            else:
+                self._dynamodb.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes is None:
+                raise
+            for _, one in drawn:
+                self._explain(one.counter, one.seq, f"transaction cancelled: {','.join(codes)}")
+            raise DecisionChangedError("the decision or a number changed meanwhile") from None
+        return record
+
+    def _number(self, kind: NumberKind, decided: DecidedSitting) -> tuple[NumberKind, Drawn]:
+        """Draw the next sequence whose number does not read as a My Number; every number
+        passed over is explained as a gap."""
+        numbered = decided.numbered
+        scheme = self.schemes.of(kind, numbered)
+        counter = scheme.counter(kind, numbered)
+        for attempt in range(DRAWS):
+            seq = self._draw(counter)
+            try:
+                return kind, Drawn(counter, seq, scheme.number(numbered, seq))
+            except LooksLikeMyNumberError:
+                self._explain(counter, seq, "the number reads as a My Number")
+                if attempt + 1 == DRAWS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _draw(self, counter: str) -> int:
+        answer = self._dynamodb.update_item(
+            TableName=self._table,
+            Key=self._key(SEQUENCE_PREFIX + counter),
+            UpdateExpression="SET item_type = :t ADD seq :one",
+            ExpressionAttributeValues={":t": {"S": "pass_number_sequence"}, ":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(answer["Attributes"]["seq"]["N"])
+
+    def _explain(self, counter: str, seq: int, reason: str) -> None:
+        self._dynamodb.put_item(
+            TableName=self._table,
+            Item={
+                **self._key(drawn_key(counter, seq)),
+                "item_type": {"S": "pass_number_gap"},
+                "gap": {"S": reason},
+            },
+            ConditionExpression="attribute_not_exists(record_key)",
+        )
+
+    def _claim(
+        self, kind: NumberKind, drawn: Drawn, application_id: str, at: datetime
+    ) -> list[TransactWriteItemTypeDef]:
+        if drawn.number is None:  # pragma: no cover - _number gives a number or raises
+            raise ValueError("a claim is of a number")
+        return [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(f"{NUMBER_PREFIX}{kind.value}#{drawn.number}"),
+                        "item_type": {"S": "pass_number_claim"},
+                        "application_id": {"S": application_id},
+                        "counter": {"S": drawn.counter},
+                        "seq": {"N": str(drawn.seq)},
+                    },
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(drawn_key(drawn.counter, drawn.seq)),
+                        "item_type": {"S": "pass_number_use"},
+                        "number": {"S": drawn.number},
+                        "application_id": {"S": application_id},
+                        "used_at": {"S": instant(at)},
+                    },
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            },
+        ]
+
+    # Pass records
+
+    def pass_of(self, qualification_pseudonym_id: str, application_id: str) -> PassRecord | None:
+        item = self._get(pass_key(qualification_pseudonym_id, application_id))
+        return None if item is None else PassRecord.model_validate_json(item["record"]["S"])
+
+    def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
+        """A person's passes and part passes in this prefecture, oldest first."""
+        found = [
+            PassRecord.model_validate_json(item["record"]["S"])
+            for item in self._query(f"{PASS_PREFIX}{qualification_pseudonym_id}#")
+        ]
+        return sorted(found, key=lambda r: (r.passed_on, r.record_id))
+
+    def claimed_by(self, kind: NumberKind, number: str) -> str | None:
+        item = self._get(f"{NUMBER_PREFIX}{kind.value}#{number}")
+        return None if item is None else item["application_id"]["S"]
+
+    def numbering(self, counter: str) -> NumberingReport:
+        """Every sequence drawn for ``counter``: used, explained gaps, unexplained ones."""
+        last_item = self._get(SEQUENCE_PREFIX + counter)
+        last = 0 if last_item is None else int(last_item["seq"]["N"])
+        report = NumberingReport(counter, last)
+        seen: set[int] = set()
+        for item in self._query(f"{DRAWN_PREFIX}{counter}#"):
+            seq = int(item["record_key"]["S"].rsplit("#", 1)[1])
+            seen.add(seq)
+            if "gap" in item and "number" not in item:
+                report.gaps[seq] = item["gap"]["S"]
+            else:
+                report.used += 1
+        report.unexplained = [seq for seq in range(1, last + 1) if seq not in seen]
+        return report
+
+    # Plumbing
+
+    def _own(self, decided: DecidedSitting) -> None:
+        if decided.prefecture_code != self.prefecture_code:
+            raise ValueError("the decision belongs to another prefecture")
+
+    def _decision_item(self, decided: DecidedSitting) -> dict[str, Any]:
+        return {
+            **self._key(decision_key(decided.application_id)),
+            "item_type": {"S": "decision"},
+            "application_id": {"S": decided.application_id},
+            "qualification_pseudonym_id": {"S": decided.qualification_pseudonym_id},
+            "round": {"S": decided.exam_round.key},
+            "work_code": {"S": decided.work_code},
+            "grade": {"S": decided.grade.value},
+            "status": {"S": decided.status.value},
+            "result": {"S": decided.decision.result.value},
+            "decided_at": {"S": instant(decided.decided_at)},
+            "decision": {"S": decided.model_dump_json()},
+        }
+
+    def _pass_put(self, record: PassRecord, at: datetime) -> TransactWriteItemTypeDef:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **self._key(pass_key(record.qualification_pseudonym_id, record.record_id)),
+                    "item_type": {"S": "pass"},
+                    "kind": {"S": record.kind.value},
+                    "recorded_at": {"S": instant(at)},
+                    "record": {"S": record.model_dump_json()},
+                },
+                "ConditionExpression": "attribute_not_exists(record_key)",
+            }
+        }
