@@ -108,6 +108,9 @@ def submit_change_request(
 
     if request.caller.kind is not CallerKind.BRIDGE or request.caller.bridge != MYNAPORTAL:
         raise ForbiddenError("change requests come from the Mynaportal bridge only")
+    # Read and screened before anything is stored (the idempotency record included).
+    parsed = parse_change_request(request.body)
+    _screen(request.body, parsed)
     deps = deps or dependencies()
     fingerprint = deps.fingerprinter.fingerprint(request.raw_body, None)
     config, idempotent_receive = _idempotent()
@@ -119,7 +122,7 @@ def submit_change_request(
     }
     try:
         answer = idempotent_receive(
-            request=request, fingerprint=fingerprint, deps=deps, idempotency=key
+            request=request, parsed=parsed, fingerprint=fingerprint, deps=deps, idempotency=key
         )
     except IdempotencyValidationError:
         raise key_reused() from None
@@ -133,12 +136,13 @@ def submit_change_request(
 
 
 def receive_change_request(
-    request: SignedChangeRequest, fingerprint: str, deps: Dependencies
+    request: SignedChangeRequest,
+    parsed: ParsedChangeRequest,
+    fingerprint: str,
+    deps: Dependencies,
 ) -> dict[str, Any]:
-    """Receive ``request`` (whose fingerprint is ``fingerprint``); the ``202`` body, ids only
-    (it is what the idempotency record keeps)."""
-    parsed = parse_change_request(request.body)
-    _screen(request.body, parsed)
+    """Receive ``request`` (read and screened as ``parsed``, its fingerprint
+    ``fingerprint``); the ``202`` body, ids only (it is what the idempotency record keeps)."""
     caller = request.caller
     prefecture = parsed.prefecture_code
     request_id = request_id_for(prefecture, caller.id, request.idempotency_key)
@@ -267,9 +271,10 @@ def _idempotent() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
 def _receive(
     *,
     request: SignedChangeRequest,
+    parsed: ParsedChangeRequest,
     fingerprint: str,
     deps: Dependencies,
     idempotency: dict[str, str],
 ) -> dict[str, Any]:
     del idempotency  # what Powertools keys and validates the stored response by
-    return receive_change_request(request, fingerprint, deps)
+    return receive_change_request(request, parsed, fingerprint, deps)
