@@ -175,7 +175,8 @@ class Proposal(BaseModel):
         if finding != (registry, registry):
             raise ValueError("a re-check's proposal, and only one, names its run and finding")
         paper = self.source is ChangeSource.PAPER_REQUEST
-        if paper != (self.entered_by is not None and self.identity_confirmation is not None):
+        keyed = (self.entered_by is not None, self.identity_confirmation is not None)
+        if keyed != (paper, paper):
             raise ValueError("a paper request, and only one, names who keyed it in and how")
         signed = self.source is ChangeSource.MYNAPORTAL_REQUEST
         if signed != (self.request_id is not None):
