@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-
-import pytest
 from typing import Any
 
+import pytest
 from tests.integration.intake_helpers import (
     MY_NUMBER,
     MYNAPORTAL,
