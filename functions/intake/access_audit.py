@@ -4,9 +4,9 @@ scope, on a route that touches personal data (:attr:`intake.authorization.Rule.a
 Recorded after the answer is decided and without personal data: the caller, the route's
 action, the application (or session) id from the path only when it is a well-formed id (a
 malformed one is client text and is not kept), and the outcome. Staff refusals go to their
-prefecture's trail; a bridge's to the prefecture of the application it named, and are not
-recorded when it named none (a bridge has no prefecture; the gateway's access log has those
-requests).
+prefecture's trail; a bridge's to the prefecture of the application (or change request)
+it named, and are not recorded when it named none (a bridge has no prefecture; the gateway's
+access log has those requests).
 A refusal's entry must not change the refusal: if it cannot be written, the error is
 logged (type only) and the answer goes out.
 """
@@ -25,6 +25,7 @@ from intake.dependencies import Dependencies, dependencies
 from intake.telemetry import instruments
 from kentei.applications.model import prefecture_of
 from kentei.callers import Caller, CallerKind, caller_from_event
+from kentei.change_requests import prefecture_of_request
 from kentei.data.audit import AuditEvent, AuditOutcome
 from kentei.sessions.model import SESSION_ID_PATTERN
 
@@ -49,7 +50,10 @@ def refusal_event(
     application_id = paths.parameter(route.template, str(event.get("path")), "application_id")
     if application_id is not None and prefecture_of(application_id) is None:
         application_id = None
-    prefecture = _prefecture(caller, application_id)
+    change_request_id = paths.parameter(route.template, str(event.get("path")), "request_id")
+    if change_request_id is not None and prefecture_of_request(change_request_id) is None:
+        change_request_id = None
+    prefecture = _prefecture(caller, application_id, change_request_id)
     if prefecture is None:
         return None
     session_id = paths.parameter(route.template, str(event.get("path")), "session_id")
@@ -59,7 +63,7 @@ def refusal_event(
         caller,
         route.rule.action,
         record_type=route.rule.record_type,
-        record_id=application_id or session_id or "-",
+        record_id=application_id or change_request_id or session_id or "-",
         prefecture_code=prefecture,
         request_id=request_id(event),
         at=(deps or dependencies()).clock(),
@@ -81,7 +85,11 @@ def record_refusal(event: Mapping[str, Any], status: int) -> None:
         instruments.count("AuditRefusalsNotRecorded")
 
 
-def _prefecture(caller: Caller, application_id: str | None) -> str | None:
+def _prefecture(
+    caller: Caller, application_id: str | None, change_request_id: str | None
+) -> str | None:
     if caller.kind is CallerKind.STAFF:
         return caller.prefecture_code
+    if change_request_id is not None:
+        return prefecture_of_request(change_request_id)
     return None if application_id is None else prefecture_of(application_id)

@@ -30,6 +30,7 @@ from intake.routes import (
     identity,
     review,
     sessions,
+    signed_change_requests,
 )
 from intake.telemetry import instruments
 from kentei.submissions import SubmissionError
@@ -59,6 +60,7 @@ app.include_router(sessions.router)
 app.include_router(deletions.router)
 app.include_router(changes.router)
 app.include_router(change_requests.router)
+app.include_router(signed_change_requests.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -67,6 +67,7 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.HEALTH): PUBLIC,
     ("GET", paths.OPENAPI): PUBLIC,
     ("GET", paths.DOCUMENT_SCHEMA): PUBLIC,
+    ("GET", paths.CHANGE_DOCUMENT_SCHEMA): PUBLIC,
     ("GET", paths.EXAM_CATALOGUE): PUBLIC,
     ("GET", paths.EXAM_ROUNDS): PUBLIC,
     ("POST", paths.APPLICATIONS): Rule(
@@ -168,6 +169,18 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         roles=_APPLICATION_STAFF,
         action=AuditAction.EXAMINEE_CHANGE_PROPOSED,
         record_type="examinee",
+    ),
+    ("POST", paths.CHANGE_REQUESTS): Rule(
+        bridges=True,
+        action=AuditAction.CHANGE_REQUEST_RECEIVED,
+        record_type="change_request",
+    ),
+    # The answer holds a status and reason codes, no personal data; a bridge polling its own
+    # request is not recorded (like an application's status), a refused read is.
+    ("GET", paths.CHANGE_REQUEST): Rule(
+        bridges=True,
+        action=AuditAction.CHANGE_REQUEST_STATUS_READ,
+        record_type="change_request",
     ),
 }
 """The one route → callers table. ``operator`` appears nowhere: the contractor's operators

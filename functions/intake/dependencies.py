@@ -23,12 +23,19 @@ from kentei.accounts import Account, IdlePolicy
 from kentei.applications.model import Application, Status
 from kentei.audit_chain import ChainReport
 from kentei.callers import Caller
+from kentei.change_requests import ChangeRequest
 from kentei.data.applications import ApplicationReader, Page, StoredApplication
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
+from kentei.messages import (
+    ApplicationReceived,
+    ChangeRequestReceived,
+    IdentityChosen,
+    TicketDue,
+    TicketVoid,
+)
 from kentei.records.examinee import Examinee
 from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRecord
 from kentei.roster.deletion import DeletionReason, DeletionRecord, DeletionSource
@@ -41,6 +48,7 @@ from kentei.sign_ins import SignInSummary
 if TYPE_CHECKING:
     from intake.fingerprints import KmsFingerprinter
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
+    from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
 
 
@@ -101,10 +109,12 @@ class AttachmentWriter(Protocol):
 
 
 class VerifyQueue(Protocol):
-    """Verify's queue: a received application, or staff's choice of the applicant, by id
-    (:mod:`kentei.data.queues`)."""
+    """Verify's queue: a received application or change request, or staff's choice of the
+    applicant, by id (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: ApplicationReceived | IdentityChosen) -> str: ...
+    def send(
+        self, message: ApplicationReceived | IdentityChosen | ChangeRequestReceived
+    ) -> str: ...
 
 
 class Fingerprinter(Protocol):
@@ -286,6 +296,30 @@ class ChangeStore(Protocol):
         ...
 
 
+class ChangeRequestStore(Protocol):
+    """One prefecture's signed change requests (:class:`kentei.data.change_requests.
+    PrefectureChangeRequests`): ids and status, never the My Number or the items."""
+
+    def request(self, request_id: str) -> StoredChangeRequest | None: ...
+
+    def create(
+        self, record: ChangeRequest, request_fingerprint: str, audit: Sequence[AuditEvent] = ()
+    ) -> StoredChangeRequest:
+        """A new request with its audit events in one transaction; a repeat of the same
+        request finds the stored one (``RequestIdTakenError`` if another request has it)."""
+        ...
+
+    def proposal(self, proposal_id: str) -> Proposal | None:
+        """The proposal a request became (its decision is the request's)."""
+        ...
+
+
+def _prefecture_change_requests(prefecture_code: str) -> ChangeRequestStore:
+    from kentei.data.change_requests import PrefectureChangeRequests
+
+    return PrefectureChangeRequests(prefecture_code)
+
+
 def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     from kentei.data.changes import PrefectureChanges
 
@@ -320,10 +354,12 @@ class Dependencies:
     clock: Callable[[], datetime] = utc_now
     changes: Callable[[str], ChangeStore] = _prefecture_changes
     """A prefecture's change proposals and re-check runs, by prefecture code."""
+    change_requests: Callable[[str], ChangeRequestStore] = _prefecture_change_requests
+    """A prefecture's signed change requests, by prefecture code."""
 
 
 class _SqsVerifyQueue:
-    def send(self, message: ApplicationReceived | IdentityChosen) -> str:
+    def send(self, message: ApplicationReceived | IdentityChosen | ChangeRequestReceived) -> str:
         from kentei.data import queues
 
         return queues.send("verify", message)

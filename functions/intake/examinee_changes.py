@@ -68,6 +68,9 @@ class ChangeView(BaseModel):
     reason: str | None
     entered_by: str | None
     identity_confirmation: IdentityConfirmation | None
+    request_id: str | None = Field(
+        None, description="the signed change request it comes from (source mynaportal_request)"
+    )
 
     @classmethod
     def of(cls, proposal: Proposal) -> Self:

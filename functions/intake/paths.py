@@ -9,6 +9,7 @@ from typing import Final
 HEALTH: Final = "/v1/health"
 OPENAPI: Final = "/v1/openapi.json"
 DOCUMENT_SCHEMA: Final = "/v1/schemas/application-document.json"
+CHANGE_DOCUMENT_SCHEMA: Final = "/v1/schemas/change-document.json"
 APPLICATIONS: Final = "/v1/applications"
 APPLICATION: Final = "/v1/applications/<application_id>"
 REVIEW_APPLICATIONS: Final = "/v1/review/applications"
@@ -35,11 +36,14 @@ ROSTER_CHANGE_ACCEPT: Final = "/v1/roster/changes/<proposal_id>/accept"
 ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
 ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
 ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
+CHANGE_REQUESTS: Final = "/v1/change-requests"
+CHANGE_REQUEST: Final = "/v1/change-requests/<request_id>"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
     OPENAPI: ("GET",),
     DOCUMENT_SCHEMA: ("GET",),
+    CHANGE_DOCUMENT_SCHEMA: ("GET",),
     APPLICATIONS: ("POST",),
     APPLICATION: ("GET",),
     REVIEW_APPLICATIONS: ("GET",),
@@ -68,14 +72,22 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_CHANGE_REJECT: ("POST",),
     ROSTER_RECHECKS: ("GET",),
     ROSTER_CHANGE_REQUESTS: ("POST",),
+    CHANGE_REQUESTS: ("POST",),
+    CHANGE_REQUEST: ("GET",),
 }
 
-PROTECTED: Final = re.compile(r"^/v1/(?:applications|review|audit|admin|roster|sessions)(?:/|$)")
+PROTECTED: Final = re.compile(
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests)(?:/|$)"
+)
 """Paths that answer only an authenticated caller: everything but health and documents."""
 
 
 def status_url(application_id: str) -> str:
     return APPLICATION.replace("<application_id>", application_id)
+
+
+def change_request_url(request_id: str) -> str:
+    return CHANGE_REQUEST.replace("<request_id>", request_id)
 
 
 def _pattern(template: str) -> re.Pattern[str]:

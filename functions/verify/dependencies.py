@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kentei.applications.model import Application
 from kentei.data.applications import StoredApplication
@@ -26,6 +26,11 @@ from kentei.registry import Registry
 from kentei.roster.changes import Proposal, RunRecord
 from kentei.signatures import RevocationSource, TrustStore
 from kentei.vault import PseudonymLinks, Vault
+
+if TYPE_CHECKING:
+    from kentei.change_requests import ChangeRequest
+    from kentei.data.change_requests import StoredChangeRequest
+    from kentei.data.roster import StoredExaminee
 
 
 class ApplicationStore(Protocol):
@@ -82,6 +87,50 @@ class SignedActs(Protocol):
         ...
 
 
+class ChangeRequestStore(Protocol):
+    """One prefecture's signed change requests (:class:`kentei.data.change_requests.
+    PrefectureChangeRequests`): the request's record, and its decision written in one
+    transaction with its audit events (``RequestDecidedError`` if no longer received)."""
+
+    def request(self, request_id: str) -> StoredChangeRequest | None: ...
+
+    def propose_from(
+        self,
+        stored: StoredChangeRequest,
+        proposed: ChangeRequest,
+        proposal: Proposal,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The proposal, the request ``proposed`` and the audit events, in one transaction."""
+        ...
+
+    def refuse(
+        self,
+        stored: StoredChangeRequest,
+        refused: ChangeRequest,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None: ...
+
+
+class RosterReader(Protocol):
+    """One prefecture's roster (:class:`kentei.data.roster.PrefectureRoster`): the person's
+    items and when they were last written, by 資格仮名ID."""
+
+    def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None: ...
+
+
+def _change_requests(prefecture_code: str) -> ChangeRequestStore:
+    from kentei.data.change_requests import PrefectureChangeRequests
+
+    return PrefectureChangeRequests(prefecture_code)
+
+
+def _roster(prefecture_code: str) -> RosterReader:
+    from kentei.data.roster import PrefectureRoster
+
+    return PrefectureRoster(prefecture_code)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -98,6 +147,10 @@ class Dependencies:
     """A prefecture's applications, by prefecture code."""
     signed_acts: SignedActs
     clock: Callable[[], datetime] = utc_now
+    change_requests: Callable[[str], ChangeRequestStore] = _change_requests
+    """A prefecture's signed change requests (and the proposals they become), by code."""
+    roster: Callable[[str], RosterReader] = _roster
+    """A prefecture's roster, by prefecture code (a change request's examinee)."""
 
 
 @cache

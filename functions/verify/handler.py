@@ -4,7 +4,9 @@
 registry, the vault, registration); ``identity_chosen`` →
 :func:`verify.identity_choice.enrol_chosen` (the person staff chose among the candidates);
 ``registry_recheck_due`` and ``registry_recheck_batch`` → :mod:`verify.recheck` (the periodic
-registry re-check, 定期照会); ``heartbeat`` → the wiring check. A message fails (and is
+registry re-check, 定期照会); ``change_request_received`` →
+:func:`verify.change_requests.verify_change_request` (a person's signed change request);
+``heartbeat`` → the wiring check. A message fails (and is
 retried, then kept in the DLQ) only for what may pass on a retry; every other outcome ends
 the application with a status and a reason. Log lines carry ids and reason codes only.
 """
@@ -105,6 +107,47 @@ def _recheck_batch(message: messages.Envelope) -> None:
         )
 
 
+def _change_request(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.ChangeRequestReceived):
+        raise UnroutedMessageError(f"the change request route got a {message.kind} message")
+    # Imported here: a rare message kind, kept off every application's cold start.
+    from verify.change_requests import verify_change_request
+
+    instruments = consumer.instruments
+    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
+    try:
+        outcome = verify_change_request(message, dependencies.dependencies(), request_id)
+    except (RetryLaterError, RegistryError) as exc:
+        instruments.logger.warning(
+            "change request verification deferred",
+            extra={
+                "change_request_id": message.request_id,
+                "error": type(exc).__name__,
+                "reason": str(exc),
+            },
+        )
+        raise
+    instruments.logger.info(
+        "change request already handled"
+        if outcome.already_handled
+        else f"change request {outcome.status.value}",
+        extra={
+            "change_request_id": outcome.request_id,
+            "prefecture_code": outcome.prefecture_code,
+            "status": outcome.status.value,
+            "reasons": list(outcome.reasons),
+            "proposal_id": outcome.proposal_id,
+            "already_handled": outcome.already_handled,
+        },
+    )
+    if not outcome.already_handled:
+        instruments.count(
+            "ChangeRequestsVerified",
+            outcome=outcome.status.value,
+            reason=outcome.reasons[0] if outcome.reasons else "none",
+        )
+
+
 def _report(outcome: Outcome) -> None:
     instruments = consumer.instruments
     if outcome.already_handled:
@@ -143,6 +186,7 @@ consumer = QueueConsumer(
         "identity_chosen": _enrol_chosen,
         "registry_recheck_due": _recheck_due,
         "registry_recheck_batch": _recheck_batch,
+        "change_request_received": _change_request,
     },
 )
 handler = consumer.handler

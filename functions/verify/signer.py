@@ -21,13 +21,13 @@ the registry's record for the number *before* anything about that record is used
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
 from kentei.my_number import MyNumber
 from kentei.registry import Person, Registry, RegistryStatus
-from kentei.signatures import FourItems, disagreeing_items
-from kentei.submissions import ApplicationForm
+from kentei.signatures import ClaimedIdentity, FourItems, disagreeing_items
 from verify.reasons import Refusal, VerifyReason
 
 _BLANK: Final = FourItems(
@@ -42,10 +42,12 @@ _OWN_STATUS: Final = {
 
 
 def confirm_signers_number(
-    form: ApplicationForm, my_number: MyNumber, registry: Registry
+    form: ClaimedIdentity, my_number: MyNumber, registry: Registry
 ) -> MyNumber | Refusal:
     """``my_number`` when the registry holds it as the signer's, current; else why not,
-    telling the status only of the signer's own record."""
+    telling the status only of the signer's own record. ``form`` is the signer's four items:
+    an application's form (equal to the certificate's), or :func:`certified_identity` of the
+    certificate itself (a signed change request)."""
     record = registry.by_my_number(my_number)
     items = _BLANK if record.person is None else registry_items(record.person)
     differing = disagreeing_items(items, form)
@@ -67,6 +69,26 @@ def confirm_signers_number(
             own, f"the signer's own record is {record.status.value}", registry=evidence
         )
     return my_number
+
+
+@dataclass(frozen=True)
+class CertifiedIdentity:
+    """The certificate's four items as the claimed identity: the name and address as
+    certified (their substitute-character forms stand in the registry comparison's place
+    only through the registry's own items)."""
+
+    name: str = field(repr=False)
+    sex: str = field(repr=False)
+    birth_date: date = field(repr=False)
+    address: str = field(repr=False)
+    address_line2: str | None = field(default=None, repr=False)
+
+
+def certified_identity(items: FourItems) -> CertifiedIdentity:
+    """The signer's four items as the certificate gives them, to compare with the registry."""
+    return CertifiedIdentity(
+        name=items.name, sex=items.sex, birth_date=items.birth_date, address=items.address
+    )
 
 
 def registry_items(person: Person) -> FourItems:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Final
 
 from pydantic import ValidationError
@@ -118,10 +119,27 @@ def _mynaportal(
         document, signature = parts.get(DOCUMENT_PART), parts.get(SIGNATURE_PART)
     except _MissingPartError as missing:
         return _missing(missing)
-    result = verify_mynaportal(document, signature, application.received_at, trust, revocation)
+    result = verify_signed_document(document, signature, application.received_at, trust, revocation)
+    if isinstance(result, Refusal):
+        return result
+    return _from_document(document, DOCUMENT_PART, result)
+
+
+def verify_signed_document(
+    document: bytes,
+    signature: bytes,
+    arrival: datetime,
+    trust: TrustStore,
+    revocation: RevocationSource,
+) -> Verified | Refusal:
+    """A Mynaportal detached CMS signature over ``document``, its certificate's chain and
+    status at ``arrival`` (intake's stamp): verified, or refused with an application's reason
+    code (the same rules for a signed change request). Raises
+    :class:`verify.reasons.RetryLaterError` when revocation cannot be established yet."""
+    result = verify_mynaportal(document, signature, arrival, trust, revocation)
     if not isinstance(result, Verified):
         return Refusal.from_rejection(result)
-    return _from_document(document, DOCUMENT_PART, result)
+    return result
 
 
 def _egov(

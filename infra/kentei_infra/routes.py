@@ -30,7 +30,10 @@ class RouteClass(StrEnum):
     SUBMIT = "submit"
     """``POST /v1/applications``: signature checks, attachments, a write and a message."""
     STATUS = "status"
-    """``GET /v1/applications/{id}``: what bridges poll."""
+    """``GET /v1/applications/{id}``, ``GET /v1/change-requests/{id}``: what bridges poll."""
+    CHANGE_REQUEST = "change_request"
+    """``POST /v1/change-requests``: a person's signed change request (small: a document and
+    its signature), a write and a message."""
     REVIEW = "review"
     """``/v1/review/...``: staff reading and deciding applications."""
     STAFF = "staff"
@@ -53,12 +56,27 @@ class Route:
 
 
 PUBLIC_PATHS: Final = frozenset(
-    {paths.HEALTH, paths.OPENAPI, paths.DOCUMENT_SCHEMA, paths.EXAM_CATALOGUE, paths.EXAM_ROUNDS}
+    {
+        paths.HEALTH,
+        paths.OPENAPI,
+        paths.DOCUMENT_SCHEMA,
+        paths.CHANGE_DOCUMENT_SCHEMA,
+        paths.EXAM_CATALOGUE,
+        paths.EXAM_ROUNDS,
+    }
 )
 """Paths any client may ask without a token: no caller, no personal data (the contract, and
 the national catalogue and rounds, which the ministry publishes)."""
-BRIDGE_ROUTES: Final = frozenset({(paths.APPLICATIONS, "POST"), (paths.APPLICATION, "GET")})
-"""The bridges submit and ask for the status of what they submitted; nothing else."""
+BRIDGE_ROUTES: Final = frozenset(
+    {
+        (paths.APPLICATIONS, "POST"),
+        (paths.APPLICATION, "GET"),
+        (paths.CHANGE_REQUESTS, "POST"),
+        (paths.CHANGE_REQUEST, "GET"),
+    }
+)
+"""The bridges submit applications and change requests and ask for the status of what they
+submitted; nothing else."""
 BRIDGE_PUBLIC: Final = frozenset({(paths.HEALTH, "GET")})
 """What a bridge's monitoring may ask (still over mutual TLS)."""
 
@@ -75,8 +93,10 @@ def route_class(template: str, method: str) -> RouteClass:
         return RouteClass.PUBLIC
     if (template, method) == (paths.APPLICATIONS, "POST"):
         return RouteClass.SUBMIT
-    if (template, method) == (paths.APPLICATION, "GET"):
+    if (template, method) in ((paths.APPLICATION, "GET"), (paths.CHANGE_REQUEST, "GET")):
         return RouteClass.STATUS
+    if (template, method) == (paths.CHANGE_REQUESTS, "POST"):
+        return RouteClass.CHANGE_REQUEST
     if _REVIEW.match(template):
         return RouteClass.REVIEW
     return RouteClass.STAFF
@@ -101,7 +121,7 @@ def staff_routes() -> list[Route]:
 
 
 def bridge_routes() -> list[Route]:
-    """Submit, status and health."""
+    """Submit (applications, change requests), status and health."""
     wanted = BRIDGE_ROUTES | BRIDGE_PUBLIC
     routes = [
         _route(template, method)

@@ -52,6 +52,9 @@ THROTTLES: Final[Mapping[RouteClass, Throttle]] = {
     RouteClass.SUBMIT: Throttle(rate_per_s=20, burst=40),
     # Bridges poll the status of what they submitted: cheap reads, the most frequent call.
     RouteClass.STATUS: Throttle(rate_per_s=40, burst=80),
+    # A person's change request: a few kilobytes signed, rarer than applications (a move, a
+    # new employer), one write and one message each.
+    RouteClass.CHANGE_REQUEST: Throttle(rate_per_s=5, burst=10),
     # Reviewers page through lists and open one application at a time.
     RouteClass.REVIEW: Throttle(rate_per_s=20, burst=40),
     RouteClass.STAFF: Throttle(rate_per_s=10, burst=20),

@@ -88,6 +88,28 @@ class TicketVoid(ApplicationMessage):
     kind: Literal["ticket_void"] = "ticket_void"
 
 
+CHANGE_REQUEST_ID_PATTERN: Final = re.compile(
+    r"^(0[1-9]|[1-3][0-9]|4[0-7])-CR-[0-9A-HJKMNP-TV-Z]{26}$"
+)
+"""``kentei.roster.changes.REQUEST_ID_PATTERN``, repeated for the same reason (a unit test
+keeps the two equal)."""
+
+
+class ChangeRequestReceived(Envelope):
+    """A person's signed change request was stored and its raw parts are in the inbox: verify
+    it (R9). Ids only: verify reads the signed document from the inbox."""
+
+    kind: Literal["change_request_received"] = "change_request_received"
+    request_id: str = Field(pattern=CHANGE_REQUEST_ID_PATTERN.pattern)
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+
+    @model_validator(mode="after")
+    def _same_prefecture(self) -> Self:
+        if self.request_id[:2] != self.prefecture_code:
+            raise ValueError("the request id names another prefecture")
+        return self
+
+
 class StaffAccountsDue(Envelope):
     """The staff-accounts schedule fired (``kentei.catalog.SCHEDULES``): record failed
     sign-ins and warn or disable idle accounts, as of ``scheduled_at``.
@@ -140,6 +162,7 @@ KINDS: dict[str, type[Envelope]] = {
     "ticket_void": TicketVoid,
     "registry_recheck_due": RegistryRecheckDue,
     "registry_recheck_batch": RegistryRecheckBatch,
+    "change_request_received": ChangeRequestReceived,
 }
 
 

@@ -4,9 +4,9 @@ Every line it writes, stdout and stderr (the functions' JSON log lines among the
 When the session ends, its tables, buckets (every object version) and queues (DLQs included)
 are scanned while it still runs (``kentei_local.leaks``: everywhere but the vault, and the
 inbox, which holds a raw submission until its verification ends), and the inbox must hold no
-version of the raw submission of an application whose verification has ended (the My Number
-is then the vault's alone); it is stopped and must exit 0; then all its output is scanned. A
-valid My Number in any spelling fails the session loudly.
+version of the raw submission of an application (or a signed change request) whose
+verification has ended (the My Number is then the vault's alone); it is stopped and must exit
+0; then all its output is scanned. A valid My Number in any spelling fails the session loudly.
 """
 
 from __future__ import annotations
@@ -104,6 +104,7 @@ def raw_submissions_left(system: ServeProcess, settle_s: float = 10.0) -> list[s
 
 
 def _ended_applications(system: ServeProcess) -> list[str]:
+    """Applications, and signed change requests, whose verification has ended."""
     ended: list[str] = []
     for page in (
         system.dynamodb().get_paginator("scan").paginate(TableName=physical_name("records"))
@@ -112,6 +113,8 @@ def _ended_applications(system: ServeProcess) -> list[str]:
             key = item["record_key"]["S"]
             if key.startswith("APPLICATION#") and item["status"]["S"] not in PENDING:
                 ended.append(key.removeprefix("APPLICATION#"))
+            if key.startswith("CHANGE_REQUEST#") and item["status"]["S"] not in PENDING:
+                ended.append(key.removeprefix("CHANGE_REQUEST#"))
     return ended
 
 

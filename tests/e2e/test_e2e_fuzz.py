@@ -95,7 +95,13 @@ EXPECTED_CALLER: Final = {
     "egov": "bridge:egov",
     "paper": "staff:13:fuzz-clerk",
 }
-DOCUMENTATION: Final = frozenset({"/v1/openapi.json", "/v1/schemas/application-document.json"})
+DOCUMENTATION: Final = frozenset(
+    {
+        "/v1/openapi.json",
+        "/v1/schemas/application-document.json",
+        "/v1/schemas/change-document.json",
+    }
+)
 """Static documents: their examples hold a (sample) valid My Number, as a complete valid
 example must; they echo nothing of a request."""
 

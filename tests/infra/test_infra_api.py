@@ -96,6 +96,8 @@ def test_the_bridge_api_serves_only_submit_status_and_health(
     assert set(_methods(template, "bridge-api")) == {
         ("/v1/applications", "POST"),
         ("/v1/applications/{application_id}", "GET"),
+        ("/v1/change-requests", "POST"),
+        ("/v1/change-requests/{request_id}", "GET"),
         ("/v1/health", "GET"),
     }
 
@@ -126,6 +128,7 @@ def test_every_protected_staff_route_takes_a_cognito_id_token_and_only_the_rest_
         paths.HEALTH,
         paths.OPENAPI,
         paths.DOCUMENT_SCHEMA,
+        paths.CHANGE_DOCUMENT_SCHEMA,
         paths.EXAM_CATALOGUE,
         paths.EXAM_ROUNDS,
     }
@@ -289,6 +292,8 @@ def test_each_route_class_is_where_intake_puts_it() -> None:
     assert classes[("/v1/applications/{application_id}", "GET")] is routes.RouteClass.STATUS
     assert classes[("/v1/review/applications", "GET")] is routes.RouteClass.REVIEW
     assert classes[("/v1/health", "GET")] is routes.RouteClass.PUBLIC
+    assert classes[("/v1/change-requests", "POST")] is routes.RouteClass.CHANGE_REQUEST
+    assert classes[("/v1/change-requests/{request_id}", "GET")] is routes.RouteClass.STATUS
 
 
 @pytest.mark.parametrize("name", APIS)

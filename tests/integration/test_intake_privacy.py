@@ -1,13 +1,15 @@
-"""After submissions, refusals and review through the local runtime: no valid My Number in any
-DynamoDB item (records, audit, idempotency), queue message or intake log record, and the
-idempotency records hold the 202 answer (ids) only. The raw submission, My Number included,
-is in the inbox only, under the vault key."""
+"""After submissions (applications and signed change requests), refusals and review through
+the local runtime: no valid My Number in any DynamoDB item (records, audit, idempotency), queue
+message or intake log record, the idempotency records hold the 202 answer (ids) only, and a
+change request's record holds ids and status only (never the items). The raw submission, My
+Number included, is in the inbox only, under the vault key."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from tests.integration.intake_helpers import (
@@ -16,17 +18,69 @@ from tests.integration.intake_helpers import (
     NAME,
     REVIEW,
     STAFF_TOKYO,
+    TOKYO,
     IntakeSystem,
+    b64,
     form,
     intake_system,
     mynaportal_body,
     new_key,
     paper_body,
+    sign_detached,
     stored_my_numbers,
     valid_my_number,
 )
 
 RESIDENCE_CARD = "QR13572468ST"
+NEW_ADDRESS = "東京都港区転居町九丁目8番7号"
+CHANGE_ITEMS = {"address": NEW_ADDRESS, "employer_name": "見本工業株式会社"}
+
+
+def change_request_body(
+    items: dict[str, Any] | None = None, pseudonym: str = "mp-pseudonym-0001"
+) -> dict[str, Any]:
+    signed = json.dumps(
+        {
+            "mynaportal_pseudonym_id": pseudonym,
+            "my_number": MY_NUMBER,
+            "prefecture_code": TOKYO,
+            "items": CHANGE_ITEMS if items is None else items,
+        },
+        ensure_ascii=False,
+    ).encode()
+    return {
+        "channel": "mynaportal",
+        "document": b64(signed),
+        "signature": b64(sign_detached(signed)),
+    }
+
+
+def _change_requests(system: IntakeSystem) -> None:
+    """A signed change request (and its replay), and refusals with a My Number in an item, the
+    pseudonym, the status path and the key."""
+    client = system.client
+    headers = {"Content-Type": "application/json"}
+
+    def post(body: dict[str, Any], key: str) -> None:
+        client.request(
+            "POST",
+            "/v1/change-requests",
+            MYNAPORTAL,
+            data=json.dumps(body, ensure_ascii=False).encode(),
+            headers={**headers, "Idempotency-Key": key},
+        )
+
+    key, body = new_key(), change_request_body()
+    post(body, key)
+    post(body, key)
+    for refused in (
+        change_request_body({"employer_name": f"番号 {MY_NUMBER}"}),
+        change_request_body({"address": NEW_ADDRESS, "phone": MY_NUMBER}),
+        change_request_body(pseudonym=MY_NUMBER),
+    ):
+        post(refused, new_key())
+    post(change_request_body(), MY_NUMBER)
+    client.get(f"/v1/change-requests/{MY_NUMBER}", MYNAPORTAL)
 
 
 class _Records(logging.Handler):
@@ -94,6 +148,7 @@ def _exercise(system: IntakeSystem) -> None:
     )
     system.under_review(paper)
     client.decide(paper, STAFF_TOKYO, "accept")
+    _change_requests(system)
 
 
 def test_no_my_number_is_stored_in_any_table_or_queue(system: IntakeSystem) -> None:
@@ -127,7 +182,10 @@ def test_idempotency_records_hold_the_answer_only(system: IntakeSystem) -> None:
             "validation",
         }
         if "data" in item:
-            assert set(json.loads(item["data"]["S"])) == {"application_id", "status", "status_url"}
+            assert set(json.loads(item["data"]["S"])) in (
+                {"application_id", "status", "status_url"},
+                {"request_id", "status", "status_url"},
+            )
         assert NAME not in json.dumps(item, ensure_ascii=False)
 
 
@@ -135,7 +193,30 @@ def test_queue_messages_carry_ids_only(system: IntakeSystem) -> None:
     messages = system.queued()
     assert messages
     for message in messages:
-        assert set(json.loads(message["Body"])) == {"kind", "application_id", "prefecture_code"}
+        assert set(json.loads(message["Body"])) in (
+            {"kind", "application_id", "prefecture_code"},
+            {"kind", "request_id", "prefecture_code"},
+        )
+    assert any(json.loads(m["Body"])["kind"] == "change_request_received" for m in messages)
+
+
+def test_a_change_requests_record_holds_ids_and_status_only(system: IntakeSystem) -> None:
+    kept = [i for i in system.records() if i["record_key"]["S"].startswith("CHANGE_REQUEST#")]
+    assert len(kept) == 1, "the replay and the refusals stored nothing"
+    (item,) = kept
+    assert set(item) == {
+        "prefecture_code",
+        "record_key",
+        "item_type",
+        "status",
+        "submitted_by",
+        "request_fingerprint",
+        "request",
+    }
+    text = json.dumps(item, ensure_ascii=False)
+    assert stored_my_numbers(text) == []
+    for value in (*CHANGE_ITEMS.values(), "mp-pseudonym-0001", NAME):
+        assert value not in text
 
 
 def test_intake_logs_no_personal_value(system: IntakeSystem, logged: _Records) -> None:

@@ -1,4 +1,5 @@
-"""The documents a client builds against: the OpenAPI document and the application schema."""
+"""The documents a client builds against: the OpenAPI document, the application document's
+and the change document's schemas."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from intake import openapi, paths
 from intake.responses import with_content
+from kentei.change_requests import change_document_schema
 from kentei.submissions import application_document_schema
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -45,4 +47,20 @@ def get_openapi() -> Response[str]:
 )
 def get_document_schema() -> Response[str]:
     body = json.dumps(application_document_schema(), ensure_ascii=False)
+    return Response(status_code=200, content_type=SCHEMA_MEDIA_TYPE, body=body)
+
+
+@router.get(
+    paths.CHANGE_DOCUMENT_SCHEMA,
+    summary="JSON Schema of the change document",
+    description="What the Mynaportal bridge has a person sign to change their items: the "
+    "マイナポータル仮名ID, the My Number, the prefecture and the items, with a valid example in "
+    "`examples`.",
+    tags=["documents"],
+    responses=with_content(
+        200, "The JSON Schema (draft 2020-12)", SCHEMA_MEDIA_TYPE, {"type": "object"}
+    ),
+)
+def get_change_document_schema() -> Response[str]:
+    body = json.dumps(change_document_schema(), ensure_ascii=False)
     return Response(status_code=200, content_type=SCHEMA_MEDIA_TYPE, body=body)

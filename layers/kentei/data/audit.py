@@ -132,6 +132,13 @@ class AuditAction(StrEnum):
     and looked them up in the registry."""
     EXAMINEE_CHANGE_PROPOSED = "examinee.change_proposed"
     """The re-check found a difference and proposed a change (R9) or a deletion (R10)."""
+    CHANGE_REQUEST_RECEIVED = "change_request.received"
+    """A bridge delivered a person's signed change request (ids only were stored)."""
+    CHANGE_REQUEST_STATUS_READ = "change_request.status_read"
+    """A read of a change request's status refused (404: another bridge's, or none); a
+    bridge's read of its own request is not recorded (no personal data in the answer)."""
+    CHANGE_REQUEST_REFUSED = "change_request.refused"
+    """Verify read a signed change request (with the My Number) and refused it."""
     EXAMINEE_CHANGES_LISTED = "examinee.changes_listed"
     """Staff listed their prefecture's open change proposals (before and after values)."""
     EXAMINEE_CHANGE_DECIDED = "examinee.change_decided"

@@ -1,7 +1,8 @@
 """Change proposals (訂正・変更, R9; 削除 proposals, R10) from the periodic registry re-check
 (定期照会): what the registry says now against what the roster holds, as a proposal staff
 accept or reject, never a silent overwrite; and from the person's own request (a paper
-change request keyed in by staff, :func:`requested_changes`), reviewed the same way.
+change request keyed in by staff, or one they signed through the Mynaportal bridge,
+:func:`requested_changes`), reviewed the same way.
 
 Pure: :func:`compare` turns an examinee and a registry record into a :class:`Difference` (or
 nothing), :func:`apply` gives the examinee with a proposal's after-values. The values are
@@ -31,6 +32,9 @@ from kentei.registry.normalise import normalise_address, normalise_name
 
 PROPOSAL_ID_PATTERN: Final = r"^chg-[0-9a-z]{26}$"
 RUN_ID_PATTERN: Final = r"^[0-9]{8}T[0-9]{6}Z$"
+REQUEST_ID_PATTERN: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])-CR-[0-9A-HJKMNP-TV-Z]{26}$"
+"""A change request's id (``kentei.change_requests``): its prefecture, ``CR`` and 26
+characters of Crockford base32."""
 FIELDS: Final = ("name", "name_kana", "birth_date", "sex", "address")
 """The examinee's items the registry answers for (the four items and the reading)."""
 REQUEST_FIELDS: Final = (
@@ -78,6 +82,9 @@ class ChangeSource(StrEnum):
     """The periodic registry re-check (定期照会)."""
     PAPER_REQUEST = "paper_request"
     """The person's change request on paper, keyed in by staff who saw their identity."""
+    MYNAPORTAL_REQUEST = "mynaportal_request"
+    """The person's change request from the Mynaportal bridge, signed with their JPKI
+    signature certificate (the signature is the identity confirmation)."""
     APPLICATION = "application"
     """A later application's items, taken when staff accept it (R7): no proposal, the
     acceptance is the decision."""
@@ -172,6 +179,11 @@ class Proposal(BaseModel):
     identity_confirmation: IdentityConfirmation | None = Field(
         None, description="how they confirmed the requester's identity (a paper request)"
     )
+    request_id: str | None = Field(
+        None,
+        pattern=REQUEST_ID_PATTERN,
+        description="the signed change request it comes from (a Mynaportal request)",
+    )
 
     @model_validator(mode="after")
     def _decided(self) -> Self:
@@ -185,8 +197,12 @@ class Proposal(BaseModel):
         if finding != (registry, registry):
             raise ValueError("a re-check's proposal, and only one, names its run and finding")
         paper = self.source is ChangeSource.PAPER_REQUEST
-        if paper != (self.entered_by is not None and self.identity_confirmation is not None):
+        keyed = (self.entered_by is not None, self.identity_confirmation is not None)
+        if keyed != (paper, paper):
             raise ValueError("a paper request, and only one, names who keyed it in and how")
+        signed = self.source is ChangeSource.MYNAPORTAL_REQUEST
+        if signed != (self.request_id is not None):
+            raise ValueError("a signed request, and only one, names the request it comes from")
         if not registry and (
             self.kind is not ChangeKind.UPDATE
             or any(c.field not in REQUEST_FIELDS for c in self.changes)

@@ -17,6 +17,7 @@ benchmark use them to prove the contract is enough to integrate.
 
 from kentei_local.bridges.client import (
     APPLICATIONS_PATH,
+    CHANGE_REQUESTS_PATH,
     IDEMPOTENCY_HEADER,
     ApiClient,
     EgovBridge,
@@ -30,6 +31,7 @@ from kentei_local.bridges.document import (
     JAPANESE_KEYS,
     Attachment,
     application_document,
+    change_document,
     my_number_check_digit,
     sample_form,
     sample_jpeg,
@@ -51,6 +53,7 @@ from kentei_local.bridges.signer import Signer
 __all__ = [
     "APPLICATIONS_PATH",
     "APPLICATION_FILE",
+    "CHANGE_REQUESTS_PATH",
     "IDEMPOTENCY_HEADER",
     "JAPANESE_KEYS",
     "KOUSEI_FILE",
@@ -65,6 +68,7 @@ __all__ = [
     "ToolError",
     "application_document",
     "build_package",
+    "change_document",
     "kousei_template",
     "my_number_check_digit",
     "new_idempotency_key",

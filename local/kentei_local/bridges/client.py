@@ -28,6 +28,7 @@ from kentei_local.endpoints import LocalEndpoints
 from kentei_local.signin import Credentials, credentials
 
 APPLICATIONS_PATH: Final = "/v1/applications"
+CHANGE_REQUESTS_PATH: Final = "/v1/change-requests"
 REVIEW_PATH: Final = "/v1/review/applications"
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 JSON: Final = "application/json"
@@ -61,6 +62,12 @@ class Submission:
     @property
     def application_id(self) -> str | None:
         value = self._json().get("application_id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def request_id(self) -> str | None:
+        """A change request's id (``POST /v1/change-requests``)."""
+        value = self._json().get("request_id")
         return value if isinstance(value, str) else None
 
     @property
@@ -208,6 +215,37 @@ class MynaportalBridge(ApiClient):
             self.request_body(document, signature, attachments, pseudonym_id=pseudonym_id),
             idempotency_key=idempotency_key,
         )
+
+    def submit_change_request(
+        self,
+        document: bytes,
+        signature: bytes,
+        *,
+        pseudonym_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Submission:
+        """``POST /v1/change-requests``: a person's signed change document and its detached
+        signature (``pseudonym_id``, when given, the document's account)."""
+        body: dict[str, Any] = {
+            "channel": "mynaportal",
+            "document": _b64(document),
+            "signature": _b64(signature),
+        }
+        if pseudonym_id is not None:
+            body["mynaportal_pseudonym_id"] = pseudonym_id
+        key = idempotency_key or new_idempotency_key()
+        raw = json.dumps(body, ensure_ascii=False).encode()
+        response = self.request(
+            "POST",
+            CHANGE_REQUESTS_PATH,
+            data=raw,
+            headers={"Content-Type": JSON, IDEMPOTENCY_HEADER: key},
+        )
+        return Submission(key, raw, response)
+
+    def change_request_status(self, request_id: str) -> requests.Response:
+        """``GET /v1/change-requests/{request_id}``."""
+        return self.get(f"{CHANGE_REQUESTS_PATH}/{request_id}")
 
 
 class EgovBridge(ApiClient):

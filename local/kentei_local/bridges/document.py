@@ -154,6 +154,27 @@ def application_document(
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def change_document(
+    mynaportal_pseudonym_id: str,
+    my_number: str,
+    prefecture_code: str,
+    items: Mapping[str, Any],
+    *,
+    extra: Mapping[str, Any] | None = None,
+) -> bytes:
+    """A change document's bytes as the person signs them (/v1/schemas/change-document.json):
+    their Mynaportal account, their My Number, the prefecture, the items to change; ``extra``
+    adds members as they are (for tests of what the server must refuse)."""
+    document = {
+        "mynaportal_pseudonym_id": mynaportal_pseudonym_id,
+        "my_number": my_number,
+        "prefecture_code": prefecture_code,
+        "items": dict(items),
+        **(extra or {}),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
 def sample_pdf(size: int = 0, label: str = "sample") -> bytes:
     """A small valid one-page PDF, padded with a comment to at least ``size`` bytes."""
     comment = f"% kentei {label}\n".encode("ascii")

@@ -15,6 +15,7 @@ from kentei.accounts import Account, IdlePolicy
 from kentei.applications.model import Application, Status
 from kentei.audit_chain import ChainReport
 from kentei.callers import Caller, CallerKind
+from kentei.change_requests import ChangeRequest
 from kentei.data.applications import (
     ApplicationSummary,
     ConcurrentChangeError,
@@ -23,10 +24,17 @@ from kentei.data.applications import (
     StoredApplication,
 )
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
+from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
+from kentei.messages import (
+    ApplicationReceived,
+    ChangeRequestReceived,
+    IdentityChosen,
+    TicketDue,
+    TicketVoid,
+)
 from kentei.records.examinee import Examinee
 from kentei.roster.changes import (
     ExamineeChangedError,
@@ -78,6 +86,8 @@ class Records:
     proposals: dict[str, Proposal] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
     runs: list[RunRecord] = field(default_factory=list)
+    change_requests: dict[str, StoredChangeRequest] = field(default_factory=dict)
+    """Signed change requests, by request id."""
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -96,6 +106,41 @@ class Records:
 
     def changes(self, prefecture_code: str) -> FakeChanges:
         return FakeChanges(self, prefecture_code)
+
+    def change_requests_of(self, prefecture_code: str) -> FakeChangeRequests:
+        return FakeChangeRequests(self, prefecture_code)
+
+
+@dataclass
+class FakeChangeRequests:
+    """A prefecture's signed change requests: a conditional create, as in the data layer."""
+
+    records: Records
+    prefecture_code: str
+
+    def request(self, request_id: str) -> StoredChangeRequest | None:
+        found = self.records.change_requests.get(request_id)
+        if found is None or found.record.prefecture_code != self.prefecture_code:
+            return None
+        return found
+
+    def create(
+        self, record: ChangeRequest, request_fingerprint: str, audit: Sequence[AuditEvent] = ()
+    ) -> StoredChangeRequest:
+        assert record.prefecture_code == self.prefecture_code
+        existing = self.records.change_requests.get(record.request_id)
+        if existing is not None:
+            if existing.request_fingerprint != request_fingerprint:
+                raise RequestIdTakenError("the request id belongs to another request")
+            return existing
+        stored = StoredChangeRequest(record, request_fingerprint)
+        self.records.change_requests[record.request_id] = stored
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+        return stored
+
+    def proposal(self, proposal_id: str) -> Proposal | None:
+        return FakeChanges(self.records, self.prefecture_code).proposal(proposal_id)
 
 
 @dataclass
@@ -528,9 +573,11 @@ class FakeAttachments:
 
 @dataclass
 class FakeQueue:
-    sent: list[ApplicationReceived | IdentityChosen] = field(default_factory=list)
+    sent: list[ApplicationReceived | IdentityChosen | ChangeRequestReceived] = field(
+        default_factory=list
+    )
 
-    def send(self, message: ApplicationReceived | IdentityChosen) -> str:
+    def send(self, message: ApplicationReceived | IdentityChosen | ChangeRequestReceived) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -682,4 +729,5 @@ class Fakes:
             deletions=self.records.deletions_of,
             clock=self.clock,
             changes=self.records.changes,
+            change_requests=self.records.change_requests_of,
         )

@@ -28,8 +28,10 @@ from intake.authorization import RULES, Rule
 from intake.openapi import document
 from kentei.applications.model import Status
 from kentei.callers import CHANNELS, Caller, CallerKind, Role
+from kentei.change_requests import ChangeRequest, ChangeRequestStatus, request_id_for
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
+from kentei.data.change_requests import StoredChangeRequest
 from kentei.data.tickets import TicketRecord
 from kentei_local.context import LocalContext
 
@@ -52,6 +54,10 @@ REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add 
 SESSION_IDS: Final = {p: f"01J{'A' * 21}{p}" for p in PREFECTURES}
 """The exam session seeded in each prefecture (2026 前期, 0101/010101 2級 production)."""
 FAMILY: Final = draft().family.model_dump(mode="json")
+CHANGE_REQUEST_IDS: Final = {
+    p: request_id_for(p, f"bridge:{OWNER[p]}", "authz-change-0001") for p in PREFECTURES
+}
+"""The signed change request seeded in each prefecture, sent by its owner bridge."""
 
 
 def test_every_route_has_a_rule_and_every_rule_a_route() -> None:
@@ -183,6 +189,14 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
             update={"session_id": SESSION_IDS[prefecture], "prefecture_code": prefecture}
         )
         fakes.records.sessions[seeded_session.session_id] = seeded_session
+        request = ChangeRequest(
+            request_id=CHANGE_REQUEST_IDS[prefecture],
+            prefecture_code=prefecture,
+            status=ChangeRequestStatus.RECEIVED,
+            received_at=fakes.clock.now,
+            submitted_by=f"bridge:{OWNER[prefecture]}",
+        )
+        fakes.records.change_requests[request.request_id] = StoredChangeRequest(request, "fp")
     dependencies.reset(fakes.dependencies())
     return fakes, ids
 
@@ -201,8 +215,10 @@ def _request(
 ) -> dict[str, Any]:
     if template in _SITTING_ROUTES:
         application_id = ACCEPTED[application_id]
-    path = template.replace("<application_id>", application_id).replace(
-        "<session_id>", SESSION_IDS[prefecture]
+    path = (
+        template.replace("<application_id>", application_id)
+        .replace("<session_id>", SESSION_IDS[prefecture])
+        .replace("<request_id>", CHANGE_REQUEST_IDS[prefecture])
     )
     headers = {"Content-Type": "application/json"}
     body: dict[str, Any] | None = None
@@ -215,6 +231,10 @@ def _request(
             "identity_confirmation": "my_number_card",
             "attachments": [],
         }
+    elif template == paths.CHANGE_REQUESTS:
+        # Not a signature: admitted, the Mynaportal bridge gets a 422, any other a 403.
+        headers["Idempotency-Key"] = "authz-key-0002"
+        body = {"channel": "mynaportal", "document": "e30=", "signature": "AAAA"}
     elif template == paths.REVIEW_DECISION:
         body = {"decision": "return", "reasons": [REASON]}
     elif template == paths.REVIEW_IDENTITY:
@@ -297,6 +317,15 @@ def test_every_route_every_caller_every_prefecture(
             (rule.action, AuditOutcome.NOT_FOUND, SESSION_IDS[target])
         ]
         return
+    if "<request_id>" in template and not own:
+        assert status == HTTPStatus.NOT_FOUND, body
+        assert [(e.action, e.outcome, e.record_id) for e in entries] == [
+            (rule.action, AuditOutcome.NOT_FOUND, CHANGE_REQUEST_IDS[target])
+        ]
+        return
+    if template == paths.CHANGE_REQUESTS and who.caller.bridge != "mynaportal":
+        assert status == HTTPStatus.FORBIDDEN, body  # change requests come from Mynaportal
+        return
     if template == paths.APPLICATIONS and (not staff or not own):
         # A bridge submits its own channel only (this is paper); staff key in paper forms
         # of their own prefecture only.
@@ -310,7 +339,7 @@ def _allowed(rule: Rule, who: Who, status: int, body: str, entries: list[AuditEv
     """An admitted access: a success to personal data is audited, by this caller."""
     if not 200 <= status < 300 or rule.action is None:
         return
-    if who.caller.kind is CallerKind.BRIDGE and rule.roles and status == HTTPStatus.OK:
+    if who.caller.kind is CallerKind.BRIDGE and status == HTTPStatus.OK:
         return  # a bridge polling its own submission's status: no personal data
     assert entries, f"no audit entry for an allowed {rule.action} ({status}: {body[:200]})"
     for entry in entries:

@@ -72,3 +72,22 @@ def test_an_identity_chosen_message_with_more_or_another_prefecture_is_refused(
 ) -> None:
     with pytest.raises(ValidationError):
         messages.IdentityChosen.model_validate(fields)
+
+
+CHANGE_REQUEST_ID = "13-CR-0123456789ABCDEFGHJKMNPQRS"
+
+
+def test_a_change_request_received_message_carries_ids_only() -> None:
+    from kentei.roster.changes import REQUEST_ID_PATTERN
+
+    assert messages.CHANGE_REQUEST_ID_PATTERN.pattern == REQUEST_ID_PATTERN
+    sent = messages.ChangeRequestReceived(request_id=CHANGE_REQUEST_ID, prefecture_code="13")
+    assert messages.decode(messages.encode(sent)) == sent
+    assert set(sent.model_dump()) == {"kind", "request_id", "prefecture_code"}
+    for fields in (
+        {"request_id": CHANGE_REQUEST_ID, "prefecture_code": "27"},
+        {"request_id": APPLICATION_ID, "prefecture_code": "13"},
+        {"request_id": CHANGE_REQUEST_ID, "prefecture_code": "13", "my_number": "900000000010"},
+    ):
+        with pytest.raises(ValidationError):
+            messages.ChangeRequestReceived.model_validate(fields)

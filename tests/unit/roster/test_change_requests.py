@@ -94,3 +94,46 @@ def test_an_optional_item_can_be_cleared() -> None:
 def test_a_paper_requests_proposal_is_consistent(given: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         _proposal(**given)
+
+
+SIGNED_REQUEST = "13-CR-" + "A" * 26
+
+
+def _signed(**given: Any) -> Proposal:
+    signed: dict[str, Any] = {
+        "source": ChangeSource.MYNAPORTAL_REQUEST,
+        "entered_by": None,
+        "identity_confirmation": None,
+        "request_id": SIGNED_REQUEST,
+    }
+    return _proposal(**{**signed, **given})
+
+
+def test_a_signed_requests_proposal_names_its_request_in_place_of_the_keyer() -> None:
+    proposal = _signed()
+    assert (proposal.request_id, proposal.entered_by, proposal.from_registry) == (
+        SIGNED_REQUEST,
+        None,
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"request_id": None},
+        {"request_id": "13-" + "A" * 26},
+        {"entered_by": "staff:13:clerk1"},
+        {"identity_confirmation": IdentityConfirmation.PASSPORT},
+        {"run_id": "20261207T023000Z", "registry_status": RegistryStatus.CURRENT},
+        {"changes": (FieldChange(field="sex", before="1", after="2"),)},
+    ],
+)
+def test_a_signed_requests_proposal_is_consistent(given: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        _signed(**given)
+
+
+def test_only_a_signed_request_names_a_request() -> None:
+    with pytest.raises(ValidationError):
+        _proposal(request_id=SIGNED_REQUEST)
