@@ -27,10 +27,12 @@ _CP932_VARIANTS: Final = str.maketrans(
 
 def in_jis_x_0208(text: str) -> bool:
     """True when every character of ``text`` is ASCII or in JIS X 0208."""
-    if text.isascii():
-        return True
+    return text.isascii() or _encodes(text) or _encodes(text.translate(_CP932_VARIANTS))
+
+
+def _encodes(text: str) -> bool:
     try:
-        _ENCODE(text.translate(_CP932_VARIANTS), "strict")
+        _ENCODE(text, "strict")
     except UnicodeEncodeError:
         return False
     return True

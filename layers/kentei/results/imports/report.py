@@ -102,19 +102,24 @@ def build_report(
     """Read ``file`` to its end into a report (see the module's note on memory)."""
     counts = Counts()
     kept: list[Problem] = []
-    truncated = False
     for outcome in file.outcomes():
         counts.add(outcome)
-        for problem in problems_of(outcome):
-            if on_problem is not None:
-                on_problem(problem)
-            if len(kept) < keep:
-                kept.append(problem)
-            else:
-                truncated = True
+        if not isinstance(outcome, RowOutcome) or outcome.problems:
+            _problems(outcome, kept, keep, on_problem)
         if on_result is not None and isinstance(outcome, RowOutcome) and outcome.result:
             on_result(outcome.result)
+    truncated = counts.errors + counts.warnings > len(kept)
     return Report(counts, kept, truncated, file.encoding, file.source)
+
+
+def _problems(
+    outcome: Outcome, kept: list[Problem], keep: int, sink: Callable[[Problem], None] | None
+) -> None:
+    for problem in problems_of(outcome):
+        if sink is not None:
+            sink(problem)
+        if len(kept) < keep:
+            kept.append(problem)
 
 
 def problems_csv(problems: Iterable[Problem]) -> Iterator[bytes]:

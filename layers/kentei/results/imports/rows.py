@@ -32,6 +32,7 @@ its grade requires is ``missing-component``. The header row must have every requ
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -202,14 +203,14 @@ def lines(texts: Iterable[str], *, max_line: int = MAX_LINE) -> Iterator[str]:
     """The lines of a text stream, each with its ``\\n`` (what :func:`csv.reader` reads);
     only ``\\n`` ends a line here, so a quoted field keeps any other break."""
     pending = ""
-    number = 0
+    number = 0  # lines before this chunk's (counted per chunk, not per line)
     for text in texts:
         buffer = pending + text if pending else text
         start = 0
         while (end := buffer.find("\n", start)) >= 0:
-            number += 1
             yield buffer[start : end + 1]
             start = end + 1
+        number += buffer.count("\n")
         pending = buffer[start:]
         if len(pending) > max_line:
             raise LineTooLongError(number + 1, max_line)
@@ -246,6 +247,7 @@ class ResultFile:
         self._score_absent = frozenset(fold(text) for text in mapping.values.score_absent)
         self._years: dict[str, int | None] = {}
         self._round_key = exam_round.key
+        self._headers = {column.field: column.header for column in mapping.columns}
 
     @property
     def source(self) -> str:
@@ -272,20 +274,22 @@ class ResultFile:
         if columns is None:
             return
         tally: dict[str, int] = {}
-        number = 1
-        while True:
-            number += 1
+        yield from self._data(reader, columns, tally)
+        yield from self._incomplete(tally, columns)
+
+    def _data(
+        self, reader: Iterator[list[str]], columns: dict[ResultField, int], tally: dict[str, int]
+    ) -> Iterator[RowOutcome]:
+        for number in itertools.count(2):
             try:
                 cells = _next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error:
-                yield RowOutcome(number, None, (self._problem(number, "", "malformed", "csv"),))
+                yield _bad_csv(number)
                 continue
-            if not any(cells):
-                continue
-            yield self._row(number, cells, columns, tally)
-        yield from self._incomplete(tally, columns)
+            if any(cells):
+                yield self._row(number, cells, columns, tally)
 
     # The header.
 
@@ -339,7 +343,7 @@ class ResultFile:
     def _row(
         self, number: int, cells: list[str], columns: dict[ResultField, int], tally: dict[str, int]
     ) -> RowOutcome:
-        row = _Row(number, cells, columns, self._mapping)
+        row = _Row(number, cells, columns, self._headers)
         self._screen(row)
         self._read(row)
         if row.fiscal_year is not None and row.term is not None:
@@ -375,7 +379,7 @@ class ResultFile:
         row.component = self._component(row, row.part)
         absent = row.yes_no(ResultField.ABSENT, self._absent)
         row.below_minimum = bool(row.yes_no(ResultField.BELOW_MINIMUM, self._below_minimum))
-        row.score, row.absent = self._score(row, absent)
+        self._score(row, absent)
         row.name = self._name(row)
 
     def _year(self, cell: str) -> int | None:
@@ -399,12 +403,15 @@ class ResultFile:
             return None
         return row.choice(ResultField.COMPONENT, self._components, ComponentKind)
 
-    def _score(self, row: _Row, absent: bool | None) -> tuple[int | None, bool]:
+    def _score(self, row: _Row, absent: bool | None) -> None:
+        """The row's score and absence (a source's ``欠`` in the score column is absent)."""
         cell = row.cell(ResultField.SCORE, required=False)
         text = "" if cell is None else clean(cell)
         if text and not text.isdigit() and fold(text) in self._score_absent:
-            return None, True
-        return self._score_of(row, cell, text, absent), bool(absent)
+            row.absent = True
+            return
+        row.absent = bool(absent)
+        row.score = self._score_of(row, cell, text, absent)
 
     @staticmethod
     def _score_of(row: _Row, cell: str | None, text: str, absent: bool | None) -> int | None:
@@ -507,6 +514,11 @@ class ResultFile:
         return Problem(number, column, ProblemCode(code), _MESSAGES[message])
 
 
+def _bad_csv(number: int) -> RowOutcome:
+    problem = Problem(number, "", ProblemCode.MALFORMED, _MESSAGES["csv"])
+    return RowOutcome(number, None, (problem,))
+
+
 def _next(reader: Iterator[list[str]]) -> list[str]:
     """The next record (a short function: see ``_row``)."""
     return next(reader)
@@ -574,7 +586,7 @@ class _Row:
         "failed",
         "fiscal_year",
         "grade",
-        "mapping",
+        "headers",
         "name",
         "number",
         "part",
@@ -586,12 +598,16 @@ class _Row:
     )
 
     def __init__(
-        self, number: int, cells: list[str], columns: dict[ResultField, int], mapping: SourceMapping
+        self,
+        number: int,
+        cells: list[str],
+        columns: dict[ResultField, int],
+        headers: dict[ResultField, str],
     ) -> None:
         self.number = number
         self.cells = cells
         self.columns = columns
-        self.mapping = mapping
+        self.headers = headers
         self.problems: list[Problem] = []
         self.screened: set[int] | None = None
         self.failed = False
@@ -617,8 +633,7 @@ class _Row:
         )
 
     def header(self, result_field: ResultField) -> str:
-        column = self.mapping.column(result_field)
-        return column.header if column is not None else result_field.value
+        return self.headers.get(result_field, result_field.value)
 
     def fail(self, result_field: ResultField, code: str, message: str) -> None:
         self.failed = True
