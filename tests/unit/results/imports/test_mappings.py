@@ -21,6 +21,7 @@ from kentei.results.imports.mappings import (
     parse_mappings,
     shipped_text,
 )
+from kentei.results.imports.problems import ProblemCode
 from kentei.roster.parts import Part
 
 REPO = Path(__file__).resolve().parents[4]
@@ -160,3 +161,10 @@ def test_the_command_needs_a_subcommand() -> None:
     with pytest.raises(SystemExit) as exited:
         main([])
     assert exited.value.code == 2
+
+
+def test_the_readme_documents_every_problem_code() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Result files (R11)", 1)[1].split("\n## ", 1)[0]
+    missing = [code.value for code in ProblemCode if f"`{code.value}`" not in section]
+    assert not missing, f"README's result files section lacks {missing}"
