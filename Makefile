@@ -28,7 +28,7 @@ help:
 	@echo "make local  the local runtime in the foreground (Ctrl-C stops it); PORT overrides 8000"
 	@echo "make synth  CloudFormation templates into cdk.out/"
 	@echo "make bench  benchmarks (ratios against baselines in the same run)"
-	@echo "make lint   ruff, mypy --strict and the exam data check"
+	@echo "make lint   ruff, mypy --strict, the exam data and result mapping checks"
 	@echo "make openapi  regenerate the committed openapi.json from the code"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -74,6 +74,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy layers functions local infra tests bench
 	$(PY) -m kentei.exams check
 	$(PY) -m kentei.results check
+	$(PY) -m kentei.results.imports check
 
 # Tests that need openssl or xmlsec1 fail (never skip) when one is missing; every target
 # below installs them first. The e2e tier runs in a random order (pytest-randomly; the seed

@@ -1,0 +1,270 @@
+"""Column mappings per source (``mappings.json``): which header carries which field, which
+fields a file must have, and how each source spells its values.
+
+A mapping names its columns by the header text of the source's export. Headers and values are
+compared after NFKC and stripping white space (full-width ``１級`` is ``1級``), case-folded for
+letters. A field is *required* when the file must have its column; the value rules (a score
+only when present, a component only for 実技) are the row parser's
+(:mod:`kentei.results.imports.rows`). Every mapping must map :data:`MANDATORY` as required
+columns; :data:`OPTIONAL` fields may be mapped, required or not.
+
+Value vocabularies: the canonical spelling of each enumeration (``前期``, ``1級``, ``学科`` is
+``written`` ...) is always accepted; a source adds its own spellings (``1`` for 前期, ``実技``
+for practical). Yes/no columns (欠席, 問題別基準未達) list their spellings of yes and of no; an
+empty cell is no unless listed as yes. ``score_absent`` lists what a source writes in the score
+column for an examinee who did not sit (``欠``).
+
+The shipped file is validated when read and at build time (``python -m kentei.results.imports
+check``, run by ``make lint``).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from importlib import resources
+from typing import Annotated, Final, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from kentei import my_number
+from kentei.exams.parts import ComponentKind
+from kentei.records.codes import Grade, Term
+from kentei.roster.parts import Part
+
+MAPPINGS_FILE: Final = "mappings.json"
+
+
+class ResultField(StrEnum):
+    """A field of a result row, as a mapping names it."""
+
+    FISCAL_YEAR = "fiscal_year"
+    """年度: the western year the fiscal year starts in (``2026``), or 令和 (``R8``, ``令和8``)."""
+    TERM = "term"
+    """期: 前期, 後期, 随時 (and the source's spellings)."""
+    WORK_CODE = "work_code"
+    """作業コード: the catalogue's work code."""
+    GRADE = "grade"
+    """等級: 1級, 2級 ... (and the source's spellings)."""
+    EXAM_NUMBER = "exam_number"
+    """受検番号."""
+    PART = "part"
+    """試験区分: 学科 or 実技."""
+    COMPONENT = "component"
+    """実技区分: the practical component's kind; empty for 学科."""
+    SCORE = "score"
+    """得点: an integer 0-100; empty (or a ``score_absent`` spelling) for an absentee."""
+    ABSENT = "absent"
+    """欠席: yes/no."""
+    BELOW_MINIMUM = "below_minimum"
+    """問題別基準未達: a question's own minimum was not reached (yes/no)."""
+    NAME = "name"
+    """氏名: kept for the staff's cross-check; never in a problem or a log."""
+
+
+MANDATORY: Final = frozenset(
+    {
+        ResultField.FISCAL_YEAR,
+        ResultField.TERM,
+        ResultField.WORK_CODE,
+        ResultField.GRADE,
+        ResultField.EXAM_NUMBER,
+        ResultField.PART,
+        ResultField.COMPONENT,
+        ResultField.SCORE,
+    }
+)
+"""Fields every mapping maps as a required column."""
+OPTIONAL: Final = frozenset(ResultField) - MANDATORY
+
+Header = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+Spelling = Annotated[str, StringConstraints(max_length=30)]
+
+
+def fold(text: str) -> str:
+    """How headers and values are compared: NFKC, stripped, case-folded."""
+    if text.isascii():
+        return text.strip().casefold()
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+class Column(BaseModel):
+    """One column of a source's export."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    header: Header
+    field: ResultField
+    required: bool = Field(description="the file must have this column")
+
+
+class YesNo(BaseModel):
+    """The spellings of yes and of no in a yes/no column; an empty cell is no."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    yes: tuple[Spelling, ...] = Field(min_length=1)
+    no: tuple[Spelling, ...] = ()
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Self:
+        yes = {fold(spelling) for spelling in self.yes}
+        no = {fold(spelling) for spelling in self.no} | {""}
+        if "" in yes:
+            raise ValueError("an empty cell means no, it cannot be a spelling of yes")
+        if yes & no:
+            raise ValueError(f"spelt as both yes and no: {', '.join(sorted(yes & no))}")
+        return self
+
+    def read(self, cell: str) -> bool | None:
+        """True, False, or None when the cell is neither spelling."""
+        if not cell:
+            return False
+        folded = fold(cell)
+        if folded in self._yes:
+            return True
+        if folded in self._no:
+            return False
+        return None
+
+    @functools.cached_property
+    def _yes(self) -> frozenset[str]:
+        return frozenset(fold(spelling) for spelling in self.yes)
+
+    @functools.cached_property
+    def _no(self) -> frozenset[str]:
+        return frozenset(fold(spelling) for spelling in self.no) | {""}
+
+
+class Values(BaseModel):
+    """A source's own spellings, beyond the canonical ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    term: dict[Spelling, Term] = Field(default_factory=dict)
+    grade: dict[Spelling, Grade] = Field(default_factory=dict)
+    part: dict[Spelling, Part] = Field(default_factory=dict)
+    component: dict[Spelling, ComponentKind] = Field(default_factory=dict)
+    absent: YesNo = YesNo(yes=("1",), no=("0",))
+    below_minimum: YesNo = YesNo(yes=("1",), no=("0",))
+    score_absent: tuple[Spelling, ...] = ()
+
+    @model_validator(mode="after")
+    def _unambiguous(self) -> Self:
+        for name, table, canonical in (
+            ("term", self.term, Term),
+            ("grade", self.grade, Grade),
+            ("part", self.part, Part),
+            ("component", self.component, ComponentKind),
+        ):
+            _vocabulary(name, table, canonical)
+        if any(fold(spelling) == "" for spelling in self.score_absent):
+            raise ValueError("score_absent: an empty score is already absent")
+        return self
+
+
+def _vocabulary(
+    name: str, table: Mapping[str, StrEnum], canonical: Iterable[StrEnum]
+) -> dict[str, StrEnum]:
+    """Folded spelling → value: the canonical spellings, then the source's. A spelling that
+    folds to the same text as another with a different value is an error."""
+    found: dict[str, StrEnum] = {}
+    for value in canonical:
+        found[fold(value.value)] = value
+    for spelling, value in table.items():
+        key = fold(spelling)
+        if not key:
+            raise ValueError(f"{name}: an empty spelling")
+        if found.get(key, value) is not value:
+            raise ValueError(f"{name}: {spelling!r} already spells {found[key].value}")
+        found[key] = value
+    return found
+
+
+class SourceMapping(BaseModel):
+    """How one source's export names its columns and spells its values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+    description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    columns: tuple[Column, ...] = Field(min_length=1)
+    values: Values = Values()
+
+    @model_validator(mode="after")
+    def _columns_fit(self) -> Self:
+        headers = Counter(fold(column.header) for column in self.columns)
+        repeated = sorted(header for header, n in headers.items() if n > 1)
+        if repeated:
+            raise ValueError(f"{self.source}: duplicate header {', '.join(repeated)}")
+        fields = Counter(column.field for column in self.columns)
+        twice = sorted(field.value for field, n in fields.items() if n > 1)
+        if twice:
+            raise ValueError(f"{self.source}: field mapped twice: {', '.join(twice)}")
+        required = {column.field for column in self.columns if column.required}
+        missing = sorted(field.value for field in MANDATORY - required)
+        if missing:
+            raise ValueError(f"{self.source}: mandatory field(s) not required: {missing}")
+        for column in self.columns:
+            if my_number.contains_personal(column.header):
+                raise ValueError(f"{self.source}: a header holds a My Number")
+        return self
+
+    def column(self, field: ResultField) -> Column | None:
+        return next((column for column in self.columns if column.field is field), None)
+
+    def lookup(self, field: ResultField) -> dict[str, StrEnum]:
+        """Folded spelling → value, for an enumerated field (term, grade, part, component)."""
+        return dict(self._lookups[field])
+
+    @functools.cached_property
+    def _lookups(self) -> dict[ResultField, dict[str, StrEnum]]:
+        values = self.values
+        return {
+            ResultField.TERM: _vocabulary("term", values.term, Term),
+            ResultField.GRADE: _vocabulary("grade", values.grade, Grade),
+            ResultField.PART: _vocabulary("part", values.part, Part),
+            ResultField.COMPONENT: _vocabulary("component", values.component, ComponentKind),
+        }
+
+
+class Mappings(BaseModel):
+    """Every source's mapping, and the default one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    note: str
+    default: str
+    sources: tuple[SourceMapping, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_default(self) -> Self:
+        names = Counter(mapping.source for mapping in self.sources)
+        repeated = sorted(name for name, n in names.items() if n > 1)
+        if repeated:
+            raise ValueError(f"duplicate source {', '.join(repeated)}")
+        if self.default not in names:
+            raise ValueError(f"the default source {self.default!r} is not mapped")
+        return self
+
+    def source(self, name: str | None = None) -> SourceMapping:
+        """The mapping of a source (the default without a name); LookupError if unknown."""
+        wanted = self.default if name is None else name
+        found = next((mapping for mapping in self.sources if mapping.source == wanted), None)
+        if found is None:
+            raise LookupError(f"no mapping for source {wanted!r}")
+        return found
+
+
+def parse_mappings(text: str | bytes) -> Mappings:
+    """Mappings from their JSON text, validated (a ``pydantic.ValidationError`` otherwise)."""
+    return Mappings.model_validate_json(text)
+
+
+def shipped_text() -> str:
+    return resources.files(__package__).joinpath(MAPPINGS_FILE).read_text(encoding="utf-8")
+
+
+@functools.cache
+def load_mappings() -> Mappings:
+    """The shipped mappings, read and validated once."""
+    return parse_mappings(shipped_text())
