@@ -4,15 +4,51 @@ sync). Each message kind is routed to its logic, which takes the composition roo
 
 from __future__ import annotations
 
+from kentei import messages
 from kentei.consumer import QueueConsumer, heartbeat_route
 from kentei.data.heartbeats import DynamoHeartbeatStore
+from sync.announcements import announce_group
+from sync.decisions import decide_group
+from sync.dependencies import dependencies
 
 FUNCTION = "sync"
+
+
+def _decide(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.ResultsDecisionsDue)
+    run = decide_group(message, dependencies())
+    _report("results decided", message, run.counts, len(run.problems))
+
+
+def _announce(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.ResultsAnnouncementDue)
+    run = announce_group(message, dependencies())
+    _report("results announced", message, run.counts, len(run.problems))
+
+
+def _report(
+    text: str, message: messages.ResultsGroupMessage, counts: dict[str, int], problems: int
+) -> None:
+    """Counts and codes only: never a person."""
+    consumer.instruments.logger.info(
+        text,
+        extra={
+            "prefecture_code": message.prefecture_code,
+            "round": f"{message.fiscal_year}-{message.term}",
+            "work_code": message.work_code,
+            "grade": message.grade,
+            "counts": counts,
+            "problems": problems,
+        },
+    )
+
 
 consumer = QueueConsumer(
     FUNCTION,
     {
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
+        "results_decisions_due": _decide,
+        "results_announcement_due": _announce,
     },
 )
 handler = consumer.handler

@@ -386,6 +386,8 @@ FUNCTIONS: Final = (
             # Staff ask for an exam ticket (certify issues it) and download it.
             _G("certify", Access.QUEUE_SEND),
             _G("certificates", Access.BUCKET_READ),
+            # Staff ask for a results group's decisions and announcement (sync runs them).
+            _G("sync", Access.QUEUE_SEND),
             # GET /v1/admin/accounts: the admin's prefecture's accounts, read only.
             _G(STAFF_USER_POOL, Access.USER_POOL_READ),
         ),
@@ -421,6 +423,8 @@ FUNCTIONS: Final = (
         grants=(
             *_RECORD_KEEPING,
             _G("certify", Access.QUEUE_SEND),
+            # An announcement sends its next page to its own queue.
+            _G("sync", Access.QUEUE_SEND),
         ),
     ),
     FunctionSpec(

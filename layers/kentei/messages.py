@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Final, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -134,6 +134,37 @@ class RegistryRecheckDue(Envelope):
     scheduled_at: AwareDatetime
 
 
+class ResultsGroupMessage(Envelope):
+    """A message about a round's work and grade in one prefecture (its results), asked for by
+    a staff member in an API request: ids and codes only."""
+
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    fiscal_year: int = Field(ge=2000, le=2100)
+    term: Literal["前期", "後期", "随時"]
+    trade_code: str = Field(pattern=r"^[0-9A-Za-z]{1,16}$")
+    work_code: str | None = Field(None, pattern=r"^[0-9A-Za-z]{1,16}$")
+    grade: str = Field(min_length=1, max_length=8)
+    requested_by: str = Field(min_length=1, max_length=200, description="the staff id")
+    request_id: str = Field(min_length=1, max_length=200)
+
+
+class ResultsDecisionsDue(ResultsGroupMessage):
+    """Decide every registered sitting of the group from its scores (R12); again until the
+    group is announced."""
+
+    kind: Literal["results_decisions_due"] = "results_decisions_due"
+
+
+class ResultsAnnouncementDue(ResultsGroupMessage):
+    """Announce the group (合格発表): number each pass and part pass, once. A message handles
+    a page of sittings and sends the next page's message (``after``: the last exam number
+    done)."""
+
+    kind: Literal["results_announcement_due"] = "results_announcement_due"
+    announced_on: date
+    after: str | None = Field(None, max_length=32)
+
+
 RECHECK_BATCH_MAX: Final = 20
 """The most examinees one batch message re-checks: lookups one after another stay well within
 verify's timeout, and verify's reserved concurrency bounds the calls on the registry link."""
@@ -162,6 +193,8 @@ KINDS: dict[str, type[Envelope]] = {
     "ticket_void": TicketVoid,
     "registry_recheck_due": RegistryRecheckDue,
     "registry_recheck_batch": RegistryRecheckBatch,
+    "results_decisions_due": ResultsDecisionsDue,
+    "results_announcement_due": ResultsAnnouncementDue,
     "change_request_received": ChangeRequestReceived,
 }
 

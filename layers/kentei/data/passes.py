@@ -14,6 +14,8 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
   (``used``) or why it was not used (``gap``: the number read as a My Number, or the
   transaction failed), so every gap is explained (:meth:`PrefecturePasses.numbering`).
 - ``SEQUENCE#PASS#<counter>``: the last sequence drawn for a counter.
+- ``RESULTS_RUN#<group key>#<kind>``: the latest decisions run or announcement of a results
+  group (:class:`kentei.results.runs.ResultsRun`): counts and problems by application id.
 
 :meth:`PrefecturePasses.announce` draws each sequence atomically (``ADD``) before the
 transaction that claims the numbers, writes the pass record and marks the decision announced,
@@ -39,6 +41,7 @@ from kentei.numbering import DRAWS, LooksLikeMyNumberError
 from kentei.records.codes import Grade
 from kentei.results.numbering import NumberKind, PassNumberSchemes, pass_number_schemes
 from kentei.results.passes import DecidedSitting, DecisionStatus, PassNumbers, pass_record
+from kentei.results.runs import ResultsRun, RunKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -48,6 +51,7 @@ PASS_PREFIX: Final = "PASS#"  # noqa: S105 (not a secret)
 NUMBER_PREFIX: Final = "PASSNUMBER#"
 DRAWN_PREFIX: Final = "PASSSEQ#"
 SEQUENCE_PREFIX: Final = "SEQUENCE#PASS#"
+RUN_PREFIX: Final = "RESULTS_RUN#"
 SEQ_WIDTH: Final = 9
 
 
@@ -149,6 +153,20 @@ class PrefecturePasses(PrefecturePartition):
             )
         ]
         return sorted(found, key=lambda d: d.exam_number)
+
+    def record_run(self, run: ResultsRun) -> None:
+        self._dynamodb.put_item(
+            TableName=self._table,
+            Item={
+                **self._key(f"{RUN_PREFIX}{run.group_key}#{run.kind.value}"),
+                "item_type": {"S": "results_run"},
+                "run": {"S": run.model_dump_json()},
+            },
+        )
+
+    def run(self, group_key: str, kind: RunKind) -> ResultsRun | None:
+        item = self._get(f"{RUN_PREFIX}{group_key}#{kind.value}")
+        return None if item is None else ResultsRun.model_validate_json(item["run"]["S"])
 
     # Announcement
 

@@ -32,7 +32,7 @@ from kentei.data.partition import PrefecturePartition, instant
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.roster.changes import HistoryEntry, application_history
-from kentei.roster.sitting import Sitting
+from kentei.roster.sitting import Sitting, SittingStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -204,6 +204,18 @@ class PrefectureRoster(PrefecturePartition):
         return [
             Sitting.model_validate_json(item["sitting"]["S"])
             for item in self._query(f"{SITTING_PREFIX}{qualification_pseudonym_id}#")
+        ]
+
+    def registered_in(self, round_key: str) -> list[Sitting]:
+        """The registered sittings of a round in this prefecture."""
+        return [
+            Sitting.model_validate_json(item["sitting"]["S"])
+            for item in self._query(
+                SITTING_PREFIX,
+                "#round = :r AND #status = :registered",
+                {":r": {"S": round_key}, ":registered": {"S": SittingStatus.REGISTERED.value}},
+                {"#round": "round", "#status": "status"},
+            )
         ]
 
     def legacy_examinees(self) -> list[tuple[str, frozenset[str]]]:

@@ -1,0 +1,34 @@
+"""What results are decided and announced for together: a round's work and grade in one
+prefecture (a 特級 group names the trade, without a work)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from kentei.records.codes import Grade
+from kentei.records.fields import Code
+from kentei.roster.parts import ExamRound
+from kentei.roster.sitting import Sitting
+
+
+class ResultsGroup(BaseModel):
+    """A round's work and grade: the unit of decisions (合否判定) and announcement (合格発表)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    exam_round: ExamRound
+    trade_code: Code
+    work_code: Code | None = None
+    grade: Grade
+
+    @property
+    def key(self) -> str:
+        """``2026-前期#0301#030101#2級``: how the group's items are named."""
+        return f"{self.exam_round.key}#{self.trade_code}#{self.work_code or '-'}#{self.grade.value}"
+
+    def holds(self, sitting: Sitting) -> bool:
+        return (
+            sitting.exam_round == self.exam_round
+            and sitting.trade_code == self.trade_code
+            and (self.work_code is None or sitting.work_code == self.work_code)
+            and sitting.grade is self.grade
+        )

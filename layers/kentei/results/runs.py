@@ -1,0 +1,52 @@
+"""What a decisions run or an announcement of a results group did (``RESULTS_RUN#``): counts,
+and the sittings it could not decide or announce, by application id and a code. Ids only."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+MAX_PROBLEMS: Final = 1000
+
+
+class RunKind(StrEnum):
+    DECISIONS = "decisions"
+    ANNOUNCEMENT = "announcement"
+
+
+class RunProblemCode(StrEnum):
+    SCORES_INCONSISTENT = "scores-inconsistent"
+    """Scores a decision cannot rest on (two for one component...): correct them first."""
+    NO_DECISION = "no-decision"
+    """A registered sitting of the group without a decision (announcement)."""
+    HELD = "held"
+    """A pass held for an exemption to confirm (announcement)."""
+    NO_SCORE = "no-score"
+    """A sitting decided without a score for a part it sits (announcement)."""
+    STALE = "stale"
+    """A score changed after the sitting was decided (announcement): decide again first."""
+    NUMBERING = "numbering"
+    """Its numbers could not be given (the decision changed meanwhile): run it again."""
+
+
+class RunProblem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    application_id: str
+    code: RunProblemCode
+
+
+class ResultsRun(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    group_key: str
+    kind: RunKind
+    request_id: str
+    requested_by: str
+    started_at: AwareDatetime
+    finished_at: AwareDatetime | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    problems: tuple[RunProblem, ...] = Field((), max_length=MAX_PROBLEMS)
+    refused: str | None = Field(
+        None, description="why an announcement did not start (its problems name the sittings)"
+    )
