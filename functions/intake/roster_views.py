@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kentei.data.roster import StoredExaminee
 from kentei.exemptions.model import ExemptionDecision
+from kentei.records.codes import ApplicantKind
 from kentei.records.sensitive import REVEAL
 from kentei.roster.sitting import Part, Sitting, SittingStatus
 
@@ -32,6 +33,13 @@ class SittingView(BaseModel):
     status: SittingStatus
     accepted_at: AwareDatetime
     sessions: dict[Part, str]
+    group_or_individual: ApplicantKind | None = Field(
+        description="団体・個人の別 (null for a sitting registered before it was kept)"
+    )
+    applying_group_code: str | None = Field(
+        description="受検申請団体コード of a group application (団体申込); "
+        "null for an individual one"
+    )
 
     @classmethod
     def of(cls, sitting: Sitting) -> Self:
@@ -49,6 +57,8 @@ class SittingView(BaseModel):
             status=sitting.status,
             accepted_at=sitting.accepted_at,
             sessions=dict(sitting.sessions),
+            group_or_individual=sitting.group_or_individual,
+            applying_group_code=sitting.applying_group_code,
         )
 
 

@@ -3,7 +3,9 @@
 Staff accept an application after review and verification; the acceptance registers, in the
 same transaction, the person (the examinee: the form's items without the My Number, under
 the 資格仮名ID verification found) and one sitting of this round, work and grade, with its
-exam number. A returned or rejected application registers nothing.
+exam number. The sitting keeps the application's 団体・個人の別 and, for a group application
+(団体申込), its 受検申請団体コード (the group's name stays on the application), so that seating
+keeps the group together. A returned or rejected application registers nothing.
 
 Pure: the exam number's sequence is drawn by the caller (``kentei.data.roster``).
 """
@@ -25,7 +27,7 @@ from kentei.exemptions.decision import (
 from kentei.exemptions.model import ExemptionDecision, PassRecord
 from kentei.exemptions.rules import ExemptionRules, load_exemption_rules
 from kentei.records.applicant import Applicant
-from kentei.records.codes import ExamCategory, Grade
+from kentei.records.codes import ApplicantKind, ExamCategory, Grade
 from kentei.records.examinee import Examinee
 from kentei.records.fields import JST
 from kentei.roster.exam_numbers import DRAWS, LooksLikeMyNumberError, Scheme
@@ -63,6 +65,13 @@ class Registration:
     passes: tuple[PassRecord, ...] = ()
     """The person's pass records when the application was accepted."""
     rules: ExemptionRules = field(default_factory=load_exemption_rules)
+    applying_group_code: str | None = None
+    """受検申請団体コード of a group application (団体申込); None for an individual one."""
+
+    @property
+    def group_or_individual(self) -> ApplicantKind:
+        """団体・個人の別: 団体 when the application came with its applying group."""
+        return ApplicantKind.INDIVIDUAL if self.applying_group_code is None else ApplicantKind.GROUP
 
     def exemptions(self, at: datetime) -> tuple[ExemptionDecision, ...]:
         """The decision for each part not sat, judged on ``at``'s date in Japan."""
@@ -110,6 +119,8 @@ class Registration:
             accepted_at=at,
             accepted_by=by,
             exemptions=self.exemptions(at),
+            group_or_individual=self.group_or_individual,
+            applying_group_code=self.applying_group_code,
         )
 
 
@@ -148,6 +159,7 @@ def registration_of(
         evidence=evidence_of(application, rules),
         passes=tuple(pass_records.passes_of(person)),
         rules=rules,
+        applying_group_code=None if application.group is None else application.group.code,
     )
 
 

@@ -187,3 +187,14 @@ def test_given_a_sitting_then_it_is_stored_by_english_names_and_read_by_either()
     assert Sitting.model_validate_json(sitting.model_dump_json()) == sitting
     assert sitting.group is None
     assert sitting.written_fee_status is None
+
+
+def test_given_the_applying_group_then_every_field_is_an_item() -> None:
+    by_identity = {id(value): name for name, value in ITEMS.items()}
+    hints = typing.get_type_hints(ApplyingGroup, include_extras=True)
+    for name, field in ApplyingGroup.model_fields.items():
+        item = by_identity.get(id(hints[name]))
+        assert item is not None, f"ApplyingGroup.{name}: not typed by an item"
+        declared = _item_field(ITEMS[item])
+        assert declared is not None
+        assert field.alias == declared.alias, name

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.unit.review.factory import application
 from tests.unit.verification.conftest import TARO
 
+from kentei.applications.model import ApplyingGroup
 from kentei.records.applicant import Applicant
+from kentei.records.codes import ApplicantKind
 from kentei.records.examinee import Examinee
-from kentei.roster.registration import examinee_of
+from kentei.roster.exam_numbers import schemes
+from kentei.roster.registration import examinee_of, registration_of
 from kentei.submissions import ApplicationForm
 
 INTAKE = Path(__file__).resolve().parents[3] / "functions" / "intake"
@@ -37,3 +41,28 @@ def test_intake_has_no_read_path_into_the_inbox() -> None:
 
     assert "InboxReader" not in source
     assert "get_object" not in source
+
+
+def test_a_group_application_gives_its_sitting_the_group_code_and_an_individual_none() -> None:
+    individual = application()
+    company = ApplyingGroup.model_validate(
+        {"受検申請団体コード": "G0001", "name": "株式会社 試験製作所", "type": "事業主"}
+    )
+    grouped = individual.model_copy(update={"group": company})
+    scheme = schemes().of("13")
+    at = individual.received_at
+
+    alone = registration_of(individual).sitting(scheme, 1, at=at, by="staff:13:reviewer")
+    member = registration_of(grouped).sitting(scheme, 2, at=at, by="staff:13:reviewer")
+
+    assert (alone.group_or_individual, alone.applying_group_code) == (
+        ApplicantKind.INDIVIDUAL,
+        None,
+    )
+    assert alone.group is None
+    assert (member.group_or_individual, member.applying_group_code) == (
+        ApplicantKind.GROUP,
+        "G0001",
+    )
+    assert member.group == "G0001"
+    assert "株式会社" not in member.model_dump_json()  # the sitting keeps the code only

@@ -1,0 +1,120 @@
+"""A group application (団体申込) seated together, through the local runtime over HTTP: staff
+key in paper applications of one company (the same applying group) interleaved with
+individual ones, reviewers accept them in that order, and the exam office's seating run
+puts the group's members in one session, the individuals around them by acceptance."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.integration.intake_helpers import (
+    STAFF_TOKYO,
+    TOKYO,
+    IntakeSystem,
+    intake_system,
+    new_key,
+    paper_body,
+)
+
+OFFICE = f"staff:{TOKYO}:exam-admin-{TOKYO}:exam_admin"
+FAMILY = {
+    "exam_round": {"fiscal_year": 2026, "term": "前期"},
+    "trade_code": "0701",
+    "work_code": "070101",
+    "grade": "2級",
+    "part": "written",
+}
+HALL = {"name": "東京都立城南職業能力開発センター", "address": "東京都品川区東大井1-13-6"}
+COMPANY = {"code": "G0701", "name": "株式会社 試験製作所", "type": "事業主"}
+
+
+@pytest.fixture(scope="module")
+def system() -> Iterator[IntakeSystem]:
+    with intake_system() as started:
+        yield started
+
+
+def _json(system: IntakeSystem, method: str, path: str, caller: str, body: Any) -> Any:
+    return system.client.request(
+        method,
+        path,
+        caller,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def _session(system: IntakeSystem, room: str, starts_at: str, capacity: int) -> str:
+    draft = {
+        **FAMILY,
+        "exam_date": "2026-08-30",
+        "starts_at": starts_at,
+        "ends_at": f"{int(starts_at[:2]) + 2:02d}{starts_at[2:]}",
+        "venue": {**HALL, "room": room},
+        "capacity": capacity,
+    }
+    response = _json(system, "POST", "/v1/sessions", OFFICE, draft)
+    assert response.status_code == 201, response.text
+    session_id: str = response.json()["session_id"]
+    return session_id
+
+
+def _accept(system: IntakeSystem, n: int, group: dict[str, str] | None) -> str:
+    body = paper_body() if group is None else paper_body(group=group)
+    response = system.client.submit(body, STAFF_TOKYO, new_key())
+    assert response.status_code == 202, response.text
+    application_id: str = response.json()["application_id"]
+    assert system.under_review(application_id, person=f"grouped{n:04d}abcdefghijklmno") is None
+    decided = system.client.decide(application_id, STAFF_TOKYO, "accept")
+    assert decided.status_code == 200, decided.text
+    return application_id
+
+
+def _seated(system: IntakeSystem, session_id: str) -> set[str]:
+    response = system.client.get(f"/v1/sessions/{session_id}/seats", OFFICE)
+    assert response.status_code == 200, response.text
+    return {seat["application_id"] for seat in response.json()["items"]}
+
+
+def test_a_group_of_paper_applications_is_seated_together(system: IntakeSystem) -> None:
+    room_a = _session(system, "第1教室", "09:30:00", 2)
+    room_b = _session(system, "第2教室", "13:00:00", 3)
+    kinds = [None, COMPANY, None, COMPANY, COMPANY]
+    accepted = [_accept(system, n, group) for n, group in enumerate(kinds)]
+    members = {a for a, group in zip(accepted, kinds, strict=True) if group}
+
+    run = _json(system, "POST", "/v1/sessions/seating", OFFICE, FAMILY)
+    assert run.status_code == 200, run.text
+    assert (run.json()["seated"], run.json()["waiting"]) == (5, 0), run.text
+
+    # The first individual takes room A; the group (placed at its first member's acceptance)
+    # needs three seats, which only room B has; the second individual takes A's last seat.
+    assert _seated(system, room_b) == members
+    assert _seated(system, room_a) == {accepted[0], accepted[2]}
+
+    # The roster keeps the group's code on each member's sitting, never its name.
+    review = system.client.get(f"/v1/review/applications/{accepted[1]}", STAFF_TOKYO)
+    assert review.status_code == 200, review.text
+    assert review.json()["group"] == COMPANY
+    sittings = [
+        json.loads(item["sitting"]["S"])
+        for item in system.records()
+        if item["record_key"]["S"].startswith("SITTING#")
+    ]
+    by_application = {s["application_id"]: s for s in sittings}
+    for application_id in accepted:
+        sitting = by_application[application_id]
+        if application_id in members:
+            assert (sitting["group_or_individual"], sitting["applying_group_code"]) == (
+                "団体",
+                "G0701",
+            )
+        else:
+            assert (sitting["group_or_individual"], sitting["applying_group_code"]) == (
+                "個人",
+                None,
+            )
+        assert COMPANY["name"] not in json.dumps(sitting, ensure_ascii=False)
