@@ -28,7 +28,7 @@ help:
 	@echo "make local  the local runtime in the foreground (Ctrl-C stops it); PORT overrides 8000"
 	@echo "make synth  CloudFormation templates into cdk.out/"
 	@echo "make bench  benchmarks (ratios against baselines in the same run)"
-	@echo "make lint   ruff, mypy --strict and the exam data check"
+	@echo "make lint   ruff, mypy --strict and the exam and fee data checks"
 	@echo "make openapi  regenerate the committed openapi.json from the code"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -73,6 +73,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy layers functions local infra tests bench
 	$(PY) -m kentei.exams check
+	$(PY) -m kentei.fees check
 
 # Tests that need openssl or xmlsec1 fail (never skip) when one is missing; every target
 # below installs them first. The e2e tier runs in a random order (pytest-randomly; the seed

@@ -28,6 +28,7 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.fees.payments import FeePayment
 from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
 from kentei.records.examinee import Examinee
 from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRecord
@@ -286,6 +287,31 @@ class ChangeStore(Protocol):
         ...
 
 
+class FeePayments(Protocol):
+    """One prefecture's fee payments on the roster's sittings (:class:`kentei.data.payments.
+    PrefecturePayments`): a payment recorded with its audit events in one transaction."""
+
+    def record_payment(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        payment: FeePayment,
+        *,
+        today: date,
+        audit: Sequence[AuditEvent] = (),
+    ) -> Sitting:
+        """The sitting with the payment recorded; ``SittingNotOnRosterError``,
+        ``PaymentRefusedError``, ``AlreadyPaidError`` or ``PaymentConflictError``, and
+        nothing written, when it cannot be. The same payment again writes nothing."""
+        ...
+
+
+def _prefecture_payments(prefecture_code: str) -> FeePayments:
+    from kentei.data.payments import PrefecturePayments
+
+    return PrefecturePayments(prefecture_code)
+
+
 def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     from kentei.data.changes import PrefectureChanges
 
@@ -320,6 +346,8 @@ class Dependencies:
     clock: Callable[[], datetime] = utc_now
     changes: Callable[[str], ChangeStore] = _prefecture_changes
     """A prefecture's change proposals and re-check runs, by prefecture code."""
+    payments: Callable[[str], FeePayments] = _prefecture_payments
+    """A prefecture's fee payments on its sittings, by prefecture code."""
 
 
 class _SqsVerifyQueue:

@@ -24,6 +24,7 @@ EXAM_ROUNDS: Final = "/v1/exams/rounds"
 ROSTER_EXAMINEE: Final = "/v1/roster/examinees/<qualification_pseudonym_id>"
 SITTING_TICKET: Final = "/v1/roster/sittings/<application_id>/ticket"
 ROSTER_SEAT: Final = "/v1/roster/sittings/<application_id>/seat"
+SITTING_PAYMENTS: Final = "/v1/roster/sittings/<application_id>/payments"
 SESSIONS: Final = "/v1/sessions"
 SESSIONS_SEATING: Final = "/v1/sessions/seating"
 SESSION: Final = "/v1/sessions/<session_id>"
@@ -55,6 +56,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_EXAMINEE: ("GET",),
     SITTING_TICKET: ("GET", "POST"),
     ROSTER_SEAT: ("POST",),
+    SITTING_PAYMENTS: ("POST",),
     SESSIONS: ("GET", "POST"),
     # Before SESSION: its parameter would match "seating" too (a session id is a ULID, never
     # "seating"), and the first template matching a path names it (:func:`template_of`).

@@ -1,10 +1,12 @@
-"""A group application (団体申込) seated together, through the local runtime over HTTP: staff
-key in paper applications of one company (the same applying group) interleaved with
-individual ones, reviewers accept them in that order, and the exam office's seating run
-puts the group's members in one session, the individuals around them by acceptance."""
+"""A group application (団体申込) through the local runtime over HTTP: staff key in paper
+applications of one company (the same applying group) interleaved with individual ones,
+reviewers accept them in that order, and the exam office's seating run puts the group's
+members in one session, the individuals around them by acceptance; the group's combined
+payment is then recorded on each member's sitting by the counter."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +21,11 @@ from tests.integration.intake_helpers import (
     paper_body,
 )
 
+from kentei.records.fields import JST
+
 OFFICE = f"staff:{TOKYO}:exam-admin-{TOKYO}:exam_admin"
+CLERK = f"staff:{TOKYO}:clerk-{TOKYO}:clerk"
+OTHER_CLERK = "staff:27:clerk-27:clerk"
 FAMILY = {
     "exam_round": {"fiscal_year": 2026, "term": "前期"},
     "trade_code": "0701",
@@ -118,3 +124,37 @@ def test_a_group_of_paper_applications_is_seated_together(system: IntakeSystem) 
                 None,
             )
         assert COMPANY["name"] not in json.dumps(sitting, ensure_ascii=False)
+
+
+def test_a_groups_combined_payment_is_recorded_on_each_members_sitting(
+    system: IntakeSystem,
+) -> None:
+    members = [_accept(system, 100 + n, COMPANY) for n in range(2)]
+    today = dt.datetime.now(JST).date().isoformat()
+    payment = {"parts": ["written", "practical"], "method": "口座振込", "paid_on": today}
+    for application_id in members:
+        path = f"/v1/roster/sittings/{application_id}/payments"
+        paid = _json(system, "POST", path, CLERK, payment)
+        assert paid.status_code == 200, paid.text
+        assert {p["status"] for p in paid.json()["fees"]["parts"]} == {"納付済"}
+        again = _json(system, "POST", path, CLERK, payment)
+        assert (again.status_code, again.json()) == (200, paid.json())
+        other = _json(system, "POST", path, CLERK, {**payment, "method": "現金"})
+        assert other.status_code == 409, other.text
+        assert _json(system, "POST", path, OTHER_CLERK, payment).status_code == 404
+
+    # The roster view shows the fees, paid, and the group.
+    viewed = system.client.get("/v1/roster/examinees/grouped0100abcdefghijklmno", OFFICE)
+    assert viewed.status_code == 200, viewed.text
+    (sitting,) = viewed.json()["sittings"]
+    assert sitting["applying_group_code"] == COMPANY["code"]
+    assert sitting["fees"]["total"] == 3100 + 17900
+    assert {p["method"] for p in sitting["fees"]["parts"]} == {"口座振込"}
+
+    recorded = [
+        item
+        for item in system.scan("audit")
+        if item.get("action", {}).get("S") == "fee.payment_recorded"
+    ]
+    assert {item["record_id"]["S"] for item in recorded} >= set(members)
+    assert len([i for i in recorded if i.get("outcome", {}).get("S") == "succeeded"]) == 2

@@ -16,6 +16,7 @@ from typing import Final
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from kentei.exemptions.model import ExemptionDecision
+from kentei.fees.assessment import FeeAssessment
 from kentei.records import items
 from kentei.records.codes import ApplicantKind
 from kentei.roster.parts import PARTS_OF, ExamRound, Part
@@ -80,6 +81,11 @@ class Sitting(BaseModel):
         (),
         description="免除: the decision for each part not sat, with its basis, made at "
         "registration (:func:`kentei.exemptions.decide_exemptions`)",
+    )
+    fees: FeeAssessment | None = Field(
+        None,
+        description="受検手数料: each part sat at its fee, assessed at registration "
+        "(:func:`kentei.fees.assessment.assess`); None for a sitting registered before",
     )
     group_or_individual: items.GroupOrIndividualOpt = None
     """団体・個人の別 of the application (None: stored before applications carried it)."""

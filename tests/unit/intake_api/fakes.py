@@ -26,6 +26,7 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCur
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.fees.payments import FeePayment, record_payment
 from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
 from kentei.records.examinee import Examinee
 from kentei.roster.changes import (
@@ -96,6 +97,9 @@ class Records:
 
     def changes(self, prefecture_code: str) -> FakeChanges:
         return FakeChanges(self, prefecture_code)
+
+    def payments_of(self, prefecture_code: str) -> FakePayments:
+        return FakePayments(self, prefecture_code)
 
 
 @dataclass
@@ -293,6 +297,39 @@ class FakeDeletions:
             key=lambda r: (r.deleted_at, r.application_id),
             reverse=True,
         )
+
+
+@dataclass
+class FakePayments:
+    """As the data layer: the payment recorded on the sitting with its audit events, all or
+    nothing; the same payment again writes nothing."""
+
+    store: Records
+    prefecture_code: str
+
+    def record_payment(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        payment: FeePayment,
+        *,
+        today: date,
+        audit: Sequence[AuditEvent] = (),
+    ) -> Sitting:
+        sitting = self.store.sittings.get(application_id)
+        if (
+            sitting is None
+            or sitting.prefecture_code != self.prefecture_code
+            or sitting.qualification_pseudonym_id != qualification_pseudonym_id
+        ):
+            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        paid = record_payment(sitting, payment, today=today)
+        if paid == sitting:
+            return sitting
+        self.store.sittings[application_id] = paid
+        self.store.audit.extend(audit)
+        self.store.writes += 1
+        return paid
 
 
 @dataclass
@@ -682,4 +719,5 @@ class Fakes:
             deletions=self.records.deletions_of,
             clock=self.clock,
             changes=self.records.changes,
+            payments=self.records.payments_of,
         )

@@ -31,6 +31,10 @@ from kentei.callers import CHANNELS, Caller, CallerKind, Role
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.data.tickets import TicketRecord
+from kentei.fees.assessment import assess
+from kentei.fees.schedule import load_fee_schedule
+from kentei.records.codes import Grade
+from kentei.roster.parts import Part
 from kentei_local.context import LocalContext
 
 from .events import event
@@ -46,12 +50,24 @@ OWNER: Final = {"13": "mynaportal", "27": "egov"}
 PERSON: Final = "person-0000-abcdef"
 ACCEPTED: dict[str, str] = {}
 """Each seeded application under review → the accepted application seeded beside it."""
-_SITTING_ROUTES: Final = frozenset({paths.SITTING_TICKET, paths.SITTING_DELETION})
+_SITTING_ROUTES: Final = frozenset(
+    {paths.SITTING_TICKET, paths.SITTING_DELETION, paths.SITTING_PAYMENTS}
+)
 """The routes that name the accepted application's sitting (see _seed)."""
 REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add the kana"}
 SESSION_IDS: Final = {p: f"01J{'A' * 21}{p}" for p in PREFECTURES}
 """The exam session seeded in each prefecture (2026 前期, 0101/010101 2級 production)."""
 FAMILY: Final = draft().family.model_dump(mode="json")
+FEES: Final = assess(
+    load_fee_schedule(),
+    prefecture_code="13",
+    grade=Grade.SECOND,
+    parts=(Part.WRITTEN, Part.PRACTICAL),
+    fiscal_year=2026,
+    birth_date=None,
+    employed=False,
+)
+"""The seeded sittings' fees: both parts due, unpaid."""
 
 
 def test_every_route_has_a_rule_and_every_rule_a_route() -> None:
@@ -157,6 +173,9 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
             application_id=accepted.application_id,
             prefecture_code=prefecture,
             qualification_pseudonym_id=PERSON,
+            fees=FEES.model_dump(mode="json"),
+            written_fee_status="未納",
+            practical_fee_status="未納",
         )
         fakes.tickets.current_by_application[accepted.application_id] = TicketRecord(
             accepted.application_id,
@@ -232,6 +251,8 @@ def _request(
         body = {"part": "production", "session_id": SESSION_IDS[prefecture]}
     elif template == paths.SITTING_DELETION:
         body = {"reason_code": "withdrawn", "reason_text": "受検辞退の届出あり"}
+    elif template == paths.SITTING_PAYMENTS:
+        body = {"parts": ["written"], "method": "口座振込", "paid_on": "2026-04-01"}
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 

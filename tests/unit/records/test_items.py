@@ -55,6 +55,7 @@ SITTING_OWN_FIELDS = frozenset(
         "accepted_by",
         "sessions",
         "exemptions",
+        "fees",
     }
 )
 """The sitting's fields 別添1 has no item for: the roster's own."""
@@ -187,6 +188,7 @@ def test_given_a_sitting_then_it_is_stored_by_english_names_and_read_by_either()
     assert Sitting.model_validate_json(sitting.model_dump_json()) == sitting
     assert sitting.group is None
     assert sitting.written_fee_status is None
+    assert sitting.fees is None
 
 
 def test_given_the_applying_group_then_every_field_is_an_item() -> None:

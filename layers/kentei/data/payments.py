@@ -1,0 +1,90 @@
+"""Fee payments on the roster's sittings, in the records table, under the prefecture.
+
+A payment rewrites the sitting item's ``sitting`` JSON (``SITTING#<資格仮名ID>#<application
+id>``) with the parts' 支払状況, 支払方法 and 支払日 (:func:`kentei.fees.payments.
+record_payment`), in one ``TransactWriteItems`` with its audit entries
+(:meth:`kentei.data.audit.AuditTrail.transact`), on condition that the JSON is the one read
+and the sitting still registered: a payment, deletion or change meanwhile cancels it, and it
+is read and tried again (:data:`ATTEMPTS`). Seats are the item's other attributes and are
+left as they are.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Final
+
+from botocore.exceptions import ClientError
+
+from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.partition import PrefecturePartition
+from kentei.data.roster import sitting_key
+from kentei.fees.payments import FeePayment, PaymentConflictError, record_payment
+from kentei.roster.deletion import SittingNotOnRosterError
+from kentei.roster.sitting import Sitting, SittingStatus
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+ATTEMPTS: Final = 5
+
+
+class PrefecturePayments(PrefecturePartition):
+    """One prefecture's fee payments: every read and write stays in its partition."""
+
+    def record_payment(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        payment: FeePayment,
+        *,
+        today: date,
+        audit: Sequence[AuditEvent] = (),
+    ) -> Sitting:
+        """The sitting with ``payment`` recorded (see the module), with ``audit`` in the same
+        transaction. :class:`SittingNotOnRosterError` when there is no such sitting here, the
+        refusals of :func:`~kentei.fees.payments.record_payment`, or
+        :class:`PaymentConflictError`. The same payment again writes nothing (and records no
+        audit entry: nothing changed)."""
+        for event in audit:
+            if event.prefecture_code != self.prefecture_code:
+                raise ValueError("an audit event of another prefecture")
+        key = sitting_key(qualification_pseudonym_id, application_id)
+        for attempt in range(ATTEMPTS):
+            item = self._get(key)
+            if item is None:
+                raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+            read = item["sitting"]["S"]
+            sitting = Sitting.model_validate_json(read)
+            paid = record_payment(sitting, payment, today=today)
+            if paid == sitting:
+                return sitting
+            write: TransactWriteItemTypeDef = {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(key),
+                    "UpdateExpression": "SET #sitting = :paid",
+                    "ConditionExpression": "#sitting = :read AND #status = :registered",
+                    "ExpressionAttributeNames": {"#sitting": "sitting", "#status": "status"},
+                    "ExpressionAttributeValues": {
+                        ":paid": {"S": paid.model_dump_json()},
+                        ":read": {"S": read},
+                        ":registered": {"S": SittingStatus.REGISTERED.value},
+                    },
+                }
+            }
+            try:
+                if audit:
+                    AuditTrail(self._audit_table).transact([write], audit)
+                else:
+                    self._dynamodb.transact_write_items(TransactItems=[write])
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter
+                continue
+            return paid
+        raise PaymentConflictError("the sitting kept changing while the payment was recorded")
