@@ -135,6 +135,9 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("POST", paths.SITTING_PAYMENTS): Rule(
         roles=_FEE_STAFF, action=AuditAction.FEE_PAYMENT_RECORDED, record_type="sitting"
     ),
+    ("POST", paths.ROSTER_PAYMENTS): Rule(
+        roles=_FEE_STAFF, action=AuditAction.FEE_PAYMENT_RECORDED, record_type="sitting"
+    ),
     ("POST", paths.SITTING_DELETION): Rule(
         roles=frozenset({Role.EXAM_ADMIN}),
         action=AuditAction.SITTING_DELETED,

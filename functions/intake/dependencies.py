@@ -28,7 +28,7 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.fees.payments import FeePayment
+from kentei.fees.payments import FeePayment, PaymentMethod
 from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
 from kentei.records.examinee import Examinee
 from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRecord
@@ -303,6 +303,20 @@ class FeePayments(Protocol):
         """The sitting with the payment recorded; ``SittingNotOnRosterError``,
         ``PaymentRefusedError``, ``AlreadyPaidError`` or ``PaymentConflictError``, and
         nothing written, when it cannot be. The same payment again writes nothing."""
+        ...
+
+    def record_group_payment(
+        self,
+        members: Sequence[tuple[str, str]],
+        method: PaymentMethod,
+        paid_on: date,
+        *,
+        today: date,
+        audit: Mapping[str, AuditEvent],
+    ) -> list[Sitting]:
+        """A group's combined payment on every member's sitting (by 資格仮名ID and
+        application id), all or none, each changed sitting with its audit event (by
+        application id); the same refusals."""
         ...
 
 

@@ -31,6 +31,7 @@ SESSION: Final = "/v1/sessions/<session_id>"
 SESSION_SEATS: Final = "/v1/sessions/<session_id>/seats"
 SITTING_DELETION: Final = "/v1/roster/sittings/<application_id>/deletion"
 ROSTER_DELETIONS: Final = "/v1/roster/deletions"
+ROSTER_PAYMENTS: Final = "/v1/roster/payments"
 ROSTER_CHANGES: Final = "/v1/roster/changes"
 ROSTER_CHANGE_ACCEPT: Final = "/v1/roster/changes/<proposal_id>/accept"
 ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
@@ -65,6 +66,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     SESSION_SEATS: ("GET",),
     SITTING_DELETION: ("POST",),
     ROSTER_DELETIONS: ("GET",),
+    ROSTER_PAYMENTS: ("POST",),
     ROSTER_CHANGES: ("GET",),
     ROSTER_CHANGE_ACCEPT: ("POST",),
     ROSTER_CHANGE_REJECT: ("POST",),

@@ -6,14 +6,15 @@ record_payment`), in one ``TransactWriteItems`` with its audit entries
 (:meth:`kentei.data.audit.AuditTrail.transact`), on condition that the JSON is the one read
 and the sitting still registered: a payment, deletion or change meanwhile cancels it, and it
 is read and tried again (:data:`ATTEMPTS`). Seats are the item's other attributes and are
-left as they are.
+left as they are. A group's combined payment rewrites every member's sitting in one such
+transaction (all or none), with one audit entry per sitting that changed.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
@@ -22,7 +23,13 @@ from botocore.exceptions import ClientError
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition
 from kentei.data.roster import sitting_key
-from kentei.fees.payments import FeePayment, PaymentConflictError, record_payment
+from kentei.fees.payments import (
+    FeePayment,
+    PaymentConflictError,
+    PaymentMethod,
+    record_group_payment,
+    record_payment,
+)
 from kentei.roster.deletion import SittingNotOnRosterError
 from kentei.roster.sitting import Sitting, SittingStatus
 
@@ -62,20 +69,7 @@ class PrefecturePayments(PrefecturePartition):
             paid = record_payment(sitting, payment, today=today)
             if paid == sitting:
                 return sitting
-            write: TransactWriteItemTypeDef = {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": self._key(key),
-                    "UpdateExpression": "SET #sitting = :paid",
-                    "ConditionExpression": "#sitting = :read AND #status = :registered",
-                    "ExpressionAttributeNames": {"#sitting": "sitting", "#status": "status"},
-                    "ExpressionAttributeValues": {
-                        ":paid": {"S": paid.model_dump_json()},
-                        ":read": {"S": read},
-                        ":registered": {"S": SittingStatus.REGISTERED.value},
-                    },
-                }
-            }
+            write = self._rewrite(sitting, paid, read)
             try:
                 if audit:
                     AuditTrail(self._audit_table).transact([write], audit)
@@ -88,3 +82,73 @@ class PrefecturePayments(PrefecturePartition):
                 continue
             return paid
         raise PaymentConflictError("the sitting kept changing while the payment was recorded")
+
+    def record_group_payment(
+        self,
+        members: Sequence[tuple[str, str]],
+        method: PaymentMethod,
+        paid_on: date,
+        *,
+        today: date,
+        audit: Mapping[str, AuditEvent],
+    ) -> list[Sitting]:
+        """Every member's sitting (by 資格仮名ID and application id) with the combined
+        payment (:func:`~kentei.fees.payments.record_group_payment`), written in one
+        transaction with the audit event (by application id) of each sitting that changed.
+        :class:`SittingNotOnRosterError` when a member has no sitting here, the domain's
+        refusals, or :class:`PaymentConflictError`."""
+        for event in audit.values():
+            if event.prefecture_code != self.prefecture_code:
+                raise ValueError("an audit event of another prefecture")
+        for attempt in range(ATTEMPTS):
+            reads: list[str] = []
+            sittings: list[Sitting] = []
+            for person, application_id in members:
+                item = self._get(sitting_key(person, application_id))
+                if item is None:
+                    raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+                reads.append(item["sitting"]["S"])
+                sittings.append(Sitting.model_validate_json(reads[-1]))
+            paid = record_group_payment(sittings, method, paid_on, today=today)
+            writes = [
+                self._rewrite(before, after, read)
+                for before, after, read in zip(sittings, paid, reads, strict=True)
+                if after != before
+            ]
+            if not writes:
+                return paid
+            events = [
+                audit[after.application_id]
+                for before, after in zip(sittings, paid, strict=True)
+                if after != before and after.application_id in audit
+            ]
+            try:
+                if events:
+                    AuditTrail(self._audit_table).transact(writes, events)
+                else:
+                    self._dynamodb.transact_write_items(TransactItems=writes)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311 - jitter
+                continue
+            return paid
+        raise PaymentConflictError("a sitting kept changing while the payment was recorded")
+
+    def _rewrite(self, before: Sitting, after: Sitting, read: str) -> TransactWriteItemTypeDef:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(
+                    sitting_key(before.qualification_pseudonym_id, before.application_id)
+                ),
+                "UpdateExpression": "SET #sitting = :paid",
+                "ConditionExpression": "#sitting = :read AND #status = :registered",
+                "ExpressionAttributeNames": {"#sitting": "sitting", "#status": "status"},
+                "ExpressionAttributeValues": {
+                    ":paid": {"S": after.model_dump_json()},
+                    ":read": {"S": read},
+                    ":registered": {"S": SittingStatus.REGISTERED.value},
+                },
+            }
+        }

@@ -3,11 +3,13 @@
 At registration each part sat is 未納 (unpaid), or 納付不要 when a reduction leaves nothing
 due; a part not sat has no fee and no payment items. Staff record a payment for one or more
 parts with its method and date (:func:`record_payment`); a group's combined payment is
-recorded on each member's sitting. Pure: the data layer writes the sitting it returns.
+recorded on every member's sitting at once (:func:`record_group_payment`). Pure: the data
+layer writes the sittings it returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any, Final
@@ -138,3 +140,40 @@ def record_payment(sitting: Sitting, payment: FeePayment, *, today: date) -> Sit
         update[_METHOD[part]] = payment.method.value
         update[_PAID[part]] = payment.paid_on
     return sitting.model_copy(update=update)
+
+
+MAX_GROUP_SITTINGS: Final = 25
+"""The sittings one combined payment may name: their writes and audit entries go in one
+``TransactWriteItems`` (at most 100 items)."""
+
+
+def due_parts(sitting: Sitting) -> frozenset[Part]:
+    """The parts of ``sitting`` with a fee to pay (unpaid, or paid already)."""
+    return frozenset(
+        part for part in Part if status_of(sitting, part) in (FeeStatus.UNPAID, FeeStatus.PAID)
+    )
+
+
+def record_group_payment(
+    sittings: Sequence[Sitting], method: PaymentMethod, paid_on: date, *, today: date
+) -> list[Sitting]:
+    """A group's combined payment (団体申込, one payment for every member): each sitting with
+    every part that has a fee paid by ``method`` on ``paid_on``, in order.
+
+    :class:`PaymentRefusedError` naming ``application_ids`` when the sittings are not all of
+    one group application or one has no fee to pay, and the refusals of
+    :func:`record_payment` (a part paid by another payment: :class:`AlreadyPaidError`). A
+    sitting paid already by this same payment is returned unchanged."""
+    groups = {sitting.group for sitting in sittings}
+    if len(groups) != 1 or None in groups:
+        raise PaymentRefusedError(
+            "application_ids", "every sitting named must be of one group application (団体申込)"
+        )
+    paid: list[Sitting] = []
+    for sitting in sittings:
+        parts = due_parts(sitting)
+        if not parts:
+            raise PaymentRefusedError("application_ids", "a sitting named has no fee to pay")
+        payment = FeePayment(parts=parts, method=method, paid_on=paid_on)
+        paid.append(record_payment(sitting, payment, today=today))
+    return paid

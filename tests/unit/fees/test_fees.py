@@ -19,6 +19,8 @@ from kentei.fees.payments import (
     FeeStatus,
     PaymentMethod,
     PaymentRefusedError,
+    due_parts,
+    record_group_payment,
     record_payment,
     unpaid_items,
 )
@@ -245,3 +247,31 @@ def test_nothing_due_after_a_reduction_is_not_due() -> None:
         employed=True,
     )
     assert unpaid_items(fees) == {"practical_fee_status": "納付不要"}
+
+
+def test_a_groups_combined_payment_pays_every_part_with_a_fee_of_each_member() -> None:
+    group: dict[str, Any] = {"group_or_individual": "団体", "applying_group_code": "G0001"}
+    members = [_due(**group), _due((Part.PRACTICAL,), **group)]
+
+    paid = record_group_payment(members, PaymentMethod.PAYMENT_SLIP, TODAY, today=TODAY)
+
+    assert [due_parts(s) for s in paid] == [frozenset(BOTH), frozenset({Part.PRACTICAL})]
+    assert {s.practical_fee_status for s in paid} == {"納付済"}
+    assert paid[1].written_fee_status is None
+    assert record_group_payment(paid, PaymentMethod.PAYMENT_SLIP, TODAY, today=TODAY) == paid
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        {"group_or_individual": "個人"},
+        {"group_or_individual": "団体", "applying_group_code": "G0002"},
+    ],
+)
+def test_a_combined_payment_is_for_one_groups_sittings_only(others: dict[str, Any]) -> None:
+    group: dict[str, Any] = {"group_or_individual": "団体", "applying_group_code": "G0001"}
+    with pytest.raises(PaymentRefusedError) as caught:
+        record_group_payment(
+            [_due(**group), _due(**others)], PaymentMethod.CASH, TODAY, today=TODAY
+        )
+    assert caught.value.field == "application_ids"

@@ -26,7 +26,12 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCur
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.fees.payments import FeePayment, record_payment
+from kentei.fees.payments import (
+    FeePayment,
+    PaymentMethod,
+    record_group_payment,
+    record_payment,
+)
 from kentei.messages import ApplicationReceived, IdentityChosen, TicketDue, TicketVoid
 from kentei.records.examinee import Examinee
 from kentei.roster.changes import (
@@ -329,6 +334,35 @@ class FakePayments:
         self.store.sittings[application_id] = paid
         self.store.audit.extend(audit)
         self.store.writes += 1
+        return paid
+
+    def record_group_payment(
+        self,
+        members: Sequence[tuple[str, str]],
+        method: PaymentMethod,
+        paid_on: date,
+        *,
+        today: date,
+        audit: Mapping[str, AuditEvent],
+    ) -> list[Sitting]:
+        sittings = []
+        for person, application_id in members:
+            found = self.store.sittings.get(application_id)
+            if (
+                found is None
+                or found.prefecture_code != self.prefecture_code
+                or found.qualification_pseudonym_id != person
+            ):
+                raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+            sittings.append(found)
+        paid = record_group_payment(sittings, method, paid_on, today=today)
+        changed = [after for before, after in zip(sittings, paid, strict=True) if after != before]
+        if changed:
+            for after in changed:
+                self.store.sittings[after.application_id] = after
+                if after.application_id in audit:
+                    self.store.audit.append(audit[after.application_id])
+            self.store.writes += 1
         return paid
 
 

@@ -176,6 +176,8 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
             fees=FEES.model_dump(mode="json"),
             written_fee_status="未納",
             practical_fee_status="未納",
+            group_or_individual="団体",
+            applying_group_code="G0001",
         )
         fakes.tickets.current_by_application[accepted.application_id] = TicketRecord(
             accepted.application_id,
@@ -251,6 +253,13 @@ def _request(
         body = {"part": "production", "session_id": SESSION_IDS[prefecture]}
     elif template == paths.SITTING_DELETION:
         body = {"reason_code": "withdrawn", "reason_text": "受検辞退の届出あり"}
+    elif template == paths.ROSTER_PAYMENTS:
+        # Names the accepted application in the body: another prefecture's is a 404.
+        body = {
+            "application_ids": [ACCEPTED[application_id]],
+            "method": "口座振込",
+            "paid_on": "2026-04-01",
+        }
     elif template == paths.SITTING_PAYMENTS:
         body = {"parts": ["written"], "method": "口座振込", "paid_on": "2026-04-01"}
     return event(method, path, caller=who.header, headers=headers, body=body)
@@ -310,6 +319,12 @@ def test_every_route_every_caller_every_prefecture(
         named = ACCEPTED[ids[target]] if template in _SITTING_ROUTES else ids[target]
         assert [(e.action, e.outcome, e.record_id) for e in entries] == [
             (rule.action, AuditOutcome.NOT_FOUND, named)
+        ]
+        return
+    if template == paths.ROSTER_PAYMENTS and not own:
+        assert status == HTTPStatus.NOT_FOUND, body
+        assert [(e.action, e.outcome, e.record_id) for e in entries] == [
+            (rule.action, AuditOutcome.NOT_FOUND, "-")
         ]
         return
     if "<session_id>" in template and not own:

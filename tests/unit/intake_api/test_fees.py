@@ -207,3 +207,94 @@ def test_the_roster_view_shows_each_sittings_fees_and_group(fakes: Fakes) -> Non
     assert fees == {"written": (3100, "未納"), "practical": (17900, "納付済")}
     assert viewed["fees"]["schedule_version"] == load_fee_schedule().version
     assert "birth_date" not in json.dumps(viewed["fees"])
+
+
+# A group's combined payment
+
+GROUP_PAID = {"method": "口座振込", "paid_on": "2026-04-01"}
+
+
+def _pay_group(body: dict[str, Any], caller: str | None = CLERK) -> tuple[int, Any]:
+    status, _, answer = invoke(
+        event(
+            "POST",
+            "/v1/roster/payments",
+            caller=caller,
+            headers={"Content-Type": "application/json"},
+            body=body,
+        )
+    )
+    return status, answer
+
+
+def test_a_groups_combined_payment_pays_every_member_at_once(fakes: Fakes) -> None:
+    members = [_on_roster(fakes), _on_roster(fakes, parts=(Part.PRACTICAL,))]
+
+    status, answer = _pay_group({**GROUP_PAID, "application_ids": members})
+
+    assert status == 200, answer
+    assert [s["application_id"] for s in answer["sittings"]] == members
+    assert answer["total"] == 3100 + 17900 + 17900
+    for application_id in members:
+        stored = fakes.records.sittings[application_id]
+        for part in stored.parts:
+            status_of = getattr(stored, f"{part.value}_fee_status")
+            assert status_of == "納付済", (application_id, part)
+    assert fakes.records.sittings[members[1]].written_fee_status is None  # not sat
+    assert fakes.records.writes == 1, "one write for the group"
+    assert sorted(e.record_id for e in _paid_entries(fakes)) == sorted(members)
+
+    again = _pay_group({**GROUP_PAID, "application_ids": members})
+    assert again == (status, answer)
+    assert len(_paid_entries(fakes)) == 2
+
+
+def test_a_combined_payment_must_name_one_groups_sittings_each_once(fakes: Fakes) -> None:
+    member = _on_roster(fakes)
+    alone = _on_roster(fakes)
+    fakes.records.sittings[alone] = fakes.records.sittings[alone].model_copy(
+        update={"group_or_individual": "個人", "applying_group_code": None}
+    )
+
+    status, answer = _pay_group({**GROUP_PAID, "application_ids": [member, alone]})
+    assert status == 422, answer
+    assert [e["field"] for e in answer["errors"]] == ["application_ids"]
+
+    for ids in ([member, member], [], [f"{member}x"]):
+        status, answer = _pay_group({**GROUP_PAID, "application_ids": ids})
+        assert status == 422, (ids, answer)
+    assert _paid_entries(fakes) == []
+    assert fakes.records.sittings[member].written_fee_status == "未納"
+
+
+def test_a_combined_payment_over_a_member_paid_otherwise_is_409_and_pays_nobody(
+    fakes: Fakes,
+) -> None:
+    members = [_on_roster(fakes), _on_roster(fakes)]
+    _pay(members[1], {**PAID, "method": "現金"})
+
+    status, answer = _pay_group({**GROUP_PAID, "application_ids": members})
+
+    assert status == 409, answer
+    assert fakes.records.sittings[members[0]].written_fee_status == "未納"
+
+
+def test_a_combined_payment_naming_another_prefectures_sitting_is_404(fakes: Fakes) -> None:
+    ours, theirs = _on_roster(fakes), _on_roster(fakes, "27")
+
+    status, answer = _pay_group({**GROUP_PAID, "application_ids": [ours, theirs]})
+
+    assert status == 404, answer
+    assert theirs not in json.dumps(answer)
+    assert fakes.records.sittings[ours].written_fee_status == "未納"
+    refused = [e for e in fakes.audit.events if e.action is AuditAction.FEE_PAYMENT_RECORDED]
+    assert [e.outcome for e in refused] == [AuditOutcome.NOT_FOUND]
+
+
+def test_a_combined_payment_needs_a_caller_with_a_fee_role(fakes: Fakes) -> None:
+    members = [_on_roster(fakes)]
+    assert _pay_group({**GROUP_PAID, "application_ids": members}, caller=None)[0] == 401
+    status, answer = _pay_group(
+        {**GROUP_PAID, "application_ids": members}, caller="staff:13:rev1:reviewer"
+    )
+    assert status == 403, answer
