@@ -27,6 +27,7 @@ from intake.routes import (
     deletions,
     documents,
     exams,
+    fees,
     identity,
     review,
     sessions,
@@ -58,6 +59,7 @@ app.include_router(admin.router)
 app.include_router(exams.router)
 app.include_router(sessions.router)
 app.include_router(deletions.router)
+app.include_router(fees.router)
 app.include_router(changes.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
@@ -135,6 +137,11 @@ def _submission_error(exc: SubmissionError) -> Response[str]:
 @app.exception_handler(list(errors.SESSION_REFUSALS))  # type: ignore[untyped-decorator]
 def _session_refused(exc: errors.SessionError) -> Response[str]:
     return _refusal(errors.refused_session(exc))
+
+
+@app.exception_handler(list(errors.PAYMENT_REFUSALS))  # type: ignore[untyped-decorator]
+def _payment_refused(exc: errors.PaymentError) -> Response[str]:
+    return _refusal(errors.refused_payment(exc))
 
 
 @app.not_found

@@ -61,6 +61,9 @@ _ROSTER_STAFF: Final = frozenset({Role.REVIEWER, Role.EXAM_ADMIN, Role.RESULTS, 
 """Staff who work with the roster: review (it registers), the exam office, results and
 certificates."""
 _EXAM_OFFICE: Final = frozenset({Role.EXAM_ADMIN})
+_FEE_STAFF: Final = frozenset({Role.CLERK, Role.EXAM_ADMIN})
+"""Staff who take fee payments: the counter (窓口, where payments are made and slips come in)
+and the exam office."""
 """The exam office (試験担当): sessions, venues and seats."""
 
 RULES: Final[Mapping[tuple[str, str], Rule]] = {
@@ -129,6 +132,12 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ),
     ("POST", paths.ROSTER_SEAT): Rule(
         roles=_EXAM_OFFICE, action=AuditAction.SEAT_MOVED, record_type="sitting"
+    ),
+    ("POST", paths.SITTING_PAYMENTS): Rule(
+        roles=_FEE_STAFF, action=AuditAction.FEE_PAYMENT_RECORDED, record_type="sitting"
+    ),
+    ("POST", paths.ROSTER_PAYMENTS): Rule(
+        roles=_FEE_STAFF, action=AuditAction.FEE_PAYMENT_RECORDED, record_type="sitting"
     ),
     ("POST", paths.SITTING_DELETION): Rule(
         roles=frozenset({Role.EXAM_ADMIN}),

@@ -29,6 +29,7 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.fees.payments import FeePayment, PaymentMethod
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
@@ -320,6 +321,45 @@ def _prefecture_change_requests(prefecture_code: str) -> ChangeRequestStore:
     return PrefectureChangeRequests(prefecture_code)
 
 
+class FeePayments(Protocol):
+    """One prefecture's fee payments on the roster's sittings (:class:`kentei.data.payments.
+    PrefecturePayments`): a payment recorded with its audit events in one transaction."""
+
+    def record_payment(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        payment: FeePayment,
+        *,
+        today: date,
+        audit: Sequence[AuditEvent] = (),
+    ) -> Sitting:
+        """The sitting with the payment recorded; ``SittingNotOnRosterError``,
+        ``PaymentRefusedError``, ``AlreadyPaidError`` or ``PaymentConflictError``, and
+        nothing written, when it cannot be. The same payment again writes nothing."""
+        ...
+
+    def record_group_payment(
+        self,
+        members: Sequence[tuple[str, str]],
+        method: PaymentMethod,
+        paid_on: date,
+        *,
+        today: date,
+        audit: Mapping[str, AuditEvent],
+    ) -> list[Sitting]:
+        """A group's combined payment on every member's sitting (by 資格仮名ID and
+        application id), all or none, each changed sitting with its audit event (by
+        application id); the same refusals."""
+        ...
+
+
+def _prefecture_payments(prefecture_code: str) -> FeePayments:
+    from kentei.data.payments import PrefecturePayments
+
+    return PrefecturePayments(prefecture_code)
+
+
 def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     from kentei.data.changes import PrefectureChanges
 
@@ -356,6 +396,8 @@ class Dependencies:
     """A prefecture's change proposals and re-check runs, by prefecture code."""
     change_requests: Callable[[str], ChangeRequestStore] = _prefecture_change_requests
     """A prefecture's signed change requests, by prefecture code."""
+    payments: Callable[[str], FeePayments] = _prefecture_payments
+    """A prefecture's fee payments on its sittings, by prefecture code."""
 
 
 class _SqsVerifyQueue:

@@ -18,6 +18,7 @@ from typing import Any, Final
 from intake import problems
 from intake.problems import Problem
 from kentei import redaction, submissions
+from kentei.fees.payments import AlreadyPaidError, PaymentConflictError, PaymentRefusedError
 from kentei.field_errors import FieldError
 from kentei.sessions.errors import (
     SeatRefusedError,
@@ -159,6 +160,47 @@ def refused_session(error: SessionError) -> ApiError:
         fields = [FieldError(field="version", problem="the session changed since it was read")]
     else:
         fields = [FieldError(field=error.field, problem=error.problem)]
+    refusal = ApiError(
+        detail,
+        [FieldError(field=_safe_text(f.field, 64), problem=_safe_text(f.problem)) for f in fields],
+        slug=slug,
+    )
+    refusal.status = status
+    return refusal
+
+
+PaymentError = PaymentRefusedError | AlreadyPaidError | PaymentConflictError
+"""The domain errors of fee payments (:mod:`kentei.fees.payments`)."""
+
+PAYMENT_REFUSALS: Final[Mapping[type[Exception], tuple[HTTPStatus, str, str]]] = {
+    PaymentRefusedError: (
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "payment-refused",
+        "the sitting cannot take the payment as asked",
+    ),
+    AlreadyPaidError: (
+        HTTPStatus.CONFLICT,
+        "fee-paid",
+        "a part named is paid already, by another payment",
+    ),
+    PaymentConflictError: (
+        HTTPStatus.CONFLICT,
+        "concurrent-change",
+        "the sitting kept changing while the payment was recorded; try again",
+    ),
+}
+"""Each fee payment refusal: its status, the problem's slug and its detail."""
+
+
+def refused_payment(error: PaymentError) -> ApiError:
+    """The answer to a refused payment: its status, slug and the field named."""
+    status, slug, detail = PAYMENT_REFUSALS[type(error)]
+    if isinstance(error, PaymentRefusedError):
+        fields = [FieldError(field=error.field, problem=error.rule)]
+    elif isinstance(error, AlreadyPaidError):
+        fields = [FieldError(field="parts", problem=str(error))]
+    else:
+        fields = []
     refusal = ApiError(
         detail,
         [FieldError(field=_safe_text(f.field, 64), problem=_safe_text(f.problem)) for f in fields],

@@ -25,12 +25,14 @@ EXAM_ROUNDS: Final = "/v1/exams/rounds"
 ROSTER_EXAMINEE: Final = "/v1/roster/examinees/<qualification_pseudonym_id>"
 SITTING_TICKET: Final = "/v1/roster/sittings/<application_id>/ticket"
 ROSTER_SEAT: Final = "/v1/roster/sittings/<application_id>/seat"
+SITTING_PAYMENTS: Final = "/v1/roster/sittings/<application_id>/payments"
 SESSIONS: Final = "/v1/sessions"
 SESSIONS_SEATING: Final = "/v1/sessions/seating"
 SESSION: Final = "/v1/sessions/<session_id>"
 SESSION_SEATS: Final = "/v1/sessions/<session_id>/seats"
 SITTING_DELETION: Final = "/v1/roster/sittings/<application_id>/deletion"
 ROSTER_DELETIONS: Final = "/v1/roster/deletions"
+ROSTER_PAYMENTS: Final = "/v1/roster/payments"
 ROSTER_CHANGES: Final = "/v1/roster/changes"
 ROSTER_CHANGE_ACCEPT: Final = "/v1/roster/changes/<proposal_id>/accept"
 ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
@@ -59,6 +61,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_EXAMINEE: ("GET",),
     SITTING_TICKET: ("GET", "POST"),
     ROSTER_SEAT: ("POST",),
+    SITTING_PAYMENTS: ("POST",),
     SESSIONS: ("GET", "POST"),
     # Before SESSION: its parameter would match "seating" too (a session id is a ULID, never
     # "seating"), and the first template matching a path names it (:func:`template_of`).
@@ -67,6 +70,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     SESSION_SEATS: ("GET",),
     SITTING_DELETION: ("POST",),
     ROSTER_DELETIONS: ("GET",),
+    ROSTER_PAYMENTS: ("POST",),
     ROSTER_CHANGES: ("GET",),
     ROSTER_CHANGE_ACCEPT: ("POST",),
     ROSTER_CHANGE_REJECT: ("POST",),

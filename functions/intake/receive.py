@@ -144,6 +144,7 @@ def _application(
         inbox_key=inbox.prefix(application_id),
         mynaportal_pseudonym_id=parsed.mynaportal_pseudonym_id,
         paper=parsed.paper,
+        group=parsed.group,
         submitted_by=caller.id,
         history=(StatusChange(status=Status.RECEIVED, at=now, by=caller.id),),
     )

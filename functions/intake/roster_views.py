@@ -2,14 +2,62 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kentei.data.roster import StoredExaminee
 from kentei.exemptions.model import ExemptionDecision
+from kentei.fees import payments
+from kentei.records.codes import ApplicantKind
 from kentei.records.sensitive import REVEAL
 from kentei.roster.sitting import Part, Sitting, SittingStatus
+
+
+class PartFeeView(BaseModel):
+    """One part's fee (受検手数料) and its payment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    part: Part
+    amount: int = Field(description="due, in yen, after any reduction")
+    full_amount: int = Field(description="the schedule's amount, in yen")
+    reduction: str | None = Field(description="the code of the reduction applied, if any")
+    status: str | None = Field(description="支払状況: 未納, 納付済 or 納付不要")
+    method: str | None = Field(description="支払方法, once paid")
+    paid_on: date | None = Field(description="支払日, once paid")
+
+
+class SittingFeesView(BaseModel):
+    """A sitting's fees: each part sat, what is due and whether it is paid. Empty for a
+    sitting registered before fees were kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schedule_version: str | None = Field(description="the fee schedule's version applied")
+    total: int = Field(description="due for the sitting, in yen")
+    parts: tuple[PartFeeView, ...]
+
+    @classmethod
+    def of(cls, sitting: Sitting) -> Self:
+        fees = sitting.fees
+        if fees is None:
+            return cls(schedule_version=None, total=0, parts=())
+        return cls(
+            schedule_version=fees.schedule_version,
+            total=fees.total,
+            parts=tuple(
+                PartFeeView(
+                    part=fee.part,
+                    amount=fee.amount,
+                    full_amount=fee.full_amount,
+                    reduction=fee.reduction,
+                    status=payments.status_of(sitting, fee.part),
+                    method=payments.method_of(sitting, fee.part),
+                    paid_on=payments.paid_date_of(sitting, fee.part),
+                )
+                for fee in fees.parts
+            ),
+        )
 
 
 class SittingView(BaseModel):
@@ -32,6 +80,14 @@ class SittingView(BaseModel):
     status: SittingStatus
     accepted_at: AwareDatetime
     sessions: dict[Part, str]
+    group_or_individual: ApplicantKind | None = Field(
+        description="団体・個人の別 (null for a sitting registered before it was kept)"
+    )
+    fees: SittingFeesView = Field(description="受検手数料 of each part sat, and its payment")
+    applying_group_code: str | None = Field(
+        description="受検申請団体コード of a group application (団体申込); "
+        "null for an individual one"
+    )
 
     @classmethod
     def of(cls, sitting: Sitting) -> Self:
@@ -49,6 +105,9 @@ class SittingView(BaseModel):
             status=sitting.status,
             accepted_at=sitting.accepted_at,
             sessions=dict(sitting.sessions),
+            group_or_individual=sitting.group_or_individual,
+            applying_group_code=sitting.applying_group_code,
+            fees=SittingFeesView.of(sitting),
         )
 
 

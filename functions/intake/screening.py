@@ -74,10 +74,13 @@ def refuse_in_parameters(event: Mapping[str, Any]) -> None:
 
 
 def refuse_in_submission(parsed: ParsedSubmission) -> None:
-    """Form items (``<form>.<item>``), file names and the pseudonym of a parsed submission."""
+    """Form items (``<form>.<item>``), file names, the applying group (``group.<item>``) and
+    the pseudonym of a parsed submission."""
     found = screening.form_items(parsed.form, _FORM_AT[parsed.channel])
     names = [attachment.name for attachment in parsed.attachments]
     found += [_name_at(parsed, n) for n in screening.holding_my_number(names)]
+    if parsed.group is not None:
+        found += screening.holding_my_number(parsed.group, "group")
     if parsed.mynaportal_pseudonym_id is not None:
         found += screening.holding_my_number(
             parsed.mynaportal_pseudonym_id, "mynaportal_pseudonym_id"

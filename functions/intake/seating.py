@@ -4,10 +4,9 @@ of a family, move one sitting, list who sits a session; always in the caller's p
 Seating is this explicit staff action: acceptance (review) puts a sitting on the roster and
 does not seat it, so an office seats a family once its sessions are set up, and again after
 adding a session or accepting more. A run seats the family's waiting sittings in order of
-acceptance (:func:`kentei.sessions.seating.assign_waiting`); each seat is one conditional
-write, so two runs at once never give more seats than the capacity. Group applications
-(団体申込) are seated as individuals: the application record does not carry its applying
-group yet.
+acceptance (:func:`kentei.sessions.seating.assign_waiting`), the members of one group
+application (団体申込: the sittings with one 受検申請団体コード) together; each seat is one
+conditional write, so two runs at once never give more seats than the capacity.
 
 Seats touch sittings, which are a person's: each seat taken or moved carries its audit entry
 (with the person's 資格仮名ID) in its own transaction (:mod:`intake.session_audit`); a run
@@ -33,7 +32,6 @@ from intake.session_views import (
 from intake.telemetry import instruments
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
-from kentei.roster.sitting import Sitting
 from kentei.sessions import seating
 from kentei.sessions.errors import SeatRefusedError
 from kentei.sessions.model import Family
@@ -48,7 +46,7 @@ def seat_waiting(
     screening.refuse_in_staff_body(family)
     deps = deps or dependencies()
     book = AuditedBook(exam_sessions.book_of(staff, deps), staff, request_id, deps.clock)
-    done = seating.assign_waiting(family, book, group_of=_individual, at=deps.clock())
+    done = seating.assign_waiting(family, book, group_of=seating.group_of, at=deps.clock())
     deps.audit.record(
         AuditEvent.by(
             staff,
@@ -134,8 +132,3 @@ def seats_of(
             for s in sorted(seated, key=lambda s: (s.exam_number, s.application_id))
         ],
     )
-
-
-def _individual(_: Sitting) -> None:
-    """No group: the application record does not carry its applying group (see the module)."""
-    return

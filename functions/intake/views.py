@@ -123,6 +123,10 @@ class ReviewApplication(BaseModel):
     reasons: tuple[Reason, ...]
     history: tuple[StatusChange, ...]
     paper: PaperView | None
+    group: dict[str, Any] | None = Field(
+        description="the applying group of a group application (団体申込), by English name "
+        "(type, code, name); null for an individual one"
+    )
     resubmission_of: str | None
     replaced_by: str | None
     qualification_pseudonym_id: str | None = Field(
@@ -156,6 +160,9 @@ class ReviewApplication(BaseModel):
             )
             if paper
             else None,
+            group=None
+            if application.group is None
+            else application.group.model_dump(mode="json", exclude_none=True),
             resubmission_of=application.resubmission_of,
             replaced_by=application.replaced_by,
             qualification_pseudonym_id=application.qualification_pseudonym_id,

@@ -35,7 +35,9 @@ def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
-def _register(roster: PrefectureRoster, work_code: str = "1011", pseudonym: str = "p-1") -> str:
+def _register(
+    roster: PrefectureRoster, work_code: str = "1011", pseudonym: str = "p-0000001"
+) -> str:
     accepted = application(form(work_code=work_code), status=Status.UNDER_REVIEW)
     accepted = accepted.model_copy(update={"qualification_pseudonym_id": pseudonym})
     registration = registration_of(accepted)
@@ -52,11 +54,11 @@ def test_two_works_in_one_round_are_two_sittings_of_one_person() -> None:
     roster = PrefectureRoster("13")
     first = _register(roster, "1011")
     second = _register(roster, "1012")
-    person = roster.examinee("p-1")
+    person = roster.examinee("p-0000001")
     assert person is not None
     assert person.application_ids == {first, second}
     assert person.examinee.my_number is None
-    sittings = {s.application_id: s for s in roster.sittings_of("p-1")}
+    sittings = {s.application_id: s for s in roster.sittings_of("p-0000001")}
     assert set(sittings) == {first, second}
     numbers = {s.exam_number for s in sittings.values()}
     assert len(numbers) == 2
@@ -70,7 +72,7 @@ def test_two_works_in_one_round_are_two_sittings_of_one_person() -> None:
 def test_a_number_claimed_twice_fails_the_transaction() -> None:
     roster = PrefectureRoster("13")
     accepted = application(status=Status.UNDER_REVIEW).model_copy(
-        update={"qualification_pseudonym_id": "p-2"}
+        update={"qualification_pseudonym_id": "p-0000002"}
     )
     registration = registration_of(accepted)
     scheme = schemes().of("13")
@@ -79,14 +81,14 @@ def test_a_number_claimed_twice_fails_the_transaction() -> None:
         TransactItems=roster.registration_writes(registration.examinee, sitting, AT)
     )
     other = application(status=Status.UNDER_REVIEW).model_copy(
-        update={"qualification_pseudonym_id": "p-3"}
+        update={"qualification_pseudonym_id": "p-0000003"}
     )
     again = registration_of(other).sitting(scheme, 7, at=AT, by="staff:13:x")
     with pytest.raises(ClientError, match="TransactionCanceled"):
         aws.dynamodb().transact_write_items(
             TransactItems=roster.registration_writes(registration_of(other).examinee, again, AT)
         )
-    assert roster.examinee("p-3") is None, "nothing of the failed registration was written"
+    assert roster.examinee("p-0000003") is None, "nothing of the failed registration was written"
 
 
 @pytest.mark.usefixtures("moto")

@@ -50,7 +50,7 @@ def _accept(n: int, roster: PrefectureRoster) -> Sitting:
     accepted = application(
         form(fiscal_year=2026, term="前期", trade_code="0101", work_code="010101"),
         status=Status.UNDER_REVIEW,
-    ).model_copy(update={"qualification_pseudonym_id": f"p-{n:04d}"})
+    ).model_copy(update={"qualification_pseudonym_id": f"p-{n:08d}"})
     registration = registration_of(accepted)
     scheme = schemes().of("13")
     seq = roster.draw(registration.counter(scheme))

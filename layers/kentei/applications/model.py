@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kentei.records import items
 from kentei.records.applicant import Applicant
 from kentei.records.fields import PrefectureCode
 
@@ -96,6 +97,23 @@ class PaperEntry(BaseModel):
     identity_confirmation: IdentityConfirmation
 
 
+class ApplyingGroup(BaseModel):
+    """The group (団体: a company, a training body) that applies for several people at once
+    (団体申込), with one combined payment. Its members are seated together
+    (:func:`kentei.sessions.seating.seating_order`). Keys by English name or by item name."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        hide_input_in_errors=True,
+    )
+    type: items.ApplyingGroupTypeOpt = None
+    code: items.ApplyingGroupCode
+    name: items.ApplyingGroupName
+
+
 class Application(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     application_id: str = Field(pattern=ID_PATTERN.pattern)
@@ -108,6 +126,11 @@ class Application(BaseModel):
     inbox_key: str = Field(description="object key of the raw submission in the inbox")
     mynaportal_pseudonym_id: str | None = None
     paper: PaperEntry | None = None
+    group: ApplyingGroup | None = Field(
+        None,
+        description="the applying group of a group application (団体申込); None for an "
+        "individual one (every Mynaportal and e-Gov application)",
+    )
     submitted_by: str = Field(description="the caller that submitted it (bridge or staff id)")
     reasons: tuple[Reason, ...] = ()
     history: tuple[StatusChange, ...] = ()

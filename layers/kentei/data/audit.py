@@ -125,6 +125,9 @@ class AuditAction(StrEnum):
     """A sitting was deleted from the roster (R10): its seats released, a deletion record
     kept, the examinee's items deleted with their last sitting; in the deletion's
     transaction (by staff, or by the registry re-check)."""
+    FEE_PAYMENT_RECORDED = "fee.payment_recorded"
+    """Staff recorded a fee payment (受検手数料) on a sitting: its parts' 支払状況, 支払方法
+    and 支払日; in the payment's transaction."""
     DELETIONS_LISTED = "deletion.listed"
     """Staff or an auditor listed their prefecture's deletion records."""
     EXAMINEE_RECHECKED = "examinee.rechecked"

@@ -12,8 +12,12 @@ field names::
 Write ``items.XOpt``, never ``items.X | None``: pydantic ignores a ``Field`` inside a union
 member, so the alias and description would be lost (``tests/unit/records/test_items.py``
 fails on it). An item some table requires and another leaves optional (受検番号) has both
-forms over one shared ``Field``. Refer to items as ``items.X``: some share their name with
-the value type they are built on (``items.Sex`` is ``codes.Sex`` with its alias).
+forms over one shared ``Field``. Models outside this package list items too, under the same
+rules: the roster's sitting (``kentei.roster.sitting.Sitting``) and an application's
+applying group (``kentei.applications.model.ApplyingGroup``) hold the required forms of
+職種コード, 作業コード, 級, 申請受付ID, 受検申請団体コード and 受検申請団体名. Refer to items
+as ``items.X``: some share their name with the value type they are built on (``items.Sex``
+is ``codes.Sex`` with its alias).
 
 Each Japanese name means one thing in every table that lists it, with one value type. Two
 pairs of names differ in spelling but not in meaning; they are separate items of 別添1, with
@@ -61,14 +65,15 @@ TermOpt = Annotated[
     codes.Term | None,
     Field(alias="期別", description="Exam term: first half, second half, or any time."),
 ]
-GradeOpt = Annotated[codes.Grade | None, Field(alias="級", description="Grade of the test.")]
-TradeCodeOpt = Annotated[
-    fields.Code | None, Field(alias="職種コード", description="Skill trade code.")
-]
-WorkCodeOpt = Annotated[
-    fields.Code | None,
-    Field(alias="作業コード", description="Work (specialty) code within the trade."),
-]
+_GRADE: Final = Field(alias="級", description="Grade of the test.")
+Grade = Annotated[codes.Grade, _GRADE]
+GradeOpt = Annotated[codes.Grade | None, _GRADE]
+_TRADE_CODE: Final = Field(alias="職種コード", description="Skill trade code.")
+TradeCode = Annotated[fields.Code, _TRADE_CODE]
+TradeCodeOpt = Annotated[fields.Code | None, _TRADE_CODE]
+_WORK_CODE: Final = Field(alias="作業コード", description="Work (specialty) code within the trade.")
+WorkCode = Annotated[fields.Code, _WORK_CODE]
+WorkCodeOpt = Annotated[fields.Code | None, _WORK_CODE]
 ExamCategoryOpt = Annotated[
     codes.ExamCategory | None,
     Field(
@@ -76,10 +81,11 @@ ExamCategoryOpt = Annotated[
         description="Exam category: written and practical, written only, or practical only.",
     ),
 ]
-ApplicationReceiptIdOpt = Annotated[
-    fields.Identifier | None,
-    Field(alias="申請受付ID", description="ID given when the application was received."),
-]
+_APPLICATION_RECEIPT_ID: Final = Field(
+    alias="申請受付ID", description="ID given when the application was received."
+)
+ApplicationReceiptId = Annotated[fields.Identifier, _APPLICATION_RECEIPT_ID]
+ApplicationReceiptIdOpt = Annotated[fields.Identifier | None, _APPLICATION_RECEIPT_ID]
 _EXAM_NUMBER: Final = Field(alias="受検番号", description="Examinee number.")
 ExamNumber = Annotated[fields.Identifier, _EXAM_NUMBER]
 ExamNumberOpt = Annotated[fields.Identifier | None, _EXAM_NUMBER]
@@ -427,9 +433,11 @@ ApplyingGroupTypeOpt = Annotated[
     fields.ShortText | None,
     Field(alias="受検申請団体種別", description="Type of the applying group."),
 ]
-ApplyingGroupCodeOpt = Annotated[
-    fields.Code | None, Field(alias="受検申請団体コード", description="Code of the applying group.")
-]
+_APPLYING_GROUP_CODE: Final = Field(
+    alias="受検申請団体コード", description="Code of the applying group."
+)
+ApplyingGroupCode = Annotated[fields.Code, _APPLYING_GROUP_CODE]
+ApplyingGroupCodeOpt = Annotated[fields.Code | None, _APPLYING_GROUP_CODE]
 ApplyingGroupContactUserIdOpt = Annotated[
     fields.Identifier | None,
     Field(
@@ -437,9 +445,11 @@ ApplyingGroupContactUserIdOpt = Annotated[
         description="User ID of the applying group's contact person.",
     ),
 ]
-ApplyingGroupNameOpt = Annotated[
-    fields.Text | None, Field(alias="受検申請団体名", description="Name of the applying group.")
-]
+_APPLYING_GROUP_NAME: Final = Field(
+    alias="受検申請団体名", description="Name of the applying group."
+)
+ApplyingGroupName = Annotated[fields.Text, _APPLYING_GROUP_NAME]
+ApplyingGroupNameOpt = Annotated[fields.Text | None, _APPLYING_GROUP_NAME]
 PreferredExamStartDateOpt = Annotated[
     fields.Date | None,
     Field(alias="受検開始希望日", description="First day the applicant prefers to sit the exam."),

@@ -3,7 +3,11 @@
 Staff accept an application after review and verification; the acceptance registers, in the
 same transaction, the person (the examinee: the form's items without the My Number, under
 the 資格仮名ID verification found) and one sitting of this round, work and grade, with its
-exam number. A returned or rejected application registers nothing.
+exam number. The sitting keeps the application's 団体・個人の別 and, for a group application
+(団体申込), its 受検申請団体コード (the group's name stays on the application), so that seating
+keeps the group together, and its fees (受検手数料, :mod:`kentei.fees`): each part sat at the
+prefecture's fee, less a reduction that applies, its payment 未納. A returned or rejected
+application registers nothing.
 
 Pure: the exam number's sequence is drawn by the caller (``kentei.data.roster``).
 """
@@ -24,8 +28,11 @@ from kentei.exemptions.decision import (
 )
 from kentei.exemptions.model import ExemptionDecision, PassRecord
 from kentei.exemptions.rules import ExemptionRules, load_exemption_rules
+from kentei.fees.assessment import FeeAssessment, assess
+from kentei.fees.payments import unpaid_items
+from kentei.fees.schedule import FeeSchedule, load_fee_schedule
 from kentei.records.applicant import Applicant
-from kentei.records.codes import ExamCategory, Grade
+from kentei.records.codes import ApplicantKind, ExamCategory, Grade
 from kentei.records.examinee import Examinee
 from kentei.records.fields import JST
 from kentei.roster.exam_numbers import DRAWS, LooksLikeMyNumberError, Scheme
@@ -63,6 +70,29 @@ class Registration:
     passes: tuple[PassRecord, ...] = ()
     """The person's pass records when the application was accepted."""
     rules: ExemptionRules = field(default_factory=load_exemption_rules)
+    applying_group_code: str | None = None
+    """受検申請団体コード of a group application (団体申込); None for an individual one."""
+    fee_schedule: FeeSchedule = field(default_factory=load_fee_schedule)
+
+    def fees(self) -> FeeAssessment:
+        """The sitting's fees: each part sat, by the prefecture's schedule, less a reduction
+        whose conditions the person meets (their age at the fiscal year's start, employed:
+        the form names an employer). Only the amounts are kept, never the birth date."""
+        examinee = self.examinee
+        return assess(
+            self.fee_schedule,
+            prefecture_code=self.prefecture_code,
+            grade=self.grade,
+            parts=PARTS_OF[self.exam_category],
+            fiscal_year=self.exam_round.fiscal_year,
+            birth_date=examinee.birth_date,
+            employed=examinee.employer_name is not None or examinee.employer_code is not None,
+        )
+
+    @property
+    def group_or_individual(self) -> ApplicantKind:
+        """団体・個人の別: 団体 when the application came with its applying group."""
+        return ApplicantKind.INDIVIDUAL if self.applying_group_code is None else ApplicantKind.GROUP
 
     def exemptions(self, at: datetime) -> tuple[ExemptionDecision, ...]:
         """The decision for each part not sat, judged on ``at``'s date in Japan."""
@@ -94,6 +124,7 @@ class Registration:
         return self.sitting(scheme, draw(counter), at=at, by=by)
 
     def sitting(self, scheme: Scheme, seq: int, *, at: datetime, by: str) -> Sitting:
+        fees = self.fees()
         return Sitting(
             application_id=self.application_id,
             prefecture_code=self.prefecture_code,
@@ -110,6 +141,10 @@ class Registration:
             accepted_at=at,
             accepted_by=by,
             exemptions=self.exemptions(at),
+            group_or_individual=self.group_or_individual,
+            applying_group_code=self.applying_group_code,
+            fees=fees,
+            **unpaid_items(fees),
         )
 
 
@@ -148,6 +183,7 @@ def registration_of(
         evidence=evidence_of(application, rules),
         passes=tuple(pass_records.passes_of(person)),
         rules=rules,
+        applying_group_code=None if application.group is None else application.group.code,
     )
 
 

@@ -9,14 +9,16 @@ attachment by its SHA-256 (the file name, the applicant's own text, stays on the
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Final
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from kentei.exemptions.model import ExemptionDecision
-from kentei.records.codes import Grade
-from kentei.records.fields import Code, PrefectureCode
+from kentei.fees.assessment import FeeAssessment
+from kentei.records import items
+from kentei.records.codes import ApplicantKind
 from kentei.roster.parts import PARTS_OF, ExamRound, Part
 
 __all__ = [
@@ -39,25 +41,36 @@ class SittingStatus(StrEnum):
 
 
 class Sitting(BaseModel):
-    """One sitting of one person (受検), keyed by the application it was accepted from."""
+    """One sitting of one person (受検), keyed by the application it was accepted from.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    The sitting lists the 別添1 items it holds as :mod:`kentei.records.items` declares them
+    (English field names, the Japanese item name as alias, as a
+    :class:`~kentei.records.base.Record` does); what 別添1 has no item for (the round, the
+    parts sat, sessions, exemption decisions, acceptance, status) is the roster's own.
+    Stored as JSON under the English names (``model_dump_json()``); input takes either
+    name. Every item added since the first sittings were stored is optional, so a stored
+    sitting without it still loads.
+    """
 
-    application_id: str = Field(pattern=APPLICATION_ID_PATTERN)
-    prefecture_code: PrefectureCode
-    qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True
+    )
+
+    application_id: items.ApplicationReceiptId
+    """申請受付ID: the application id (``PP-<ULID>``, :data:`APPLICATION_ID_PATTERN`)."""
+    prefecture_code: items.PrefectureCode
+    qualification_pseudonym_id: items.QualificationPseudonymId
     exam_round: ExamRound
-    trade_code: Code
-    work_code: Code
-    grade: Grade
+    trade_code: items.TradeCode
+    work_code: items.WorkCode
+    grade: items.Grade
     elective: str | None = Field(
         None, max_length=64, description="選択科目, where the work has one"
     )
     parts: tuple[Part, ...] = Field(min_length=1, description="the parts sat")
-    exemption_claimed: str | None = Field(
-        None, max_length=200, description="コース/免除 as applied (the decision: ``exemptions``)"
-    )
-    exam_number: str = Field(min_length=1, max_length=32, description="受検番号")
+    exemption_claimed: items.CourseOrExemptionOpt = None
+    """コース/免除 as applied (the decision: ``exemptions``)."""
+    exam_number: items.ExamNumber
     status: SittingStatus = SittingStatus.REGISTERED
     accepted_at: AwareDatetime
     accepted_by: str = Field(description="the staff id who accepted the application")
@@ -69,3 +82,33 @@ class Sitting(BaseModel):
         description="免除: the decision for each part not sat, with its basis, made at "
         "registration (:func:`kentei.exemptions.decide_exemptions`)",
     )
+    fees: FeeAssessment | None = Field(
+        None,
+        description="受検手数料: each part sat at its fee, assessed at registration "
+        "(:func:`kentei.fees.assessment.assess`); None for a sitting registered before",
+    )
+    group_or_individual: items.GroupOrIndividualOpt = None
+    """団体・個人の別 of the application (None: stored before applications carried it)."""
+    applying_group_code: items.ApplyingGroupCodeOpt = None
+    """受検申請団体コード of a group application (団体申込); None for an individual one."""
+    written_fee_status: items.WrittenFeeStatusOpt = None
+    written_fee_method: items.WrittenFeeMethodOpt = None
+    written_fee_paid_date: items.WrittenFeePaidDateOpt = None
+    practical_fee_status: items.PracticalFeeStatusOpt = None
+    practical_fee_method: items.PracticalFeeMethodOpt = None
+    practical_fee_paid_date: items.PracticalFeePaidDateOpt = None
+
+    @field_validator("application_id")
+    @classmethod
+    def _application_id(cls, value: str) -> str:
+        if not re.fullmatch(APPLICATION_ID_PATTERN, value):
+            raise ValueError("an application id is PP-<ULID>")
+        return value
+
+    @property
+    def group(self) -> str | None:
+        """The group application (団体申込) this sitting came with: its 受検申請団体コード
+        when its 団体・個人の別 is 団体, else None (an individual application)."""
+        if self.group_or_individual is ApplicantKind.GROUP:
+            return self.applying_group_code
+        return None

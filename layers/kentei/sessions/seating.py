@@ -5,10 +5,10 @@ it sits 学科, and one per practical component of its grade if it sits 実技. 
 sessions it may be seated in are its family (same round, work, grade and part), tried in
 order of date, then start time.
 
-Order (:func:`seating_order`): by acceptance, group applications (団体申込) kept together. A
-sitting does not carry its group: the caller passes ``group_of`` (sitting → group id or
-None), typically the application's 受検申請団体コード (``applying_group_code``) when its
-団体・個人の別 is 団体. A group is one unit, placed at the acceptance of its first member, its
+Order (:func:`seating_order`): by acceptance, group applications (団体申込) kept together. The
+caller passes ``group_of`` (sitting → group id or None): :func:`group_of` reads the sitting's
+own (its 受検申請団体コード when its 団体・個人の別 is 団体, copied from the application at
+registration). A group is one unit, placed at the acceptance of its first member, its
 members in their own order of acceptance. A unit goes first to the earliest session with room
 for all of its members still to seat; failing that, member by member to the earliest session
 with room, each next member first trying the session the previous one got: a group is split
@@ -281,6 +281,11 @@ def seat_accepted(
 
 def _alone(_: Sitting) -> None:
     return None
+
+
+def group_of(sitting: Sitting) -> str | None:
+    """The group application (団体申込) ``sitting`` came with (:attr:`Sitting.group`)."""
+    return sitting.group
 
 
 def move(

@@ -44,4 +44,5 @@ def parse_paper(request: PaperRequest, staff: Caller) -> ParsedSubmission:
         attachments=files,
         raw_parts=(RawPart("form.json", "application/json", entered), *attachment_parts(files)),
         paper=PaperEntry(entered_by=staff.id, identity_confirmation=request.identity_confirmation),
+        group=request.group,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from kentei.applications.model import Channel, PaperEntry
+from kentei.applications.model import ApplyingGroup, Channel, PaperEntry
 from kentei.submissions.attachments import AttachmentFile
 from kentei.submissions.form import ApplicationForm
 
@@ -41,6 +41,9 @@ class ParsedSubmission:
     raw_parts: tuple[RawPart, ...] = field(repr=False)
     mynaportal_pseudonym_id: str | None = None
     paper: PaperEntry | None = None
+    group: ApplyingGroup | None = None
+    """The applying group of a group application (団体申込): paper only; the Mynaportal and
+    e-Gov documents are individual applications."""
 
 
 def attachment_parts(files: tuple[AttachmentFile, ...]) -> tuple[RawPart, ...]:

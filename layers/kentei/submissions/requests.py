@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from kentei.applications.model import IdentityConfirmation
+from kentei.applications.model import ApplyingGroup, IdentityConfirmation
 from kentei.records.fields import PseudonymousId
 from kentei.submissions.encoding import PATTERN
 from kentei.submissions.form import ApplicationForm
@@ -142,6 +142,16 @@ class PaperRequest(BaseModel):
         default_factory=list,
         max_length=MAX_ATTACHMENTS,
         description=f"{_ATTACHMENTS_FIELD} Scans of the paper attachments.",
+    )
+    group: ApplyingGroup | None = Field(
+        None,
+        description=(
+            "The applying group (団体: a company, a training body) when the form came in a "
+            "group application (団体申込): its code (受検申請団体コード), name (受検申請団体名) "
+            "and type (受検申請団体種別, optional), keyed by English or item name. Every "
+            "application of one group names the same code; its members are seated together. "
+            "Omitted for an individual application."
+        ),
     )
 
 

@@ -28,6 +28,12 @@ from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.fees.payments import (
+    FeePayment,
+    PaymentMethod,
+    record_group_payment,
+    record_payment,
+)
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
@@ -109,6 +115,9 @@ class Records:
 
     def change_requests_of(self, prefecture_code: str) -> FakeChangeRequests:
         return FakeChangeRequests(self, prefecture_code)
+
+    def payments_of(self, prefecture_code: str) -> FakePayments:
+        return FakePayments(self, prefecture_code)
 
 
 @dataclass
@@ -338,6 +347,68 @@ class FakeDeletions:
             key=lambda r: (r.deleted_at, r.application_id),
             reverse=True,
         )
+
+
+@dataclass
+class FakePayments:
+    """As the data layer: the payment recorded on the sitting with its audit events, all or
+    nothing; the same payment again writes nothing."""
+
+    store: Records
+    prefecture_code: str
+
+    def record_payment(
+        self,
+        qualification_pseudonym_id: str,
+        application_id: str,
+        payment: FeePayment,
+        *,
+        today: date,
+        audit: Sequence[AuditEvent] = (),
+    ) -> Sitting:
+        sitting = self.store.sittings.get(application_id)
+        if (
+            sitting is None
+            or sitting.prefecture_code != self.prefecture_code
+            or sitting.qualification_pseudonym_id != qualification_pseudonym_id
+        ):
+            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        paid = record_payment(sitting, payment, today=today)
+        if paid == sitting:
+            return sitting
+        self.store.sittings[application_id] = paid
+        self.store.audit.extend(audit)
+        self.store.writes += 1
+        return paid
+
+    def record_group_payment(
+        self,
+        members: Sequence[tuple[str, str]],
+        method: PaymentMethod,
+        paid_on: date,
+        *,
+        today: date,
+        audit: Mapping[str, AuditEvent],
+    ) -> list[Sitting]:
+        sittings = []
+        for person, application_id in members:
+            found = self.store.sittings.get(application_id)
+            if (
+                found is None
+                or found.prefecture_code != self.prefecture_code
+                or found.qualification_pseudonym_id != person
+            ):
+                raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+            sittings.append(found)
+        paid = record_group_payment(sittings, method, paid_on, today=today)
+        changed = [after for before, after in zip(sittings, paid, strict=True) if after != before]
+        if changed:
+            for after in changed:
+                self.store.sittings[after.application_id] = after
+                if after.application_id in audit:
+                    self.store.audit.append(audit[after.application_id])
+            self.store.writes += 1
+        return paid
 
 
 @dataclass
@@ -730,4 +801,5 @@ class Fakes:
             clock=self.clock,
             changes=self.records.changes,
             change_requests=self.records.change_requests_of,
+            payments=self.records.payments_of,
         )

@@ -33,6 +33,10 @@ from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.data.change_requests import StoredChangeRequest
 from kentei.data.tickets import TicketRecord
+from kentei.fees.assessment import assess
+from kentei.fees.schedule import load_fee_schedule
+from kentei.records.codes import Grade
+from kentei.roster.parts import Part
 from kentei_local.context import LocalContext
 
 from .events import event
@@ -48,7 +52,9 @@ OWNER: Final = {"13": "mynaportal", "27": "egov"}
 PERSON: Final = "person-0000-abcdef"
 ACCEPTED: dict[str, str] = {}
 """Each seeded application under review → the accepted application seeded beside it."""
-_SITTING_ROUTES: Final = frozenset({paths.SITTING_TICKET, paths.SITTING_DELETION})
+_SITTING_ROUTES: Final = frozenset(
+    {paths.SITTING_TICKET, paths.SITTING_DELETION, paths.SITTING_PAYMENTS}
+)
 """The routes that name the accepted application's sitting (see _seed)."""
 REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add the kana"}
 SESSION_IDS: Final = {p: f"01J{'A' * 21}{p}" for p in PREFECTURES}
@@ -58,6 +64,16 @@ CHANGE_REQUEST_IDS: Final = {
     p: request_id_for(p, f"bridge:{OWNER[p]}", "authz-change-0001") for p in PREFECTURES
 }
 """The signed change request seeded in each prefecture, sent by its owner bridge."""
+FEES: Final = assess(
+    load_fee_schedule(),
+    prefecture_code="13",
+    grade=Grade.SECOND,
+    parts=(Part.WRITTEN, Part.PRACTICAL),
+    fiscal_year=2026,
+    birth_date=None,
+    employed=False,
+)
+"""The seeded sittings' fees: both parts due, unpaid."""
 
 
 def test_every_route_has_a_rule_and_every_rule_a_route() -> None:
@@ -163,6 +179,11 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
             application_id=accepted.application_id,
             prefecture_code=prefecture,
             qualification_pseudonym_id=PERSON,
+            fees=FEES.model_dump(mode="json"),
+            written_fee_status="未納",
+            practical_fee_status="未納",
+            group_or_individual="団体",
+            applying_group_code="G0001",
         )
         fakes.tickets.current_by_application[accepted.application_id] = TicketRecord(
             accepted.application_id,
@@ -252,6 +273,15 @@ def _request(
         body = {"part": "production", "session_id": SESSION_IDS[prefecture]}
     elif template == paths.SITTING_DELETION:
         body = {"reason_code": "withdrawn", "reason_text": "受検辞退の届出あり"}
+    elif template == paths.ROSTER_PAYMENTS:
+        # Names the accepted application in the body: another prefecture's is a 404.
+        body = {
+            "application_ids": [ACCEPTED[application_id]],
+            "method": "口座振込",
+            "paid_on": "2026-04-01",
+        }
+    elif template == paths.SITTING_PAYMENTS:
+        body = {"parts": ["written"], "method": "口座振込", "paid_on": "2026-04-01"}
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 
@@ -309,6 +339,12 @@ def test_every_route_every_caller_every_prefecture(
         named = ACCEPTED[ids[target]] if template in _SITTING_ROUTES else ids[target]
         assert [(e.action, e.outcome, e.record_id) for e in entries] == [
             (rule.action, AuditOutcome.NOT_FOUND, named)
+        ]
+        return
+    if template == paths.ROSTER_PAYMENTS and not own:
+        assert status == HTTPStatus.NOT_FOUND, body
+        assert [(e.action, e.outcome, e.record_id) for e in entries] == [
+            (rule.action, AuditOutcome.NOT_FOUND, "-")
         ]
         return
     if "<session_id>" in template and not own:

@@ -177,3 +177,31 @@ def test_a_resubmission_of_an_application_the_caller_cannot_see_is_refused(fakes
         run(fakes, submission)
 
     assert [e.field for e in refused.value.errors] == ["query.resubmission_of"]
+
+
+def test_a_paper_application_of_a_group_keeps_its_group_and_an_individual_none(
+    fakes: Fakes,
+) -> None:
+    group = {"受検申請団体コード": "G0001", "name": "株式会社 試験製作所"}
+    body = {
+        "channel": "paper",
+        "form": FORM,
+        "identity_confirmation": "my_number_card",
+        "group": group,
+    }
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    submission = Submission(
+        caller=STAFF,
+        idempotency_key="key-group-0001",
+        request=_REQUEST.validate_json(raw),
+        resubmission_of=None,
+        body=raw,
+        request_id="request-1",
+    )
+    grouped = run(fakes, submission)["application_id"]
+    alone = run(fakes, paper())["application_id"]
+
+    kept = fakes.records.applications[grouped].application.group
+    assert kept is not None
+    assert (kept.code, kept.name, kept.type) == ("G0001", "株式会社 試験製作所", None)
+    assert fakes.records.applications[alone].application.group is None

@@ -4,6 +4,7 @@ line of such a request (JSON, as the formatter writes it) holds one."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -17,12 +18,13 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from tests.my_number_spellings import spelled
 
 from intake import screening
 from intake.errors import InvalidRequestError
 from kentei import my_number
-from kentei.applications.model import Channel, Reason
+from kentei.applications.model import ApplyingGroup, Channel, Reason
 from kentei.submissions import EXAMPLE_DOCUMENTS
 from kentei.submissions.attachments import AttachmentFile
 from kentei.submissions.form import ApplicationForm
@@ -116,6 +118,22 @@ def test_a_form_item_is_named_as_the_channel_names_the_form(channel: Channel, at
         screening.refuse_in_submission(parsed(channel, form=form))
     assert fields(caught) == [f"{at}.employer_code"]
     assert caught.value.status == HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+@settings(max_examples=40)
+@given(value=spelled(SEPARATORS, DIGITS), item=st.sampled_from(["code", "name", "type"]))
+def test_an_applying_group_holding_a_my_number_is_refused_by_its_item(
+    value: str, item: str
+) -> None:
+    group = {"code": "G0001", "name": "株式会社 試験製作所", "type": "事業主"}
+    try:
+        applying = ApplyingGroup.model_validate({**group, item: f"G{value}"})
+    except ValidationError:
+        return  # not a group at all: the request is refused as invalid before screening
+    submission = dataclasses.replace(parsed(Channel.PAPER), group=applying)
+    with pytest.raises(InvalidRequestError) as caught:
+        screening.refuse_in_submission(submission)
+    assert fields(caught) == [f"group.{item}"]
 
 
 def test_a_clean_submission_passes_with_its_my_number() -> None:

@@ -300,3 +300,32 @@ def test_a_patch_of_the_seating_path_is_the_change_routes_and_checked_as_such(
     status, answer = _patch("/v1/sessions/seating", {"version": 1}, caller="staff:13:c:clerk")
     assert status == HTTPStatus.FORBIDDEN, answer
     assert ROUND.key == "2026-前期"
+
+
+def test_seating_keeps_a_group_application_together_in_the_session_with_room(
+    fakes: Fakes,
+) -> None:
+    # A first, then a group of three interleaved with individuals by acceptance: the group
+    # goes as one unit, at its first member's acceptance, to the first session with room
+    # for all three (the first has two seats left after A, the second has three).
+    first = _stored(fakes, capacity=3)
+    second = _stored(fakes, capacity=3, starts_at=time(13, 0), ends_at=time(16, 0))
+    group: dict[str, Any] = {"group_or_individual": "団体", "applying_group_code": "G0001"}
+    alone: dict[str, Any] = {"group_or_individual": "個人"}
+    made = [
+        sitting(**alone),
+        sitting(**group),
+        sitting(**alone),
+        sitting(**group),
+        sitting(**group),
+    ]
+    for one in made:
+        fakes.records.sittings[one.application_id] = one
+    status, answer = _post("/v1/sessions/seating", FAMILY)
+    assert status == HTTPStatus.OK, answer
+    assert (answer["seated"], answer["waiting"]) == (5, 0)
+    seat = {a: s[SessionPart.PRODUCTION] for a, s in fakes.records.seats.items()}
+    members = [made[1], made[3], made[4]]
+    assert {seat[m.application_id] for m in members} == {second.session_id}
+    assert seat[made[0].application_id] == first.session_id
+    assert seat[made[2].application_id] == first.session_id

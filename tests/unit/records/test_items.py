@@ -9,9 +9,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from kentei.applications.model import ApplyingGroup
 from kentei.records import RECORD_MODELS, Record, items
+from kentei.roster.sitting import Sitting
 
 RECORDS_PACKAGE = Path(items.__file__).parent
 ITEMS_DECLARED = 167
@@ -38,6 +41,24 @@ ITEMS: dict[str, object] = {
     for name, value in vars(items).items()
     if not name.startswith("_") and _item_field(value) is not None
 }
+
+
+ITEM_MODELS: tuple[type[BaseModel], ...] = (*RECORD_MODELS.values(), Sitting, ApplyingGroup)
+"""Every model that lists items: the record models, and those outside the records package."""
+SITTING_OWN_FIELDS = frozenset(
+    {
+        "exam_round",
+        "elective",
+        "parts",
+        "status",
+        "accepted_at",
+        "accepted_by",
+        "sessions",
+        "exemptions",
+        "fees",
+    }
+)
+"""The sitting's fields 別添1 has no item for: the roster's own."""
 
 
 def _field_calls(path: Path) -> list[ast.Call]:
@@ -105,7 +126,7 @@ def test_given_items_then_the_optional_form_is_named_opt_and_admits_none() -> No
 def test_given_items_then_each_is_used_by_a_model() -> None:
     used = {
         id(hint)
-        for model in RECORD_MODELS.values()
+        for model in ITEM_MODELS
         for hint in typing.get_type_hints(model, include_extras=True).values()
     }
 
@@ -125,3 +146,57 @@ def test_given_an_item_inside_a_union_then_pydantic_drops_its_alias() -> None:
             name: items.Name | None = None
 
     assert Wrong.model_fields["name"].alias is None
+
+
+def test_given_the_sitting_then_every_field_but_the_rosters_own_is_an_item() -> None:
+    by_identity = {id(value): name for name, value in ITEMS.items()}
+    hints = typing.get_type_hints(Sitting, include_extras=True)
+    for name, field in Sitting.model_fields.items():
+        item = by_identity.get(id(hints[name]))
+        if name in SITTING_OWN_FIELDS:
+            assert item is None, name
+            continue
+        assert item is not None, f"Sitting.{name}: not typed by an item"
+        declared = _item_field(ITEMS[item])
+        assert declared is not None
+        assert (field.alias, field.description) == (declared.alias, declared.description), name
+        if _admits_none(hints[name]):
+            assert field.default is None, name
+        else:
+            assert field.is_required(), name
+
+
+def test_given_a_sitting_then_it_is_stored_by_english_names_and_read_by_either() -> None:
+    stored = {
+        "application_id": "13-01JABCDEFGHJKMNPQRSTVWXYZ0",
+        "prefecture_code": "13",
+        "qualification_pseudonym_id": "p-00000001",
+        "exam_round": {"fiscal_year": 2026, "term": "前期"},
+        "trade_code": "T01",
+        "work_code": "W01",
+        "grade": "2級",
+        "parts": ["written", "practical"],
+        "exam_number": "262-W01-00001",
+        "accepted_at": "2026-04-01T09:00:00Z",
+        "accepted_by": "staff-1",
+    }
+    sitting = Sitting.model_validate(stored)
+    aliased = {Sitting.model_fields[name].alias or name: value for name, value in stored.items()}
+
+    assert Sitting.model_validate(aliased) == sitting
+    assert set(sitting.model_dump()) == set(Sitting.model_fields)
+    assert Sitting.model_validate_json(sitting.model_dump_json()) == sitting
+    assert sitting.group is None
+    assert sitting.written_fee_status is None
+    assert sitting.fees is None
+
+
+def test_given_the_applying_group_then_every_field_is_an_item() -> None:
+    by_identity = {id(value): name for name, value in ITEMS.items()}
+    hints = typing.get_type_hints(ApplyingGroup, include_extras=True)
+    for name, field in ApplyingGroup.model_fields.items():
+        item = by_identity.get(id(hints[name]))
+        assert item is not None, f"ApplyingGroup.{name}: not typed by an item"
+        declared = _item_field(ITEMS[item])
+        assert declared is not None
+        assert field.alias == declared.alias, name
