@@ -29,6 +29,7 @@ from intake.routes import (
     exams,
     fees,
     identity,
+    results,
     review,
     sessions,
     signed_change_requests,
@@ -63,6 +64,7 @@ app.include_router(fees.router)
 app.include_router(changes.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
+app.include_router(results.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -57,6 +57,8 @@ class Rule:
 PUBLIC: Final = Rule(public=True)
 _APPLICATION_STAFF: Final = frozenset({Role.CLERK, Role.REVIEWER})
 """Staff who work with applications: the counter (窓口) and review (審査)."""
+_RESULTS_OFFICE: Final = frozenset({Role.RESULTS})
+"""The results office: scores, decisions and announcements (R11, R12)."""
 _ROSTER_STAFF: Final = frozenset({Role.REVIEWER, Role.EXAM_ADMIN, Role.RESULTS, Role.CERTIFICATES})
 """Staff who work with the roster: review (it registers), the exam office, results and
 certificates."""
@@ -148,6 +150,26 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         roles=frozenset({Role.EXAM_ADMIN, Role.AUDITOR}),
         action=AuditAction.DELETIONS_LISTED,
         record_type="deletion_list",
+    ),
+    ("POST", paths.RESULTS_DECISIONS): Rule(
+        roles=_RESULTS_OFFICE,
+        action=AuditAction.RESULTS_DECISIONS_REQUESTED,
+        record_type="results_group",
+    ),
+    ("GET", paths.RESULTS_DECISIONS): Rule(
+        roles=frozenset({Role.RESULTS, Role.AUDITOR}),
+        action=AuditAction.RESULTS_LISTED,
+        record_type="results_group",
+    ),
+    ("POST", paths.RESULTS_ANNOUNCEMENTS): Rule(
+        roles=_RESULTS_OFFICE,
+        action=AuditAction.RESULTS_ANNOUNCEMENT_REQUESTED,
+        record_type="results_group",
+    ),
+    ("GET", paths.RESULTS_ANNOUNCEMENTS): Rule(
+        roles=frozenset({Role.RESULTS, Role.CERTIFICATES}),
+        action=AuditAction.ANNOUNCEMENT_DOWNLOADED,
+        record_type="results_group",
     ),
     ("GET", paths.ROSTER_CHANGES): Rule(
         roles=frozenset({Role.REVIEWER}),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
@@ -29,15 +29,21 @@ from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.exemptions.model import PassRecord
 from kentei.fees.payments import FeePayment, PaymentMethod
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     IdentityChosen,
+    ResultsAnnouncementDue,
+    ResultsDecisionsDue,
     TicketDue,
     TicketVoid,
 )
+from kentei.records.codes import Grade
 from kentei.records.examinee import Examinee
+from kentei.results.passes import DecidedSitting
+from kentei.results.runs import ResultsRun, RunKind
 from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRecord
 from kentei.roster.deletion import DeletionReason, DeletionRecord, DeletionSource
 from kentei.roster.registration import Registration
@@ -366,6 +372,38 @@ def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     return PrefectureChanges(prefecture_code)
 
 
+class ResultsReader(Protocol):
+    """One prefecture's decisions and results runs (:class:`kentei.data.passes.
+    PrefecturePasses`): exam numbers and outcomes, never a name."""
+
+    def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]: ...
+
+    def run(self, group_key: str, kind: RunKind) -> ResultsRun | None: ...
+
+    def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
+        """The person's passes and part passes here: what an acceptance's exemptions check."""
+        ...
+
+
+class SyncQueue(Protocol):
+    """Sync's queue: a results group to decide or announce (:mod:`kentei.data.queues`)."""
+
+    def send(self, message: ResultsDecisionsDue | ResultsAnnouncementDue) -> str: ...
+
+
+def _prefecture_results(prefecture_code: str) -> ResultsReader:
+    from kentei.data.passes import PrefecturePasses
+
+    return PrefecturePasses(prefecture_code)
+
+
+class _SqsSyncQueue:
+    def send(self, message: ResultsDecisionsDue | ResultsAnnouncementDue) -> str:
+        from kentei.data import queues
+
+        return queues.send("sync", message)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -398,6 +436,10 @@ class Dependencies:
     """A prefecture's signed change requests, by prefecture code."""
     payments: Callable[[str], FeePayments] = _prefecture_payments
     """A prefecture's fee payments on its sittings, by prefecture code."""
+    results: Callable[[str], ResultsReader] = _prefecture_results
+    """A prefecture's decisions and results runs, by prefecture code."""
+    sync_queue: SyncQueue = field(default_factory=_SqsSyncQueue)
+    """Sync's queue: results groups to decide and announce."""
 
 
 class _SqsVerifyQueue:

@@ -39,6 +39,8 @@ ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
 ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
 ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
 CHANGE_REQUESTS: Final = "/v1/change-requests"
+RESULTS_DECISIONS: Final = "/v1/results/decisions"
+RESULTS_ANNOUNCEMENTS: Final = "/v1/results/announcements"
 CHANGE_REQUEST: Final = "/v1/change-requests/<request_id>"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
@@ -78,10 +80,12 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUEST: ("GET",),
+    RESULTS_DECISIONS: ("GET", "POST"),
+    RESULTS_ANNOUNCEMENTS: ("GET", "POST"),
 }
 
 PROTECTED: Final = re.compile(
-    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests)(?:/|$)"
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|results)(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""
 

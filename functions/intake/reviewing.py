@@ -139,7 +139,8 @@ def _accept(
     """Accept and register (R7): the person and a sitting with its exam number go on the
     roster in the transaction that accepts, each audited."""
     try:
-        registration = registration_of(accepted)
+        # Exemptions are decided on the person's own pass records in the prefecture.
+        registration = registration_of(accepted, deps.results(accepted.prefecture_code))
     except NotRegistrableError as exc:
         raise ConflictError(
             "the application cannot go on the roster without "

@@ -105,7 +105,7 @@ def test_200_concurrent_draws_give_200_distinct_sequences(
 
 def _accept(roster: PrefectureRoster, address: str, work_code: str, at: dt.datetime = AT) -> str:
     accepted = application(form(work_code=work_code, address=address), status=Status.UNDER_REVIEW)
-    accepted = accepted.model_copy(update={"qualification_pseudonym_id": "p-9"})
+    accepted = accepted.model_copy(update={"qualification_pseudonym_id": "person-9"})
     registration = registration_of(accepted)
     scheme = schemes().of("13")
     sitting = registration.sitting(
@@ -120,12 +120,12 @@ def test_a_later_acceptance_changes_the_examinee_with_history() -> None:
     roster = PrefectureRoster("13")
     changes = PrefectureChanges("13")
     _accept(roster, "東京都千代田区千代田1-1", "1011")
-    assert changes.history("p-9") == [], "a first registration is no change"
+    assert changes.history("person-9") == [], "a first registration is no change"
     second = _accept(roster, "東京都港区芝公園4-2-8", "1012")
-    person = roster.examinee("p-9")
+    person = roster.examinee("person-9")
     assert person is not None
     assert person.examinee.address == "東京都港区芝公園4-2-8"
-    (entry,) = changes.history("p-9")
+    (entry,) = changes.history("person-9")
     assert entry.source is ChangeSource.APPLICATION
     assert entry.application_id == second
     assert entry.by == "staff:13:reviewer-13"
@@ -138,7 +138,7 @@ def test_an_examinee_changed_after_the_read_fails_the_registration() -> None:
     roster = PrefectureRoster("13")
     _accept(roster, "東京都千代田区千代田1-1", "1011")
     later = application(form(work_code="1012"), status=Status.UNDER_REVIEW).model_copy(
-        update={"qualification_pseudonym_id": "p-9"}
+        update={"qualification_pseudonym_id": "person-9"}
     )
     registration = registration_of(later)
     scheme = schemes().of("13")
@@ -148,4 +148,4 @@ def test_an_examinee_changed_after_the_read_fails_the_registration() -> None:
     _accept(roster, "東京都港区芝公園4-2-8", "1013", AT + dt.timedelta(minutes=1))
     with pytest.raises(ClientError, match="TransactionCanceled"):
         roster.register(writes)
-    assert roster.sitting("p-9", sitting.application_id) is None
+    assert roster.sitting("person-9", sitting.application_id) is None

@@ -28,6 +28,7 @@ from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.exemptions.model import PassRecord
 from kentei.fees.payments import (
     FeePayment,
     PaymentMethod,
@@ -38,10 +39,15 @@ from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     IdentityChosen,
+    ResultsAnnouncementDue,
+    ResultsDecisionsDue,
     TicketDue,
     TicketVoid,
 )
+from kentei.records.codes import Grade
 from kentei.records.examinee import Examinee
+from kentei.results.passes import DecidedSitting
+from kentei.results.runs import ResultsRun, RunKind
 from kentei.roster.changes import (
     ExamineeChangedError,
     HistoryEntry,
@@ -94,6 +100,12 @@ class Records:
     runs: list[RunRecord] = field(default_factory=list)
     change_requests: dict[str, StoredChangeRequest] = field(default_factory=dict)
     """Signed change requests, by request id."""
+    decisions: dict[str, DecidedSitting] = field(default_factory=dict)
+    """Every prefecture's decisions, by application id."""
+    results_runs: dict[tuple[str, str, RunKind], ResultsRun] = field(default_factory=dict)
+    """(prefecture, group key, kind) → the latest run."""
+    passes: list[PassRecord] = field(default_factory=list)
+    """Every prefecture's pass records (record id: the application id)."""
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -118,6 +130,36 @@ class Records:
 
     def payments_of(self, prefecture_code: str) -> FakePayments:
         return FakePayments(self, prefecture_code)
+
+    def results_of(self, prefecture_code: str) -> FakeResults:
+        return FakeResults(self, prefecture_code)
+
+
+@dataclass
+class FakeResults:
+    """A prefecture's decisions and results runs: another prefecture's are not there."""
+
+    records: Records
+    prefecture_code: str
+
+    def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]:
+        return [
+            d
+            for d in self.records.decisions.values()
+            if d.prefecture_code == self.prefecture_code
+            and (d.exam_round.key, d.work_code, d.grade) == (round_key, work_code, grade)
+        ]
+
+    def run(self, group_key: str, kind: RunKind) -> ResultsRun | None:
+        return self.records.results_runs.get((self.prefecture_code, group_key, kind))
+
+    def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
+        return [
+            p
+            for p in self.records.passes
+            if p.qualification_pseudonym_id == qualification_pseudonym_id
+            and p.record_id[:2] == self.prefecture_code
+        ]
 
 
 @dataclass
@@ -654,6 +696,15 @@ class FakeQueue:
 
 
 @dataclass
+class FakeSyncQueue:
+    sent: list[ResultsDecisionsDue | ResultsAnnouncementDue] = field(default_factory=list)
+
+    def send(self, message: ResultsDecisionsDue | ResultsAnnouncementDue) -> str:
+        self.sent.append(message)
+        return f"message-{len(self.sent)}"
+
+
+@dataclass
 class FakeCertifyQueue:
     sent: list[TicketDue | TicketVoid] = field(default_factory=list)
 
@@ -781,6 +832,7 @@ class Fakes:
     clock: Clock = field(default_factory=Clock)
     certify_queue: FakeCertifyQueue = field(default_factory=FakeCertifyQueue)
     tickets: FakeTickets = field(default_factory=FakeTickets)
+    sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
@@ -802,4 +854,6 @@ class Fakes:
             changes=self.records.changes,
             change_requests=self.records.change_requests_of,
             payments=self.records.payments_of,
+            results=self.records.results_of,
+            sync_queue=self.sync_queue,
         )

@@ -156,3 +156,39 @@ def test_the_roster_shows_each_part_not_sat_with_its_exemption_decision(fakes: F
     assert decision["part"] == "practical"
     # No pass records exist yet and this online application attached no evidence.
     assert (decision["outcome"], decision["reason"]) == ("not_exempt", "no_pass_found")
+
+
+def test_a_part_pass_on_record_exempts_the_part_at_acceptance() -> None:
+    from datetime import date
+
+    from kentei.exemptions.model import Basis, Outcome, PassKind, PassRecord
+    from kentei.records.codes import Grade, Term
+    from kentei.roster.parts import ExamRound, Part
+
+    fakes = Fakes()
+    application_id = _under_review(fakes, exam_category="実技のみ")
+    reviewed = fakes.records.applications[application_id].application
+    fakes.records.passes.append(
+        PassRecord(
+            record_id="13-01J00000000000000000000AB",
+            qualification_pseudonym_id=PERSON,
+            kind=PassKind.PART_PASS,
+            parts=(Part.WRITTEN,),
+            exam_round=ExamRound(fiscal_year=2024, term=Term.SECOND),
+            trade_code=reviewed.form.trade_code or "",
+            work_code=reviewed.form.work_code or "",
+            grade=reviewed.form.grade or Grade.SECOND,
+            passed_on=date(2025, 3, 14),
+            notice_number="P13G24-000001",
+        )
+    )
+
+    decide_application(STAFF, application_id, ACCEPT, "r-1", fakes.dependencies())
+
+    (decision,) = fakes.records.sittings[application_id].exemptions
+    assert (decision.part, decision.outcome, decision.basis) == (
+        Part.WRITTEN,
+        Outcome.EXEMPT,
+        Basis.PASS_RECORD,
+    )
+    assert decision.record_id == "13-01J00000000000000000000AB"

@@ -1,0 +1,172 @@
+"""Sync's results work against moto, over the real stores: sittings on the roster, scores
+recorded from an import, a group decided by its rule, announced page by page with numbers
+and pass records, and the audit entries; a part pass then exempts a later sitting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from tests.integration.moto_tables import records_and_audit
+from tests.unit.review.factory import application, form
+
+from kentei.applications.model import Status
+from kentei.data.audit import AuditAction, AuditTrail
+from kentei.data.passes import PrefecturePasses
+from kentei.data.results import PrefectureScores, ScoreRow
+from kentei.data.roster import PrefectureRoster
+from kentei.exams.catalogue import load_catalogue
+from kentei.exams.parts import ComponentKind
+from kentei.exams.rounds import load_rounds
+from kentei.exemptions.model import PassKind
+from kentei.messages import Envelope, ResultsAnnouncementDue, ResultsDecisionsDue
+from kentei.results.decision import Result, ScoreEntry
+from kentei.results.passes import DecisionStatus
+from kentei.results.rules import load_pass_rules
+from kentei.results.runs import RunKind
+from kentei.roster.exam_numbers import schemes
+from kentei.roster.parts import Part
+from kentei.roster.registration import registration_of
+from kentei.roster.sitting import Sitting
+from sync import announcements
+from sync.announcements import announce_group
+from sync.decisions import decide_group
+from sync.dependencies import Dependencies
+
+AT = dt.datetime(2026, 9, 20, 9, 0, tzinfo=dt.UTC)
+ANNOUNCED = dt.date(2026, 10, 2)
+BY = "staff:13:results-13"
+GROUP = {
+    "prefecture_code": "13",
+    "fiscal_year": 2026,
+    "term": "前期",
+    "trade_code": "0301",
+    "work_code": "030101",
+    "grade": "2級",
+    "requested_by": BY,
+    "request_id": "req-results-1",
+}
+
+
+@dataclass
+class Queue:
+    sent: list[Envelope] = field(default_factory=list)
+
+    def send(self, message: Envelope) -> None:
+        self.sent.append(message)
+
+
+@pytest.fixture
+def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with records_and_audit(monkeypatch):
+        yield
+
+
+def _deps(queue: Queue, clock: list[dt.datetime]) -> Dependencies:
+    return Dependencies(
+        catalogue=load_catalogue,
+        rounds=load_rounds,
+        rules=load_pass_rules,
+        clock=lambda: clock[0],
+        roster=PrefectureRoster,
+        scores=PrefectureScores,
+        passes=PrefecturePasses,
+        audit=AuditTrail(),
+        sync_queue=queue,
+    )
+
+
+def _register(n: int) -> Sitting:
+    accepted = application(
+        form(fiscal_year=2026, term="前期", trade_code="0301", work_code="030101", grade="2級"),
+        status=Status.UNDER_REVIEW,
+    ).model_copy(update={"qualification_pseudonym_id": f"person-{n:04d}"})
+    registration = registration_of(accepted)
+    roster = PrefectureRoster("13")
+    scheme = schemes().of("13")
+    sitting = registration.sitting(
+        scheme, roster.draw(registration.counter(scheme)), at=AT, by="staff:13:reviewer-13"
+    )
+    roster.register(roster.registration_writes(registration.examinee, sitting, AT))
+    return sitting
+
+
+def _rows(sitting: Sitting, written: int, production: int, judgement: int) -> list[ScoreRow]:
+    return [
+        ScoreRow(sitting.application_id, ScoreEntry(part=Part.WRITTEN, score=written)),
+        ScoreRow(
+            sitting.application_id,
+            ScoreEntry(part=Part.PRACTICAL, component=ComponentKind.PRODUCTION, score=production),
+        ),
+        ScoreRow(
+            sitting.application_id,
+            ScoreEntry(part=Part.PRACTICAL, component=ComponentKind.JUDGEMENT, score=judgement),
+        ),
+    ]
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_group_decided_and_announced_over_the_real_stores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(announcements, "PAGE", 2)
+    made = [_register(n) for n in range(3)]
+    scores = PrefectureScores("13")
+    rows = [
+        *_rows(made[0], 80, 80, 50),  # pass
+        *_rows(made[1], 70, 72, 32),  # 実技 60.0 but 判断等 below its minimum: part pass
+        *_rows(made[2], 40, 50, 50),  # fail
+    ]
+    scores.record_many(rows, source="imp-1", at=AT - dt.timedelta(days=1), by=BY)
+    queue, clock = Queue(), [AT]
+
+    run = decide_group(ResultsDecisionsDue(**GROUP), _deps(queue, clock))
+    assert (run.counts["pass"], run.counts["part_pass"], run.counts["fail"]) == (1, 1, 1)
+    passes = PrefecturePasses("13")
+    decided = {d.application_id: d for d in passes.decisions("2026-前期", "030101", made[0].grade)}
+    assert [decided[s.application_id].decision.result for s in made] == [
+        Result.PASS,
+        Result.PART_PASS,
+        Result.FAIL,
+    ]
+
+    clock[0] = AT + dt.timedelta(days=12)
+    first = announce_group(
+        ResultsAnnouncementDue(**GROUP, announced_on=ANNOUNCED), _deps(queue, clock)
+    )
+    assert first.refused is None, first.problems
+    (following,) = queue.sent
+    assert isinstance(following, ResultsAnnouncementDue)
+    last = announce_group(following, _deps(queue, clock))
+    assert last.finished_at is not None
+    assert passes.run(GROUP_KEY, RunKind.ANNOUNCEMENT) == last
+
+    passed = passes.passes_of(made[0].qualification_pseudonym_id)
+    assert [(p.kind, p.passer_number, p.certificate_number) for p in passed] == [
+        (PassKind.PASS, "13G26-000001", "C13G262-00001")
+    ]
+    (part,) = passes.passes_of(made[1].qualification_pseudonym_id)
+    assert (part.kind, part.parts, part.notice_number) == (
+        PassKind.PART_PASS,
+        (Part.WRITTEN,),
+        "P13G26-000001",
+    )
+    assert passes.passes_of(made[2].qualification_pseudonym_id) == []
+    assert all(
+        d.status is DecisionStatus.ANNOUNCED
+        for d in passes.decisions("2026-前期", "030101", made[0].grade)
+    )
+    days = {clock[0].date()}
+    trail = [e for day in days for e in AuditTrail().day("13", day)]
+    announced = [e for e in trail if e.action is AuditAction.PASS_ANNOUNCED]
+    assert {e.person_id for e in announced} == {s.qualification_pseudonym_id for s in made}
+
+    # Redelivered: nothing numbered again.
+    again = announce_group(following, _deps(queue, clock))
+    assert again.counts["already"] >= 1
+    assert passes.numbering("passer#governor#2026").last == 1
+
+
+GROUP_KEY = "2026-前期#0301#030101#2級"
