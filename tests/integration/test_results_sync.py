@@ -170,3 +170,63 @@ def test_a_group_decided_and_announced_over_the_real_stores(
 
 
 GROUP_KEY = "2026-前期#0301#030101#2級"
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_part_pass_makes_a_later_sittings_full_pass() -> None:
+    """前期 2026: 学科 passed, 実技 failed → a part pass. 後期 2026: the person applies for 実技
+    only; the acceptance exempts 学科 on the part pass; passing 実技 is a full pass."""
+    queue, clock = Queue(), [AT]
+    first = _register(7)
+    PrefectureScores("13").record_many(
+        _rows(first, 90, 40, 40), source="imp-1", at=AT - dt.timedelta(days=1), by=BY
+    )
+    decide_group(ResultsDecisionsDue(**GROUP), _deps(queue, clock))
+    clock[0] = AT + dt.timedelta(days=12)
+    announce_group(ResultsAnnouncementDue(**GROUP, announced_on=ANNOUNCED), _deps(queue, clock))
+    passes = PrefecturePasses("13")
+    (part,) = passes.passes_of(first.qualification_pseudonym_id)
+    assert (part.kind, part.parts) == (PassKind.PART_PASS, (Part.WRITTEN,))
+
+    later = application(
+        form(
+            fiscal_year=2026,
+            term="後期",
+            trade_code="0301",
+            work_code="030101",
+            grade="2級",
+            exam_category="実技のみ",
+        ),
+        status=Status.UNDER_REVIEW,
+    ).model_copy(update={"qualification_pseudonym_id": first.qualification_pseudonym_id})
+    registration = registration_of(later, passes)
+    roster = PrefectureRoster("13")
+    scheme = schemes().of("13")
+    accepted_at = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+    sitting = registration.sitting(
+        scheme, roster.draw(registration.counter(scheme)), at=accepted_at, by=BY
+    )
+    (exempt,) = sitting.exemptions
+    assert (exempt.part, exempt.outcome.value, exempt.record_id) == (
+        Part.WRITTEN,
+        "exempt",
+        first.application_id,
+    )
+    roster.register(roster.registration_writes(registration.examinee, sitting, accepted_at))
+    PrefectureScores("13").record_many(
+        _rows(sitting, 0, 80, 60)[1:], source="imp-2", at=accepted_at, by=BY
+    )
+    clock[0] = dt.datetime(2027, 2, 20, 9, 0, tzinfo=dt.UTC)
+    second = {**GROUP, "term": "後期", "request_id": "req-results-2"}
+    run = decide_group(ResultsDecisionsDue(**second), _deps(queue, clock))
+    assert run.counts["pass"] == 1, run
+    announce_group(
+        ResultsAnnouncementDue(**second, announced_on=dt.date(2027, 3, 12)), _deps(queue, clock)
+    )
+    full = [
+        p for p in passes.passes_of(first.qualification_pseudonym_id) if p.kind is PassKind.PASS
+    ]
+    assert [(p.record_id, p.passed_on) for p in full] == [
+        (sitting.application_id, dt.date(2027, 3, 12))
+    ]
+    assert full[0].passer_number is not None
