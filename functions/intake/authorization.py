@@ -166,6 +166,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.RESULTS_ANNOUNCEMENT_REQUESTED,
         record_type="results_group",
     ),
+    ("POST", paths.RESULTS_CORRECTIONS): Rule(
+        roles=_RESULTS_OFFICE,
+        action=AuditAction.RESULTS_SCORE_CORRECTED,
+        record_type="sitting",
+    ),
     ("GET", paths.RESULTS_ANNOUNCEMENTS): Rule(
         roles=frozenset({Role.RESULTS, Role.CERTIFICATES}),
         action=AuditAction.ANNOUNCEMENT_DOWNLOADED,

@@ -27,6 +27,7 @@ from kentei.change_requests import ChangeRequest
 from kentei.data.applications import ApplicationReader, Page, StoredApplication
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.results import ScoreRow, StoredScore
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.exemptions.model import PassRecord
@@ -53,6 +54,8 @@ from kentei.sessions.seating import SeatedSitting, SeatOutcome
 from kentei.sign_ins import SignInSummary
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
     from intake.fingerprints import KmsFingerprinter
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
     from kentei.data.change_requests import StoredChangeRequest
@@ -373,8 +376,27 @@ def _prefecture_changes(prefecture_code: str) -> ChangeStore:
 
 
 class ResultsReader(Protocol):
-    """One prefecture's decisions and results runs (:class:`kentei.data.passes.
+    """One prefecture's decisions, results runs and pass records (:class:`kentei.data.passes.
     PrefecturePasses`): exam numbers and outcomes, never a name."""
+
+    def decision(self, application_id: str) -> DecidedSitting | None: ...
+
+    def pass_of(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> PassRecord | None: ...
+
+    def correct(
+        self,
+        before: DecidedSitting,
+        after: DecidedSitting,
+        at: datetime,
+        *,
+        writes: Sequence[TransactWriteItemTypeDef] = (),
+        audit: Sequence[AuditEvent] = (),
+    ) -> PassRecord | None:
+        """An announced decision corrected, with the corrected scores' ``writes`` and its pass
+        record following, in one transaction (``DecisionChangedError``: changed meanwhile)."""
+        ...
 
     def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]: ...
 
@@ -383,6 +405,32 @@ class ResultsReader(Protocol):
     def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
         """The person's passes and part passes here: what an acceptance's exemptions check."""
         ...
+
+
+class ScoreStore(Protocol):
+    """One prefecture's scores (:class:`kentei.data.results.PrefectureScores`)."""
+
+    def scores_of(self, application_id: str) -> list[StoredScore]: ...
+
+    def correct(
+        self,
+        rows: Sequence[ScoreRow],
+        *,
+        source: str,
+        at: datetime,
+        by: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None: ...
+
+    def correction_writes(
+        self, rows: Sequence[ScoreRow], *, source: str, at: datetime, by: str
+    ) -> list[TransactWriteItemTypeDef]: ...
+
+
+def _prefecture_scores(prefecture_code: str) -> ScoreStore:
+    from kentei.data.results import PrefectureScores
+
+    return PrefectureScores(prefecture_code)
 
 
 class SyncQueue(Protocol):
@@ -438,6 +486,8 @@ class Dependencies:
     """A prefecture's fee payments on its sittings, by prefecture code."""
     results: Callable[[str], ResultsReader] = _prefecture_results
     """A prefecture's decisions and results runs, by prefecture code."""
+    scores: Callable[[str], ScoreStore] = _prefecture_scores
+    """A prefecture's scores, by prefecture code."""
     sync_queue: SyncQueue = field(default_factory=_SqsSyncQueue)
     """Sync's queue: results groups to decide and announce."""
 

@@ -41,6 +41,7 @@ ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_i
 CHANGE_REQUESTS: Final = "/v1/change-requests"
 RESULTS_DECISIONS: Final = "/v1/results/decisions"
 RESULTS_ANNOUNCEMENTS: Final = "/v1/results/announcements"
+RESULTS_CORRECTIONS: Final = "/v1/results/sittings/<application_id>/corrections"
 CHANGE_REQUEST: Final = "/v1/change-requests/<request_id>"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
@@ -82,6 +83,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     CHANGE_REQUEST: ("GET",),
     RESULTS_DECISIONS: ("GET", "POST"),
     RESULTS_ANNOUNCEMENTS: ("GET", "POST"),
+    RESULTS_CORRECTIONS: ("POST",),
 }
 
 PROTECTED: Final = re.compile(

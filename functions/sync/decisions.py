@@ -18,6 +18,7 @@ from collections import Counter
 from kentei.data.audit import AuditAction
 from kentei.messages import ResultsDecisionsDue
 from kentei.results.decision import FailReason, ScoresError, decide
+from kentei.results.groups import rule_for
 from kentei.results.passes import DecidedSitting, DecisionStatus
 from kentei.results.runs import MAX_PROBLEMS, ResultsRun, RunKind, RunProblem, RunProblemCode
 from sync.dependencies import Dependencies
@@ -28,13 +29,7 @@ def decide_group(message: ResultsDecisionsDue, deps: Dependencies) -> ResultsRun
     group = group_of(message)
     prefecture = message.prefecture_code
     started = deps.clock()
-    offer = deps.catalogue().parts(group.trade_code, group.work_code, group.grade)
-    rule = deps.rules().applied(
-        group.exam_round.fiscal_year,
-        group.work_code or group.trade_code,
-        group.grade,
-        tuple(component.kind for component in offer.practical),
-    )
+    rule = rule_for(group, deps.catalogue(), deps.rules())
     passes, scores = deps.passes(prefecture), deps.scores(prefecture)
     sittings = [
         s for s in deps.roster(prefecture).registered_in(group.exam_round.key) if group.holds(s)

@@ -60,6 +60,7 @@ from kentei.notices.fake import InMemoryMynaportal
 from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
 from kentei.sessions.model import SessionPart
 from kentei.sessions.seating import needed_parts
+from kentei.vault.links import DynamoPseudonymLinks
 from kentei_local import cognito, probes
 from kentei_local.bridges import (
     ApiClient,
@@ -622,14 +623,18 @@ def _ticket(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> st
         raise StepFailedError("the downloaded ticket is not the stored PDF")
     if b"/FontFile2" not in pdf:
         raise StepFailedError("the ticket's font is not embedded")
-    recipient = _application_item(runtime, sitting.application_id).get("mynaportal_pseudonym_id")
+    # The notice goes to the Mynaportal account the person linked last (their latest signed
+    # application), which may be another than this sitting's application came from.
+    links = DynamoPseudonymLinks(runtime.resources.tables["records"], dynamodb=runtime.dynamodb)
+    recipient = links.mynaportal_for(sitting.qualification_pseudonym_id)
     sent = [n.notice_id for n in _local_mynaportal().notices_of(str(recipient))]
     if ticket["ticket_id"] not in sent:
         raise StepFailedError("the ticket was not sent through the Mynaportal notice port")
     return (
         f"ticket {ticket['ticket_id']} for exam number {sitting.exam_number} "
         f"({sitting.grade.value}): {len(pdf)} bytes of PDF, IPAexGothic embedded; sent as a "
-        f"notice to Mynaportal pseudonym {recipient} (the local in-memory Mynaportal); audited"
+        f"notice to Mynaportal pseudonym {recipient}, the account the person linked last "
+        "(the local in-memory Mynaportal); audited"
     )
 
 

@@ -23,6 +23,7 @@ from kentei.exams.rounds import load_rounds
 from kentei.exemptions.model import PassKind
 from kentei.messages import Envelope, ResultsAnnouncementDue, ResultsDecisionsDue
 from kentei.results.decision import Result, ScoreEntry
+from kentei.results.numbering import NumberKind
 from kentei.results.passes import DecisionStatus
 from kentei.results.rules import load_pass_rules
 from kentei.results.runs import RunKind
@@ -230,3 +231,102 @@ def test_a_part_pass_makes_a_later_sittings_full_pass() -> None:
         (sitting.application_id, dt.date(2027, 3, 12))
     ]
     assert full[0].passer_number is not None
+
+
+@pytest.mark.usefixtures("moto")
+def test_corrections_after_the_announcement_follow_the_pass_record() -> None:
+    """A fail corrected into a part pass gets its notice number; corrected again into a full
+    pass the record is replaced and numbered; a pass corrected into a fail is revoked. Each
+    correction stays on the decision with its reason."""
+    from dataclasses import replace
+
+    from tests.unit.intake_api.fakes import Fakes
+
+    from intake.results_corrections import CorrectionRequest, ScoreCorrection, correct_scores
+    from kentei.callers import Caller, CallerKind, Role
+    from kentei.data.applications import PrefectureApplications
+
+    queue, clock = Queue(), [AT]
+    sitting = _register(21)
+    accepted = application(
+        form(fiscal_year=2026, term="前期", trade_code="0301", work_code="030101", grade="2級"),
+        status=Status.ACCEPTED,
+    ).model_copy(
+        update={
+            "application_id": sitting.application_id,
+            "qualification_pseudonym_id": sitting.qualification_pseudonym_id,
+        }
+    )
+    PrefectureApplications("13").create(accepted, "fp-21")
+    PrefectureScores("13").record_many(
+        _rows(sitting, 50, 50, 50), source="imp-1", at=AT - dt.timedelta(days=1), by=BY
+    )
+    decide_group(ResultsDecisionsDue(**GROUP), _deps(queue, clock))
+    clock[0] = AT + dt.timedelta(days=12)
+    announce_group(ResultsAnnouncementDue(**GROUP, announced_on=ANNOUNCED), _deps(queue, clock))
+    passes = PrefecturePasses("13")
+    assert passes.passes_of(sitting.qualification_pseudonym_id) == []
+
+    staff = Caller(
+        CallerKind.STAFF,
+        user_id="results-13",
+        prefecture_code="13",
+        roles=frozenset({Role.RESULTS}),
+    )
+    deps = replace(
+        Fakes().dependencies(),
+        applications=PrefectureApplications,
+        roster=PrefectureRoster,
+        results=PrefecturePasses,
+        scores=PrefectureScores,
+        audit=AuditTrail(),
+        clock=lambda: clock[0],
+    )
+
+    def correct(request_id: str, *scores: ScoreCorrection) -> object:
+        clock[0] += dt.timedelta(minutes=5)
+        request = CorrectionRequest(scores=list(scores), reason="再採点の結果")
+        return correct_scores(staff, sitting.application_id, request, request_id, deps)
+
+    written = ScoreCorrection(part=Part.WRITTEN, score=70)
+    answer = correct("req-c1", written)
+    assert (answer.before, answer.after) == (Result.FAIL, Result.PART_PASS)  # type: ignore[attr-defined]
+    (part,) = passes.passes_of(sitting.qualification_pseudonym_id)
+    assert (part.kind, part.notice_number) == (PassKind.PART_PASS, "P13G26-000001")
+
+    practical = [
+        ScoreCorrection(part=Part.PRACTICAL, component=ComponentKind.PRODUCTION, score=80),
+        ScoreCorrection(part=Part.PRACTICAL, component=ComponentKind.JUDGEMENT, score=60),
+    ]
+    correct("req-c2", *practical)
+    (full,) = passes.passes_of(sitting.qualification_pseudonym_id)
+    assert (full.kind, full.passer_number, full.notice_number) == (
+        PassKind.PASS,
+        "13G26-000001",
+        None,
+    )
+    assert passes.claimed_by(NumberKind.PART_PASS_NOTICE, "P13G26-000001") == (
+        sitting.application_id
+    ), "the old number stays claimed, never reused"
+
+    correct(
+        "req-c3",
+        ScoreCorrection(part=Part.WRITTEN, score=10),
+        ScoreCorrection(part=Part.PRACTICAL, component=ComponentKind.PRODUCTION, score=10),
+    )
+    assert passes.passes_of(sitting.qualification_pseudonym_id) == []
+    decided = passes.decision(sitting.application_id)
+    assert decided is not None
+    assert [(c.before, c.after) for c in decided.corrections] == [
+        (Result.FAIL, Result.PART_PASS),
+        (Result.PART_PASS, Result.PASS),
+        (Result.PASS, Result.FAIL),
+    ]
+    history = PrefectureScores("13").history_of(sitting.application_id)
+    assert [c.after_source for c in history if c.after.part is Part.WRITTEN] == [
+        "imp-1",
+        "correction:req-c1",
+        "correction:req-c3",
+    ]
+    trail = AuditTrail().day("13", clock[0].date())
+    assert [e.action for e in trail].count(AuditAction.RESULTS_SCORE_CORRECTED) == 3

@@ -7,11 +7,12 @@ from typing import Annotated, Final, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from intake import paths
 from intake.access import request_id, require_caller, require_staff
 from intake.responses import documented
+from intake.results_corrections import CorrectionAnswer, CorrectionRequest, correct_scores
 from intake.results_groups import (
     passing_numbers,
     passing_numbers_csv,
@@ -144,3 +145,24 @@ def get_announcement(
             headers={"Content-Disposition": 'attachment; filename="passing-numbers.csv"'},
         )
     return Response(status_code=200, content_type="application/json", body=numbers)
+
+
+@router.post(
+    paths.RESULTS_CORRECTIONS,
+    summary="Correct a sitting's scores",
+    description="Scores of one sitting (学科, or practical components) with a reason. Before "
+    "the group is announced the scores are replaced (the history keeps both) and staff decide "
+    "the group again; after it, the sitting is decided again at once, the correction kept on "
+    "its decision, and its pass record follows the new result (numbered if new, replaced if "
+    "its kind changed, revoked if lost). A part the sitting does not sit or a component its "
+    "grade does not have is `422` naming the score. Role `results`; audited with the write.",
+    tags=["results"],
+    responses=documented(200, "Corrected", 400, 401, 403, 404),
+)
+def post_correction(
+    application_id: Annotated[
+        str, Path(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$")
+    ],
+    body: Annotated[CorrectionRequest, Body(description="The scores and the reason.")],
+) -> CorrectionAnswer:
+    return correct_scores(_staff(), application_id, body, _request_id())

@@ -156,6 +156,9 @@ class AuditAction(StrEnum):
     """Staff asked for a results group's decisions (a run of sync)."""
     RESULTS_DECIDED = "results.decided"
     """Sync decided a results group's sittings (counts in the run record)."""
+    RESULTS_SCORE_CORRECTED = "results.score_corrected"
+    """Staff corrected a sitting's scores, with a reason (after the announcement: the sitting
+    decided again, its pass record following)."""
     RESULTS_LISTED = "results.listed"
     """Staff read a results group's decisions."""
     RESULTS_ANNOUNCEMENT_REQUESTED = "results.announcement_requested"

@@ -39,6 +39,7 @@ from kentei.data.transactions import cancellation_codes
 from kentei.exemptions.model import PassRecord
 from kentei.numbering import DRAWS, LooksLikeMyNumberError
 from kentei.records.codes import Grade
+from kentei.results.corrections import RecordChange, record_change
 from kentei.results.numbering import NumberKind, PassNumberSchemes, pass_number_schemes
 from kentei.results.passes import DecidedSitting, DecisionStatus, PassNumbers, pass_record
 from kentei.results.runs import ResultsRun, RunKind
@@ -232,6 +233,80 @@ class PrefecturePasses(PrefecturePartition):
             raise DecisionChangedError("the decision or a number changed meanwhile") from None
         return record
 
+    def correct(
+        self,
+        before: DecidedSitting,
+        after: DecidedSitting,
+        at: datetime,
+        *,
+        writes: Sequence[TransactWriteItemTypeDef] = (),
+        audit: Sequence[AuditEvent] = (),
+    ) -> PassRecord | None:
+        """An announced decision corrected (:mod:`kentei.results.corrections`): the decision
+        with its correction, ``writes`` (the corrected scores), and the pass record as the
+        new result wants it (new and numbered, replaced and numbered, or revoked), with
+        ``audit``, in one transaction conditional on the decision being as read. The pass
+        record after it (None: none, or revoked)."""
+        self._own(after)
+        if before.status is not DecisionStatus.ANNOUNCED or after.announced_on is None:
+            raise ValueError("a correction changes an announced decision")
+        current = self.pass_of(before.qualification_pseudonym_id, before.application_id)
+        change = record_change(current, after.decision)
+        all_writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._decision_item(after),
+                    "ConditionExpression": "#s = :announced AND decided_at = :at",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {
+                        ":announced": {"S": DecisionStatus.ANNOUNCED.value},
+                        ":at": {"S": instant(before.decided_at)},
+                    },
+                }
+            },
+            *writes,
+        ]
+        drawn: list[tuple[NumberKind, Drawn]] = []
+        record = current
+        if change in (RecordChange.NEW, RecordChange.REPLACE):
+            drawn = [self._number(kind, after) for kind in after.needs_numbers]
+            record = pass_record(
+                after,
+                PassNumbers.of({kind: d.number for kind, d in drawn if d.number}),
+                after.announced_on,
+            )
+            for kind, one in drawn:
+                all_writes += self._claim(kind, one, after.application_id, at)
+            put = self._pass_put(record, at)
+            if change is RecordChange.REPLACE:
+                put["Put"].pop("ConditionExpression", None)
+            all_writes.append(put)
+        elif change is RecordChange.REVOKE and current is not None:
+            record = None
+            key = pass_key(current.qualification_pseudonym_id, current.record_id)
+            all_writes.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(key),
+                        "UpdateExpression": "SET revoked_at = :at",
+                        "ConditionExpression": "attribute_exists(record_key)",
+                        "ExpressionAttributeValues": {":at": {"S": instant(at)}},
+                    }
+                }
+            )
+        try:
+            AuditTrail(self._audit_table).transact(all_writes, audit)
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes is None:
+                raise
+            for _, one in drawn:
+                self._explain(one.counter, one.seq, f"transaction cancelled: {','.join(codes)}")
+            raise DecisionChangedError("the decision or a number changed meanwhile") from None
+        return record
+
     def _number(self, kind: NumberKind, decided: DecidedSitting) -> tuple[NumberKind, Drawn]:
         """Draw the next sequence whose number does not read as a My Number; every number
         passed over is explained as a gap."""
@@ -310,10 +385,12 @@ class PrefecturePasses(PrefecturePartition):
         return None if item is None else PassRecord.model_validate_json(item["record"]["S"])
 
     def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
-        """A person's passes and part passes in this prefecture, oldest first."""
+        """A person's passes and part passes in this prefecture, oldest first (a record
+        revoked by a correction is not one)."""
         found = [
             PassRecord.model_validate_json(item["record"]["S"])
             for item in self._query(f"{PASS_PREFIX}{qualification_pseudonym_id}#")
+            if "revoked_at" not in item
         ]
         return sorted(found, key=lambda r: (r.passed_on, r.record_id))
 

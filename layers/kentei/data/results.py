@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, ConfigDict
 
+from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.results.decision import ScoreEntry
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, WriteRequestTypeDef
 
 RESULT_PREFIX: Final = "RESULT#"
 HISTORY_PREFIX: Final = "RESULT_HISTORY#"
@@ -140,6 +141,52 @@ class PrefectureScores(PrefecturePartition):
                 pending = []
         self._flush(pending)
         return Applied(written=written, unchanged=unchanged, replaced=replaced)
+
+    def correct(
+        self,
+        rows: Sequence[ScoreRow],
+        *,
+        source: str,
+        at: datetime,
+        by: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """A correction's scores with their history entries and ``audit``, in one transaction
+        (a few rows of one sitting, before its group is announced)."""
+        AuditTrail(self._audit_table).transact(
+            self.correction_writes(rows, source=source, at=at, by=by), audit
+        )
+
+    def correction_writes(
+        self, rows: Sequence[ScoreRow], *, source: str, at: datetime, by: str
+    ) -> list[TransactWriteItemTypeDef]:
+        """The writes of a correction's scores and their history, for a transaction."""
+        writes: list[TransactWriteItemTypeDef] = []
+        for row in rows:
+            current = self._get(result_key(row.application_id, row.entry))
+            stored = None if current is None else _stored(current)
+            change = ScoreChange(
+                application_id=row.application_id,
+                at=at,
+                by=by,
+                before=None if stored is None else stored.entry,
+                before_source=None if stored is None else stored.source,
+                after=row.entry,
+                after_source=source,
+            )
+            writes.append(
+                {"Put": {"TableName": self._table, "Item": self._score_item(row, source, at, by)}}
+            )
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._history_item(change, row.entry),
+                        "ConditionExpression": "attribute_not_exists(record_key)",
+                    }
+                }
+            )
+        return writes
 
     def _flush(self, requests: Sequence[WriteRequestTypeDef]) -> None:
         """Write ``requests``, retrying what DynamoDB leaves unprocessed (with backoff)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from kentei.exams.catalogue import Catalogue
 from kentei.records.codes import Grade
 from kentei.records.fields import Code
+from kentei.results.rules import AppliedRule, PassRules
 from kentei.roster.parts import ExamRound
 from kentei.roster.sitting import Sitting
 
@@ -32,3 +34,25 @@ class ResultsGroup(BaseModel):
             and (self.work_code is None or sitting.work_code == self.work_code)
             and sitting.grade is self.grade
         )
+
+
+def group_of_sitting(sitting: Sitting) -> ResultsGroup:
+    """The results group a sitting is decided in."""
+    return ResultsGroup(
+        exam_round=sitting.exam_round,
+        trade_code=sitting.trade_code,
+        work_code=sitting.work_code,
+        grade=sitting.grade,
+    )
+
+
+def rule_for(group: ResultsGroup, catalogue: Catalogue, rules: PassRules) -> AppliedRule:
+    """The rule that decides the group: its fiscal year, work and grade, with the grade's
+    practical components from the catalogue."""
+    offer = catalogue.parts(group.trade_code, group.work_code, group.grade)
+    return rules.applied(
+        group.exam_round.fiscal_year,
+        group.work_code or group.trade_code,
+        group.grade,
+        tuple(component.kind for component in offer.practical),
+    )

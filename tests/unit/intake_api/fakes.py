@@ -9,6 +9,7 @@ import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from intake.dependencies import Dependencies
 from kentei.accounts import Account, IdlePolicy
@@ -26,6 +27,7 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.results import ScoreRow, StoredScore, slot
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.exemptions.model import PassRecord
@@ -73,6 +75,9 @@ from kentei.sessions.model import ExamSession, Family, SessionPart
 from kentei.sessions.seating import SeatedSitting, SeatOutcome, in_family
 from kentei.sign_ins import SignInSummary
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
 
@@ -106,6 +111,10 @@ class Records:
     """(prefecture, group key, kind) → the latest run."""
     passes: list[PassRecord] = field(default_factory=list)
     """Every prefecture's pass records (record id: the application id)."""
+    scores: dict[str, dict[str, StoredScore]] = field(default_factory=dict)
+    """Application id → its scores by slot (``part#component``)."""
+    pending_scores: list[StoredScore] = field(default_factory=list)
+    """A correction's scores, written when its transaction (``FakeResults.correct``) is."""
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -134,6 +143,47 @@ class Records:
     def results_of(self, prefecture_code: str) -> FakeResults:
         return FakeResults(self, prefecture_code)
 
+    def scores_of_prefecture(self, prefecture_code: str) -> FakeScores:
+        return FakeScores(self, prefecture_code)
+
+    def put_scores(self, scores: Sequence[StoredScore]) -> None:
+        for one in scores:
+            self.scores.setdefault(one.application_id, {})[slot(one.entry)] = one
+
+
+@dataclass
+class FakeScores:
+    """A prefecture's scores: a correction is one write with its audit events."""
+
+    records: Records
+    prefecture_code: str
+
+    def scores_of(self, application_id: str) -> list[StoredScore]:
+        return list(self.records.scores.get(application_id, {}).values())
+
+    def correct(
+        self,
+        rows: Sequence[ScoreRow],
+        *,
+        source: str,
+        at: datetime,
+        by: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        self.records.put_scores(
+            [StoredScore(r.application_id, r.entry, source, None, at, by) for r in rows]
+        )
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+
+    def correction_writes(
+        self, rows: Sequence[ScoreRow], *, source: str, at: datetime, by: str
+    ) -> list[TransactWriteItemTypeDef]:
+        self.records.pending_scores = [
+            StoredScore(r.application_id, r.entry, source, None, at, by) for r in rows
+        ]
+        return []
+
 
 @dataclass
 class FakeResults:
@@ -152,6 +202,39 @@ class FakeResults:
 
     def run(self, group_key: str, kind: RunKind) -> ResultsRun | None:
         return self.records.results_runs.get((self.prefecture_code, group_key, kind))
+
+    def decision(self, application_id: str) -> DecidedSitting | None:
+        found = self.records.decisions.get(application_id)
+        return (
+            found if found is not None and found.prefecture_code == self.prefecture_code else None
+        )
+
+    def pass_of(self, qualification_pseudonym_id: str, application_id: str) -> PassRecord | None:
+        return next(
+            (
+                p
+                for p in self.passes_of(qualification_pseudonym_id)
+                if p.record_id == application_id
+            ),
+            None,
+        )
+
+    def correct(
+        self,
+        before: DecidedSitting,
+        after: DecidedSitting,
+        at: datetime,
+        *,
+        writes: Sequence[TransactWriteItemTypeDef] = (),
+        audit: Sequence[AuditEvent] = (),
+    ) -> PassRecord | None:
+        assert self.records.decisions[before.application_id] == before
+        self.records.decisions[after.application_id] = after
+        self.records.put_scores(self.records.pending_scores)
+        self.records.pending_scores = []
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+        return self.pass_of(after.qualification_pseudonym_id, after.application_id)
 
     def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
         return [
@@ -855,5 +938,6 @@ class Fakes:
             change_requests=self.records.change_requests_of,
             payments=self.records.payments_of,
             results=self.records.results_of,
+            scores=self.records.scores_of_prefecture,
             sync_queue=self.sync_queue,
         )

@@ -177,3 +177,86 @@ def test_the_passing_numbers_once_the_whole_group_is_announced(fakes: Fakes) -> 
         AuditOutcome.ALLOWED,
     ]
     assert _get(f"/v1/results/announcements?{QUERY}", caller=OSAKA)[0] == 404
+
+
+def _accepted_sitting(fakes: Fakes, prefecture: str = "13") -> str:
+    from tests.unit.review.factory import application, form
+    from tests.unit.sessions.factory import sitting
+
+    from kentei.applications.model import Status
+    from kentei.data.applications import StoredApplication
+
+    made = application(
+        form(fiscal_year=2026, term="前期", trade_code="0301", work_code="030101", grade="2級"),
+        status=Status.ACCEPTED,
+        prefecture_code=prefecture,
+    )
+    person = made.qualification_pseudonym_id
+    assert person is not None
+    fakes.records.applications[made.application_id] = StoredApplication(made, 4, "fp")
+    fakes.records.sittings[made.application_id] = sitting(
+        application_id=made.application_id,
+        prefecture_code=prefecture,
+        qualification_pseudonym_id=person,
+        trade_code="0301",
+        work_code="030101",
+        grade=Grade.SECOND,
+    )
+    return made.application_id
+
+
+CORRECTION: dict[str, Any] = {
+    "scores": [{"part": "written", "score": 66}],
+    "reason": "採点誤り: 問12 の正答を訂正",
+}
+
+
+def test_a_correction_before_the_announcement_replaces_the_score_with_its_audit(
+    fakes: Fakes,
+) -> None:
+    application_id = _accepted_sitting(fakes)
+    status, answer = _post(f"/v1/results/sittings/{application_id}/corrections", CORRECTION)
+    assert status == 200, answer
+    assert answer == {
+        "application_id": application_id,
+        "announced": False,
+        "before": None,
+        "after": None,
+        "pass_record": None,
+    }
+    (stored,) = fakes.records.scores[application_id].values()
+    assert stored.entry.score == 66
+    assert stored.source.startswith("correction:")
+    (entry,) = fakes.records.audit
+    assert entry.action is AuditAction.RESULTS_SCORE_CORRECTED
+    assert entry.person_id == fakes.records.sittings[application_id].qualification_pseudonym_id
+
+
+def test_a_correction_the_sitting_cannot_take_is_refused(fakes: Fakes) -> None:
+    application_id = _accepted_sitting(fakes)
+    path = f"/v1/results/sittings/{application_id}/corrections"
+    judging = {"part": "practical", "component": "計画立案等作業試験", "score": 70}
+    status, answer = _post(path, {**CORRECTION, "scores": [judging]})
+    assert status == 422, answer
+    assert answer["errors"] == [
+        {"field": "body.scores.0.component", "problem": "not a component of its grade"}
+    ]
+    status, answer = _post(path, {**CORRECTION, "scores": [{"part": "written"}]})
+    assert status == 422, answer
+    status, answer = _post(path, {**CORRECTION, "reason": "個人番号 123456789018"})
+    assert status == 422, answer
+    status, answer = _post(path, {"scores": CORRECTION["scores"]})
+    assert status == 422, answer
+    assert fakes.records.scores == {}
+    assert fakes.records.audit == []
+
+
+def test_a_correction_is_the_results_offices_in_its_own_prefecture(fakes: Fakes) -> None:
+    application_id = _accepted_sitting(fakes)
+    path = f"/v1/results/sittings/{application_id}/corrections"
+    assert _post(path, CORRECTION, caller=None)[0] == 401
+    assert _post(path, CORRECTION, caller=CLERK)[0] == 403
+    assert _post(path, CORRECTION, caller=OSAKA)[0] == 404
+    unknown = "13-" + "0" * 26
+    assert _post(f"/v1/results/sittings/{unknown}/corrections", CORRECTION)[0] == 404
+    assert fakes.records.scores == {}
