@@ -14,7 +14,7 @@ decisions is audited before the answer; the passing numbers are the announcement
 from __future__ import annotations
 
 from intake.dependencies import Dependencies, dependencies
-from intake.errors import ConflictError, InvalidRequestError, NotFoundError
+from intake.errors import ConflictError, InvalidRequestError
 from intake.results_views import (
     GroupDecisions,
     PassingNumbers,
@@ -109,7 +109,9 @@ def passing_numbers(
     decided = _decided(results.decisions(group.exam_round.key, _work(group), group.grade))
     announced = [d for d in decided if d.status is DecisionStatus.ANNOUNCED]
     if not decided or len(announced) != len(decided):
-        raise NotFoundError("the group is not announced (or not all of it yet)")
+        raise ConflictError(
+            "the group is not announced (or not all of it yet)", slug="not-announced"
+        )
     deps.audit.record(
         _event(
             staff,

@@ -121,10 +121,10 @@ def post_announcement(
     paths.RESULTS_ANNOUNCEMENTS,
     summary="The passing exam numbers of an announced group",
     description="The announcement to publish: the exam numbers of the group's passes, no "
-    "names (`format=csv`: a CSV with a 受検番号 column, UTF-8 with BOM). `404` until the "
-    "whole group is announced. Roles `results`, `certificates`; audited.",
+    "names (`format=csv`: a CSV with a 受検番号 column, UTF-8 with BOM). `409 not-announced` "
+    "until the whole group is announced. Roles `results`, `certificates`; audited.",
     tags=["results"],
-    responses=documented(200, "The passing exam numbers", 401, 403, 404),
+    responses=documented(200, "The passing exam numbers", 401, 403, 409),
 )
 def get_announcement(
     *,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import time
 from http import HTTPStatus
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -53,9 +53,21 @@ PERSON: Final = "person-0000-abcdef"
 ACCEPTED: dict[str, str] = {}
 """Each seeded application under review → the accepted application seeded beside it."""
 _SITTING_ROUTES: Final = frozenset(
-    {paths.SITTING_TICKET, paths.SITTING_DELETION, paths.SITTING_PAYMENTS}
+    {
+        paths.SITTING_TICKET,
+        paths.SITTING_DELETION,
+        paths.SITTING_PAYMENTS,
+        paths.RESULTS_CORRECTIONS,
+    }
 )
 """The routes that name the accepted application's sitting (see _seed)."""
+RESULTS_GROUP: Final = {
+    "fiscal_year": 2026,
+    "term": "前期",
+    "trade_code": "0101",
+    "work_code": "010101",
+    "grade": "2級",
+}
 REASON: Final = {"code": "fix.name_kana", "field": "name_kana", "message": "add the kana"}
 SESSION_IDS: Final = {p: f"01J{'A' * 21}{p}" for p in PREFECTURES}
 """The exam session seeded in each prefecture (2026 前期, 0101/010101 2級 production)."""
@@ -282,6 +294,14 @@ def _request(
         }
     elif template == paths.SITTING_PAYMENTS:
         body = {"parts": ["written"], "method": "口座振込", "paid_on": "2026-04-01"}
+    elif template in (paths.RESULTS_DECISIONS, paths.RESULTS_ANNOUNCEMENTS):
+        # The caller's own prefecture's group (a 409 before the announcement date).
+        if method == "POST":
+            body = RESULTS_GROUP
+        else:
+            path += "?" + urlencode(RESULTS_GROUP)
+    elif template == paths.RESULTS_CORRECTIONS:
+        body = {"scores": [{"part": "written", "score": 70}], "reason": "再採点"}
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 

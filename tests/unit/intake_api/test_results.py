@@ -154,7 +154,8 @@ def test_the_passing_numbers_once_the_whole_group_is_announced(fakes: Fakes) -> 
     for one in made:
         fakes.records.decisions[one.application_id] = one
     status, _, answer = _get(f"/v1/results/announcements?{QUERY}")
-    assert status == 404, answer
+    assert status == 409, answer
+    assert answer["type"].endswith("not-announced")
     for one in made:
         fakes.records.decisions[one.application_id] = one.model_copy(
             update={"status": DecisionStatus.ANNOUNCED, "announced_on": dt.date(2026, 10, 2)}
@@ -172,11 +173,10 @@ def test_the_passing_numbers_once_the_whole_group_is_announced(fakes: Fakes) -> 
     assert response["body"] == "\ufeff受検番号\r\nN00001\r\nN00003\r\n"
     downloads = [e for e in fakes.audit.events if e.action is AuditAction.ANNOUNCEMENT_DOWNLOADED]
     assert [e.outcome for e in downloads] == [
-        AuditOutcome.NOT_FOUND,  # the refusal before the announcement, recorded as one
         AuditOutcome.ALLOWED,
         AuditOutcome.ALLOWED,
     ]
-    assert _get(f"/v1/results/announcements?{QUERY}", caller=OSAKA)[0] == 404
+    assert _get(f"/v1/results/announcements?{QUERY}", caller=OSAKA)[0] == 409, "its own: none"
 
 
 def _accepted_sitting(fakes: Fakes, prefecture: str = "13") -> str:
