@@ -41,7 +41,6 @@ from kentei.messages import (
     TicketDue,
     TicketVoid,
 )
-from kentei.records.codes import Grade
 from kentei.records.examinee import Examinee
 from kentei.results.passes import DecidedSitting
 from kentei.results.runs import ResultsRun, RunKind
@@ -379,7 +378,7 @@ class ResultsReader(Protocol):
     """One prefecture's decisions, results runs and pass records (:class:`kentei.data.passes.
     PrefecturePasses`): exam numbers and outcomes, never a name."""
 
-    def decision(self, application_id: str) -> DecidedSitting | None: ...
+    def decision(self, group_key: str, application_id: str) -> DecidedSitting | None: ...
 
     def pass_of(
         self, qualification_pseudonym_id: str, application_id: str
@@ -398,7 +397,7 @@ class ResultsReader(Protocol):
         record following, in one transaction (``DecisionChangedError``: changed meanwhile)."""
         ...
 
-    def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]: ...
+    def decisions(self, group_key: str) -> list[DecidedSitting]: ...
 
     def run(self, group_key: str, kind: RunKind) -> ResultsRun | None: ...
 

@@ -104,7 +104,7 @@ def correct_scores(
         person_id=sitting.qualification_pseudonym_id,
     )
     scores, results = deps.scores(prefecture), deps.results(prefecture)
-    decided = results.decision(application_id)
+    decided = results.decision(group.key, application_id)
     if decided is None or decided.status is not DecisionStatus.ANNOUNCED:
         scores.correct(rows, source=source, at=at, by=staff.id, audit=(event,))
         return CorrectionAnswer(application_id=application_id, announced=False)

@@ -55,7 +55,7 @@ def read_decisions(
     deps = deps or dependencies()
     group = _offered(body)
     results = deps.results(_prefecture(staff))
-    decided = _decided(results.decisions(group.exam_round.key, _work(group), group.grade))
+    decided = _decided(results.decisions(group.key))
     deps.audit.record(
         _event(
             staff, AuditAction.RESULTS_LISTED, group, request_id, deps, outcome=AuditOutcome.ALLOWED
@@ -106,7 +106,7 @@ def passing_numbers(
     deps = deps or dependencies()
     group = _offered(body)
     results = deps.results(_prefecture(staff))
-    decided = _decided(results.decisions(group.exam_round.key, _work(group), group.grade))
+    decided = _decided(results.decisions(group.key))
     announced = [d for d in decided if d.status is DecisionStatus.ANNOUNCED]
     if not decided or len(announced) != len(decided):
         raise ConflictError(
@@ -157,10 +157,6 @@ def _offered(body: ResultsGroupRequest) -> ResultsGroup:
             [FieldError(field="body.grade", problem=f"not held in {held.label}")],
         )
     return body.group
-
-
-def _work(group: ResultsGroup) -> str:
-    return group.work_code or group.trade_code
 
 
 def _decided(found: list[DecidedSitting]) -> list[DecidedSitting]:

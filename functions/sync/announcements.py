@@ -77,8 +77,7 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
 
 
 def _decided(passes: Passes, group: ResultsGroup) -> list[DecidedSitting]:
-    work = group.work_code or group.trade_code
-    found = passes.decisions(group.exam_round.key, work, group.grade)
+    found = passes.decisions(group.key)
     return sorted(found, key=lambda d: d.exam_number)
 
 

@@ -37,7 +37,7 @@ def decide_group(message: ResultsDecisionsDue, deps: Dependencies) -> ResultsRun
     counts: Counter[str] = Counter(sittings=len(sittings))
     problems: list[RunProblem] = []
     for sitting in sorted(sittings, key=lambda s: s.exam_number):
-        stored = passes.decision(sitting.application_id)
+        stored = passes.decision(group.key, sitting.application_id)
         if stored is not None and stored.status is DecisionStatus.ANNOUNCED:
             counts["announced"] += 1
             continue

@@ -20,7 +20,6 @@ from kentei.exams.catalogue import Catalogue
 from kentei.exams.rounds import Rounds
 from kentei.exemptions.model import PassRecord
 from kentei.messages import Envelope
-from kentei.records.codes import Grade
 from kentei.results.passes import DecidedSitting
 from kentei.results.rules import PassRules
 from kentei.results.runs import ResultsRun, RunKind
@@ -42,11 +41,11 @@ class Scores(Protocol):
 class Passes(Protocol):
     """One prefecture's decisions and passes (:class:`kentei.data.passes.PrefecturePasses`)."""
 
-    def decision(self, application_id: str) -> DecidedSitting | None: ...
+    def decision(self, group_key: str, application_id: str) -> DecidedSitting | None: ...
 
     def put_decision(self, decided: DecidedSitting) -> None: ...
 
-    def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]: ...
+    def decisions(self, group_key: str) -> list[DecidedSitting]: ...
 
     def announce(
         self,

@@ -82,7 +82,7 @@ def test_a_pass_is_numbered_once_and_recorded() -> None:
 
     again = passes.announce(one, ANNOUNCED, AT)
     assert again == record, "announced once: the same record, nothing drawn"
-    stored = passes.decision(one.application_id)
+    stored = passes.decision(one.group_key, one.application_id)
     assert stored is not None
     assert stored.status is DecisionStatus.ANNOUNCED
     assert passes.announce(stored, ANNOUNCED, AT) == record
@@ -106,12 +106,10 @@ def test_a_part_pass_gets_a_notice_number_and_a_fail_none() -> None:
     assert record.notice_number == "P13M26-000001", "1級: the minister's sequence"
     assert record.passer_number is None
     assert passes.announce(fail, ANNOUNCED, AT) is None
-    stored = passes.decision(fail.application_id)
+    stored = passes.decision(fail.group_key, fail.application_id)
     assert stored is not None
     assert stored.status is DecisionStatus.ANNOUNCED
-    assert [d.application_id for d in passes.decisions(ROUND.key, "030101", Grade.SECOND)] == [
-        fail.application_id
-    ]
+    assert [d.application_id for d in passes.decisions(fail.group_key)] == [fail.application_id]
 
 
 @pytest.mark.usefixtures("moto")

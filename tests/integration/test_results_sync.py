@@ -126,7 +126,7 @@ def test_a_group_decided_and_announced_over_the_real_stores(
     run = decide_group(ResultsDecisionsDue(**GROUP), _deps(queue, clock))
     assert (run.counts["pass"], run.counts["part_pass"], run.counts["fail"]) == (1, 1, 1)
     passes = PrefecturePasses("13")
-    decided = {d.application_id: d for d in passes.decisions("2026-前期", "030101", made[0].grade)}
+    decided = {d.application_id: d for d in passes.decisions(GROUP_KEY)}
     assert [decided[s.application_id].decision.result for s in made] == [
         Result.PASS,
         Result.PART_PASS,
@@ -155,10 +155,7 @@ def test_a_group_decided_and_announced_over_the_real_stores(
         "P13G26-000001",
     )
     assert passes.passes_of(made[2].qualification_pseudonym_id) == []
-    assert all(
-        d.status is DecisionStatus.ANNOUNCED
-        for d in passes.decisions("2026-前期", "030101", made[0].grade)
-    )
+    assert all(d.status is DecisionStatus.ANNOUNCED for d in passes.decisions(GROUP_KEY))
     days = {clock[0].date()}
     trail = [e for day in days for e in AuditTrail().day("13", day)]
     announced = [e for e in trail if e.action is AuditAction.PASS_ANNOUNCED]
@@ -315,7 +312,7 @@ def test_corrections_after_the_announcement_follow_the_pass_record() -> None:
         ScoreCorrection(part=Part.PRACTICAL, component=ComponentKind.PRODUCTION, score=10),
     )
     assert passes.passes_of(sitting.qualification_pseudonym_id) == []
-    decided = passes.decision(sitting.application_id)
+    decided = passes.decision(GROUP_KEY, sitting.application_id)
     assert decided is not None
     assert [(c.before, c.after) for c in decided.corrections] == [
         (Result.FAIL, Result.PART_PASS),

@@ -2,9 +2,11 @@
 
 Layout (partition ``prefecture_code``, sort ``record_key``):
 
-- ``DECISION#<application id>``: a sitting's decision
-  (:class:`kentei.results.passes.DecidedSitting`), with ``round``, ``work_code``, ``grade``
-  and ``status`` as attributes. Written again while ``decided``; ``announced`` ends that.
+- ``DECISION#<group key>#<application id>``: a sitting's decision
+  (:class:`kentei.results.passes.DecidedSitting`) under its results group
+  (:attr:`kentei.results.groups.ResultsGroup.key`), so a group's decisions are one query,
+  with its ``status`` and ``result`` as attributes. Written again while ``decided``;
+  ``announced`` ends that.
 - ``PASS#<資格仮名ID>#<application id>``: the pass record of an announced pass or part pass
   (:class:`kentei.exemptions.model.PassRecord`, ids and facts), so a person's passes are one
   query (what exemptions check).
@@ -38,7 +40,6 @@ from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.transactions import cancellation_codes
 from kentei.exemptions.model import PassRecord
 from kentei.numbering import DRAWS, LooksLikeMyNumberError
-from kentei.records.codes import Grade
 from kentei.results.corrections import RecordChange, record_change
 from kentei.results.numbering import NumberKind, PassNumberSchemes, pass_number_schemes
 from kentei.results.passes import DecidedSitting, DecisionStatus, PassNumbers, pass_record
@@ -87,8 +88,8 @@ class NumberingReport:
     unexplained: list[int] = field(default_factory=list)
 
 
-def decision_key(application_id: str) -> str:
-    return DECISION_PREFIX + application_id
+def decision_key(group_key: str, application_id: str) -> str:
+    return f"{DECISION_PREFIX}{group_key}#{application_id}"
 
 
 def pass_key(qualification_pseudonym_id: str, application_id: str) -> str:
@@ -119,8 +120,8 @@ class PrefecturePasses(PrefecturePartition):
 
     # Decisions
 
-    def decision(self, application_id: str) -> DecidedSitting | None:
-        item = self._get(decision_key(application_id))
+    def decision(self, group_key: str, application_id: str) -> DecidedSitting | None:
+        item = self._get(decision_key(group_key, application_id))
         return None if item is None else DecidedSitting.model_validate_json(item["decision"]["S"])
 
     def put_decision(self, decided: DecidedSitting) -> None:
@@ -142,16 +143,11 @@ class PrefecturePasses(PrefecturePartition):
                 raise
             raise AnnouncedError("the sitting's result is announced") from None
 
-    def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]:
-        """The decisions of a round's work and grade, in exam-number order."""
+    def decisions(self, group_key: str) -> list[DecidedSitting]:
+        """The decisions of a results group, in exam-number order."""
         found = [
             DecidedSitting.model_validate_json(item["decision"]["S"])
-            for item in self._query(
-                DECISION_PREFIX,
-                "#round = :r AND work_code = :w AND grade = :g",
-                {":r": {"S": round_key}, ":w": {"S": work_code}, ":g": {"S": grade.value}},
-                {"#round": "round"},
-            )
+            for item in self._query(f"{DECISION_PREFIX}{group_key}#")
         ]
         return sorted(found, key=lambda d: d.exam_number)
 
@@ -422,13 +418,10 @@ class PrefecturePasses(PrefecturePartition):
 
     def _decision_item(self, decided: DecidedSitting) -> dict[str, Any]:
         return {
-            **self._key(decision_key(decided.application_id)),
+            **self._key(decision_key(decided.group_key, decided.application_id)),
             "item_type": {"S": "decision"},
             "application_id": {"S": decided.application_id},
             "qualification_pseudonym_id": {"S": decided.qualification_pseudonym_id},
-            "round": {"S": decided.exam_round.key},
-            "work_code": {"S": decided.work_code},
-            "grade": {"S": decided.grade.value},
             "status": {"S": decided.status.value},
             "result": {"S": decided.decision.result.value},
             "decided_at": {"S": instant(decided.decided_at)},

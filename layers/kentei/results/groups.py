@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from kentei.exams.catalogue import Catalogue
+from kentei.exams.grades import TRADE_WIDE_GRADES
 from kentei.records.codes import Grade
 from kentei.records.fields import Code
 from kentei.results.rules import AppliedRule, PassRules
@@ -24,8 +25,10 @@ class ResultsGroup(BaseModel):
 
     @property
     def key(self) -> str:
-        """``2026-前期#0301#030101#2級``: how the group's items are named."""
-        return f"{self.exam_round.key}#{self.trade_code}#{self.work_code or '-'}#{self.grade.value}"
+        """``2026-前期#0301#030101#2級``: how the group's items are named (a trade-wide
+        grade, 特級, has ``-`` for its work)."""
+        work = "-" if self.grade in TRADE_WIDE_GRADES else (self.work_code or "-")
+        return f"{self.exam_round.key}#{self.trade_code}#{work}#{self.grade.value}"
 
     def holds(self, sitting: Sitting) -> bool:
         return (
@@ -38,11 +41,16 @@ class ResultsGroup(BaseModel):
 
 def group_of_sitting(sitting: Sitting) -> ResultsGroup:
     """The results group a sitting is decided in."""
+    return group_of(sitting.exam_round, sitting.trade_code, sitting.work_code, sitting.grade)
+
+
+def group_of(exam_round: ExamRound, trade_code: str, work_code: str, grade: Grade) -> ResultsGroup:
+    """The group of a sitting's round, trade, work and grade (特級: the trade's, no work)."""
     return ResultsGroup(
-        exam_round=sitting.exam_round,
-        trade_code=sitting.trade_code,
-        work_code=sitting.work_code,
-        grade=sitting.grade,
+        exam_round=exam_round,
+        trade_code=trade_code,
+        work_code=None if grade in TRADE_WIDE_GRADES else work_code,
+        grade=grade,
     )
 
 

@@ -29,6 +29,7 @@ from kentei.exemptions.model import PassKind, PassRecord
 from kentei.records.codes import Grade
 from kentei.records.fields import Code, PrefectureCode
 from kentei.results.decision import Decision, Result
+from kentei.results.groups import group_of
 from kentei.results.numbering import Numbered, NumberKind
 from kentei.roster.parts import ExamRound, Part
 
@@ -83,6 +84,11 @@ class DecidedSitting(BaseModel):
         if (self.status is DecisionStatus.ANNOUNCED) != (self.announced_on is not None):
             raise ValueError("an announced decision, and only one, has its announcement day")
         return self
+
+    @property
+    def group_key(self) -> str:
+        """The key of the results group it was decided in."""
+        return group_of(self.exam_round, self.trade_code, self.work_code, self.grade).key
 
     @property
     def numbered(self) -> Numbered:

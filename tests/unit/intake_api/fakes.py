@@ -46,7 +46,6 @@ from kentei.messages import (
     TicketDue,
     TicketVoid,
 )
-from kentei.records.codes import Grade
 from kentei.records.examinee import Examinee
 from kentei.results.passes import DecidedSitting
 from kentei.results.runs import ResultsRun, RunKind
@@ -192,22 +191,21 @@ class FakeResults:
     records: Records
     prefecture_code: str
 
-    def decisions(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]:
+    def decisions(self, group_key: str) -> list[DecidedSitting]:
         return [
             d
             for d in self.records.decisions.values()
-            if d.prefecture_code == self.prefecture_code
-            and (d.exam_round.key, d.work_code, d.grade) == (round_key, work_code, grade)
+            if d.prefecture_code == self.prefecture_code and d.group_key == group_key
         ]
 
     def run(self, group_key: str, kind: RunKind) -> ResultsRun | None:
         return self.records.results_runs.get((self.prefecture_code, group_key, kind))
 
-    def decision(self, application_id: str) -> DecidedSitting | None:
+    def decision(self, group_key: str, application_id: str) -> DecidedSitting | None:
         found = self.records.decisions.get(application_id)
-        return (
-            found if found is not None and found.prefecture_code == self.prefecture_code else None
-        )
+        if found is None or found.prefecture_code != self.prefecture_code:
+            return None
+        return found if found.group_key == group_key else None
 
     def pass_of(self, qualification_pseudonym_id: str, application_id: str) -> PassRecord | None:
         return next(

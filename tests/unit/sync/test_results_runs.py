@@ -67,20 +67,17 @@ class World:
         return self.scores.get(application_id, [])
 
     # Passes
-    def decision(self, application_id: str) -> DecidedSitting | None:
-        return self.decisions.get(application_id)
+    def decision(self, group_key: str, application_id: str) -> DecidedSitting | None:
+        found = self.decisions.get(application_id)
+        return found if found is not None and found.group_key == group_key else None
 
     def put_decision(self, decided: DecidedSitting) -> None:
         stored = self.decisions.get(decided.application_id)
         assert stored is None or stored.status is DecisionStatus.DECIDED
         self.decisions[decided.application_id] = decided
 
-    def decisions_of(self, round_key: str, work_code: str, grade: Grade) -> list[DecidedSitting]:
-        return [
-            d
-            for d in self.decisions.values()
-            if (d.exam_round.key, d.work_code, d.grade) == (round_key, work_code, grade)
-        ]
+    def decisions_of(self, group_key: str) -> list[DecidedSitting]:
+        return [d for d in self.decisions.values() if d.group_key == group_key]
 
     def announce(
         self,
