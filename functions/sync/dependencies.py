@@ -15,6 +15,7 @@ from functools import cache
 from kentei.exams.catalogue import Catalogue
 from kentei.exams.rounds import Rounds
 from kentei.results.rules import PassRules
+from sync.import_ports import ImportPorts
 
 
 def utc_now() -> datetime:
@@ -27,6 +28,8 @@ class Dependencies:
     rounds: Callable[[], Rounds]
     rules: Callable[[], PassRules]
     clock: Callable[[], datetime]
+    imports: ImportPorts
+    """Result imports (:mod:`sync.imports`)."""
 
 
 @cache
@@ -34,10 +37,12 @@ def dependencies() -> Dependencies:
     from kentei.exams.catalogue import load_catalogue
     from kentei.exams.rounds import load_rounds
     from kentei.results.rules import load_pass_rules
+    from sync.import_ports import deployed
 
     return Dependencies(
         catalogue=load_catalogue,
         rounds=load_rounds,
         rules=load_pass_rules,
         clock=utc_now,
+        imports=deployed(),
     )
