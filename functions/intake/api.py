@@ -28,6 +28,7 @@ from intake.routes import (
     documents,
     exams,
     identity,
+    results,
     review,
     sessions,
     signed_change_requests,
@@ -61,6 +62,7 @@ app.include_router(deletions.router)
 app.include_router(changes.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
+app.include_router(results.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -38,6 +38,10 @@ ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
 ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
 CHANGE_REQUESTS: Final = "/v1/change-requests"
 CHANGE_REQUEST: Final = "/v1/change-requests/<request_id>"
+RESULT_IMPORTS: Final = "/v1/results/imports"
+RESULT_IMPORT: Final = "/v1/results/imports/<import_id>"
+RESULT_IMPORT_COMMIT: Final = "/v1/results/imports/<import_id>/commit"
+RESULT_IMPORT_DISCARD: Final = "/v1/results/imports/<import_id>/discard"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -74,10 +78,14 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUEST: ("GET",),
+    RESULT_IMPORTS: ("POST",),
+    RESULT_IMPORT: ("GET",),
+    RESULT_IMPORT_COMMIT: ("POST",),
+    RESULT_IMPORT_DISCARD: ("POST",),
 }
 
 PROTECTED: Final = re.compile(
-    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests)(?:/|$)"
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|results)(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""
 

@@ -198,7 +198,7 @@ class ResultImportCommit(Envelope):
     kind: Literal["result_import_commit"] = "result_import_commit"
     import_id: str = Field(pattern=IMPORT_ID_PATTERN.pattern)
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
-    requested_by: str = Field(min_length=1, max_length=128, pattern=r"^[0-9A-Za-z@._+-]+$")
+    requested_by: str = Field(min_length=1, max_length=160, pattern=r"^[0-9A-Za-z@._:+-]+$")
 
     @model_validator(mode="after")
     def _same_prefecture(self) -> Self:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -26,16 +26,19 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.result_files import Upload
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     IdentityChosen,
+    ResultImportCommit,
     TicketDue,
     TicketVoid,
 )
 from kentei.records.examinee import Examinee
+from kentei.results.imports.record import ImportStatus, ResultImport
 from kentei.roster.changes import (
     ExamineeChangedError,
     HistoryEntry,
@@ -606,6 +609,75 @@ class FakeTickets:
 
 
 @dataclass
+class FakeResultImports:
+    """Every prefecture's result imports; each store answers its own prefecture only."""
+
+    records: dict[str, ResultImport] = field(default_factory=dict)
+    audit: list[AuditEvent] = field(default_factory=list)
+
+    def prefecture(self, prefecture_code: str) -> _PrefectureImports:
+        return _PrefectureImports(self, prefecture_code)
+
+
+@dataclass
+class _PrefectureImports:
+    all: FakeResultImports
+    prefecture_code: str
+
+    def get(self, import_id: str) -> ResultImport | None:
+        found = self.all.records.get(import_id)
+        return (
+            found if found is not None and found.prefecture_code == self.prefecture_code else None
+        )
+
+    def create(self, record: ResultImport, *, audit: Sequence[AuditEvent] = ()) -> None:
+        assert record.prefecture_code == self.prefecture_code
+        if record.import_id in self.all.records:
+            raise ValueError("exists")
+        self.all.records[record.import_id] = record
+        self.all.audit.extend(audit)
+
+    def save(
+        self,
+        record: ResultImport,
+        expected: Collection[ImportStatus],
+        *,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool:
+        current = self.get(record.import_id)
+        if current is None or current.status not in expected:
+            return False
+        self.all.records[record.import_id] = record
+        self.all.audit.extend(audit)
+        return True
+
+
+@dataclass
+class FakeResultFiles:
+    uploads: list[str] = field(default_factory=list)
+
+    def upload(self, key: str, expires_s: int) -> Upload:
+        self.uploads.append(key)
+        return Upload(
+            url=f"https://imports.example/{key}?signature=fake",
+            headers={"x-amz-server-side-encryption": "aws:kms"},
+            expires_in_s=expires_s,
+        )
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        return f"https://imports.example/{key}?signature=fake&expires={expires_s}"
+
+
+@dataclass
+class FakeSyncQueue:
+    sent: list[ResultImportCommit] = field(default_factory=list)
+
+    def send(self, message: ResultImportCommit) -> str:
+        self.sent.append(message)
+        return f"message-{len(self.sent)}"
+
+
+@dataclass
 class FakeFingerprinter:
     """A keyed fingerprint, as the KMS one is, under a test key."""
 
@@ -710,6 +782,9 @@ class Fakes:
     clock: Clock = field(default_factory=Clock)
     certify_queue: FakeCertifyQueue = field(default_factory=FakeCertifyQueue)
     tickets: FakeTickets = field(default_factory=FakeTickets)
+    result_imports: FakeResultImports = field(default_factory=FakeResultImports)
+    result_files: FakeResultFiles = field(default_factory=FakeResultFiles)
+    sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
@@ -730,4 +805,7 @@ class Fakes:
             clock=self.clock,
             changes=self.records.changes,
             change_requests=self.records.change_requests_of,
+            result_imports=self.result_imports.prefecture,
+            result_files=self.result_files,
+            sync_queue=self.sync_queue,
         )
