@@ -93,6 +93,7 @@ class ImportView(BaseModel):
     exam_round: ExamRound
     status: ImportStatus
     refusal: Refusal | None
+    file_name: str | None
     created_by: str
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -132,6 +133,7 @@ def create_import(
         source=request.source,
         exam_round=request.exam_round,
         status=ImportStatus.AWAITING_UPLOAD,
+        file_name=request.file_name,
         created_by=staff.user_id or staff.id,
         created_at=now,
         updated_at=now,
@@ -177,6 +179,7 @@ def read_import(
         exam_round=record.exam_round,
         status=record.status,
         refusal=record.refusal,
+        file_name=record.file_name,
         created_by=record.created_by,
         created_at=record.created_at,
         updated_at=record.updated_at,

@@ -89,10 +89,11 @@ def test_asking_for_an_upload_makes_the_record_and_a_presigned_put(fakes: Fakes)
     assert upload["expires_in_s"] <= 15 * 60
     assert upload["max_bytes"] == 100 * 1024 * 1024
     record = fakes.result_imports.records[import_id]
-    assert (record.status, record.source, record.created_by) == (
+    assert (record.status, record.source, record.created_by, record.file_name) == (
         ImportStatus.AWAITING_UPLOAD,
         "association",
         "res1",
+        "results.csv",
     )
     (entry,) = fakes.result_imports.audit
     assert (entry.action, entry.record_id) == (AuditAction.RESULT_IMPORT_CREATED, import_id)

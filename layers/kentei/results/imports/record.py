@@ -138,6 +138,8 @@ class ResultImport(BaseModel):
     source: str = Field(min_length=1, max_length=60)
     exam_round: ExamRound
     status: ImportStatus
+    file_name: str | None = Field(None, max_length=200)
+    """The staff's name for the file (screened for a My Number at the API), for their reference."""
     created_by: str = Field(max_length=128)
     """The staff user who asked for the upload."""
     created_at: AwareDatetime
