@@ -126,6 +126,9 @@ class GrantTargets:
         bucket = self.buckets[name]
         object_actions = (
             (("s3:GetObject",) if access in BUCKET_READ else ())
+            # Reading the version that was checked (sync's commit of a result import) needs
+            # GetObjectVersion: only a function that also writes the bucket reads versions.
+            + (("s3:GetObjectVersion",) if access is Access.BUCKET_READ_WRITE else ())
             + (("s3:PutObject",) if access in BUCKET_PUT else ())
             + (
                 ("s3:DeleteObject", "s3:DeleteObjectVersion")

@@ -98,5 +98,6 @@ def test_intake_may_only_put_uploads_and_read_reports_and_sync_reads_and_writes(
         expected = "/imports/*" if action == "s3:PutObject" else "/reports/*"
         assert expected in resource, (action, resource)
     sync = {action for action, _ in by_role[ids.role("sync")]}
-    assert {"s3:GetObject", "s3:PutObject"} <= sync
+    # The commit reads exactly the version that was checked.
+    assert {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"} <= sync
     assert set(by_role) == {ids.role("intake"), ids.role("sync")}

@@ -3,12 +3,17 @@ applied), refused when it cannot be read, and a committed clean import is applie
 
 from __future__ import annotations
 
+import tracemalloc
+from collections.abc import Iterator
+from typing import IO
+
 import pytest
 from tests.unit.results.imports.support import csv_text, encoded, facts, row
-from tests.unit.sync.fakes import BUCKET, World
+from tests.unit.sync.fakes import BUCKET, FakeFiles, World
 
 from kentei.messages import ResultFileUploaded, ResultImportCommit
 from kentei.results.imports.record import (
+    KEPT_PROBLEMS,
     MAX_FILE_BYTES,
     ImportStatus,
     Refusal,
@@ -192,3 +197,49 @@ def test_a_file_put_again_after_the_commit_is_ignored_and_a_redelivery_is_not_re
     commit(commit_message(record), w.deps())
     after = upload(w, record, encoded(csv_text([row("1001", score="1")]), "cp932"), "v2")
     assert after.status is ImportStatus.COMMITTED
+
+
+class _Repeated(FakeFiles):
+    """A file of ``cycles`` copies of one block of rows, generated as it is read."""
+
+    def __init__(self, header: bytes, block: bytes, cycles: int) -> None:
+        super().__init__()
+        self._header, self._block, self.cycles = header, block, cycles
+
+    def chunks(self, key: str, version_id: str | None) -> Iterator[bytes]:
+        yield self._header
+        for _ in range(self.cycles):
+            yield self._block
+
+    def put_report(self, key: str, body: IO[bytes]) -> None:
+        """Read as S3's upload does, a part at a time (kept: the size only)."""
+        size = 0
+        while part := body.read(65_536):
+            size += len(part)
+        self.reports[key] = str(size).encode()
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_in_the_file_size_with_a_problem_on_every_row() -> None:
+    """Ten times the rows, each an unknown exam number (a problem each, all spooled to the
+    report): the peak stays within 1.5x."""
+    header = csv_text([]).encode("cp932")
+    block = (
+        csv_text([row(str(5_000_000 + k)) for k in range(1_000)], header=())
+        .encode("cp932")
+        .removeprefix(b"\r\n")
+    )
+    peaks = []
+    for cycles in (8, 80):
+        w = world()
+        w.files = _Repeated(header, block, cycles)
+        record = w.new_import()
+        message = ResultFileUploaded(bucket=BUCKET, key=record.object_key, size=1)
+        tracemalloc.start()
+        checked = file_uploaded(message, w.deps())
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert checked.counts is not None
+        assert checked.counts.errors == 1_000 * cycles
+        assert len(checked.problems) == KEPT_PROBLEMS
+    assert peaks[1] / peaks[0] < 1.5, peaks

@@ -131,10 +131,11 @@ def test_the_handler_checks_an_upload_drops_the_test_event_and_fails_the_rest(
             s3_event(key=record.object_key, size=len(data)),
             TEST_EVENT,
             s3_event(name="ObjectRemoved:Delete"),
+            {"kind": "result_import_commit", "import_id": record.import_id},
         ),
         LocalContext(catalog.function("sync")),
     )
-    assert answer == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m2"}, {"itemIdentifier": "m3"}]}
     assert w.imports.records[record.import_id].status is ImportStatus.VALIDATED
     text = "\n".join(json.dumps(vars(r), default=str, ensure_ascii=False) for r in caplog.records)
     assert "髙橋" not in text
