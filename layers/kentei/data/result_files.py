@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 CHUNK: Final = 64 * 1024
 """Bytes read from S3 at a time: memory stays flat in the file's size."""
-_PRESIGN: Final = Config(signature_version="s3v4", s3={"addressing_style": "path"})
+_PRESIGN: Final = Config(signature_version="s3v4")
+"""SigV4 (the SSE-KMS headers are signed); botocore picks the addressing style (virtual-hosted
+on AWS, path-style at a local endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,6 @@ class ResultFiles:
     def _presigner(self) -> S3Client:
         if self._s3_client is not None:
             return self._s3_client
-        # A client of its own: path-style SigV4 URLs (what a browser or requests can PUT to).
+        # A client of its own: SigV4 URLs, whatever the function's client is configured with.
         client: S3Client = boto3.client("s3", config=_PRESIGN)
         return client
