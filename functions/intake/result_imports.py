@@ -98,6 +98,7 @@ class ImportView(BaseModel):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     file_size: int | None
+    file_deleted: bool = Field(description="the file held a My Number and was deleted")
     counts: ImportCounts | None
     problems: tuple[ProblemRef, ...] = Field(description="the first problems (row, column, code)")
     report_url: str | None = Field(description="the full problems CSV, valid for a few minutes")
@@ -184,6 +185,7 @@ def read_import(
         created_at=record.created_at,
         updated_at=record.updated_at,
         file_size=record.file_size,
+        file_deleted=record.file_deleted,
         counts=record.counts,
         problems=record.problems,
         report_url=url,

@@ -42,6 +42,8 @@ class ImportFiles(Protocol):
 
     def put_report(self, key: str, body: IO[bytes]) -> None: ...
 
+    def delete_every_version(self, key: str) -> int: ...
+
 
 class ScoreStore(Protocol):
     """One prefecture's scores (:class:`kentei.data.results.PrefectureScores`)."""

@@ -5,7 +5,9 @@
   :class:`~kentei.results.imports.rows.ResultFile` against the prefecture's roster; every
   problem goes to a spooled CSV (the report, written to ``reports/...``), the counts and the
   first problems to the import's record: ``validated``, or ``refused`` with a reason
-  (``too-large``, ``undecodable``, ``not-csv``, ``wrong-header``). Nothing is applied.
+  (``too-large``, ``undecodable``, ``not-csv``, ``wrong-header``). Nothing is applied. A
+  file with a My Number in a cell (``my-number`` problems) is deleted, every version, once
+  checked: the report stays, the import can only be discarded.
 - :func:`commit` (``result_import_commit``, sent by intake when staff commit a clean import):
   the file (the version that was checked) is checked again, since the roster may have
   changed; still clean, its valid rows are applied in batches
@@ -34,7 +36,7 @@ from kentei.messages import ResultFileUploaded, ResultImportCommit
 from kentei.results.decision import ScoreEntry
 from kentei.results.imports.errors import LineTooLongError, UndecodableFileError
 from kentei.results.imports.mappings import load_mappings
-from kentei.results.imports.problems import Problem
+from kentei.results.imports.problems import Problem, ProblemCode
 from kentei.results.imports.record import (
     CHECKABLE,
     HEADER_CODES,
@@ -180,6 +182,10 @@ def check(record: ResultImport, directory: RosterDirectory, deps: Dependencies) 
         files.put_report(key, spool)
     counts = ImportCounts.of(report.counts)
     header_wrong = any(code in HEADER_CODES for code in counts.by_code)
+    holds_my_number = ProblemCode.MY_NUMBER in counts.by_code
+    if holds_my_number:
+        # The My Number lives only in the vault: the file goes now, not with the lifecycle.
+        files.delete_every_version(record.object_key)
     return record.model_copy(
         update={
             "status": ImportStatus.REFUSED if header_wrong else ImportStatus.VALIDATED,
@@ -188,6 +194,7 @@ def check(record: ResultImport, directory: RosterDirectory, deps: Dependencies) 
             "counts": counts,
             "problems": tuple(ProblemRef.of(problem) for problem in report.problems),
             "report_key": key,
+            "file_deleted": record.file_deleted or holds_my_number,
         }
     )
 

@@ -452,8 +452,10 @@ FUNCTIONS: Final = (
         grants=(
             *_RECORD_KEEPING,
             _G("certify", Access.QUEUE_SEND),
-            # Result files: read the upload (twice: check, commit), write the report.
+            # Result files: read the upload (twice: check, commit), write the report, and
+            # delete every version of an upload that holds a My Number.
             _G(IMPORTS_BUCKET, Access.BUCKET_READ_WRITE),
+            _G(IMPORTS_BUCKET, Access.BUCKET_READ_DELETE, prefix=IMPORTS_PREFIX),
         ),
     ),
     FunctionSpec(

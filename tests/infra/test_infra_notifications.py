@@ -100,4 +100,8 @@ def test_intake_may_only_put_uploads_and_read_reports_and_sync_reads_and_writes(
     sync = {action for action, _ in by_role[ids.role("sync")]}
     # The commit reads exactly the version that was checked.
     assert {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"} <= sync
+    # An upload holding a My Number is deleted, every version: uploads only, never reports.
+    deletes = {r for a, r in by_role[ids.role("sync")] if a.startswith("s3:DeleteObject")}
+    assert deletes
+    assert all("/imports/*" in resource for resource in deletes), deletes
     assert set(by_role) == {ids.role("intake"), ids.role("sync")}

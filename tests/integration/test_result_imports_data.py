@@ -220,3 +220,24 @@ def test_a_status_change_is_conditional(moto: str) -> None:
     assert store.save(discarded, {ImportStatus.VALIDATED})
     with pytest.raises(ValueError, match="exists"):
         store.create(record)
+
+
+def test_a_file_holding_a_my_number_is_deleted_with_every_version(moto: str) -> None:
+    clock = Clock()
+    one = _sitting("p-1")
+    rows = [(*_rows(one)[0][:-1], "900000000010")]
+    first = _import(clock, _cp932(_rows(one)))
+    assert not first.file_deleted
+    # The same URL put again (a second version), this time with a My Number in a cell.
+    upload = ResultFiles().upload(first.object_key, 900)
+    assert requests.put(upload.url, data=_cp932(rows), headers=upload.headers, timeout=30).ok
+    head = boto3.client("s3").head_object(Bucket=BUCKET, Key=first.object_key)
+    message = ResultFileUploaded(
+        bucket=BUCKET, key=first.object_key, size=1, version_id=head["VersionId"]
+    )
+    checked = file_uploaded(message, _deps(clock))
+    assert checked.file_deleted
+    assert not checked.committable
+    versions = boto3.client("s3").list_object_versions(Bucket=BUCKET, Prefix=first.object_key)
+    assert versions.get("Versions", []) == []
+    assert versions.get("DeleteMarkers", []) == []

@@ -94,6 +94,21 @@ class ResultFiles:
         finally:
             body.close()
 
+    def delete_every_version(self, key: str) -> int:
+        """Delete every version of ``key`` (and its delete markers): a file that must not be
+        kept. The number of versions deleted."""
+        deleted = 0
+        for page in self._s3.get_paginator("list_object_versions").paginate(
+            Bucket=self.bucket, Prefix=key
+        ):
+            for version in (*page.get("Versions", ()), *page.get("DeleteMarkers", ())):
+                if version.get("Key") == key and "VersionId" in version:
+                    self._s3.delete_object(
+                        Bucket=self.bucket, Key=key, VersionId=version["VersionId"]
+                    )
+                    deleted += 1
+        return deleted
+
     def put_report(self, key: str, body: IO[bytes]) -> None:
         """Store a problems report read from ``body`` (a spooled file)."""
         self._s3.put_object(

@@ -62,6 +62,12 @@ class FakeFiles:
     def put_report(self, key: str, body: IO[bytes]) -> None:
         self.reports[key] = body.read()
 
+    def delete_every_version(self, key: str) -> int:
+        gone = [found for found in self.objects if found[0] == key]
+        for found in gone:
+            del self.objects[found]
+        return len(gone)
+
 
 @dataclass
 class FakeScores:

@@ -86,6 +86,18 @@ def test_a_file_with_bad_rows_names_exactly_those_rows() -> None:
     assert not checked.committable
 
 
+def test_a_file_holding_a_my_number_is_deleted_once_checked() -> None:
+    w = world()
+    record = w.new_import()
+    checked = upload(w, record, encoded(csv_text([row("1001", name="900000000010")]), "cp932"))
+    assert checked.status is ImportStatus.VALIDATED
+    assert [(p.row, p.code.value) for p in checked.problems] == [(2, "my-number")]
+    assert checked.file_deleted
+    assert not checked.committable
+    assert w.files.objects == {}
+    assert b"900000000010" not in w.files.reports[f"reports/13/{record.import_id}.csv"]
+
+
 @pytest.mark.parametrize(
     ("data", "refusal"),
     [

@@ -152,6 +152,9 @@ class ResultImport(BaseModel):
     problems: tuple[ProblemRef, ...] = ()
     """The first :data:`KEPT_PROBLEMS` problems."""
     report_key: str | None = None
+    file_deleted: bool = False
+    """The uploaded file was deleted (every version): it held a My Number (privacy invariant
+    1); the report stays, the import cannot be committed."""
     committed_by: str | None = Field(None, max_length=128)
     committed_at: AwareDatetime | None = None
     applied: AppliedCounts | None = None
@@ -166,6 +169,7 @@ class ResultImport(BaseModel):
             self.status in (ImportStatus.VALIDATED, ImportStatus.COMMITTING)
             and self.counts is not None
             and self.counts.clean
+            and not self.file_deleted
         )
 
 
