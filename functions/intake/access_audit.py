@@ -27,6 +27,7 @@ from kentei.applications.model import prefecture_of
 from kentei.callers import Caller, CallerKind, caller_from_event
 from kentei.change_requests import prefecture_of_request
 from kentei.data.audit import AuditEvent, AuditOutcome
+from kentei.messages import IMPORT_ID_PATTERN
 from kentei.sessions.model import SESSION_ID_PATTERN
 
 _SESSION_ID: Final = re.compile(SESSION_ID_PATTERN)
@@ -59,11 +60,14 @@ def refusal_event(
     session_id = paths.parameter(route.template, str(event.get("path")), "session_id")
     if session_id is not None and not _SESSION_ID.match(session_id):
         session_id = None
+    import_id = paths.parameter(route.template, str(event.get("path")), "import_id")
+    if import_id is not None and not IMPORT_ID_PATTERN.match(import_id):
+        import_id = None
     return AuditEvent.by(
         caller,
         route.rule.action,
         record_type=route.rule.record_type,
-        record_id=application_id or change_request_id or session_id or "-",
+        record_id=application_id or change_request_id or session_id or import_id or "-",
         prefecture_code=prefecture,
         request_id=request_id(event),
         at=(deps or dependencies()).clock(),

@@ -67,6 +67,8 @@ _FEE_STAFF: Final = frozenset({Role.CLERK, Role.EXAM_ADMIN})
 """Staff who take fee payments: the counter (窓口, where payments are made and slips come in)
 and the exam office."""
 """The exam office (試験担当): sessions, venues and seats."""
+_RESULTS: Final = frozenset({Role.RESULTS})
+"""The results office (成績担当): result files, their reports and commits."""
 
 RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.HEALTH): PUBLIC,
@@ -217,6 +219,21 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         bridges=True,
         action=AuditAction.CHANGE_REQUEST_STATUS_READ,
         record_type="change_request",
+    ),
+    # Result files hold exam numbers, scores and perhaps names: every access is audited.
+    ("POST", paths.RESULT_IMPORTS): Rule(
+        roles=_RESULTS, action=AuditAction.RESULT_IMPORT_CREATED, record_type="result_import"
+    ),
+    ("GET", paths.RESULT_IMPORT): Rule(
+        roles=_RESULTS, action=AuditAction.RESULT_IMPORT_READ, record_type="result_import"
+    ),
+    ("POST", paths.RESULT_IMPORT_COMMIT): Rule(
+        roles=_RESULTS,
+        action=AuditAction.RESULT_IMPORT_COMMIT_REQUESTED,
+        record_type="result_import",
+    ),
+    ("POST", paths.RESULT_IMPORT_DISCARD): Rule(
+        roles=_RESULTS, action=AuditAction.RESULT_IMPORT_DISCARDED, record_type="result_import"
     ),
 }
 """The one route → callers table. ``operator`` appears nowhere: the contractor's operators

@@ -12,7 +12,7 @@ environment, e.g. a new local runtime).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -36,6 +36,7 @@ from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     IdentityChosen,
+    ResultImportCommit,
     ResultsAnnouncementDue,
     ResultsDecisionsDue,
     TicketDue,
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
     from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
+    from kentei.data.result_files import ResultFiles, Upload
+    from kentei.results.imports.record import ImportStatus, ResultImport
 
 
 class ApplicationStore(Protocol):
@@ -323,6 +326,56 @@ class ChangeRequestStore(Protocol):
         ...
 
 
+class ResultImportStore(Protocol):
+    """One prefecture's result imports (:class:`kentei.data.result_imports.PrefectureImports`):
+    ids, statuses, counts and codes, never a cell's value."""
+
+    def get(self, import_id: str) -> ResultImport | None: ...
+
+    def create(self, record: ResultImport, *, audit: Sequence[AuditEvent] = ()) -> None: ...
+
+    def save(
+        self,
+        record: ResultImport,
+        expected: Collection[ImportStatus],
+        *,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool:
+        """Replace the import if still in an ``expected`` status (False: nothing written)."""
+        ...
+
+
+class ResultFileLinks(Protocol):
+    """Presigned links into the imports bucket (:class:`kentei.data.result_files.ResultFiles`):
+    a PUT of an upload, a GET of a problems report. Intake never reads a result file."""
+
+    def upload(self, key: str, expires_s: int) -> Upload: ...
+
+    def download_url(self, key: str, expires_s: int) -> str: ...
+
+
+def _prefecture_result_imports(prefecture_code: str) -> ResultImportStore:
+    from kentei.data.result_imports import PrefectureImports
+
+    return PrefectureImports(prefecture_code)
+
+
+class _ResultFileLinks:
+    """The imports bucket, its name and key read from the environment on first use."""
+
+    @cached_property
+    def _files(self) -> ResultFiles:
+        from kentei.data.result_files import ResultFiles
+
+        return ResultFiles()
+
+    def upload(self, key: str, expires_s: int) -> Upload:
+        return self._files.upload(key, expires_s)
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        return self._files.download_url(key, expires_s)
+
+
 def _prefecture_change_requests(prefecture_code: str) -> ChangeRequestStore:
     from kentei.data.change_requests import PrefectureChangeRequests
 
@@ -432,10 +485,14 @@ def _prefecture_scores(prefecture_code: str) -> ScoreStore:
     return PrefectureScores(prefecture_code)
 
 
-class SyncQueue(Protocol):
-    """Sync's queue: a results group to decide or announce (:mod:`kentei.data.queues`)."""
+SyncMessage = ResultImportCommit | ResultsDecisionsDue | ResultsAnnouncementDue
 
-    def send(self, message: ResultsDecisionsDue | ResultsAnnouncementDue) -> str: ...
+
+class SyncQueue(Protocol):
+    """Sync's queue: a result import to commit, a results group to decide or announce
+    (:mod:`kentei.data.queues`)."""
+
+    def send(self, message: SyncMessage) -> str: ...
 
 
 def _prefecture_results(prefecture_code: str) -> ResultsReader:
@@ -445,7 +502,7 @@ def _prefecture_results(prefecture_code: str) -> ResultsReader:
 
 
 class _SqsSyncQueue:
-    def send(self, message: ResultsDecisionsDue | ResultsAnnouncementDue) -> str:
+    def send(self, message: SyncMessage) -> str:
         from kentei.data import queues
 
         return queues.send("sync", message)
@@ -487,8 +544,11 @@ class Dependencies:
     """A prefecture's decisions and results runs, by prefecture code."""
     scores: Callable[[str], ScoreStore] = _prefecture_scores
     """A prefecture's scores, by prefecture code."""
+    result_imports: Callable[[str], ResultImportStore] = _prefecture_result_imports
+    """A prefecture's result imports, by prefecture code."""
+    result_files: ResultFileLinks = field(default_factory=_ResultFileLinks)
     sync_queue: SyncQueue = field(default_factory=_SqsSyncQueue)
-    """Sync's queue: results groups to decide and announce."""
+    """Sync's queue: result imports to commit, results groups to decide and announce."""
 
 
 class _SqsVerifyQueue:

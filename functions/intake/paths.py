@@ -43,6 +43,10 @@ RESULTS_DECISIONS: Final = "/v1/results/decisions"
 RESULTS_ANNOUNCEMENTS: Final = "/v1/results/announcements"
 RESULTS_CORRECTIONS: Final = "/v1/results/sittings/<application_id>/corrections"
 CHANGE_REQUEST: Final = "/v1/change-requests/<request_id>"
+RESULT_IMPORTS: Final = "/v1/results/imports"
+RESULT_IMPORT: Final = "/v1/results/imports/<import_id>"
+RESULT_IMPORT_COMMIT: Final = "/v1/results/imports/<import_id>/commit"
+RESULT_IMPORT_DISCARD: Final = "/v1/results/imports/<import_id>/discard"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -84,6 +88,10 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     RESULTS_DECISIONS: ("GET", "POST"),
     RESULTS_ANNOUNCEMENTS: ("GET", "POST"),
     RESULTS_CORRECTIONS: ("POST",),
+    RESULT_IMPORTS: ("POST",),
+    RESULT_IMPORT: ("GET",),
+    RESULT_IMPORT_COMMIT: ("POST",),
+    RESULT_IMPORT_DISCARD: ("POST",),
 }
 
 PROTECTED: Final = re.compile(

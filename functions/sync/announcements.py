@@ -29,8 +29,9 @@ from kentei.results.decision import FailReason, Result
 from kentei.results.groups import ResultsGroup
 from kentei.results.passes import DecidedSitting, DecisionStatus
 from kentei.results.runs import MAX_PROBLEMS, ResultsRun, RunKind, RunProblem, RunProblemCode
-from sync.dependencies import Dependencies, Passes
+from sync.dependencies import Dependencies
 from sync.groups import event, group_of
+from sync.results_ports import Passes
 
 PAGE: Final = 100
 
@@ -38,7 +39,7 @@ PAGE: Final = 100
 def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsRun:
     group = group_of(message)
     prefecture = message.prefecture_code
-    passes = deps.passes(prefecture)
+    passes = deps.results.passes(prefecture)
     at = deps.clock()
     decided = _decided(passes, group)
     previous = passes.run(group.key, RunKind.ANNOUNCEMENT)
@@ -72,7 +73,7 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
     run = _run(message, group, at, dict(counts), finished=not more)
     passes.record_run(run)
     if more:
-        deps.sync_queue.send(message.model_copy(update={"after": last}))
+        deps.results.sync_queue.send(message.model_copy(update={"after": last}))
     return run
 
 
@@ -91,8 +92,8 @@ def _readiness(
         if len(problems) < MAX_PROBLEMS:
             problems.append(RunProblem(application_id=application_id, code=code))
 
-    scores = deps.scores(prefecture)
-    for sitting in deps.roster(prefecture).registered_in(group.exam_round.key):
+    scores = deps.results.scores(prefecture)
+    for sitting in deps.results.roster(prefecture).registered_in(group.exam_round.key):
         if not group.holds(sitting):
             continue
         one = by_id.get(sitting.application_id)

@@ -30,10 +30,10 @@ def decide_group(message: ResultsDecisionsDue, deps: Dependencies) -> ResultsRun
     prefecture = message.prefecture_code
     started = deps.clock()
     rule = rule_for(group, deps.catalogue(), deps.rules())
-    passes, scores = deps.passes(prefecture), deps.scores(prefecture)
-    sittings = [
-        s for s in deps.roster(prefecture).registered_in(group.exam_round.key) if group.holds(s)
-    ]
+    ports = deps.results
+    passes, scores = ports.passes(prefecture), ports.scores(prefecture)
+    registered = ports.roster(prefecture).registered_in(group.exam_round.key)
+    sittings = [s for s in registered if group.holds(s)]
     counts: Counter[str] = Counter(sittings=len(sittings))
     problems: list[RunProblem] = []
     for sitting in sorted(sittings, key=lambda s: s.exam_number):
@@ -88,7 +88,7 @@ def decide_group(message: ResultsDecisionsDue, deps: Dependencies) -> ResultsRun
         problems=tuple(problems),
     )
     passes.record_run(run)
-    deps.audit.record(
+    deps.results.audit.record(
         event(message, AuditAction.RESULTS_DECIDED, started, record=("results_group", group.key))
     )
     return run

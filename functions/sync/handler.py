@@ -7,9 +7,11 @@ from __future__ import annotations
 from kentei import messages
 from kentei.consumer import QueueConsumer, heartbeat_route
 from kentei.data.heartbeats import DynamoHeartbeatStore
+from kentei.instrumentation import Instruments
 from sync.announcements import announce_group
 from sync.decisions import decide_group
 from sync.dependencies import dependencies
+from sync.import_routes import import_routes
 
 FUNCTION = "sync"
 
@@ -43,12 +45,19 @@ def _report(
     )
 
 
+def _instruments() -> Instruments:
+    return consumer.instruments
+
+
 consumer = QueueConsumer(
     FUNCTION,
     {
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
         "results_decisions_due": _decide,
         "results_announcement_due": _announce,
+        # Result files (R11): checked on upload (the imports bucket's notification), applied
+        # on commit.
+        **import_routes(_instruments),
     },
 )
 handler = consumer.handler

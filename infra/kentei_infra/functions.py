@@ -198,8 +198,8 @@ class Functions(Construct):
                 logical_id = stack.get_logical_id(cast(CfnElement, bucket))
                 nag.acknowledge(
                     policy,
-                    f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/*]",
+                    f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{grant.prefix}*]",
                     f"S3 object actions take object ARNs: the '{grant.resource}' bucket's "
-                    f"objects (ARN/*), with only the actions of its catalog grant "
+                    f"objects (ARN/{grant.prefix}*), with only the actions of its catalog grant "
                     f"{grant.access.value}.",
                 )

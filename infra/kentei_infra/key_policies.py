@@ -16,6 +16,10 @@ account grant any cryptographic use: an administrator, or anyone an administrato
   the key. The grant lets DynamoDB store the table encrypted; reading an item still takes
   ``dynamodb:GetItem`` on the table, and the vault's numbers are encrypted again under the
   vault key with an encryption context that only verify may decrypt.
+- **S3 notifications** (keys under a queue that a bucket notifies, :func:`notification_sid`):
+  ``kms:GenerateDataKey`` and ``kms:Decrypt`` for the S3 service principal, only for events of
+  that bucket of this account (``aws:SourceArn``, ``aws:SourceAccount``): what S3 needs to send
+  its event to the encrypted queue. It reads nothing: the messages are S3's own.
 - **One statement per function and use** (:mod:`kentei_infra.key_uses`): exactly the actions
   its catalog grants imply, with the same ``kms:ViaService`` and ``kms:EncryptionContext:*``
   conditions as its IAM statement.
@@ -34,11 +38,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 
 from kentei import catalog
 from kentei_infra.key_uses import KeyUse, function_key_uses, schedule_key_uses
-from kentei_infra.settings import role_arn
+from kentei_infra.settings import bucket_name, role_arn
 
 ADMIN_CONTEXT: Final = "kentei:keyAdminRoleArn"
 ADMIN_ACTIONS: Final = (
@@ -70,6 +75,8 @@ ADMIN_ACTIONS: Final = (
 cover ``CreateGrant`` (which can hand out any use) and ``GetPublicKey``."""
 ADMIN_SID: Final = "KeyAdministration"
 TABLE_GRANT_SID: Final = "TableGrantsThroughDynamoDB"
+NOTIFICATION_ACTIONS: Final = ("kms:Decrypt", "kms:GenerateDataKey")
+"""What S3 asks KMS for to send an event notification to an SSE-KMS queue."""
 
 
 def admin_arns(context: object | None) -> list[str]:
@@ -105,6 +112,9 @@ def key_policy(spec: catalog.KeySpec, *, region: str, admins: Sequence[str]) -> 
                 },
             )
         )
+    for bucket in catalog.BUCKETS:
+        if bucket.notify_queue is not None and catalog.queue(bucket.notify_queue).key == spec.name:
+            statements.append(notification_statement(bucket, region))
     for function in catalog.FUNCTIONS:
         for use in function_key_uses(function):
             if use.key == spec.name:
@@ -114,6 +124,31 @@ def key_policy(spec: catalog.KeySpec, *, region: str, admins: Sequence[str]) -> 
             if use.key == spec.name:
                 statements.append(_use_statement(schedule_role(schedule.name), use, region))
     return iam.PolicyDocument(statements=statements)
+
+
+def notification_sid(bucket: str) -> str:
+    """``S3NotificationsOfImports``: the statement letting S3 notify a queue of ``bucket``."""
+    return "S3NotificationsOf" + "".join(part.capitalize() for part in bucket.split("-"))
+
+
+def notification_statement(bucket: catalog.BucketSpec, region: str) -> iam.PolicyStatement:
+    """S3 may encrypt (and check) the events of ``bucket`` it sends to the queue, and only
+    those of this account's bucket."""
+    return iam.PolicyStatement(
+        sid=notification_sid(bucket.name),
+        principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+        actions=list(NOTIFICATION_ACTIONS),
+        resources=["*"],
+        conditions={
+            "ArnEquals": {"aws:SourceArn": bucket_arn(bucket.name, region)},
+            "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+        },
+    )
+
+
+def bucket_arn(bucket: str, region: str) -> str:
+    """The ARN of catalog bucket ``bucket``, from its known name (no reference, no cycle)."""
+    return f"arn:{Aws.PARTITION}:s3:::{bucket_name(bucket, region)}"
 
 
 def schedule_role(schedule: str) -> str:

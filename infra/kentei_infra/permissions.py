@@ -86,7 +86,7 @@ class GrantTargets:
         elif access in TABLE_ACCESS:
             resource = self._table(grant.resource, write=access is Access.TABLE_READ_WRITE)
         elif access in BUCKET_ACCESS:
-            resource = self._bucket(grant.resource, access)
+            resource = self._bucket(grant.resource, access, grant.prefix)
         elif access is Access.QUEUE_SEND:
             resource = [_allow(("sqs:SendMessage",), [self.queues[grant.resource].queue.queue_arn])]
         elif access in USER_POOL_ACTIONS:
@@ -122,10 +122,13 @@ class GrantTargets:
         table_actions = TABLE_READ + TABLE_WRITE if write else TABLE_READ
         return [_allow(table_actions, [self.tables[name].table_arn])]
 
-    def _bucket(self, name: str, access: Access) -> list[iam.PolicyStatement]:
+    def _bucket(self, name: str, access: Access, prefix: str = "") -> list[iam.PolicyStatement]:
         bucket = self.buckets[name]
         object_actions = (
             (("s3:GetObject",) if access in BUCKET_READ else ())
+            # Reading the version that was checked (sync's commit of a result import) needs
+            # GetObjectVersion: only a function that also writes the bucket reads versions.
+            + (("s3:GetObjectVersion",) if access is Access.BUCKET_READ_WRITE else ())
             + (("s3:PutObject",) if access in BUCKET_PUT else ())
             + (
                 ("s3:DeleteObject", "s3:DeleteObjectVersion")
@@ -133,7 +136,7 @@ class GrantTargets:
                 else ()
             )
         )
-        statements = [_allow(object_actions, [bucket.arn_for_objects("*")])]
+        statements = [_allow(object_actions, [bucket.arn_for_objects(f"{prefix}*")])]
         if access is Access.BUCKET_READ_WRITE:
             statements.append(_allow(("s3:ListBucket",), [bucket.bucket_arn]))
         if access is Access.BUCKET_READ_DELETE:

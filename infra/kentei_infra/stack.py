@@ -20,6 +20,7 @@ from kentei_infra.buckets import Buckets
 from kentei_infra.functions import Functions
 from kentei_infra.keys import Keys
 from kentei_infra.layers import Layers
+from kentei_infra.notifications import BucketNotifications
 from kentei_infra.permissions import GrantTargets
 from kentei_infra.queues import Queues
 from kentei_infra.schedules import Schedules
@@ -34,11 +35,13 @@ class KenteiStack(Stack):
         buckets = Buckets(self, "Buckets", keys=keys).by_name
         # Before the functions, which read it; its trigger is added once they exist.
         staff = StaffIdentities(self, "Staff")
+        queues = Queues(self, "Queues", keys=keys).by_name
+        BucketNotifications(self, "Notifications", buckets=buckets, queues=queues)
         targets = GrantTargets(
             keys=keys,
             tables=Tables(self, "Tables", keys=keys).by_name,
             buckets=buckets,
-            queues=Queues(self, "Queues", keys=keys).by_name,
+            queues=queues,
             user_pools={catalog.STAFF_USER_POOL: staff.user_pool},
             region=self.region,
         )

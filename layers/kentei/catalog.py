@@ -102,6 +102,10 @@ class BucketSpec:
     key: str | None
     env_var: str | None
     lifecycle: Lifecycle | None = None
+    notify_queue: str | None = None
+    """The catalog queue S3 tells of each object created under ``notify_prefix`` (an S3
+    event notification, ``s3:ObjectCreated:*``); None: no notification."""
+    notify_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,8 @@ class ScheduleSpec:
 class Grant:
     resource: str
     access: Access
+    prefix: str = ""
+    """For a bucket: the key prefix the object actions are confined to (empty: every key)."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +281,17 @@ enqueue time in the DLQ, so the DLQ's retention (14 days) bounds that wait from 
 days cover it with margin for a redrive and its retries; a test keeps ``current_days`` at
 least the DLQ's retention. A noncurrent version is never read again: gone a day later."""
 
+IMPORTS_LIFECYCLE: Final = Lifecycle(current_days=30, noncurrent_days=1, incomplete_upload_days=1)
+"""Result files (R11) hold exam numbers, scores and possibly names: a file is read twice (the
+check, then the commit) within days of its upload, and its problems report holds row numbers
+and codes only. 30 days cover a slow decision on a report; the scores, once committed, live
+in the records table with the import's id as their source."""
+IMPORTS_BUCKET: Final = "imports"
+IMPORTS_PREFIX: Final = "imports/"
+"""Uploaded result files: ``imports/<prefecture>/<import id>.csv``."""
+REPORTS_PREFIX: Final = "reports/"
+"""Their problems reports: ``reports/<prefecture>/<import id>.csv``."""
+
 ACCESS_LOGS_BUCKET: Final = "access-logs"
 TRUSTSTORE_BUCKET: Final = "truststore"
 
@@ -297,6 +314,15 @@ BUCKETS: Final = (
         "attachments", "attached documents of applications", "records", "KENTEI_BUCKET_ATTACHMENTS"
     ),
     BucketSpec("certificates", "issued pass certificates", "records", "KENTEI_BUCKET_CERTIFICATES"),
+    BucketSpec(
+        IMPORTS_BUCKET,
+        "result files as uploaded by staff (presigned PUT), and their problems reports",
+        "records",
+        "KENTEI_BUCKET_IMPORTS",
+        lifecycle=IMPORTS_LIFECYCLE,
+        notify_queue="sync",
+        notify_prefix=IMPORTS_PREFIX,
+    ),
 )
 
 STAFF_USER_POOL: Final = "staff"
@@ -390,6 +416,11 @@ FUNCTIONS: Final = (
             _G("sync", Access.QUEUE_SEND),
             # GET /v1/admin/accounts: the admin's prefecture's accounts, read only.
             _G(STAFF_USER_POOL, Access.USER_POOL_READ),
+            # Result files: presigned PUTs of uploads, presigned GETs of problems reports;
+            # the commit of a checked import goes to sync.
+            _G(IMPORTS_BUCKET, Access.BUCKET_PUT, prefix=IMPORTS_PREFIX),
+            _G(IMPORTS_BUCKET, Access.BUCKET_READ, prefix=REPORTS_PREFIX),
+            _G("sync", Access.QUEUE_SEND),
         ),
     ),
     FunctionSpec(
@@ -425,6 +456,10 @@ FUNCTIONS: Final = (
             _G("certify", Access.QUEUE_SEND),
             # An announcement sends its next page to its own queue.
             _G("sync", Access.QUEUE_SEND),
+            # Result files: read the upload (twice: check, commit), write the report, and
+            # delete every version of an upload that holds a My Number.
+            _G(IMPORTS_BUCKET, Access.BUCKET_READ_WRITE),
+            _G(IMPORTS_BUCKET, Access.BUCKET_READ_DELETE, prefix=IMPORTS_PREFIX),
         ),
     ),
     FunctionSpec(

@@ -55,6 +55,10 @@ class QueueConsumer:
         logger, metrics = self.instruments.logger, self.instruments.metrics
         try:
             message = messages.decode(record.body)
+            if isinstance(message, messages.S3TestEvent):
+                # S3 checks a new notification with it: acknowledged, nothing to do.
+                logger.info("s3 test event dropped", extra={"message_id": record.message_id})
+                return
             route = self._routes.get(message.kind)
             if route is None:
                 raise UnroutedMessageError(f"{self.function} does not handle {message.kind}")

@@ -13,7 +13,8 @@ import json
 import re
 import uuid
 from datetime import UTC, date, datetime
-from typing import Final, Literal, Self
+from typing import Any, Final, Literal, Self
+from urllib.parse import unquote_plus
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -184,6 +185,66 @@ class RegistryRecheckBatch(Envelope):
     size: int = Field(RECHECK_BATCH_MAX, ge=1, le=RECHECK_BATCH_MAX)
 
 
+IMPORT_ID_PATTERN: Final = re.compile(r"^(0[1-9]|[1-3][0-9]|4[0-7])-RI-[0-9A-HJKMNP-TV-Z]{26}$")
+"""A result import's id: its prefecture, ``RI``, a ULID."""
+IMPORT_KEY_PATTERN: Final = re.compile(
+    r"^imports/(0[1-9]|[1-3][0-9]|4[0-7])/((?:0[1-9]|[1-3][0-9]|4[0-7])-RI-[0-9A-HJKMNP-TV-Z]{26})\.csv$"
+)
+"""Where a result file is uploaded (``kentei.catalog.IMPORTS_PREFIX``): its prefecture and its
+import are read from the key."""
+
+
+class ResultFileUploaded(Envelope):
+    """Staff put a result file at its presigned URL (R11): sync checks it into a report.
+
+    Not sent by us: the imports bucket's S3 event notification, translated by :func:`decode`
+    from S3's event JSON. Ids only: the bucket, the object's key (prefecture and import id),
+    its size and version."""
+
+    kind: Literal["result_file_uploaded"] = "result_file_uploaded"
+    bucket: str = Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.-]+$")
+    key: str = Field(pattern=IMPORT_KEY_PATTERN.pattern)
+    size: int = Field(ge=0)
+    version_id: str | None = Field(None, max_length=1024)
+
+    @model_validator(mode="after")
+    def _same_prefecture(self) -> Self:
+        if self.import_id[:2] != self.prefecture_code:
+            raise ValueError("the import id names another prefecture")
+        return self
+
+    @property
+    def prefecture_code(self) -> str:
+        return self.key.split("/")[1]
+
+    @property
+    def import_id(self) -> str:
+        return self.key.rsplit("/", 1)[1].removesuffix(".csv")
+
+
+class ResultImportCommit(Envelope):
+    """Staff committed a checked, clean result import: sync applies its rows (idempotent).
+    Ids only: the import, its prefecture, the staff user who committed it."""
+
+    kind: Literal["result_import_commit"] = "result_import_commit"
+    import_id: str = Field(pattern=IMPORT_ID_PATTERN.pattern)
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    requested_by: str = Field(min_length=1, max_length=160, pattern=r"^[0-9A-Za-z@._:+-]+$")
+
+    @model_validator(mode="after")
+    def _same_prefecture(self) -> Self:
+        if self.import_id[:2] != self.prefecture_code:
+            raise ValueError("the import id names another prefecture")
+        return self
+
+
+class S3TestEvent(Envelope):
+    """The test event S3 sends to a queue when a bucket's notification is configured: the
+    consumer acknowledges and drops it (it is neither a message nor an error)."""
+
+    kind: Literal["s3_test_event"] = "s3_test_event"
+
+
 KINDS: dict[str, type[Envelope]] = {
     "heartbeat": Heartbeat,
     "application_received": ApplicationReceived,
@@ -196,6 +257,8 @@ KINDS: dict[str, type[Envelope]] = {
     "results_decisions_due": ResultsDecisionsDue,
     "results_announcement_due": ResultsAnnouncementDue,
     "change_request_received": ChangeRequestReceived,
+    "result_file_uploaded": ResultFileUploaded,
+    "result_import_commit": ResultImportCommit,
 }
 
 
@@ -214,6 +277,8 @@ def decode(body: str) -> Envelope:
         raise InvalidMessageError("the message body is not JSON") from None
     if not isinstance(raw, dict):
         raise InvalidMessageError("the message body is not a JSON object")
+    if "kind" not in raw and ("Records" in raw or "Event" in raw):
+        return _from_s3(raw)
     kind = raw.get("kind")
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -223,3 +288,37 @@ def decode(body: str) -> Envelope:
     except ValidationError as exc:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) or "(body)" for e in exc.errors())
         raise InvalidMessageError(f"the {kind} message is invalid at: {fields}") from None
+
+
+def _from_s3(raw: dict[str, Any]) -> Envelope:
+    """An S3 event notification as our message: the test event S3 sends when a notification is
+    configured (:class:`S3TestEvent`), or one ``ObjectCreated`` record (what S3 sends per
+    event) as :class:`ResultFileUploaded`. Anything else is invalid, and names only where."""
+    if raw.get("Event") == "s3:TestEvent" and raw.get("Service") == "Amazon S3":
+        return S3TestEvent()
+    records = raw.get("Records")
+    if not isinstance(records, list) or len(records) != 1 or not isinstance(records[0], dict):
+        raise InvalidMessageError("the S3 event does not have exactly one record")
+    record = records[0]
+    name = record.get("eventName")
+    if record.get("eventSource") != "aws:s3" or not isinstance(name, str):
+        raise InvalidMessageError("the S3 event record is not from S3")
+    if not name.startswith("ObjectCreated:"):
+        raise InvalidMessageError("the S3 event record is not an ObjectCreated event")
+    s3 = record.get("s3")
+    bucket = s3.get("bucket") if isinstance(s3, dict) else None
+    target = s3.get("object") if isinstance(s3, dict) else None
+    if not isinstance(bucket, dict) or not isinstance(target, dict):
+        raise InvalidMessageError("the S3 event record names no bucket or object")
+    key = target.get("key")
+    try:
+        return ResultFileUploaded(
+            bucket=bucket.get("name"),
+            # S3 sends the key URL-encoded (a space as "+").
+            key=unquote_plus(key) if isinstance(key, str) else key,
+            size=target.get("size"),
+            version_id=target.get("versionId"),
+        )
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "(body)" for e in exc.errors())
+        raise InvalidMessageError(f"the S3 event record is invalid at: {fields}") from None

@@ -76,13 +76,38 @@ def provision(session: boto3.Session, endpoint_url: str, visibility_timeout_s: i
     dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
     s3 = session.client("s3", endpoint_url=endpoint_url)
     sqs = session.client("sqs", endpoint_url=endpoint_url)
-    return Resources(
+    resources = Resources(
         key_arns=key_arns,
         tables={spec.name: _create_table(dynamodb, spec, key_arns) for spec in catalog.TABLES},
         buckets={spec.name: _create_bucket(s3, spec, key_arns) for spec in catalog.BUCKETS},
         queues={
             spec.name: _create_queue(sqs, spec, key_arns, visibility_timeout_s)
             for spec in catalog.QUEUES
+        },
+    )
+    for spec in catalog.BUCKETS:
+        if spec.notify_queue is not None:
+            _notify(s3, resources.buckets[spec.name], spec, resources.queues[spec.notify_queue])
+    return resources
+
+
+def _notify(s3: S3Client, bucket: str, spec: catalog.BucketSpec, queue: LocalQueue) -> None:
+    """The bucket's event notification, as the stack declares it: objects created under the
+    catalog prefix are announced to the queue (moto delivers S3's event JSON, and the
+    ``s3:TestEvent`` S3 sends when the configuration is set)."""
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "Id": f"{spec.name}-to-{spec.notify_queue}",
+                    "QueueArn": queue.arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {
+                        "Key": {"FilterRules": [{"Name": "prefix", "Value": spec.notify_prefix}]}
+                    },
+                }
+            ]
         },
     )
 

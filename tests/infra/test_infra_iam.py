@@ -169,6 +169,11 @@ def test_key_policies_delegate_to_iam_in_this_account_only(
     for key in template.of_type("AWS::KMS::Key").values():
         for statement in key["Properties"]["KeyPolicy"]["Statement"]:
             principal = str(statement["Principal"])
+            if statement["Sid"].startswith("S3NotificationsOf"):
+                # S3 encrypting a bucket's own events for a queue (test_infra_notifications).
+                assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+                assert "aws:SourceAccount" in statement["Condition"]["StringEquals"]
+                continue
             assert ":root" in principal, statement
             assert "AWS::AccountId" in principal, statement
 
@@ -179,9 +184,15 @@ def test_resource_policies_of_buckets_and_queues_only_deny_or_admit_log_delivery
     for kind in ("AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy"):
         for policy in template.of_type(kind).values():
             for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-                if statement["Effect"] == "Allow":
-                    assert statement["Principal"] == {"Service": "logging.s3.amazonaws.com"}
-                    assert statement["Action"] == "s3:PutObject"
+                if statement["Effect"] != "Allow":
+                    continue
+                if statement["Principal"] == {"Service": "s3.amazonaws.com"}:
+                    # A bucket's event notifications (test_infra_notifications).
+                    assert statement["Action"] == "sqs:SendMessage"
+                    assert set(statement["Condition"]) == {"ArnEquals", "StringEquals"}
+                    continue
+                assert statement["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+                assert statement["Action"] == "s3:PutObject"
 
 
 def test_catalog_access_kinds_are_all_mapped() -> None:

@@ -101,7 +101,7 @@ def test_buckets_have_the_catalog_encryption_and_versioning(runtime: LocalRuntim
 def test_buckets_with_a_catalog_lifecycle_have_it_locally_too(runtime: LocalRuntime) -> None:
     s3 = runtime.s3()
     bounded = [spec for spec in catalog.BUCKETS if spec.lifecycle is not None]
-    assert [spec.name for spec in bounded] == ["inbox"]
+    assert [spec.name for spec in bounded] == ["inbox", "imports"]
     for spec in bounded:
         assert spec.lifecycle is not None
         name = runtime.resources.buckets[spec.name]
@@ -111,6 +111,22 @@ def test_buckets_with_a_catalog_lifecycle_have_it_locally_too(runtime: LocalRunt
         assert rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == (
             spec.lifecycle.noncurrent_days
         )
+
+
+def test_buckets_notify_their_catalog_queue_locally_too(runtime: LocalRuntime) -> None:
+    s3 = runtime.s3()
+    notifying = [spec for spec in catalog.BUCKETS if spec.notify_queue is not None]
+    assert [spec.name for spec in notifying] == ["imports"]
+    for spec in notifying:
+        assert spec.notify_queue is not None
+        name = runtime.resources.buckets[spec.name]
+        (configuration,) = s3.get_bucket_notification_configuration(Bucket=name)[
+            "QueueConfigurations"
+        ]
+        assert configuration["QueueArn"] == runtime.resources.queues[spec.notify_queue].arn
+        assert configuration["Events"] == ["s3:ObjectCreated:*"]
+        (rule,) = configuration["Filter"]["Key"]["FilterRules"]
+        assert (rule["Name"].lower(), rule["Value"]) == ("prefix", spec.notify_prefix)
 
 
 def test_queues_have_their_dlq_redrive_policy_and_key(runtime: LocalRuntime) -> None:

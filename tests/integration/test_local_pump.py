@@ -215,4 +215,8 @@ def test_every_queue_is_pumped_to_its_catalog_consumer(
     for queue in catalog.QUEUES:
         consumer = consumers[queue.consumer]
         wait_until(delivered(consumer, f"to-{queue.name}", 1), WAIT_S, f"{queue.name} not pumped")
-        assert consumer.delivered_bodies() == {f"to-{queue.name}"}
+        # Besides: the test event S3 sends when a bucket's notification to the queue is
+        # configured (the imports bucket's, to sync), which the real consumer drops.
+        assert {body for body in consumer.delivered_bodies() if '"s3:TestEvent"' not in body} == {
+            f"to-{queue.name}"
+        }

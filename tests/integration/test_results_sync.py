@@ -35,6 +35,7 @@ from sync import announcements
 from sync.announcements import announce_group
 from sync.decisions import decide_group
 from sync.dependencies import Dependencies
+from sync.results_ports import ResultsPorts
 
 AT = dt.datetime(2026, 9, 20, 9, 0, tzinfo=dt.UTC)
 ANNOUNCED = dt.date(2026, 10, 2)
@@ -71,11 +72,13 @@ def _deps(queue: Queue, clock: list[dt.datetime]) -> Dependencies:
         rounds=load_rounds,
         rules=load_pass_rules,
         clock=lambda: clock[0],
-        roster=PrefectureRoster,
-        scores=PrefectureScores,
-        passes=PrefecturePasses,
-        audit=AuditTrail(),
-        sync_queue=queue,
+        results=ResultsPorts(
+            roster=PrefectureRoster,
+            scores=PrefectureScores,
+            passes=PrefecturePasses,
+            audit=AuditTrail(),
+            sync_queue=queue,
+        ),
     )
 
 

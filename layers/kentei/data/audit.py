@@ -180,6 +180,19 @@ class AuditAction(StrEnum):
     the warning in the accounts review; the account is disabled if still idle at the limit)."""
     ACCOUNT_DISABLED = "account.disabled"
     """The idle-account job disabled a staff account idle past the limit after a warning."""
+    RESULT_IMPORT_CREATED = "result_import.created"
+    """Staff (results) asked for a result file's upload URL: the import's record was made."""
+    RESULT_IMPORT_READ = "result_import.read"
+    """Staff read a result import's status and report (rows, columns and codes)."""
+    RESULT_IMPORT_CHECKED = "result_import.checked"
+    """Sync read an uploaded result file (exam numbers, scores, perhaps names) and checked it
+    into a report, or refused it."""
+    RESULT_IMPORT_COMMIT_REQUESTED = "result_import.commit_requested"
+    """Staff committed a checked, clean result import (sync applies it)."""
+    RESULT_IMPORT_COMMITTED = "result_import.committed"
+    """Sync applied a committed import's rows to the scores (or found it no longer clean)."""
+    RESULT_IMPORT_DISCARDED = "result_import.discarded"
+    """Staff discarded a result import: nothing of it is applied."""
 
 
 class AuditOutcome(StrEnum):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from intake.dependencies import Dependencies
+from intake.dependencies import Dependencies, SyncMessage
 from kentei.accounts import Account, IdlePolicy
 from kentei.applications.model import Application, Status
 from kentei.audit_chain import ChainReport
@@ -27,6 +27,7 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.result_files import Upload
 from kentei.data.results import ScoreRow, StoredScore, slot
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
@@ -41,12 +42,11 @@ from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     IdentityChosen,
-    ResultsAnnouncementDue,
-    ResultsDecisionsDue,
     TicketDue,
     TicketVoid,
 )
 from kentei.records.examinee import Examinee
+from kentei.results.imports.record import ImportStatus, ResultImport
 from kentei.results.passes import DecidedSitting
 from kentei.results.runs import ResultsRun, RunKind
 from kentei.roster.changes import (
@@ -778,9 +778,9 @@ class FakeQueue:
 
 @dataclass
 class FakeSyncQueue:
-    sent: list[ResultsDecisionsDue | ResultsAnnouncementDue] = field(default_factory=list)
+    sent: list[SyncMessage] = field(default_factory=list)
 
-    def send(self, message: ResultsDecisionsDue | ResultsAnnouncementDue) -> str:
+    def send(self, message: SyncMessage) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -806,6 +806,66 @@ class FakeTickets:
 
     def download_url(self, record: TicketRecord) -> str:
         return f"https://certificates.example/{record.object_key}?signature=fake"
+
+
+@dataclass
+class FakeResultImports:
+    """Every prefecture's result imports; each store answers its own prefecture only."""
+
+    records: dict[str, ResultImport] = field(default_factory=dict)
+    audit: list[AuditEvent] = field(default_factory=list)
+
+    def prefecture(self, prefecture_code: str) -> _PrefectureImports:
+        return _PrefectureImports(self, prefecture_code)
+
+
+@dataclass
+class _PrefectureImports:
+    all: FakeResultImports
+    prefecture_code: str
+
+    def get(self, import_id: str) -> ResultImport | None:
+        found = self.all.records.get(import_id)
+        return (
+            found if found is not None and found.prefecture_code == self.prefecture_code else None
+        )
+
+    def create(self, record: ResultImport, *, audit: Sequence[AuditEvent] = ()) -> None:
+        assert record.prefecture_code == self.prefecture_code
+        if record.import_id in self.all.records:
+            raise ValueError("exists")
+        self.all.records[record.import_id] = record
+        self.all.audit.extend(audit)
+
+    def save(
+        self,
+        record: ResultImport,
+        expected: Collection[ImportStatus],
+        *,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool:
+        current = self.get(record.import_id)
+        if current is None or current.status not in expected:
+            return False
+        self.all.records[record.import_id] = record
+        self.all.audit.extend(audit)
+        return True
+
+
+@dataclass
+class FakeResultFiles:
+    uploads: list[str] = field(default_factory=list)
+
+    def upload(self, key: str, expires_s: int) -> Upload:
+        self.uploads.append(key)
+        return Upload(
+            url=f"https://imports.example/{key}?signature=fake",
+            headers={"x-amz-server-side-encryption": "aws:kms"},
+            expires_in_s=expires_s,
+        )
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        return f"https://imports.example/{key}?signature=fake&expires={expires_s}"
 
 
 @dataclass
@@ -913,6 +973,8 @@ class Fakes:
     clock: Clock = field(default_factory=Clock)
     certify_queue: FakeCertifyQueue = field(default_factory=FakeCertifyQueue)
     tickets: FakeTickets = field(default_factory=FakeTickets)
+    result_imports: FakeResultImports = field(default_factory=FakeResultImports)
+    result_files: FakeResultFiles = field(default_factory=FakeResultFiles)
     sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
 
     def dependencies(self) -> Dependencies:
@@ -937,5 +999,7 @@ class Fakes:
             payments=self.records.payments_of,
             results=self.records.results_of,
             scores=self.records.scores_of_prefecture,
+            result_imports=self.result_imports.prefecture,
+            result_files=self.result_files,
             sync_queue=self.sync_queue,
         )

@@ -30,6 +30,7 @@ from sync import announcements
 from sync.announcements import announce_group
 from sync.decisions import decide_group
 from sync.dependencies import Dependencies
+from sync.results_ports import ResultsPorts
 
 AT = dt.datetime(2026, 9, 10, 9, 0, tzinfo=dt.UTC)
 ANNOUNCED = dt.date(2026, 10, 2)
@@ -139,11 +140,13 @@ class World:
             rounds=load_rounds,
             rules=load_pass_rules,
             clock=lambda: world.now,
-            roster=lambda _p: world,
-            scores=lambda _p: world,
-            passes=lambda _p: _Passes(),
-            audit=world,
-            sync_queue=world,
+            results=ResultsPorts(
+                roster=lambda _p: world,
+                scores=lambda _p: world,
+                passes=lambda _p: _Passes(),
+                audit=world,
+                sync_queue=world,
+            ),
         )
 
 

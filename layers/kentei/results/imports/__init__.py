@@ -9,7 +9,11 @@ anything is applied.
   against the roster through :class:`~kentei.results.imports.directory.SittingDirectory`.
 - :mod:`~kentei.results.imports.report`: counts, the first problems, the problems as CSV.
 
-Pure: the file arrives as byte chunks, the roster through a port. Next (not here): the API
-that takes the upload, the S3 object it streams from, and the commit that applies a clean
-file's rows.
+- :mod:`~kentei.results.imports.record`: an import as the system keeps it (status, counts,
+  the first problems; never a value).
+
+Pure: the file arrives as byte chunks, the roster through a port. The API that takes the
+upload is intake's (:mod:`intake.result_imports`); the check and the commit are sync's
+(:mod:`sync.imports`), over :mod:`kentei.data.result_files`, :mod:`kentei.data.result_imports`
+and :mod:`kentei.data.result_sittings`.
 """

@@ -1,0 +1,308 @@
+"""Result imports (R11) in sync: check an uploaded file into a report, apply a committed one.
+
+- :func:`file_uploaded` (``result_file_uploaded``, the imports bucket's notification): the
+  import goes ``validating``; the file is streamed from S3 (never whole in memory) through
+  :class:`~kentei.results.imports.rows.ResultFile` against the prefecture's roster; every
+  problem goes to a spooled CSV (the report, written to ``reports/...``), the counts and the
+  first problems to the import's record: ``validated``, or ``refused`` with a reason
+  (``too-large``, ``undecodable``, ``not-csv``, ``wrong-header``). Nothing is applied. A
+  file with a My Number in a cell (``my-number`` problems) is deleted, every version, once
+  checked: the report stays, the import can only be discarded.
+- :func:`commit` (``result_import_commit``, sent by intake when staff commit a clean import):
+  the file (the version that was checked) is checked again, since the roster may have
+  changed; still clean, its valid rows are applied in batches
+  (:meth:`kentei.data.results.PrefectureScores.record_many`, ``source`` the import id) and the
+  import is ``committed`` with what was applied; no longer clean, it is ``validated`` again
+  with the new report and nothing is applied.
+
+Both are safe to deliver twice: a redelivered check checks again (the same report), a
+redelivered commit finds the import ``committed`` (or re-applies, which changes nothing:
+the scores are stored already from this source). A failure leaves the import in its status
+(``validating``, ``committing``) and the message is retried, then goes to the DLQ with its
+error. Logs carry ids, statuses and counts only: never a cell's value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Final
+
+from kentei.data.audit import AuditAction, AuditEvent
+from kentei.data.results import Applied, ScoreRow
+from kentei.messages import ResultFileUploaded, ResultImportCommit
+from kentei.results.decision import ScoreEntry
+from kentei.results.imports.errors import LineTooLongError, UndecodableFileError
+from kentei.results.imports.mappings import load_mappings
+from kentei.results.imports.problems import Problem, ProblemCode
+from kentei.results.imports.record import (
+    CHECKABLE,
+    HEADER_CODES,
+    KEPT_PROBLEMS,
+    MAX_FILE_BYTES,
+    AppliedCounts,
+    ImportCounts,
+    ImportStatus,
+    ProblemRef,
+    Refusal,
+    ResultImport,
+    report_key,
+)
+from kentei.results.imports.report import CSV_HEADER, build_report
+from kentei.results.imports.rows import ResultFile, ResultRow, RowOutcome
+from sync.dependencies import Dependencies
+from sync.import_ports import RosterDirectory
+
+ACTOR: Final = "sync"
+APPLY_BATCH: Final = 500
+"""Rows handed to the scores store at a time (it writes them 25 to a batch)."""
+SPOOL_BYTES: Final = 1024 * 1024
+"""A report up to this size stays in memory; a larger one spills to a temporary file."""
+
+
+class UnknownImportError(LookupError):
+    """A message names an import the prefecture does not have (retried, then the DLQ)."""
+
+
+class WrongBucketError(ValueError):
+    """A notification from a bucket other than the imports bucket."""
+
+
+class UnregisteredRowError(RuntimeError):
+    """A valid row whose sitting the directory no longer names (the roster changed between
+    the check and the apply): the commit is retried, and re-checks first."""
+
+
+def file_uploaded(message: ResultFileUploaded, deps: Dependencies) -> ResultImport:
+    """The import after its file was checked (or as it was, when the file is ignored)."""
+    ports = deps.imports
+    if message.bucket != ports.files().bucket:
+        raise WrongBucketError("the notification is not from the imports bucket")
+    store = ports.imports(message.prefecture_code)
+    record = store.get(message.import_id)
+    if record is None:
+        raise UnknownImportError(f"no import {message.import_id}")
+    if record.status not in CHECKABLE:
+        return record  # committing, committed or discarded: a file put again is ignored
+    if (
+        record.status in (ImportStatus.VALIDATED, ImportStatus.REFUSED)
+        and message.version_id is not None
+        and record.file_version == message.version_id
+    ):
+        return record  # this very object was checked already: a redelivered notification
+    validating = record.model_copy(
+        update={
+            "status": ImportStatus.VALIDATING,
+            "updated_at": deps.clock(),
+            "file_size": message.size,
+            "file_version": message.version_id,
+            "refusal": None,
+            "counts": None,
+            "problems": (),
+            "report_key": None,
+        }
+    )
+    if not store.save(validating, CHECKABLE):
+        return store.get(record.import_id) or record  # committed or discarded meanwhile
+    if message.size > MAX_FILE_BYTES:
+        checked = _refused(validating, Refusal.TOO_LARGE, deps)
+    else:
+        checked = check(validating, ports.sittings(record.prefecture_code, deps.catalogue()), deps)
+    store.save(
+        checked,
+        {ImportStatus.VALIDATING},
+        audit=[_event(checked, AuditAction.RESULT_IMPORT_CHECKED, deps)],
+    )
+    return checked
+
+
+def commit(message: ResultImportCommit, deps: Dependencies) -> ResultImport:
+    """The import after the commit: ``committed``, or ``validated`` again when its file is
+    no longer clean (as it was, when it was not ``committing``)."""
+    ports = deps.imports
+    store = ports.imports(message.prefecture_code)
+    record = store.get(message.import_id)
+    if record is None:
+        raise UnknownImportError(f"no import {message.import_id}")
+    if record.status is not ImportStatus.COMMITTING:
+        # Committed already (a redelivered message), or never committed: nothing to do.
+        return record
+    directory = ports.sittings(record.prefecture_code, deps.catalogue())
+    checked = check(record, directory, deps)
+    if checked.status is not ImportStatus.VALIDATED or not checked.committable:
+        store.save(
+            checked,
+            {ImportStatus.COMMITTING},
+            audit=[_event(checked, AuditAction.RESULT_IMPORT_COMMITTED, deps)],
+        )
+        return checked
+    applied = _apply(record, directory, deps)
+    now = deps.clock()
+    committed = checked.model_copy(
+        update={
+            "status": ImportStatus.COMMITTED,
+            "updated_at": now,
+            "committed_at": record.committed_at or now,
+            "applied": applied,
+        }
+    )
+    store.save(
+        committed,
+        {ImportStatus.COMMITTING},
+        audit=[_event(committed, AuditAction.RESULT_IMPORT_COMMITTED, deps)],
+    )
+    return committed
+
+
+def check(record: ResultImport, directory: RosterDirectory, deps: Dependencies) -> ResultImport:
+    """The import after reading its file into a report (``validated`` or ``refused``; the
+    status it is saved in is the caller's)."""
+    files = deps.imports.files()
+    mapping = load_mappings().source(record.source)
+    result_file = ResultFile(
+        files.chunks(record.object_key, record.file_version),
+        mapping=mapping,
+        exam_round=record.exam_round,
+        prefecture_code=record.prefecture_code,
+        directory=directory,
+    )
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        sink = ProblemsSink(spool)
+        try:
+            report = build_report(result_file, keep=KEPT_PROBLEMS, on_problem=sink.add)
+        except UndecodableFileError:
+            return _refused(record, Refusal.UNDECODABLE, deps)
+        except LineTooLongError:
+            return _refused(record, Refusal.NOT_CSV, deps)
+        sink.close()
+        spool.seek(0)
+        key = report_key(record.prefecture_code, record.import_id)
+        files.put_report(key, spool)
+    counts = ImportCounts.of(report.counts)
+    header_wrong = any(code in HEADER_CODES for code in counts.by_code)
+    holds_my_number = ProblemCode.MY_NUMBER in counts.by_code
+    if holds_my_number:
+        # The My Number lives only in the vault: the file goes now, not with the lifecycle.
+        files.delete_every_version(record.object_key)
+    return record.model_copy(
+        update={
+            "status": ImportStatus.REFUSED if header_wrong else ImportStatus.VALIDATED,
+            "refusal": Refusal.WRONG_HEADER if header_wrong else None,
+            "updated_at": deps.clock(),
+            "counts": counts,
+            "problems": tuple(ProblemRef.of(problem) for problem in report.problems),
+            "report_key": key,
+            "file_deleted": record.file_deleted or holds_my_number,
+        }
+    )
+
+
+class ProblemsSink:
+    """Problems written as they come to a binary file, in the report's CSV
+    (:func:`kentei.results.imports.report.problems_csv`): a UTF-8 BOM, the header, a line per
+    problem with its row, column, code, severity and fixed message (never a value)."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self._text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+        self._text.write("\ufeff")
+        self._writer = csv.writer(self._text, lineterminator="\r\n")
+        self._writer.writerow(CSV_HEADER)
+
+    def add(self, problem: Problem) -> None:
+        self._writer.writerow(
+            (
+                problem.row,
+                problem.column,
+                problem.code.value,
+                problem.severity.value,
+                problem.message,
+            )
+        )
+
+    def close(self) -> None:
+        self._text.flush()
+        self._text.detach()
+
+
+def _apply(record: ResultImport, directory: RosterDirectory, deps: Dependencies) -> AppliedCounts:
+    ports = deps.imports
+    scores = ports.scores(record.prefecture_code)
+    result_file = ResultFile(
+        ports.files().chunks(record.object_key, record.file_version),
+        mapping=load_mappings().source(record.source),
+        exam_round=record.exam_round,
+        prefecture_code=record.prefecture_code,
+        directory=directory,
+    )
+    at = deps.clock()
+    by = record.committed_by or record.created_by
+    written = unchanged = replaced = 0
+    batch: list[ScoreRow] = []
+    for row in _score_rows(result_file, directory, record.exam_round.key):
+        batch.append(row)
+        if len(batch) == APPLY_BATCH:
+            done = scores.record_many(batch, source=record.import_id, at=at, by=by)
+            written, unchanged, replaced = _sum((written, unchanged, replaced), done)
+            batch = []
+    if batch:
+        done = scores.record_many(batch, source=record.import_id, at=at, by=by)
+        written, unchanged, replaced = _sum((written, unchanged, replaced), done)
+    return AppliedCounts(written=written, unchanged=unchanged, replaced=replaced)
+
+
+def _score_rows(
+    result_file: ResultFile, directory: RosterDirectory, round_key: str
+) -> Iterator[ScoreRow]:
+    for outcome in result_file.outcomes():
+        if not isinstance(outcome, RowOutcome) or outcome.result is None:
+            continue
+        result = outcome.result
+        application_id = directory.application_of(round_key, result.exam_number)
+        if application_id is None:
+            raise UnregisteredRowError(f"row {outcome.row}: the sitting is no longer registered")
+        yield ScoreRow(application_id=application_id, entry=entry_of(result), row=outcome.row)
+
+
+def entry_of(result: ResultRow) -> ScoreEntry:
+    return ScoreEntry(
+        part=result.part,
+        component=result.component,
+        score=None if result.absent else result.score,
+        absent=result.absent,
+        question_minimum_missed=result.below_minimum and not result.absent,
+    )
+
+
+def _sum(total: tuple[int, int, int], applied: Applied) -> tuple[int, int, int]:
+    return (
+        total[0] + applied.written,
+        total[1] + applied.unchanged,
+        total[2] + applied.replaced,
+    )
+
+
+def _refused(record: ResultImport, refusal: Refusal, deps: Dependencies) -> ResultImport:
+    return record.model_copy(
+        update={
+            "status": ImportStatus.REFUSED,
+            "refusal": refusal,
+            "updated_at": deps.clock(),
+            "counts": None,
+            "problems": (),
+            "report_key": None,
+        }
+    )
+
+
+def _event(record: ResultImport, action: AuditAction, deps: Dependencies) -> AuditEvent:
+    return AuditEvent(
+        actor=ACTOR,
+        action=action,
+        record_type="result_import",
+        record_id=record.import_id,
+        prefecture_code=record.prefecture_code,
+        request_id=f"{ACTOR}:{record.import_id}",
+        at=deps.clock(),
+    )

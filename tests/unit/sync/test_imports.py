@@ -1,0 +1,257 @@
+"""Sync's result imports over in-memory ports: a file is checked into a report (nothing
+applied), refused when it cannot be read, and a committed clean import is applied once."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Iterator
+from typing import IO
+
+import pytest
+from tests.unit.results.imports.support import csv_text, encoded, facts, row
+from tests.unit.sync.fakes import BUCKET, FakeFiles, World
+
+from kentei.messages import ResultFileUploaded, ResultImportCommit
+from kentei.results.imports.record import (
+    KEPT_PROBLEMS,
+    MAX_FILE_BYTES,
+    ImportStatus,
+    Refusal,
+    ResultImport,
+)
+from kentei.roster.parts import Part
+from sync.imports import UnknownImportError, WrongBucketError, commit, file_uploaded
+
+VERSION = "v1"
+
+
+def world() -> World:
+    return World({"1001": facts(parts=(Part.WRITTEN,)), "1002": facts(parts=(Part.WRITTEN,))})
+
+
+def upload(w: World, record: ResultImport, data: bytes, version: str = VERSION) -> ResultImport:
+    w.files.objects[(record.object_key, version)] = data
+    message = ResultFileUploaded(
+        bucket=BUCKET, key=record.object_key, size=len(data), version_id=version
+    )
+    return file_uploaded(message, w.deps())
+
+
+def commit_message(record: ResultImport) -> ResultImportCommit:
+    return ResultImportCommit(
+        import_id=record.import_id, prefecture_code="13", requested_by="results-user"
+    )
+
+
+def committing(w: World, record: ResultImport) -> ResultImport:
+    """What intake does on POST .../commit."""
+    current = w.imports.records[record.import_id]
+    w.imports.records[record.import_id] = current.model_copy(
+        update={"status": ImportStatus.COMMITTING, "committed_by": "results-user"}
+    )
+    return w.imports.records[record.import_id]
+
+
+def test_a_clean_cp932_file_is_validated_and_nothing_is_applied() -> None:
+    w = world()
+    record = w.new_import()
+    data = encoded(csv_text([row("1001", score="70", name="髙橋"), row("1002")]), "utf-8")
+    checked = upload(w, record, data)
+    assert checked.status is ImportStatus.VALIDATED
+    assert checked.counts is not None
+    assert checked.counts.clean
+    assert checked.counts.rows == 2
+    assert checked.counts.warnings == 1  # 髙 is outside JIS X 0208
+    assert [(p.row, p.code.value) for p in checked.problems] == [(2, "outside-jis-x-0208")]
+    assert w.scores.calls == 0
+    report = w.files.reports[f"reports/13/{record.import_id}.csv"]
+    assert report.startswith(b"\xef\xbb\xbf")
+    assert "髙".encode() not in report
+    assert [e.action.value for e in w.imports.audit] == ["result_import.checked"]
+
+
+def test_a_file_with_bad_rows_names_exactly_those_rows() -> None:
+    w = world()
+    record = w.new_import()
+    rows = [row("1001"), row("9999"), row("1002", score="101"), row("1001")]
+    checked = upload(w, record, encoded(csv_text(rows), "cp932"))
+    assert checked.status is ImportStatus.VALIDATED
+    assert checked.counts is not None
+    assert not checked.counts.clean
+    assert [(p.row, p.code.value) for p in checked.problems] == [
+        (3, "unknown-exam-number"),
+        (4, "score-out-of-range"),
+        (5, "duplicate-row"),
+    ]
+    assert not checked.committable
+
+
+def test_a_file_holding_a_my_number_is_deleted_once_checked() -> None:
+    w = world()
+    record = w.new_import()
+    checked = upload(w, record, encoded(csv_text([row("1001", name="900000000010")]), "cp932"))
+    assert checked.status is ImportStatus.VALIDATED
+    assert [(p.row, p.code.value) for p in checked.problems] == [(2, "my-number")]
+    assert checked.file_deleted
+    assert not checked.committable
+    assert w.files.objects == {}
+    assert b"900000000010" not in w.files.reports[f"reports/13/{record.import_id}.csv"]
+
+
+@pytest.mark.parametrize(
+    ("data", "refusal"),
+    [
+        (csv_text([row("1001")]).encode("cp932") + b"\x82\xff\r\n", Refusal.UNDECODABLE),
+        ("受検番号,得点\r\n1001,80\r\n".encode(), Refusal.WRONG_HEADER),
+        (csv_text([]).encode() + b"a" * (70 * 1024), Refusal.NOT_CSV),
+    ],
+)
+def test_a_file_that_cannot_be_checked_is_refused_with_its_reason(
+    data: bytes, refusal: Refusal
+) -> None:
+    w = world()
+    checked = upload(w, w.new_import(), data)
+    assert checked.status is ImportStatus.REFUSED
+    assert checked.refusal is refusal
+
+
+def test_a_file_over_the_limit_is_refused_without_being_read() -> None:
+    w = world()
+    record = w.new_import()
+    message = ResultFileUploaded(
+        bucket=BUCKET, key=record.object_key, size=MAX_FILE_BYTES + 1, version_id=VERSION
+    )
+    checked = file_uploaded(message, w.deps())
+    assert (checked.status, checked.refusal) == (ImportStatus.REFUSED, Refusal.TOO_LARGE)
+
+
+def test_a_notification_of_another_bucket_or_an_unknown_import_fails() -> None:
+    w = world()
+    record = w.new_import()
+    with pytest.raises(WrongBucketError):
+        file_uploaded(
+            ResultFileUploaded(bucket="other-bucket", key=record.object_key, size=1), w.deps()
+        )
+    del w.imports.records[record.import_id]
+    with pytest.raises(UnknownImportError):
+        file_uploaded(ResultFileUploaded(bucket=BUCKET, key=record.object_key, size=1), w.deps())
+
+
+def test_commit_applies_the_rows_once_and_a_redelivery_changes_nothing() -> None:
+    w = world()
+    record = w.new_import()
+    upload(w, record, encoded(csv_text([row("1001", score="70"), row("1002")]), "cp932"))
+    committing(w, record)
+    done = commit(commit_message(record), w.deps())
+    assert done.status is ImportStatus.COMMITTED
+    assert done.applied is not None
+    assert done.applied.written == 2
+    stored = dict(w.scores.stored)
+    again = commit(commit_message(record), w.deps())
+    assert again == done
+    assert w.scores.stored == stored
+    assert [e.action.value for e in w.imports.audit][-1] == "result_import.committed"
+
+
+def test_the_same_file_committed_twice_changes_nothing_and_a_correction_supersedes() -> None:
+    w = world()
+    data = encoded(csv_text([row("1001", score="70")]), "cp932")
+    first = w.new_import()
+    upload(w, first, data)
+    committing(w, first)
+    commit(commit_message(first), w.deps())
+    second = w.new_import()
+    upload(w, second, data)
+    committing(w, second)
+    same = commit(commit_message(second), w.deps())
+    assert same.applied is not None
+    assert (same.applied.written, same.applied.unchanged) == (0, 1)
+    third = w.new_import()
+    upload(w, third, encoded(csv_text([row("1001", score="75")]), "cp932"))
+    committing(w, third)
+    corrected = commit(commit_message(third), w.deps())
+    assert corrected.applied is not None
+    assert corrected.applied.replaced == 1
+    assert [(h[1] and h[1].score, h[2].score, h[3]) for h in w.scores.history] == [
+        (None, 70, first.import_id),
+        (70, 75, third.import_id),
+    ]
+
+
+def test_a_commit_whose_file_is_no_longer_clean_applies_nothing() -> None:
+    w = world()
+    record = w.new_import()
+    upload(w, record, encoded(csv_text([row("1001"), row("1002")]), "cp932"))
+    committing(w, record)
+    del w.sittings["1002"]  # deleted from the roster meanwhile
+    done = commit(commit_message(record), w.deps())
+    assert done.status is ImportStatus.VALIDATED
+    assert done.counts is not None
+    assert not done.counts.clean
+    assert w.scores.calls == 0
+
+
+def test_a_commit_of_an_import_not_committing_is_ignored() -> None:
+    w = world()
+    record = w.new_import()
+    assert commit(commit_message(record), w.deps()).status is ImportStatus.AWAITING_UPLOAD
+
+
+def test_a_file_put_again_after_the_commit_is_ignored_and_a_redelivery_is_not_rechecked() -> None:
+    w = world()
+    record = w.new_import()
+    data = encoded(csv_text([row("1001")]), "cp932")
+    upload(w, record, data)
+    audits = len(w.imports.audit)
+    upload(w, record, data)  # the same version: a redelivered notification
+    assert len(w.imports.audit) == audits
+    committing(w, record)
+    commit(commit_message(record), w.deps())
+    after = upload(w, record, encoded(csv_text([row("1001", score="1")]), "cp932"), "v2")
+    assert after.status is ImportStatus.COMMITTED
+
+
+class _Repeated(FakeFiles):
+    """A file of ``cycles`` copies of one block of rows, generated as it is read."""
+
+    def __init__(self, header: bytes, block: bytes, cycles: int) -> None:
+        super().__init__()
+        self._header, self._block, self.cycles = header, block, cycles
+
+    def chunks(self, key: str, version_id: str | None) -> Iterator[bytes]:
+        yield self._header
+        for _ in range(self.cycles):
+            yield self._block
+
+    def put_report(self, key: str, body: IO[bytes]) -> None:
+        """Read as S3's upload does, a part at a time (kept: the size only)."""
+        size = 0
+        while part := body.read(65_536):
+            size += len(part)
+        self.reports[key] = str(size).encode()
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_in_the_file_size_with_a_problem_on_every_row() -> None:
+    """Ten times the rows, each an unknown exam number (a problem each, all spooled to the
+    report): the peak stays within 1.5x."""
+    header = csv_text([]).encode("cp932")
+    block = (
+        csv_text([row(str(5_000_000 + k)) for k in range(1_000)], header=())
+        .encode("cp932")
+        .removeprefix(b"\r\n")
+    )
+    peaks = []
+    for cycles in (8, 80):
+        w = world()
+        w.files = _Repeated(header, block, cycles)
+        record = w.new_import()
+        message = ResultFileUploaded(bucket=BUCKET, key=record.object_key, size=1)
+        tracemalloc.start()
+        checked = file_uploaded(message, w.deps())
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert checked.counts is not None
+        assert checked.counts.errors == 1_000 * cycles
+        assert len(checked.problems) == KEPT_PROBLEMS
+    assert peaks[1] / peaks[0] < 1.5, peaks
