@@ -35,8 +35,10 @@ the audit trail and verifies its hash chain.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import sys
@@ -53,11 +55,14 @@ import jwt
 import requests
 
 from kentei import catalog, messages
+from kentei.data.passes import PrefecturePasses
 from kentei.data.roster import PrefectureRoster
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.rounds import Round, load_rounds
 from kentei.notices.fake import InMemoryMynaportal
 from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
+from kentei.roster.parts import Part
+from kentei.roster.sitting import Sitting
 from kentei.sessions.model import SessionPart
 from kentei.sessions.seating import needed_parts
 from kentei.vault.links import DynamoPseudonymLinks
@@ -292,6 +297,14 @@ def application_steps(folder: Path | None = None) -> list[Step]:
         Step(
             "the person moves; the registry re-check proposes it; a reviewer accepts",
             flow_step(flow, _recheck),
+        ),
+        Step(
+            "the results office uploads a CP932 result file: checked into a report, committed",
+            flow_step(flow, _results_import),
+        ),
+        Step(
+            "the groups decided and announced: a pass and a part pass, with their numbers",
+            flow_step(flow, _results_announced),
         ),
         Step(f"the administrator of {STAFF[0]} reviews the staff accounts", _accounts_review),
         Step(
@@ -636,6 +649,171 @@ def _ticket(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> st
         f"notice to Mynaportal pseudonym {recipient}, the account the person linked last "
         "(the local in-memory Mynaportal); audited"
     )
+
+
+RESULT_HEADER: Final = (
+    "年度",
+    "期",
+    "作業コード",
+    "等級",
+    "受検番号",
+    "試験区分",
+    "実技区分",
+    "得点",
+    "氏名",
+)
+
+
+def _result_rows(sitting: Sitting, written: int, practical: int) -> list[tuple[str, ...]]:
+    """The association's rows of one sitting: 学科, and each practical component it sits."""
+    base = (
+        str(sitting.exam_round.fiscal_year),
+        sitting.exam_round.term.value,
+        sitting.work_code,
+        sitting.grade.value,
+        sitting.exam_number,
+    )
+    rows: list[tuple[str, ...]] = []
+    if Part.WRITTEN in sitting.parts:
+        rows.append((*base, "学科", "", str(written), "見本 太郎"))
+    if Part.PRACTICAL in sitting.parts:
+        offer = load_catalogue().parts(sitting.trade_code, sitting.work_code, sitting.grade)
+        for component in offer.practical:
+            rows.append((*base, "実技", component.kind.value, str(practical), "見本 太郎"))
+    return rows
+
+
+def _demo_sittings(flow: ApplicationFlow, runtime: LocalRuntime) -> list[Sitting]:
+    roster = PrefectureRoster(
+        STAFF[0], runtime.resources.tables["records"], client=runtime.dynamodb()
+    )
+    return sorted(roster.sittings_of(flow.pseudonyms["mynaportal"]), key=lambda s: s.exam_number)
+
+
+def _results_import(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """The first sitting passes both parts; the second passes 学科 only (a part pass)."""
+    office = _seeded_staff(runtime, "results")
+    sittings = _demo_sittings(flow, runtime)
+    if len(sittings) < 2:
+        raise StepFailedError("the demo's person has fewer than two sittings")
+    rows = [*_result_rows(sittings[0], 82, 74), *_result_rows(sittings[1], 71, 40)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(RESULT_HEADER)
+    writer.writerows(rows)
+    data = buffer.getvalue().encode("cp932")
+    exam_round = sittings[0].exam_round.model_dump(mode="json")
+    created = office.post(
+        "/v1/results/imports",
+        {"source": "association", "exam_round": exam_round, "file_name": "結果.csv"},
+    )
+    if created.status_code != 201:
+        raise StepFailedError(f"POST /v1/results/imports answered {created.status_code}")
+    import_id = created.json()["import_id"]
+    upload = created.json()["upload"]
+    put = requests.put(upload["url"], data=data, headers=upload["headers"], timeout=30)
+    if put.status_code != 200:
+        raise StepFailedError(f"the upload answered {put.status_code}")
+    checked = _wait_import(office, import_id, {"validated", "refused"}, deadline)
+    counts = checked["counts"] or {}
+    if checked["status"] != "validated" or not checked["committable"]:
+        raise StepFailedError(f"the file was {checked['status']}: {checked['problems']}")
+    committed = office.post(f"/v1/results/imports/{import_id}/commit", {})
+    if committed.status_code != 202:
+        raise StepFailedError(f"the commit answered {committed.status_code}")
+    applied = _wait_import(office, import_id, {"committed"}, deadline)["applied"] or {}
+    return (
+        f"import {import_id}: {len(data)} bytes of CP932 through a presigned PUT (never the "
+        f"API's body); report: {counts.get('rows')} rows, {counts.get('valid')} valid, "
+        f"{counts.get('invalid')} with problems; committed by sync: {applied.get('written')} "
+        "scores written (committing again writes none)"
+    )
+
+
+def _wait_import(
+    office: ApiClient, import_id: str, wanted: set[str], deadline: float
+) -> dict[str, Any]:
+    while True:
+        answer = office.get(f"/v1/results/imports/{import_id}")
+        if answer.status_code != 200:
+            raise StepFailedError(f"GET the import answered {answer.status_code}")
+        body: dict[str, Any] = answer.json()
+        if body["status"] in wanted:
+            return body
+        if time.monotonic() > deadline:
+            raise StepFailedError(f"the import is still {body['status']}")
+        time.sleep(0.3)
+
+
+def _results_announced(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    office = _seeded_staff(runtime, "results")
+    lines: list[str] = []
+    for sitting in _demo_sittings(flow, runtime):
+        group = {
+            "fiscal_year": sitting.exam_round.fiscal_year,
+            "term": sitting.exam_round.term.value,
+            "trade_code": sitting.trade_code,
+            "work_code": sitting.work_code,
+            "grade": sitting.grade.value,
+        }
+        if office.post("/v1/results/decisions", group).status_code != 202:
+            raise StepFailedError("POST /v1/results/decisions was not queued")
+        mine = _wait_decision(office, group, sitting.application_id, "decided", deadline)
+        announced = office.post("/v1/results/announcements", group)
+        if announced.status_code != 202:
+            raise StepFailedError(f"the announcement answered {announced.status_code}")
+        _wait_decision(office, group, sitting.application_id, "announced", deadline)
+        query = {key: str(value) for key, value in group.items()}
+        numbers = office.get("/v1/results/announcements", params={**query, "format": "json"})
+        if numbers.status_code != 200:
+            raise StepFailedError(f"the passing numbers answered {numbers.status_code}")
+        failed = [
+            f"{p['part']} ({', '.join(f['reason'] for f in p['failures'])})"
+            for p in mine["parts"]
+            if p["outcome"] == "failed"
+        ]
+        lines.append(
+            f"{sitting.grade.value} exam number {sitting.exam_number}: {mine['result']}"
+            + (f", failed {'; '.join(failed)}" if failed else "")
+            + f" by rule {mine['rule_version']}; passing numbers published: "
+            f"{numbers.json()['exam_numbers']}"
+        )
+    passes = PrefecturePasses(
+        STAFF[0], runtime.resources.tables["records"], client=runtime.dynamodb()
+    )
+    for record in passes.passes_of(flow.pseudonyms["mynaportal"]):
+        numbers_of = (
+            f"技能士番号 {record.passer_number}, 合格証書番号 {record.certificate_number}"
+            if record.passer_number
+            else f"一部合格通知番号 {record.notice_number}"
+        )
+        lines.append(
+            f"pass record {record.kind.value} {record.grade.value} "
+            f"({', '.join(p.value for p in record.parts)}) on {record.passed_on}: {numbers_of}"
+        )
+    return "results of the person's two sittings" + "".join(f"\n      {line}" for line in lines)
+
+
+def _wait_decision(
+    office: ApiClient, group: dict[str, Any], application_id: str, status: str, deadline: float
+) -> dict[str, Any]:
+    while True:
+        answer = office.get(
+            "/v1/results/decisions", params={key: str(value) for key, value in group.items()}
+        )
+        if answer.status_code != 200:
+            raise StepFailedError(f"GET /v1/results/decisions answered {answer.status_code}")
+        body = answer.json()
+        for decision in body["decisions"]:
+            if decision["application_id"] == application_id and decision["status"] == status:
+                found: dict[str, Any] = decision
+                return found
+        run = body.get("announcement_run") or {}
+        if run.get("refused"):
+            raise StepFailedError(f"the announcement was refused: {run.get('problems')}")
+        if time.monotonic() > deadline:
+            raise StepFailedError(f"the sitting's decision is not {status}")
+        time.sleep(0.3)
 
 
 MOVED_TO: Final = "東京都港区転居町九丁目8番7号"

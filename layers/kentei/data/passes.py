@@ -46,6 +46,7 @@ from kentei.results.passes import DecidedSitting, DecisionStatus, PassNumbers, p
 from kentei.results.runs import ResultsRun, RunKind
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 DECISION_PREFIX: Final = "DECISION#"
@@ -110,8 +111,9 @@ class PrefecturePasses(PrefecturePartition):
         *,
         audit_table: str | None = None,
         schemes: PassNumberSchemes | None = None,
+        client: DynamoDBClient | None = None,
     ) -> None:
-        super().__init__(prefecture_code, table, audit_table=audit_table)
+        super().__init__(prefecture_code, table, audit_table=audit_table, client=client)
         self._schemes = schemes
 
     @property
