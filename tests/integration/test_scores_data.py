@@ -45,10 +45,10 @@ def _rows(n: int, written: int = 70) -> list[ScoreRow]:
 @pytest.mark.usefixtures("moto")
 def test_an_import_applied_twice_writes_once() -> None:
     scores = PrefectureScores("13")
-    first = scores.record_many(_rows(40), source="imp-1", at=AT, by=BY)
-    assert (first.written, first.unchanged, first.replaced) == (80, 0, 0)
-    again = scores.record_many(_rows(40), source="imp-1", at=AT, by=BY)
-    assert (again.written, again.unchanged) == (0, 80)
+    first = scores.record_many(_rows(60), source="imp-1", at=AT, by=BY)
+    assert (first.written, first.unchanged, first.replaced) == (120, 0, 0)
+    again = scores.record_many(_rows(60), source="imp-1", at=AT, by=BY)
+    assert (again.written, again.unchanged) == (0, 120)
     stored = {s.entry.part: s for s in scores.scores_of("13-" + "0" * 26)}
     assert stored[Part.WRITTEN].entry.score == 70
     assert stored[Part.WRITTEN].source == "imp-1"

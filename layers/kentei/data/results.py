@@ -36,6 +36,8 @@ RESULT_PREFIX: Final = "RESULT#"
 HISTORY_PREFIX: Final = "RESULT_HISTORY#"
 BATCH: Final = 25
 """``BatchWriteItem``'s limit."""
+READ_BATCH: Final = 100
+"""``BatchGetItem``'s limit."""
 _RETRIES: Final = 8
 
 
@@ -104,24 +106,42 @@ class PrefectureScores(PrefecturePartition):
         self, rows: Iterable[ScoreRow], *, source: str, at: datetime, by: str
     ) -> Applied:
         """Apply ``rows`` from ``source``: each new or changed score written with its history
-        entry, in batches of 25; a score stored already from this source with this value is
-        left alone."""
-        written = unchanged = replaced = 0
+        entry, in batches of 25; a score stored already with this value is left alone. The
+        stored scores are read 100 at a time (``BatchGetItem``), never one request a row."""
+        totals = [0, 0, 0]  # written, unchanged, replaced
         pending: list[WriteRequestTypeDef] = []
         seen: set[str] = set()
+        chunk: list[ScoreRow] = []
         for row in rows:
             key = result_key(row.application_id, row.entry)
             if key in seen:
                 raise ValueError("a score is recorded once per call")
             seen.add(key)
-            current = self._get(key)
-            stored = None if current is None else _stored(current)
-            if stored is not None and stored.source == source and stored.entry == row.entry:
-                unchanged += 1
-                continue
+            chunk.append(row)
+            if len(chunk) == READ_BATCH:
+                pending = self._apply_chunk(chunk, pending, totals, source=source, at=at, by=by)
+                chunk = []
+        pending = self._apply_chunk(chunk, pending, totals, source=source, at=at, by=by)
+        self._flush(pending)
+        return Applied(written=totals[0], unchanged=totals[1], replaced=totals[2])
+
+    def _apply_chunk(
+        self,
+        chunk: Sequence[ScoreRow],
+        pending: list[WriteRequestTypeDef],
+        totals: list[int],
+        *,
+        source: str,
+        at: datetime,
+        by: str,
+    ) -> list[WriteRequestTypeDef]:
+        current = self._current([result_key(r.application_id, r.entry) for r in chunk])
+        for row in chunk:
+            found = current.get(result_key(row.application_id, row.entry))
+            stored = None if found is None else _stored(found)
             if stored is not None and stored.entry == row.entry:
-                # The same value from another source: keep the first, nothing to change.
-                unchanged += 1
+                # The same value (from this source, or another first): nothing to change.
+                totals[1] += 1
                 continue
             pending.append({"PutRequest": {"Item": self._score_item(row, source, at, by)}})
             change = ScoreChange(
@@ -134,13 +154,33 @@ class PrefectureScores(PrefecturePartition):
                 after_source=source,
             )
             pending.append({"PutRequest": {"Item": self._history_item(change, row.entry)}})
-            written += 1
-            replaced += stored is not None
+            totals[0] += 1
+            totals[2] += stored is not None
             if len(pending) >= BATCH - 1:
                 self._flush(pending)
                 pending = []
-        self._flush(pending)
-        return Applied(written=written, unchanged=unchanged, replaced=replaced)
+        return pending
+
+    def _current(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored items of ``keys`` (consistent reads, what DynamoDB leaves unprocessed
+        asked again), by record key."""
+        found: dict[str, dict[str, Any]] = {}
+        remaining: list[dict[str, Any]] = [self._key(key) for key in keys]
+        for attempt in range(_RETRIES):
+            if not remaining:
+                return found
+            answer = self._dynamodb.batch_get_item(
+                RequestItems={self._table: {"Keys": remaining, "ConsistentRead": True}}
+            )
+            for item in answer.get("Responses", {}).get(self._table, []):
+                found[item["record_key"]["S"]] = dict(item)
+            unprocessed = answer.get("UnprocessedKeys", {}).get(self._table)
+            remaining = [dict(key) for key in unprocessed["Keys"]] if unprocessed else []
+            if remaining:
+                time.sleep(min(1.0, 0.05 * 2**attempt))
+        if remaining:
+            raise RuntimeError(f"{len(remaining)} score reads left unprocessed")
+        return found
 
     def correct(
         self,
