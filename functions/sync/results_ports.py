@@ -75,6 +75,15 @@ class ResultsPorts:
     """An announcement's next page."""
 
 
+class _AuditTrail:
+    """The audit trail, found in the environment when an entry is first written."""
+
+    def record(self, event: AuditEvent) -> None:
+        from kentei.data.audit import AuditTrail
+
+        AuditTrail().record(event)
+
+
 class _SqsQueue:
     def __init__(self, name: str) -> None:
         self._name = name
@@ -86,7 +95,6 @@ class _SqsQueue:
 
 
 def deployed() -> ResultsPorts:
-    from kentei.data.audit import AuditTrail
     from kentei.data.passes import PrefecturePasses
     from kentei.data.results import PrefectureScores
     from kentei.data.roster import PrefectureRoster
@@ -95,6 +103,6 @@ def deployed() -> ResultsPorts:
         roster=PrefectureRoster,
         scores=PrefectureScores,
         passes=PrefecturePasses,
-        audit=AuditTrail(),
+        audit=_AuditTrail(),
         sync_queue=_SqsQueue("sync"),
     )
