@@ -5,6 +5,7 @@ transaction; two people claiming one number: one link, the other fails; a confli
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -197,3 +198,60 @@ def test_a_conflict_is_marked_for_staff_with_the_checks_only() -> None:
     ]
     assert list(store.with_status(HistoricalStatus.UNLINKED)) == []
     assert "historical_pass.conflict" in _audit_actions()
+
+
+@pytest.mark.usefixtures("moto")
+def test_claims_settled_over_moto_link_once_and_leak_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eight people claim one number concurrently with matching items: one is linked (its
+    pass record seen by exemptions' query), the others in review as linked to another; a
+    mismatching claim of another number marks it in conflict. No My Number and no name in
+    the records' attributes other than the record's own items, none in the audit trail."""
+    from kentei.results.historical.claims import settle_claim
+    from kentei.results.historical.matching import Claim, ClaimCheck, ClaimStatus
+    from kentei_local.probes import my_numbers_in
+
+    store = PrefectureHistoricalPasses("13")
+    _import(csv_bytes(row(), row(技能士番号="13-2-000124")), store)
+
+    def claim(person: str, number: str = "13-2-000123", name: str = "山田　太郎") -> Claim:
+        return Claim(
+            passer_number=number,
+            certificate_number=None,
+            name=name,
+            birth_date=dt.date(1970, 1, 2),
+            qualification_pseudonym_id=person,
+            application_id=f"13-IR-{person}",
+        )
+
+    def settle(one: Claim) -> ClaimStatus:
+        return settle_claim(store, one, at=AT, actor="verify", request_id="req").status
+
+    isolate_dynamodb_writes(monkeypatch)
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(settle, [claim(f"person-{n:04d}") for n in range(8)]))
+    mismatch = settle_claim(
+        store,
+        claim("person-0100", "13-2-000124", "佐藤 花子"),
+        at=AT,
+        actor="verify",
+        request_id="req",
+    )
+
+    assert statuses.count(ClaimStatus.LINKED) == 1
+    assert statuses.count(ClaimStatus.IN_REVIEW) == 7
+    assert mismatch.failures == (ClaimCheck.NAME,)
+    other = store.get("13-2-000124")
+    assert other is not None
+    assert other.status is HistoricalStatus.IN_CONFLICT
+    linked = store.get("13-2-000123")
+    assert linked is not None
+    assert linked.link is not None
+    passes = PrefecturePasses("13").passes_of(linked.link.qualification_pseudonym_id)
+    assert [p.record_id for p in passes] == ["H-13-2-000123"]
+    audit = boto3.client("dynamodb", region_name="ap-northeast-1").scan(TableName=AUDIT)["Items"]
+    text = repr(audit)
+    assert "山田" not in text
+    assert "佐藤" not in text
+    assert not my_numbers_in(text + repr(_records()))

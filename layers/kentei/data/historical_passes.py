@@ -29,6 +29,7 @@ from kentei.data.passes import PrefecturePasses
 from kentei.data.transactions import cancellation_codes
 from kentei.exemptions.model import PassRecord
 from kentei.results.historical.model import (
+    HistoricalChangedError,
     HistoricalPass,
     HistoricalStatus,
     Link,
@@ -38,11 +39,9 @@ from kentei.results.historical.model import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
+__all__ = ["HISTORICAL_PREFIX", "HistoricalChangedError", "PrefectureHistoricalPasses"]
+
 HISTORICAL_PREFIX: Final = "HISTORICAL_PASS#"
-
-
-class HistoricalChangedError(RuntimeError):
-    """The record changed since it was read (linked or imported meanwhile): nothing written."""
 
 
 def historical_key(passer_number: str) -> str:

@@ -108,3 +108,14 @@ def pass_record_of(record: HistoricalPass, qualification_pseudonym_id: str) -> P
         passer_number=record.passer_number,
         certificate_number=record.certificate_number,
     )
+
+
+class ClaimStatus(StrEnum):
+    """What a claim became."""
+
+    LINKED = "linked"
+    """Matched: the record linked to the person, their pass record written."""
+    ALREADY_LINKED = "already_linked"
+    """Linked to this person before (a redelivery): nothing written."""
+    IN_REVIEW = "in_review"
+    """A check failed: the record (if any) in conflict, for staff."""

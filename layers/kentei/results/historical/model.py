@@ -37,6 +37,10 @@ AddressOpt = Annotated[
 ]
 
 
+class HistoricalChangedError(RuntimeError):
+    """The record changed since it was read (linked or marked meanwhile): nothing written."""
+
+
 class HistoricalStatus(StrEnum):
     UNLINKED = "unlinked"
     LINKED = "linked"
