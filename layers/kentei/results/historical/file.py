@@ -23,8 +23,6 @@ each.
 
 from __future__ import annotations
 
-import csv
-import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,9 +37,17 @@ from kentei.exams.errors import UnknownExamError
 from kentei.records.codes import Grade
 from kentei.results.historical.model import HistoricalPass
 from kentei.results.imports.encoding import DecodedText, SourceEncoding
+from kentei.results.imports.header import (
+    MY_NUMBER_MESSAGE,
+    UNKNOWN_COLUMN_MESSAGE,
+    data_records,
+    may_hold_my_number,
+    open_csv,
+    read_header,
+)
 from kentei.results.imports.mappings import HistoricalField, HistoricalSourceMapping, fold
 from kentei.results.imports.problems import Problem, ProblemCode
-from kentei.results.imports.rows import MAX_LINE, clean, lines, may_hold_my_number
+from kentei.results.imports.rows import MAX_LINE, clean, lines
 
 _YEAR: Final = re.compile(r"^([0-9]{4})(?:年度)?$")
 _ERA: Final = re.compile(r"^(s|h|r|昭和|平成|令和)([0-9]{1,2}|元)(?:年度)?$")
@@ -62,8 +68,8 @@ _MESSAGES: Final = {
     "year": "not a fiscal year (2001, 2001年度, H13, 平成13, R3, 令和3)",
     "value": "not a valid value for this column",
     "pass_date": "the pass date is not in the pass fiscal year",
-    "my_number": "holds a My Number: the row is refused and the value is not kept",
-    "unknown_column": "a column this source's mapping does not know (only screened)",
+    "my_number": MY_NUMBER_MESSAGE,
+    "unknown_column": UNKNOWN_COLUMN_MESSAGE,
     "unknown_work": "a trade or work today's catalogue does not have (an old work?)",
     "grade": "the work (today's catalogue) does not offer this grade",
     "duplicate": "the same passer number as an earlier row",
@@ -191,75 +197,23 @@ class HistoricalFile:
     def outcomes(self) -> Iterator[HistoricalOutcome | Problem]:
         """The header's problems, then each data row's outcome (a ``ResultFileError`` when
         the bytes are not text in a supported encoding)."""
-        reader = csv.reader(lines(self._text, max_line=self._max_line), strict=True)
-        try:
-            header = next(reader, [])
-        except csv.Error:
-            header = []
+        reader, header = open_csv(lines(self._text, max_line=self._max_line))
         columns, problems = self._columns(header)
         yield from problems
         if columns is None:
             return
-        for number in itertools.count(2):
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error:
-                yield HistoricalOutcome(
-                    number, None, (Problem(number, "", ProblemCode.MALFORMED, _MESSAGES["csv"]),)
-                )
-                continue
-            if any(cell.strip() for cell in cells):
+        for number, cells in data_records(reader):
+            if cells is None:
+                bad = Problem(number, "", ProblemCode.MALFORMED, _MESSAGES["csv"])
+                yield HistoricalOutcome(number, None, (bad,))
+            else:
                 yield self._row(number, cells, columns)
 
     def _columns(
         self, header: list[str]
     ) -> tuple[dict[HistoricalField, int] | None, list[Problem]]:
-        mapped = {fold(column.header): column for column in self._mapping.columns}
-        columns: dict[HistoricalField, int] = {}
-        problems: list[Problem] = []
-        for index, cell in enumerate(header):
-            if may_hold_my_number(cell) and my_number.contains_personal(cell):
-                problems.append(
-                    Problem(1, f"#{index + 1}", ProblemCode.MY_NUMBER, _MESSAGES["my_number"])
-                )
-                continue
-            key = fold(cell)
-            if not key:
-                continue
-            column = mapped.get(key)
-            if column is None:
-                problems.append(
-                    Problem(
-                        1, f"#{index + 1}", ProblemCode.UNKNOWN_COLUMN, _MESSAGES["unknown_column"]
-                    )
-                )
-            elif column.field in columns:
-                problems.append(
-                    Problem(
-                        1,
-                        column.header,
-                        ProblemCode.DUPLICATE_COLUMN,
-                        "the header names this column twice",
-                    )
-                )
-            else:
-                columns[column.field] = index
-        for column in self._mapping.columns:
-            if column.required and column.field not in columns:
-                problems.append(
-                    Problem(
-                        1,
-                        column.header,
-                        ProblemCode.MISSING_COLUMN,
-                        f"the header lacks this column (source {self._mapping.source})",
-                    )
-                )
-        fatal = any(
-            p.code in (ProblemCode.MISSING_COLUMN, ProblemCode.DUPLICATE_COLUMN) for p in problems
-        )
-        return (None if fatal else columns), problems
+        columns = [(c.header, c.field, c.required) for c in self._mapping.columns]
+        return read_header(header, columns, self._mapping.source)
 
     def _row(
         self, number: int, cells: list[str], columns: dict[HistoricalField, int]

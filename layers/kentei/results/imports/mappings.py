@@ -181,32 +181,56 @@ def _vocabulary(
     return found
 
 
-class SourceMapping(BaseModel):
-    """How one source's export names its columns and spells its values."""
+def _check_columns(
+    source: str, columns: list[tuple[str, StrEnum, bool]], mandatory: frozenset[StrEnum]
+) -> None:
+    """A mapping's columns: each header and field once, the mandatory fields required, no
+    header holding a My Number."""
+    headers = Counter(fold(header) for header, _, _ in columns)
+    repeated = sorted(header for header, n in headers.items() if n > 1)
+    if repeated:
+        raise ValueError(f"{source}: duplicate header {', '.join(repeated)}")
+    fields = Counter(field for _, field, _ in columns)
+    twice = sorted(field.value for field, n in fields.items() if n > 1)
+    if twice:
+        raise ValueError(f"{source}: field mapped twice: {', '.join(twice)}")
+    required = {field for _, field, is_required in columns if is_required}
+    missing = sorted(field.value for field in mandatory - required)
+    if missing:
+        raise ValueError(f"{source}: mandatory field(s) not required: {missing}")
+    for header, _, _ in columns:
+        if my_number.contains_personal(header):
+            raise ValueError(f"{source}: a header holds a My Number")
+
+
+class _Source(BaseModel):
+    """What every source's mapping has: its name and what it is."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
     description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+def _check_sources(kind: str, names: Iterable[str], default: str) -> None:
+    counted = Counter(names)
+    repeated = sorted(name for name, n in counted.items() if n > 1)
+    if repeated:
+        raise ValueError(f"duplicate {kind}source {', '.join(repeated)}")
+    if default not in counted:
+        raise ValueError(f"the default {kind}source {default!r} is not mapped")
+
+
+class SourceMapping(_Source):
+    """How one source's export names its columns and spells its values."""
+
     columns: tuple[Column, ...] = Field(min_length=1)
     values: Values = Values()
 
     @model_validator(mode="after")
     def _columns_fit(self) -> Self:
-        headers = Counter(fold(column.header) for column in self.columns)
-        repeated = sorted(header for header, n in headers.items() if n > 1)
-        if repeated:
-            raise ValueError(f"{self.source}: duplicate header {', '.join(repeated)}")
-        fields = Counter(column.field for column in self.columns)
-        twice = sorted(field.value for field, n in fields.items() if n > 1)
-        if twice:
-            raise ValueError(f"{self.source}: field mapped twice: {', '.join(twice)}")
-        required = {column.field for column in self.columns if column.required}
-        missing = sorted(field.value for field in MANDATORY - required)
-        if missing:
-            raise ValueError(f"{self.source}: mandatory field(s) not required: {missing}")
-        for column in self.columns:
-            if my_number.contains_personal(column.header):
-                raise ValueError(f"{self.source}: a header holds a My Number")
+        _check_columns(
+            self.source, [(c.header, c.field, c.required) for c in self.columns], MANDATORY
+        )
         return self
 
     def column(self, field: ResultField) -> Column | None:
@@ -288,30 +312,19 @@ class HistoricalValues(BaseModel):
         return self
 
 
-class HistoricalSourceMapping(BaseModel):
+class HistoricalSourceMapping(_Source):
     """How one source's historical passer export names its columns."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    source: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
-    description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     columns: tuple[HistoricalColumn, ...] = Field(min_length=1)
     values: HistoricalValues = HistoricalValues()
 
     @model_validator(mode="after")
     def _columns_fit(self) -> Self:
-        headers = Counter(fold(column.header) for column in self.columns)
-        if any(n > 1 for n in headers.values()):
-            raise ValueError(f"{self.source}: duplicate header")
-        fields = Counter(column.field for column in self.columns)
-        if any(n > 1 for n in fields.values()):
-            raise ValueError(f"{self.source}: a field mapped twice")
-        required = {column.field for column in self.columns if column.required}
-        missing = sorted(field.value for field in HISTORICAL_MANDATORY - required)
-        if missing:
-            raise ValueError(f"{self.source}: mandatory field(s) not required: {missing}")
-        for column in self.columns:
-            if my_number.contains_personal(column.header):
-                raise ValueError(f"{self.source}: a header holds a My Number")
+        _check_columns(
+            self.source,
+            [(c.header, c.field, c.required) for c in self.columns],
+            HISTORICAL_MANDATORY,
+        )
         return self
 
     def lookup(self, field: HistoricalField) -> dict[str, StrEnum]:
@@ -332,11 +345,7 @@ class HistoricalMappings(BaseModel):
 
     @model_validator(mode="after")
     def _known_default(self) -> Self:
-        names = Counter(mapping.source for mapping in self.sources)
-        if any(n > 1 for n in names.values()):
-            raise ValueError("duplicate historical source")
-        if self.default not in names:
-            raise ValueError(f"the default historical source {self.default!r} is not mapped")
+        _check_sources("historical ", (mapping.source for mapping in self.sources), self.default)
         return self
 
     def source(self, name: str | None = None) -> HistoricalSourceMapping:
@@ -359,12 +368,7 @@ class Mappings(BaseModel):
 
     @model_validator(mode="after")
     def _known_default(self) -> Self:
-        names = Counter(mapping.source for mapping in self.sources)
-        repeated = sorted(name for name, n in names.items() if n > 1)
-        if repeated:
-            raise ValueError(f"duplicate source {', '.join(repeated)}")
-        if self.default not in names:
-            raise ValueError(f"the default source {self.default!r} is not mapped")
+        _check_sources("", (mapping.source for mapping in self.sources), self.default)
         return self
 
     def source(self, name: str | None = None) -> SourceMapping:
