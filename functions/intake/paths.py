@@ -43,6 +43,8 @@ RESULTS_DECISIONS: Final = "/v1/results/decisions"
 RESULTS_ANNOUNCEMENTS: Final = "/v1/results/announcements"
 RESULTS_CORRECTIONS: Final = "/v1/results/sittings/<application_id>/corrections"
 CHANGE_REQUEST: Final = "/v1/change-requests/<request_id>"
+INITIAL_REGISTRATIONS: Final = "/v1/initial-registrations"
+INITIAL_REGISTRATION: Final = "/v1/initial-registrations/<registration_id>"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -81,13 +83,16 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUEST: ("GET",),
+    INITIAL_REGISTRATIONS: ("POST",),
+    INITIAL_REGISTRATION: ("GET",),
     RESULTS_DECISIONS: ("GET", "POST"),
     RESULTS_ANNOUNCEMENTS: ("GET", "POST"),
     RESULTS_CORRECTIONS: ("POST",),
 }
 
 PROTECTED: Final = re.compile(
-    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|results)(?:/|$)"
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results)"
+    r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""
 
@@ -98,6 +103,10 @@ def status_url(application_id: str) -> str:
 
 def change_request_url(request_id: str) -> str:
     return CHANGE_REQUEST.replace("<request_id>", request_id)
+
+
+def initial_registration_url(registration_id: str) -> str:
+    return INITIAL_REGISTRATION.replace("<registration_id>", registration_id)
 
 
 def _pattern(template: str) -> re.Pattern[str]:

@@ -255,3 +255,49 @@ def test_claims_settled_over_moto_link_once_and_leak_nothing(
     assert "山田" not in text
     assert "佐藤" not in text
     assert not my_numbers_in(text + repr(_records()))
+
+
+@pytest.mark.usefixtures("moto")
+def test_an_initial_registration_is_created_once_and_decided_once() -> None:
+    from kentei.data.initial_registrations import (
+        PrefectureInitialRegistrations,
+        RegistrationDecidedError,
+        RegistrationIdTakenError,
+    )
+    from kentei.initial_registrations import (
+        InitialRegistrationRequest,
+        InitialRegistrationStatus,
+        initial_registration_id_for,
+    )
+
+    store = PrefectureInitialRegistrations("13")
+    record = InitialRegistrationRequest(
+        request_id=initial_registration_id_for("13", "bridge:mynaportal", "key-00000001"),
+        prefecture_code="13",
+        status=InitialRegistrationStatus.RECEIVED,
+        received_at=AT,
+        submitted_by="bridge:mynaportal",
+    )
+    event = _event(AuditAction.INITIAL_REGISTRATION_RECEIVED, record.request_id)
+    stored = store.create(record, "fp-1", [event])
+    assert store.create(record, "fp-1") == stored
+    with pytest.raises(RegistrationIdTakenError):
+        store.create(record, "fp-2")
+    linked = record.model_copy(
+        update={
+            "status": InitialRegistrationStatus.LINKED,
+            "verified_at": AT,
+            "qualification_pseudonym_id": "person-0001",
+            "passer_number": "13-2-000123",
+        }
+    )
+    store.decide(stored, linked)
+    with pytest.raises(RegistrationDecidedError):
+        store.decide(stored, linked)
+    again = store.registration(record.request_id)
+    assert again is not None
+    assert again.record == linked
+    assert [r.request_id for r in store.with_status(InitialRegistrationStatus.LINKED)] == [
+        record.request_id
+    ]
+    assert PrefectureInitialRegistrations("14").registration(record.request_id) is None
