@@ -27,6 +27,7 @@ from kentei.applications.model import prefecture_of
 from kentei.callers import Caller, CallerKind, caller_from_event
 from kentei.change_requests import prefecture_of_request
 from kentei.data.audit import AuditEvent, AuditOutcome
+from kentei.initial_registrations import prefecture_of_initial_registration
 from kentei.messages import IMPORT_ID_PATTERN
 from kentei.sessions.model import SESSION_ID_PATTERN
 
@@ -54,6 +55,9 @@ def refusal_event(
     change_request_id = paths.parameter(route.template, str(event.get("path")), "request_id")
     if change_request_id is not None and prefecture_of_request(change_request_id) is None:
         change_request_id = None
+    registration_id = paths.parameter(route.template, str(event.get("path")), "registration_id")
+    if registration_id is not None and prefecture_of_initial_registration(registration_id):
+        change_request_id = registration_id  # read as a signed request's id, as below
     prefecture = _prefecture(caller, application_id, change_request_id)
     if prefecture is None:
         return None
@@ -95,5 +99,7 @@ def _prefecture(
     if caller.kind is CallerKind.STAFF:
         return caller.prefecture_code
     if change_request_id is not None:
-        return prefecture_of_request(change_request_id)
+        return prefecture_of_request(change_request_id) or prefecture_of_initial_registration(
+            change_request_id
+        )
     return None if application_id is None else prefecture_of(application_id)

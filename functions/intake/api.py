@@ -29,6 +29,7 @@ from intake.routes import (
     exams,
     fees,
     identity,
+    initial_registrations,
     result_imports,
     results,
     review,
@@ -65,6 +66,7 @@ app.include_router(fees.router)
 app.include_router(changes.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
+app.include_router(initial_registrations.router)
 app.include_router(results.router)
 app.include_router(result_imports.router)
 

@@ -235,6 +235,16 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("POST", paths.RESULT_IMPORT_DISCARD): Rule(
         roles=_RESULTS, action=AuditAction.RESULT_IMPORT_DISCARDED, record_type="result_import"
     ),
+    ("POST", paths.INITIAL_REGISTRATIONS): Rule(
+        bridges=True,
+        action=AuditAction.INITIAL_REGISTRATION_RECEIVED,
+        record_type="initial_registration",
+    ),
+    ("GET", paths.INITIAL_REGISTRATION): Rule(
+        bridges=True,
+        action=AuditAction.INITIAL_REGISTRATION_STATUS_READ,
+        record_type="initial_registration",
+    ),
 }
 """The one route → callers table. ``operator`` appears nowhere: the contractor's operators
 reach no route that touches personal data (health and the documents are public)."""

@@ -32,10 +32,12 @@ from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.exemptions.model import PassRecord
 from kentei.fees.payments import FeePayment, PaymentMethod
+from kentei.initial_registrations import InitialRegistrationRequest
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     IdentityChosen,
+    InitialRegistrationReceived,
     ResultImportCommit,
     ResultsAnnouncementDue,
     ResultsDecisionsDue,
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
     from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
+    from kentei.data.initial_registrations import StoredInitialRegistration
     from kentei.data.result_files import ResultFiles, Upload
     from kentei.results.imports.record import ImportStatus, ResultImport
 
@@ -125,7 +128,11 @@ class VerifyQueue(Protocol):
     applicant, by id (:mod:`kentei.data.queues`)."""
 
     def send(
-        self, message: ApplicationReceived | IdentityChosen | ChangeRequestReceived
+        self,
+        message: ApplicationReceived
+        | IdentityChosen
+        | ChangeRequestReceived
+        | InitialRegistrationReceived,
     ) -> str: ...
 
 
@@ -376,6 +383,29 @@ class _ResultFileLinks:
         return self._files.download_url(key, expires_s)
 
 
+class InitialRegistrationStore(Protocol):
+    """One prefecture's initial registrations (:class:`kentei.data.initial_registrations.
+    PrefectureInitialRegistrations`): ids and status, never the My Number."""
+
+    def registration(self, request_id: str) -> StoredInitialRegistration | None: ...
+
+    def create(
+        self,
+        record: InitialRegistrationRequest,
+        request_fingerprint: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredInitialRegistration:
+        """A new registration with its audit events in one transaction; a repeat of the same
+        request finds the stored one (``RegistrationIdTakenError`` for another)."""
+        ...
+
+
+def _prefecture_initial_registrations(prefecture_code: str) -> InitialRegistrationStore:
+    from kentei.data.initial_registrations import PrefectureInitialRegistrations
+
+    return PrefectureInitialRegistrations(prefecture_code)
+
+
 def _prefecture_change_requests(prefecture_code: str) -> ChangeRequestStore:
     from kentei.data.change_requests import PrefectureChangeRequests
 
@@ -538,6 +568,10 @@ class Dependencies:
     """A prefecture's change proposals and re-check runs, by prefecture code."""
     change_requests: Callable[[str], ChangeRequestStore] = _prefecture_change_requests
     """A prefecture's signed change requests, by prefecture code."""
+    initial_registrations: Callable[[str], InitialRegistrationStore] = (
+        _prefecture_initial_registrations
+    )
+    """A prefecture's initial registrations, by prefecture code."""
     payments: Callable[[str], FeePayments] = _prefecture_payments
     """A prefecture's fee payments on its sittings, by prefecture code."""
     results: Callable[[str], ResultsReader] = _prefecture_results
@@ -552,7 +586,13 @@ class Dependencies:
 
 
 class _SqsVerifyQueue:
-    def send(self, message: ApplicationReceived | IdentityChosen | ChangeRequestReceived) -> str:
+    def send(
+        self,
+        message: ApplicationReceived
+        | IdentityChosen
+        | ChangeRequestReceived
+        | InitialRegistrationReceived,
+    ) -> str:
         from kentei.data import queues
 
         return queues.send("verify", message)

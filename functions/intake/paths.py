@@ -47,6 +47,8 @@ RESULT_IMPORTS: Final = "/v1/results/imports"
 RESULT_IMPORT: Final = "/v1/results/imports/<import_id>"
 RESULT_IMPORT_COMMIT: Final = "/v1/results/imports/<import_id>/commit"
 RESULT_IMPORT_DISCARD: Final = "/v1/results/imports/<import_id>/discard"
+INITIAL_REGISTRATIONS: Final = "/v1/initial-registrations"
+INITIAL_REGISTRATION: Final = "/v1/initial-registrations/<registration_id>"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -85,6 +87,8 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUEST: ("GET",),
+    INITIAL_REGISTRATIONS: ("POST",),
+    INITIAL_REGISTRATION: ("GET",),
     RESULTS_DECISIONS: ("GET", "POST"),
     RESULTS_ANNOUNCEMENTS: ("GET", "POST"),
     RESULTS_CORRECTIONS: ("POST",),
@@ -95,7 +99,8 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 PROTECTED: Final = re.compile(
-    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|results)(?:/|$)"
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results)"
+    r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""
 
@@ -106,6 +111,10 @@ def status_url(application_id: str) -> str:
 
 def change_request_url(request_id: str) -> str:
     return CHANGE_REQUEST.replace("<request_id>", request_id)
+
+
+def initial_registration_url(registration_id: str) -> str:
+    return INITIAL_REGISTRATION.replace("<registration_id>", registration_id)
 
 
 def _pattern(template: str) -> re.Pattern[str]:

@@ -23,8 +23,9 @@ items.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -50,6 +51,7 @@ from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.change_requests import RequestIdTakenError
 from kentei.roster.changes import ProposalStatus
 from kentei.screening import holding_my_number
+from kentei.submissions.parsed import RawPart
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
@@ -101,19 +103,51 @@ def submit_change_request(
     request: SignedChangeRequest, context: LambdaContext, deps: Dependencies | None = None
 ) -> ChangeRequestAccepted:
     """Receive ``request`` once; a replay of it gets the same answer."""
+    require_mynaportal(request.caller, "change requests")
+    # Read and screened before anything is stored (the idempotency record included).
+    parsed = parse_change_request(request.body)
+    _screen(request.body, parsed)
+    answer = submit_signed(
+        request,
+        parsed,
+        receive_change_request,
+        key_prefix="intake.change_requests",
+        context=context,
+        deps=deps,
+    )
+    return ChangeRequestAccepted.model_validate(answer)
+
+
+def require_mynaportal(caller: Caller, what: str) -> None:
+    if caller.kind is not CallerKind.BRIDGE or caller.bridge != MYNAPORTAL:
+        raise ForbiddenError(f"{what} come from the Mynaportal bridge only")
+
+
+Receiver = Callable[[SignedChangeRequest, Any, str, Dependencies], dict[str, Any]]
+"""Receives a signed request read and screened (its parsed form), with its fingerprint: the
+``202`` body, ids only (what the idempotency record keeps)."""
+
+
+def submit_signed(
+    request: SignedChangeRequest,
+    parsed: object,
+    receiver: Receiver,
+    *,
+    key_prefix: str,
+    context: LambdaContext,
+    deps: Dependencies | None = None,
+) -> dict[str, Any]:
+    """A signed request (read and screened as ``parsed``) received once by ``receiver``,
+    idempotent by the caller's ``Idempotency-Key`` under ``key_prefix``: a replay gets the
+    same answer, another body under the key a ``409``."""
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
     )
 
-    if request.caller.kind is not CallerKind.BRIDGE or request.caller.bridge != MYNAPORTAL:
-        raise ForbiddenError("change requests come from the Mynaportal bridge only")
-    # Read and screened before anything is stored (the idempotency record included).
-    parsed = parse_change_request(request.body)
-    _screen(request.body, parsed)
     deps = deps or dependencies()
     fingerprint = deps.fingerprinter.fingerprint(request.raw_body, None)
-    config, idempotent_receive = _idempotent()
+    config, idempotent_receive = _idempotent(key_prefix)
     config.register_lambda_context(context)
     key = {
         "caller": request.caller.id,
@@ -121,8 +155,13 @@ def submit_change_request(
         "fingerprint": fingerprint,
     }
     try:
-        answer = idempotent_receive(
-            request=request, parsed=parsed, fingerprint=fingerprint, deps=deps, idempotency=key
+        return idempotent_receive(
+            request=request,
+            parsed=parsed,
+            fingerprint=fingerprint,
+            deps=deps,
+            receiver=receiver,
+            idempotency=key,
         )
     except IdempotencyValidationError:
         raise key_reused() from None
@@ -132,53 +171,125 @@ def submit_change_request(
             slug="request-in-progress",
             headers={"Retry-After": "1"},
         ) from None
-    return ChangeRequestAccepted.model_validate(answer)
+
+
+@dataclass(frozen=True)
+class SignedKind:
+    """What differs between the kinds of signed request at their receipt: the audit action
+    and record type, the metric, the log key."""
+
+    action: AuditAction
+    record_type: str
+    metric: str
+    log_key: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A signed request to receive: its id and prefecture, its raw parts, and what is stored
+    under the id already (the fingerprint, and whether it is still ``received``)."""
+
+    request_id: str
+    prefecture_code: str
+    raw_parts: tuple[RawPart, ...] = field(repr=False)
+    existing: tuple[str, bool] | None
+
+
+def receive_signed(
+    kind: SignedKind,
+    request: SignedChangeRequest,
+    receipt: Receipt,
+    fingerprint: str,
+    deps: Dependencies,
+    *,
+    create: Callable[[datetime, Sequence[AuditEvent]], object],
+    queue: Callable[[], object],
+) -> None:
+    """Receive a signed request once: a repeat with the same fingerprint queues it again
+    while still ``received`` (another body: ``409``); a new one puts its raw parts in the
+    inbox, then ``create`` stores its record with the audit event in one transaction (raising
+    ``key_reused`` when the id is another request's), then ``queue`` sends it to verify."""
+    if receipt.existing is not None:
+        stored_fingerprint, still_received = receipt.existing
+        if stored_fingerprint != fingerprint:
+            raise key_reused()
+        if still_received:
+            queue()
+        return
+    now = deps.clock()
+    deps.inbox.put_parts(receipt.request_id, receipt.raw_parts)
+    event = AuditEvent.by(
+        request.caller,
+        kind.action,
+        record_type=kind.record_type,
+        record_id=receipt.request_id,
+        prefecture_code=receipt.prefecture_code,
+        request_id=request.request_id,
+        at=now,
+    )
+    create(now, (event,))
+    queue()
+    instruments.count(kind.metric, channel=MYNAPORTAL)
+    instruments.logger.info(
+        f"{kind.record_type.replace('_', ' ')} received", extra={kind.log_key: receipt.request_id}
+    )
+
+
+_CHANGE_REQUEST: Final = SignedKind(
+    AuditAction.CHANGE_REQUEST_RECEIVED,
+    "change_request",
+    "ChangeRequestsReceived",
+    "change_request_id",
+)
 
 
 def receive_change_request(
     request: SignedChangeRequest,
-    parsed: ParsedChangeRequest,
+    parsed: Any,
     fingerprint: str,
     deps: Dependencies,
 ) -> dict[str, Any]:
     """Receive ``request`` (read and screened as ``parsed``, its fingerprint
     ``fingerprint``); the ``202`` body, ids only (it is what the idempotency record keeps)."""
-    caller = request.caller
+    if not isinstance(parsed, ParsedChangeRequest):
+        raise TypeError("a change request's parsed form")
     prefecture = parsed.prefecture_code
-    request_id = request_id_for(prefecture, caller.id, request.idempotency_key)
+    request_id = request_id_for(prefecture, request.caller.id, request.idempotency_key)
     store = deps.change_requests(prefecture)
     existing = store.request(request_id)
-    if existing is not None:
-        if existing.request_fingerprint != fingerprint:
-            raise key_reused()
-        if existing.record.status is ChangeRequestStatus.RECEIVED:
-            _queue(existing.record, deps)
-        return _accepted(request_id)
-    now = deps.clock()
-    record = ChangeRequest(
-        request_id=request_id,
-        prefecture_code=prefecture,
-        status=ChangeRequestStatus.RECEIVED,
-        received_at=now,
-        submitted_by=caller.id,
+
+    def create(now: datetime, audit: Sequence[AuditEvent]) -> None:
+        record = ChangeRequest(
+            request_id=request_id,
+            prefecture_code=prefecture,
+            status=ChangeRequestStatus.RECEIVED,
+            received_at=now,
+            submitted_by=request.caller.id,
+        )
+        try:
+            store.create(record, fingerprint, audit)
+        except RequestIdTakenError:
+            raise key_reused() from None
+
+    receive_signed(
+        _CHANGE_REQUEST,
+        request,
+        Receipt(
+            request_id,
+            prefecture,
+            parsed.raw_parts,
+            None
+            if existing is None
+            else (
+                existing.request_fingerprint,
+                existing.record.status is ChangeRequestStatus.RECEIVED,
+            ),
+        ),
+        fingerprint,
+        deps,
+        create=create,
+        queue=lambda: _queue(request_id, prefecture, deps),
     )
-    deps.inbox.put_parts(request_id, parsed.raw_parts)
-    event = AuditEvent.by(
-        caller,
-        AuditAction.CHANGE_REQUEST_RECEIVED,
-        record_type="change_request",
-        record_id=request_id,
-        prefecture_code=prefecture,
-        request_id=request.request_id,
-        at=now,
-    )
-    try:
-        store.create(record, fingerprint, (event,))
-    except RequestIdTakenError:
-        raise key_reused() from None
-    _queue(record, deps)
-    instruments.count("ChangeRequestsReceived", channel=MYNAPORTAL)
-    instruments.logger.info("change request received", extra={"change_request_id": request_id})
     return _accepted(request_id)
 
 
@@ -227,11 +338,9 @@ def _screen(body: ChangeRequestBody, parsed: ParsedChangeRequest) -> None:
     )
 
 
-def _queue(record: ChangeRequest, deps: Dependencies) -> None:
+def _queue(request_id: str, prefecture_code: str, deps: Dependencies) -> None:
     deps.verify_queue.send(
-        messages.ChangeRequestReceived(
-            request_id=record.request_id, prefecture_code=record.prefecture_code
-        )
+        messages.ChangeRequestReceived(request_id=request_id, prefecture_code=prefecture_code)
     )
 
 
@@ -244,7 +353,7 @@ def _accepted(request_id: str) -> dict[str, Any]:
 
 
 @cache
-def _idempotent() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
+def _idempotent(key_prefix: str) -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
     # Made on first use, as intake.submit's: the idempotency utility and its DynamoDB store
     # are not needed at import, and the table's name is read from the environment only now.
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -263,7 +372,7 @@ def _idempotent() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
         data_keyword_argument="idempotency",
         persistence_store=persistence_layer(),
         config=config,
-        key_prefix="intake.change_requests",
+        key_prefix=key_prefix,
     )
     return config, idempotent_receive
 
@@ -271,10 +380,11 @@ def _idempotent() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
 def _receive(
     *,
     request: SignedChangeRequest,
-    parsed: ParsedChangeRequest,
+    parsed: object,
     fingerprint: str,
     deps: Dependencies,
+    receiver: Receiver,
     idempotency: dict[str, str],
 ) -> dict[str, Any]:
     del idempotency  # what Powertools keys and validates the stored response by
-    return receive_change_request(request, parsed, fingerprint, deps)
+    return receiver(request, parsed, fingerprint, deps)

@@ -60,11 +60,8 @@ from kentei.roster.changes import (
     new_proposal_id,
     requested_changes,
 )
-from kentei.submissions import SubmissionError
 from verify.dependencies import ChangeRequestStore, Dependencies
-from verify.reasons import Refusal, VerifyReason
-from verify.signer import certified_identity, confirm_signers_number
-from verify.submission import verify_signed_document
+from verify.signed_requests import Arrival, Refused, verify_signed_request
 
 FUNCTION: Final = "verify"
 RAW_PARTS: Final = (DOCUMENT_PART, SIGNATURE_PART)
@@ -74,20 +71,6 @@ and its signature."""
 
 class ChangeRequestNotFoundError(LookupError):
     """The message names a change request its prefecture does not have."""
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Why a change request is refused: a reason code (an application's signature, registry
-    or submission code, or a :class:`ChangeRequestReason`) and a detail for the log's kind
-    only (never a value)."""
-
-    code: str
-    detail: str = field(repr=False)
-
-    @classmethod
-    def of(cls, refusal: Refusal) -> Refused:
-        return cls(refusal.code, refusal.detail)
 
 
 @dataclass(frozen=True)
@@ -135,42 +118,11 @@ def verify_change_request(
 
 
 def _verify(record: ChangeRequest, deps: Dependencies) -> _Verified | Refused:
-    document_bytes = deps.inbox.get(record.request_id, DOCUMENT_PART)
-    signature = deps.inbox.get(record.request_id, SIGNATURE_PART)
-    if document_bytes is None or signature is None:
-        return Refused(VerifyReason.SUBMISSION_MISSING.value, "the inbox has no raw part")
-    verified = verify_signed_document(
-        document_bytes, signature, record.received_at, deps.trust, deps.revocation
-    )
-    if isinstance(verified, Refusal):
-        return Refused.of(verified)
-    document = _document(document_bytes, record)
-    if isinstance(document, Refused):
-        return document
-    holder = deps.signed_acts.claim(
-        record.prefecture_code, verified.signature_value, record.request_id
-    )
-    if holder is not None:
-        return Refused(VerifyReason.SUBMISSION_REPLAYED.value, "the signed act was used before")
-    confirmed = confirm_signers_number(
-        certified_identity(verified.four_items), document.my_number, deps.registry
-    )
-    if isinstance(confirmed, Refusal):
-        return Refused.of(confirmed)
-    return _person(record, document, confirmed, deps)
-
-
-def _document(content: bytes, record: ChangeRequest) -> ChangeDocument | Refused:
-    try:
-        document = parse_change_document(content, DOCUMENT_PART)
-    except SubmissionError as exc:
-        return Refused(VerifyReason.SUBMISSION_MALFORMED.value, f"unreadable ({exc.slug})")
-    if document.prefecture_code != record.prefecture_code:
-        return Refused(
-            VerifyReason.SUBMISSION_RECORD_MISMATCH.value,
-            "the signed document names another prefecture than the request",
-        )
-    return document
+    arrival = Arrival(record.request_id, record.prefecture_code, record.received_at)
+    signed = verify_signed_request(arrival, parse_change_document, deps)
+    if isinstance(signed, Refused):
+        return signed
+    return _person(record, signed.document, signed.my_number, deps)
 
 
 def _person(

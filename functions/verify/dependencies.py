@@ -23,6 +23,7 @@ from kentei.data.audit import AuditEvent
 from kentei.data.changes import BatchCounts, RosterPage
 from kentei.messages import RegistryRecheckBatch
 from kentei.registry import Registry
+from kentei.results.historical.claims import ClaimStore
 from kentei.roster.changes import Proposal, RunRecord
 from kentei.signatures import RevocationSource, TrustStore
 from kentei.vault import PseudonymLinks, Vault
@@ -30,7 +31,9 @@ from kentei.vault import PseudonymLinks, Vault
 if TYPE_CHECKING:
     from kentei.change_requests import ChangeRequest
     from kentei.data.change_requests import StoredChangeRequest
+    from kentei.data.initial_registrations import StoredInitialRegistration
     from kentei.data.roster import StoredExaminee
+    from kentei.initial_registrations import InitialRegistrationRequest
 
 
 class ApplicationStore(Protocol):
@@ -119,6 +122,33 @@ class RosterReader(Protocol):
     def examinee(self, qualification_pseudonym_id: str) -> StoredExaminee | None: ...
 
 
+class InitialRegistrationStore(Protocol):
+    """One prefecture's initial registrations (:class:`kentei.data.initial_registrations.
+    PrefectureInitialRegistrations`): the record, and its decision written in one transaction
+    with its audit events (``RegistrationDecidedError`` if no longer received)."""
+
+    def registration(self, request_id: str) -> StoredInitialRegistration | None: ...
+
+    def decide(
+        self,
+        stored: StoredInitialRegistration,
+        decided: InitialRegistrationRequest,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None: ...
+
+
+def _initial_registrations(prefecture_code: str) -> InitialRegistrationStore:
+    from kentei.data.initial_registrations import PrefectureInitialRegistrations
+
+    return PrefectureInitialRegistrations(prefecture_code)
+
+
+def _historical(prefecture_code: str) -> ClaimStore:
+    from kentei.data.historical_passes import PrefectureHistoricalPasses
+
+    return PrefectureHistoricalPasses(prefecture_code)
+
+
 def _change_requests(prefecture_code: str) -> ChangeRequestStore:
     from kentei.data.change_requests import PrefectureChangeRequests
 
@@ -151,6 +181,10 @@ class Dependencies:
     """A prefecture's signed change requests (and the proposals they become), by code."""
     roster: Callable[[str], RosterReader] = _roster
     """A prefecture's roster, by prefecture code (a change request's examinee)."""
+    initial_registrations: Callable[[str], InitialRegistrationStore] = _initial_registrations
+    """A prefecture's initial registrations, by prefecture code."""
+    historical: Callable[[str], ClaimStore] = _historical
+    """A prefecture's historical pass records (the claims of past passes), by code."""
 
 
 @cache

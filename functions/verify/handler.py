@@ -6,6 +6,8 @@ registry, the vault, registration); ``identity_chosen`` →
 ``registry_recheck_due`` and ``registry_recheck_batch`` → :mod:`verify.recheck` (the periodic
 registry re-check, 定期照会); ``change_request_received`` →
 :func:`verify.change_requests.verify_change_request` (a person's signed change request);
+``initial_registration_received`` →
+:func:`verify.initial_registrations.verify_initial_registration` (R17);
 ``heartbeat`` → the wiring check. A message fails (and is
 retried, then kept in the DLQ) only for what may pass on a retry; every other outcome ends
 the application with a status and a reason. Log lines carry ids and reason codes only.
@@ -148,6 +150,35 @@ def _change_request(message: messages.Envelope) -> None:
         )
 
 
+def _initial_registration(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.InitialRegistrationReceived):
+        raise UnroutedMessageError(f"the initial registration route got a {message.kind} message")
+    # Imported here: a rare message kind, kept off every application's cold start.
+    from verify.initial_registrations import verify_initial_registration
+
+    instruments = consumer.instruments
+    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
+    outcome = verify_initial_registration(message, dependencies.dependencies(), request_id)
+    instruments.logger.info(
+        "initial registration already handled"
+        if outcome.already_handled
+        else f"initial registration {outcome.status.value}",
+        extra={
+            "initial_registration_id": outcome.request_id,
+            "prefecture_code": outcome.prefecture_code,
+            "status": outcome.status.value,
+            "reasons": list(outcome.reasons),
+            "already_handled": outcome.already_handled,
+        },
+    )
+    if not outcome.already_handled:
+        instruments.count(
+            "InitialRegistrationsVerified",
+            outcome=outcome.status.value,
+            reason=outcome.reasons[0] if outcome.reasons else "none",
+        )
+
+
 def _report(outcome: Outcome) -> None:
     instruments = consumer.instruments
     if outcome.already_handled:
@@ -187,6 +218,7 @@ consumer = QueueConsumer(
         "registry_recheck_due": _recheck_due,
         "registry_recheck_batch": _recheck_batch,
         "change_request_received": _change_request,
+        "initial_registration_received": _initial_registration,
     },
 )
 handler = consumer.handler

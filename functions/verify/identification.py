@@ -31,11 +31,23 @@ class Identified:
 def identify_person(
     application: Application, my_number: MyNumber, *, vault: Vault, links: PseudonymLinks
 ) -> Identified | Refusal:
+    return enrol_person(my_number, application.mynaportal_pseudonym_id, vault=vault, links=links)
+
+
+def enrol_person(
+    my_number: MyNumber,
+    mynaportal_pseudonym_id: str | None,
+    *,
+    vault: Vault,
+    links: PseudonymLinks,
+) -> Identified | Refusal:
+    """The person enrolled in the vault (once: again, the same entry) and their Mynaportal
+    account linked (an account linked to someone else: ``identity.pseudonym_conflict``)."""
     entry = vault.enrol(my_number)
     pseudonym = entry.qualification_pseudonym_id
-    if application.mynaportal_pseudonym_id is not None:
+    if mynaportal_pseudonym_id is not None:
         try:
-            links.link_mynaportal(pseudonym, application.mynaportal_pseudonym_id)
+            links.link_mynaportal(pseudonym, mynaportal_pseudonym_id)
         except PseudonymLinkConflictError:
             return Refusal.of(
                 VerifyReason.PSEUDONYM_CONFLICT,

@@ -32,8 +32,8 @@ class RouteClass(StrEnum):
     STATUS = "status"
     """``GET /v1/applications/{id}``, ``GET /v1/change-requests/{id}``: what bridges poll."""
     CHANGE_REQUEST = "change_request"
-    """``POST /v1/change-requests``: a person's signed change request (small: a document and
-    its signature), a write and a message."""
+    """``POST /v1/change-requests``, ``POST /v1/initial-registrations``: a person's signed
+    request (small: a document and its signature), a write and a message."""
     REVIEW = "review"
     """``/v1/review/...``: staff reading and deciding applications."""
     STAFF = "staff"
@@ -73,10 +73,12 @@ BRIDGE_ROUTES: Final = frozenset(
         (paths.APPLICATION, "GET"),
         (paths.CHANGE_REQUESTS, "POST"),
         (paths.CHANGE_REQUEST, "GET"),
+        (paths.INITIAL_REGISTRATIONS, "POST"),
+        (paths.INITIAL_REGISTRATION, "GET"),
     }
 )
-"""The bridges submit applications and change requests and ask for the status of what they
-submitted; nothing else."""
+"""The bridges submit applications, change requests and initial registrations and ask for the
+status of what they submitted; nothing else."""
 BRIDGE_PUBLIC: Final = frozenset({(paths.HEALTH, "GET")})
 """What a bridge's monitoring may ask (still over mutual TLS)."""
 
@@ -93,9 +95,16 @@ def route_class(template: str, method: str) -> RouteClass:
         return RouteClass.PUBLIC
     if (template, method) == (paths.APPLICATIONS, "POST"):
         return RouteClass.SUBMIT
-    if (template, method) in ((paths.APPLICATION, "GET"), (paths.CHANGE_REQUEST, "GET")):
+    if (template, method) in (
+        (paths.APPLICATION, "GET"),
+        (paths.CHANGE_REQUEST, "GET"),
+        (paths.INITIAL_REGISTRATION, "GET"),
+    ):
         return RouteClass.STATUS
-    if (template, method) == (paths.CHANGE_REQUESTS, "POST"):
+    if (template, method) in (
+        (paths.CHANGE_REQUESTS, "POST"),
+        (paths.INITIAL_REGISTRATIONS, "POST"),
+    ):
         return RouteClass.CHANGE_REQUEST
     if _REVIEW.match(template):
         return RouteClass.REVIEW

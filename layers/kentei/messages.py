@@ -245,6 +245,28 @@ class S3TestEvent(Envelope):
     kind: Literal["s3_test_event"] = "s3_test_event"
 
 
+INITIAL_REGISTRATION_ID_PATTERN: Final = re.compile(
+    r"^(0[1-9]|[1-3][0-9]|4[0-7])-IR-[0-9A-HJKMNP-TV-Z]{26}$"
+)
+"""``kentei.initial_registrations.INITIAL_REGISTRATION_ID_PATTERN``, repeated (a unit test
+keeps the two equal)."""
+
+
+class InitialRegistrationReceived(Envelope):
+    """A person's initial registration (R17) was stored and its raw parts are in the inbox:
+    verify it. Ids only: verify reads the signed document from the inbox."""
+
+    kind: Literal["initial_registration_received"] = "initial_registration_received"
+    request_id: str = Field(pattern=INITIAL_REGISTRATION_ID_PATTERN.pattern)
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+
+    @model_validator(mode="after")
+    def _same_prefecture(self) -> Self:
+        if self.request_id[:2] != self.prefecture_code:
+            raise ValueError("the request id names another prefecture")
+        return self
+
+
 KINDS: dict[str, type[Envelope]] = {
     "heartbeat": Heartbeat,
     "application_received": ApplicationReceived,
@@ -259,6 +281,7 @@ KINDS: dict[str, type[Envelope]] = {
     "change_request_received": ChangeRequestReceived,
     "result_file_uploaded": ResultFileUploaded,
     "result_import_commit": ResultImportCommit,
+    "initial_registration_received": InitialRegistrationReceived,
 }
 
 

@@ -70,10 +70,12 @@ BRIDGE_ROUTES: Final = (
     ("GET", re.compile(r"^/v1/applications/[^/]+$")),
     ("POST", re.compile(r"^/v1/change-requests$")),
     ("GET", re.compile(r"^/v1/change-requests/[^/]+$")),
+    ("POST", re.compile(r"^/v1/initial-registrations$")),
+    ("GET", re.compile(r"^/v1/initial-registrations/[^/]+$")),
     ("GET", re.compile(r"^/v1/health$")),
 )
-"""The bridge API's methods: submit (applications, change requests), status, health; it has
-no other resource."""
+"""The bridge API's methods: submit (applications, change requests, initial registrations),
+status, health; it has no other resource."""
 _TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
 _DRAIN_LIMIT: Final = 4 * MAX_REQUEST_BYTES
 

@@ -98,6 +98,8 @@ def test_the_bridge_api_serves_only_submit_status_and_health(
         ("/v1/applications/{application_id}", "GET"),
         ("/v1/change-requests", "POST"),
         ("/v1/change-requests/{request_id}", "GET"),
+        ("/v1/initial-registrations", "POST"),
+        ("/v1/initial-registrations/{registration_id}", "GET"),
         ("/v1/health", "GET"),
     }
 

@@ -351,9 +351,11 @@ def _clear_clients() -> None:
     clients = (aws.dynamodb, aws.sqs, aws.s3, aws.kms, aws.cognito_idp)
     for client in (*clients, idempotency.persistence_layer):
         client.cache_clear()
-    from intake import dependencies, submit
+    from intake import dependencies, signed_change_requests, submit
 
+    # Each idempotent route keeps its persistence layer, bound to the endpoint of its time.
     submit._idempotent.cache_clear()
+    signed_change_requests._idempotent.cache_clear()
     dependencies.reset()
 
 

@@ -3,7 +3,7 @@ signed change request from the Mynaportal bridge (:mod:`intake.signed_change_req
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated, Final, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -22,6 +22,7 @@ from intake.signed_change_requests import (
 from kentei.change_requests import ChangeRequestBody
 
 router = Router()  # type: ignore[no-untyped-call]
+T = TypeVar("T")
 
 _SUBMIT: Final = """Submit a person's signed change request (訂正・変更の申出).
 
@@ -37,56 +38,69 @@ The `Idempotency-Key` header is required: the same key with the same request ret
 original `202` and creates nothing; the same key with another request is a `409`."""
 
 
+SUBMITTED: Final = documented(
+    202,
+    "Received: stored and queued for verification",
+    400,
+    401,
+    403,
+    409,
+    413,
+    415,
+    headers={"Location": {"description": "the status URL", "schema": {"type": "string"}}},
+)
+"""The answers of a signed request's submission (change requests, initial registrations)."""
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=128,
+        pattern=r"^[\x21-\x7e]+$",
+        description="8-128 visible ASCII characters, new for each request.",
+    ),
+]
+
+
+def signed_request(
+    current: Router, body: ChangeRequestBody, idempotency_key: str
+) -> SignedChangeRequest:
+    """The signed request as the router's current event carries it."""
+    event = current.current_event
+    return SignedChangeRequest(
+        caller=require_caller(event.raw_event),
+        idempotency_key=idempotency_key,
+        body=body,
+        raw_body=(event.decoded_body or "").encode("utf-8", "surrogatepass"),
+        request_id=request_id(event.raw_event),
+    )
+
+
+def accepted_response(body: T, status_url: str) -> Response[T]:
+    return Response(
+        status_code=202,
+        content_type="application/json",
+        body=body,
+        headers={"Location": status_url},
+    )
+
+
 @router.post(
     paths.CHANGE_REQUESTS,
     status_code=202,
     summary="Submit a signed change request",
     description=_SUBMIT,
     tags=["change requests"],
-    responses=documented(
-        202,
-        "Received: stored and queued for verification",
-        400,
-        401,
-        403,
-        409,
-        413,
-        415,
-        headers={"Location": {"description": "the status URL", "schema": {"type": "string"}}},
-    ),
+    responses=SUBMITTED,
 )
 def post_change_request(
     request: Annotated[ChangeRequestBody, Body(description="The signed change request.")],
-    idempotency_key: Annotated[
-        str,
-        Header(
-            alias="Idempotency-Key",
-            min_length=8,
-            max_length=128,
-            pattern=r"^[\x21-\x7e]+$",
-            description="8-128 visible ASCII characters, new for each change request.",
-        ),
-    ],
+    idempotency_key: IdempotencyKey,
 ) -> Response[ChangeRequestAccepted]:
-    event = router.current_event
-    caller = require_caller(event.raw_event)
-    raw_body = (event.decoded_body or "").encode("utf-8", "surrogatepass")
     accepted = submit_change_request(
-        SignedChangeRequest(
-            caller=caller,
-            idempotency_key=idempotency_key,
-            body=request,
-            raw_body=raw_body,
-            request_id=request_id(event.raw_event),
-        ),
-        router.lambda_context,
+        signed_request(router, request, idempotency_key), router.lambda_context
     )
-    return Response(
-        status_code=202,
-        content_type="application/json",
-        body=accepted,
-        headers={"Location": accepted.status_url},
-    )
+    return accepted_response(accepted, accepted.status_url)
 
 
 @router.get(

@@ -129,25 +129,39 @@ def parse_change_document(data: bytes, location: str) -> ChangeDocument:
 def parse_change_request(body: ChangeRequestBody) -> ParsedChangeRequest:
     """The request in ``body``: the document read, the signature's shape checked (never
     verified: verify does), the envelope's pseudonym the document's."""
-    document_bytes = encoding.decode(body.document, MAX_CHANGE_DOCUMENT_BYTES, "document")
+    document_bytes, signature = signed_parts(body, MAX_CHANGE_DOCUMENT_BYTES)
+    document = parse_change_document(document_bytes, "document")
+    same_account(body, document.mynaportal_pseudonym_id, INVALID)
+    return ParsedChangeRequest(document=document, raw_parts=raw_parts(document_bytes, signature))
+
+
+def signed_parts(body: ChangeRequestBody, max_document_bytes: int) -> tuple[bytes, bytes]:
+    """A signed request's document and detached signature, decoded within their limits, the
+    signature's shape checked (never verified: verify does)."""
+    document_bytes = encoding.decode(body.document, max_document_bytes, "document")
     signature = encoding.decode(body.signature, MAX_SIGNATURE_BYTES, "signature")
     check_detached_signed_data(signature)
-    document = parse_change_document(document_bytes, "document")
+    return document_bytes, signature
+
+
+def same_account(body: ChangeRequestBody, signed_pseudonym_id: str, slug: str) -> None:
+    """The envelope's Mynaportal pseudonym, when given, must be the signed document's."""
     given = body.mynaportal_pseudonym_id
-    if given is not None and given != document.mynaportal_pseudonym_id:
+    if given is not None and given != signed_pseudonym_id:
         raise error(
             RefusalKind.INVALID,
-            INVALID,
+            slug,
             "the request names another Mynaportal account than its signed document",
             "mynaportal_pseudonym_id",
             "must be the document's mynaportal_pseudonym_id",
         )
-    return ParsedChangeRequest(
-        document=document,
-        raw_parts=(
-            RawPart(DOCUMENT_PART, "application/json", document_bytes),
-            RawPart(SIGNATURE_PART, "application/pkcs7-signature", signature),
-        ),
+
+
+def raw_parts(document_bytes: bytes, signature: bytes) -> tuple[RawPart, ...]:
+    """What the inbox keeps of a signed request until verify has read it."""
+    return (
+        RawPart(DOCUMENT_PART, "application/json", document_bytes),
+        RawPart(SIGNATURE_PART, "application/pkcs7-signature", signature),
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "ChangeRequestStatus",
     "prefecture_of_request",
     "request_id_for",
+    "signed_request_id",
 ]
 
 _ID: Final = re.compile(REQUEST_ID_PATTERN)
@@ -81,20 +82,28 @@ class ChangeRequest(BaseModel):
 
 def request_id_for(prefecture_code: str, caller_id: str, idempotency_key: str) -> str:
     """``PP-CR-<26 Crockford base32 characters>`` from SHA-256 of the caller and its key, so a
-    retry converges on the same request. Never twelve digits in a row (nothing the My Number
-    detector could take for a number): such a digest is drawn again with a counter."""
+    retry converges on the same request (:func:`signed_request_id`)."""
+    return signed_request_id("CR", prefecture_code, caller_id, idempotency_key)
+
+
+def signed_request_id(tag: str, prefecture_code: str, caller_id: str, idempotency_key: str) -> str:
+    """``PP-<tag>-<26 Crockford base32 characters>`` from SHA-256 of the kind of request, the
+    caller and its key, so a retry converges on the same request. Never twelve digits in a
+    row (nothing the My Number detector could take for a number): such a digest is drawn
+    again with a counter."""
+    salt = "kentei-change-request-id" if tag == "CR" else f"kentei-signed-request-id-{tag}"
     counter = 0
     while True:
         digest = hashlib.sha256(
             "\0".join(
-                ("kentei-change-request-id", prefecture_code, caller_id, idempotency_key)
+                (salt, prefecture_code, caller_id, idempotency_key)
                 + ((str(counter),) if counter else ())
             ).encode()
         ).digest()
         value = int.from_bytes(digest, "big") >> (256 - 5 * _ID_CHARS)
         chars = "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(_ID_CHARS)))
         if not _DIGIT_RUN.search(chars):
-            return f"{prefecture_code}-CR-{chars}"
+            return f"{prefecture_code}-{tag}-{chars}"
         counter += 1
 
 

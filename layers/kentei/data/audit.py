@@ -167,6 +167,18 @@ class AuditAction(StrEnum):
     """A sitting's result announced: a pass or part pass numbered and recorded."""
     ANNOUNCEMENT_DOWNLOADED = "results.announcement_downloaded"
     """Staff downloaded a group's list of passing exam numbers."""
+    HISTORICAL_PASS_IMPORTED = "historical_pass.imported"  # noqa: S105 (not a secret)
+    """A past passer's record imported from an association's file (R17)."""
+    HISTORICAL_PASS_LINKED = "historical_pass.linked"  # noqa: S105 (not a secret)
+    """A past pass linked to a person (資格仮名ID), its pass record written."""
+    HISTORICAL_PASS_CONFLICT = "historical_pass.conflict"  # noqa: S105 (not a secret)
+    """A claim of a past pass that did not match: the record is in conflict, for staff."""
+    INITIAL_REGISTRATION_RECEIVED = "initial_registration.received"
+    """The Mynaportal bridge submitted a person's initial registration (R17)."""
+    INITIAL_REGISTRATION_STATUS_READ = "initial_registration.status_read"
+    """A read of an initial registration's status (recorded when refused)."""
+    INITIAL_REGISTRATION_DECIDED = "initial_registration.decided"
+    """Verify decided an initial registration: linked, in review, or refused."""
     AUDIT_SEARCHED = "audit.searched"
     """An auditor searched the trail (the filters' ids are on the entry)."""
     AUDIT_EXPORTED = "audit.exported"

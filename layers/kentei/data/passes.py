@@ -216,7 +216,7 @@ class PrefecturePasses(PrefecturePartition):
         for kind, one in drawn:
             writes += self._claim(kind, one, decided.application_id, at)
         if record is not None:
-            writes.append(self._pass_put(record, at))
+            writes.append(self.pass_put(record, at))
         try:
             if audit:
                 AuditTrail(self._audit_table).transact(writes, audit)
@@ -276,7 +276,7 @@ class PrefecturePasses(PrefecturePartition):
             )
             for kind, one in drawn:
                 all_writes += self._claim(kind, one, after.application_id, at)
-            put = self._pass_put(record, at)
+            put = self.pass_put(record, at)
             if change is RecordChange.REPLACE:
                 put["Put"].pop("ConditionExpression", None)
             all_writes.append(put)
@@ -430,7 +430,8 @@ class PrefecturePasses(PrefecturePartition):
             "decision": {"S": decided.model_dump_json()},
         }
 
-    def _pass_put(self, record: PassRecord, at: datetime) -> TransactWriteItemTypeDef:
+    def pass_put(self, record: PassRecord, at: datetime) -> TransactWriteItemTypeDef:
+        """The put of a new pass record, for a transaction (conditional on none being there)."""
         return {
             "Put": {
                 "TableName": self._table,

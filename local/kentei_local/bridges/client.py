@@ -29,6 +29,7 @@ from kentei_local.signin import Credentials, credentials
 
 APPLICATIONS_PATH: Final = "/v1/applications"
 CHANGE_REQUESTS_PATH: Final = "/v1/change-requests"
+INITIAL_REGISTRATIONS_PATH: Final = "/v1/initial-registrations"
 REVIEW_PATH: Final = "/v1/review/applications"
 IDEMPOTENCY_HEADER: Final = "Idempotency-Key"
 JSON: Final = "application/json"
@@ -226,6 +227,34 @@ class MynaportalBridge(ApiClient):
     ) -> Submission:
         """``POST /v1/change-requests``: a person's signed change document and its detached
         signature (``pseudonym_id``, when given, the document's account)."""
+        return self._submit_signed(
+            CHANGE_REQUESTS_PATH, document, signature, pseudonym_id, idempotency_key
+        )
+
+    def change_request_status(self, request_id: str) -> requests.Response:
+        """``GET /v1/change-requests/{request_id}``."""
+        return self.get(f"{CHANGE_REQUESTS_PATH}/{request_id}")
+
+    def submit_initial_registration(
+        self, document: bytes, signature: bytes, *, idempotency_key: str | None = None
+    ) -> Submission:
+        """``POST /v1/initial-registrations``: a person's signed initial registration."""
+        return self._submit_signed(
+            INITIAL_REGISTRATIONS_PATH, document, signature, None, idempotency_key
+        )
+
+    def initial_registration_status(self, registration_id: str) -> requests.Response:
+        """``GET /v1/initial-registrations/{registration_id}``."""
+        return self.get(f"{INITIAL_REGISTRATIONS_PATH}/{registration_id}")
+
+    def _submit_signed(
+        self,
+        path: str,
+        document: bytes,
+        signature: bytes,
+        pseudonym_id: str | None,
+        idempotency_key: str | None,
+    ) -> Submission:
         body: dict[str, Any] = {
             "channel": "mynaportal",
             "document": _b64(document),
@@ -236,16 +265,9 @@ class MynaportalBridge(ApiClient):
         key = idempotency_key or new_idempotency_key()
         raw = json.dumps(body, ensure_ascii=False).encode()
         response = self.request(
-            "POST",
-            CHANGE_REQUESTS_PATH,
-            data=raw,
-            headers={"Content-Type": JSON, IDEMPOTENCY_HEADER: key},
+            "POST", path, data=raw, headers={"Content-Type": JSON, IDEMPOTENCY_HEADER: key}
         )
         return Submission(key, raw, response)
-
-    def change_request_status(self, request_id: str) -> requests.Response:
-        """``GET /v1/change-requests/{request_id}``."""
-        return self.get(f"{CHANGE_REQUESTS_PATH}/{request_id}")
 
 
 class EgovBridge(ApiClient):

@@ -27,6 +27,7 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.initial_registrations import RegistrationIdTakenError, StoredInitialRegistration
 from kentei.data.result_files import Upload
 from kentei.data.results import ScoreRow, StoredScore, slot
 from kentei.data.roster import StoredExaminee
@@ -38,10 +39,12 @@ from kentei.fees.payments import (
     record_group_payment,
     record_payment,
 )
+from kentei.initial_registrations import InitialRegistrationRequest
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     IdentityChosen,
+    InitialRegistrationReceived,
     TicketDue,
     TicketVoid,
 )
@@ -104,6 +107,8 @@ class Records:
     runs: list[RunRecord] = field(default_factory=list)
     change_requests: dict[str, StoredChangeRequest] = field(default_factory=dict)
     """Signed change requests, by request id."""
+    initial_registrations: dict[str, StoredInitialRegistration] = field(default_factory=dict)
+    """Initial registrations, by id."""
     decisions: dict[str, DecidedSitting] = field(default_factory=dict)
     """Every prefecture's decisions, by application id."""
     results_runs: dict[tuple[str, str, RunKind], ResultsRun] = field(default_factory=dict)
@@ -135,6 +140,9 @@ class Records:
 
     def change_requests_of(self, prefecture_code: str) -> FakeChangeRequests:
         return FakeChangeRequests(self, prefecture_code)
+
+    def initial_registrations_of(self, prefecture_code: str) -> FakeInitialRegistrations:
+        return FakeInitialRegistrations(self, prefecture_code)
 
     def payments_of(self, prefecture_code: str) -> FakePayments:
         return FakePayments(self, prefecture_code)
@@ -241,6 +249,38 @@ class FakeResults:
             if p.qualification_pseudonym_id == qualification_pseudonym_id
             and p.record_id[:2] == self.prefecture_code
         ]
+
+
+@dataclass
+class FakeInitialRegistrations:
+    """A prefecture's initial registrations: a conditional create, as in the data layer."""
+
+    records: Records
+    prefecture_code: str
+
+    def registration(self, request_id: str) -> StoredInitialRegistration | None:
+        found = self.records.initial_registrations.get(request_id)
+        if found is None or found.record.prefecture_code != self.prefecture_code:
+            return None
+        return found
+
+    def create(
+        self,
+        record: InitialRegistrationRequest,
+        request_fingerprint: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> StoredInitialRegistration:
+        assert record.prefecture_code == self.prefecture_code
+        existing = self.records.initial_registrations.get(record.request_id)
+        if existing is not None:
+            if existing.request_fingerprint != request_fingerprint:
+                raise RegistrationIdTakenError("the id belongs to another request")
+            return existing
+        stored = StoredInitialRegistration(record, request_fingerprint)
+        self.records.initial_registrations[record.request_id] = stored
+        self.records.audit.extend(audit)
+        self.records.writes += 1
+        return stored
 
 
 @dataclass
@@ -765,13 +805,14 @@ class FakeAttachments:
         return key
 
 
+Sent = ApplicationReceived | IdentityChosen | ChangeRequestReceived | InitialRegistrationReceived
+
+
 @dataclass
 class FakeQueue:
-    sent: list[ApplicationReceived | IdentityChosen | ChangeRequestReceived] = field(
-        default_factory=list
-    )
+    sent: list[Sent] = field(default_factory=list)
 
-    def send(self, message: ApplicationReceived | IdentityChosen | ChangeRequestReceived) -> str:
+    def send(self, message: Sent) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -996,6 +1037,7 @@ class Fakes:
             clock=self.clock,
             changes=self.records.changes,
             change_requests=self.records.change_requests_of,
+            initial_registrations=self.records.initial_registrations_of,
             payments=self.records.payments_of,
             results=self.records.results_of,
             scores=self.records.scores_of_prefecture,

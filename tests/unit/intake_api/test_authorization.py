@@ -32,9 +32,15 @@ from kentei.change_requests import ChangeRequest, ChangeRequestStatus, request_i
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.data.change_requests import StoredChangeRequest
+from kentei.data.initial_registrations import StoredInitialRegistration
 from kentei.data.tickets import TicketRecord
 from kentei.fees.assessment import assess
 from kentei.fees.schedule import load_fee_schedule
+from kentei.initial_registrations import (
+    InitialRegistrationRequest,
+    InitialRegistrationStatus,
+    initial_registration_id_for,
+)
 from kentei.records.codes import Grade
 from kentei.roster.parts import Part
 from kentei_local.context import LocalContext
@@ -76,6 +82,11 @@ CHANGE_REQUEST_IDS: Final = {
     p: request_id_for(p, f"bridge:{OWNER[p]}", "authz-change-0001") for p in PREFECTURES
 }
 """The signed change request seeded in each prefecture, sent by its owner bridge."""
+REGISTRATION_IDS: Final = {
+    p: initial_registration_id_for(p, f"bridge:{OWNER[p]}", "authz-registration-0001")
+    for p in PREFECTURES
+}
+"""The initial registration seeded in each prefecture, sent by its owner bridge."""
 FEES: Final = assess(
     load_fee_schedule(),
     prefecture_code="13",
@@ -230,6 +241,16 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
             submitted_by=f"bridge:{OWNER[prefecture]}",
         )
         fakes.records.change_requests[request.request_id] = StoredChangeRequest(request, "fp")
+        registration = InitialRegistrationRequest(
+            request_id=REGISTRATION_IDS[prefecture],
+            prefecture_code=prefecture,
+            status=InitialRegistrationStatus.RECEIVED,
+            received_at=fakes.clock.now,
+            submitted_by=f"bridge:{OWNER[prefecture]}",
+        )
+        fakes.records.initial_registrations[registration.request_id] = StoredInitialRegistration(
+            registration, "fp"
+        )
     dependencies.reset(fakes.dependencies())
     return fakes, ids
 
@@ -252,6 +273,7 @@ def _request(
         template.replace("<application_id>", application_id)
         .replace("<session_id>", SESSION_IDS[prefecture])
         .replace("<request_id>", CHANGE_REQUEST_IDS[prefecture])
+        .replace("<registration_id>", REGISTRATION_IDS[prefecture])
     )
     headers = {"Content-Type": "application/json"}
     body: dict[str, Any] | None = None
@@ -264,7 +286,7 @@ def _request(
             "identity_confirmation": "my_number_card",
             "attachments": [],
         }
-    elif template == paths.CHANGE_REQUESTS:
+    elif template in (paths.CHANGE_REQUESTS, paths.INITIAL_REGISTRATIONS):
         # Not a signature: admitted, the Mynaportal bridge gets a 422, any other a 403.
         headers["Idempotency-Key"] = "authz-key-0002"
         body = {"channel": "mynaportal", "document": "e30=", "signature": "AAAA"}
@@ -379,7 +401,14 @@ def test_every_route_every_caller_every_prefecture(
             (rule.action, AuditOutcome.NOT_FOUND, CHANGE_REQUEST_IDS[target])
         ]
         return
-    if template == paths.CHANGE_REQUESTS and who.caller.bridge != "mynaportal":
+    if "<registration_id>" in template and not own:
+        assert status == HTTPStatus.NOT_FOUND, body
+        assert [(e.action, e.outcome, e.record_id) for e in entries] == [
+            (rule.action, AuditOutcome.NOT_FOUND, REGISTRATION_IDS[target])
+        ]
+        return
+    signed = (paths.CHANGE_REQUESTS, paths.INITIAL_REGISTRATIONS)
+    if template in signed and who.caller.bridge != "mynaportal":
         assert status == HTTPStatus.FORBIDDEN, body  # change requests come from Mynaportal
         return
     if template == paths.APPLICATIONS and (not staff or not own):

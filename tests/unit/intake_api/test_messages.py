@@ -91,3 +91,20 @@ def test_a_change_request_received_message_carries_ids_only() -> None:
     ):
         with pytest.raises(ValidationError):
             messages.ChangeRequestReceived.model_validate(fields)
+
+
+def test_an_initial_registration_received_message_carries_ids_only() -> None:
+    from kentei.initial_registrations import INITIAL_REGISTRATION_ID_PATTERN
+
+    assert messages.INITIAL_REGISTRATION_ID_PATTERN.pattern == INITIAL_REGISTRATION_ID_PATTERN
+    registration_id = "13-IR-0123456789ABCDEFGHJKMNPQRS"
+    sent = messages.InitialRegistrationReceived(request_id=registration_id, prefecture_code="13")
+    assert messages.decode(messages.encode(sent)) == sent
+    assert set(sent.model_dump()) == {"kind", "request_id", "prefecture_code"}
+    for fields in (
+        {"request_id": registration_id, "prefecture_code": "27"},
+        {"request_id": CHANGE_REQUEST_ID, "prefecture_code": "13"},
+        {"request_id": registration_id, "prefecture_code": "13", "my_number": "900000000010"},
+    ):
+        with pytest.raises(ValidationError):
+            messages.InitialRegistrationReceived.model_validate(fields)

@@ -55,7 +55,9 @@ def no_idempotency_store(monkeypatch: pytest.MonkeyPatch) -> None:
     def receive_once(**kwargs: Any) -> dict[str, Any]:
         return signed_change_requests._receive(**kwargs)
 
-    monkeypatch.setattr(signed_change_requests, "_idempotent", lambda: (_Config(), receive_once))
+    monkeypatch.setattr(
+        signed_change_requests, "_idempotent", lambda _prefix: (_Config(), receive_once)
+    )
 
 
 def document(**changes: Any) -> dict[str, Any]:

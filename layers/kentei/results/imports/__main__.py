@@ -31,8 +31,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"result mappings: {MAPPINGS_FILE}: {location}: {first['msg']}", file=sys.stderr)
         return 1
     names = ", ".join(mapping.source for mapping in mappings.sources)
+    historical = (
+        ""
+        if mappings.historical is None
+        else f"; historical passers: {len(mappings.historical.sources)}"
+    )
     print(
-        f"result mappings ok: {len(mappings.sources)} sources ({names}; default {mappings.default})"
+        f"result mappings ok: {len(mappings.sources)} sources ({names}; default "
+        f"{mappings.default}){historical}"
     )
     return 0
 

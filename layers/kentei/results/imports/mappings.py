@@ -181,32 +181,56 @@ def _vocabulary(
     return found
 
 
-class SourceMapping(BaseModel):
-    """How one source's export names its columns and spells its values."""
+def _check_columns(
+    source: str, columns: list[tuple[str, StrEnum, bool]], mandatory: frozenset[StrEnum]
+) -> None:
+    """A mapping's columns: each header and field once, the mandatory fields required, no
+    header holding a My Number."""
+    headers = Counter(fold(header) for header, _, _ in columns)
+    repeated = sorted(header for header, n in headers.items() if n > 1)
+    if repeated:
+        raise ValueError(f"{source}: duplicate header {', '.join(repeated)}")
+    fields = Counter(field for _, field, _ in columns)
+    twice = sorted(field.value for field, n in fields.items() if n > 1)
+    if twice:
+        raise ValueError(f"{source}: field mapped twice: {', '.join(twice)}")
+    required = {field for _, field, is_required in columns if is_required}
+    missing = sorted(field.value for field in mandatory - required)
+    if missing:
+        raise ValueError(f"{source}: mandatory field(s) not required: {missing}")
+    for header, _, _ in columns:
+        if my_number.contains_personal(header):
+            raise ValueError(f"{source}: a header holds a My Number")
+
+
+class _Source(BaseModel):
+    """What every source's mapping has: its name and what it is."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
     description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+def _check_sources(kind: str, names: Iterable[str], default: str) -> None:
+    counted = Counter(names)
+    repeated = sorted(name for name, n in counted.items() if n > 1)
+    if repeated:
+        raise ValueError(f"duplicate {kind}source {', '.join(repeated)}")
+    if default not in counted:
+        raise ValueError(f"the default {kind}source {default!r} is not mapped")
+
+
+class SourceMapping(_Source):
+    """How one source's export names its columns and spells its values."""
+
     columns: tuple[Column, ...] = Field(min_length=1)
     values: Values = Values()
 
     @model_validator(mode="after")
     def _columns_fit(self) -> Self:
-        headers = Counter(fold(column.header) for column in self.columns)
-        repeated = sorted(header for header, n in headers.items() if n > 1)
-        if repeated:
-            raise ValueError(f"{self.source}: duplicate header {', '.join(repeated)}")
-        fields = Counter(column.field for column in self.columns)
-        twice = sorted(field.value for field, n in fields.items() if n > 1)
-        if twice:
-            raise ValueError(f"{self.source}: field mapped twice: {', '.join(twice)}")
-        required = {column.field for column in self.columns if column.required}
-        missing = sorted(field.value for field in MANDATORY - required)
-        if missing:
-            raise ValueError(f"{self.source}: mandatory field(s) not required: {missing}")
-        for column in self.columns:
-            if my_number.contains_personal(column.header):
-                raise ValueError(f"{self.source}: a header holds a My Number")
+        _check_columns(
+            self.source, [(c.header, c.field, c.required) for c in self.columns], MANDATORY
+        )
         return self
 
     def column(self, field: ResultField) -> Column | None:
@@ -227,23 +251,124 @@ class SourceMapping(BaseModel):
         }
 
 
+class HistoricalField(StrEnum):
+    """A field of a historical passer row (past passers, R17)."""
+
+    PASSER_NUMBER = "passer_number"
+    """技能士番号: the record's key."""
+    CERTIFICATE_NUMBER = "certificate_number"
+    """合格証書番号, if the association has it."""
+    GRADE = "grade"
+    TRADE_CODE = "trade_code"
+    WORK_CODE = "work_code"
+    PASS_FISCAL_YEAR = "pass_fiscal_year"  # noqa: S105 (not a secret)
+    """合格年度: 2001, 平成13, H13, 令和3 ..."""
+    TERM = "term"
+    PASSED_ON = "passed_on"
+    """合格日."""
+    NAME = "name"
+    NAME_KANA = "name_kana"
+    BIRTH_DATE = "birth_date"
+    SEX = "sex"
+    ADDRESS = "address"
+
+
+HISTORICAL_MANDATORY: Final = frozenset(
+    {
+        HistoricalField.PASSER_NUMBER,
+        HistoricalField.GRADE,
+        HistoricalField.TRADE_CODE,
+        HistoricalField.WORK_CODE,
+        HistoricalField.PASS_FISCAL_YEAR,
+        HistoricalField.TERM,
+        HistoricalField.PASSED_ON,
+        HistoricalField.NAME,
+        HistoricalField.BIRTH_DATE,
+    }
+)
+"""Fields every historical mapping maps as a required column."""
+
+
+class HistoricalColumn(BaseModel):
+    """One column of a historical passer export."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    header: Header
+    field: HistoricalField
+    required: bool
+
+
+class HistoricalValues(BaseModel):
+    """A source's own spellings of 期, 等級 and 性別 in its historical export."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    term: dict[Spelling, Term] = Field(default_factory=dict)
+    grade: dict[Spelling, Grade] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unambiguous(self) -> Self:
+        _vocabulary("term", self.term, Term)
+        _vocabulary("grade", self.grade, Grade)
+        return self
+
+
+class HistoricalSourceMapping(_Source):
+    """How one source's historical passer export names its columns."""
+
+    columns: tuple[HistoricalColumn, ...] = Field(min_length=1)
+    values: HistoricalValues = HistoricalValues()
+
+    @model_validator(mode="after")
+    def _columns_fit(self) -> Self:
+        _check_columns(
+            self.source,
+            [(c.header, c.field, c.required) for c in self.columns],
+            HISTORICAL_MANDATORY,
+        )
+        return self
+
+    def lookup(self, field: HistoricalField) -> dict[str, StrEnum]:
+        """Folded spelling → value, for 期 and 等級."""
+        if field is HistoricalField.TERM:
+            return _vocabulary("term", self.values.term, Term)
+        if field is HistoricalField.GRADE:
+            return _vocabulary("grade", self.values.grade, Grade)
+        raise ValueError(f"{field.value} is not enumerated")
+
+
+class HistoricalMappings(BaseModel):
+    """The historical passer exports' mappings, and the default one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    default: str
+    sources: tuple[HistoricalSourceMapping, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_default(self) -> Self:
+        _check_sources("historical ", (mapping.source for mapping in self.sources), self.default)
+        return self
+
+    def source(self, name: str | None = None) -> HistoricalSourceMapping:
+        wanted = self.default if name is None else name
+        found = next((mapping for mapping in self.sources if mapping.source == wanted), None)
+        if found is None:
+            raise LookupError(f"no historical mapping for source {wanted!r}")
+        return found
+
+
 class Mappings(BaseModel):
-    """Every source's mapping, and the default one."""
+    """Every source's mapping, and the default one; the historical passer exports' too."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: Annotated[str, StringConstraints(min_length=1, max_length=60)]
     note: str
     default: str
     sources: tuple[SourceMapping, ...] = Field(min_length=1)
+    historical: HistoricalMappings | None = None
 
     @model_validator(mode="after")
     def _known_default(self) -> Self:
-        names = Counter(mapping.source for mapping in self.sources)
-        repeated = sorted(name for name, n in names.items() if n > 1)
-        if repeated:
-            raise ValueError(f"duplicate source {', '.join(repeated)}")
-        if self.default not in names:
-            raise ValueError(f"the default source {self.default!r} is not mapped")
+        _check_sources("", (mapping.source for mapping in self.sources), self.default)
         return self
 
     def source(self, name: str | None = None) -> SourceMapping:

@@ -49,6 +49,11 @@ class ProblemCode(StrEnum):
     check how documents will print it."""
     UNKNOWN_COLUMN = "unknown-column"
     """A warning: a header the mapping does not know; its cells are only screened."""
+    UNKNOWN_WORK = "unknown-work"
+    """A warning (historical passers): a trade or work code today's catalogue no longer has."""
+    CONFLICTING_RECORD = "conflicting-record"
+    """Historical passers: the passer number is stored already with other content (never
+    overwritten)."""
 
 
 class Severity(StrEnum):
@@ -56,7 +61,9 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-WARNINGS: Final = frozenset({ProblemCode.OUTSIDE_JIS_X_0208, ProblemCode.UNKNOWN_COLUMN})
+WARNINGS: Final = frozenset(
+    {ProblemCode.OUTSIDE_JIS_X_0208, ProblemCode.UNKNOWN_COLUMN, ProblemCode.UNKNOWN_WORK}
+)
 
 
 @dataclass(frozen=True, slots=True)

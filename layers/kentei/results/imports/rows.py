@@ -47,6 +47,13 @@ from kentei.records.fields import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from kentei.results.imports.directory import SittingDirectory, SittingFacts
 from kentei.results.imports.encoding import WINDOW, DecodedText, SourceEncoding
 from kentei.results.imports.errors import LineTooLongError
+from kentei.results.imports.header import (
+    MY_NUMBER_MESSAGE,
+    UNKNOWN_COLUMN_MESSAGE,
+    may_hold_my_number,
+    open_csv,
+    read_header,
+)
 from kentei.results.imports.mappings import ResultField, SourceMapping, YesNo, fold
 from kentei.results.imports.names import in_jis_x_0208
 from kentei.results.imports.problems import Problem, ProblemCode
@@ -63,7 +70,6 @@ _REIWA: Final = re.compile(r"^(?:r|令和)([0-9]{1,2})(?:年度)?$")
 _INTEGER: Final = re.compile(r"^[+-]?[0-9]{1,9}$")
 _CODE: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
 _EXAM_NUMBER: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$")
-_ASCII_DIGITS: Final = "0123456789"
 _MEMO: Final = 64
 """Distinct year cells remembered per file (a file has one or two)."""
 
@@ -121,9 +127,9 @@ _MESSAGES: Final = {
     "written_component": "学科 has no practical component: leave it empty",
     "range": f"a score is 0-{MAX_SCORE}",
     "absent_score": "a score for an examinee marked absent",
-    "my_number": "holds a My Number: the row is refused and the value is not kept",
+    "my_number": MY_NUMBER_MESSAGE,
     "jis": "the name has a character outside JIS X 0208: check how it prints",
-    "unknown_column": "a column this source's mapping does not know (only screened)",
+    "unknown_column": UNKNOWN_COLUMN_MESSAGE,
     "round": "not the round of this import",
     "unknown": "no registered sitting of the round has this exam number",
     "prefecture": "the sitting is on another prefecture's roster",
@@ -172,17 +178,6 @@ def clean(text: str) -> str:
     if text.isascii():
         return text.strip()
     return unicodedata.normalize("NFKC", text).strip()
-
-
-def may_hold_my_number(cell: str) -> bool:
-    """A necessary condition for :func:`kentei.my_number.contains_personal`, to spare it the
-    short cells: twelve digits need twelve characters, and in ASCII text the only digits are
-    ``0``-``9``. Not a pattern of its own: every cell that passes goes to the detector."""
-    if len(cell) < my_number.LENGTH:
-        return False
-    if cell.isascii():
-        return sum(cell.count(digit) for digit in _ASCII_DIGITS) >= my_number.LENGTH
-    return True
 
 
 def fiscal_year_of(cell: str) -> int | None:
@@ -264,11 +259,7 @@ class ResultFile:
 
         Raises :class:`~kentei.results.imports.errors.ResultFileError` when the file is not
         text in a supported encoding (at the byte where it stops being so)."""
-        reader = csv.reader(lines(self._text, max_line=self._max_line), strict=True)
-        try:
-            header = next(reader, [])
-        except csv.Error:
-            header = []
+        reader, header = open_csv(lines(self._text, max_line=self._max_line))
         columns, problems = self._columns(header)
         yield from problems
         if columns is None:
@@ -294,46 +285,8 @@ class ResultFile:
     # The header.
 
     def _columns(self, header: list[str]) -> tuple[dict[ResultField, int] | None, list[Problem]]:
-        mapped = {fold(column.header): column for column in self._mapping.columns}
-        columns: dict[ResultField, int] = {}
-        problems: list[Problem] = []
-        for index, cell in enumerate(header):
-            if may_hold_my_number(cell) and my_number.contains_personal(cell):
-                problems.append(self._problem(1, f"#{index + 1}", "my-number", "my_number"))
-                continue
-            key = fold(cell)
-            if not key:
-                continue
-            column = mapped.get(key)
-            if column is None:
-                problems.append(
-                    self._problem(1, f"#{index + 1}", "unknown-column", "unknown_column")
-                )
-            elif column.field in columns:
-                problems.append(
-                    Problem(
-                        1,
-                        column.header,
-                        ProblemCode.DUPLICATE_COLUMN,
-                        "the header names this column twice",
-                    )
-                )
-            else:
-                columns[column.field] = index
-        for column in self._mapping.columns:
-            if column.required and column.field not in columns:
-                problems.append(
-                    Problem(
-                        1,
-                        column.header,
-                        ProblemCode.MISSING_COLUMN,
-                        f"the header lacks this column (source {self._mapping.source})",
-                    )
-                )
-        fatal = any(
-            p.code in (ProblemCode.MISSING_COLUMN, ProblemCode.DUPLICATE_COLUMN) for p in problems
-        )
-        return (None if fatal else columns), problems
+        columns = [(c.header, c.field, c.required) for c in self._mapping.columns]
+        return read_header(header, columns, self._mapping.source)
 
     # A data row.
 
@@ -508,10 +461,6 @@ class ResultFile:
                 if column is not None:
                     return column.header
         return f"#{index + 1}"
-
-    @staticmethod
-    def _problem(number: int, column: str, code: str, message: str) -> Problem:
-        return Problem(number, column, ProblemCode(code), _MESSAGES[message])
 
 
 def _bad_csv(number: int) -> RowOutcome:

@@ -1,0 +1,75 @@
+"""``POST /v1/initial-registrations`` and ``GET /v1/initial-registrations/{registration_id}``:
+a person's initial registration from the Mynaportal bridge (:mod:`intake.initial_registrations`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+
+from intake import paths
+from intake.access import require_caller
+from intake.initial_registrations import (
+    InitialRegistrationAccepted,
+    InitialRegistrationState,
+    initial_registration_status,
+    submit_initial_registration,
+)
+from intake.responses import documented
+from intake.routes.signed_change_requests import (
+    SUBMITTED,
+    IdempotencyKey,
+    accepted_response,
+    signed_request,
+)
+from kentei.initial_registrations import InitialRegistrationBody
+
+router = Router()  # type: ignore[no-untyped-call]
+
+_SUBMIT: Final = """Submit a person's initial registration (初期登録申請) of a past pass.
+
+The Mynaportal bridge only (other callers: 403). The body carries the document exactly as the
+person signed it (their マイナポータル仮名ID, their My Number, the prefecture, the 技能士番号
+they claim and optionally the certificate number) and a detached CMS signature over it with
+their JPKI signature certificate. Intake checks the shape and size and refuses a My Number
+anywhere but the document's `my_number` (422 naming the field); verify checks the signature
+and the person and matches the claim with the prefecture's historical pass record (see the
+status). `Idempotency-Key` as for change requests."""
+
+
+@router.post(
+    paths.INITIAL_REGISTRATIONS,
+    status_code=202,
+    summary="Submit an initial registration",
+    description=_SUBMIT,
+    tags=["initial registrations"],
+    responses=SUBMITTED,
+)
+def post_initial_registration(
+    request: Annotated[InitialRegistrationBody, Body(description="The signed registration.")],
+    idempotency_key: IdempotencyKey,
+) -> Response[InitialRegistrationAccepted]:
+    accepted = submit_initial_registration(
+        signed_request(router, request, idempotency_key), router.lambda_context
+    )
+    return accepted_response(accepted, accepted.status_url)
+
+
+@router.get(
+    paths.INITIAL_REGISTRATION,
+    summary="Status of an initial registration",
+    description="`received`, `linked` (the past pass is the person's), `in_review` (staff "
+    "check the claim) or `refused`, with reason codes. Never the items. Visible to the bridge "
+    "that sent it only; anyone else, and a malformed id, gets 404.",
+    tags=["initial registrations"],
+    responses=documented(200, "The initial registration's status", 401, 403, 404),
+)
+def get_initial_registration(
+    registration_id: Annotated[
+        str, Path(description="The registration's id (a malformed one is a 404).")
+    ],
+) -> InitialRegistrationState:
+    caller = require_caller(router.current_event.raw_event)
+    return initial_registration_status(caller, registration_id)

@@ -1,0 +1,109 @@
+"""What verify checks of every signed request from the Mynaportal bridge (a change request, an
+initial registration): the raw parts in the inbox, the CMS signature and the certificate at
+the request's arrival (:func:`verify.submission.verify_signed_document`, as for a Mynaportal
+application), the document read again from the signed bytes and naming the request's
+prefecture, the signed act claimed for the request (single-use), and the number the signer's
+(:func:`verify.signer.confirm_signers_number`: one code ``registry.not_confirmed``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from kentei.my_number import MyNumber
+from kentei.submissions import SubmissionError
+from verify.dependencies import Dependencies
+from verify.reasons import Refusal, VerifyReason
+from verify.signer import CertifiedIdentity, certified_identity, confirm_signers_number
+from verify.submission import verify_signed_document
+
+DOCUMENT_PART = "document.json"
+SIGNATURE_PART = "signature.p7s"
+RAW_PARTS = (DOCUMENT_PART, SIGNATURE_PART)
+"""A signed request's raw parts: the signed document (with the My Number), its signature."""
+
+
+class SignedDocument(Protocol):
+    @property
+    def prefecture_code(self) -> str: ...
+
+    @property
+    def my_number(self) -> MyNumber: ...
+
+
+D = TypeVar("D", bound=SignedDocument)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a signed request is refused: a reason code and a detail for the log's kind only
+    (never a value)."""
+
+    code: str
+    detail: str = field(repr=False)
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Refused:
+        return cls(refusal.code, refusal.detail)
+
+
+@dataclass(frozen=True)
+class Signed(Generic[D]):
+    """A signed request verified: its document, the number confirmed as the signer's and the
+    signer's certified identity."""
+
+    document: D = field(repr=False)
+    my_number: MyNumber = field(repr=False)
+    identity: CertifiedIdentity = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The request as its record has it: id, prefecture, when it arrived."""
+
+    request_id: str
+    prefecture_code: str
+    received_at: datetime
+
+
+def verify_signed_request(
+    arrival: Arrival, parse: Callable[[bytes, str], D], deps: Dependencies
+) -> Signed[D] | Refused:
+    """The checks of the module, in order; the first that fails is the refusal."""
+    document_bytes = deps.inbox.get(arrival.request_id, DOCUMENT_PART)
+    signature = deps.inbox.get(arrival.request_id, SIGNATURE_PART)
+    if document_bytes is None or signature is None:
+        return Refused(VerifyReason.SUBMISSION_MISSING.value, "the inbox has no raw part")
+    verified = verify_signed_document(
+        document_bytes, signature, arrival.received_at, deps.trust, deps.revocation
+    )
+    if isinstance(verified, Refusal):
+        return Refused.of(verified)
+    document = _document(document_bytes, arrival, parse)
+    if isinstance(document, Refused):
+        return document
+    holder = deps.signed_acts.claim(
+        arrival.prefecture_code, verified.signature_value, arrival.request_id
+    )
+    if holder is not None:
+        return Refused(VerifyReason.SUBMISSION_REPLAYED.value, "the signed act was used before")
+    identity = certified_identity(verified.four_items)
+    confirmed = confirm_signers_number(identity, document.my_number, deps.registry)
+    if isinstance(confirmed, Refusal):
+        return Refused.of(confirmed)
+    return Signed(document, confirmed, identity)
+
+
+def _document(content: bytes, arrival: Arrival, parse: Callable[[bytes, str], D]) -> D | Refused:
+    try:
+        document = parse(content, DOCUMENT_PART)
+    except SubmissionError as exc:
+        return Refused(VerifyReason.SUBMISSION_MALFORMED.value, f"unreadable ({exc.slug})")
+    if document.prefecture_code != arrival.prefecture_code:
+        return Refused(
+            VerifyReason.SUBMISSION_RECORD_MISMATCH.value,
+            "the signed document names another prefecture than the request",
+        )
+    return document
