@@ -9,7 +9,7 @@ from typing import IO
 
 import pytest
 from tests.unit.results.imports.support import csv_text, encoded, facts, row
-from tests.unit.sync.fakes import BUCKET, FakeFiles, World
+from tests.unit.sync_function.fakes import BUCKET, FakeFiles, World
 
 from kentei.messages import ResultFileUploaded, ResultImportCommit
 from kentei.results.imports.record import (

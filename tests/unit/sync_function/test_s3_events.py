@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from tests.unit.results.imports.support import csv_text, facts, row
-from tests.unit.sync.fakes import BUCKET, World
+from tests.unit.sync_function.fakes import BUCKET, World
 
 from kentei import catalog, messages
 from kentei.results.imports.record import ImportStatus
