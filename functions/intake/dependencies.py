@@ -36,6 +36,7 @@ from kentei.initial_registrations import InitialRegistrationRequest
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
+    Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
     ResultImportCommit,
@@ -531,11 +532,16 @@ def _prefecture_results(prefecture_code: str) -> ResultsReader:
     return PrefecturePasses(prefecture_code)
 
 
-class _SqsSyncQueue:
-    def send(self, message: SyncMessage) -> str:
+class _SqsQueue:
+    """A catalog queue (:mod:`kentei.data.queues`): each port above admits only its kinds."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def send(self, message: Envelope) -> str:
         from kentei.data import queues
 
-        return queues.send("sync", message)
+        return queues.send(self._name, message)
 
 
 def utc_now() -> datetime:
@@ -581,28 +587,8 @@ class Dependencies:
     result_imports: Callable[[str], ResultImportStore] = _prefecture_result_imports
     """A prefecture's result imports, by prefecture code."""
     result_files: ResultFileLinks = field(default_factory=_ResultFileLinks)
-    sync_queue: SyncQueue = field(default_factory=_SqsSyncQueue)
+    sync_queue: SyncQueue = field(default_factory=lambda: _SqsQueue("sync"))
     """Sync's queue: result imports to commit, results groups to decide and announce."""
-
-
-class _SqsVerifyQueue:
-    def send(
-        self,
-        message: ApplicationReceived
-        | IdentityChosen
-        | ChangeRequestReceived
-        | InitialRegistrationReceived,
-    ) -> str:
-        from kentei.data import queues
-
-        return queues.send("verify", message)
-
-
-class _SqsCertifyQueue:
-    def send(self, message: TicketDue | TicketVoid) -> str:
-        from kentei.data import queues
-
-        return queues.send("certify", message)
 
 
 class _Inbox:
@@ -711,12 +697,12 @@ def _build() -> Dependencies:
         readable=applications_for,
         inbox=_Inbox(),
         attachments=_Attachments(),
-        verify_queue=_SqsVerifyQueue(),
+        verify_queue=_SqsQueue("verify"),
         fingerprinter=_Fingerprinter(),
         audit=_AuditTrail(),
         staff=_StaffDirectory(),
         roster=PrefectureRoster,
-        certify_queue=_SqsCertifyQueue(),
+        certify_queue=_SqsQueue("certify"),
         tickets=PrefectureTickets,
         sessions=PrefectureSessions,
         deletions=PrefectureDeletions,

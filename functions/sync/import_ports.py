@@ -9,10 +9,7 @@ from datetime import datetime
 from typing import IO, Protocol
 
 from kentei.data.audit import AuditEvent
-from kentei.data.result_files import ResultFiles
-from kentei.data.result_imports import PrefectureImports
-from kentei.data.result_sittings import RosterSittings
-from kentei.data.results import Applied, PrefectureScores, ScoreRow
+from kentei.data.results import Applied, ScoreRow
 from kentei.exams.catalogue import Catalogue
 from kentei.results.imports.directory import SittingFacts
 from kentei.results.imports.record import ImportStatus, ResultImport
@@ -74,6 +71,12 @@ class ImportPorts:
 
 
 def deployed() -> ImportPorts:
+    # Imported here: the adapters (and boto3's types) stay off the handler's import.
+    from kentei.data.result_files import ResultFiles
+    from kentei.data.result_imports import PrefectureImports
+    from kentei.data.result_sittings import RosterSittings
+    from kentei.data.results import PrefectureScores
+
     return ImportPorts(
         imports=PrefectureImports,
         files=ResultFiles,
