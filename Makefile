@@ -106,6 +106,7 @@ bench: python-setup
 	$(PY) bench/cold_init.py
 	$(PY) bench/intake_cpu.py
 	$(PY) bench/verify_cost.py
+	$(PY) bench/result_import.py
 
 # The committed OpenAPI document, regenerated from the code (a unit test fails on drift).
 openapi: $(STAMP)
