@@ -49,6 +49,7 @@ JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 NAME_MAX: Final = 40
 LATIN_NAME_MAX: Final = 60
 TRADE_MAX: Final = 40
+CERTIFICATE_ID_MAX: Final = 20
 """Lengths in characters; the longest of each fits its place on every layout (a test renders
 them)."""
 
@@ -105,6 +106,11 @@ def _latin(value: str) -> str:
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 """A number or id as the numbering schemes make them (ASCII letters, digits, ``-``, ``_``)."""
+CertificateId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=CERTIFICATE_ID_MAX, pattern=r"^[A-Za-z0-9_-]+$"),
+]
+"""The short id printed under the 2D code."""
 Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), AfterValidator(_printable)]
 LatinName = Annotated[str, Field(min_length=1, max_length=LATIN_NAME_MAX), AfterValidator(_latin)]
 TradeName = Annotated[str, Field(min_length=1, max_length=TRADE_MAX), AfterValidator(_printable)]
@@ -116,7 +122,7 @@ class _Certificate(BaseModel):
 
     model_config = _CONFIG
 
-    certificate_id: Code = Field(description="printed under the 2D code")
+    certificate_id: CertificateId = Field(description="printed under the 2D code")
     name: Name = Field(description="氏名, as the roster holds it")
     birth_date: dt.date = Field(description="生年月日")
     trade: TradeName = Field(description="職種, as the catalogue names it")

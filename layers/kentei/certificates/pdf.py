@@ -89,7 +89,7 @@ MINISTER_CERTIFICATE: Final = Layout(
     page=A3_LANDSCAPE,
     name_box=Box(90, 95, 240, 22),
     code=Box(40, 222, 36, 36),
-    code_id=Box(30, 259, 56, 6),
+    code_id=Box(28, 259, 60, 6),
 )
 GOVERNOR_CERTIFICATE: Final = Layout(
     name="printed-governor",
@@ -98,23 +98,23 @@ GOVERNOR_CERTIFICATE: Final = Layout(
     page=A4_PORTRAIT,
     name_box=Box(30, 92, 150, 18),
     code=Box(28, 236, 30, 30),
-    code_id=Box(18, 267, 50, 5),
+    code_id=Box(13, 267, 60, 5),
 )
 PROOF_JA: Final = Layout(
     name="proof-ja",
     format="A4",
     orientation="portrait",
     page=A4_PORTRAIT,
-    name_box=Box(65, 62, 125, 14),
+    name_box=Box(65, 62, 125, 13),
     code=Box(20, 236, 30, 30),
-    code_id=Box(10, 267, 50, 5),
+    code_id=Box(5, 267, 60, 5),
 )
 PROOF_EN: Final = PROOF_JA._replace(name="proof-en")
 LAYOUTS: Final = (MINISTER_CERTIFICATE, GOVERNOR_CERTIFICATE, PROOF_JA, PROOF_EN)
 
 LEFT: Final = 20.0
 LABEL_W: Final = 45.0
-ROW_H: Final = 14.0
+ROW_H: Final = 13.0
 
 PRINTED_TITLE: Final = "合 格 証 書"
 PROOF_TITLE_JA: Final = "合格証明書"
@@ -133,7 +133,8 @@ PROOF_SUBTITLE_EN: Final = "National Trade Skill Test, Japan"
 ROWS_JA: Final = (
     "氏名",
     "生年月日",
-    "職種（作業）",
+    "職種",
+    "作業",
     "等級",
     "合格年月日",
     "合格証書番号",
@@ -142,7 +143,8 @@ ROWS_JA: Final = (
 ROWS_EN: Final = (
     "Name",
     "Date of birth",
-    "Trade (work)",
+    "Trade",
+    "Work",
     "Grade",
     "Date of pass",
     "Certificate No.",
@@ -203,31 +205,36 @@ def _english_issuer(certificate: Certificate) -> str:
     return load_english_names().issuer(certificate.issuer, certificate.prefecture_code)
 
 
-def _english_trade_line(certificate: CertificateOfPass) -> str:
-    trade = certificate.trade_en or ""
-    return trade if certificate.work_en is None else f"{trade} ({certificate.work_en})"
-
-
 def _rows(certificate: Certificate) -> tuple[tuple[str, str, str], ...]:
-    """The table of a certificate of pass: (field, label, value)."""
+    """The table of a certificate of pass: (field, label, value); no work row for 特級."""
     if isinstance(certificate, CertificateOfPass) and certificate.language is Language.EN:
-        return (
-            ("name_latin", ROWS_EN[0], certificate.name_latin or ""),
-            ("birth_date", ROWS_EN[1], certificate.birth_date.isoformat()),
-            ("trade_en", ROWS_EN[2], _english_trade_line(certificate)),
-            ("grade", ROWS_EN[3], _english_grade(certificate)),
-            ("passed_on", ROWS_EN[4], certificate.passed_on.isoformat()),
-            ("certificate_number", ROWS_EN[5], certificate.certificate_number),
-            ("passer_number", ROWS_EN[6], certificate.passer_number),
+        labels = ROWS_EN
+        values = (
+            ("name_latin", certificate.name_latin or ""),
+            ("birth_date", certificate.birth_date.isoformat()),
+            ("trade_en", certificate.trade_en or ""),
+            ("work_en", certificate.work_en),
+            ("grade", _english_grade(certificate)),
+            ("passed_on", certificate.passed_on.isoformat()),
         )
-    return (
-        ("name", ROWS_JA[0], certificate.name),
-        ("birth_date", ROWS_JA[1], _both(certificate.birth_date)),
-        ("trade", ROWS_JA[2], certificate.trade_line),
-        ("grade", ROWS_JA[3], certificate.grade.value),
-        ("passed_on", ROWS_JA[4], _both(certificate.passed_on)),
-        ("certificate_number", ROWS_JA[5], certificate.certificate_number),
-        ("passer_number", ROWS_JA[6], certificate.passer_number),
+    else:
+        labels = ROWS_JA
+        values = (
+            ("name", certificate.name),
+            ("birth_date", _both(certificate.birth_date)),
+            ("trade", certificate.trade),
+            ("work", certificate.work),
+            ("grade", certificate.grade.value),
+            ("passed_on", _both(certificate.passed_on)),
+        )
+    numbers = (
+        ("certificate_number", certificate.certificate_number),
+        ("passer_number", certificate.passer_number),
+    )
+    return tuple(
+        (field, label, value)
+        for (field, value), label in zip((*values, *numbers), labels, strict=True)
+        if value is not None
     )
 
 
@@ -252,7 +259,9 @@ def texts(certificate: Certificate) -> Iterator[tuple[str, str]]:
         yield "certificate_number", f"第 {certificate.certificate_number} 号"
         yield "name", certificate.name
         yield "birth_date", f"{_wareki(certificate.birth_date)}生"
-        yield "trade", f"{certificate.grade.value}　{certificate.trade_line}"
+        yield "trade", f"{certificate.grade.value}　{certificate.trade}"
+        if certificate.work is not None:
+            yield "work", f"（{certificate.work}）"
         yield "passed_on", f"合格年月日　{_wareki(certificate.passed_on)}"
     else:
         for field, _, value in _rows(certificate):
@@ -370,12 +379,9 @@ def _printed(pdf: FPDF, certificate: PrintedCertificate, layout: Layout) -> None
     for index, line in enumerate(PRINTED_BODY):
         _cell(pdf, Box(body.x, body.y + index * 7 * big, body.w, 7), line, 12 * big, align="C")
     _cell(pdf, Box(inner.x, body.y + 22, inner.w, 6), "記", 12 * big, align="C")
-    test = f"{certificate.grade.value}　{certificate.trade_line}"
-    _fitted(
-        pdf, Box(inner.x + 10, body.y + 32, inner.w - 20, 12), test, 18 * big, "trade", align="C"
-    )
+    _test(pdf, certificate, Box(inner.x + 10, body.y + 30, inner.w - 20, 14), big)
     passed = f"合格年月日　{_wareki(certificate.passed_on)}"
-    _cell(pdf, Box(inner.x, body.y + 46, inner.w, 8), passed, 12 * big, align="C")
+    _cell(pdf, Box(inner.x, body.y + 47, inner.w, 8), passed, 12 * big, align="C")
 
     issuer_x = page.w / 2 if scale == 1.0 else page.w * 0.55
     issuer_w = page.w - 25 - issuer_x
@@ -383,6 +389,22 @@ def _printed(pdf: FPDF, certificate: PrintedCertificate, layout: Layout) -> None
     _fitted(
         pdf, Box(issuer_x, page.h - 50, issuer_w, 14), certificate.issuer_title, 20 * big, "issuer"
     )
+
+
+def _test(pdf: FPDF, certificate: PrintedCertificate, box: Box, big: float) -> None:
+    """``2級　機械加工（普通旋盤作業）`` on one line when it fits at a legible size, else the
+    work on a second line."""
+    line = f"{certificate.grade.value}　{certificate.trade_line}"
+    _font(pdf, 14 * big)
+    if certificate.work is None or pdf.get_string_width(line) + 2 * pdf.c_margin <= box.w:
+        _fitted(pdf, Box(box.x, box.y, box.w, box.h), line, 18 * big, "trade", align="C")
+        return
+    half = Box(box.x, box.y - 2, box.w, box.h / 2 + 1)
+    _fitted(
+        pdf, half, f"{certificate.grade.value}　{certificate.trade}", 14 * big, "trade", align="C"
+    )
+    work = Box(box.x, half.y + half.h, box.w, half.h)
+    _fitted(pdf, work, f"（{certificate.work}）", 14 * big, "work", align="C")
 
 
 def _proof(pdf: FPDF, certificate: CertificateOfPass, layout: Layout) -> None:
@@ -408,7 +430,7 @@ def _proof(pdf: FPDF, certificate: CertificateOfPass, layout: Layout) -> None:
         size = 16.0 if index == 0 else 12.0
         _fitted(pdf, Box(value_x + 2, y, value_w - 4, ROW_H), value, size, field)
 
-    below = top + len(ROWS_JA) * ROW_H + 10
+    below = top + len(ROWS_JA) * ROW_H + 8
     body = PROOF_BODY_EN if english else PROOF_BODY_JA
     _paragraph(pdf, Box(LEFT, below, width, 24), body, 11)
     _cell(pdf, Box(LEFT, below + 30, width, 8), _issued_line(certificate), 11, align="R")
