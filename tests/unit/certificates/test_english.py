@@ -3,9 +3,13 @@ the catalogue."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from kentei.certificates.english import NoEnglishNameError, load_english_names
+from kentei.certificates.__main__ import main
+from kentei.certificates.english import NoEnglishNameError, load_english_names, shipped_text
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.grades import Issuer
 from kentei.records.codes import Grade
@@ -54,3 +58,16 @@ def test_a_code_without_an_english_name_is_named_in_the_error() -> None:
     with pytest.raises(NoEnglishNameError) as raised:
         load_english_names().work("999999")
     assert (raised.value.what, raised.value.code) == ("work", "999999")
+
+
+def test_the_check_passes_on_the_shipped_table_and_fails_on_a_gap(tmp_path: Path) -> None:
+    assert main(["check"]) == 0
+    table = json.loads(shipped_text())
+    del table["works"]["010102"]
+    gap = tmp_path / "gap.json"
+    gap.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", "--file", str(gap)]) == 1
+    table["grades"] = {}
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", "--file", str(broken)]) == 1
