@@ -201,10 +201,6 @@ def _english_grade(certificate: Certificate) -> str:
     return load_english_names().grade(certificate.grade)
 
 
-def _english_issuer(certificate: Certificate) -> str:
-    return load_english_names().issuer(certificate.issuer, certificate.prefecture_code)
-
-
 def _rows(certificate: Certificate) -> tuple[tuple[str, str, str], ...]:
     """The table of a certificate of pass: (field, label, value); no work row for 特級."""
     if isinstance(certificate, CertificateOfPass) and certificate.language is Language.EN:
@@ -246,9 +242,16 @@ def _issued_line(certificate: Certificate) -> str:
     return _wareki(certificate.issued_on)
 
 
+def _issuer_name(certificate: Certificate) -> str:
+    """The issuer in the certificate's language (the PDF's author)."""
+    if certificate.language is Language.EN:
+        return load_english_names().issuer(certificate.issuer, certificate.prefecture_code)
+    return certificate.issuer_title
+
+
 def _issuer_line(certificate: Certificate) -> str:
-    if isinstance(certificate, CertificateOfPass) and certificate.language is Language.EN:
-        return f"Issued by: {_english_issuer(certificate)}"
+    if certificate.language is Language.EN:
+        return f"Issued by: {_issuer_name(certificate)}"
     return certificate.issuer_title
 
 
@@ -310,7 +313,7 @@ def render(certificate: Certificate, code_png: bytes | None = None) -> bytes:
         if english
         else f"技能検定 {title(certificate).split()[0]}"
     )
-    pdf.set_author(_issuer_line(certificate).removeprefix("Issued by: "))
+    pdf.set_author(_issuer_name(certificate))
     pdf.set_creator("kentei")
     pdf.set_lang(certificate.language.value)
     pdf.set_creation_date(certificate.issued_at.astimezone(dt.UTC))
@@ -448,7 +451,10 @@ def _code(pdf: FPDF, certificate: Certificate, layout: Layout, code_png: bytes |
     """The 2D code in its square, if given, and the certificate id under it."""
     box = layout.code
     if code_png is not None:
-        pdf.image(io.BytesIO(code_png), x=box.x, y=box.y, w=box.w, h=box.h)
+        try:
+            pdf.image(io.BytesIO(code_png), x=box.x, y=box.y, w=box.w, h=box.h)
+        except (OSError, ValueError, SyntaxError) as exc:  # Pillow's errors for a broken PNG
+            raise CodeImageError("the 2D code is not a readable PNG") from exc
     pdf.set_text_color(*GREY)
     _fitted(pdf, layout.code_id, certificate.certificate_id, 8, "certificate_id", align="C")
     pdf.set_text_color(0, 0, 0)

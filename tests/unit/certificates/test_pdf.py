@@ -199,6 +199,8 @@ def test_the_2d_code_is_drawn_when_given(name: str) -> None:
 def test_a_code_that_is_not_png_is_refused() -> None:
     with pytest.raises(pdf.CodeImageError):
         pdf.render(printed(), b"GIF89a")
+    with pytest.raises(pdf.CodeImageError):
+        pdf.render(printed(), code_png()[:40])
 
 
 def test_importing_the_library_does_not_import_the_pdf_or_font_libraries() -> None:
