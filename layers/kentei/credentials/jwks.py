@@ -26,9 +26,9 @@ class JwksError(ValueError):
 
 def jwks_document(ring: KeyRing) -> dict[str, list[dict[str, str]]]:
     """The JWK Set of ``ring``: public members only, ``use`` and ``alg`` set on each key."""
-    keys = []
+    keys: list[dict[str, str]] = []
     for jwk in ring.public_jwks():
-        public = {name: jwk[name] for name in _PUBLIC_MEMBERS if name in jwk}
+        public: dict[str, str] = {name: jwk[name] for name in _PUBLIC_MEMBERS if name in jwk}
         keys.append({**public, "use": "sig", "alg": ES256})
     kids = [key["kid"] for key in keys]
     if len(set(kids)) != len(kids):

@@ -34,9 +34,9 @@ The text is in the QR alphanumeric alphabet, so the QR code (:func:`qr_code`) st
 alphanumeric mode at error-correction level :data:`QR_ERROR` (Q, 25 % of the code may be
 damaged: a printed certificate is folded, stamped and scanned from phones). A realistic
 certificate with a long Japanese name and its Latin spelling (``勅使河原　龍之介左衛門``,
-機械加工 / 数値制御旋盤作業) is a code of about 460 characters: QR version :data:`QR_VERSION_TYPICAL`
-(81 × 81 modules; 13 at level M), 45 mm square with its quiet zone at 0.5 mm a module
-(measured in ``tests/unit/credentials/test_paper_code.py``).
+機械加工 / 数値制御旋盤作業) is a code of about 460 characters: QR version
+:data:`QR_VERSION_TYPICAL` (81 × 81 modules; 13 at level M), 45 mm square with its quiet
+zone at 0.5 mm a module (measured in ``tests/unit/credentials/test_paper_code.py``).
 """
 
 from __future__ import annotations
@@ -127,7 +127,8 @@ def encode(
     payload = cbor2.dumps(minimal_claims(certified, slot, issued_at))
     signature = key.sign(_sig_structure(protected, payload))
     message = cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
-    return PREFIX + base45.b45encode(zlib.compress(message, 9)).decode("ascii")
+    encoded: bytes = base45.b45encode(zlib.compress(message, 9))
+    return PREFIX + encoded.decode("ascii")
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ class Verdict:
         return self.outcome is Outcome.VALID
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     def __init__(self, outcome: Outcome, detail: str) -> None:
         super().__init__(detail)
         self.outcome = outcome
@@ -117,19 +117,19 @@ def _verified_jws(token: str, jwks: Mapping[str, Any]) -> Jws:
     try:
         jws = parse_compact(token)
     except MalformedTokenError as exc:
-        raise _Refused(Outcome.MALFORMED, str(exc)) from None
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
     if jws.kid is None:
-        raise _Refused(Outcome.MALFORMED, "the header names no key")
+        raise _RefusedError(Outcome.MALFORMED, "the header names no key")
     try:
         jwk = find_key(jwks, jws.kid)
     except JwksError as exc:
-        raise _Refused(Outcome.UNKNOWN_KEY, str(exc)) from None
+        raise _RefusedError(Outcome.UNKNOWN_KEY, str(exc)) from None
     if jwk is None:
-        raise _Refused(Outcome.UNKNOWN_KEY, f"{jws.kid} is not one of the issuer's keys")
+        raise _RefusedError(Outcome.UNKNOWN_KEY, f"{jws.kid} is not one of the issuer's keys")
     try:
         verify_compact(jws, jwk)
     except BadSignatureError as exc:
-        raise _Refused(Outcome.INVALID_SIGNATURE, str(exc)) from None
+        raise _RefusedError(Outcome.INVALID_SIGNATURE, str(exc)) from None
     return jws
 
 
@@ -146,43 +146,41 @@ def _credential(
 ) -> tuple[str, CertifiedPass, StatusSlot]:
     jws = _verified_jws(token, jwks)
     if jws.header.get("typ") != VC_JWT_TYPE:
-        raise _Refused(Outcome.MALFORMED, f"the header's typ is not {VC_JWT_TYPE}")
+        raise _RefusedError(Outcome.MALFORMED, f"the header's typ is not {VC_JWT_TYPE}")
     claims = jws.payload
     if CREDENTIAL_TYPE not in _types(claims.get("type")):
-        raise _Refused(Outcome.MALFORMED, f"the credential is not a {CREDENTIAL_TYPE}")
+        raise _RefusedError(Outcome.MALFORMED, f"the credential is not a {CREDENTIAL_TYPE}")
     if _issuer_id(claims.get("issuer")) != issuer.id:
-        raise _Refused(Outcome.MALFORMED, "the credential names another issuer")
+        raise _RefusedError(Outcome.MALFORMED, "the credential names another issuer")
     try:
         certified = certified_pass(claims.get("credentialSubject"))
         slots = status_slots(claims.get("credentialStatus"), issuer)
     except CredentialContentError as exc:
-        raise _Refused(Outcome.MALFORMED, str(exc)) from None
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
     if REVOCATION not in slots or slots.get(MESSAGE, slots[REVOCATION]) != slots[REVOCATION]:
-        raise _Refused(Outcome.MALFORMED, "the credential has no consistent revocation entry")
+        raise _RefusedError(Outcome.MALFORMED, "the credential has no consistent revocation entry")
     return str(jws.kid), certified, slots[REVOCATION]
 
 
-def _paper_code(
-    text: str, jwks: Mapping[str, Any]
-) -> tuple[str, CertifiedPass, StatusSlot]:
+def _paper_code(text: str, jwks: Mapping[str, Any]) -> tuple[str, CertifiedPass, StatusSlot]:
     try:
         code = decode(text)
     except PaperCodeError as exc:
-        raise _Refused(Outcome.MALFORMED, str(exc)) from None
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
     try:
         jwk = find_key(jwks, code.kid)
     except JwksError as exc:
-        raise _Refused(Outcome.UNKNOWN_KEY, str(exc)) from None
+        raise _RefusedError(Outcome.UNKNOWN_KEY, str(exc)) from None
     if jwk is None:
-        raise _Refused(Outcome.UNKNOWN_KEY, f"{code.kid} is not one of the issuer's keys")
+        raise _RefusedError(Outcome.UNKNOWN_KEY, f"{code.kid} is not one of the issuer's keys")
     try:
         code.verify(jwk)
     except PaperCodeSignatureError as exc:
-        raise _Refused(Outcome.INVALID_SIGNATURE, str(exc)) from None
+        raise _RefusedError(Outcome.INVALID_SIGNATURE, str(exc)) from None
     try:
         return code.kid, code.certified_pass(), code.slot()
     except PaperCodeError as exc:
-        raise _Refused(Outcome.MALFORMED, str(exc)) from None
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -195,17 +193,18 @@ def _read_list(
     url: str,
     purpose: str,
     index: int,
+    *,
     jwks: Mapping[str, Any],
     status_lists: Mapping[str, str],
     issuer: IssuerProfile,
 ) -> _ListReading:
     token = status_lists.get(url)
     if token is None:
-        raise _Refused(Outcome.STATUS_UNAVAILABLE, f"no status list at {url}")
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"no status list at {url}")
     try:
         jws = _verified_jws(token, jwks)
-    except _Refused as exc:
-        raise _Refused(Outcome.STATUS_UNAVAILABLE, f"the status list: {exc.detail}") from None
+    except _RefusedError as exc:
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"the status list: {exc.detail}") from None
     payload = jws.payload
     subject = payload.get("credentialSubject")
     if (
@@ -215,15 +214,15 @@ def _read_list(
         or not isinstance(subject, dict)
         or subject.get("statusPurpose") != purpose
     ):
-        raise _Refused(Outcome.STATUS_UNAVAILABLE, f"{url} is not that status list")
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url} is not that status list")
     size = MESSAGE_STATUS_SIZE if purpose == MESSAGE else 1
     if subject.get("statusSize", 1) != size:
-        raise _Refused(Outcome.STATUS_UNAVAILABLE, f"{url} has another status size")
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url} has another status size")
     try:
         bits = Bitstring.decode(str(subject.get("encodedList")), size)
         value = bits.get(index)
     except BitstringError as exc:
-        raise _Refused(Outcome.STATUS_UNAVAILABLE, f"{url}: {exc}") from None
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url}: {exc}") from None
     changed = subject.get("statusChangedOn", {})
     day = changed.get(str(index)) if isinstance(changed, dict) else None
     try:
@@ -241,12 +240,14 @@ def _status(
 ) -> tuple[Outcome, dt.date | None, str]:
     def read(purpose: str) -> _ListReading:
         url = issuer.status_list_url(slot.list_number, purpose)
-        return _read_list(url, purpose, slot.index, jwks, status_lists, issuer)
+        return _read_list(
+            url, purpose, slot.index, jwks=jwks, status_lists=status_lists, issuer=issuer
+        )
 
     revoked = read(REVOCATION).value == 1
     try:
         message = read(MESSAGE)
-    except _Refused as exc:
+    except _RefusedError as exc:
         if revoked:
             return Outcome.REVOKED, None, f"the reason is unavailable: {exc.detail}"
         raise
@@ -277,6 +278,6 @@ def verify(
         else:
             return Verdict(Outcome.MALFORMED, detail="neither a 2D code nor a JWT")
         outcome, changed_on, detail = _status(slot, jwks, status_lists, issuer)
-    except _Refused as exc:
+    except _RefusedError as exc:
         return Verdict(exc.outcome, form, kid, claims, detail=exc.detail)
     return Verdict(outcome, form, kid, claims, changed_on, detail)

@@ -48,9 +48,7 @@ RAW_MESSAGE_LIMIT: Final = 4096
 class KmsSigningKey:
     """An ES256 :class:`~kentei.signing.port.SigningKey` whose private half never leaves KMS."""
 
-    def __init__(
-        self, key_id: str, kid: str, *, kms: Callable[[], KMSClient] = aws.kms
-    ) -> None:
+    def __init__(self, key_id: str, kid: str, *, kms: Callable[[], KMSClient] = aws.kms) -> None:
         self._key_id = key_id
         self._kid = kid
         self._kms = kms
@@ -80,12 +78,13 @@ class KmsSigningKey:
     def sign_der(self, message: bytes) -> bytes:
         if not message:
             raise SigningError(f"nothing to sign with {self._kid}")
+        public_key = self.public_key()
         if len(message) <= RAW_MESSAGE_LIMIT:
             der = self._sign(message, "RAW")
         else:
             der = self._sign(hashlib.sha256(message).digest(), "DIGEST")
         try:
-            valid = verify_raw(self.public_key(), message, der_to_raw(der))
+            valid = verify_raw(public_key, message, der_to_raw(der))
         except KeyFormatError:
             valid = False
         if not valid:
@@ -115,7 +114,9 @@ class KmsSigningKey:
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "unknown")
             raise SigningError(f"KMS has no public key for {self._kid}: {code}") from None
-        if response.get("KeySpec") != KMS_KEY_SPEC or KMS_SIGNING_ALGORITHM not in response.get(
+        # CustomerMasterKeySpec is KeySpec's deprecated twin; moto returns only that one.
+        key_spec = response.get("KeySpec") or response.get("CustomerMasterKeySpec")
+        if key_spec != KMS_KEY_SPEC or KMS_SIGNING_ALGORITHM not in response.get(
             "SigningAlgorithms", []
         ):
             raise SigningError(f"{self._kid} is not an {KMS_KEY_SPEC} signing key")

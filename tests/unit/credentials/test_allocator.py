@@ -17,7 +17,7 @@ class Seeded(secrets.SystemRandom):
 
     def __init__(self, seed: int) -> None:
         super().__init__()
-        self._random = random.Random(seed)  # noqa: S311 (reproducible draws for a test)
+        self._random = random.Random(seed)
 
     def random(self) -> float:
         return self._random.random()

@@ -24,8 +24,8 @@ def test_the_last_value_written_at_each_index_is_read_back(
 ) -> None:
     bits = Bitstring(SMALL, status_size)
     expected = [0] * SMALL
-    for index, value in writes:
-        value %= 1 << status_size
+    for index, drawn in writes:
+        value = drawn % (1 << status_size)
         bits.set(index, value)
         expected[index] = value
     assert [bits.get(index) for index in range(SMALL)] == expected
@@ -59,7 +59,8 @@ def test_the_encoded_list_is_u_and_base64url_of_gzip_at_the_spec_minimum() -> No
     bits = Bitstring()
     bits.set(131_071, 1)
     encoded = bits.encode()
-    assert encoded.startswith("u") and "=" not in encoded
+    assert encoded.startswith("u")
+    assert "=" not in encoded
     raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
     assert len(raw) == 16 * 1024
     assert raw[-1] == 1

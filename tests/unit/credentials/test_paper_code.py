@@ -32,7 +32,8 @@ def test_an_independent_reader_verifies_the_signature_and_reads_the_documented_c
     text = issuing.code(sample_pass(), SLOT)
     assert text.startswith("KT1:")
     message = cbor2.loads(zlib.decompress(base45.b45decode(text[4:])))
-    assert isinstance(message, cbor2.CBORTag) and message.tag == 18
+    assert isinstance(message, cbor2.CBORTag)
+    assert message.tag == 18
     protected, unprotected, payload, signature = message.value
     assert cbor2.loads(protected) == {1: -7, 4: b"kentei-cert-1"}
     assert unprotected == {}
@@ -83,7 +84,9 @@ def test_a_changed_claim_fails_the_signature() -> None:
     protected, unprotected, payload, signature = message.value
     claims = cbor2.loads(payload)
     claims[7] = "特級"
-    forged = cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, cbor2.dumps(claims), signature]))
+    forged = cbor2.dumps(
+        cbor2.CBORTag(18, [protected, unprotected, cbor2.dumps(claims), signature])
+    )
     text = "KT1:" + base45.b45encode(zlib.compress(forged)).decode()
     code = decode(text)
     with pytest.raises(PaperCodeSignatureError):

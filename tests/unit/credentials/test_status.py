@@ -46,11 +46,13 @@ def test_a_revocation_sets_the_revocation_bit_and_message_value_one_with_its_day
     assert set(lists) == {f"{BASE}/revocation", f"{BASE}/message"}
     revocation = lists[f"{BASE}/revocation"]["credentialSubject"]
     message = lists[f"{BASE}/message"]["credentialSubject"]
-    assert isinstance(revocation, dict) and isinstance(message, dict)
+    assert isinstance(revocation, dict)
+    assert isinstance(message, dict)
     revocation_bits, message_bits = bits(revocation["encodedList"]), bits(message["encodedList"])
     assert len(revocation_bits) * 8 == 131_072
     assert len(message_bits) * 8 == 2 * 131_072
-    assert bit(revocation_bits, 77) == 1 and bit(revocation_bits, 78) == 0
+    assert bit(revocation_bits, 77) == 1
+    assert bit(revocation_bits, 78) == 0
     assert (bit(message_bits, 154), bit(message_bits, 155)) == (0, 1)
     assert message["statusChangedOn"] == {"77": "2026-05-20"}
 
@@ -61,7 +63,8 @@ def test_a_superseded_certificate_is_revoked_for_generic_verifiers_and_2_in_the_
     lists = published(issuing)
     revocation = lists[f"{BASE}/revocation"]["credentialSubject"]
     message = lists[f"{BASE}/message"]["credentialSubject"]
-    assert isinstance(revocation, dict) and isinstance(message, dict)
+    assert isinstance(revocation, dict)
+    assert isinstance(message, dict)
     assert bit(bits(revocation["encodedList"]), 5) == 1
     message_bits = bits(message["encodedList"])
     assert (bit(message_bits, 10), bit(message_bits, 11)) == (1, 0)
@@ -83,7 +86,8 @@ def test_the_list_credentials_follow_the_spec_and_state_their_cache_lifetime() -
     assert CACHE_CONTROL == "public, max-age=300"
     message = lists[f"{BASE}/message"]["credentialSubject"]
     assert isinstance(message, dict)
-    assert message["statusSize"] == 2 and len(message["statusMessages"]) == 4
+    assert message["statusSize"] == 2
+    assert len(message["statusMessages"]) == 4
 
 
 def test_transitions_are_one_way_and_a_repeated_flip_changes_nothing() -> None:

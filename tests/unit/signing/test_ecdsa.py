@@ -56,7 +56,8 @@ def test_a_der_signature_from_sign_der_verifies_as_is() -> None:
 def test_the_jwk_round_trips_and_names_its_kid_use_and_algorithm() -> None:
     key = InMemorySigningKey("kentei-cert-7")
     jwk = key.public_jwk()
-    assert jwk["kty"] == "EC" and jwk["crv"] == "P-256"
+    assert jwk["kty"] == "EC"
+    assert jwk["crv"] == "P-256"
     assert (jwk["kid"], jwk["alg"], jwk["use"]) == ("kentei-cert-7", "ES256", "sig")
     assert "d" not in jwk
     assert public_key_from_jwk(jwk).public_numbers() == key.public_key.public_numbers()
@@ -64,7 +65,7 @@ def test_the_jwk_round_trips_and_names_its_kid_use_and_algorithm() -> None:
 
 def test_the_thumbprint_is_sha256_of_the_required_members_in_order() -> None:
     jwk = InMemorySigningKey("kentei-cert-1").public_jwk()
-    canonical = '{"crv":"P-256","kty":"EC","x":"%s","y":"%s"}' % (jwk["x"], jwk["y"])
+    canonical = '{"crv":"P-256","kty":"EC","x":"' + jwk["x"] + '","y":"' + jwk["y"] + '"}'
     expected = base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest())
     assert thumbprint(jwk) == expected.rstrip(b"=").decode()
     # Optional members never change it.

@@ -74,6 +74,9 @@ def test_a_kid_named_twice_is_refused() -> None:
     with pytest.raises(ValidationError, match="twice"):
         load_key_ring_data(json.dumps({"active_kid": "kentei-cert-1", "retired": [entry]}))
     with pytest.raises(ValueError, match="both"):
-        KeyRing(InMemorySigningKey("kentei-cert-1"), load_key_ring_data(
-            json.dumps({"active_kid": "kentei-cert-2", "retired": [entry]})
-        ).retired)
+        KeyRing(
+            InMemorySigningKey("kentei-cert-1"),
+            load_key_ring_data(
+                json.dumps({"active_kid": "kentei-cert-2", "retired": [entry]})
+            ).retired,
+        )

@@ -30,7 +30,7 @@ def kms() -> Iterator[tuple[Any, Stubber]]:
         "kms",
         region_name="ap-northeast-1",
         aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106 (a stub's dummy credentials)
+        aws_secret_access_key="testing",
     )
     with Stubber(client) as stubber:
         yield client, stubber
@@ -49,6 +49,7 @@ def public_key_response(key_spec: str = "ECC_NIST_P256", der: bytes = PUBLIC_DER
 
 def test_a_short_message_is_signed_raw_and_returned_as_r_s(kms: tuple[Any, Stubber]) -> None:
     client, stubber = kms
+    stubber.add_response("get_public_key", public_key_response(), {"KeyId": KEY_ID})
     message = b"eyJhbGciOiJFUzI1NiJ9.eyJ0eXBlIjoiVkMifQ"
     der = PRIVATE.sign(message, ec.ECDSA(hashes.SHA256()))
     stubber.add_response(
@@ -61,7 +62,6 @@ def test_a_short_message_is_signed_raw_and_returned_as_r_s(kms: tuple[Any, Stubb
             "SigningAlgorithm": "ECDSA_SHA_256",
         },
     )
-    stubber.add_response("get_public_key", public_key_response(), {"KeyId": KEY_ID})
     key = KmsSigningKey(KEY_ID, "kentei-cert-1", kms=lambda: client)
     raw = key.sign(message)
     assert len(raw) == 64
@@ -73,6 +73,7 @@ def test_a_message_over_the_raw_limit_is_sent_as_its_sha256_digest(
     kms: tuple[Any, Stubber],
 ) -> None:
     client, stubber = kms
+    stubber.add_response("get_public_key", public_key_response(), {"KeyId": KEY_ID})
     message = b"x" * (RAW_MESSAGE_LIMIT + 1)
     digest = hashlib.sha256(message).digest()
     # KMS signs a DIGEST message as the ECDSA-SHA-256 signature of the original message.
@@ -87,7 +88,6 @@ def test_a_message_over_the_raw_limit_is_sent_as_its_sha256_digest(
             "SigningAlgorithm": "ECDSA_SHA_256",
         },
     )
-    stubber.add_response("get_public_key", public_key_response(), {"KeyId": KEY_ID})
     key = KmsSigningKey(KEY_ID, "kentei-cert-1", kms=lambda: client)
     assert key.sign_der(message) == der
     PRIVATE.public_key().verify(der, message, ec.ECDSA(hashes.SHA256()))
@@ -97,6 +97,7 @@ def test_a_signature_the_public_key_does_not_verify_is_never_returned(
     kms: tuple[Any, Stubber],
 ) -> None:
     client, stubber = kms
+    stubber.add_response("get_public_key", public_key_response(), {"KeyId": KEY_ID})
     other = ec.generate_private_key(ec.SECP256R1())
     stubber.add_response(
         "sign",
@@ -106,7 +107,6 @@ def test_a_signature_the_public_key_does_not_verify_is_never_returned(
             "SigningAlgorithm": "ECDSA_SHA_256",
         },
     )
-    stubber.add_response("get_public_key", public_key_response(), {"KeyId": KEY_ID})
     key = KmsSigningKey(KEY_ID, "kentei-cert-1", kms=lambda: client)
     with pytest.raises(SigningError, match="kentei-cert-1"):
         key.sign(b"m")
@@ -130,6 +130,7 @@ def test_a_key_that_is_not_p256_is_refused(kms: tuple[Any, Stubber]) -> None:
 
 def test_a_kms_error_names_the_kid_and_the_code_only(kms: tuple[Any, Stubber]) -> None:
     client, stubber = kms
+    stubber.add_response("get_public_key", public_key_response(), {"KeyId": KEY_ID})
     stubber.add_client_error("sign", service_error_code="DisabledException")
     key = KmsSigningKey(KEY_ID, "kentei-cert-1", kms=lambda: client)
     with pytest.raises(SigningError) as caught:
