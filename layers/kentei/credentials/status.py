@@ -9,9 +9,13 @@ published as two status list credentials over the same random index:
   conforming verifier that only reads ``revocation`` already refuses both.
 - ``message`` (two bits, :data:`STATUS_MESSAGES`): why: ``0x0`` valid, ``0x1`` revoked (合格の
   取消し), ``0x2`` superseded (再交付), ``0x3`` undefined. Its credential subject also carries
-  ``statusChangedOn``: the day each non-valid entry changed, by index (an issuer-dependent
-  term), so a verifier can say "revoked on 2027-01-15" from the signed list alone. The set
-  entries are public anyway (they are the bits); the dates add no person to them.
+  ``statusChangedOn``: for each day, the indices whose status changed that day (an
+  issuer-dependent term, ``{"2027-01-15": [77, 90210]}``), so a verifier can say "revoked on
+  2027-01-15" from the signed list alone. The set entries are public anyway (they are the
+  bits); the dates add no person to them. Grouped by day, an entry costs about seven bytes:
+  with 1,000 changed entries of a list the message list's JWT is about 18 KB (the
+  revocation list's 3.6 KB), with 5,000 about 59 KB; past 4 KiB the KMS key signs the
+  digest (:mod:`kentei.signing.kms`).
 
 A certificate's ``credentialStatus`` names both entries (:func:`status_entries`). Transitions
 are one way: valid → revoked or superseded, superseded → revoked (a pass revoked after a
@@ -163,9 +167,10 @@ def _list_credential(
         subject["encodedList"] = statuses.message.encode()
         subject["statusSize"] = MESSAGE_STATUS_SIZE
         subject["statusMessages"] = [dict(message) for message in STATUS_MESSAGES]
-        subject["statusChangedOn"] = {
-            str(index): day.isoformat() for index, day in sorted(statuses.changed_on.items())
-        }
+        by_day: dict[str, list[int]] = {}
+        for index, day in sorted(statuses.changed_on.items()):
+            by_day.setdefault(day.isoformat(), []).append(index)
+        subject["statusChangedOn"] = dict(sorted(by_day.items()))
     return {
         "@context": [VC_CONTEXT],
         "id": url,

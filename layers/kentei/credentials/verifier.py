@@ -223,13 +223,20 @@ def _read_list(
         value = bits.get(index)
     except BitstringError as exc:
         raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url}: {exc}") from None
-    changed = subject.get("statusChangedOn", {})
-    day = changed.get(str(index)) if isinstance(changed, dict) else None
-    try:
-        changed_on = dt.date.fromisoformat(day) if isinstance(day, str) else None
-    except ValueError:
-        changed_on = None
-    return _ListReading(value, changed_on)
+    return _ListReading(value, _changed_on(subject.get("statusChangedOn"), index))
+
+
+def _changed_on(by_day: object, index: int) -> dt.date | None:
+    """The day ``statusChangedOn`` gives for ``index`` (None when it gives none or no date)."""
+    if not isinstance(by_day, dict):
+        return None
+    for day, indices in by_day.items():
+        if isinstance(indices, list) and index in indices:
+            try:
+                return dt.date.fromisoformat(str(day))
+            except ValueError:
+                return None
+    return None
 
 
 def _status(

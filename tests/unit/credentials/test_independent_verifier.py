@@ -44,7 +44,8 @@ def status_of(lists: dict[str, str], jwks: dict[str, Any], url: str, index: int)
     value = 0
     for position in range(index * size, (index + 1) * size):
         value = (value << 1) | ((raw[position // 8] >> (7 - position % 8)) & 1)
-    return {"value": value, "on": subject.get("statusChangedOn", {}).get(str(index))}
+    days = [day for day, indices in subject.get("statusChangedOn", {}).items() if index in indices]
+    return {"value": value, "on": days[0] if days else None}
 
 
 def verdict(value_of_revocation: int, message: dict[str, Any]) -> tuple[str, str | None]:

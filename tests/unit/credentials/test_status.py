@@ -54,7 +54,7 @@ def test_a_revocation_sets_the_revocation_bit_and_message_value_one_with_its_day
     assert bit(revocation_bits, 77) == 1
     assert bit(revocation_bits, 78) == 0
     assert (bit(message_bits, 154), bit(message_bits, 155)) == (0, 1)
-    assert message["statusChangedOn"] == {"77": "2026-05-20"}
+    assert message["statusChangedOn"] == {"2026-05-20": [77]}
 
 
 def test_a_superseded_certificate_is_revoked_for_generic_verifiers_and_2_in_the_message() -> None:

@@ -169,3 +169,13 @@ def test_a_certificate_signed_before_a_rotation_still_verifies_with_the_retired_
     verdict = verdict_of(after, text)
     assert verdict.outcome is Outcome.VALID
     assert verdict.kid == "kentei-cert-1"
+
+
+def test_each_certificate_gets_the_day_of_its_own_change() -> None:
+    issuing = Issuing()
+    first, second = StatusSlot(1, 10), StatusSlot(1, 20)
+    texts = {slot: presented(issuing, "code", slot) for slot in (first, second)}
+    issuing.statuses.change(first.index, CertificateStatus.REVOKED, DAY)
+    issuing.statuses.change(second.index, CertificateStatus.SUPERSEDED, DAY + dt.timedelta(1))
+    assert verdict_of(issuing, texts[first]).changed_on == DAY
+    assert verdict_of(issuing, texts[second]).changed_on == DAY + dt.timedelta(1)
