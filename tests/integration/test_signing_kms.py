@@ -108,8 +108,19 @@ def test_a_message_over_the_raw_limit_never_yields_an_unchecked_signature(
     kms: KMSClient, key_id: str
 ) -> None:
     key = signing_key(kms, key_id)
-    with pytest.raises(SigningError, match="does not verify"):
-        key.sign(b"x" * (RAW_MESSAGE_LIMIT + 1))
+    message = b"x" * (RAW_MESSAGE_LIMIT + 1)
+    raw: bytes | None = None
+    refusal = ""
+    try:
+        raw = key.sign(message)
+    except SigningError as exc:
+        refusal = str(exc)
+    if raw is None:
+        # moto (5.2.5) hashes the DIGEST again: the adapter refuses what it returns.
+        assert "does not verify" in refusal
+    else:
+        public_key = kms_public_key(kms, key_id)
+        public_key.verify(raw_to_der(raw), message, ec.ECDSA(hashes.SHA256()))
 
 
 def test_a_key_that_is_not_p256_is_refused(kms: KMSClient) -> None:
