@@ -32,11 +32,18 @@ certificate, with our own prefix and claims:
 
 The text is in the QR alphanumeric alphabet, so the QR code (:func:`qr_code`) stays in
 alphanumeric mode at error-correction level :data:`QR_ERROR` (Q, 25 % of the code may be
-damaged: a printed certificate is folded, stamped and scanned from phones). A realistic
-certificate with a long Japanese name and its Latin spelling (``勅使河原　龍之介左衛門``,
-機械加工 / 数値制御旋盤作業) is a code of about 460 characters: QR version
-:data:`QR_VERSION_TYPICAL` (81 × 81 modules; 13 at level M), 45 mm square with its quiet
-zone at 0.5 mm a module (measured in ``tests/unit/credentials/test_paper_code.py``).
+damaged: a printed certificate is folded, stamped and scanned from phones). Measured in
+``tests/unit/credentials/test_paper_code.py`` on a realistic certificate (a long Japanese
+name, ``勅使河原　龍之介左衛門``; 機械加工 / 数値制御旋盤作業; a six-digit status index):
+
+- with the name's Latin spelling (the English certificate of pass): 462 characters, QR
+  version :data:`QR_VERSION_TYPICAL` (16, 81 × 81 modules; 13 at level M);
+- without it (the Japanese certificates): 417 characters, version 15 (77 × 77; 12 at M).
+
+With the quiet zone of four modules, version 16 in the certificate PDFs' 30 mm square
+(``kentei.certificates.pdf``) prints modules of 0.34 mm, and 0.40 mm in the 36 mm one:
+within what phone cameras read at a hand's distance, but the larger square is the safer.
+:func:`qr_png` gives the PNG those squares take.
 """
 
 from __future__ import annotations
@@ -245,3 +252,15 @@ def qr_code(text: str) -> segno.QRCode:
     import segno
 
     return segno.make_qr(text, error=QR_ERROR, mode="alphanumeric", boost_error=False)
+
+
+QUIET_ZONE: Final = 4
+"""Modules of white around the code (ISO/IEC 18004's minimum)."""
+
+
+def qr_png(text: str, *, scale: int = 8) -> bytes:
+    """The QR code of ``text`` as PNG bytes, ``scale`` pixels a module, with its quiet zone:
+    what :func:`kentei.certificates.pdf.render` draws in its square."""
+    buffer = io.BytesIO()
+    qr_code(text).save(buffer, kind="png", scale=scale, border=QUIET_ZONE)
+    return buffer.getvalue()
