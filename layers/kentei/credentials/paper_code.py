@@ -42,8 +42,8 @@ name, ``勅使河原　龍之介左衛門``; 機械加工 / 数値制御旋盤�
 
 With the quiet zone of four modules, version 16 in the certificate PDFs' 30 mm square
 (``kentei.certificates.pdf``) prints modules of 0.34 mm, and 0.40 mm in the 36 mm one:
-within what phone cameras read at a hand's distance, but the larger square is the safer.
-:func:`qr_png` gives the PNG those squares take.
+:func:`qr_png` gives the PNG those squares take; drawn there by every layout and rasterized
+at 100 dpi, it scans back to the same text (``tests/integration/test_paper_code_printed.py``).
 """
 
 from __future__ import annotations
