@@ -2,10 +2,11 @@
 
 moto signs with real ECDSA over its key material, so what is checked here is the whole
 round: ``Sign`` with ``MessageType=RAW``, DER to raw, and a credential signed in "KMS" that
-PyJWT and cryptography verify with the key ``GetPublicKey`` gives. moto ignores
-``MessageType=DIGEST`` and hashes the digest again: the adapter's own check then refuses the
-signature, which is what this test shows for a message over KMS's raw limit (the digest path
-itself is tested against a botocore stub in ``tests/unit/signing``).
+PyJWT and cryptography verify with the key ``GetPublicKey`` gives. moto itself ignores
+``MessageType=DIGEST`` and hashes the digest again; the local runtime's patch
+(:mod:`kentei_local.moto_kms`) makes it sign the digest as KMS does, so a message over KMS's
+raw limit (a large status list) is signed through the digest path here too, and a raw one over
+the limit is refused as KMS refuses it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 import boto3
 import jwt
 import pytest
+from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from moto import mock_aws
@@ -30,6 +32,7 @@ from kentei.credentials.vc import issue_vc_jwt
 from kentei.signing.ecdsa import raw_to_der
 from kentei.signing.kms import RAW_MESSAGE_LIMIT, KmsSigningKey
 from kentei.signing.port import SigningError
+from kentei_local import moto_kms
 
 if TYPE_CHECKING:
     from mypy_boto3_kms.client import KMSClient
@@ -50,6 +53,7 @@ def kms() -> Iterator[KMSClient]:
             patch.setenv(name, value)
         patch.delenv("AWS_ENDPOINT_URL", raising=False)
         patch.delenv("AWS_PROFILE", raising=False)
+        moto_kms.install()
         with mock_aws():
             yield boto3.client("kms", region_name=catalog.REGION)
 
@@ -104,23 +108,27 @@ def test_raw_and_der_are_the_same_signature_for_cms(kms: KMSClient, key_id: str)
     public_key.verify(raw_to_der(raw), b"another message", ec.ECDSA(hashes.SHA256()))
 
 
-def test_a_message_over_the_raw_limit_never_yields_an_unchecked_signature(
+def test_a_message_over_the_raw_limit_is_signed_through_its_digest(
     kms: KMSClient, key_id: str
 ) -> None:
     key = signing_key(kms, key_id)
     message = b"x" * (RAW_MESSAGE_LIMIT + 1)
-    raw: bytes | None = None
-    refusal = ""
-    try:
-        raw = key.sign(message)
-    except SigningError as exc:
-        refusal = str(exc)
-    if raw is None:
-        # moto (5.2.5) hashes the DIGEST again: the adapter refuses what it returns.
-        assert "does not verify" in refusal
-    else:
-        public_key = kms_public_key(kms, key_id)
-        public_key.verify(raw_to_der(raw), message, ec.ECDSA(hashes.SHA256()))
+    raw = key.sign(message)
+    public_key = kms_public_key(kms, key_id)
+    public_key.verify(raw_to_der(raw), message, ec.ECDSA(hashes.SHA256()))
+
+
+def test_kms_refuses_a_raw_message_over_the_limit_and_a_digest_of_the_wrong_length(
+    kms: KMSClient, key_id: str
+) -> None:
+    for message, message_type in ((b"x" * (RAW_MESSAGE_LIMIT + 1), "RAW"), (b"short", "DIGEST")):
+        with pytest.raises(ClientError, match="ValidationException"):
+            kms.sign(
+                KeyId=key_id,
+                Message=message,
+                MessageType=message_type,  # type: ignore[arg-type]
+                SigningAlgorithm="ECDSA_SHA_256",
+            )
 
 
 def test_a_key_that_is_not_p256_is_refused(kms: KMSClient) -> None:

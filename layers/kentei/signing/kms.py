@@ -4,8 +4,9 @@
   hashes the message itself, so what is signed is exactly what a verifier hashes. KMS takes
   at most 4,096 bytes as a raw message; a longer one (a status list credential with many
   set bits) is sent as its SHA-256 with ``MessageType=DIGEST``, which KMS signs as the same
-  ECDSA-SHA-256 signature of the message. moto ignores ``MessageType`` and hashes the digest
-  again, so the digest path is exercised against a botocore stub, never moto.
+  ECDSA-SHA-256 signature of the message. (moto by itself ignores ``MessageType`` and hashes
+  the digest again; the local runtime patches it to sign the digest as KMS does:
+  ``kentei_local.moto_kms``.)
 - **Checked.** Every signature is verified against the key's public key before it is
   returned, so a wrong key, a wrong hash or a misbehaving endpoint fails here
   (:class:`SigningError`), not at a verifier weeks later.
