@@ -1,0 +1,6 @@
+"""Certificates of a pass: the printed 合格証書 and the 合格証明書 in Japanese and English.
+
+``content`` holds what a certificate says, ``pdf`` draws it (four layouts, an embedded subset
+of IPAex明朝), ``glyphs`` is the glyph gate every text passes before it is drawn, and
+``english`` the English names of grades, trades, works and issuers. Pure: no AWS I/O.
+"""
