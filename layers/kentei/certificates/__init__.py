@@ -1,0 +1,1 @@
+"""Pass certificates: the documents issued for a pass, and their PAdES signature."""
