@@ -30,28 +30,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING
+
+from kentei.certificates.pades_key import (
+    DIGEST_ALGORITHM,
+    MAX_DER_SIGNATURE_BYTES,
+    SIGNATURE_MECHANISM,
+    DerSigner,
+    PadesSigningError,
+)
 
 if TYPE_CHECKING:
     from cryptography import x509
     from pyhanko.sign.timestamps import TimeStamper
 
-DIGEST_ALGORITHM: Final = "sha256"
-SIGNATURE_MECHANISM: Final = "sha256_ecdsa"
-"""ECDSA with SHA-256 (RFC 5758's ``ecdsa-with-SHA256``), the KMS key's ``ECDSA_SHA_256``."""
-MAX_DER_SIGNATURE_BYTES: Final = 72
-"""The longest DER encoding of a P-256 ECDSA signature: what a size estimate reserves."""
-
-
-class DerSigner(Protocol):
-    """Signs ``message`` (hashing it with SHA-256 itself) with an ECDSA P-256 key and answers
-    the DER-encoded signature (``Ecdsa-Sig-Value``); ``kentei.signing``'s ``SigningKey`` is one."""
-
-    def sign_der(self, message: bytes) -> bytes: ...
-
-
-class PadesSigningError(Exception):
-    """A PDF could not be signed; the message names the rule, never the document's content."""
+__all__ = [
+    "DIGEST_ALGORITHM",
+    "MAX_DER_SIGNATURE_BYTES",
+    "SIGNATURE_MECHANISM",
+    "DerSigner",
+    "PadesSigningError",
+    "sign_pdf",
+]
 
 
 def sign_pdf(

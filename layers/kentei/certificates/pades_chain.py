@@ -67,6 +67,7 @@ def load_signing_chain(
 def parse_signing_chain(pem: bytes, *, public_key_der: bytes | None = None) -> SigningChain:
     """The certificates of ``pem``, checked (see the module); ``public_key_der`` (DER
     SubjectPublicKeyInfo, as KMS ``GetPublicKey`` answers it) must be the first one's key."""
+    # cryptography only when a chain is read: off the cold-start path.
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -94,7 +95,7 @@ def parse_signing_chain(pem: bytes, *, public_key_der: bytes | None = None) -> S
 
 
 def _check_end_entity(certificate: x509.Certificate) -> None:
-    from cryptography import x509
+    from cryptography import x509  # off the cold-start path, as above
 
     try:
         constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)

@@ -1,5 +1,5 @@
 """pyHanko's side of :func:`kentei.certificates.pades.sign_pdf`: a ``Signer`` over a
-:class:`~kentei.certificates.pades.DerSigner`, and the incremental signing itself.
+:class:`~kentei.certificates.pades_key.DerSigner`, and the incremental signing itself.
 
 Imported only by :func:`~kentei.certificates.pades.sign_pdf` (pyHanko at module level here).
 """
@@ -26,7 +26,7 @@ from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from kentei.certificates.pades import (
+from kentei.certificates.pades_key import (
     DIGEST_ALGORITHM,
     MAX_DER_SIGNATURE_BYTES,
     SIGNATURE_MECHANISM,
