@@ -38,6 +38,7 @@ from kentei.certificates.pades_key import (
     SIGNATURE_MECHANISM,
     DerSigner,
     PadesSigningError,
+    TimestampUnavailableError,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ __all__ = [
     "SIGNATURE_MECHANISM",
     "DerSigner",
     "PadesSigningError",
+    "TimestampUnavailableError",
     "sign_pdf",
 ]
 
@@ -75,9 +77,11 @@ def sign_pdf(
     public: never personal data). ``signed_at`` (timezone-aware) is the signing time
     (``/M``); the current time if not given.
 
-    Raises :class:`PadesSigningError` if ``pdf`` cannot be read as a PDF, if the field exists
-    already, if the certificate's key is not EC P-256, or if the signer's signature does not
-    verify under the certificate.
+    Raises :class:`PadesSigningError` if ``pdf`` cannot be read as a PDF, if the field is
+    signed already, if the certificate's key is not EC P-256, or if the signer's signature
+    does not verify under the certificate; :class:`TimestampUnavailableError` (one of them)
+    if the time-stamping authority does not answer. Errors from the key itself (KMS) pass
+    through as they are.
     """
     if signed_at is not None and signed_at.utcoffset() is None:
         raise PadesSigningError("signed_at must be timezone-aware")

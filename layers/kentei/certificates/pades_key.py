@@ -24,3 +24,7 @@ class DerSigner(Protocol):
 
 class PadesSigningError(Exception):
     """A PDF could not be signed; the message names the rule, never the document's content."""
+
+
+class TimestampUnavailableError(PadesSigningError):
+    """The time-stamping authority did not answer (B-T only): transient, worth a retry."""

@@ -24,6 +24,7 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from kentei.certificates.pades_key import (
@@ -32,6 +33,7 @@ from kentei.certificates.pades_key import (
     SIGNATURE_MECHANISM,
     DerSigner,
     PadesSigningError,
+    TimestampUnavailableError,
 )
 
 if TYPE_CHECKING:
@@ -133,6 +135,8 @@ def sign_incrementally(
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
         output = _SignerAt(meta, signer, timestamp_source, signed_at).sign_pdf(writer)
+    except TimestampRequestError as exc:
+        raise TimestampUnavailableError("the time-stamping authority did not answer") from exc
     except (SigningError, PdfError) as exc:
         raise PadesSigningError(f"the PDF cannot be signed: {type(exc).__name__}") from exc
     signed: bytes = output.getvalue()

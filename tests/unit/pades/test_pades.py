@@ -28,7 +28,12 @@ from tests.unit.pades.helpers import (
     validate,
 )
 
-from kentei.certificates.pades import MAX_DER_SIGNATURE_BYTES, PadesSigningError, sign_pdf
+from kentei.certificates.pades import (
+    MAX_DER_SIGNATURE_BYTES,
+    PadesSigningError,
+    TimestampUnavailableError,
+    sign_pdf,
+)
 from kentei_local.certificate_ca import DOCUMENT_SIGNING, CertificateCa, root
 
 REPO = Path(__file__).resolve().parents[3]
@@ -256,3 +261,23 @@ def test_importing_the_signing_modules_imports_neither_pyhanko_nor_crypto() -> N
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_time_stamping_authority_that_does_not_answer_is_a_timestamp_error(
+    original: bytes,
+) -> None:
+    import socket
+
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    key, certificate = certified_key()
+    with pytest.raises(TimestampUnavailableError):
+        _sign(
+            original,
+            key,
+            certificate,
+            timestamp_source=HTTPTimeStamper(f"http://127.0.0.1:{port}/tsa", timeout=5),
+        )
