@@ -11,7 +11,7 @@ from datetime import datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Final
 
-from asn1crypto import algos
+from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -124,6 +124,7 @@ def sign_incrementally(
     signed_at: datetime | None,
 ) -> bytes:
     """See :func:`kentei.certificates.pades.sign_pdf`."""
+    complete_asn1crypto_names()
     signer = DerKeySigner(key, certificate, chain)
     meta = PdfSignatureMetadata(
         field_name=field_name,
@@ -141,6 +142,27 @@ def sign_incrementally(
         raise PadesSigningError(f"the PDF cannot be signed: {type(exc).__name__}") from exc
     signed: bytes = output.getvalue()
     return signed
+
+
+_NAMED_BY_PYHANKO: Final = (cms.CMSAttributeType, asn1_x509.ExtensionId)
+"""asn1crypto's OID types pyHanko adds names to (``pyhanko.sign.ades.asn1_util``)."""
+
+
+def complete_asn1crypto_names() -> None:
+    """Give asn1crypto's reverse maps (name to OID) the names pyHanko added to its maps.
+
+    pyHanko registers CMS attributes and X.509 extensions (``signing_certificate_v2`` among
+    them) in asn1crypto's ``_map`` when it is imported, but asn1crypto builds each type's
+    ``_reverse_map`` once, on its first use by name, and never again. In a process that used
+    ``CMSAttributeType`` before importing pyHanko (the local runtime, where verify checks CMS
+    signatures in the same process), building the signed attributes then fails with
+    ``invalid literal for int() with base 10: 'signing_certificate_v2'``.
+    """
+    for oid_type in _NAMED_BY_PYHANKO:
+        reverse = oid_type._reverse_map
+        if reverse is not None:
+            for dotted, name in oid_type._map.items():
+                reverse.setdefault(name, dotted)
 
 
 def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:

@@ -281,3 +281,30 @@ def test_a_time_stamping_authority_that_does_not_answer_is_a_timestamp_error(
             certificate,
             timestamp_source=HTTPTimeStamper(f"http://127.0.0.1:{port}/tsa", timeout=5),
         )
+
+
+def test_signing_works_after_asn1crypto_named_cms_attributes_before_pyhanko_was_imported() -> None:
+    # As in the local runtime, where verify reads CMS signatures before certify signs a PDF:
+    # asn1crypto builds its name-to-OID maps on first use, without pyHanko's names.
+    script = (
+        "from asn1crypto import cms, x509\n"
+        "cms.CMSAttributeType('signing_time')\n"
+        "x509.ExtensionId('key_usage')\n"
+        "from tests.unit.pades.helpers import *\n"
+        "from kentei.certificates.pades import sign_pdf\n"
+        "from kentei_local.certificate_ca import root\n"
+        "key, certificate = certified_key()\n"
+        "signed = sign_pdf(small_pdf(), key, certificate, [root().certificate],\n"
+        "    field_name=FIELD, reason=REASON, location=LOCATION, signed_at=SIGNED_AT)\n"
+        "print(validate(signed).bottom_line)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "True"
