@@ -11,7 +11,7 @@ from datetime import datetime
 from io import BytesIO
 from typing import TYPE_CHECKING, Final
 
-from asn1crypto import algos, cms
+from asn1crypto import algos, core
 from asn1crypto import x509 as asn1_x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -144,24 +144,25 @@ def sign_incrementally(
     return signed
 
 
-_NAMED_BY_PYHANKO: Final = (cms.CMSAttributeType, asn1_x509.ExtensionId)
-"""asn1crypto's OID types pyHanko adds names to (``pyhanko.sign.ades.asn1_util``)."""
-
-
 def complete_asn1crypto_names() -> None:
-    """Give asn1crypto's reverse maps (name to OID) the names pyHanko added to its maps.
+    """Give each of asn1crypto's reverse maps (name to OID) every name of its map.
 
-    pyHanko registers CMS attributes and X.509 extensions (``signing_certificate_v2`` among
-    them) in asn1crypto's ``_map`` when it is imported, but asn1crypto builds each type's
-    ``_reverse_map`` once, on its first use by name, and never again. In a process that used
-    ``CMSAttributeType`` before importing pyHanko (the local runtime, where verify checks CMS
-    signatures in the same process), building the signed attributes then fails with
-    ``invalid literal for int() with base 10: 'signing_certificate_v2'``.
+    asn1crypto builds an OID type's ``_reverse_map`` once, on its first use by name, and
+    never again; but names are added to the maps later, when a module is imported
+    (pyHanko's CMS attributes such as ``signing_certificate_v2``, ``asn1crypto.tsp``'s
+    ``tst_info``, ``asn1crypto.pdf``'s extensions). In a process that used such a type
+    before those imports (the local runtime, where verify checks CMS signatures in the same
+    process), pyHanko then fails to build the signature with ``invalid literal for int()
+    with base 10: 'signing_certificate_v2'``. Every ``ObjectIdentifier`` subclass is
+    completed: they are a few hundred small dicts, well under a millisecond.
     """
-    for oid_type in _NAMED_BY_PYHANKO:
-        reverse = oid_type._reverse_map
-        if reverse is not None:
-            for dotted, name in oid_type._map.items():
+    pending: list[type[core.ObjectIdentifier]] = [core.ObjectIdentifier]
+    while pending:
+        oid_type = pending.pop()
+        pending.extend(oid_type.__subclasses__())
+        names, reverse = oid_type._map, oid_type._reverse_map
+        if names is not None and reverse is not None:
+            for dotted, name in names.items():
                 reverse.setdefault(name, dotted)
 
 

@@ -19,6 +19,7 @@ SIGNED_AT: Final = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone(dt.timedel
 FIELD: Final = "KenteiSignature"
 REASON: Final = "技能検定 合格証明書の発行"
 LOCATION: Final = "Tokyo, JP"
+STAMPED_AT: Final = dt.datetime(2026, 12, 1, 1, 0, 5, tzinfo=dt.UTC)
 TEXT: Final = "合格証明書 CERTIFICATE-0001"
 """What the test PDF says: a certificate number, no person."""
 
@@ -83,3 +84,30 @@ def embedded(signed: bytes, index: int = 0) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     return PdfFileReader(io.BytesIO(signed)).embedded_signatures[index]
+
+
+def time_stamper() -> Any:
+    """pyHanko's dummy time-stamping unit at :data:`STAMPED_AT`, certified by the local root
+    (its key is RSA: the dummy signs with RSA only)."""
+    from asn1crypto import keys
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    tsa_certificate = root().issue(
+        tsa_key.public_key(),
+        "kentei local time-stamping unit",
+        extended_usage=ExtendedKeyUsageOID.TIME_STAMPING,
+        critical_extended_usage=True,
+    )
+    private = tsa_key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return DummyTimeStamper(
+        tsa_cert=asn1(tsa_certificate),
+        tsa_key=keys.PrivateKeyInfo.load(private),
+        fixed_dt=STAMPED_AT,
+    )

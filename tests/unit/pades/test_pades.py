@@ -13,18 +13,20 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from tests.unit.pades.helpers import (
     FIELD,
     LOCATION,
     REASON,
     SIGNED_AT,
+    STAMPED_AT,
     TEXT,
     MemoryKey,
     asn1,
     certified_key,
     embedded,
     small_pdf,
+    time_stamper,
     validate,
 )
 
@@ -213,38 +215,13 @@ def test_a_naive_signing_time_is_refused(original: bytes) -> None:
 
 
 def test_with_a_time_stamper_the_signature_is_baseline_t(original: bytes) -> None:
-    from asn1crypto import keys
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.x509.oid import ExtendedKeyUsageOID
-    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-
-    # pyHanko's dummy time-stamping unit signs with RSA only.
-    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    tsa_certificate = root().issue(
-        tsa_key.public_key(),
-        "kentei local time-stamping unit",
-        extended_usage=ExtendedKeyUsageOID.TIME_STAMPING,
-        critical_extended_usage=True,
-    )
-    stamped_at = dt.datetime(2026, 12, 1, 1, 0, 5, tzinfo=dt.UTC)
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1(tsa_certificate),
-        tsa_key=keys.PrivateKeyInfo.load(
-            tsa_key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        ),
-        fixed_dt=stamped_at,
-    )
     key, certificate = certified_key()
-    signed = _sign(original, key, certificate, timestamp_source=stamper)
+    signed = _sign(original, key, certificate, timestamp_source=time_stamper())
     status = validate(signed)
     assert status.bottom_line
     assert status.timestamp_validity is not None
     assert status.timestamp_validity.trusted
-    assert status.timestamp_validity.timestamp == stamped_at
+    assert status.timestamp_validity.timestamp == STAMPED_AT
     unsigned = {a["type"].native for a in embedded(signed).signer_info["unsigned_attrs"]}
     assert unsigned == {"signature_time_stamp_token"}
 
@@ -289,13 +266,15 @@ def test_signing_works_after_asn1crypto_named_cms_attributes_before_pyhanko_was_
     script = (
         "from asn1crypto import cms, x509\n"
         "cms.CMSAttributeType('signing_time')\n"
+        "cms.ContentType('data')\n"
         "x509.ExtensionId('key_usage')\n"
         "from tests.unit.pades.helpers import *\n"
         "from kentei.certificates.pades import sign_pdf\n"
         "from kentei_local.certificate_ca import root\n"
         "key, certificate = certified_key()\n"
         "signed = sign_pdf(small_pdf(), key, certificate, [root().certificate],\n"
-        "    field_name=FIELD, reason=REASON, location=LOCATION, signed_at=SIGNED_AT)\n"
+        "    field_name=FIELD, reason=REASON, location=LOCATION, signed_at=SIGNED_AT,\n"
+        "    timestamp_source=time_stamper())\n"
         "print(validate(signed).bottom_line)\n"
     )
     result = subprocess.run(
