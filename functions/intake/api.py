@@ -30,6 +30,7 @@ from intake.routes import (
     fees,
     identity,
     initial_registrations,
+    passer_reviews,
     result_imports,
     results,
     review,
@@ -67,6 +68,7 @@ app.include_router(changes.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
 app.include_router(initial_registrations.router)
+app.include_router(passer_reviews.router)
 app.include_router(results.router)
 app.include_router(result_imports.router)
 

@@ -245,6 +245,23 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.INITIAL_REGISTRATION_STATUS_READ,
         record_type="initial_registration",
     ),
+    # Staff review of past passers' claims: the claimant's and the record's names and birth
+    # dates, so every access is audited.
+    ("GET", paths.REVIEW_INITIAL_REGISTRATIONS): Rule(
+        roles=_RESULTS,
+        action=AuditAction.INITIAL_REGISTRATIONS_LISTED,
+        record_type="initial_registration_list",
+    ),
+    ("GET", paths.REVIEW_INITIAL_REGISTRATION): Rule(
+        roles=_RESULTS,
+        action=AuditAction.INITIAL_REGISTRATION_OPENED,
+        record_type="initial_registration",
+    ),
+    ("POST", paths.REVIEW_INITIAL_REGISTRATION_DECISION): Rule(
+        roles=_RESULTS,
+        action=AuditAction.INITIAL_REGISTRATION_REVIEWED,
+        record_type="initial_registration",
+    ),
 }
 """The one route → callers table. ``operator`` appears nowhere: the contractor's operators
 reach no route that touches personal data (health and the documents are public)."""

@@ -32,7 +32,8 @@ from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
 from kentei.exemptions.model import PassRecord
 from kentei.fees.payments import FeePayment, PaymentMethod
-from kentei.initial_registrations import InitialRegistrationRequest
+from kentei.initial_registrations import InitialRegistrationRequest, InitialRegistrationStatus
+from kentei.initial_registrations.review import LinkPlan, RejectPlan
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
@@ -46,6 +47,7 @@ from kentei.messages import (
     TicketVoid,
 )
 from kentei.records.examinee import Examinee
+from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting
 from kentei.results.runs import ResultsRun, RunKind
 from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRecord
@@ -407,6 +409,41 @@ def _prefecture_initial_registrations(prefecture_code: str) -> InitialRegistrati
     return PrefectureInitialRegistrations(prefecture_code)
 
 
+class PasserReviewStore(Protocol):
+    """One prefecture's initial registrations in review and the historical records they
+    claim (:class:`kentei.data.passer_reviews.PrefecturePasserReviews`): a decision is one
+    transaction, conditional on both being as read (``ReviewChangedError`` otherwise)."""
+
+    def registration(self, request_id: str) -> StoredInitialRegistration | None: ...
+
+    def registrations(
+        self, status: InitialRegistrationStatus, limit: int, after: str | None = None
+    ) -> tuple[list[InitialRegistrationRequest], str | None]:
+        """At ``status``, in id order, after ``after``; the next page's cursor or None."""
+        ...
+
+    def historical(self, passer_number: str) -> StoredHistoricalPass | None: ...
+
+    def link(
+        self,
+        stored: StoredInitialRegistration,
+        plan: LinkPlan,
+        at: datetime,
+        *,
+        audit: Sequence[AuditEvent],
+    ) -> None: ...
+
+    def reject(
+        self, stored: StoredInitialRegistration, plan: RejectPlan, *, audit: Sequence[AuditEvent]
+    ) -> None: ...
+
+
+def _prefecture_passer_reviews(prefecture_code: str) -> PasserReviewStore:
+    from kentei.data.passer_reviews import PrefecturePasserReviews
+
+    return PrefecturePasserReviews(prefecture_code)
+
+
 def _prefecture_change_requests(prefecture_code: str) -> ChangeRequestStore:
     from kentei.data.change_requests import PrefectureChangeRequests
 
@@ -578,6 +615,8 @@ class Dependencies:
         _prefecture_initial_registrations
     )
     """A prefecture's initial registrations, by prefecture code."""
+    passer_reviews: Callable[[str], PasserReviewStore] = _prefecture_passer_reviews
+    """A prefecture's initial registrations in review and their historical records."""
     payments: Callable[[str], FeePayments] = _prefecture_payments
     """A prefecture's fee payments on its sittings, by prefecture code."""
     results: Callable[[str], ResultsReader] = _prefecture_results

@@ -10,8 +10,9 @@ go to the inbox; ``INITIAL_REGISTRATION#<id>`` (``received``, ids only) with its
 in one transaction; ``initial_registration_received`` (ids only) to verify.
 
 ``GET /v1/initial-registrations/{registration_id}``: the bridge that sent it reads where it
-stands (``received``, ``linked``, ``in_review``, ``refused`` with reason codes); anyone else,
-and a malformed id, ``404``. Never the items.
+stands (``received``, ``linked``, ``in_review``, ``refused`` with reason codes, or, once staff
+decided, ``linked`` or ``rejected``); anyone else, and a malformed id, ``404``. Never the
+items, nor staff's reason.
 """
 
 from __future__ import annotations
@@ -70,13 +71,16 @@ class InitialRegistrationState(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     registration_id: str
-    status: Literal["received", "linked", "in_review", "refused"] = Field(
+    status: Literal["received", "linked", "in_review", "refused", "rejected"] = Field(
         description="received (waiting for verify); linked (the past pass is the person's); "
-        "in_review (staff check the claim); refused (verify refused it: see reasons)"
+        "in_review (staff check the claim); refused (verify refused it: see reasons); "
+        "rejected (staff did not accept the claim)"
     )
     received_at: AwareDatetime
     verified_at: AwareDatetime | None
-    reasons: tuple[str, ...] = Field(description="reason codes (refused, in review)")
+    reasons: tuple[str, ...] = Field(
+        description="reason codes (refused; in review and rejected: the failed checks)"
+    )
 
 
 def submit_initial_registration(
@@ -183,5 +187,5 @@ def initial_registration_status(
         status=record.status.value,
         received_at=record.received_at,
         verified_at=record.verified_at,
-        reasons=record.reasons,
+        reasons=() if record.status is InitialRegistrationStatus.LINKED else record.reasons,
     )

@@ -49,6 +49,11 @@ RESULT_IMPORT_COMMIT: Final = "/v1/results/imports/<import_id>/commit"
 RESULT_IMPORT_DISCARD: Final = "/v1/results/imports/<import_id>/discard"
 INITIAL_REGISTRATIONS: Final = "/v1/initial-registrations"
 INITIAL_REGISTRATION: Final = "/v1/initial-registrations/<registration_id>"
+REVIEW_INITIAL_REGISTRATIONS: Final = "/v1/review/initial-registrations"
+REVIEW_INITIAL_REGISTRATION: Final = "/v1/review/initial-registrations/<registration_id>"
+REVIEW_INITIAL_REGISTRATION_DECISION: Final = (
+    "/v1/review/initial-registrations/<registration_id>/decision"
+)
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -89,6 +94,9 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     CHANGE_REQUEST: ("GET",),
     INITIAL_REGISTRATIONS: ("POST",),
     INITIAL_REGISTRATION: ("GET",),
+    REVIEW_INITIAL_REGISTRATIONS: ("GET",),
+    REVIEW_INITIAL_REGISTRATION: ("GET",),
+    REVIEW_INITIAL_REGISTRATION_DECISION: ("POST",),
     RESULTS_DECISIONS: ("GET", "POST"),
     RESULTS_ANNOUNCEMENTS: ("GET", "POST"),
     RESULTS_CORRECTIONS: ("POST",),

@@ -1,8 +1,9 @@
 """Result files for the results office (role ``results``, R11): ask for an upload, read the
 report, commit or discard.
 
-- :func:`create_import`: an ``IMPORT#`` record (``awaiting_upload``: the source, the round,
-  who and when; no file content) under the caller's prefecture, and a presigned PUT of
+- :func:`create_import`: an ``IMPORT#`` record (``awaiting_upload``: the kind, the source, the
+  round of a result file (a historical passer register, past passers R17, has none), who and
+  when; no file content) under the caller's prefecture, and a presigned PUT of
   ``imports/<prefecture>/<import id>.csv`` (SSE-KMS, 15 minutes). The file goes straight to
   S3, never through the API; the bucket's notification tells sync, which checks it.
 - :func:`read_import`: the status, counts per problem code, the first problems (row, column,
@@ -38,6 +39,7 @@ from kentei.results.imports.record import (
     UPLOAD_EXPIRES_S,
     AppliedCounts,
     ImportCounts,
+    ImportKind,
     ImportStatus,
     ProblemRef,
     Refusal,
@@ -56,13 +58,21 @@ class ImportRequest(BaseModel):
     """What staff are about to upload."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    source: str = Field(
-        "association",
+    kind: ImportKind = Field(
+        ImportKind.RESULTS,
+        description="`results`: a round's scores; `historical`: the association's register "
+        "of past passers (R17), which adds their historical pass records",
+    )
+    source: str | None = Field(
+        None,
         min_length=1,
         max_length=60,
-        description="the mapping of the file's columns (`association`, `en`, ...)",
+        description="the mapping of the file's columns (`association`, `en`, ...; "
+        "default: the kind's default mapping)",
     )
-    exam_round: ExamRound = Field(description="the round the file's results are of")
+    exam_round: ExamRound | None = Field(
+        None, description="the round the file's results are of (results only, required)"
+    )
     file_name: str | None = Field(
         None, min_length=1, max_length=200, description="for the staff's own reference"
     )
@@ -89,8 +99,9 @@ class ImportView(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     import_id: str
+    kind: ImportKind
     source: str
-    exam_round: ExamRound
+    exam_round: ExamRound | None
     status: ImportStatus
     refusal: Refusal | None
     file_name: str | None
@@ -120,18 +131,14 @@ def create_import(
 ) -> ImportCreated:
     deps = deps or dependencies()
     screening.refuse(detector.holding_my_number(request, "body"))
-    sources = {mapping.source for mapping in load_mappings().sources}
-    if request.source not in sources:
-        raise InvalidRequestError(
-            "the source has no mapping",
-            [FieldError(field="body.source", problem=f"one of {', '.join(sorted(sources))}")],
-        )
+    source = _source(request)
     prefecture = _prefecture(staff)
     now = deps.clock()
     record = ResultImport(
         import_id=new_import_id(prefecture, now),
         prefecture_code=prefecture,
-        source=request.source,
+        kind=request.kind,
+        source=source,
         exam_round=request.exam_round,
         status=ImportStatus.AWAITING_UPLOAD,
         file_name=request.file_name,
@@ -176,6 +183,7 @@ def read_import(
     )
     return ImportView(
         import_id=record.import_id,
+        kind=record.kind,
         source=record.source,
         exam_round=record.exam_round,
         status=record.status,
@@ -247,6 +255,35 @@ def discard_import(
     if not deps.result_imports(record.prefecture_code).save(discarded, DISCARDABLE, audit=[event]):
         raise ConflictError("the import changed meanwhile", slug=NOT_DISCARDABLE)
     return ImportChanged(import_id=import_id, status=discarded.status)
+
+
+def _source(request: ImportRequest) -> str:
+    """The request's mapping source, checked against the kind's mappings (and its round)."""
+    mappings = load_mappings()
+    if request.kind is ImportKind.HISTORICAL:
+        if request.exam_round is not None:
+            raise InvalidRequestError(
+                "a historical passer file is of no round",
+                [FieldError(field="body.exam_round", problem="absent for a historical file")],
+            )
+        historical = mappings.historical
+        sources = () if historical is None else tuple(m.source for m in historical.sources)
+        default = None if historical is None else historical.default
+    else:
+        if request.exam_round is None:
+            raise InvalidRequestError(
+                "a result file is of a round",
+                [FieldError(field="body.exam_round", problem="required for results")],
+            )
+        sources = tuple(mapping.source for mapping in mappings.sources)
+        default = mappings.default
+    source = request.source or default
+    if source not in sources:
+        raise InvalidRequestError(
+            "the source has no mapping",
+            [FieldError(field="body.source", problem=f"one of {', '.join(sorted(sources))}")],
+        )
+    return source
 
 
 def _prefecture(staff: Caller) -> str:

@@ -11,6 +11,7 @@ from typing import IO, Protocol
 from kentei.data.audit import AuditEvent
 from kentei.data.results import Applied, ScoreRow
 from kentei.exams.catalogue import Catalogue
+from kentei.results.historical.apply import HistoricalStore
 from kentei.results.imports.directory import SittingFacts
 from kentei.results.imports.record import ImportStatus, ResultImport
 
@@ -68,10 +69,13 @@ class ImportPorts:
     """By prefecture."""
     sittings: Callable[[str, Catalogue], RosterDirectory]
     """A fresh directory (its own cache) of a prefecture's roster, per import."""
+    historical: Callable[[str], HistoricalStore]
+    """A prefecture's historical pass records (historical imports)."""
 
 
 def deployed() -> ImportPorts:
     # Imported here: the adapters (and boto3's types) stay off the handler's import.
+    from kentei.data.historical_passes import PrefectureHistoricalPasses
     from kentei.data.result_files import ResultFiles
     from kentei.data.result_imports import PrefectureImports
     from kentei.data.result_sittings import RosterSittings
@@ -82,4 +86,5 @@ def deployed() -> ImportPorts:
         files=ResultFiles,
         scores=PrefectureScores,
         sittings=RosterSittings,
+        historical=PrefectureHistoricalPasses,
     )

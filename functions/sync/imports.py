@@ -15,6 +15,9 @@
   import is ``committed`` with what was applied; no longer clean, it is ``validated`` again
   with the new report and nothing is applied.
 
+A ``historical`` import (an association's register of past passers) goes the same way with
+its own check and commit (:mod:`sync.historical_imports`).
+
 Both are safe to deliver twice: a redelivered check checks again (the same report), a
 redelivered commit finds the import ``committed`` (or re-applies, which changes nothing:
 the scores are stored already from this source). A failure leaves the import in its status
@@ -24,11 +27,9 @@ error. Logs carry ids, statuses and counts only: never a cell's value.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterator
-from typing import IO, Final
+from typing import Final
 
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.results import Applied, ScoreRow
@@ -36,30 +37,29 @@ from kentei.messages import ResultFileUploaded, ResultImportCommit
 from kentei.results.decision import ScoreEntry
 from kentei.results.imports.errors import LineTooLongError, UndecodableFileError
 from kentei.results.imports.mappings import load_mappings
-from kentei.results.imports.problems import Problem, ProblemCode
 from kentei.results.imports.record import (
     CHECKABLE,
-    HEADER_CODES,
     KEPT_PROBLEMS,
     MAX_FILE_BYTES,
     AppliedCounts,
     ImportCounts,
+    ImportKind,
     ImportStatus,
-    ProblemRef,
     Refusal,
     ResultImport,
     report_key,
 )
-from kentei.results.imports.report import CSV_HEADER, build_report
+from kentei.results.imports.report import build_report
 from kentei.results.imports.rows import ResultFile, ResultRow, RowOutcome
+from kentei.roster.parts import ExamRound
+from sync import historical_imports
 from sync.dependencies import Dependencies
 from sync.import_ports import RosterDirectory
+from sync.import_reports import SPOOL_BYTES, ProblemsSink, refused, with_report
 
 ACTOR: Final = "sync"
 APPLY_BATCH: Final = 500
 """Rows handed to the scores store at a time (it writes them 25 to a batch)."""
-SPOOL_BYTES: Final = 1024 * 1024
-"""A report up to this size stays in memory; a larger one spills to a temporary file."""
 
 
 class UnknownImportError(LookupError):
@@ -107,9 +107,9 @@ def file_uploaded(message: ResultFileUploaded, deps: Dependencies) -> ResultImpo
     if not store.save(validating, CHECKABLE):
         return store.get(record.import_id) or record  # committed or discarded meanwhile
     if message.size > MAX_FILE_BYTES:
-        checked = _refused(validating, Refusal.TOO_LARGE, deps)
+        checked = refused(validating, Refusal.TOO_LARGE, deps)
     else:
-        checked = check(validating, ports.sittings(record.prefecture_code, deps.catalogue()), deps)
+        checked = _check(validating, deps)
     store.save(
         checked,
         {ImportStatus.VALIDATING},
@@ -129,6 +129,14 @@ def commit(message: ResultImportCommit, deps: Dependencies) -> ResultImport:
     if record.status is not ImportStatus.COMMITTING:
         # Committed already (a redelivered message), or never committed: nothing to do.
         return record
+    if record.kind is ImportKind.HISTORICAL:
+        done = historical_imports.commit(record, deps)
+        store.save(
+            done,
+            {ImportStatus.COMMITTING},
+            audit=[_event(done, AuditAction.RESULT_IMPORT_COMMITTED, deps)],
+        )
+        return done
     directory = ports.sittings(record.prefecture_code, deps.catalogue())
     checked = check(record, directory, deps)
     if checked.status is not ImportStatus.VALIDATED or not checked.committable:
@@ -156,6 +164,12 @@ def commit(message: ResultImportCommit, deps: Dependencies) -> ResultImport:
     return committed
 
 
+def _check(record: ResultImport, deps: Dependencies) -> ResultImport:
+    if record.kind is ImportKind.HISTORICAL:
+        return historical_imports.check(record, deps)
+    return check(record, deps.imports.sittings(record.prefecture_code, deps.catalogue()), deps)
+
+
 def check(record: ResultImport, directory: RosterDirectory, deps: Dependencies) -> ResultImport:
     """The import after reading its file into a report (``validated`` or ``refused``; the
     status it is saved in is the caller's)."""
@@ -164,7 +178,7 @@ def check(record: ResultImport, directory: RosterDirectory, deps: Dependencies) 
     result_file = ResultFile(
         files.chunks(record.object_key, record.file_version),
         mapping=mapping,
-        exam_round=record.exam_round,
+        exam_round=_round_of(record),
         prefecture_code=record.prefecture_code,
         directory=directory,
     )
@@ -173,57 +187,14 @@ def check(record: ResultImport, directory: RosterDirectory, deps: Dependencies) 
         try:
             report = build_report(result_file, keep=KEPT_PROBLEMS, on_problem=sink.add)
         except UndecodableFileError:
-            return _refused(record, Refusal.UNDECODABLE, deps)
+            return refused(record, Refusal.UNDECODABLE, deps)
         except LineTooLongError:
-            return _refused(record, Refusal.NOT_CSV, deps)
+            return refused(record, Refusal.NOT_CSV, deps)
         sink.close()
         spool.seek(0)
         key = report_key(record.prefecture_code, record.import_id)
         files.put_report(key, spool)
-    counts = ImportCounts.of(report.counts)
-    header_wrong = any(code in HEADER_CODES for code in counts.by_code)
-    holds_my_number = ProblemCode.MY_NUMBER in counts.by_code
-    if holds_my_number:
-        # The My Number lives only in the vault: the file goes now, not with the lifecycle.
-        files.delete_every_version(record.object_key)
-    return record.model_copy(
-        update={
-            "status": ImportStatus.REFUSED if header_wrong else ImportStatus.VALIDATED,
-            "refusal": Refusal.WRONG_HEADER if header_wrong else None,
-            "updated_at": deps.clock(),
-            "counts": counts,
-            "problems": tuple(ProblemRef.of(problem) for problem in report.problems),
-            "report_key": key,
-            "file_deleted": record.file_deleted or holds_my_number,
-        }
-    )
-
-
-class ProblemsSink:
-    """Problems written as they come to a binary file, in the report's CSV
-    (:func:`kentei.results.imports.report.problems_csv`): a UTF-8 BOM, the header, a line per
-    problem with its row, column, code, severity and fixed message (never a value)."""
-
-    def __init__(self, target: IO[bytes]) -> None:
-        self._text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
-        self._text.write("\ufeff")
-        self._writer = csv.writer(self._text, lineterminator="\r\n")
-        self._writer.writerow(CSV_HEADER)
-
-    def add(self, problem: Problem) -> None:
-        self._writer.writerow(
-            (
-                problem.row,
-                problem.column,
-                problem.code.value,
-                problem.severity.value,
-                problem.message,
-            )
-        )
-
-    def close(self) -> None:
-        self._text.flush()
-        self._text.detach()
+    return with_report(record, ImportCounts.of(report.counts), report.problems, key, deps)
 
 
 def _apply(record: ResultImport, directory: RosterDirectory, deps: Dependencies) -> AppliedCounts:
@@ -232,7 +203,7 @@ def _apply(record: ResultImport, directory: RosterDirectory, deps: Dependencies)
     result_file = ResultFile(
         ports.files().chunks(record.object_key, record.file_version),
         mapping=load_mappings().source(record.source),
-        exam_round=record.exam_round,
+        exam_round=_round_of(record),
         prefecture_code=record.prefecture_code,
         directory=directory,
     )
@@ -240,7 +211,7 @@ def _apply(record: ResultImport, directory: RosterDirectory, deps: Dependencies)
     by = record.committed_by or record.created_by
     written = unchanged = replaced = 0
     batch: list[ScoreRow] = []
-    for row in _score_rows(result_file, directory, record.exam_round.key):
+    for row in _score_rows(result_file, directory, _round_of(record).key):
         batch.append(row)
         if len(batch) == APPLY_BATCH:
             done = scores.record_many(batch, source=record.import_id, at=at, by=by)
@@ -283,17 +254,10 @@ def _sum(total: tuple[int, int, int], applied: Applied) -> tuple[int, int, int]:
     )
 
 
-def _refused(record: ResultImport, refusal: Refusal, deps: Dependencies) -> ResultImport:
-    return record.model_copy(
-        update={
-            "status": ImportStatus.REFUSED,
-            "refusal": refusal,
-            "updated_at": deps.clock(),
-            "counts": None,
-            "problems": (),
-            "report_key": None,
-        }
-    )
+def _round_of(record: ResultImport) -> ExamRound:
+    if record.exam_round is None:
+        raise ValueError("a historical import has no round")
+    return record.exam_round
 
 
 def _event(record: ResultImport, action: AuditAction, deps: Dependencies) -> AuditEvent:

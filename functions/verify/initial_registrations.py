@@ -15,7 +15,8 @@ For an ``initial_registration_received`` message (ids only):
    record of the number in the prefecture, matched with the certificate's name and birth
    date; a match links it and writes the person's pass record with its audit entry in one
    transaction; a mismatch, or a number linked to another person, marks it for staff.
-5. The registration's decision (``linked``, ``in_review`` with the failed checks, or
+5. The registration's decision (``linked``, ``in_review`` with the failed checks and the
+   claimant's name and birth date as the certificate states them, for staff to compare; or
    ``refused`` with its reason code) with the ``initial_registration.decided`` audit entry,
    conditional on it still being ``received``; then every version of the raw parts is
    deleted from the inbox.
@@ -32,6 +33,7 @@ from typing import Final
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.initial_registrations import RegistrationDecidedError
 from kentei.initial_registrations import (
+    Claimant,
     InitialRegistrationDocument,
     InitialRegistrationRequest,
     InitialRegistrationStatus,
@@ -147,13 +149,20 @@ def _settled(
         verified_at=at,
         qualification_pseudonym_id=pseudonym,
         passer_number=document.passer_number,
+        certificate_number=document.certificate_number,
         reasons=tuple(failure.value for failure in outcome.failures),
+        # Staff compare the certificate's items with the record's; kept until they decide.
+        claimant=None
+        if linked
+        else Claimant(name=signed.identity.name, birth_date=signed.identity.birth_date),
     )
 
 
 def _decided(record: InitialRegistrationRequest, **update: object) -> InitialRegistrationRequest:
     """The record with its decision, validated (the model's consistency rules)."""
-    return InitialRegistrationRequest.model_validate({**record.model_dump(), **update})
+    return InitialRegistrationRequest.model_validate(
+        {**record.model_dump(exclude={"claimant"}), **update}
+    )
 
 
 def _outcome(

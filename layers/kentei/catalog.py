@@ -227,10 +227,13 @@ KEYS: Final = (
         KeyUsage.GENERATE_VERIFY_MAC,
         "KENTEI_KEY_FINGERPRINT",
     ),
+    # ECDSA P-256 (ES256), not RSA: its signature is 64 bytes against RSA-3072's 384, which
+    # keeps the certificate's 2D code (a COSE_Sign1 in a QR code) small enough to print and
+    # scan (kentei.credentials.paper_code), and ES256 is what JOSE, COSE and PAdES all accept.
     KeySpec(
         "certificate-signing",
-        "signature of electronic pass certificates",
-        "RSA_3072",
+        "signature of electronic pass certificates, their 2D codes, status lists and PDFs",
+        "ECC_NIST_P256",
         KeyUsage.SIGN_VERIFY,
         "KENTEI_KEY_CERTIFICATE_SIGNING",
     ),

@@ -16,12 +16,14 @@ from typing import Any, Final
 import pytest
 
 from kentei import catalog
+from kentei_local.demo import EGOV_APPLICANT, IMPOSTOR, MYNAPORTAL_APPLICANT, PAPER_APPLICANT
 from kentei_local.probes import my_numbers_in
 from kentei_local.resources import physical_name
 
 REPO: Final = Path(__file__).resolve().parents[2]
 LOG_LINE: Final = "functions' logs and metrics: "
 SERVICES: Final = frozenset({"intake", "verify", "sync", "certify"})
+PERSONS: Final = (MYNAPORTAL_APPLICANT, EGOV_APPLICANT, IMPOSTOR, PAPER_APPLICANT)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ def test_the_named_log_file_holds_the_functions_json_logs_and_metrics(demo: Demo
     assert metrics, "no EMF metric blob in the log file"
     assert all("CloudWatchMetrics" in entry["_aws"] for entry in metrics)
     assert my_numbers_in(text) == []
+    for person in PERSONS:  # every step, results and past passers included, logs ids only
+        for value in (person.name, person.name_kana, person.address, person.birth_date):
+            assert str(value) not in text, "a demo person's item in the functions' logs"
 
 
 def test_a_json_line_is_told_from_a_narrative_line() -> None:

@@ -21,6 +21,7 @@ from kentei.applications.model import Status
 from kentei.data.applications import PrefectureApplications
 from kentei.data.result_files import ResultFiles
 from kentei.data.result_imports import PrefectureImports
+from kentei.data.result_sittings import RosterSittings
 from kentei.data.results import PrefectureScores
 from kentei.data.roster import PrefectureRoster
 from kentei.exams.catalogue import load_catalogue
@@ -77,9 +78,9 @@ def _deps(clock: Clock) -> Dependencies:
     )
 
 
-def _sitting(pseudonym: str) -> Sitting:
+def _sitting(pseudonym: str, term: str = "前期") -> Sitting:
     accepted = application(
-        form(fiscal_year=2026, term="前期", trade_code="0101", work_code="010101", grade="2級"),
+        form(fiscal_year=2026, term=term, trade_code="0101", work_code="010101", grade="2級"),
         status=Status.ACCEPTED,
         pseudonym=pseudonym,
     )
@@ -241,3 +242,18 @@ def test_a_file_holding_a_my_number_is_deleted_with_every_version(moto: str) -> 
     versions = boto3.client("s3").list_object_versions(Bucket=BUCKET, Prefix=first.object_key)
     assert versions.get("Versions", []) == []
     assert versions.get("DeleteMarkers", []) == []
+
+
+def test_the_directory_knows_the_rounds_registered_sittings_only(moto: str) -> None:
+    one, two, later = _sitting("p-1"), _sitting("p-2"), _sitting("p-3", term="後期")
+    directory = RosterSittings(PREFECTURE, load_catalogue())
+    for sitting in (one, two):
+        assert directory.application_of(ROUND.key, sitting.exam_number) == sitting.application_id
+        assert directory.find(ROUND.key, sitting.exam_number) == facts_of(sitting, load_catalogue())
+    assert directory.find(ROUND.key, "00000000") is None
+    assert later.exam_round.key != ROUND.key
+    assert directory.application_of(later.exam_round.key, later.exam_number) == (
+        later.application_id
+    )
+    if later.exam_number not in (one.exam_number, two.exam_number):
+        assert directory.find(ROUND.key, later.exam_number) is None

@@ -2,7 +2,8 @@
 runtime: intake (HTTP, a real token) makes the import and a presigned PUT, the file goes to
 moto's S3 with ``requests``, the bucket's notification puts S3's event on the sync queue, the
 real sync checks it into a report; a file with bad rows is reported row by row and
-discarded, a clean one committed and its scores stored. S3's test event is dropped, not
+discarded, a clean one committed and its scores stored; an association's historical passer
+register goes the same way and is written once. S3's test event is dropped, not
 dead-lettered, and nothing of a file (names, exam numbers) reaches the import's record."""
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from typing import Any
 import pytest
 import requests
 from tests.integration.intake_helpers import TOKYO, IntakeSystem, intake_system
+from tests.unit.results.historical.helpers import csv_bytes, row
 from tests.unit.review.factory import application, form
 
 from kentei.applications.model import Status
 from kentei.data.applications import PrefectureApplications
+from kentei.data.historical_passes import PrefectureHistoricalPasses
 from kentei.data.result_imports import import_key
 from kentei.data.results import PrefectureScores
 from kentei.data.roster import PrefectureRoster
 from kentei.exams.catalogue import load_catalogue
+from kentei.results.historical.model import HistoricalStatus
 from kentei.results.imports.directory import facts_of
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.parts import Part
@@ -161,3 +165,34 @@ def test_a_file_with_bad_rows_is_reported_and_a_clean_one_committed(
         QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]["ApproximateNumberOfMessages"]
     assert left == "0", "S3's test event is dropped, not dead-lettered"
+
+
+def test_a_historical_passer_register_is_uploaded_checked_and_committed_once(
+    system: IntakeSystem,
+) -> None:
+    register = csv_bytes(
+        row(技能士番号="13-2-900001", 合格証書番号="C-900001"),
+        row(技能士番号="13-2-900002", 合格証書番号="C-900002", 氏名="佐藤 花子"),
+        encoding="cp932",
+    )
+    ids = []
+    for _ in range(2):  # the same register uploaded twice: the second writes nothing
+        created = _post(system, "/v1/results/imports", {"kind": "historical"})
+        assert created.status_code == 201, created.text
+        upload = created.json()["upload"]
+        put = requests.put(upload["url"], data=register, headers=upload["headers"], timeout=30)
+        assert put.status_code == 200, put.text
+        import_id = str(created.json()["import_id"])
+        checked = _when(system, import_id, "validated", "refused")
+        assert checked["committable"] is True, checked
+        assert (checked["kind"], checked["exam_round"]) == ("historical", None)
+        commit = _post(system, f"/v1/results/imports/{import_id}/commit", {})
+        assert commit.status_code == 202, commit.text
+        ids.append(_when(system, import_id, "committed", "validated"))
+    first, second = ids
+    assert (first["applied"]["written"], first["applied"]["unchanged"]) == (2, 0)
+    assert (second["applied"]["written"], second["applied"]["unchanged"]) == (0, 2)
+    stored = PrefectureHistoricalPasses(TOKYO).get("13-2-900002")
+    assert stored is not None
+    assert stored.status is HistoricalStatus.UNLINKED
+    assert stored.imported_by == first["committed_by"]

@@ -61,7 +61,8 @@ def post_initial_registration(
     paths.INITIAL_REGISTRATION,
     summary="Status of an initial registration",
     description="`received`, `linked` (the past pass is the person's), `in_review` (staff "
-    "check the claim) or `refused`, with reason codes. Never the items. Visible to the bridge "
+    "check the claim), `refused` (verify refused it), or `rejected` (staff did not accept the "
+    "claim), with reason codes. Never the items. Visible to the bridge "
     "that sent it only; anyone else, and a malformed id, gets 404.",
     tags=["initial registrations"],
     responses=documented(200, "The initial registration's status", 401, 403, 404),

@@ -1,1 +1,8 @@
-"""Pass certificates: the documents issued for a pass, and their PAdES signature."""
+"""Certificates of a pass: the printed 合格証書 and the 合格証明書 in Japanese and English.
+
+``content`` holds what a certificate says, ``pdf`` draws it (four layouts, an embedded subset
+of IPAex明朝), ``glyphs`` is the glyph gate every text passes before it is drawn, and
+``english`` the English names of grades, trades, works and issuers. Pure: no AWS I/O.
+``pades`` signs a PDF (PAdES) with a key held elsewhere (the KMS certificate-signing key),
+under the certificate chain ``pades_chain`` loads.
+"""

@@ -12,7 +12,9 @@ An import adds a record only where none is (``attribute_not_exists``), with its 
 in one transaction: a record is never overwritten. A link writes, in one transaction, the
 record ``linked`` (conditional on it being as read: not linked), the person's pass record
 (``PASS#<資格仮名ID>#H-<number>``, :mod:`kentei.data.passes`) and the audit entry; a conflict
-marks the record ``in_conflict`` with the failed checks and its audit entry.
+marks the record ``in_conflict`` with the failed checks and its audit entry. Staff's review
+(:mod:`kentei.initial_registrations.review`) links or relinks a record (revoking another
+person's pass record of it) or releases its conflict, with the registration's own write.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.passes import PrefecturePasses
 from kentei.data.transactions import cancellation_codes
-from kentei.exemptions.model import PassRecord
+from kentei.exemptions.model import PassRecord, PassRevocation
 from kentei.results.historical.model import (
     HistoricalChangedError,
     HistoricalPass,
@@ -99,9 +101,17 @@ class PrefectureHistoricalPasses(PrefecturePartition):
         at: datetime,
         *,
         audit: Sequence[AuditEvent] = (),
+        writes: Sequence[TransactWriteItemTypeDef] = (),
+        revoke: PassRevocation | None = None,
     ) -> StoredHistoricalPass:
-        """Link the record to a person and write their pass record, with ``audit``, in one
-        transaction, conditional on its status being as read (linked meanwhile: it fails)."""
+        """Link the record to a person and write their pass record, with ``writes`` and
+        ``audit``, in one transaction, conditional on the record being as read (its status and
+        its linked person: linked or relinked meanwhile, it fails).
+
+        ``revoke`` (staff relinking a record linked to another person): that person's pass
+        record of it is marked revoked with the reason, in the same transaction, conditional
+        on it being there and not revoked. A revoked pass record of the new person (linked
+        once, replaced, now linked again) is written over."""
         self._own(current.record)
         if pass_record.qualification_pseudonym_id != link.qualification_pseudonym_id:
             raise ValueError("the pass record is the linked person's")
@@ -113,12 +123,38 @@ class PrefectureHistoricalPasses(PrefecturePartition):
                 "conflict_application_id": None,
             }
         )
-        writes = [
-            self._replace(current, linked),
-            PrefecturePasses(self.prefecture_code, self._table).pass_put(pass_record, at),
-        ]
-        self._decide(writes, audit)
+        passes = PrefecturePasses(self.prefecture_code, self._table)
+        put = passes.pass_put(pass_record, at)
+        if revoke is not None:
+            if current.link is None or (
+                current.link.qualification_pseudonym_id != revoke.qualification_pseudonym_id
+            ):
+                raise ValueError("a revocation is of the person the record is linked to")
+            put["Put"]["ConditionExpression"] = (
+                "attribute_not_exists(record_key) OR attribute_exists(revoked_at)"
+            )
+        all_writes = [self._replace(current, linked), put, *writes]
+        if revoke is not None:
+            all_writes.append(passes.revoke_update(revoke, at, by=link.application_id))
+        self._decide(all_writes, audit)
         return linked
+
+    def release(
+        self,
+        current: StoredHistoricalPass,
+        after: StoredHistoricalPass,
+        *,
+        audit: Sequence[AuditEvent] = (),
+        writes: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> StoredHistoricalPass:
+        """The record's open conflict released (``after``: ``unlinked``, or still linked to
+        its person), with ``writes`` and ``audit``, in one transaction, conditional on the
+        record being as read."""
+        self._own(current.record)
+        if after.record != current.record or after.link != current.link:
+            raise ValueError("a release changes the conflict only")
+        self._decide([self._replace(current, after), *writes], audit)
+        return after
 
     def mark_in_conflict(
         self,
@@ -164,13 +200,23 @@ class PrefectureHistoricalPasses(PrefecturePartition):
     def _replace(
         self, current: StoredHistoricalPass, after: StoredHistoricalPass
     ) -> TransactWriteItemTypeDef:
+        """``after``'s put, conditional on the status and the linked person as read."""
+        if current.link is None:
+            person = "attribute_not_exists(#q)"
+            values: dict[str, Any] = {":s": {"S": current.status.value}}
+        else:
+            person = "#q = :q"
+            values = {
+                ":s": {"S": current.status.value},
+                ":q": {"S": current.link.qualification_pseudonym_id},
+            }
         return {
             "Put": {
                 "TableName": self._table,
                 "Item": self._item(after),
-                "ConditionExpression": "#s = :s",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {":s": {"S": current.status.value}},
+                "ConditionExpression": f"#s = :s AND {person}",
+                "ExpressionAttributeNames": {"#s": "status", "#q": "qualification_pseudonym_id"},
+                "ExpressionAttributeValues": values,
             }
         }
 

@@ -9,7 +9,10 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 
 Intake creates the record (``received``) with its audit event in one transaction, once per
 id; verify then writes its decision (``linked``, ``in_review``, ``refused``) with its audit
-event, conditional on the record still being ``received``.
+event, conditional on the record still being ``received``. An ``in_review`` record also holds
+the claimant's name and birth date (personal data, like the examinee record) until staff
+decide it (``linked`` or ``rejected``, :meth:`PrefectureInitialRegistrations.review_put`,
+conditional on it still being ``in_review``), which drops them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 PREFIX: Final = "INITIAL_REGISTRATION#"
+PAGE_READ: Final = 100
+"""Items read per query while paging (the filter keeps those at the status)."""
 
 
 RegistrationIdTakenError = RequestIdTakenError
@@ -56,6 +61,38 @@ class PrefectureInitialRegistrations(PrefecturePartition):
     ) -> Iterator[InitialRegistrationRequest]:
         for item in self._query(PREFIX, "#s = :s", {":s": {"S": status.value}}, {"#s": "status"}):
             yield _stored(item).record
+
+    def page(
+        self, status: InitialRegistrationStatus, limit: int, after: str | None = None
+    ) -> tuple[list[InitialRegistrationRequest], str | None]:
+        """Registrations at ``status`` in id order, at most ``limit``, after the id ``after``;
+        the id to read after for the next page (None: no more)."""
+        found: list[InitialRegistrationRequest] = []
+        start: dict[str, Any] | None = self._key(PREFIX + after) if after else None
+        while True:
+            query: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
+                "FilterExpression": "#s = :s",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {
+                    ":p": {"S": self.prefecture_code},
+                    ":k": {"S": PREFIX},
+                    ":s": {"S": status.value},
+                },
+                "Limit": PAGE_READ,
+                "ConsistentRead": True,
+            }
+            if start is not None:
+                query["ExclusiveStartKey"] = start
+            answer = self._dynamodb.query(**query)
+            for item in answer["Items"]:
+                found.append(_stored(item).record)
+                if len(found) == limit:
+                    return found, found[-1].request_id
+            start = answer.get("LastEvaluatedKey")
+            if start is None:
+                return found, None
 
     def create(
         self,
@@ -103,6 +140,36 @@ class PrefectureInitialRegistrations(PrefecturePartition):
             }
         }
         if not self._write(put, audit):
+            raise RegistrationDecidedError("the initial registration was decided meanwhile")
+
+    def review_put(
+        self, stored: StoredInitialRegistration, decided: InitialRegistrationRequest
+    ) -> TransactWriteItemTypeDef:
+        """Staff's decision (``linked``, ``rejected``) as a put for a transaction,
+        conditional on the registration still being ``in_review``."""
+        if decided.request_id != stored.record.request_id or decided.review is None:
+            raise ValueError("staff's decision on this registration")
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._item(decided, stored.request_fingerprint),
+                "ConditionExpression": "#s = :review",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {
+                    ":review": {"S": InitialRegistrationStatus.IN_REVIEW.value}
+                },
+            }
+        }
+
+    def review(
+        self,
+        stored: StoredInitialRegistration,
+        decided: InitialRegistrationRequest,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Staff's decision alone with its audit events in one transaction
+        (:class:`RegistrationDecidedError`: no longer in review)."""
+        if not self._write(self.review_put(stored, decided), audit):
             raise RegistrationDecidedError("the initial registration was decided meanwhile")
 
     def _write(self, put: TransactWriteItemTypeDef, audit: Sequence[AuditEvent]) -> bool:

@@ -9,7 +9,8 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
   ``announced`` ends that.
 - ``PASS#<資格仮名ID>#<application id>``: the pass record of an announced pass or part pass
   (:class:`kentei.exemptions.model.PassRecord`, ids and facts), so a person's passes are one
-  query (what exemptions check).
+  query (what exemptions check). A revoked record is kept with ``revoked_at`` (a correction,
+  or staff relinking a past pass to another person: then ``revoked_reason``, ``revoked_by``).
 - ``PASSNUMBER#<kind>#<number>``: the claim of a number by one application; a second claim
   fails the transaction, so no two passes share a number.
 - ``PASSSEQ#<counter>#<sequence>``: what became of each sequence drawn: the number it gave
@@ -38,7 +39,7 @@ from botocore.exceptions import ClientError
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.transactions import cancellation_codes
-from kentei.exemptions.model import PassRecord
+from kentei.exemptions.model import PassRecord, PassRevocation
 from kentei.numbering import DRAWS, LooksLikeMyNumberError
 from kentei.results.corrections import RecordChange, record_change
 from kentei.results.numbering import NumberKind, PassNumberSchemes, pass_number_schemes
@@ -429,6 +430,38 @@ class PrefecturePasses(PrefecturePartition):
             "decided_at": {"S": instant(decided.decided_at)},
             "decision": {"S": decided.model_dump_json()},
         }
+
+    def revoke_update(
+        self, revocation: PassRevocation, at: datetime, *, by: str
+    ) -> TransactWriteItemTypeDef:
+        """The update revoking a pass record, for a transaction: kept, marked revoked with the
+        reason and what revoked it (``by``: an id), conditional on it being there and not
+        revoked (:meth:`passes_of` then leaves it out)."""
+        key = pass_key(revocation.qualification_pseudonym_id, revocation.record_id)
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(key),
+                "UpdateExpression": "SET revoked_at = :at, revoked_reason = :r, revoked_by = :by",
+                "ConditionExpression": (
+                    "attribute_exists(record_key) AND attribute_not_exists(revoked_at)"
+                ),
+                "ExpressionAttributeValues": {
+                    ":at": {"S": instant(at)},
+                    ":r": {"S": revocation.reason},
+                    ":by": {"S": by},
+                },
+            }
+        }
+
+    def revocation_of(
+        self, qualification_pseudonym_id: str, record_id: str
+    ) -> tuple[str, str] | None:
+        """When and why a pass record was revoked (None: not revoked, or none)."""
+        item = self._get(pass_key(qualification_pseudonym_id, record_id))
+        if item is None or "revoked_at" not in item:
+            return None
+        return item["revoked_at"]["S"], item.get("revoked_reason", {}).get("S", "")
 
     def pass_put(self, record: PassRecord, at: datetime) -> TransactWriteItemTypeDef:
         """The put of a new pass record, for a transaction (conditional on none being there)."""

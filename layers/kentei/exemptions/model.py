@@ -4,6 +4,7 @@ decision kept on the sitting."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Self
 
@@ -52,6 +53,15 @@ class PassRecord(BaseModel):
         if self.kind is PassKind.PASS and self.notice_number is not None:
             raise ValueError("a pass has no part-pass notice number")
         return self
+
+
+@dataclass(frozen=True)
+class PassRevocation:
+    """A pass record to revoke (kept, marked revoked): whose, which, why."""
+
+    qualification_pseudonym_id: str
+    record_id: str
+    reason: str
 
 
 class Outcome(StrEnum):

@@ -10,3 +10,7 @@ FONTS: Final = Path(__file__).parent
 
 IPAEX_GOTHIC: Final = FONTS / "ipaexg.ttf"
 """IPAexゴシック (IPA Font License v1.0: embedding and redistribution allowed)."""
+
+IPAEX_MINCHO: Final = FONTS / "ipaexm.ttf"
+"""IPAex明朝, the certificates' font (IPA Font License v1.0: embedding and redistribution
+allowed)."""

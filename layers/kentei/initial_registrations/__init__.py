@@ -21,19 +21,25 @@ from kentei.initial_registrations.document import (
 )
 from kentei.initial_registrations.record import (
     INITIAL_REGISTRATION_ID_PATTERN,
+    Claimant,
     InitialRegistrationRequest,
     InitialRegistrationStatus,
+    ReviewDecision,
+    StaffDecision,
     initial_registration_id_for,
     prefecture_of_initial_registration,
 )
 
 __all__ = [
     "INITIAL_REGISTRATION_ID_PATTERN",
+    "Claimant",
     "InitialRegistrationBody",
     "InitialRegistrationDocument",
     "InitialRegistrationRequest",
     "InitialRegistrationStatus",
     "ParsedInitialRegistration",
+    "ReviewDecision",
+    "StaffDecision",
     "initial_registration_id_for",
     "parse_initial_registration",
     "parse_initial_registration_document",

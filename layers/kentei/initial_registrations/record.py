@@ -1,8 +1,12 @@
 """The initial registration as the records table keeps it
-(``INITIAL_REGISTRATION#<id>``): ids, status and codes only, never the My Number."""
+(``INITIAL_REGISTRATION#<id>``): ids, status and codes, never the My Number. While it is
+``in_review`` only, it also keeps the claimant's name and birth date as their signature
+certificate states them (:class:`Claimant`), for staff to compare with the historical record:
+personal data in the records table like the examinee record, dropped when staff decide."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 from typing import Final, Self
@@ -24,6 +28,42 @@ class InitialRegistrationStatus(StrEnum):
     """Verified, but the claim did not match (or the number is another's): staff decide."""
     REFUSED = "refused"
     """Verify refused it (the signature or the signer): reason codes say why."""
+    REJECTED = "rejected"
+    """Staff reviewed it and rejected the claim (the reason is kept with the decision)."""
+
+
+class ReviewDecision(StrEnum):
+    """What staff decided on a registration in review."""
+
+    LINK = "link"
+    """The past pass is the claimant's: the historical record linked to them."""
+    REJECT = "reject"
+    """The claim is not accepted."""
+
+
+class Claimant(BaseModel):
+    """The claimant as their signature certificate states them (氏名, 生年月日): what staff
+    compare with the historical record. Kept on an ``in_review`` registration only."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, repr=False)
+    birth_date: dt.date = Field(repr=False)
+
+
+class StaffDecision(BaseModel):
+    """Staff's decision on a registration in review: who, when, why."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    decision: ReviewDecision
+    by: str = Field(description="the staff caller's id")
+    at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=500)
+    replaced: bool = Field(
+        False,
+        description="the record was linked to another person, whose pass record was revoked",
+    )
 
 
 class InitialRegistrationRequest(BaseModel):
@@ -43,9 +83,16 @@ class InitialRegistrationRequest(BaseModel):
     passer_number: str | None = Field(
         None, max_length=32, description="the number claimed, as signed (linked, in review)"
     )
+    certificate_number: str | None = Field(
+        None, max_length=32, description="the certificate number claimed, if any (as signed)"
+    )
     reasons: tuple[str, ...] = Field(
         (), description="reason codes: of a refusal, or the failed checks in review"
     )
+    claimant: Claimant | None = Field(
+        None, repr=False, description="the claimant's items, while in review only"
+    )
+    review: StaffDecision | None = Field(None, description="staff's decision (linked, rejected)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -54,17 +101,28 @@ class InitialRegistrationRequest(BaseModel):
         received = self.status is InitialRegistrationStatus.RECEIVED
         if received != (self.verified_at is None):
             raise ValueError("a request is verified exactly when it is no longer received")
-        verified_person = self.status in (
-            InitialRegistrationStatus.LINKED,
-            InitialRegistrationStatus.IN_REVIEW,
-        )
+        status = InitialRegistrationStatus
+        verified_person = self.status in (status.LINKED, status.IN_REVIEW, status.REJECTED)
         if verified_person != (self.qualification_pseudonym_id is not None):
             raise ValueError("a linked or reviewed request, and only one, names the person")
-        if self.status is InitialRegistrationStatus.LINKED and self.reasons:
-            raise ValueError("a linked request has no reason")
-        if self.status is InitialRegistrationStatus.REFUSED and not self.reasons:
+        if self.status is status.LINKED and self.reasons and self.review is None:
+            raise ValueError("a request verify linked has no reason")
+        if self.status is status.REFUSED and not self.reasons:
             raise ValueError("a refused request has its reason codes")
+        if (self.claimant is not None) and self.status is not status.IN_REVIEW:
+            raise ValueError("the claimant's items are kept while in review only")
+        if self.status is status.REJECTED and self.review is None:
+            raise ValueError("a rejected request has staff's decision")
+        if self.review is not None and DECIDED_STATUS[self.review.decision] is not self.status:
+            raise ValueError("staff's decision and the status disagree")
         return self
+
+
+DECIDED_STATUS: Final = {
+    ReviewDecision.LINK: InitialRegistrationStatus.LINKED,
+    ReviewDecision.REJECT: InitialRegistrationStatus.REJECTED,
+}
+"""The status each of staff's decisions gives a registration."""
 
 
 def initial_registration_id_for(prefecture_code: str, caller_id: str, idempotency_key: str) -> str:

@@ -22,6 +22,14 @@ ERAS: Final = (
 )
 """Newest first. Tickets are issued for current years only: earlier eras are not needed."""
 
+BIRTH_ERAS: Final = (
+    *ERAS,
+    Era("昭和", dt.date(1926, 12, 25)),
+    Era("大正", dt.date(1912, 7, 30)),
+)
+"""Newest first, back to 大正: what a date of birth on a certificate may need
+(:func:`date_label` with ``eras=BIRTH_ERAS``)."""
+
 
 class OutsideErasError(ValueError):
     """A year or date before the first era this module knows."""
@@ -32,11 +40,11 @@ def _year_label(era: Era, year: int) -> str:
     return f"{era.name}{'元' if number == 1 else number}年"
 
 
-def _era_of(day: dt.date) -> Era:
-    for era in ERAS:
+def _era_of(day: dt.date, eras: tuple[Era, ...] = ERAS) -> Era:
+    for era in eras:
         if day >= era.first_day:
             return era
-    raise OutsideErasError(f"{day.isoformat()} is before {ERAS[-1].name}")
+    raise OutsideErasError(f"{day.isoformat()} is before {eras[-1].name}")
 
 
 def fiscal_year_label(fiscal_year: int) -> str:
@@ -48,9 +56,10 @@ def fiscal_year_label(fiscal_year: int) -> str:
     return f"{_year_label(era, fiscal_year)}度"
 
 
-def date_label(day: dt.date) -> str:
-    """``2026-07-05`` -> ``令和8年7月5日``; ``2019-05-01`` -> ``令和元年5月1日``."""
-    era = _era_of(day)
+def date_label(day: dt.date, *, eras: tuple[Era, ...] = ERAS) -> str:
+    """``2026-07-05`` -> ``令和8年7月5日``; ``2019-05-01`` -> ``令和元年5月1日``; with
+    ``eras=BIRTH_ERAS`` also ``1989-01-07`` -> ``昭和64年1月7日``."""
+    era = _era_of(day, eras)
     return f"{_year_label(era, day.year)}{day.month}月{day.day}日"
 
 

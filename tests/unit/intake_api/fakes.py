@@ -39,7 +39,8 @@ from kentei.fees.payments import (
     record_group_payment,
     record_payment,
 )
-from kentei.initial_registrations import InitialRegistrationRequest
+from kentei.initial_registrations import InitialRegistrationRequest, InitialRegistrationStatus
+from kentei.initial_registrations.review import LinkPlan, RejectPlan, ReviewChangedError
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
@@ -49,6 +50,7 @@ from kentei.messages import (
     TicketVoid,
 )
 from kentei.records.examinee import Examinee
+from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.imports.record import ImportStatus, ResultImport
 from kentei.results.passes import DecidedSitting
 from kentei.results.runs import ResultsRun, RunKind
@@ -109,6 +111,12 @@ class Records:
     """Signed change requests, by request id."""
     initial_registrations: dict[str, StoredInitialRegistration] = field(default_factory=dict)
     """Initial registrations, by id."""
+    historical: dict[tuple[str, str], StoredHistoricalPass] = field(default_factory=dict)
+    """(prefecture, passer number) → the historical pass record."""
+    historical_passes: dict[tuple[str, str, str], PassRecord] = field(default_factory=dict)
+    """(prefecture, 資格仮名ID, record id) → a past pass's pass record (``H-<number>``)."""
+    revoked: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    """The same keys → the reason a past pass's pass record was revoked."""
     decisions: dict[str, DecidedSitting] = field(default_factory=dict)
     """Every prefecture's decisions, by application id."""
     results_runs: dict[tuple[str, str, RunKind], ResultsRun] = field(default_factory=dict)
@@ -143,6 +151,9 @@ class Records:
 
     def initial_registrations_of(self, prefecture_code: str) -> FakeInitialRegistrations:
         return FakeInitialRegistrations(self, prefecture_code)
+
+    def passer_reviews_of(self, prefecture_code: str) -> FakePasserReviews:
+        return FakePasserReviews(self, prefecture_code)
 
     def payments_of(self, prefecture_code: str) -> FakePayments:
         return FakePayments(self, prefecture_code)
@@ -281,6 +292,108 @@ class FakeInitialRegistrations:
         self.records.audit.extend(audit)
         self.records.writes += 1
         return stored
+
+
+@dataclass
+class FakePasserReviews:
+    """A prefecture's registrations in review and historical records: each decision written
+    at once, conditional on the registration being in review and the record as read (its
+    status and linked person), as in the data layer's transaction."""
+
+    records: Records
+    prefecture_code: str
+    fail_next: bool = False
+    """Make the next decision find everything changed (a concurrent decision)."""
+
+    def registration(self, request_id: str) -> StoredInitialRegistration | None:
+        return FakeInitialRegistrations(self.records, self.prefecture_code).registration(request_id)
+
+    def registrations(
+        self, status: InitialRegistrationStatus, limit: int, after: str | None = None
+    ) -> tuple[list[InitialRegistrationRequest], str | None]:
+        found = sorted(
+            (
+                stored.record
+                for stored in self.records.initial_registrations.values()
+                if stored.record.prefecture_code == self.prefecture_code
+                and stored.record.status is status
+                and (after is None or stored.record.request_id > after)
+            ),
+            key=lambda record: record.request_id,
+        )
+        page = found[:limit]
+        return page, page[-1].request_id if len(found) > limit else None
+
+    def historical(self, passer_number: str) -> StoredHistoricalPass | None:
+        return self.records.historical.get((self.prefecture_code, passer_number))
+
+    def link(
+        self,
+        stored: StoredInitialRegistration,
+        plan: LinkPlan,
+        at: datetime,
+        *,
+        audit: Sequence[AuditEvent],
+    ) -> None:
+        self._check(stored, plan.current)
+        key = (self.prefecture_code, plan.current.record.passer_number)
+        if plan.link is None or plan.pass_record is None:
+            self.records.historical[key] = plan.after
+        else:
+            record = plan.pass_record
+            mine = (self.prefecture_code, record.qualification_pseudonym_id, record.record_id)
+            if mine in self.records.historical_passes and mine not in self.records.revoked:
+                raise ReviewChangedError("the pass record is there")
+            if plan.revoke is not None:
+                theirs = (
+                    self.prefecture_code,
+                    plan.revoke.qualification_pseudonym_id,
+                    plan.revoke.record_id,
+                )
+                if theirs not in self.records.historical_passes or theirs in self.records.revoked:
+                    raise ReviewChangedError("the other pass record is gone or revoked")
+                self.records.revoked[theirs] = plan.revoke.reason
+            self.records.revoked.pop(mine, None)
+            self.records.historical_passes[mine] = record
+            self.records.historical[key] = plan.after
+        self._decided(stored, plan.decided, audit)
+
+    def reject(
+        self, stored: StoredInitialRegistration, plan: RejectPlan, *, audit: Sequence[AuditEvent]
+    ) -> None:
+        self._check(stored, plan.current)
+        if plan.current is not None and plan.after is not None:
+            key = (self.prefecture_code, plan.current.record.passer_number)
+            self.records.historical[key] = plan.after
+        self._decided(stored, plan.decided, audit)
+
+    def _check(
+        self, stored: StoredInitialRegistration, current: StoredHistoricalPass | None
+    ) -> None:
+        now = self.registration(stored.record.request_id)
+        if (
+            self.fail_next
+            or now is None
+            or now.record.status is not InitialRegistrationStatus.IN_REVIEW
+        ):
+            self.fail_next = False
+            raise ReviewChangedError("the registration changed meanwhile")
+        if current is not None:
+            there = self.historical(current.record.passer_number)
+            if there is None or (there.status, there.link) != (current.status, current.link):
+                raise ReviewChangedError("the record changed meanwhile")
+
+    def _decided(
+        self,
+        stored: StoredInitialRegistration,
+        decided: InitialRegistrationRequest,
+        audit: Sequence[AuditEvent],
+    ) -> None:
+        self.records.initial_registrations[decided.request_id] = StoredInitialRegistration(
+            decided, stored.request_fingerprint
+        )
+        self.records.audit.extend(audit)
+        self.records.writes += 1
 
 
 @dataclass
@@ -1017,6 +1130,13 @@ class Fakes:
     result_imports: FakeResultImports = field(default_factory=FakeResultImports)
     result_files: FakeResultFiles = field(default_factory=FakeResultFiles)
     sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
+    reviews: dict[str, FakePasserReviews] = field(default_factory=dict)
+    """Each prefecture's passer reviews (one per prefecture, so a test can make it fail)."""
+
+    def passer_reviews(self, prefecture_code: str) -> FakePasserReviews:
+        if prefecture_code not in self.reviews:
+            self.reviews[prefecture_code] = self.records.passer_reviews_of(prefecture_code)
+        return self.reviews[prefecture_code]
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
@@ -1038,6 +1158,7 @@ class Fakes:
             changes=self.records.changes,
             change_requests=self.records.change_requests_of,
             initial_registrations=self.records.initial_registrations_of,
+            passer_reviews=self.passer_reviews,
             payments=self.records.payments_of,
             results=self.records.results_of,
             scores=self.records.scores_of_prefecture,

@@ -324,6 +324,9 @@ def _request(
             path += "?" + urlencode(RESULTS_GROUP)
     elif template == paths.RESULTS_CORRECTIONS:
         body = {"scores": [{"part": "written", "score": 70}], "reason": "再採点"}
+    elif template == paths.REVIEW_INITIAL_REGISTRATION_DECISION:
+        # The seeded registration is not in review: the caller's own is a 409.
+        body = {"decision": "reject", "reason": "記録と一致しない"}
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 

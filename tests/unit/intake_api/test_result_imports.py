@@ -12,6 +12,7 @@ from kentei.messages import ResultImportCommit
 from kentei.results.imports.problems import ProblemCode
 from kentei.results.imports.record import (
     ImportCounts,
+    ImportKind,
     ImportStatus,
     ProblemRef,
     ResultImport,
@@ -106,7 +107,10 @@ def test_asking_for_an_upload_makes_the_record_and_a_presigned_put(fakes: Fakes)
         ({**BODY, "source": "nobody"}, "body.source"),
         ({**BODY, "file_name": f"{MY_NUMBER}.csv"}, "body.file_name"),
         ({**BODY, "extra": 1}, "extra"),
-        ({"source": "association"}, "exam_round"),
+        ({"source": "association"}, "body.exam_round"),
+        ({**BODY, "kind": "historical"}, "body.exam_round"),
+        ({"kind": "historical", "source": "en"}, "body.source"),
+        ({"kind": "historical", "extra": 1}, "extra"),
     ],
 )
 def test_a_request_naming_an_unknown_source_a_my_number_or_unknown_fields_is_refused(
@@ -116,6 +120,20 @@ def test_a_request_naming_an_unknown_source_a_my_number_or_unknown_fields_is_ref
     assert status == 422, answer
     assert field in [error["field"] for error in answer["errors"]]
     assert fakes.result_imports.records == {}
+
+
+def test_a_historical_passer_register_is_uploaded_without_a_round(fakes: Fakes) -> None:
+    status, _, body = invoke(_post({"kind": "historical", "file_name": "register.csv"}))
+    assert status == 201, body
+    record = fakes.result_imports.records[body["import_id"]]
+    assert (record.kind, record.source, record.exam_round) == (
+        ImportKind.HISTORICAL,
+        "association",
+        None,
+    )
+    status, _, view = invoke(_get(body["import_id"]))
+    assert status == 200, view
+    assert (view["kind"], view["exam_round"]) == ("historical", None)
 
 
 def test_only_the_results_role_may_import(fakes: Fakes) -> None:

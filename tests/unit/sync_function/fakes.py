@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Final
 
+from tests.unit.results.historical.helpers import MemoryHistorical
 from tests.unit.results.imports.support import PREFECTURE, ROUND
 
 from kentei.data.audit import AuditEvent
@@ -15,7 +16,7 @@ from kentei.exams.catalogue import Catalogue, load_catalogue
 from kentei.exams.rounds import load_rounds
 from kentei.results.decision import ScoreEntry
 from kentei.results.imports.directory import InMemorySittings, SittingFacts
-from kentei.results.imports.record import ImportStatus, ResultImport, new_import_id
+from kentei.results.imports.record import ImportKind, ImportStatus, ResultImport, new_import_id
 from kentei.results.rules import load_pass_rules
 from sync.dependencies import Dependencies
 from sync.import_ports import ImportPorts
@@ -115,6 +116,7 @@ class World:
     imports: FakeImports = field(default_factory=FakeImports)
     files: FakeFiles = field(default_factory=FakeFiles)
     scores: FakeScores = field(default_factory=FakeScores)
+    historical: MemoryHistorical = field(default_factory=lambda: MemoryHistorical(PREFECTURE))
     now: datetime = AT
 
     def deps(self) -> Dependencies:
@@ -132,15 +134,19 @@ class World:
                 files=lambda: self.files,
                 scores=lambda prefecture: self.scores,
                 sittings=sittings,
+                historical=lambda prefecture: self.historical,
             ),
         )
 
-    def new_import(self, source: str = "association") -> ResultImport:
+    def new_import(
+        self, source: str = "association", kind: ImportKind = ImportKind.RESULTS
+    ) -> ResultImport:
         record = ResultImport(
             import_id=new_import_id(PREFECTURE, self.now),
             prefecture_code=PREFECTURE,
+            kind=kind,
             source=source,
-            exam_round=ROUND,
+            exam_round=ROUND if kind is ImportKind.RESULTS else None,
             status=ImportStatus.AWAITING_UPLOAD,
             created_by="results-user",
             created_at=self.now,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
+import pytest
 from fontTools.ttLib import TTFont
 
-from kentei.fonts import FONTS, IPAEX_GOTHIC
+from kentei.fonts import FONTS, IPAEX_GOTHIC, IPAEX_MINCHO
 
 
 def test_each_font_file_has_the_sha256_and_size_of_its_provenance() -> None:
@@ -15,7 +17,7 @@ def test_each_font_file_has_the_sha256_and_size_of_its_provenance() -> None:
     rows = re.findall(r"^\| `([^`]+\.ttf)` \|.*\| `([0-9a-f]{64})` \| (\d+) \|$", provenance, re.M)
     fonts = sorted(path.name for path in FONTS.glob("*.ttf"))
 
-    assert sorted(name for name, _, _ in rows) == fonts == ["ipaexg.ttf"]
+    assert sorted(name for name, _, _ in rows) == fonts == ["ipaexg.ttf", "ipaexm.ttf"]
     for name, sha256, size in rows:
         data = (FONTS / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == sha256
@@ -28,8 +30,9 @@ def test_the_licence_travels_with_the_font() -> None:
     assert "IPA Font License Agreement v1.0" in licence
 
 
-def test_the_font_allows_embedding() -> None:
-    with TTFont(IPAEX_GOTHIC, lazy=True) as font:
+@pytest.mark.parametrize("path", [IPAEX_GOTHIC, IPAEX_MINCHO], ids=lambda path: path.name)
+def test_the_font_allows_embedding(path: Path) -> None:
+    with TTFont(path, lazy=True) as font:
         # fsType 0: installable embedding; bit 1 (0x2) would forbid embedding, bit 9 (0x200)
         # would allow bitmaps only.
         assert font["OS/2"].fsType & 0x0202 == 0

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from kentei.tickets.wareki import (
+    BIRTH_ERAS,
     OutsideErasError,
     date_label,
     date_with_weekday,
@@ -54,3 +55,22 @@ def test_a_date_before_heisei_is_refused() -> None:
 def test_date_with_weekday() -> None:
     assert date_with_weekday(dt.date(2026, 7, 5)) == "令和8年7月5日（日）"
     assert date_with_weekday(dt.date(2026, 8, 31)) == "令和8年8月31日（月）"
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (dt.date(1989, 1, 7), "昭和64年1月7日"),
+        (dt.date(1985, 4, 1), "昭和60年4月1日"),
+        (dt.date(1926, 12, 25), "昭和元年12月25日"),
+        (dt.date(1926, 12, 24), "大正15年12月24日"),
+        (dt.date(2001, 2, 3), "平成13年2月3日"),
+    ],
+)
+def test_date_label_with_the_eras_of_a_birth_date(day: dt.date, label: str) -> None:
+    assert date_label(day, eras=BIRTH_ERAS) == label
+
+
+def test_a_birth_date_before_taisho_is_refused() -> None:
+    with pytest.raises(OutsideErasError):
+        date_label(dt.date(1912, 7, 29), eras=BIRTH_ERAS)

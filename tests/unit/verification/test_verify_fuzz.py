@@ -3,7 +3,6 @@ it: never an exception (bounded fuzzing of the raw parts of each channel)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +20,7 @@ from verify.reasons import REASONS
 
 FUZZ = settings(
     max_examples=60,
-    deadline=dt.timedelta(seconds=2),
+    deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -228,6 +228,7 @@ def test_a_first_contact_is_enrolled_linked_and_its_past_pass_recorded(bridge: B
     )
     assert bridge.world.inbox.names(registration_id) == set()
     assert my_numbers_in(record.model_dump_json()) == []
+    assert record.claimant is None  # a linked registration keeps no name
 
 
 def test_a_mismatch_goes_to_staff_naming_the_check(bridge: Bridge) -> None:
@@ -245,6 +246,12 @@ def test_a_mismatch_goes_to_staff_naming_the_check(bridge: Bridge) -> None:
     assert bridge.historical.items[NUMBER].status is HistoricalStatus.IN_CONFLICT
     assert bridge.historical.passes == []
     assert bridge.world.inbox.names(registration_id) == set()
+    # For staff to compare: the certificate's name and birth date, on the registration only.
+    claimant = bridge.record(registration_id).claimant
+    assert claimant is not None
+    assert (claimant.name, claimant.birth_date) == (TARO.name, TARO.birth_date)
+    assert TARO.name not in repr(bridge.record(registration_id))
+    assert TARO.name not in repr(outcome)
 
 
 def test_a_number_no_record_holds_is_in_review(bridge: Bridge) -> None:

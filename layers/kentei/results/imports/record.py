@@ -1,6 +1,10 @@
 """A result import (R11) as the system keeps it: who asked for it, for which round and source,
 where its file is, and how far it has come. Ids, counts and codes only: never a cell's value.
 
+Two kinds (:class:`ImportKind`) share the pipeline: a round's ``results`` (scores, for a
+round), and an association's ``historical`` passer register (past passers, R17: no round;
+its commit adds the new ``HISTORICAL_PASS#`` records, :mod:`kentei.results.historical.apply`).
+
 Statuses (:class:`ImportStatus`), in order:
 
 - ``awaiting_upload``: staff asked for an upload URL; no file yet.
@@ -23,7 +27,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from kentei.results.imports.problems import Problem, ProblemCode
 from kentei.results.imports.report import Counts
@@ -64,6 +68,13 @@ file put again at the URL is ignored."""
 DISCARDABLE: Final = frozenset(
     {ImportStatus.AWAITING_UPLOAD, ImportStatus.VALIDATED, ImportStatus.REFUSED}
 )
+
+
+class ImportKind(StrEnum):
+    RESULTS = "results"
+    """A round's scores (the ``sources`` mappings)."""
+    HISTORICAL = "historical"
+    """An association's historical passer register (the ``historical`` mappings)."""
 
 
 class Refusal(StrEnum):
@@ -135,8 +146,10 @@ class ResultImport(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     import_id: str
     prefecture_code: str
+    kind: ImportKind = ImportKind.RESULTS
     source: str = Field(min_length=1, max_length=60)
-    exam_round: ExamRound
+    exam_round: ExamRound | None = None
+    """The round of a ``results`` import; a ``historical`` one has none."""
     status: ImportStatus
     file_name: str | None = Field(None, max_length=200)
     """The staff's name for the file (screened for a My Number at the API), for their reference."""
@@ -158,6 +171,12 @@ class ResultImport(BaseModel):
     committed_by: str | None = Field(None, max_length=128)
     committed_at: AwareDatetime | None = None
     applied: AppliedCounts | None = None
+
+    @model_validator(mode="after")
+    def _round_for_results(self) -> ResultImport:
+        if (self.exam_round is None) is (self.kind is ImportKind.RESULTS):
+            raise ValueError("a results import names its round; a historical one none")
+        return self
 
     @property
     def object_key(self) -> str:

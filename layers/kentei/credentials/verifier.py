@@ -1,0 +1,290 @@
+"""Verifying an electronic certificate from public documents only (証明書の検証).
+
+Given what a holder presents (the VC-JWT, or the text of the 2D code), the issuer's JWK Set and
+the status list credentials, :func:`verify` gives a :class:`Verdict`. The steps, which an
+employer's own software can follow with any JOSE/COSE library:
+
+1. **Form.** ``KT1:`` starts a 2D code (:mod:`kentei.credentials.paper_code`); three
+   dot-separated parts are a JWS whose header must say ``typ: vc+jwt`` and ``alg: ES256``.
+   Anything else is ``malformed``.
+2. **Key.** The header's ``kid`` must name a key of the JWK Set (``unknown-key`` otherwise:
+   never another key tried in its place), and that key must verify the signature
+   (``invalid-signature``). Only then are the claims read, and a credential of another
+   type or issuer, or with broken claims, is ``malformed``.
+3. **Status.** The certificate's list number and index name two lists
+   (:mod:`kentei.credentials.status`): ``<issuer>/credentials/status/<n>/revocation`` and
+   ``…/message``. Each must be a ``BitstringStatusListCredential`` with that ``id`` and
+   purpose, signed by a key of the JWK Set; else ``status-unavailable`` (never "valid").
+   The revocation bit set, or a message value of revoked or superseded, voids the
+   certificate: ``revoked`` or ``superseded`` (the message says which, and its
+   ``statusChangedOn`` gives the day). A revocation bit set while the message list is missing
+   is ``revoked``: the stricter reading wins.
+
+The verdict holds the claims only once the signature verified. Nothing here logs, and no
+error message holds a claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from kentei.credentials.bitstring import Bitstring, BitstringError
+from kentei.credentials.claims import CertifiedPass
+from kentei.credentials.issuer import IssuerProfile
+from kentei.credentials.jose import (
+    BadSignatureError,
+    Jws,
+    MalformedTokenError,
+    parse_compact,
+    verify_compact,
+)
+from kentei.credentials.jwks import JwksError, find_key
+from kentei.credentials.paper_code import (
+    PREFIX,
+    PaperCodeError,
+    PaperCodeSignatureError,
+    decode,
+)
+from kentei.credentials.status import (
+    MESSAGE,
+    MESSAGE_STATUS_SIZE,
+    REVOCATION,
+    VC_JWT_TYPE,
+    CertificateStatus,
+    StatusSlot,
+)
+from kentei.credentials.vc import (
+    CREDENTIAL_TYPE,
+    CredentialContentError,
+    certified_pass,
+    status_slots,
+)
+
+STATUS_LIST_TYPE: Final = "BitstringStatusListCredential"
+
+
+class Outcome(StrEnum):
+    VALID = "valid"
+    """有効: signed by the issuer and neither revoked nor superseded."""
+    REVOKED = "revoked"
+    """無効: the pass was revoked (合格の取消し)."""
+    SUPERSEDED = "superseded"
+    """無効: a reissue (再交付) replaced this certificate."""
+    INVALID_SIGNATURE = "invalid-signature"
+    """無効: the signature does not verify with the key it names (altered or forged)."""
+    UNKNOWN_KEY = "unknown-key"
+    """無効: the key it names is not one of the issuer's."""
+    MALFORMED = "malformed"
+    """無効: not a certificate of ours, or damaged."""
+    STATUS_UNAVAILABLE = "status-unavailable"
+    """Undecided: the signature holds but no trustworthy status list could be read."""
+
+
+class Form(StrEnum):
+    VC_JWT = "vc-jwt"
+    PAPER_CODE = "2d-code"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    form: Form | None = None
+    kid: str | None = None
+    claims: CertifiedPass | None = None
+    """What the certificate says; set only once its signature verified."""
+    changed_on: dt.date | None = None
+    """The day it was revoked or superseded, as the signed message list states it."""
+    detail: str = ""
+    """A short reason for developers (never a claim's value)."""
+
+    @property
+    def valid(self) -> bool:
+        return self.outcome is Outcome.VALID
+
+
+class _RefusedError(Exception):
+    def __init__(self, outcome: Outcome, detail: str) -> None:
+        super().__init__(detail)
+        self.outcome = outcome
+        self.detail = detail
+
+
+def _verified_jws(token: str, jwks: Mapping[str, Any]) -> Jws:
+    try:
+        jws = parse_compact(token)
+    except MalformedTokenError as exc:
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
+    if jws.kid is None:
+        raise _RefusedError(Outcome.MALFORMED, "the header names no key")
+    try:
+        jwk = find_key(jwks, jws.kid)
+    except JwksError as exc:
+        raise _RefusedError(Outcome.UNKNOWN_KEY, str(exc)) from None
+    if jwk is None:
+        raise _RefusedError(Outcome.UNKNOWN_KEY, f"{jws.kid} is not one of the issuer's keys")
+    try:
+        verify_compact(jws, jwk)
+    except BadSignatureError as exc:
+        raise _RefusedError(Outcome.INVALID_SIGNATURE, str(exc)) from None
+    return jws
+
+
+def _types(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
+
+
+def _issuer_id(value: object) -> object:
+    return value.get("id") if isinstance(value, dict) else value
+
+
+def _credential(
+    token: str, jwks: Mapping[str, Any], issuer: IssuerProfile
+) -> tuple[str, CertifiedPass, StatusSlot]:
+    jws = _verified_jws(token, jwks)
+    if jws.header.get("typ") != VC_JWT_TYPE:
+        raise _RefusedError(Outcome.MALFORMED, f"the header's typ is not {VC_JWT_TYPE}")
+    claims = jws.payload
+    if CREDENTIAL_TYPE not in _types(claims.get("type")):
+        raise _RefusedError(Outcome.MALFORMED, f"the credential is not a {CREDENTIAL_TYPE}")
+    if _issuer_id(claims.get("issuer")) != issuer.id:
+        raise _RefusedError(Outcome.MALFORMED, "the credential names another issuer")
+    try:
+        certified = certified_pass(claims.get("credentialSubject"))
+        slots = status_slots(claims.get("credentialStatus"), issuer)
+    except CredentialContentError as exc:
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
+    if REVOCATION not in slots or slots.get(MESSAGE, slots[REVOCATION]) != slots[REVOCATION]:
+        raise _RefusedError(Outcome.MALFORMED, "the credential has no consistent revocation entry")
+    return str(jws.kid), certified, slots[REVOCATION]
+
+
+def _paper_code(text: str, jwks: Mapping[str, Any]) -> tuple[str, CertifiedPass, StatusSlot]:
+    try:
+        code = decode(text)
+    except PaperCodeError as exc:
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
+    try:
+        jwk = find_key(jwks, code.kid)
+    except JwksError as exc:
+        raise _RefusedError(Outcome.UNKNOWN_KEY, str(exc)) from None
+    if jwk is None:
+        raise _RefusedError(Outcome.UNKNOWN_KEY, f"{code.kid} is not one of the issuer's keys")
+    try:
+        code.verify(jwk)
+    except PaperCodeSignatureError as exc:
+        raise _RefusedError(Outcome.INVALID_SIGNATURE, str(exc)) from None
+    try:
+        return code.kid, code.certified_pass(), code.slot()
+    except PaperCodeError as exc:
+        raise _RefusedError(Outcome.MALFORMED, str(exc)) from None
+
+
+@dataclass(frozen=True)
+class _ListReading:
+    value: int
+    changed_on: dt.date | None
+
+
+def _read_list(
+    url: str,
+    purpose: str,
+    index: int,
+    *,
+    jwks: Mapping[str, Any],
+    status_lists: Mapping[str, str],
+    issuer: IssuerProfile,
+) -> _ListReading:
+    token = status_lists.get(url)
+    if token is None:
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"no status list at {url}")
+    try:
+        jws = _verified_jws(token, jwks)
+    except _RefusedError as exc:
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"the status list: {exc.detail}") from None
+    payload = jws.payload
+    subject = payload.get("credentialSubject")
+    if (
+        STATUS_LIST_TYPE not in _types(payload.get("type"))
+        or payload.get("id") != url
+        or _issuer_id(payload.get("issuer")) != issuer.id
+        or not isinstance(subject, dict)
+        or subject.get("statusPurpose") != purpose
+    ):
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url} is not that status list")
+    size = MESSAGE_STATUS_SIZE if purpose == MESSAGE else 1
+    if subject.get("statusSize", 1) != size:
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url} has another status size")
+    try:
+        bits = Bitstring.decode(str(subject.get("encodedList")), size)
+        value = bits.get(index)
+    except BitstringError as exc:
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url}: {exc}") from None
+    return _ListReading(value, _changed_on(subject.get("statusChangedOn"), index))
+
+
+def _changed_on(by_day: object, index: int) -> dt.date | None:
+    """The day ``statusChangedOn`` gives for ``index`` (None when it gives none or no date)."""
+    if not isinstance(by_day, dict):
+        return None
+    for day, indices in by_day.items():
+        if isinstance(indices, list) and index in indices:
+            try:
+                return dt.date.fromisoformat(str(day))
+            except ValueError:
+                return None
+    return None
+
+
+def _status(
+    slot: StatusSlot,
+    jwks: Mapping[str, Any],
+    status_lists: Mapping[str, str],
+    issuer: IssuerProfile,
+) -> tuple[Outcome, dt.date | None, str]:
+    def read(purpose: str) -> _ListReading:
+        url = issuer.status_list_url(slot.list_number, purpose)
+        return _read_list(
+            url, purpose, slot.index, jwks=jwks, status_lists=status_lists, issuer=issuer
+        )
+
+    revoked = read(REVOCATION).value == 1
+    try:
+        message = read(MESSAGE)
+    except _RefusedError as exc:
+        if revoked:
+            return Outcome.REVOKED, None, f"the reason is unavailable: {exc.detail}"
+        raise
+    if message.value == CertificateStatus.SUPERSEDED:
+        return Outcome.SUPERSEDED, message.changed_on, ""
+    if message.value == CertificateStatus.REVOKED or revoked:
+        return Outcome.REVOKED, message.changed_on, ""
+    return Outcome.VALID, None, ""
+
+
+def verify(
+    presented: str,
+    *,
+    jwks: Mapping[str, Any],
+    status_lists: Mapping[str, str],
+    issuer: IssuerProfile,
+) -> Verdict:
+    """The verdict on ``presented`` (a VC-JWT or a 2D code's text)."""
+    text = presented.strip()
+    form = Form.PAPER_CODE if text.startswith(PREFIX) else Form.VC_JWT
+    kid: str | None = None
+    claims: CertifiedPass | None = None
+    try:
+        if form is Form.PAPER_CODE:
+            kid, claims, slot = _paper_code(text, jwks)
+        elif text.count(".") == 2:
+            kid, claims, slot = _credential(text, jwks, issuer)
+        else:
+            return Verdict(Outcome.MALFORMED, detail="neither a 2D code nor a JWT")
+        outcome, changed_on, detail = _status(slot, jwks, status_lists, issuer)
+    except _RefusedError as exc:
+        return Verdict(exc.outcome, form, kid, claims, detail=exc.detail)
+    return Verdict(outcome, form, kid, claims, changed_on, detail)
