@@ -18,13 +18,14 @@ from tests.integration.stubs import StubConsumer
 from tests.unit.pades.helpers import FIELD, LOCATION, REASON, SIGNED_AT, small_pdf, validate
 
 from kentei import catalog
-from kentei.certificates.pades import PadesSigningError, sign_pdf
+from kentei.certificates.pades import DerSigner, PadesSigningError, sign_pdf
 from kentei.certificates.pades_chain import (
     DEFAULT_SIGNING_CHAIN_KEY,
     SIGNING_CHAIN_ENV,
     load_signing_chain,
 )
 from kentei.data.signing_chains import BucketChainSource
+from kentei.signing.kms import KmsSigningKey
 from kentei_local.certificate_ca import provision_signing_chain, root
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
@@ -128,17 +129,14 @@ def test_the_local_runtime_provisions_the_chain_of_its_signing_key() -> None:
             public_key_der=kms.get_public_key(KeyId=key_arn)["PublicKey"],
         )
         assert chain.chain == (root().certificate,)
-        key = KmsKey(kms, key_arn)
-        if catalog.key("certificate-signing").key_spec == "ECC_NIST_P256":
-            assert validate(_sign(key, chain.certificate, chain.chain)).bottom_line
-        else:
-            # An RSA catalog key gets its certificate, but PDFs are signed with P-256 only.
-            with pytest.raises(PadesSigningError, match="EC P-256"):
-                _sign(key, chain.certificate, chain.chain)
-            assert key.calls == []
+        # The deployed adapter (kentei.signing) is a DerSigner as it is.
+        key = KmsSigningKey(key_arn, "certificate-signing-test", kms=runtime.kms)
+        assert validate(_sign(key, chain.certificate, chain.chain)).bottom_line
 
 
-def _sign(key: KmsKey, certificate: x509.Certificate, chain: Sequence[x509.Certificate]) -> bytes:
+def _sign(
+    key: DerSigner, certificate: x509.Certificate, chain: Sequence[x509.Certificate]
+) -> bytes:
     return sign_pdf(
         small_pdf(),
         key,
