@@ -36,6 +36,7 @@ from kentei.initial_registrations import InitialRegistrationRequest
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
+    CompletionNoticeDue,
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
@@ -188,10 +189,10 @@ class RosterReader(Protocol):
 
 
 class CertifyQueue(Protocol):
-    """Certify's queue: an exam ticket asked for, or one to void, by id
-    (:mod:`kentei.data.queues`)."""
+    """Certify's queue: an exam ticket asked for, or one to void, or an e-Gov application's
+    completion notice, by id (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: TicketDue | TicketVoid) -> str: ...
+    def send(self, message: TicketDue | TicketVoid | CompletionNoticeDue) -> str: ...
 
 
 class RosterDeletions(Protocol):

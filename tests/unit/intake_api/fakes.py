@@ -43,6 +43,7 @@ from kentei.initial_registrations import InitialRegistrationRequest
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
+    CompletionNoticeDue,
     IdentityChosen,
     InitialRegistrationReceived,
     TicketDue,
@@ -828,9 +829,9 @@ class FakeSyncQueue:
 
 @dataclass
 class FakeCertifyQueue:
-    sent: list[TicketDue | TicketVoid] = field(default_factory=list)
+    sent: list[TicketDue | TicketVoid | CompletionNoticeDue] = field(default_factory=list)
 
-    def send(self, message: TicketDue | TicketVoid) -> str:
+    def send(self, message: TicketDue | TicketVoid | CompletionNoticeDue) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
