@@ -77,7 +77,8 @@ def test_given_no_notice_owed_then_the_message_is_refused(status: Status, channe
 
     with pytest.raises(CompletionRefusedError):
         send_completion_notice(due(app), world.deps())
-    assert world.egov.calls == 0 and not world.records
+    assert world.egov.calls == 0
+    assert not world.records
 
 
 def test_given_egov_unavailable_then_the_attempt_is_recorded_and_raised_and_a_retry_sends() -> None:
@@ -94,7 +95,8 @@ def test_given_egov_unavailable_then_the_attempt_is_recorded_and_raised_and_a_re
     world.egov.error = None
     assert send_completion_notice(due(app), world.deps()).new
     (stored,) = world.records.values()
-    assert stored.outcome is NoticeOutcome.SENT and len(stored.attempts) == 1
+    assert stored.outcome is NoticeOutcome.SENT
+    assert len(stored.attempts) == 1
 
 
 def test_given_egov_does_not_know_the_application_then_it_keeps_failing() -> None:

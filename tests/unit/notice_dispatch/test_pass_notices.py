@@ -70,9 +70,7 @@ def page(*apps: Application) -> PassesAnnounced:
     )
 
 
-def test_given_a_pass_of_a_mynaportal_applicant_then_the_notice_goes_to_their_latest_pseudonym() -> (
-    None
-):
+def test_given_a_pass_then_the_notice_goes_to_the_latest_mynaportal_pseudonym() -> None:
     app = accepted()
     world = a_pass(app)
     world.links[QUALIFICATION_PSEUDONYM] = LINKED
@@ -84,12 +82,15 @@ def test_given_a_pass_of_a_mynaportal_applicant_then_the_notice_goes_to_their_la
     (notice,) = world.mynaportal.notices_of(LINKED)
     assert notice.kind is NoticeKind.PASS
     assert notice.notice_id == f"{app.application_id}-pass"
-    assert "P-13-000001" in notice.body and "C-13-000001" in notice.body
-    assert "2級" in notice.title and "2026年6月30日" in notice.body
+    assert "P-13-000001" in notice.body
+    assert "C-13-000001" in notice.body
+    assert "2級" in notice.title
+    assert "2026年6月30日" in notice.body
     assert world.mynaportal.notices_of(str(app.mynaportal_pseudonym_id)) == ()
     stored = world.records[notice.notice_id]
     assert (stored.channel, stored.outcome) == (NoticeChannel.MYNAPORTAL, NoticeOutcome.SENT)
-    assert stored.receipt_id is not None and stored.group_key == GROUP
+    assert stored.receipt_id is not None
+    assert stored.group_key == GROUP
 
 
 def test_given_no_link_then_the_applications_own_mynaportal_pseudonym_gets_a_part_pass_notice() -> (
@@ -103,7 +104,8 @@ def test_given_no_link_then_the_applications_own_mynaportal_pseudonym_gets_a_par
     assert isinstance(world.mynaportal, InMemoryMynaportal)
     (notice,) = world.mynaportal.notices_of(str(app.mynaportal_pseudonym_id))
     assert notice.kind is NoticeKind.PART_PASS
-    assert "N-13-000001" in notice.body and "学科試験" in notice.body
+    assert "N-13-000001" in notice.body
+    assert "学科試験" in notice.body
 
 
 @pytest.mark.parametrize("channel", [Channel.PAPER, Channel.EGOV])
@@ -153,9 +155,7 @@ def test_given_the_page_again_then_nothing_is_sent_twice() -> None:
     assert len(world.post) == 1
 
 
-def test_given_mynaportal_unavailable_then_the_attempt_is_recorded_the_rest_go_and_the_page_raises() -> (
-    None
-):
+def test_given_mynaportal_unavailable_then_the_attempt_is_kept_and_the_page_raises() -> None:
     failing, fine = accepted(), accepted(Channel.PAPER)
     world = a_pass(failing)
     add(world, fine)
@@ -174,7 +174,8 @@ def test_given_mynaportal_unavailable_then_the_attempt_is_recorded_the_rest_go_a
     retried = send_pass_notices(page(failing, fine), world.deps())
     assert (retried.sent, retried.already) == (1, 1)
     stored = world.records[f"{failing.application_id}-pass"]
-    assert stored.outcome is NoticeOutcome.SENT and len(stored.attempts) == 1
+    assert stored.outcome is NoticeOutcome.SENT
+    assert len(stored.attempts) == 1
 
 
 def test_given_a_refused_notice_then_the_page_raises_each_time() -> None:
@@ -194,7 +195,8 @@ def test_given_an_application_without_a_pass_record_then_it_is_skipped() -> None
 
     done = send_pass_notices(page(app), world.deps())
 
-    assert done.skipped == [app.application_id] and not world.records
+    assert done.skipped == [app.application_id]
+    assert not world.records
 
 
 def test_no_name_or_my_number_in_the_notice_its_record_the_post_list_or_the_message() -> None:
@@ -217,4 +219,6 @@ def test_no_name_or_my_number_in_the_notice_its_record_the_post_list_or_the_mess
         loaded = json.loads(text)
         flat = json.dumps(loaded, ensure_ascii=False)
         assert MY_NUMBER not in flat
-        assert "見本" not in flat and "太郎" not in flat and NAME not in flat
+        assert "見本" not in flat
+        assert "太郎" not in flat
+        assert NAME not in flat
