@@ -46,6 +46,7 @@ from kentei.messages import (
     TicketDue,
     TicketVoid,
 )
+from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.passes import DecidedSitting
 from kentei.results.runs import ResultsRun, RunKind
@@ -533,6 +534,21 @@ def _prefecture_results(prefecture_code: str) -> ResultsReader:
     return PrefecturePasses(prefecture_code)
 
 
+class NoticeReader(Protocol):
+    """One prefecture's notice records and post lists (:class:`kentei.data.notices.
+    PrefectureNotices`): ids, kinds, channels and outcomes, never a name or an address."""
+
+    def of_application(self, application_id: str) -> list[NoticeRecord]: ...
+
+    def post_list(self, group_key: str) -> list[PostListEntry]: ...
+
+
+def _prefecture_notices(prefecture_code: str) -> NoticeReader:
+    from kentei.data.notices import PrefectureNotices
+
+    return PrefectureNotices(prefecture_code)
+
+
 class _SqsQueue:
     """A catalog queue (:mod:`kentei.data.queues`): each port above admits only its kinds."""
 
@@ -590,6 +606,8 @@ class Dependencies:
     result_files: ResultFileLinks = field(default_factory=_ResultFileLinks)
     sync_queue: SyncQueue = field(default_factory=lambda: _SqsQueue("sync"))
     """Sync's queue: result imports to commit, results groups to decide and announce."""
+    notices: Callable[[str], NoticeReader] = _prefecture_notices
+    """A prefecture's notice records and post lists, by prefecture code."""
 
 
 class _Inbox:

@@ -49,6 +49,7 @@ from kentei.messages import (
     TicketDue,
     TicketVoid,
 )
+from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.imports.record import ImportStatus, ResultImport
 from kentei.results.passes import DecidedSitting
@@ -1004,6 +1005,35 @@ class Clock:
 
 
 @dataclass
+class FakeNotices:
+    """Every prefecture's notice records and post lists."""
+
+    records: dict[str, list[NoticeRecord]] = field(default_factory=dict)
+    post: dict[str, list[PostListEntry]] = field(default_factory=dict)
+
+    def prefecture(self, prefecture_code: str) -> _PrefectureNotices:
+        return _PrefectureNotices(self, prefecture_code)
+
+
+@dataclass
+class _PrefectureNotices:
+    store: FakeNotices
+    prefecture_code: str
+
+    def of_application(self, application_id: str) -> list[NoticeRecord]:
+        if application_id[:2] != self.prefecture_code:
+            return []
+        return list(self.store.records.get(application_id, []))
+
+    def post_list(self, group_key: str) -> list[PostListEntry]:
+        return [
+            entry
+            for entry in self.store.post.get(group_key, [])
+            if entry.application_id[:2] == self.prefecture_code
+        ]
+
+
+@dataclass
 class Fakes:
     records: Records = field(default_factory=Records)
     inbox: FakeInbox = field(default_factory=FakeInbox)
@@ -1018,6 +1048,7 @@ class Fakes:
     result_imports: FakeResultImports = field(default_factory=FakeResultImports)
     result_files: FakeResultFiles = field(default_factory=FakeResultFiles)
     sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
+    notices: FakeNotices = field(default_factory=FakeNotices)
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
@@ -1045,4 +1076,5 @@ class Fakes:
             result_imports=self.result_imports.prefecture,
             result_files=self.result_files,
             sync_queue=self.sync_queue,
+            notices=self.notices.prefecture,
         )
