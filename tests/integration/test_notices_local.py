@@ -29,6 +29,7 @@ from kentei.exemptions.model import PassKind
 from kentei.notice_records import NoticeOutcome, RecordedKind, notice_id
 from kentei.notices.fake import InMemoryMynaportal
 from kentei.notices.model import NoticeKind
+from kentei.notices.port import NoticeUnavailableError
 from kentei.records.codes import Term
 from kentei.roster.parts import ExamRound, Part
 from kentei_local.probes import wait_until
@@ -197,3 +198,33 @@ def test_returning_an_egov_application_sends_its_completion_notice_to_egov(
     stored = PrefectureNotices(TOKYO).get(notice.notice_id)
     assert stored is not None
     assert stored.receipt_id is not None
+
+
+def test_a_notice_that_keeps_failing_leaves_its_page_in_the_dlq_with_each_attempt_recorded(
+    system: IntakeSystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    online = _passed(Channel.MYNAPORTAL, PassKind.PASS)
+    mynaportal = notice_dependencies().mynaportal
+    assert isinstance(mynaportal, InMemoryMynaportal)
+
+    def down(notice: object) -> object:
+        raise NoticeUnavailableError("the Mynaportal notice port is down")
+
+    monkeypatch.setattr(mynaportal, "send", down)
+    page = messages.PassesAnnounced(
+        prefecture_code=TOKYO, group_key=GROUP, application_ids=(online.application_id,)
+    )
+    _send(system, page)
+
+    dlq = system.runtime.resources.queues["certify"].dlq_url
+    sqs = system.runtime.sqs()
+    dead = wait_until(
+        lambda: sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages"),
+        WAIT_S,
+        "the failing page never reached the DLQ",
+    )
+    assert [messages.decode(m["Body"]) for m in dead] == [page]
+    stored = PrefectureNotices(TOKYO).get(notice_id(RecordedKind.PASS, online.application_id))
+    assert stored is not None
+    assert stored.outcome is NoticeOutcome.RETRYING
+    assert [a.error for a in stored.attempts] == ["NoticeUnavailableError"] * 3
