@@ -17,7 +17,10 @@ from kentei.applications.model import Application
 from kentei.data.deletions import VoidedTicket
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.egov_notices.port import CompletionNoticePort
 from kentei.exams.catalogue import Catalogue
+from kentei.exemptions.model import PassRecord
+from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.notices.port import NoticePort
 from kentei.sessions.model import ExamSession
 from kentei.sessions.seating import SeatedSitting
@@ -118,4 +121,57 @@ def dependencies() -> Dependencies:
         clock=utc_now,
         voids=TicketVoids,
         addresses=DynamoPseudonymLinks(),
+    )
+
+
+class PassRecords(Protocol):
+    """One prefecture's pass records (:class:`kentei.data.passes.PrefecturePasses`)."""
+
+    def pass_of(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> PassRecord | None: ...
+
+
+class NoticeRecords(Protocol):
+    """One prefecture's notice records and post lists
+    (:class:`kentei.data.notices.PrefectureNotices`)."""
+
+    def get(self, notice_id: str) -> NoticeRecord | None: ...
+
+    def save(self, record: NoticeRecord, post: PostListEntry | None = None) -> NoticeRecord: ...
+
+
+@dataclass(frozen=True)
+class NoticeDependencies:
+    """What the pass notices and the e-Gov completion notices need
+    (:mod:`certify.pass_notices`, :mod:`certify.completion_notices`)."""
+
+    applications: Callable[[str], Applications]
+    passes: Callable[[str], PassRecords]
+    records: Callable[[str], NoticeRecords]
+    mynaportal: NoticePort
+    egov: CompletionNoticePort
+    addresses: NoticeAddresses
+    catalogue: Callable[[], Catalogue]
+    clock: Callable[[], datetime]
+
+
+@cache
+def notice_dependencies() -> NoticeDependencies:
+    from kentei.data.notices import PrefectureNotices
+    from kentei.data.passes import PrefecturePasses
+    from kentei.egov_notices import egov_notices_from_environment
+    from kentei.exams.catalogue import load_catalogue
+
+    shared = dependencies()
+    return NoticeDependencies(
+        applications=_Applications,
+        passes=PrefecturePasses,
+        records=PrefectureNotices,
+        # The one Mynaportal adapter of the container: its pool and circuit are shared.
+        mynaportal=shared.notices,
+        egov=egov_notices_from_environment(),
+        addresses=shared.addresses,
+        catalogue=load_catalogue,
+        clock=utc_now,
     )

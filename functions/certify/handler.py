@@ -1,9 +1,11 @@
-"""Certify: the SQS consumer of the certify queue (exam tickets and their voids now;
-certificates and notices of passes to come)."""
+"""Certify: the SQS consumer of the certify queue (exam tickets and their voids, pass and
+part-pass notices, e-Gov completion notices; certificates to come)."""
 
 from __future__ import annotations
 
-from certify.dependencies import dependencies
+from certify.completion_notices import send_completion_notice
+from certify.dependencies import dependencies, notice_dependencies
+from certify.pass_notices import send_pass_notices
 from certify.tickets import issue_ticket
 from certify.voids import void_ticket
 from kentei import messages
@@ -46,12 +48,51 @@ def _void(message: messages.Envelope) -> None:
         consumer.instruments.count("TicketsVoided", prefecture_code=message.prefecture_code)
 
 
+def _pass_notices(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.PassesAnnounced)
+    page = send_pass_notices(message, notice_dependencies())
+    consumer.instruments.logger.info(
+        "pass notices",
+        extra={
+            "group_key": message.group_key,
+            "sent": page.sent,
+            "post_list": page.post_list,
+            "already": page.already,
+            "skipped": page.skipped,
+        },
+    )
+    prefecture = message.prefecture_code
+    if page.sent:
+        consumer.instruments.count("PassNoticesSent", page.sent, prefecture_code=prefecture)
+    if page.post_list:
+        consumer.instruments.count("PassNoticesPosted", page.post_list, prefecture_code=prefecture)
+
+
+def _completion_notice(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.CompletionNoticeDue)
+    completed = send_completion_notice(message, notice_dependencies())
+    consumer.instruments.logger.info(
+        "e-Gov completion notice",
+        extra={
+            "application_id": message.application_id,
+            "notice_id": completed.notice_id,
+            "outcome": completed.outcome.value,
+            "new": completed.new,
+        },
+    )
+    if completed.new:
+        consumer.instruments.count("CompletionNoticesSent", prefecture_code=message.prefecture_code)
+
+
 consumer = QueueConsumer(
     FUNCTION,
     {
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
         "ticket_due": _ticket,
         "ticket_void": _void,
+        # The certificates of the page are issued by their own handler (certify.certificates).
+        "passes_announced": _pass_notices,
+        "completion_notice_due": _completion_notice,
     },
 )
 handler = consumer.handler

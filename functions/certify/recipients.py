@@ -8,11 +8,16 @@ pseudonym; without either, no notice (the association mails what the notice woul
 
 from __future__ import annotations
 
-from certify.dependencies import Dependencies
+from certify.dependencies import Dependencies, NoticeAddresses
 from kentei.applications.model import Application
 
 
 def recipient_of(application: Application, deps: Dependencies) -> str | None:
+    return mynaportal_recipient(application, deps.addresses)
+
+
+def mynaportal_recipient(application: Application, addresses: NoticeAddresses) -> str | None:
+    """The person's latest Mynaportal pseudonym, else the application's own, else None."""
     person = application.qualification_pseudonym_id
-    linked = None if person is None else deps.addresses.mynaportal_for(person)
+    linked = None if person is None else addresses.mynaportal_for(person)
     return linked or application.mynaportal_pseudonym_id

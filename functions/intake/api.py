@@ -30,6 +30,7 @@ from intake.routes import (
     fees,
     identity,
     initial_registrations,
+    notices,
     passer_reviews,
     result_imports,
     results,
@@ -71,6 +72,7 @@ app.include_router(initial_registrations.router)
 app.include_router(passer_reviews.router)
 app.include_router(results.router)
 app.include_router(result_imports.router)
+app.include_router(notices.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -70,6 +70,9 @@ and the exam office."""
 _RESULTS: Final = frozenset({Role.RESULTS})
 """The results office (成績担当): result files, their reports and commits."""
 
+_NOTICE_READERS: Final = frozenset({Role.CERTIFICATES, Role.AUDITOR})
+"""Who reads notice records: the certificates office (証明書担当) and auditors."""
+
 RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.HEALTH): PUBLIC,
     ("GET", paths.OPENAPI): PUBLIC,
@@ -177,6 +180,18 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         roles=frozenset({Role.RESULTS, Role.CERTIFICATES}),
         action=AuditAction.ANNOUNCEMENT_DOWNLOADED,
         record_type="results_group",
+    ),
+    # Notices (R13, R2): the certificates office follows them up; auditors read them.
+    ("GET", paths.APPLICATION_NOTICES): Rule(
+        roles=_NOTICE_READERS, action=AuditAction.NOTICES_READ, record_type="notice_list"
+    ),
+    ("GET", paths.EXAMINEE_NOTICES): Rule(
+        roles=_NOTICE_READERS, action=AuditAction.NOTICES_READ, record_type="notice_list"
+    ),
+    ("GET", paths.POST_LIST): Rule(
+        roles=frozenset({Role.CERTIFICATES}),
+        action=AuditAction.POST_LIST_DOWNLOADED,
+        record_type="post_list",
     ),
     ("GET", paths.ROSTER_CHANGES): Rule(
         roles=frozenset({Role.REVIEWER}),

@@ -37,6 +37,7 @@ from kentei.initial_registrations.review import LinkPlan, RejectPlan
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
+    CompletionNoticeDue,
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
@@ -46,6 +47,7 @@ from kentei.messages import (
     TicketDue,
     TicketVoid,
 )
+from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting
@@ -190,10 +192,10 @@ class RosterReader(Protocol):
 
 
 class CertifyQueue(Protocol):
-    """Certify's queue: an exam ticket asked for, or one to void, by id
-    (:mod:`kentei.data.queues`)."""
+    """Certify's queue: an exam ticket asked for, or one to void, or an e-Gov application's
+    completion notice, by id (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: TicketDue | TicketVoid) -> str: ...
+    def send(self, message: TicketDue | TicketVoid | CompletionNoticeDue) -> str: ...
 
 
 class RosterDeletions(Protocol):
@@ -569,6 +571,21 @@ def _prefecture_results(prefecture_code: str) -> ResultsReader:
     return PrefecturePasses(prefecture_code)
 
 
+class NoticeReader(Protocol):
+    """One prefecture's notice records and post lists (:class:`kentei.data.notices.
+    PrefectureNotices`): ids, kinds, channels and outcomes, never a name or an address."""
+
+    def of_application(self, application_id: str) -> list[NoticeRecord]: ...
+
+    def post_list(self, group_key: str) -> list[PostListEntry]: ...
+
+
+def _prefecture_notices(prefecture_code: str) -> NoticeReader:
+    from kentei.data.notices import PrefectureNotices
+
+    return PrefectureNotices(prefecture_code)
+
+
 class _SqsQueue:
     """A catalog queue (:mod:`kentei.data.queues`): each port above admits only its kinds."""
 
@@ -628,6 +645,8 @@ class Dependencies:
     result_files: ResultFileLinks = field(default_factory=_ResultFileLinks)
     sync_queue: SyncQueue = field(default_factory=lambda: _SqsQueue("sync"))
     """Sync's queue: result imports to commit, results groups to decide and announce."""
+    notices: Callable[[str], NoticeReader] = _prefecture_notices
+    """A prefecture's notice records and post lists, by prefecture code."""
 
 
 class _Inbox:

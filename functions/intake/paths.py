@@ -42,6 +42,9 @@ CHANGE_REQUESTS: Final = "/v1/change-requests"
 RESULTS_DECISIONS: Final = "/v1/results/decisions"
 RESULTS_ANNOUNCEMENTS: Final = "/v1/results/announcements"
 RESULTS_CORRECTIONS: Final = "/v1/results/sittings/<application_id>/corrections"
+APPLICATION_NOTICES: Final = "/v1/notices/applications/<application_id>"
+EXAMINEE_NOTICES: Final = "/v1/notices/examinees/<qualification_pseudonym_id>"
+POST_LIST: Final = "/v1/notices/post-list"
 CHANGE_REQUEST: Final = "/v1/change-requests/<request_id>"
 RESULT_IMPORTS: Final = "/v1/results/imports"
 RESULT_IMPORT: Final = "/v1/results/imports/<import_id>"
@@ -100,6 +103,9 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     RESULTS_DECISIONS: ("GET", "POST"),
     RESULTS_ANNOUNCEMENTS: ("GET", "POST"),
     RESULTS_CORRECTIONS: ("POST",),
+    APPLICATION_NOTICES: ("GET",),
+    EXAMINEE_NOTICES: ("GET",),
+    POST_LIST: ("GET",),
     RESULT_IMPORTS: ("POST",),
     RESULT_IMPORT: ("GET",),
     RESULT_IMPORT_COMMIT: ("POST",),
@@ -107,7 +113,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 PROTECTED: Final = re.compile(
-    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results)"
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results|notices)"
     r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""

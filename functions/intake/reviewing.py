@@ -1,5 +1,8 @@
 """Review (審査, R4) by association staff: list, open, decide; always within their prefecture.
 
+An e-Gov application accepted or returned is owed a completion notice: after the write,
+``completion_notice_due`` goes to certify (R2).
+
 The store (``Dependencies.applications``, ``PrefectureApplications`` deployed) is bound to the
 staff member's prefecture, so an application of another prefecture is simply not there:
 ``404``, never its data. Opening an
@@ -15,11 +18,12 @@ from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from intake.telemetry import instruments
 from intake.views import ApplicationStatus, DecisionRequest, ReviewApplication, ReviewPage
 from kentei.applications import lifecycle
-from kentei.applications.model import Application, Status
+from kentei.applications.model import Application, Channel, Status
 from kentei.callers import Caller
 from kentei.data.applications import ConcurrentChangeError, InvalidCursorError, StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
+from kentei.messages import CompletionNoticeDue
 from kentei.review import automatic_checks
 from kentei.roster.registration import NotRegistrableError, registration_of
 
@@ -91,7 +95,9 @@ def decide_application(
     stored = _find(staff, application_id, deps)
     decision = lifecycle.Decision(request.decision)
     if _is_repeat(stored, decision, request, staff):
-        # A client retrying a decision that was made (its answer lost) gets the same answer.
+        # A client retrying a decision that was made (its answer lost) gets the same answer,
+        # and certify the completion notice again (the first send may be what was lost).
+        _owe_completion(stored.application, deps)
         return ApplicationStatus.of(stored.application)
     try:
         decided = lifecycle.decide(
@@ -121,6 +127,7 @@ def decide_application(
             "the application changed while the decision was made; open it again",
             slug="concurrent-change",
         ) from None
+    _owe_completion(saved.application, deps)
     instruments.count("ReviewDecisions", decision=decision.value)
     instruments.logger.info(
         "review decision",
@@ -172,6 +179,18 @@ def _accept(
         extra={"application_id": accepted.application_id, "round": sitting.exam_round.key},
     )
     return saved
+
+
+def _owe_completion(application: Application, deps: Dependencies) -> None:
+    """After the write that accepted or returned it: an e-Gov application's processing has
+    ended, and e-Gov is owed a completion notice (R2; certify sends it once)."""
+    if application.channel is Channel.EGOV and application.status in _DECIDED.values():
+        deps.certify_queue.send(
+            CompletionNoticeDue(
+                application_id=application.application_id,
+                prefecture_code=application.prefecture_code,
+            )
+        )
 
 
 _DECIDED: dict[lifecycle.Decision, Status] = {

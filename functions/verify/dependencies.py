@@ -12,7 +12,7 @@ until a build succeeds. Tests pass their own :class:`Dependencies` (in-memory fa
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
@@ -21,7 +21,7 @@ from kentei.applications.model import Application
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditEvent
 from kentei.data.changes import BatchCounts, RosterPage
-from kentei.messages import RegistryRecheckBatch
+from kentei.messages import CompletionNoticeDue, RegistryRecheckBatch
 from kentei.registry import Registry
 from kentei.results.historical.claims import ClaimStore
 from kentei.roster.changes import Proposal, RunRecord
@@ -165,8 +165,23 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class CertifyQueue(Protocol):
+    """Certify's queue (:mod:`kentei.data.queues`): an e-Gov application's completion notice."""
+
+    def send(self, message: CompletionNoticeDue) -> str: ...
+
+
+class _SqsCertifyQueue:
+    def send(self, message: CompletionNoticeDue) -> str:
+        from kentei.data import queues
+
+        return queues.send("certify", message)
+
+
 @dataclass(frozen=True)
 class Dependencies:
+    """Verify's ports; those with defaults are built on first use."""
+
     trust: TrustStore
     revocation: RevocationSource
     registry: Registry
@@ -185,6 +200,8 @@ class Dependencies:
     """A prefecture's initial registrations, by prefecture code."""
     historical: Callable[[str], ClaimStore] = _historical
     """A prefecture's historical pass records (the claims of past passes), by code."""
+    certify_queue: CertifyQueue = field(default_factory=_SqsCertifyQueue)
+    """Certify's queue: the e-Gov completion notice of an application verify refused."""
 
 
 @cache

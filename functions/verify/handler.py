@@ -23,7 +23,7 @@ from kentei.data.heartbeats import DynamoHeartbeatStore
 from kentei.registry import RegistryError
 from verify import dependencies
 from verify.reasons import RetryLaterError
-from verify.verification import FUNCTION, Outcome, verify_application
+from verify.verification import FUNCTION, Outcome, completion_due, verify_application
 
 
 def _verify(message: messages.Envelope) -> None:
@@ -46,6 +46,7 @@ def _verify(message: messages.Envelope) -> None:
         )
         raise
     _report(outcome)
+    _owe_completion(outcome, message.prefecture_code)
 
 
 def _enrol_chosen(message: messages.Envelope) -> None:
@@ -56,7 +57,20 @@ def _enrol_chosen(message: messages.Envelope) -> None:
 
     instruments = consumer.instruments
     request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
-    _report(enrol_chosen(message, dependencies.dependencies(), request_id))
+    outcome = enrol_chosen(message, dependencies.dependencies(), request_id)
+    _report(outcome)
+    _owe_completion(outcome, message.prefecture_code)
+
+
+def _owe_completion(outcome: Outcome, prefecture_code: str) -> None:
+    """After the write that ended an e-Gov application: its completion notice is due."""
+    due = completion_due(outcome, prefecture_code)
+    if due is not None:
+        dependencies.dependencies().certify_queue.send(due)
+        consumer.instruments.logger.info(
+            "completion notice due",
+            extra={"application_id": outcome.application_id, "status": outcome.status.value},
+        )
 
 
 def _recheck_due(message: messages.Envelope) -> None:

@@ -39,10 +39,10 @@ from datetime import datetime
 from typing import Final
 
 from kentei.applications import lifecycle
-from kentei.applications.model import Application, Status
+from kentei.applications.model import Application, Channel, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.messages import ApplicationReceived
+from kentei.messages import ApplicationReceived, CompletionNoticeDue
 from verify import resubmission
 from verify.candidates import Held, audit_event, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies
@@ -240,3 +240,17 @@ def refuse(
     )
     store.replace(stored, updated, audit=(audit_event(request_id, at, updated, action), *also))
     return updated
+
+
+ENDED_BY_VERIFY: Final = frozenset({Status.RETURNED, Status.REJECTED})
+
+
+def completion_due(outcome: Outcome, prefecture_code: str) -> CompletionNoticeDue | None:
+    """The ``completion_notice_due`` an outcome owes certify (R2): an e-Gov application that
+    verify ended returned or rejected, now or before (a redelivered message sends it again,
+    in case the first send was lost after the write; certify sends each notice once)."""
+    if outcome.channel != Channel.EGOV.value or outcome.status not in ENDED_BY_VERIFY:
+        return None
+    return CompletionNoticeDue(
+        application_id=outcome.application_id, prefecture_code=prefecture_code
+    )

@@ -45,6 +45,9 @@ REGISTRY_FILES: Final = "/opt/kentei-registry"
 MYNAPORTAL_FILES: Final = "/opt/kentei-mynaportal"
 """Where the Mynaportal notice link's mTLS files are expected (the operator provisions them)."""
 
+EGOV_FILES: Final = "/opt/kentei-egov"
+"""Where the e-Gov completion-notice link's mTLS files are expected (the operator's)."""
+
 EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
     "verify": {
         "KENTEI_REGISTRY_URL": ("kentei:registry-url", "https://registry-link.invalid"),
@@ -59,8 +62,9 @@ EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
         "KENTEI_REGISTRY_CA_BUNDLE": ("kentei:registry-ca-bundle", f"{REGISTRY_FILES}/ca.pem"),
         OCSP_URL_ENV: ("kentei:jpki-ocsp-url", "https://jpki-ocsp.invalid"),
     },
-    # Certify sends exam tickets through the Mynaportal notice port (kentei.notices): an
-    # unconfigured stack fails those messages into the DLQ instead of notifying no one.
+    # Certify sends exam tickets and pass notices through the Mynaportal notice port
+    # (kentei.notices): an unconfigured stack fails those messages into the DLQ instead of
+    # notifying no one.
     "certify": {
         "KENTEI_MYNAPORTAL_URL": ("kentei:mynaportal-url", "https://mynaportal-notices.invalid"),
         "KENTEI_MYNAPORTAL_CLIENT_CERT": (
@@ -75,6 +79,11 @@ EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
             "kentei:mynaportal-ca-bundle",
             f"{MYNAPORTAL_FILES}/ca.pem",
         ),
+        # e-Gov completion notices (kentei.egov_notices, R2): likewise loud when unset.
+        "KENTEI_EGOV_URL": ("kentei:egov-url", "https://egov-completion-notices.invalid"),
+        "KENTEI_EGOV_CLIENT_CERT": ("kentei:egov-client-cert", f"{EGOV_FILES}/client-cert.pem"),
+        "KENTEI_EGOV_CLIENT_KEY": ("kentei:egov-client-key", f"{EGOV_FILES}/client-key.pem"),
+        "KENTEI_EGOV_CA_BUNDLE": ("kentei:egov-ca-bundle", f"{EGOV_FILES}/ca.pem"),
     },
 }
 """Function → environment variable → (context key, placeholder)."""

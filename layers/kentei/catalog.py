@@ -444,6 +444,8 @@ FUNCTIONS: Final = (
             _G("sync", Access.QUEUE_SEND),
             # The registry re-check fans out into batch messages on its own queue.
             _G("verify", Access.QUEUE_SEND),
+            # An e-Gov application verify refused: its completion notice (certify sends it).
+            _G("certify", Access.QUEUE_SEND),
         ),
     ),
     FunctionSpec(

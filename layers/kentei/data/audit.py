@@ -167,6 +167,12 @@ class AuditAction(StrEnum):
     """A sitting's result announced: a pass or part pass numbered and recorded."""
     ANNOUNCEMENT_DOWNLOADED = "results.announcement_downloaded"
     """Staff downloaded a group's list of passing exam numbers."""
+    NOTICES_READ = "notices.read"
+    """Staff read the notice records (pass, part-pass, e-Gov completion) of an application or
+    of an examinee's applications."""
+    POST_LIST_DOWNLOADED = "notices.post_list_downloaded"
+    """Staff downloaded a results group's post list to print: names and addresses resolved
+    from the roster at that moment."""
     HISTORICAL_PASS_IMPORTED = "historical_pass.imported"  # noqa: S105 (not a secret)
     """A past passer's record imported from an association's file (R17)."""
     HISTORICAL_PASS_LINKED = "historical_pass.linked"  # noqa: S105 (not a secret)

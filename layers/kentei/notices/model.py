@@ -44,7 +44,8 @@ class TicketStatus(StrEnum):
 
 
 class NoticeKind(StrEnum):
-    """What a notice tells. Pass notices (合格通知) will join as kinds of their own."""
+    """What a notice tells: an exam ticket's state, or a pass (合格通知) or part pass
+    (一部合格通知)."""
 
     EXAM_TICKET = "exam_ticket"
     """A ticket is issued (with the ticket as a PDF); ``supersedes`` names the ticket notice
@@ -53,10 +54,19 @@ class NoticeKind(StrEnum):
     """The ticket notice ``supersedes`` names no longer holds (a new one follows)."""
     TICKET_VOID = "ticket_void"
     """The ticket notice ``supersedes`` names is void (the sitting is withdrawn)."""
+    PASS = "pass"  # noqa: S105 (not a secret)
+    """合格通知: the person passed every part (grade, work, pass date, passer and certificate
+    numbers; never a name or the My Number)."""
+    PART_PASS = "part_pass"  # noqa: S105 (not a secret)
+    """一部合格通知: the person passed one part (its notice number)."""
 
     @property
     def ticket_status(self) -> TicketStatus:
-        return _TICKET_STATUS[self]
+        """The ticket's state this notice tells; :class:`ValueError` for a pass notice."""
+        status = _TICKET_STATUS.get(self)
+        if status is None:
+            raise ValueError(f"a {self.value} notice is not about a ticket")
+        return status
 
 
 _TICKET_STATUS: Final = {

@@ -44,11 +44,13 @@ from kentei.initial_registrations.review import LinkPlan, RejectPlan, ReviewChan
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
+    CompletionNoticeDue,
     IdentityChosen,
     InitialRegistrationReceived,
     TicketDue,
     TicketVoid,
 )
+from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.imports.record import ImportStatus, ResultImport
@@ -941,9 +943,9 @@ class FakeSyncQueue:
 
 @dataclass
 class FakeCertifyQueue:
-    sent: list[TicketDue | TicketVoid] = field(default_factory=list)
+    sent: list[TicketDue | TicketVoid | CompletionNoticeDue] = field(default_factory=list)
 
-    def send(self, message: TicketDue | TicketVoid) -> str:
+    def send(self, message: TicketDue | TicketVoid | CompletionNoticeDue) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -1116,6 +1118,35 @@ class Clock:
 
 
 @dataclass
+class FakeNotices:
+    """Every prefecture's notice records and post lists."""
+
+    records: dict[str, list[NoticeRecord]] = field(default_factory=dict)
+    post: dict[str, list[PostListEntry]] = field(default_factory=dict)
+
+    def prefecture(self, prefecture_code: str) -> _PrefectureNotices:
+        return _PrefectureNotices(self, prefecture_code)
+
+
+@dataclass
+class _PrefectureNotices:
+    store: FakeNotices
+    prefecture_code: str
+
+    def of_application(self, application_id: str) -> list[NoticeRecord]:
+        if application_id[:2] != self.prefecture_code:
+            return []
+        return list(self.store.records.get(application_id, []))
+
+    def post_list(self, group_key: str) -> list[PostListEntry]:
+        return [
+            entry
+            for entry in self.store.post.get(group_key, [])
+            if entry.application_id[:2] == self.prefecture_code
+        ]
+
+
+@dataclass
 class Fakes:
     records: Records = field(default_factory=Records)
     inbox: FakeInbox = field(default_factory=FakeInbox)
@@ -1130,6 +1161,7 @@ class Fakes:
     result_imports: FakeResultImports = field(default_factory=FakeResultImports)
     result_files: FakeResultFiles = field(default_factory=FakeResultFiles)
     sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
+    notices: FakeNotices = field(default_factory=FakeNotices)
     reviews: dict[str, FakePasserReviews] = field(default_factory=dict)
     """Each prefecture's passer reviews (one per prefecture, so a test can make it fail)."""
 
@@ -1165,4 +1197,5 @@ class Fakes:
             result_imports=self.result_imports.prefecture,
             result_files=self.result_files,
             sync_queue=self.sync_queue,
+            notices=self.notices.prefecture,
         )
