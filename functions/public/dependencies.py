@@ -1,16 +1,16 @@
 """What the public function works with: the published documents and the issuer, and their
 deployed (or local) adapters.
 
-:func:`dependencies` builds them on the first request of a container and keeps them (the S3
-client and the issuer profile are worth keeping). Tests pass their own
-:class:`Dependencies` (in-memory documents) to :func:`public.api.respond`.
+:func:`dependencies` builds them for each request: the S3 client behind them is made once
+(:mod:`kentei.aws`), and the issuer is two environment variables, read anew so the local
+runtime can point it at its own port. Tests pass their own :class:`Dependencies` (in-memory
+documents) to :func:`public.api.respond`.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
 if TYPE_CHECKING:
@@ -48,13 +48,7 @@ def issuer_from_environment() -> IssuerProfile:
     return IssuerProfile(url, name)
 
 
-@cache
 def dependencies() -> Dependencies:
     from kentei.data.published import PublishedDocuments
 
     return Dependencies(documents=PublishedDocuments(), issuer=issuer_from_environment())
-
-
-def reset() -> None:
-    """Forget the built dependencies (the local runtime's tests, between runtimes)."""
-    dependencies.cache_clear()
