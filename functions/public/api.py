@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from public import page
+from public import page, paths
 from public.dependencies import Dependencies, dependencies
 from public.telemetry import instruments
 from public.wording import Language, choose
@@ -48,10 +48,6 @@ FORM_FIELDS: Final = frozenset({"credential", "lang"})
 STATUS_LIST_PATH: Final = re.compile(
     r"^/(?:credentials/status|v1/status-lists)/([1-9][0-9]{0,8})/(revocation|message)$"
 )
-JWKS_PATH: Final = "/.well-known/jwks.json"
-PAGE_PATH: Final = "/verify"
-VERIFICATIONS_PATH: Final = "/v1/verifications"
-HEALTH_PATH: Final = "/v1/health"
 DOCUMENT_HEADERS: Final = {
     "X-Content-Type-Options": "nosniff",
     # Public documents an employer's browser-based software may fetch from anywhere.
@@ -270,12 +266,13 @@ def _health(request: _Request, deps: Dependencies) -> dict[str, Any]:
 
 _Route = Callable[[_Request, Dependencies], dict[str, Any]]
 ROUTES: Final[Mapping[str, Mapping[str, _Route]]] = {
-    PAGE_PATH: {"GET": _page_get, "POST": _page_post},
-    VERIFICATIONS_PATH: {"POST": _verifications},
-    JWKS_PATH: {"GET": _jwks},
-    HEALTH_PATH: {"GET": _health},
+    paths.PAGE: {"GET": _page_get, "POST": _page_post},
+    paths.VERIFICATIONS: {"POST": _verifications},
+    paths.JWKS: {"GET": _jwks},
+    paths.HEALTH: {"GET": _health},
 }
 STATUS_LIST_METHODS: Final[Mapping[str, _Route]] = {"GET": _status_list}
+"""For both templates of :data:`STATUS_LIST_PATH` (``paths.STATUS_LIST``, ``STATUS_LIST_V1``)."""
 
 
 def _methods(path: str) -> Mapping[str, _Route]:

@@ -50,6 +50,7 @@ from kentei_local.functions import Invocation, LocalFunction
 from kentei_local.localca import client_cert_context
 from kentei_local.resources import ACCOUNT_ID
 from kentei_local.tokens import TokenVerifier
+from public import paths as public_paths
 
 # The deployed API's stage and only resource (infra/kentei_infra/settings.py and api.py).
 STAGE: Final = "prod"
@@ -81,16 +82,23 @@ BRIDGE_ROUTES: Final = (
 status, health; it has no other resource."""
 PUBLIC_BASE_PATH: Final = "/"
 PUBLIC_PROXY_RESOURCE: Final = "/{proxy+}"
-PUBLIC_ROUTES: Final = (
-    ("GET", re.compile(r"^/verify$")),
-    ("POST", re.compile(r"^/verify$")),
-    ("POST", re.compile(r"^/v1/verifications$")),
-    ("GET", re.compile(r"^/\.well-known/jwks\.json$")),
-    ("GET", re.compile(r"^/credentials/status/[^/]+/[^/]+$")),
-    ("GET", re.compile(r"^/v1/status-lists/[^/]+/[^/]+$")),
-    ("GET", re.compile(r"^/v1/health$")),
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """``/credentials/status/{list_number}/{purpose}`` → a pattern matching one path of it."""
+    parts = re.split(r"(\{[a-z_]+\})", template)
+    return re.compile(
+        "^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$"
+    )
+
+
+PUBLIC_ROUTES: Final = tuple(
+    (method, _template_pattern(template))
+    for template, methods in public_paths.METHODS.items()
+    for method in methods
 )
-"""The public API's methods (``infra/kentei_infra/public_api.py``); it has no other."""
+"""The public API's methods, from the public function's own table (as deployed,
+``infra/kentei_infra/routes.py``); it has no other."""
 _TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
 _DRAIN_LIMIT: Final = 4 * MAX_REQUEST_BYTES
 
