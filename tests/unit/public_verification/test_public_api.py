@@ -431,3 +431,17 @@ def test_health_needs_nothing_published() -> None:
     deps = Dependencies(documents=InMemoryDocuments(), issuer=ISSUER)
     response = call(deps, event("GET", "/v1/health"))
     assert (response["statusCode"], body(response)) == (200, {"status": "ok"})
+
+
+def test_the_function_serves_exactly_the_routes_of_its_path_table(issuing: Issuing) -> None:
+    from public import paths
+    from public.api import ROUTES, STATUS_LIST_METHODS
+
+    served = {(path, method) for path, methods in ROUTES.items() for method in methods}
+    served |= {
+        (template, method)
+        for template in (paths.STATUS_LIST, paths.STATUS_LIST_V1)
+        for method in STATUS_LIST_METHODS
+    }
+    declared = {(path, method) for path, methods in paths.METHODS.items() for method in methods}
+    assert served == declared
