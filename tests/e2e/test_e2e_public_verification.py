@@ -25,7 +25,6 @@ from kentei.credentials.issuer import IssuerProfile
 from kentei.credentials.status import CertificateStatus
 from kentei_local.process import ServeProcess
 from kentei_local.resources import physical_name
-from kentei_local.runtime import LOCAL_ISSUER_NAME
 
 REPO: Final = Path(__file__).resolve().parents[2]
 SCREENSHOTS: Final = REPO / ".local" / "screenshots"
@@ -33,9 +32,23 @@ CHROMIUM: Final = "/usr/bin/chromium"
 REVOKED_ON: Final = dt.date(2026, 5, 1)
 
 
+def running_issuer(local_system: ServeProcess) -> IssuerProfile:
+    """The issuer the runtime's functions are configured with, as the public API names it in
+    every verdict (whatever the runtime chose: its public port's URL by default)."""
+    answer = requests.post(
+        f"{local_system.endpoints.public_api}/v1/verifications",
+        json={"credential": "not a certificate"},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["outcome"] == "malformed"
+    issuer = answer.json()["issuer"]
+    return IssuerProfile(issuer["id"], issuer["name"])
+
+
 @pytest.fixture
 def publisher(local_system: ServeProcess) -> Publisher:
-    issuer = IssuerProfile(local_system.endpoints.public_api, LOCAL_ISSUER_NAME)
+    issuer = running_issuer(local_system)
     return Publisher(
         s3=moto_client(local_system, "s3"),
         kms=moto_client(local_system, "kms"),
