@@ -10,7 +10,7 @@ Routes (no login; each is its own method on the public REST API, ``infra``):
 - ``GET /.well-known/jwks.json``, ``GET /credentials/status/{n}/{purpose}`` (the URLs the
   credentials name under the issuer's id) and ``GET /v1/status-lists/{n}/{purpose}``: the
   published documents with their stored content type and ``Cache-Control``;
-- ``GET /v1/health``.
+- ``GET /v1/health``: ``ok`` and the issuer configured.
 
 A small table of routes rather than Powertools' resolver: seven routes, no models to validate
 but one, and the cold start of a page anyone may open. Refusals are RFC 9457 problem documents
@@ -261,7 +261,9 @@ def _status_list(request: _Request, deps: Dependencies) -> dict[str, Any]:
 
 
 def _health(request: _Request, deps: Dependencies) -> dict[str, Any]:
-    return _json(HTTPStatus.OK, {"status": "ok"})
+    # The issuer is public (every credential names it): monitoring sees what is configured.
+    issuer = {"id": deps.issuer.id, "name": deps.issuer.name}
+    return _json(HTTPStatus.OK, {"status": "ok", "issuer": issuer})
 
 
 _Route = Callable[[_Request, Dependencies], dict[str, Any]]

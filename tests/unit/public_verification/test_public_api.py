@@ -430,7 +430,10 @@ def test_an_empty_bucket_serves_404_for_the_documents() -> None:
 def test_health_needs_nothing_published() -> None:
     deps = Dependencies(documents=InMemoryDocuments(), issuer=ISSUER)
     response = call(deps, event("GET", "/v1/health"))
-    assert (response["statusCode"], body(response)) == (200, {"status": "ok"})
+    assert (response["statusCode"], body(response)) == (
+        200,
+        {"status": "ok", "issuer": {"id": ISSUER.id, "name": ISSUER.name}},
+    )
 
 
 def test_the_function_serves_exactly_the_routes_of_its_path_table(issuing: Issuing) -> None:
