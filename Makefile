@@ -44,10 +44,12 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 # System tools the tests use as an independent client would: OpenSSL (cms -sign), xmlsec1
-# (XML signatures) and poppler's pdffonts, pdftotext and pdftoppm (the exam ticket PDF).
+# (XML signatures), poppler's pdffonts, pdftotext and pdftoppm (the exam ticket PDF) and
+# Chromium (the verification page's browser test, driven by Playwright; never a downloaded
+# browser: Playwright is pointed at /usr/bin/chromium).
 # Each is `command` or `command:Debian package`. Installed with apt-get only where missing
 # (CI runs as root).
-SYSTEM_TOOLS := openssl xmlsec1 pdffonts:poppler-utils pdftotext:poppler-utils pdftoppm:poppler-utils
+SYSTEM_TOOLS := openssl xmlsec1 pdffonts:poppler-utils pdftotext:poppler-utils pdftoppm:poppler-utils chromium
 system-tools:
 	@missing=$$(for t in $(SYSTEM_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done | sort -u | xargs); \
 	if [ -n "$$missing" ]; then \

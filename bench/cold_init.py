@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUNCTIONS = ("intake", "verify", "sync", "certify", "signins", "accounts")
+FUNCTIONS = ("intake", "verify", "sync", "certify", "signins", "accounts", "public")
 TIMER = "import time; t = time.perf_counter(); {body}; print(time.perf_counter() - t)"
 BASELINE = "import boto3; boto3.client('sqs', region_name='ap-northeast-1')"
 ENV = {

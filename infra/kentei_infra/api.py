@@ -1,5 +1,6 @@
-"""The two REST APIs in front of intake: one resource and method per route, a Lambda proxy
-integration each, a stage throttled per route class and logged without personal data.
+"""The REST APIs: two in front of intake, one in front of the public function; one resource
+and method per route, a Lambda proxy integration each, a stage throttled per route class and
+logged without personal data.
 
 - :class:`StaffApi`: every route (:func:`kentei_infra.routes.staff_routes`); each protected
   route behind a Cognito user pool authorizer that accepts the pool's ID tokens from the
@@ -8,6 +9,11 @@ integration each, a stage throttled per route class and logged without personal 
   with mutual TLS (a truststore of the bridges' CAs in the catalog's truststore bucket); the
   execute-api endpoint is disabled, so no request reaches it without a client certificate
   API Gateway verified. The function maps the certificate to a bridge (``KENTEI_BRIDGE_CLIENTS``).
+- :class:`PublicApi`: the verification page and API and the issuer's published documents
+  (:func:`kentei_infra.routes.public_routes`), no authorizer by design; a web ACL with the
+  managed rules and a per-address rate rule, and the stage's throttles, bound what anyone may
+  ask. Deployed behind the issuer's own domain (the credentials' ``issuer`` URL), which an
+  operator maps to its stage.
 
 Explicit resources rather than ``{proxy+}``: a method is where API Gateway attaches an
 authorizer and a throttle, so each route has its own, and a path the function does not serve
@@ -33,14 +39,15 @@ from constructs import Construct, IConstruct
 from intake.problems import CONTENT_TYPE, problem_type
 from kentei_infra import nag
 from kentei_infra.deploy_context import BridgeDomain, StaffCidrs
-from kentei_infra.firewall import WebAcl
-from kentei_infra.routes import Route, bridge_routes, staff_routes
+from kentei_infra.firewall import PUBLIC_COUNT_ONLY, WebAcl
+from kentei_infra.routes import Route, bridge_routes, public_routes, staff_routes
 from kentei_infra.settings import (
     API_STAGE,
     API_THROTTLE_BURST,
     API_THROTTLE_RATE_PER_S,
     BRIDGE_RATE_LIMIT_PER_5_MIN,
     LOG_RETENTION,
+    PUBLIC_RATE_LIMIT_PER_5_MIN,
     STAFF_RATE_LIMIT_PER_5_MIN,
     THROTTLES,
     physical_name,
@@ -335,3 +342,52 @@ class BridgeApi(Construct):
         )
         name.add_base_path_mapping(self.api.rest_api, stage=self.api.stage)
         return name
+
+
+class PublicApi(Construct):
+    """The public verification API: no authorizer, the web ACL's rate rule and the stage's
+    throttles in front of the public function, whose role reads only the published documents."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        handler: lambda_.IFunction,
+        logging_role: IConstruct,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.api = RouteApi(
+            self,
+            "Api",
+            name="public-api",
+            description="kentei: the public verification page and API, and the issuer's keys "
+            "and status lists (no login)",
+            handler=handler,
+            routes=public_routes(),
+            log_fields={},
+            authorizer=None,
+            disable_execute_api_endpoint=False,
+            cloud_watch_role=False,
+        )
+        self.api.stage.node.add_dependency(logging_role)
+        self.web_acl = WebAcl(
+            self,
+            "WebAcl",
+            name="public-api",
+            stage=self.api.stage,
+            rate_limit=PUBLIC_RATE_LIMIT_PER_5_MIN,
+            allowlist=None,
+            count_only=dict(PUBLIC_COUNT_ONLY),
+        )
+        for route in public_routes():
+            reason = (
+                f"{route.method} {route.path} is public by design (issue 11: anyone verifies a "
+                "certificate without signing in): it reads only the issuer's published keys "
+                "and status lists, stores nothing, and answers only what the presented "
+                "certificate itself holds; the web ACL's rate rule and the stage throttles "
+                "bound it."
+            )
+            method = nag.resource(self.api.methods[(route.path, route.method)])
+            nag.acknowledge(method, "AwsSolutions-APIG4", reason)
+            nag.acknowledge(method, "AwsSolutions-COG4", reason)

@@ -85,6 +85,18 @@ EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
         "KENTEI_EGOV_CLIENT_KEY": ("kentei:egov-client-key", f"{EGOV_FILES}/client-key.pem"),
         "KENTEI_EGOV_CA_BUNDLE": ("kentei:egov-ca-bundle", f"{EGOV_FILES}/ca.pem"),
     },
+    # The public function verifies credentials of this issuer and serves its documents: an
+    # unconfigured stack's issuer is a .invalid host, which no credential names.
+    "public": {
+        "KENTEI_CREDENTIAL_ISSUER_URL": (
+            "kentei:credential-issuer-url",
+            "https://credential-issuer.invalid",
+        ),
+        "KENTEI_CREDENTIAL_ISSUER_NAME": (
+            "kentei:credential-issuer-name",
+            "kentei credential issuer (not configured)",
+        ),
+    },
 }
 """Function → environment variable → (context key, placeholder)."""
 

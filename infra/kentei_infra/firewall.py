@@ -39,6 +39,12 @@ MANAGED_RULE_GROUPS: Final = (
 )
 COUNT_ONLY: Final = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
 """Managed rules that only count here, with the reason in the module docstring."""
+PUBLIC_COUNT_ONLY: Final = {
+    "AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY", "GenericLFI_BODY"),
+}
+"""The public API's: a 2D code's Base45 text holds ``.`` and ``/``, so about one code in two
+hundred contains ``../``, which ``GenericLFI_BODY`` blocks as a path traversal; the public
+function reads no file and no path from a body, so the rule only counts there."""
 WAF_LOG_PREFIX: Final = "aws-waf-logs-"
 """WAF delivers only to log groups whose name starts so."""
 REDACTED_HEADERS: Final = ("authorization",)
@@ -54,12 +60,14 @@ def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
     )
 
 
-def _managed(priority: int, name: str) -> wafv2.CfnWebACL.RuleProperty:
+def _managed(
+    priority: int, name: str, count_only: dict[str, tuple[str, ...]] | None = None
+) -> wafv2.CfnWebACL.RuleProperty:
     overrides = [
         wafv2.CfnWebACL.RuleActionOverrideProperty(
             name=rule, action_to_use=wafv2.CfnWebACL.RuleActionProperty(count={})
         )
-        for rule in COUNT_ONLY.get(name, ())
+        for rule in (count_only or COUNT_ONLY).get(name, ())
     ]
     return wafv2.CfnWebACL.RuleProperty(
         name=name,
@@ -100,9 +108,13 @@ class WebAcl(Construct):
         stage: apigateway.Stage,
         rate_limit: int,
         allowlist: StaffCidrs | None,
+        count_only: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        rules = [_managed(priority, group) for priority, group in enumerate(MANAGED_RULE_GROUPS)]
+        rules = [
+            _managed(priority, group, count_only)
+            for priority, group in enumerate(MANAGED_RULE_GROUPS)
+        ]
         rules.append(_rate(len(rules), rate_limit))
         if allowlist is not None:
             rules.append(self._allow(len(rules), name, allowlist))

@@ -10,6 +10,10 @@ from the APIs, nor an API serve a route the function does not have.
 - The **bridge API** carries only what the bridges do (:data:`BRIDGE_ROUTES`: submit and
   status) and health; mutual TLS on its custom domain authenticates every request.
 
+- The **public API** carries the public function's routes (:func:`public_routes`, from
+  :data:`public.paths.METHODS`): the verification page and API and the issuer's published
+  documents, with no authorizer at all.
+
 Each route falls in one class (:class:`RouteClass`) whose stage throttle
 (:data:`kentei_infra.settings.THROTTLES`) bounds it on either API.
 """
@@ -22,6 +26,7 @@ from enum import StrEnum
 from typing import Final
 
 from intake import paths
+from public import paths as public_paths
 
 
 class RouteClass(StrEnum):
@@ -40,6 +45,11 @@ class RouteClass(StrEnum):
     """Every other protected route (later issues: audit, accounts, rounds...)."""
     PUBLIC = "public"
     """Health and the contract: no caller, no personal data."""
+    VERIFICATION = "verification"
+    """The public API's page and verifications: anyone, a signature check and up to three
+    S3 reads each."""
+    PUBLISHED = "published"
+    """The public API's JWK Set and status lists: one S3 read each, cacheable for minutes."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,21 @@ def staff_routes() -> list[Route]:
     return [
         _route(template, method)
         for template, methods in paths.METHODS.items()
+        for method in methods
+    ]
+
+
+def public_routes() -> list[Route]:
+    """The public function's routes, none protected: verification and published documents."""
+    verifying = {*public_paths.VERIFYING, (public_paths.PAGE, "GET")}
+    return [
+        Route(
+            template,
+            method,
+            RouteClass.VERIFICATION if (template, method) in verifying else RouteClass.PUBLISHED,
+            protected=False,
+        )
+        for template, methods in public_paths.METHODS.items()
         for method in methods
     ]
 

@@ -60,6 +60,11 @@ THROTTLES: Final[Mapping[RouteClass, Throttle]] = {
     RouteClass.STAFF: Throttle(rate_per_s=10, burst=20),
     # Health and the contract: monitoring and a developer's browser, nothing more.
     RouteClass.PUBLIC: Throttle(rate_per_s=5, burst=10),
+    # The public page and verifications: employers checking certificates one at a time, an
+    # HR system checking a batch; each verification costs signature checks and S3 reads.
+    RouteClass.VERIFICATION: Throttle(rate_per_s=20, burst=40),
+    # The JWK Set and the status lists: cached by verifiers for an hour and five minutes.
+    RouteClass.PUBLISHED: Throttle(rate_per_s=20, burst=40),
 }
 """Per route class, each API stage's method settings; no class exceeds the stage's own
 limit, and the intake function's reserved concurrency stays above what they add up to at
@@ -70,6 +75,10 @@ STAFF_RATE_LIMIT_PER_5_MIN: Final = 2000
 office's terminals may share one NAT address, so the limit is for a room, not a person."""
 BRIDGE_RATE_LIMIT_PER_5_MIN: Final = 6000
 """The bridges come from a few addresses each and submit in batches."""
+PUBLIC_RATE_LIMIT_PER_5_MIN: Final = 300
+"""Requests per source address in any five minutes before the public web ACL blocks it: a
+person checks a few certificates, an employer's system a batch at one a second; anyone
+trying codes by the thousand is stopped."""
 
 
 def physical_name(name: str) -> str:

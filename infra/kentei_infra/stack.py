@@ -15,7 +15,7 @@ from constructs import Construct
 
 from kentei import catalog
 from kentei_infra import deploy_context
-from kentei_infra.api import BridgeApi, StaffApi
+from kentei_infra.api import BridgeApi, PublicApi, StaffApi
 from kentei_infra.buckets import Buckets
 from kentei_infra.functions import Functions
 from kentei_infra.keys import Keys
@@ -66,6 +66,13 @@ class KenteiStack(Stack):
             handler=handler,
             truststore=buckets[catalog.TRUSTSTORE_BUCKET],
             domain=deploy_context.bridge_domain(context),
+            logging_role=staff_api.logging_role,
+        )
+        (public_function,) = (spec.name for spec in catalog.FUNCTIONS if spec.public_api)
+        PublicApi(
+            self,
+            "PublicApi",
+            handler=functions.by_name[public_function],
             logging_role=staff_api.logging_role,
         )
         # What an operator needs after a deployment (besides the staff API's URL, which the

@@ -191,6 +191,10 @@ class FunctionSpec:
     grants: tuple[Grant, ...]
     reserved_concurrency: int | None = None
     api: bool = False
+    """Intake: the staff and bridge APIs' function."""
+    public_api: bool = False
+    """The public verification API's function: no login, no personal data but what a visitor
+    presents."""
     env: dict[str, str] = field(default_factory=dict)
     user_pool_trigger: str | None = None
     """The staff user pool's Lambda trigger it is (``PostAuthentication``), if any."""
@@ -295,6 +299,11 @@ IMPORTS_PREFIX: Final = "imports/"
 REPORTS_PREFIX: Final = "reports/"
 """Their problems reports: ``reports/<prefecture>/<import id>.csv``."""
 
+CERTIFICATES_BUCKET: Final = "certificates"
+PUBLISHED_PREFIX: Final = "published/"
+"""The issuer's public documents in the certificates bucket: the JWK Set and the status list
+credentials (``kentei.data.published``), which the public function alone reads."""
+
 ACCESS_LOGS_BUCKET: Final = "access-logs"
 TRUSTSTORE_BUCKET: Final = "truststore"
 
@@ -316,7 +325,12 @@ BUCKETS: Final = (
     BucketSpec(
         "attachments", "attached documents of applications", "records", "KENTEI_BUCKET_ATTACHMENTS"
     ),
-    BucketSpec("certificates", "issued pass certificates", "records", "KENTEI_BUCKET_CERTIFICATES"),
+    BucketSpec(
+        CERTIFICATES_BUCKET,
+        "issued pass certificates",
+        "records",
+        "KENTEI_BUCKET_CERTIFICATES",
+    ),
     BucketSpec(
         IMPORTS_BUCKET,
         "result files as uploaded by staff (presigned PUT), and their problems reports",
@@ -479,6 +493,23 @@ FUNCTIONS: Final = (
             _G("certificate-signing", Access.KEY_SIGN),
             _G("certificates", Access.BUCKET_READ_WRITE),
         ),
+    ),
+    FunctionSpec(
+        "public",
+        "the public verification page and API: certificates checked against the published "
+        "keys and status lists, no login",
+        "public.handler.handler",
+        memory_mb=512,
+        timeout_s=10,
+        public_api=True,
+        # Anyone may call it: a flood takes this many instances and no more, never the
+        # account's concurrency from the back office (the stage throttle and the web ACL's
+        # rate rule stop it well before).
+        reserved_concurrency=10,
+        # Only the published documents (keys and status lists: no person), and the bucket
+        # key's decrypt through S3 for them. No table: it stores nothing, audits nothing
+        # (no personal data of ours is read) and is not idempotent (it changes nothing).
+        grants=(_G(CERTIFICATES_BUCKET, Access.BUCKET_READ, prefix=PUBLISHED_PREFIX),),
     ),
     FunctionSpec(
         "signins",

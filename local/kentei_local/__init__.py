@@ -2,11 +2,13 @@
 
 ``python -m kentei_local serve`` (``make local``) starts moto on 127.0.0.1, provisions every
 resource of :mod:`kentei.catalog` in it, seeds the staff user pool (Cognito in moto), makes a
-local CA, serves the REST API on two ports, the staff API at ``http://127.0.0.1:8000`` (Cognito
+local CA, serves the REST APIs on three ports, the staff API at ``http://127.0.0.1:8000`` (Cognito
 ID tokens) and the bridge API at ``https://127.0.0.1:8001`` (mutual TLS), by turning each
-authenticated HTTP request into an API Gateway proxy event for the intake handler, and drives
-the SQS-triggered handlers the way Lambda's event source mapping does. ``python -m kentei_local
-demo`` (``make demo``) starts the same runtime, runs a smoke flow, and stops.
+authenticated HTTP request into an API Gateway proxy event for the intake handler, and the
+public verification API at ``http://127.0.0.1:8002/verify`` (no login, the public handler),
+and drives the SQS-triggered handlers the way Lambda's event source mapping does.
+``python -m kentei_local demo`` (``make demo``) starts the same runtime, runs a smoke flow,
+and stops.
 
 Settings (environment variables):
 
@@ -16,6 +18,9 @@ Settings (environment variables):
 ``BRIDGE_PORT``
     Port of the bridge API (HTTPS, client certificates of the local CA); default ``PORT + 1``
     (a free port when ``PORT`` is 0).
+``PUBLIC_PORT``
+    Port of the public verification page and API (HTTP, no login); default ``PORT + 2`` (a
+    free port when ``PORT`` is 0). Its URL is the local credential issuer's id.
 ``KENTEI_LOCAL_STATE_DIR``
     Where the local CA, its certificates and ``runtime.json`` (the URLs, the pool, the seeded
     users' passwords, the bridges' certificates) are written at start; ``serve`` defaults to

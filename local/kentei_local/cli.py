@@ -1,10 +1,11 @@
 """``python -m kentei_local serve|demo``: the local runtime in the foreground, or the smoke flow.
 
 ``serve`` prints ``moto: URL``, ``bridge: URL`` (the bridge port, HTTPS with client
-certificates), ``runtime: PATH`` (``runtime.json``: the URLs, the local CA, the Cognito pool,
-its users and the bridges' certificates; in ``.local/`` unless ``KENTEI_LOCAL_STATE_DIR`` names
-another folder) and then ``ready: URL`` (the staff port) once resources are provisioned and
-``GET /v1/health`` answered 200 on both ports, runs until SIGINT or SIGTERM, and stops
+certificates), ``public: URL`` (the public port: the verification page is its ``/verify``),
+``runtime: PATH`` (``runtime.json``: the URLs, the local CA, the Cognito pool, its users and
+the bridges' certificates; in ``.local/`` unless ``KENTEI_LOCAL_STATE_DIR`` names another
+folder) and then ``ready: URL`` (the staff port) once resources are provisioned and
+``GET /v1/health`` answered 200 on the three ports, runs until SIGINT or SIGTERM, and stops
 everything before it exits 0. It also stops when its parent process goes away, and, with
 ``--stop-on-stdin-eof``, when its standard input closes (what a test harness that holds the
 pipe wants). ``demo`` starts the runtime, runs :func:`kentei_local.demo.smoke_steps`, stops,
@@ -88,6 +89,7 @@ def serve(settings: LocalSettings, *, stop_on_stdin_eof: bool = False) -> int:
     with LocalRuntime(settings) as runtime:
         print(f"{MOTO_PREFIX}{runtime.moto_endpoint}", flush=True)
         print(f"{BRIDGE_PREFIX}{runtime.bridge_url}", flush=True)
+        print(f"public: {runtime.public_url}", flush=True)
         print(f"{RUNTIME_PREFIX}{runtime.runtime_file}", flush=True)
         print(f"{READY_PREFIX}{runtime.url}", flush=True)
         while not stop.wait(_PARENT_POLL_S):

@@ -3,6 +3,7 @@
 The runtime writes it when it is ready; a client needs nothing else::
 
     {"staff_api": "http://127.0.0.1:8000", "bridge_api": "https://127.0.0.1:8001",
+     "public_api": "http://127.0.0.1:8002",
      "ca_file": ".../ca.pem",
      "cognito": {"endpoint", "region", "user_pool_id", "client_id"},
      "staff_users": [{"username", "password", "prefecture_code", "roles"}],
@@ -10,7 +11,8 @@ The runtime writes it when it is ready; a client needs nothing else::
 
 Staff sign in with Cognito's ``InitiateAuth`` (``USER_PASSWORD_AUTH``) at ``cognito`` and send
 ``Authorization: Bearer <IdToken>`` to ``staff_api``; a bridge connects to ``bridge_api`` with
-its certificate and key, verifying the server with ``ca_file``. The passwords are made fresh
+its certificate and key, verifying the server with ``ca_file``; anyone opens
+``public_api``/verify (no login). The passwords are made fresh
 at every start, for the local pool only.
 """
 
@@ -36,11 +38,13 @@ class LocalEndpoints:
     cognito: UserPool
     staff_users: tuple[StaffUser, ...]
     bridges: dict[str, KeyPair] = field(default_factory=dict)
+    public_api: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "staff_api": self.staff_api,
             "bridge_api": self.bridge_api,
+            "public_api": self.public_api,
             "ca_file": str(self.ca_file),
             "cognito": self.cognito.to_json(),
             "staff_users": [user.to_json() for user in self.staff_users],
@@ -65,6 +69,7 @@ class LocalEndpoints:
         return cls(
             staff_api=str(data["staff_api"]),
             bridge_api=str(data["bridge_api"]),
+            public_api=str(data.get("public_api", "")),
             ca_file=Path(data["ca_file"]),
             cognito=UserPool(**data["cognito"]),
             staff_users=tuple(

@@ -17,7 +17,10 @@ keys, its claims in ``requestContext.authorizer.claims``; none or a bad one is A
 ``401`` before the function runs; health and the contract are public); the **bridge port**
 (HTTPS, mutual TLS with the local CA) is the bridge API (:class:`BridgeEntry`: the verified
 client certificate in ``requestContext.identity.clientCert``, the bridges' routes only).
-Neither takes a caller from a header.
+Neither takes a caller from a header. A third, the **public port** (HTTP), is the public
+verification API (:class:`PublicEntry`: no authorizer, its routes only, each under the root
+rather than ``/v1/``: ``/verify``, ``/.well-known/jwks.json``, ``/credentials/status/...``),
+in front of the public function.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from kentei_local.functions import Invocation, LocalFunction
 from kentei_local.localca import client_cert_context
 from kentei_local.resources import ACCOUNT_ID
 from kentei_local.tokens import TokenVerifier
+from public import paths as public_paths
 
 # The deployed API's stage and only resource (infra/kentei_infra/settings.py and api.py).
 STAGE: Final = "prod"
@@ -76,6 +80,25 @@ BRIDGE_ROUTES: Final = (
 )
 """The bridge API's methods: submit (applications, change requests, initial registrations),
 status, health; it has no other resource."""
+PUBLIC_BASE_PATH: Final = "/"
+PUBLIC_PROXY_RESOURCE: Final = "/{proxy+}"
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """``/credentials/status/{list_number}/{purpose}`` → a pattern matching one path of it."""
+    parts = re.split(r"(\{[a-z_]+\})", template)
+    return re.compile(
+        "^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$"
+    )
+
+
+PUBLIC_ROUTES: Final = tuple(
+    (method, _template_pattern(template))
+    for template, methods in public_paths.METHODS.items()
+    for method in methods
+)
+"""The public API's methods, from the public function's own table (as deployed,
+``infra/kentei_infra/routes.py``); it has no other."""
 _TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
 _DRAIN_LIMIT: Final = 4 * MAX_REQUEST_BYTES
 
@@ -103,10 +126,10 @@ class HttpResponse:
     body: bytes
 
 
-def routed(target: str) -> bool:
-    """Whether the deployed API has a resource for ``target``: a path below ``/v1/``."""
+def routed(target: str, base_path: str = BASE_PATH) -> bool:
+    """Whether the deployed API has a resource for ``target``: a path below ``base_path``."""
     path = urlsplit(target).path
-    return path.startswith(BASE_PATH) and len(path) > len(BASE_PATH)
+    return path.startswith(base_path) and len(path) > len(base_path)
 
 
 def proxy_event(
@@ -114,9 +137,11 @@ def proxy_event(
     request_id: str,
     now: datetime,
     caller: Mapping[str, Any] | None = None,
+    base_path: str = BASE_PATH,
 ) -> dict[str, Any]:
     """The API Gateway REST proxy event for ``request`` (a :func:`routed` one); ``caller``
     is what the entry point verified: ``{"claims": ...}`` or ``{"clientCert": ...}``."""
+    resource = PROXY_RESOURCE if base_path == BASE_PATH else PUBLIC_PROXY_RESOURCE
     caller = caller or {}
     split = urlsplit(request.target)
     path = split.path
@@ -126,14 +151,14 @@ def proxy_event(
     user_agent = next((v for k, v in headers if k.lower() == "user-agent"), None)
     body, is_base64 = _event_body(request.body, _content_type(headers))
     return {
-        "resource": PROXY_RESOURCE,
+        "resource": resource,
         "path": path,
         "httpMethod": request.method,
         "headers": {k: v[-1] for k, v in multi_headers.items()} or None,
         "multiValueHeaders": multi_headers or None,
         "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
         "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": {"proxy": unquote(path.removeprefix(BASE_PATH))},
+        "pathParameters": {"proxy": unquote(path.removeprefix(base_path))},
         "stageVariables": None,
         "requestContext": {
             "accountId": ACCOUNT_ID,
@@ -164,7 +189,7 @@ def proxy_event(
             "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "requestTimeEpoch": int(now.timestamp() * 1000),
             "resourceId": "local0",
-            "resourcePath": PROXY_RESOURCE,
+            "resourcePath": resource,
             "stage": STAGE,
         },
         "body": body,
@@ -238,22 +263,40 @@ class BridgeEntry:
         return {"clientCert": client_cert_context(request.client_cert)}
 
 
+class PublicEntry:
+    """The public API: no authorizer, its routes only (:data:`PUBLIC_ROUTES`)."""
+
+    name = "public"
+    base_path = PUBLIC_BASE_PATH
+
+    def admit(self, request: HttpRequest) -> dict[str, Any] | HttpResponse:
+        path = urlsplit(request.target).path
+        if not any(m == request.method and p.match(path) for m, p in PUBLIC_ROUTES):
+            return _missing_token()
+        return {}
+
+
 class Gateway:
-    """Turns requests into intake invocations; thread-safe (the function serialises them)."""
+    """Turns requests into invocations of the API's function; thread-safe (the function
+    serialises them). The entry's ``base_path`` (``/v1/`` unless it says otherwise) is where
+    its API's resources are."""
 
     def __init__(self, function: LocalFunction, entry: Entry | None = None) -> None:
         self.function = function
         self.entry: Entry = entry or OpenEntry()
+        self.base_path: str = getattr(self.entry, "base_path", BASE_PATH)
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
         started = time.perf_counter()
-        if routed(request.target):
+        if routed(request.target, self.base_path):
             admitted = self.entry.admit(request)
             if isinstance(admitted, HttpResponse):
                 response = admitted
             else:
-                event = proxy_event(request, request_id, datetime.now(UTC), admitted)
+                event = proxy_event(
+                    request, request_id, datetime.now(UTC), admitted, self.base_path
+                )
                 response = http_response(self.function.invoke(event))
         else:
             response = _missing_token()

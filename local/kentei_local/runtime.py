@@ -1,8 +1,10 @@
 """The local runtime as one object: moto, the catalog's resources, the gateway, the pumps.
 
-The gateway has the deployed system's two entry points: the staff port (:attr:`LocalRuntime.url`,
-HTTP, Cognito ID tokens of the user pool seeded in moto) and the bridge port
-(:attr:`LocalRuntime.bridge_url`, HTTPS with client certificates of a local CA made at start).
+The gateway has the deployed system's three entry points: the staff port (:attr:`LocalRuntime.url`,
+HTTP, Cognito ID tokens of the user pool seeded in moto), the bridge port
+(:attr:`LocalRuntime.bridge_url`, HTTPS with client certificates of a local CA made at start)
+and the public port (:attr:`LocalRuntime.public_url`, HTTP, the verification page and API in
+front of the public function; the credential issuer's URL is this port's, locally).
 :attr:`LocalRuntime.endpoints` is what ``runtime.json`` (written in the state folder) says:
 both URLs, the CA file, the pool, the seeded users and the bridges' certificates.
 
@@ -43,7 +45,14 @@ from kentei_local import certificate_ca, cognito, localca
 from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints
 from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
 from kentei_local.functions import Handler, LocalFunction
-from kentei_local.gateway import BridgeEntry, Gateway, GatewayServer, StaffEntry, server_tls
+from kentei_local.gateway import (
+    BridgeEntry,
+    Gateway,
+    GatewayServer,
+    PublicEntry,
+    StaffEntry,
+    server_tls,
+)
 from kentei_local.moto_server import MotoServer
 from kentei_local.pump import QueuePump
 from kentei_local.resources import Resources, provision
@@ -57,6 +66,11 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
 
 HEALTH_PATH: Final = "/v1/health"
+ISSUER_URL_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_URL"
+ISSUER_NAME_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_NAME"
+LOCAL_ISSUER_NAME: Final = "技能検定 電子合格証 発行者（ローカル）"
+"""The local issuer: its id is the public port's URL, so the status list URLs the
+credentials name are served by the local public API."""
 _STOP_TIMEOUT_S: Final = 10.0
 _ONE_AT_A_TIME = threading.Lock()
 logger = logging.getLogger(__name__)
@@ -91,6 +105,7 @@ class LocalRuntime:
         self._moto: MotoServer | None = None
         self._gateway: GatewayServer | None = None
         self._bridge_gateway: GatewayServer | None = None
+        self._public_gateway: GatewayServer | None = None
         self._endpoints: LocalEndpoints | None = None
         self._temporary: Path | None = None
         self._resources: Resources | None = None
@@ -130,6 +145,13 @@ class LocalRuntime:
         if self._bridge_gateway is None:
             raise RuntimeError("the runtime serves no HTTP (not started, or serve_http=False)")
         return self._bridge_gateway.url
+
+    @property
+    def public_url(self) -> str:
+        """The public port's base URL, ``http://127.0.0.1:PUBLIC_PORT`` (the issuer's id)."""
+        if self._public_gateway is None:
+            raise RuntimeError("the runtime serves no HTTP (not started, or serve_http=False)")
+        return self._public_gateway.url
 
     @property
     def endpoints(self) -> LocalEndpoints:
@@ -230,6 +252,7 @@ class LocalRuntime:
         self._stack.close()
         self._gateway = None
         self._bridge_gateway = None
+        self._public_gateway = None
         self._endpoints = None
         self._temporary = None
         self._moto = None
@@ -253,7 +276,8 @@ class LocalRuntime:
         return self.session.client("kms", endpoint_url=self.moto_endpoint, config=_CLIENT_CONFIG)
 
     def _is_used(self, spec: catalog.FunctionSpec) -> bool:
-        return (spec.api and self._serve_http) or catalog.queue_for(spec.name) is not None
+        served = spec.api or spec.public_api
+        return (served and self._serve_http) or catalog.queue_for(spec.name) is not None
 
     def _function(self, spec: catalog.FunctionSpec) -> LocalFunction:
         handler = self._handlers.get(spec.name)
@@ -284,7 +308,15 @@ class LocalRuntime:
             "BRIDGE_PORT",
             tls,
         )
-        self._gateway, self._bridge_gateway = staff, bridge
+        (public_spec,) = (spec for spec in catalog.FUNCTIONS if spec.public_api)
+        public = self._listen(
+            Gateway(self.functions[public_spec.name], PublicEntry()),
+            self.settings.public_port_or_default,
+            "PUBLIC_PORT",
+        )
+        os.environ.setdefault(ISSUER_URL_ENV, public.url)
+        os.environ.setdefault(ISSUER_NAME_ENV, LOCAL_ISSUER_NAME)
+        self._gateway, self._bridge_gateway, self._public_gateway = staff, bridge, public
         self._endpoints = LocalEndpoints(
             staff_api=staff.url,
             bridge_api=bridge.url,
@@ -292,8 +324,9 @@ class LocalRuntime:
             cognito=pool,
             staff_users=tuple(users),
             bridges=dict(ca.bridges),
+            public_api=public.url,
         )
-        for url, context in ((staff.url, None), (bridge.url, _client_tls(ca))):
+        for url, context in ((staff.url, None), (bridge.url, _client_tls(ca)), (public.url, None)):
             status, body = _get(f"{url}{HEALTH_PATH}", context)
             if status != 200:
                 raise RuntimeStartError(f"GET {url}{HEALTH_PATH} answered {status}: {body[:500]}")

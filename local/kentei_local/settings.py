@@ -28,6 +28,9 @@ class LocalSettings:
     visibility_timeout_s: int = DEFAULT_VISIBILITY_TIMEOUT_S
     bridge_port: int | None = None
     """The bridge port (HTTPS, mutual TLS); None: ``port + 1``, or a free one if ``port`` is 0."""
+    public_port: int | None = None
+    """The public port (HTTP, the verification page and API); None: ``port + 2``, or a free
+    one if ``port`` is 0."""
     state_dir: Path | None = None
     """Where the local CA, the certificates and ``runtime.json`` go; None: a temporary folder
     removed when the runtime stops."""
@@ -37,6 +40,12 @@ class LocalSettings:
         if self.bridge_port is not None:
             return self.bridge_port
         return self.port + 1 if 0 < self.port < 65535 else 0
+
+    @property
+    def public_port_or_default(self) -> int:
+        if self.public_port is not None:
+            return self.public_port
+        return self.port + 2 if 0 < self.port < 65534 else 0
 
     @classmethod
     def from_env(
@@ -49,10 +58,12 @@ class LocalSettings:
         env = os.environ if environ is None else environ
         port = _integer(env, "PORT", default_port, 0, 65535)
         bridge_default = port + 1 if 0 < port < 65535 else 0
+        public_default = port + 2 if 0 < port < 65534 else 0
         state_dir = env.get("KENTEI_LOCAL_STATE_DIR", "").strip()
         return cls(
             port=port,
             bridge_port=_integer(env, "BRIDGE_PORT", bridge_default, 0, 65535),
+            public_port=_integer(env, "PUBLIC_PORT", public_default, 0, 65535),
             state_dir=Path(state_dir) if state_dir else default_state_dir,
             moto_port=_integer(env, "KENTEI_LOCAL_MOTO_PORT", 0, 0, 65535),
             visibility_timeout_s=_integer(

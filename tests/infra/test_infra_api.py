@@ -321,22 +321,30 @@ def test_every_method_is_a_lambda_proxy_to_intake_with_its_path_parameters_check
 def test_only_the_apis_may_invoke_intake_and_each_permission_names_one_method(
     template: SynthesizedTemplate, ids: CatalogResources
 ) -> None:
+    """Intake is invoked by the staff and bridge APIs only, the public function by the public
+    API only, each permission for one method of one API."""
     intake = ids.function(API_FUNCTION)
+    (public_name,) = (spec.name for spec in catalog.FUNCTIONS if spec.public_api)
+    public = ids.function(public_name)
     permissions = [
         permission
         for permission in template.of_type("AWS::Lambda::Permission").values()
-        if template.the_one_named(permission["Properties"]["FunctionName"]) == intake
+        if template.the_one_named(permission["Properties"]["FunctionName"]) in (intake, public)
         or permission["Properties"]["Principal"] == "apigateway.amazonaws.com"
     ]
     assert permissions
-    apis = {_api(template, name) for name in APIS}
+    invoking = {
+        intake: {_api(template, name) for name in APIS},
+        public: {_api(template, "public-api")},
+    }
     for permission in permissions:
         properties = permission["Properties"]
         assert properties["Principal"] == "apigateway.amazonaws.com"
-        assert template.the_one_named(properties["FunctionName"]) == ids.function(API_FUNCTION)
+        function = template.the_one_named(properties["FunctionName"])
+        assert function in invoking
         source = json.dumps(properties["SourceArn"])
         assert "test-invoke-stage" not in source
-        assert len(template.named(properties["SourceArn"]) & apis) == 1
+        assert len(template.named(properties["SourceArn"]) & invoking[function]) == 1
 
 
 def test_intake_has_reserved_concurrency(

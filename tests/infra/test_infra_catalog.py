@@ -27,6 +27,7 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
     functions, queues = len(catalog.FUNCTIONS), len(catalog.QUEUES)
     schedules = len(catalog.SCHEDULES)
     staff_routes, bridge_routes = len(routes.staff_routes()), len(routes.bridge_routes())
+    public_routes = len(routes.public_routes())
     assert counts == {
         "AWS::KMS::Key": len(catalog.KEYS),
         "AWS::KMS::Alias": len(catalog.KEYS),
@@ -41,25 +42,27 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         # One per API method, each scoped to its method's ARN; one per user pool trigger.
         "AWS::Lambda::Permission": staff_routes
         + bridge_routes
+        + public_routes
         + sum(1 for spec in catalog.FUNCTIONS if spec.user_pool_trigger),
         # + API Gateway's account-level CloudWatch role, + each schedule's role
         "AWS::IAM::Role": functions + 1 + schedules,
         "AWS::IAM::Policy": functions + schedules,
         "AWS::Scheduler::Schedule": schedules,
         # + each API's access logs and WAF logs, and the staff sign-ins.
-        "AWS::Logs::LogGroup": functions + 5,
-        # The staff API and the bridge API (with its custom domain).
-        "AWS::ApiGateway::RestApi": 2,
+        "AWS::Logs::LogGroup": functions + 7,
+        # The staff API, the bridge API (with its custom domain) and the public API.
+        "AWS::ApiGateway::RestApi": 3,
         "AWS::ApiGateway::Account": 1,
-        "AWS::ApiGateway::Deployment": 2,
-        "AWS::ApiGateway::Stage": 2,
+        "AWS::ApiGateway::Deployment": 3,
+        "AWS::ApiGateway::Stage": 3,
         "AWS::ApiGateway::Resource": _resources(routes.staff_routes())
-        + _resources(routes.bridge_routes()),
-        "AWS::ApiGateway::Method": staff_routes + bridge_routes,
-        "AWS::ApiGateway::RequestValidator": 2,
+        + _resources(routes.bridge_routes())
+        + _resources(routes.public_routes()),
+        "AWS::ApiGateway::Method": staff_routes + bridge_routes + public_routes,
+        "AWS::ApiGateway::RequestValidator": 3,
         "AWS::ApiGateway::Authorizer": 1,
         # Each API answers what it refuses itself as a problem document.
-        "AWS::ApiGateway::GatewayResponse": 2 * len(GATEWAY_PROBLEMS),
+        "AWS::ApiGateway::GatewayResponse": 3 * len(GATEWAY_PROBLEMS),
         "AWS::ApiGateway::DomainName": 1,
         "AWS::ApiGateway::BasePathMapping": 1,
         # Staff identities: the pool, its app client, a group per role.
@@ -68,10 +71,10 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::Cognito::UserPoolGroup": len(Role),
         "AWS::Cognito::LogDeliveryConfiguration": 1,
         # A web ACL per API; the staff one's allowlist in an IPv4 and an IPv6 set.
-        "AWS::WAFv2::WebACL": 2,
-        "AWS::WAFv2::WebACLAssociation": 2,
+        "AWS::WAFv2::WebACL": 3,
+        "AWS::WAFv2::WebACLAssociation": 3,
         "AWS::WAFv2::IPSet": 2,
-        "AWS::WAFv2::LoggingConfiguration": 2,
+        "AWS::WAFv2::LoggingConfiguration": 3,
     }
 
 

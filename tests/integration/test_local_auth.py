@@ -98,11 +98,14 @@ def test_runtime_json_says_where_to_call_and_with_what(runtime: LocalRuntime) ->
         "cognito",
         "staff_users",
         "bridges",
+        "public_api",
     }
     assert written["staff_api"] == runtime.url
     assert written["staff_api"].startswith("http://127.0.0.1:")
     assert written["bridge_api"] == runtime.bridge_url
     assert written["bridge_api"].startswith("https://127.0.0.1:")
+    assert written["public_api"] == runtime.public_url
+    assert written["public_api"].startswith("http://127.0.0.1:")
     assert set(written["cognito"]) == {"endpoint", "region", "user_pool_id", "client_id"}
     assert written["cognito"]["endpoint"] == runtime.moto_endpoint
     assert set(written["bridges"]) == {"mynaportal", "egov"}
@@ -375,6 +378,28 @@ def test_the_bridge_port_has_the_bridges_routes_only(
     assert response.status_code == 403
     assert response.json() == {"message": "Missing Authentication Token"}
     assert len(API.events) == before
+
+
+def test_the_public_port_serves_the_public_routes_without_a_caller_and_nothing_else(
+    runtime: LocalRuntime, http: requests.Session
+) -> None:
+    before = len(API.events)
+    public = runtime.public_url
+
+    page = http.get(f"{public}/verify", timeout=10)
+    health = http.get(f"{public}/v1/health", timeout=10)
+    staff_route = http.get(f"{public}/v1/review/applications", timeout=10)
+    wrong_method = http.delete(f"{public}/verify", timeout=10)
+    on_staff_port = http.get(f"{runtime.url}/verify", timeout=10)
+
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Content-Security-Policy" in page.headers
+    assert health.json()["status"] == "ok"
+    for refused in (staff_route, wrong_method, on_staff_port):
+        assert refused.status_code == 403
+        assert refused.json() == {"message": "Missing Authentication Token"}
+    assert len(API.events) == before, "intake never sees a public request"
 
 
 def test_a_staff_token_on_the_bridge_port_is_not_a_staff_caller(

@@ -84,15 +84,25 @@ def test_a_port_in_use_is_a_clear_start_error(setting: str, message: str) -> Non
 
 def test_settings_come_from_the_environment_with_documented_defaults() -> None:
     assert LocalSettings.from_env({}) == LocalSettings(
-        port=8000, bridge_port=8001, moto_port=0, visibility_timeout_s=2
+        port=8000, bridge_port=8001, public_port=8002, moto_port=0, visibility_timeout_s=2
     )
     assert LocalSettings.from_env(
         {"PORT": "0", "KENTEI_LOCAL_VISIBILITY_TIMEOUT": "1", "KENTEI_LOCAL_MOTO_PORT": "5000"}
-    ) == LocalSettings(port=0, bridge_port=0, moto_port=5000, visibility_timeout_s=1)
+    ) == LocalSettings(port=0, bridge_port=0, public_port=0, moto_port=5000, visibility_timeout_s=1)
     assert LocalSettings.from_env(
-        {"PORT": "9000", "BRIDGE_PORT": "9443", "KENTEI_LOCAL_STATE_DIR": "/tmp/k"}
-    ) == LocalSettings(port=9000, bridge_port=9443, state_dir=Path("/tmp/k"))
+        {
+            "PORT": "9000",
+            "BRIDGE_PORT": "9443",
+            "PUBLIC_PORT": "9080",
+            "KENTEI_LOCAL_STATE_DIR": "/tmp/k",
+        }
+    ) == LocalSettings(port=9000, bridge_port=9443, public_port=9080, state_dir=Path("/tmp/k"))
     assert LocalSettings.from_env({"PORT": "9000"}).bridge_port == 9001
+    assert LocalSettings.from_env({"PORT": "9000"}).public_port == 9002
+    assert LocalSettings(port=9000).public_port_or_default == 9002
+    assert LocalSettings(port=0).public_port_or_default == 0
+    with pytest.raises(SettingError, match="PUBLIC_PORT"):
+        LocalSettings.from_env({"PUBLIC_PORT": "70000"})
     with pytest.raises(SettingError, match="BRIDGE_PORT"):
         LocalSettings.from_env({"BRIDGE_PORT": "70000"})
     with pytest.raises(SettingError, match="KENTEI_LOCAL_VISIBILITY_TIMEOUT"):

@@ -1,0 +1,7 @@
+"""The public function's logger, tracer and metrics."""
+
+from __future__ import annotations
+
+from kentei.instrumentation import Instruments
+
+instruments = Instruments.for_service("public")
