@@ -38,7 +38,8 @@ import boto3
 from botocore.config import Config
 
 from kentei import aws, catalog
-from kentei_local import cognito, localca
+from kentei.certificates.pades_chain import DEFAULT_SIGNING_CHAIN_KEY, SIGNING_CHAIN_ENV
+from kentei_local import certificate_ca, cognito, localca
 from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints
 from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
 from kentei_local.functions import Handler, LocalFunction
@@ -193,6 +194,15 @@ class LocalRuntime:
             self._session, self._moto.endpoint, self.settings.visibility_timeout_s
         )
         os.environ.update(self._resources.environment())
+        # The certificate-signing key's certificate chain, where an operator puts the deployed
+        # one: issued by the local test CA for the key moto made.
+        certificate_ca.provision_signing_chain(
+            self.kms(),
+            self.s3(),
+            self._resources.key_arns["certificate-signing"],
+            self._resources.buckets["certificates"],
+        )
+        os.environ[SIGNING_CHAIN_ENV] = DEFAULT_SIGNING_CHAIN_KEY
         # The staff pool: the API's tokens, and the accounts the admin route and the
         # accounts job read (functions find it by its catalog variable, as deployed).
         self._pool, self._users = cognito.seed(self.moto_endpoint)
