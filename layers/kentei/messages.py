@@ -166,6 +166,32 @@ class ResultsAnnouncementDue(ResultsGroupMessage):
     after: str | None = Field(None, max_length=32)
 
 
+PASSES_ANNOUNCED_MAX: Final = 100
+"""The most application ids one ``passes_announced`` carries: an announcement page's size
+(``sync.announcements.PAGE``)."""
+
+
+class PassesAnnounced(Envelope):
+    """One announcement page of a results group is written: certify issues the certificates
+    of its passes (合格証書 and the electronic certificate; issue 11). Every pass and part
+    pass of the page that is announced, including ones announced before (a redelivered page
+    sends them again; issuing is idempotent). Ids only: certify reads the pass records."""
+
+    kind: Literal["passes_announced"] = "passes_announced"
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    group_key: str = Field(min_length=1, max_length=200)
+    application_ids: tuple[str, ...] = Field(min_length=1, max_length=PASSES_ANNOUNCED_MAX)
+
+    @model_validator(mode="after")
+    def _same_prefecture(self) -> Self:
+        for application_id in self.application_ids:
+            if not APPLICATION_ID_PATTERN.fullmatch(application_id):
+                raise ValueError("an application id is malformed")
+            if application_id[:2] != self.prefecture_code:
+                raise ValueError("an application id names another prefecture")
+        return self
+
+
 RECHECK_BATCH_MAX: Final = 20
 """The most examinees one batch message re-checks: lookups one after another stay well within
 verify's timeout, and verify's reserved concurrency bounds the calls on the registry link."""
@@ -278,6 +304,7 @@ KINDS: dict[str, type[Envelope]] = {
     "registry_recheck_batch": RegistryRecheckBatch,
     "results_decisions_due": ResultsDecisionsDue,
     "results_announcement_due": ResultsAnnouncementDue,
+    "passes_announced": PassesAnnounced,
     "change_request_received": ChangeRequestReceived,
     "result_file_uploaded": ResultFileUploaded,
     "result_import_commit": ResultImportCommit,
