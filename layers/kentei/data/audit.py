@@ -165,6 +165,8 @@ class AuditAction(StrEnum):
     """Staff asked for a results group's announcement (合格発表)."""
     PASS_ANNOUNCED = "pass.announced"  # noqa: S105 (not a secret)
     """A sitting's result announced: a pass or part pass numbered and recorded."""
+    CERTIFICATE_ISSUED = "certificate.issued"
+    """Certify issued a certificate of a pass (合格証書 with its electronic certificate)."""
     ANNOUNCEMENT_DOWNLOADED = "results.announcement_downloaded"
     """Staff downloaded a group's list of passing exam numbers."""
     HISTORICAL_PASS_IMPORTED = "historical_pass.imported"  # noqa: S105 (not a secret)
