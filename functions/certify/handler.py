@@ -1,8 +1,9 @@
-"""Certify: the SQS consumer of the certify queue (exam tickets and their voids now;
-certificates and notices of passes to come)."""
+"""Certify: the SQS consumer of the certify queue (exam tickets and their voids, the
+certificates of announced passes; notices of part passes to come)."""
 
 from __future__ import annotations
 
+from certify.certificates import issue_certificates
 from certify.dependencies import dependencies
 from certify.tickets import issue_ticket
 from certify.voids import void_ticket
@@ -46,12 +47,35 @@ def _void(message: messages.Envelope) -> None:
         consumer.instruments.count("TicketsVoided", prefecture_code=message.prefecture_code)
 
 
+def _certificates(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.PassesAnnounced)
+    report = issue_certificates(message, dependencies())
+    consumer.instruments.logger.info(
+        "pass certificates",
+        extra={
+            "prefecture_code": message.prefecture_code,
+            "passes": len(message.application_ids),
+            "counts": dict(report.counts),
+            "published_lists": report.published,
+        },
+    )
+    if report.counts["issued"]:
+        consumer.instruments.count(
+            "CertificatesIssued", report.counts["issued"], prefecture_code=message.prefecture_code
+        )
+    if report.counts["held"]:
+        consumer.instruments.count(
+            "CertificatesHeld", report.counts["held"], prefecture_code=message.prefecture_code
+        )
+
+
 consumer = QueueConsumer(
     FUNCTION,
     {
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
         "ticket_due": _ticket,
         "ticket_void": _void,
+        "passes_announced": _certificates,
     },
 )
 handler = consumer.handler
