@@ -5,7 +5,8 @@ The signing key is the catalog's ``certificate-signing`` KMS key (:mod:`kentei.s
 known by the key ring's active ``kid``; the PDF's signing chain is read once from the
 certificates bucket (:mod:`kentei.certificates.pades_chain`) and checked against the key's
 public half. The issuer (:class:`kentei.credentials.issuer.IssuerProfile`) comes from the
-environment (:data:`ISSUER_URL_ENV`, :data:`ISSUER_NAME_ENV`). Each is built when first used:
+environment (:func:`kentei.credentials.issuer.issuer_from_environment`). Each is built when
+first used:
 the PDF, crypto and pyHanko imports stay off the cold-start path.
 """
 
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
     from kentei.signing.keyring import KeyRing
     from kentei.signing.port import SigningKey
 
-ISSUER_URL_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_URL"
-"""The issuer's id (its URL, under which the JWKS and status lists are served)."""
-ISSUER_NAME_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_NAME"
-"""The issuer's display name in every credential."""
 PDF_MEDIA_TYPE: Final = "application/pdf"
 VC_MEDIA_TYPE: Final = "application/vc+jwt"
 JWKS_MEDIA_TYPE: Final = "application/jwk-set+json"
@@ -113,13 +110,9 @@ class CertificatePorts:
 
 
 def _issuer() -> IssuerProfile:
-    from kentei.credentials.issuer import IssuerProfile
+    from kentei.credentials.issuer import issuer_from_environment
 
-    url = os.environ.get(ISSUER_URL_ENV, "").strip()
-    name = os.environ.get(ISSUER_NAME_ENV, "").strip()
-    if not url or not name:
-        raise RuntimeError(f"{ISSUER_URL_ENV} and {ISSUER_NAME_ENV} must be set")
-    return IssuerProfile(url, name)
+    return issuer_from_environment(os.environ)
 
 
 @cache
