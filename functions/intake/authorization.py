@@ -70,6 +70,9 @@ and the exam office."""
 _RESULTS: Final = frozenset({Role.RESULTS})
 """The results office (成績担当): result files, their reports and commits."""
 
+_CERTIFICATES_OFFICE: Final = frozenset({Role.CERTIFICATES})
+"""The certificates office (証書担当): issued certificates, holds and counts (issue 11)."""
+
 RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.HEALTH): PUBLIC,
     ("GET", paths.OPENAPI): PUBLIC,
@@ -177,6 +180,26 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         roles=frozenset({Role.RESULTS, Role.CERTIFICATES}),
         action=AuditAction.ANNOUNCEMENT_DOWNLOADED,
         record_type="results_group",
+    ),
+    ("GET", paths.CERTIFICATES): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATES_LISTED,
+        record_type="sitting",
+    ),
+    ("GET", paths.CERTIFICATE_PDF): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_DOWNLOADED,
+        record_type="certificate",
+    ),
+    ("GET", paths.CERTIFICATE_HOLDS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_HOLDS_LISTED,
+        record_type="certificate_hold",
+    ),
+    ("GET", paths.CERTIFICATE_COUNTS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_COUNTS_READ,
+        record_type="certificate_count",
     ),
     ("GET", paths.ROSTER_CHANGES): Rule(
         roles=frozenset({Role.REVIEWER}),

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
     from intake.fingerprints import KmsFingerprinter
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
+    from kentei.data.certificates import CertificateCount, CertificateHold, CertificateRecord
     from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
     from kentei.data.initial_registrations import StoredInitialRegistration
@@ -526,6 +527,46 @@ class SyncQueue(Protocol):
     def send(self, message: SyncMessage) -> str: ...
 
 
+class CertificateStore(Protocol):
+    """One prefecture's certificates, holds and counts
+    (:class:`kentei.data.certificates.PrefectureCertificates`)."""
+
+    def certificate(self, certificate_id: str) -> CertificateRecord | None: ...
+
+    def certificates_of_pass(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> list[CertificateRecord]: ...
+
+    def hold(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> CertificateHold | None: ...
+
+    def holds(self) -> list[CertificateHold]: ...
+
+    def counts(self, fiscal_year: int) -> list[CertificateCount]: ...
+
+
+class CertificateLinks(Protocol):
+    """Short-lived links to the certificates bucket's objects."""
+
+    def download_url(self, key: str, expires_s: int) -> str: ...
+
+
+def _prefecture_certificates(prefecture_code: str) -> CertificateStore:
+    from kentei.data.certificates import PrefectureCertificates
+
+    return PrefectureCertificates(prefecture_code)
+
+
+class _CertificateLinks:
+    """The certificates bucket, its name read from the environment on first use."""
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        from kentei.data.certificate_files import CertificateFiles
+
+        return CertificateFiles().download_url(key, expires_s)
+
+
 def _prefecture_results(prefecture_code: str) -> ResultsReader:
     from kentei.data.passes import PrefecturePasses
 
@@ -589,6 +630,9 @@ class Dependencies:
     result_files: ResultFileLinks = field(default_factory=_ResultFileLinks)
     sync_queue: SyncQueue = field(default_factory=lambda: _SqsQueue("sync"))
     """Sync's queue: result imports to commit, results groups to decide and announce."""
+    certificates: Callable[[str], CertificateStore] = _prefecture_certificates
+    """A prefecture's certificates of passes, by prefecture code."""
+    certificate_links: CertificateLinks = field(default_factory=_CertificateLinks)
 
 
 class _Inbox:

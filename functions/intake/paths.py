@@ -49,6 +49,10 @@ RESULT_IMPORT_COMMIT: Final = "/v1/results/imports/<import_id>/commit"
 RESULT_IMPORT_DISCARD: Final = "/v1/results/imports/<import_id>/discard"
 INITIAL_REGISTRATIONS: Final = "/v1/initial-registrations"
 INITIAL_REGISTRATION: Final = "/v1/initial-registrations/<registration_id>"
+CERTIFICATES: Final = "/v1/certificates"
+CERTIFICATE_HOLDS: Final = "/v1/certificates/holds"
+CERTIFICATE_COUNTS: Final = "/v1/certificates/counts"
+CERTIFICATE_PDF: Final = "/v1/certificates/<certificate_id>/pdf"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -96,10 +100,15 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     RESULT_IMPORT: ("GET",),
     RESULT_IMPORT_COMMIT: ("POST",),
     RESULT_IMPORT_DISCARD: ("POST",),
+    CERTIFICATES: ("GET",),
+    CERTIFICATE_HOLDS: ("GET",),
+    CERTIFICATE_COUNTS: ("GET",),
+    CERTIFICATE_PDF: ("GET",),
 }
 
 PROTECTED: Final = re.compile(
-    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results)"
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results"
+    r"|certificates)"
     r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""

@@ -87,6 +87,12 @@ class CertificateFiles:
             **extra,
         )
 
+    def download_url(self, key: str, expires_s: int) -> str:
+        """A presigned GET of ``key``: the PDF never passes through the API."""
+        return self._s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_s
+        )
+
     def read(self, key: str) -> bytes:
         body: bytes = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return body

@@ -25,6 +25,7 @@ from kentei.data.applications import (
     StoredApplication,
 )
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
+from kentei.data.certificates import CertificateCount, CertificateHold, CertificateRecord
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.initial_registrations import RegistrationIdTakenError, StoredInitialRegistration
@@ -992,6 +993,52 @@ class FakeStaffDirectory:
 
 
 @dataclass
+class FakeCertificates:
+    """Every prefecture's certificates, holds and counts; each store answers its own
+    prefecture only."""
+
+    records: dict[tuple[str, str], CertificateRecord] = field(default_factory=dict)
+    """(prefecture, certificate id) → the record."""
+    held: dict[tuple[str, str, str], CertificateHold] = field(default_factory=dict)
+    """(prefecture, 資格仮名ID, application id) → the hold."""
+    counted: dict[tuple[str, int], list[CertificateCount]] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)
+
+    def prefecture(self, prefecture_code: str) -> _PrefectureCertificates:
+        return _PrefectureCertificates(self, prefecture_code)
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        self.links.append(key)
+        return f"https://certificates.example/{key}?signature=fake&expires={expires_s}"
+
+
+@dataclass
+class _PrefectureCertificates:
+    world: FakeCertificates
+    prefecture_code: str
+
+    def certificate(self, certificate_id: str) -> CertificateRecord | None:
+        return self.world.records.get((self.prefecture_code, certificate_id))
+
+    def certificates_of_pass(self, person: str, application_id: str) -> list[CertificateRecord]:
+        return [
+            r
+            for (p, _), r in sorted(self.world.records.items())
+            if p == self.prefecture_code
+            and (r.qualification_pseudonym_id, r.application_id) == (person, application_id)
+        ]
+
+    def hold(self, person: str, application_id: str) -> CertificateHold | None:
+        return self.world.held.get((self.prefecture_code, person, application_id))
+
+    def holds(self) -> list[CertificateHold]:
+        return [h for (p, _, _), h in self.world.held.items() if p == self.prefecture_code]
+
+    def counts(self, fiscal_year: int) -> list[CertificateCount]:
+        return list(self.world.counted.get((self.prefecture_code, fiscal_year), []))
+
+
+@dataclass
 class Clock:
     now: datetime = T0
 
@@ -1017,6 +1064,7 @@ class Fakes:
     result_imports: FakeResultImports = field(default_factory=FakeResultImports)
     result_files: FakeResultFiles = field(default_factory=FakeResultFiles)
     sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
+    certificates: FakeCertificates = field(default_factory=FakeCertificates)
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
@@ -1044,4 +1092,6 @@ class Fakes:
             result_imports=self.result_imports.prefecture,
             result_files=self.result_files,
             sync_queue=self.sync_queue,
+            certificates=self.certificates.prefecture,
+            certificate_links=self.certificates,
         )

@@ -1,0 +1,89 @@
+"""Certificates of passes (issue 11), for the certificates office: a pass's certificates, a
+certificate's PDF, the passes held on the font, and the counts issued."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from intake import paths
+from intake.access import request_id, require_caller
+from intake.certificates import (
+    CertificateDownload,
+    Counts,
+    Holds,
+    PassCertificates,
+    certificate_counts,
+    certificate_holds,
+    download_certificate,
+    pass_certificates,
+)
+from intake.responses import documented
+
+router = Router()  # type: ignore[no-untyped-call]
+
+_APPLICATION_ID = Query(
+    pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$",
+    description="The pass's application (its sitting).",
+)
+_CERTIFICATE_ID = Path(pattern=r"^[A-Za-z0-9_-]{1,20}$")
+
+
+@router.get(
+    paths.CERTIFICATES,
+    summary="A pass's certificates",
+    description="The certificates issued for the pass of this accepted application in the "
+    "caller's prefecture: each one's id, kind (printed 合格証書, proof 合格証明書), language, "
+    "status and issue; and whether the pass is held because its name cannot be printed. "
+    "Audited.",
+    tags=["certificates"],
+    responses=documented(200, "The pass's certificates", 401, 403, 404),
+)
+def get_pass_certificates(application_id: Annotated[str, _APPLICATION_ID]) -> PassCertificates:
+    event = router.current_event.raw_event
+    return pass_certificates(require_caller(event), application_id, request_id(event))
+
+
+@router.get(
+    paths.CERTIFICATE_HOLDS,
+    summary="Passes held on the certificate font",
+    description="Passes whose certificate waits for staff because the certificate font "
+    "cannot draw a field (the name): the fields and how many characters of each, never the "
+    "characters. Audited.",
+    tags=["certificates"],
+    responses=documented(200, "The holds", 401, 403),
+)
+def get_certificate_holds() -> Holds:
+    event = router.current_event.raw_event
+    return certificate_holds(require_caller(event), request_id(event))
+
+
+@router.get(
+    paths.CERTIFICATE_COUNTS,
+    summary="Certificates issued in a fiscal year",
+    description="How many certificates the caller's prefecture issued in the fiscal year "
+    "(April to March, by the issue day in Japan), by grade, kind, language and new or reissue. "
+    "Audited (numbers only).",
+    tags=["certificates"],
+    responses=documented(200, "The counts", 401, 403, 422),
+)
+def get_certificate_counts(
+    fiscal_year: Annotated[int, Query(ge=2000, le=2100, description="年度 of the issue.")],
+) -> Counts:
+    event = router.current_event.raw_event
+    return certificate_counts(require_caller(event), fiscal_year, request_id(event))
+
+
+@router.get(
+    paths.CERTIFICATE_PDF,
+    summary="Download a certificate's PDF",
+    description="A link to the certificate's signed PDF valid for five minutes. Audited "
+    "before the link goes out (the PDF holds the person's name).",
+    tags=["certificates"],
+    responses=documented(200, "The link", 401, 403, 404),
+)
+def get_certificate_pdf(certificate_id: Annotated[str, _CERTIFICATE_ID]) -> CertificateDownload:
+    event = router.current_event.raw_event
+    return download_certificate(require_caller(event), certificate_id, request_id(event))

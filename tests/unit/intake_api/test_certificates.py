@@ -1,0 +1,152 @@
+"""The certificates office reads a pass's certificates, a PDF link, the font holds and the
+counts: only its own prefecture's, only with the certificates role, each read of personal
+data audited before it is answered, never the characters of a held name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from tests.unit.review.factory import application
+
+from kentei.applications.model import Status
+from kentei.data.applications import StoredApplication
+from kentei.data.audit import AuditAction
+from kentei.data.certificates import (
+    CertificateCount,
+    CertificateHold,
+    CertificateKind,
+    CertificateRecord,
+    HeldField,
+)
+
+from .events import event, invoke
+from .fakes import Fakes
+
+OFFICE = "staff:13:cert1:certificates"
+OSAKA = "staff:27:cert2:certificates"
+RESULTS = "staff:13:results1:results"
+PERSON = "4qc7cvj3twxoaxwlxb7x4ahwb4"
+AT = datetime(2026, 10, 2, 1, 0, tzinfo=UTC)
+
+
+def _accepted(fakes: Fakes) -> str:
+    made = application(status=Status.ACCEPTED)
+    fakes.records.applications[made.application_id] = StoredApplication(made, 4, "fp")
+    return made.application_id
+
+
+def _issued(fakes: Fakes, application_id: str, prefecture: str = "13") -> CertificateRecord:
+    record = CertificateRecord(
+        certificate_id="C13G262-00001-1",
+        kind=CertificateKind.PRINTED,
+        language="ja",
+        qualification_pseudonym_id=PERSON,
+        application_id=application_id,
+        certificate_number="C13G262-00001",
+        grade="2級",
+        list_number=1,
+        index=77,
+        pdf_key="certificates/13/C13G262-00001-1.pdf",
+        vc_key="certificates/13/C13G262-00001-1.jwt",
+        issued_at=AT,
+        issued_by="certify",
+    )
+    fakes.certificates.records[(prefecture, record.certificate_id)] = record
+    return record
+
+
+def _get(path: str, caller: str = OFFICE, **query: str) -> tuple[int, Any]:
+    target = f"{path}?{urlencode(query)}" if query else path
+    status, _, body = invoke(event("GET", target, caller=caller))
+    return status, body
+
+
+def test_a_pass_lists_its_certificates_after_the_audit(fakes: Fakes) -> None:
+    application_id = _accepted(fakes)
+    record = _issued(fakes, application_id)
+
+    status, body = _get("/v1/certificates", application_id=application_id)
+
+    assert status == 200, body
+    assert body["held"] is False
+    (listed,) = body["certificates"]
+    assert listed["certificate_id"] == record.certificate_id
+    assert (listed["kind"], listed["status"], listed["has_pdf"]) == ("printed", "valid", True)
+    assert "index" not in listed
+    (entry,) = [e for e in fakes.audit.events if e.action is AuditAction.CERTIFICATES_LISTED]
+    assert (entry.record_id, entry.person_id) == (application_id, PERSON)
+
+
+def test_another_prefecture_or_role_sees_nothing(fakes: Fakes) -> None:
+    application_id = _accepted(fakes)
+    _issued(fakes, application_id)
+    assert _get("/v1/certificates", OSAKA, application_id=application_id)[0] == 404
+    assert _get("/v1/certificates/C13G262-00001-1/pdf", OSAKA)[0] == 404
+    assert _get("/v1/certificates", RESULTS, application_id=application_id)[0] == 403
+    assert _get("/v1/certificates/holds", RESULTS)[0] == 403
+    assert _get("/v1/certificates/counts", RESULTS, fiscal_year="2026")[0] == 403
+    assert fakes.certificates.links == []
+
+
+def test_a_certificate_pdf_is_a_short_lived_link_after_the_audit(fakes: Fakes) -> None:
+    record = _issued(fakes, _accepted(fakes))
+
+    status, body = _get(f"/v1/certificates/{record.certificate_id}/pdf")
+
+    assert status == 200, body
+    assert body["download_url"].startswith("https://certificates.example/certificates/13/")
+    assert body["expires_in_s"] == 300
+    (entry,) = [e for e in fakes.audit.events if e.action is AuditAction.CERTIFICATE_DOWNLOADED]
+    assert (entry.record_id, entry.person_id) == (record.certificate_id, PERSON)
+    assert _get("/v1/certificates/C13G262-00009-1/pdf")[0] == 404
+
+
+def test_the_holds_name_fields_and_counts_never_characters(fakes: Fakes) -> None:
+    application_id = _accepted(fakes)
+    fakes.certificates.held[("13", PERSON, application_id)] = CertificateHold(
+        qualification_pseudonym_id=PERSON,
+        application_id=application_id,
+        kind=CertificateKind.PRINTED,
+        fields=(HeldField(field="name", missing=2),),
+        held_at=AT,
+    )
+
+    status, body = _get("/v1/certificates/holds")
+
+    assert status == 200, body
+    (hold,) = body["holds"]
+    assert hold["fields"] == [{"field": "name", "missing": 2}]
+    assert hold["application_id"] == application_id
+    assert any(e.action is AuditAction.CERTIFICATE_HOLDS_LISTED for e in fakes.audit.events)
+    assert _get("/v1/certificates", application_id=application_id)[1]["held"] is True
+    assert _get("/v1/certificates/holds", OSAKA)[1] == {"holds": []}
+
+
+@pytest.mark.parametrize("year", ["1999", "abc"])
+def test_counts_need_a_fiscal_year(fakes: Fakes, year: str) -> None:
+    assert _get("/v1/certificates/counts", fiscal_year=year)[0] == 422
+    assert _get("/v1/certificates/counts")[0] == 422
+
+
+def test_counts_of_a_fiscal_year_are_numbers_only(fakes: Fakes) -> None:
+    fakes.certificates.counted[("13", 2026)] = [
+        CertificateCount(2026, "2級", CertificateKind.PRINTED, "ja", False, 3),
+        CertificateCount(2026, "2級", CertificateKind.ELECTRONIC, "ja", False, 3),
+    ]
+
+    status, body = _get("/v1/certificates/counts", fiscal_year="2026")
+
+    assert status == 200, body
+    assert body["total"] == 6
+    assert body["counts"][0] == {
+        "grade": "2級",
+        "kind": "printed",
+        "language": "ja",
+        "reissue": False,
+        "count": 3,
+    }
+    assert any(e.action is AuditAction.CERTIFICATE_COUNTS_READ for e in fakes.audit.events)
+    assert _get("/v1/certificates/counts", OSAKA, fiscal_year="2026")[1]["total"] == 0
