@@ -10,7 +10,9 @@ here (its notice is another worker's). A full pass gets:
    (never the My Number), under the certificate id ``<合格証書番号>-1``;
 2. the glyph gate (:func:`kentei.certificates.pdf.check`): a name the font cannot draw holds
    the certificate for staff (``CERTIFICATE_HOLD#``: the fields and counts, never the
-   characters), and nothing else is made;
+   characters), and nothing else is made. Once staff resolve the hold (a spelling to print,
+   kept on the examinee's item), intake sends the pass again and it is issued with that
+   spelling;
 3. a status index (:class:`kentei.data.certificates.DynamoStatusIndexAllocator`), then the
    ``CERTIFICATE#`` record with its audit entry and counts, in one transaction;
 4. the stored documents, from the record (so a retry makes the same ones): the VC-JWT and the
@@ -55,6 +57,7 @@ from kentei.data.certificates import (
     HeldField,
     certificate_id,
 )
+from kentei.data.roster import StoredExaminee
 from kentei.exams.catalogue import Catalogue
 from kentei.exemptions.model import PassKind, PassRecord
 from kentei.messages import PassesAnnounced
@@ -114,20 +117,22 @@ def _issue_one(
     store = ports.certificates(prefecture)
     the_id = certificate_id(record.certificate_number, FIRST_SERIAL)
     existing = store.certificate(the_id)
-    if existing is None and store.hold(person, application_id) is not None:
+    hold = store.hold(person, application_id)
+    if existing is None and hold is not None and hold.resolved_at is None:
         return "held"
-    examinee = deps.roster(prefecture).examinee(person)
-    if examinee is None:
+    stored = deps.roster(prefecture).examinee(person)
+    if stored is None:
         raise CertificateRefusedError(f"the examinee of {application_id} is not on the roster")
+    examinee = _as_printed(stored, hold, application_id)
     catalogue = deps.catalogue()
     if existing is not None:
-        repaired = _store_documents(existing, record, examinee.examinee, catalogue, ports)
+        repaired = _store_documents(existing, record, examinee, catalogue, ports)
         return "repaired" if repaired else "already"
     at = deps.clock()
     printed = _printed(
         record,
         the_id,
-        examinee=examinee.examinee,
+        examinee=examinee,
         prefecture=prefecture,
         catalogue=catalogue,
         at=at,
@@ -142,6 +147,7 @@ def _issue_one(
                 kind=CertificateKind.PRINTED,
                 fields=tuple(HeldField(field=p.field, missing=p.missing) for p in refused.problems),
                 held_at=at,
+                group_key=message.group_key,
             )
         )
         return "held"
@@ -167,10 +173,22 @@ def _issue_one(
         # A concurrent delivery wrote it first: its record (and its index) stand.
         winner = store.certificate(the_id)
         assert winner is not None
-        _store_documents(winner, record, examinee.examinee, catalogue, ports)
+        _store_documents(winner, record, examinee, catalogue, ports)
         return "already"
-    _store_documents(issued, record, examinee.examinee, catalogue, ports, missing_only=False)
+    _store_documents(issued, record, examinee, catalogue, ports, missing_only=False)
     return "issued"
+
+
+def _as_printed(
+    stored: StoredExaminee, hold: CertificateHold | None, application_id: str
+) -> Examinee:
+    """The examinee as the certificate states them: with the spelling staff chose for
+    printing when the pass's hold is resolved, else as the roster holds them."""
+    if hold is None or hold.resolved_at is None:
+        return stored.examinee
+    if stored.certificate_name is None:
+        raise CertificateRefusedError(f"the hold of {application_id} names no printed spelling")
+    return stored.examinee.model_copy(update={"name": stored.certificate_name})
 
 
 def _check(printed: PrintedCertificate) -> None:

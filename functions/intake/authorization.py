@@ -196,6 +196,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.CERTIFICATE_HOLDS_LISTED,
         record_type="certificate_hold",
     ),
+    ("POST", paths.CERTIFICATE_HOLD_RESOLUTION): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_HOLD_RESOLVED,
+        record_type="certificate_hold",
+    ),
     ("GET", paths.CERTIFICATE_COUNTS): Rule(
         roles=_CERTIFICATES_OFFICE,
         action=AuditAction.CERTIFICATE_COUNTS_READ,

@@ -6,6 +6,9 @@
   bucket), audited before the link goes out (the PDF holds the name).
 - The glyph holds (passes whose name the certificate font cannot draw): fields and counts of
   missing characters, never the characters. Audited.
+- A hold's resolution: a spelling of the name to print (one the font draws) with a reason,
+  kept on the examinee's own item with the audit entry in one transaction; certify is told
+  the pass again (``passes_announced``) and issues it with that spelling.
 - The counts of certificates issued in a fiscal year, by grade, kind, language and new or
   reissue: numbers only (the read is audited as every staff route is).
 
@@ -21,15 +24,19 @@ from typing import Final
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from intake.dependencies import Dependencies, dependencies
-from intake.errors import NotFoundError
+from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from kentei.applications.model import Status
 from kentei.callers import Caller
+from kentei.certificates.content import Name
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
-from kentei.data.certificates import CertificateHold, CertificateRecord
+from kentei.data.certificates import CertificateHold, CertificateRecord, HoldNotOpenError
+from kentei.field_errors import FieldError
+from kentei.messages import PassesAnnounced
 
 DOWNLOAD_SECONDS: Final = 300
 _NOT_ACCEPTED = "no accepted application with this id in the caller's prefecture"
 _NO_CERTIFICATE = "no certificate with this id in the caller's prefecture"
+_NO_HOLD = "no held pass of an accepted application with this id in the caller's prefecture"
 _CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -96,6 +103,7 @@ class HoldView(BaseModel):
     fields: tuple[HeldFieldView, ...]
     held_at: AwareDatetime
     resolved_at: AwareDatetime | None
+    resolved_by: str | None
 
     @classmethod
     def of(cls, hold: CertificateHold) -> HoldView:
@@ -106,6 +114,7 @@ class HoldView(BaseModel):
             fields=tuple(HeldFieldView(field=f.field, missing=f.missing) for f in hold.fields),
             held_at=hold.held_at,
             resolved_at=hold.resolved_at,
+            resolved_by=hold.resolved_by,
         )
 
 
@@ -197,6 +206,77 @@ def certificate_holds(staff: Caller, request_id: str, deps: Dependencies | None 
     )
     holds = sorted(deps.certificates(prefecture).holds(), key=lambda h: h.held_at)
     return Holds(holds=tuple(HoldView.of(h) for h in holds))
+
+
+class HoldResolution(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    printed_name: Name = Field(
+        description="the name as it is to be printed (a spelling the certificate font draws, "
+        "e.g. 吉 for 𠮷); kept on the examinee, never logged"
+    )
+    reason: str = Field(min_length=1, max_length=500, description="why this spelling")
+
+
+def resolve_hold(
+    staff: Caller,
+    application_id: str,
+    request: HoldResolution,
+    request_id: str,
+    deps: Dependencies | None = None,
+) -> HoldView:
+    deps = deps or dependencies()
+    prefecture = _prefecture(staff)
+    stored = deps.applications(prefecture).get(application_id)
+    person = None if stored is None else stored.application.qualification_pseudonym_id
+    store = deps.certificates(prefecture)
+    hold = None if person is None else store.hold(person, application_id)
+    if stored is None or stored.application.status is not Status.ACCEPTED or hold is None:
+        raise NotFoundError(_NO_HOLD)
+    if hold.resolved_at is not None or hold.group_key is None:
+        raise ConflictError("the hold is resolved already", slug="hold-resolved")
+    if _missing_glyphs(request.printed_name):
+        raise InvalidRequestError(
+            "the certificate font cannot draw this spelling either",
+            [FieldError(field="printed_name", problem="characters the font cannot draw")],
+            slug="printed-name-refused",
+        )
+    at = deps.clock()
+    audit = AuditEvent.by(
+        staff,
+        AuditAction.CERTIFICATE_HOLD_RESOLVED,
+        record_type="certificate_hold",
+        record_id=application_id,
+        prefecture_code=prefecture,
+        request_id=request_id,
+        at=at,
+        person_id=hold.qualification_pseudonym_id,
+    )
+    try:
+        resolved = store.resolve_hold(
+            hold,
+            printed_name=request.printed_name,
+            reason=request.reason,
+            by=staff.id,
+            at=at,
+            audit=audit,
+        )
+    except HoldNotOpenError:
+        raise ConflictError("the hold is resolved already", slug="hold-resolved") from None
+    deps.certify_queue.send(
+        PassesAnnounced(
+            prefecture_code=prefecture,
+            group_key=hold.group_key,
+            application_ids=(application_id,),
+        )
+    )
+    return HoldView.of(resolved)
+
+
+def _missing_glyphs(text: str) -> bool:
+    # fontTools reads the font's cmap only when a resolution is checked (cold start).
+    from kentei.certificates.glyphs import missing_glyphs
+
+    return bool(missing_glyphs(text))
 
 
 def certificate_counts(

@@ -39,6 +39,7 @@ from kentei.messages import (
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
+    PassesAnnounced,
     ResultImportCommit,
     ResultsAnnouncementDue,
     ResultsDecisionsDue,
@@ -189,10 +190,10 @@ class RosterReader(Protocol):
 
 
 class CertifyQueue(Protocol):
-    """Certify's queue: an exam ticket asked for, or one to void, by id
-    (:mod:`kentei.data.queues`)."""
+    """Certify's queue: an exam ticket asked for, or one to void, by id; a pass to certify
+    again once its font hold is resolved (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: TicketDue | TicketVoid) -> str: ...
+    def send(self, message: TicketDue | TicketVoid | PassesAnnounced) -> str: ...
 
 
 class RosterDeletions(Protocol):
@@ -544,6 +545,17 @@ class CertificateStore(Protocol):
     def holds(self) -> list[CertificateHold]: ...
 
     def counts(self, fiscal_year: int) -> list[CertificateCount]: ...
+
+    def resolve_hold(
+        self,
+        hold: CertificateHold,
+        *,
+        printed_name: str,
+        reason: str,
+        by: str,
+        at: datetime,
+        audit: AuditEvent,
+    ) -> CertificateHold: ...
 
 
 class CertificateLinks(Protocol):

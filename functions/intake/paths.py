@@ -53,6 +53,7 @@ CERTIFICATES: Final = "/v1/certificates"
 CERTIFICATE_HOLDS: Final = "/v1/certificates/holds"
 CERTIFICATE_COUNTS: Final = "/v1/certificates/counts"
 CERTIFICATE_PDF: Final = "/v1/certificates/<certificate_id>/pdf"
+CERTIFICATE_HOLD_RESOLUTION: Final = "/v1/certificates/holds/<application_id>/resolution"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -104,6 +105,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     CERTIFICATE_HOLDS: ("GET",),
     CERTIFICATE_COUNTS: ("GET",),
     CERTIFICATE_PDF: ("GET",),
+    CERTIFICATE_HOLD_RESOLUTION: ("POST",),
 }
 
 PROTECTED: Final = re.compile(

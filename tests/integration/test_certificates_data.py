@@ -5,11 +5,17 @@ next, and a stored status list reads back as created."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tests.integration.moto_tables import AUDIT, isolate_dynamodb_writes, records_and_audit
+from tests.integration.moto_tables import (
+    AUDIT,
+    RECORDS,
+    isolate_dynamodb_writes,
+    records_and_audit,
+)
 
 from kentei import aws
 from kentei.credentials.status import CertificateStatus, StatusSlot
@@ -21,6 +27,7 @@ from kentei.data.certificates import (
     CertificateRecord,
     DynamoStatusIndexAllocator,
     HeldField,
+    HoldNotOpenError,
     PrefectureCertificates,
     StatusLists,
     certificate_id,
@@ -170,3 +177,58 @@ def test_the_allocator_says_which_lists_it_made() -> None:
     assert fill.created == []
     assert fill.allocate("e").list_number == 2
     assert fill.created == [2]
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_hold_is_resolved_once_the_spelling_kept_on_the_examinee_only() -> None:
+    from tests.unit.review.factory import application, form
+
+    from kentei.applications.model import Status
+    from kentei.data.roster import PrefectureRoster
+    from kentei.roster.exam_numbers import schemes
+    from kentei.roster.registration import registration_of
+
+    accepted = application(
+        form(fiscal_year=2026, term="前期", trade_code="0301", work_code="030101", grade="2級"),
+        status=Status.UNDER_REVIEW,
+    ).model_copy(update={"qualification_pseudonym_id": "person-held-01"})
+    registration = registration_of(accepted)
+    roster = PrefectureRoster("13")
+    scheme = schemes().of("13")
+    sitting = registration.sitting(
+        scheme, roster.draw(registration.counter(scheme)), at=AT, by="staff:13:reviewer-13"
+    )
+    roster.register(roster.registration_writes(registration.examinee, sitting, AT))
+    store = PrefectureCertificates("13", audit_table=AUDIT)
+    hold = CertificateHold(
+        qualification_pseudonym_id="person-held-01",
+        application_id=accepted.application_id,
+        kind=CertificateKind.PRINTED,
+        fields=(HeldField(field="name", missing=1),),
+        held_at=AT,
+        group_key="2026-前期#0301#030101#2級",
+    )
+    assert store.put_hold(hold)
+    event = _audit(_record(1)).model_copy(update={"action": AuditAction.CERTIFICATE_HOLD_RESOLVED})
+    resolved = store.resolve_hold(
+        hold, printed_name="吉田 花子", reason="異体字", by="staff:13:cert1", at=AT, audit=event
+    )
+    assert resolved.resolved_at == AT
+    assert store.hold("person-held-01", accepted.application_id) == resolved
+    examinee = roster.examinee("person-held-01")
+    assert examinee is not None
+    assert examinee.certificate_name == "吉田 花子"
+    assert "吉田" not in json.dumps(
+        aws.dynamodb().get_item(
+            TableName=RECORDS,
+            Key={
+                "prefecture_code": {"S": "13"},
+                "record_key": {"S": f"CERTIFICATE_HOLD#person-held-01#{accepted.application_id}"},
+            },
+        )["Item"],
+        ensure_ascii=False,
+    )
+    with pytest.raises(HoldNotOpenError):
+        store.resolve_hold(
+            hold, printed_name="吉田 花子", reason="again", by="staff:13:cert1", at=AT, audit=event
+        )

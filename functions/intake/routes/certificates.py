@@ -6,19 +6,22 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from intake import paths
 from intake.access import request_id, require_caller
 from intake.certificates import (
     CertificateDownload,
     Counts,
+    HoldResolution,
     Holds,
+    HoldView,
     PassCertificates,
     certificate_counts,
     certificate_holds,
     download_certificate,
     pass_certificates,
+    resolve_hold,
 )
 from intake.responses import documented
 
@@ -29,6 +32,7 @@ _APPLICATION_ID = Query(
     description="The pass's application (its sitting).",
 )
 _CERTIFICATE_ID = Path(pattern=r"^[A-Za-z0-9_-]{1,20}$")
+_HELD_APPLICATION_ID = Path(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 @router.get(
@@ -87,3 +91,22 @@ def get_certificate_counts(
 def get_certificate_pdf(certificate_id: Annotated[str, _CERTIFICATE_ID]) -> CertificateDownload:
     event = router.current_event.raw_event
     return download_certificate(require_caller(event), certificate_id, request_id(event))
+
+
+@router.post(
+    paths.CERTIFICATE_HOLD_RESOLUTION,
+    summary="Resolve a font hold",
+    description="The spelling of the name to print on the pass's certificates (one the "
+    "certificate font draws, e.g. 吉 for 𠮷) and why: kept on the examinee's own item with the "
+    "audit entry in one transaction; certify then issues the certificate with it. A spelling "
+    "the font cannot draw either `422` (`printed-name-refused`); a resolved hold `409` "
+    "(`hold-resolved`).",
+    tags=["certificates"],
+    responses=documented(200, "The resolved hold", 400, 401, 403, 404, 409, 415, 422),
+)
+def post_hold_resolution(
+    application_id: Annotated[str, _HELD_APPLICATION_ID],
+    request: Annotated[HoldResolution, Body(description="The spelling and the reason.")],
+) -> HoldView:
+    event = router.current_event.raw_event
+    return resolve_hold(require_caller(event), application_id, request, request_id(event))

@@ -173,6 +173,8 @@ class AuditAction(StrEnum):
     """Staff (certificates) took a link to a certificate's PDF (it holds the name)."""
     CERTIFICATE_HOLDS_LISTED = "certificate.holds_listed"
     """Staff (certificates) listed the passes whose certificate waits on the font."""
+    CERTIFICATE_HOLD_RESOLVED = "certificate.hold_resolved"
+    """Staff (certificates) resolved a font hold: a spelling to print, with a reason."""
     CERTIFICATE_COUNTS_READ = "certificate.counts_read"
     """Staff (certificates) read the counts of certificates issued (numbers only)."""
     ANNOUNCEMENT_DOWNLOADED = "results.announcement_downloaded"

@@ -10,7 +10,11 @@ Layout of a prefecture (partition ``prefecture_code``, sort ``record_key``):
   its count in one transaction (:meth:`PrefectureCertificates.issue`).
 - ``CERTIFICATE_HOLD#<資格仮名ID>#<application id>``: a pass whose certificate waits for
   staff, because the font cannot draw its name (:class:`CertificateHold`: the fields and
-  their counts of missing characters, never the characters). Written once.
+  their counts of missing characters, never the characters; the results group, so the pass
+  can be issued again). Written once; resolved once by staff
+  (:meth:`PrefectureCertificates.resolve_hold`), whose substitute spelling for printing is
+  kept on the examinee's own item (``certificate_name`` on ``EXAMINEE#<資格仮名ID>``), never
+  on the hold.
 - ``CERTIFICATE_COUNT#<fiscal year>#<grade>``: how many certificates were issued in the
   fiscal year (of the issue day in Japan) for the grade, one counter attribute per kind ×
   language × new or reissue (``n#printed#ja#new``), each an atomic ``ADD`` in the issuing
@@ -132,7 +136,7 @@ class HeldField(BaseModel):
 
 class CertificateHold(BaseModel):
     """A pass whose certificate waits for staff: which fields the font cannot draw and how
-    many characters of each; never the characters."""
+    many characters of each; never the characters. Resolved by staff with a reason."""
 
     model_config = _CONFIG
 
@@ -141,7 +145,15 @@ class CertificateHold(BaseModel):
     kind: CertificateKind
     fields: tuple[HeldField, ...] = Field(min_length=1)
     held_at: AwareDatetime
+    group_key: str | None = Field(None, max_length=200)
+    """The results group the pass was announced in (certify is told again under it)."""
     resolved_at: AwareDatetime | None = None
+    resolved_by: str | None = Field(None, max_length=200)
+    reason: str | None = Field(None, max_length=500)
+
+
+class HoldNotOpenError(RuntimeError):
+    """The hold is gone or resolved already, or the examinee is not on the roster."""
 
 
 @dataclass(frozen=True)
@@ -286,6 +298,55 @@ class PrefectureCertificates(PrefecturePartition):
                 return False
             raise
         return True
+
+    def resolve_hold(
+        self,
+        hold: CertificateHold,
+        *,
+        printed_name: str,
+        reason: str,
+        by: str,
+        at: dt.datetime,
+        audit: AuditEvent,
+    ) -> CertificateHold:
+        """Close the open ``hold`` with ``reason``, keeping ``printed_name`` (the spelling to
+        print) on the examinee's own item, with ``audit``, in one transaction;
+        :class:`HoldNotOpenError` if it is not open (or the examinee is gone)."""
+        from kentei.data.roster import examinee_key
+
+        resolved = hold.model_copy(update={"resolved_at": at, "resolved_by": by, "reason": reason})
+        key = hold_key(hold.qualification_pseudonym_id, hold.application_id)
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(key),
+                        "open": {"BOOL": False},
+                        "hold": {"S": resolved.model_dump_json()},
+                    },
+                    "ConditionExpression": "attribute_exists(record_key) AND #o = :open",
+                    "ExpressionAttributeNames": {"#o": "open"},
+                    "ExpressionAttributeValues": {":open": {"BOOL": True}},
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(examinee_key(hold.qualification_pseudonym_id)),
+                    "UpdateExpression": "SET certificate_name = :n",
+                    "ConditionExpression": "attribute_exists(record_key)",
+                    "ExpressionAttributeValues": {":n": {"S": printed_name}},
+                }
+            },
+        ]
+        try:
+            AuditTrail(self._audit_table).transact(writes, [audit])
+        except ClientError as exc:
+            if cancellation_codes(exc) is not None:
+                raise HoldNotOpenError(key) from None
+            raise
+        return resolved
 
     def holds(self) -> list[CertificateHold]:
         return [

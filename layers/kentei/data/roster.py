@@ -51,6 +51,9 @@ class StoredExaminee:
     application_ids: frozenset[str]
     registered_at: datetime
     updated_at: datetime
+    certificate_name: str | None = None
+    """The spelling staff chose to print on certificates when the font cannot draw the name
+    (:meth:`kentei.data.certificates.PrefectureCertificates.resolve_hold`)."""
 
 
 def examinee_key(qualification_pseudonym_id: str) -> str:
@@ -194,6 +197,7 @@ class PrefectureRoster(PrefecturePartition):
             application_ids=frozenset(item.get("application_ids", {}).get("SS", [])),
             registered_at=datetime.fromisoformat(item["registered_at"]["S"]),
             updated_at=datetime.fromisoformat(item["updated_at"]["S"]),
+            certificate_name=item.get("certificate_name", {}).get("S"),
         )
 
     def sitting(self, qualification_pseudonym_id: str, application_id: str) -> Sitting | None:

@@ -132,6 +132,8 @@ class World:
     decisions: dict[str, DecidedSitting] = field(default_factory=dict)
     passes: dict[str, PassRecord] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    printed_names: dict[str, str] = field(default_factory=dict)
+    """資格仮名ID → the spelling staff chose for printing (on the examinee's item)."""
     certificates: dict[str, CertificateRecord] = field(default_factory=dict)
     holds: dict[tuple[str, str], CertificateHold] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
@@ -166,7 +168,14 @@ class World:
         if person not in self.names:
             return None
         person_form = form(name=self.names[person])
-        return StoredExaminee(person, examinee_of(person_form), frozenset(), AT, AT)
+        return StoredExaminee(
+            person,
+            examinee_of(person_form),
+            frozenset(),
+            AT,
+            AT,
+            certificate_name=self.printed_names.get(person),
+        )
 
     # Certificates
     def certificate(self, certificate_id: str) -> CertificateRecord | None:
@@ -374,6 +383,27 @@ def test_a_name_the_font_cannot_draw_is_held_with_fields_and_counts_only() -> No
     assert world.allocated == 1, "no index for a held pass"
     again = issue_certificates(_message(held), world.deps())
     assert again.counts == Counter({"held": 1})
+
+
+def test_a_resolved_hold_is_issued_with_the_spelling_staff_chose() -> None:
+    world = World()
+    held = world.add(3, name=f"{TSUCHIYOSHI}田 花子")
+    issue_certificates(_message(held), world.deps())
+    (hold,) = world.holds.values()
+    assert hold.group_key == GROUP_KEY
+    key = (hold.qualification_pseudonym_id, hold.application_id)
+    world.holds[key] = hold.model_copy(
+        update={"resolved_at": AT, "resolved_by": "staff:13:cert1", "reason": "異体字"}
+    )
+    with pytest.raises(CertificateRefusedError):
+        issue_certificates(_message(held), world.deps())
+    world.printed_names[held.qualification_pseudonym_id] = "吉田 花子"
+    report = issue_certificates(_message(held), world.deps())
+    assert report.counts == Counter({"issued": 1})
+    (printed,) = world.rendered
+    assert printed.name == "吉田 花子"
+    (record,) = world.certificates.values()
+    assert validate(world.files[record.pdf_key or ""][0]).valid
 
 
 def test_a_pass_without_its_decision_or_examinee_is_refused_for_the_dlq() -> None:

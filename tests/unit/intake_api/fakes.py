@@ -25,7 +25,12 @@ from kentei.data.applications import (
     StoredApplication,
 )
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
-from kentei.data.certificates import CertificateCount, CertificateHold, CertificateRecord
+from kentei.data.certificates import (
+    CertificateCount,
+    CertificateHold,
+    CertificateRecord,
+    HoldNotOpenError,
+)
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.initial_registrations import RegistrationIdTakenError, StoredInitialRegistration
@@ -46,6 +51,7 @@ from kentei.messages import (
     ChangeRequestReceived,
     IdentityChosen,
     InitialRegistrationReceived,
+    PassesAnnounced,
     TicketDue,
     TicketVoid,
 )
@@ -829,9 +835,9 @@ class FakeSyncQueue:
 
 @dataclass
 class FakeCertifyQueue:
-    sent: list[TicketDue | TicketVoid] = field(default_factory=list)
+    sent: list[TicketDue | TicketVoid | PassesAnnounced] = field(default_factory=list)
 
-    def send(self, message: TicketDue | TicketVoid) -> str:
+    def send(self, message: TicketDue | TicketVoid | PassesAnnounced) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -1003,6 +1009,10 @@ class FakeCertificates:
     """(prefecture, 資格仮名ID, application id) → the hold."""
     counted: dict[tuple[str, int], list[CertificateCount]] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)
+    printed_names: dict[str, str] = field(default_factory=dict)
+    """資格仮名ID → the spelling to print (kept on the examinee's item)."""
+    audit: list[AuditEvent] = field(default_factory=list)
+    """Entries written with a resolution."""
 
     def prefecture(self, prefecture_code: str) -> _PrefectureCertificates:
         return _PrefectureCertificates(self, prefecture_code)
@@ -1036,6 +1046,26 @@ class _PrefectureCertificates:
 
     def counts(self, fiscal_year: int) -> list[CertificateCount]:
         return list(self.world.counted.get((self.prefecture_code, fiscal_year), []))
+
+    def resolve_hold(
+        self,
+        hold: CertificateHold,
+        *,
+        printed_name: str,
+        reason: str,
+        by: str,
+        at: datetime,
+        audit: AuditEvent,
+    ) -> CertificateHold:
+        key = (self.prefecture_code, hold.qualification_pseudonym_id, hold.application_id)
+        current = self.world.held.get(key)
+        if current is None or current.resolved_at is not None:
+            raise HoldNotOpenError(str(key))
+        resolved = hold.model_copy(update={"resolved_at": at, "resolved_by": by, "reason": reason})
+        self.world.held[key] = resolved
+        self.world.printed_names[hold.qualification_pseudonym_id] = printed_name
+        self.world.audit.append(audit)
+        return resolved
 
 
 @dataclass

@@ -4,6 +4,7 @@ data audited before it is answered, never the characters of a held name."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ from kentei.data.certificates import (
     CertificateRecord,
     HeldField,
 )
+from kentei.messages import PassesAnnounced
 
 from .events import event, invoke
 from .fakes import Fakes
@@ -150,3 +152,62 @@ def test_counts_of_a_fiscal_year_are_numbers_only(fakes: Fakes) -> None:
     }
     assert any(e.action is AuditAction.CERTIFICATE_COUNTS_READ for e in fakes.audit.events)
     assert _get("/v1/certificates/counts", OSAKA, fiscal_year="2026")[1]["total"] == 0
+
+
+def _post(path: str, body: dict[str, Any], caller: str = OFFICE) -> tuple[int, Any]:
+    status, _, answer = invoke(
+        event("POST", path, caller=caller, headers={"Content-Type": "application/json"}, body=body)
+    )
+    return status, answer
+
+
+def _held(fakes: Fakes) -> str:
+    application_id = _accepted(fakes)
+    fakes.certificates.held[("13", PERSON, application_id)] = CertificateHold(
+        qualification_pseudonym_id=PERSON,
+        application_id=application_id,
+        kind=CertificateKind.PRINTED,
+        fields=(HeldField(field="name", missing=1),),
+        held_at=AT,
+        group_key="2026-前期#0301#030101#2級",
+    )
+    return application_id
+
+
+def test_a_hold_is_resolved_with_a_drawable_spelling_and_certify_is_told(fakes: Fakes) -> None:
+    application_id = _held(fakes)
+    path = f"/v1/certificates/holds/{application_id}/resolution"
+
+    refused = _post(path, {"printed_name": "\U00020bb7田 花子", "reason": "異体字"})
+    assert refused[0] == 422
+    assert refused[1]["type"].endswith("printed-name-refused")
+    assert "\U00020bb7" not in json.dumps(refused[1], ensure_ascii=False)
+
+    status, body = _post(path, {"printed_name": "吉田 花子", "reason": "異体字"})
+
+    assert status == 200, body
+    assert body["resolved_by"] == "staff:13:cert1"
+    assert "吉田" not in json.dumps(body, ensure_ascii=False)
+    assert fakes.certificates.printed_names == {PERSON: "吉田 花子"}
+    (entry,) = fakes.certificates.audit
+    assert entry.action is AuditAction.CERTIFICATE_HOLD_RESOLVED
+    assert entry.person_id == PERSON
+    (told,) = fakes.certify_queue.sent
+    assert isinstance(told, PassesAnnounced)
+    assert told.application_ids == (application_id,)
+    assert told.group_key == "2026-前期#0301#030101#2級"
+
+    again = _post(path, {"printed_name": "吉田 花子", "reason": "異体字"})
+    assert again[0] == 409
+    assert again[1]["type"].endswith("hold-resolved")
+
+
+def test_a_hold_of_another_prefecture_or_role_cannot_be_resolved(fakes: Fakes) -> None:
+    application_id = _held(fakes)
+    path = f"/v1/certificates/holds/{application_id}/resolution"
+    body = {"printed_name": "吉田 花子", "reason": "異体字"}
+    assert _post(path, body, OSAKA)[0] == 404
+    assert _post(path, body, RESULTS)[0] == 403
+    assert _post(path, {"printed_name": "吉田 花子"})[0] == 422
+    assert _post(f"/v1/certificates/holds/{_accepted(fakes)}/resolution", body)[0] == 404
+    assert fakes.certify_queue.sent == []
