@@ -19,14 +19,14 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
-from kentei.credentials.status import StatusSlot
-
 if TYPE_CHECKING:
     from kentei.certificates.content import PrintedCertificate
     from kentei.certificates.pades_chain import SigningChain
     from kentei.credentials.issuer import IssuerProfile
+    from kentei.credentials.status import StatusSlot
     from kentei.data.audit import AuditEvent
-    from kentei.data.certificates import CertificateHold, CertificateRecord, StoredStatusList
+    from kentei.data.certificates import CertificateHold, CertificateRecord
+    from kentei.data.status_lists import StoredStatusList
     from kentei.exemptions.model import PassRecord
     from kentei.results.passes import DecidedSitting
     from kentei.signing.keyring import KeyRing
@@ -165,12 +165,9 @@ def _render(certificate: PrintedCertificate, code_png: bytes) -> bytes:
 
 def deployed() -> CertificatePorts:
     from kentei.data.certificate_files import CertificateFiles
-    from kentei.data.certificates import (
-        DynamoStatusIndexAllocator,
-        PrefectureCertificates,
-        StatusLists,
-    )
+    from kentei.data.certificates import PrefectureCertificates
     from kentei.data.passes import PrefecturePasses
+    from kentei.data.status_lists import DynamoStatusIndexAllocator, StatusLists
 
     lists = StatusLists()
     return CertificatePorts(

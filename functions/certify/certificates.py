@@ -46,7 +46,6 @@ from kentei.certificates.content import Language, PrintedCertificate
 from kentei.certificates.glyphs import GlyphGateError
 from kentei.certificates.issue import printed_certificate
 from kentei.credentials.claims import CertifiedPass, issuing_authority
-from kentei.credentials.status import CACHE_CONTROL
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.certificate_files import JWKS_KEY, pdf_key, status_list_key, vc_key
 from kentei.data.certificates import (
@@ -302,7 +301,7 @@ def publish(ports: CertificatePorts, list_numbers: list[int], at: dt.datetime) -
     import json
 
     from kentei.credentials.jwks import JWKS_CACHE_SECONDS, jwks_document
-    from kentei.credentials.status import signed_status_lists
+    from kentei.credentials.status import CACHE_CONTROL, signed_status_lists
 
     published: list[int] = []
     ring = ports.key_ring()

@@ -25,14 +25,13 @@ from kentei.data.certificates import (
     CertificateHold,
     CertificateKind,
     CertificateRecord,
-    DynamoStatusIndexAllocator,
     HeldField,
     HoldNotOpenError,
     PrefectureCertificates,
-    StatusLists,
     certificate_id,
     fiscal_year_of,
 )
+from kentei.data.status_lists import DynamoStatusIndexAllocator, StatusLists
 
 AT = dt.datetime(2026, 10, 2, 1, 0, tzinfo=dt.UTC)
 

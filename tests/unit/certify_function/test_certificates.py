@@ -32,9 +32,9 @@ from kentei.data.certificates import (
     CertificateHold,
     CertificateKind,
     CertificateRecord,
-    StoredStatusList,
 )
 from kentei.data.roster import StoredExaminee
+from kentei.data.status_lists import StoredStatusList
 from kentei.exams.catalogue import load_catalogue
 from kentei.exemptions.model import PassRecord
 from kentei.messages import PassesAnnounced
