@@ -19,7 +19,8 @@ here (its notice is another worker's). A full pass gets:
    2D code (COSE_Sign1 in a QR code) over the same status index, the PDF with the code drawn
    in its square, signed as PAdES by the KMS key; both SSE-KMS in the certificates bucket.
 5. Publication (:func:`publish`): a status list this message opened is signed and published
-   with the JWKS (``published/``), with ``Cache-Control`` from :mod:`kentei.credentials`.
+   with the JWKS (``published/``), with ``Cache-Control`` from :mod:`kentei.credentials`,
+   as soon as it is opened: before any certificate naming it is stored.
 
 Idempotent: a redelivered message finds the ``CERTIFICATE#`` record (or the hold) and draws
 no second index; it only writes a document that is missing (a process that stopped after the
@@ -87,9 +88,10 @@ def issue_certificates(message: PassesAnnounced, deps: Dependencies) -> IssueRep
     report = IssueReport()
     allocator = ports.allocator()
     for application_id in message.application_ids:
-        outcome = _issue_one(message, application_id, deps, allocator)
+        outcome = _issue_one(message, application_id, deps, allocator, report.published)
         report.counts[outcome] += 1
-    report.published = publish(ports, allocator.created, deps.clock())
+    # A list opened here whose publication failed before is published now (retried safely).
+    report.published += publish(ports, allocator.created, deps.clock())
     return report
 
 
@@ -98,6 +100,7 @@ def _issue_one(
     application_id: str,
     deps: Dependencies,
     allocator: Allocator,
+    published: list[int],
 ) -> str:
     ports = deps.certificates
     prefecture = message.prefecture_code
@@ -151,6 +154,9 @@ def _issue_one(
         )
         return "held"
     slot = allocator.allocate(the_id)
+    if slot.list_number in allocator.created:
+        # A new list is published before any certificate naming it is stored.
+        published += publish(ports, [slot.list_number], at)
     issued = CertificateRecord(
         certificate_id=the_id,
         kind=CertificateKind.PRINTED,

@@ -329,6 +329,10 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     assert verdict.claims.certificate_number == "C13G262-00001"
     (printed,) = world.rendered
     assert printed.certificate_id == record.certificate_id
+    order = list(world.files)
+    assert order.index("published/status/1/revocation.jwt") < order.index(record.vc_key), (
+        "the list is published before a certificate naming it is stored"
+    )
 
 
 def test_a_redelivered_message_issues_nothing_new_and_draws_no_index() -> None:
