@@ -20,12 +20,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
 if TYPE_CHECKING:
-    from kentei.certificates.content import PrintedCertificate
+    from kentei.certificates.content import Certificate
     from kentei.certificates.pades_chain import SigningChain
     from kentei.credentials.issuer import IssuerProfile
     from kentei.credentials.status import StatusSlot
     from kentei.data.audit import AuditEvent
-    from kentei.data.certificates import CertificateHold, CertificateRecord
+    from kentei.data.certificates import CertificateHold, CertificateRecord, ProofRequest
     from kentei.data.status_lists import StoredStatusList
     from kentei.exemptions.model import PassRecord
     from kentei.results.passes import DecidedSitting
@@ -53,7 +53,13 @@ class Certificates(Protocol):
 
     def certificate(self, certificate_id: str) -> CertificateRecord | None: ...
 
-    def issue(self, record: CertificateRecord, *, audit: AuditEvent) -> None: ...
+    def issue(
+        self, record: CertificateRecord, *, audit: AuditEvent, proof_id: str | None = None
+    ) -> None: ...
+
+    def proof_request(self, proof_id: str) -> ProofRequest | None: ...
+
+    def proof_count(self, certificate_number: str) -> int: ...
 
     def hold(
         self, qualification_pseudonym_id: str, application_id: str
@@ -105,7 +111,7 @@ class CertificatePorts:
     issuer: Callable[[], IssuerProfile]
     sign_pdf: Callable[[bytes, SigningKey, datetime], bytes]
     """The PDF with its PAdES signature by the key, at the instant."""
-    render: Callable[[PrintedCertificate, bytes], bytes]
+    render: Callable[[Certificate, bytes], bytes]
     """The certificate's PDF with its 2D code (PNG)."""
 
 
@@ -157,7 +163,7 @@ def _sign_pdf(pdf: bytes, key: SigningKey, at: datetime) -> bytes:
     )
 
 
-def _render(certificate: PrintedCertificate, code_png: bytes) -> bytes:
+def _render(certificate: Certificate, code_png: bytes) -> bytes:
     from kentei.certificates.pdf import render
 
     return render(certificate, code_png)

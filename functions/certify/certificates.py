@@ -43,9 +43,14 @@ from certify.certificate_ports import (
     CertificatePorts,
 )
 from certify.dependencies import Dependencies
-from kentei.certificates.content import Language, PrintedCertificate
+from kentei.certificates.content import (
+    Certificate,
+    CertificateOfPass,
+    Language,
+    PrintedCertificate,
+)
 from kentei.certificates.glyphs import GlyphGateError
-from kentei.certificates.issue import printed_certificate
+from kentei.certificates.issue import certificate_of_pass, printed_certificate
 from kentei.credentials.claims import CertifiedPass, issuing_authority
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.certificate_files import JWKS_KEY, pdf_key, status_list_key, vc_key
@@ -60,7 +65,7 @@ from kentei.data.certificates import (
 from kentei.data.roster import StoredExaminee
 from kentei.exams.catalogue import Catalogue
 from kentei.exemptions.model import PassKind, PassRecord
-from kentei.messages import PassesAnnounced
+from kentei.messages import PassesAnnounced, ProofRequested
 from kentei.records.examinee import Examinee
 
 ISSUER_ACTOR: Final = "certify"
@@ -196,10 +201,10 @@ def _as_printed(
     return stored.examinee.model_copy(update={"name": stored.certificate_name})
 
 
-def _check(printed: PrintedCertificate) -> None:
+def _check(content: Certificate) -> None:
     from kentei.certificates.pdf import check  # fpdf2 only when a certificate is made
 
-    check(printed)
+    check(content)
 
 
 def _printed(
@@ -222,25 +227,24 @@ def _printed(
     )
 
 
-def certified_pass(
-    printed: PrintedCertificate, record: PassRecord, catalogue: Catalogue
-) -> CertifiedPass:
-    """What the electronic certificate and the 2D code state: the printed certificate's facts
-    with the codes of the trade and work."""
-    work_name = printed.work
+def certified_pass(content: Certificate, record: PassRecord, catalogue: Catalogue) -> CertifiedPass:
+    """What the electronic certificate and the 2D code state: the certificate's facts with
+    the codes of the trade and work (and the Latin name of an English 合格証明書)."""
+    work_name = content.work
     if work_name is None:  # a trade-wide grade (特級): the work sat, as the catalogue names it
         work_name = catalogue.work(record.trade_code, record.work_code).name
     return CertifiedPass(
-        certificate_number=printed.certificate_number,
-        name=printed.name,
-        birth_date=printed.birth_date,
+        certificate_number=content.certificate_number,
+        name=content.name,
+        name_latin=getattr(content, "name_latin", None),
+        birth_date=content.birth_date,
         trade_code=record.trade_code,
-        trade_name=printed.trade,
+        trade_name=content.trade,
         work_code=record.work_code,
         work_name=work_name,
-        grade=printed.grade,
-        passed_on=printed.passed_on,
-        issuing_authority=issuing_authority(printed.grade, printed.prefecture_code),
+        grade=content.grade,
+        passed_on=content.passed_on,
+        issuing_authority=issuing_authority(content.grade, content.prefecture_code),
     )
 
 
@@ -252,6 +256,7 @@ def _store_documents(
     ports: CertificatePorts,
     *,
     missing_only: bool = True,
+    name_latin: str | None = None,
 ) -> bool:
     """Write the record's VC and signed PDF (those missing, with ``missing_only``); True if
     anything was written. Made from the record: its id, status place and instant."""
@@ -268,24 +273,61 @@ def _store_documents(
     if not wanted:
         return False
     prefecture = issued.pdf_key.split("/")[1]
-    printed = _printed(
-        record,
-        issued.certificate_id,
-        examinee=examinee,
-        prefecture=prefecture,
-        catalogue=catalogue,
-        at=issued.issued_at,
-    )
-    certified = certified_pass(printed, record, catalogue)
+    content: Certificate
+    if issued.kind is CertificateKind.PROOF:
+        content = _proof(
+            record,
+            issued.certificate_id,
+            Language(issued.language),
+            examinee=examinee,
+            prefecture=prefecture,
+            catalogue=catalogue,
+            at=issued.issued_at,
+            name_latin=name_latin,
+        )
+    else:
+        content = _printed(
+            record,
+            issued.certificate_id,
+            examinee=examinee,
+            prefecture=prefecture,
+            catalogue=catalogue,
+            at=issued.issued_at,
+        )
+    certified = certified_pass(content, record, catalogue)
     key = ports.key_ring().active
     if issued.vc_key in wanted:
         jwt = issue_vc_jwt(certified, issued.slot, ports.issuer(), key, issued.issued_at)
         ports.files.put(issued.vc_key, jwt.encode("ascii"), VC_MEDIA_TYPE)
     if issued.pdf_key in wanted:
         code = qr_png(encode(certified, issued.slot, key, issued.issued_at))
-        pdf = ports.sign_pdf(ports.render(printed, code), key, issued.issued_at)
+        pdf = ports.sign_pdf(ports.render(content, code), key, issued.issued_at)
         ports.files.put(issued.pdf_key, pdf, PDF_MEDIA_TYPE)
     return True
+
+
+def _proof(
+    record: PassRecord,
+    the_id: str,
+    language: Language,
+    *,
+    examinee: Examinee,
+    prefecture: str,
+    catalogue: Catalogue,
+    at: dt.datetime,
+    name_latin: str | None,
+) -> CertificateOfPass:
+    return certificate_of_pass(
+        record,
+        language=language,
+        certificate_id=the_id,
+        name=examinee.name,
+        birth_date=examinee.birth_date,
+        prefecture_code=prefecture,
+        catalogue=catalogue,
+        issued_at=at,
+        name_latin=name_latin if language is Language.EN else None,
+    )
 
 
 def _audit(record: CertificateRecord, prefecture: str, message: PassesAnnounced) -> AuditEvent:
@@ -338,3 +380,91 @@ def publish(ports: CertificatePorts, list_numbers: list[int], at: dt.datetime) -
             cache_control=f"public, max-age={JWKS_CACHE_SECONDS}",
         )
     return published
+
+
+def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
+    """Issue the 合格証明書 staff asked for (``PROOF_REQUEST#``), once: ``issued``, or
+    ``already`` (``repaired`` when a document had to be made again)."""
+    ports = deps.certificates
+    prefecture = message.prefecture_code
+    store = ports.certificates(prefecture)
+    request = store.proof_request(message.proof_id)
+    if request is None or request.application_id != message.application_id:
+        raise CertificateRefusedError(f"no proof request {message.proof_id} of this pass")
+    person = request.qualification_pseudonym_id
+    record = ports.passes(prefecture).pass_of(person, request.application_id)
+    if record is None or record.kind is not PassKind.PASS or record.certificate_number is None:
+        raise CertificateRefusedError(f"no numbered pass of {request.application_id}")
+    stored = deps.roster(prefecture).examinee(person)
+    if stored is None:
+        raise CertificateRefusedError(f"the examinee of {request.application_id} is gone")
+    examinee = _as_printed(
+        stored, store.hold(person, request.application_id), request.application_id
+    )
+    language = Language(request.language)
+    latin = stored.certificate_name_latin if language is Language.EN else None
+    if language is Language.EN and latin is None:
+        raise CertificateRefusedError(f"proof {request.proof_id} has no name in Latin letters")
+    catalogue = deps.catalogue()
+    if request.certificate_id is not None:
+        existing = store.certificate(request.certificate_id)
+        assert existing is not None
+        repaired = _store_documents(existing, record, examinee, catalogue, ports, name_latin=latin)
+        return "repaired" if repaired else "already"
+    at = deps.clock()
+    the_id = f"{record.certificate_number}-P{store.proof_count(record.certificate_number) + 1}"
+    content = _proof(
+        record,
+        the_id,
+        language,
+        examinee=examinee,
+        prefecture=prefecture,
+        catalogue=catalogue,
+        at=at,
+        name_latin=latin,
+    )
+    try:
+        _check(content)
+    except GlyphGateError as refused:
+        raise CertificateRefusedError(
+            f"proof {request.proof_id}: the font cannot draw {', '.join(refused.fields)}"
+        ) from None
+    allocator = ports.allocator()
+    slot = allocator.allocate(the_id)
+    if allocator.created:
+        publish(ports, allocator.created, at)
+    issued = CertificateRecord(
+        certificate_id=the_id,
+        kind=CertificateKind.PROOF,
+        language=language.value,
+        qualification_pseudonym_id=person,
+        application_id=request.application_id,
+        certificate_number=record.certificate_number,
+        grade=record.grade.value,
+        list_number=slot.list_number,
+        index=slot.index,
+        pdf_key=pdf_key(prefecture, the_id),
+        vc_key=vc_key(prefecture, the_id),
+        issued_at=at,
+        issued_by=request.requested_by,
+    )
+    audit = AuditEvent(
+        actor=ISSUER_ACTOR,
+        action=AuditAction.CERTIFICATE_ISSUED,
+        record_type="certificate",
+        record_id=the_id,
+        prefecture_code=prefecture,
+        request_id=request.proof_id,
+        at=at,
+        person_id=person,
+    )
+    try:
+        store.issue(issued, audit=audit, proof_id=request.proof_id)
+    except CertificateExistsError:
+        # Another delivery issued it (or took the serial): retried, the request then names
+        # its certificate and nothing new is issued.
+        raise CertificateRefusedError(f"proof {request.proof_id} raced; retried") from None
+    _store_documents(
+        issued, record, examinee, catalogue, ports, missing_only=False, name_latin=latin
+    )
+    return "issued"

@@ -3,7 +3,7 @@ certificates of announced passes; notices of part passes to come)."""
 
 from __future__ import annotations
 
-from certify.certificates import issue_certificates
+from certify.certificates import issue_certificates, issue_proof
 from certify.dependencies import dependencies
 from certify.tickets import issue_ticket
 from certify.voids import void_ticket
@@ -69,6 +69,21 @@ def _certificates(message: messages.Envelope) -> None:
         )
 
 
+def _proof(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.ProofRequested)
+    outcome = issue_proof(message, dependencies())
+    consumer.instruments.logger.info(
+        "certificate of pass",
+        extra={
+            "prefecture_code": message.prefecture_code,
+            "proof_id": message.proof_id,
+            "outcome": outcome,
+        },
+    )
+    if outcome == "issued":
+        consumer.instruments.count("CertificatesIssued", prefecture_code=message.prefecture_code)
+
+
 consumer = QueueConsumer(
     FUNCTION,
     {
@@ -76,6 +91,7 @@ consumer = QueueConsumer(
         "ticket_due": _ticket,
         "ticket_void": _void,
         "passes_announced": _certificates,
+        "proof_requested": _proof,
     },
 )
 handler = consumer.handler

@@ -201,6 +201,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.CERTIFICATE_HOLD_RESOLVED,
         record_type="certificate_hold",
     ),
+    ("POST", paths.CERTIFICATE_PROOFS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_PROOF_REQUESTED,
+        record_type="sitting",
+    ),
     ("GET", paths.CERTIFICATE_COUNTS): Rule(
         roles=_CERTIFICATES_OFFICE,
         action=AuditAction.CERTIFICATE_COUNTS_READ,

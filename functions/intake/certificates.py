@@ -9,6 +9,10 @@
 - A hold's resolution: a spelling of the name to print (one the font draws) with a reason,
   kept on the examinee's own item with the audit entry in one transaction; certify is told
   the pass again (``passes_announced``) and issues it with that spelling.
+- A request for a 合格証明書 (``ja``, or ``en`` with the name in Latin letters as the person
+  wrote it, kept on the examinee's own item): ``PROOF_REQUEST#`` with the audit entry in one
+  transaction, then ``proof_requested`` to certify, which issues it once (counted as a proof
+  in its language).
 - The counts of certificates issued in a fiscal year, by grade, kind, language and new or
   reissue: numbers only (the read is audited as every staff route is).
 
@@ -18,20 +22,27 @@ Every read is scoped to the caller's prefecture: another prefecture's pass or ce
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
-from typing import Final
+from typing import Final, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from kentei.applications.model import Status
 from kentei.callers import Caller
-from kentei.certificates.content import Name
+from kentei.certificates.content import LatinName, Name
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
-from kentei.data.certificates import CertificateHold, CertificateRecord, HoldNotOpenError
+from kentei.data.certificates import (
+    CertificateHold,
+    CertificateRecord,
+    HoldNotOpenError,
+    ProofRequest,
+)
+from kentei.exemptions.model import PassKind
 from kentei.field_errors import FieldError
-from kentei.messages import PassesAnnounced
+from kentei.messages import PassesAnnounced, ProofRequested
 
 DOWNLOAD_SECONDS: Final = 300
 _NOT_ACCEPTED = "no accepted application with this id in the caller's prefecture"
@@ -270,6 +281,81 @@ def resolve_hold(
         )
     )
     return HoldView.of(resolved)
+
+
+class ProofRequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    application_id: str = Field(
+        pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$",
+        description="the pass's application (its sitting)",
+    )
+    language: Literal["ja", "en"]
+    name_latin: LatinName | None = Field(
+        None,
+        description="English only, required there: the name in Latin letters as the person "
+        "wrote it on the request; kept on the examinee, never logged",
+    )
+
+    @model_validator(mode="after")
+    def _latin_for_english(self) -> Self:
+        if (self.language == "en") != (self.name_latin is not None):
+            raise ValueError("name_latin is given for an English certificate, and only then")
+        return self
+
+
+class ProofQueued(BaseModel):
+    model_config = _CONFIG
+    proof_id: str
+    application_id: str
+    language: str
+    queued: bool = Field(description="certify issues it once")
+
+
+def request_proof(
+    staff: Caller, body: ProofRequestBody, request_id: str, deps: Dependencies | None = None
+) -> ProofQueued:
+    deps = deps or dependencies()
+    prefecture = _prefecture(staff)
+    stored = deps.applications(prefecture).get(body.application_id)
+    person = None if stored is None else stored.application.qualification_pseudonym_id
+    if stored is None or stored.application.status is not Status.ACCEPTED or person is None:
+        raise NotFoundError(_NOT_ACCEPTED)
+    passed = deps.results(prefecture).pass_of(person, body.application_id)
+    if passed is None or passed.kind is not PassKind.PASS:
+        raise NotFoundError("the application has no pass to certify")
+    at = deps.clock()
+    request = ProofRequest(
+        proof_id=secrets.token_hex(8),
+        qualification_pseudonym_id=person,
+        application_id=body.application_id,
+        language=body.language,
+        requested_by=staff.id,
+        requested_at=at,
+    )
+    audit = AuditEvent.by(
+        staff,
+        AuditAction.CERTIFICATE_PROOF_REQUESTED,
+        record_type="sitting",
+        record_id=body.application_id,
+        prefecture_code=prefecture,
+        request_id=request_id,
+        at=at,
+        person_id=person,
+    )
+    deps.certificates(prefecture).request_proof(request, name_latin=body.name_latin, audit=audit)
+    deps.certify_queue.send(
+        ProofRequested(
+            application_id=body.application_id,
+            prefecture_code=prefecture,
+            proof_id=request.proof_id,
+        )
+    )
+    return ProofQueued(
+        proof_id=request.proof_id,
+        application_id=body.application_id,
+        language=body.language,
+        queued=True,
+    )
 
 
 def _missing_glyphs(text: str) -> bool:

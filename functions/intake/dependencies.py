@@ -40,6 +40,7 @@ from kentei.messages import (
     IdentityChosen,
     InitialRegistrationReceived,
     PassesAnnounced,
+    ProofRequested,
     ResultImportCommit,
     ResultsAnnouncementDue,
     ResultsDecisionsDue,
@@ -62,7 +63,12 @@ if TYPE_CHECKING:
 
     from intake.fingerprints import KmsFingerprinter
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
-    from kentei.data.certificates import CertificateCount, CertificateHold, CertificateRecord
+    from kentei.data.certificates import (
+        CertificateCount,
+        CertificateHold,
+        CertificateRecord,
+        ProofRequest,
+    )
     from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
     from kentei.data.initial_registrations import StoredInitialRegistration
@@ -193,7 +199,7 @@ class CertifyQueue(Protocol):
     """Certify's queue: an exam ticket asked for, or one to void, by id; a pass to certify
     again once its font hold is resolved (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: TicketDue | TicketVoid | PassesAnnounced) -> str: ...
+    def send(self, message: TicketDue | TicketVoid | PassesAnnounced | ProofRequested) -> str: ...
 
 
 class RosterDeletions(Protocol):
@@ -545,6 +551,10 @@ class CertificateStore(Protocol):
     def holds(self) -> list[CertificateHold]: ...
 
     def counts(self, fiscal_year: int) -> list[CertificateCount]: ...
+
+    def request_proof(
+        self, request: ProofRequest, *, name_latin: str | None, audit: AuditEvent
+    ) -> None: ...
 
     def resolve_hold(
         self,

@@ -51,6 +51,7 @@ INITIAL_REGISTRATIONS: Final = "/v1/initial-registrations"
 INITIAL_REGISTRATION: Final = "/v1/initial-registrations/<registration_id>"
 CERTIFICATES: Final = "/v1/certificates"
 CERTIFICATE_HOLDS: Final = "/v1/certificates/holds"
+CERTIFICATE_PROOFS: Final = "/v1/certificates/proofs"
 CERTIFICATE_COUNTS: Final = "/v1/certificates/counts"
 CERTIFICATE_PDF: Final = "/v1/certificates/<certificate_id>/pdf"
 CERTIFICATE_HOLD_RESOLUTION: Final = "/v1/certificates/holds/<application_id>/resolution"
@@ -103,6 +104,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     RESULT_IMPORT_DISCARD: ("POST",),
     CERTIFICATES: ("GET",),
     CERTIFICATE_HOLDS: ("GET",),
+    CERTIFICATE_PROOFS: ("POST",),
     CERTIFICATE_COUNTS: ("GET",),
     CERTIFICATE_PDF: ("GET",),
     CERTIFICATE_HOLD_RESOLUTION: ("POST",),

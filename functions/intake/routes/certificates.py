@@ -17,10 +17,13 @@ from intake.certificates import (
     Holds,
     HoldView,
     PassCertificates,
+    ProofQueued,
+    ProofRequestBody,
     certificate_counts,
     certificate_holds,
     download_certificate,
     pass_certificates,
+    request_proof,
     resolve_hold,
 )
 from intake.responses import documented
@@ -110,3 +113,20 @@ def post_hold_resolution(
 ) -> HoldView:
     event = router.current_event.raw_event
     return resolve_hold(require_caller(event), application_id, request, request_id(event))
+
+
+@router.post(
+    paths.CERTIFICATE_PROOFS,
+    summary="Ask for a certificate of pass (合格証明書)",
+    description="Queues a 合格証明書 of the pass of this accepted application in `ja`, or in "
+    "`en` with the name in Latin letters as the person wrote it (required for `en` only; kept "
+    "on the examinee's own item). Certify issues it once (PDF signed, its electronic "
+    "certificate, counted as a proof in its language). Audited with the request.",
+    tags=["certificates"],
+    responses=documented(202, "Queued", 400, 401, 403, 404, 415, 422),
+)
+def post_proof(
+    request: Annotated[ProofRequestBody, Body(description="The pass and the language.")],
+) -> tuple[ProofQueued, int]:
+    event = router.current_event.raw_event
+    return request_proof(require_caller(event), request, request_id(event)), 202

@@ -175,6 +175,8 @@ class AuditAction(StrEnum):
     """Staff (certificates) listed the passes whose certificate waits on the font."""
     CERTIFICATE_HOLD_RESOLVED = "certificate.hold_resolved"
     """Staff (certificates) resolved a font hold: a spelling to print, with a reason."""
+    CERTIFICATE_PROOF_REQUESTED = "certificate.proof_requested"
+    """Staff (certificates) asked for a 合格証明書 of a pass (certify issues it)."""
     CERTIFICATE_COUNTS_READ = "certificate.counts_read"
     """Staff (certificates) read the counts of certificates issued (numbers only)."""
     ANNOUNCEMENT_DOWNLOADED = "results.announcement_downloaded"

@@ -15,6 +15,10 @@ Layout of a prefecture (partition ``prefecture_code``, sort ``record_key``):
   (:meth:`PrefectureCertificates.resolve_hold`), whose substitute spelling for printing is
   kept on the examinee's own item (``certificate_name`` on ``EXAMINEE#<資格仮名ID>``), never
   on the hold.
+- ``PROOF_REQUEST#<proof id>``: staff's request for a 合格証明書 (:class:`ProofRequest`: the
+  pass, the language, who and when; the certificate id once issued, set in the issuing
+  transaction, so a request is issued once). The Latin name of an English one is kept on the
+  examinee's own item (``certificate_name_latin``), never here.
 - ``CERTIFICATE_COUNT#<fiscal year>#<grade>``: how many certificates were issued in the
   fiscal year (of the issue day in Japan) for the grade, one counter attribute per kind ×
   language × new or reissue (``n#printed#ja#new``), each an atomic ``ADD`` in the issuing
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
 CERTIFICATE_PREFIX: Final = "CERTIFICATE#"
 HOLD_PREFIX: Final = "CERTIFICATE_HOLD#"
 COUNT_PREFIX: Final = "CERTIFICATE_COUNT#"
+PROOF_PREFIX: Final = "PROOF_REQUEST#"
 JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 _CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
 
@@ -137,6 +142,20 @@ class HoldNotOpenError(RuntimeError):
     """The hold is gone or resolved already, or the examinee is not on the roster."""
 
 
+class ProofRequest(BaseModel):
+    """A request for a 合格証明書: ids and facts (the Latin name is on the examinee)."""
+
+    model_config = _CONFIG
+
+    proof_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
+    application_id: str = Field(min_length=1, max_length=64)
+    language: str = Field(pattern=r"^(ja|en)$")
+    requested_by: str = Field(min_length=1, max_length=200)
+    requested_at: AwareDatetime
+    certificate_id: str | None = Field(None, max_length=20)
+
+
 @dataclass(frozen=True)
 class CertificateCount:
     fiscal_year: int
@@ -193,9 +212,12 @@ class PrefectureCertificates(PrefecturePartition):
             if r.application_id == application_id
         ]
 
-    def issue(self, record: CertificateRecord, *, audit: AuditEvent) -> None:
-        """Write ``record`` once with ``audit`` and its counts, in one transaction;
-        :class:`CertificateExistsError` if the id is taken."""
+    def issue(
+        self, record: CertificateRecord, *, audit: AuditEvent, proof_id: str | None = None
+    ) -> None:
+        """Write ``record`` once with ``audit`` and its counts, in one transaction (and, for a
+        requested 合格証明書, mark request ``proof_id`` issued by it, once);
+        :class:`CertificateExistsError` if the id is taken or the request issued already."""
         fiscal_year = fiscal_year_of(record.issued_at)
         names: dict[str, str] = {}
         adds: list[str] = []
@@ -227,13 +249,75 @@ class PrefectureCertificates(PrefecturePartition):
                 }
             },
         ]
+        if proof_id is not None:
+            writes.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(PROOF_PREFIX + proof_id),
+                        "UpdateExpression": "SET certificate_id = :c",
+                        "ConditionExpression": (
+                            "attribute_exists(record_key) AND attribute_not_exists(certificate_id)"
+                        ),
+                        "ExpressionAttributeValues": {":c": {"S": record.certificate_id}},
+                    }
+                }
+            )
         try:
             AuditTrail(self._audit_table).transact(writes, [audit])
         except ClientError as exc:
             codes = cancellation_codes(exc)
-            if codes is not None and codes[0] == "ConditionalCheckFailed":
+            taken = "ConditionalCheckFailed"
+            if codes is not None and (
+                codes[0] == taken or (proof_id is not None and codes[2] == taken)
+            ):
                 raise CertificateExistsError(record.certificate_id) from None
             raise
+
+    def proof_count(self, certificate_number: str) -> int:
+        """How many 合格証明書 of the number were issued (their serials are 1 to this)."""
+        return sum(1 for _ in self._query(f"{CERTIFICATE_PREFIX}{certificate_number}-P"))
+
+    def proof_request(self, proof_id: str) -> ProofRequest | None:
+        item = self._get(PROOF_PREFIX + proof_id)
+        if item is None:
+            return None
+        request = ProofRequest.model_validate_json(item["request"]["S"])
+        issued = item.get("certificate_id", {}).get("S")
+        return request.model_copy(update={"certificate_id": issued})
+
+    def request_proof(
+        self, request: ProofRequest, *, name_latin: str | None, audit: AuditEvent
+    ) -> None:
+        """Keep ``request`` (and the Latin name on the examinee's own item) with ``audit``, in
+        one transaction."""
+        from kentei.data.roster import examinee_key
+
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(PROOF_PREFIX + request.proof_id),
+                        "request": {"S": request.model_dump_json()},
+                    },
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            }
+        ]
+        if name_latin is not None:
+            writes.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(examinee_key(request.qualification_pseudonym_id)),
+                        "UpdateExpression": "SET certificate_name_latin = :n",
+                        "ConditionExpression": "attribute_exists(record_key)",
+                        "ExpressionAttributeValues": {":n": {"S": name_latin}},
+                    }
+                }
+            )
+        AuditTrail(self._audit_table).transact(writes, [audit])
 
     def counts(self, fiscal_year: int) -> list[CertificateCount]:
         """Every count of the fiscal year, by grade, kind, language and new or reissue."""

@@ -54,6 +54,9 @@ class StoredExaminee:
     certificate_name: str | None = None
     """The spelling staff chose to print on certificates when the font cannot draw the name
     (:meth:`kentei.data.certificates.PrefectureCertificates.resolve_hold`)."""
+    certificate_name_latin: str | None = None
+    """The name in Latin letters as the person wrote it on a request for an English
+    合格証明書 (:meth:`kentei.data.certificates.PrefectureCertificates.request_proof`)."""
 
 
 def examinee_key(qualification_pseudonym_id: str) -> str:
@@ -198,6 +201,7 @@ class PrefectureRoster(PrefecturePartition):
             registered_at=datetime.fromisoformat(item["registered_at"]["S"]),
             updated_at=datetime.fromisoformat(item["updated_at"]["S"]),
             certificate_name=item.get("certificate_name", {}).get("S"),
+            certificate_name_latin=item.get("certificate_name_latin", {}).get("S"),
         )
 
     def sitting(self, qualification_pseudonym_id: str, application_id: str) -> Sitting | None:

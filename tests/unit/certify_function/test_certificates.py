@@ -19,9 +19,9 @@ from tests.unit.pades.helpers import validate
 from tests.unit.review.factory import application, form
 
 from certify.certificate_ports import CertificatePorts
-from certify.certificates import CertificateRefusedError, issue_certificates
+from certify.certificates import CertificateRefusedError, issue_certificates, issue_proof
 from certify.dependencies import Dependencies
-from kentei.certificates.content import PrintedCertificate
+from kentei.certificates.content import Certificate, CertificateOfPass
 from kentei.credentials.allocator import InMemoryStatusIndexAllocator
 from kentei.credentials.issuer import IssuerProfile
 from kentei.credentials.status import CACHE_CONTROL, StatusList, StatusSlot
@@ -32,12 +32,13 @@ from kentei.data.certificates import (
     CertificateHold,
     CertificateKind,
     CertificateRecord,
+    ProofRequest,
 )
 from kentei.data.roster import StoredExaminee
 from kentei.data.status_lists import StoredStatusList
 from kentei.exams.catalogue import load_catalogue
 from kentei.exemptions.model import PassRecord
-from kentei.messages import PassesAnnounced
+from kentei.messages import PassesAnnounced, ProofRequested
 from kentei.records.codes import Grade, Term
 from kentei.results.decision import Decision, PartDecision, PartOutcome, Result
 from kentei.results.passes import DecidedSitting, PassNumbers, pass_record
@@ -134,6 +135,8 @@ class World:
     names: dict[str, str] = field(default_factory=dict)
     printed_names: dict[str, str] = field(default_factory=dict)
     """資格仮名ID → the spelling staff chose for printing (on the examinee's item)."""
+    latin_names: dict[str, str] = field(default_factory=dict)
+    proofs: dict[str, ProofRequest] = field(default_factory=dict)
     certificates: dict[str, CertificateRecord] = field(default_factory=dict)
     holds: dict[tuple[str, str], CertificateHold] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
@@ -141,7 +144,7 @@ class World:
     lists: _Lists = field(default_factory=_Lists)
     inner: InMemoryStatusIndexAllocator = field(default_factory=InMemoryStatusIndexAllocator)
     allocated: int = 0
-    rendered: list[PrintedCertificate] = field(default_factory=list)
+    rendered: list[Certificate] = field(default_factory=list)
 
     def add(self, n: int, result: Result = Result.PASS, name: str = NAME) -> DecidedSitting:
         one = _decided(n, result)
@@ -175,17 +178,32 @@ class World:
             AT,
             AT,
             certificate_name=self.printed_names.get(person),
+            certificate_name_latin=self.latin_names.get(person),
         )
 
     # Certificates
     def certificate(self, certificate_id: str) -> CertificateRecord | None:
         return self.certificates.get(certificate_id)
 
-    def issue(self, record: CertificateRecord, *, audit: AuditEvent) -> None:
+    def issue(
+        self, record: CertificateRecord, *, audit: AuditEvent, proof_id: str | None = None
+    ) -> None:
         if record.certificate_id in self.certificates:
             raise CertificateExistsError(record.certificate_id)
+        if proof_id is not None:
+            if self.proofs[proof_id].certificate_id is not None:
+                raise CertificateExistsError(record.certificate_id)
+            self.proofs[proof_id] = self.proofs[proof_id].model_copy(
+                update={"certificate_id": record.certificate_id}
+            )
         self.certificates[record.certificate_id] = record
         self.audit.append(audit)
+
+    def proof_request(self, proof_id: str) -> ProofRequest | None:
+        return self.proofs.get(proof_id)
+
+    def proof_count(self, certificate_number: str) -> int:
+        return sum(1 for i in self.certificates if i.startswith(f"{certificate_number}-P"))
 
     def hold(self, person: str, application_id: str) -> CertificateHold | None:
         return self.holds.get((person, application_id))
@@ -235,7 +253,7 @@ class World:
                 signed_at=at,
             )
 
-        def render(printed: PrintedCertificate, code: bytes) -> bytes:
+        def render(printed: Certificate, code: bytes) -> bytes:
             from kentei.certificates.pdf import render as draw
 
             self.rendered.append(printed)
@@ -444,3 +462,57 @@ def test_an_application_of_another_prefecture_is_never_announced_here() -> None:
             group_key=GROUP_KEY,
             application_ids=(application(form()).application_id,),
         )
+
+
+def _proof_of(world: World, one: DecidedSitting, n: int, language: str) -> ProofRequested:
+    proof_id = f"{n:016x}"
+    world.proofs[proof_id] = ProofRequest(
+        proof_id=proof_id,
+        qualification_pseudonym_id=one.qualification_pseudonym_id,
+        application_id=one.application_id,
+        language=language,
+        requested_by="staff:13:cert1:certificates",
+        requested_at=AT,
+    )
+    return ProofRequested(
+        application_id=one.application_id, prefecture_code="13", proof_id=proof_id
+    )
+
+
+def test_a_requested_english_proof_is_issued_once_with_the_latin_name() -> None:
+    world = World()
+    one = world.add(1)
+    world.latin_names[one.qualification_pseudonym_id] = "Hanako Gino"
+    asked = _proof_of(world, one, 1, "en")
+    assert issue_proof(asked, world.deps()) == "issued"
+    assert issue_proof(asked, world.deps()) == "already"
+    (record,) = world.certificates.values()
+    assert record.certificate_id == "C13G262-00001-P1"
+    assert (record.kind, record.language) == (CertificateKind.PROOF, "en")
+    assert world.proofs[asked.proof_id].certificate_id == record.certificate_id
+    (content,) = world.rendered
+    assert isinstance(content, CertificateOfPass)
+    assert content.name_latin == "Hanako Gino"
+    assert validate(world.files[record.pdf_key or ""][0]).valid
+    jwks, lists = _published(world)
+    vc = world.files[record.vc_key or ""][0].decode()
+    verdict = verify(vc, jwks=jwks, status_lists=lists, issuer=ISSUER)
+    assert verdict.outcome is Outcome.VALID, verdict.detail
+    assert verdict.claims is not None
+    assert verdict.claims.name_latin == "Hanako Gino"
+    assert world.allocated == 1
+
+    second = _proof_of(world, one, 2, "ja")
+    assert issue_proof(second, world.deps()) == "issued"
+    assert "C13G262-00001-P2" in world.certificates
+
+
+def test_an_english_proof_without_a_latin_name_or_pass_is_refused() -> None:
+    world = World()
+    one = world.add(1)
+    with pytest.raises(CertificateRefusedError):
+        issue_proof(_proof_of(world, one, 1, "en"), world.deps())
+    part = world.add(2, Result.PART_PASS)
+    with pytest.raises(CertificateRefusedError):
+        issue_proof(_proof_of(world, part, 2, "ja"), world.deps())
+    assert world.certificates == {}

@@ -30,6 +30,7 @@ from kentei.data.certificates import (
     CertificateHold,
     CertificateRecord,
     HoldNotOpenError,
+    ProofRequest,
 )
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
@@ -52,6 +53,7 @@ from kentei.messages import (
     IdentityChosen,
     InitialRegistrationReceived,
     PassesAnnounced,
+    ProofRequested,
     TicketDue,
     TicketVoid,
 )
@@ -835,9 +837,11 @@ class FakeSyncQueue:
 
 @dataclass
 class FakeCertifyQueue:
-    sent: list[TicketDue | TicketVoid | PassesAnnounced] = field(default_factory=list)
+    sent: list[TicketDue | TicketVoid | PassesAnnounced | ProofRequested] = field(
+        default_factory=list
+    )
 
-    def send(self, message: TicketDue | TicketVoid | PassesAnnounced) -> str:
+    def send(self, message: TicketDue | TicketVoid | PassesAnnounced | ProofRequested) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -1012,7 +1016,9 @@ class FakeCertificates:
     printed_names: dict[str, str] = field(default_factory=dict)
     """資格仮名ID → the spelling to print (kept on the examinee's item)."""
     audit: list[AuditEvent] = field(default_factory=list)
-    """Entries written with a resolution."""
+    """Entries written with a resolution or a proof request."""
+    proofs: dict[str, ProofRequest] = field(default_factory=dict)
+    latin_names: dict[str, str] = field(default_factory=dict)
 
     def prefecture(self, prefecture_code: str) -> _PrefectureCertificates:
         return _PrefectureCertificates(self, prefecture_code)
@@ -1046,6 +1052,14 @@ class _PrefectureCertificates:
 
     def counts(self, fiscal_year: int) -> list[CertificateCount]:
         return list(self.world.counted.get((self.prefecture_code, fiscal_year), []))
+
+    def request_proof(
+        self, request: ProofRequest, *, name_latin: str | None, audit: AuditEvent
+    ) -> None:
+        self.world.proofs[request.proof_id] = request
+        if name_latin is not None:
+            self.world.latin_names[request.qualification_pseudonym_id] = name_latin
+        self.world.audit.append(audit)
 
     def resolve_hold(
         self,
@@ -1098,6 +1112,8 @@ class Fakes:
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
+        # Entries a certificates store writes with its change join the committed trail.
+        self.certificates.audit = self.records.audit
         return Dependencies(
             applications=self.records.prefecture,
             readable=self.records.readable,

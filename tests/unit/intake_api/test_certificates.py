@@ -5,7 +5,7 @@ data audited before it is answered, never the characters of a held name."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +22,10 @@ from kentei.data.certificates import (
     CertificateRecord,
     HeldField,
 )
-from kentei.messages import PassesAnnounced
+from kentei.exemptions.model import PassKind, PassRecord
+from kentei.messages import PassesAnnounced, ProofRequested
+from kentei.records.codes import Grade, Term
+from kentei.roster.parts import ExamRound, Part
 
 from .events import event, invoke
 from .fakes import Fakes
@@ -210,4 +213,65 @@ def test_a_hold_of_another_prefecture_or_role_cannot_be_resolved(fakes: Fakes) -
     assert _post(path, body, RESULTS)[0] == 403
     assert _post(path, {"printed_name": "吉田 花子"})[0] == 422
     assert _post(f"/v1/certificates/holds/{_accepted(fakes)}/resolution", body)[0] == 404
+    assert fakes.certify_queue.sent == []
+
+
+def _passed(fakes: Fakes, kind: PassKind = PassKind.PASS) -> str:
+    application_id = _accepted(fakes)
+    numbers: dict[str, Any] = (
+        {"passer_number": "13G26-000001", "certificate_number": "C13G262-00001"}
+        if kind is PassKind.PASS
+        else {"notice_number": "P13G26-000001"}
+    )
+    fakes.records.passes.append(
+        PassRecord(
+            record_id=application_id,
+            qualification_pseudonym_id=PERSON,
+            kind=kind,
+            parts=tuple(Part) if kind is PassKind.PASS else (Part.WRITTEN,),
+            exam_round=ExamRound(fiscal_year=2026, term=Term.FIRST),
+            trade_code="0301",
+            work_code="030101",
+            grade=Grade.SECOND,
+            passed_on=date(2026, 10, 2),
+            **numbers,
+        )
+    )
+    return application_id
+
+
+def test_a_proof_in_english_keeps_the_latin_name_on_the_examinee_and_queues(
+    fakes: Fakes,
+) -> None:
+    application_id = _passed(fakes)
+    body = {"application_id": application_id, "language": "en", "name_latin": "Hanako Gino"}
+
+    status, answer = _post("/v1/certificates/proofs", body)
+
+    assert status == 202, answer
+    assert answer["queued"] is True
+    assert "Hanako" not in json.dumps(answer)
+    (request,) = fakes.certificates.proofs.values()
+    assert (request.proof_id, request.language) == (answer["proof_id"], "en")
+    assert "Hanako" not in request.model_dump_json()
+    assert fakes.certificates.latin_names == {PERSON: "Hanako Gino"}
+    (entry,) = fakes.certificates.audit
+    assert entry.action is AuditAction.CERTIFICATE_PROOF_REQUESTED
+    (told,) = fakes.certify_queue.sent
+    assert isinstance(told, ProofRequested)
+    assert (told.proof_id, told.application_id) == (answer["proof_id"], application_id)
+
+
+def test_a_proof_is_refused_without_a_pass_or_with_the_wrong_name_fields(fakes: Fakes) -> None:
+    passed = _passed(fakes)
+    part = _passed(fakes, PassKind.PART_PASS)
+    post = "/v1/certificates/proofs"
+    assert _post(post, {"application_id": passed, "language": "en"})[0] == 422
+    assert _post(post, {"application_id": passed, "language": "ja", "name_latin": "A"})[0] == 422
+    bad = _post(post, {"application_id": passed, "language": "en", "name_latin": "花子"})
+    assert bad[0] == 422
+    assert "花子" not in json.dumps(bad[1], ensure_ascii=False)
+    assert _post(post, {"application_id": part, "language": "ja"})[0] == 404
+    assert _post(post, {"application_id": passed, "language": "ja"}, OSAKA)[0] == 404
+    assert _post(post, {"application_id": passed, "language": "ja"}, RESULTS)[0] == 403
     assert fakes.certify_queue.sent == []
