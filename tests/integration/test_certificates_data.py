@@ -231,3 +231,34 @@ def test_a_hold_is_resolved_once_the_spelling_kept_on_the_examinee_only() -> Non
         store.resolve_hold(
             hold, printed_name="吉田 花子", reason="again", by="staff:13:cert1", at=AT, audit=event
         )
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_proof_request_is_issued_once() -> None:
+    from kentei.data.certificates import ProofRequest
+
+    store = PrefectureCertificates("13", audit_table=AUDIT)
+    request = ProofRequest(
+        proof_id="0123456789abcdef",
+        qualification_pseudonym_id="p-000001",
+        application_id="13-" + "1".zfill(26),
+        language="ja",
+        requested_by="staff:13:cert1:certificates",
+        requested_at=AT,
+    )
+    store.request_proof(request, name_latin=None, audit=_audit(_record(1)))
+    assert store.proof_request(request.proof_id) == request
+    first = _record(1).model_copy(
+        update={"certificate_id": "C13G262-00001-P1", "kind": CertificateKind.PROOF}
+    )
+    store.issue(first, audit=_audit(first), proof_id=request.proof_id)
+    issued = store.proof_request(request.proof_id)
+    assert issued is not None
+    assert issued.certificate_id == "C13G262-00001-P1"
+    assert store.proof_count("C13G262-00001") == 1
+    second = first.model_copy(update={"certificate_id": "C13G262-00001-P2"})
+    with pytest.raises(CertificateExistsError):
+        store.issue(second, audit=_audit(second), proof_id=request.proof_id)
+    assert store.certificate("C13G262-00001-P2") is None
+    counts = {(c.kind, c.language): c.count for c in store.counts(2026)}
+    assert counts[CertificateKind.PROOF, "ja"] == 1
