@@ -65,4 +65,8 @@ def issuer_from_environment(environ: Mapping[str, str]) -> IssuerProfile:
     name = environ.get(ISSUER_NAME_ENV, "").strip()
     if not url or not name:
         raise IssuerNotConfiguredError(f"{ISSUER_URL_ENV} and {ISSUER_NAME_ENV} must be set")
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    if host.endswith(".invalid"):
+        # The deployed placeholder: no credential is issued under an issuer nobody serves.
+        raise IssuerNotConfiguredError(f"{ISSUER_URL_ENV} is the placeholder: configure it")
     return IssuerProfile(url, name)
