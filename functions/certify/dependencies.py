@@ -8,11 +8,13 @@ notice adapter's connection pool and circuit breaker are worth keeping). Tests p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Protocol
 
+from certify import certificate_ports
+from certify.certificate_ports import CertificatePorts
 from kentei.applications.model import Application
 from kentei.data.deletions import VoidedTicket
 from kentei.data.roster import StoredExaminee
@@ -77,6 +79,8 @@ class Dependencies:
     clock: Callable[[], datetime]
     voids: Callable[[str], Voids]
     addresses: NoticeAddresses
+    certificates: CertificatePorts = field(default_factory=certificate_ports.deployed)
+    """Certificates of passes (:mod:`certify.certificates`)."""
 
 
 def utc_now() -> datetime:

@@ -1,8 +1,10 @@
-"""Certify: the SQS consumer of the certify queue (exam tickets and their voids, pass and
-part-pass notices, e-Gov completion notices; certificates to come)."""
+"""Certify: the SQS consumer of the certify queue: exam tickets and their voids; for each
+announced page of passes, their certificates and then their pass and part-pass notices;
+certificates of pass on request; e-Gov completion notices."""
 
 from __future__ import annotations
 
+from certify.certificates import issue_certificates, issue_proof
 from certify.completion_notices import send_completion_notice
 from certify.dependencies import dependencies, notice_dependencies
 from certify.pass_notices import send_pass_notices
@@ -48,6 +50,43 @@ def _void(message: messages.Envelope) -> None:
         consumer.instruments.count("TicketsVoided", prefecture_code=message.prefecture_code)
 
 
+def _certificates(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.PassesAnnounced)
+    report = issue_certificates(message, dependencies())
+    consumer.instruments.logger.info(
+        "pass certificates",
+        extra={
+            "prefecture_code": message.prefecture_code,
+            "passes": len(message.application_ids),
+            "counts": dict(report.counts),
+            "published_lists": report.published,
+        },
+    )
+    if report.counts["issued"]:
+        consumer.instruments.count(
+            "CertificatesIssued", report.counts["issued"], prefecture_code=message.prefecture_code
+        )
+    if report.counts["held"]:
+        consumer.instruments.count(
+            "CertificatesHeld", report.counts["held"], prefecture_code=message.prefecture_code
+        )
+
+
+def _proof(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.ProofRequested)
+    outcome = issue_proof(message, dependencies())
+    consumer.instruments.logger.info(
+        "certificate of pass",
+        extra={
+            "prefecture_code": message.prefecture_code,
+            "proof_id": message.proof_id,
+            "outcome": outcome,
+        },
+    )
+    if outcome == "issued":
+        consumer.instruments.count("CertificatesIssued", prefecture_code=message.prefecture_code)
+
+
 def _pass_notices(message: messages.Envelope) -> None:
     assert isinstance(message, messages.PassesAnnounced)
     page = send_pass_notices(message, notice_dependencies())
@@ -84,14 +123,21 @@ def _completion_notice(message: messages.Envelope) -> None:
         consumer.instruments.count("CompletionNoticesSent", prefecture_code=message.prefecture_code)
 
 
+def _passes_announced(message: messages.Envelope) -> None:
+    """Certificates first, then notices: a notice never tells of a certificate not made. A
+    failure of either fails the message (both are idempotent on the retry)."""
+    _certificates(message)
+    _pass_notices(message)
+
+
 consumer = QueueConsumer(
     FUNCTION,
     {
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
         "ticket_due": _ticket,
         "ticket_void": _void,
-        # The certificates of the page are issued by their own handler (certify.certificates).
-        "passes_announced": _pass_notices,
+        "passes_announced": _passes_announced,
+        "proof_requested": _proof,
         "completion_notice_due": _completion_notice,
     },
 )

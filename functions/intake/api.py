@@ -22,6 +22,7 @@ from intake.routes import (
     admin,
     applications,
     audit,
+    certificates,
     change_requests,
     changes,
     deletions,
@@ -73,6 +74,7 @@ app.include_router(passer_reviews.router)
 app.include_router(results.router)
 app.include_router(result_imports.router)
 app.include_router(notices.router)
+app.include_router(certificates.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

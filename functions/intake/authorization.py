@@ -72,6 +72,8 @@ _RESULTS: Final = frozenset({Role.RESULTS})
 
 _NOTICE_READERS: Final = frozenset({Role.CERTIFICATES, Role.AUDITOR})
 """Who reads notice records: the certificates office (証明書担当) and auditors."""
+_CERTIFICATES_OFFICE: Final = frozenset({Role.CERTIFICATES})
+"""The certificates office (証書担当): issued certificates, holds and counts (issue 11)."""
 
 RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.HEALTH): PUBLIC,
@@ -192,6 +194,36 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         roles=frozenset({Role.CERTIFICATES}),
         action=AuditAction.POST_LIST_DOWNLOADED,
         record_type="post_list",
+    ),
+    ("GET", paths.CERTIFICATES): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATES_LISTED,
+        record_type="sitting",
+    ),
+    ("GET", paths.CERTIFICATE_PDF): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_DOWNLOADED,
+        record_type="certificate",
+    ),
+    ("GET", paths.CERTIFICATE_HOLDS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_HOLDS_LISTED,
+        record_type="certificate_hold",
+    ),
+    ("POST", paths.CERTIFICATE_HOLD_RESOLUTION): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_HOLD_RESOLVED,
+        record_type="certificate_hold",
+    ),
+    ("POST", paths.CERTIFICATE_PROOFS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_PROOF_REQUESTED,
+        record_type="sitting",
+    ),
+    ("GET", paths.CERTIFICATE_COUNTS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_COUNTS_READ,
+        record_type="certificate_count",
     ),
     ("GET", paths.ROSTER_CHANGES): Rule(
         roles=frozenset({Role.REVIEWER}),

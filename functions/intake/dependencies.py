@@ -41,6 +41,8 @@ from kentei.messages import (
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
+    PassesAnnounced,
+    ProofRequested,
     ResultImportCommit,
     ResultsAnnouncementDue,
     ResultsDecisionsDue,
@@ -65,6 +67,12 @@ if TYPE_CHECKING:
 
     from intake.fingerprints import KmsFingerprinter
     from kentei.data.audit import AuditTrail as DynamoAuditTrail
+    from kentei.data.certificates import (
+        CertificateCount,
+        CertificateHold,
+        CertificateRecord,
+        ProofRequest,
+    )
     from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
     from kentei.data.initial_registrations import StoredInitialRegistration
@@ -192,10 +200,14 @@ class RosterReader(Protocol):
 
 
 class CertifyQueue(Protocol):
-    """Certify's queue: an exam ticket asked for, or one to void, or an e-Gov application's
-    completion notice, by id (:mod:`kentei.data.queues`)."""
+    """Certify's queue: an exam ticket asked for, or one to void, by id; an e-Gov
+    application's completion notice; a pass to certify again once its font hold is resolved,
+    or a certificate of pass asked for (:mod:`kentei.data.queues`)."""
 
-    def send(self, message: TicketDue | TicketVoid | CompletionNoticeDue) -> str: ...
+    def send(
+        self,
+        message: TicketDue | TicketVoid | CompletionNoticeDue | PassesAnnounced | ProofRequested,
+    ) -> str: ...
 
 
 class RosterDeletions(Protocol):
@@ -565,6 +577,61 @@ class SyncQueue(Protocol):
     def send(self, message: SyncMessage) -> str: ...
 
 
+class CertificateStore(Protocol):
+    """One prefecture's certificates, holds and counts
+    (:class:`kentei.data.certificates.PrefectureCertificates`)."""
+
+    def certificate(self, certificate_id: str) -> CertificateRecord | None: ...
+
+    def certificates_of_pass(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> list[CertificateRecord]: ...
+
+    def hold(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> CertificateHold | None: ...
+
+    def holds(self) -> list[CertificateHold]: ...
+
+    def counts(self, fiscal_year: int) -> list[CertificateCount]: ...
+
+    def request_proof(
+        self, request: ProofRequest, *, name_latin: str | None, audit: AuditEvent
+    ) -> None: ...
+
+    def resolve_hold(
+        self,
+        hold: CertificateHold,
+        *,
+        printed_name: str,
+        reason: str,
+        by: str,
+        at: datetime,
+        audit: AuditEvent,
+    ) -> CertificateHold: ...
+
+
+class CertificateLinks(Protocol):
+    """Short-lived links to the certificates bucket's objects."""
+
+    def download_url(self, key: str, expires_s: int) -> str: ...
+
+
+def _prefecture_certificates(prefecture_code: str) -> CertificateStore:
+    from kentei.data.certificates import PrefectureCertificates
+
+    return PrefectureCertificates(prefecture_code)
+
+
+class _CertificateLinks:
+    """The certificates bucket, its name read from the environment on first use."""
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        from kentei.data.certificate_files import CertificateFiles
+
+        return CertificateFiles().download_url(key, expires_s)
+
+
 def _prefecture_results(prefecture_code: str) -> ResultsReader:
     from kentei.data.passes import PrefecturePasses
 
@@ -647,6 +714,9 @@ class Dependencies:
     """Sync's queue: result imports to commit, results groups to decide and announce."""
     notices: Callable[[str], NoticeReader] = _prefecture_notices
     """A prefecture's notice records and post lists, by prefecture code."""
+    certificates: Callable[[str], CertificateStore] = _prefecture_certificates
+    """A prefecture's certificates of passes, by prefecture code."""
+    certificate_links: CertificateLinks = field(default_factory=_CertificateLinks)
 
 
 class _Inbox:

@@ -57,6 +57,12 @@ REVIEW_INITIAL_REGISTRATION: Final = "/v1/review/initial-registrations/<registra
 REVIEW_INITIAL_REGISTRATION_DECISION: Final = (
     "/v1/review/initial-registrations/<registration_id>/decision"
 )
+CERTIFICATES: Final = "/v1/certificates"
+CERTIFICATE_HOLDS: Final = "/v1/certificates/holds"
+CERTIFICATE_PROOFS: Final = "/v1/certificates/proofs"
+CERTIFICATE_COUNTS: Final = "/v1/certificates/counts"
+CERTIFICATE_PDF: Final = "/v1/certificates/<certificate_id>/pdf"
+CERTIFICATE_HOLD_RESOLUTION: Final = "/v1/certificates/holds/<application_id>/resolution"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -110,10 +116,17 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     RESULT_IMPORT: ("GET",),
     RESULT_IMPORT_COMMIT: ("POST",),
     RESULT_IMPORT_DISCARD: ("POST",),
+    CERTIFICATES: ("GET",),
+    CERTIFICATE_HOLDS: ("GET",),
+    CERTIFICATE_PROOFS: ("POST",),
+    CERTIFICATE_COUNTS: ("GET",),
+    CERTIFICATE_PDF: ("GET",),
+    CERTIFICATE_HOLD_RESOLUTION: ("POST",),
 }
 
 PROTECTED: Final = re.compile(
-    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results|notices)"
+    r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results"
+    r"|notices|certificates)"
     r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""

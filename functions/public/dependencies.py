@@ -11,17 +11,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from kentei.credentials.issuer import IssuerProfile
     from kentei.data.published import PublishedDocument
-
-ISSUER_URL_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_URL"
-"""The issuer's id: its URL, under which the JWKS and the status lists are served (the
-public API's own address, deployed)."""
-ISSUER_NAME_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_NAME"
-"""The issuer's display name."""
 
 
 class Documents(Protocol):
@@ -39,13 +33,11 @@ class Dependencies:
 
 
 def issuer_from_environment() -> IssuerProfile:
-    from kentei.credentials.issuer import IssuerProfile
+    """The issuer certify issues under (:func:`kentei.credentials.issuer.
+    issuer_from_environment`), read anew on each request."""
+    from kentei.credentials.issuer import issuer_from_environment as from_environ
 
-    url = os.environ.get(ISSUER_URL_ENV, "").strip()
-    name = os.environ.get(ISSUER_NAME_ENV, "").strip()
-    if not url or not name:
-        raise RuntimeError(f"{ISSUER_URL_ENV} and {ISSUER_NAME_ENV} must be set")
-    return IssuerProfile(url, name)
+    return from_environ(os.environ)
 
 
 def dependencies() -> Dependencies:

@@ -13,6 +13,10 @@ the sync queue (``after``: the last exam number done), so a large group never ru
 function's timeout. Announcing is idempotent: a redelivered page announces nothing twice and
 draws no number twice.
 
+After a page's writes, certify is told (``passes_announced``, ids only) every pass and part
+pass of the page that is announced, those announced before included: a redelivered page sends
+them again, and certify's issuing is idempotent.
+
 The pass date is the message's ``announced_on`` (the round's announcement date for the grade;
 an on-demand round's is the day staff announce), fixed by the API when staff ask.
 """
@@ -24,7 +28,7 @@ from datetime import datetime
 from typing import Final
 
 from kentei.data.audit import AuditAction
-from kentei.messages import ResultsAnnouncementDue
+from kentei.messages import PASSES_ANNOUNCED_MAX, PassesAnnounced, ResultsAnnouncementDue
 from kentei.results.decision import FailReason, Result
 from kentei.results.groups import ResultsGroup
 from kentei.results.passes import DecidedSitting, DecisionStatus
@@ -33,7 +37,9 @@ from sync.dependencies import Dependencies
 from sync.groups import event, group_of
 from sync.results_ports import Passes
 
-PAGE: Final = 100
+PAGE: Final = PASSES_ANNOUNCED_MAX
+CERTIFIED: Final = frozenset({Result.PASS, Result.PART_PASS})
+"""The results that have a pass record: what certify is told about."""
 
 
 def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsRun:
@@ -55,9 +61,12 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
     elif previous is not None and previous.request_id == message.request_id:
         counts.update(previous.counts)
     page = [d for d in decided if message.after is None or d.exam_number > message.after][:PAGE]
+    announced: list[str] = []
     for one in page:
         if one.status is DecisionStatus.ANNOUNCED:
             counts["already"] += 1
+            if one.decision.result in CERTIFIED:
+                announced.append(one.application_id)
             continue
         entry = event(
             message,
@@ -66,12 +75,22 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
             record=("sitting", one.application_id),
             person_id=one.qualification_pseudonym_id,
         )
-        passes.announce(one, message.announced_on, at, audit=(entry,))
+        record = passes.announce(one, message.announced_on, at, audit=(entry,))
         counts[one.decision.result.value] += 1
+        if record is not None:
+            announced.append(one.application_id)
     last = page[-1].exam_number if page else None
     more = last is not None and any(d.exam_number > last for d in decided)
     run = _run(message, group, at, dict(counts), finished=not more)
     passes.record_run(run)
+    if announced:
+        deps.results.certify_queue.send(
+            PassesAnnounced(
+                prefecture_code=prefecture,
+                group_key=group.key,
+                application_ids=tuple(announced),
+            )
+        )
     if more:
         deps.results.sync_queue.send(message.model_copy(update={"after": last}))
     return run

@@ -73,6 +73,9 @@ class ResultsPorts:
     audit: Audit
     sync_queue: Queue
     """An announcement's next page."""
+    certify_queue: Queue
+    """An announcement page's passes (``passes_announced``): certify issues their
+    certificates."""
 
 
 class _AuditTrail:
@@ -105,4 +108,5 @@ def deployed() -> ResultsPorts:
         passes=PrefecturePasses,
         audit=_AuditTrail(),
         sync_queue=_SqsQueue("sync"),
+        certify_queue=_SqsQueue("certify"),
     )

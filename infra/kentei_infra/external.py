@@ -24,6 +24,8 @@ from typing import Final
 from kentei import catalog, staff_networks
 from kentei.accounts import IDLE_AFTER_DAYS, WARNING_DAYS, IdlePolicy
 from kentei.callers import BRIDGE_CLIENTS_ENV
+from kentei.certificates.pades_chain import DEFAULT_SIGNING_CHAIN_KEY, SIGNING_CHAIN_ENV
+from kentei.credentials.issuer import ISSUER_URL_ENV
 from kentei.registry import SEED_ENV
 from kentei.signatures import (
     CRL_DIR_ENV,
@@ -66,6 +68,11 @@ EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
     # (kentei.notices): an unconfigured stack fails those messages into the DLQ instead of
     # notifying no one.
     "certify": {
+        # The electronic certificates' issuer (its URL names the JWKS and status lists in
+        # every credential) and the PDF signing chain's object in the certificates bucket
+        # (kentei.certificates.pades_chain; an operator puts the file there).
+        ISSUER_URL_ENV: ("kentei:credential-issuer-url", "https://credential-issuer.invalid"),
+        SIGNING_CHAIN_ENV: ("kentei:certificate-signing-chain", DEFAULT_SIGNING_CHAIN_KEY),
         "KENTEI_MYNAPORTAL_URL": ("kentei:mynaportal-url", "https://mynaportal-notices.invalid"),
         "KENTEI_MYNAPORTAL_CLIENT_CERT": (
             "kentei:mynaportal-client-cert",

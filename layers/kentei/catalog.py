@@ -488,6 +488,8 @@ FUNCTIONS: Final = (
         memory_mb=1024,
         timeout_s=120,
         reserved_concurrency=10,
+        # The electronic certificates' issuer name (its URL is the deployment's: CDK context).
+        env={"KENTEI_CREDENTIAL_ISSUER_NAME": "技能検定 電子合格証 発行者"},
         grants=(
             *_RECORD_KEEPING,
             _G("certificate-signing", Access.KEY_SIGN),

@@ -202,6 +202,15 @@ class CompletionNoticeDue(ApplicationMessage):
     kind: Literal["completion_notice_due"] = "completion_notice_due"
 
 
+class ProofRequested(ApplicationMessage):
+    """Staff asked for a 合格証明書 (certificate of pass) of the pass of this application:
+    certify issues it once (``proof_id`` names the request, kept as ``PROOF_REQUEST#``; the
+    language and the Latin name are read from the records). Ids only."""
+
+    kind: Literal["proof_requested"] = "proof_requested"
+    proof_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+
+
 RECHECK_BATCH_MAX: Final = 20
 """The most examinees one batch message re-checks: lookups one after another stay well within
 verify's timeout, and verify's reserved concurrency bounds the calls on the registry link."""
@@ -316,6 +325,7 @@ KINDS: dict[str, type[Envelope]] = {
     "results_announcement_due": ResultsAnnouncementDue,
     "passes_announced": PassesAnnounced,
     "completion_notice_due": CompletionNoticeDue,
+    "proof_requested": ProofRequested,
     "change_request_received": ChangeRequestReceived,
     "result_file_uploaded": ResultFileUploaded,
     "result_import_commit": ResultImportCommit,

@@ -41,6 +41,7 @@ from botocore.config import Config
 
 from kentei import aws, catalog
 from kentei.certificates.pades_chain import DEFAULT_SIGNING_CHAIN_KEY, SIGNING_CHAIN_ENV
+from kentei.credentials.issuer import ISSUER_URL_ENV
 from kentei_local import certificate_ca, cognito, localca
 from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints
 from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
@@ -66,11 +67,8 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
 
 HEALTH_PATH: Final = "/v1/health"
-ISSUER_URL_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_URL"
-ISSUER_NAME_ENV: Final = "KENTEI_CREDENTIAL_ISSUER_NAME"
-LOCAL_ISSUER_NAME: Final = "技能検定 電子合格証 発行者（ローカル）"
-"""The local issuer: its id is the public port's URL, so the status list URLs the
-credentials name are served by the local public API."""
+LOCAL_ISSUER_URL: Final = "https://certificates.kentei.localhost"
+"""The local runtime's electronic certificate issuer (``.localhost`` never leaves the host)."""
 _STOP_TIMEOUT_S: Final = 10.0
 _ONE_AT_A_TIME = threading.Lock()
 logger = logging.getLogger(__name__)
@@ -225,6 +223,8 @@ class LocalRuntime:
             self._resources.buckets["certificates"],
         )
         os.environ[SIGNING_CHAIN_ENV] = DEFAULT_SIGNING_CHAIN_KEY
+        # The electronic certificates' issuer: a local name (deployed: the CDK context's URL).
+        os.environ[ISSUER_URL_ENV] = LOCAL_ISSUER_URL
         # The staff pool: the API's tokens, and the accounts the admin route and the
         # accounts job read (functions find it by its catalog variable, as deployed).
         self._pool, self._users = cognito.seed(self.moto_endpoint)
@@ -314,8 +314,6 @@ class LocalRuntime:
             self.settings.public_port_or_default,
             "PUBLIC_PORT",
         )
-        os.environ.setdefault(ISSUER_URL_ENV, public.url)
-        os.environ.setdefault(ISSUER_NAME_ENV, LOCAL_ISSUER_NAME)
         self._gateway, self._bridge_gateway, self._public_gateway = staff, bridge, public
         self._endpoints = LocalEndpoints(
             staff_api=staff.url,

@@ -154,3 +154,28 @@ def test_an_invalid_or_refused_ticket_void_fails_its_item_for_the_dlq() -> None:
     assert response == {
         "batchItemFailures": [{"itemIdentifier": "invalid"}, {"itemIdentifier": "refused"}]
     }
+
+
+@pytest.mark.usefixtures("aws")
+def test_an_invalid_or_refused_passes_announced_fails_its_item_for_the_dlq() -> None:
+    """A ``passes_announced`` body that is not the model, and one naming a pass with no
+    decision, are each reported as failed (redriven to the DLQ), never dropped."""
+    from certify.handler import handler
+
+    told = messages.PassesAnnounced(
+        prefecture_code="13",
+        group_key="2026-前期#0301#030101#2級",
+        application_ids=("13-01J0000000000000000000000A",),
+    )
+    invalid = json.dumps({**json.loads(messages.encode(told)), "name": "山田"})
+    event = {
+        "Records": [
+            sqs_record("invalid", invalid),
+            sqs_record("refused", messages.encode(told)),
+            sqs_record("ok", messages.encode(messages.heartbeat())),
+        ]
+    }
+    response = handler(event, LocalContext.for_function("certify"))
+    assert response == {
+        "batchItemFailures": [{"itemIdentifier": "invalid"}, {"itemIdentifier": "refused"}]
+    }

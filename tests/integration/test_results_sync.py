@@ -78,6 +78,7 @@ def _deps(queue: Queue, clock: list[dt.datetime]) -> Dependencies:
             passes=PrefecturePasses,
             audit=AuditTrail(),
             sync_queue=queue,
+            certify_queue=Queue(),
         ),
     )
 

@@ -54,3 +54,42 @@ def test_a_ticket_void_round_trips_and_refuses_anything_but_its_ids() -> None:
             messages.decode(json.dumps(bad))
         assert reason in str(caught.value)
         assert "山田" not in str(caught.value)
+
+
+def test_passes_announced_round_trips_and_carries_ids_of_its_prefecture_only() -> None:
+    sent = messages.PassesAnnounced(
+        prefecture_code="13",
+        group_key="2026-前期#0301#030101#2級",
+        application_ids=("13-01J0000000000000000000000A", "13-01J0000000000000000000000B"),
+    )
+    assert messages.decode(messages.encode(sent)) == sent
+    body = json.loads(messages.encode(sent))
+    for bad, reason in (
+        ({**body, "name": "山田"}, "name"),
+        ({**body, "application_ids": ["27-01J0000000000000000000000A"]}, "(body)"),
+        ({**body, "application_ids": ["山田"]}, "(body)"),
+        ({**body, "application_ids": []}, "application_ids"),
+    ):
+        with pytest.raises(messages.InvalidMessageError) as caught:
+            messages.decode(json.dumps(bad))
+        assert reason in str(caught.value)
+        assert "山田" not in str(caught.value)
+
+
+def test_proof_requested_carries_ids_only() -> None:
+    sent = messages.ProofRequested(
+        application_id="13-01J0000000000000000000000A",
+        prefecture_code="13",
+        proof_id="0123456789abcdef",
+    )
+    assert messages.decode(messages.encode(sent)) == sent
+    body = json.loads(messages.encode(sent))
+    for bad, reason in (
+        ({**body, "name_latin": "Taro"}, "name_latin"),
+        ({**body, "proof_id": "Taro"}, "proof_id"),
+        ({**body, "prefecture_code": "27"}, "(body)"),
+    ):
+        with pytest.raises(messages.InvalidMessageError) as caught:
+            messages.decode(json.dumps(bad))
+        assert reason in str(caught.value)
+        assert "Taro" not in str(caught.value)

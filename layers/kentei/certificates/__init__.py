@@ -2,7 +2,7 @@
 
 ``content`` holds what a certificate says, ``pdf`` draws it (four layouts, an embedded subset
 of IPAex明朝), ``glyphs`` is the glyph gate every text passes before it is drawn, and
-``english`` the English names of grades, trades, works and issuers. Pure: no AWS I/O.
-``pades`` signs a PDF (PAdES) with a key held elsewhere (the KMS certificate-signing key),
-under the certificate chain ``pades_chain`` loads.
+``english`` the English names of grades, trades, works and issuers. ``pades`` signs a PDF as
+PAdES by a DER signer (the KMS key), with its chain from ``pades_chain``. Pure but for the
+chain loader's injected source.
 """

@@ -51,6 +51,12 @@ class StoredExaminee:
     application_ids: frozenset[str]
     registered_at: datetime
     updated_at: datetime
+    certificate_name: str | None = None
+    """The spelling staff chose to print on certificates when the font cannot draw the name
+    (:meth:`kentei.data.certificates.PrefectureCertificates.resolve_hold`)."""
+    certificate_name_latin: str | None = None
+    """The name in Latin letters as the person wrote it on a request for an English
+    合格証明書 (:meth:`kentei.data.certificates.PrefectureCertificates.request_proof`)."""
 
 
 def examinee_key(qualification_pseudonym_id: str) -> str:
@@ -194,6 +200,8 @@ class PrefectureRoster(PrefecturePartition):
             application_ids=frozenset(item.get("application_ids", {}).get("SS", [])),
             registered_at=datetime.fromisoformat(item["registered_at"]["S"]),
             updated_at=datetime.fromisoformat(item["updated_at"]["S"]),
+            certificate_name=item.get("certificate_name", {}).get("S"),
+            certificate_name_latin=item.get("certificate_name_latin", {}).get("S"),
         )
 
     def sitting(self, qualification_pseudonym_id: str, application_id: str) -> Sitting | None:

@@ -25,6 +25,13 @@ from kentei.data.applications import (
     StoredApplication,
 )
 from kentei.data.audit import AuditEvent, AuditPage, AuditQuery, InvalidAuditCursorError
+from kentei.data.certificates import (
+    CertificateCount,
+    CertificateHold,
+    CertificateRecord,
+    HoldNotOpenError,
+    ProofRequest,
+)
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
 from kentei.data.initial_registrations import RegistrationIdTakenError, StoredInitialRegistration
@@ -47,6 +54,8 @@ from kentei.messages import (
     CompletionNoticeDue,
     IdentityChosen,
     InitialRegistrationReceived,
+    PassesAnnounced,
+    ProofRequested,
     TicketDue,
     TicketVoid,
 )
@@ -943,9 +952,14 @@ class FakeSyncQueue:
 
 @dataclass
 class FakeCertifyQueue:
-    sent: list[TicketDue | TicketVoid | CompletionNoticeDue] = field(default_factory=list)
+    sent: list[TicketDue | TicketVoid | CompletionNoticeDue | PassesAnnounced | ProofRequested] = (
+        field(default_factory=list)
+    )
 
-    def send(self, message: TicketDue | TicketVoid | CompletionNoticeDue) -> str:
+    def send(
+        self,
+        message: TicketDue | TicketVoid | CompletionNoticeDue | PassesAnnounced | ProofRequested,
+    ) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -1107,6 +1121,86 @@ class FakeStaffDirectory:
 
 
 @dataclass
+class FakeCertificates:
+    """Every prefecture's certificates, holds and counts; each store answers its own
+    prefecture only."""
+
+    records: dict[tuple[str, str], CertificateRecord] = field(default_factory=dict)
+    """(prefecture, certificate id) → the record."""
+    held: dict[tuple[str, str, str], CertificateHold] = field(default_factory=dict)
+    """(prefecture, 資格仮名ID, application id) → the hold."""
+    counted: dict[tuple[str, int], list[CertificateCount]] = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)
+    printed_names: dict[str, str] = field(default_factory=dict)
+    """資格仮名ID → the spelling to print (kept on the examinee's item)."""
+    audit: list[AuditEvent] = field(default_factory=list)
+    """Entries written with a resolution or a proof request."""
+    proofs: dict[str, ProofRequest] = field(default_factory=dict)
+    latin_names: dict[str, str] = field(default_factory=dict)
+
+    def prefecture(self, prefecture_code: str) -> _PrefectureCertificates:
+        return _PrefectureCertificates(self, prefecture_code)
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        self.links.append(key)
+        return f"https://certificates.example/{key}?signature=fake&expires={expires_s}"
+
+
+@dataclass
+class _PrefectureCertificates:
+    world: FakeCertificates
+    prefecture_code: str
+
+    def certificate(self, certificate_id: str) -> CertificateRecord | None:
+        return self.world.records.get((self.prefecture_code, certificate_id))
+
+    def certificates_of_pass(self, person: str, application_id: str) -> list[CertificateRecord]:
+        return [
+            r
+            for (p, _), r in sorted(self.world.records.items())
+            if p == self.prefecture_code
+            and (r.qualification_pseudonym_id, r.application_id) == (person, application_id)
+        ]
+
+    def hold(self, person: str, application_id: str) -> CertificateHold | None:
+        return self.world.held.get((self.prefecture_code, person, application_id))
+
+    def holds(self) -> list[CertificateHold]:
+        return [h for (p, _, _), h in self.world.held.items() if p == self.prefecture_code]
+
+    def counts(self, fiscal_year: int) -> list[CertificateCount]:
+        return list(self.world.counted.get((self.prefecture_code, fiscal_year), []))
+
+    def request_proof(
+        self, request: ProofRequest, *, name_latin: str | None, audit: AuditEvent
+    ) -> None:
+        self.world.proofs[request.proof_id] = request
+        if name_latin is not None:
+            self.world.latin_names[request.qualification_pseudonym_id] = name_latin
+        self.world.audit.append(audit)
+
+    def resolve_hold(
+        self,
+        hold: CertificateHold,
+        *,
+        printed_name: str,
+        reason: str,
+        by: str,
+        at: datetime,
+        audit: AuditEvent,
+    ) -> CertificateHold:
+        key = (self.prefecture_code, hold.qualification_pseudonym_id, hold.application_id)
+        current = self.world.held.get(key)
+        if current is None or current.resolved_at is not None:
+            raise HoldNotOpenError(str(key))
+        resolved = hold.model_copy(update={"resolved_at": at, "resolved_by": by, "reason": reason})
+        self.world.held[key] = resolved
+        self.world.printed_names[hold.qualification_pseudonym_id] = printed_name
+        self.world.audit.append(audit)
+        return resolved
+
+
+@dataclass
 class Clock:
     now: datetime = T0
 
@@ -1161,6 +1255,7 @@ class Fakes:
     result_imports: FakeResultImports = field(default_factory=FakeResultImports)
     result_files: FakeResultFiles = field(default_factory=FakeResultFiles)
     sync_queue: FakeSyncQueue = field(default_factory=FakeSyncQueue)
+    certificates: FakeCertificates = field(default_factory=FakeCertificates)
     notices: FakeNotices = field(default_factory=FakeNotices)
     reviews: dict[str, FakePasserReviews] = field(default_factory=dict)
     """Each prefecture's passer reviews (one per prefecture, so a test can make it fail)."""
@@ -1172,6 +1267,8 @@ class Fakes:
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
+        # Entries a certificates store writes with its change join the committed trail.
+        self.certificates.audit = self.records.audit
         return Dependencies(
             applications=self.records.prefecture,
             readable=self.records.readable,
@@ -1198,4 +1295,6 @@ class Fakes:
             result_files=self.result_files,
             sync_queue=self.sync_queue,
             notices=self.notices.prefecture,
+            certificates=self.certificates.prefecture,
+            certificate_links=self.certificates,
         )

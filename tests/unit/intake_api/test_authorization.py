@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import date, time
 from http import HTTPStatus
 from typing import Any, Final
 from urllib.parse import quote, urlencode
@@ -31,9 +31,11 @@ from kentei.callers import CHANNELS, Caller, CallerKind, Role
 from kentei.change_requests import ChangeRequest, ChangeRequestStatus, request_id_for
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
+from kentei.data.certificates import CertificateHold, CertificateKind, HeldField
 from kentei.data.change_requests import StoredChangeRequest
 from kentei.data.initial_registrations import StoredInitialRegistration
 from kentei.data.tickets import TicketRecord
+from kentei.exemptions.model import PassKind, PassRecord
 from kentei.fees.assessment import assess
 from kentei.fees.schedule import load_fee_schedule
 from kentei.initial_registrations import (
@@ -41,8 +43,8 @@ from kentei.initial_registrations import (
     InitialRegistrationStatus,
     initial_registration_id_for,
 )
-from kentei.records.codes import Grade
-from kentei.roster.parts import Part
+from kentei.records.codes import Grade, Term
+from kentei.roster.parts import ExamRound, Part
 from kentei_local.context import LocalContext
 
 from .events import event
@@ -64,6 +66,7 @@ _SITTING_ROUTES: Final = frozenset(
         paths.SITTING_DELETION,
         paths.SITTING_PAYMENTS,
         paths.RESULTS_CORRECTIONS,
+        paths.CERTIFICATE_HOLD_RESOLUTION,
     }
 )
 """The routes that name the accepted application's sitting (see _seed)."""
@@ -208,6 +211,30 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
             group_or_individual="団体",
             applying_group_code="G0001",
         )
+        # Its pass, held on the certificate font: the certificates routes name it.
+        fakes.records.passes.append(
+            PassRecord(
+                record_id=accepted.application_id,
+                qualification_pseudonym_id=PERSON,
+                kind=PassKind.PASS,
+                parts=tuple(Part),
+                exam_round=ExamRound(fiscal_year=2026, term=Term.FIRST),
+                trade_code="0101",
+                work_code="010101",
+                grade=Grade.SECOND,
+                passed_on=date(2026, 10, 2),
+                passer_number=f"{prefecture}G26-000001",
+                certificate_number=f"C{prefecture}G262-00001",
+            )
+        )
+        fakes.certificates.held[(prefecture, PERSON, accepted.application_id)] = CertificateHold(
+            qualification_pseudonym_id=PERSON,
+            application_id=accepted.application_id,
+            kind=CertificateKind.PRINTED,
+            fields=(HeldField(field="name", missing=1),),
+            held_at=fakes.clock.now,
+            group_key="2026-前期#0101#010101#2級",
+        )
         fakes.tickets.current_by_application[accepted.application_id] = TicketRecord(
             accepted.application_id,
             f"{accepted.application_id}-0000abcd",
@@ -327,6 +354,13 @@ def _request(
     elif template == paths.REVIEW_INITIAL_REGISTRATION_DECISION:
         # The seeded registration is not in review: the caller's own is a 409.
         body = {"decision": "reject", "reason": "記録と一致しない"}
+    elif template == paths.CERTIFICATE_HOLD_RESOLUTION:
+        # The seeded application has no hold: the caller's own is a 404 too.
+        body = {"printed_name": "吉田 花子", "reason": "異体字"}
+    elif template == paths.CERTIFICATE_PROOFS:
+        body = {"application_id": ACCEPTED[application_id], "language": "ja"}
+    elif template == paths.CERTIFICATE_COUNTS:
+        path += "?fiscal_year=2026"
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 
@@ -386,7 +420,7 @@ def test_every_route_every_caller_every_prefecture(
             (rule.action, AuditOutcome.NOT_FOUND, named)
         ]
         return
-    if template == paths.ROSTER_PAYMENTS and not own:
+    if template in (paths.ROSTER_PAYMENTS, paths.CERTIFICATE_PROOFS) and not own:
         assert status == HTTPStatus.NOT_FOUND, body
         assert [(e.action, e.outcome, e.record_id) for e in entries] == [
             (rule.action, AuditOutcome.NOT_FOUND, "-")

@@ -12,6 +12,7 @@ from kentei.applications.model import Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction
 from kentei.data.tickets import TicketRecord
+from kentei.messages import TicketDue
 
 from .events import event, invoke
 from .fakes import Fakes
@@ -48,6 +49,7 @@ def test_asking_for_a_ticket_queues_it_for_certify_and_is_audited(fakes: Fakes) 
     assert status == 202, body
     assert body == {"application_id": application_id, "queued": True}
     (message,) = fakes.certify_queue.sent
+    assert isinstance(message, TicketDue)
     assert (message.kind, message.application_id, message.prefecture_code) == (
         "ticket_due",
         application_id,

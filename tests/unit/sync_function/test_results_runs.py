@@ -18,7 +18,12 @@ from kentei.exams.catalogue import load_catalogue
 from kentei.exams.parts import ComponentKind
 from kentei.exams.rounds import load_rounds
 from kentei.exemptions.model import PassRecord
-from kentei.messages import Envelope, ResultsAnnouncementDue, ResultsDecisionsDue
+from kentei.messages import (
+    Envelope,
+    PassesAnnounced,
+    ResultsAnnouncementDue,
+    ResultsDecisionsDue,
+)
 from kentei.records.codes import Grade
 from kentei.results.decision import Result, ScoreEntry
 from kentei.results.passes import DecidedSitting, DecisionStatus, PassNumbers, pass_record
@@ -48,6 +53,14 @@ GROUP: dict[str, Any] = {
 
 
 @dataclass
+class _CertifyQueue:
+    sent: list[Envelope]
+
+    def send(self, message: Envelope) -> None:
+        self.sent.append(message)
+
+
+@dataclass
 class World:
     sittings: list[Sitting] = field(default_factory=list)
     scores: dict[str, list[StoredScore]] = field(default_factory=dict)
@@ -56,6 +69,7 @@ class World:
     runs: dict[tuple[str, RunKind], ResultsRun] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
     sent: list[Envelope] = field(default_factory=list)
+    certify: list[Envelope] = field(default_factory=list)
     numbers: int = 0
     now: dt.datetime = AT
 
@@ -146,6 +160,7 @@ class World:
                 passes=lambda _p: _Passes(),
                 audit=world,
                 sync_queue=world,
+                certify_queue=_CertifyQueue(world.certify),
             ),
         )
 
@@ -249,7 +264,17 @@ def test_an_announcement_numbers_each_pass_once_page_by_page(
     assert len(announced) == 4
     assert {e.person_id for e in announced} == {s.qualification_pseudonym_id for s in made}
 
+    # Certify hears of a page's passes and part passes (ids only), after its writes; the
+    # second page (a fail) tells it nothing.
+    (told,) = world.certify
+    assert isinstance(told, PassesAnnounced)
+    assert set(told.application_ids) == {made[0].application_id, made[1].application_id}
+    assert told.group_key == world.decisions[made[0].application_id].group_key
+
     redelivered = announce_group(following, world.deps())
     assert redelivered.counts["already"] == 1
+    again = announce_group(ResultsAnnouncementDue(**GROUP, announced_on=ANNOUNCED), world.deps())
+    assert again.counts["already"] == 3
+    assert world.certify[1:] == [told], "a redelivered page tells certify again"
     assert world.numbers == 3, "nothing numbered twice"
     assert decide_group(ResultsDecisionsDue(**GROUP), world.deps()).counts["announced"] == 4

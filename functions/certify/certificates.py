@@ -1,0 +1,470 @@
+"""Issuing the certificates of announced passes (合格証書 and 電子合格証, issue 11) for a
+``passes_announced`` message.
+
+For each application id of the page: the decision (under the message's results group) names
+the person (資格仮名ID), whose pass record gives the facts. A part pass gets no certificate
+here (its notice is another worker's). A full pass gets:
+
+1. its content (:func:`kentei.certificates.issue.printed_certificate`: the minister's or the
+   governor's layout by grade), with the name and birth date from the roster's examinee
+   (never the My Number), under the certificate id ``<合格証書番号>-1``;
+2. the glyph gate (:func:`kentei.certificates.pdf.check`): a name the font cannot draw holds
+   the certificate for staff (``CERTIFICATE_HOLD#``: the fields and counts, never the
+   characters), and nothing else is made. Once staff resolve the hold (a spelling to print,
+   kept on the examinee's item), intake sends the pass again and it is issued with that
+   spelling;
+3. a status index (:class:`kentei.data.certificates.DynamoStatusIndexAllocator`), then the
+   ``CERTIFICATE#`` record with its audit entry and counts, in one transaction;
+4. the stored documents, from the record (so a retry makes the same ones): the VC-JWT and the
+   2D code (COSE_Sign1 in a QR code) over the same status index, the PDF with the code drawn
+   in its square, signed as PAdES by the KMS key; both SSE-KMS in the certificates bucket.
+5. Publication (:func:`publish`): a status list this message opened is signed and published
+   with the JWKS (``published/``), with ``Cache-Control`` from :mod:`kentei.credentials`,
+   as soon as it is opened: before any certificate naming it is stored.
+
+Idempotent: a redelivered message finds the ``CERTIFICATE#`` record (or the hold) and draws
+no second index; it only writes a document that is missing (a process that stopped after the
+record). Two deliveries racing lose at most an index claimed for the same certificate id (its
+claim names it) and never write a second record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Final
+
+from certify.certificate_ports import (
+    JWKS_MEDIA_TYPE,
+    PDF_MEDIA_TYPE,
+    VC_MEDIA_TYPE,
+    Allocator,
+    CertificatePorts,
+)
+from certify.dependencies import Dependencies
+from kentei.certificates.content import (
+    Certificate,
+    CertificateOfPass,
+    Language,
+    PrintedCertificate,
+)
+from kentei.certificates.glyphs import GlyphGateError
+from kentei.certificates.issue import certificate_of_pass, printed_certificate
+from kentei.credentials.claims import CertifiedPass, issuing_authority
+from kentei.data.audit import AuditAction, AuditEvent
+from kentei.data.certificate_files import JWKS_KEY, pdf_key, status_list_key, vc_key
+from kentei.data.certificates import (
+    CertificateExistsError,
+    CertificateHold,
+    CertificateKind,
+    CertificateRecord,
+    HeldField,
+    certificate_id,
+)
+from kentei.data.roster import StoredExaminee
+from kentei.exams.catalogue import Catalogue
+from kentei.exemptions.model import PassKind, PassRecord
+from kentei.messages import PassesAnnounced, ProofRequested
+from kentei.records.examinee import Examinee
+
+ISSUER_ACTOR: Final = "certify"
+"""Who issues (the audit entry's actor, the record's ``issued_by``): the function itself,
+carrying out the announcement."""
+FIRST_SERIAL: Final = 1
+
+
+class CertificateRefusedError(RuntimeError):
+    """The pass cannot be certified (the message goes to the DLQ with this reason): its
+    decision, pass record or examinee is missing. Ids and reasons only."""
+
+
+@dataclass
+class IssueReport:
+    """Counts by outcome (``issued``, ``already``, ``held``, ``part_pass``, ``repaired``)
+    and the lists published; no person."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    published: list[int] = field(default_factory=list)
+
+
+def issue_certificates(message: PassesAnnounced, deps: Dependencies) -> IssueReport:
+    ports = deps.certificates
+    report = IssueReport()
+    allocator = ports.allocator()
+    for application_id in message.application_ids:
+        outcome = _issue_one(message, application_id, deps, allocator, report.published)
+        report.counts[outcome] += 1
+    # A list opened here whose publication failed before is published now (retried safely).
+    report.published += publish(ports, allocator.created, deps.clock())
+    return report
+
+
+def _issue_one(
+    message: PassesAnnounced,
+    application_id: str,
+    deps: Dependencies,
+    allocator: Allocator,
+    published: list[int],
+) -> str:
+    ports = deps.certificates
+    prefecture = message.prefecture_code
+    passes = ports.passes(prefecture)
+    decided = passes.decision(message.group_key, application_id)
+    if decided is None:
+        raise CertificateRefusedError(f"no decision of {application_id} in the group")
+    person = decided.qualification_pseudonym_id
+    record = passes.pass_of(person, application_id)
+    if record is None:
+        raise CertificateRefusedError(f"no pass record of {application_id}")
+    if record.kind is not PassKind.PASS:
+        return "part_pass"
+    if record.certificate_number is None:
+        raise CertificateRefusedError(f"the pass of {application_id} has no certificate number")
+    store = ports.certificates(prefecture)
+    the_id = certificate_id(record.certificate_number, FIRST_SERIAL)
+    existing = store.certificate(the_id)
+    hold = store.hold(person, application_id)
+    if existing is None and hold is not None and hold.resolved_at is None:
+        return "held"
+    stored = deps.roster(prefecture).examinee(person)
+    if stored is None:
+        raise CertificateRefusedError(f"the examinee of {application_id} is not on the roster")
+    examinee = _as_printed(stored, hold, application_id)
+    catalogue = deps.catalogue()
+    if existing is not None:
+        repaired = _store_documents(existing, record, examinee, catalogue, ports)
+        return "repaired" if repaired else "already"
+    at = deps.clock()
+    printed = _printed(
+        record,
+        the_id,
+        examinee=examinee,
+        prefecture=prefecture,
+        catalogue=catalogue,
+        at=at,
+    )
+    try:
+        _check(printed)
+    except GlyphGateError as refused:
+        store.put_hold(
+            CertificateHold(
+                qualification_pseudonym_id=person,
+                application_id=application_id,
+                kind=CertificateKind.PRINTED,
+                fields=tuple(HeldField(field=p.field, missing=p.missing) for p in refused.problems),
+                held_at=at,
+                group_key=message.group_key,
+            )
+        )
+        return "held"
+    slot = allocator.allocate(the_id)
+    if slot.list_number in allocator.created:
+        # A new list is published before any certificate naming it is stored.
+        published += publish(ports, [slot.list_number], at)
+    issued = CertificateRecord(
+        certificate_id=the_id,
+        kind=CertificateKind.PRINTED,
+        language=Language.JA.value,
+        qualification_pseudonym_id=person,
+        application_id=application_id,
+        certificate_number=record.certificate_number,
+        grade=record.grade.value,
+        list_number=slot.list_number,
+        index=slot.index,
+        pdf_key=pdf_key(prefecture, the_id),
+        vc_key=vc_key(prefecture, the_id),
+        issued_at=at,
+        issued_by=ISSUER_ACTOR,
+    )
+    try:
+        store.issue(issued, audit=_audit(issued, prefecture, message))
+    except CertificateExistsError:
+        # A concurrent delivery wrote it first: its record (and its index) stand.
+        winner = store.certificate(the_id)
+        assert winner is not None
+        _store_documents(winner, record, examinee, catalogue, ports)
+        return "already"
+    _store_documents(issued, record, examinee, catalogue, ports, missing_only=False)
+    return "issued"
+
+
+def _as_printed(
+    stored: StoredExaminee, hold: CertificateHold | None, application_id: str
+) -> Examinee:
+    """The examinee as the certificate states them: with the spelling staff chose for
+    printing when the pass's hold is resolved, else as the roster holds them."""
+    if hold is None or hold.resolved_at is None:
+        return stored.examinee
+    if stored.certificate_name is None:
+        raise CertificateRefusedError(f"the hold of {application_id} names no printed spelling")
+    return stored.examinee.model_copy(update={"name": stored.certificate_name})
+
+
+def _check(content: Certificate) -> None:
+    from kentei.certificates.pdf import check  # fpdf2 only when a certificate is made
+
+    check(content)
+
+
+def _printed(
+    record: PassRecord,
+    the_id: str,
+    *,
+    examinee: Examinee,
+    prefecture: str,
+    catalogue: Catalogue,
+    at: dt.datetime,
+) -> PrintedCertificate:
+    return printed_certificate(
+        record,
+        certificate_id=the_id,
+        name=examinee.name,
+        birth_date=examinee.birth_date,
+        prefecture_code=prefecture,
+        catalogue=catalogue,
+        issued_at=at,
+    )
+
+
+def certified_pass(content: Certificate, record: PassRecord, catalogue: Catalogue) -> CertifiedPass:
+    """What the electronic certificate and the 2D code state: the certificate's facts with
+    the codes of the trade and work (and the Latin name of an English 合格証明書)."""
+    work_name = content.work
+    if work_name is None:  # a trade-wide grade (特級): the work sat, as the catalogue names it
+        work_name = catalogue.work(record.trade_code, record.work_code).name
+    return CertifiedPass(
+        certificate_number=content.certificate_number,
+        name=content.name,
+        name_latin=getattr(content, "name_latin", None),
+        birth_date=content.birth_date,
+        trade_code=record.trade_code,
+        trade_name=content.trade,
+        work_code=record.work_code,
+        work_name=work_name,
+        grade=content.grade,
+        passed_on=content.passed_on,
+        issuing_authority=issuing_authority(content.grade, content.prefecture_code),
+    )
+
+
+def _store_documents(
+    issued: CertificateRecord,
+    record: PassRecord,
+    examinee: Examinee,
+    catalogue: Catalogue,
+    ports: CertificatePorts,
+    *,
+    missing_only: bool = True,
+    name_latin: str | None = None,
+) -> bool:
+    """Write the record's VC and signed PDF (those missing, with ``missing_only``); True if
+    anything was written. Made from the record: its id, status place and instant."""
+    from kentei.credentials.paper_code import encode, qr_png  # cbor2, segno: when issuing
+    from kentei.credentials.vc import issue_vc_jwt
+
+    assert issued.pdf_key is not None
+    assert issued.vc_key is not None
+    wanted = [
+        key
+        for key in (issued.vc_key, issued.pdf_key)
+        if not missing_only or not ports.files.exists(key)
+    ]
+    if not wanted:
+        return False
+    prefecture = issued.pdf_key.split("/")[1]
+    content: Certificate
+    if issued.kind is CertificateKind.PROOF:
+        content = _proof(
+            record,
+            issued.certificate_id,
+            Language(issued.language),
+            examinee=examinee,
+            prefecture=prefecture,
+            catalogue=catalogue,
+            at=issued.issued_at,
+            name_latin=name_latin,
+        )
+    else:
+        content = _printed(
+            record,
+            issued.certificate_id,
+            examinee=examinee,
+            prefecture=prefecture,
+            catalogue=catalogue,
+            at=issued.issued_at,
+        )
+    certified = certified_pass(content, record, catalogue)
+    key = ports.key_ring().active
+    if issued.vc_key in wanted:
+        jwt = issue_vc_jwt(certified, issued.slot, ports.issuer(), key, issued.issued_at)
+        ports.files.put(issued.vc_key, jwt.encode("ascii"), VC_MEDIA_TYPE)
+    if issued.pdf_key in wanted:
+        code = qr_png(encode(certified, issued.slot, key, issued.issued_at))
+        pdf = ports.sign_pdf(ports.render(content, code), key, issued.issued_at)
+        ports.files.put(issued.pdf_key, pdf, PDF_MEDIA_TYPE)
+    return True
+
+
+def _proof(
+    record: PassRecord,
+    the_id: str,
+    language: Language,
+    *,
+    examinee: Examinee,
+    prefecture: str,
+    catalogue: Catalogue,
+    at: dt.datetime,
+    name_latin: str | None,
+) -> CertificateOfPass:
+    return certificate_of_pass(
+        record,
+        language=language,
+        certificate_id=the_id,
+        name=examinee.name,
+        birth_date=examinee.birth_date,
+        prefecture_code=prefecture,
+        catalogue=catalogue,
+        issued_at=at,
+        name_latin=name_latin if language is Language.EN else None,
+    )
+
+
+def _audit(record: CertificateRecord, prefecture: str, message: PassesAnnounced) -> AuditEvent:
+    return AuditEvent(
+        actor=ISSUER_ACTOR,
+        action=AuditAction.CERTIFICATE_ISSUED,
+        record_type="certificate",
+        record_id=record.certificate_id,
+        prefecture_code=prefecture,
+        request_id=message.group_key[:128],
+        at=record.issued_at,
+        person_id=record.qualification_pseudonym_id,
+    )
+
+
+def publish(ports: CertificatePorts, list_numbers: list[int], at: dt.datetime) -> list[int]:
+    """Publish each list of ``list_numbers`` whose stored version is not yet published (its
+    two signed credentials), and the JWKS with them; the lists published."""
+    import json
+
+    from kentei.credentials.jwks import JWKS_CACHE_SECONDS, jwks_document
+    from kentei.credentials.status import CACHE_CONTROL, signed_status_lists
+
+    published: list[int] = []
+    ring = ports.key_ring()
+    issuer = ports.issuer()
+    for number in sorted(set(list_numbers)):
+        stored = ports.status_lists.status_list(number)
+        if stored is None or (
+            stored.published_version is not None and stored.published_version >= stored.version
+        ):
+            continue
+        for url, jwt in signed_status_lists(stored.statuses, issuer, ring.active, at).items():
+            parsed = issuer.parse_status_list_url(url)
+            assert parsed is not None
+            ports.files.put(
+                status_list_key(*parsed),
+                jwt.encode("ascii"),
+                VC_MEDIA_TYPE,
+                cache_control=CACHE_CONTROL,
+            )
+        ports.status_lists.mark_published(number, stored.version)
+        published.append(number)
+    if published:
+        document = json.dumps(jwks_document(ring), ensure_ascii=False).encode("utf-8")
+        ports.files.put(
+            JWKS_KEY,
+            document,
+            JWKS_MEDIA_TYPE,
+            cache_control=f"public, max-age={JWKS_CACHE_SECONDS}",
+        )
+    return published
+
+
+def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
+    """Issue the 合格証明書 staff asked for (``PROOF_REQUEST#``), once: ``issued``, or
+    ``already`` (``repaired`` when a document had to be made again)."""
+    ports = deps.certificates
+    prefecture = message.prefecture_code
+    store = ports.certificates(prefecture)
+    request = store.proof_request(message.proof_id)
+    if request is None or request.application_id != message.application_id:
+        raise CertificateRefusedError(f"no proof request {message.proof_id} of this pass")
+    person = request.qualification_pseudonym_id
+    record = ports.passes(prefecture).pass_of(person, request.application_id)
+    if record is None or record.kind is not PassKind.PASS or record.certificate_number is None:
+        raise CertificateRefusedError(f"no numbered pass of {request.application_id}")
+    stored = deps.roster(prefecture).examinee(person)
+    if stored is None:
+        raise CertificateRefusedError(f"the examinee of {request.application_id} is gone")
+    examinee = _as_printed(
+        stored, store.hold(person, request.application_id), request.application_id
+    )
+    language = Language(request.language)
+    latin = stored.certificate_name_latin if language is Language.EN else None
+    if language is Language.EN and latin is None:
+        raise CertificateRefusedError(f"proof {request.proof_id} has no name in Latin letters")
+    catalogue = deps.catalogue()
+    if request.certificate_id is not None:
+        existing = store.certificate(request.certificate_id)
+        assert existing is not None
+        repaired = _store_documents(existing, record, examinee, catalogue, ports, name_latin=latin)
+        return "repaired" if repaired else "already"
+    at = deps.clock()
+    the_id = f"{record.certificate_number}-P{store.proof_count(record.certificate_number) + 1}"
+    content = _proof(
+        record,
+        the_id,
+        language,
+        examinee=examinee,
+        prefecture=prefecture,
+        catalogue=catalogue,
+        at=at,
+        name_latin=latin,
+    )
+    try:
+        _check(content)
+    except GlyphGateError as refused:
+        raise CertificateRefusedError(
+            f"proof {request.proof_id}: the font cannot draw {', '.join(refused.fields)}"
+        ) from None
+    allocator = ports.allocator()
+    slot = allocator.allocate(the_id)
+    if allocator.created:
+        publish(ports, allocator.created, at)
+    issued = CertificateRecord(
+        certificate_id=the_id,
+        kind=CertificateKind.PROOF,
+        language=language.value,
+        qualification_pseudonym_id=person,
+        application_id=request.application_id,
+        certificate_number=record.certificate_number,
+        grade=record.grade.value,
+        list_number=slot.list_number,
+        index=slot.index,
+        pdf_key=pdf_key(prefecture, the_id),
+        vc_key=vc_key(prefecture, the_id),
+        issued_at=at,
+        issued_by=request.requested_by,
+    )
+    audit = AuditEvent(
+        actor=ISSUER_ACTOR,
+        action=AuditAction.CERTIFICATE_ISSUED,
+        record_type="certificate",
+        record_id=the_id,
+        prefecture_code=prefecture,
+        request_id=request.proof_id,
+        at=at,
+        person_id=person,
+    )
+    try:
+        store.issue(issued, audit=audit, proof_id=request.proof_id)
+    except CertificateExistsError:
+        # Another delivery issued it (or took the serial): retried, the request then names
+        # its certificate and nothing new is issued.
+        raise CertificateRefusedError(f"proof {request.proof_id} raced; retried") from None
+    _store_documents(
+        issued, record, examinee, catalogue, ports, missing_only=False, name_latin=latin
+    )
+    return "issued"

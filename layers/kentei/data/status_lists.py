@@ -1,0 +1,253 @@
+"""The issuer's status lists and their index claims, in the records table (issue 11).
+
+Status lists are the issuer's, not a prefecture's: they live in the partition
+:data:`CREDENTIALS_PARTITION` of ``records`` (:class:`StatusLists`):
+
+- ``STATUS_LIST_CURRENT``: the number of the list that takes new certificates.
+- ``STATUS_LIST#<list number>``: the list's entries, the indices given (``used``), its
+  message bitstring (binary, zlib; the revocation bits follow from it) and the days its
+  entries changed (JSON), a ``version`` for optimistic writes and the ``published_version``
+  last published. Flipping an entry (revocation, reissue) writes a new version.
+- ``STATUS_INDEX#<list number>#<index>``: the claim of one index, naming the certificate it
+  was drawn for; a second claim of the same index fails its condition, so an index is never
+  given twice (:class:`DynamoStatusIndexAllocator`, the port
+  :class:`kentei.credentials.allocator.StatusIndexAllocator`).
+
+Ids and bits only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from botocore.exceptions import ClientError
+
+from kentei import aws, settings
+from kentei.credentials.allocator import FILL_LIMIT, MAX_DRAWS, AllocationError, draw_index
+from kentei.credentials.bitstring import MIN_ENTRIES, Bitstring
+from kentei.credentials.status import MESSAGE_STATUS_SIZE, StatusList, StatusSlot
+from kentei.data.transactions import cancellation_codes
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+CREDENTIALS_PARTITION: Final = "CREDENTIALS"
+CURRENT_LIST_KEY: Final = "STATUS_LIST_CURRENT"
+LIST_PREFIX: Final = "STATUS_LIST#"
+INDEX_PREFIX: Final = "STATUS_INDEX#"
+MAX_LIST_MOVES: Final = 8
+
+
+@dataclass(frozen=True)
+class StoredStatusList:
+    """A status list as stored: its statuses, its version and the version last published."""
+
+    statuses: StatusList
+    used: int
+    version: int
+    published_version: int | None
+
+
+class StatusLists:
+    """The issuer's status lists and their index claims (partition
+    :data:`CREDENTIALS_PARTITION` of the records table)."""
+
+    def __init__(
+        self,
+        table: str | None = None,
+        *,
+        entries: int = MIN_ENTRIES,
+        client: DynamoDBClient | None = None,
+    ) -> None:
+        self._table_name = table
+        self.entries = entries
+        self._client = client
+
+    @property
+    def _table(self) -> str:
+        return self._table_name or settings.table_name("records")
+
+    @property
+    def _dynamodb(self) -> DynamoDBClient:
+        return self._client or aws.dynamodb()
+
+    @staticmethod
+    def _key(record_key: str) -> dict[str, Any]:
+        return {"prefecture_code": {"S": CREDENTIALS_PARTITION}, "record_key": {"S": record_key}}
+
+    def _get(self, record_key: str) -> dict[str, Any] | None:
+        item = self._dynamodb.get_item(
+            TableName=self._table, Key=self._key(record_key), ConsistentRead=True
+        ).get("Item")
+        return None if item is None else dict(item)
+
+    def current(self) -> int:
+        """The number of the list that takes new certificates (1 before any)."""
+        item = self._get(CURRENT_LIST_KEY)
+        return 1 if item is None else int(item["list_number"]["N"])
+
+    def status_list(self, list_number: int) -> StoredStatusList | None:
+        item = self._get(f"{LIST_PREFIX}{list_number}")
+        if item is None:
+            return None
+        entries = int(item["entries"]["N"])
+        statuses = StatusList(list_number, entries)
+        statuses.message = Bitstring.from_bytes(
+            zlib.decompress(item["bits"]["B"]), MESSAGE_STATUS_SIZE
+        )
+        changed = json.loads(item["changed_on"]["S"])
+        statuses.changed_on = {int(i): dt.date.fromisoformat(d) for i, d in changed.items()}
+        for index in statuses.changed_on:
+            if statuses.message.get(index):
+                statuses.revocation.set(index, 1)
+        published = item.get("published_version")
+        return StoredStatusList(
+            statuses,
+            int(item["used"]["N"]),
+            int(item["version"]["N"]),
+            None if published is None else int(published["N"]),
+        )
+
+    def create(self, list_number: int) -> bool:
+        """Make list ``list_number`` with every entry valid; False if it exists."""
+        empty = StatusList(list_number, self.entries)
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item={
+                    **self._key(f"{LIST_PREFIX}{list_number}"),
+                    "entries": {"N": str(self.entries)},
+                    "used": {"N": "0"},
+                    "version": {"N": "1"},
+                    "bits": {"B": zlib.compress(empty.message.to_bytes(), 9)},
+                    "changed_on": {"S": "{}"},
+                },
+                ConditionExpression="attribute_not_exists(record_key)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def mark_published(self, list_number: int, version: int) -> None:
+        """Record that ``version`` of the list is published (never going back)."""
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key=self._key(f"{LIST_PREFIX}{list_number}"),
+                UpdateExpression="SET published_version = :v",
+                ConditionExpression=(
+                    "attribute_exists(record_key) AND version >= :v AND "
+                    "(attribute_not_exists(published_version) OR published_version < :v)"
+                ),
+                ExpressionAttributeValues={":v": {"N": str(version)}},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def claimed_by(self, slot: StatusSlot) -> str | None:
+        item = self._get(f"{INDEX_PREFIX}{slot.list_number}#{slot.index}")
+        return None if item is None else item["certificate_id"]["S"]
+
+    def advance(self, from_number: int) -> None:
+        """Open list ``from_number + 1`` unless another writer did."""
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item={**self._key(CURRENT_LIST_KEY), "list_number": {"N": str(from_number + 1)}},
+                ConditionExpression="attribute_not_exists(record_key) OR list_number = :n",
+                ExpressionAttributeValues={":n": {"N": str(from_number)}},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+
+    def claim(self, slot: StatusSlot, capacity: int, claimed_for: str) -> str | None:
+        """Claim ``slot`` and count it in its list, in one transaction: None if claimed,
+        else why not (``taken``: the index is someone's; ``full``: the list is)."""
+        try:
+            self._dynamodb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": {
+                                **self._key(f"{INDEX_PREFIX}{slot.list_number}#{slot.index}"),
+                                "certificate_id": {"S": claimed_for},
+                            },
+                            "ConditionExpression": "attribute_not_exists(record_key)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": self._key(f"{LIST_PREFIX}{slot.list_number}"),
+                            "UpdateExpression": "ADD used :one",
+                            "ConditionExpression": "attribute_exists(record_key) AND used < :cap",
+                            "ExpressionAttributeValues": {
+                                ":one": {"N": "1"},
+                                ":cap": {"N": str(capacity)},
+                            },
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes is None:
+                raise
+            return "taken" if codes[0] == "ConditionalCheckFailed" else "full"
+        return None
+
+
+class DynamoStatusIndexAllocator:
+    """:class:`kentei.credentials.allocator.StatusIndexAllocator` over :class:`StatusLists`:
+    a random index of the current list, claimed with a conditional write; a collision draws
+    again, a full list (:data:`~kentei.credentials.allocator.FILL_LIMIT`) opens the next.
+    ``created`` lists the list numbers this allocator made (they need publishing)."""
+
+    def __init__(
+        self,
+        lists: StatusLists,
+        *,
+        fill_limit: float = FILL_LIMIT,
+        generator: secrets.SystemRandom | None = None,
+    ) -> None:
+        if not 0 < fill_limit <= FILL_LIMIT:
+            raise ValueError(f"the fill limit is at most {FILL_LIMIT}")
+        self._lists = lists
+        self._capacity = max(1, int(lists.entries * fill_limit))
+        self._generator = generator or secrets.SystemRandom()
+        self.created: list[int] = []
+
+    def allocate(self, claimed_for: str = "") -> StatusSlot:
+        for _ in range(MAX_LIST_MOVES):
+            number = self._lists.current()
+            stored = self._lists.status_list(number)
+            if stored is None:
+                if self._lists.create(number):
+                    self.created.append(number)
+                stored = self._lists.status_list(number)
+                assert stored is not None
+            if stored.used >= self._capacity:
+                self._lists.advance(number)
+                continue
+            entries = stored.statuses.entries
+            for _ in range(MAX_DRAWS):
+                slot = StatusSlot(number, draw_index(entries, self._generator))
+                refused = self._lists.claim(slot, self._capacity, claimed_for or "-")
+                if refused is None:
+                    return slot
+                if refused == "full":
+                    self._lists.advance(number)
+                    break
+            else:
+                raise AllocationError(f"no free index found in list {number}")
+        raise AllocationError("no list with free entries could be opened")
