@@ -124,10 +124,17 @@ def _completion_notice(message: messages.Envelope) -> None:
 
 
 def _passes_announced(message: messages.Envelope) -> None:
-    """Certificates first, then notices: a notice never tells of a certificate not made. A
-    failure of either fails the message (both are idempotent on the retry)."""
-    _certificates(message)
+    """The page's certificates, then its notices, each attempted whatever became of the other
+    (a pass notice does not wait on a certificate the font held or a record missing); the
+    first failure then fails the message, and the retry redoes both idempotently."""
+    failure: Exception | None = None
+    try:
+        _certificates(message)
+    except Exception as error:  # re-raised below, after the notices
+        failure = error
     _pass_notices(message)
+    if failure is not None:
+        raise failure
 
 
 consumer = QueueConsumer(

@@ -62,6 +62,8 @@ def test_given_pages_and_completions_then_failing_ones_are_retried_and_the_rest_
     not_owed = application(form(), status=Status.UNDER_REVIEW, channel=Channel.EGOV)
     world.applications |= {egov.application_id: egov, not_owed.application_id: not_owed}
     monkeypatch.setattr(handler, "notice_dependencies", world.deps)
+    # The page's certificates come first (tests/unit/certify_function); here only its notices.
+    monkeypatch.setattr(handler, "_certificates", lambda message: None)
 
     ok = handler.handler(
         batch(
@@ -97,3 +99,22 @@ def test_given_pages_and_completions_then_failing_ones_are_retried_and_the_rest_
     text = "\n".join(json.dumps(vars(r), default=str, ensure_ascii=False) for r in caplog.records)
     assert "技能" not in text
     assert "1000001" not in text
+
+
+def test_a_page_whose_certificates_fail_still_sends_its_notices_then_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    online = accepted()
+    world = World()
+    add(world, online)
+    monkeypatch.setattr(handler, "notice_dependencies", world.deps)
+
+    def refused(message: messages.Envelope) -> None:
+        raise RuntimeError("no examinee on the roster")
+
+    monkeypatch.setattr(handler, "_certificates", refused)
+    answer = handler.handler(
+        batch(messages.encode(page(online))), LocalContext.for_function("certify")
+    )
+    assert failures(answer) == ["m-0"]  # retried, then the DLQ
+    assert len(world.records) == 1  # the notice went all the same
