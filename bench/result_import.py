@@ -336,9 +336,23 @@ def import_child(job: dict[str, Any]) -> dict[str, Any]:
     deployed = dependencies()
     writes = _Timed()
     ports = deployed.imports
+    pages: list[ResultImportCommit] = []
+
+    class NextPages:
+        """The commit's next pages, delivered here in turn (as sync's queue would)."""
+
+        def send(self, page: object) -> None:
+            if not isinstance(page, ResultImportCommit):
+                raise TypeError(f"sync sent a {type(page).__name__}")
+            pages.append(page)
+
     deps = replace(
         deployed,
-        imports=replace(ports, scores=lambda prefecture: writes.wrap(ports.scores(prefecture))),
+        imports=replace(
+            ports,
+            scores=lambda prefecture: writes.wrap(ports.scores(prefecture)),
+            sync_queue=NextPages(),
+        ),
     )
     before = resident_kib()
     started = time.perf_counter()
@@ -358,6 +372,10 @@ def import_child(job: dict[str, Any]) -> dict[str, Any]:
     )
     started = time.perf_counter()
     committed = commit(request, deps)
+    delivered = 1
+    while pages:
+        committed = commit(pages.pop(0), deps)
+        delivered += 1
     commit_s = time.perf_counter() - started
     applied = committed.applied
     return {
@@ -368,6 +386,7 @@ def import_child(job: dict[str, Any]) -> dict[str, Any]:
         "written": None if applied is None else applied.written,
         "check_s": check_s,
         "commit_s": commit_s,
+        "pages": delivered,
         "writes_s": writes.spent,
         "before_kib": before,
         "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

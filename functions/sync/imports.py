@@ -70,11 +70,13 @@ from sync.import_reports import SPOOL_BYTES, ProblemsSink, refused, with_report
 ACTOR: Final = "sync"
 APPLY_BATCH: Final = 500
 """Rows handed to the scores store at a time (it writes them 25 to a batch)."""
-COMMIT_PAGE_ROWS: Final = 20_000
-"""The most rows one commit message applies (40,000 items at most, 1,600 BatchWriteItem
-calls; on DynamoDB about half the function's timeout at worst): the next page is a message
-of its own on the sync queue (``after_row``), so a 300,000-row file never runs into the
-timeout. A row budget, not the time left, so a page is the same on every delivery."""
+COMMIT_PAGE_ROWS: Final = 10_000
+"""The most rows one commit message applies: 20,000 items, 800 BatchWriteItem calls and 100
+reads of the stored scores, about 25 s of sequential calls on DynamoDB at ~25 ms each, plus
+the file read again up to the page (~5 s of CPU for 300,000 rows) and, on the first page, the
+re-check (~5 s of CPU and the round's roster): within sync's 60 s timeout. The next page is a
+message of its own on the sync queue (``after_row``), so a 300,000-row file (30 pages) never
+runs into the timeout. A row budget, not the time left: a page is the same on every delivery."""
 
 
 class UnknownImportError(LookupError):
