@@ -127,11 +127,14 @@ class World:
     scores: FakeScores = field(default_factory=FakeScores)
     historical: MemoryHistorical = field(default_factory=lambda: MemoryHistorical(PREFECTURE))
     queue: FakeQueue = field(default_factory=FakeQueue)
+    directories: int = 0
+    """Directories made (each reads the roster once)."""
     now: datetime = AT
 
     def deps(self) -> Dependencies:
         def sittings(prefecture: str, catalogue: Catalogue) -> FakeDirectory:
             assert prefecture == PREFECTURE
+            self.directories += 1
             return FakeDirectory(self.sittings)
 
         return Dependencies(

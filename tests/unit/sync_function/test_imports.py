@@ -299,6 +299,8 @@ def test_a_large_commit_goes_page_by_page_each_page_a_message(
     assert (done.applied.written, done.applied.unchanged) == (5, 0)
     assert sorted(done.applied_pages) == [0, 3, 5]
     assert len(w.scores.stored) == 5
+    # the upload's check and the commit's first page; the later pages (a warm container) reuse it
+    assert w.directories == 2
     # the audit entry when the commit is done, once; the re-check only on the first page
     assert [e.action.value for e in w.imports.audit].count("result_import.committed") == 1
     assert w.imports.records[record.import_id] == done
@@ -339,6 +341,7 @@ def test_only_the_first_page_re_checks_and_every_page_reads_the_checked_version(
 ) -> None:
     w, record = paged_world(monkeypatch)
     commit(commit_message(record), w.deps())
+    imports.forget_directories()  # the next pages go to a new container: the roster is read
     reports = dict(w.files.reports)
     # a later version of the object is never read; a page delivered again re-applies only
     w.files.objects[(record.object_key, "v2")] = encoded(csv_text([row("1001")]), "cp932")
