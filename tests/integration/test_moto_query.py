@@ -77,7 +77,7 @@ _numbers = st.integers(min_value=-50, max_value=50)
 @st.composite
 def _cases(draw: st.DrawFn) -> tuple[str, list[tuple[str, Any, int, bool]], dict[str, Any]]:
     sort_type = draw(st.sampled_from(["S", "N"]))
-    values = _strings if sort_type == "S" else _numbers
+    values: st.SearchStrategy[Any] = _strings if sort_type == "S" else _numbers
     items = draw(
         st.lists(
             st.tuples(

@@ -312,6 +312,7 @@ def test_a_redelivered_middle_page_re_applies_and_counts_nothing_twice(
     w, record = paged_world(monkeypatch)
     commit(commit_message(record), w.deps())
     (middle,) = w.queue.sent
+    assert isinstance(middle, ResultImportCommit)
     w.queue.sent.clear()
     once = commit(middle, w.deps())
     (last,) = w.queue.sent
