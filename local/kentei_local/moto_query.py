@@ -180,19 +180,20 @@ def _partition_query(
             low = max(low, bisect.bisect_right(values, start))
         else:
             high = min(high, bisect.bisect_left(values, start))
-    positions = range(low, high) if scan_index_forward else range(high - 1, low - 1, -1)
     if range_comparison and range_comparison.upper() == "BEGINS_WITH" and not scan_index_forward:
-        # the prefix's block starts at ``low``; walk down from its end
+        # the prefix's block starts at ``low``; its end is where the prefix stops
         end = low
         while end < len(values) and keys[end].compare(range_comparison, range_objs):
             end += 1
-        positions = range(min(high, end) - 1, low - 1, -1)
+        high = min(high, end)
+    # From the page's first possible key to the partition's end in the page's direction: moto
+    # checks the page's limits on the keys past the matching ones too (see below).
+    positions = range(low, len(values)) if scan_index_forward else range(high - 1, -1, -1)
 
     results: list[Item] = []
     result_size = 0
     scanned_count = 0
     last_evaluated_key = None
-    matched = False
     for position in positions:
         item = partition[keys[position]]
         # moto's order: the page's limits are checked on every item, before its key condition
@@ -200,10 +201,11 @@ def _partition_query(
             last_evaluated_key = table._get_last_evaluated_key(results[-1], None)
             break
         if range_comparison and not item.range_key.compare(range_comparison, range_objs):
-            if matched and result_size + _LARGEST_ITEM <= RESULT_SIZE_LIMIT:
-                break  # past the matching keys, and no item could end the page any more
+            # Past the matching keys (they are consecutive, and the page starts at the first
+            # that can match): only an item over the page's size budget could still end it.
+            if result_size + _LARGEST_ITEM <= RESULT_SIZE_LIMIT:
+                break
             continue
-        matched = True
         results.append(item)
         result_size += item.size()
         scanned_count += 1

@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 from moto.dynamodb.models.table import Table
@@ -128,10 +128,36 @@ def _cases(draw: st.DrawFn) -> tuple[str, list[tuple[str, Any, int, bool]], dict
 
 
 @settings(
-    max_examples=60,
+    max_examples=100,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(case=_cases())
+@example(  # a page full at the end of the matching keys, read backwards: moto ends it with a key
+    case=(
+        "N",
+        [("p", 0, 0, False), ("p", 1, 0, False)],
+        {
+            "KeyConditionExpression": "#pk = :p AND #sk > :a",
+            "ScanIndexForward": False,
+            "Limit": 1,
+            "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk"},
+            "ExpressionAttributeValues": {":p": {"S": "p"}, ":a": {"N": "0"}},
+        },
+    )
+)
+@example(  # the same forwards, with an upper bound
+    case=(
+        "S",
+        [("p", "a", 0, False), ("p", "b", 0, False)],
+        {
+            "KeyConditionExpression": "#pk = :p AND #sk < :a",
+            "ScanIndexForward": True,
+            "Limit": 1,
+            "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk"},
+            "ExpressionAttributeValues": {":p": {"S": "p"}, ":a": {"S": "b"}},
+        },
+    )
+)
 def test_every_page_is_what_motos_own_query_gives(
     monkeypatch: pytest.MonkeyPatch,
     case: tuple[str, list[tuple[str, Any, int, bool]], dict[str, Any]],
