@@ -39,7 +39,10 @@ two-core machine). The issue's sizes are ``--rows 30000 300000 --runs 3 1``: opt
 seeding 100,000 sittings into moto and the raw baseline of 600,000 items alone take longer
 than that. Measured (2 cores, load average about 4 from other workers, 2026-12-07 03:11 UTC,
 ``--rows 30000 300000 --runs 1 1``): 30,000 rows checked in 10.8 s and committed in 44.9 s
-(writes 33.0 s) against 35.0 s of raw writes (1.28x), peak 88.6 MiB; RESULT_300K_DOC.
+(writes 33.0 s) against 35.0 s of raw writes (1.28x), peak 88.6 MiB (growth 31.5 MiB);
+300,000 rows in 121.2 s and 672.7 s (writes 444.6 s) against 330.6 s (2.03x: the 30 pages
+each read the file again up to their start), peak 119.7 MiB (1.35x; growth 62.7 MiB, the
+directory of 100,000 sittings against 10,000), the run 24 minutes with seeding.
 Before the local moto answered a query from the one partition
 (:mod:`kentei_local.moto_query`) and the directory was made compact, 30,000 rows took 68.8 s
 to check and 147 s to commit (raw 100 s, a more loaded machine), peak 146 MiB.
