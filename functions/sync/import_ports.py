@@ -14,6 +14,7 @@ from kentei.exams.catalogue import Catalogue
 from kentei.results.historical.apply import HistoricalStore
 from kentei.results.imports.directory import SittingFacts
 from kentei.results.imports.record import ImportStatus, ResultImport
+from sync.results_ports import Queue
 
 
 class ImportStore(Protocol):
@@ -71,6 +72,8 @@ class ImportPorts:
     """A fresh directory (its own cache) of a prefecture's roster, per import."""
     historical: Callable[[str], HistoricalStore]
     """A prefecture's historical pass records (historical imports)."""
+    sync_queue: Queue
+    """A paged commit's next page."""
 
 
 def deployed() -> ImportPorts:
@@ -80,6 +83,7 @@ def deployed() -> ImportPorts:
     from kentei.data.result_imports import PrefectureImports
     from kentei.data.result_sittings import RosterSittings
     from kentei.data.results import PrefectureScores
+    from sync.results_ports import _SqsQueue as SqsQueue  # sync's one SQS adapter
 
     return ImportPorts(
         imports=PrefectureImports,
@@ -87,4 +91,5 @@ def deployed() -> ImportPorts:
         scores=PrefectureScores,
         sittings=RosterSittings,
         historical=PrefectureHistoricalPasses,
+        sync_queue=SqsQueue("sync"),
     )

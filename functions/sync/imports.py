@@ -11,16 +11,25 @@
 - :func:`commit` (``result_import_commit``, sent by intake when staff commit a clean import):
   the file (the version that was checked) is checked again, since the roster may have
   changed; still clean, its valid rows are applied in batches
-  (:meth:`kentei.data.results.PrefectureScores.record_many`, ``source`` the import id) and the
-  import is ``committed`` with what was applied; no longer clean, it is ``validated`` again
-  with the new report and nothing is applied.
+  (:meth:`kentei.data.results.PrefectureScores.record_many`, ``source`` the import id), a
+  page of at most :data:`COMMIT_PAGE_ROWS` rows per message: the import stays ``committing``
+  with the running counts, and the next page goes to the sync queue as a message of its own
+  (``after_row``: the last row applied), like an announcement's pages. The last page makes
+  the import ``committed`` with what was applied. The re-check is the first page's only;
+  every page reads the object version that was checked. No longer clean, the import is
+  ``validated`` again with the new report and nothing is applied.
 
 A ``historical`` import (an association's register of past passers) goes the same way with
 its own check and commit (:mod:`sync.historical_imports`).
 
 Both are safe to deliver twice: a redelivered check checks again (the same report), a
-redelivered commit finds the import ``committed`` (or re-applies, which changes nothing:
-the scores are stored already from this source). A failure leaves the import in its status
+redelivered commit finds the import ``committed``, or re-applies its page, which changes
+nothing (the scores are stored already from this source). The counts are kept by page
+(:attr:`~kentei.results.imports.record.ResultImport.applied_pages`, keyed by the row the
+page starts after): a redelivered page keeps its first counts, and sends the next page only
+if that one has not been applied yet. (Two deliveries of different pages at the very same
+time could each save the record without the other's counts; the scores themselves are
+unaffected.) A failure leaves the import in its status
 (``validating``, ``committing``) and the message is retried, then goes to the DLQ with its
 error. Logs carry ids, statuses and counts only: never a cell's value.
 """
@@ -28,7 +37,8 @@ error. Logs carry ids, statuses and counts only: never a cell's value.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Final
 
 from kentei.data.audit import AuditAction, AuditEvent
@@ -60,6 +70,35 @@ from sync.import_reports import SPOOL_BYTES, ProblemsSink, refused, with_report
 ACTOR: Final = "sync"
 APPLY_BATCH: Final = 500
 """Rows handed to the scores store at a time (it writes them 25 to a batch)."""
+COMMIT_PAGE_ROWS: Final = 10_000
+"""The most rows one commit message applies: 20,000 items, 800 BatchWriteItem calls and 100
+reads of the stored scores, about 25 s of sequential calls on DynamoDB at ~25 ms each, plus
+the file read again up to the page (~5 s of CPU for 300,000 rows) and, on the first page, the
+re-check (~5 s of CPU and the round's roster): within sync's 60 s timeout. The next page is a
+message of its own on the sync queue (``after_row``), so a 300,000-row file (30 pages) never
+runs into the timeout. A row budget, not the time left: a page is the same on every delivery."""
+
+
+_DIRECTORIES: Final[dict[str, RosterDirectory]] = {}
+"""The roster directory of the import last committed in this container, by import id: its
+next pages, usually taken by the same warm container, look rows up in what the first page
+re-checked against instead of reading the round's roster again (~100,000 sittings: seconds
+of reads per page). One import at a time; a cold container reads it afresh."""
+
+
+def _directory(record: ResultImport, deps: Dependencies, *, fresh: bool) -> RosterDirectory:
+    kept = None if fresh else _DIRECTORIES.get(record.import_id)
+    if kept is not None:
+        return kept
+    directory = deps.imports.sittings(record.prefecture_code, deps.catalogue())
+    _DIRECTORIES.clear()
+    _DIRECTORIES[record.import_id] = directory
+    return directory
+
+
+def forget_directories() -> None:
+    """Drop the kept directory, as a new container starts without it."""
+    _DIRECTORIES.clear()
 
 
 class UnknownImportError(LookupError):
@@ -71,8 +110,9 @@ class WrongBucketError(ValueError):
 
 
 class UnregisteredRowError(RuntimeError):
-    """A valid row whose sitting the directory no longer names (the roster changed between
-    the check and the apply): the commit is retried, and re-checks first."""
+    """A row that was valid when checked and no longer is (the roster changed between the
+    check and this page): the message is retried, then goes to the DLQ; the import stays
+    ``committing`` with the pages applied so far, and staff see it stuck there."""
 
 
 def file_uploaded(message: ResultFileUploaded, deps: Dependencies) -> ResultImport:
@@ -119,8 +159,9 @@ def file_uploaded(message: ResultFileUploaded, deps: Dependencies) -> ResultImpo
 
 
 def commit(message: ResultImportCommit, deps: Dependencies) -> ResultImport:
-    """The import after the commit: ``committed``, or ``validated`` again when its file is
-    no longer clean (as it was, when it was not ``committing``)."""
+    """The import after this page of the commit: ``committing`` with the running counts while
+    pages remain (the next one sent), ``committed`` after the last, or ``validated`` again
+    when its file is no longer clean (as it was, when it was not ``committing``)."""
     ports = deps.imports
     store = ports.imports(message.prefecture_code)
     record = store.get(message.import_id)
@@ -137,25 +178,39 @@ def commit(message: ResultImportCommit, deps: Dependencies) -> ResultImport:
             audit=[_event(done, AuditAction.RESULT_IMPORT_COMMITTED, deps)],
         )
         return done
-    directory = ports.sittings(record.prefecture_code, deps.catalogue())
-    checked = check(record, directory, deps)
-    if checked.status is not ImportStatus.VALIDATED or not checked.committable:
-        store.save(
-            checked,
-            {ImportStatus.COMMITTING},
-            audit=[_event(checked, AuditAction.RESULT_IMPORT_COMMITTED, deps)],
-        )
-        return checked
-    applied = _apply(record, directory, deps)
+    first = message.after_row is None and not record.applied_pages
+    directory = _directory(record, deps, fresh=first)
+    if first:
+        # The re-check, once: later pages read the same object version (file_version).
+        checked = check(record, directory, deps)
+        if checked.status is not ImportStatus.VALIDATED or not checked.committable:
+            store.save(
+                checked,
+                {ImportStatus.COMMITTING},
+                audit=[_event(checked, AuditAction.RESULT_IMPORT_COMMITTED, deps)],
+            )
+            return checked
+        record = checked.model_copy(update={"status": ImportStatus.COMMITTING})
+    page = message.after_row or 0
+    applied, last_row = _apply(record, directory, deps, after_row=page, budget=COMMIT_PAGE_ROWS)
+    pages = dict(record.applied_pages)
+    pages.setdefault(page, applied)  # a redelivered page keeps its first counts
     now = deps.clock()
-    committed = checked.model_copy(
-        update={
-            "status": ImportStatus.COMMITTED,
-            "updated_at": now,
-            "committed_at": record.committed_at or now,
-            "applied": applied,
-        }
-    )
+    update = {
+        "updated_at": now,
+        "committed_at": record.committed_at or now,
+        "applied_pages": pages,
+        "applied": _total(pages.values()),
+    }
+    if last_row is not None:
+        running = record.model_copy(update=update)
+        if not store.save(running, {ImportStatus.COMMITTING}):
+            return store.get(record.import_id) or running  # discarded or committed meanwhile
+        if last_row not in record.applied_pages:
+            # else the next page was done already: this page was delivered again
+            ports.sync_queue.send(message.model_copy(update={"after_row": last_row}))
+        return running
+    committed = record.model_copy(update={**update, "status": ImportStatus.COMMITTED})
     store.save(
         committed,
         {ImportStatus.COMMITTING},
@@ -197,7 +252,16 @@ def check(record: ResultImport, directory: RosterDirectory, deps: Dependencies) 
     return with_report(record, ImportCounts.of(report.counts), report.problems, key, deps)
 
 
-def _apply(record: ResultImport, directory: RosterDirectory, deps: Dependencies) -> AppliedCounts:
+def _apply(
+    record: ResultImport,
+    directory: RosterDirectory,
+    deps: Dependencies,
+    *,
+    after_row: int,
+    budget: int,
+) -> tuple[AppliedCounts, int | None]:
+    """Apply at most ``budget`` valid rows after ``after_row``: what was applied, and the last
+    row applied when valid rows remain after it (None: this was the last page)."""
     ports = deps.imports
     scores = ports.scores(record.prefecture_code)
     result_file = ResultFile(
@@ -211,8 +275,18 @@ def _apply(record: ResultImport, directory: RosterDirectory, deps: Dependencies)
     by = record.committed_by or record.created_by
     written = unchanged = replaced = 0
     batch: list[ScoreRow] = []
-    for row in _score_rows(result_file, directory, _round_of(record).key):
+    last_applied: int | None = None
+    more = False
+    rows = _score_rows(result_file, directory, _round_of(record).key, after_row)
+    for taken, row in enumerate(rows):
+        if taken == budget:
+            more = True  # rows remain: the next page starts after ``last_applied``
+            break
+        if isinstance(row, _NoLongerValid):
+            # The file was clean when checked: the roster changed since (a later page).
+            raise UnregisteredRowError(f"row {row.row}: the row is no longer valid")
         batch.append(row)
+        last_applied = row.row
         if len(batch) == APPLY_BATCH:
             done = scores.record_many(batch, source=record.import_id, at=at, by=by)
             written, unchanged, replaced = _sum((written, unchanged, replaced), done)
@@ -220,14 +294,23 @@ def _apply(record: ResultImport, directory: RosterDirectory, deps: Dependencies)
     if batch:
         done = scores.record_many(batch, source=record.import_id, at=at, by=by)
         written, unchanged, replaced = _sum((written, unchanged, replaced), done)
-    return AppliedCounts(written=written, unchanged=unchanged, replaced=replaced)
+    counts = AppliedCounts(written=written, unchanged=unchanged, replaced=replaced)
+    return counts, last_applied if more else None
+
+
+@dataclass(frozen=True)
+class _NoLongerValid:
+    row: int
 
 
 def _score_rows(
-    result_file: ResultFile, directory: RosterDirectory, round_key: str
-) -> Iterator[ScoreRow]:
+    result_file: ResultFile, directory: RosterDirectory, round_key: str, after_row: int
+) -> Iterator[ScoreRow | _NoLongerValid]:
     for outcome in result_file.outcomes():
-        if not isinstance(outcome, RowOutcome) or outcome.result is None:
+        if not isinstance(outcome, RowOutcome) or outcome.row <= after_row:
+            continue  # a problem of the header or across rows, or an earlier page's row
+        if outcome.result is None:
+            yield _NoLongerValid(outcome.row)  # raised when the page reaches it
             continue
         result = outcome.result
         application_id = directory.application_of(round_key, result.exam_number)
@@ -244,6 +327,15 @@ def entry_of(result: ResultRow) -> ScoreEntry:
         absent=result.absent,
         question_minimum_missed=result.below_minimum and not result.absent,
     )
+
+
+def _total(pages: Iterable[AppliedCounts]) -> AppliedCounts:
+    written = unchanged = replaced = 0
+    for one in pages:
+        written += one.written
+        unchanged += one.unchanged
+        replaced += one.replaced
+    return AppliedCounts(written=written, unchanged=unchanged, replaced=replaced)
 
 
 def _sum(total: tuple[int, int, int], applied: Applied) -> tuple[int, int, int]:

@@ -268,13 +268,17 @@ class ResultFileUploaded(Envelope):
 
 
 class ResultImportCommit(Envelope):
-    """Staff committed a checked, clean result import: sync applies its rows (idempotent).
-    Ids only: the import, its prefecture, the staff user who committed it."""
+    """Staff committed a checked, clean result import: sync applies its rows (idempotent),
+    a page at a time. Ids and a row number only: the import, its prefecture, the staff user
+    who committed it, where the page starts."""
 
     kind: Literal["result_import_commit"] = "result_import_commit"
     import_id: str = Field(pattern=IMPORT_ID_PATTERN.pattern)
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
     requested_by: str = Field(min_length=1, max_length=160, pattern=r"^[0-9A-Za-z@._:+-]+$")
+    after_row: int | None = Field(None, ge=1)
+    """The commit's next page starts after this row of the file (None: the first page, which
+    re-checks the file). Sync sends each next page as a message of its own."""
 
     @model_validator(mode="after")
     def _same_prefecture(self) -> Self:

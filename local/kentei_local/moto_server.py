@@ -27,7 +27,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from kentei_local import moto_kms, moto_transactions
+from kentei_local import moto_kms, moto_query, moto_transactions
 
 # One line per AWS call (and the pumps poll every second) would bury everything else.
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -53,6 +53,7 @@ class _OneDynamoDBRequestAtATime:
 class MotoServer:
     def __init__(self, host: str, port: int) -> None:
         moto_transactions.install()
+        moto_query.install()
         moto_kms.install()
         try:
             self._server = make_server(

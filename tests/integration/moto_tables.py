@@ -14,7 +14,7 @@ from moto import mock_aws
 from moto.dynamodb.responses import DynamoHandler
 
 from kentei import aws, catalog
-from kentei_local import moto_kms, moto_transactions
+from kentei_local import moto_kms, moto_query, moto_transactions
 
 RECORDS: Final = "kentei-test-records"
 AUDIT: Final = "kentei-test-audit"
@@ -35,6 +35,7 @@ def mocked_aws(monkeypatch: pytest.MonkeyPatch, settings: Mapping[str, str]) -> 
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     moto_transactions.install()  # a cancelled transaction undone item by item
+    moto_query.install()  # a base-table query reads the one partition, not the table
     moto_kms.install()  # Sign and Verify honour MessageType (DIGEST), as KMS does
     for client in _CLIENTS:
         client.cache_clear()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -26,7 +27,7 @@ from kentei.data.results import PrefectureScores
 from kentei.data.roster import PrefectureRoster
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.rounds import load_rounds
-from kentei.messages import ResultFileUploaded, ResultImportCommit
+from kentei.messages import Envelope, ResultFileUploaded, ResultImportCommit
 from kentei.results.imports.directory import facts_of
 from kentei.results.imports.record import ImportStatus, ResultImport, new_import_id
 from kentei.results.rules import load_pass_rules
@@ -34,6 +35,7 @@ from kentei.roster.exam_numbers import schemes
 from kentei.roster.parts import ExamRound, Part
 from kentei.roster.registration import registration_of
 from kentei.roster.sitting import Sitting
+from sync import imports
 from sync.dependencies import Dependencies
 from sync.import_ports import deployed
 from sync.imports import commit, file_uploaded
@@ -257,3 +259,54 @@ def test_the_directory_knows_the_rounds_registered_sittings_only(moto: str) -> N
     )
     if later.exam_number not in (one.exam_number, two.exam_number):
         assert directory.find(ROUND.key, later.exam_number) is None
+
+
+class _Queue:
+    def __init__(self) -> None:
+        self.sent: list[ResultImportCommit] = []
+
+    def send(self, message: Envelope) -> None:
+        assert isinstance(message, ResultImportCommit)
+        self.sent.append(message)
+
+
+def test_a_commit_goes_page_by_page_and_a_redelivered_page_counts_nothing_twice(
+    moto: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "COMMIT_PAGE_ROWS", 2)
+    clock = Clock()
+    one, two = _sitting("p-1"), _sitting("p-2")
+    rows = [*_rows(one), *_rows(two)]
+    record = _import(clock, _cp932(rows))
+    queue = _Queue()
+    paged = replace(_deps(clock), imports=replace(deployed(), sync_queue=queue))
+    store = PrefectureImports(PREFECTURE)
+    current = store.get(record.import_id)
+    assert current is not None
+    store.save(
+        current.model_copy(update={"status": ImportStatus.COMMITTING, "committed_by": "r-13"}),
+        {ImportStatus.VALIDATED},
+    )
+    first = ResultImportCommit(
+        import_id=record.import_id, prefecture_code=PREFECTURE, requested_by="results-13"
+    )
+    assert commit(first, paged).status is ImportStatus.COMMITTING
+    (middle,) = queue.sent
+    running = store.get(record.import_id)
+    assert running is not None
+    assert running.applied is not None
+    assert running.applied.written == 2
+    commit(middle, paged)
+    commit(middle, paged)  # delivered twice
+    while queue.sent[1:]:
+        commit(queue.sent.pop(), paged)
+    done = store.get(record.import_id)
+    assert done is not None
+    assert done.status is ImportStatus.COMMITTED
+    assert done.applied is not None
+    assert (done.applied.written, done.applied.unchanged) == (len(rows), 0)
+    assert sum(page.written for page in done.applied_pages.values()) == len(rows)
+    scores = PrefectureScores(PREFECTURE)
+    stored = [*scores.scores_of(one.application_id), *scores.scores_of(two.application_id)]
+    assert len(stored) == len(rows)
+    assert all(len(scores.history_of(s.application_id)) >= 1 for s in (one, two))

@@ -24,6 +24,7 @@ examinee being as the acceptance read it (else the transaction fails and nothing
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -216,15 +217,18 @@ class PrefectureRoster(PrefecturePartition):
 
     def registered_in(self, round_key: str) -> list[Sitting]:
         """The registered sittings of a round in this prefecture."""
-        return [
-            Sitting.model_validate_json(item["sitting"]["S"])
-            for item in self._query(
-                SITTING_PREFIX,
-                "#round = :r AND #status = :registered",
-                {":r": {"S": round_key}, ":registered": {"S": SittingStatus.REGISTERED.value}},
-                {"#round": "round", "#status": "status"},
-            )
-        ]
+        return list(self.each_registered_in(round_key))
+
+    def each_registered_in(self, round_key: str) -> Iterator[Sitting]:
+        """:meth:`registered_in`, one sitting at a time as the query's pages come (a large
+        round is never whole in memory)."""
+        for item in self._query(
+            SITTING_PREFIX,
+            "#round = :r AND #status = :registered",
+            {":r": {"S": round_key}, ":registered": {"S": SittingStatus.REGISTERED.value}},
+            {"#round": "round", "#status": "status"},
+        ):
+            yield Sitting.model_validate_json(item["sitting"]["S"])
 
     def legacy_examinees(self) -> list[tuple[str, frozenset[str]]]:
         """Examinees written the way verify wrote them before registration moved to the

@@ -14,6 +14,7 @@ from kentei.data.audit import AuditEvent
 from kentei.data.results import Applied, ScoreRow
 from kentei.exams.catalogue import Catalogue, load_catalogue
 from kentei.exams.rounds import load_rounds
+from kentei.messages import Envelope
 from kentei.results.decision import ScoreEntry
 from kentei.results.imports.directory import InMemorySittings, SittingFacts
 from kentei.results.imports.record import ImportKind, ImportStatus, ResultImport, new_import_id
@@ -96,6 +97,14 @@ class FakeScores:
         return Applied(written=written, unchanged=unchanged, replaced=replaced)
 
 
+@dataclass
+class FakeQueue:
+    sent: list[Envelope] = field(default_factory=list)
+
+    def send(self, message: Envelope) -> None:
+        self.sent.append(message)
+
+
 class FakeDirectory:
     def __init__(self, sittings: dict[str, SittingFacts]) -> None:
         self._facts = InMemorySittings(sittings.items())
@@ -117,11 +126,15 @@ class World:
     files: FakeFiles = field(default_factory=FakeFiles)
     scores: FakeScores = field(default_factory=FakeScores)
     historical: MemoryHistorical = field(default_factory=lambda: MemoryHistorical(PREFECTURE))
+    queue: FakeQueue = field(default_factory=FakeQueue)
+    directories: int = 0
+    """Directories made (each reads the roster once)."""
     now: datetime = AT
 
     def deps(self) -> Dependencies:
         def sittings(prefecture: str, catalogue: Catalogue) -> FakeDirectory:
             assert prefecture == PREFECTURE
+            self.directories += 1
             return FakeDirectory(self.sittings)
 
         return Dependencies(
@@ -135,6 +148,7 @@ class World:
                 scores=lambda prefecture: self.scores,
                 sittings=sittings,
                 historical=lambda prefecture: self.historical,
+                sync_queue=self.queue,
             ),
         )
 

@@ -20,6 +20,7 @@ from kentei.results.imports.record import (
     ResultImport,
 )
 from kentei.roster.parts import Part
+from sync import imports
 from sync.imports import UnknownImportError, WrongBucketError, commit, file_uploaded
 
 VERSION = "v1"
@@ -255,3 +256,100 @@ def test_memory_stays_flat_in_the_file_size_with_a_problem_on_every_row() -> Non
         assert checked.counts.errors == 1_000 * cycles
         assert len(checked.problems) == KEPT_PROBLEMS
     assert peaks[1] / peaks[0] < 1.5, peaks
+
+
+def paged_world(monkeypatch: pytest.MonkeyPatch) -> tuple[World, ResultImport]:
+    """Five sittings, a clean file of one row each, committed two rows a page."""
+    monkeypatch.setattr(imports, "COMMIT_PAGE_ROWS", 2)
+    numbers = [f"100{n}" for n in range(1, 6)]
+    w = World({number: facts(parts=(Part.WRITTEN,)) for number in numbers})
+    record = w.new_import()
+    upload(w, record, encoded(csv_text([row(number, score="70") for number in numbers]), "cp932"))
+    committing(w, record)
+    return w, record
+
+
+def deliver_all(w: World) -> list[ResultImport]:
+    done: list[ResultImport] = []
+    while w.queue.sent:
+        message = w.queue.sent.pop(0)
+        assert isinstance(message, ResultImportCommit)
+        done.append(commit(message, w.deps()))
+    return done
+
+
+def test_a_large_commit_goes_page_by_page_each_page_a_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    w, record = paged_world(monkeypatch)
+    first = commit(commit_message(record), w.deps())
+    assert first.status is ImportStatus.COMMITTING
+    assert first.applied is not None
+    assert first.applied.written == 2
+    assert len(w.scores.stored) == 2
+    (following,) = w.queue.sent
+    assert isinstance(following, ResultImportCommit)
+    assert following.after_row == 3  # rows 2 and 3 (the header is row 1)
+    assert following.import_id == record.import_id
+    assert following.requested_by == "results-user"
+    rest = deliver_all(w)
+    assert [one.status for one in rest] == [ImportStatus.COMMITTING, ImportStatus.COMMITTED]
+    done = rest[-1]
+    assert done.applied is not None
+    assert (done.applied.written, done.applied.unchanged) == (5, 0)
+    assert sorted(done.applied_pages) == [0, 3, 5]
+    assert len(w.scores.stored) == 5
+    # the upload's check and the commit's first page; the later pages (a warm container) reuse it
+    assert w.directories == 2
+    # the audit entry when the commit is done, once; the re-check only on the first page
+    assert [e.action.value for e in w.imports.audit].count("result_import.committed") == 1
+    assert w.imports.records[record.import_id] == done
+
+
+def test_a_redelivered_middle_page_re_applies_and_counts_nothing_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    w, record = paged_world(monkeypatch)
+    commit(commit_message(record), w.deps())
+    (middle,) = w.queue.sent
+    assert isinstance(middle, ResultImportCommit)
+    w.queue.sent.clear()
+    once = commit(middle, w.deps())
+    (last,) = w.queue.sent
+    stored = dict(w.scores.stored)
+    # delivered again before the next page ran: the same counts, the next page sent again
+    again = commit(middle, w.deps())
+    assert again.applied == once.applied
+    assert again.applied_pages == once.applied_pages
+    assert w.scores.stored == stored
+    assert w.queue.sent == [last, last]
+    done = deliver_all(w)
+    assert [one.status for one in done] == [ImportStatus.COMMITTED] * 2
+    # delivered again after the next page ran, while still committing: nothing sent
+    w.imports.records[record.import_id] = w.imports.records[record.import_id].model_copy(
+        update={"status": ImportStatus.COMMITTING}
+    )
+    commit(middle, w.deps())
+    assert w.queue.sent == []
+    final = w.imports.records[record.import_id]
+    assert final.applied is not None
+    assert (final.applied.written, final.applied.unchanged, final.applied.replaced) == (5, 0, 0)
+    assert len(w.scores.history) == 5  # each score written once
+
+
+def test_only_the_first_page_re_checks_and_every_page_reads_the_checked_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    w, record = paged_world(monkeypatch)
+    commit(commit_message(record), w.deps())
+    imports.forget_directories()  # the next pages go to a new container: the roster is read
+    reports = dict(w.files.reports)
+    # a later version of the object is never read; a page delivered again re-applies only
+    w.files.objects[(record.object_key, "v2")] = encoded(csv_text([row("1001")]), "cp932")
+    del w.sittings["1005"]  # the roster changed after the re-check: the last page fails
+    with pytest.raises(imports.UnregisteredRowError):
+        deliver_all(w)
+    assert w.files.reports == reports  # no page but the first wrote a report
+    stuck = w.imports.records[record.import_id]
+    assert stuck.status is ImportStatus.COMMITTING
+    assert sorted(stuck.applied_pages) == [0, 3]  # the version checked (v1) was read

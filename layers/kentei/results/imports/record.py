@@ -171,6 +171,11 @@ class ResultImport(BaseModel):
     committed_by: str | None = Field(None, max_length=128)
     committed_at: AwareDatetime | None = None
     applied: AppliedCounts | None = None
+    """What the commit applied: the sum of :attr:`applied_pages` (running while
+    ``committing``)."""
+    applied_pages: dict[int, AppliedCounts] = Field(default_factory=dict)
+    """A paged commit's counts by page, keyed by the row the page starts after (0: the
+    first): a redelivered page keeps its first counts, so nothing is counted twice."""
 
     @model_validator(mode="after")
     def _round_for_results(self) -> ResultImport:
