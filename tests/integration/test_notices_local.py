@@ -218,6 +218,7 @@ def test_a_notice_that_keeps_failing_leaves_its_page_in_the_dlq_with_each_attemp
 
     dlq = system.runtime.resources.queues["certify"].dlq_url
     sqs = system.runtime.sqs()
+
     # Other tests' pages may be there too: their passes have no decision, so certify refuses
     # their certificates (their notices are sent all the same).
     def this_page() -> list[messages.Envelope] | None:
