@@ -36,7 +36,8 @@ time is all its pages'.
 
 ``make bench`` runs the issue's sizes, 30,000 rows three times and 300,000 once: about half
 an hour on a busy two-core machine, most of it seeding 100,000 sittings into moto and the raw
-baseline of 600,000 items (``--rows 3000 30000 --runs 3 1`` is a quicker look). Measured (2 cores, load average about 4 from other workers, 2026-12-07 03:11 UTC,
+baseline of 600,000 items (``--rows 3000 30000 --runs 3 1`` is a quicker look).
+Measured (2 cores, load average about 4 from other workers, 2026-12-07 03:11 UTC,
 ``--rows 30000 300000 --runs 1 1``): 30,000 rows checked in 10.8 s and committed in 44.9 s
 (writes 33.0 s) against 35.0 s of raw writes (1.28x), peak 88.6 MiB (growth 31.5 MiB);
 300,000 rows in 121.2 s and 672.7 s (writes 444.6 s) against 330.6 s (2.03x: the 30 pages
