@@ -19,6 +19,8 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
+from kentei.data.published import VC_JWT_MEDIA_TYPE
+
 if TYPE_CHECKING:
     from kentei.certificates.content import Certificate
     from kentei.certificates.pades_chain import SigningChain
@@ -33,8 +35,7 @@ if TYPE_CHECKING:
     from kentei.signing.port import SigningKey
 
 PDF_MEDIA_TYPE: Final = "application/pdf"
-VC_MEDIA_TYPE: Final = "application/vc+jwt"
-JWKS_MEDIA_TYPE: Final = "application/jwk-set+json"
+VC_MEDIA_TYPE: Final = VC_JWT_MEDIA_TYPE
 
 
 class Passes(Protocol):

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from certify.certificate_ports import (
-    JWKS_MEDIA_TYPE,
     PDF_MEDIA_TYPE,
     VC_MEDIA_TYPE,
     Allocator,
@@ -53,7 +52,7 @@ from kentei.certificates.glyphs import GlyphGateError
 from kentei.certificates.issue import certificate_of_pass, printed_certificate
 from kentei.credentials.claims import CertifiedPass, issuing_authority
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.data.certificate_files import JWKS_KEY, pdf_key, status_list_key, vc_key
+from kentei.data.certificate_files import pdf_key, vc_key
 from kentei.data.certificates import (
     CertificateExistsError,
     CertificateHold,
@@ -62,6 +61,7 @@ from kentei.data.certificates import (
     HeldField,
     certificate_id,
 )
+from kentei.data.published import JWKS_KEY, JWKS_MEDIA_TYPE, status_list_key
 from kentei.data.roster import StoredExaminee
 from kentei.exams.catalogue import Catalogue
 from kentei.exemptions.model import PassKind, PassRecord

@@ -24,9 +24,10 @@ from kentei import messages
 from kentei.applications.model import Status
 from kentei.credentials.issuer import issuer_from_environment
 from kentei.credentials.verifier import Outcome, verify
-from kentei.data.certificate_files import JWKS_KEY, CertificateFiles
+from kentei.data.certificate_files import CertificateFiles
 from kentei.data.certificates import CertificateRecord, PrefectureCertificates
 from kentei.data.passes import PrefecturePasses
+from kentei.data.published import JWKS_KEY
 from kentei.data.queues import send
 from kentei.data.roster import PrefectureRoster
 from kentei.records.codes import Grade

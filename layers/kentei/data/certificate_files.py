@@ -5,7 +5,8 @@
   Both hold the person's name: SSE-KMS under the bucket's key, never public.
 - ``published/jwks.json`` and ``published/status/<list number>/<purpose>.jwt``: the issuer's
   keys and status list credentials (public documents, served by the verification API), with
-  their ``Cache-Control``.
+  their ``Cache-Control``; the layout and media types are :mod:`kentei.data.published`'s, the
+  reader's.
 
 Every object is written with ``ServerSideEncryption=aws:kms`` under the catalog's key of the
 bucket and a SHA-256 checksum.
@@ -21,13 +22,13 @@ from botocore.exceptions import ClientError
 
 from kentei import aws, catalog, settings
 
+# The published layout is the public reader's (one definition for writer and reader).
+from kentei.data.published import BUCKET
+
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
 
-BUCKET: Final = "certificates"
 CERTIFICATES_PREFIX: Final = "certificates/"
-PUBLISHED_PREFIX: Final = "published/"
-JWKS_KEY: Final = f"{PUBLISHED_PREFIX}jwks.json"
 
 
 def pdf_key(prefecture_code: str, certificate_id: str) -> str:
@@ -36,12 +37,6 @@ def pdf_key(prefecture_code: str, certificate_id: str) -> str:
 
 def vc_key(prefecture_code: str, certificate_id: str) -> str:
     return f"{CERTIFICATES_PREFIX}{prefecture_code}/{certificate_id}.jwt"
-
-
-def status_list_key(list_number: int, purpose: str) -> str:
-    """Where status list ``list_number``'s ``purpose`` credential (``revocation`` or
-    ``message``) is published: the issuer's URL path ``credentials/status/<n>/<purpose>``."""
-    return f"{PUBLISHED_PREFIX}status/{list_number}/{purpose}.jwt"
 
 
 class CertificateFiles:
