@@ -17,110 +17,112 @@ from kentei.data.heartbeats import DynamoHeartbeatStore
 FUNCTION = "certify"
 
 
+def _report(
+    event: str, prefecture_code: str, extra: dict[str, object], counts: dict[str, int]
+) -> None:
+    """The handled message's log line (ids, codes and counts only) and its non-zero counts,
+    by prefecture."""
+    consumer.instruments.logger.info(event, extra=extra)
+    for metric, value in counts.items():
+        if value:
+            consumer.instruments.count(metric, value, prefecture_code=prefecture_code)
+
+
 def _ticket(message: messages.Envelope) -> None:
     assert isinstance(message, messages.TicketDue)
     issued = issue_ticket(message, dependencies())
-    consumer.instruments.logger.info(
+    _report(
         "exam ticket",
-        extra={
+        message.prefecture_code,
+        {
             "application_id": message.application_id,
             "ticket_id": issued.ticket_id,
             "new": issued.new,
             "notified": issued.notified,
             "superseded": issued.superseded,
         },
+        {"TicketsIssued": int(issued.new)},
     )
-    if issued.new:
-        consumer.instruments.count("TicketsIssued", prefecture_code=message.prefecture_code)
 
 
 def _void(message: messages.Envelope) -> None:
     assert isinstance(message, messages.TicketVoid)
     voided = void_ticket(message, dependencies())
-    consumer.instruments.logger.info(
+    _report(
         "exam ticket void",
-        extra={
+        message.prefecture_code,
+        {
             "application_id": message.application_id,
             "ticket_id": voided.ticket_id,
             "new": voided.new,
             "notified": voided.notified,
         },
+        {"TicketsVoided": int(voided.new)},
     )
-    if voided.new:
-        consumer.instruments.count("TicketsVoided", prefecture_code=message.prefecture_code)
 
 
 def _certificates(message: messages.Envelope) -> None:
     assert isinstance(message, messages.PassesAnnounced)
     report = issue_certificates(message, dependencies())
-    consumer.instruments.logger.info(
+    _report(
         "pass certificates",
-        extra={
+        message.prefecture_code,
+        {
             "prefecture_code": message.prefecture_code,
             "passes": len(message.application_ids),
             "counts": dict(report.counts),
             "published_lists": report.published,
         },
+        {"CertificatesIssued": report.counts["issued"], "CertificatesHeld": report.counts["held"]},
     )
-    if report.counts["issued"]:
-        consumer.instruments.count(
-            "CertificatesIssued", report.counts["issued"], prefecture_code=message.prefecture_code
-        )
-    if report.counts["held"]:
-        consumer.instruments.count(
-            "CertificatesHeld", report.counts["held"], prefecture_code=message.prefecture_code
-        )
 
 
 def _proof(message: messages.Envelope) -> None:
     assert isinstance(message, messages.ProofRequested)
     outcome = issue_proof(message, dependencies())
-    consumer.instruments.logger.info(
+    _report(
         "certificate of pass",
-        extra={
+        message.prefecture_code,
+        {
             "prefecture_code": message.prefecture_code,
             "proof_id": message.proof_id,
             "outcome": outcome,
         },
+        {"CertificatesIssued": int(outcome == "issued")},
     )
-    if outcome == "issued":
-        consumer.instruments.count("CertificatesIssued", prefecture_code=message.prefecture_code)
 
 
 def _pass_notices(message: messages.Envelope) -> None:
     assert isinstance(message, messages.PassesAnnounced)
     page = send_pass_notices(message, notice_dependencies())
-    consumer.instruments.logger.info(
+    _report(
         "pass notices",
-        extra={
+        message.prefecture_code,
+        {
             "group_key": message.group_key,
             "sent": page.sent,
             "post_list": page.post_list,
             "already": page.already,
             "skipped": page.skipped,
         },
+        {"PassNoticesSent": page.sent, "PassNoticesPosted": page.post_list},
     )
-    prefecture = message.prefecture_code
-    if page.sent:
-        consumer.instruments.count("PassNoticesSent", page.sent, prefecture_code=prefecture)
-    if page.post_list:
-        consumer.instruments.count("PassNoticesPosted", page.post_list, prefecture_code=prefecture)
 
 
 def _completion_notice(message: messages.Envelope) -> None:
     assert isinstance(message, messages.CompletionNoticeDue)
     completed = send_completion_notice(message, notice_dependencies())
-    consumer.instruments.logger.info(
+    _report(
         "e-Gov completion notice",
-        extra={
+        message.prefecture_code,
+        {
             "application_id": message.application_id,
             "notice_id": completed.notice_id,
             "outcome": completed.outcome.value,
             "new": completed.new,
         },
+        {"CompletionNoticesSent": int(completed.new)},
     )
-    if completed.new:
-        consumer.instruments.count("CompletionNoticesSent", prefecture_code=message.prefecture_code)
 
 
 def _passes_announced(message: messages.Envelope) -> None:
