@@ -357,6 +357,11 @@ def _clear_clients() -> None:
     submit._idempotent.cache_clear()
     signed_change_requests._idempotent.cache_clear()
     dependencies.reset()
+    from certify import dependencies as certify_dependencies
+
+    # Certify's ports (the notice adapters among them) are kept per container, too.
+    certify_dependencies.dependencies.cache_clear()
+    certify_dependencies.notice_dependencies.cache_clear()
 
 
 @contextmanager
