@@ -236,6 +236,12 @@ class ApplicationFlow:
     def pki_folder(self) -> Path:
         return self.folder / PKI_FOLDER / self.run
 
+    @property
+    def registry_seed(self) -> Path:
+        """This run's own copy of the registry seed, which the re-check step changes (a person
+        moves): a shared copy let one demo move the person another demo was verifying."""
+        return self.pki_folder / "registry_seed.json"
+
     def signer(self, person: Person, name: str) -> Signer:
         if self.pki is None:
             raise StepFailedError("the test PKI was not made")
@@ -332,7 +338,7 @@ def _pki(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
     os.environ.update(settings)
     # The registry reads a copy of the seed that the re-check step changes (a person moves);
     # the fake registry reads its seed again when the file changes.
-    seed = flow.folder / "registry_seed.json"
+    seed = flow.registry_seed
     seed.write_bytes(DEMO_SEED.read_bytes())
     os.environ[REGISTRY_SEED_ENV] = str(seed)
     shown = {name: _relative(Path(value)) for name, value in settings.items()}
