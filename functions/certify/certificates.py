@@ -428,40 +428,20 @@ def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
         at=at,
         name_latin=latin,
     )
-    try:
-        check_glyphs(content)
-    except GlyphGateError as refused:
-        raise CertificateRefusedError(
-            f"proof {request.proof_id}: the font cannot draw {', '.join(refused.fields)}"
-        ) from None
-    allocator = ports.allocator()
-    slot = allocator.allocate(the_id)
-    if allocator.created:
-        publish(ports, allocator.created, at)
-    issued = CertificateRecord(
-        certificate_id=the_id,
-        kind=CertificateKind.PROOF,
-        language=language.value,
-        qualification_pseudonym_id=person,
+    refuse_unprintable(content, f"proof {request.proof_id}")
+    issued, audit, _ = new_certificate(
+        ports,
+        record,
+        Issuing(
+            the_id,
+            CertificateKind.PROOF,
+            language.value,
+            by=request.requested_by,
+            request_id=request.proof_id,
+        ),
         application_id=request.application_id,
-        certificate_number=record.certificate_number,
-        grade=record.grade.value,
-        list_number=slot.list_number,
-        index=slot.index,
-        pdf_key=pdf_key(prefecture, the_id),
-        vc_key=vc_key(prefecture, the_id),
-        issued_at=at,
-        issued_by=request.requested_by,
-    )
-    audit = AuditEvent(
-        actor=ISSUER_ACTOR,
-        action=AuditAction.CERTIFICATE_ISSUED,
-        record_type="certificate",
-        record_id=the_id,
-        prefecture_code=prefecture,
-        request_id=request.proof_id,
+        prefecture=prefecture,
         at=at,
-        person_id=person,
     )
     try:
         store.issue(issued, audit=audit, proof_id=request.proof_id)
@@ -473,3 +453,72 @@ def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
         issued, record, examinee, catalogue, ports, missing_only=False, name_latin=latin
     )
     return "issued"
+
+
+def refuse_unprintable(content: Certificate, what: str) -> None:
+    """The glyph gate for a document staff asked for: a name the font cannot draw refuses the
+    message (for the DLQ), naming the fields only."""
+    try:
+        check_glyphs(content)
+    except GlyphGateError as refused:
+        raise CertificateRefusedError(
+            f"{what}: the font cannot draw {', '.join(refused.fields)}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Issuing:
+    """A certificate about to be issued: its id, kind and language, who asked and under which
+    request (the audit entry's), and what it reissues."""
+
+    the_id: str
+    kind: CertificateKind
+    language: str
+    by: str
+    request_id: str
+    action: AuditAction = AuditAction.CERTIFICATE_ISSUED
+    reissue_of: str | None = None
+
+
+def new_certificate(
+    ports: CertificatePorts,
+    record: PassRecord,
+    issuing: Issuing,
+    *,
+    application_id: str,
+    prefecture: str,
+    at: dt.datetime,
+) -> tuple[CertificateRecord, AuditEvent, list[int]]:
+    """The record of a new certificate of ``record`` at a freshly claimed status index, its
+    audit entry, and the lists published because the claim opened them."""
+    assert record.certificate_number is not None
+    allocator = ports.allocator()
+    slot = allocator.allocate(issuing.the_id)
+    published = publish(ports, allocator.created, at) if allocator.created else []
+    issued = CertificateRecord(
+        certificate_id=issuing.the_id,
+        kind=issuing.kind,
+        language=issuing.language,
+        qualification_pseudonym_id=record.qualification_pseudonym_id,
+        application_id=application_id,
+        certificate_number=record.certificate_number,
+        grade=record.grade.value,
+        list_number=slot.list_number,
+        index=slot.index,
+        pdf_key=pdf_key(prefecture, issuing.the_id),
+        vc_key=vc_key(prefecture, issuing.the_id),
+        issued_at=at,
+        issued_by=issuing.by,
+        reissue_of=issuing.reissue_of,
+    )
+    audit = AuditEvent(
+        actor=ISSUER_ACTOR,
+        action=issuing.action,
+        record_type="certificate",
+        record_id=issuing.the_id,
+        prefecture_code=prefecture,
+        request_id=issuing.request_id,
+        at=at,
+        person_id=record.qualification_pseudonym_id,
+    )
+    return issued, audit, published

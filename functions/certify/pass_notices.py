@@ -225,16 +225,7 @@ def pass_notice(
     sent_at: datetime,
 ) -> Notice:
     """The notice's text: the round, trade, work, grade, pass date and numbers only."""
-    trade = catalogue.trade(record.trade_code)
-    work = trade.work(record.work_code)
-    subject = " ".join(
-        part
-        for part in (trade.name, None if work is None else work.name, record.grade.value)
-        if part
-    )
-    round_label = (
-        f"{fiscal_year_label(record.exam_round.fiscal_year)} {record.exam_round.term.value}"
-    )
+    round_label, subject = pass_subject(record, catalogue)
     passed_on = f"{record.passed_on.year}年{record.passed_on.month}月{record.passed_on.day}日"
     if kind is NoticeKind.PASS:
         title = f"合格通知 {subject}"
@@ -262,3 +253,19 @@ def pass_notice(
         body=body,
         sent_at=sent_at,
     )
+
+
+def pass_subject(record: PassRecord, catalogue: Catalogue) -> tuple[str, str]:
+    """What a notice about ``record`` names: the round (``2026年度 前期``) and the trade, work
+    and grade (``機械加工 普通旋盤作業 2級``)."""
+    trade = catalogue.trade(record.trade_code)
+    work = trade.work(record.work_code)
+    subject = " ".join(
+        part
+        for part in (trade.name, None if work is None else work.name, record.grade.value)
+        if part
+    )
+    round_label = (
+        f"{fiscal_year_label(record.exam_round.fiscal_year)} {record.exam_round.term.value}"
+    )
+    return round_label, subject

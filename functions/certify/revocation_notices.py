@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from certify.dependencies import NoticeDependencies
-from certify.pass_notices import deliver
+from certify.pass_notices import deliver, pass_subject
 from kentei.exams.catalogue import Catalogue
 from kentei.exemptions.model import PassRecord
 from kentei.messages import PassRevoked
@@ -21,7 +21,6 @@ from kentei.notice_records import NoticeOutcome, RecordedKind, notice_id
 from kentei.notices.model import Notice, NoticeKind
 from kentei.results.groups import group_of
 from kentei.results.revocations import PassRevocationRecord
-from kentei.tickets.wareki import fiscal_year_label
 
 
 class RevocationNoticeRefusedError(RuntimeError):
@@ -76,16 +75,7 @@ def revocation_notice(
     catalogue: Catalogue,
     sent_at: datetime,
 ) -> Notice:
-    trade = catalogue.trade(record.trade_code)
-    work = trade.work(record.work_code)
-    subject = " ".join(
-        part
-        for part in (trade.name, None if work is None else work.name, record.grade.value)
-        if part
-    )
-    round_label = (
-        f"{fiscal_year_label(record.exam_round.fiscal_year)} {record.exam_round.term.value}"
-    )
+    round_label, subject = pass_subject(record, catalogue)
     day = revocation.effective_on
     body = (
         f"{round_label} 技能検定 {subject} の合格は、{day.year}年{day.month}月{day.day}日付けで"

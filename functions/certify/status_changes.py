@@ -28,19 +28,18 @@ from dataclasses import dataclass, field
 
 from certify.certificate_ports import CertificatePorts
 from certify.certificates import (
-    ISSUER_ACTOR,
     CertificateRefusedError,
+    Issuing,
     as_printed,
-    check_glyphs,
+    new_certificate,
     printed_content,
     publish,
+    refuse_unprintable,
     store_documents,
 )
 from certify.dependencies import Dependencies
-from kentei.certificates.glyphs import GlyphGateError
 from kentei.credentials.status import CertificateStatus, StatusTransitionError
-from kentei.data.audit import AuditAction, AuditEvent
-from kentei.data.certificate_files import pdf_key, vc_key
+from kentei.data.audit import AuditAction
 from kentei.data.certificates import (
     CertificateExistsError,
     CertificateKind,
@@ -105,40 +104,22 @@ def issue_reissue(message: ReissueRequested, deps: Dependencies) -> ReissueOutco
         catalogue=catalogue,
         at=at,
     )
-    try:
-        check_glyphs(content)
-    except GlyphGateError as refused:
-        raise CertificateRefusedError(
-            f"reissue {request.reissue_id}: the font cannot draw {', '.join(refused.fields)}"
-        ) from None
-    allocator = ports.allocator()
-    slot = allocator.allocate(the_id)
-    published = publish(ports, allocator.created, at) if allocator.created else []
-    issued = CertificateRecord(
-        certificate_id=the_id,
-        kind=CertificateKind.PRINTED,
-        language=old.language,
-        qualification_pseudonym_id=person,
+    refuse_unprintable(content, f"reissue {request.reissue_id}")
+    issued, audit, published = new_certificate(
+        ports,
+        record,
+        Issuing(
+            the_id,
+            CertificateKind.PRINTED,
+            old.language,
+            by=request.requested_by,
+            request_id=request.reissue_id,
+            action=AuditAction.CERTIFICATE_REISSUED,
+            reissue_of=old.certificate_id,
+        ),
         application_id=request.application_id,
-        certificate_number=record.certificate_number,
-        grade=record.grade.value,
-        list_number=slot.list_number,
-        index=slot.index,
-        pdf_key=pdf_key(prefecture, the_id),
-        vc_key=vc_key(prefecture, the_id),
-        issued_at=at,
-        issued_by=request.requested_by,
-        reissue_of=old.certificate_id,
-    )
-    audit = AuditEvent(
-        actor=ISSUER_ACTOR,
-        action=AuditAction.CERTIFICATE_REISSUED,
-        record_type="certificate",
-        record_id=the_id,
-        prefecture_code=prefecture,
-        request_id=request.reissue_id,
+        prefecture=prefecture,
         at=at,
-        person_id=person,
     )
     try:
         store.issue(issued, audit=audit, reissue=(request, old))

@@ -10,10 +10,12 @@ What staff may see (their prefecture) is enforced by the data layer
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from intake.errors import ForbiddenError, UnauthenticatedError
 from kentei.callers import Caller, CallerKind, caller_from_event
+from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 
 PAPER = "paper"
 
@@ -47,3 +49,36 @@ def require_staff(caller: Caller) -> Caller:
     if caller.kind is not CallerKind.STAFF or caller.prefecture_code is None:
         raise ForbiddenError("review is for association staff")
     return caller
+
+
+def staff_prefecture(staff: Caller) -> str:
+    """The prefecture a staff caller works in (every staff read and write is scoped to it);
+    the routes admit staff only with one, so its absence is a programming error."""
+    if staff.prefecture_code is None:
+        raise ValueError("a staff caller has a prefecture")
+    return staff.prefecture_code
+
+
+def staff_event(
+    staff: Caller,
+    action: AuditAction,
+    record: tuple[str, str],
+    *,
+    person: str | None,
+    at: datetime,
+    request_id: str,
+    outcome: AuditOutcome = AuditOutcome.SUCCEEDED,
+) -> AuditEvent:
+    """The audit entry of what ``staff`` did to ``record`` (its type and id) in their
+    prefecture: ``ALLOWED`` for a read, ``SUCCEEDED`` (the default) for a write."""
+    return AuditEvent.by(
+        staff,
+        action,
+        record_type=record[0],
+        record_id=record[1],
+        prefecture_code=staff_prefecture(staff),
+        request_id=request_id,
+        at=at,
+        outcome=outcome,
+        person_id=person,
+    )

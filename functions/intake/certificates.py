@@ -23,11 +23,11 @@ Every read is scoped to the caller's prefecture: another prefecture's pass or ce
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from typing import Final, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from intake.access import staff_event, staff_prefecture
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from kentei.applications.model import Status
@@ -154,19 +154,20 @@ def pass_certificates(
     staff: Caller, application_id: str, request_id: str, deps: Dependencies | None = None
 ) -> PassCertificates:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     stored = deps.applications(prefecture).get(application_id)
     person = None if stored is None else stored.application.qualification_pseudonym_id
     if stored is None or stored.application.status is not Status.ACCEPTED or person is None:
         raise NotFoundError(_NOT_ACCEPTED)
     deps.audit.record(
-        _event(
+        staff_event(
             staff,
             AuditAction.CERTIFICATES_LISTED,
             ("sitting", application_id),
-            person,
-            request_id=request_id,
+            person=person,
             at=deps.clock(),
+            request_id=request_id,
+            outcome=AuditOutcome.ALLOWED,
         )
     )
     store = deps.certificates(prefecture)
@@ -182,18 +183,19 @@ def download_certificate(
     staff: Caller, certificate_id: str, request_id: str, deps: Dependencies | None = None
 ) -> CertificateDownload:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     record = deps.certificates(prefecture).certificate(certificate_id)
     if record is None or record.pdf_key is None:
         raise NotFoundError(_NO_CERTIFICATE)
     deps.audit.record(
-        _event(
+        staff_event(
             staff,
             AuditAction.CERTIFICATE_DOWNLOADED,
             ("certificate", certificate_id),
-            record.qualification_pseudonym_id,
-            request_id=request_id,
+            person=record.qualification_pseudonym_id,
             at=deps.clock(),
+            request_id=request_id,
+            outcome=AuditOutcome.ALLOWED,
         )
     )
     url = deps.certificate_links.download_url(record.pdf_key, DOWNLOAD_SECONDS)
@@ -204,15 +206,16 @@ def download_certificate(
 
 def certificate_holds(staff: Caller, request_id: str, deps: Dependencies | None = None) -> Holds:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     deps.audit.record(
-        _event(
+        staff_event(
             staff,
             AuditAction.CERTIFICATE_HOLDS_LISTED,
             ("certificate_hold", prefecture),
-            None,
-            request_id=request_id,
+            person=None,
             at=deps.clock(),
+            request_id=request_id,
+            outcome=AuditOutcome.ALLOWED,
         )
     )
     holds = sorted(deps.certificates(prefecture).holds(), key=lambda h: h.held_at)
@@ -236,7 +239,7 @@ def resolve_hold(
     deps: Dependencies | None = None,
 ) -> HoldView:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     stored = deps.applications(prefecture).get(application_id)
     person = None if stored is None else stored.application.qualification_pseudonym_id
     store = deps.certificates(prefecture)
@@ -315,7 +318,7 @@ def request_proof(
     staff: Caller, body: ProofRequestBody, request_id: str, deps: Dependencies | None = None
 ) -> ProofQueued:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     stored = deps.applications(prefecture).get(body.application_id)
     person = None if stored is None else stored.application.qualification_pseudonym_id
     if stored is None or stored.application.status is not Status.ACCEPTED or person is None:
@@ -369,15 +372,16 @@ def certificate_counts(
     staff: Caller, fiscal_year: int, request_id: str, deps: Dependencies | None = None
 ) -> Counts:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     deps.audit.record(
-        _event(
+        staff_event(
             staff,
             AuditAction.CERTIFICATE_COUNTS_READ,
             ("certificate_count", str(fiscal_year)),
-            None,
-            request_id=request_id,
+            person=None,
             at=deps.clock(),
+            request_id=request_id,
+            outcome=AuditOutcome.ALLOWED,
         )
     )
     counts = deps.certificates(prefecture).counts(fiscal_year)
@@ -392,31 +396,3 @@ def certificate_counts(
         for c in counts
     )
     return Counts(fiscal_year=fiscal_year, counts=views, total=sum(c.count for c in counts))
-
-
-def _prefecture(staff: Caller) -> str:
-    if staff.prefecture_code is None:
-        raise ValueError("a staff caller has a prefecture")
-    return staff.prefecture_code
-
-
-def _event(
-    staff: Caller,
-    action: AuditAction,
-    record: tuple[str, str],
-    person: str | None,
-    *,
-    request_id: str,
-    at: datetime,
-) -> AuditEvent:
-    return AuditEvent.by(
-        staff,
-        action,
-        record_type=record[0],
-        record_id=record[1],
-        prefecture_code=_prefecture(staff),
-        request_id=request_id,
-        at=at,
-        outcome=AuditOutcome.ALLOWED,
-        person_id=person,
-    )

@@ -20,17 +20,18 @@ Every read and write is in the caller's prefecture: another prefecture's pass is
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from intake import screening
+from intake.access import staff_event, staff_prefecture
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from kentei.applications.model import Status
 from kentei.callers import Caller
-from kentei.data.audit import AuditAction, AuditEvent
+from kentei.data.audit import AuditAction, AuditOutcome
 from kentei.data.pass_revocations import ReturnClosedError, RevocationConflictError
 from kentei.exemptions.model import PassRevocation
 from kentei.field_errors import FieldError
@@ -128,7 +129,7 @@ def revoke_pass(
     staff: Caller, body: RevocationBody, request_id: str, deps: Dependencies | None = None
 ) -> RevocationView:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     screening.refuse_in_staff_body(body)
     stored = deps.applications(prefecture).get(body.application_id)
     person = None if stored is None else stored.application.qualification_pseudonym_id
@@ -170,7 +171,7 @@ def revoke_pass(
     )
     reads = {sitting.application_id: read for sitting, read in sittings}
     audit = [
-        _audit(
+        staff_event(
             staff,
             AuditAction.PASS_REVOCATION,
             ("sitting", application_id),
@@ -214,15 +215,16 @@ def list_revocations(
     deps: Dependencies | None = None,
 ) -> Revocations:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     deps.audit.record(
-        _audit(
+        staff_event(
             staff,
             AuditAction.PASS_REVOCATIONS_LISTED,
             ("pass_revocation", prefecture),
             person=None,
             at=deps.clock(),
             request_id=request_id,
+            outcome=AuditOutcome.ALLOWED,
         )
     )
     found = deps.revocations(prefecture).revocations(return_status)
@@ -235,13 +237,14 @@ def get_revocation(
     deps = deps or dependencies()
     record = _revocation(staff, application_id, deps)
     deps.audit.record(
-        _audit(
+        staff_event(
             staff,
             AuditAction.PASS_REVOCATIONS_LISTED,
             ("sitting", application_id),
             person=record.qualification_pseudonym_id,
             at=deps.clock(),
             request_id=request_id,
+            outcome=AuditOutcome.ALLOWED,
         )
     )
     return RevocationView.of(record)
@@ -255,7 +258,7 @@ def record_return(
     deps: Dependencies | None = None,
 ) -> RevocationView:
     deps = deps or dependencies()
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     screening.refuse_in_staff_body(body)
     record = _revocation(staff, application_id, deps)
     at = deps.clock()
@@ -265,7 +268,7 @@ def record_return(
         )
     if record.return_status is not ReturnStatus.PENDING:
         raise ConflictError("the return is recorded already", slug="return-recorded")
-    audit = _audit(
+    audit = staff_event(
         staff,
         AuditAction.CERTIFICATE_RETURN_RECORDED,
         ("sitting", application_id),
@@ -289,7 +292,7 @@ def record_return(
 
 
 def _revocation(staff: Caller, application_id: str, deps: Dependencies) -> PassRevocationRecord:
-    prefecture = _prefecture(staff)
+    prefecture = staff_prefecture(staff)
     stored = deps.applications(prefecture).get(application_id)
     person = None if stored is None else stored.application.qualification_pseudonym_id
     record = (
@@ -298,30 +301,3 @@ def _revocation(staff: Caller, application_id: str, deps: Dependencies) -> PassR
     if record is None:
         raise NotFoundError(_NO_REVOCATION)
     return record
-
-
-def _prefecture(staff: Caller) -> str:
-    if staff.prefecture_code is None:
-        raise ValueError("a staff caller has a prefecture")
-    return staff.prefecture_code
-
-
-def _audit(
-    staff: Caller,
-    action: AuditAction,
-    record: tuple[str, str],
-    *,
-    person: str | None,
-    at: datetime,
-    request_id: str,
-) -> AuditEvent:
-    return AuditEvent.by(
-        staff,
-        action,
-        record_type=record[0],
-        record_id=record[1],
-        prefecture_code=_prefecture(staff),
-        request_id=request_id,
-        at=at,
-        person_id=person,
-    )

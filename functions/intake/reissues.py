@@ -25,6 +25,7 @@ from typing import Final
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from intake import screening
+from intake.access import staff_prefecture
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
 from kentei.callers import Caller
@@ -86,9 +87,7 @@ def request_reissue(
     deps: Dependencies | None = None,
 ) -> ReissueQueued:
     deps = deps or dependencies()
-    if staff.prefecture_code is None:
-        raise ValueError("a staff caller has a prefecture")
-    prefecture = staff.prefecture_code
+    prefecture = staff_prefecture(staff)
     screening.refuse_in_staff_body(body)
     certificates = deps.certificates(prefecture)
     certificate = certificates.certificate(certificate_id)

@@ -37,6 +37,7 @@ from kentei.data.published import JWKS_KEY
 from kentei.data.queues import send
 from kentei.data.roster import PrefectureRoster
 from kentei.records.codes import Grade
+from kentei.results.passes import DecidedSitting
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
 from kentei.roster.sitting import Sitting
@@ -83,6 +84,25 @@ def _registered(person: str = PERSON, grade: str = "2級", *, stored: bool = Fal
     return sitting
 
 
+def _announce(decided_sitting: DecidedSitting, grade: str, request_id: str) -> None:
+    """The decided sitting's group announced through the real sync (its queue)."""
+    PrefecturePasses(TOKYO).put_decision(decided_sitting)
+    send(
+        "sync",
+        messages.ResultsAnnouncementDue(
+            prefecture_code=TOKYO,
+            fiscal_year=2026,
+            term="前期",
+            trade_code="0301",
+            work_code="030101",
+            grade=grade,
+            requested_by="staff:13:results-13",
+            request_id=request_id,
+            announced_on=dt.date(2026, 10, 2),
+        ),
+    )
+
+
 def _issued() -> list[CertificateRecord]:
     return PrefectureCertificates(TOKYO).certificates_of(PERSON)
 
@@ -96,21 +116,7 @@ def test_an_announced_pass_gets_a_signed_pdf_and_a_valid_vc(system: IntakeSystem
             "exam_number": sitting.exam_number,
         }
     )
-    PrefecturePasses(TOKYO).put_decision(one)
-    send(
-        "sync",
-        messages.ResultsAnnouncementDue(
-            prefecture_code=TOKYO,
-            fiscal_year=2026,
-            term="前期",
-            trade_code="0301",
-            work_code="030101",
-            grade="2級",
-            requested_by="staff:13:results-13",
-            request_id="req-cert-local",
-            announced_on=dt.date(2026, 10, 2),
-        ),
-    )
+    _announce(one, "2級", "req-cert-local")
     files = CertificateFiles()
 
     def stored() -> CertificateRecord | None:
@@ -220,21 +226,7 @@ def test_a_reissue_supersedes_and_a_revocation_revokes_every_copy(
             "exam_number": sitting.exam_number,
         }
     )
-    PrefecturePasses(TOKYO).put_decision(one)
-    send(
-        "sync",
-        messages.ResultsAnnouncementDue(
-            prefecture_code=TOKYO,
-            fiscal_year=2026,
-            term="前期",
-            trade_code="0301",
-            work_code="030101",
-            grade="1級",
-            requested_by="staff:13:results-13",
-            request_id="req-cert-lifecycle",
-            announced_on=dt.date(2026, 10, 2),
-        ),
-    )
+    _announce(one, "1級", "req-cert-lifecycle")
     files = CertificateFiles()
     store = PrefectureCertificates(TOKYO)
 

@@ -327,6 +327,23 @@ class PrefectureCertificates(PrefecturePartition):
                 raise CertificateExistsError(record.certificate_id) from None
             raise
 
+    def _examinee_spelling(
+        self, qualification_pseudonym_id: str, attribute: str, value: str
+    ) -> TransactWriteItemTypeDef:
+        """For a transaction: a spelling for certificates (``certificate_name``, the one to
+        print; ``certificate_name_latin``, the English one) kept on the examinee's own item."""
+        from kentei.data.roster import examinee_key
+
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(examinee_key(qualification_pseudonym_id)),
+                "UpdateExpression": f"SET {attribute} = :n",
+                "ConditionExpression": "attribute_exists(record_key)",
+                "ExpressionAttributeValues": {":n": {"S": value}},
+            }
+        }
+
     def _item(self, record: CertificateRecord) -> dict[str, Any]:
         return {
             **self._key(CERTIFICATE_PREFIX + record.certificate_id),
@@ -393,7 +410,6 @@ class PrefectureCertificates(PrefecturePartition):
         one transaction (with ``printed_name``, the spelling to print, on the examinee's own
         item); :class:`ReissueRefusedError` when the certificate is not valid or a reissue
         of it is pending."""
-        from kentei.data.roster import examinee_key
 
         writes: list[TransactWriteItemTypeDef] = [
             {
@@ -425,15 +441,9 @@ class PrefectureCertificates(PrefecturePartition):
         ]
         if printed_name is not None:
             writes.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": self._key(examinee_key(request.qualification_pseudonym_id)),
-                        "UpdateExpression": "SET certificate_name = :n",
-                        "ConditionExpression": "attribute_exists(record_key)",
-                        "ExpressionAttributeValues": {":n": {"S": printed_name}},
-                    }
-                }
+                self._examinee_spelling(
+                    request.qualification_pseudonym_id, "certificate_name", printed_name
+                )
             )
         try:
             AuditTrail(self._audit_table).transact(writes, [audit])
@@ -495,7 +505,6 @@ class PrefectureCertificates(PrefecturePartition):
     ) -> None:
         """Keep ``request`` (and the Latin name on the examinee's own item) with ``audit``, in
         one transaction."""
-        from kentei.data.roster import examinee_key
 
         writes: list[TransactWriteItemTypeDef] = [
             {
@@ -511,15 +520,9 @@ class PrefectureCertificates(PrefecturePartition):
         ]
         if name_latin is not None:
             writes.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": self._key(examinee_key(request.qualification_pseudonym_id)),
-                        "UpdateExpression": "SET certificate_name_latin = :n",
-                        "ConditionExpression": "attribute_exists(record_key)",
-                        "ExpressionAttributeValues": {":n": {"S": name_latin}},
-                    }
-                }
+                self._examinee_spelling(
+                    request.qualification_pseudonym_id, "certificate_name_latin", name_latin
+                )
             )
         AuditTrail(self._audit_table).transact(writes, [audit])
 
@@ -581,7 +584,6 @@ class PrefectureCertificates(PrefecturePartition):
         """Close the open ``hold`` with ``reason``, keeping ``printed_name`` (the spelling to
         print) on the examinee's own item, with ``audit``, in one transaction;
         :class:`HoldNotOpenError` if it is not open (or the examinee is gone)."""
-        from kentei.data.roster import examinee_key
 
         resolved = hold.model_copy(update={"resolved_at": at, "resolved_by": by, "reason": reason})
         key = hold_key(hold.qualification_pseudonym_id, hold.application_id)
@@ -599,15 +601,9 @@ class PrefectureCertificates(PrefecturePartition):
                     "ExpressionAttributeValues": {":open": {"BOOL": True}},
                 }
             },
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": self._key(examinee_key(hold.qualification_pseudonym_id)),
-                    "UpdateExpression": "SET certificate_name = :n",
-                    "ConditionExpression": "attribute_exists(record_key)",
-                    "ExpressionAttributeValues": {":n": {"S": printed_name}},
-                }
-            },
+            self._examinee_spelling(
+                hold.qualification_pseudonym_id, "certificate_name", printed_name
+            ),
         ]
         try:
             AuditTrail(self._audit_table).transact(writes, [audit])
