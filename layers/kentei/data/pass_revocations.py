@@ -135,17 +135,7 @@ class PrefecturePassRevocations(PrefecturePartition):
         """Close the pending return of ``record`` as ``status`` (returned, or not returned with
         a note), with ``audit``, in one transaction; :class:`ReturnClosedError` if it is closed
         already."""
-        if status is ReturnStatus.PENDING:
-            raise ValueError("a return is closed as returned or not returned")
-        closed = record.model_copy(
-            update={
-                "return_status": status,
-                "return_on": on,
-                "return_note": note,
-                "return_recorded_by": by,
-                "return_recorded_at": at,
-            }
-        )
+        closed = record.returned(status, on=on, note=note, by=by, at=at)
         put: TransactWriteItemTypeDef = {
             "Put": {
                 "TableName": self._table,

@@ -80,6 +80,23 @@ class PassRevocationRecord(BaseModel):
     return_recorded_by: str | None = Field(None, max_length=200)
     return_recorded_at: AwareDatetime | None = None
 
+    def returned(
+        self, status: ReturnStatus, *, on: dt.date, note: str | None, by: str, at: dt.datetime
+    ) -> PassRevocationRecord:
+        """This revocation with its return closed as ``status`` (returned, or not returned
+        with a note)."""
+        if status is ReturnStatus.PENDING:
+            raise ValueError("a return is closed as returned or not returned")
+        return self.model_copy(
+            update={
+                "return_status": status,
+                "return_on": on,
+                "return_note": note,
+                "return_recorded_by": by,
+                "return_recorded_at": at,
+            }
+        )
+
     @property
     def return_asked(self) -> bool:
         """A printed certificate was issued, so its return is tracked."""

@@ -101,15 +101,7 @@ class PrefectureRevocations:
         current = self.world.kept.get(key)
         if current is None or current.return_status is not ReturnStatus.PENDING:
             raise ReturnClosedError(record.application_id)
-        closed = record.model_copy(
-            update={
-                "return_status": status,
-                "return_on": on,
-                "return_note": note,
-                "return_recorded_by": by,
-                "return_recorded_at": at,
-            }
-        )
+        closed = record.returned(status, on=on, note=note, by=by, at=at)
         self.world.kept[key] = closed
         self.world.records.audit.append(audit)
         return closed
