@@ -129,6 +129,9 @@ class Records:
     """The same keys → the reason a past pass's pass record was revoked."""
     revoked_passes: set[str] = field(default_factory=set)
     """Record ids of pass records revoked (合格の取消し)."""
+    printed_names: dict[str, str] = field(default_factory=dict)
+    """資格仮名ID → the spelling to print on certificates, kept on the examinee's item (the
+    roster reads it as ``certificate_name``; the certificates store writes it)."""
     decisions: dict[str, DecidedSitting] = field(default_factory=dict)
     """Every prefecture's decisions, by application id."""
     results_runs: dict[tuple[str, str, RunKind], ResultsRun] = field(default_factory=dict)
@@ -722,6 +725,7 @@ class FakeRoster:
                 (self.prefecture_code, qualification_pseudonym_id),
                 max(s.accepted_at for s in sittings),
             ),
+            certificate_name=self.store.printed_names.get(qualification_pseudonym_id),
         )
 
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]:
@@ -1286,6 +1290,8 @@ class Fakes:
         self.audit.committed = self.records.audit
         # Entries a certificates store writes with its change join the committed trail.
         self.certificates.audit = self.records.audit
+        # A spelling a certificates store keeps is the examinee's item the roster reads.
+        self.certificates.printed_names = self.records.printed_names
         return Dependencies(
             applications=self.records.prefecture,
             readable=self.records.readable,
