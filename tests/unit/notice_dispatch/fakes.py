@@ -15,6 +15,7 @@ from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.notices.fake import InMemoryMynaportal
 from kentei.notices.model import Delivery, Notice, Receipt
 from kentei.notices.port import NoticeError
+from kentei.results.revocations import PassRevocationRecord
 
 AT = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -58,6 +59,8 @@ class World:
     records: dict[str, NoticeRecord] = field(default_factory=dict)
     post: dict[tuple[str, str], PostListEntry] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    revocations: dict[tuple[str, str], PassRevocationRecord] = field(default_factory=dict)
+    """(資格仮名ID, application id) → the pass's revocation (合格の取消し)."""
     mynaportal: InMemoryMynaportal | Failing = field(default_factory=InMemoryMynaportal)
     egov: CountingEgov = field(default_factory=CountingEgov)
     sends: int = 0
@@ -68,6 +71,9 @@ class World:
 
     def pass_of(self, person: str, application_id: str) -> PassRecord | None:
         return self.passes.get((person, application_id))
+
+    def revocation(self, person: str, application_id: str) -> PassRevocationRecord | None:
+        return self.revocations.get((person, application_id))
 
     def get(self, notice_id: str) -> NoticeRecord | None:
         return self.records.get(notice_id)
@@ -94,4 +100,5 @@ class World:
             addresses=self,
             catalogue=load_catalogue,
             clock=lambda: AT,
+            revocations=lambda _: self,
         )
