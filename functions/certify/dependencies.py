@@ -137,9 +137,15 @@ def _prefecture_revocations(prefecture_code: str) -> Revocations:
 class PassRecords(Protocol):
     """One prefecture's pass records (:class:`kentei.data.passes.PrefecturePasses`)."""
 
-    def pass_of(
-        self, qualification_pseudonym_id: str, application_id: str
-    ) -> PassRecord | None: ...
+    def pass_of(self, qualification_pseudonym_id: str, application_id: str) -> PassRecord | None:
+        """The record, revoked or not."""
+        ...
+
+    def revocation_of(
+        self, qualification_pseudonym_id: str, record_id: str
+    ) -> tuple[str, str] | None:
+        """When and why the record was revoked (a correction, a relink, 合格の取消し)."""
+        ...
 
 
 class NoticeRecords(Protocol):

@@ -84,6 +84,10 @@ def send_pass_notices(message: PassesAnnounced, deps: NoticeDependencies) -> Pag
         application = applications.application(application_id)
         person = None if application is None else application.qualification_pseudonym_id
         record = None if person is None else passes.pass_of(person, application_id)
+        if record is not None and passes.revocation_of(
+            record.qualification_pseudonym_id, record.record_id
+        ):
+            record = None  # revoked since its announcement: no pass notice any more
         if application is None or record is None:
             page.skipped.append(application_id)
             continue

@@ -222,3 +222,29 @@ def test_no_name_or_my_number_in_the_notice_its_record_the_post_list_or_the_mess
         assert "見本" not in flat
         assert "太郎" not in flat
         assert NAME not in flat
+
+
+def test_given_the_pass_revoked_before_its_notice_went_then_no_pass_notice_goes() -> None:
+    """A page redelivered after the pass was revoked (合格の取消し) sends no 合格通知 for it."""
+    from kentei.results.revocations import PassRevocationRecord
+
+    app = accepted()
+    world = a_pass(app)
+    person = app.qualification_pseudonym_id
+    assert person is not None
+    world.revocations[(person, app.application_id)] = PassRevocationRecord(
+        qualification_pseudonym_id=person,
+        application_id=app.application_id,
+        record_id=app.application_id,
+        effective_on=dt.date(2026, 11, 2),
+        reason="不正受検",
+        legal_basis="規程",
+        revoked_by="staff:13:certs-13",
+        revoked_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+        certificates=(),
+    )
+
+    sent = send_pass_notices(page(app), world.deps())
+
+    assert (sent.sent, sent.post_list, sent.skipped) == (0, 0, [app.application_id])
+    assert world.records == {}
