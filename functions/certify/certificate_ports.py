@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Final, Protocol
 
@@ -25,12 +25,18 @@ if TYPE_CHECKING:
     from kentei.certificates.content import Certificate
     from kentei.certificates.pades_chain import SigningChain
     from kentei.credentials.issuer import IssuerProfile
-    from kentei.credentials.status import StatusSlot
+    from kentei.credentials.status import CertificateStatus, StatusSlot
     from kentei.data.audit import AuditEvent
-    from kentei.data.certificates import CertificateHold, CertificateRecord, ProofRequest
+    from kentei.data.certificates import (
+        CertificateHold,
+        CertificateRecord,
+        ProofRequest,
+        ReissueRequest,
+    )
     from kentei.data.status_lists import StoredStatusList
     from kentei.exemptions.model import PassRecord
     from kentei.results.passes import DecidedSitting
+    from kentei.results.revocations import PassRevocationRecord
     from kentei.signing.keyring import KeyRing
     from kentei.signing.port import SigningKey
 
@@ -55,7 +61,12 @@ class Certificates(Protocol):
     def certificate(self, certificate_id: str) -> CertificateRecord | None: ...
 
     def issue(
-        self, record: CertificateRecord, *, audit: AuditEvent, proof_id: str | None = None
+        self,
+        record: CertificateRecord,
+        *,
+        audit: AuditEvent,
+        proof_id: str | None = None,
+        reissue: tuple[ReissueRequest, CertificateRecord] | None = None,
     ) -> None: ...
 
     def proof_request(self, proof_id: str) -> ProofRequest | None: ...
@@ -68,6 +79,10 @@ class Certificates(Protocol):
 
     def put_hold(self, hold: CertificateHold) -> bool: ...
 
+    def reissue_request(self, reissue_id: str) -> ReissueRequest | None: ...
+
+    def next_serial(self, certificate_number: str) -> int: ...
+
 
 class StatusLists(Protocol):
     """The issuer's status lists (:class:`kentei.data.certificates.StatusLists`)."""
@@ -75,6 +90,19 @@ class StatusLists(Protocol):
     def status_list(self, list_number: int) -> StoredStatusList | None: ...
 
     def mark_published(self, list_number: int, version: int) -> None: ...
+
+    def set_status(self, slot: StatusSlot, status: CertificateStatus, on: date) -> bool:
+        """False when the entry had ``status`` already."""
+        ...
+
+
+class Revocations(Protocol):
+    """One prefecture's revoked passes (:class:`kentei.data.pass_revocations.
+    PrefecturePassRevocations`)."""
+
+    def revocation(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> PassRevocationRecord | None: ...
 
 
 class Allocator(Protocol):
@@ -114,6 +142,8 @@ class CertificatePorts:
     """The PDF with its PAdES signature by the key, at the instant."""
     render: Callable[[Certificate, bytes], bytes]
     """The certificate's PDF with its 2D code (PNG)."""
+    revocations: Callable[[str], Revocations]
+    """By prefecture."""
 
 
 def _issuer() -> IssuerProfile:
@@ -173,6 +203,7 @@ def _render(certificate: Certificate, code_png: bytes) -> bytes:
 def deployed() -> CertificatePorts:
     from kentei.data.certificate_files import CertificateFiles
     from kentei.data.certificates import PrefectureCertificates
+    from kentei.data.pass_revocations import PrefecturePassRevocations
     from kentei.data.passes import PrefecturePasses
     from kentei.data.status_lists import DynamoStatusIndexAllocator, StatusLists
 
@@ -187,4 +218,5 @@ def deployed() -> CertificatePorts:
         issuer=_issuer,
         sign_pdf=_sign_pdf,
         render=_render,
+        revocations=PrefecturePassRevocations,
     )

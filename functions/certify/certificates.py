@@ -130,13 +130,13 @@ def _issue_one(
     stored = deps.roster(prefecture).examinee(person)
     if stored is None:
         raise CertificateRefusedError(f"the examinee of {application_id} is not on the roster")
-    examinee = _as_printed(stored, hold, application_id)
+    examinee = as_printed(stored, hold, application_id)
     catalogue = deps.catalogue()
     if existing is not None:
-        repaired = _store_documents(existing, record, examinee, catalogue, ports)
+        repaired = store_documents(existing, record, examinee, catalogue, ports)
         return "repaired" if repaired else "already"
     at = deps.clock()
-    printed = _printed(
+    printed = printed_content(
         record,
         the_id,
         examinee=examinee,
@@ -145,7 +145,7 @@ def _issue_one(
         at=at,
     )
     try:
-        _check(printed)
+        check_glyphs(printed)
     except GlyphGateError as refused:
         store.put_hold(
             CertificateHold(
@@ -183,31 +183,36 @@ def _issue_one(
         # A concurrent delivery wrote it first: its record (and its index) stand.
         winner = store.certificate(the_id)
         assert winner is not None
-        _store_documents(winner, record, examinee, catalogue, ports)
+        store_documents(winner, record, examinee, catalogue, ports)
         return "already"
-    _store_documents(issued, record, examinee, catalogue, ports, missing_only=False)
+    store_documents(issued, record, examinee, catalogue, ports, missing_only=False)
     return "issued"
 
 
-def _as_printed(
-    stored: StoredExaminee, hold: CertificateHold | None, application_id: str
+def as_printed(
+    stored: StoredExaminee,
+    hold: CertificateHold | None,
+    application_id: str,
+    *,
+    spelling_given: bool = False,
 ) -> Examinee:
     """The examinee as the certificate states them: with the spelling staff chose for
-    printing when the pass's hold is resolved, else as the roster holds them."""
-    if hold is None or hold.resolved_at is None:
+    printing when the pass's hold is resolved (or a reissue gave one: ``spelling_given``),
+    else as the roster holds them."""
+    if not spelling_given and (hold is None or hold.resolved_at is None):
         return stored.examinee
     if stored.certificate_name is None:
-        raise CertificateRefusedError(f"the hold of {application_id} names no printed spelling")
+        raise CertificateRefusedError(f"the pass of {application_id} names no printed spelling")
     return stored.examinee.model_copy(update={"name": stored.certificate_name})
 
 
-def _check(content: Certificate) -> None:
+def check_glyphs(content: Certificate) -> None:
     from kentei.certificates.pdf import check  # fpdf2 only when a certificate is made
 
     check(content)
 
 
-def _printed(
+def printed_content(
     record: PassRecord,
     the_id: str,
     *,
@@ -249,7 +254,7 @@ def certified_pass(content: Certificate, record: PassRecord, catalogue: Catalogu
     )
 
 
-def _store_documents(
+def store_documents(
     issued: CertificateRecord,
     record: PassRecord,
     examinee: Examinee,
@@ -287,7 +292,7 @@ def _store_documents(
             name_latin=name_latin,
         )
     else:
-        content = _printed(
+        content = printed_content(
             record,
             issued.certificate_id,
             examinee=examinee,
@@ -399,7 +404,7 @@ def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
     stored = deps.roster(prefecture).examinee(person)
     if stored is None:
         raise CertificateRefusedError(f"the examinee of {request.application_id} is gone")
-    examinee = _as_printed(
+    examinee = as_printed(
         stored, store.hold(person, request.application_id), request.application_id
     )
     language = Language(request.language)
@@ -410,7 +415,7 @@ def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
     if request.certificate_id is not None:
         existing = store.certificate(request.certificate_id)
         assert existing is not None
-        repaired = _store_documents(existing, record, examinee, catalogue, ports, name_latin=latin)
+        repaired = store_documents(existing, record, examinee, catalogue, ports, name_latin=latin)
         return "repaired" if repaired else "already"
     at = deps.clock()
     the_id = f"{record.certificate_number}-P{store.proof_count(record.certificate_number) + 1}"
@@ -425,7 +430,7 @@ def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
         name_latin=latin,
     )
     try:
-        _check(content)
+        check_glyphs(content)
     except GlyphGateError as refused:
         raise CertificateRefusedError(
             f"proof {request.proof_id}: the font cannot draw {', '.join(refused.fields)}"
@@ -465,7 +470,7 @@ def issue_proof(message: ProofRequested, deps: Dependencies) -> str:
         # Another delivery issued it (or took the serial): retried, the request then names
         # its certificate and nothing new is issued.
         raise CertificateRefusedError(f"proof {request.proof_id} raced; retried") from None
-    _store_documents(
+    store_documents(
         issued, record, examinee, catalogue, ports, missing_only=False, name_latin=latin
     )
     return "issued"

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Protocol
 
 from certify import certificate_ports
-from certify.certificate_ports import CertificatePorts
+from certify.certificate_ports import CertificatePorts, Revocations
 from kentei.applications.model import Application
 from kentei.data.deletions import VoidedTicket
 from kentei.data.roster import StoredExaminee
@@ -128,6 +128,12 @@ def dependencies() -> Dependencies:
     )
 
 
+def _prefecture_revocations(prefecture_code: str) -> Revocations:
+    from kentei.data.pass_revocations import PrefecturePassRevocations
+
+    return PrefecturePassRevocations(prefecture_code)
+
+
 class PassRecords(Protocol):
     """One prefecture's pass records (:class:`kentei.data.passes.PrefecturePasses`)."""
 
@@ -158,6 +164,8 @@ class NoticeDependencies:
     addresses: NoticeAddresses
     catalogue: Callable[[], Catalogue]
     clock: Callable[[], datetime]
+    revocations: Callable[[str], Revocations] = field(default=_prefecture_revocations)
+    """One prefecture's revoked passes (the revocation notice reads its day)."""
 
 
 @cache

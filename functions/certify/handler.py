@@ -8,6 +8,8 @@ from certify.certificates import issue_certificates, issue_proof
 from certify.completion_notices import send_completion_notice
 from certify.dependencies import dependencies, notice_dependencies
 from certify.pass_notices import send_pass_notices
+from certify.revocation_notices import send_revocation_notice
+from certify.status_changes import issue_reissue, revoke_certificates
 from certify.tickets import issue_ticket
 from certify.voids import void_ticket
 from kentei import messages
@@ -125,6 +127,54 @@ def _completion_notice(message: messages.Envelope) -> None:
     )
 
 
+def _reissue(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.ReissueRequested)
+    reissued = issue_reissue(message, dependencies())
+    _report(
+        "certificate reissue",
+        message.prefecture_code,
+        {
+            "reissue_id": message.reissue_id,
+            "outcome": reissued.outcome,
+            "certificate_id": reissued.certificate_id,
+            "published_lists": reissued.published,
+        },
+        {"CertificatesReissued": int(reissued.outcome == "issued")},
+    )
+
+
+def _pass_revoked(message: messages.Envelope) -> None:
+    """The pass's certificates revoked in the published status lists, then the person's
+    notice, each attempted whatever became of the other; the first failure then fails the
+    message, and the retry redoes both idempotently."""
+    assert isinstance(message, messages.PassRevoked)
+    failure: Exception | None = None
+    try:
+        revoked = revoke_certificates(message, dependencies())
+        _report(
+            "pass revocation: certificates",
+            message.prefecture_code,
+            {
+                "application_id": message.application_id,
+                "revoked": revoked.revoked,
+                "already": revoked.already,
+                "published_lists": revoked.published,
+            },
+            {"CertificatesRevoked": len(revoked.revoked)},
+        )
+    except Exception as error:  # re-raised below, after the notice
+        failure = error
+    noticed = send_revocation_notice(message, notice_dependencies())
+    _report(
+        "pass revocation: notice",
+        message.prefecture_code,
+        {"application_id": message.application_id, "outcome": noticed},
+        {"RevocationNoticesSent": int(noticed == "sent")},
+    )
+    if failure is not None:
+        raise failure
+
+
 def _passes_announced(message: messages.Envelope) -> None:
     """The page's certificates, then its notices, each attempted whatever became of the other
     (a pass notice does not wait on a certificate the font held or a record missing); the
@@ -148,6 +198,8 @@ consumer = QueueConsumer(
         "passes_announced": _passes_announced,
         "proof_requested": _proof,
         "completion_notice_due": _completion_notice,
+        "reissue_requested": _reissue,
+        "pass_revoked": _pass_revoked,
     },
 )
 handler = consumer.handler

@@ -22,6 +22,7 @@ raises too, and keeps failing into the DLQ with its error.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -92,13 +93,15 @@ def send_pass_notices(message: PassesAnnounced, deps: NoticeDependencies) -> Pag
         if stored is not None and stored.final:
             page.already += 1
             continue
+        _, notice_kind = _KINDS[record.kind]
         try:
-            outcome = _deliver(
+            outcome = deliver(
                 message.group_key,
                 application,
                 record=record,
                 stored=stored,
-                catalogue=catalogue,
+                recorded_kind=recorded_kind,
+                compose=_composer(notice_kind, record, catalogue),
                 deps=deps,
             )
         except NoticeError as exc:
@@ -117,17 +120,32 @@ def send_pass_notices(message: PassesAnnounced, deps: NoticeDependencies) -> Pag
     return page
 
 
-def _deliver(
+Compose = Callable[[str, str, datetime], Notice]
+"""A notice's text from its id, its recipient and when it was first sent."""
+
+
+def _composer(kind: NoticeKind, record: PassRecord, catalogue: Catalogue) -> Compose:
+    def compose(the_id: str, recipient: str, sent_at: datetime) -> Notice:
+        return pass_notice(
+            the_id, kind, recipient, record=record, catalogue=catalogue, sent_at=sent_at
+        )
+
+    return compose
+
+
+def deliver(
     group_key: str,
     application: Application,
     *,
     record: PassRecord,
     stored: NoticeRecord | None,
-    catalogue: Catalogue,
+    recorded_kind: RecordedKind,
+    compose: Compose,
     deps: NoticeDependencies,
 ) -> NoticeOutcome:
+    """Send one notice about ``record`` (recorded as ``recorded_kind``) to the person's latest
+    Mynaportal pseudonym, or put it on the results group's post list; the record kept."""
     records = deps.records(application.prefecture_code)
-    recorded_kind, notice_kind = _KINDS[record.kind]
     at = deps.clock()
     base = stored or NoticeRecord(
         notice_id=notice_id(recorded_kind, application.application_id),
@@ -143,14 +161,7 @@ def _deliver(
     recipient = mynaportal_recipient(application, deps.addresses)
     if recipient is None:
         return _to_post(base, PostReason.NO_ONLINE_CHANNEL, at, records)
-    notice = pass_notice(
-        base.notice_id,
-        notice_kind,
-        recipient,
-        record=record,
-        catalogue=catalogue,
-        sent_at=base.created_at,
-    )
+    notice = compose(base.notice_id, recipient, base.created_at)
     try:
         receipt = deps.mynaportal.send(notice)
     except UnknownRecipientError:
@@ -158,7 +169,7 @@ def _deliver(
     except NoticeError as exc:
         records.save(base.failed(at, NoticeChannel.MYNAPORTAL, type(exc).__name__))
         logger.warning(
-            "pass notice attempt failed",
+            "notice attempt failed",
             extra={"notice_id": base.notice_id, "error": type(exc).__name__},
         )
         raise

@@ -225,6 +225,31 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.CERTIFICATE_COUNTS_READ,
         record_type="certificate_count",
     ),
+    ("POST", paths.CERTIFICATE_REISSUE): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_REISSUE_REQUESTED,
+        record_type="certificate",
+    ),
+    ("POST", paths.REVOCATIONS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.PASS_REVOCATION,
+        record_type="sitting",
+    ),
+    ("GET", paths.REVOCATIONS): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.PASS_REVOCATIONS_LISTED,
+        record_type="pass_revocation",
+    ),
+    ("GET", paths.REVOCATION): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.PASS_REVOCATIONS_LISTED,
+        record_type="sitting",
+    ),
+    ("POST", paths.REVOCATION_RETURN): Rule(
+        roles=_CERTIFICATES_OFFICE,
+        action=AuditAction.CERTIFICATE_RETURN_RECORDED,
+        record_type="sitting",
+    ),
     ("GET", paths.ROSTER_CHANGES): Rule(
         roles=frozenset({Role.REVIEWER}),
         action=AuditAction.EXAMINEE_CHANGES_LISTED,

@@ -30,7 +30,7 @@ from kentei.data.inbox import HashedPart, Part
 from kentei.data.results import ScoreRow, StoredScore
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
-from kentei.exemptions.model import PassRecord
+from kentei.exemptions.model import PassRecord, PassRevocation
 from kentei.fees.payments import FeePayment, PaymentMethod
 from kentei.initial_registrations import InitialRegistrationRequest, InitialRegistrationStatus
 from kentei.initial_registrations.review import LinkPlan, RejectPlan
@@ -42,7 +42,9 @@ from kentei.messages import (
     IdentityChosen,
     InitialRegistrationReceived,
     PassesAnnounced,
+    PassRevoked,
     ProofRequested,
+    ReissueRequested,
     ResultImportCommit,
     ResultsAnnouncementDue,
     ResultsDecisionsDue,
@@ -53,6 +55,7 @@ from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting
+from kentei.results.revocations import PassRevocationRecord, ReturnStatus
 from kentei.results.runs import ResultsRun, RunKind
 from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRecord
 from kentei.roster.deletion import DeletionReason, DeletionRecord, DeletionSource
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
         CertificateHold,
         CertificateRecord,
         ProofRequest,
+        ReissueRequest,
     )
     from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
@@ -199,6 +203,17 @@ class RosterReader(Protocol):
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]: ...
 
 
+CertifyMessage = (
+    TicketDue
+    | TicketVoid
+    | CompletionNoticeDue
+    | PassesAnnounced
+    | ProofRequested
+    | ReissueRequested
+    | PassRevoked
+)
+
+
 class CertifyQueue(Protocol):
     """Certify's queue: an exam ticket asked for, or one to void, by id; an e-Gov
     application's completion notice; a pass to certify again once its font hold is resolved,
@@ -206,7 +221,7 @@ class CertifyQueue(Protocol):
 
     def send(
         self,
-        message: TicketDue | TicketVoid | CompletionNoticeDue | PassesAnnounced | ProofRequested,
+        message: CertifyMessage,
     ) -> str: ...
 
 
@@ -610,6 +625,59 @@ class CertificateStore(Protocol):
         audit: AuditEvent,
     ) -> CertificateHold: ...
 
+    def request_reissue(
+        self, request: ReissueRequest, *, printed_name: str | None, audit: AuditEvent
+    ) -> None:
+        """``ReissueRefusedError``: the certificate is not valid, or a reissue is pending."""
+        ...
+
+
+class RevocationStore(Protocol):
+    """One prefecture's revoked passes (:class:`kentei.data.pass_revocations.
+    PrefecturePassRevocations`): the revocation written with everything that follows from it in
+    one transaction, and the returns (返納)."""
+
+    def revocation(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> PassRevocationRecord | None: ...
+
+    def revocations(
+        self, return_status: ReturnStatus | None = None
+    ) -> list[PassRevocationRecord]: ...
+
+    def sittings_read(self, qualification_pseudonym_id: str) -> list[tuple[Sitting, str]]: ...
+
+    def revoke(
+        self,
+        record: PassRevocationRecord,
+        revocation: PassRevocation,
+        *,
+        certificates: Sequence[CertificateRecord],
+        rewrites: Sequence[tuple[Sitting, str]],
+        audit: Sequence[AuditEvent],
+    ) -> None:
+        """``RevocationConflictError``: revoked already, or something changed; nothing
+        written."""
+        ...
+
+    def record_return(
+        self,
+        record: PassRevocationRecord,
+        status: ReturnStatus,
+        *,
+        on: date,
+        note: str | None,
+        by: str,
+        at: datetime,
+        audit: AuditEvent,
+    ) -> PassRevocationRecord: ...
+
+
+def _prefecture_revocations(prefecture_code: str) -> RevocationStore:
+    from kentei.data.pass_revocations import PrefecturePassRevocations
+
+    return PrefecturePassRevocations(prefecture_code)
+
 
 class CertificateLinks(Protocol):
     """Short-lived links to the certificates bucket's objects."""
@@ -717,6 +785,8 @@ class Dependencies:
     certificates: Callable[[str], CertificateStore] = _prefecture_certificates
     """A prefecture's certificates of passes, by prefecture code."""
     certificate_links: CertificateLinks = field(default_factory=_CertificateLinks)
+    revocations: Callable[[str], RevocationStore] = _prefecture_revocations
+    """A prefecture's revoked passes and their returns, by prefecture code."""
 
 
 class _Inbox:

@@ -63,6 +63,10 @@ CERTIFICATE_PROOFS: Final = "/v1/certificates/proofs"
 CERTIFICATE_COUNTS: Final = "/v1/certificates/counts"
 CERTIFICATE_PDF: Final = "/v1/certificates/<certificate_id>/pdf"
 CERTIFICATE_HOLD_RESOLUTION: Final = "/v1/certificates/holds/<application_id>/resolution"
+CERTIFICATE_REISSUE: Final = "/v1/certificates/<certificate_id>/reissue"
+REVOCATIONS: Final = "/v1/certificates/revocations"
+REVOCATION: Final = "/v1/certificates/revocations/<application_id>"
+REVOCATION_RETURN: Final = "/v1/certificates/revocations/<application_id>/return"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -122,6 +126,10 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     CERTIFICATE_COUNTS: ("GET",),
     CERTIFICATE_PDF: ("GET",),
     CERTIFICATE_HOLD_RESOLUTION: ("POST",),
+    CERTIFICATE_REISSUE: ("POST",),
+    REVOCATIONS: ("GET", "POST"),
+    REVOCATION: ("GET",),
+    REVOCATION_RETURN: ("POST",),
 }
 
 PROTECTED: Final = re.compile(

@@ -211,6 +211,24 @@ class ProofRequested(ApplicationMessage):
     proof_id: str = Field(pattern=r"^[0-9a-f]{16}$")
 
 
+class ReissueRequested(ApplicationMessage):
+    """Staff asked for a reissue (再交付) of a printed certificate of the pass of this
+    application: certify issues the new certificate once, supersedes the old one and publishes
+    its status (``reissue_id`` names the request, kept as ``REISSUE#``). Ids only."""
+
+    kind: Literal["reissue_requested"] = "reissue_requested"
+    reissue_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+
+
+class PassRevoked(ApplicationMessage):
+    """Staff revoked the pass of this application (合格の取消し; ``PASS_REVOCATION#`` holds
+    what and why): certify revokes its certificates in the status lists, publishes them and
+    notifies the person. Ids only."""
+
+    kind: Literal["pass_revoked"] = "pass_revoked"
+    qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
+
+
 RECHECK_BATCH_MAX: Final = 20
 """The most examinees one batch message re-checks: lookups one after another stay well within
 verify's timeout, and verify's reserved concurrency bounds the calls on the registry link."""
@@ -330,6 +348,8 @@ KINDS: dict[str, type[Envelope]] = {
     "passes_announced": PassesAnnounced,
     "completion_notice_due": CompletionNoticeDue,
     "proof_requested": ProofRequested,
+    "reissue_requested": ReissueRequested,
+    "pass_revoked": PassRevoked,
     "change_request_received": ChangeRequestReceived,
     "result_file_uploaded": ResultFileUploaded,
     "result_import_commit": ResultImportCommit,

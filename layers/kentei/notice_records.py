@@ -29,12 +29,15 @@ class RecordedKind(StrEnum):
     PART_PASS = "part_pass"  # noqa: S105 (not a secret)
     COMPLETION = "completion"
     """The e-Gov completion notice of an application (R2)."""
+    PASS_REVOCATION = "pass_revocation"  # noqa: S105 (not a secret)
+    """The notice that a pass is revoked (合格の取消し, R15)."""
 
 
 _SUFFIX: Final = {
     RecordedKind.PASS: "pass",
     RecordedKind.PART_PASS: "partpass",
     RecordedKind.COMPLETION: "egov-done",
+    RecordedKind.PASS_REVOCATION: "revoked",
 }
 
 

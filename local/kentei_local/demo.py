@@ -228,6 +228,8 @@ class ApplicationFlow:
     """Application id → (channel, the client that may read its status)."""
     pseudonyms: dict[str, str] = field(default_factory=dict)
     """Channel → the 資格仮名ID its applicant was registered under."""
+    certificate: str = ""
+    """The id of the demo pass's 合格証書, once issued."""
     run: str = field(default_factory=lambda: f"{os.getpid()}-{time.time_ns()}")
     """This run's own PKI folder under ``demo-pki/``: two demos at once (a developer's and
     a test's, or two test workers) never overwrite each other's CA."""
@@ -311,6 +313,14 @@ def application_steps(folder: Path | None = None) -> list[Step]:
         Step(
             "the groups decided and announced: a pass and a part pass, with their numbers",
             flow_step(flow, _results_announced),
+        ),
+        Step(
+            "the 合格証書 and 合格証明書 (ja, en): issued, signed, verified on the public API",
+            flow_step(flow, _certificates),
+        ),
+        Step(
+            "the pass revoked (合格の取消し): every copy verifies as revoked",
+            flow_step(flow, _revocation),
         ),
         Step(f"the administrator of {STAFF[0]} reviews the staff accounts", _accounts_review),
         Step(
@@ -798,6 +808,163 @@ def _results_announced(flow: ApplicationFlow, runtime: LocalRuntime, deadline: f
             f"({', '.join(p.value for p in record.parts)}) on {record.passed_on}: {numbers_of}"
         )
     return "results of the person's two sittings" + "".join(f"\n      {line}" for line in lines)
+
+
+LATIN_NAME: Final = "MIHON Taro"
+"""The demo applicant's name in Latin letters, as written on the English request."""
+CHROMIUM: Final = "/usr/bin/chromium"
+
+
+def _passed_sitting(flow: ApplicationFlow, runtime: LocalRuntime) -> str:
+    """The application id of the demo person's full pass (the 2級 sitting)."""
+    passes = PrefecturePasses(
+        STAFF[0], runtime.resources.tables["records"], client=runtime.dynamodb()
+    )
+    for record in passes.passes_of(flow.pseudonyms["mynaportal"]):
+        if record.certificate_number is not None:
+            return record.record_id
+    raise StepFailedError("the demo person has no full pass")
+
+
+def _wait_certificates(
+    office: ApiClient, application_id: str, count: int, deadline: float
+) -> list[dict[str, Any]]:
+    while True:
+        answer = office.get("/v1/certificates", params={"application_id": application_id})
+        if answer.status_code != 200:
+            raise StepFailedError(f"GET /v1/certificates answered {answer.status_code}")
+        found = [c for c in answer.json()["certificates"] if c["has_pdf"] and c["has_vc"]]
+        if len(found) >= count:
+            return sorted(found, key=lambda c: c["certificate_id"])
+        if time.monotonic() > deadline:
+            raise StepFailedError(f"{len(found)} of {count} certificates issued in time")
+        time.sleep(0.3)
+
+
+def _vc_of(runtime: LocalRuntime, certificate_id: str) -> str:
+    """The electronic certificate (VC-JWT) as certify stored it: what the person is given."""
+    from kentei.data.certificates import PrefectureCertificates
+
+    store = PrefectureCertificates(
+        STAFF[0], runtime.resources.tables["records"], client=runtime.dynamodb()
+    )
+    record = store.certificate(certificate_id)
+    if record is None or record.vc_key is None:
+        raise StepFailedError(f"no electronic certificate of {certificate_id}")
+    body = runtime.s3().get_object(Bucket=physical_name("certificates"), Key=record.vc_key)
+    return str(body["Body"].read().decode("ascii"))
+
+
+def _verdict(runtime: LocalRuntime, credential: str) -> dict[str, Any]:
+    answer = requests.post(
+        f"{runtime.endpoints.public_api}/v1/verifications",
+        json={"credential": credential},
+        timeout=30,
+    )
+    if answer.status_code != 200:
+        raise StepFailedError(f"POST /v1/verifications answered {answer.status_code}")
+    verdict: dict[str, Any] = answer.json()
+    return verdict
+
+
+def _certificates(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """Certify issued the 合格証書 when the pass was announced; the certificates office asks
+    for the 合格証明書 in Japanese and in English, downloads the three signed PDFs by their
+    short-lived links, and an employer verifies the electronic certificate on the public
+    API (no login)."""
+    office = _seeded_staff(runtime, "certificates")
+    application_id = _passed_sitting(flow, runtime)
+    (printed,) = _wait_certificates(office, application_id, 1, deadline)
+    for language in ("ja", "en"):
+        body: dict[str, Any] = {"application_id": application_id, "language": language}
+        if language == "en":
+            body["name_latin"] = LATIN_NAME
+        if office.post("/v1/certificates/proofs", body).status_code != 202:
+            raise StepFailedError(f"the {language} 合格証明書 was not queued")
+    issued = _wait_certificates(office, application_id, 3, deadline)
+    folder = flow.pki_folder / "certificates"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for certificate in issued:
+        the_id = certificate["certificate_id"]
+        link = office.get(f"/v1/certificates/{the_id}/pdf")
+        if link.status_code != 200:
+            raise StepFailedError(f"the PDF link of {the_id} answered {link.status_code}")
+        pdf = requests.get(link.json()["download_url"], timeout=30)
+        if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF"):
+            raise StepFailedError(f"the PDF of {the_id} did not download")
+        path = folder / f"{the_id}.pdf"
+        path.write_bytes(pdf.content)
+        kind = {"printed": "合格証書", "proof": "合格証明書"}[certificate["kind"]]
+        lines.append(
+            f"{kind} ({certificate['language']}) {the_id}: {len(pdf.content)} bytes, "
+            f"PAdES-signed: {_relative(path)}"
+        )
+    flow.certificate = printed["certificate_id"]
+    verdict = _verdict(runtime, _vc_of(runtime, printed["certificate_id"]))
+    if verdict["outcome"] != "valid":
+        raise StepFailedError(f"the new certificate verified as {verdict['outcome']}")
+    lines.append(
+        f"POST {runtime.endpoints.public_api}/v1/verifications with the 電子合格証 "
+        f"({verdict['form']}): {verdict['outcome']}"
+    )
+    return f"3 certificates of pass {application_id}" + "".join(f"\n      {line}" for line in lines)
+
+
+def _revocation(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """The certificates office revokes the pass; certify revokes every certificate of it in
+    the published status lists and notifies the person; the same electronic certificate now
+    verifies as revoked, on the API and on the verification page in Chromium."""
+    office = _seeded_staff(runtime, "certificates")
+    application_id = _passed_sitting(flow, runtime)
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+    answer = office.post(
+        "/v1/certificates/revocations",
+        {
+            "application_id": application_id,
+            "effective_on": today.isoformat(),
+            "reason": "受検資格の虚偽申告が判明したため（デモ）",
+            "legal_basis": "技能検定試験実施規程（条項は未確認: unconfirmed）",
+        },
+    )
+    if answer.status_code != 201:
+        raise StepFailedError(f"the revocation answered {answer.status_code}: {answer.text}")
+    revoked = answer.json()
+    credential = _vc_of(runtime, flow.certificate)
+    while (verdict := _verdict(runtime, credential))["outcome"] != "revoked":
+        if time.monotonic() > deadline:
+            raise StepFailedError(f"the certificate still verifies as {verdict['outcome']}")
+        time.sleep(0.3)
+    lines = [
+        f"{len(revoked['certificates'])} certificates revoked as of {revoked['effective_on']}; "
+        f"return (返納) {revoked['return_status']}",
+        f"POST /v1/verifications again: {verdict['outcome']} (changed on {verdict['changedOn']})",
+        _screenshot(runtime, credential, flow.run),
+    ]
+    return f"pass {application_id} revoked" + "".join(f"\n      {line}" for line in lines)
+
+
+def _screenshot(runtime: LocalRuntime, credential: str, run: str) -> str:
+    """The verification page's verdict in Debian's Chromium (Playwright), kept as a PNG; or
+    why not, where no browser is installed (``make system-tools`` installs it)."""
+    if not Path(CHROMIUM).exists():
+        return f"verification page: not shown ({CHROMIUM} is not installed)"
+    from playwright.sync_api import sync_playwright
+
+    shot = demo_folder() / "screenshots" / f"demo-{run}-revoked.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(f"{runtime.endpoints.public_api}/verify")
+            page.fill("#credential", credential)
+            page.click("button[type=submit]")
+            heading = page.locator("#verdict h2").inner_text()
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    return f"GET /verify in Chromium: {heading}; screenshot {_relative(shot)}"
 
 
 def _wait_decision(

@@ -11,19 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
+from PIL import Image
 from tests.integration.intake_helpers import TOKYO, IntakeSystem, intake_system
 from tests.integration.test_passes_data import decided
+from tests.unit.credentials.test_independent_verifier import verify_code, verify_vc
 from tests.unit.pades.helpers import validate
 from tests.unit.review.factory import application, form
 
-from kentei import messages
+from kentei import aws, messages
 from kentei.applications.model import Status
 from kentei.credentials.issuer import issuer_from_environment
 from kentei.credentials.verifier import Outcome, verify
+from kentei.data.applications import PrefectureApplications
 from kentei.data.certificate_files import CertificateFiles
 from kentei.data.certificates import CertificateRecord, PrefectureCertificates
 from kentei.data.passes import PrefecturePasses
@@ -51,19 +57,22 @@ def system() -> Iterator[IntakeSystem]:
         yield started
 
 
-def _registered() -> Sitting:
+def _registered(person: str = PERSON, grade: str = "2級", *, stored: bool = False) -> Sitting:
     accepted = application(
         form(
             fiscal_year=2026,
             term="前期",
             trade_code="0301",
             work_code="030101",
-            grade="2級",
+            grade=grade,
             name=NAME,
             birth_date=BIRTH_DATE,
         ),
         status=Status.UNDER_REVIEW,
-    ).model_copy(update={"qualification_pseudonym_id": PERSON})
+    ).model_copy(update={"qualification_pseudonym_id": person})
+    if stored:  # the staff routes read the accepted application
+        kept = accepted.model_copy(update={"status": Status.ACCEPTED})
+        PrefectureApplications(TOKYO).create(kept, f"fp-{kept.application_id}")
     registration = registration_of(accepted)
     roster = PrefectureRoster(TOKYO)
     scheme = schemes().of(TOKYO)
@@ -152,3 +161,162 @@ def test_an_announced_pass_gets_a_signed_pdf_and_a_valid_vc(system: IntakeSystem
 
     found = [item["record_key"]["S"] for item in system.records() if holders(item)]
     assert found == [f"EXAMINEE#{PERSON}"], found
+
+
+LIFECYCLE_PERSON = "person-cert-0002"
+CERTIFICATES_OFFICE = "staff:13:certs-13:certificates"
+
+
+def _staff_post(system: IntakeSystem, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = system.client.request(
+        "POST",
+        path,
+        CERTIFICATES_OFFICE,
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code in {200, 201, 202}, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def _code_on(pdf: bytes, folder: Path) -> str:
+    """The 2D code as a scanner reads it off the printed page (pdftoppm, zxing-cpp)."""
+    (folder / "certificate.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", str(folder / "certificate.pdf"),
+         str(folder / "page")],
+        check=True,
+    )  # fmt: skip
+    scanned = [r.text for r in zxingcpp.read_barcodes(Image.open(folder / "page.png"))]
+    assert len(scanned) == 1
+    return scanned[0]
+
+
+def _published(files: CertificateFiles) -> tuple[dict[str, Any], dict[str, str]]:
+    """The JWK Set and every published status list, by URL: all an outside verifier has."""
+    issuer = issuer_from_environment(os.environ)
+    lists: dict[str, str] = {}
+    listed = aws.s3().list_objects_v2(Bucket=files.bucket, Prefix="published/status/")
+    for key in (item["Key"] for item in listed.get("Contents", [])):
+        number, purpose = key.removeprefix("published/status/").removesuffix(".jwt").split("/")
+        lists[issuer.status_list_url(int(number), purpose)] = files.read(key).decode()
+    return json.loads(files.read(JWKS_KEY)), lists
+
+
+@pytest.mark.tools("pdftoppm")
+def test_a_reissue_supersedes_and_a_revocation_revokes_every_copy(
+    system: IntakeSystem, tmp_path: Path
+) -> None:
+    """Issued, reissued (再交付: a new certificate id, the old superseded), then the pass
+    revoked (合格の取消し: both revoked), each seen by an independent verifier (PyJWT; cbor2,
+    base45, zlib) from the published JWK Set and status lists only, for the stored VC and for
+    the 2D code scanned off the printed PDF."""
+    sitting = _registered(LIFECYCLE_PERSON, "1級", stored=True)
+    one = decided(2, grade=Grade.FIRST).model_copy(
+        update={
+            "application_id": sitting.application_id,
+            "qualification_pseudonym_id": LIFECYCLE_PERSON,
+            "exam_number": sitting.exam_number,
+        }
+    )
+    PrefecturePasses(TOKYO).put_decision(one)
+    send(
+        "sync",
+        messages.ResultsAnnouncementDue(
+            prefecture_code=TOKYO,
+            fiscal_year=2026,
+            term="前期",
+            trade_code="0301",
+            work_code="030101",
+            grade="1級",
+            requested_by="staff:13:results-13",
+            request_id="req-cert-lifecycle",
+            announced_on=dt.date(2026, 10, 2),
+        ),
+    )
+    files = CertificateFiles()
+    store = PrefectureCertificates(TOKYO)
+
+    def documents(certificate_id: str) -> CertificateRecord | None:
+        record = store.certificate(certificate_id)
+        if record is None or not files.exists(record.pdf_key or ""):
+            return None
+        return record if files.exists(record.vc_key or "") else None
+
+    def first() -> CertificateRecord | None:
+        issued = store.certificates_of(LIFECYCLE_PERSON)
+        return documents(issued[0].certificate_id) if issued else None
+
+    old = wait_until(first, WAIT_S, "the first certificate issued with its documents")
+    assert old.pdf_key is not None
+    assert old.vc_key is not None
+    old_vc, old_code = files.read(old.vc_key).decode(), _code_on(files.read(old.pdf_key), tmp_path)
+    issuer_id = issuer_from_environment(os.environ).id
+    jwks, lists = _published(files)
+    old_id = old.certificate_id
+    assert old_id == f"{old.certificate_number}-1"
+    assert verify_vc(old_vc, jwks, lists) == (old_id, "valid", None)
+    assert verify_code(old_code, jwks, lists, issuer_id) == (old_id, "valid", None)
+
+    # 再交付: staff ask through the API with the fee paid; certify issues the next serial.
+    queued = _staff_post(
+        system,
+        f"/v1/certificates/{old.certificate_id}/reissue",
+        {"reason": "loss", "fee": {"method": "現金", "paid_on": "2026-10-20"}},
+    )
+    assert queued["fee_amount"] == 2000
+    new_id = f"{old.certificate_number}-2"
+    new = wait_until(lambda: documents(new_id), WAIT_S, "the reissued certificate stored")
+    assert new.reissue_of == old.certificate_id
+    superseded = store.certificate(old.certificate_id)
+    assert superseded is not None
+    assert superseded.superseded_by == new_id
+
+    def flipped() -> tuple[dict[str, Any], dict[str, str]] | None:
+        published = _published(files)
+        return published if verify_vc(old_vc, *published)[1] == "superseded" else None
+
+    jwks, lists = wait_until(flipped, WAIT_S, "the old certificate superseded in the lists")
+    assert new.pdf_key is not None
+    assert new.vc_key is not None
+    new_vc = files.read(new.vc_key).decode()
+    new_code = _code_on(files.read(new.pdf_key), tmp_path)
+    assert verify_code(old_code, jwks, lists, issuer_id)[:2] == (old_id, "superseded")
+    # Each form names its own certificate: the old id superseded, the new one valid.
+    assert verify_vc(new_vc, jwks, lists) == (new_id, "valid", None)
+    assert verify_code(new_code, jwks, lists, issuer_id) == (new_id, "valid", None)
+    counts = {(c.kind.value, c.reissue): c.count for c in store.counts(2026)}
+    assert counts[("printed", True)] >= 1
+
+    # 合格の取消し: every certificate of the pass revoked, as of the day given.
+    revoked = _staff_post(
+        system,
+        "/v1/certificates/revocations",
+        {
+            "application_id": sitting.application_id,
+            "effective_on": "2026-11-02",
+            "reason": "受検資格の虚偽申告",
+            "legal_basis": "技能検定試験実施規程 (unconfirmed)",
+        },
+    )
+    assert set(revoked["certificates"]) == {old.certificate_id, new_id}
+    assert revoked["return_status"] == "pending"
+
+    def all_revoked() -> tuple[dict[str, Any], dict[str, str]] | None:
+        published = _published(files)
+        return published if verify_vc(new_vc, *published)[1] == "revoked" else None
+
+    jwks, lists = wait_until(all_revoked, WAIT_S, "both certificates revoked in the lists")
+    for token, the_id in ((old_vc, old_id), (new_vc, new_id)):
+        assert verify_vc(token, jwks, lists) == (the_id, "revoked", "2026-11-02")
+    for code, the_id in ((old_code, old_id), (new_code, new_id)):
+        assert verify_code(code, jwks, lists, issuer_id) == (the_id, "revoked", "2026-11-02")
+    assert PrefecturePasses(TOKYO).passes_of(LIFECYCLE_PERSON) == []
+
+    returned = _staff_post(
+        system,
+        f"/v1/certificates/revocations/{sitting.application_id}/return",
+        {"outcome": "returned", "on": "2026-11-10"},
+    )
+    assert returned["return_status"] == "returned"

@@ -93,4 +93,4 @@ def test_the_fake_refuses_an_attachment_on_a_pass_notice(
     assert status == 422
     assert problem["type"] == "urn:kentei:mynaportal:invalid"
     assert "attachment" in problem["title"]
-    assert contract.VERSION == "1.1.0"
+    assert contract.VERSION == "1.2.0"

@@ -26,7 +26,19 @@ from intake.certificates import (
     request_proof,
     resolve_hold,
 )
+from intake.pass_revocations import (
+    ReturnBody,
+    RevocationBody,
+    Revocations,
+    RevocationView,
+    get_revocation,
+    list_revocations,
+    record_return,
+    revoke_pass,
+)
+from intake.reissues import ReissueBody, ReissueQueued, request_reissue
 from intake.responses import documented
+from kentei.results.revocations import ReturnStatus
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -130,3 +142,93 @@ def post_proof(
 ) -> tuple[ProofQueued, int]:
     event = router.current_event.raw_event
     return request_proof(require_caller(event), request, request_id(event)), 202
+
+
+@router.post(
+    paths.CERTIFICATE_REISSUE,
+    summary="Reissue a printed certificate (再交付)",
+    description="Queues a reissue of this printed certificate (合格証書) for loss, damage or a "
+    "name change, with the fee as paid (the amount is the fee schedule's). Certify issues a new "
+    "certificate (a new certificate id: the next serial of the 合格証書番号), marks this one "
+    "superseded in the status list and publishes it; the reissue is counted. A certificate no "
+    "longer valid, or with a reissue pending, `409`; a 合格証明書 `422` (`not-reissuable`); a "
+    "name the font cannot print without a spelling `422` (`printed-name-required`). Audited "
+    "with the request.",
+    tags=["certificates"],
+    responses=documented(202, "Queued", 400, 401, 403, 404, 409, 415, 422),
+)
+def post_reissue(
+    certificate_id: Annotated[str, _CERTIFICATE_ID],
+    request: Annotated[ReissueBody, Body(description="The reason and the fee paid.")],
+) -> tuple[ReissueQueued, int]:
+    event = router.current_event.raw_event
+    caller = require_caller(event)
+    return request_reissue(caller, certificate_id, request, request_id(event)), 202
+
+
+@router.post(
+    paths.REVOCATIONS,
+    summary="Revoke a pass (合格の取消し)",
+    description="Revokes the announced pass of this accepted application from the day given, "
+    "with the reason and the legal basis as text. In one transaction: the pass record kept "
+    "and marked revoked, every certificate of the pass revoked, the exemptions that rested on "
+    "it withdrawn from the person's sittings not yet announced (sittings announced on one are "
+    "listed as dependent passes), and the audit entries. Certify then revokes the "
+    "certificates in the published status lists and notifies the person; the return (返納) "
+    "of the printed certificate is tracked. A pass revoked already `409` (`pass-revoked`).",
+    tags=["certificates"],
+    responses=documented(201, "The revocation", 400, 401, 403, 404, 409, 415, 422),
+)
+def post_revocation(
+    request: Annotated[RevocationBody, Body(description="The pass, day, reason and basis.")],
+) -> tuple[RevocationView, int]:
+    event = router.current_event.raw_event
+    return revoke_pass(require_caller(event), request, request_id(event)), 201
+
+
+@router.get(
+    paths.REVOCATIONS,
+    summary="Revoked passes and their returns",
+    description="The caller's prefecture's revoked passes, newest first, or those whose "
+    "certificate's return (返納) is `pending`, `returned` or `not_returned`. Audited.",
+    tags=["certificates"],
+    responses=documented(200, "The revocations", 401, 403, 422),
+)
+def get_revocations(
+    return_status: Annotated[
+        ReturnStatus | None, Query(description="Only revocations whose return is this.")
+    ] = None,
+) -> Revocations:
+    event = router.current_event.raw_event
+    return list_revocations(require_caller(event), return_status, request_id(event))
+
+
+@router.get(
+    paths.REVOCATION,
+    summary="A revoked pass",
+    description="The revocation of the pass of this application: day, reason, basis, the "
+    "certificates revoked, exemptions withdrawn, dependent passes and the return. Audited.",
+    tags=["certificates"],
+    responses=documented(200, "The revocation", 401, 403, 404),
+)
+def get_one_revocation(
+    application_id: Annotated[str, _HELD_APPLICATION_ID],
+) -> RevocationView:
+    event = router.current_event.raw_event
+    return get_revocation(require_caller(event), application_id, request_id(event))
+
+
+@router.post(
+    paths.REVOCATION_RETURN,
+    summary="Record the return of a revoked pass's certificate (返納)",
+    description="Records the printed certificate returned on a day, or closes the return as "
+    "not returned with a note; once (`409` `return-recorded` after). Audited with the write.",
+    tags=["certificates"],
+    responses=documented(200, "The revocation", 400, 401, 403, 404, 409, 415, 422),
+)
+def post_revocation_return(
+    application_id: Annotated[str, _HELD_APPLICATION_ID],
+    request: Annotated[ReturnBody, Body(description="Returned, or not and why.")],
+) -> RevocationView:
+    event = router.current_event.raw_event
+    return record_return(require_caller(event), application_id, request, request_id(event))

@@ -179,6 +179,16 @@ class AuditAction(StrEnum):
     """Staff (certificates) asked for a 合格証明書 of a pass (certify issues it)."""
     CERTIFICATE_COUNTS_READ = "certificate.counts_read"
     """Staff (certificates) read the counts of certificates issued (numbers only)."""
+    CERTIFICATE_REISSUE_REQUESTED = "certificate.reissue_requested"
+    """Staff asked for a reissue (再交付) of a certificate, with its reason and fee."""
+    CERTIFICATE_REISSUED = "certificate.reissued"
+    """Certify issued the reissue; the old certificate is superseded."""
+    PASS_REVOCATION = "pass.revocation"  # noqa: S105 (not a secret)
+    """Staff revoked a pass (合格の取消し): its certificates revoked, exemptions withdrawn."""
+    PASS_REVOCATIONS_LISTED = "pass.revocations_listed"  # noqa: S105 (not a secret)
+    """Staff listed the revocations and their returns (返納)."""
+    CERTIFICATE_RETURN_RECORDED = "certificate.return_recorded"
+    """Staff recorded the return (返納) of a revoked pass's printed certificate, or its end."""
     ANNOUNCEMENT_DOWNLOADED = "results.announcement_downloaded"
     """Staff downloaded a group's list of passing exam numbers."""
     NOTICES_READ = "notices.read"

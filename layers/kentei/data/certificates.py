@@ -19,6 +19,12 @@ Layout of a prefecture (partition ``prefecture_code``, sort ``record_key``):
   pass, the language, who and when; the certificate id once issued, set in the issuing
   transaction, so a request is issued once). The Latin name of an English one is kept on the
   examinee's own item (``certificate_name_latin``), never here.
+- ``REISSUE#<reissue id>``: staff's request for a reissue (再交付) of a printed certificate
+  (:class:`ReissueRequest`: the certificate replaced, the reason, the fee paid, who and when;
+  the new certificate's id once issued). Requested in one transaction with the audit entry
+  and a ``reissue_pending`` mark on the old certificate (so one reissue at a time, and only of
+  a valid certificate); issued in one transaction that writes the new certificate, marks the
+  old one superseded by it and the request issued (:meth:`PrefectureCertificates.issue`).
 - ``CERTIFICATE_COUNT#<fiscal year>#<grade>``: how many certificates were issued in the
   fiscal year (of the issue day in Japan) for the grade, one counter attribute per kind ×
   language × new or reissue (``n#printed#ja#new``), each an atomic ``ADD`` in the issuing
@@ -42,6 +48,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.transactions import cancellation_codes
+from kentei.fees.payments import PaymentMethod
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -52,6 +59,7 @@ CERTIFICATE_PREFIX: Final = "CERTIFICATE#"
 HOLD_PREFIX: Final = "CERTIFICATE_HOLD#"
 COUNT_PREFIX: Final = "CERTIFICATE_COUNT#"
 PROOF_PREFIX: Final = "PROOF_REQUEST#"
+REISSUE_PREFIX: Final = "REISSUE#"
 JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 _CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
 
@@ -73,6 +81,52 @@ class CertificateState(StrEnum):
 
 class CertificateExistsError(RuntimeError):
     """The certificate id is issued already (a redelivered message, or a concurrent one)."""
+
+
+class ReissueRefusedError(RuntimeError):
+    """The certificate cannot be reissued now: it is not valid (superseded or revoked), or a
+    reissue of it is pending already."""
+
+
+class ReissueReason(StrEnum):
+    """Why a certificate is reissued (再交付の理由): one procedure covers them all."""
+
+    LOSS = "loss"
+    """亡失: lost."""
+    DAMAGE = "damage"
+    """損傷・汚損: damaged or soiled (the old one is returned)."""
+    NAME_CHANGE = "name_change"
+    """氏名の変更: the name changed (the roster holds the new name)."""
+
+
+class ReissueFee(BaseModel):
+    """The reissue fee (再交付手数料) as paid: the amount the schedule asks, how and when."""
+
+    model_config = _CONFIG
+
+    amount: int = Field(ge=0, description="yen, from the fee schedule")
+    schedule: str = Field(min_length=1, max_length=40, description="the fee table's key@version")
+    method: PaymentMethod
+    paid_on: dt.date
+
+
+class ReissueRequest(BaseModel):
+    """A request for a reissue (再交付) of one printed certificate: ids and facts."""
+
+    model_config = _CONFIG
+
+    reissue_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    certificate_id: str = Field(min_length=1, max_length=20, description="the one replaced")
+    qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
+    application_id: str = Field(min_length=1, max_length=64)
+    reason: ReissueReason
+    fee: ReissueFee
+    requested_by: str = Field(min_length=1, max_length=200)
+    requested_at: AwareDatetime
+    printed_spelling: bool = Field(
+        False, description="staff gave a spelling to print (kept on the examinee's own item)"
+    )
+    new_certificate_id: str | None = Field(None, max_length=20)
 
 
 class CertificateRecord(BaseModel):
@@ -213,10 +267,16 @@ class PrefectureCertificates(PrefecturePartition):
         ]
 
     def issue(
-        self, record: CertificateRecord, *, audit: AuditEvent, proof_id: str | None = None
+        self,
+        record: CertificateRecord,
+        *,
+        audit: AuditEvent,
+        proof_id: str | None = None,
+        reissue: tuple[ReissueRequest, CertificateRecord] | None = None,
     ) -> None:
         """Write ``record`` once with ``audit`` and its counts, in one transaction (and, for a
-        requested 合格証明書, mark request ``proof_id`` issued by it, once);
+        requested 合格証明書, mark request ``proof_id`` issued by it, once; for a reissue, the
+        request issued by it and the old certificate superseded by it, once);
         :class:`CertificateExistsError` if the id is taken or the request issued already."""
         fiscal_year = fiscal_year_of(record.issued_at)
         names: dict[str, str] = {}
@@ -228,14 +288,7 @@ class PrefectureCertificates(PrefecturePartition):
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": {
-                        **self._key(CERTIFICATE_PREFIX + record.certificate_id),
-                        "qualification_pseudonym_id": {"S": record.qualification_pseudonym_id},
-                        "application_id": {"S": record.application_id},
-                        "status": {"S": record.status.value},
-                        "issued_at": {"S": instant(record.issued_at)},
-                        "certificate": {"S": record.model_dump_json()},
-                    },
+                    "Item": self._item(record),
                     "ConditionExpression": "attribute_not_exists(record_key)",
                 }
             },
@@ -263,16 +316,167 @@ class PrefectureCertificates(PrefecturePartition):
                     }
                 }
             )
+        if reissue is not None:
+            writes += self._reissue_writes(record, *reissue)
         try:
             AuditTrail(self._audit_table).transact(writes, [audit])
         except ClientError as exc:
             codes = cancellation_codes(exc)
             taken = "ConditionalCheckFailed"
-            if codes is not None and (
-                codes[0] == taken or (proof_id is not None and codes[2] == taken)
-            ):
+            if codes is not None and any(code == taken for code in codes[: len(writes)]):
                 raise CertificateExistsError(record.certificate_id) from None
             raise
+
+    def _item(self, record: CertificateRecord) -> dict[str, Any]:
+        return {
+            **self._key(CERTIFICATE_PREFIX + record.certificate_id),
+            "qualification_pseudonym_id": {"S": record.qualification_pseudonym_id},
+            "application_id": {"S": record.application_id},
+            "status": {"S": record.status.value},
+            "issued_at": {"S": instant(record.issued_at)},
+            "certificate": {"S": record.model_dump_json()},
+        }
+
+    def _reissue_writes(
+        self, record: CertificateRecord, request: ReissueRequest, old: CertificateRecord
+    ) -> list[TransactWriteItemTypeDef]:
+        """The old certificate superseded by ``record`` (while valid and this request's), and
+        the request marked issued by it (once)."""
+        if record.reissue_of != old.certificate_id or request.certificate_id != old.certificate_id:
+            raise ValueError("a reissue names the certificate it replaces")
+        superseded = old.model_copy(
+            update={
+                "status": CertificateState.SUPERSEDED,
+                "superseded_by": record.certificate_id,
+            }
+        )
+        return [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._item(superseded),
+                    "ConditionExpression": "#s = :valid AND reissue_pending = :r",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {
+                        ":valid": {"S": CertificateState.VALID.value},
+                        ":r": {"S": request.reissue_id},
+                    },
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(REISSUE_PREFIX + request.reissue_id),
+                    "UpdateExpression": "SET new_certificate_id = :c",
+                    "ConditionExpression": (
+                        "attribute_exists(record_key) AND attribute_not_exists(new_certificate_id)"
+                    ),
+                    "ExpressionAttributeValues": {":c": {"S": record.certificate_id}},
+                }
+            },
+        ]
+
+    def next_serial(self, certificate_number: str) -> int:
+        """The issue serial a new printed certificate of the number takes: one past the
+        highest issued (a 合格証明書's ``P`` serials are their own)."""
+        serials = [
+            int(item["record_key"]["S"].rsplit("-", 1)[1])
+            for item in self._query(f"{CERTIFICATE_PREFIX}{certificate_number}-")
+            if item["record_key"]["S"].rsplit("-", 1)[1].isdigit()
+        ]
+        return max(serials, default=0) + 1
+
+    def request_reissue(
+        self, request: ReissueRequest, *, printed_name: str | None, audit: AuditEvent
+    ) -> None:
+        """Keep ``request`` with ``audit`` and mark the old certificate's reissue pending, in
+        one transaction (with ``printed_name``, the spelling to print, on the examinee's own
+        item); :class:`ReissueRefusedError` when the certificate is not valid or a reissue
+        of it is pending."""
+        from kentei.data.roster import examinee_key
+
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {
+                        **self._key(REISSUE_PREFIX + request.reissue_id),
+                        "certificate_id": {"S": request.certificate_id},
+                        "request": {"S": request.model_dump_json()},
+                    },
+                    "ConditionExpression": "attribute_not_exists(record_key)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(CERTIFICATE_PREFIX + request.certificate_id),
+                    "UpdateExpression": "SET reissue_pending = :r",
+                    "ConditionExpression": (
+                        "#s = :valid AND attribute_not_exists(reissue_pending)"
+                    ),
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {
+                        ":r": {"S": request.reissue_id},
+                        ":valid": {"S": CertificateState.VALID.value},
+                    },
+                }
+            },
+        ]
+        if printed_name is not None:
+            writes.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(examinee_key(request.qualification_pseudonym_id)),
+                        "UpdateExpression": "SET certificate_name = :n",
+                        "ConditionExpression": "attribute_exists(record_key)",
+                        "ExpressionAttributeValues": {":n": {"S": printed_name}},
+                    }
+                }
+            )
+        try:
+            AuditTrail(self._audit_table).transact(writes, [audit])
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes is not None and codes[1] == "ConditionalCheckFailed":
+                raise ReissueRefusedError(request.certificate_id) from None
+            raise
+
+    def reissue_request(self, reissue_id: str) -> ReissueRequest | None:
+        item = self._get(REISSUE_PREFIX + reissue_id)
+        if item is None:
+            return None
+        request = ReissueRequest.model_validate_json(item["request"]["S"])
+        issued = item.get("new_certificate_id", {}).get("S")
+        return request.model_copy(update={"new_certificate_id": issued})
+
+    def reissues_of(self, certificate_id: str) -> list[ReissueRequest]:
+        """The reissue requests of a certificate (normally one: the one that replaced it)."""
+        found = self._query(REISSUE_PREFIX, "certificate_id = :c", {":c": {"S": certificate_id}})
+        requests = [ReissueRequest.model_validate_json(item["request"]["S"]) for item in found]
+        return sorted(requests, key=lambda r: r.requested_at)
+
+    def revoke_writes(self, records: list[CertificateRecord]) -> list[TransactWriteItemTypeDef]:
+        """For a pass's revocation transaction: each certificate marked revoked, conditional on
+        it being as read (its status unchanged)."""
+        writes: list[TransactWriteItemTypeDef] = []
+        for record in records:
+            if record.status is CertificateState.REVOKED:
+                continue
+            revoked = record.model_copy(update={"status": CertificateState.REVOKED})
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._item(revoked),
+                        "ConditionExpression": "#s = :read",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {":read": {"S": record.status.value}},
+                    }
+                }
+            )
+        return writes
 
     def proof_count(self, certificate_number: str) -> int:
         """How many 合格証明書 of the number were issued (their serials are 1 to this)."""

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition
-from kentei.data.roster import sitting_key
+from kentei.data.roster import sitting_key, sitting_rewrite
 from kentei.fees.payments import (
     FeePayment,
     PaymentConflictError,
@@ -31,7 +31,7 @@ from kentei.fees.payments import (
     record_payment,
 )
 from kentei.roster.deletion import SittingNotOnRosterError
-from kentei.roster.sitting import Sitting, SittingStatus
+from kentei.roster.sitting import Sitting
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -136,19 +136,5 @@ class PrefecturePayments(PrefecturePartition):
         raise PaymentConflictError("a sitting kept changing while the payment was recorded")
 
     def _rewrite(self, before: Sitting, after: Sitting, read: str) -> TransactWriteItemTypeDef:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": self._key(
-                    sitting_key(before.qualification_pseudonym_id, before.application_id)
-                ),
-                "UpdateExpression": "SET #sitting = :paid",
-                "ConditionExpression": "#sitting = :read AND #status = :registered",
-                "ExpressionAttributeNames": {"#sitting": "sitting", "#status": "status"},
-                "ExpressionAttributeValues": {
-                    ":paid": {"S": after.model_dump_json()},
-                    ":read": {"S": read},
-                    ":registered": {"S": SittingStatus.REGISTERED.value},
-                },
-            }
-        }
+        key = self._key(sitting_key(before.qualification_pseudonym_id, before.application_id))
+        return sitting_rewrite(self._table, key, after, read)

@@ -68,6 +68,27 @@ def sitting_key(qualification_pseudonym_id: str, application_id: str) -> str:
     return f"{SITTING_PREFIX}{qualification_pseudonym_id}#{application_id}"
 
 
+def sitting_rewrite(
+    table: str, key: dict[str, Any], after: Sitting, read: str
+) -> TransactWriteItemTypeDef:
+    """For a transaction: the registered sitting at ``key`` rewritten as ``after``,
+    conditional on it being as ``read`` (its stored JSON) and still registered."""
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": key,
+            "UpdateExpression": "SET #sitting = :after",
+            "ConditionExpression": "#sitting = :read AND #status = :registered",
+            "ExpressionAttributeNames": {"#sitting": "sitting", "#status": "status"},
+            "ExpressionAttributeValues": {
+                ":after": {"S": after.model_dump_json()},
+                ":read": {"S": read},
+                ":registered": {"S": SittingStatus.REGISTERED.value},
+            },
+        }
+    }
+
+
 def exam_number_key(round_key: str, exam_number: str) -> str:
     return f"{EXAM_NUMBER_PREFIX}{round_key}#{exam_number}"
 
@@ -208,6 +229,18 @@ class PrefectureRoster(PrefecturePartition):
     def sitting(self, qualification_pseudonym_id: str, application_id: str) -> Sitting | None:
         item = self._get(sitting_key(qualification_pseudonym_id, application_id))
         return None if item is None else Sitting.model_validate_json(item["sitting"]["S"])
+
+    def sittings_read(self, qualification_pseudonym_id: str) -> list[tuple[Sitting, str]]:
+        """A person's sittings, each with its stored JSON (for a conditional rewrite,
+        :func:`sitting_rewrite`)."""
+        return [
+            (Sitting.model_validate_json(item["sitting"]["S"]), item["sitting"]["S"])
+            for item in self._query(f"{SITTING_PREFIX}{qualification_pseudonym_id}#")
+        ]
+
+    def sitting_rewrite(self, after: Sitting, read: str) -> TransactWriteItemTypeDef:
+        key = self._key(sitting_key(after.qualification_pseudonym_id, after.application_id))
+        return sitting_rewrite(self._table, key, after, read)
 
     def sittings_of(self, qualification_pseudonym_id: str) -> list[Sitting]:
         return [

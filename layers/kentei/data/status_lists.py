@@ -7,7 +7,8 @@ Status lists are the issuer's, not a prefecture's: they live in the partition
 - ``STATUS_LIST#<list number>``: the list's entries, the indices given (``used``), its
   message bitstring (binary, zlib; the revocation bits follow from it) and the days its
   entries changed (JSON), a ``version`` for optimistic writes and the ``published_version``
-  last published. Flipping an entry (revocation, reissue) writes a new version.
+  last published. Flipping an entry (revocation, reissue) writes a new version
+  (:meth:`StatusLists.set_status`, conditional on the version read).
 - ``STATUS_INDEX#<list number>#<index>``: the claim of one index, naming the certificate it
   was drawn for; a second claim of the same index fails its condition, so an index is never
   given twice (:class:`DynamoStatusIndexAllocator`, the port
@@ -30,7 +31,12 @@ from botocore.exceptions import ClientError
 from kentei import aws, settings
 from kentei.credentials.allocator import FILL_LIMIT, MAX_DRAWS, AllocationError, draw_index
 from kentei.credentials.bitstring import MIN_ENTRIES, Bitstring
-from kentei.credentials.status import MESSAGE_STATUS_SIZE, StatusList, StatusSlot
+from kentei.credentials.status import (
+    MESSAGE_STATUS_SIZE,
+    CertificateStatus,
+    StatusList,
+    StatusSlot,
+)
 from kentei.data.transactions import cancellation_codes
 
 if TYPE_CHECKING:
@@ -41,6 +47,17 @@ CURRENT_LIST_KEY: Final = "STATUS_LIST_CURRENT"
 LIST_PREFIX: Final = "STATUS_LIST#"
 INDEX_PREFIX: Final = "STATUS_INDEX#"
 MAX_LIST_MOVES: Final = 8
+MAX_STATUS_WRITES: Final = 8
+"""How often :meth:`StatusLists.set_status` reads again when another writer changed the list
+between its read and its write."""
+
+
+class StatusListMissingError(LookupError):
+    """The list a certificate's status place names does not exist."""
+
+
+class StatusListBusyError(RuntimeError):
+    """The list kept changing under :meth:`StatusLists.set_status` (the message is retried)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +129,40 @@ class StatusLists:
             int(item["version"]["N"]),
             None if published is None else int(published["N"]),
         )
+
+    def set_status(self, slot: StatusSlot, status: CertificateStatus, on: dt.date) -> bool:
+        """Set the entry at ``slot`` to ``status`` as of ``on`` in a new version of its list;
+        False when it had that status already (nothing written). Conditional on the version
+        read, read again when another writer came between;
+        :class:`~kentei.credentials.status.StatusTransitionError` for a change the statuses
+        do not allow (a revoked entry never changes)."""
+        key = f"{LIST_PREFIX}{slot.list_number}"
+        for _ in range(MAX_STATUS_WRITES):
+            stored = self.status_list(slot.list_number)
+            if stored is None:
+                raise StatusListMissingError(f"no status list {slot.list_number}")
+            if not stored.statuses.change(slot.index, status, on):
+                return False
+            changed = {str(i): d.isoformat() for i, d in sorted(stored.statuses.changed_on.items())}
+            try:
+                self._dynamodb.update_item(
+                    TableName=self._table,
+                    Key=self._key(key),
+                    UpdateExpression="SET bits = :b, changed_on = :c, version = :next",
+                    ConditionExpression="version = :read",
+                    ExpressionAttributeValues={
+                        ":b": {"B": zlib.compress(stored.statuses.message.to_bytes(), 9)},
+                        ":c": {"S": json.dumps(changed, separators=(",", ":"))},
+                        ":next": {"N": str(stored.version + 1)},
+                        ":read": {"N": str(stored.version)},
+                    },
+                )
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+                continue
+            return True
+        raise StatusListBusyError(f"status list {slot.list_number} kept changing")
 
     def create(self, list_number: int) -> bool:
         """Make list ``list_number`` with every entry valid; False if it exists."""

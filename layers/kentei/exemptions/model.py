@@ -90,6 +90,9 @@ class NotExemptReason(StrEnum):
     """A record of this round or a later one: an exemption comes from an earlier sitting."""
     EXPIRED = "expired"
     """The record would exempt, but its validity (特級: five years) has ended."""
+    PASS_REVOKED = "pass_revoked"  # noqa: S105 (not a secret)
+    """The record exempted the part until the pass was revoked (合格の取消し): the exemption
+    is withdrawn (:func:`kentei.results.revocations.withdraw_exemptions`)."""
 
 
 class ExemptionDecision(BaseModel):

@@ -53,6 +53,7 @@ class Fees(BaseModel):
     written: Mapping[Grade, Yen]
     practical: Mapping[Grade, Yen]
     reductions: tuple[Reduction, ...] = ()
+    certificate_reissue: Yen = Field(ge=0, description="再交付手数料: a 合格証書 reissued")
 
     @model_validator(mode="after")
     def _complete(self) -> Fees:

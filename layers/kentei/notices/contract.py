@@ -1,6 +1,6 @@
 """The wire form of the Mynaportal notice contract, version 1 (``contract.json`` beside this
 module is the contract itself, as JSON Schema: read it for the endpoints and the errors;
-1.1.0 added the pass and part-pass kinds).
+1.1.0 added the pass and part-pass kinds, 1.2.0 the pass revocation).
 
 The production adapter writes requests and reads replies here; the local fake server reads
 requests here after validating them against ``contract.json`` (with a JSON Schema validator,
@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kentei.notices.model import Attachment, Delivery, Notice, Receipt
 from kentei.registry.contract import describe
 
-VERSION: Final = "1.1.0"
+VERSION: Final = "1.2.0"
 NOTICES: Final = "/v1/notices"
 REQUEST_ID_HEADER: Final = "X-Request-Id"
 JSON: Final = "application/json"

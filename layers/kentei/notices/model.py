@@ -59,6 +59,8 @@ class NoticeKind(StrEnum):
     numbers; never a name or the My Number)."""
     PART_PASS = "part_pass"  # noqa: S105 (not a secret)
     """一部合格通知: the person passed one part (its notice number)."""
+    PASS_REVOCATION = "pass_revocation"  # noqa: S105 (not a secret)
+    """合格取消通知: the pass is revoked from a day, and its certificate is to be returned."""
 
     @property
     def ticket_status(self) -> TicketStatus:

@@ -24,7 +24,7 @@ from certify.dependencies import Dependencies
 from kentei.certificates.content import Certificate, CertificateOfPass
 from kentei.credentials.allocator import InMemoryStatusIndexAllocator
 from kentei.credentials.issuer import IssuerProfile
-from kentei.credentials.status import CACHE_CONTROL, StatusList, StatusSlot
+from kentei.credentials.status import CACHE_CONTROL, CertificateStatus, StatusList, StatusSlot
 from kentei.credentials.verifier import Outcome, verify
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.certificates import (
@@ -32,7 +32,9 @@ from kentei.data.certificates import (
     CertificateHold,
     CertificateKind,
     CertificateRecord,
+    CertificateState,
     ProofRequest,
+    ReissueRequest,
 )
 from kentei.data.roster import StoredExaminee
 from kentei.data.status_lists import StoredStatusList
@@ -42,6 +44,7 @@ from kentei.messages import PassesAnnounced, ProofRequested
 from kentei.records.codes import Grade, Term
 from kentei.results.decision import Decision, PartDecision, PartOutcome, Result
 from kentei.results.passes import DecidedSitting, PassNumbers, pass_record
+from kentei.results.revocations import PassRevocationRecord
 from kentei.roster.parts import ExamRound, Part
 from kentei.roster.registration import examinee_of
 from kentei.signing.keyring import load_key_ring, load_key_ring_data
@@ -109,6 +112,15 @@ class _Lists:
             stored.statuses, stored.used, stored.version, version
         )
 
+    def set_status(self, slot: StatusSlot, status: CertificateStatus, on: dt.date) -> bool:
+        stored = self.lists[slot.list_number]
+        if not stored.statuses.change(slot.index, status, on):
+            return False
+        self.lists[slot.list_number] = StoredStatusList(
+            stored.statuses, stored.used, stored.version + 1, stored.published_version
+        )
+        return True
+
 
 @dataclass
 class _Allocator:
@@ -137,6 +149,9 @@ class World:
     """資格仮名ID → the spelling staff chose for printing (on the examinee's item)."""
     latin_names: dict[str, str] = field(default_factory=dict)
     proofs: dict[str, ProofRequest] = field(default_factory=dict)
+    reissues: dict[str, ReissueRequest] = field(default_factory=dict)
+    revoked: dict[str, PassRevocationRecord] = field(default_factory=dict)
+    """Application id → the revocation of its pass."""
     certificates: dict[str, CertificateRecord] = field(default_factory=dict)
     holds: dict[tuple[str, str], CertificateHold] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
@@ -186,10 +201,30 @@ class World:
         return self.certificates.get(certificate_id)
 
     def issue(
-        self, record: CertificateRecord, *, audit: AuditEvent, proof_id: str | None = None
+        self,
+        record: CertificateRecord,
+        *,
+        audit: AuditEvent,
+        proof_id: str | None = None,
+        reissue: tuple[ReissueRequest, CertificateRecord] | None = None,
     ) -> None:
         if record.certificate_id in self.certificates:
             raise CertificateExistsError(record.certificate_id)
+        if reissue is not None:
+            request, old = reissue
+            current = self.certificates[old.certificate_id]
+            kept = self.reissues[request.reissue_id]
+            if current.status is not CertificateState.VALID or kept.new_certificate_id:
+                raise CertificateExistsError(record.certificate_id)
+            self.certificates[old.certificate_id] = current.model_copy(
+                update={
+                    "status": CertificateState.SUPERSEDED,
+                    "superseded_by": record.certificate_id,
+                }
+            )
+            self.reissues[request.reissue_id] = kept.model_copy(
+                update={"new_certificate_id": record.certificate_id}
+            )
         if proof_id is not None:
             if self.proofs[proof_id].certificate_id is not None:
                 raise CertificateExistsError(record.certificate_id)
@@ -201,6 +236,22 @@ class World:
 
     def proof_request(self, proof_id: str) -> ProofRequest | None:
         return self.proofs.get(proof_id)
+
+    def reissue_request(self, reissue_id: str) -> ReissueRequest | None:
+        return self.reissues.get(reissue_id)
+
+    def next_serial(self, certificate_number: str) -> int:
+        serials = [
+            int(i.rsplit("-", 1)[1])
+            for i in self.certificates
+            if i.startswith(f"{certificate_number}-") and i.rsplit("-", 1)[1].isdigit()
+        ]
+        return max(serials, default=0) + 1
+
+    # Revocations
+    def revocation(self, person: str, application_id: str) -> PassRevocationRecord | None:
+        found = self.revoked.get(application_id)
+        return found if found is not None and found.qualification_pseudonym_id == person else None
 
     def proof_count(self, certificate_number: str) -> int:
         return sum(1 for i in self.certificates if i.startswith(f"{certificate_number}-P"))
@@ -283,6 +334,7 @@ class World:
                 issuer=lambda: ISSUER,
                 sign_pdf=sign,
                 render=render,
+                revocations=lambda _p: self,
             ),
         )
 

@@ -75,7 +75,7 @@ def verify_vc(
 
 
 def verify_code(
-    text: str, jwks: dict[str, Any], lists: dict[str, str]
+    text: str, jwks: dict[str, Any], lists: dict[str, str], issuer_id: str = ISSUER.id
 ) -> tuple[str, str, str | None]:
     assert text.startswith("KT1:")
     tag = cbor2.loads(zlib.decompress(base45.b45decode(text[4:])))
@@ -92,7 +92,7 @@ def verify_code(
         der, cbor2.dumps(["Signature1", protected, b"", payload]), ec.ECDSA(hashes.SHA256())
     )
     claims = cbor2.loads(payload)
-    base = f"{ISSUER.id}/credentials/status/{claims[10]}"
+    base = f"{issuer_id}/credentials/status/{claims[10]}"
     revocation = status_of(lists, jwks, f"{base}/revocation", claims[11])
     message = status_of(lists, jwks, f"{base}/message", claims[11])
     mark = claims[13]  # the serial (an integer), or "P<n>" for a certificate of pass

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from intake.dependencies import Dependencies, SyncMessage
+from intake.dependencies import CertifyMessage, Dependencies, SyncMessage
 from kentei.accounts import Account, IdlePolicy
 from kentei.applications.model import Application, Status
 from kentei.audit_chain import ChainReport
@@ -31,6 +31,8 @@ from kentei.data.certificates import (
     CertificateRecord,
     HoldNotOpenError,
     ProofRequest,
+    ReissueRefusedError,
+    ReissueRequest,
 )
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
@@ -51,13 +53,8 @@ from kentei.initial_registrations.review import LinkPlan, RejectPlan, ReviewChan
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
-    CompletionNoticeDue,
     IdentityChosen,
     InitialRegistrationReceived,
-    PassesAnnounced,
-    ProofRequested,
-    TicketDue,
-    TicketVoid,
 )
 from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
@@ -89,6 +86,8 @@ from kentei.sessions.errors import SeatRefusedError, SessionChangedError, Sessio
 from kentei.sessions.model import ExamSession, Family, SessionPart
 from kentei.sessions.seating import SeatedSitting, SeatOutcome, in_family
 from kentei.sign_ins import SignInSummary
+
+from .revocation_fakes import FakeRevocations
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -128,6 +127,8 @@ class Records:
     """(prefecture, 資格仮名ID, record id) → a past pass's pass record (``H-<number>``)."""
     revoked: dict[tuple[str, str, str], str] = field(default_factory=dict)
     """The same keys → the reason a past pass's pass record was revoked."""
+    revoked_passes: set[str] = field(default_factory=set)
+    """Record ids of pass records revoked (合格の取消し)."""
     decisions: dict[str, DecidedSitting] = field(default_factory=dict)
     """Every prefecture's decisions, by application id."""
     results_runs: dict[tuple[str, str, RunKind], ResultsRun] = field(default_factory=dict)
@@ -238,11 +239,14 @@ class FakeResults:
         return found if found.group_key == group_key else None
 
     def pass_of(self, qualification_pseudonym_id: str, application_id: str) -> PassRecord | None:
+        """Revoked or not, as the data layer reads one record."""
         return next(
             (
                 p
-                for p in self.passes_of(qualification_pseudonym_id)
-                if p.record_id == application_id
+                for p in self.records.passes
+                if p.qualification_pseudonym_id == qualification_pseudonym_id
+                and p.record_id == application_id
+                and p.record_id[:2] == self.prefecture_code
             ),
             None,
         )
@@ -270,6 +274,7 @@ class FakeResults:
             for p in self.records.passes
             if p.qualification_pseudonym_id == qualification_pseudonym_id
             and p.record_id[:2] == self.prefecture_code
+            and p.record_id not in self.records.revoked_passes
         ]
 
 
@@ -952,14 +957,9 @@ class FakeSyncQueue:
 
 @dataclass
 class FakeCertifyQueue:
-    sent: list[TicketDue | TicketVoid | CompletionNoticeDue | PassesAnnounced | ProofRequested] = (
-        field(default_factory=list)
-    )
+    sent: list[CertifyMessage] = field(default_factory=list)
 
-    def send(
-        self,
-        message: TicketDue | TicketVoid | CompletionNoticeDue | PassesAnnounced | ProofRequested,
-    ) -> str:
+    def send(self, message: CertifyMessage) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
@@ -1137,6 +1137,7 @@ class FakeCertificates:
     """Entries written with a resolution or a proof request."""
     proofs: dict[str, ProofRequest] = field(default_factory=dict)
     latin_names: dict[str, str] = field(default_factory=dict)
+    reissues: dict[str, ReissueRequest] = field(default_factory=dict)
 
     def prefecture(self, prefecture_code: str) -> _PrefectureCertificates:
         return _PrefectureCertificates(self, prefecture_code)
@@ -1199,6 +1200,18 @@ class _PrefectureCertificates:
         self.world.audit.append(audit)
         return resolved
 
+    def request_reissue(
+        self, request: ReissueRequest, *, printed_name: str | None, audit: AuditEvent
+    ) -> None:
+        old = self.world.records.get((self.prefecture_code, request.certificate_id))
+        pending = {r.certificate_id for r in self.world.reissues.values()}
+        if old is None or old.status.value != "valid" or request.certificate_id in pending:
+            raise ReissueRefusedError(request.certificate_id)
+        self.world.reissues[request.reissue_id] = request
+        if printed_name is not None:
+            self.world.printed_names[request.qualification_pseudonym_id] = printed_name
+        self.world.audit.append(audit)
+
 
 @dataclass
 class Clock:
@@ -1259,6 +1272,10 @@ class Fakes:
     notices: FakeNotices = field(default_factory=FakeNotices)
     reviews: dict[str, FakePasserReviews] = field(default_factory=dict)
     """Each prefecture's passer reviews (one per prefecture, so a test can make it fail)."""
+    revocations: FakeRevocations = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.revocations = FakeRevocations(self.records, self.certificates)
 
     def passer_reviews(self, prefecture_code: str) -> FakePasserReviews:
         if prefecture_code not in self.reviews:
@@ -1297,4 +1314,5 @@ class Fakes:
             notices=self.notices.prefecture,
             certificates=self.certificates.prefecture,
             certificate_links=self.certificates,
+            revocations=self.revocations.prefecture,
         )

@@ -44,6 +44,7 @@ from kentei.initial_registrations import (
     initial_registration_id_for,
 )
 from kentei.records.codes import Grade, Term
+from kentei.results.revocations import PassRevocationRecord
 from kentei.roster.parts import ExamRound, Part
 from kentei_local.context import LocalContext
 
@@ -67,6 +68,8 @@ _SITTING_ROUTES: Final = frozenset(
         paths.SITTING_PAYMENTS,
         paths.RESULTS_CORRECTIONS,
         paths.CERTIFICATE_HOLD_RESOLUTION,
+        paths.REVOCATION,
+        paths.REVOCATION_RETURN,
     }
 )
 """The routes that name the accepted application's sitting (see _seed)."""
@@ -235,6 +238,20 @@ def _seed() -> tuple[Fakes, dict[str, str]]:
             held_at=fakes.clock.now,
             group_key="2026-前期#0101#010101#2級",
         )
+        # Its revocation (合格の取消し), the return pending: the revocation routes name it.
+        fakes.revocations.kept[(prefecture, PERSON, accepted.application_id)] = (
+            PassRevocationRecord(
+                qualification_pseudonym_id=PERSON,
+                application_id=accepted.application_id,
+                record_id=accepted.application_id,
+                effective_on=date(2026, 11, 1),
+                reason="不正受検",
+                legal_basis="職業能力開発促進法 (unconfirmed)",
+                revoked_by="staff:seed",
+                revoked_at=fakes.clock.now,
+                certificates=(),
+            )
+        )
         fakes.tickets.current_by_application[accepted.application_id] = TicketRecord(
             accepted.application_id,
             f"{accepted.application_id}-0000abcd",
@@ -361,6 +378,18 @@ def _request(
         body = {"application_id": ACCEPTED[application_id], "language": "ja"}
     elif template == paths.CERTIFICATE_COUNTS:
         path += "?fiscal_year=2026"
+    elif template == paths.CERTIFICATE_REISSUE:
+        body = {"reason": "loss", "fee": {"method": "現金", "paid_on": "2026-04-01"}}
+    elif (method, template) == ("POST", paths.REVOCATIONS):
+        # Names the accepted application in the body (revoked already: the own one is a 409).
+        body = {
+            "application_id": ACCEPTED[application_id],
+            "effective_on": "2026-04-01",
+            "reason": "不正受検",
+            "legal_basis": "規則 第3条",
+        }
+    elif template == paths.REVOCATION_RETURN:
+        body = {"outcome": "returned", "on": "2026-04-01"}
     return event(method, path, caller=who.header, headers=headers, body=body)
 
 
@@ -420,7 +449,8 @@ def test_every_route_every_caller_every_prefecture(
             (rule.action, AuditOutcome.NOT_FOUND, named)
         ]
         return
-    if template in (paths.ROSTER_PAYMENTS, paths.CERTIFICATE_PROOFS) and not own:
+    named_in_body = (paths.ROSTER_PAYMENTS, paths.CERTIFICATE_PROOFS)
+    if (template in named_in_body or route == ("POST", paths.REVOCATIONS)) and not own:
         assert status == HTTPStatus.NOT_FOUND, body
         assert [(e.action, e.outcome, e.record_id) for e in entries] == [
             (rule.action, AuditOutcome.NOT_FOUND, "-")
