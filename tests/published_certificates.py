@@ -43,9 +43,11 @@ ISSUED_AT: Final = dt.datetime(2026, 3, 19, 1, 0, tzinfo=dt.UTC)
 
 
 def sample_pass(number: str = "13-1-2026-990001", **changes: Any) -> CertifiedPass:
-    """An obviously made-up pass (the name is the registry seed's style of test person)."""
+    """An obviously made-up pass (the name is the registry seed's style of test person), as
+    its first English 合格証明書 states it (certificate id ``<number>-P1``)."""
     values: dict[str, Any] = {
         "certificate_number": number,
+        "certificate_id": f"{number}-P1",
         "name": "検定　花子",
         "name_latin": "KENTEI Hanako",
         "birth_date": dt.date(1990, 4, 1),

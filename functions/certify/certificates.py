@@ -240,6 +240,7 @@ def certified_pass(content: Certificate, record: PassRecord, catalogue: Catalogu
         work_name = catalogue.work(record.trade_code, record.work_code).name
     return CertifiedPass(
         certificate_number=content.certificate_number,
+        certificate_id=content.certificate_id,
         name=content.name,
         name_latin=getattr(content, "name_latin", None),
         birth_date=content.birth_date,

@@ -61,6 +61,7 @@ REASONS: Final[Mapping[str, Mapping[Language, str]]] = {
 
 CLAIM_LABELS: Final[Mapping[str, Mapping[Language, str]]] = {
     "certificateNumber": {Language.JA: "合格証書番号", Language.EN: "Certificate number"},
+    "certificateId": {Language.JA: "証書番号", Language.EN: "Certificate ID"},
     "name": {Language.JA: "氏名", Language.EN: "Name"},
     "nameLatin": {Language.JA: "氏名（ローマ字）", Language.EN: "Name (Latin letters)"},
     "birthDate": {Language.JA: "生年月日", Language.EN: "Date of birth"},

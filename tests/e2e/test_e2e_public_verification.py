@@ -71,6 +71,7 @@ def test_the_api_gives_the_verdict_and_serves_the_published_documents(
         )
         assert answer.status_code == 200, answer.text
         assert (answer.json()["outcome"], answer.json()["form"]) == ("valid", form)
+        assert answer.json()["credential"]["certificateId"] == "13-1-2026-990001-P1"
 
     jwks = requests.get(f"{base}/.well-known/jwks.json", timeout=30)
     assert jwks.headers["Content-Type"] == "application/jwk-set+json"
@@ -132,6 +133,7 @@ def test_in_a_browser_a_valid_code_is_valid_then_revoked_it_is_not(
     assert verdict.get_attribute("data-outcome") == "valid"
     assert verdict.locator("h2").inner_text() == "有効です"
     assert "検定　花子" in verdict.inner_text()
+    assert "13-1-2026-990001-P1" in verdict.inner_text()
     valid_shot = SCREENSHOTS / "verify-valid-ja.png"
     page.screenshot(path=str(valid_shot), full_page=True)
 

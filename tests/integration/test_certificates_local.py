@@ -246,8 +246,10 @@ def test_a_reissue_supersedes_and_a_revocation_revokes_every_copy(
     old_vc, old_code = files.read(old.vc_key).decode(), _code_on(files.read(old.pdf_key), tmp_path)
     issuer_id = issuer_from_environment(os.environ).id
     jwks, lists = _published(files)
-    assert verify_vc(old_vc, jwks, lists) == ("valid", None)
-    assert verify_code(old_code, jwks, lists, issuer_id) == ("valid", None)
+    old_id = old.certificate_id
+    assert old_id == f"{old.certificate_number}-1"
+    assert verify_vc(old_vc, jwks, lists) == (old_id, "valid", None)
+    assert verify_code(old_code, jwks, lists, issuer_id) == (old_id, "valid", None)
 
     # 再交付: staff ask through the API with the fee paid; certify issues the next serial.
     queued = _staff_post(
@@ -265,16 +267,17 @@ def test_a_reissue_supersedes_and_a_revocation_revokes_every_copy(
 
     def flipped() -> tuple[dict[str, Any], dict[str, str]] | None:
         published = _published(files)
-        return published if verify_vc(old_vc, *published)[0] == "superseded" else None
+        return published if verify_vc(old_vc, *published)[1] == "superseded" else None
 
     jwks, lists = wait_until(flipped, WAIT_S, "the old certificate superseded in the lists")
     assert new.pdf_key is not None
     assert new.vc_key is not None
     new_vc = files.read(new.vc_key).decode()
     new_code = _code_on(files.read(new.pdf_key), tmp_path)
-    assert verify_code(old_code, jwks, lists, issuer_id)[0] == "superseded"
-    assert verify_vc(new_vc, jwks, lists) == ("valid", None)
-    assert verify_code(new_code, jwks, lists, issuer_id) == ("valid", None)
+    assert verify_code(old_code, jwks, lists, issuer_id)[:2] == (old_id, "superseded")
+    # Each form names its own certificate: the old id superseded, the new one valid.
+    assert verify_vc(new_vc, jwks, lists) == (new_id, "valid", None)
+    assert verify_code(new_code, jwks, lists, issuer_id) == (new_id, "valid", None)
     counts = {(c.kind.value, c.reissue): c.count for c in store.counts(2026)}
     assert counts[("printed", True)] >= 1
 
@@ -294,13 +297,13 @@ def test_a_reissue_supersedes_and_a_revocation_revokes_every_copy(
 
     def all_revoked() -> tuple[dict[str, Any], dict[str, str]] | None:
         published = _published(files)
-        return published if verify_vc(new_vc, *published)[0] == "revoked" else None
+        return published if verify_vc(new_vc, *published)[1] == "revoked" else None
 
     jwks, lists = wait_until(all_revoked, WAIT_S, "both certificates revoked in the lists")
-    for check, token in ((verify_vc, old_vc), (verify_vc, new_vc)):
-        assert check(token, jwks, lists) == ("revoked", "2026-11-02")
-    for code in (old_code, new_code):
-        assert verify_code(code, jwks, lists, issuer_id) == ("revoked", "2026-11-02")
+    for token, the_id in ((old_vc, old_id), (new_vc, new_id)):
+        assert verify_vc(token, jwks, lists) == (the_id, "revoked", "2026-11-02")
+    for code, the_id in ((old_code, old_id), (new_code, new_id)):
+        assert verify_code(code, jwks, lists, issuer_id) == (the_id, "revoked", "2026-11-02")
     assert PrefecturePasses(TOKYO).passes_of(LIFECYCLE_PERSON) == []
 
     returned = _staff_post(

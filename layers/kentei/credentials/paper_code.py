@@ -20,7 +20,14 @@ certificate, with our own prefix and claims:
    10    status list number    unsigned integer
    11    status index          unsigned integer
    12    issued at             unsigned integer, seconds since the epoch
+   13    issue mark            unsigned integer (the serial) or text ``P<n>``
    ====  ====================  ==========================================
+
+   The certificate id (証書番号) is claim 1, ``-``, then claim 13: ``13-1-2026-000123-1``
+   from ``"13-1-2026-000123"`` and ``1`` (the first issue; 2, 3, … its reissues), and
+   ``…-P2`` from ``"P2"`` (the second 合格証明書). Only the mark is carried, not the id
+   again: one byte for a serial up to 23, three for ``P<n>``. A mark that is not a positive
+   integer (a boolean, zero, a negative) nor ``P<n>`` makes the code invalid.
 
    The status list number and index are the same as the VC-JWT's: the verifier reads
    ``<issuer>/credentials/status/<n>/revocation`` and ``/message`` at that index.
@@ -36,9 +43,13 @@ damaged: a printed certificate is folded, stamped and scanned from phones). Meas
 ``tests/unit/credentials/test_paper_code.py`` on a realistic certificate (a long Japanese
 name, ``勅使河原　龍之介左衛門``; 機械加工 / 数値制御旋盤作業; a six-digit status index):
 
-- with the name's Latin spelling (the English certificate of pass): 462 characters, QR
-  version :data:`QR_VERSION_TYPICAL` (16, 81 × 81 modules; 13 at level M);
-- without it (the Japanese certificates): 417 characters, version 15 (77 × 77; 12 at M).
+- with the name's Latin spelling (the English certificate of pass, id ``…-P1``): 468
+  characters, QR version :data:`QR_VERSION_TYPICAL` (16, 81 × 81 modules; 13 at level M);
+- without it (the Japanese certificates, id ``…-1``): 420 characters, version 15 (77 × 77;
+  13 at M).
+
+The issue mark (claim 13) added 6 characters to the first and 3 to the second (462 and 417
+without it); neither changed version at level Q.
 
 With the quiet zone of four modules, version 16 in the certificate PDFs' 30 mm square
 (``kentei.certificates.pdf``) prints modules of 0.34 mm, and 0.40 mm in the 36 mm one:
@@ -59,7 +70,7 @@ from typing import TYPE_CHECKING, Any, Final
 import base45
 import cbor2
 
-from kentei.credentials.claims import CertifiedPass
+from kentei.credentials.claims import CertifiedPass, certificate_id_of, issue_mark
 from kentei.credentials.status import StatusSlot
 from kentei.records.codes import Grade
 from kentei.signing.ecdsa import KeyFormatError, public_key_from_jwk, verify_raw
@@ -91,6 +102,7 @@ CLAIM_KEYS: Final = {
     "status_list": 10,
     "status_index": 11,
     "issued_at": 12,
+    "issue_mark": 13,
 }
 
 
@@ -117,6 +129,7 @@ def minimal_claims(
         10: slot.list_number,
         11: slot.index,
         12: int(issued_at.timestamp()),
+        13: issue_mark(certified.certificate_id, certified.certificate_number),
     }
     if certified.name_latin is not None:
         claims[3] = certified.name_latin
@@ -165,6 +178,7 @@ class PaperCode:
             work_code, work_name = claims[6]
             return CertifiedPass(
                 certificate_number=claims[1],
+                certificate_id=certificate_id_of(claims[1], claims[13]),
                 name=claims[2],
                 name_latin=claims.get(3),
                 birth_date=dt.date.fromisoformat(claims[4]),

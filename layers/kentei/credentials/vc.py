@@ -9,10 +9,20 @@ claims, plus ``iat`` (the signing time, seconds). The protected header is ``{"ty
 The type is ``["VerifiableCredential", "SkillsTestPassCredential"]`` (技能検定合格証). The
 subject (``"type": "SkillsTestPass"``) holds exactly the :class:`CertifiedPass`: ``name``,
 ``nameLatin`` (when given), ``birthDate``, ``trade`` and ``work`` (each ``code`` and
-``name``), ``grade`` (the label, ``1級``), ``passDate``, ``certificateNumber`` and
-``issuingAuthority``; it has no ``id`` (the holder is not identified by any number). These
-terms are not in the VC 2.0 context, which maps them to its issuer-dependent vocabulary
-(``https://www.w3.org/ns/credentials/issuer-dependent#``); this docstring is their definition.
+``name``), ``grade`` (the label, ``1級``), ``passDate``, ``certificateNumber`` (合格証書番号,
+the pass's), ``certificateId`` (証書番号, this certificate's: ``<合格証書番号>-<serial>``, serial
+1 the first issue and 2, 3, … its reissues, or ``<合格証書番号>-P<n>`` for the n-th 合格証明書;
+the id printed under the PDF's 2D code) and ``issuingAuthority``; it has no ``id`` (the holder
+is not identified by any number). These terms are not in the VC 2.0 context, which maps them to
+its issuer-dependent vocabulary (``https://www.w3.org/ns/credentials/issuer-dependent#``); this
+docstring is their definition.
+
+The certificate id is a subject term rather than the credential's own ``id`` (a URN such as
+``urn:kentei:certificate:<id>``): the subject then holds the whole :class:`CertifiedPass`, as
+the 2D code does, so both forms carry the id in the same place and a verifier reads it with
+the other facts; ``kentei`` is no registered URN namespace (RFC 8141), and an ``https`` id
+would promise a document per certificate that the issuer does not publish. The credential
+itself has no ``id``.
 """
 
 from __future__ import annotations
@@ -52,6 +62,7 @@ def credential_subject(certified: CertifiedPass) -> dict[str, Any]:
         "grade": certified.grade.value,
         "passDate": certified.passed_on.isoformat(),
         "certificateNumber": certified.certificate_number,
+        "certificateId": certified.certificate_id,
         "issuingAuthority": certified.issuing_authority,
     }
     if certified.name_latin is not None:
@@ -93,6 +104,7 @@ def certified_pass(subject: object) -> CertifiedPass:
         trade, work = subject["trade"], subject["work"]
         return CertifiedPass(
             certificate_number=subject["certificateNumber"],
+            certificate_id=subject["certificateId"],
             name=subject["name"],
             name_latin=subject.get("nameLatin"),
             birth_date=dt.date.fromisoformat(subject["birthDate"]),

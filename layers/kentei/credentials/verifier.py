@@ -10,7 +10,10 @@ employer's own software can follow with any JOSE/COSE library:
 2. **Key.** The header's ``kid`` must name a key of the JWK Set (``unknown-key`` otherwise:
    never another key tried in its place), and that key must verify the signature
    (``invalid-signature``). Only then are the claims read, and a credential of another
-   type or issuer, or with broken claims, is ``malformed``.
+   type or issuer, or with broken claims, is ``malformed``. The claims include the
+   certificate's own id (証書番号): the subject's ``certificateId``, or in the 2D code claim 1,
+   ``-`` and claim 13 (an integer serial or ``P<n>``); an id that is not the certificate
+   number followed by ``-<serial>`` or ``-P<n>`` is ``malformed`` too.
 3. **Status.** The certificate's list number and index name two lists
    (:mod:`kentei.credentials.status`): ``<issuer>/credentials/status/<n>/revocation`` and
    ``…/message``. Each must be a ``BitstringStatusListCredential`` with that ``id`` and

@@ -397,6 +397,7 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     assert verdict.claims is not None
     assert verdict.claims.name == NAME
     assert verdict.claims.certificate_number == "C13G262-00001"
+    assert verdict.claims.certificate_id == record.certificate_id == "C13G262-00001-1"
     (printed,) = world.rendered
     assert printed.certificate_id == record.certificate_id
     order = list(world.files)
@@ -552,6 +553,7 @@ def test_a_requested_english_proof_is_issued_once_with_the_latin_name() -> None:
     assert verdict.outcome is Outcome.VALID, verdict.detail
     assert verdict.claims is not None
     assert verdict.claims.name_latin == "Hanako Gino"
+    assert verdict.claims.certificate_id == "C13G262-00001-P1"
     assert world.allocated == 1
 
     second = _proof_of(world, one, 2, "ja")

@@ -1,7 +1,8 @@
 """A realistic certificate and the issuer's documents, for the credential tests.
 
 The name is long on purpose (a long Japanese name, with its Latin spelling, and long trade
-and work names): the 2D code's QR version is measured on it.
+and work names): the 2D code's QR version is measured on it. With its Latin name the sample
+is an English 合格証明書 (certificate id ``<number>-P1``), without it a 合格証書 (``-1``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def sample_pass(**changes: object) -> CertifiedPass:
         "issuing_authority": issuing_authority(Grade.FIRST, "13"),
     }
     values.update(changes)
+    if "certificate_id" not in values:
+        # With a Latin name it is an English 合格証明書 (the first: -P1), else a 合格証書 (-1).
+        mark = "P1" if values["name_latin"] is not None else "1"
+        values["certificate_id"] = f"{values['certificate_number']}-{mark}"
     return CertifiedPass.model_validate(values)
 
 

@@ -2,8 +2,10 @@
 
 It uses PyJWT for the VC-JWT and the status lists, and cbor2, base45, zlib, gzip and
 cryptography for the 2D code; nothing from ``kentei`` but the fixtures that issue and
-publish. It verifies both forms, says revoked after a revocation, and superseded for the
-old certificate and valid for the new one after a reissue (issue 11, "Done when").
+publish. It verifies both forms, reads each certificate's own id (the VC subject's
+``certificateId``, the 2D code's claims 1 and 13), says revoked after a revocation, and
+superseded for the old certificate and valid for the new one after a reissue (issue 11, "Done
+when").
 """
 
 from __future__ import annotations
@@ -48,13 +50,17 @@ def status_of(lists: dict[str, str], jwks: dict[str, Any], url: str, index: int)
     return {"value": value, "on": days[0] if days else None}
 
 
-def verdict(value_of_revocation: int, message: dict[str, Any]) -> tuple[str, str | None]:
+def verdict(
+    certificate_id: str, value_of_revocation: int, message: dict[str, Any]
+) -> tuple[str, str, str | None]:
     if value_of_revocation == 0 and message["value"] == 0:
-        return "valid", None
-    return MESSAGES.get(message["value"], "revoked"), message["on"]
+        return certificate_id, "valid", None
+    return certificate_id, MESSAGES.get(message["value"], "revoked"), message["on"]
 
 
-def verify_vc(token: str, jwks: dict[str, Any], lists: dict[str, str]) -> tuple[str, str | None]:
+def verify_vc(
+    token: str, jwks: dict[str, Any], lists: dict[str, str]
+) -> tuple[str, str, str | None]:
     header = jwt.get_unverified_header(token)
     assert header["typ"] == "vc+jwt"
     key = jwt.PyJWKSet.from_dict(jwks)[header["kid"]]
@@ -63,12 +69,14 @@ def verify_vc(token: str, jwks: dict[str, Any], lists: dict[str, str]) -> tuple[
     index = int(entries["revocation"]["statusListIndex"])
     revocation = status_of(lists, jwks, entries["revocation"]["statusListCredential"], index)
     message = status_of(lists, jwks, entries["message"]["statusListCredential"], index)
-    return verdict(revocation["value"], message)
+    subject = credential["credentialSubject"]
+    assert subject["certificateId"].startswith(subject["certificateNumber"] + "-")
+    return verdict(subject["certificateId"], revocation["value"], message)
 
 
 def verify_code(
     text: str, jwks: dict[str, Any], lists: dict[str, str], issuer_id: str = ISSUER.id
-) -> tuple[str, str | None]:
+) -> tuple[str, str, str | None]:
     assert text.startswith("KT1:")
     tag = cbor2.loads(zlib.decompress(base45.b45decode(text[4:])))
     protected, _unprotected, payload, signature = tag.value
@@ -87,39 +95,54 @@ def verify_code(
     base = f"{issuer_id}/credentials/status/{claims[10]}"
     revocation = status_of(lists, jwks, f"{base}/revocation", claims[11])
     message = status_of(lists, jwks, f"{base}/message", claims[11])
-    return verdict(revocation["value"], message)
+    mark = claims[13]  # the serial (an integer), or "P<n>" for a certificate of pass
+    assert (type(mark) is int and mark >= 1) or (isinstance(mark, str) and mark[:1] == "P")
+    return verdict(f"{claims[1]}-{mark}", revocation["value"], message)
 
 
 def test_both_forms_verify_then_follow_a_reissue_and_a_revocation() -> None:
     issuing = Issuing()
     old_slot, new_slot = StatusSlot(1, 4_242), StatusSlot(1, 100_003)
-    old_vc = issuing.vc(sample_pass(), old_slot)
-    old_code = issuing.code(sample_pass(), old_slot)
+    first = sample_pass(name_latin=None)  # a 合格証書, first issued: 13-1-2026-000123-1
+    old_vc = issuing.vc(first, old_slot)
+    old_code = issuing.code(first, old_slot)
     jwks = issuing.jwks()
+    old_id = "13-1-2026-000123-1"
 
     lists = issuing.status_lists()
-    assert verify_vc(old_vc, jwks, lists) == ("valid", None)
-    assert verify_code(old_code, jwks, lists) == ("valid", None)
+    assert verify_vc(old_vc, jwks, lists) == (old_id, "valid", None)
+    assert verify_code(old_code, jwks, lists) == (old_id, "valid", None)
 
-    # Reissue (再交付): a new number at a new index, the old one superseded.
-    reissued = sample_pass(certificate_number="13-1-2026-000777")
+    # Reissue (再交付): a new certificate id at a new index, the old one superseded.
+    new_id = "13-1-2026-000123-2"
+    reissued = sample_pass(name_latin=None, certificate_id=new_id)
     new_vc, new_code = issuing.vc(reissued, new_slot), issuing.code(reissued, new_slot)
     issuing.statuses.change(old_slot.index, CertificateStatus.SUPERSEDED, DAY)
     lists = issuing.status_lists()
-    assert verify_vc(old_vc, jwks, lists) == ("superseded", "2026-05-20")
-    assert verify_code(old_code, jwks, lists) == ("superseded", "2026-05-20")
-    assert verify_vc(new_vc, jwks, lists) == ("valid", None)
-    assert verify_code(new_code, jwks, lists) == ("valid", None)
+    assert verify_vc(old_vc, jwks, lists) == (old_id, "superseded", "2026-05-20")
+    assert verify_code(old_code, jwks, lists) == (old_id, "superseded", "2026-05-20")
+    assert verify_vc(new_vc, jwks, lists) == (new_id, "valid", None)
+    assert verify_code(new_code, jwks, lists) == (new_id, "valid", None)
 
     # Revocation of the pass (合格の取消し): every certificate of it.
     later = DAY + dt.timedelta(days=30)
     issuing.statuses.change(old_slot.index, CertificateStatus.REVOKED, later)
     issuing.statuses.change(new_slot.index, CertificateStatus.REVOKED, later)
     lists = issuing.status_lists()
-    for check, token in (
-        (verify_vc, old_vc),
-        (verify_code, old_code),
-        (verify_vc, new_vc),
-        (verify_code, new_code),
+    for check, token, the_id in (
+        (verify_vc, old_vc, old_id),
+        (verify_code, old_code, old_id),
+        (verify_vc, new_vc, new_id),
+        (verify_code, new_code, new_id),
     ):
-        assert check(token, jwks, lists) == ("revoked", "2026-06-19")
+        assert check(token, jwks, lists) == (the_id, "revoked", "2026-06-19")
+
+
+def test_a_certificate_of_pass_reads_as_its_own_p_id_in_both_forms() -> None:
+    issuing = Issuing()
+    proof = sample_pass()  # the English 合格証明書, the first of its number
+    slot = StatusSlot(1, 77)
+    lists, jwks = issuing.status_lists(), issuing.jwks()
+    expected = ("13-1-2026-000123-P1", "valid", None)
+    assert verify_vc(issuing.vc(proof, slot), jwks, lists) == expected
+    assert verify_code(issuing.code(proof, slot), jwks, lists) == expected

@@ -17,6 +17,8 @@ from PIL import Image
 from tests.unit.credentials.samples import ISSUED_AT, Issuing, sample_pass
 
 from kentei.credentials.paper_code import (
+    COSE_SIGN1_TAG,
+    PREFIX,
     QR_ERROR,
     QR_VERSION_TYPICAL,
     QUIET_ZONE,
@@ -27,6 +29,7 @@ from kentei.credentials.paper_code import (
     qr_png,
 )
 from kentei.credentials.status import StatusSlot
+from kentei.signing.port import COSE_ES256
 
 SLOT = StatusSlot(2, 123_456)
 QR_ALPHANUMERIC = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
@@ -61,12 +64,13 @@ def test_an_independent_reader_verifies_the_signature_and_reads_the_documented_c
         10: 2,
         11: 123_456,
         12: int(ISSUED_AT.timestamp()),
+        13: "P1",
     }
 
 
 @pytest.mark.parametrize(
     ("name_latin", "length", "version"),
-    [("TESHIGAWARA Ryunosukezaemon", 462, QR_VERSION_TYPICAL), (None, 417, 15)],
+    [("TESHIGAWARA Ryunosukezaemon", 468, QR_VERSION_TYPICAL), (None, 420, 15)],
     ids=["with-latin-name", "japanese-only"],
 )
 def test_the_qr_code_of_a_realistic_certificate_is_the_documented_version_at_level_q(
@@ -142,3 +146,53 @@ def test_another_issuers_key_does_not_verify_it() -> None:
 def test_what_is_not_one_of_our_codes_is_refused(text: str) -> None:
     with pytest.raises(PaperCodeError):
         decode(text)
+
+
+@pytest.mark.parametrize(
+    ("certificate_id", "mark", "mark_bytes"),
+    [
+        ("13-1-2026-000123-1", 1, 1),
+        ("13-1-2026-000123-2", 2, 1),
+        ("13-1-2026-000123-24", 24, 2),
+        ("13-1-2026-000123-P1", "P1", 3),
+    ],
+    ids=["first-issue", "reissue", "24th-issue", "certificate-of-pass"],
+)
+def test_claim_13_carries_only_the_issue_mark_and_the_id_reads_back(
+    certificate_id: str, mark: int | str, mark_bytes: int
+) -> None:
+    issuing = Issuing()
+    certified = sample_pass(certificate_id=certificate_id)
+    code = decode(issuing.code(certified, SLOT))
+    assert code.claims[13] == mark
+    assert len(cbor2.dumps(code.claims[13])) == mark_bytes
+    assert f"{code.claims[1]}-{code.claims[13]}" == certificate_id  # the documented rule
+    assert code.certified_pass().certificate_id == certificate_id
+
+
+def _signed(issuing: Issuing, claims: dict[int, object]) -> str:
+    """A code signed by the issuer's own key over ``claims``: only the claims can be wrong."""
+    protected = cbor2.dumps({1: COSE_ES256, 4: issuing.key.kid.encode("ascii")})
+    payload = cbor2.dumps(claims)
+    signature = issuing.key.sign(cbor2.dumps(["Signature1", protected, b"", payload]))
+    message = cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
+    encoded: bytes = base45.b45encode(zlib.compress(message, 9))
+    return PREFIX + encoded.decode("ascii")
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [None, True, 0, -1, "1", "P0", "P", "X1", "P1 ", 1.0, 1_000_000, [1]],
+    ids=repr,
+)
+def test_a_signed_code_with_no_valid_issue_mark_is_refused(mark: object) -> None:
+    issuing = Issuing()
+    claims = dict(decode(issuing.code(sample_pass(), SLOT)).claims)
+    if mark is None:
+        del claims[13]
+    else:
+        claims[13] = mark
+    code = decode(_signed(issuing, claims))
+    code.verify(issuing.key.public_jwk())  # signed: the claims themselves are refused
+    with pytest.raises(PaperCodeError):
+        code.certified_pass()

@@ -48,8 +48,10 @@ def test_pyjwt_verifies_it_and_the_claims_set_is_the_credential() -> None:
         "grade": "1級",
         "passDate": "2026-03-13",
         "certificateNumber": "13-1-2026-000123",
+        "certificateId": "13-1-2026-000123-P1",
         "issuingAuthority": "厚生労働大臣",
     }
+    assert "id" not in claims  # the certificate id is the subject's, not the credential's
 
 
 def test_the_status_names_a_revocation_and_a_message_entry_at_the_same_random_index() -> None:
@@ -120,3 +122,18 @@ def test_a_subject_reads_back_as_the_same_pass_and_a_broken_one_is_refused() -> 
         certified_pass(broken)
     with pytest.raises(CredentialContentError):
         certified_pass({**credential_subject(certified), "type": "Other"})
+
+
+@pytest.mark.parametrize(
+    "certificate_id",
+    [None, "13-1-2026-000999-1", "13-1-2026-000123", "13-1-2026-000123-0", "13-1-2026-000123-Q1"],
+    ids=["missing", "another-number", "no-serial", "serial-0", "not-P"],
+)
+def test_a_subject_without_its_own_certificate_id_is_refused(certificate_id: str | None) -> None:
+    subject = credential_subject(sample_pass())
+    if certificate_id is None:
+        del subject["certificateId"]
+    else:
+        subject["certificateId"] = certificate_id
+    with pytest.raises(CredentialContentError):
+        certified_pass(subject)

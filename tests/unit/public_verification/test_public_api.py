@@ -58,6 +58,7 @@ def test_a_valid_credential_is_valid_with_what_it_says(issuing: Issuing) -> None
     assert verdict["changedOn"] is None
     assert verdict["issuer"] == {"id": ISSUER.id, "name": ISSUER.name}
     assert verdict["credential"]["certificateNumber"] == "13-1-2026-000123"
+    assert verdict["credential"]["certificateId"] == "13-1-2026-000123-P1"
     assert verdict["credential"]["name"] == "勅使河原　龍之介左衛門"
     assert verdict["credential"]["birthDate"] == "1988-11-23"
     assert verdict["message"]["ja"]["headline"] == "有効です"
@@ -69,15 +70,18 @@ def test_a_valid_2d_code_is_valid(issuing: Issuing) -> None:
     verdict = body(call(deps, json_event({"credential": issuing.code(sample_pass(), SLOT)})))
 
     assert (verdict["outcome"], verdict["form"]) == ("valid", "2d-code")
-    assert (
-        verdict["credential"]["workCode"]
-        if False
-        else verdict["credential"]["work"]
-        == {
-            "code": "040502",
-            "name": "数値制御旋盤作業",
-        }
-    )
+    assert verdict["credential"]["work"] == {"code": "040502", "name": "数値制御旋盤作業"}
+    assert verdict["credential"]["certificateId"] == "13-1-2026-000123-P1"
+
+
+def test_a_reissued_2d_code_shows_its_own_certificate_id(issuing: Issuing) -> None:
+    reissued = sample_pass(name_latin=None, certificate_id="13-1-2026-000123-2")
+    _, deps = published(issuing)
+    verdict = body(call(deps, json_event({"credential": issuing.code(reissued, SLOT)})))
+
+    assert verdict["outcome"] == "valid"
+    assert verdict["credential"]["certificateNumber"] == "13-1-2026-000123"
+    assert verdict["credential"]["certificateId"] == "13-1-2026-000123-2"
 
 
 @pytest.mark.parametrize(
@@ -341,6 +345,7 @@ def test_posting_a_valid_code_shows_valid_and_what_it_says(issuing: Issuing) -> 
     assert 'data-outcome="valid"' in html
     assert "<h2>有効です</h2>" in html
     assert "勅使河原　龍之介左衛門" in html
+    assert "<dt>証書番号</dt><dd>13-1-2026-000123-P1</dd>" in html
     assert ISSUER.name in html
     assert response["headers"]["Cache-Control"] == "no-store"
 
@@ -359,6 +364,7 @@ def test_posting_a_revoked_credential_in_english_says_not_valid_and_the_day(
     assert 'data-outcome="revoked"' in html
     assert "<h2>Not valid</h2>" in html
     assert "The pass was revoked on 2026-05-01." in html
+    assert "<dt>Certificate ID</dt><dd>13-1-2026-000123-P1</dd>" in html
 
 
 def test_what_a_certificate_says_is_escaped(issuing: Issuing) -> None:
