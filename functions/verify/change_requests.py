@@ -38,8 +38,6 @@ from datetime import datetime
 from typing import Final
 
 from kentei.change_requests import (
-    DOCUMENT_PART,
-    SIGNATURE_PART,
     ChangeDocument,
     ChangeRequest,
     ChangeRequestReason,
@@ -61,12 +59,9 @@ from kentei.roster.changes import (
     requested_changes,
 )
 from verify.dependencies import ChangeRequestStore, Dependencies
-from verify.signed_requests import Arrival, Refused, verify_signed_request
+from verify.signed_requests import Arrival, Refused, decide_once, verify_signed_request
 
 FUNCTION: Final = "verify"
-RAW_PARTS: Final = (DOCUMENT_PART, SIGNATURE_PART)
-"""The parts of a change request's raw submission: the signed document (with the My Number)
-and its signature."""
 
 
 class ChangeRequestNotFoundError(LookupError):
@@ -100,21 +95,16 @@ def verify_change_request(
     if stored is None:
         raise ChangeRequestNotFoundError(f"no change request {message.request_id}")
     record = stored.record
-    if record.status is not ChangeRequestStatus.RECEIVED:
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
-    result = _verify(record, deps)
-    try:
+
+    def decide() -> ChangeRequest:
+        result = _verify(record, deps)
         if isinstance(result, Refused):
-            decided = _refuse(store, stored, result, deps, request_id)
-        else:
-            decided = _propose(store, stored, result, deps, request_id)
-    except RequestDecidedError:
-        # Another delivery decided it meanwhile: its decision stands.
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
-    deps.inbox.delete(record.request_id, RAW_PARTS)
-    return _outcome(decided)
+            return _refuse(store, stored, result, deps, request_id)
+        return _propose(store, stored, result, deps, request_id)
+
+    received = record.status is ChangeRequestStatus.RECEIVED
+    decided = decide_once(record.request_id, received, decide, RequestDecidedError, deps)
+    return _outcome(record, already_handled=True) if decided is None else _outcome(decided)
 
 
 def _verify(record: ChangeRequest, deps: Dependencies) -> _Verified | Refused:

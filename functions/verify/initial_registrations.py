@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.data.initial_registrations import RegistrationDecidedError
+from kentei.data.initial_registrations import RegistrationDecidedError, StoredInitialRegistration
 from kentei.initial_registrations import (
     Claimant,
     InitialRegistrationDocument,
@@ -42,10 +42,10 @@ from kentei.initial_registrations import (
 from kentei.messages import InitialRegistrationReceived
 from kentei.results.historical.claims import settle_claim
 from kentei.results.historical.matching import Claim, ClaimStatus
-from verify.dependencies import Dependencies
+from verify.dependencies import Dependencies, InitialRegistrationStore
 from verify.identification import enrol_person
 from verify.reasons import Refusal
-from verify.signed_requests import RAW_PARTS, Arrival, Refused, Signed, verify_signed_request
+from verify.signed_requests import Arrival, Refused, Signed, decide_once, verify_signed_request
 
 FUNCTION: Final = "verify"
 
@@ -73,9 +73,24 @@ def verify_initial_registration(
     if stored is None:
         raise InitialRegistrationNotFoundError(f"no initial registration {message.request_id}")
     record = stored.record
-    if record.status is not InitialRegistrationStatus.RECEIVED:
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
+    received = record.status is InitialRegistrationStatus.RECEIVED
+    decided = decide_once(
+        record.request_id,
+        received,
+        lambda: _decide(store, stored, deps, request_id),
+        RegistrationDecidedError,
+        deps,
+    )
+    return _outcome(record, already_handled=True) if decided is None else _outcome(decided)
+
+
+def _decide(
+    store: InitialRegistrationStore,
+    stored: StoredInitialRegistration,
+    deps: Dependencies,
+    request_id: str,
+) -> InitialRegistrationRequest:
+    record = stored.record
     arrival = Arrival(record.request_id, record.prefecture_code, record.received_at)
     signed = verify_signed_request(arrival, parse_initial_registration_document, deps)
     decided = (
@@ -93,13 +108,8 @@ def verify_initial_registration(
         at=deps.clock(),
         person_id=decided.qualification_pseudonym_id,
     )
-    try:
-        store.decide(stored, decided, [event])
-    except RegistrationDecidedError:
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
-    deps.inbox.delete(record.request_id, RAW_PARTS)
-    return _outcome(decided)
+    store.decide(stored, decided, [event])
+    return decided
 
 
 def _refused(

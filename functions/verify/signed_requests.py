@@ -34,6 +34,7 @@ class SignedDocument(Protocol):
 
 
 D = TypeVar("D", bound=SignedDocument)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,22 @@ def _document(content: bytes, arrival: Arrival, parse: Callable[[bytes, str], D]
             "the signed document names another prefecture than the request",
         )
     return document
+
+
+def decide_once(
+    request_id: str,
+    still_received: bool,
+    decide: Callable[[], T],
+    decided_meanwhile: type[Exception],
+    deps: Dependencies,
+) -> T | None:
+    """``decide`` a request still ``received`` (None when it was handled before, or when
+    another delivery decided it meanwhile: ``decide`` raised ``decided_meanwhile``, and that
+    decision stands). Either way verification has ended: every version of the raw parts is
+    deleted from the inbox. What may pass on a retry raises and leaves them."""
+    try:
+        decided = decide() if still_received else None
+    except decided_meanwhile:
+        decided = None
+    deps.inbox.delete(request_id, RAW_PARTS)
+    return decided
