@@ -9,7 +9,7 @@ import hmac
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from intake.dependencies import Dependencies, SyncMessage
 from kentei.accounts import Account, IdlePolicy
@@ -94,6 +94,16 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+Created = TypeVar("Created", StoredApplication, StoredChangeRequest, StoredInitialRegistration)
+Signed = TypeVar("Signed", StoredChangeRequest, StoredInitialRegistration)
+
+
+def _of_prefecture(table: Mapping[str, Signed], key: str, prefecture_code: str) -> Signed | None:
+    """A signed request's record, in its prefecture only."""
+    found = table.get(key)
+    if found is None or found.record.prefecture_code != prefecture_code:
+        return None
+    return found
 
 
 @dataclass
@@ -138,6 +148,27 @@ class Records:
     """Application id → its scores by slot (``part#component``)."""
     pending_scores: list[StoredScore] = field(default_factory=list)
     """A correction's scores, written when its transaction (``FakeResults.correct``) is."""
+
+    def created(
+        self,
+        table: dict[str, Created],
+        key: str,
+        stored: Created,
+        taken: Exception,
+        audit: Sequence[AuditEvent],
+    ) -> Created:
+        """A conditional create in ``table``, as in the data layer: the same request's item
+        found again, another request's refused with ``taken``; else ``stored`` written with
+        its audit events in one transaction."""
+        existing = table.get(key)
+        if existing is not None:
+            if existing.request_fingerprint != stored.request_fingerprint:
+                raise taken
+            return existing
+        table[key] = stored
+        self.audit.extend(audit)
+        self.writes += 1
+        return stored
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -281,10 +312,7 @@ class FakeInitialRegistrations:
     prefecture_code: str
 
     def registration(self, request_id: str) -> StoredInitialRegistration | None:
-        found = self.records.initial_registrations.get(request_id)
-        if found is None or found.record.prefecture_code != self.prefecture_code:
-            return None
-        return found
+        return _of_prefecture(self.records.initial_registrations, request_id, self.prefecture_code)
 
     def create(
         self,
@@ -293,16 +321,13 @@ class FakeInitialRegistrations:
         audit: Sequence[AuditEvent] = (),
     ) -> StoredInitialRegistration:
         assert record.prefecture_code == self.prefecture_code
-        existing = self.records.initial_registrations.get(record.request_id)
-        if existing is not None:
-            if existing.request_fingerprint != request_fingerprint:
-                raise RegistrationIdTakenError("the id belongs to another request")
-            return existing
-        stored = StoredInitialRegistration(record, request_fingerprint)
-        self.records.initial_registrations[record.request_id] = stored
-        self.records.audit.extend(audit)
-        self.records.writes += 1
-        return stored
+        return self.records.created(
+            self.records.initial_registrations,
+            record.request_id,
+            StoredInitialRegistration(record, request_fingerprint),
+            RegistrationIdTakenError("the id belongs to another request"),
+            audit,
+        )
 
 
 @dataclass
@@ -415,25 +440,19 @@ class FakeChangeRequests:
     prefecture_code: str
 
     def request(self, request_id: str) -> StoredChangeRequest | None:
-        found = self.records.change_requests.get(request_id)
-        if found is None or found.record.prefecture_code != self.prefecture_code:
-            return None
-        return found
+        return _of_prefecture(self.records.change_requests, request_id, self.prefecture_code)
 
     def create(
         self, record: ChangeRequest, request_fingerprint: str, audit: Sequence[AuditEvent] = ()
     ) -> StoredChangeRequest:
         assert record.prefecture_code == self.prefecture_code
-        existing = self.records.change_requests.get(record.request_id)
-        if existing is not None:
-            if existing.request_fingerprint != request_fingerprint:
-                raise RequestIdTakenError("the request id belongs to another request")
-            return existing
-        stored = StoredChangeRequest(record, request_fingerprint)
-        self.records.change_requests[record.request_id] = stored
-        self.records.audit.extend(audit)
-        self.records.writes += 1
-        return stored
+        return self.records.created(
+            self.records.change_requests,
+            record.request_id,
+            StoredChangeRequest(record, request_fingerprint),
+            RequestIdTakenError("the request id belongs to another request"),
+            audit,
+        )
 
     def proposal(self, proposal_id: str) -> Proposal | None:
         return FakeChanges(self.records, self.prefecture_code).proposal(proposal_id)
@@ -817,16 +836,13 @@ class FakeApplications:
     ) -> StoredApplication:
         assert application.form.my_number is None
         assert application.prefecture_code == self.prefecture_code
-        existing = self.records.applications.get(application.application_id)
-        if existing is not None:
-            if existing.request_fingerprint != request_fingerprint:
-                raise IdTakenError("the application id belongs to another request")
-            return existing
-        stored = StoredApplication(application, 1, request_fingerprint)
-        self.records.applications[application.application_id] = stored
-        self.records.audit.extend(audit)
-        self.records.writes += 1
-        return stored
+        return self.records.created(
+            self.records.applications,
+            application.application_id,
+            StoredApplication(application, 1, request_fingerprint),
+            IdTakenError("the application id belongs to another request"),
+            audit,
+        )
 
     def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
         """The prefecture's applications at ``status`` (still listed), oldest first; the
