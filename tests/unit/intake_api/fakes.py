@@ -166,9 +166,25 @@ class Records:
                 raise taken
             return existing
         table[key] = stored
+        self.written(audit)
+        return stored
+
+    def sitting_on_roster(self, prefecture_code: str, person: str, application_id: str) -> Sitting:
+        """The person's sitting on the prefecture's roster (``SittingNotOnRosterError`` if
+        none), as the data layer's conditions read it."""
+        sitting = self.sittings.get(application_id)
+        if (
+            sitting is None
+            or sitting.prefecture_code != prefecture_code
+            or sitting.qualification_pseudonym_id != person
+        ):
+            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        return sitting
+
+    def written(self, audit: Sequence[AuditEvent]) -> None:
+        """One transaction written, with its audit events."""
         self.audit.extend(audit)
         self.writes += 1
-        return stored
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -233,8 +249,7 @@ class FakeScores:
         self.records.put_scores(
             [StoredScore(r.application_id, r.entry, source, None, at, by) for r in rows]
         )
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
     def correction_writes(
         self, rows: Sequence[ScoreRow], *, source: str, at: datetime, by: str
@@ -291,8 +306,7 @@ class FakeResults:
         self.records.decisions[after.application_id] = after
         self.records.put_scores(self.records.pending_scores)
         self.records.pending_scores = []
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
         return self.pass_of(after.qualification_pseudonym_id, after.application_id)
 
     def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
@@ -428,8 +442,7 @@ class FakePasserReviews:
         self.records.initial_registrations[decided.request_id] = StoredInitialRegistration(
             decided, stored.request_fingerprint
         )
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
 
 @dataclass
@@ -475,8 +488,7 @@ class FakeSessions:
 
     def _written(self, audit: Sequence[AuditEvent]) -> None:
         """A write went through: its audit entries with it (as in one transaction)."""
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
     def update(
         self, session: ExamSession, expected_version: int, *, audit: Sequence[AuditEvent] = ()
@@ -605,13 +617,9 @@ class FakeDeletions:
         at: datetime,
         audit: Sequence[AuditEvent] = (),
     ) -> DeletionRecord:
-        sitting = self.store.sittings.get(application_id)
-        if (
-            sitting is None
-            or sitting.prefecture_code != self.prefecture_code
-            or sitting.qualification_pseudonym_id != qualification_pseudonym_id
-        ):
-            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        sitting = self.store.sitting_on_roster(
+            self.prefecture_code, qualification_pseudonym_id, application_id
+        )
         if sitting.status is not SittingStatus.REGISTERED:
             raise SittingAlreadyDeletedError(self.store.deletions.get(application_id))
         others = [
@@ -637,8 +645,7 @@ class FakeDeletions:
         self.store.deletions[application_id] = record
         if last:
             del self.store.examinees[person]
-        self.store.audit.extend(audit)
-        self.store.writes += 1
+        self.store.written(audit)
         return record
 
     def record(self, application_id: str) -> DeletionRecord | None:
@@ -672,19 +679,14 @@ class FakePayments:
         today: date,
         audit: Sequence[AuditEvent] = (),
     ) -> Sitting:
-        sitting = self.store.sittings.get(application_id)
-        if (
-            sitting is None
-            or sitting.prefecture_code != self.prefecture_code
-            or sitting.qualification_pseudonym_id != qualification_pseudonym_id
-        ):
-            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        sitting = self.store.sitting_on_roster(
+            self.prefecture_code, qualification_pseudonym_id, application_id
+        )
         paid = record_payment(sitting, payment, today=today)
         if paid == sitting:
             return sitting
         self.store.sittings[application_id] = paid
-        self.store.audit.extend(audit)
-        self.store.writes += 1
+        self.store.written(audit)
         return paid
 
     def record_group_payment(
@@ -696,16 +698,10 @@ class FakePayments:
         today: date,
         audit: Mapping[str, AuditEvent],
     ) -> list[Sitting]:
-        sittings = []
-        for person, application_id in members:
-            found = self.store.sittings.get(application_id)
-            if (
-                found is None
-                or found.prefecture_code != self.prefecture_code
-                or found.qualification_pseudonym_id != person
-            ):
-                raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
-            sittings.append(found)
+        sittings = [
+            self.store.sitting_on_roster(self.prefecture_code, person, application_id)
+            for person, application_id in members
+        ]
         paid = record_group_payment(sittings, method, paid_on, today=today)
         changed = [after for before, after in zip(sittings, paid, strict=True) if after != before]
         if changed:
@@ -799,8 +795,7 @@ class FakeChanges:
             self.records.examinees_updated[person] = decided.decided_at
             self.records.history.append(history)
         self.records.proposals[decided.proposal_id] = decided
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
     def runs(self, limit: int = 25) -> list[RunRecord]:
         mine = [r for r in self.records.runs if r.prefecture_code == self.prefecture_code]
@@ -813,8 +808,7 @@ class FakeChanges:
         assert superseding is None, "intake proposes a person's request, superseding nothing"
         assert proposal.proposal_id not in self.records.proposals
         self.records.proposals[proposal.proposal_id] = proposal
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
 
 @dataclass
@@ -877,8 +871,7 @@ class FakeApplications:
             raise ConcurrentChangeError("the application changed since it was read")
         saved = StoredApplication(updated, stored.version + 1, stored.request_fingerprint)
         self.records.applications[updated.application_id] = saved
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
         return saved
 
     def accept(
