@@ -33,7 +33,7 @@ and leaves the raw parts for the next delivery.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final
 
@@ -59,7 +59,13 @@ from kentei.roster.changes import (
     requested_changes,
 )
 from verify.dependencies import ChangeRequestStore, Dependencies
-from verify.signed_requests import Arrival, Refused, decide_once, verify_signed_request
+from verify.signed_requests import (
+    Arrival,
+    Refused,
+    SignedOutcome,
+    decide_once,
+    verify_signed_request,
+)
 
 FUNCTION: Final = "verify"
 
@@ -69,15 +75,11 @@ class ChangeRequestNotFoundError(LookupError):
 
 
 @dataclass(frozen=True)
-class ChangeRequestOutcome:
-    """What became of the request: ids, status and reason codes only."""
+class ChangeRequestOutcome(SignedOutcome):
+    """What became of the request: ids, status and reason codes only, and the proposal it
+    became."""
 
-    request_id: str
-    prefecture_code: str
-    status: ChangeRequestStatus
-    reasons: tuple[str, ...] = ()
     proposal_id: str | None = None
-    already_handled: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def verify_change_request(
 
     received = record.status is ChangeRequestStatus.RECEIVED
     decided = decide_once(record.request_id, received, decide, RequestDecidedError, deps)
-    return _outcome(record, already_handled=True) if decided is None else _outcome(decided)
+    final = record if decided is None else decided
+    return replace(ChangeRequestOutcome.of(record, decided), proposal_id=final.proposal_id)
 
 
 def _verify(record: ChangeRequest, deps: Dependencies) -> _Verified | Refused:
@@ -223,15 +226,4 @@ def _event(
         request_id=request_id,
         at=at,
         person_id=person_id,
-    )
-
-
-def _outcome(record: ChangeRequest, *, already_handled: bool = False) -> ChangeRequestOutcome:
-    return ChangeRequestOutcome(
-        request_id=record.request_id,
-        prefecture_code=record.prefecture_code,
-        status=record.status,
-        reasons=record.reasons,
-        proposal_id=record.proposal_id,
-        already_handled=already_handled,
     )

@@ -30,8 +30,7 @@ from verify.reasons import RetryLaterError
 from verify.verification import FUNCTION, Outcome, completion_due, verify_application
 
 if TYPE_CHECKING:
-    from verify.change_requests import ChangeRequestOutcome
-    from verify.initial_registrations import InitialRegistrationOutcome
+    from verify.signed_requests import SignedOutcome
 
 
 def _verify(message: messages.Envelope) -> None:
@@ -158,7 +157,7 @@ def _initial_registration(message: messages.Envelope) -> None:
 
 def _report_signed(
     record_type: str,
-    outcome: ChangeRequestOutcome | InitialRegistrationOutcome,
+    outcome: SignedOutcome,
     **details: str | None,
 ) -> None:
     """A signed request's outcome (``record_type`` names the log line, its key and the

@@ -27,7 +27,6 @@ a historical record that kept changing) and leaves the raw parts for the next de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 from kentei.data.audit import AuditAction, AuditEvent
@@ -45,7 +44,14 @@ from kentei.results.historical.matching import Claim, ClaimStatus
 from verify.dependencies import Dependencies, InitialRegistrationStore
 from verify.identification import enrol_person
 from verify.reasons import Refusal
-from verify.signed_requests import Arrival, Refused, Signed, decide_once, verify_signed_request
+from verify.signed_requests import (
+    Arrival,
+    Refused,
+    Signed,
+    SignedOutcome,
+    decide_once,
+    verify_signed_request,
+)
 
 FUNCTION: Final = "verify"
 
@@ -54,15 +60,8 @@ class InitialRegistrationNotFoundError(LookupError):
     """The message names an initial registration its prefecture does not have."""
 
 
-@dataclass(frozen=True)
-class InitialRegistrationOutcome:
-    """What became of the registration: ids, status and codes only."""
-
-    request_id: str
-    prefecture_code: str
-    status: InitialRegistrationStatus
-    reasons: tuple[str, ...] = ()
-    already_handled: bool = False
+InitialRegistrationOutcome = SignedOutcome
+"""What became of the registration: ids, status and codes only."""
 
 
 def verify_initial_registration(
@@ -81,7 +80,7 @@ def verify_initial_registration(
         RegistrationDecidedError,
         deps,
     )
-    return _outcome(record, already_handled=True) if decided is None else _outcome(decided)
+    return InitialRegistrationOutcome.of(record, decided)
 
 
 def _decide(
@@ -172,16 +171,4 @@ def _decided(record: InitialRegistrationRequest, **update: object) -> InitialReg
     """The record with its decision, validated (the model's consistency rules)."""
     return InitialRegistrationRequest.model_validate(
         {**record.model_dump(exclude={"claimant"}), **update}
-    )
-
-
-def _outcome(
-    record: InitialRegistrationRequest, *, already_handled: bool = False
-) -> InitialRegistrationOutcome:
-    return InitialRegistrationOutcome(
-        request_id=record.request_id,
-        prefecture_code=record.prefecture_code,
-        status=record.status,
-        reasons=record.reasons,
-        already_handled=already_handled,
     )
