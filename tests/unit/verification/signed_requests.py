@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -20,6 +21,26 @@ from verify import dependencies, handler
 from verify.dependencies import Dependencies
 
 MYNAPORTAL = "bridge:mynaportal"
+
+
+@dataclass
+class SignedBridge:
+    """The world of the application tests with a kind's stores in place of the defaults
+    (:meth:`stores`, by the field of verify's dependencies each replaces)."""
+
+    world: World
+    counter: int = 0
+
+    def stores(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def dependencies(self) -> Dependencies:
+        return replace(self.world.dependencies(), **self.stores())
+
+    def new_key(self) -> str:
+        """A new ``Idempotency-Key`` of the Mynaportal bridge."""
+        self.counter += 1
+        return f"key-{self.counter:08d}"
 
 
 def account_of(person: Person) -> str:

@@ -10,13 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from tests.unit.signatures.builders import sign_cms
 from tests.unit.verification.conftest import HANAKO, STRANGER, TARO, TOKYO, Person, World
-from tests.unit.verification.signed_requests import MYNAPORTAL, account_of, arrived, handled
+from tests.unit.verification.signed_requests import (
+    MYNAPORTAL,
+    SignedBridge,
+    account_of,
+    arrived,
+    handled,
+)
 from tests.unit.verification.test_verify_handler import record
 
 from kentei import messages
@@ -36,7 +42,6 @@ from kentei.submissions import ApplicationForm
 from kentei_local.probes import my_numbers_in
 from kentei_local.testpki import Issued
 from verify.change_requests import ChangeRequestOutcome, verify_change_request
-from verify.dependencies import Dependencies
 from verify.reasons import RetryLaterError
 
 NEW_ADDRESS = "東京都千代田区見本町九丁目8番7号"
@@ -92,20 +97,14 @@ class Roster:
 
 
 @dataclass
-class Bridge:
+class Bridge(SignedBridge):
     """The world of the application tests, with change requests and a roster."""
 
-    world: World
     requests: ChangeRequests = field(default_factory=ChangeRequests)
     roster: Roster = field(default_factory=Roster)
-    counter: int = 0
 
-    def dependencies(self) -> Dependencies:
-        return replace(
-            self.world.dependencies(),
-            change_requests=lambda _prefecture: self.requests,
-            roster=lambda _prefecture: self.roster,
-        )
+    def stores(self) -> dict[str, Any]:
+        return {"change_requests": lambda _: self.requests, "roster": lambda _: self.roster}
 
     def on_roster(self, person: Person, account: str | None = None) -> str:
         """The person in the vault (their first application enrolled them), linked to their
@@ -133,8 +132,7 @@ class Bridge:
     ) -> str:
         """A change request of ``person`` as intake stores it: the record (ids only) and the
         raw parts in the inbox."""
-        self.counter += 1
-        request_id = request_id_for(TOKYO, MYNAPORTAL, f"key-{self.counter:08d}")
+        request_id = request_id_for(TOKYO, MYNAPORTAL, self.new_key())
         document = change_document(
             account or account_of(person),
             my_number or person.my_number,

@@ -9,12 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from tests.unit.signatures.builders import sign_cms
 from tests.unit.verification.conftest import STRANGER, TARO, TOKYO, Person, World
-from tests.unit.verification.signed_requests import MYNAPORTAL, account_of, arrived, handled
+from tests.unit.verification.signed_requests import (
+    MYNAPORTAL,
+    SignedBridge,
+    account_of,
+    arrived,
+    handled,
+)
 from tests.unit.verification.test_verify_handler import record
 
 from kentei import messages
@@ -36,7 +43,6 @@ from kentei.results.historical.model import (
     StoredHistoricalPass,
 )
 from kentei_local.probes import my_numbers_in
-from verify.dependencies import Dependencies
 from verify.initial_registrations import InitialRegistrationOutcome, verify_initial_registration
 
 AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -133,24 +139,20 @@ class Registrations:
 
 
 @dataclass
-class Bridge:
-    world: World
+class Bridge(SignedBridge):
     registrations: Registrations = field(default_factory=Registrations)
     historical: Historical = field(default_factory=Historical)
-    counter: int = 0
 
-    def dependencies(self) -> Dependencies:
-        return replace(
-            self.world.dependencies(),
-            initial_registrations=lambda _prefecture: self.registrations,
-            historical=lambda _prefecture: self.historical,
-        )
+    def stores(self) -> dict[str, Any]:
+        return {
+            "initial_registrations": lambda _: self.registrations,
+            "historical": lambda _: self.historical,
+        }
 
     def send(
         self, person: Person, number: str = NUMBER, *, signed_over: bytes | None = None
     ) -> str:
-        self.counter += 1
-        registration_id = initial_registration_id_for(TOKYO, MYNAPORTAL, f"key-{self.counter:08d}")
+        registration_id = initial_registration_id_for(TOKYO, MYNAPORTAL, self.new_key())
         document = json.dumps(
             {
                 "mynaportal_pseudonym_id": account_of(person),
