@@ -3,8 +3,8 @@
 ``POST /v1/initial-registrations``: the document exactly as the person signed it (their
 マイナポータル仮名ID, their My Number, the prefecture, the 技能士番号 they claim, optionally the
 certificate number) and the detached CMS signature (:mod:`kentei.initial_registrations`).
-Received exactly as a signed change request (:mod:`intake.signed_change_requests`): checked
-and screened (a My Number anywhere but the document's ``my_number``: ``422``), never
+Received as every signed request (:mod:`intake.signed_requests`, as a change request):
+checked and screened (a My Number anywhere but the document's ``my_number``: ``422``), never
 verified here; the id derives from (prefecture, caller, ``Idempotency-Key``); the raw parts
 go to the inbox; ``INITIAL_REGISTRATION#<id>`` (``received``, ids only) with its audit entry
 in one transaction; ``initial_registration_received`` (ids only) to verify.
@@ -17,38 +17,24 @@ items, nor staff's reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from intake import paths, screening
+from intake import paths
 from intake.dependencies import Dependencies, dependencies
-from intake.errors import NotFoundError
-from intake.receive import key_reused
-from intake.signed_change_requests import (
-    Receipt,
-    SignedChangeRequest,
-    SignedKind,
-    receive_signed,
-    require_mynaportal,
-    submit_signed,
-)
+from intake.signed_requests import Records, SignedKind, SignedRequest, sent_by, submit_signed
 from kentei import messages
-from kentei.callers import Caller, CallerKind
-from kentei.data.audit import AuditAction, AuditEvent
+from kentei.callers import Caller
 from kentei.data.initial_registrations import RegistrationIdTakenError
 from kentei.initial_registrations import (
     InitialRegistrationBody,
     InitialRegistrationRequest,
     InitialRegistrationStatus,
-    ParsedInitialRegistration,
     initial_registration_id_for,
     parse_initial_registration,
     prefecture_of_initial_registration,
 )
-from kentei.screening import holding_my_number
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -83,91 +69,38 @@ class InitialRegistrationState(BaseModel):
     )
 
 
+_KIND: Final = SignedKind(
+    "initial_registration",
+    initial_registration_id_for,
+    InitialRegistrationRequest,
+    RegistrationIdTakenError,
+    messages.InitialRegistrationReceived,
+)
+
+
 def submit_initial_registration(
-    request: SignedChangeRequest, context: LambdaContext, deps: Dependencies | None = None
+    request: SignedRequest[InitialRegistrationBody],
+    context: LambdaContext,
+    deps: Dependencies | None = None,
 ) -> InitialRegistrationAccepted:
     """Receive ``request`` once; a replay of it gets the same answer."""
-    require_mynaportal(request.caller, "initial registrations")
-    if not isinstance(request.body, InitialRegistrationBody):
-        raise TypeError("an initial registration's body")
-    parsed = parse_initial_registration(request.body)
-    screening.refuse(
-        [
-            *holding_my_number(parsed.document, "document"),
-            *holding_my_number(request.body.mynaportal_pseudonym_id, "mynaportal_pseudonym_id"),
-        ]
-    )
     answer = submit_signed(
-        request,
-        parsed,
-        receive_initial_registration,
-        key_prefix="intake.initial_registrations",
-        context=context,
-        deps=deps,
+        _KIND, request, parse_initial_registration, _records, _accepted, context=context, deps=deps
     )
     return InitialRegistrationAccepted.model_validate(answer)
 
 
-_KIND: Final = SignedKind(
-    AuditAction.INITIAL_REGISTRATION_RECEIVED,
-    "initial_registration",
-    "InitialRegistrationsReceived",
-    "initial_registration_id",
-)
+def _records(deps: Dependencies, prefecture_code: str) -> Records[InitialRegistrationRequest]:
+    store = deps.initial_registrations(prefecture_code)
+    return Records(store.registration, store.create)
 
 
-def receive_initial_registration(
-    request: SignedChangeRequest, parsed: Any, fingerprint: str, deps: Dependencies
-) -> dict[str, Any]:
-    """Receive ``request`` (read and screened as ``parsed``): the ``202`` body, ids only."""
-    if not isinstance(parsed, ParsedInitialRegistration):
-        raise TypeError("an initial registration's parsed form")
-    prefecture = parsed.prefecture_code
-    registration_id = initial_registration_id_for(
-        prefecture, request.caller.id, request.idempotency_key
-    )
-    store = deps.initial_registrations(prefecture)
-    existing = store.registration(registration_id)
-
-    def create(now: datetime, audit: Sequence[AuditEvent]) -> None:
-        record = InitialRegistrationRequest(
-            request_id=registration_id,
-            prefecture_code=prefecture,
-            status=InitialRegistrationStatus.RECEIVED,
-            received_at=now,
-            submitted_by=request.caller.id,
-        )
-        try:
-            store.create(record, fingerprint, audit)
-        except RegistrationIdTakenError:
-            raise key_reused() from None
-
-    received = InitialRegistrationStatus.RECEIVED
-    receive_signed(
-        _KIND,
-        request,
-        Receipt(
-            registration_id,
-            prefecture,
-            parsed.raw_parts,
-            None
-            if existing is None
-            else (existing.request_fingerprint, existing.record.status is received),
-        ),
-        fingerprint,
-        deps,
-        create=create,
-        queue=lambda: deps.verify_queue.send(
-            messages.InitialRegistrationReceived(
-                request_id=registration_id, prefecture_code=prefecture
-            )
-        ),
-    )
+def _accepted(registration_id: str) -> InitialRegistrationAccepted:
     return InitialRegistrationAccepted(
         registration_id=registration_id,
         status="received",
         status_url=paths.initial_registration_url(registration_id),
-    ).model_dump(mode="json")
+    )
 
 
 def initial_registration_status(
@@ -175,12 +108,13 @@ def initial_registration_status(
 ) -> InitialRegistrationState:
     """The registration's state for the bridge that sent it; ``404`` for anyone else."""
     deps = deps or dependencies()
-    prefecture = prefecture_of_initial_registration(registration_id)
-    if prefecture is None or caller.kind is not CallerKind.BRIDGE:
-        raise NotFoundError(_NOT_FOUND)
-    stored = deps.initial_registrations(prefecture).registration(registration_id)
-    if stored is None or stored.record.submitted_by != caller.id:
-        raise NotFoundError(_NOT_FOUND)
+    stores = deps.initial_registrations
+    stored = sent_by(
+        caller,
+        prefecture_of_initial_registration(registration_id),
+        lambda prefecture_code: stores(prefecture_code).registration(registration_id),
+        not_found=_NOT_FOUND,
+    )
     record = stored.record
     return InitialRegistrationState(
         registration_id=record.request_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any, Final
 
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from intake.problems import CONTENT_TYPE, Problem
@@ -55,3 +56,30 @@ def with_content(
     declared = documented(status, description, *problems)
     declared[status]["content"] = {media_type: {"schema": schema}}
     return declared
+
+
+SUBMITTED: Final = documented(
+    202,
+    "Received: stored and queued for verification",
+    400,
+    401,
+    403,
+    409,
+    413,
+    415,
+    headers={"Location": {"description": "the status URL", "schema": {"type": "string"}}},
+)
+"""The answers of a submission received for verification (an application, a signed
+request): ``202`` with the status URL in ``Location``."""
+
+
+def idempotency_key_header(description: str) -> Header:
+    """The ``Idempotency-Key`` header of a submission (an application, a signed request):
+    8-128 visible ASCII characters, ``description`` saying what it is new for."""
+    return Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=128,
+        pattern=r"^[\x21-\x7e]+$",
+        description=description,
+    )

@@ -33,13 +33,11 @@ and leaves the raw parts for the next delivery.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final
 
 from kentei.change_requests import (
-    DOCUMENT_PART,
-    SIGNATURE_PART,
     ChangeDocument,
     ChangeRequest,
     ChangeRequestReason,
@@ -61,12 +59,15 @@ from kentei.roster.changes import (
     requested_changes,
 )
 from verify.dependencies import ChangeRequestStore, Dependencies
-from verify.signed_requests import Arrival, Refused, verify_signed_request
+from verify.signed_requests import (
+    Arrival,
+    Refused,
+    SignedOutcome,
+    decide_once,
+    verify_signed_request,
+)
 
 FUNCTION: Final = "verify"
-RAW_PARTS: Final = (DOCUMENT_PART, SIGNATURE_PART)
-"""The parts of a change request's raw submission: the signed document (with the My Number)
-and its signature."""
 
 
 class ChangeRequestNotFoundError(LookupError):
@@ -74,15 +75,11 @@ class ChangeRequestNotFoundError(LookupError):
 
 
 @dataclass(frozen=True)
-class ChangeRequestOutcome:
-    """What became of the request: ids, status and reason codes only."""
+class ChangeRequestOutcome(SignedOutcome):
+    """What became of the request: ids, status and reason codes only, and the proposal it
+    became."""
 
-    request_id: str
-    prefecture_code: str
-    status: ChangeRequestStatus
-    reasons: tuple[str, ...] = ()
     proposal_id: str | None = None
-    already_handled: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,21 +97,17 @@ def verify_change_request(
     if stored is None:
         raise ChangeRequestNotFoundError(f"no change request {message.request_id}")
     record = stored.record
-    if record.status is not ChangeRequestStatus.RECEIVED:
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
-    result = _verify(record, deps)
-    try:
+
+    def decide() -> ChangeRequest:
+        result = _verify(record, deps)
         if isinstance(result, Refused):
-            decided = _refuse(store, stored, result, deps, request_id)
-        else:
-            decided = _propose(store, stored, result, deps, request_id)
-    except RequestDecidedError:
-        # Another delivery decided it meanwhile: its decision stands.
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
-    deps.inbox.delete(record.request_id, RAW_PARTS)
-    return _outcome(decided)
+            return _refuse(store, stored, result, deps, request_id)
+        return _propose(store, stored, result, deps, request_id)
+
+    received = record.status is ChangeRequestStatus.RECEIVED
+    decided = decide_once(record.request_id, received, decide, RequestDecidedError, deps)
+    final = record if decided is None else decided
+    return replace(ChangeRequestOutcome.of(record, decided), proposal_id=final.proposal_id)
 
 
 def _verify(record: ChangeRequest, deps: Dependencies) -> _Verified | Refused:
@@ -233,15 +226,4 @@ def _event(
         request_id=request_id,
         at=at,
         person_id=person_id,
-    )
-
-
-def _outcome(record: ChangeRequest, *, already_handled: bool = False) -> ChangeRequestOutcome:
-    return ChangeRequestOutcome(
-        request_id=record.request_id,
-        prefecture_code=record.prefecture_code,
-        status=record.status,
-        reasons=record.reasons,
-        proposal_id=record.proposal_id,
-        already_handled=already_handled,
     )

@@ -15,6 +15,10 @@ the application with a status and a reason. Log lines carry ids and reason codes
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools.metrics import MetricUnit
 
 from kentei import messages
@@ -25,26 +29,15 @@ from verify import dependencies
 from verify.reasons import RetryLaterError
 from verify.verification import FUNCTION, Outcome, completion_due, verify_application
 
+if TYPE_CHECKING:
+    from verify.signed_requests import SignedOutcome
+
 
 def _verify(message: messages.Envelope) -> None:
     if not isinstance(message, messages.ApplicationReceived):
         raise UnroutedMessageError(f"the verification route got a {message.kind} message")
-    instruments = consumer.instruments
-    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
-    try:
-        outcome = verify_application(message, dependencies.dependencies(), request_id)
-    except (RetryLaterError, RegistryError) as exc:
-        # Codes and adapter states only (neither carries a number or an item): what an
-        # operator needs to see why the message is retried, or why it sits in the DLQ.
-        instruments.logger.warning(
-            "verification deferred",
-            extra={
-                "application_id": message.application_id,
-                "error": type(exc).__name__,
-                "reason": str(exc),
-            },
-        )
-        raise
+    with _deferred("verification deferred", application_id=message.application_id):
+        outcome = verify_application(message, dependencies.dependencies(), _request_id())
     _report(outcome)
     _owe_completion(outcome, message.prefecture_code)
 
@@ -55,11 +48,29 @@ def _enrol_chosen(message: messages.Envelope) -> None:
     # Imported here: a rare message kind, kept off every other invocation's cold start.
     from verify.identity_choice import enrol_chosen
 
-    instruments = consumer.instruments
-    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
-    outcome = enrol_chosen(message, dependencies.dependencies(), request_id)
+    outcome = enrol_chosen(message, dependencies.dependencies(), _request_id())
     _report(outcome)
     _owe_completion(outcome, message.prefecture_code)
+
+
+def _request_id() -> str:
+    """The Lambda request's id the log carries (the audit entries' ``request_id``)."""
+    keys = consumer.instruments.logger.get_current_keys()
+    return str(keys.get("function_request_id", FUNCTION))
+
+
+@contextmanager
+def _deferred(event: str, **ids: str) -> Iterator[None]:
+    """A message retried (then kept in the DLQ) for what may pass on a retry, logged with its
+    ids, the error's kind and its codes and adapter states only (neither carries a number or
+    an item): what an operator needs to see why."""
+    try:
+        yield
+    except (RetryLaterError, RegistryError) as exc:
+        consumer.instruments.logger.warning(
+            event, extra={**ids, "error": type(exc).__name__, "reason": str(exc)}
+        )
+        raise
 
 
 def _owe_completion(outcome: Outcome, prefecture_code: str) -> None:
@@ -92,9 +103,8 @@ def _recheck_batch(message: messages.Envelope) -> None:
     from verify.recheck import recheck_batch
 
     instruments = consumer.instruments
-    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
     try:
-        outcome = recheck_batch(message, dependencies.recheck_dependencies(), request_id)
+        outcome = recheck_batch(message, dependencies.recheck_dependencies(), _request_id())
     except RegistryError as exc:
         instruments.logger.warning(
             "registry re-check batch deferred",
@@ -129,39 +139,10 @@ def _change_request(message: messages.Envelope) -> None:
     # Imported here: a rare message kind, kept off every application's cold start.
     from verify.change_requests import verify_change_request
 
-    instruments = consumer.instruments
-    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
-    try:
-        outcome = verify_change_request(message, dependencies.dependencies(), request_id)
-    except (RetryLaterError, RegistryError) as exc:
-        instruments.logger.warning(
-            "change request verification deferred",
-            extra={
-                "change_request_id": message.request_id,
-                "error": type(exc).__name__,
-                "reason": str(exc),
-            },
-        )
-        raise
-    instruments.logger.info(
-        "change request already handled"
-        if outcome.already_handled
-        else f"change request {outcome.status.value}",
-        extra={
-            "change_request_id": outcome.request_id,
-            "prefecture_code": outcome.prefecture_code,
-            "status": outcome.status.value,
-            "reasons": list(outcome.reasons),
-            "proposal_id": outcome.proposal_id,
-            "already_handled": outcome.already_handled,
-        },
-    )
-    if not outcome.already_handled:
-        instruments.count(
-            "ChangeRequestsVerified",
-            outcome=outcome.status.value,
-            reason=outcome.reasons[0] if outcome.reasons else "none",
-        )
+    ids = {"change_request_id": message.request_id}
+    with _deferred("change request verification deferred", **ids):
+        outcome = verify_change_request(message, dependencies.dependencies(), _request_id())
+    _report_signed("change_request", outcome, proposal_id=outcome.proposal_id)
 
 
 def _initial_registration(message: messages.Envelope) -> None:
@@ -170,26 +151,35 @@ def _initial_registration(message: messages.Envelope) -> None:
     # Imported here: a rare message kind, kept off every application's cold start.
     from verify.initial_registrations import verify_initial_registration
 
+    outcome = verify_initial_registration(message, dependencies.dependencies(), _request_id())
+    _report_signed("initial_registration", outcome)
+
+
+def _report_signed(
+    record_type: str,
+    outcome: SignedOutcome,
+    **details: str | None,
+) -> None:
+    """A signed request's outcome (``record_type`` names the log line, its key and the
+    metric): ids, status and reason codes only."""
+    what = record_type.replace("_", " ")
+    status = outcome.status.value
     instruments = consumer.instruments
-    request_id = str(instruments.logger.get_current_keys().get("function_request_id", FUNCTION))
-    outcome = verify_initial_registration(message, dependencies.dependencies(), request_id)
     instruments.logger.info(
-        "initial registration already handled"
-        if outcome.already_handled
-        else f"initial registration {outcome.status.value}",
+        f"{what} already handled" if outcome.already_handled else f"{what} {status}",
         extra={
-            "initial_registration_id": outcome.request_id,
+            f"{record_type}_id": outcome.request_id,
             "prefecture_code": outcome.prefecture_code,
-            "status": outcome.status.value,
+            "status": status,
             "reasons": list(outcome.reasons),
+            **details,
             "already_handled": outcome.already_handled,
         },
     )
     if not outcome.already_handled:
+        metric = "".join(word.capitalize() for word in what.split()) + "sVerified"
         instruments.count(
-            "InitialRegistrationsVerified",
-            outcome=outcome.status.value,
-            reason=outcome.reasons[0] if outcome.reasons else "none",
+            metric, outcome=status, reason=outcome.reasons[0] if outcome.reasons else "none"
         )
 
 

@@ -27,11 +27,10 @@ a historical record that kept changing) and leaves the raw parts for the next de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.data.initial_registrations import RegistrationDecidedError
+from kentei.data.initial_registrations import RegistrationDecidedError, StoredInitialRegistration
 from kentei.initial_registrations import (
     Claimant,
     InitialRegistrationDocument,
@@ -42,10 +41,17 @@ from kentei.initial_registrations import (
 from kentei.messages import InitialRegistrationReceived
 from kentei.results.historical.claims import settle_claim
 from kentei.results.historical.matching import Claim, ClaimStatus
-from verify.dependencies import Dependencies
+from verify.dependencies import Dependencies, InitialRegistrationStore
 from verify.identification import enrol_person
 from verify.reasons import Refusal
-from verify.signed_requests import RAW_PARTS, Arrival, Refused, Signed, verify_signed_request
+from verify.signed_requests import (
+    Arrival,
+    Refused,
+    Signed,
+    SignedOutcome,
+    decide_once,
+    verify_signed_request,
+)
 
 FUNCTION: Final = "verify"
 
@@ -54,15 +60,8 @@ class InitialRegistrationNotFoundError(LookupError):
     """The message names an initial registration its prefecture does not have."""
 
 
-@dataclass(frozen=True)
-class InitialRegistrationOutcome:
-    """What became of the registration: ids, status and codes only."""
-
-    request_id: str
-    prefecture_code: str
-    status: InitialRegistrationStatus
-    reasons: tuple[str, ...] = ()
-    already_handled: bool = False
+InitialRegistrationOutcome = SignedOutcome
+"""What became of the registration: ids, status and codes only."""
 
 
 def verify_initial_registration(
@@ -73,9 +72,24 @@ def verify_initial_registration(
     if stored is None:
         raise InitialRegistrationNotFoundError(f"no initial registration {message.request_id}")
     record = stored.record
-    if record.status is not InitialRegistrationStatus.RECEIVED:
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
+    received = record.status is InitialRegistrationStatus.RECEIVED
+    decided = decide_once(
+        record.request_id,
+        received,
+        lambda: _decide(store, stored, deps, request_id),
+        RegistrationDecidedError,
+        deps,
+    )
+    return InitialRegistrationOutcome.of(record, decided)
+
+
+def _decide(
+    store: InitialRegistrationStore,
+    stored: StoredInitialRegistration,
+    deps: Dependencies,
+    request_id: str,
+) -> InitialRegistrationRequest:
+    record = stored.record
     arrival = Arrival(record.request_id, record.prefecture_code, record.received_at)
     signed = verify_signed_request(arrival, parse_initial_registration_document, deps)
     decided = (
@@ -93,13 +107,8 @@ def verify_initial_registration(
         at=deps.clock(),
         person_id=decided.qualification_pseudonym_id,
     )
-    try:
-        store.decide(stored, decided, [event])
-    except RegistrationDecidedError:
-        deps.inbox.delete(record.request_id, RAW_PARTS)
-        return _outcome(record, already_handled=True)
-    deps.inbox.delete(record.request_id, RAW_PARTS)
-    return _outcome(decided)
+    store.decide(stored, decided, [event])
+    return decided
 
 
 def _refused(
@@ -162,16 +171,4 @@ def _decided(record: InitialRegistrationRequest, **update: object) -> InitialReg
     """The record with its decision, validated (the model's consistency rules)."""
     return InitialRegistrationRequest.model_validate(
         {**record.model_dump(exclude={"claimant"}), **update}
-    )
-
-
-def _outcome(
-    record: InitialRegistrationRequest, *, already_handled: bool = False
-) -> InitialRegistrationOutcome:
-    return InitialRegistrationOutcome(
-        request_id=record.request_id,
-        prefecture_code=record.prefecture_code,
-        status=record.status,
-        reasons=record.reasons,
-        already_handled=already_handled,
     )

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from enum import StrEnum
+from typing import Generic, Protocol, Self, TypeVar
 
+from kentei.change_requests import ChangeRequest
+from kentei.initial_registrations import InitialRegistrationRequest
 from kentei.my_number import MyNumber
 from kentei.submissions import SubmissionError
 from verify.dependencies import Dependencies
@@ -34,6 +37,7 @@ class SignedDocument(Protocol):
 
 
 D = TypeVar("D", bound=SignedDocument)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -107,3 +111,50 @@ def _document(content: bytes, arrival: Arrival, parse: Callable[[bytes, str], D]
             "the signed document names another prefecture than the request",
         )
     return document
+
+
+def decide_once(
+    request_id: str,
+    still_received: bool,
+    decide: Callable[[], T],
+    decided_meanwhile: type[Exception],
+    deps: Dependencies,
+) -> T | None:
+    """``decide`` a request still ``received`` (None when it was handled before, or when
+    another delivery decided it meanwhile: ``decide`` raised ``decided_meanwhile``, and that
+    decision stands). Either way verification has ended: every version of the raw parts is
+    deleted from the inbox. What may pass on a retry raises and leaves them."""
+    try:
+        decided = decide() if still_received else None
+    except decided_meanwhile:
+        decided = None
+    deps.inbox.delete(request_id, RAW_PARTS)
+    return decided
+
+
+DecidedRecord = ChangeRequest | InitialRegistrationRequest
+"""A signed request's record, as its outcome reads it."""
+
+
+@dataclass(frozen=True)
+class SignedOutcome:
+    """What became of a signed request: ids, status and reason codes only."""
+
+    request_id: str
+    prefecture_code: str
+    status: StrEnum
+    reasons: tuple[str, ...] = ()
+    already_handled: bool = False
+
+    @classmethod
+    def of(cls, record: DecidedRecord, decided: DecidedRecord | None) -> Self:
+        """``record``'s decision ``decided``; None: the request was handled before (as
+        ``record`` has it)."""
+        final = record if decided is None else decided
+        return cls(
+            request_id=final.request_id,
+            prefecture_code=final.prefecture_code,
+            status=final.status,
+            reasons=final.reasons,
+            already_handled=decided is None,
+        )

@@ -351,11 +351,10 @@ def _clear_clients() -> None:
     clients = (aws.dynamodb, aws.sqs, aws.s3, aws.kms, aws.cognito_idp)
     for client in (*clients, idempotency.persistence_layer):
         client.cache_clear()
-    from intake import dependencies, signed_change_requests, submit
+    from intake import dependencies, exactly_once
 
     # Each idempotent route keeps its persistence layer, bound to the endpoint of its time.
-    submit._idempotent.cache_clear()
-    signed_change_requests._idempotent.cache_clear()
+    exactly_once._idempotent.cache_clear()
     dependencies.reset()
     from certify import dependencies as certify_dependencies
 

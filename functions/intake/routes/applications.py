@@ -6,12 +6,12 @@ from typing import Annotated, Final
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from intake import paths
 from intake.access import authorize_submission, request_id, require_caller
 from intake.receive import Submission
-from intake.responses import documented
+from intake.responses import SUBMITTED, documented, idempotency_key_header
 from intake.status import application_status
 from intake.submit import submit
 from intake.views import ApplicationAccepted, ApplicationStatus
@@ -44,29 +44,12 @@ from the same person, and is returned with `resubmission.other_person` if not.""
     summary="Submit an application",
     description=_SUBMIT,
     tags=["applications"],
-    responses=documented(
-        202,
-        "Received: stored and queued for verification",
-        400,
-        401,
-        403,
-        409,
-        413,
-        415,
-        headers={"Location": {"description": "the status URL", "schema": {"type": "string"}}},
-    ),
+    responses=SUBMITTED,
 )
 def post_application(
     request: Annotated[ApplicationRequest, Body(description="The application, by channel.")],
     idempotency_key: Annotated[
-        str,
-        Header(
-            alias="Idempotency-Key",
-            min_length=8,
-            max_length=128,
-            pattern=r"^[\x21-\x7e]+$",
-            description="8-128 visible ASCII characters, new for each application.",
-        ),
+        str, idempotency_key_header("8-128 visible ASCII characters, new for each application.")
     ],
     resubmission_of: Annotated[
         str | None,

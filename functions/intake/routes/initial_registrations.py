@@ -17,13 +17,7 @@ from intake.initial_registrations import (
     initial_registration_status,
     submit_initial_registration,
 )
-from intake.responses import documented
-from intake.routes.signed_change_requests import (
-    SUBMITTED,
-    IdempotencyKey,
-    accepted_response,
-    signed_request,
-)
+from intake.routes.signed_requests import IdempotencyKey, accepted, status_route, submission_route
 from kentei.initial_registrations import InitialRegistrationBody
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -39,38 +33,36 @@ and the person and matches the claim with the prefecture's historical pass recor
 status). `Idempotency-Key` as for change requests."""
 
 
-@router.post(
+@submission_route(
+    router,
     paths.INITIAL_REGISTRATIONS,
-    status_code=202,
     summary="Submit an initial registration",
     description=_SUBMIT,
-    tags=["initial registrations"],
-    responses=SUBMITTED,
+    tag="initial registrations",
 )
 def post_initial_registration(
     request: Annotated[InitialRegistrationBody, Body(description="The signed registration.")],
     idempotency_key: IdempotencyKey,
 ) -> Response[InitialRegistrationAccepted]:
-    accepted = submit_initial_registration(
-        signed_request(router, request, idempotency_key), router.lambda_context
-    )
-    return accepted_response(accepted, accepted.status_url)
+    return accepted(router, submit_initial_registration, request, idempotency_key)
 
 
-@router.get(
+@status_route(
+    router,
     paths.INITIAL_REGISTRATION,
     summary="Status of an initial registration",
     description="`received`, `linked` (the past pass is the person's), `in_review` (staff "
     "check the claim), `refused` (verify refused it), or `rejected` (staff did not accept the "
     "claim), with reason codes. Never the items. Visible to the bridge "
     "that sent it only; anyone else, and a malformed id, gets 404.",
-    tags=["initial registrations"],
-    responses=documented(200, "The initial registration's status", 401, 403, 404),
+    tag="initial registrations",
+    what="initial registration",
 )
 def get_initial_registration(
     registration_id: Annotated[
         str, Path(description="The registration's id (a malformed one is a 404).")
     ],
 ) -> InitialRegistrationState:
-    caller = require_caller(router.current_event.raw_event)
-    return initial_registration_status(caller, registration_id)
+    return initial_registration_status(
+        require_caller(router.current_event.raw_event), registration_id
+    )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from kentei import callers, staff_networks
 from kentei_local import identities
 from kentei_local.environment import LOCAL_OVERRIDES
+from kentei_local.testpki import TestPki
 
 from .fakes import Fakes
 
@@ -30,10 +32,32 @@ def local_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def fakes() -> Iterator[Fakes]:
     """The real handler runs over in-memory fakes: nothing here reaches AWS."""
-    from intake import dependencies, submit
+    from intake import dependencies, exactly_once
 
     installed = Fakes()
     dependencies.reset(installed.dependencies())
-    submit._idempotent.cache_clear()
+    exactly_once._idempotent.cache_clear()
     yield installed
     dependencies.reset()
+
+
+@pytest.fixture
+def no_idempotency_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submissions run without Powertools' DynamoDB store (tested with moto): the receive
+    flow's own convergence answers a retry here."""
+    from intake import exactly_once
+
+    class _Config:
+        def register_lambda_context(self, context: object) -> None:
+            del context
+
+    def run(**kwargs: Any) -> dict[str, Any]:
+        return exactly_once._run(**kwargs)
+
+    monkeypatch.setattr(exactly_once, "_idempotent", lambda _prefix: (_Config(), run))
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    """A test PKI whose signature certificates sign the bridges' signed requests."""
+    return TestPki.create(tmp_path_factory.mktemp("signed-request-pki"))

@@ -9,7 +9,7 @@ import hmac
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from intake.dependencies import CertifyMessage, Dependencies, SyncMessage
 from kentei.accounts import Account, IdlePolicy
@@ -93,6 +93,16 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+Created = TypeVar("Created", StoredApplication, StoredChangeRequest, StoredInitialRegistration)
+Signed = TypeVar("Signed", StoredChangeRequest, StoredInitialRegistration)
+
+
+def _of_prefecture(table: Mapping[str, Signed], key: str, prefecture_code: str) -> Signed | None:
+    """A signed request's record, in its prefecture only."""
+    found = table.get(key)
+    if found is None or found.record.prefecture_code != prefecture_code:
+        return None
+    return found
 
 
 @dataclass
@@ -142,6 +152,43 @@ class Records:
     """Application id → its scores by slot (``part#component``)."""
     pending_scores: list[StoredScore] = field(default_factory=list)
     """A correction's scores, written when its transaction (``FakeResults.correct``) is."""
+
+    def created(
+        self,
+        table: dict[str, Created],
+        key: str,
+        stored: Created,
+        taken: Exception,
+        audit: Sequence[AuditEvent],
+    ) -> Created:
+        """A conditional create in ``table``, as in the data layer: the same request's item
+        found again, another request's refused with ``taken``; else ``stored`` written with
+        its audit events in one transaction."""
+        existing = table.get(key)
+        if existing is not None:
+            if existing.request_fingerprint != stored.request_fingerprint:
+                raise taken
+            return existing
+        table[key] = stored
+        self.written(audit)
+        return stored
+
+    def sitting_on_roster(self, prefecture_code: str, person: str, application_id: str) -> Sitting:
+        """The person's sitting on the prefecture's roster (``SittingNotOnRosterError`` if
+        none), as the data layer's conditions read it."""
+        sitting = self.sittings.get(application_id)
+        if (
+            sitting is None
+            or sitting.prefecture_code != prefecture_code
+            or sitting.qualification_pseudonym_id != person
+        ):
+            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        return sitting
+
+    def written(self, audit: Sequence[AuditEvent]) -> None:
+        """One transaction written, with its audit events."""
+        self.audit.extend(audit)
+        self.writes += 1
 
     def prefecture(self, prefecture_code: str) -> FakeApplications:
         return FakeApplications(self, prefecture_code)
@@ -206,8 +253,7 @@ class FakeScores:
         self.records.put_scores(
             [StoredScore(r.application_id, r.entry, source, None, at, by) for r in rows]
         )
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
     def correction_writes(
         self, rows: Sequence[ScoreRow], *, source: str, at: datetime, by: str
@@ -267,8 +313,7 @@ class FakeResults:
         self.records.decisions[after.application_id] = after
         self.records.put_scores(self.records.pending_scores)
         self.records.pending_scores = []
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
         return self.pass_of(after.qualification_pseudonym_id, after.application_id)
 
     def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
@@ -289,10 +334,7 @@ class FakeInitialRegistrations:
     prefecture_code: str
 
     def registration(self, request_id: str) -> StoredInitialRegistration | None:
-        found = self.records.initial_registrations.get(request_id)
-        if found is None or found.record.prefecture_code != self.prefecture_code:
-            return None
-        return found
+        return _of_prefecture(self.records.initial_registrations, request_id, self.prefecture_code)
 
     def create(
         self,
@@ -301,16 +343,13 @@ class FakeInitialRegistrations:
         audit: Sequence[AuditEvent] = (),
     ) -> StoredInitialRegistration:
         assert record.prefecture_code == self.prefecture_code
-        existing = self.records.initial_registrations.get(record.request_id)
-        if existing is not None:
-            if existing.request_fingerprint != request_fingerprint:
-                raise RegistrationIdTakenError("the id belongs to another request")
-            return existing
-        stored = StoredInitialRegistration(record, request_fingerprint)
-        self.records.initial_registrations[record.request_id] = stored
-        self.records.audit.extend(audit)
-        self.records.writes += 1
-        return stored
+        return self.records.created(
+            self.records.initial_registrations,
+            record.request_id,
+            StoredInitialRegistration(record, request_fingerprint),
+            RegistrationIdTakenError("the id belongs to another request"),
+            audit,
+        )
 
 
 @dataclass
@@ -411,8 +450,7 @@ class FakePasserReviews:
         self.records.initial_registrations[decided.request_id] = StoredInitialRegistration(
             decided, stored.request_fingerprint
         )
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
 
 @dataclass
@@ -423,25 +461,19 @@ class FakeChangeRequests:
     prefecture_code: str
 
     def request(self, request_id: str) -> StoredChangeRequest | None:
-        found = self.records.change_requests.get(request_id)
-        if found is None or found.record.prefecture_code != self.prefecture_code:
-            return None
-        return found
+        return _of_prefecture(self.records.change_requests, request_id, self.prefecture_code)
 
     def create(
         self, record: ChangeRequest, request_fingerprint: str, audit: Sequence[AuditEvent] = ()
     ) -> StoredChangeRequest:
         assert record.prefecture_code == self.prefecture_code
-        existing = self.records.change_requests.get(record.request_id)
-        if existing is not None:
-            if existing.request_fingerprint != request_fingerprint:
-                raise RequestIdTakenError("the request id belongs to another request")
-            return existing
-        stored = StoredChangeRequest(record, request_fingerprint)
-        self.records.change_requests[record.request_id] = stored
-        self.records.audit.extend(audit)
-        self.records.writes += 1
-        return stored
+        return self.records.created(
+            self.records.change_requests,
+            record.request_id,
+            StoredChangeRequest(record, request_fingerprint),
+            RequestIdTakenError("the request id belongs to another request"),
+            audit,
+        )
 
     def proposal(self, proposal_id: str) -> Proposal | None:
         return FakeChanges(self.records, self.prefecture_code).proposal(proposal_id)
@@ -464,8 +496,7 @@ class FakeSessions:
 
     def _written(self, audit: Sequence[AuditEvent]) -> None:
         """A write went through: its audit entries with it (as in one transaction)."""
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
     def update(
         self, session: ExamSession, expected_version: int, *, audit: Sequence[AuditEvent] = ()
@@ -594,13 +625,9 @@ class FakeDeletions:
         at: datetime,
         audit: Sequence[AuditEvent] = (),
     ) -> DeletionRecord:
-        sitting = self.store.sittings.get(application_id)
-        if (
-            sitting is None
-            or sitting.prefecture_code != self.prefecture_code
-            or sitting.qualification_pseudonym_id != qualification_pseudonym_id
-        ):
-            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        sitting = self.store.sitting_on_roster(
+            self.prefecture_code, qualification_pseudonym_id, application_id
+        )
         if sitting.status is not SittingStatus.REGISTERED:
             raise SittingAlreadyDeletedError(self.store.deletions.get(application_id))
         others = [
@@ -626,8 +653,7 @@ class FakeDeletions:
         self.store.deletions[application_id] = record
         if last:
             del self.store.examinees[person]
-        self.store.audit.extend(audit)
-        self.store.writes += 1
+        self.store.written(audit)
         return record
 
     def record(self, application_id: str) -> DeletionRecord | None:
@@ -661,19 +687,14 @@ class FakePayments:
         today: date,
         audit: Sequence[AuditEvent] = (),
     ) -> Sitting:
-        sitting = self.store.sittings.get(application_id)
-        if (
-            sitting is None
-            or sitting.prefecture_code != self.prefecture_code
-            or sitting.qualification_pseudonym_id != qualification_pseudonym_id
-        ):
-            raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
+        sitting = self.store.sitting_on_roster(
+            self.prefecture_code, qualification_pseudonym_id, application_id
+        )
         paid = record_payment(sitting, payment, today=today)
         if paid == sitting:
             return sitting
         self.store.sittings[application_id] = paid
-        self.store.audit.extend(audit)
-        self.store.writes += 1
+        self.store.written(audit)
         return paid
 
     def record_group_payment(
@@ -685,16 +706,10 @@ class FakePayments:
         today: date,
         audit: Mapping[str, AuditEvent],
     ) -> list[Sitting]:
-        sittings = []
-        for person, application_id in members:
-            found = self.store.sittings.get(application_id)
-            if (
-                found is None
-                or found.prefecture_code != self.prefecture_code
-                or found.qualification_pseudonym_id != person
-            ):
-                raise SittingNotOnRosterError("no such sitting on this prefecture's roster")
-            sittings.append(found)
+        sittings = [
+            self.store.sitting_on_roster(self.prefecture_code, person, application_id)
+            for person, application_id in members
+        ]
         paid = record_group_payment(sittings, method, paid_on, today=today)
         changed = [after for before, after in zip(sittings, paid, strict=True) if after != before]
         if changed:
@@ -789,8 +804,7 @@ class FakeChanges:
             self.records.examinees_updated[person] = decided.decided_at
             self.records.history.append(history)
         self.records.proposals[decided.proposal_id] = decided
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
     def runs(self, limit: int = 25) -> list[RunRecord]:
         mine = [r for r in self.records.runs if r.prefecture_code == self.prefecture_code]
@@ -803,8 +817,7 @@ class FakeChanges:
         assert superseding is None, "intake proposes a person's request, superseding nothing"
         assert proposal.proposal_id not in self.records.proposals
         self.records.proposals[proposal.proposal_id] = proposal
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
 
 
 @dataclass
@@ -826,16 +839,13 @@ class FakeApplications:
     ) -> StoredApplication:
         assert application.form.my_number is None
         assert application.prefecture_code == self.prefecture_code
-        existing = self.records.applications.get(application.application_id)
-        if existing is not None:
-            if existing.request_fingerprint != request_fingerprint:
-                raise IdTakenError("the application id belongs to another request")
-            return existing
-        stored = StoredApplication(application, 1, request_fingerprint)
-        self.records.applications[application.application_id] = stored
-        self.records.audit.extend(audit)
-        self.records.writes += 1
-        return stored
+        return self.records.created(
+            self.records.applications,
+            application.application_id,
+            StoredApplication(application, 1, request_fingerprint),
+            IdTakenError("the application id belongs to another request"),
+            audit,
+        )
 
     def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
         """The prefecture's applications at ``status`` (still listed), oldest first; the
@@ -870,8 +880,7 @@ class FakeApplications:
             raise ConcurrentChangeError("the application changed since it was read")
         saved = StoredApplication(updated, stored.version + 1, stored.request_fingerprint)
         self.records.applications[updated.application_id] = saved
-        self.records.audit.extend(audit)
-        self.records.writes += 1
+        self.records.written(audit)
         return saved
 
     def accept(

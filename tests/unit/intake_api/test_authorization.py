@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.unit.review.factory import application
 from tests.unit.sessions.factory import draft, session, sitting
 
-from intake import dependencies, paths, submit
+from intake import dependencies, paths
 from intake.api import app
 from intake.authorization import RULES, Rule
 from intake.openapi import document
@@ -164,20 +164,6 @@ WHO: Final = st.one_of(
     ),
     st.builds(_bridge, st.sampled_from(sorted(CHANNELS))),
 )
-
-
-@pytest.fixture
-def no_idempotency_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Submissions run without Powertools' DynamoDB store (it is tested with moto)."""
-
-    class _Config:
-        def register_lambda_context(self, context: object) -> None:
-            del context
-
-    def receive_once(**kwargs: Any) -> dict[str, Any]:
-        return submit._receive(**kwargs)
-
-    monkeypatch.setattr(submit, "_idempotent", lambda: (_Config(), receive_once))
 
 
 def _seed() -> tuple[Fakes, dict[str, str]]:

@@ -6,72 +6,39 @@ the status for the bridge that sent it, never the items, ``404`` for anyone else
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import json
 from typing import Any
 
 import pytest
-from tests.unit.signatures.builders import sign_cms
 
 from kentei.data.audit import AuditAction
 from kentei.initial_registrations import InitialRegistrationStatus
 from kentei.messages import InitialRegistrationReceived
 from kentei_local.probes import my_numbers_in
-from kentei_local.testpki import FourItems, TestPki
+from kentei_local.testpki import TestPki
 
+from . import signed_requests as signed
 from .events import event, invoke
 from .fakes import Fakes
-from .test_signed_change_requests import no_idempotency_store  # noqa: F401 (autouse, shared)
 
-MY_NUMBER = "900000000010"
-OTHER_NUMBER = "900000000028"
-ACCOUNT = "mp-account-0010"
-MYNAPORTAL = "bridge:mynaportal"
-PERSON = FourItems("見本 太郎", "1", dt.date(1990, 4, 1), "東京都千代田区見本町一丁目2番3号")
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
-    return TestPki.create(tmp_path_factory.mktemp("initial-registration-pki"))
+pytestmark = pytest.mark.usefixtures("no_idempotency_store")
 
 
 def document(**changes: Any) -> dict[str, Any]:
-    return {
-        "mynaportal_pseudonym_id": ACCOUNT,
-        "my_number": MY_NUMBER,
-        "prefecture_code": "13",
-        "passer_number": "13-2-000123",
-        **changes,
-    }
+    return signed.document_with(passer_number="13-2-000123") | changes
 
 
 def post(
-    pki: TestPki, doc: dict[str, Any], *, caller: str = MYNAPORTAL, key: str = "ir-key-0001"
+    pki: TestPki, doc: dict[str, Any], *, caller: str = signed.MYNAPORTAL, key: str = "ir-key-0001"
 ) -> tuple[int, Any]:
-    raw = json.dumps(doc, ensure_ascii=False).encode()
-    body = {
-        "channel": "mynaportal",
-        "document": base64.b64encode(raw).decode(),
-        "signature": base64.b64encode(sign_cms(raw, pki.signature_certificate(PERSON))).decode(),
-    }
-    status, _, answer = invoke(
-        event(
-            "POST",
-            "/v1/initial-registrations",
-            caller=caller,
-            headers={"Content-Type": "application/json", "Idempotency-Key": key},
-            body=body,
-        )
+    status, _, answer = signed.post_signed(
+        "/v1/initial-registrations", signed.envelope(pki, doc), caller=caller, key=key
     )
     return status, answer
 
 
-def status_of(registration_id: str, caller: str = MYNAPORTAL) -> tuple[int, Any]:
-    status, _, body = invoke(
-        event("GET", f"/v1/initial-registrations/{registration_id}", caller=caller)
-    )
-    return status, body
+def status_of(registration_id: str, caller: str = signed.MYNAPORTAL) -> tuple[int, Any]:
+    return signed.status_at(f"/v1/initial-registrations/{registration_id}", caller)
 
 
 def test_a_registration_is_stored_with_ids_only_and_queued(fakes: Fakes, pki: TestPki) -> None:
@@ -85,7 +52,7 @@ def test_a_registration_is_stored_with_ids_only_and_queued(fakes: Fakes, pki: Te
     assert stored.record.status is InitialRegistrationStatus.RECEIVED
     kept = stored.record.model_dump_json()
     assert my_numbers_in(kept) == []
-    assert ACCOUNT not in kept
+    assert signed.ACCOUNT not in kept
     assert "13-2-000123" not in kept
     assert set(fakes.inbox.objects) == {
         f"{registration_id}/document.json",
@@ -98,15 +65,15 @@ def test_a_registration_is_stored_with_ids_only_and_queued(fakes: Fakes, pki: Te
     assert (entry.action, entry.record_id, entry.actor) == (
         AuditAction.INITIAL_REGISTRATION_RECEIVED,
         registration_id,
-        MYNAPORTAL,
+        signed.MYNAPORTAL,
     )
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"passer_number": MY_NUMBER}, "document.passer_number"),
-        ({"certificate_number": OTHER_NUMBER}, "document.certificate_number"),
+        ({"passer_number": signed.MY_NUMBER}, "document.passer_number"),
+        ({"certificate_number": signed.OTHER_NUMBER}, "document.certificate_number"),
     ],
 )
 def test_a_my_number_outside_my_number_is_refused_before_anything_is_stored(

@@ -7,14 +7,11 @@ for the bridge that sent it, never the items, and ``404`` for anyone else."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from typing import Any
 
 import pytest
-from tests.unit.signatures.builders import sign_cms
 
-from intake import signed_change_requests
 from kentei.change_requests import ChangeRequestStatus
 from kentei.data.audit import AuditAction
 from kentei.messages import ChangeRequestReceived
@@ -26,48 +23,26 @@ from kentei.roster.changes import (
     ProposalStatus,
 )
 from kentei_local.probes import my_numbers_in
-from kentei_local.testpki import FourItems, TestPki
+from kentei_local.testpki import TestPki
 
 from .events import event, invoke
 from .fakes import Fakes
+from .signed_requests import (
+    ACCOUNT,
+    MY_NUMBER,
+    MYNAPORTAL,
+    OTHER_NUMBER,
+    document_with,
+    envelope,
+    post_signed,
+    status_at,
+)
 
-MY_NUMBER = "900000000010"
-OTHER_NUMBER = "900000000028"
-ACCOUNT = "mp-account-0010"
-MYNAPORTAL = "bridge:mynaportal"
-PERSON = FourItems("見本 太郎", "1", dt.date(1990, 4, 1), "東京都千代田区見本町一丁目2番3号")
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
-    return TestPki.create(tmp_path_factory.mktemp("change-request-pki"))
-
-
-@pytest.fixture(autouse=True)
-def no_idempotency_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without Powertools' DynamoDB store (tested with moto): the receive flow's own
-    convergence answers a retry here."""
-
-    class _Config:
-        def register_lambda_context(self, context: object) -> None:
-            del context
-
-    def receive_once(**kwargs: Any) -> dict[str, Any]:
-        return signed_change_requests._receive(**kwargs)
-
-    monkeypatch.setattr(
-        signed_change_requests, "_idempotent", lambda _prefix: (_Config(), receive_once)
-    )
+pytestmark = pytest.mark.usefixtures("no_idempotency_store")
 
 
 def document(**changes: Any) -> dict[str, Any]:
-    return {
-        "mynaportal_pseudonym_id": ACCOUNT,
-        "my_number": MY_NUMBER,
-        "prefecture_code": "13",
-        "items": {"address": "東京都港区転居町九丁目8番7号"},
-        **changes,
-    }
+    return document_with(items={"address": "東京都港区転居町九丁目8番7号"}) | changes
 
 
 def post(
@@ -76,30 +51,13 @@ def post(
     *,
     caller: str = MYNAPORTAL,
     key: str = "change-key-0001",
-    **envelope: Any,
+    **fields: Any,
 ) -> tuple[int, dict[str, list[str]], Any]:
-    raw = doc if isinstance(doc, bytes) else json.dumps(doc, ensure_ascii=False).encode()
-    signature = sign_cms(raw, pki.signature_certificate(PERSON))
-    body = {
-        "channel": "mynaportal",
-        "document": base64.b64encode(raw).decode(),
-        "signature": base64.b64encode(signature).decode(),
-        **envelope,
-    }
-    return invoke(
-        event(
-            "POST",
-            "/v1/change-requests",
-            caller=caller,
-            headers={"Content-Type": "application/json", "Idempotency-Key": key},
-            body=body,
-        )
-    )
+    return post_signed("/v1/change-requests", envelope(pki, doc, **fields), caller=caller, key=key)
 
 
 def status_of(request_id: str, caller: str = MYNAPORTAL) -> tuple[int, Any]:
-    status, _, body = invoke(event("GET", f"/v1/change-requests/{request_id}", caller=caller))
-    return status, body
+    return status_at(f"/v1/change-requests/{request_id}", caller)
 
 
 def test_a_signed_request_is_stored_with_ids_only_and_queued(fakes: Fakes, pki: TestPki) -> None:
@@ -152,25 +110,8 @@ def test_a_retry_converges_on_the_request_and_another_body_is_a_conflict(
 
 
 def test_the_same_body_again_gets_the_same_request(fakes: Fakes, pki: TestPki) -> None:
-    raw = json.dumps(document(), ensure_ascii=False).encode()
-    signature = sign_cms(raw, pki.signature_certificate(PERSON))
-    body = {
-        "channel": "mynaportal",
-        "document": base64.b64encode(raw).decode(),
-        "signature": base64.b64encode(signature).decode(),
-    }
-    answers = [
-        invoke(
-            event(
-                "POST",
-                "/v1/change-requests",
-                caller=MYNAPORTAL,
-                headers={"Content-Type": "application/json", "Idempotency-Key": "same-key-01"},
-                body=body,
-            )
-        )
-        for _ in range(2)
-    ]
+    body = envelope(pki, document())
+    answers = [post_signed("/v1/change-requests", body, key="same-key-01") for _ in range(2)]
     assert [a[0] for a in answers] == [202, 202]
     assert answers[0][2] == answers[1][2]
     assert len(fakes.records.change_requests) == 1
@@ -235,23 +176,11 @@ def test_the_envelopes_pseudonym_must_be_the_documents(fakes: Fakes, pki: TestPk
     assert post(pki, document(), mynaportal_pseudonym_id=ACCOUNT)[0] == 202
 
 
-def test_not_a_signature_is_refused(fakes: Fakes) -> None:
-    raw = json.dumps(document()).encode()
-    status, _, body = invoke(
-        event(
-            "POST",
-            "/v1/change-requests",
-            caller=MYNAPORTAL,
-            headers={"Content-Type": "application/json", "Idempotency-Key": "change-key-0009"},
-            body={
-                "channel": "mynaportal",
-                "document": base64.b64encode(raw).decode(),
-                "signature": base64.b64encode(b"not cms").decode(),
-            },
-        )
-    )
-    assert status == 422, body
-    assert body["type"].endswith("invalid-signature")
+def test_not_a_signature_is_refused(fakes: Fakes, pki: TestPki) -> None:
+    body = envelope(pki, document()) | {"signature": base64.b64encode(b"not cms").decode()}
+    status, _, answer = post_signed("/v1/change-requests", body, key="change-key-0009")
+    assert status == 422, answer
+    assert answer["type"].endswith("invalid-signature")
 
 
 @pytest.mark.parametrize("caller", ["bridge:egov", "staff:13:clerk1:clerk,reviewer"])

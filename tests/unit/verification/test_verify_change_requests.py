@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,14 @@ from typing import Any
 import pytest
 from tests.unit.signatures.builders import sign_cms
 from tests.unit.verification.conftest import HANAKO, STRANGER, TARO, TOKYO, Person, World
-from tests.unit.verification.test_verify_handler import logged, record
+from tests.unit.verification.signed_requests import (
+    MYNAPORTAL,
+    SignedBridge,
+    account_of,
+    arrived,
+    handled,
+)
+from tests.unit.verification.test_verify_handler import record
 
 from kentei import messages
 from kentei.change_requests import (
@@ -33,12 +39,9 @@ from kentei.roster.changes import ChangeSource, Proposal
 from kentei.roster.registration import examinee_of
 from kentei.signatures import NoRevocationSource
 from kentei.submissions import ApplicationForm
-from kentei_local.context import LocalContext
 from kentei_local.probes import my_numbers_in
 from kentei_local.testpki import Issued
-from verify import dependencies, handler
 from verify.change_requests import ChangeRequestOutcome, verify_change_request
-from verify.dependencies import Dependencies
 from verify.reasons import RetryLaterError
 
 NEW_ADDRESS = "東京都千代田区見本町九丁目8番7号"
@@ -94,28 +97,14 @@ class Roster:
 
 
 @dataclass
-class Bridge:
+class Bridge(SignedBridge):
     """The world of the application tests, with change requests and a roster."""
 
-    world: World
     requests: ChangeRequests = field(default_factory=ChangeRequests)
     roster: Roster = field(default_factory=Roster)
-    counter: int = 0
 
-    def dependencies(self) -> Dependencies:
-        base = self.world.dependencies()
-        return Dependencies(
-            trust=base.trust,
-            revocation=base.revocation,
-            registry=base.registry,
-            vault=base.vault,
-            links=base.links,
-            inbox=base.inbox,
-            applications=base.applications,
-            signed_acts=base.signed_acts,
-            change_requests=lambda _prefecture: self.requests,
-            roster=lambda _prefecture: self.roster,
-        )
+    def stores(self) -> dict[str, Any]:
+        return {"change_requests": lambda _: self.requests, "roster": lambda _: self.roster}
 
     def on_roster(self, person: Person, account: str | None = None) -> str:
         """The person in the vault (their first application enrolled them), linked to their
@@ -143,8 +132,7 @@ class Bridge:
     ) -> str:
         """A change request of ``person`` as intake stores it: the record (ids only) and the
         raw parts in the inbox."""
-        self.counter += 1
-        request_id = request_id_for(TOKYO, "bridge:mynaportal", f"key-{self.counter:08d}")
+        request_id = request_id_for(TOKYO, MYNAPORTAL, self.new_key())
         document = change_document(
             account or account_of(person),
             my_number or person.my_number,
@@ -154,17 +142,9 @@ class Bridge:
             signed_over or document, card or self.world.card(person), None
         )
         self.requests.items[request_id] = StoredChangeRequest(
-            ChangeRequest(
-                request_id=request_id,
-                prefecture_code=TOKYO,
-                status=ChangeRequestStatus.RECEIVED,
-                received_at=dt.datetime.now(dt.UTC),
-                submitted_by="bridge:mynaportal",
-            ),
+            ChangeRequest.model_validate(arrived(self.world, request_id, document, signature)),
             "fp",
         )
-        self.world.inbox.put(request_id, "document.json", document)
-        self.world.inbox.put(request_id, "signature.p7s", signature)
         return request_id
 
     def verify(self, request_id: str) -> ChangeRequestOutcome:
@@ -173,10 +153,6 @@ class Bridge:
 
     def record(self, request_id: str) -> ChangeRequest:
         return self.requests.items[request_id].record
-
-
-def account_of(person: Person) -> str:
-    return f"mp-account-{person.my_number[-4:]}"
 
 
 def change_document(account: str, my_number: str, items: dict[str, Any]) -> bytes:
@@ -343,14 +319,6 @@ def test_without_revocation_data_it_is_retried_and_the_parts_stay(bridge: Bridge
 def test_the_handler_routes_the_kind_and_an_invalid_body_fails_for_the_dlq(
     bridge: Bridge, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for name, value in (
-        ("POWERTOOLS_TRACE_DISABLED", "true"),
-        ("POWERTOOLS_METRICS_DISABLED", "true"),
-        ("AWS_DEFAULT_REGION", "ap-northeast-1"),
-    ):
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(dependencies, "dependencies", bridge.dependencies)
-    caplog.set_level(logging.INFO)
     bridge.on_roster(TARO)
     proposed, unknown = bridge.send(TARO), bridge.send(HANAKO)
     valid = [
@@ -362,29 +330,24 @@ def test_the_handler_routes_the_kind_and_an_invalid_body_fails_for_the_dlq(
     )
     missing = messages.encode(
         messages.ChangeRequestReceived(
-            request_id=request_id_for(TOKYO, "bridge:mynaportal", "never-stored"),
+            request_id=request_id_for(TOKYO, MYNAPORTAL, "never-stored"),
             prefecture_code=TOKYO,
         )
     )
-    event = {
-        "Records": [
-            record("proposed", valid[0]),
-            record("unknown", valid[1]),
-            record("invalid", invalid),
-            record("missing", missing),
-        ]
-    }
+    records = [
+        record("proposed", valid[0]),
+        record("unknown", valid[1]),
+        record("invalid", invalid),
+        record("missing", missing),
+    ]
 
-    response = handler.handler(event, LocalContext.for_function("verify"))
+    response, text = handled(bridge.dependencies, records, monkeypatch, caplog)
 
     assert response == {
         "batchItemFailures": [{"itemIdentifier": "invalid"}, {"itemIdentifier": "missing"}]
     }
     assert bridge.record(proposed).status is ChangeRequestStatus.PROPOSED
     assert bridge.record(unknown).reasons == ("examinee-unknown",)
-    text = logged(caplog)
     assert "change request proposed" in text
     assert "examinee-unknown" in text
-    assert my_numbers_in(text) == []
-    assert TARO.name not in text
     assert NEW_ADDRESS not in text

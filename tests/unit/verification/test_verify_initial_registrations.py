@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from tests.unit.signatures.builders import sign_cms
 from tests.unit.verification.conftest import STRANGER, TARO, TOKYO, Person, World
-from tests.unit.verification.test_verify_handler import logged, record
+from tests.unit.verification.signed_requests import (
+    MYNAPORTAL,
+    SignedBridge,
+    account_of,
+    arrived,
+    handled,
+)
+from tests.unit.verification.test_verify_handler import record
 
 from kentei import messages
 from kentei.data.audit import AuditAction, AuditEvent
@@ -35,10 +42,7 @@ from kentei.results.historical.model import (
     PasserItems,
     StoredHistoricalPass,
 )
-from kentei_local.context import LocalContext
 from kentei_local.probes import my_numbers_in
-from verify import dependencies, handler
-from verify.dependencies import Dependencies
 from verify.initial_registrations import InitialRegistrationOutcome, verify_initial_registration
 
 AT = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -135,34 +139,20 @@ class Registrations:
 
 
 @dataclass
-class Bridge:
-    world: World
+class Bridge(SignedBridge):
     registrations: Registrations = field(default_factory=Registrations)
     historical: Historical = field(default_factory=Historical)
-    counter: int = 0
 
-    def dependencies(self) -> Dependencies:
-        base = self.world.dependencies()
-        return Dependencies(
-            trust=base.trust,
-            revocation=base.revocation,
-            registry=base.registry,
-            vault=base.vault,
-            links=base.links,
-            inbox=base.inbox,
-            applications=base.applications,
-            signed_acts=base.signed_acts,
-            initial_registrations=lambda _prefecture: self.registrations,
-            historical=lambda _prefecture: self.historical,
-        )
+    def stores(self) -> dict[str, Any]:
+        return {
+            "initial_registrations": lambda _: self.registrations,
+            "historical": lambda _: self.historical,
+        }
 
     def send(
         self, person: Person, number: str = NUMBER, *, signed_over: bytes | None = None
     ) -> str:
-        self.counter += 1
-        registration_id = initial_registration_id_for(
-            TOKYO, "bridge:mynaportal", f"key-{self.counter:08d}"
-        )
+        registration_id = initial_registration_id_for(TOKYO, MYNAPORTAL, self.new_key())
         document = json.dumps(
             {
                 "mynaportal_pseudonym_id": account_of(person),
@@ -172,18 +162,10 @@ class Bridge:
             }
         ).encode()
         signature = sign_cms(signed_over or document, self.world.card(person), None)
+        record = arrived(self.world, registration_id, document, signature)
         self.registrations.items[registration_id] = StoredInitialRegistration(
-            InitialRegistrationRequest(
-                request_id=registration_id,
-                prefecture_code=TOKYO,
-                status=InitialRegistrationStatus.RECEIVED,
-                received_at=dt.datetime.now(dt.UTC),
-                submitted_by="bridge:mynaportal",
-            ),
-            "fp",
+            InitialRegistrationRequest.model_validate(record), "fp"
         )
-        self.world.inbox.put(registration_id, "document.json", document)
-        self.world.inbox.put(registration_id, "signature.p7s", signature)
         return registration_id
 
     def verify(self, registration_id: str) -> InitialRegistrationOutcome:
@@ -194,10 +176,6 @@ class Bridge:
 
     def record(self, registration_id: str) -> InitialRegistrationRequest:
         return self.registrations.items[registration_id].record
-
-
-def account_of(person: Person) -> str:
-    return f"mp-account-{person.my_number[-4:]}"
 
 
 @pytest.fixture
@@ -295,14 +273,6 @@ def test_a_redelivered_message_changes_nothing(bridge: Bridge) -> None:
 def test_the_handler_routes_the_kind_and_an_invalid_body_fails_for_the_dlq(
     bridge: Bridge, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for name, value in (
-        ("POWERTOOLS_TRACE_DISABLED", "true"),
-        ("POWERTOOLS_METRICS_DISABLED", "true"),
-        ("AWS_DEFAULT_REGION", "ap-northeast-1"),
-    ):
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(dependencies, "dependencies", bridge.dependencies)
-    caplog.set_level(logging.INFO)
     bridge.historical.items[NUMBER] = past_pass(TARO)
     linked = bridge.send(TARO)
     valid = messages.encode(
@@ -313,26 +283,17 @@ def test_the_handler_routes_the_kind_and_an_invalid_body_fails_for_the_dlq(
     )
     missing = messages.encode(
         messages.InitialRegistrationReceived(
-            request_id=initial_registration_id_for(TOKYO, "bridge:mynaportal", "never-stored"),
+            request_id=initial_registration_id_for(TOKYO, MYNAPORTAL, "never-stored"),
             prefecture_code=TOKYO,
         )
     )
-    event = {
-        "Records": [
-            record("linked", valid),
-            record("invalid", invalid),
-            record("missing", missing),
-        ]
-    }
+    records = [record("linked", valid), record("invalid", invalid), record("missing", missing)]
 
-    response = handler.handler(event, LocalContext.for_function("verify"))
+    response, text = handled(bridge.dependencies, records, monkeypatch, caplog)
 
     assert response == {
         "batchItemFailures": [{"itemIdentifier": "invalid"}, {"itemIdentifier": "missing"}]
     }
     assert bridge.record(linked).status is InitialRegistrationStatus.LINKED
-    text = logged(caplog)
     assert "initial registration linked" in text
-    assert my_numbers_in(text) == []
-    assert TARO.name not in text
     assert NUMBER not in text
