@@ -9,9 +9,9 @@ import hashlib
 import json
 
 import pytest
+from tests.integration.mtls_helpers import Pki
 from tests.integration.test_notices_adapter import (  # noqa: F401 (fixtures)
     RECIPIENT,
-    Pki,
     pki,
     port,
     raw_post,
