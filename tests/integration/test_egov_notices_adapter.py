@@ -1,6 +1,6 @@
 """The HTTPS e-Gov completion-notice adapter against the local fake e-Gov server, over real
-mutual TLS (the local runtime's link PKI, :func:`kentei_local.localca.create_link`; a second
-CA plays a stranger). The fake validates each request against ``contract.json``."""
+mutual TLS (the ``pki`` fixture: the local runtime's link PKI; a second CA plays a
+stranger). The fake validates each request against ``contract.json``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from tests.integration.mtls_helpers import (
     Pki,
-    link_pki,
     link_settings,
     post_as_another_client,
     post_without_client_certificate,
@@ -38,11 +37,6 @@ from kentei_local.fake_egov_server import FakeEgovServer, Fault
 
 APPLICATION = "13-01JZ8Q4W1Y2X3V4T5S6R7Q8P9N"
 AT = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return link_pki(tmp_path_factory, "Local e-Gov CA")
 
 
 @pytest.fixture

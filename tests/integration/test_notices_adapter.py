@@ -1,7 +1,8 @@
 """The HTTPS notice adapter against the local fake Mynaportal server, over real mutual TLS.
 
-The PKI is the local runtime's (:func:`kentei_local.localca.create_link`): a CA, a server
-certificate for 127.0.0.1 and certify's client certificate; a second CA plays a stranger.
+The PKI is the ``pki`` fixture's (``tests/integration/conftest.py``): the local runtime's link
+PKI, a CA, a server certificate for 127.0.0.1 and certify's client certificate; a second CA
+plays a stranger.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 import pytest
 from tests.integration.mtls_helpers import (
     Pki,
-    link_pki,
     link_settings,
     post_as_another_client,
     post_without_client_certificate,
@@ -45,11 +45,6 @@ from kentei_local.fake_mynaportal_server import FakeMynaportalServer, Fault, Fau
 RECIPIENT = "mp_pseudonym-0001"
 NAME = "見本 花子"
 SENT_AT = dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return link_pki(tmp_path_factory, "Local Mynaportal CA")
 
 
 @pytest.fixture
