@@ -1,11 +1,11 @@
-"""The wire form of the e-Gov completion-notice contract, version 1 (``contract.json`` beside
-this module is the contract itself, as JSON Schema: read it for the endpoint and the errors).
+"""The wire form of the e-Gov completion-notice contract, version 1. The contract itself is
+``contract.json`` beside this module (JSON Schema: the endpoint, the request, the receipt and
+the problem types).
 
-The production adapter writes requests and reads replies here; the local fake server reads
-requests here after validating them against ``contract.json`` (with a JSON Schema validator,
-not these models, so the two sides can disagree and a test sees it). What every contract
-spells the same way (media types, problem documents, compact JSON) is
-:mod:`kentei.link_contract`'s.
+Our adapter writes its requests and reads e-Gov's replies through these functions. The local
+fake e-Gov validates a request against ``contract.json`` with a JSON Schema validator first
+and reads it here only then, so a model that drifted from the contract fails a test. The
+spelling all our contracts share is :mod:`kentei.link_contract`'s.
 """
 
 from __future__ import annotations
