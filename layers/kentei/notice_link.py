@@ -2,11 +2,13 @@
 :mod:`kentei.notices.https`; the e-Gov completion-notice port, :mod:`kentei.egov_notices.https`).
 
 Each sends a notice as a JSON document under its own ``notice_id`` (so a retry is safe) over
-:class:`kentei.mtls.MutualTlsClient` (timeouts, a budget, bounded retries honouring
-``Retry-After``, a circuit breaker), with a request id the same across the retries of a call,
+the :class:`kentei.mtls.MutualTlsClient` of a :class:`kentei.mtls.LinkAdapter` (timeouts, a
+budget, bounded retries honouring ``Retry-After``, a circuit breaker; log lines in the
+adapter's module logger), with a request id the same across the retries of a call,
 and turns what went wrong into the port's own domain errors (:class:`NoticeLink`): an
 unavailable or throttling link, a reply outside the contract, a refusal named by its status
-and problem type. Never an HTTP status in an error; log lines carry what the adapter gives
+and problem type (the 404 of what the port does not know, the 409 ``conflict`` of a reused id,
+anything else a rejection). Never an HTTP status in an error; log lines carry what the adapter gives
 (ids and kinds) and the request id, never a notice's content.
 
 Each port keeps its own contract module (paths, version, record shapes, problem types) and its
@@ -15,21 +17,20 @@ own errors; :class:`NoticeLink` is where an adapter says which is which.
 
 from __future__ import annotations
 
-import logging
-import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, TypeVar
+from typing import ClassVar, NamedTuple, Protocol, TypeVar
 
 from kentei import link_contract
 from kentei.link_contract import ProblemTypes
-from kentei.mtls import LinkSettings, LinkUnavailableError, MutualTlsClient, Reply
-from kentei.registry.backoff import Backoff
-from kentei.registry.circuit import CircuitBreaker
+from kentei.mtls import LinkAdapter, LinkUnavailableError, Reply
 
 _Parsed = TypeVar("_Parsed")
 _Receipt = TypeVar("_Receipt", bound="NoticeReceipt")
+
+CONFLICT = "conflict"
+"""The problem type of a notice id used before for other content, in every notice contract."""
 
 
 class NoticeReceipt(Protocol):
@@ -43,33 +44,38 @@ class UnavailableError(Protocol):
     def __call__(self, message: str, *, retry_after_s: float | None = None) -> Exception: ...
 
 
-@dataclass(frozen=True)
-class NoticeLink:
-    """One notice port's link: its name, logger and problem types, and its domain errors."""
+class PortErrors(NamedTuple):
+    """A notice port's errors, by what went wrong on its link."""
 
-    name: str
-    """What log lines and errors call the link ("Mynaportal notice port")."""
-    logger: logging.Logger
-    request_id_field: str
-    """The log field of the request id (``mynaportal_request_id``)."""
-    problem_types: type[ProblemTypes]
     unavailable: UnavailableError
     throttled: UnavailableError
     rejected: Callable[[str], Exception]
     """Outside the contract: refused as malformed or not admitted, or a reply we cannot read."""
-    refusals: Mapping[tuple[int, ProblemTypes], tuple[Callable[[str], Exception], str]]
-    """A refusal by its status and problem type: its error, and what the error says."""
+    conflict: Callable[[str], Exception]
+    """409 ``conflict``: the notice id was used before for other content."""
+
+
+@dataclass(frozen=True)
+class NoticeLink:
+    """One notice port's link: its problem types and its domain errors."""
+
+    request_id_field: str
+    """The log field of the request id (``mynaportal_request_id``)."""
+    problem_types: type[ProblemTypes]
+    errors: PortErrors
+    unknown: tuple[ProblemTypes, Callable[[str], Exception], str]
+    """The 404 problem type of what the port does not know, its error and what it says."""
 
     def answer(self, reply: Reply, parse: Callable[[bytes], _Parsed], what: str) -> _Parsed:
-        """A JSON answer read by ``parse``; anything else is :attr:`rejected`."""
+        """A JSON answer read by ``parse``; anything else is the port's rejection."""
         if reply.too_large:
-            raise self.rejected(f"{what}: the reply is too large")
+            raise self.errors.rejected(f"{what}: the reply is too large")
         if reply.media_type != link_contract.JSON:
-            raise self.rejected(f"{what}: the reply is not application/json")
+            raise self.errors.rejected(f"{what}: the reply is not application/json")
         try:
             return parse(reply.body)
         except ValueError as exc:
-            raise self.rejected(f"{what}: {exc}") from None
+            raise self.errors.rejected(f"{what}: {exc}") from None
 
     def problem(self, reply: Reply) -> ProblemTypes | None:
         """The type of the reply's problem document, if it is one of the contract's."""
@@ -81,39 +87,19 @@ class NoticeLink:
     def refusal(self, reply: Reply, what: str) -> Exception:
         """The domain error for a reply that is neither an answer nor worth retrying."""
         problem = self.problem(reply)
-        known = None if problem is None else self.refusals.get((reply.code, problem))
-        if known is not None:
-            error, says = known
+        unknown, error, says = self.unknown
+        if reply.code == 404 and problem is unknown:
             return error(f"{what}: {says}")
+        if reply.code == 409 and problem == CONFLICT:
+            return self.errors.conflict(f"{what}: the id was used before for other content")
         kind = problem.value if problem is not None else "no problem document"
-        return self.rejected(f"{what}: refused (HTTP {reply.code}, {kind})")
+        return self.errors.rejected(f"{what}: refused (HTTP {reply.code}, {kind})")
 
 
-class HttpsNoticeAdapter:
-    """The base of a notice port's HTTPS adapter: the client and the calls. Create one per
-    container and reuse it: it keeps the connection pool and the circuit."""
+class HttpsNoticeAdapter(LinkAdapter):
+    """The base of a notice port's HTTPS adapter: its calls and their errors (:attr:`link`)."""
 
     link: ClassVar[NoticeLink]
-
-    def __init__(
-        self,
-        settings: LinkSettings,
-        *,
-        breaker: CircuitBreaker | None = None,
-        backoff: Backoff | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.client = MutualTlsClient(
-            settings,
-            link=self.link.name,
-            logger=self.link.logger,
-            breaker=breaker,
-            backoff=backoff,
-            clock=clock,
-        )
-
-    def close(self) -> None:
-        self.client.close()
 
     def _send(
         self,
@@ -130,7 +116,7 @@ class HttpsNoticeAdapter:
         if reply.code in (200, 201):
             receipt = self.link.answer(reply, parse_receipt, what)
             if receipt.notice_id != notice_id:
-                raise self.link.rejected(f"{what}: the receipt is for another notice")
+                raise self.link.errors.rejected(f"{what}: the receipt is for another notice")
             return receipt
         raise self.link.refusal(reply, what)
 
@@ -156,5 +142,6 @@ class HttpsNoticeAdapter:
                 log={**log, self.link.request_id_field: request_id},
             )
         except LinkUnavailableError as exc:
-            error = self.link.throttled if exc.throttled else self.link.unavailable
+            errors = self.link.errors
+            error = errors.throttled if exc.throttled else errors.unavailable
             raise error(f"{what}: {exc}", retry_after_s=exc.retry_after_s) from None

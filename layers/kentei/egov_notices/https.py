@@ -9,7 +9,6 @@ Log lines carry the notice id, the outcome, the request id and the attempt: ids 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Final
 
@@ -25,30 +24,21 @@ from kentei.egov_notices.port import (
     EgovUnknownApplicationError,
 )
 from kentei.mtls import LinkSettings, environment_variables
-from kentei.notice_link import HttpsNoticeAdapter, NoticeLink
-
-logger = logging.getLogger(__name__)
+from kentei.notice_link import HttpsNoticeAdapter, NoticeLink, PortErrors
 
 ENVIRONMENT: Final = environment_variables("KENTEI_EGOV")
 """Each setting's environment variable."""
 LINK: Final = NoticeLink(
-    name="e-Gov completion-notice link",
-    logger=logger,
     request_id_field="egov_request_id",
     problem_types=ProblemType,
-    unavailable=EgovUnavailableError,
-    throttled=EgovThrottledError,
-    rejected=EgovRejectedError,
-    refusals={
-        (404, ProblemType.UNKNOWN_APPLICATION): (
-            EgovUnknownApplicationError,
-            "e-Gov does not know the application",
-        ),
-        (409, ProblemType.CONFLICT): (
-            EgovConflictError,
-            "the id was used before for other content",
-        ),
-    },
+    errors=PortErrors(
+        EgovUnavailableError, EgovThrottledError, EgovRejectedError, EgovConflictError
+    ),
+    unknown=(
+        ProblemType.UNKNOWN_APPLICATION,
+        EgovUnknownApplicationError,
+        "e-Gov does not know the application",
+    ),
 )
 
 
@@ -69,6 +59,7 @@ class HttpsEgov(HttpsNoticeAdapter):
     """The :class:`~kentei.egov_notices.port.CompletionNoticePort` over the e-Gov HTTPS
     contract. Create one per container and reuse it: it keeps the pool and the circuit."""
 
+    link_name = "e-Gov completion-notice link"
     link = LINK
 
     @classmethod

@@ -10,13 +10,12 @@ the recipient's text, the title, the body or the attachment.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 from typing import Final
 
 from kentei.mtls import LinkSettings, environment_variables
-from kentei.notice_link import HttpsNoticeAdapter, NoticeLink
+from kentei.notice_link import HttpsNoticeAdapter, NoticeLink, PortErrors
 from kentei.notices import contract
 from kentei.notices.contract import ProblemType
 from kentei.notices.model import Delivery, Notice, Receipt
@@ -29,28 +28,19 @@ from kentei.notices.port import (
     UnknownRecipientError,
 )
 
-logger = logging.getLogger(__name__)
-
 ENVIRONMENT: Final = environment_variables("KENTEI_MYNAPORTAL")
 """Each setting's environment variable."""
 LINK: Final = NoticeLink(
-    name="Mynaportal notice port",
-    logger=logger,
     request_id_field="mynaportal_request_id",
     problem_types=ProblemType,
-    unavailable=NoticeUnavailableError,
-    throttled=NoticeThrottledError,
-    rejected=NoticeRejectedError,
-    refusals={
-        (404, ProblemType.UNKNOWN_RECIPIENT): (
-            UnknownRecipientError,
-            "Mynaportal does not know the recipient",
-        ),
-        (409, ProblemType.CONFLICT): (
-            NoticeConflictError,
-            "the id was used before for other content",
-        ),
-    },
+    errors=PortErrors(
+        NoticeUnavailableError, NoticeThrottledError, NoticeRejectedError, NoticeConflictError
+    ),
+    unknown=(
+        ProblemType.UNKNOWN_RECIPIENT,
+        UnknownRecipientError,
+        "Mynaportal does not know the recipient",
+    ),
 )
 _ID: Final = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
 
@@ -75,6 +65,7 @@ class HttpsMynaportal(HttpsNoticeAdapter):
     Create one per container and reuse it: it keeps the connection pool and the circuit.
     """
 
+    link_name = "Mynaportal notice port"
     link = LINK
 
     @classmethod
