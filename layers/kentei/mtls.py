@@ -1,5 +1,6 @@
 """A JSON-over-HTTPS client with mutual TLS, retries and a circuit breaker, for the links to
-outside systems (the registry link server, the Mynaportal notice port).
+outside systems (the registry link server, the Mynaportal and e-Gov notice ports), and the
+base of their adapters (:class:`LinkAdapter`).
 
 - TLS 1.2 or newer; the server must present a certificate for the URL's host from the
   configured CA bundle only (not the system store); the client presents its certificate.
@@ -25,7 +26,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Final, Self
+from typing import Annotated, ClassVar, Final, Self
 
 import urllib3
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, FilePath, ValidationError
@@ -280,6 +281,36 @@ class MutualTlsClient:
                 "duration_ms": round((self._clock() - started) * 1000),
             },
         )
+
+
+class LinkAdapter:
+    """The base of an adapter over one link: its :class:`MutualTlsClient`, logging to the
+    adapter's module logger. Create one per container and reuse it: it keeps the connection
+    pool and the circuit."""
+
+    link_name: ClassVar[str]
+    """What log lines and errors call the link ("registry link")."""
+
+    def __init__(
+        self,
+        settings: LinkSettings,
+        *,
+        breaker: CircuitBreaker | None = None,
+        backoff: Backoff | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = MutualTlsClient(
+            settings,
+            link=self.link_name,
+            logger=logging.getLogger(type(self).__module__),
+            breaker=breaker,
+            backoff=backoff,
+            clock=clock,
+        )
+        self.breaker = self.client.breaker
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -4,33 +4,29 @@ It speaks contract version 1 (``kentei/egov_notices/contract.json``) on 127.0.0.
 ephemeral port) as an independent system would: it validates each request against the JSON
 Schema (not against our models), keeps notices in memory (:class:`InMemoryEgov`), answers the
 same receipt to the same notice, 409 to an id reused for other content, 404 to an application
-it does not know, and requires a client certificate signed by the CA it is given.
+it does not know, and requires a client certificate signed by the CA it is given (what the two
+notice fakes share is :mod:`kentei_local.notice_server`'s).
 
-Faults: :meth:`FakeEgovServer.inject` scripts one :class:`Fault` per request, in order.
-Inspection goes through :attr:`FakeEgovServer.egov` (``notices_for``, ``register``). The server
-runs in daemon threads and stops itself after ``lifetime_s``.
+Faults: :meth:`FakeEgovServer.inject` scripts one :class:`Fault` per request, in order;
+:meth:`FakeEgovServer.set_rates` makes a share of requests fail at random. Inspection goes
+through :attr:`FakeEgovServer.egov` (``notices_for``, ``register``). The server runs in daemon
+threads and stops itself after ``lifetime_s``.
 """
 
 from __future__ import annotations
 
-import json
+import ssl
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Final
-
-import jsonschema  # type: ignore[import-untyped]
+from typing import Final
 
 from kentei.egov_notices import contract
 from kentei.egov_notices.contract import ProblemType
 from kentei.egov_notices.fake import InMemoryEgov
+from kentei.egov_notices.model import CompletionNotice
 from kentei.egov_notices.port import EgovConflictError, EgovUnknownApplicationError
-from kentei_local.mtls_server import (
-    FakeHandler,
-    FakeServer,
-    Fault,
-    MutualTlsServer,
-    server_context,
-)
+from kentei_local.mtls_server import FakeServer, Fault, FaultRates, server_context
+from kentei_local.notice_server import NoticeHandler, NoticeServer, Refusals
 
 MAX_REQUEST_BYTES: Final = 64 * 1024
 _PROBLEMS: Final = {
@@ -41,8 +37,20 @@ _PROBLEMS: Final = {
     HTTPStatus.CONFLICT: ProblemType.CONFLICT,
     HTTPStatus.TOO_MANY_REQUESTS: ProblemType.THROTTLED,
 }
+_REFUSALS: Final[Refusals] = {
+    EgovUnknownApplicationError: (
+        HTTPStatus.NOT_FOUND,
+        ProblemType.UNKNOWN_APPLICATION,
+        "unknown application",
+    ),
+    EgovConflictError: (
+        HTTPStatus.CONFLICT,
+        ProblemType.CONFLICT,
+        "the notice id was used for other content",
+    ),
+}
 
-__all__ = ["FakeEgovServer", "Fault"]
+__all__ = ["FakeEgovServer", "Fault", "FaultRates"]
 
 
 class FakeEgovServer(FakeServer):
@@ -60,64 +68,28 @@ class FakeEgovServer(FakeServer):
         super().__init__(server, name="kentei-fake-egov", lifetime_s=lifetime_s)
 
 
-class _Server(MutualTlsServer):
-    def __init__(self, context: Any, egov: InMemoryEgov) -> None:
+class _Server(NoticeServer):
+    def __init__(self, context: ssl.SSLContext, egov: InMemoryEgov) -> None:
         self.egov = egov
-        self.validator = jsonschema.Draft202012Validator(
-            {**contract.schema(), "$ref": "#/$defs/CompletionNoticeRequest"}
+        super().__init__(
+            context, _Handler, schema=contract.schema(), definition="CompletionNoticeRequest"
         )
-        super().__init__(context, _Handler)
 
 
-class _Handler(FakeHandler):
+class _Handler(NoticeHandler[CompletionNotice]):
     server_version = "kentei-fake-egov"
     server: _Server
+    notices_path = contract.COMPLETION_NOTICES
+    max_request_bytes = MAX_REQUEST_BYTES
+    problem_types = _PROBLEMS
+    otherwise = ProblemType.UNAVAILABLE
+    refusals = _REFUSALS
 
-    def _post(self) -> None:
-        body = self.read_body(MAX_REQUEST_BYTES)
-        if body is None:
-            return
-        if self.path != contract.COMPLETION_NOTICES:
-            self.problem(HTTPStatus.NOT_FOUND, "no such resource")
-        elif self.headers.get("Content-Type", "").split(";")[0].strip() != contract.JSON:
-            self.problem(HTTPStatus.BAD_REQUEST, "application/json only")
-        else:
-            self._send_notice(body)
+    def parse(self, body: bytes) -> CompletionNotice:
+        return contract.parse_notice(body)
 
-    do_POST = _post  # noqa: N815
+    def held(self, notice: CompletionNotice) -> bool:
+        return any(held.notice_id == notice.notice_id for held in self.server.egov.all_notices())
 
-    def _send_notice(self, body: bytes) -> None:
-        try:
-            document = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            self.problem(HTTPStatus.BAD_REQUEST, "the body is not JSON")
-            return
-        error = jsonschema.exceptions.best_match(self.server.validator.iter_errors(document))
-        if error is not None:
-            where = "/".join(str(part) for part in error.absolute_path) or "body"
-            self.problem(HTTPStatus.UNPROCESSABLE_ENTITY, f"invalid at {where} ({error.validator})")
-            return
-        try:
-            notice = contract.parse_notice(body)
-        except ValueError as exc:
-            self.problem(HTTPStatus.UNPROCESSABLE_ENTITY, str(exc))
-            return
-        egov = self.server.egov
-        replay = any(held.notice_id == notice.notice_id for held in egov.all_notices())
-        try:
-            receipt = egov.send(notice)
-        except EgovUnknownApplicationError:
-            reply = contract.problem_body(
-                ProblemType.UNKNOWN_APPLICATION, 404, "unknown application"
-            )
-            self.send(HTTPStatus.NOT_FOUND, reply, contract.PROBLEM_JSON)
-            return
-        except EgovConflictError:
-            self.problem(HTTPStatus.CONFLICT, "the notice id was used for other content")
-            return
-        status = HTTPStatus.OK if replay else HTTPStatus.CREATED
-        self.send(status, contract.receipt_body(receipt), contract.JSON)
-
-    def problem_document(self, status: HTTPStatus, title: str) -> bytes:
-        kind = _PROBLEMS.get(status, ProblemType.UNAVAILABLE)
-        return contract.problem_body(kind, status.value, title)
+    def deliver(self, notice: CompletionNotice) -> bytes:
+        return contract.receipt_body(self.server.egov.send(notice))

@@ -1,5 +1,6 @@
 """What the local HTTPS fakes of outside systems share: a threaded server on 127.0.0.1 that
-requires a client certificate from a given CA, scripted faults, and a lifetime.
+requires a client certificate from a given CA, scripted faults (:meth:`FakeServer.inject`),
+faults at random rates (:meth:`FakeServer.set_rates`), and a lifetime.
 
 A fake is a :class:`FakeServer` around a :class:`MutualTlsServer` whose handler derives from
 :class:`FakeHandler`. It runs in daemon threads and stops itself after ``lifetime_s`` if no
@@ -8,6 +9,7 @@ one stops it first (``with`` stops it on exit).
 
 from __future__ import annotations
 
+import random
 import socket
 import socketserver
 import ssl
@@ -53,6 +55,36 @@ class Fault:
 
 
 @dataclass(frozen=True)
+class FaultRates:
+    """Shares of requests that fail at random, after any scripted :class:`Fault`."""
+
+    unavailable: float = 0.0
+    """Answered 503."""
+    throttled: float = 0.0
+    """Answered 429 with ``Retry-After: retry_after``."""
+    slow: float = 0.0
+    """Answered normally after ``slow_s``."""
+    slow_s: float = 1.0
+    retry_after: str = "1"
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        shares = (self.unavailable, self.throttled, self.slow)
+        if any(share < 0 for share in shares) or sum(shares) > 1:
+            raise ValueError("the shares are between 0 and 1 and add up to 1 at most")
+
+    def draw(self, rng: random.Random) -> Fault | None:
+        roll = rng.random()
+        if roll < self.unavailable:
+            return Fault.unavailable(503)
+        if roll < self.unavailable + self.throttled:
+            return Fault.unavailable(429, retry_after=self.retry_after)
+        if roll < self.unavailable + self.throttled + self.slow:
+            return Fault.slow(self.slow_s)
+        return None
+
+
+@dataclass(frozen=True)
 class Received:
     """What the server saw of a request: no body, so no personal data."""
 
@@ -74,7 +106,7 @@ def server_context(certfile: Path, keyfile: Path, client_ca: Path) -> ssl.SSLCon
 
 class MutualTlsServer(ThreadingHTTPServer):
     """Accepts on 127.0.0.1, runs each TLS handshake in the connection's thread, keeps the
-    scripted faults, what it received and how many handshakes failed."""
+    scripted faults and the fault rates, what it received and how many handshakes failed."""
 
     daemon_threads = True
     block_on_close = False
@@ -84,10 +116,14 @@ class MutualTlsServer(ThreadingHTTPServer):
         context: ssl.SSLContext,
         handler: type[BaseHTTPRequestHandler],
         address: tuple[str, int] = ("127.0.0.1", 0),
+        *,
+        rates: FaultRates | None = None,
     ) -> None:
         self.context = context
         self.lock = threading.Lock()
         self.faults: deque[Fault] = deque()
+        self.rates = rates or FaultRates()
+        self.rng = random.Random(self.rates.seed)  # noqa: S311 (which requests fail, not a secret)
         self.received: list[Received] = []
         self.handshake_failures = 0
         super().__init__(address, handler)
@@ -113,9 +149,14 @@ class MutualTlsServer(ThreadingHTTPServer):
         finally:
             tls.close()
 
-    def next_fault(self) -> Fault | None:
+    def set_rates(self, rates: FaultRates) -> None:
         with self.lock:
-            return self.faults.popleft() if self.faults else None
+            self.rates, self.rng = rates, random.Random(rates.seed)  # noqa: S311
+
+    def next_fault(self) -> Fault | None:
+        """The next scripted fault, else one drawn at the configured rates."""
+        with self.lock:
+            return self.faults.popleft() if self.faults else self.rates.draw(self.rng)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Silenced: a client that timed out and went away is part of the tests."""
@@ -151,6 +192,10 @@ class FakeServer:
         """Faults for the next requests, one each, in order."""
         with self._server.lock:
             self._server.faults.extend(faults)
+
+    def set_rates(self, rates: FaultRates) -> None:
+        """From now on, fail this share of requests at random (after any scripted fault)."""
+        self._server.set_rates(rates)
 
     def start(self) -> Self:
         self._thread.start()

@@ -6,11 +6,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from tests.integration.mtls_helpers import Pki, link_pki
 from tests.integration.stubs import StubApi, StubConsumer
 
 from kentei import catalog
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """The link PKI of the notice adapters' tests (the registry's tests make their own)."""
+    return link_pki(tmp_path_factory, "Local link CA")
 
 
 @pytest.fixture

@@ -1,21 +1,23 @@
 """The HTTPS e-Gov completion-notice adapter against the local fake e-Gov server, over real
-mutual TLS (the local runtime's link PKI, :func:`kentei_local.localca.create_link`; a second
-CA plays a stranger). The fake validates each request against ``contract.json``."""
+mutual TLS (the ``pki`` fixture: the local runtime's link PKI; a second CA plays a
+stranger). The fake validates each request against ``contract.json``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import logging
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from tests.integration.mtls_helpers import (
+    Pki,
+    link_settings,
+    post_as_another_client,
     post_without_client_certificate,
+    recorded_backoff,
     wait_for_handshake_failure,
 )
 
@@ -31,36 +33,16 @@ from kentei.egov_notices import (
 )
 from kentei.egov_notices.fake import InMemoryEgov
 from kentei.egov_notices.https import EgovSettings, HttpsEgov
-from kentei.registry.backoff import Backoff
-from kentei_local import localca
 from kentei_local.fake_egov_server import FakeEgovServer, Fault
 
 APPLICATION = "13-01JZ8Q4W1Y2X3V4T5S6R7Q8P9N"
 AT = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)
 
 
-@dataclass(frozen=True)
-class Pki:
-    ours: localca.LinkCa
-    stranger: localca.LinkCa
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return Pki(
-        ours=localca.create_link(tmp_path_factory.mktemp("ours"), "Local e-Gov CA", "certify"),
-        stranger=localca.create_link(tmp_path_factory.mktemp("other"), "Unrelated CA", "stranger"),
-    )
-
-
 @pytest.fixture
 def server(pki: Pki) -> Iterator[FakeEgovServer]:
     with FakeEgovServer(
-        InMemoryEgov(known_applications=[APPLICATION]),
-        certfile=pki.ours.server.cert,
-        keyfile=pki.ours.server.key,
-        client_ca=pki.ours.ca_file,
-        lifetime_s=60,
+        InMemoryEgov(known_applications=[APPLICATION]), **pki.server_files(), lifetime_s=60
     ) as running:
         yield running
 
@@ -78,17 +60,9 @@ def notice(**overrides: Any) -> CompletionNotice:
 
 
 def port(server: FakeEgovServer, pki: Pki, **overrides: object) -> tuple[HttpsEgov, list[float]]:
-    slept: list[float] = []
-    backoff = Backoff(3, 0.2, 2.0, sleep=slept.append, uniform=lambda a, b: b)
-    values: dict[str, object] = {
-        "url": server.url,
-        "client_cert": pki.ours.client.cert,
-        "client_key": pki.ours.client.key,
-        "ca_bundle": pki.ours.ca_file,
-        "connect_timeout_s": 2,
-        "read_timeout_s": 2,
-    }
-    return HttpsEgov(EgovSettings.model_validate(values | overrides), backoff=backoff), slept
+    backoff, slept = recorded_backoff()
+    settings = EgovSettings.model_validate(link_settings(server, pki, **overrides))
+    return HttpsEgov(settings, backoff=backoff), slept
 
 
 def test_given_a_completion_notice_then_egov_holds_it_once_and_answers_the_same_receipt(
@@ -194,21 +168,9 @@ def test_given_a_certificate_from_another_ca_then_refused_over_tls(
 
 
 def raw_post(server: FakeEgovServer, pki: Pki, document: dict[str, Any]) -> tuple[int, Any]:
-    context = ssl.create_default_context(cafile=str(pki.ours.ca_file))
-    context.load_cert_chain(str(pki.ours.client.cert), str(pki.ours.client.key))
-    host, port_number = server.url.removeprefix("https://").split(":")
-    connection = http.client.HTTPSConnection(host, int(port_number), context=context, timeout=5)
-    try:
-        connection.request(
-            "POST",
-            contract.COMPLETION_NOTICES,
-            body=json.dumps(document).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        reply = connection.getresponse()
-        return reply.status, json.loads(reply.read())
-    finally:
-        connection.close()
+    body = json.dumps(document).encode()
+    status, _, problem = post_as_another_client(server, pki, contract.COMPLETION_NOTICES, body)
+    return status, problem
 
 
 @pytest.mark.parametrize(

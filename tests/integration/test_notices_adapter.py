@@ -1,23 +1,26 @@
 """The HTTPS notice adapter against the local fake Mynaportal server, over real mutual TLS.
 
-The PKI is the local runtime's (:func:`kentei_local.localca.create_link`): a CA, a server
-certificate for 127.0.0.1 and certify's client certificate; a second CA plays a stranger.
+The PKI is the ``pki`` fixture's (``tests/integration/conftest.py``): the local runtime's link
+PKI, a CA, a server certificate for 127.0.0.1 and certify's client certificate; a second CA
+plays a stranger.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import http.client
 import json
 import logging
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from tests.integration.mtls_helpers import (
+    Pki,
+    link_settings,
+    post_as_another_client,
     post_without_client_certificate,
+    recorded_backoff,
     wait_for_handshake_failure,
 )
 
@@ -36,9 +39,7 @@ from kentei.notices import (
 )
 from kentei.notices.fake import InMemoryMynaportal
 from kentei.notices.https import HttpsMynaportal, MynaportalSettings
-from kentei.registry.backoff import Backoff
 from kentei.registry.circuit import CircuitBreaker, CircuitState
-from kentei_local import localca
 from kentei_local.fake_mynaportal_server import FakeMynaportalServer, Fault, FaultRates
 
 RECIPIENT = "mp_pseudonym-0001"
@@ -46,28 +47,10 @@ NAME = "見本 花子"
 SENT_AT = dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)
 
 
-@dataclass(frozen=True)
-class Pki:
-    ours: localca.LinkCa
-    stranger: localca.LinkCa
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return Pki(
-        ours=localca.create_link(tmp_path_factory.mktemp("ours"), "Local Mynaportal CA", "certify"),
-        stranger=localca.create_link(tmp_path_factory.mktemp("other"), "Unrelated CA", "stranger"),
-    )
-
-
 @pytest.fixture
 def server(pki: Pki) -> Iterator[FakeMynaportalServer]:
     with FakeMynaportalServer(
-        InMemoryMynaportal(known_recipients=[RECIPIENT]),
-        certfile=pki.ours.server.cert,
-        keyfile=pki.ours.server.key,
-        client_ca=pki.ours.ca_file,
-        lifetime_s=60,
+        InMemoryMynaportal(known_recipients=[RECIPIENT]), **pki.server_files(), lifetime_s=60
     ) as running:
         yield running
 
@@ -93,17 +76,8 @@ def port(
     breaker: CircuitBreaker | None = None,
     **overrides: object,
 ) -> tuple[HttpsMynaportal, list[float]]:
-    slept: list[float] = []
-    backoff = Backoff(attempts, 0.2, 2.0, sleep=slept.append, uniform=lambda a, b: b)
-    values: dict[str, object] = {
-        "url": server.url,
-        "client_cert": pki.ours.client.cert,
-        "client_key": pki.ours.client.key,
-        "ca_bundle": pki.ours.ca_file,
-        "connect_timeout_s": 2,
-        "read_timeout_s": 2,
-    }
-    settings = MynaportalSettings.model_validate(values | overrides)
+    backoff, slept = recorded_backoff(attempts)
+    settings = MynaportalSettings.model_validate(link_settings(server, pki, **overrides))
     return HttpsMynaportal(settings, backoff=backoff, breaker=breaker), slept
 
 
@@ -312,19 +286,9 @@ def test_given_the_wrong_server_ca_then_the_client_refuses_the_server(
 
 def raw_post(server: FakeMynaportalServer, pki: Pki, body: bytes) -> tuple[int, dict[str, Any]]:
     """A request as another client would send it, past our models."""
-    context = ssl.create_default_context(cafile=str(pki.ours.ca_file))
-    context.load_cert_chain(str(pki.ours.client.cert), str(pki.ours.client.key))
-    host, port_number = server.url.removeprefix("https://").split(":")
-    connection = http.client.HTTPSConnection(host, int(port_number), context=context, timeout=5)
-    try:
-        connection.request(
-            "POST", contract.NOTICES, body=body, headers={"Content-Type": contract.JSON}
-        )
-        response = connection.getresponse()
-        assert response.getheader("Content-Type") == contract.PROBLEM_JSON
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
+    status, content_type, problem = post_as_another_client(server, pki, contract.NOTICES, body)
+    assert content_type == contract.PROBLEM_JSON
+    return status, problem
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,10 @@ def test_returning_an_egov_application_sends_its_completion_notice_to_egov(
 ) -> None:
     made = application(form(), status=Status.UNDER_REVIEW, channel=Channel.EGOV)
     PrefectureApplications(TOKYO).create(made, f"fp-{made.application_id}")
+    # Taken before certify runs: the cached ports are made once per container, and a first
+    # call here racing certify's first call (another thread) would make a second e-Gov.
+    egov = notice_dependencies().egov
+    assert isinstance(egov, InMemoryEgov)
     body = {
         "decision": "return",
         "reasons": [{"code": "fix.name_kana", "field": "name_kana", "message": "ふりがなを記入"}],
@@ -182,8 +186,6 @@ def test_returning_an_egov_application_sends_its_completion_notice_to_egov(
     )
     assert decided.status_code == 200, decided.text
 
-    egov = notice_dependencies().egov
-    assert isinstance(egov, InMemoryEgov)
     (notice,) = wait_until(
         lambda: egov.notices_for(made.application_id) or None,
         WAIT_S,

@@ -9,10 +9,9 @@ import hashlib
 import json
 
 import pytest
+from tests.integration.mtls_helpers import Pki
 from tests.integration.test_notices_adapter import (  # noqa: F401 (fixtures)
     RECIPIENT,
-    Pki,
-    pki,
     port,
     raw_post,
     server,
@@ -33,7 +32,7 @@ AT = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
 @pytest.mark.parametrize("kind", [PassKind.PASS, PassKind.PART_PASS])
 def test_a_pass_notice_travels_to_the_fake_mynaportal(
     server: FakeMynaportalServer,  # noqa: F811
-    pki: Pki,  # noqa: F811
+    pki: Pki,
     kind: PassKind,
 ) -> None:
     numbers = (
@@ -70,7 +69,7 @@ def test_a_pass_notice_travels_to_the_fake_mynaportal(
 
 def test_the_fake_refuses_an_attachment_on_a_pass_notice(
     server: FakeMynaportalServer,  # noqa: F811
-    pki: Pki,  # noqa: F811
+    pki: Pki,
 ) -> None:
     document = {
         "notice_id": "n-pass-1",

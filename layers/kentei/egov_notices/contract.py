@@ -1,32 +1,29 @@
-"""The wire form of the e-Gov completion-notice contract, version 1 (``contract.json`` beside
-this module is the contract itself, as JSON Schema: read it for the endpoint and the errors).
+"""The wire form of the e-Gov completion-notice contract, version 1. The contract itself is
+``contract.json`` beside this module (JSON Schema: the endpoint, the request, the receipt and
+the problem types).
 
-The production adapter writes requests and reads replies here; the local fake server reads
-requests here after validating them against ``contract.json`` (with a JSON Schema validator,
-not these models, so the two sides can disagree and a test sees it).
+Our adapter writes its requests and reads e-Gov's replies through these functions. The local
+fake e-Gov validates a request against ``contract.json`` with a JSON Schema validator first
+and reads it here only then, so a model that drifted from the contract fails a test. The
+spelling all our contracts share is :mod:`kentei.link_contract`'s.
 """
 
 from __future__ import annotations
 
-import json
-from enum import StrEnum
-from importlib import resources
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
+from kentei import link_contract
 from kentei.egov_notices.model import CompletionNotice, CompletionReceipt
-from kentei.registry.contract import describe
+from kentei.link_contract import ProblemTypes
 
 VERSION: Final = "1.0.0"
 COMPLETION_NOTICES: Final = "/v1/completion-notices"
-REQUEST_ID_HEADER: Final = "X-Request-Id"
-JSON: Final = "application/json"
-PROBLEM_JSON: Final = "application/problem+json"
-SCHEMA_FILE: Final = "contract.json"
+REQUEST_ID_HEADER: Final = link_contract.REQUEST_ID_HEADER
+JSON: Final = link_contract.JSON
+PROBLEM_JSON: Final = link_contract.PROBLEM_JSON
 
 
-class ProblemType(StrEnum):
+class ProblemType(ProblemTypes):
     """The ``type`` of a problem document, after ``urn:kentei:egov:``."""
 
     INVALID = "invalid"
@@ -36,64 +33,41 @@ class ProblemType(StrEnum):
     THROTTLED = "throttled"
     UNAVAILABLE = "unavailable"
 
-    @property
-    def uri(self) -> str:
-        return f"urn:kentei:egov:{self.value}"
+    @classmethod
+    def namespace(cls) -> str:
+        return "urn:kentei:egov:"
 
 
-class Problem(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type: str
-    title: str
-    status: int
-
+class Problem(link_contract.Problem):
     @property
     def problem_type(self) -> ProblemType | None:
-        return next((member for member in ProblemType if member.uri == self.type), None)
+        return ProblemType.of(self.type)
 
 
 def notice_body(notice: CompletionNotice) -> bytes:
-    return _dump(notice.model_dump(mode="json"))
+    return link_contract.dump(notice.model_dump(mode="json"))
 
 
 def parse_notice(raw: bytes) -> CompletionNotice:
     """A request body as a :class:`CompletionNotice`; :class:`ValueError` naming fields."""
-    try:
-        return CompletionNotice.model_validate_json(raw)
-    except ValidationError as exc:
-        raise ValueError(f"malformed completion notice: {describe(exc)}") from None
+    return link_contract.parse(CompletionNotice, raw, "completion notice")
 
 
 def receipt_body(receipt: CompletionReceipt) -> bytes:
-    return _dump(receipt.model_dump(mode="json"))
+    return link_contract.dump(receipt.model_dump(mode="json"))
 
 
 def parse_receipt(raw: bytes) -> CompletionReceipt:
-    try:
-        return CompletionReceipt.model_validate_json(raw)
-    except ValidationError as exc:
-        raise ValueError(f"malformed receipt: {describe(exc)}") from None
+    return link_contract.parse(CompletionReceipt, raw, "receipt")
 
 
-def problem_body(problem: ProblemType, code: int, title: str) -> bytes:
-    return _dump({"type": problem.uri, "title": title, "status": code})
+problem_body = link_contract.problem_body
 
 
 def parse_problem(raw: bytes) -> Problem | None:
-    try:
-        return Problem.model_validate_json(raw)
-    except ValidationError:
-        return None
+    return link_contract.parse_problem(Problem, raw)
 
 
 def schema() -> dict[str, Any]:
     """The contract (``contract.json``), read on each call: only tests and the fake need it."""
-    loaded: dict[str, Any] = json.loads(
-        resources.files("kentei.egov_notices").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    )
-    return loaded
-
-
-def _dump(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return link_contract.schema("kentei.egov_notices")

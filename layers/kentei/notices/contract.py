@@ -4,7 +4,9 @@ module is the contract itself, as JSON Schema: read it for the endpoints and the
 
 The production adapter writes requests and reads replies here; the local fake server reads
 requests here after validating them against ``contract.json`` (with a JSON Schema validator,
-not these models, so the two sides can disagree and a test sees it).
+not these models, so the two sides can disagree and a test sees it). What every contract
+spells the same way (media types, problem documents, compact JSON) is
+:mod:`kentei.link_contract`'s.
 """
 
 from __future__ import annotations
@@ -12,29 +14,26 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
-from enum import StrEnum
-from importlib import resources
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kentei import link_contract
+from kentei.link_contract import ProblemTypes, describe
 from kentei.notices.model import Attachment, Delivery, Notice, Receipt
-from kentei.registry.contract import describe
 
 VERSION: Final = "1.2.0"
 NOTICES: Final = "/v1/notices"
-REQUEST_ID_HEADER: Final = "X-Request-Id"
-JSON: Final = "application/json"
-PROBLEM_JSON: Final = "application/problem+json"
-SCHEMA_FILE: Final = "contract.json"
+REQUEST_ID_HEADER: Final = link_contract.REQUEST_ID_HEADER
+JSON: Final = link_contract.JSON
+PROBLEM_JSON: Final = link_contract.PROBLEM_JSON
 
 
 def notice_path(notice_id: str) -> str:
     return f"{NOTICES}/{notice_id}"
 
 
-class ProblemType(StrEnum):
+class ProblemType(ProblemTypes):
     """The ``type`` of a problem document, after ``urn:kentei:mynaportal:``."""
 
     INVALID = "invalid"
@@ -45,24 +44,15 @@ class ProblemType(StrEnum):
     THROTTLED = "throttled"
     UNAVAILABLE = "unavailable"
 
-    @property
-    def uri(self) -> str:
-        return f"urn:kentei:mynaportal:{self.value}"
+    @classmethod
+    def namespace(cls) -> str:
+        return "urn:kentei:mynaportal:"
 
 
-class Problem(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type: str
-    title: str
-    status: int
-
+class Problem(link_contract.Problem):
     @property
     def problem_type(self) -> ProblemType | None:
-        for member in ProblemType:
-            if member.uri == self.type:
-                return member
-        return None
+        return ProblemType.of(self.type)
 
 
 class WireAttachment(BaseModel):
@@ -113,7 +103,7 @@ class WireNotice(BaseModel):
 
 def notice_body(notice: Notice) -> bytes:
     attachment = notice.attachment
-    return _dump(
+    return link_contract.dump(
         {
             "notice_id": notice.notice_id,
             "recipient": notice.recipient,
@@ -143,47 +133,30 @@ def parse_notice(raw: bytes) -> Notice:
 
 
 def receipt_body(receipt: Receipt) -> bytes:
-    return _dump(receipt.model_dump(mode="json"))
+    return link_contract.dump(receipt.model_dump(mode="json"))
 
 
 def delivery_body(delivery: Delivery) -> bytes:
-    return _dump(delivery.model_dump(mode="json"))
+    return link_contract.dump(delivery.model_dump(mode="json"))
 
 
-def problem_body(problem: ProblemType, code: int, title: str) -> bytes:
-    return _dump({"type": problem.uri, "title": title, "status": code})
+problem_body = link_contract.problem_body
 
 
 def parse_receipt(raw: bytes) -> Receipt:
     """A receipt; :class:`ValueError` naming the fields at fault."""
-    try:
-        return Receipt.model_validate_json(raw)
-    except ValidationError as exc:
-        raise ValueError(f"malformed receipt: {describe(exc)}") from None
+    return link_contract.parse(Receipt, raw, "receipt")
 
 
 def parse_delivery(raw: bytes) -> Delivery:
-    try:
-        return Delivery.model_validate_json(raw)
-    except ValidationError as exc:
-        raise ValueError(f"malformed delivery: {describe(exc)}") from None
+    return link_contract.parse(Delivery, raw, "delivery")
 
 
 def parse_problem(raw: bytes) -> Problem | None:
     """A problem document, or None when the body is not one."""
-    try:
-        return Problem.model_validate_json(raw)
-    except ValidationError:
-        return None
+    return link_contract.parse_problem(Problem, raw)
 
 
 def schema() -> dict[str, Any]:
     """The contract (``contract.json``), read on each call: only tests and the fake need it."""
-    loaded: dict[str, Any] = json.loads(
-        resources.files("kentei.notices").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    )
-    return loaded
-
-
-def _dump(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return link_contract.schema("kentei.notices")

@@ -38,12 +38,13 @@ personal values:
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kentei import link_contract
+from kentei.link_contract import describe
 from kentei.my_number import MyNumber
 from kentei.records.codes import Sex
 from kentei.records.fields import Date, ShortText, Text
@@ -52,9 +53,9 @@ from kentei.registry.port import RegistryProtocolError
 
 BY_MY_NUMBER: Final = "/v1/lookups/by-my-number"
 BY_FOUR_ITEMS: Final = "/v1/lookups/by-four-items"
-REQUEST_ID_HEADER: Final = "X-Request-Id"
-JSON: Final = "application/json"
-PROBLEM_JSON: Final = "application/problem+json"
+REQUEST_ID_HEADER: Final = link_contract.REQUEST_ID_HEADER
+JSON: Final = link_contract.JSON
+PROBLEM_JSON: Final = link_contract.PROBLEM_JSON
 
 
 class ByMyNumberRequest(BaseModel):
@@ -79,21 +80,21 @@ class ByFourItemsResponse(BaseModel):
 
 
 def by_my_number_body(my_number: MyNumber) -> bytes:
-    return _dump({"my_number": my_number.reveal()})
+    return link_contract.dump({"my_number": my_number.reveal()})
 
 
 def by_four_items_body(name: str, birth_date: date, sex: Sex, address: str) -> bytes:
-    return _dump(
+    return link_contract.dump(
         {"name": name, "birth_date": birth_date.isoformat(), "sex": sex.value, "address": address}
     )
 
 
 def record_body(record: RegistryRecord) -> bytes:
-    return _dump({"status": record.status.value, "person": _person(record.person)})
+    return link_contract.dump({"status": record.status.value, "person": _person(record.person)})
 
 
 def candidates_body(candidates: tuple[Candidate, ...]) -> bytes:
-    return _dump(
+    return link_contract.dump(
         {
             "candidates": [
                 {
@@ -108,7 +109,9 @@ def candidates_body(candidates: tuple[Candidate, ...]) -> bytes:
 
 
 def problem_body(status: int, title: str) -> bytes:
-    return _dump({"type": f"urn:kentei:registry:{status}", "title": title, "status": status})
+    return link_contract.dump(
+        {"type": f"urn:kentei:registry:{status}", "title": title, "status": status}
+    )
 
 
 def parse_record(raw: bytes) -> RegistryRecord:
@@ -126,14 +129,6 @@ def parse_candidates(raw: bytes) -> tuple[Candidate, ...]:
         raise RegistryProtocolError(f"malformed by-four-items reply: {describe(exc)}") from None
 
 
-def describe(exc: ValidationError) -> str:
-    """Where and what failed validation, without pydantic's ``input`` (a personal value)."""
-    return "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
-        for error in exc.errors(include_input=False, include_url=False)
-    )
-
-
 def _person(person: Person | None) -> dict[str, Any] | None:
     if person is None:
         return None
@@ -144,7 +139,3 @@ def _person(person: Person | None) -> dict[str, Any] | None:
         "sex": person.sex.value,
         "address": person.address,
     }
-
-
-def _dump(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

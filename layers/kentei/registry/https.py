@@ -20,27 +20,21 @@ the duration: never the number, the four items or a reply body.
 
 from __future__ import annotations
 
-import logging
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Final, TypeVar
 
-from kentei.mtls import LinkSettings, LinkUnavailableError, MutualTlsClient, environment_variables
+from kentei.mtls import LinkAdapter, LinkSettings, LinkUnavailableError, environment_variables
 from kentei.my_number import MyNumber
 from kentei.records.codes import Sex
 from kentei.registry import contract
-from kentei.registry.backoff import Backoff
-from kentei.registry.circuit import CircuitBreaker
 from kentei.registry.model import Candidate, RegistryRecord
 from kentei.registry.port import (
     RegistryConfigurationError,
     RegistryProtocolError,
     RegistryUnavailableError,
 )
-
-logger = logging.getLogger(__name__)
 
 ENVIRONMENT: Final = environment_variables("KENTEI_REGISTRY")
 """Each setting's environment variable."""
@@ -62,29 +56,13 @@ def _configuration_error(problems: str) -> RegistryConfigurationError:
     return RegistryConfigurationError(f"registry link settings: {problems}")
 
 
-class HttpsRegistry:
+class HttpsRegistry(LinkAdapter):
     """The :class:`~kentei.registry.port.Registry` port over the link server's HTTPS API.
 
     Create one per container and reuse it: it keeps the connection pool and the circuit.
     """
 
-    def __init__(
-        self,
-        settings: RegistryLinkSettings,
-        *,
-        breaker: CircuitBreaker | None = None,
-        backoff: Backoff | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._client = MutualTlsClient(
-            settings,
-            link="registry link",
-            logger=logger,
-            breaker=breaker,
-            backoff=backoff,
-            clock=clock,
-        )
-        self.breaker = self._client.breaker
+    link_name = "registry link"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> HttpsRegistry:
@@ -100,9 +78,6 @@ class HttpsRegistry:
         body = contract.by_four_items_body(name, birth_date, sex, address)
         return self._lookup(contract.BY_FOUR_ITEMS, body, contract.parse_candidates)
 
-    def close(self) -> None:
-        self._client.close()
-
     def _lookup(self, path: str, body: bytes, parse: Callable[[bytes], _Parsed]) -> _Parsed:
         request_id = str(uuid.uuid4())
         headers = {
@@ -111,7 +86,7 @@ class HttpsRegistry:
             contract.REQUEST_ID_HEADER: request_id,
         }
         try:
-            reply = self._client.call(
+            reply = self.client.call(
                 "POST", path, body=body, headers=headers, log={"registry_request_id": request_id}
             )
         except LinkUnavailableError as exc:

@@ -17,7 +17,7 @@ from kentei.notices import (
 )
 from kentei.notices.contract import ProblemType
 from kentei.notices.fake import InMemoryMynaportal
-from kentei.notices.https import ENVIRONMENT, MynaportalSettings, _refusal
+from kentei.notices.https import ENVIRONMENT, LINK, MynaportalSettings
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def problem(kind: ProblemType, code: int) -> Reply:
 def test_given_a_refusal_then_its_domain_error_without_a_status_attribute(
     reply: Reply, error: type[Exception]
 ) -> None:
-    refused = _refusal(reply, "notice n-1")
+    refused = LINK.refusal(reply, "notice n-1")
 
     assert type(refused) is error
     assert "notice n-1" in str(refused)
