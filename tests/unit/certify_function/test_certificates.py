@@ -392,7 +392,7 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     assert {world.files[k][2] for k in world.files if k.startswith("published/status/")} == {
         CACHE_CONTROL
     }
-    verdict = verify(vc.decode(), jwks=jwks, status_lists=lists, issuer=ISSUER)
+    verdict = verify(vc.decode(), jwks=jwks, status_lists=lists, issuer=ISSUER, now=AT)
     assert verdict.outcome is Outcome.VALID, verdict.detail
     assert verdict.claims is not None
     assert verdict.claims.name == NAME
@@ -549,7 +549,7 @@ def test_a_requested_english_proof_is_issued_once_with_the_latin_name() -> None:
     assert validate(world.files[record.pdf_key or ""][0]).valid
     jwks, lists = _published(world)
     vc = world.files[record.vc_key or ""][0].decode()
-    verdict = verify(vc, jwks=jwks, status_lists=lists, issuer=ISSUER)
+    verdict = verify(vc, jwks=jwks, status_lists=lists, issuer=ISSUER, now=AT)
     assert verdict.outcome is Outcome.VALID, verdict.detail
     assert verdict.claims is not None
     assert verdict.claims.name_latin == "Hanako Gino"

@@ -19,10 +19,11 @@ from typing import Any
 import base45
 import cbor2
 import jwt
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from tests.unit.credentials.samples import ISSUER, Issuing, sample_pass
+from tests.unit.credentials.samples import ISSUER, NOW, Issuing, sample_pass
 
 from kentei.credentials.status import CertificateStatus, StatusSlot
 
@@ -30,13 +31,23 @@ DAY = dt.date(2026, 5, 20)
 MESSAGES = {0: "valid", 1: "revoked", 2: "superseded"}
 
 
-def status_of(lists: dict[str, str], jwks: dict[str, Any], url: str, index: int) -> dict[str, Any]:
+class StaleListError(Exception):
+    """The status list is outside its validity period: it decides nothing."""
+
+
+def status_of(
+    lists: dict[str, str], jwks: dict[str, Any], url: str, index: int, now: dt.datetime = NOW
+) -> dict[str, Any]:
     """The Bitstring Status List validate algorithm for one entry."""
     token = lists[url]
     key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
     credential = jwt.decode(token, key=key, algorithms=["ES256"])
     assert credential["id"] == url
     assert "BitstringStatusListCredential" in credential["type"]
+    valid_from = dt.datetime.fromisoformat(credential["validFrom"])
+    valid_until = dt.datetime.fromisoformat(credential["validUntil"])
+    if not valid_from <= now < valid_until:
+        raise StaleListError(url)
     subject = credential["credentialSubject"]
     size = subject.get("statusSize", 1)
     encoded = subject["encodedList"]
@@ -146,3 +157,16 @@ def test_a_certificate_of_pass_reads_as_its_own_p_id_in_both_forms() -> None:
     expected = ("13-1-2026-000123-P1", "valid", None)
     assert verify_vc(issuing.vc(proof, slot), jwks, lists) == expected
     assert verify_code(issuing.code(proof, slot), jwks, lists) == expected
+
+
+def test_a_list_past_its_valid_until_is_refused_and_the_next_day_s_is_used() -> None:
+    issuing = Issuing()
+    slot = StatusSlot(1, 4_242)
+    jwks, lists = issuing.jwks(), issuing.status_lists(NOW)
+    url = f"{ISSUER.id}/credentials/status/1/revocation"
+    week_later = NOW + dt.timedelta(days=7)
+    assert status_of(lists, jwks, url, slot.index, week_later - dt.timedelta(seconds=1))
+    with pytest.raises(StaleListError):
+        status_of(lists, jwks, url, slot.index, week_later)
+    resigned = issuing.status_lists(week_later - dt.timedelta(days=1))
+    assert status_of(resigned, jwks, url, slot.index, week_later)["value"] == 0
