@@ -361,6 +361,7 @@ def _clear_clients() -> None:
     # Certify's ports (the notice adapters among them) are kept per container, too.
     certify_dependencies.dependencies.cache_clear()
     certify_dependencies.notice_dependencies.cache_clear()
+    certify_dependencies.renewal_dependencies.cache_clear()
 
 
 @contextmanager

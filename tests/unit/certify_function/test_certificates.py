@@ -106,11 +106,21 @@ class _Lists:
     def status_list(self, list_number: int) -> StoredStatusList | None:
         return self.lists.get(list_number)
 
-    def mark_published(self, list_number: int, version: int) -> None:
+    def list_numbers(self) -> list[int]:
+        return sorted(self.lists)
+
+    def mark_signed(
+        self, list_number: int, version: int, *, kid: str, signed_at: dt.datetime
+    ) -> bool:
         stored = self.lists[list_number]
+        if (stored.published_version or 0) > version or (
+            stored.signed_at is not None and stored.signed_at > signed_at
+        ):
+            return False
         self.lists[list_number] = StoredStatusList(
-            stored.statuses, stored.used, stored.version, version
+            stored.statuses, stored.used, stored.version, version, kid, signed_at
         )
+        return True
 
     def set_status(self, slot: StatusSlot, status: CertificateStatus, on: dt.date) -> bool:
         stored = self.lists[slot.list_number]
@@ -365,6 +375,8 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     report = issue_certificates(_message(one), world.deps())
     assert report.counts == Counter({"issued": 1})
     assert report.published == [1]
+    listed = world.lists.lists[1]  # recorded with the key and instant that signed it
+    assert (listed.published_version, listed.signed_kid, listed.signed_at) == (1, KEY.kid, AT)
     (record,) = world.certificates.values()
     assert record.certificate_id == "C13G262-00001-1"
     assert (record.kind, record.language, record.grade) == (CertificateKind.PRINTED, "ja", "2級")
