@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -126,9 +126,7 @@ class _Lists:
         stored = self.lists[slot.list_number]
         if not stored.statuses.change(slot.index, status, on):
             return False
-        self.lists[slot.list_number] = StoredStatusList(
-            stored.statuses, stored.used, stored.version + 1, stored.published_version
-        )
+        self.lists[slot.list_number] = replace(stored, version=stored.version + 1)
         return True
 
 

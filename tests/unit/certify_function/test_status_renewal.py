@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jwt
@@ -68,18 +68,16 @@ class Issuer:
 
     def flip(self, number: int, index: int, status: CertificateStatus) -> None:
         """What a revocation writes: a changed entry and a new version (not yet published)."""
-        stored = self.lists[number]
-        stored.statuses.change(index, status, AT.date())
-        self.lists[number] = StoredStatusList(
-            stored.statuses,
-            stored.used,
-            stored.version + 1,
-            stored.published_version,
-            stored.signed_kid,
-            stored.signed_at,
-        )
+        assert self.set_status(StatusSlot(number, index), status, AT.date())
 
     # StatusLists
+    def set_status(self, slot: StatusSlot, status: CertificateStatus, on: dt.date) -> bool:
+        stored = self.lists[slot.list_number]
+        if not stored.statuses.change(slot.index, status, on):
+            return False
+        self.lists[slot.list_number] = replace(stored, version=stored.version + 1)
+        return True
+
     def status_list(self, list_number: int) -> StoredStatusList | None:
         return self.lists.get(list_number)
 
@@ -137,6 +135,7 @@ class Issuer:
             issuer=lambda: ISSUER,
             sign_pdf=unused,
             render=unused,
+            revocations=unused,
         )
         return RenewalPorts(certificates=certificates, jwks=self)
 
