@@ -32,13 +32,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from certify.certificate_ports import CertificatePorts, RenewalPorts
 from certify.certificates import publish
 from kentei.data.published import JWKS_KEY, JWKS_MEDIA_TYPE
-from kentei.data.status_lists import StoredStatusList
 from kentei.messages import StatusListsDue
+
+if TYPE_CHECKING:
+    from kentei.data.status_lists import StoredStatusList
 
 MAX_REPUBLISH: Final = 3
 """How many times a list that moved while it was re-signed is published again, at most
