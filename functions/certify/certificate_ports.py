@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         ProofRequest,
         ReissueRequest,
     )
+    from kentei.data.published_jwks import JwksPublication
     from kentei.data.status_lists import StoredStatusList
     from kentei.exemptions.model import PassRecord
     from kentei.results.passes import DecidedSitting
@@ -89,7 +90,11 @@ class StatusLists(Protocol):
 
     def status_list(self, list_number: int) -> StoredStatusList | None: ...
 
-    def mark_published(self, list_number: int, version: int) -> None: ...
+    def list_numbers(self) -> list[int]: ...
+
+    def mark_signed(
+        self, list_number: int, version: int, *, kid: str, signed_at: datetime
+    ) -> bool: ...
 
     def set_status(self, slot: StatusSlot, status: CertificateStatus, on: date) -> bool:
         """False when the entry had ``status`` already."""
@@ -220,3 +225,27 @@ def deployed() -> CertificatePorts:
         render=_render,
         revocations=PrefecturePassRevocations,
     )
+
+
+class JwksRecord(Protocol):
+    """The record of the JWK Set last published
+    (:class:`kentei.data.published_jwks.PublishedJwks`)."""
+
+    def last(self) -> JwksPublication | None: ...
+
+    def record(self, digest: str, at: datetime) -> bool: ...
+
+
+@dataclass(frozen=True)
+class RenewalPorts:
+    """What the daily re-signing of the status lists and the JWKS works with
+    (:mod:`certify.status_renewal`)."""
+
+    certificates: CertificatePorts
+    jwks: JwksRecord
+
+
+def deployed_renewal() -> RenewalPorts:
+    from kentei.data.published_jwks import PublishedJwks
+
+    return RenewalPorts(certificates=deployed(), jwks=PublishedJwks())

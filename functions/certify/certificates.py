@@ -349,12 +349,14 @@ def _audit(record: CertificateRecord, prefecture: str, message: PassesAnnounced)
     )
 
 
-def publish(ports: CertificatePorts, list_numbers: list[int], at: dt.datetime) -> list[int]:
+def publish(
+    ports: CertificatePorts, list_numbers: list[int], at: dt.datetime, *, force: bool = False
+) -> list[int]:
     """Publish each list of ``list_numbers`` whose stored version is not yet published (its
-    two signed credentials), and the JWKS with them; the lists published."""
-    import json
-
-    from kentei.credentials.jwks import JWKS_CACHE_SECONDS, jwks_document
+    two signed credentials, valid from ``at``; with ``force``, a published one too: the daily
+    re-signing, :mod:`certify.status_renewal`), and the JWKS with them; the lists published.
+    Each is recorded with the key and the instant that signed it."""
+    from kentei.credentials.jwks import JWKS_CACHE_SECONDS, jwks_json
     from kentei.credentials.status import CACHE_CONTROL, signed_status_lists
 
     published: list[int] = []
@@ -363,7 +365,9 @@ def publish(ports: CertificatePorts, list_numbers: list[int], at: dt.datetime) -
     for number in sorted(set(list_numbers)):
         stored = ports.status_lists.status_list(number)
         if stored is None or (
-            stored.published_version is not None and stored.published_version >= stored.version
+            not force
+            and stored.published_version is not None
+            and stored.published_version >= stored.version
         ):
             continue
         for url, jwt in signed_status_lists(stored.statuses, issuer, ring.active, at).items():
@@ -375,13 +379,12 @@ def publish(ports: CertificatePorts, list_numbers: list[int], at: dt.datetime) -
                 VC_MEDIA_TYPE,
                 cache_control=CACHE_CONTROL,
             )
-        ports.status_lists.mark_published(number, stored.version)
+        ports.status_lists.mark_signed(number, stored.version, kid=ring.active.kid, signed_at=at)
         published.append(number)
     if published:
-        document = json.dumps(jwks_document(ring), ensure_ascii=False).encode("utf-8")
         ports.files.put(
             JWKS_KEY,
-            document,
+            jwks_json(ring),
             JWKS_MEDIA_TYPE,
             cache_control=f"public, max-age={JWKS_CACHE_SECONDS}",
         )

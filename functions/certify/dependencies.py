@@ -14,7 +14,7 @@ from functools import cache
 from typing import Protocol
 
 from certify import certificate_ports
-from certify.certificate_ports import CertificatePorts, Revocations
+from certify.certificate_ports import CertificatePorts, RenewalPorts, Revocations
 from kentei.applications.model import Application
 from kentei.data.deletions import VoidedTicket
 from kentei.data.roster import StoredExaminee
@@ -193,3 +193,10 @@ def notice_dependencies() -> NoticeDependencies:
         catalogue=load_catalogue,
         clock=utc_now,
     )
+
+
+@cache
+def renewal_dependencies() -> RenewalPorts:
+    """What the daily re-signing of the status lists works with
+    (:mod:`certify.status_renewal`): the certificates' ports and the JWKS record."""
+    return certificate_ports.deployed_renewal()

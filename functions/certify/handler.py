@@ -1,15 +1,17 @@
 """Certify: the SQS consumer of the certify queue: exam tickets and their voids; for each
 announced page of passes, their certificates and then their pass and part-pass notices;
-certificates of pass on request; e-Gov completion notices."""
+certificates of pass on request; e-Gov completion notices; and, daily (the ``status-lists``
+schedule, ``kentei.catalog.SCHEDULES``), the status lists re-signed and the JWKS re-published."""
 
 from __future__ import annotations
 
 from certify.certificates import issue_certificates, issue_proof
 from certify.completion_notices import send_completion_notice
-from certify.dependencies import dependencies, notice_dependencies
+from certify.dependencies import dependencies, notice_dependencies, renewal_dependencies
 from certify.pass_notices import send_pass_notices
 from certify.revocation_notices import send_revocation_notice
 from certify.status_changes import issue_reissue, revoke_certificates
+from certify.status_renewal import renew_status_lists
 from certify.tickets import issue_ticket
 from certify.voids import void_ticket
 from kentei import messages
@@ -175,6 +177,22 @@ def _pass_revoked(message: messages.Envelope) -> None:
         raise failure
 
 
+def _status_lists(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.StatusListsDue)
+    renewal = renew_status_lists(message, renewal_dependencies())
+    consumer.instruments.logger.info(
+        "status lists renewed",
+        extra={
+            "scheduled_at": message.scheduled_at.isoformat(),
+            "resigned": renewal.resigned,
+            "current": len(renewal.current),
+            "rotated": renewal.rotated,
+            "jwks_published": renewal.jwks_published,
+        },
+    )
+    consumer.instruments.count("StatusListsResigned", len(renewal.resigned))
+
+
 def _passes_announced(message: messages.Envelope) -> None:
     """The page's certificates, then its notices, each attempted whatever became of the other
     (a pass notice does not wait on a certificate the font held or a record missing); the
@@ -200,6 +218,7 @@ consumer = QueueConsumer(
         "completion_notice_due": _completion_notice,
         "reissue_requested": _reissue,
         "pass_revoked": _pass_revoked,
+        "status_lists_due": _status_lists,
     },
 )
 handler = consumer.handler

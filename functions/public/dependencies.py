@@ -10,7 +10,9 @@ documents) to :func:`public.api.respond`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -26,10 +28,16 @@ class Documents(Protocol):
         ...
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Dependencies:
     documents: Documents
     issuer: IssuerProfile
+    clock: Callable[[], datetime] = utc_now
+    """The verifier's clock: a status list is used only within its validity period."""
 
 
 def issuer_from_environment() -> IssuerProfile:

@@ -127,5 +127,7 @@ def check(raw: str | None, dependencies: Dependencies) -> Checked:
     text = presented_text(raw)
     jwks = published_jwks(dependencies.documents)
     lists = PublishedStatusLists(dependencies.documents, dependencies.issuer)
-    verdict = verify(text, jwks=jwks, status_lists=lists, issuer=dependencies.issuer)
+    verdict = verify(
+        text, jwks=jwks, status_lists=lists, issuer=dependencies.issuer, now=dependencies.clock()
+    )
     return Checked(verdict, dependencies.issuer, tuple(lists.failures))

@@ -394,6 +394,16 @@ SCHEDULES: Final = (
         # go out (rounds run for weeks), and a run of a prefecture's roster is small.
         "cron(30 2 ? * MON *)",
     ),
+    ScheduleSpec(
+        "status-lists",
+        "daily: re-sign every status list (validUntil a week on) and re-publish the JWKS when "
+        "the key ring's differs (a rotation)",
+        "certify",
+        "status_lists_due",
+        # Daily at 03:15 JST, away from issuing hours: each list is then a day old at most,
+        # of the week it is valid for (kentei.credentials.status.STATUS_LIST_VALIDITY).
+        "cron(15 3 * * ? *)",
+    ),
 )
 
 POST_AUTHENTICATION_TRIGGER: Final = "PostAuthentication"

@@ -135,6 +135,20 @@ class RegistryRecheckDue(Envelope):
     scheduled_at: AwareDatetime
 
 
+class StatusListsDue(Envelope):
+    """The status lists schedule fired (``kentei.catalog.SCHEDULES``): certify re-signs every
+    status list, valid from ``scheduled_at`` for a week
+    (:data:`kentei.credentials.status.STATUS_LIST_VALIDITY`), and re-publishes the JWK Set when
+    it is not the key ring's (a rotation).
+
+    The instant is the schedule's: a retried or redriven message signs as of the same instant,
+    and a second run of it changes nothing.
+    """
+
+    kind: Literal["status_lists_due"] = "status_lists_due"
+    scheduled_at: AwareDatetime
+
+
 class ResultsGroupMessage(Envelope):
     """A message about a round's work and grade in one prefecture (its results), asked for by
     a staff member in an API request: ids and codes only."""
@@ -343,6 +357,7 @@ KINDS: dict[str, type[Envelope]] = {
     "ticket_void": TicketVoid,
     "registry_recheck_due": RegistryRecheckDue,
     "registry_recheck_batch": RegistryRecheckBatch,
+    "status_lists_due": StatusListsDue,
     "results_decisions_due": ResultsDecisionsDue,
     "results_announcement_due": ResultsAnnouncementDue,
     "passes_announced": PassesAnnounced,

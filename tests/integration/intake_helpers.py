@@ -356,11 +356,16 @@ def _clear_clients() -> None:
     # Each idempotent route keeps its persistence layer, bound to the endpoint of its time.
     exactly_once._idempotent.cache_clear()
     dependencies.reset()
+    from certify import certificate_ports
     from certify import dependencies as certify_dependencies
 
     # Certify's ports (the notice adapters among them) are kept per container, too.
     certify_dependencies.dependencies.cache_clear()
     certify_dependencies.notice_dependencies.cache_clear()
+    certify_dependencies.renewal_dependencies.cache_clear()
+    # The signing key (its public half) and chain, read from the runtime of their time.
+    certificate_ports._key_ring.cache_clear()
+    certificate_ports._chain.cache_clear()
 
 
 @contextmanager

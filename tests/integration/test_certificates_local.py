@@ -145,7 +145,11 @@ def test_an_announced_pass_gets_a_signed_pdf_and_a_valid_vc(system: IntakeSystem
         for purpose in ("revocation", "message")
     }
     verdict = verify(
-        files.read(record.vc_key).decode(), jwks=jwks, status_lists=lists, issuer=issuer
+        files.read(record.vc_key).decode(),
+        jwks=jwks,
+        status_lists=lists,
+        issuer=issuer,
+        now=dt.datetime.now(dt.UTC),
     )
     assert verdict.outcome is Outcome.VALID, verdict.detail
     assert verdict.claims is not None

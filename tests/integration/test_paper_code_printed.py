@@ -12,7 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from tests.unit.certificates import samples as certificates
-from tests.unit.credentials.samples import ISSUER, Issuing, sample_pass
+from tests.unit.credentials.samples import ISSUER, NOW, Issuing, sample_pass
 
 from kentei.certificates import pdf
 from kentei.certificates.content import Certificate, Language
@@ -45,7 +45,11 @@ def test_the_printed_code_scans_at_200_dpi_and_verifies(tmp_path: Path, layout: 
     scanned = [result.text for result in zxingcpp.read_barcodes(page)]
     assert scanned == [text]
     verdict = verify(
-        scanned[0], jwks=issuing.jwks(), status_lists=issuing.status_lists(), issuer=ISSUER
+        scanned[0],
+        jwks=issuing.jwks(),
+        status_lists=issuing.status_lists(),
+        issuer=ISSUER,
+        now=NOW,
     )
     assert verdict.outcome is Outcome.VALID
     assert verdict.claims == sample_pass()

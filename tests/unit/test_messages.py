@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -93,3 +94,19 @@ def test_proof_requested_carries_ids_only() -> None:
             messages.decode(json.dumps(bad))
         assert reason in str(caught.value)
         assert "Taro" not in str(caught.value)
+
+
+def test_status_lists_due_carries_its_scheduled_instant_only() -> None:
+    sent = messages.StatusListsDue(scheduled_at=datetime(2026, 12, 8, 18, 15, tzinfo=UTC))
+    assert messages.decode(messages.encode(sent)) == sent
+    for bad, reason in (
+        ({"kind": "status_lists_due"}, "scheduled_at"),
+        ({"kind": "status_lists_due", "scheduled_at": "2026-12-08T18:15:00"}, "scheduled_at"),
+        (
+            {"kind": "status_lists_due", "scheduled_at": "2026-12-08T18:15:00Z", "lists": [1]},
+            "lists",
+        ),
+    ):
+        with pytest.raises(messages.InvalidMessageError) as caught:
+            messages.decode(json.dumps(bad))
+        assert reason in str(caught.value)

@@ -8,6 +8,8 @@ the verifier's ``unknown-key`` verdict, never a guess at another key).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -34,6 +36,17 @@ def jwks_document(ring: KeyRing) -> dict[str, list[dict[str, str]]]:
     if len(set(kids)) != len(kids):
         raise JwksError("two keys of the ring share a kid")
     return {"keys": keys}
+
+
+def jwks_json(ring: KeyRing) -> bytes:
+    """The document published at ``/.well-known/jwks.json``: :func:`jwks_document` as JSON."""
+    return json.dumps(jwks_document(ring), ensure_ascii=False).encode("utf-8")
+
+
+def jwks_digest(document: bytes) -> str:
+    """The SHA-256 (hex) of a published JWK Set: public keys only, so an unkeyed digest is
+    fine (what it tells is public); recorded to see when the published set is not the ring's."""
+    return hashlib.sha256(document).hexdigest()
 
 
 def find_key(jwks: Mapping[str, Any], kid: str) -> dict[str, Any] | None:

@@ -24,6 +24,13 @@ status an entry already has changes nothing (a retried flip is harmless).
 
 **Publishing.** Each change re-signs both credentials of the list (:func:`signed_status_lists`)
 for S3, served with :data:`CACHE_CONTROL`; the lists' ``ttl`` says the same in milliseconds.
+
+**Lifetime.** Each credential states ``validFrom`` (the instant it was signed) and
+``validUntil``, :data:`STATUS_LIST_VALIDITY` later (Bitstring Status List v1.0, §3.2: a
+verifier does not use a status list credential past its ``validUntil``). Certify re-signs
+every list each day (the ``status-lists`` schedule, ``kentei.catalog.SCHEDULES``), so a list
+in use is never more than a day old, and a list an attacker keeps back (to hide a revocation)
+stops verifying a week after it was replaced.
 """
 
 from __future__ import annotations
@@ -49,6 +56,13 @@ revocation reaches every verifier that honours HTTP caching within five minutes 
 while a burst of verifications is served from caches instead of S3."""
 CACHE_CONTROL: Final = f"public, max-age={STATUS_LIST_CACHE_SECONDS}"
 """The ``Cache-Control`` header of a published status list credential."""
+STATUS_LIST_VALIDITY: Final = dt.timedelta(days=7)
+"""How long a signed status list credential is valid (``validUntil - validFrom``): seven days,
+re-signed daily. Long enough that the daily job may fail for days in a row (a fault first
+seen after Golden Week or the New Year holidays, when the office is closed for up to six
+days) before any verifier sees ``status-unavailable``; short enough that a stale list
+replayed to a verifier (one captured before a revocation) is refused within a week. A flip
+re-signs its list at once, with a new week."""
 
 
 class CertificateStatus(IntEnum):
@@ -148,6 +162,11 @@ class StatusList:
         return True
 
 
+def _timestamp(at: dt.datetime) -> str:
+    """``at`` as the credentials state instants: UTC, whole seconds (RFC 3339)."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _list_credential(
     statuses: StatusList,
     purpose: str,
@@ -176,7 +195,8 @@ def _list_credential(
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": {"id": issuer.id, "name": issuer.name},
-        "validFrom": valid_from.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "validFrom": _timestamp(valid_from),
+        "validUntil": _timestamp(valid_from + STATUS_LIST_VALIDITY),
         "credentialSubject": subject,
     }
 
@@ -184,7 +204,8 @@ def _list_credential(
 def signed_status_lists(
     statuses: StatusList, issuer: IssuerProfile, key: SigningKey, now: dt.datetime
 ) -> dict[str, str]:
-    """Both credentials of the list as VC-JWTs, by their URL, ready to publish."""
+    """Both credentials of the list as VC-JWTs, by their URL, ready to publish: valid from
+    ``now`` for :data:`STATUS_LIST_VALIDITY`."""
     signed: dict[str, str] = {}
     for purpose in (REVOCATION, MESSAGE):
         credential = _list_credential(statuses, purpose, issuer, now)

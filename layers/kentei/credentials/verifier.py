@@ -22,6 +22,12 @@ employer's own software can follow with any JOSE/COSE library:
    certificate: ``revoked`` or ``superseded`` (the message says which, and its
    ``statusChangedOn`` gives the day). A revocation bit set while the message list is missing
    is ``revoked``: the stricter reading wins.
+4. **Freshness.** A list is used only from its ``validFrom`` (:data:`CLOCK_SKEW` allowed for
+   the verifier's clock) until its ``validUntil`` (Bitstring Status List v1.0, §3.2); a list
+   without them, or outside them, says nothing about validity: ``status-unavailable``. One
+   thing a stale list still proves: a set revocation bit, since no entry is ever cleared
+   (:mod:`kentei.credentials.status`: the transitions are one way), so it still says
+   ``revoked`` (the reason comes from a fresh message list, else it is ``revoked``).
 
 The verdict holds the claims only once the signature verified. Nothing here logs, and no
 error message holds a claim.
@@ -68,6 +74,8 @@ from kentei.credentials.vc import (
 )
 
 STATUS_LIST_TYPE: Final = "BitstringStatusListCredential"
+CLOCK_SKEW: Final = dt.timedelta(minutes=5)
+"""How far ahead of the verifier's clock a list's ``validFrom`` may be (clocks differ)."""
 
 
 class Outcome(StrEnum):
@@ -190,6 +198,33 @@ def _paper_code(text: str, jwks: Mapping[str, Any]) -> tuple[str, CertifiedPass,
 class _ListReading:
     value: int
     changed_on: dt.date | None
+    stale: str | None = None
+    """Why the list may not be used at this instant (None: it may)."""
+
+
+def _instant(value: object) -> dt.datetime | None:
+    """An RFC 3339 date-time with a zone (``2027-01-15T03:15:00Z``), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _stale(payload: Mapping[str, Any], url: str, now: dt.datetime) -> str | None:
+    """Why the list at ``url`` may not be used ``now``: outside ``validFrom``..``validUntil``
+    (or stating neither); None when it may."""
+    valid_from = _instant(payload.get("validFrom"))
+    valid_until = _instant(payload.get("validUntil"))
+    if valid_from is None or valid_until is None:
+        return f"{url} states no validity period"
+    if now + CLOCK_SKEW < valid_from:
+        return f"{url} is valid only from {valid_from.isoformat()}"
+    if now >= valid_until:
+        return f"{url} expired at {valid_until.isoformat()}"
+    return None
 
 
 def _read_list(
@@ -200,6 +235,7 @@ def _read_list(
     jwks: Mapping[str, Any],
     status_lists: Mapping[str, str],
     issuer: IssuerProfile,
+    now: dt.datetime,
 ) -> _ListReading:
     token = status_lists.get(url)
     if token is None:
@@ -226,7 +262,9 @@ def _read_list(
         value = bits.get(index)
     except BitstringError as exc:
         raise _RefusedError(Outcome.STATUS_UNAVAILABLE, f"{url}: {exc}") from None
-    return _ListReading(value, _changed_on(subject.get("statusChangedOn"), index))
+    return _ListReading(
+        value, _changed_on(subject.get("statusChangedOn"), index), _stale(payload, url, now)
+    )
 
 
 def _changed_on(by_day: object, index: int) -> dt.date | None:
@@ -247,16 +285,23 @@ def _status(
     jwks: Mapping[str, Any],
     status_lists: Mapping[str, str],
     issuer: IssuerProfile,
+    now: dt.datetime,
 ) -> tuple[Outcome, dt.date | None, str]:
     def read(purpose: str) -> _ListReading:
         url = issuer.status_list_url(slot.list_number, purpose)
         return _read_list(
-            url, purpose, slot.index, jwks=jwks, status_lists=status_lists, issuer=issuer
+            url, purpose, slot.index, jwks=jwks, status_lists=status_lists, issuer=issuer, now=now
         )
 
-    revoked = read(REVOCATION).value == 1
+    revocation = read(REVOCATION)
+    revoked = revocation.value == 1
+    if revocation.stale is not None and not revoked:
+        # A stale list proves a revocation (bits are never cleared), never validity.
+        raise _RefusedError(Outcome.STATUS_UNAVAILABLE, revocation.stale)
     try:
         message = read(MESSAGE)
+        if message.stale is not None:
+            raise _RefusedError(Outcome.STATUS_UNAVAILABLE, message.stale)
     except _RefusedError as exc:
         if revoked:
             return Outcome.REVOKED, None, f"the reason is unavailable: {exc.detail}"
@@ -274,8 +319,12 @@ def verify(
     jwks: Mapping[str, Any],
     status_lists: Mapping[str, str],
     issuer: IssuerProfile,
+    now: dt.datetime,
 ) -> Verdict:
-    """The verdict on ``presented`` (a VC-JWT or a 2D code's text)."""
+    """The verdict on ``presented`` (a VC-JWT or a 2D code's text) at the instant ``now``
+    (the verifier's clock: it decides which status lists are fresh)."""
+    if now.tzinfo is None:
+        raise ValueError("the verifier's clock gives an instant with its zone")
     text = presented.strip()
     form = Form.PAPER_CODE if text.startswith(PREFIX) else Form.VC_JWT
     kid: str | None = None
@@ -287,7 +336,7 @@ def verify(
             kid, claims, slot = _credential(text, jwks, issuer)
         else:
             return Verdict(Outcome.MALFORMED, detail="neither a 2D code nor a JWT")
-        outcome, changed_on, detail = _status(slot, jwks, status_lists, issuer)
+        outcome, changed_on, detail = _status(slot, jwks, status_lists, issuer, now)
     except _RefusedError as exc:
         return Verdict(exc.outcome, form, kid, claims, detail=exc.detail)
     return Verdict(outcome, form, kid, claims, changed_on, detail)

@@ -7,8 +7,11 @@ Status lists are the issuer's, not a prefecture's: they live in the partition
 - ``STATUS_LIST#<list number>``: the list's entries, the indices given (``used``), its
   message bitstring (binary, zlib; the revocation bits follow from it) and the days its
   entries changed (JSON), a ``version`` for optimistic writes and the ``published_version``
-  last published. Flipping an entry (revocation, reissue) writes a new version
-  (:meth:`StatusLists.set_status`, conditional on the version read).
+  last published, with the ``signed_kid`` and the instant ``signed_at`` (RFC 3339, UTC,
+  microseconds: it sorts as it reads) of that publication's signature, so the daily re-signing
+  knows a list signed by a retired key, or not since its instant, without reading S3
+  (:meth:`StatusLists.mark_signed`). Flipping an entry (revocation, reissue) writes a new
+  version (:meth:`StatusLists.set_status`, conditional on the version read).
 - ``STATUS_INDEX#<list number>#<index>``: the claim of one index, naming the certificate it
   was drawn for; a second claim of the same index fails its condition, so an index is never
   given twice (:class:`DynamoStatusIndexAllocator`, the port
@@ -62,12 +65,22 @@ class StatusListBusyError(RuntimeError):
 
 @dataclass(frozen=True)
 class StoredStatusList:
-    """A status list as stored: its statuses, its version and the version last published."""
+    """A status list as stored: its statuses, its version and the version last published
+    (with the key and instant that signed it, when recorded)."""
 
     statuses: StatusList
     used: int
     version: int
     published_version: int | None
+    signed_kid: str | None = None
+    signed_at: dt.datetime | None = None
+
+
+def signing_instant(at: dt.datetime) -> str:
+    """``at`` as ``signed_at`` is stored: UTC, to the microsecond, so strings sort as instants."""
+    if at.tzinfo is None:
+        raise ValueError("a signing instant has its zone")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class StatusLists:
@@ -123,11 +136,15 @@ class StatusLists:
             if statuses.message.get(index):
                 statuses.revocation.set(index, 1)
         published = item.get("published_version")
+        kid = item.get("signed_kid")
+        signed_at = item.get("signed_at")
         return StoredStatusList(
             statuses,
             int(item["used"]["N"]),
             int(item["version"]["N"]),
             None if published is None else int(published["N"]),
+            None if kid is None else kid["S"],
+            None if signed_at is None else dt.datetime.fromisoformat(signed_at["S"]),
         )
 
     def set_status(self, slot: StatusSlot, status: CertificateStatus, on: dt.date) -> bool:
@@ -163,6 +180,50 @@ class StatusLists:
                 continue
             return True
         raise StatusListBusyError(f"status list {slot.list_number} kept changing")
+
+    def list_numbers(self) -> list[int]:
+        """The number of every list that exists, in order (keys only are read)."""
+        numbers: list[int] = []
+        for page in self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :l)",
+            ExpressionAttributeValues={
+                ":p": {"S": CREDENTIALS_PARTITION},
+                ":l": {"S": LIST_PREFIX},
+            },
+            ProjectionExpression="record_key",
+            ConsistentRead=True,
+        ):
+            numbers += [int(i["record_key"]["S"].removeprefix(LIST_PREFIX)) for i in page["Items"]]
+        return sorted(numbers)
+
+    def mark_signed(
+        self, list_number: int, version: int, *, kid: str, signed_at: dt.datetime
+    ) -> bool:
+        """Record that ``version`` of the list is published, signed by ``kid`` at
+        ``signed_at``; False (and nothing written) when a later version or a later signature
+        is already recorded: neither ever goes back."""
+        try:
+            self._dynamodb.update_item(
+                TableName=self._table,
+                Key=self._key(f"{LIST_PREFIX}{list_number}"),
+                UpdateExpression="SET published_version = :v, signed_kid = :k, signed_at = :t",
+                ConditionExpression=(
+                    "attribute_exists(record_key) AND version >= :v AND "
+                    "(attribute_not_exists(published_version) OR published_version <= :v) AND "
+                    "(attribute_not_exists(signed_at) OR signed_at <= :t)"
+                ),
+                ExpressionAttributeValues={
+                    ":v": {"N": str(version)},
+                    ":k": {"S": kid},
+                    ":t": {"S": signing_instant(signed_at)},
+                },
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def create(self, list_number: int) -> bool:
         """Make list ``list_number`` with every entry valid; False if it exists."""

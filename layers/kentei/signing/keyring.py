@@ -11,7 +11,9 @@ its JWK, and :func:`load_key_ring_data` refuses a JWK that no longer matches it.
 
 **Rotation** (a data change committed with the new KMS key): move the active key's public JWK
 to ``retired`` with ``retired_on`` and its thumbprint, point the catalog's alias at the new
-KMS key, and set ``active_kid`` to the next ``n``.
+KMS key, and set ``active_kid`` to the next ``n``. Certify's next daily re-signing
+(:mod:`certify.status_renewal`, the ``status-lists`` schedule) sees that the published JWKS
+is not the ring's: it publishes the new set, then signs every status list with the new key.
 """
 
 from __future__ import annotations

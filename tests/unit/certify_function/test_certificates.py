@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -106,19 +106,27 @@ class _Lists:
     def status_list(self, list_number: int) -> StoredStatusList | None:
         return self.lists.get(list_number)
 
-    def mark_published(self, list_number: int, version: int) -> None:
+    def list_numbers(self) -> list[int]:
+        return sorted(self.lists)
+
+    def mark_signed(
+        self, list_number: int, version: int, *, kid: str, signed_at: dt.datetime
+    ) -> bool:
         stored = self.lists[list_number]
+        if (stored.published_version or 0) > version or (
+            stored.signed_at is not None and stored.signed_at > signed_at
+        ):
+            return False
         self.lists[list_number] = StoredStatusList(
-            stored.statuses, stored.used, stored.version, version
+            stored.statuses, stored.used, stored.version, version, kid, signed_at
         )
+        return True
 
     def set_status(self, slot: StatusSlot, status: CertificateStatus, on: dt.date) -> bool:
         stored = self.lists[slot.list_number]
         if not stored.statuses.change(slot.index, status, on):
             return False
-        self.lists[slot.list_number] = StoredStatusList(
-            stored.statuses, stored.used, stored.version + 1, stored.published_version
-        )
+        self.lists[slot.list_number] = replace(stored, version=stored.version + 1)
         return True
 
 
@@ -365,6 +373,8 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     report = issue_certificates(_message(one), world.deps())
     assert report.counts == Counter({"issued": 1})
     assert report.published == [1]
+    listed = world.lists.lists[1]  # recorded with the key and instant that signed it
+    assert (listed.published_version, listed.signed_kid, listed.signed_at) == (1, KEY.kid, AT)
     (record,) = world.certificates.values()
     assert record.certificate_id == "C13G262-00001-1"
     assert (record.kind, record.language, record.grade) == (CertificateKind.PRINTED, "ja", "2級")
@@ -392,7 +402,7 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     assert {world.files[k][2] for k in world.files if k.startswith("published/status/")} == {
         CACHE_CONTROL
     }
-    verdict = verify(vc.decode(), jwks=jwks, status_lists=lists, issuer=ISSUER)
+    verdict = verify(vc.decode(), jwks=jwks, status_lists=lists, issuer=ISSUER, now=AT)
     assert verdict.outcome is Outcome.VALID, verdict.detail
     assert verdict.claims is not None
     assert verdict.claims.name == NAME
@@ -549,7 +559,7 @@ def test_a_requested_english_proof_is_issued_once_with_the_latin_name() -> None:
     assert validate(world.files[record.pdf_key or ""][0]).valid
     jwks, lists = _published(world)
     vc = world.files[record.vc_key or ""][0].decode()
-    verdict = verify(vc, jwks=jwks, status_lists=lists, issuer=ISSUER)
+    verdict = verify(vc, jwks=jwks, status_lists=lists, issuer=ISSUER, now=AT)
     assert verdict.outcome is Outcome.VALID, verdict.detail
     assert verdict.claims is not None
     assert verdict.claims.name_latin == "Hanako Gino"

@@ -67,7 +67,7 @@ def _verdict(world: World, record: CertificateRecord) -> Outcome:
     assert record.vc_key is not None
     jwks, lists = _published(world)
     token = world.files[record.vc_key][0].decode()
-    return verify(token, jwks=jwks, status_lists=lists, issuer=ISSUER).outcome
+    return verify(token, jwks=jwks, status_lists=lists, issuer=ISSUER, now=AT).outcome
 
 
 def test_a_reissue_is_a_new_certificate_and_the_old_one_is_superseded() -> None:

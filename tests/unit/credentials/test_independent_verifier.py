@@ -19,10 +19,11 @@ from typing import Any
 import base45
 import cbor2
 import jwt
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from tests.unit.credentials.samples import ISSUER, Issuing, sample_pass
+from tests.unit.credentials.samples import ISSUER, NOW, Issuing, sample_pass
 
 from kentei.credentials.status import CertificateStatus, StatusSlot
 
@@ -30,13 +31,29 @@ DAY = dt.date(2026, 5, 20)
 MESSAGES = {0: "valid", 1: "revoked", 2: "superseded"}
 
 
-def status_of(lists: dict[str, str], jwks: dict[str, Any], url: str, index: int) -> dict[str, Any]:
-    """The Bitstring Status List validate algorithm for one entry."""
+class StaleListError(Exception):
+    """The status list is outside its validity period: it decides nothing."""
+
+
+def status_of(
+    lists: dict[str, str],
+    jwks: dict[str, Any],
+    url: str,
+    index: int,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The Bitstring Status List validate algorithm for one entry, at ``now`` (the verifier's
+    clock when not given)."""
+    now = now or dt.datetime.now(dt.UTC)
     token = lists[url]
     key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
     credential = jwt.decode(token, key=key, algorithms=["ES256"])
     assert credential["id"] == url
     assert "BitstringStatusListCredential" in credential["type"]
+    valid_from = dt.datetime.fromisoformat(credential["validFrom"])
+    valid_until = dt.datetime.fromisoformat(credential["validUntil"])
+    if not valid_from <= now < valid_until:
+        raise StaleListError(url)
     subject = credential["credentialSubject"]
     size = subject.get("statusSize", 1)
     encoded = subject["encodedList"]
@@ -59,7 +76,7 @@ def verdict(
 
 
 def verify_vc(
-    token: str, jwks: dict[str, Any], lists: dict[str, str]
+    token: str, jwks: dict[str, Any], lists: dict[str, str], *, now: dt.datetime | None = None
 ) -> tuple[str, str, str | None]:
     header = jwt.get_unverified_header(token)
     assert header["typ"] == "vc+jwt"
@@ -67,15 +84,20 @@ def verify_vc(
     credential = jwt.decode(token, key=key, algorithms=["ES256"])
     entries = {entry["statusPurpose"]: entry for entry in credential["credentialStatus"]}
     index = int(entries["revocation"]["statusListIndex"])
-    revocation = status_of(lists, jwks, entries["revocation"]["statusListCredential"], index)
-    message = status_of(lists, jwks, entries["message"]["statusListCredential"], index)
+    revocation = status_of(lists, jwks, entries["revocation"]["statusListCredential"], index, now)
+    message = status_of(lists, jwks, entries["message"]["statusListCredential"], index, now)
     subject = credential["credentialSubject"]
     assert subject["certificateId"].startswith(subject["certificateNumber"] + "-")
     return verdict(subject["certificateId"], revocation["value"], message)
 
 
 def verify_code(
-    text: str, jwks: dict[str, Any], lists: dict[str, str], issuer_id: str = ISSUER.id
+    text: str,
+    jwks: dict[str, Any],
+    lists: dict[str, str],
+    issuer_id: str = ISSUER.id,
+    *,
+    now: dt.datetime | None = None,
 ) -> tuple[str, str, str | None]:
     assert text.startswith("KT1:")
     tag = cbor2.loads(zlib.decompress(base45.b45decode(text[4:])))
@@ -93,8 +115,8 @@ def verify_code(
     )
     claims = cbor2.loads(payload)
     base = f"{issuer_id}/credentials/status/{claims[10]}"
-    revocation = status_of(lists, jwks, f"{base}/revocation", claims[11])
-    message = status_of(lists, jwks, f"{base}/message", claims[11])
+    revocation = status_of(lists, jwks, f"{base}/revocation", claims[11], now)
+    message = status_of(lists, jwks, f"{base}/message", claims[11], now)
     mark = claims[13]  # the serial (an integer), or "P<n>" for a certificate of pass
     assert (type(mark) is int and mark >= 1) or (isinstance(mark, str) and mark[:1] == "P")
     return verdict(f"{claims[1]}-{mark}", revocation["value"], message)
@@ -110,8 +132,8 @@ def test_both_forms_verify_then_follow_a_reissue_and_a_revocation() -> None:
     old_id = "13-1-2026-000123-1"
 
     lists = issuing.status_lists()
-    assert verify_vc(old_vc, jwks, lists) == (old_id, "valid", None)
-    assert verify_code(old_code, jwks, lists) == (old_id, "valid", None)
+    assert verify_vc(old_vc, jwks, lists, now=NOW) == (old_id, "valid", None)
+    assert verify_code(old_code, jwks, lists, now=NOW) == (old_id, "valid", None)
 
     # Reissue (再交付): a new certificate id at a new index, the old one superseded.
     new_id = "13-1-2026-000123-2"
@@ -119,10 +141,10 @@ def test_both_forms_verify_then_follow_a_reissue_and_a_revocation() -> None:
     new_vc, new_code = issuing.vc(reissued, new_slot), issuing.code(reissued, new_slot)
     issuing.statuses.change(old_slot.index, CertificateStatus.SUPERSEDED, DAY)
     lists = issuing.status_lists()
-    assert verify_vc(old_vc, jwks, lists) == (old_id, "superseded", "2026-05-20")
-    assert verify_code(old_code, jwks, lists) == (old_id, "superseded", "2026-05-20")
-    assert verify_vc(new_vc, jwks, lists) == (new_id, "valid", None)
-    assert verify_code(new_code, jwks, lists) == (new_id, "valid", None)
+    assert verify_vc(old_vc, jwks, lists, now=NOW) == (old_id, "superseded", "2026-05-20")
+    assert verify_code(old_code, jwks, lists, now=NOW) == (old_id, "superseded", "2026-05-20")
+    assert verify_vc(new_vc, jwks, lists, now=NOW) == (new_id, "valid", None)
+    assert verify_code(new_code, jwks, lists, now=NOW) == (new_id, "valid", None)
 
     # Revocation of the pass (合格の取消し): every certificate of it.
     later = DAY + dt.timedelta(days=30)
@@ -135,7 +157,7 @@ def test_both_forms_verify_then_follow_a_reissue_and_a_revocation() -> None:
         (verify_vc, new_vc, new_id),
         (verify_code, new_code, new_id),
     ):
-        assert check(token, jwks, lists) == (the_id, "revoked", "2026-06-19")
+        assert check(token, jwks, lists, now=NOW) == (the_id, "revoked", "2026-06-19")
 
 
 def test_a_certificate_of_pass_reads_as_its_own_p_id_in_both_forms() -> None:
@@ -144,5 +166,18 @@ def test_a_certificate_of_pass_reads_as_its_own_p_id_in_both_forms() -> None:
     slot = StatusSlot(1, 77)
     lists, jwks = issuing.status_lists(), issuing.jwks()
     expected = ("13-1-2026-000123-P1", "valid", None)
-    assert verify_vc(issuing.vc(proof, slot), jwks, lists) == expected
-    assert verify_code(issuing.code(proof, slot), jwks, lists) == expected
+    assert verify_vc(issuing.vc(proof, slot), jwks, lists, now=NOW) == expected
+    assert verify_code(issuing.code(proof, slot), jwks, lists, now=NOW) == expected
+
+
+def test_a_list_past_its_valid_until_is_refused_and_the_next_day_s_is_used() -> None:
+    issuing = Issuing()
+    slot = StatusSlot(1, 4_242)
+    jwks, lists = issuing.jwks(), issuing.status_lists(NOW)
+    url = f"{ISSUER.id}/credentials/status/1/revocation"
+    week_later = NOW + dt.timedelta(days=7)
+    assert status_of(lists, jwks, url, slot.index, week_later - dt.timedelta(seconds=1))
+    with pytest.raises(StaleListError):
+        status_of(lists, jwks, url, slot.index, week_later)
+    resigned = issuing.status_lists(week_later - dt.timedelta(days=1))
+    assert status_of(resigned, jwks, url, slot.index, week_later)["value"] == 0

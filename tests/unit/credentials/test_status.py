@@ -78,6 +78,7 @@ def test_the_list_credentials_follow_the_spec_and_state_their_cache_lifetime() -
         assert credential["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
         assert credential["issuer"] == {"id": ISSUER.id, "name": ISSUER.name}
         assert credential["validFrom"] == "2026-06-01T00:00:00Z"
+        assert credential["validUntil"] == "2026-06-08T00:00:00Z"  # STATUS_LIST_VALIDITY
         subject = credential["credentialSubject"]
         assert isinstance(subject, dict)
         assert subject["type"] == "BitstringStatusList"
@@ -113,3 +114,4 @@ def test_the_lists_are_re_signed_as_of_the_change() -> None:
         algorithms=["ES256"],
     )
     assert claims["validFrom"] == "2026-06-01T03:00:00Z"
+    assert claims["validUntil"] == "2026-06-08T03:00:00Z"

@@ -10,11 +10,12 @@ import base45
 import cbor2
 import jwt
 import pytest
-from tests.unit.credentials.samples import ISSUER, Issuing, sample_pass
+from tests.unit.credentials.samples import ISSUER, NOW, Issuing, sample_pass
 
 from kentei.credentials.issuer import IssuerProfile
-from kentei.credentials.status import CertificateStatus, StatusSlot
-from kentei.credentials.verifier import Form, Outcome, verify
+from kentei.credentials.jose import parse_compact, sign_compact
+from kentei.credentials.status import STATUS_LIST_VALIDITY, CertificateStatus, StatusSlot
+from kentei.credentials.verifier import CLOCK_SKEW, Form, Outcome, verify
 from kentei.signing.ecdsa import thumbprint
 from kentei.signing.keyring import RetiredKey
 from kentei.signing.memory import InMemorySigningKey
@@ -34,6 +35,7 @@ def verdict_of(issuing: Issuing, text: str, **options: object):  # type: ignore[
         "jwks": issuing.jwks(),
         "status_lists": issuing.status_lists(),
         "issuer": ISSUER,
+        "now": NOW,
     }
     arguments.update(options)
     return verify(text, **arguments)  # type: ignore[arg-type]
@@ -179,3 +181,74 @@ def test_each_certificate_gets_the_day_of_its_own_change() -> None:
     issuing.statuses.change(second.index, CertificateStatus.SUPERSEDED, DAY + dt.timedelta(1))
     assert verdict_of(issuing, texts[first]).changed_on == DAY
     assert verdict_of(issuing, texts[second]).changed_on == DAY + dt.timedelta(1)
+
+
+SECOND = dt.timedelta(seconds=1)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_status_list_is_used_from_its_valid_from_until_its_valid_until(form: str) -> None:
+    issuing = Issuing()
+    text = presented(issuing, form)
+    lists = issuing.status_lists(NOW)  # valid from NOW for STATUS_LIST_VALIDITY
+    until = NOW + STATUS_LIST_VALIDITY
+    for now in (NOW, NOW - CLOCK_SKEW, until - SECOND):
+        verdict = verdict_of(issuing, text, status_lists=lists, now=now)
+        assert verdict.outcome is Outcome.VALID, (now, verdict.detail)
+    for now, reason in (
+        (until, "expired at 2026-06-08T00:00:00+00:00"),
+        (until + dt.timedelta(days=30), "expired"),
+        (NOW - CLOCK_SKEW - SECOND, "valid only from 2026-06-01T00:00:00+00:00"),
+    ):
+        verdict = verdict_of(issuing, text, status_lists=lists, now=now)
+        assert verdict.outcome is Outcome.STATUS_UNAVAILABLE, now
+        assert reason in verdict.detail
+        assert verdict.claims == sample_pass()  # the certificate itself did verify
+    # Re-signed (the daily job), the same bits are fresh again.
+    later = verdict_of(issuing, text, status_lists=issuing.status_lists(until), now=until + SECOND)
+    assert later.outcome is Outcome.VALID
+
+
+def _without(token: str, claim: str, issuing: Issuing) -> str:
+    """``token`` re-signed by the issuer's key without ``claim``."""
+    jws = parse_compact(token)
+    payload = {name: value for name, value in jws.payload.items() if name != claim}
+    return sign_compact({"typ": jws.header["typ"]}, payload, issuing.key)
+
+
+@pytest.mark.parametrize("claim", ["validUntil", "validFrom"])
+def test_a_status_list_without_its_validity_period_decides_nothing(claim: str) -> None:
+    issuing = Issuing()
+    text = presented(issuing, "vc")
+    lists = {url: _without(token, claim, issuing) for url, token in issuing.status_lists().items()}
+    verdict = verdict_of(issuing, text, status_lists=lists)
+    assert verdict.outcome is Outcome.STATUS_UNAVAILABLE
+    assert "states no validity period" in verdict.detail
+
+
+def test_an_expired_list_still_proves_a_revocation_never_validity() -> None:
+    issuing = Issuing()
+    revoked_slot, valid_slot = StatusSlot(1, 5), StatusSlot(1, 6)
+    revoked = presented(issuing, "code", revoked_slot)
+    valid = presented(issuing, "code", valid_slot)
+    issuing.statuses.change(revoked_slot.index, CertificateStatus.REVOKED, DAY)
+    stale = issuing.status_lists(NOW)
+    long_after = NOW + STATUS_LIST_VALIDITY + dt.timedelta(days=1)
+    verdict = verdict_of(issuing, revoked, status_lists=stale, now=long_after)
+    assert verdict.outcome is Outcome.REVOKED
+    assert verdict.changed_on is None  # the message list is stale: its day is not used
+    assert "expired" in verdict.detail
+    assert verdict_of(issuing, valid, status_lists=stale, now=long_after).outcome is (
+        Outcome.STATUS_UNAVAILABLE
+    )
+    # A stale revocation list and a fresh message list: the fresh one gives the reason.
+    fresh = issuing.status_lists(long_after)
+    mixed = {url: (fresh if url.endswith("message") else stale)[url] for url in stale}
+    verdict = verdict_of(issuing, revoked, status_lists=mixed, now=long_after)
+    assert (verdict.outcome, verdict.changed_on) == (Outcome.REVOKED, DAY)
+
+
+def test_the_verifier_needs_an_instant_with_its_zone() -> None:
+    issuing = Issuing()
+    with pytest.raises(ValueError, match="zone"):
+        verdict_of(issuing, presented(issuing, "vc"), now=NOW.replace(tzinfo=None))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.unit.credentials.samples import ISSUER, Issuing
+from tests.unit.credentials.samples import ISSUER, NOW, Issuing
 
 from kentei.credentials.jwks import JWKS_CACHE_SECONDS
 from kentei.credentials.status import CACHE_CONTROL
@@ -52,7 +52,7 @@ class InMemoryDocuments:
 def published(issuing: Issuing) -> tuple[InMemoryDocuments, Dependencies]:
     documents = InMemoryDocuments()
     documents.publish(issuing)
-    return documents, Dependencies(documents=documents, issuer=ISSUER)
+    return documents, Dependencies(documents=documents, issuer=ISSUER, clock=lambda: NOW)
 
 
 def event(
