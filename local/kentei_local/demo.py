@@ -841,6 +841,26 @@ def _wait_certificates(
         time.sleep(0.3)
 
 
+def _download_pdf(office: ApiClient, certificate_id: str, deadline: float) -> bytes:
+    """The certificate's PDF by a fresh short-lived link; asked again (a new link) while the
+    local S3 answers otherwise on a loaded machine, until the step's deadline."""
+    while True:
+        link = office.get(f"/v1/certificates/{certificate_id}/pdf")
+        if link.status_code != 200:
+            raise StepFailedError(f"the PDF link of {certificate_id} answered {link.status_code}")
+        try:
+            pdf = requests.get(link.json()["download_url"], timeout=30)
+        except requests.RequestException as error:
+            problem = type(error).__name__
+        else:
+            if pdf.status_code == 200 and pdf.content.startswith(b"%PDF"):
+                return pdf.content
+            problem = f"HTTP {pdf.status_code}"
+        if time.monotonic() > deadline:
+            raise StepFailedError(f"the PDF of {certificate_id} did not download ({problem})")
+        time.sleep(0.5)
+
+
 def _vc_of(runtime: LocalRuntime, certificate_id: str) -> str:
     """The electronic certificate (VC-JWT) as certify stored it: what the person is given."""
     from kentei.data.certificates import PrefectureCertificates
@@ -887,17 +907,12 @@ def _certificates(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float)
     lines = []
     for certificate in issued:
         the_id = certificate["certificate_id"]
-        link = office.get(f"/v1/certificates/{the_id}/pdf")
-        if link.status_code != 200:
-            raise StepFailedError(f"the PDF link of {the_id} answered {link.status_code}")
-        pdf = requests.get(link.json()["download_url"], timeout=30)
-        if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF"):
-            raise StepFailedError(f"the PDF of {the_id} did not download")
+        pdf = _download_pdf(office, the_id, deadline)
         path = folder / f"{the_id}.pdf"
-        path.write_bytes(pdf.content)
+        path.write_bytes(pdf)
         kind = {"printed": "合格証書", "proof": "合格証明書"}[certificate["kind"]]
         lines.append(
-            f"{kind} ({certificate['language']}) {the_id}: {len(pdf.content)} bytes, "
+            f"{kind} ({certificate['language']}) {the_id}: {len(pdf)} bytes, "
             f"PAdES-signed: {_relative(path)}"
         )
     flow.certificate = printed["certificate_id"]
