@@ -131,7 +131,9 @@ def test_given_junk_files_and_no_folder_then_unknown_not_a_crash(
 def test_given_a_new_crl_in_the_folder_then_it_is_read_again(
     tmp_path: Path, card: Issued, pki: TestPki
 ) -> None:
-    source = folder_with(tmp_path, pki.signing_ca.crl([], number=1))
+    # Times from NOW, not the clock: a worker may reach this test minutes after NOW was taken.
+    source = folder_with(tmp_path, pki.signing_ca.crl([], number=1, this_update=NOW - HOUR))
     assert isinstance(status(source, card, pki), NotRevoked)
-    write_crl_dir(tmp_path, {"crl-0": pki.signing_ca.crl([card], number=2)})
+    again = pki.signing_ca.crl([card], number=2, this_update=NOW - HOUR / 2)
+    write_crl_dir(tmp_path, {"crl-0": again})
     assert isinstance(status(source, card, pki), Revoked)
