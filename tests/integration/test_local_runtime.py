@@ -17,7 +17,6 @@ from kentei.my_number import is_valid
 from kentei.national import URL_ENV, national_from_environment
 from kentei.national.https import HttpsNational
 from kentei_local.context import LocalContext
-from kentei_local.endpoints import LocalEndpoints
 from kentei_local.resources import ACCOUNT_ID
 from kentei_local.runtime import LocalRuntime, RuntimeStartError
 from kentei_local.settings import LocalSettings, SettingError
@@ -74,16 +73,6 @@ def test_the_fake_national_system_runs_with_the_runtime_and_syncs_adapter_reache
     ):
         pass
     national.close()
-
-
-def test_runtime_json_names_the_fake_national_system(start_runtime: StartRuntime) -> None:
-    runtime = start_runtime(pumps=False)
-
-    written = LocalEndpoints.load(runtime.runtime_file)
-
-    assert written.national == runtime.national_endpoint
-    assert written.national is not None
-    assert written.national.client.cert.is_file()
 
 
 def test_a_failing_health_check_stops_the_start_and_leaves_nothing_behind() -> None:

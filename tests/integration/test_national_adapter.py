@@ -293,17 +293,17 @@ def test_given_a_client_paced_under_the_servers_limit_then_it_is_never_throttled
 def test_given_a_client_faster_than_the_servers_limit_then_429s_are_honoured_to_success(
     server: FakeNationalServer, link: Link, caplog: pytest.LogCaptureFixture
 ) -> None:
-    server.set_faults(NationalFaults(limit_per_s=3))
+    server.set_faults(NationalFaults(limit_per_s=2))
     national, slept = adapter(server, link, sleep=True, attempts=5)
     caplog.set_level(logging.INFO, logger="kentei.national.https")
 
-    for n in range(6):
+    for n in range(8):
         assert national.put(record(record_id=f"ex-{n:04d}")).outcome == "applied"
 
     assert "HTTP 429" in [getattr(line, "outcome", None) for line in caplog.records]
     assert slept
     assert all(pause == 1.0 for pause in slept)
-    assert len(server.national.records()) == 6
+    assert len(server.national.records()) == 8
 
 
 def test_given_an_exhausted_client_rate_limit_then_throttled_before_any_request(
