@@ -33,6 +33,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -144,7 +145,16 @@ class NationalRecord(BaseModel):
         kind = info.data.get("kind")
         if data is None or kind is None:
             return data
-        return DATA_MODELS[kind].model_validate(data).model_dump(mode="json")
+        try:
+            validated = DATA_MODELS[kind].model_validate(data)
+        except ValidationError as exc:
+            # Where and what, never the input: pydantic's own message quotes personal values.
+            where = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                for error in exc.errors(include_input=False, include_url=False)
+            )
+            raise ValueError(f"the {kind.value} data: {where}") from None
+        return validated.model_dump(mode="json")
 
     @model_validator(mode="after")
     def _data_unless_deleted(self) -> Self:

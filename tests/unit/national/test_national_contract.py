@@ -274,3 +274,18 @@ def test_the_problem_document_names_its_type() -> None:
     assert problem is not None
     assert problem.problem_type is ProblemType.CONFLICT
     assert contract.parse_problem(b"<html>") is None
+
+
+def test_a_record_refused_for_its_data_never_quotes_the_data() -> None:
+    long_name = NAME * 30
+    raw = json.dumps(
+        _document(data={**DATA[RecordKind.EXAMINEE], "name": long_name}), ensure_ascii=False
+    ).encode()
+
+    with pytest.raises(
+        ValueError, match=r"malformed record: data: .*name: String should"
+    ) as refused:
+        contract.parse_record(raw)
+
+    assert NAME not in str(refused.value)
+    assert ADDRESS not in str(refused.value)
