@@ -150,17 +150,19 @@ class _Server(MutualTlsServer):
         }
         self.faults_lock = threading.Lock()
         self.fault_rates = faults
-        self.rng = random.Random(faults.seed)  # noqa: S311 (which requests fail, not a secret)
+        self.fault_rng = random.Random(faults.seed)  # noqa: S311 (which requests fail, not a secret)
         self.limit = _limit(faults)
         super().__init__(context, _Handler)
 
     def set_faults(self, faults: NationalFaults) -> None:
         with self.faults_lock:
             self.fault_rates, self.limit = faults, _limit(faults)
-            self.rng = random.Random(faults.seed)  # noqa: S311
+            self.fault_rng = random.Random(faults.seed)  # noqa: S311
 
     def next_fault(self) -> Fault | None:
-        """The next scripted fault, else the rate limit's 429, else one drawn at the rates."""
+        """The next scripted fault (or one drawn at the shared
+        :class:`~kentei_local.mtls_server.FaultRates`, if a test set them), else the rate
+        limit's 429, else one drawn at the national fault rates."""
         scripted = super().next_fault()
         if scripted is not None:
             return scripted
@@ -168,7 +170,7 @@ class _Server(MutualTlsServer):
             if self.limit is not None and self.limit.reserve(0.0) is None:
                 wait = self.limit.wait_for_one_s()
                 return Fault.unavailable(429, retry_after=str(max(1, math.ceil(wait))))
-            return self.fault_rates.draw(self.rng)
+            return self.fault_rates.draw(self.fault_rng)
 
 
 def _limit(faults: NationalFaults) -> TokenBucket | None:

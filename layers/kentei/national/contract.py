@@ -4,20 +4,21 @@ and the errors).
 
 The production adapter writes requests and reads replies here; the local fake server reads
 requests here after validating them against ``contract.json`` (with a JSON Schema validator,
-not these models, so the two sides can disagree and a test sees it). Parse errors name the
-fields at fault, never their values (a record's data is personal).
+not these models, so the two sides can disagree and a test sees it). What every contract of
+ours spells the same way (media types, problem documents, compact JSON, parse errors that name
+the fields at fault, never their values: a record's data is personal) is
+:mod:`kentei.link_contract`'s.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from enum import StrEnum
-from importlib import resources
 from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
+from kentei import link_contract
+from kentei.link_contract import ProblemTypes, describe
 from kentei.national.model import (
     BUCKETS,
     CONTRACT_VERSION,
@@ -26,17 +27,15 @@ from kentei.national.model import (
     Receipt,
     RecordKind,
 )
-from kentei.registry.contract import describe
 
 VERSION: Final = CONTRACT_VERSION
+JSON: Final = link_contract.JSON
+PROBLEM_JSON: Final = link_contract.PROBLEM_JSON
+REQUEST_ID_HEADER: Final = link_contract.REQUEST_ID_HEADER
 RECORDS: Final = "/v1/records"
 CHANGES: Final = "/v1/changes"
 DIGESTS: Final = "/v1/digests"
 BUCKETS_PATH: Final = "/v1/buckets"
-REQUEST_ID_HEADER: Final = "X-Request-Id"
-JSON: Final = "application/json"
-PROBLEM_JSON: Final = "application/problem+json"
-SCHEMA_FILE: Final = "contract.json"
 MAX_CHANGES: Final = 500
 """The most changes one ``GET /v1/changes`` may ask for."""
 
@@ -51,7 +50,7 @@ def bucket_path(bucket: int) -> str:
     return f"{BUCKETS_PATH}/{bucket}"
 
 
-class ProblemType(StrEnum):
+class ProblemType(ProblemTypes):
     """The ``type`` of a problem document, after ``urn:kentei:national:``."""
 
     INVALID = "invalid"
@@ -62,24 +61,15 @@ class ProblemType(StrEnum):
     THROTTLED = "throttled"
     UNAVAILABLE = "unavailable"
 
-    @property
-    def uri(self) -> str:
-        return f"urn:kentei:national:{self.value}"
+    @classmethod
+    def namespace(cls) -> str:
+        return "urn:kentei:national:"
 
 
-class Problem(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type: str
-    title: str
-    status: int
-
+class Problem(link_contract.Problem):
     @property
     def problem_type(self) -> ProblemType | None:
-        for member in ProblemType:
-            if member.uri == self.type:
-                return member
-        return None
+        return ProblemType.of(self.type)
 
 
 class ChangeFeed(BaseModel):
@@ -144,23 +134,17 @@ def parse_bucket(raw: bytes) -> dict[str, tuple[int, str]]:
 
 
 def problem_body(problem: ProblemType, code: int, title: str) -> bytes:
-    return _dump({"type": problem.uri, "title": title, "status": code})
+    return link_contract.problem_body(problem, code, title)
 
 
 def parse_problem(raw: bytes) -> Problem | None:
     """A problem document, or None when the body is not one."""
-    try:
-        return Problem.model_validate_json(raw)
-    except ValidationError:
-        return None
+    return link_contract.parse_problem(Problem, raw)
 
 
 def schema() -> dict[str, Any]:
     """The contract (``contract.json``), read on each call: only tests and the fake need it."""
-    loaded: dict[str, Any] = json.loads(
-        resources.files("kentei.national").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    )
-    return loaded
+    return link_contract.schema("kentei.national")
 
 
 def _parse(parse: Callable[[bytes], _Parsed], raw: bytes, what: str) -> _Parsed:
@@ -175,4 +159,4 @@ def _is_digest(value: str) -> bool:
 
 
 def _dump(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return link_contract.dump(document)

@@ -1,5 +1,5 @@
 """The production national-system adapter: the contract of ``contract.json`` over mutual TLS
-to the national qualifications system, through :class:`kentei.mtls.MutualTlsClient`
+to the national qualifications system, a :class:`kentei.mtls.LinkAdapter`
 (timeouts, a budget, bounded retries with exponential backoff and full jitter on connection
 errors and 5xx, ``Retry-After`` honoured on 429 up to the backoff's cap, a circuit breaker).
 
@@ -30,9 +30,9 @@ from typing import Final, TypeVar
 from pydantic import Field
 
 from kentei.mtls import (
+    LinkAdapter,
     LinkSettings,
     LinkUnavailableError,
-    MutualTlsClient,
     Reply,
     environment_variables,
 )
@@ -94,12 +94,14 @@ def _configuration_error(problems: str) -> NationalConfigurationError:
     return NationalConfigurationError(f"national system settings: {problems}")
 
 
-class HttpsNational:
+class HttpsNational(LinkAdapter):
     """The :class:`~kentei.national.port.NationalSystem` over the national HTTPS contract.
 
     Create one per container and reuse it: it keeps the connection pool, the circuit and the
     rate limit.
     """
+
+    link_name = LINK
 
     def __init__(
         self,
@@ -110,19 +112,13 @@ class HttpsNational:
         bucket: TokenBucket | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.client = MutualTlsClient(
-            settings, link=LINK, logger=logger, breaker=breaker, backoff=backoff, clock=clock
-        )
-        self.breaker = self.client.breaker
+        super().__init__(settings, breaker=breaker, backoff=backoff, clock=clock)
         self.rate_limit = bucket or TokenBucket(settings.rate_per_s, settings.burst, clock=clock)
         self._max_wait_s = settings.max_wait_s
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> HttpsNational:
         return cls(NationalSettings.from_environ(environ))
-
-    def close(self) -> None:
-        self.client.close()
 
     def put(self, record: NationalRecord) -> Receipt:
         what = f"{record.kind.value} {record.record_id} version {record.version}"
