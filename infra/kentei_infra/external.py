@@ -1,7 +1,9 @@
 """Where a function finds the external systems it talks to: per deployment, from the context.
 
 Verify talks to the registry link server (住基連携サーバ, :mod:`kentei.registry.https`) over
-mutual TLS and asks J-LIS's OCSP responder for revocation (:mod:`kentei.signatures.ocsp`).
+mutual TLS and asks J-LIS's OCSP responder for revocation (:mod:`kentei.signatures.ocsp`);
+certify sends notices through Mynaportal and e-Gov, and sync keeps the national qualifications
+system in step (:mod:`kentei.national.https`), each over its own mutual-TLS link.
 Each setting is read from the CDK context (``cdk.json`` or ``cdk deploy -c
 kentei:registry-url=https://...``); without one it is a placeholder that fails loudly (a
 ``.invalid`` host, a file no deployment ships), so an unconfigured stack sends applications
@@ -50,6 +52,9 @@ MYNAPORTAL_FILES: Final = "/opt/kentei-mynaportal"
 EGOV_FILES: Final = "/opt/kentei-egov"
 """Where the e-Gov completion-notice link's mTLS files are expected (the operator's)."""
 
+NATIONAL_FILES: Final = "/opt/kentei-national"
+"""Where the national system link's mTLS files are expected (the operator provisions them)."""
+
 EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
     "verify": {
         "KENTEI_REGISTRY_URL": ("kentei:registry-url", "https://registry-link.invalid"),
@@ -91,6 +96,20 @@ EXTERNAL: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
         "KENTEI_EGOV_CLIENT_CERT": ("kentei:egov-client-cert", f"{EGOV_FILES}/client-cert.pem"),
         "KENTEI_EGOV_CLIENT_KEY": ("kentei:egov-client-key", f"{EGOV_FILES}/client-key.pem"),
         "KENTEI_EGOV_CA_BUNDLE": ("kentei:egov-ca-bundle", f"{EGOV_FILES}/ca.pem"),
+    },
+    # Sync keeps the national qualifications system in step (kentei.national, R16): an
+    # unconfigured stack fails those messages into the DLQ instead of syncing with no one.
+    "sync": {
+        "KENTEI_NATIONAL_URL": ("kentei:national-url", "https://national-qualifications.invalid"),
+        "KENTEI_NATIONAL_CLIENT_CERT": (
+            "kentei:national-client-cert",
+            f"{NATIONAL_FILES}/client-cert.pem",
+        ),
+        "KENTEI_NATIONAL_CLIENT_KEY": (
+            "kentei:national-client-key",
+            f"{NATIONAL_FILES}/client-key.pem",
+        ),
+        "KENTEI_NATIONAL_CA_BUNDLE": ("kentei:national-ca-bundle", f"{NATIONAL_FILES}/ca.pem"),
     },
     # The public function verifies credentials of this issuer and serves its documents: an
     # unconfigured stack's issuer is a .invalid host, which no credential names.

@@ -2,8 +2,9 @@
 
 ``serve`` prints ``moto: URL``, ``bridge: URL`` (the bridge port, HTTPS with client
 certificates), ``public: URL`` (the public port: the verification page is its ``/verify``),
-``runtime: PATH`` (``runtime.json``: the URLs, the local CA, the Cognito pool, its users and
-the bridges' certificates; in ``.local/`` unless ``KENTEI_LOCAL_STATE_DIR`` names another
+``national: URL`` (the fake national qualifications system, mutual TLS), ``runtime: PATH``
+(``runtime.json``: the URLs, the local CA, the Cognito pool, its users and the bridges'
+certificates; in ``.local/`` unless ``KENTEI_LOCAL_STATE_DIR`` names another
 folder) and then ``ready: URL`` (the staff port) once resources are provisioned and
 ``GET /v1/health`` answered 200 on the three ports, runs until SIGINT or SIGTERM, and stops
 everything before it exits 0. It also stops when its parent process goes away, and, with
@@ -90,6 +91,7 @@ def serve(settings: LocalSettings, *, stop_on_stdin_eof: bool = False) -> int:
         print(f"{MOTO_PREFIX}{runtime.moto_endpoint}", flush=True)
         print(f"{BRIDGE_PREFIX}{runtime.bridge_url}", flush=True)
         print(f"public: {runtime.public_url}", flush=True)
+        print(f"national: {runtime.national.url}", flush=True)
         print(f"{RUNTIME_PREFIX}{runtime.runtime_file}", flush=True)
         print(f"{READY_PREFIX}{runtime.url}", flush=True)
         while not stop.wait(_PARENT_POLL_S):

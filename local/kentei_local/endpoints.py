@@ -7,12 +7,15 @@ The runtime writes it when it is ready; a client needs nothing else::
      "ca_file": ".../ca.pem",
      "cognito": {"endpoint", "region", "user_pool_id", "client_id"},
      "staff_users": [{"username", "password", "prefecture_code", "roles"}],
-     "bridges": {"mynaportal": {"cert", "key"}, "egov": {"cert", "key"}}}
+     "bridges": {"mynaportal": {"cert", "key"}, "egov": {"cert", "key"}},
+     "national": {"url", "ca_file", "cert", "key"}}
 
 Staff sign in with Cognito's ``InitiateAuth`` (``USER_PASSWORD_AUTH``) at ``cognito`` and send
 ``Authorization: Bearer <IdToken>`` to ``staff_api``; a bridge connects to ``bridge_api`` with
 its certificate and key, verifying the server with ``ca_file``; anyone opens
-``public_api``/verify (no login). The passwords are made fresh
+``public_api``/verify (no login). ``national`` is the fake national system (mutual TLS with
+sync's certificate and key, its server verified with its own ``ca_file``): the contract's paths
+and the test-only ``/_test/records`` that reads its whole store. The passwords are made fresh
 at every start, for the local pool only.
 """
 
@@ -31,6 +34,31 @@ RUNTIME_FILE: Final = "runtime.json"
 
 
 @dataclass(frozen=True)
+class NationalEndpoint:
+    """Where the fake national system answers, and sync's side of its mutual TLS."""
+
+    url: str
+    ca_file: Path
+    client: KeyPair
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "url": self.url,
+            "ca_file": str(self.ca_file),
+            "cert": str(self.client.cert),
+            "key": str(self.client.key),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NationalEndpoint:
+        return cls(
+            url=str(data["url"]),
+            ca_file=Path(data["ca_file"]),
+            client=KeyPair(Path(data["cert"]), Path(data["key"])),
+        )
+
+
+@dataclass(frozen=True)
 class LocalEndpoints:
     staff_api: str
     bridge_api: str
@@ -39,6 +67,7 @@ class LocalEndpoints:
     staff_users: tuple[StaffUser, ...]
     bridges: dict[str, KeyPair] = field(default_factory=dict)
     public_api: str = ""
+    national: NationalEndpoint | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +81,7 @@ class LocalEndpoints:
                 channel: {"cert": str(pair.cert), "key": str(pair.key)}
                 for channel, pair in self.bridges.items()
             },
+            "national": None if self.national is None else self.national.to_json(),
         }
 
     def write(self, path: Path) -> Path:
@@ -80,6 +110,7 @@ class LocalEndpoints:
                 channel: KeyPair(Path(pair["cert"]), Path(pair["key"]))
                 for channel, pair in data["bridges"].items()
             },
+            national=NationalEndpoint.from_json(data["national"]) if data.get("national") else None,
         )
 
     @classmethod

@@ -42,9 +42,11 @@ from botocore.config import Config
 from kentei import aws, catalog
 from kentei.certificates.pades_chain import DEFAULT_SIGNING_CHAIN_KEY, SIGNING_CHAIN_ENV
 from kentei.credentials.issuer import ISSUER_URL_ENV
+from kentei.national.https import ENVIRONMENT as NATIONAL_ENVIRONMENT
 from kentei_local import certificate_ca, cognito, localca
-from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints
+from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints, NationalEndpoint
 from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
+from kentei_local.fake_national_server import FakeNationalServer
 from kentei_local.functions import Handler, LocalFunction
 from kentei_local.gateway import (
     BridgeEntry,
@@ -69,6 +71,10 @@ if TYPE_CHECKING:
 HEALTH_PATH: Final = "/v1/health"
 LOCAL_ISSUER_URL: Final = "https://certificates.kentei.localhost"
 """The local runtime's electronic certificate issuer (``.localhost`` never leaves the host)."""
+NATIONAL_CLIENT: Final = "sync"
+"""The common name of the client certificate sync presents to the fake national system."""
+_NATIONAL_LIFETIME_S: Final = 30 * 24 * 60 * 60
+"""The fake national server outlives any run: the runtime stops it."""
 _STOP_TIMEOUT_S: Final = 10.0
 _ONE_AT_A_TIME = threading.Lock()
 logger = logging.getLogger(__name__)
@@ -107,6 +113,8 @@ class LocalRuntime:
         self._endpoints: LocalEndpoints | None = None
         self._temporary: Path | None = None
         self._resources: Resources | None = None
+        self._national: FakeNationalServer | None = None
+        self._national_endpoint: NationalEndpoint | None = None
         self._session: boto3.Session | None = None
         self._pool: cognito.UserPool | None = None
         self._users: list[cognito.StaffUser] = []
@@ -164,6 +172,21 @@ class LocalRuntime:
         if self._pool is None:
             raise RuntimeError("the runtime is not started")
         return self._pool
+
+    @property
+    def national(self) -> FakeNationalServer:
+        """The fake national system (国家資格等情報連携・活用システム) sync's adapter reaches:
+        its store, its test hooks and its faults."""
+        if self._national is None:
+            raise RuntimeError("the runtime is not started")
+        return self._national
+
+    @property
+    def national_endpoint(self) -> NationalEndpoint:
+        """The fake national system's URL and the files of sync's side of its mutual TLS."""
+        if self._national_endpoint is None:
+            raise RuntimeError("the runtime is not started")
+        return self._national_endpoint
 
     @property
     def runtime_file(self) -> Path:
@@ -225,6 +248,7 @@ class LocalRuntime:
         os.environ[SIGNING_CHAIN_ENV] = DEFAULT_SIGNING_CHAIN_KEY
         # The electronic certificates' issuer: a local name (deployed: the CDK context's URL).
         os.environ[ISSUER_URL_ENV] = LOCAL_ISSUER_URL
+        self._start_national()
         # The staff pool: the API's tokens, and the accounts the admin route and the
         # accounts job read (functions find it by its catalog variable, as deployed).
         self._pool, self._users = cognito.seed(self.moto_endpoint)
@@ -254,6 +278,8 @@ class LocalRuntime:
         self._bridge_gateway = None
         self._public_gateway = None
         self._endpoints = None
+        self._national = None
+        self._national_endpoint = None
         self._temporary = None
         self._moto = None
         self._session = None
@@ -323,6 +349,7 @@ class LocalRuntime:
             staff_users=tuple(users),
             bridges=dict(ca.bridges),
             public_api=public.url,
+            national=self._national_endpoint,
         )
         for url, context in ((staff.url, None), (bridge.url, _client_tls(ca)), (public.url, None)):
             status, body = _get(f"{url}{HEALTH_PATH}", context)
@@ -330,6 +357,33 @@ class LocalRuntime:
                 raise RuntimeStartError(f"GET {url}{HEALTH_PATH} answered {status}: {body[:500]}")
         self._endpoints.write(state / RUNTIME_FILE)
         self._stack.callback((state / RUNTIME_FILE).unlink, missing_ok=True)
+
+    def _start_national(self) -> None:
+        """The fake national system on its own local CA, and sync's adapter settings to reach
+        it (``KENTEI_NATIONAL_*``: its URL, sync's client pair, the CA that signs its server)."""
+        ca = localca.create_link(
+            self._state_dir() / "national", "Local national system CA", NATIONAL_CLIENT
+        )
+        server = FakeNationalServer(
+            certfile=ca.server.cert,
+            keyfile=ca.server.key,
+            client_ca=ca.ca_file,
+            lifetime_s=_NATIONAL_LIFETIME_S,
+        )
+        self._stack.callback(server.stop)
+        server.start()
+        self._national = server
+        self._national_endpoint = NationalEndpoint(
+            url=server.url, ca_file=ca.ca_file, client=ca.client
+        )
+        os.environ.update(
+            {
+                NATIONAL_ENVIRONMENT["url"]: server.url,
+                NATIONAL_ENVIRONMENT["client_cert"]: str(ca.client.cert),
+                NATIONAL_ENVIRONMENT["client_key"]: str(ca.client.key),
+                NATIONAL_ENVIRONMENT["ca_bundle"]: str(ca.ca_file),
+            }
+        )
 
     def _listen(
         self, gateway: Gateway, port: int, setting: str, tls: ssl.SSLContext | None = None

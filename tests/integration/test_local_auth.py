@@ -99,6 +99,7 @@ def test_runtime_json_says_where_to_call_and_with_what(runtime: LocalRuntime) ->
         "staff_users",
         "bridges",
         "public_api",
+        "national",
     }
     assert written["staff_api"] == runtime.url
     assert written["staff_api"].startswith("http://127.0.0.1:")
@@ -114,6 +115,10 @@ def test_runtime_json_says_where_to_call_and_with_what(runtime: LocalRuntime) ->
         assert Path(pair["cert"]).is_file()
         assert Path(pair["key"]).stat().st_mode & 0o077 == 0
     assert Path(written["ca_file"]).is_file()
+    assert set(written["national"]) == {"url", "ca_file", "cert", "key"}
+    assert written["national"]["url"] == runtime.national.url
+    assert Path(written["national"]["cert"]).is_file()
+    assert Path(written["national"]["key"]).stat().st_mode & 0o077 == 0
     assert runtime.runtime_file.stat().st_mode & 0o077 == 0
     assert LocalEndpoints.load(runtime.runtime_file) == runtime.endpoints
 

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 from tests.integration.stubs import StubApi, StubConsumer
+from tests.unit.national.samples import record
 
 from kentei import catalog
 from kentei.my_number import is_valid
+from kentei.national import URL_ENV, national_from_environment
+from kentei.national.https import HttpsNational
 from kentei_local.context import LocalContext
 from kentei_local.resources import ACCOUNT_ID
 from kentei_local.runtime import LocalRuntime, RuntimeStartError
@@ -44,6 +47,32 @@ def test_while_running_the_handlers_see_the_local_resources_and_after_stop_the_e
     runtime.stop()
 
     assert dict(os.environ) == before
+
+
+def test_the_fake_national_system_runs_with_the_runtime_and_syncs_adapter_reaches_it(
+    start_runtime: StartRuntime,
+) -> None:
+    runtime = start_runtime(serve_http=False, pumps=False)
+    national = national_from_environment()
+    sent = record(version=2)
+
+    assert isinstance(national, HttpsNational)
+    assert os.environ[URL_ENV] == runtime.national.url == runtime.national_endpoint.url
+    assert national.put(sent).outcome == "applied"
+    assert runtime.national.national.records() == (sent,)
+    assert runtime.national.received[-1].client_subject == "sync"
+    url = runtime.national.url
+
+    runtime.stop()
+
+    assert URL_ENV not in os.environ
+    host, port = url.removeprefix("https://").split(":")
+    with (
+        pytest.raises(ConnectionRefusedError),
+        socket.create_connection((host, int(port)), timeout=2),
+    ):
+        pass
+    national.close()
 
 
 def test_a_failing_health_check_stops_the_start_and_leaves_nothing_behind() -> None:

@@ -33,6 +33,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -134,12 +137,29 @@ class NationalRecord(BaseModel):
     deleted: bool = False
     data: dict[str, Any] | None = Field(None, repr=False)
 
+    @field_validator("data")
+    @classmethod
+    def _data_of_kind(cls, data: dict[str, Any] | None, info: ValidationInfo) -> Any:
+        """The kind's model validates ``data``, which is kept in its canonical JSON form (every
+        item present, dates and instants as strings), so both sides digest the same bytes."""
+        kind = info.data.get("kind")
+        if data is None or kind is None:
+            return data
+        try:
+            validated = DATA_MODELS[kind].model_validate(data)
+        except ValidationError as exc:
+            # Where and what, never the input: pydantic's own message quotes personal values.
+            where = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                for error in exc.errors(include_input=False, include_url=False)
+            )
+            raise ValueError(f"the {kind.value} data: {where}") from None
+        return validated.model_dump(mode="json")
+
     @model_validator(mode="after")
-    def _data_of_kind(self) -> Self:
+    def _data_unless_deleted(self) -> Self:
         if self.deleted != (self.data is None):
             raise ValueError("a record has data unless it is deleted")
-        if self.data is not None:
-            DATA_MODELS[self.kind].model_validate(self.data)
         return self
 
     @property

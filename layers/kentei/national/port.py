@@ -32,6 +32,20 @@ class NationalRefusedError(RuntimeError):
     message goes to the DLQ with this error)."""
 
 
+class NationalConflictError(NationalRefusedError):
+    """The national side holds the record's version with other content (a hand edit on one
+    side, or both sides changed it from the same version): re-sending cannot help; a newer
+    version, or staff resolving the conflict, can."""
+
+
+class NationalUnknownPersonError(NationalRefusedError):
+    """The national side does not know the record's 資格仮名ID."""
+
+
+class NationalConfigurationError(RuntimeError):
+    """The adapter's settings are missing or invalid; names the variable, never a value."""
+
+
 class NationalSystem(Protocol):
     def put(self, record: NationalRecord) -> Receipt:
         """Apply ``record`` (``applied``) unless the national side holds its version or a newer
