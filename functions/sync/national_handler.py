@@ -1,0 +1,105 @@
+"""Sync's two other event sources, both of the national outbox (:mod:`sync.national`): the
+records table's stream and the FIFO ``national`` queue. Log lines carry kinds, counts,
+message ids and error classes, never a record's data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    SqsFifoPartialProcessor,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from kentei import messages
+from kentei.instrumentation import Instruments
+from sync.dependencies import dependencies
+from sync.national import forward_changes, newest_in_batch, send_due
+
+STREAM_SOURCE = "aws:dynamodb"
+
+
+def is_stream(event: dict[str, Any]) -> bool:
+    records = event.get("Records") or []
+    return bool(records) and records[0].get("eventSource") == STREAM_SOURCE
+
+
+def is_fifo(event: dict[str, Any]) -> bool:
+    records = event.get("Records") or []
+    return bool(records) and str(records[0].get("eventSourceARN", "")).endswith(".fifo")
+
+
+def on_stream(event: dict[str, Any], instruments: Instruments) -> dict[str, Any]:
+    """Forward the batch's changes in order; report the first that failed, so the mapping
+    retries from it (ReportBatchItemFailures: the lowest sequence number reported)."""
+    counts, failed = forward_changes(list(event["Records"]), dependencies().national)
+    instruments.logger.info(
+        "national changes forwarded", extra={"counts": counts, "failed": failed is not None}
+    )
+    if failed is None:
+        return {"batchItemFailures": []}
+    return {"batchItemFailures": [{"itemIdentifier": failed}]}
+
+
+class NationalConsumer:
+    """The FIFO national queue: each group in order, a group stopped at its first failure
+    (Powertools' :class:`SqsFifoPartialProcessor`, the rest of the group reported failed)."""
+
+    def __init__(self, instruments: Instruments) -> None:
+        self._instruments = instruments
+        self._processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+        self._newest: dict[tuple[str, str], int] = {}
+        self._outcomes: Counter[str] = Counter()
+
+    def handle(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        self._newest = newest_in_batch(_decodable(event["Records"]))
+        self._outcomes = Counter()
+        response = process_partial_response(
+            event=event,
+            record_handler=self._record,
+            processor=self._processor,
+            context=context,
+        )
+        self._instruments.logger.info(
+            "national records sent",
+            extra={
+                "outcomes": dict(self._outcomes),
+                "failed": len(response.get("batchItemFailures", [])),
+            },
+        )
+        return dict(response)
+
+    def _record(self, record: SQSRecord) -> None:
+        try:
+            message = messages.decode(record.body)
+            if not isinstance(message, messages.NationalRecordDue):
+                raise messages.InvalidMessageError(f"the national queue got a {message.kind}")
+            deps = dependencies()
+            key = (message.record_kind, message.record_id)
+            outcome = send_due(message, deps.national, deps.clock, newest=self._newest.get(key))
+        except Exception as exc:
+            self._instruments.logger.warning(
+                "national record failed",
+                extra={
+                    "message_id": record.message_id,
+                    "receive_count": record.attributes.approximate_receive_count,
+                    "error": type(exc).__name__,
+                },
+            )
+            raise
+        self._outcomes[outcome.value] += 1
+
+
+def _decodable(records: list[dict[str, Any]]) -> list[messages.NationalRecordDue]:
+    found = []
+    for record in records:
+        try:
+            message = messages.decode(record.get("body", ""))
+        except messages.InvalidMessageError:
+            continue
+        if isinstance(message, messages.NationalRecordDue):
+            found.append(message)
+    return found
