@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kentei import messages
 from kentei.instrumentation import Instruments
-from sync.dependencies import dependencies
+from sync import dependencies as composition
 from sync.national import forward_changes, newest_in_batch, send_due
 
 STREAM_SOURCE = "aws:dynamodb"
@@ -35,7 +35,7 @@ def is_fifo(event: dict[str, Any]) -> bool:
 def on_stream(event: dict[str, Any], instruments: Instruments) -> dict[str, Any]:
     """Forward the batch's changes in order; report the first that failed, so the mapping
     retries from it (ReportBatchItemFailures: the lowest sequence number reported)."""
-    counts, failed = forward_changes(list(event["Records"]), dependencies().national)
+    counts, failed = forward_changes(list(event["Records"]), composition.dependencies().national)
     instruments.logger.info(
         "national changes forwarded", extra={"counts": counts, "failed": failed is not None}
     )
@@ -51,6 +51,9 @@ class NationalConsumer:
     def __init__(self, instruments: Instruments) -> None:
         self._instruments = instruments
         self._processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+        # A batch that failed whole is a partial response too (as the sync queue's consumer):
+        # the failures are reported, not raised.
+        self._processor.raise_on_entire_batch_failure = False
         self._newest: dict[tuple[str, str], int] = {}
         self._outcomes: Counter[str] = Counter()
 
@@ -77,7 +80,7 @@ class NationalConsumer:
             message = messages.decode(record.body)
             if not isinstance(message, messages.NationalRecordDue):
                 raise messages.InvalidMessageError(f"the national queue got a {message.kind}")
-            deps = dependencies()
+            deps = composition.dependencies()
             key = (message.record_kind, message.record_id)
             outcome = send_due(message, deps.national, deps.clock, newest=self._newest.get(key))
         except Exception as exc:
