@@ -26,7 +26,7 @@ changed twice before its first message is sent goes out as it is now, once per v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -82,7 +82,7 @@ def due_of(stream_record: Mapping[str, Any]) -> NationalRecordDue | None:
 
 
 def forward_changes(
-    records: list[Mapping[str, Any]], ports: NationalPorts
+    records: Sequence[Mapping[str, Any]], ports: NationalPorts
 ) -> tuple[dict[str, int], str | None]:
     """Forward each stream record's message in order: the counts, and the sequence number of
     the first record that failed (None: all forwarded). What follows a failure is left for the

@@ -70,9 +70,9 @@ def sitting(status: str = "registered") -> dict[str, Any]:
 def passed(record: PassRecord | None = None, revoked_at: str | None = None) -> dict[str, Any]:
     """As :meth:`kentei.data.passes.PrefecturePasses.pass_put` writes it."""
     record = record or pass_record(qualification_pseudonym_id=PERSON)
-    item: dict[str, Any] = PrefecturePasses(PREFECTURE, "records").pass_put(record, AT)["Put"][
-        "Item"
-    ]
+    item: dict[str, Any] = dict(
+        PrefecturePasses(PREFECTURE, "records").pass_put(record, AT)["Put"]["Item"]
+    )
     if revoked_at is not None:
         item["revoked_at"] = {"S": revoked_at}
     return item

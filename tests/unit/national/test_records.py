@@ -78,7 +78,8 @@ def test_an_examinee_with_a_my_number_never_travels(item: dict[str, object], nam
 
 def test_the_trainee_items_and_the_residence_card_stay_home() -> None:
     record = national_record(items.examinee(), VERSION)
-    assert record is not None and record.data is not None
+    assert record is not None
+    assert record.data is not None
     text = record.model_dump_json()
     assert "AB12345678CD" not in text
     assert "nationality" not in text
@@ -105,7 +106,8 @@ def test_a_sitting_travels_as_its_summary() -> None:
 
 def test_a_part_pass_and_a_pass_keep_their_kind_and_numbers() -> None:
     part = national_record(items.passed(), VERSION)
-    assert part is not None and part.data is not None
+    assert part is not None
+    assert part.data is not None
     assert part.kind is RecordKind.PART_PASS
     assert part.data["revoked_on"] is None
     full = pass_record(
@@ -117,7 +119,8 @@ def test_a_part_pass_and_a_pass_keep_their_kind_and_numbers() -> None:
         certificate_number="C13G262-00001",
     )
     record = national_record(items.passed(full), VERSION)
-    assert record is not None and record.data is not None
+    assert record is not None
+    assert record.data is not None
     assert record.kind is RecordKind.PASS
     assert record.record_id == "13-01J0000000000000000000000B"
     assert record.data["passer_number"] == "13G26-000001"
@@ -126,7 +129,8 @@ def test_a_part_pass_and_a_pass_keep_their_kind_and_numbers() -> None:
 
 def test_a_revoked_pass_names_the_day_in_japan() -> None:
     record = national_record(items.passed(revoked_at="2026-10-01T15:30:00.000000Z"), VERSION)
-    assert record is not None and record.data is not None
+    assert record is not None
+    assert record.data is not None
     assert record.data["revoked_on"] == "2026-10-02"
 
 
@@ -134,7 +138,8 @@ def test_a_certificate_travels_with_its_status() -> None:
     record = national_record(
         items.certificate(status="superseded", superseded_by="C13G262-00001-2"), VERSION
     )
-    assert record is not None and record.data is not None
+    assert record is not None
+    assert record.data is not None
     assert record.kind is RecordKind.CERTIFICATE
     assert record.record_id == "C13G262-00001-1"
     assert record.qualification_pseudonym_id == items.PERSON
@@ -166,7 +171,9 @@ def test_a_removed_item_is_a_deleted_record_at_its_key() -> None:
         assert key.item_key == item["record_key"]["S"]
         assert item_key(key.kind, key.qualification_pseudonym_id, key.record_id) == key.item_key
         gone = removed_record(key, VERSION)
-        assert gone.deleted and gone.data is None and gone.version == VERSION
+        assert gone.deleted
+        assert gone.data is None
+        assert gone.version == VERSION
 
 
 def test_an_invalid_item_is_refused_without_its_values() -> None:

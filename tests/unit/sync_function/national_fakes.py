@@ -67,7 +67,7 @@ class FakeNational:
             kind=record.kind,
             record_id=record.record_id,
             version=record.version,
-            outcome=outcome,  # type: ignore[arg-type]
+            outcome=outcome,
             held_version=held,
         )
 

@@ -86,7 +86,8 @@ def test_changes_become_keyed_messages_in_order_with_no_data() -> None:
     person = json.loads(examinee["examinee"]["S"])
     for message in world.due.sent:
         body = messages.encode(message)
-        assert person["name"] not in body and person["address"] not in body
+        assert person["name"] not in body
+        assert person["address"] not in body
         assert not my_number.contains(body)
         assert len(message.dedup_id) <= 128
 
@@ -107,7 +108,7 @@ def test_an_examinee_item_with_a_my_number_stops_at_the_stream() -> None:
     stored = json.loads(examinee["examinee"]["S"])
     stored["my_number"] = "123456789018"
     examinee["examinee"] = {"S": json.dumps(stored, ensure_ascii=False)}
-    counts, failed = forward_changes(
+    _counts, failed = forward_changes(
         [change(items.sitting(), FIRST), change(examinee, FIRST + 1)], world.ports()
     )
     assert failed == str(FIRST + 1)
@@ -134,8 +135,10 @@ def test_the_record_is_sent_as_it_is_now_and_marked_sent() -> None:
     message = due(items.examinee(), FIRST)
     assert send_due(message, world.ports(), lambda: items.AT) is Outcome.APPLIED
     (record,) = world.national.received
-    assert record.kind is RecordKind.EXAMINEE and record.version == FIRST
-    assert record.data is not None and "name" in record.data
+    assert record.kind is RecordKind.EXAMINEE
+    assert record.version == FIRST
+    assert record.data is not None
+    assert "name" in record.data
     mark = world.items.marks[("examinee", items.PERSON)]
     assert (mark.version, mark.held_version, mark.outcome) == (FIRST, FIRST, "applied")
     # Delivered again: nothing is sent again.
@@ -160,7 +163,8 @@ def test_a_removed_item_is_sent_deleted() -> None:
     message = due(items.certificate(), FIRST, removed=True)
     assert send_due(message, world.ports(), lambda: items.AT) is Outcome.APPLIED
     (record,) = world.national.received
-    assert record.deleted and record.data is None
+    assert record.deleted
+    assert record.data is None
     assert record.kind is RecordKind.CERTIFICATE
 
 
