@@ -27,6 +27,7 @@ changed twice before its first message is sent goes out as it is now, once per v
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -36,7 +37,9 @@ from kentei.messages import NationalRecordDue
 from kentei.national.model import NationalRecord, RecordKind
 from kentei.national.port import NationalRefusedError
 from kentei.national.records import (
+    MyNumberInItemError,
     SyncedKey,
+    UnsyncableItemError,
     item_key,
     national_record,
     removed_record,
@@ -81,12 +84,19 @@ def due_of(stream_record: Mapping[str, Any]) -> NationalRecordDue | None:
     )
 
 
-def forward_changes(
-    records: Sequence[Mapping[str, Any]], ports: NationalPorts
-) -> tuple[dict[str, int], str | None]:
-    """Forward each stream record's message in order: the counts, and the sequence number of
-    the first record that failed (None: all forwarded). What follows a failure is left for the
-    retry, which starts there."""
+@dataclass(frozen=True)
+class Forwarded:
+    counts: dict[str, int]
+    failed: str | None = None
+    """The sequence number of the first record that failed (None: all forwarded)."""
+    error: str | None = None
+    """Why: the error's class, and its text when it is ours (names attributes, never
+    values)."""
+
+
+def forward_changes(records: Sequence[Mapping[str, Any]], ports: NationalPorts) -> Forwarded:
+    """Forward each stream record's message in order, up to the first that fails. What follows
+    a failure is left for the retry, which starts there."""
     counts = {"forwarded": 0, "not_synced": 0}
     for record in records:
         try:
@@ -95,11 +105,12 @@ def forward_changes(
                 counts["not_synced"] += 1
                 continue
             ports.due.send(message)
-        except Exception:
-            failed: str = record["dynamodb"]["SequenceNumber"]
-            return counts, failed
+        except Exception as exc:
+            ours = isinstance(exc, UnsyncableItemError | MyNumberInItemError)
+            error = f"{type(exc).__name__}: {exc}" if ours else type(exc).__name__
+            return Forwarded(counts, record["dynamodb"]["SequenceNumber"], error)
         counts["forwarded"] += 1
-    return counts, None
+    return Forwarded(counts)
 
 
 def newest_in_batch(messages: list[NationalRecordDue]) -> dict[tuple[str, str], int]:

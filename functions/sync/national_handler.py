@@ -35,13 +35,15 @@ def is_fifo(event: dict[str, Any]) -> bool:
 def on_stream(event: dict[str, Any], instruments: Instruments) -> dict[str, Any]:
     """Forward the batch's changes in order; report the first that failed, so the mapping
     retries from it (ReportBatchItemFailures: the lowest sequence number reported)."""
-    counts, failed = forward_changes(list(event["Records"]), composition.dependencies().national)
-    instruments.logger.info(
-        "national changes forwarded", extra={"counts": counts, "failed": failed is not None}
-    )
-    if failed is None:
+    done = forward_changes(list(event["Records"]), composition.dependencies().national)
+    if done.failed is None:
+        instruments.logger.info("national changes forwarded", extra={"counts": done.counts})
         return {"batchItemFailures": []}
-    return {"batchItemFailures": [{"itemIdentifier": failed}]}
+    instruments.logger.warning(
+        "national change not forwarded",
+        extra={"counts": done.counts, "sequence_number": done.failed, "error": done.error},
+    )
+    return {"batchItemFailures": [{"itemIdentifier": done.failed}]}
 
 
 class NationalConsumer:

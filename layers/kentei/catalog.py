@@ -662,6 +662,15 @@ def streams_for(function_name: str) -> tuple[StreamSpec, ...]:
     return tuple(s for s in STREAMS if s.consumer == function_name)
 
 
+def queue_suffix(name: str) -> str:
+    """``.fifo`` for a FIFO queue's name or its DLQ's (SQS requires it at the end of the
+    physical name), else nothing."""
+    for spec in QUEUES:
+        if name in (spec.name, spec.dlq_name):
+            return spec.suffix
+    raise KeyError(f"no queue named {name!r} in the catalog")
+
+
 def visibility_timeout_s(spec: QueueSpec) -> int:
     return VISIBILITY_TIMEOUT_FACTOR * function(spec.consumer).timeout_s
 

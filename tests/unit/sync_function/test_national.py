@@ -72,9 +72,9 @@ def test_changes_become_keyed_messages_in_order_with_no_data() -> None:
         change(items.sitting(), FIRST + 2, "INSERT"),
         change(items.certificate(), FIRST + 3, "REMOVE"),
     ]
-    counts, failed = forward_changes(records, world.ports())
-    assert failed is None
-    assert counts == {"forwarded": 3, "not_synced": 1}
+    done = forward_changes(records, world.ports())
+    assert done.failed is None
+    assert done.counts == {"forwarded": 3, "not_synced": 1}
     kinds = [(m.record_kind, m.version, m.removed) for m in world.due.sent]
     assert kinds == [
         ("examinee", FIRST, False),
@@ -96,9 +96,10 @@ def test_the_stream_stops_at_the_first_change_it_cannot_forward() -> None:
     world = NationalWorld()
     world.due.fail_at = 1
     records = [change(items.sitting(), FIRST + n) for n in range(4)]
-    counts, failed = forward_changes(records, world.ports())
-    assert failed == str(FIRST + 1)
-    assert counts["forwarded"] == 1
+    done = forward_changes(records, world.ports())
+    assert done.failed == str(FIRST + 1)
+    assert done.error == "RuntimeError"
+    assert done.counts["forwarded"] == 1
     assert [m.version for m in world.due.sent] == [FIRST]
 
 
@@ -108,10 +109,13 @@ def test_an_examinee_item_with_a_my_number_stops_at_the_stream() -> None:
     stored = json.loads(examinee["examinee"]["S"])
     stored["my_number"] = "123456789018"
     examinee["examinee"] = {"S": json.dumps(stored, ensure_ascii=False)}
-    _counts, failed = forward_changes(
+    done = forward_changes(
         [change(items.sitting(), FIRST), change(examinee, FIRST + 1)], world.ports()
     )
-    assert failed == str(FIRST + 1)
+    assert done.failed == str(FIRST + 1)
+    assert done.error is not None
+    assert done.error.startswith("MyNumberInItemError")
+    assert "123456789018" not in done.error
     assert [m.record_kind for m in world.due.sent] == ["sitting"]
 
 
