@@ -57,8 +57,8 @@ from kentei_local.gateway import (
 from kentei_local.moto_server import MotoServer
 from kentei_local.pump import QueuePump
 from kentei_local.resources import Resources, provision
-from kentei_local.stream_pump import StreamPump
 from kentei_local.settings import HOST, LocalSettings
+from kentei_local.stream_pump import StreamPump
 from kentei_local.tokens import TokenVerifier
 
 if TYPE_CHECKING:
