@@ -109,3 +109,54 @@ _V = TypeVar("_V", NationalRecord, SentMark)
 
 def _newer(found: _V | None, than: int) -> _V | None:
     return found if found is not None and found.version > than else None
+
+
+def test_a_refused_record_waits_in_the_dlq_with_its_error_and_is_redriven(
+    runtime: LocalRuntime,
+) -> None:
+    from kentei import messages
+    from kentei.data.queues import ERROR_ATTRIBUTE, set_aside
+    from kentei_local import redrive
+
+    national = catalog.queue(catalog.NATIONAL_QUEUE)
+    application_id = _register("1013")
+    wait_until(
+        lambda: _national().get(RecordKind.SITTING, application_id),
+        WAIT_S,
+        "the third sitting at the national side",
+    )
+    held = _national().get(RecordKind.SITTING, application_id)
+    assert held is not None
+    # As sync sets aside a record the national side refused: the message, with its error.
+    due = messages.NationalRecordDue(
+        prefecture_code="13",
+        record_kind="sitting",
+        record_id=application_id,
+        qualification_pseudonym_id=PERSON,
+        version=held.version + 1_000_000,
+    )
+    set_aside(
+        national.name,
+        messages.encode(due),
+        "NationalRefusedError: sitting.parts: outside the contract",
+        group=due.group_id,
+        dedup=due.dedup_id,
+    )
+    sqs = runtime.sqs()
+    dlq = runtime.resources.queues[national.name].dlq_url
+    (waiting,) = sqs.receive_message(
+        QueueUrl=dlq, MessageAttributeNames=[ERROR_ATTRIBUTE], VisibilityTimeout=0
+    )["Messages"]
+    assert waiting["MessageAttributes"][ERROR_ATTRIBUTE]["StringValue"].startswith(
+        "NationalRefusedError"
+    )
+
+    moved = redrive.redrive(sqs, national, prefix=redrive.LOCAL_PREFIX)
+    assert moved == 1
+    now = wait_until(
+        lambda: _newer(_national().get(RecordKind.SITTING, application_id), held.version),
+        WAIT_S,
+        "the redriven record at the national side",
+    )
+    assert now.version == due.version
+    assert "Messages" not in sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=0)
