@@ -97,4 +97,3 @@ def main(args: argparse.Namespace, out: TextIO) -> int:
     moved = redrive(sqs, catalog.queue(args.queue), prefix=prefix, limit=args.limit, out=out)
     print(f"{moved} message(s) moved back to {args.queue}", file=out)
     return 0
-
