@@ -210,8 +210,15 @@ def test_every_queue_is_pumped_to_its_catalog_consumer(
     runtime = start_runtime(serve_http=False)
     for queue in catalog.QUEUES:
         url = runtime.resources.queues[queue.name].url
-        ordered = {"MessageGroupId": "g", "MessageDeduplicationId": "d"} if queue.fifo else {}
-        runtime.sqs().send_message(QueueUrl=url, MessageBody=f"to-{queue.name}", **ordered)
+        if queue.fifo:
+            runtime.sqs().send_message(
+                QueueUrl=url,
+                MessageBody=f"to-{queue.name}",
+                MessageGroupId="g",
+                MessageDeduplicationId="d",
+            )
+        else:
+            runtime.sqs().send_message(QueueUrl=url, MessageBody=f"to-{queue.name}")
 
     for queue in catalog.QUEUES:
         consumer = consumers[queue.consumer]
