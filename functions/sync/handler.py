@@ -66,7 +66,9 @@ consumer = QueueConsumer(
         **import_routes(_instruments),
     },
 )
-national = NationalConsumer(consumer.instruments)
+national = NationalConsumer(
+    consumer.instruments, heartbeat_route(FUNCTION, DynamoHeartbeatStore)
+)
 
 
 def _handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

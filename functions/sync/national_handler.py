@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kentei import messages
+from kentei.consumer import Route
 from kentei.instrumentation import Instruments
 from sync import dependencies as composition
 from sync.national import forward_changes, newest_in_batch, send_due
@@ -50,8 +51,9 @@ class NationalConsumer:
     """The FIFO national queue: each group in order, a group stopped at its first failure
     (Powertools' :class:`SqsFifoPartialProcessor`, the rest of the group reported failed)."""
 
-    def __init__(self, instruments: Instruments) -> None:
+    def __init__(self, instruments: Instruments, heartbeat: Route) -> None:
         self._instruments = instruments
+        self._heartbeat = heartbeat
         self._processor = SqsFifoPartialProcessor(skip_group_on_error=True)
         # A batch that failed whole is a partial response too (as the sync queue's consumer):
         # the failures are reported, not raised.
@@ -80,6 +82,11 @@ class NationalConsumer:
     def _record(self, record: SQSRecord) -> None:
         try:
             message = messages.decode(record.body)
+            if isinstance(message, messages.Heartbeat):
+                # An operator's (or the demo's) wiring check through this queue.
+                self._heartbeat(message)
+                self._outcomes["heartbeat"] += 1
+                return
             if not isinstance(message, messages.NationalRecordDue):
                 raise messages.InvalidMessageError(f"the national queue got a {message.kind}")
             deps = composition.dependencies()

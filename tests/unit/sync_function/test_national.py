@@ -290,3 +290,16 @@ def test_an_invalid_body_on_the_national_queue_fails_and_is_not_dropped(
     event["Records"][0]["body"] = json.dumps({"kind": "national_record_due", "data": "x"})
     response = handler.handler(event, LocalContext(catalog.function("sync")))
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m0"]
+
+
+def test_a_heartbeat_through_the_national_queue_is_acknowledged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    acknowledged: list[messages.Envelope] = []
+    monkeypatch.setattr(handler.national, "_heartbeat", acknowledged.append)
+    event = fifo_batch(due(items.sitting(), FIRST))
+    beat = messages.heartbeat()
+    event["Records"][0]["body"] = messages.encode(beat)
+    response = handler.handler(event, LocalContext(catalog.function("sync")))
+    assert response["batchItemFailures"] == []
+    assert acknowledged == [beat]
