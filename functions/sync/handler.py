@@ -66,9 +66,7 @@ consumer = QueueConsumer(
         **import_routes(_instruments),
     },
 )
-national = NationalConsumer(
-    consumer.instruments, heartbeat_route(FUNCTION, DynamoHeartbeatStore)
-)
+national = NationalConsumer(consumer.instruments, heartbeat_route(FUNCTION, DynamoHeartbeatStore))
 
 
 def _handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
