@@ -4,6 +4,7 @@ message ids and error classes, never a record's data."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -17,10 +18,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from kentei import messages
 from kentei.consumer import Route
 from kentei.instrumentation import Instruments
+from kentei.national.port import NationalThrottledError
 from sync import dependencies as composition
 from sync.national import forward_changes, newest_in_batch, send_due
 
 STREAM_SOURCE = "aws:dynamodb"
+MAX_BACKOFF_S = 900
+"""The longest a throttled message waits before it is received again (15 minutes)."""
 
 
 def is_stream(event: dict[str, Any]) -> bool:
@@ -92,6 +96,9 @@ class NationalConsumer:
             deps = composition.dependencies()
             key = (message.record_kind, message.record_id)
             outcome = send_due(message, deps.national, deps.clock, newest=self._newest.get(key))
+        except NationalThrottledError as exc:
+            self._back_off(record, exc)
+            raise
         except Exception as exc:
             self._instruments.logger.warning(
                 "national record failed",
@@ -103,6 +110,24 @@ class NationalConsumer:
             )
             raise
         self._outcomes[outcome.value] += 1
+
+    def _back_off(self, record: SQSRecord, exc: NationalThrottledError) -> None:
+        """Receive the message again when the national side said to (bounded), not after the
+        whole visibility timeout; its group waits behind it either way."""
+        self._instruments.logger.warning(
+            "national side throttled",
+            extra={"message_id": record.message_id, "retry_after_s": exc.retry_after_s},
+        )
+        backoff = composition.dependencies().national.backoff
+        if backoff is None or exc.retry_after_s is None:
+            return
+        seconds = min(MAX_BACKOFF_S, max(1, math.ceil(exc.retry_after_s)))
+        try:
+            backoff.retry_in(record.receipt_handle, seconds)
+        except Exception as failed:  # the visibility timeout applies instead
+            self._instruments.logger.warning(
+                "backoff not set", extra={"error": type(failed).__name__}
+            )
 
 
 def _decodable(records: list[dict[str, Any]]) -> list[messages.NationalRecordDue]:

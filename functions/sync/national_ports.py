@@ -39,6 +39,12 @@ class SetAside(Protocol):
     def send(self, message: NationalRecordDue, error: str) -> None: ...
 
 
+class Backoff(Protocol):
+    """The national queue's visibility of a received message: when it is received again."""
+
+    def retry_in(self, receipt_handle: str, seconds: int) -> None: ...
+
+
 @dataclass(frozen=True)
 class NationalPorts:
     items: Callable[[str], SyncedItems]
@@ -47,6 +53,8 @@ class NationalPorts:
     refused: SetAside
     system: Callable[[], NationalSystem]
     """The national system's adapter, built on first use."""
+    backoff: Backoff | None = None
+    """Honours a throttled answer's ``Retry-After`` (None: the queue's visibility timeout)."""
 
 
 class _DueQueue:
@@ -67,6 +75,17 @@ class _SetAside:
             error,
             group=message.group_id,
             dedup=message.dedup_id,
+        )
+
+
+class _Visibility:
+    def retry_in(self, receipt_handle: str, seconds: int) -> None:
+        from kentei import aws, settings
+
+        aws.sqs().change_message_visibility(
+            QueueUrl=settings.queue_url(NATIONAL_QUEUE),
+            ReceiptHandle=receipt_handle,
+            VisibilityTimeout=seconds,
         )
 
 
@@ -113,4 +132,5 @@ def deployed() -> NationalPorts:
         due=_DueQueue(),
         refused=_SetAside(),
         system=national_system,
+        backoff=_Visibility(),
     )

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_sqs.client import SQSClient
 
-_IDLE_S: Final = 0.2
+_IDLE_S: Final = 0.5
+"""Between reads of an idle stream (moto keeps every shard iterator it hands out)."""
 logger = logging.getLogger(__name__)
 
 

@@ -109,11 +109,20 @@ class FakeSetAside:
 
 
 @dataclass
+class FakeBackoff:
+    later: list[tuple[str, int]] = field(default_factory=list)
+
+    def retry_in(self, receipt_handle: str, seconds: int) -> None:
+        self.later.append((receipt_handle, seconds))
+
+
+@dataclass
 class NationalWorld:
     items: FakeItems = field(default_factory=FakeItems)
     national: FakeNational = field(default_factory=FakeNational)
     due: FakeDue = field(default_factory=FakeDue)
     refused: FakeSetAside = field(default_factory=FakeSetAside)
+    backoff: FakeBackoff = field(default_factory=FakeBackoff)
 
     def ports(self) -> NationalPorts:
         return NationalPorts(
@@ -121,6 +130,7 @@ class NationalWorld:
             due=self.due,
             refused=self.refused,
             system=lambda: self.national,
+            backoff=self.backoff,
         )
 
     def dependencies(self) -> Dependencies:

@@ -303,3 +303,18 @@ def test_a_heartbeat_through_the_national_queue_is_acknowledged(
     response = handler.handler(event, LocalContext(catalog.function("sync")))
     assert response["batchItemFailures"] == []
     assert acknowledged == [beat]
+
+
+@pytest.mark.parametrize(("retry_after", "seconds"), [(2.2, 3), (0.1, 1), (86400.0, 900)])
+def test_a_throttled_record_is_received_again_when_the_national_side_said(
+    monkeypatch: pytest.MonkeyPatch, retry_after: float, seconds: int
+) -> None:
+    world = NationalWorld()
+    world.items.put(items.sitting())
+    monkeypatch.setattr(dependencies, "dependencies", world.dependencies)
+    world.national.faults = [NationalThrottledError("slow down", retry_after_s=retry_after)]
+    response = handler.handler(
+        fifo_batch(due(items.sitting(), FIRST)), LocalContext(catalog.function("sync"))
+    )
+    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m0"]
+    assert world.backoff.later == [("rh0", seconds)]
