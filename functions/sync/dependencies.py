@@ -16,8 +16,9 @@ from functools import cache
 from kentei.exams.catalogue import Catalogue
 from kentei.exams.rounds import Rounds
 from kentei.results.rules import PassRules
-from sync import import_ports, results_ports
+from sync import import_ports, national_ports, results_ports
 from sync.import_ports import ImportPorts
+from sync.national_ports import NationalPorts
 from sync.results_ports import ResultsPorts
 
 
@@ -35,6 +36,8 @@ class Dependencies:
     """Result imports (:mod:`sync.imports`)."""
     results: ResultsPorts = field(default_factory=results_ports.deployed)
     """Decisions and announcements (:mod:`sync.decisions`, :mod:`sync.announcements`)."""
+    national: NationalPorts = field(default_factory=national_ports.deployed)
+    """The outbox to the national system (:mod:`sync.national`)."""
 
 
 @cache

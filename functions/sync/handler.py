@@ -1,8 +1,13 @@
-"""Sync: the SQS consumer of the sync queue (results, pass decisions, later the national
-sync). Each message kind is routed to its logic, which takes the composition root's ports
-(:mod:`sync.dependencies`)."""
+"""Sync: the SQS consumer of the sync queue (results, pass decisions, result imports), and the
+national outbox's two sources (:mod:`sync.national_handler`): the records table's stream and
+the FIFO national queue. Each message kind is routed to its logic, which takes the
+composition root's ports (:mod:`sync.dependencies`)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from kentei import messages
 from kentei.consumer import QueueConsumer, heartbeat_route
@@ -12,6 +17,7 @@ from sync.announcements import announce_group
 from sync.decisions import decide_group
 from sync.dependencies import dependencies
 from sync.import_routes import import_routes
+from sync.national_handler import NationalConsumer, is_fifo, is_stream, on_stream
 
 FUNCTION = "sync"
 
@@ -60,4 +66,15 @@ consumer = QueueConsumer(
         **import_routes(_instruments),
     },
 )
-handler = consumer.handler
+national = NationalConsumer(consumer.instruments, heartbeat_route(FUNCTION, DynamoHeartbeatStore))
+
+
+def _handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if is_stream(event):
+        return on_stream(event, consumer.instruments)
+    if is_fifo(event):
+        return national.handle(event, context)
+    return consumer.process(event, context)
+
+
+handler = consumer.instruments.wrap(_handle)

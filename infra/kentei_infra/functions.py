@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import cast
+from typing import Any, cast
 
 from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
@@ -52,6 +53,16 @@ def function_environment(
         if environment.setdefault(name, value) != value:
             raise ValueError(f"{spec.name}: {name} is set twice")
     return environment
+
+
+def stream_filter(stream: catalog.StreamSpec) -> dict[str, Any]:
+    """The mapping's filter: a change of an item whose sort key starts with one of the
+    catalog's prefixes (the others never invoke the function)."""
+    prefixes = [{"prefix": prefix} for prefix in stream.key_prefixes]
+    sort_key = catalog.table(stream.table).sort_key
+    if sort_key is None:
+        raise ValueError(f"the {stream.table} table has no sort key to filter on")
+    return {"dynamodb": {"Keys": {sort_key: {"S": prefixes}}}}
 
 
 def function_code(spec: catalog.FunctionSpec) -> lambda_.Code:
@@ -126,9 +137,10 @@ class Functions(Construct):
             ),
         )
         self._acknowledge(spec, role, function, targets)
-        queue = catalog.queue_for(spec.name)
-        if queue is not None:
+        for queue in catalog.queues_for(spec.name):
             self._consume(function, queue, spec, targets)
+        for stream in catalog.streams_for(spec.name):
+            self._read_stream(scope, function, role, stream, targets)
         return function
 
     @staticmethod
@@ -149,17 +161,86 @@ class Functions(Construct):
             max_concurrency=(None if limit is None else max(limit, _MIN_EVENT_SOURCE_CONCURRENCY)),
         )
         function.add_event_source(source)
-        (mapping,) = (
+        # The mapping just added: the last of the function's mappings.
+        mapping = [
             child
             for child in function.node.children
             if isinstance(child, lambda_.EventSourceMapping)
-        )
+        ][-1]
         nag.acknowledge(
             nag.resource(mapping),
             "Serverless-LambdaEventSourceMappingDestination",
             "SQS event source mappings take no on-failure destination (streams and Kafka "
             "only); a message that keeps failing goes to the queue's DLQ by its redrive "
             "policy after maxReceiveCount receives.",
+        )
+
+    @staticmethod
+    def _read_stream(
+        scope: Construct,
+        function: lambda_.Function,
+        role: iam.Role,
+        stream: catalog.StreamSpec,
+        targets: GrantTargets,
+    ) -> None:
+        """The table stream's event source mapping, written out (CDK's ``DynamoEventSource``
+        and ``SqsDlq`` would grant the table's and the DLQ's keys without conditions): only the
+        catalog's items (filter criteria on the sort key), one batch per shard at a time,
+        bisected and retried a bounded number of times, failures reported from the first
+        failed record, and a batch that keeps failing described on the DLQ (never its data:
+        Lambda sends the batch's shard and sequence numbers)."""
+        table = targets.tables[stream.table]
+        stream_arn = table.table_stream_arn
+        if stream_arn is None:
+            raise ValueError(f"the {stream.table} table has no stream")
+        # The table's streams only (DynamoDB's own example for a Lambda reader scopes all four
+        # actions, ListStreams too, to ``table/<name>/stream/*``).
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                    "dynamodb:ListStreams",
+                ],
+                resources=[f"{table.table_arn}/stream/*"],
+            )
+        )
+        dead_letters = targets.queues[stream.on_failure_queue].dead_letters
+        mapping = lambda_.CfnEventSourceMapping(
+            scope,
+            f"Stream-{stream.table}",
+            function_name=function.function_name,
+            event_source_arn=stream_arn,
+            starting_position="TRIM_HORIZON",
+            batch_size=stream.batch_size,
+            parallelization_factor=stream.parallelization_factor,
+            bisect_batch_on_function_error=True,
+            maximum_retry_attempts=stream.max_retries,
+            function_response_types=["ReportBatchItemFailures"],
+            destination_config=lambda_.CfnEventSourceMapping.DestinationConfigProperty(
+                on_failure=lambda_.CfnEventSourceMapping.OnFailureProperty(
+                    destination=dead_letters.queue_arn
+                )
+            ),
+            filter_criteria=lambda_.CfnEventSourceMapping.FilterCriteriaProperty(
+                filters=[
+                    lambda_.CfnEventSourceMapping.FilterProperty(
+                        pattern=json.dumps(stream_filter(stream), ensure_ascii=False)
+                    )
+                ]
+            ),
+        )
+        # The role's policy (stream reads, the DLQ's send) exists before the mapping starts.
+        mapping.node.add_dependency(role)
+        stack = Stack.of(function)
+        table_id = stack.get_logical_id(cast(CfnElement, nag.resource(table)))
+        nag.acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            f"AwsSolutions-IAM5[Resource::<{table_id}.Arn>/stream/*]",
+            f"The {stream.table} table's streams (a stream's ARN ends in its creation time, "
+            "which changes when the stream is re-enabled): only the four read actions a "
+            "stream event source mapping needs.",
         )
 
     @staticmethod

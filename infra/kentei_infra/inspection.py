@@ -229,7 +229,9 @@ class CatalogResources:
         return self._template.by_property("AWS::DynamoDB::Table", "TableName", physical_name(name))
 
     def queue(self, name: str) -> str:
-        return self._template.by_property("AWS::SQS::Queue", "QueueName", physical_name(name))
+        return self._template.by_property(
+            "AWS::SQS::Queue", "QueueName", physical_name(name) + catalog.queue_suffix(name)
+        )
 
     def function(self, name: str) -> str:
         return self._template.by_property(

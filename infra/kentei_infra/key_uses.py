@@ -120,7 +120,7 @@ def grant_key_uses(grant: catalog.Grant) -> list[KeyUse]:
             OBJECT_KEY_PUT if access in BUCKET_PUT else ()
         )
         return [KeyUse(key, frozenset(object_actions), via="s3", bucket=name)]
-    if access is Access.QUEUE_SEND:
+    if access in (Access.QUEUE_SEND, Access.QUEUE_SEND_DLQ):
         return [KeyUse(catalog.queue(name).key, frozenset(MESSAGE_KEY_SEND), via="sqs")]
     if access in (Access.USER_POOL_READ, Access.USER_POOL_DISABLE):
         return []  # Cognito keeps the pool under its own key.
@@ -130,8 +130,7 @@ def grant_key_uses(grant: catalog.Grant) -> list[KeyUse]:
 def function_key_uses(spec: catalog.FunctionSpec) -> list[KeyUse]:
     """Every key use of ``spec``: its grants' and its queue's, merged where they coincide."""
     uses = [use for grant in spec.grants for use in grant_key_uses(grant)]
-    consumed = catalog.queue_for(spec.name)
-    if consumed is not None:
+    for consumed in catalog.queues_for(spec.name):
         uses.append(KeyUse(consumed.key, frozenset(MESSAGE_KEY_RECEIVE), via="sqs"))
     return merge(uses)
 

@@ -89,6 +89,9 @@ class GrantTargets:
             resource = self._bucket(grant.resource, access, grant.prefix)
         elif access is Access.QUEUE_SEND:
             resource = [_allow(("sqs:SendMessage",), [self.queues[grant.resource].queue.queue_arn])]
+        elif access is Access.QUEUE_SEND_DLQ:
+            dlq = self.queues[grant.resource].dead_letters
+            resource = [_allow(("sqs:SendMessage",), [dlq.queue_arn])]
         elif access in USER_POOL_ACTIONS:
             pool = self.user_pools[grant.resource]
             resource = [_allow(USER_POOL_ACTIONS[access], [pool.user_pool_arn])]
@@ -113,6 +116,8 @@ class GrantTargets:
             return catalog.table(name).env_var, self.tables[name].table_name
         if grant.access is Access.QUEUE_SEND:
             return catalog.queue(name).env_var, self.queues[name].queue.queue_url
+        if grant.access is Access.QUEUE_SEND_DLQ:
+            return catalog.queue(name).dlq_env_var, self.queues[name].dead_letters.queue_url
         if grant.access in USER_POOL_ACTIONS:
             return catalog.user_pool(name).env_var, self.user_pools[name].user_pool_id
         env_var = catalog.bucket(name).env_var

@@ -43,7 +43,8 @@ class Queues(Construct):
         dead_letters = sqs.Queue(
             self,
             spec.dlq_name,
-            queue_name=physical_name(spec.dlq_name),
+            queue_name=physical_name(spec.dlq_name) + spec.suffix,
+            fifo=spec.fifo or None,
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=key,
             enforce_ssl=True,
@@ -59,7 +60,10 @@ class Queues(Construct):
         queue = sqs.Queue(
             self,
             spec.name,
-            queue_name=physical_name(spec.name),
+            queue_name=physical_name(spec.name) + spec.suffix,
+            # FIFO: in order per message group; the producer names each message's
+            # deduplication id (kentei.data.queues.send_in_order), never its content.
+            fifo=spec.fifo or None,
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=key,
             enforce_ssl=True,

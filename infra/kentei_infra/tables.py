@@ -44,6 +44,7 @@ class Tables(Construct):
             ),
             deletion_protection=True,
             time_to_live_attribute=spec.ttl_attribute,
+            stream=None if spec.stream is None else dynamodb.StreamViewType(spec.stream),
             removal_policy=RemovalPolicy.RETAIN,
         )
 

@@ -66,6 +66,25 @@ class TableSpec:
     key: str
     env_var: str
     ttl_attribute: str | None = None
+    stream: str | None = None
+    """The DynamoDB stream's view type (``NEW_AND_OLD_IMAGES``), None: no stream."""
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """A table's stream read by one function (a Lambda event source mapping): only the items
+    whose sort key starts with one of ``key_prefixes`` (the mapping's filter criteria), one
+    batch at a time per shard (order), a failing batch bisected and retried
+    ``max_retries`` times, then described (never its data) on ``on_failure_queue``'s DLQ."""
+
+    table: str
+    purpose: str
+    consumer: str
+    key_prefixes: tuple[str, ...]
+    on_failure_queue: str
+    batch_size: int = 100
+    max_retries: int = 5
+    parallelization_factor: int = 1
 
 
 @dataclass(frozen=True)
@@ -121,10 +140,22 @@ class QueueSpec:
     max_receive_count: int = 3
     retention_days: int = 4
     dlq_retention_days: int = 14
+    fifo: bool = False
+    """A FIFO queue (and DLQ): in order per message group, each message once per
+    deduplication id within five minutes; its physical names end in ``.fifo``."""
 
     @property
     def dlq_name(self) -> str:
         return f"{self.name}-dlq"
+
+    @property
+    def dlq_env_var(self) -> str:
+        return f"{self.env_var}_DLQ"
+
+    @property
+    def suffix(self) -> str:
+        """What SQS requires at the end of a FIFO queue's name."""
+        return ".fifo" if self.fifo else ""
 
 
 class Access(StrEnum):
@@ -142,6 +173,8 @@ class Access(StrEnum):
     """Read objects and delete them with every version (the inbox once verification ends)."""
     BUCKET_READ_WRITE = "bucket:read-write"
     QUEUE_SEND = "queue:send"
+    QUEUE_SEND_DLQ = "queue:send-dlq"
+    """Send to the queue's DLQ: set aside what can never succeed, with its error."""
     USER_POOL_READ = "user-pool:read"
     """Read staff accounts: users, their groups, MFA settings and sign-in events."""
     USER_POOL_DISABLE = "user-pool:disable"
@@ -251,6 +284,9 @@ TABLES: Final = (
         "record_key",
         "records",
         "KENTEI_TABLE_RECORDS",
+        # The national outbox (issue 12): each committed change of a synced record, in
+        # order per partition (a prefecture), with its images.
+        stream="NEW_AND_OLD_IMAGES",
     ),
     TableSpec(
         "vault",
@@ -351,6 +387,8 @@ USER_POOLS: Final = (
     ),
 )
 
+NATIONAL_QUEUE: Final = "national"
+
 QUEUES: Final = (
     QueueSpec(
         "verify",
@@ -368,10 +406,34 @@ QUEUES: Final = (
         "certify", "passes awaiting certificates and notices", "certify", "KENTEI_QUEUE_CERTIFY"
     ),
     QueueSpec(
+        NATIONAL_QUEUE,
+        "changed records due to the national qualifications system, in order per person "
+        "(message group: the 資格仮名ID); keys and versions only",
+        "sync",
+        "KENTEI_QUEUE_NATIONAL",
+        fifo=True,
+        # A throttled or unreachable national side is retried by the visibility timeout;
+        # a record refused by the national side goes to the DLQ at once (sync sends it).
+        max_receive_count=10,
+    ),
+    QueueSpec(
         "accounts",
         "scheduled reviews of the staff accounts: failed sign-ins, idle accounts",
         "accounts",
         "KENTEI_QUEUE_ACCOUNTS",
+    ),
+)
+
+NATIONAL_SYNCED_PREFIXES: Final = ("EXAMINEE#", "SITTING#", "PASS#", "CERTIFICATE#")
+"""The records items the national system holds a copy of (``kentei.national.records``)."""
+
+STREAMS: Final = (
+    StreamSpec(
+        "records",
+        "the national outbox: changes of synced records become national_record_due messages",
+        "sync",
+        NATIONAL_SYNCED_PREFIXES,
+        on_failure_queue="sync",
     ),
 )
 
@@ -489,6 +551,13 @@ FUNCTIONS: Final = (
             # delete every version of an upload that holds a My Number.
             _G(IMPORTS_BUCKET, Access.BUCKET_READ_WRITE),
             _G(IMPORTS_BUCKET, Access.BUCKET_READ_DELETE, prefix=IMPORTS_PREFIX),
+            # The national outbox: the records stream's changes onto the national queue;
+            # a record the national side refuses straight to its DLQ, with the error; a
+            # stream batch that keeps failing described on sync's DLQ (the mapping's
+            # on-failure destination sends with this role).
+            _G(NATIONAL_QUEUE, Access.QUEUE_SEND),
+            _G(NATIONAL_QUEUE, Access.QUEUE_SEND_DLQ),
+            _G("sync", Access.QUEUE_SEND_DLQ),
         ),
     ),
     FunctionSpec(
@@ -593,9 +662,23 @@ def schedule(name: str) -> ScheduleSpec:
     return _one(SCHEDULES, name)
 
 
-def queue_for(function_name: str) -> QueueSpec | None:
-    """The queue that triggers ``function_name``, if any."""
-    return next((q for q in QUEUES if q.consumer == function_name), None)
+def queues_for(function_name: str) -> tuple[QueueSpec, ...]:
+    """The queues that trigger ``function_name`` (none, one, or sync's two)."""
+    return tuple(q for q in QUEUES if q.consumer == function_name)
+
+
+def streams_for(function_name: str) -> tuple[StreamSpec, ...]:
+    """The table streams ``function_name`` reads."""
+    return tuple(s for s in STREAMS if s.consumer == function_name)
+
+
+def queue_suffix(name: str) -> str:
+    """``.fifo`` for a FIFO queue's name or its DLQ's (SQS requires it at the end of the
+    physical name), else nothing."""
+    for spec in QUEUES:
+        if name in (spec.name, spec.dlq_name):
+            return spec.suffix
+    raise KeyError(f"no queue named {name!r} in the catalog")
 
 
 def visibility_timeout_s(spec: QueueSpec) -> int:

@@ -42,6 +42,11 @@ class QueueConsumer:
         )
         self.handler: LambdaHandler = self.instruments.wrap(self._handle)
 
+    def process(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        """The batch without the instruments' wrapping: for a handler that wraps its own
+        (sync's, which also reads a table stream and a FIFO queue)."""
+        return self._handle(event, context)
+
     def _handle(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         response = process_partial_response(
             event=event,

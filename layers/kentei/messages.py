@@ -348,6 +348,32 @@ class InitialRegistrationReceived(Envelope):
         return self
 
 
+class NationalRecordDue(Envelope):
+    """A synced record changed (the records table's stream, issue 12): sync sends its current
+    state to the national qualifications system. The record's key and the change's version
+    (the stream record's sequence number) only, never its data: the consumer reads the item
+    as it is now (``kentei.national.records``). Sent to the FIFO ``national`` queue with the
+    資格仮名ID as message group (in order per person) and ``dedup_id`` as deduplication id."""
+
+    kind: Literal["national_record_due"] = "national_record_due"
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    record_kind: Literal["examinee", "sitting", "pass", "part_pass", "certificate"]
+    record_id: str = Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")
+    qualification_pseudonym_id: str = Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")
+    version: int = Field(ge=1, lt=10**40, description="the stream record's sequence number")
+    removed: bool = False
+    """The change removed the item (a REMOVE stream record)."""
+
+    @property
+    def group_id(self) -> str:
+        return self.qualification_pseudonym_id
+
+    @property
+    def dedup_id(self) -> str:
+        """One per change: the same stream record sent twice is taken once (128 at most)."""
+        return f"{self.record_kind}-{self.record_id}-{self.version}"
+
+
 KINDS: dict[str, type[Envelope]] = {
     "heartbeat": Heartbeat,
     "application_received": ApplicationReceived,
@@ -369,6 +395,7 @@ KINDS: dict[str, type[Envelope]] = {
     "result_file_uploaded": ResultFileUploaded,
     "result_import_commit": ResultImportCommit,
     "initial_registration_received": InitialRegistrationReceived,
+    "national_record_due": NationalRecordDue,
 }
 
 

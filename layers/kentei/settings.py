@@ -31,6 +31,11 @@ def queue_url(name: str) -> str:
     return _lookup(catalog.queue(name).env_var, f"queue {name!r}")
 
 
+def dlq_url(name: str) -> str:
+    """The URL of the catalog queue ``name``'s DLQ (a function granted ``queue:send-dlq``)."""
+    return _lookup(catalog.queue(name).dlq_env_var, f"the DLQ of queue {name!r}")
+
+
 def key_id(name: str) -> str:
     return _lookup(catalog.key(name).env_var, f"key {name!r}")
 

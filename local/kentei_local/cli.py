@@ -1,4 +1,5 @@
-"""``python -m kentei_local serve|demo``: the local runtime in the foreground, or the smoke flow.
+"""``python -m kentei_local serve|demo|redrive``: the local runtime in the foreground, the smoke
+flow, or an operator's redrive of a queue's DLQ (:mod:`kentei_local.redrive`).
 
 ``serve`` prints ``moto: URL``, ``bridge: URL`` (the bridge port, HTTPS with client
 certificates), ``public: URL`` (the public port: the verification page is its ``/verify``),
@@ -28,7 +29,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
-from kentei_local import demo
+from kentei_local import demo, redrive
 from kentei_local.process import BRIDGE_PREFIX, MOTO_PREFIX, READY_PREFIX, RUNTIME_PREFIX
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import DEFAULT_PORT, LocalSettings
@@ -51,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         help="where the functions' logs and metrics go (default: a new file in .local/logs/)",
     )
+    redrive_parser = commands.add_parser(
+        "redrive", help="move a queue's DLQ back into the queue (once its cause is fixed)"
+    )
+    redrive.add_arguments(redrive_parser)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING,
@@ -58,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
+        if args.command == "redrive":
+            return redrive.main(args, sys.stdout)
         if args.command == "serve":
             logger.setLevel(logging.INFO)
             settings = LocalSettings.from_env(

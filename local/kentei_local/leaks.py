@@ -82,7 +82,7 @@ def _queues(sqs: SQSClient, skip: frozenset[str]) -> Iterator[tuple[str, Any]]:
         for name in (queue.name, queue.dlq_name):
             if f"queue:{name}" in skip:
                 continue
-            url = sqs.get_queue_url(QueueName=physical_name(name))["QueueUrl"]
+            url = sqs.get_queue_url(QueueName=physical_name(name) + queue.suffix)["QueueUrl"]
             while messages := sqs.receive_message(
                 QueueUrl=url,
                 MaxNumberOfMessages=10,

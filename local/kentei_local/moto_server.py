@@ -27,7 +27,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from kentei_local import moto_kms, moto_query, moto_transactions
+from kentei_local import moto_kms, moto_query, moto_streams, moto_transactions
 
 # One line per AWS call (and the pumps poll every second) would bury everything else.
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -43,7 +43,9 @@ class _OneDynamoDBRequestAtATime:
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+        # DynamoDB and its streams (``DynamoDBStreams_``): a stream read never sees the records
+        # of a transaction that is being cancelled.
+        if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith(("DynamoDB_", "DynamoDBStreams_")):
             with self._lock:
                 # moto does the work inside the call; the body it returns is already built.
                 return list(self._app(environ, start_response))
@@ -53,6 +55,7 @@ class _OneDynamoDBRequestAtATime:
 class MotoServer:
     def __init__(self, host: str, port: int) -> None:
         moto_transactions.install()
+        moto_streams.install()
         moto_query.install()
         moto_kms.install()
         try:

@@ -32,7 +32,15 @@ class ProbeTimeoutError(TimeoutError):
 
 def send_heartbeat(sqs: SQSClient, queue_url: str) -> messages.Heartbeat:
     heartbeat = messages.heartbeat()
-    sqs.send_message(QueueUrl=queue_url, MessageBody=messages.encode(heartbeat))
+    if queue_url.endswith(".fifo"):
+        sqs.send_message(
+            QueueUrl=queue_url,
+            MessageBody=messages.encode(heartbeat),
+            MessageGroupId="heartbeat",
+            MessageDeduplicationId=str(heartbeat.heartbeat_id),
+        )
+    else:
+        sqs.send_message(QueueUrl=queue_url, MessageBody=messages.encode(heartbeat))
     return heartbeat
 
 

@@ -157,7 +157,8 @@ class ServeProcess:
 
     def queue_url(self, name: str) -> str:
         """The URL of the catalog queue (or ``<queue>-dlq``) ``name``."""
-        return self.sqs().get_queue_url(QueueName=physical_name(name))["QueueUrl"]
+        physical = physical_name(name) + catalog.queue_suffix(name)
+        return self.sqs().get_queue_url(QueueName=physical)["QueueUrl"]
 
     def _read(self) -> None:
         stdout = self._process.stdout if self._process is not None else None

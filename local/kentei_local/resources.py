@@ -17,6 +17,7 @@ from kentei import catalog
 if TYPE_CHECKING:
     import boto3
     from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.literals import StreamViewTypeType
     from mypy_boto3_dynamodb.type_defs import AttributeDefinitionTypeDef, KeySchemaElementTypeDef
     from mypy_boto3_kms.client import KMSClient
     from mypy_boto3_kms.literals import KeySpecType, KeyUsageTypeType
@@ -64,6 +65,7 @@ class Resources:
             if spec.env_var is not None
         }
         env |= {spec.env_var: self.queues[spec.name].url for spec in catalog.QUEUES}
+        env |= {spec.dlq_env_var: self.queues[spec.name].dlq_url for spec in catalog.QUEUES}
         return env
 
 
@@ -147,6 +149,11 @@ def _create_table(
             "KMSMasterKeyId": key_arns[spec.key],
         },
     )
+    if spec.stream is not None:
+        view: StreamViewTypeType = spec.stream  # type: ignore[assignment]
+        dynamodb.update_table(
+            TableName=name, StreamSpecification={"StreamEnabled": True, "StreamViewType": view}
+        )
     if spec.ttl_attribute is not None:
         dynamodb.update_time_to_live(
             TableName=name,
@@ -219,14 +226,16 @@ def _create_queue(
         "KmsMasterKeyId": key_arns[spec.key],
         "VisibilityTimeout": str(visibility_timeout_s),
     }
+    if spec.fifo:
+        common["FifoQueue"] = "true"
     dlq_url = sqs.create_queue(
-        QueueName=physical_name(spec.dlq_name),
+        QueueName=physical_name(spec.dlq_name) + spec.suffix,
         Attributes={**common, "MessageRetentionPeriod": str(spec.dlq_retention_days * _DAY_S)},
     )["QueueUrl"]
     dlq_arn = _queue_arn(sqs, dlq_url)
     redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": spec.max_receive_count}
     url = sqs.create_queue(
-        QueueName=physical_name(spec.name),
+        QueueName=physical_name(spec.name) + spec.suffix,
         Attributes={
             **common,
             "MessageRetentionPeriod": str(spec.retention_days * _DAY_S),

@@ -60,6 +60,7 @@ from kentei_local.moto_server import MotoServer
 from kentei_local.pump import QueuePump
 from kentei_local.resources import Resources, provision
 from kentei_local.settings import HOST, LocalSettings
+from kentei_local.stream_pump import StreamPump
 from kentei_local.tokens import TokenVerifier
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class LocalRuntime:
         self._users: list[cognito.StaffUser] = []
         self.functions: dict[str, LocalFunction] = {}
         self.pumps: dict[str, QueuePump] = {}
+        self.stream_pumps: dict[str, StreamPump] = {}
 
     def __enter__(self) -> LocalRuntime:
         return self.start()
@@ -263,6 +265,20 @@ class LocalRuntime:
             )
             for spec in catalog.QUEUES
         }
+        self.stream_pumps = {
+            spec.table: StreamPump(
+                spec,
+                self._resources.tables[spec.table],
+                self.functions[spec.consumer],
+                dynamodb=self.dynamodb(),
+                streams=self.session.client(
+                    "dynamodbstreams", endpoint_url=self.moto_endpoint, config=_CLIENT_CONFIG
+                ),
+                sqs=self.sqs(),
+                on_failure_url=self._resources.queues[spec.on_failure_queue].dlq_url,
+            )
+            for spec in catalog.STREAMS
+        }
         self._stack.callback(self._stop_pumps)
         if self._start_pumps:
             self.start_pumps()
@@ -270,6 +286,8 @@ class LocalRuntime:
     def start_pumps(self) -> None:
         for pump in self.pumps.values():
             pump.start()
+        for stream in self.stream_pumps.values():
+            stream.start()
 
     def stop(self) -> None:
         """Stop the pumps, the gateway and moto, and restore the environment; idempotent."""
@@ -303,7 +321,8 @@ class LocalRuntime:
 
     def _is_used(self, spec: catalog.FunctionSpec) -> bool:
         served = spec.api or spec.public_api
-        return (served and self._serve_http) or catalog.queue_for(spec.name) is not None
+        consumes = catalog.queues_for(spec.name) or catalog.streams_for(spec.name)
+        return (served and self._serve_http) or bool(consumes)
 
     def _function(self, spec: catalog.FunctionSpec) -> LocalFunction:
         handler = self._handlers.get(spec.name)
@@ -400,9 +419,10 @@ class LocalRuntime:
         return server
 
     def _stop_pumps(self) -> None:
-        for pump in self.pumps.values():
+        pumps: list[QueuePump | StreamPump] = [*self.pumps.values(), *self.stream_pumps.values()]
+        for pump in pumps:
             pump.request_stop()
-        for pump in self.pumps.values():
+        for pump in pumps:
             if not pump.wait_idle(timeout=_STOP_TIMEOUT_S):
                 logger.warning("the %s consumer is still running; stopping anyway", pump.name)
 

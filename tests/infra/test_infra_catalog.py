@@ -37,7 +37,7 @@ def test_the_template_holds_exactly_the_catalog_resources_and_their_wiring(
         "AWS::SQS::Queue": 2 * queues,
         "AWS::SQS::QueuePolicy": 2 * queues,
         "AWS::Lambda::Function": functions,
-        "AWS::Lambda::EventSourceMapping": queues,
+        "AWS::Lambda::EventSourceMapping": queues + len(catalog.STREAMS),
         "AWS::Lambda::LayerVersion": 2,
         # One per API method, each scoped to its method's ARN; one per user pool trigger.
         "AWS::Lambda::Permission": staff_routes

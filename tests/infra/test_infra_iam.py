@@ -126,9 +126,9 @@ def test_each_role_reaches_exactly_its_catalog_resources(
                 expected.add(ids.key(bucket_key))
         else:
             queue = catalog.queue(grant.resource)
-            expected |= {ids.queue(queue.name), ids.key(queue.key)}
-    consumed = catalog.queue_for(spec.name)
-    if consumed is not None:
+            target = queue.dlq_name if grant.access is Access.QUEUE_SEND_DLQ else queue.name
+            expected |= {ids.queue(target), ids.key(queue.key)}
+    for consumed in catalog.queues_for(spec.name):
         expected |= {ids.queue(consumed.name), ids.key(consumed.key)}
     function = template.properties(ids.function(spec.name))
     expected.add(template.the_one_named(function["LoggingConfig"]["LogGroup"]))
@@ -144,7 +144,7 @@ def test_key_use_on_a_resource_grant_is_limited_to_that_service(
     (or by the consumed queue's event source mapping, which only decrypts)."""
     role = ids.role(spec.name)
     direct = {ids.key(g.resource) for g in spec.grants if g.access.value.startswith("key:")}
-    consumed = catalog.queue_for(spec.name)
+    consumed = {ids.key(queue.key) for queue in catalog.queues_for(spec.name)}
     for statement in template.statements():
         if statement.role != role:
             continue
@@ -158,8 +158,8 @@ def test_key_use_on_a_resource_grant_is_limited_to_that_service(
             assert service in {"dynamodb", "s3", "sqs"}
             assert via == f"{service}.{catalog.REGION}.amazonaws.com"
         else:
-            assert consumed is not None
-            assert indirect == {ids.key(consumed.key)}
+            assert consumed
+            assert indirect <= consumed
             assert statement.actions == {"kms:Decrypt"}
 
 
@@ -201,6 +201,6 @@ def test_catalog_access_kinds_are_all_mapped() -> None:
         set(KEY_ACTIONS)
         | TABLE_ACCESS
         | BUCKET_ACCESS
-        | {Access.QUEUE_SEND}
+        | {Access.QUEUE_SEND, Access.QUEUE_SEND_DLQ}
         | set(USER_POOL_ACTIONS)
     )

@@ -36,18 +36,18 @@ class StubConsumer:
     def deliveries(self, body: str) -> Records:
         """Every delivery of the message with ``body``, in order."""
         with self._lock:
-            return [r for batch in self.batches for r in batch if r["body"] == body]
+            return [r for batch in self.batches for r in batch if r.get("body") == body]
 
     def delivered_bodies(self) -> set[str]:
         with self._lock:
-            return {r["body"] for batch in self.batches for r in batch}
+            return {r["body"] for batch in self.batches for r in batch if "body" in r}
 
 
 def failing(*bodies: str) -> Callable[[Records], Any]:
     """A ``respond`` that reports the records with one of ``bodies`` as batch item failures."""
 
     def respond(records: Records) -> Any:
-        failures = [{"itemIdentifier": r["messageId"]} for r in records if r["body"] in bodies]
+        failures = [{"itemIdentifier": r["messageId"]} for r in records if r.get("body") in bodies]
         return {"batchItemFailures": failures}
 
     return respond

@@ -133,7 +133,9 @@ def test_queues_have_their_dlq_redrive_policy_and_key(runtime: LocalRuntime) -> 
     sqs = runtime.sqs()
     names = sorted(url.rsplit("/", 1)[1] for url in sqs.list_queues()["QueueUrls"])
     assert names == sorted(
-        physical_name(n) for spec in catalog.QUEUES for n in (spec.name, spec.dlq_name)
+        physical_name(n) + spec.suffix
+        for spec in catalog.QUEUES
+        for n in (spec.name, spec.dlq_name)
     )
     for spec in catalog.QUEUES:
         local = runtime.resources.queues[spec.name]
@@ -146,7 +148,9 @@ def test_queues_have_their_dlq_redrive_policy_and_key(runtime: LocalRuntime) -> 
             "maxReceiveCount": spec.max_receive_count,
         }
         assert dlq["QueueArn"] == local.dlq_arn
-        assert dlq["QueueArn"].endswith(f":{physical_name(spec.dlq_name)}")
+        assert dlq["QueueArn"].endswith(f":{physical_name(spec.dlq_name)}{spec.suffix}")
+        assert attributes.get("FifoQueue", "false") == dlq.get("FifoQueue", "false")
+        assert (attributes.get("FifoQueue") == "true") is spec.fifo
         assert "RedrivePolicy" not in dlq
         assert attributes["MessageRetentionPeriod"] == str(spec.retention_days * DAY_S)
         assert dlq["MessageRetentionPeriod"] == str(spec.dlq_retention_days * DAY_S)
@@ -167,9 +171,9 @@ def test_every_catalog_env_var_names_its_local_resource(runtime: LocalRuntime) -
             if spec.env_var is not None
         },
         **{spec.env_var: resources.queues[spec.name].url for spec in catalog.QUEUES},
+        **{spec.dlq_env_var: resources.queues[spec.name].dlq_url for spec in catalog.QUEUES},
     }
     sqs = runtime.sqs()
     for spec in catalog.QUEUES:
-        assert (
-            sqs.get_queue_url(QueueName=physical_name(spec.name))["QueueUrl"] == env[spec.env_var]
-        )
+        queue_name = physical_name(spec.name) + spec.suffix
+        assert sqs.get_queue_url(QueueName=queue_name)["QueueUrl"] == env[spec.env_var]

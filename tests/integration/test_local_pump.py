@@ -210,13 +210,24 @@ def test_every_queue_is_pumped_to_its_catalog_consumer(
     runtime = start_runtime(serve_http=False)
     for queue in catalog.QUEUES:
         url = runtime.resources.queues[queue.name].url
-        runtime.sqs().send_message(QueueUrl=url, MessageBody=f"to-{queue.name}")
+        if queue.fifo:
+            runtime.sqs().send_message(
+                QueueUrl=url,
+                MessageBody=f"to-{queue.name}",
+                MessageGroupId="g",
+                MessageDeduplicationId="d",
+            )
+        else:
+            runtime.sqs().send_message(QueueUrl=url, MessageBody=f"to-{queue.name}")
 
     for queue in catalog.QUEUES:
         consumer = consumers[queue.consumer]
         wait_until(delivered(consumer, f"to-{queue.name}", 1), WAIT_S, f"{queue.name} not pumped")
+    for queue in catalog.QUEUES:
+        consumer = consumers[queue.consumer]
         # Besides: the test event S3 sends when a bucket's notification to the queue is
         # configured (the imports bucket's, to sync), which the real consumer drops.
+        # Sync consumes two queues (sync, and the FIFO national queue).
         assert {body for body in consumer.delivered_bodies() if '"s3:TestEvent"' not in body} == {
-            f"to-{queue.name}"
+            f"to-{q.name}" for q in catalog.queues_for(queue.consumer)
         }

@@ -1,0 +1,162 @@
+"""The national outbox over the local runtime: an examinee registered (the roster's own
+writes) reaches the national system (in memory, until the HTTPS adapter and the fake national
+server land) through the records stream, sync and the FIFO national queue, with a version
+that grows with each change; the sent marks say so, and no other item travels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TypeVar
+
+import pytest
+from tests.unit.review.factory import application, form
+
+from kentei import aws, catalog
+from kentei.applications.model import Status
+from kentei.data.national_sync import PrefectureNationalSync, SentMark
+from kentei.data.roster import PrefectureRoster
+from kentei.national.model import NationalRecord, RecordKind
+from kentei.roster.exam_numbers import schemes
+from kentei.roster.registration import registration_of
+from kentei_local.probes import wait_until
+from kentei_local.runtime import LocalRuntime
+from kentei_local.settings import LocalSettings
+from sync.national_fallback import InMemoryNationalSystem, local_national_system
+
+WAIT_S = 30.0
+AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+PERSON = "p-outbox-0001"
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
+    settings = LocalSettings(port=0, state_dir=tmp_path_factory.mktemp("state"))
+    with LocalRuntime(settings, serve_http=False) as started:
+        yield started
+
+
+def _register(work_code: str, **changes: str) -> str:
+    roster = PrefectureRoster("13")
+    accepted = application(form(work_code=work_code, **changes), status=Status.UNDER_REVIEW)
+    accepted = accepted.model_copy(update={"qualification_pseudonym_id": PERSON})
+    registration = registration_of(accepted)
+    scheme = schemes().of("13")
+    seq = roster.draw(registration.counter(scheme))
+    sitting = registration.sitting(scheme, seq, at=AT, by="staff:13:reviewer-13")
+    writes = roster.registration_writes(registration.examinee, sitting, AT)
+    aws.dynamodb().transact_write_items(TransactItems=writes)
+    return sitting.application_id
+
+
+def _national() -> InMemoryNationalSystem:
+    return local_national_system()
+
+
+def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
+    runtime: LocalRuntime,
+) -> None:
+    assert runtime.resources.queues[catalog.NATIONAL_QUEUE].url.endswith(".fifo")
+    first = _register("1011")
+    wait_until(
+        lambda: _national().get(RecordKind.SITTING, first),
+        WAIT_S,
+        "the first sitting at the national side",
+    )
+    examinee = _national().get(RecordKind.EXAMINEE, PERSON)
+    assert examinee is not None
+    assert examinee.data is not None
+    assert examinee.data["address"] == "東京都千代田区千代田1-1"
+    assert "my_number" not in examinee.data
+    before = examinee.version
+
+    # The person applies again from a new address: the examinee changes, a second sitting.
+    second = _register("1012", address="東京都港区芝公園4-2-8")
+    wait_until(
+        lambda: _national().get(RecordKind.SITTING, second),
+        WAIT_S,
+        "the second sitting at the national side",
+    )
+    now = wait_until(
+        lambda: _newer(_national().get(RecordKind.EXAMINEE, PERSON), before),
+        WAIT_S,
+        "the examinee's newer version at the national side",
+    )
+    assert now.data is not None
+    assert now.data["address"] == "東京都港区芝公園4-2-8"
+
+    received = [r for r in _national().received if r.qualification_pseudonym_id == PERSON]
+    # In order per person: each record's versions only grow as they arrive.
+    for kind, record_id in {(r.kind, r.record_id) for r in received}:
+        versions = [r.version for r in received if (r.kind, r.record_id) == (kind, record_id)]
+        assert versions == sorted(versions)
+    # Only the synced items travel (no exam-number claim, no history entry, no sequence).
+    assert {r.kind for r in received} == {RecordKind.EXAMINEE, RecordKind.SITTING}
+
+    marks = PrefectureNationalSync("13")
+    wait_until(
+        lambda: _newer(marks.sent("examinee", PERSON), now.version - 1),
+        WAIT_S,
+        "the examinee's sent mark",
+    )
+    mark = marks.sent("sitting", second)
+    assert mark is not None
+    assert mark.outcome == "applied"
+
+
+_V = TypeVar("_V", NationalRecord, SentMark)
+
+
+def _newer(found: _V | None, than: int) -> _V | None:
+    return found if found is not None and found.version > than else None
+
+
+def test_a_refused_record_waits_in_the_dlq_with_its_error_and_is_redriven(
+    runtime: LocalRuntime,
+) -> None:
+    from kentei import messages
+    from kentei.data.queues import ERROR_ATTRIBUTE, set_aside
+    from kentei_local import redrive
+
+    national = catalog.queue(catalog.NATIONAL_QUEUE)
+    application_id = _register("1013")
+    wait_until(
+        lambda: _national().get(RecordKind.SITTING, application_id),
+        WAIT_S,
+        "the third sitting at the national side",
+    )
+    held = _national().get(RecordKind.SITTING, application_id)
+    assert held is not None
+    # As sync sets aside a record the national side refused: the message, with its error.
+    due = messages.NationalRecordDue(
+        prefecture_code="13",
+        record_kind="sitting",
+        record_id=application_id,
+        qualification_pseudonym_id=PERSON,
+        version=held.version + 1_000_000,
+    )
+    set_aside(
+        national.name,
+        messages.encode(due),
+        "NationalRefusedError: sitting.parts: outside the contract",
+        group=due.group_id,
+        dedup=due.dedup_id,
+    )
+    sqs = runtime.sqs()
+    dlq = runtime.resources.queues[national.name].dlq_url
+    (waiting,) = sqs.receive_message(
+        QueueUrl=dlq, MessageAttributeNames=[ERROR_ATTRIBUTE], VisibilityTimeout=0
+    )["Messages"]
+    assert waiting["MessageAttributes"][ERROR_ATTRIBUTE]["StringValue"].startswith(
+        "NationalRefusedError"
+    )
+
+    moved = redrive.redrive(sqs, national, prefix=redrive.LOCAL_PREFIX)
+    assert moved == 1
+    now = wait_until(
+        lambda: _newer(_national().get(RecordKind.SITTING, application_id), held.version),
+        WAIT_S,
+        "the redriven record at the national side",
+    )
+    assert now.version == due.version
+    assert "Messages" not in sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=0)
