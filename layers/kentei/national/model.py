@@ -60,7 +60,7 @@ class ExamineeData(BaseModel):
     name: str = Field(min_length=1, max_length=100, repr=False)
     name_kana: str | None = Field(None, max_length=100, repr=False)
     birth_date: dt.date = Field(repr=False)
-    sex: str = Field(pattern=r"^[129]$", repr=False)
+    sex: str = Field(pattern=r"^[0129]$", repr=False, description="ISO 5218: 0 not known")
     postal_code: str | None = Field(None, pattern=r"^[0-9]{7}$", repr=False)
     address: str = Field(min_length=1, max_length=200, repr=False)
     address_line2: str | None = Field(None, max_length=200, repr=False)

@@ -179,7 +179,7 @@ def test_a_removed_item_is_a_deleted_record_at_its_key() -> None:
 def test_an_invalid_item_is_refused_without_its_values() -> None:
     item = items.examinee()
     stored = json.loads(item["examinee"]["S"])
-    stored["sex"] = "0"
+    stored["sex"] = "3"
     item["examinee"] = {"S": json.dumps(stored, ensure_ascii=False)}
     with pytest.raises(UnsyncableItemError) as raised:
         national_record(item, VERSION)
