@@ -133,7 +133,13 @@ def national_record(item: Item, version: int) -> NationalRecord | None:
         )
     except ValidationError as exc:
         # The error's text would quote the values (personal data): only where, and why.
-        where = ", ".join(".".join(str(p) for p in e["loc"]) or e["type"] for e in exc.errors())
+        # A kind's data refusal (a value_error) says where inside the data, never the value.
+        where = ", ".join(
+            e["msg"].removeprefix("Value error, ")
+            if e["type"] == "value_error"
+            else ".".join(str(p) for p in e["loc"]) or e["type"]
+            for e in exc.errors(include_input=False, include_url=False)
+        )
         raise UnsyncableItemError(f"the {key.kind} item is not a valid record: {where}") from None
 
 
