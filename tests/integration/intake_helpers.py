@@ -366,6 +366,10 @@ def _clear_clients() -> None:
     # The signing key (its public half) and chain, read from the runtime of their time.
     certificate_ports._key_ring.cache_clear()
     certificate_ports._chain.cache_clear()
+    from sync.national_ports import national_system
+
+    # Sync's adapter to the national system, bound to the fake server of its runtime.
+    national_system.cache_clear()
 
 
 @contextmanager
