@@ -247,23 +247,6 @@ class StatusLists:
             raise
         return True
 
-    def mark_published(self, list_number: int, version: int) -> None:
-        """Record that ``version`` of the list is published (never going back)."""
-        try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=self._key(f"{LIST_PREFIX}{list_number}"),
-                UpdateExpression="SET published_version = :v",
-                ConditionExpression=(
-                    "attribute_exists(record_key) AND version >= :v AND "
-                    "(attribute_not_exists(published_version) OR published_version < :v)"
-                ),
-                ExpressionAttributeValues={":v": {"N": str(version)}},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-
     def claimed_by(self, slot: StatusSlot) -> str | None:
         item = self._get(f"{INDEX_PREFIX}{slot.list_number}#{slot.index}")
         return None if item is None else item["certificate_id"]["S"]
