@@ -72,8 +72,12 @@ def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
         WAIT_S,
         "the first sitting at the national side",
     )
-    examinee = _national().get(RecordKind.EXAMINEE, PERSON)
-    assert examinee is not None
+    # The examinee and the sitting are separate messages of one group: wait for each.
+    examinee = wait_until(
+        lambda: _national().get(RecordKind.EXAMINEE, PERSON),
+        WAIT_S,
+        "the examinee at the national side",
+    )
     assert examinee.data is not None
     assert examinee.data["address"] == "東京都千代田区千代田1-1"
     assert "my_number" not in examinee.data
@@ -104,8 +108,8 @@ def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
         WAIT_S,
         "the examinee's sent mark",
     )
-    mark = marks.sent("sitting", second)
-    assert mark is not None
+    # The mark is written after the national side's receipt: wait for it too.
+    mark = wait_until(lambda: marks.sent("sitting", second), WAIT_S, "the sitting's sent mark")
     assert mark.outcome == "applied"
 
 
