@@ -71,6 +71,11 @@ class ChangeView(BaseModel):
     request_id: str | None = Field(
         None, description="the signed change request it comes from (source mynaportal_request)"
     )
+    national_sequence: int | None = Field(
+        None,
+        description="the national side's change it comes from (source national_system): its "
+        "feed's sequence number. Rejecting it sends our items to the national side again.",
+    )
 
     @classmethod
     def of(cls, proposal: Proposal) -> Self:

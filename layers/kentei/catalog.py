@@ -466,6 +466,23 @@ SCHEDULES: Final = (
         # of the week it is valid for (kentei.credentials.status.STATUS_LIST_VALIDITY).
         "cron(15 3 * * ? *)",
     ),
+    ScheduleSpec(
+        "national-changes",
+        "every 15 minutes: read the changes people made on the national qualifications system "
+        "(name, address, contact) into change proposals for staff, or conflicts",
+        "sync",
+        "national_changes_due",
+        "rate(15 minutes)",
+    ),
+    ScheduleSpec(
+        "national-reconcile",
+        "daily: compare each prefecture's synced records with the national system's by bucket "
+        "digests, repair what differs (sent again, or a conflict for staff), report",
+        "sync",
+        "national_reconcile_due",
+        # Daily at 04:10 JST, after the night's imports and the status lists' re-signing.
+        "cron(10 4 * * ? *)",
+    ),
 )
 
 POST_AUTHENTICATION_TRIGGER: Final = "PostAuthentication"

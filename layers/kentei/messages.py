@@ -149,6 +149,43 @@ class StatusListsDue(Envelope):
     scheduled_at: AwareDatetime
 
 
+class NationalChangesDue(Envelope):
+    """The national changes schedule fired (``kentei.catalog.SCHEDULES``, issue 12): sync sends
+    one :class:`NationalChangesPull` per prefecture to its own queue."""
+
+    kind: Literal["national_changes_due"] = "national_changes_due"
+    scheduled_at: AwareDatetime
+
+
+class NationalChangesPull(Envelope):
+    """Read one prefecture's changes made on the national side, from its cursor on
+    (``sync.national_pull``): each becomes a change proposal for staff, or a conflict. A pull
+    that stops at its page limit sends the next one (``round`` one more)."""
+
+    kind: Literal["national_changes_pull"] = "national_changes_pull"
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    scheduled_at: AwareDatetime
+    round: int = Field(0, ge=0, le=1000)
+
+
+class NationalReconcileDue(Envelope):
+    """The national reconciliation schedule fired (``kentei.catalog.SCHEDULES``, issue 12):
+    sync sends one :class:`NationalReconcilePrefecture` per prefecture to its own queue."""
+
+    kind: Literal["national_reconcile_due"] = "national_reconcile_due"
+    scheduled_at: AwareDatetime
+
+
+class NationalReconcilePrefecture(Envelope):
+    """Compare one prefecture's synced records with the national side's by bucket digests,
+    repair what differs, and leave a report (``sync.national_reconcile``). The run's id
+    derives from ``scheduled_at``, so a retried message is the same run."""
+
+    kind: Literal["national_reconcile_prefecture"] = "national_reconcile_prefecture"
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    scheduled_at: AwareDatetime
+
+
 class ResultsGroupMessage(Envelope):
     """A message about a round's work and grade in one prefecture (its results), asked for by
     a staff member in an API request: ids and codes only."""
@@ -384,6 +421,10 @@ KINDS: dict[str, type[Envelope]] = {
     "registry_recheck_due": RegistryRecheckDue,
     "registry_recheck_batch": RegistryRecheckBatch,
     "status_lists_due": StatusListsDue,
+    "national_changes_due": NationalChangesDue,
+    "national_changes_pull": NationalChangesPull,
+    "national_reconcile_due": NationalReconcileDue,
+    "national_reconcile_prefecture": NationalReconcilePrefecture,
     "results_decisions_due": ResultsDecisionsDue,
     "results_announcement_due": ResultsAnnouncementDue,
     "passes_announced": PassesAnnounced,

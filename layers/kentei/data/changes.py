@@ -11,6 +11,9 @@ Layout (partition ``prefecture_code``, sort ``record_key``), beside the roster
   supersedes it, in one transaction, so a person has at most one open re-check proposal. A
   person's own change request (``paper_request``) is not marked: each is its own proposal,
   never superseded by a run; accepting one makes the others stale (their basis moved).
+- ``CHANGE_OPEN_NATIONAL#<資格仮名ID>``: the person's open proposal from the national side
+  (``national_system``), one per person like the re-check's: a later change read from the
+  national side's feed supersedes it with both changes' items (``sync.national_pull``).
 - ``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal id>``: a change made to the examinee
   (:class:`kentei.roster.changes.HistoryEntry`): who, when, from where, before and after
   (written by :meth:`kentei.data.roster.PrefectureRoster.history_write`, which an
@@ -32,13 +35,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import EXAMINEE_PREFIX, HISTORY_PREFIX, PrefectureRoster, examinee_key
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes, failed_first
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.roster.changes import (
+    ChangeSource,
     ExamineeChangedError,
     HistoryEntry,
     Proposal,
@@ -52,6 +56,21 @@ if TYPE_CHECKING:
 
 CHANGE_PREFIX: Final = "CHANGE#"
 OPEN_PREFIX: Final = "CHANGE_OPEN#"
+NATIONAL_OPEN_PREFIX: Final = "CHANGE_OPEN_NATIONAL#"
+
+
+def open_marker_key(proposal: Proposal) -> str | None:
+    """Where the person's open proposal of ``proposal``'s source is marked: a re-check's
+    finding and a change from the national side are one per person (a later one supersedes
+    it); a person's own request is not marked."""
+    pseudonym = proposal.qualification_pseudonym_id
+    if proposal.source is ChangeSource.REGISTRY_RECHECK:
+        return OPEN_PREFIX + pseudonym
+    if proposal.source is ChangeSource.NATIONAL_SYSTEM:
+        return NATIONAL_OPEN_PREFIX + pseudonym
+    return None
+
+
 RUN_PREFIX: Final = "RECHECK_RUN#"
 BATCH_PREFIX: Final = "RECHECK_BATCH#"
 MAX_PAGE: Final = 100
@@ -136,8 +155,14 @@ class PrefectureChanges(PrefecturePartition):
         item = self._get(CHANGE_PREFIX + proposal_id)
         return None if item is None else Proposal.model_validate_json(item["proposal"]["S"])
 
-    def open_proposal(self, qualification_pseudonym_id: str) -> Proposal | None:
-        marker = self._get(OPEN_PREFIX + qualification_pseudonym_id)
+    def open_proposal(
+        self,
+        qualification_pseudonym_id: str,
+        source: ChangeSource = ChangeSource.REGISTRY_RECHECK,
+    ) -> Proposal | None:
+        """The person's open proposal from ``source`` (the re-check, or the national side)."""
+        prefix = NATIONAL_OPEN_PREFIX if source is ChangeSource.NATIONAL_SYSTEM else OPEN_PREFIX
+        marker = self._get(prefix + qualification_pseudonym_id)
         return None if marker is None else self.proposal(marker["proposal_id"]["S"])
 
     def proposals(
@@ -180,29 +205,32 @@ class PrefectureChanges(PrefecturePartition):
     ) -> None:
         """Store ``proposal`` as the person's open one (``superseding`` the open one it
         replaces, if any) with its audit events, in one transaction."""
-        pseudonym = proposal.qualification_pseudonym_id
-        if not proposal.from_registry:
+        try:
+            self._transact(self.proposal_writes(proposal, superseding), audit)
+        except ClientError as exc:
+            _cancelled(exc)
+            raise ConcurrentProposalError("the person's open proposal changed") from None
+
+    def proposal_writes(
+        self, proposal: Proposal, superseding: Proposal | None
+    ) -> list[TransactWriteItemTypeDef]:
+        """The writes of :meth:`propose`, for a caller's own transaction (the national pull
+        adds its claim of the change)."""
+        marker_key = open_marker_key(proposal)
+        if marker_key is None:
             if superseding is not None:
                 raise ValueError("a request supersedes nothing")
-            try:
-                self._transact(
-                    [
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": self._proposal_item(proposal),
-                                "ConditionExpression": "attribute_not_exists(record_key)",
-                            }
-                        }
-                    ],
-                    audit,
-                )
-            except ClientError as exc:
-                _cancelled(exc)
-                raise ConcurrentProposalError("the proposal exists already") from None
-            return
+            return [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": self._proposal_item(proposal),
+                        "ConditionExpression": "attribute_not_exists(record_key)",
+                    }
+                }
+            ]
         marker: dict[str, Any] = {
-            **self._key(OPEN_PREFIX + pseudonym),
+            **self._key(marker_key),
             "item_type": {"S": "change_open"},
             "proposal_id": {"S": proposal.proposal_id},
         }
@@ -248,11 +276,7 @@ class PrefectureChanges(PrefecturePartition):
                     }
                 },
             ]
-        try:
-            self._transact(writes, audit)
-        except ClientError as exc:
-            _cancelled(exc)
-            raise ConcurrentProposalError("the person's open proposal changed") from None
+        return writes
 
     def decide(
         self,
@@ -264,8 +288,10 @@ class PrefectureChanges(PrefecturePartition):
     ) -> None:
         """Record the decision on an open proposal; with ``examinee`` and ``history`` (an
         acceptance that changes items), the examinee's new items and the history entry too,
-        conditional on the examinee's ``updated_at`` being the proposal's basis. All in one
-        transaction with the audit events."""
+        conditional on the examinee's ``updated_at`` being the proposal's basis. A rejected
+        proposal from the national side sends our items there again
+        (:meth:`~kentei.data.roster.PrefectureRoster.reassert_write`). All in one transaction
+        with the audit events."""
         if decided.status not in (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED):
             raise ValueError("a decision accepts or rejects")
         pseudonym = decided.qualification_pseudonym_id
@@ -280,18 +306,27 @@ class PrefectureChanges(PrefecturePartition):
                 }
             },
         ]
-        if decided.from_registry:
+        marker_key = open_marker_key(decided)
+        if marker_key is not None:
             writes.append(
                 {
                     "Delete": {
                         "TableName": self._table,
-                        "Key": self._key(OPEN_PREFIX + pseudonym),
+                        "Key": self._key(marker_key),
                         "ConditionExpression": "proposal_id = :id",
                         "ExpressionAttributeValues": {":id": {"S": decided.proposal_id}},
                     }
                 }
             )
         at_examinee = len(writes)
+        if (
+            decided.source is ChangeSource.NATIONAL_SYSTEM
+            and decided.status is ProposalStatus.REJECTED
+            and decided.decided_at is not None
+        ):
+            # The national side holds the person's values: ours go back as a newer version.
+            roster = PrefectureRoster(self.prefecture_code, self._table)
+            writes.append(roster.reassert_write(pseudonym, decided.decided_at))
         if examinee is not None:
             if examinee.my_number is not None:
                 raise ValueError("an examinee is stored without the My Number")
@@ -436,17 +471,6 @@ class PrefectureChanges(PrefecturePartition):
             "status": {"S": proposal.status.value},
             "proposal": {"S": proposal.model_dump_json()},
         }
-
-    def _transact(
-        self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent]
-    ) -> None:
-        for event in audit:
-            if event.prefecture_code != self.prefecture_code:
-                raise ValueError("an audit event of another prefecture")
-        if audit:
-            AuditTrail(self._audit_table).transact(writes, audit)
-        else:
-            self._dynamodb.transact_write_items(TransactItems=list(writes))
 
 
 def _run_of(item: dict[str, Any]) -> RunRecord:

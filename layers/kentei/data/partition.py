@@ -8,7 +8,7 @@ layout. Every read and write stays in the store's prefecture.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,9 @@ from kentei import aws, settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+    from kentei.data.audit import AuditEvent
 
 
 def instant(at: datetime) -> str:
@@ -78,3 +81,19 @@ class PrefecturePartition:
             arguments["ExpressionAttributeNames"] = names
         for page in self._dynamodb.get_paginator("query").paginate(**arguments):
             yield from page["Items"]
+
+    def _transact(
+        self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent] = ()
+    ) -> None:
+        """``writes`` in one transaction, with ``audit``'s entries appended to their chain
+        (:meth:`kentei.data.audit.AuditTrail.transact`) when there are any. Every event is of
+        this prefecture."""
+        for event in audit:
+            if event.prefecture_code != self.prefecture_code:
+                raise ValueError("an audit event of another prefecture")
+        if audit:
+            from kentei.data.audit import AuditTrail
+
+            AuditTrail(self._audit_table).transact(writes, audit)
+        else:
+            self._dynamodb.transact_write_items(TransactItems=list(writes))

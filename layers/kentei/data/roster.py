@@ -4,7 +4,9 @@ sittings, exam-number claims and sequences.
 Layout (partition ``prefecture_code``, sort ``record_key``):
 
 - ``EXAMINEE#<資格仮名ID>``: the person (:class:`kentei.records.examinee.Examinee` as JSON,
-  without the My Number), the applications and sittings registered for them here.
+  without the My Number), the applications and sittings registered for them here, and when
+  staff last kept our items over the national side's (``national_reasserted_at``,
+  :meth:`PrefectureRoster.reassert_write`).
 - ``SITTING#<資格仮名ID>#<application id>``: a sitting (:class:`kentei.roster.sitting.Sitting`).
 - ``EXAMNUMBER#<round>#<exam number>``: the claim of an exam number by one application; a
   second claim of the same number fails the transaction, so no two sittings share one.
@@ -209,6 +211,24 @@ class PrefectureRoster(PrefecturePartition):
                     "entry": {"S": entry.model_dump_json()},
                 },
                 "ConditionExpression": "attribute_not_exists(record_key)",
+            }
+        }
+
+    def reassert_write(
+        self, qualification_pseudonym_id: str, at: datetime
+    ) -> TransactWriteItemTypeDef:
+        """The examinee's items sent to the national side again, unchanged: marks the item
+        (``national_reasserted_at``), so the records stream carries it as a new version
+        (``sync.national``). For a decision to keep ours over the national side's values (a
+        rejected proposal from it, a conflict resolved our way). The examinee's ``updated_at``
+        stays: nothing of the person changed."""
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(examinee_key(qualification_pseudonym_id)),
+                "UpdateExpression": "SET national_reasserted_at = :at",
+                "ConditionExpression": "attribute_exists(record_key)",
+                "ExpressionAttributeValues": {":at": {"S": instant(at)}},
             }
         }
 

@@ -15,8 +15,6 @@ them; the comparison itself uses the registry's comparison keys
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Final, Self
@@ -29,6 +27,7 @@ from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
 from kentei.registry.model import RegistryRecord, RegistryStatus
 from kentei.registry.normalise import normalise_address, normalise_name
+from kentei.sortable_ids import sortable_id
 
 PROPOSAL_ID_PATTERN: Final = r"^chg-[0-9a-z]{26}$"
 RUN_ID_PATTERN: Final = r"^[0-9]{8}T[0-9]{6}Z$"
@@ -73,8 +72,6 @@ NOT_PERSONS: Final = frozenset(
 receipt (the sitting's), its prefecture (the partition's), and the My Number (the vault's).
 A later application changing them is no change to the person."""
 _REQUIRED: Final = frozenset({"name", "address"})
-_CROCKFORD: Final = "0123456789abcdefghjkmnpqrstvwxyz"
-_DIGIT_RUN: Final = re.compile(r"[0-9]{12}")
 
 
 class ChangeSource(StrEnum):
@@ -85,6 +82,9 @@ class ChangeSource(StrEnum):
     MYNAPORTAL_REQUEST = "mynaportal_request"
     """The person's change request from the Mynaportal bridge, signed with their JPKI
     signature certificate (the signature is the identity confirmation)."""
+    NATIONAL_SYSTEM = "national_system"
+    """A change the person made on the national side (Mynaportal through the national
+    qualifications system, R16): read from its feed by sync's pull (``sync.national_pull``)."""
     APPLICATION = "application"
     """A later application's items, taken when staff accept it (R7): no proposal, the
     acceptance is the decision."""
@@ -184,6 +184,9 @@ class Proposal(BaseModel):
         pattern=REQUEST_ID_PATTERN,
         description="the signed change request it comes from (a Mynaportal request)",
     )
+    national_sequence: int | None = Field(
+        None, ge=1, description="the national side's change it comes from (its feed's sequence)"
+    )
 
     @model_validator(mode="after")
     def _decided(self) -> Self:
@@ -203,6 +206,9 @@ class Proposal(BaseModel):
         signed = self.source is ChangeSource.MYNAPORTAL_REQUEST
         if signed != (self.request_id is not None):
             raise ValueError("a signed request, and only one, names the request it comes from")
+        national = self.source is ChangeSource.NATIONAL_SYSTEM
+        if national != (self.national_sequence is not None):
+            raise ValueError("a national side's change, and only one, names its sequence")
         if not registry and (
             self.kind is not ChangeKind.UPDATE
             or any(c.field not in REQUEST_FIELDS for c in self.changes)
@@ -321,14 +327,9 @@ class HistoryEntry(BaseModel):
 
 
 def new_proposal_id(at: datetime) -> str:
-    """``chg-`` and 26 characters of Crockford base32 (lower case): time first, then random,
-    so ids sort by creation. Never twelve digits in a row (nothing the My Number detector
-    could take for a number)."""
-    while True:
-        value = (int(at.timestamp() * 1000) << 80) | secrets.randbits(80)
-        text = "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
-        if not _DIGIT_RUN.search(text):
-            return "chg-" + text
+    """``chg-`` and 26 characters (:func:`kentei.sortable_ids.sortable_id`): ids sort by
+    creation."""
+    return sortable_id("chg-", at)
 
 
 def run_id_of(scheduled_at: datetime) -> str:

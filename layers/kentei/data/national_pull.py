@@ -1,0 +1,112 @@
+"""The changes read from the national qualifications system's feed (issue 12, pull), in the
+records table under the prefecture.
+
+Layout (partition ``prefecture_code``, sort ``record_key``):
+
+- ``NATIONAL_CURSOR``: the feed's sequence read up to (``after``): it only moves forward
+  (:meth:`PrefectureNationalFeed.advance`);
+- ``NATIONAL_CHANGE#<sequence, 20 digits>``: one change taken, with what became of it
+  (``outcome``: ``proposed``, ``conflict``, ``same``, ``unknown_person``), the proposal or
+  conflict it became, whose, when: ids and codes only, never the values (they are in the
+  proposal or conflict). Written in the same transaction as the proposal or conflict, on the
+  condition that it is not there: a change read twice (a retried pull, a cursor that did not
+  move) becomes nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from botocore.exceptions import ClientError
+
+from kentei.data.audit import AuditEvent
+from kentei.data.partition import PrefecturePartition, instant
+from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+CURSOR_KEY: Final = "NATIONAL_CURSOR"
+CHANGE_PREFIX: Final = "NATIONAL_CHANGE#"
+SEQUENCE_DIGITS: Final = 20
+
+
+def change_key(sequence: int) -> str:
+    return f"{CHANGE_PREFIX}{sequence:0{SEQUENCE_DIGITS}d}"
+
+
+class PrefectureNationalFeed(PrefecturePartition):
+    """One prefecture's cursor in the national side's feed, and the changes taken from it."""
+
+    def cursor(self) -> int:
+        item = self._get(CURSOR_KEY)
+        return 0 if item is None else int(item["after"]["N"])
+
+    def advance(self, after: int, at: datetime) -> bool:
+        """Move the cursor to ``after`` unless it is there or further already (False)."""
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item={
+                    **self._key(CURSOR_KEY),
+                    "item_type": {"S": "national_cursor"},
+                    "after": {"N": str(after)},
+                    "moved_at": {"S": instant(at)},
+                },
+                ConditionExpression="attribute_not_exists(record_key) OR #a < :after",
+                ExpressionAttributeNames={"#a": "after"},
+                ExpressionAttributeValues={":after": {"N": str(after)}},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def taken(self, sequence: int) -> str | None:
+        """What became of the change ``sequence`` (its outcome), or None if not taken yet."""
+        item = self._get(change_key(sequence))
+        return None if item is None else str(item["outcome"]["S"])
+
+    def take(
+        self,
+        sequence: int,
+        *,
+        outcome: str,
+        person: str,
+        at: datetime,
+        writes: Sequence[TransactWriteItemTypeDef] = (),
+        reference: str | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool:
+        """Claim the change ``sequence`` with its ``outcome`` and what it wrote (``writes``:
+        the proposal or conflict, ``reference`` its id), in one transaction with ``audit``.
+        False: the change was taken already, and nothing is written. Any other failed
+        condition of ``writes`` raises the ``ClientError``."""
+        claim: dict[str, Any] = {
+            **self._key(change_key(sequence)),
+            "item_type": {"S": "national_change"},
+            "sequence": {"N": str(sequence)},
+            "outcome": {"S": outcome},
+            "qualification_pseudonym_id": {"S": person},
+            "taken_at": {"S": instant(at)},
+        }
+        if reference is not None:
+            claim["reference"] = {"S": reference}
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": claim,
+                "ConditionExpression": "attribute_not_exists(record_key)",
+            }
+        }
+        try:
+            self._transact([put, *writes], audit)
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes and codes[0] == CONDITION_FAILED:
+                return False
+            raise
+        return True
