@@ -206,7 +206,7 @@ class PrefectureChanges(PrefecturePartition):
         """Store ``proposal`` as the person's open one (``superseding`` the open one it
         replaces, if any) with its audit events, in one transaction."""
         try:
-            self._transact(self.proposal_writes(proposal, superseding), audit)
+            self._write_audited(self.proposal_writes(proposal, superseding), audit)
         except ClientError as exc:
             _cancelled(exc)
             raise ConcurrentProposalError("the person's open proposal changed") from None
@@ -349,7 +349,7 @@ class PrefectureChanges(PrefecturePartition):
                 PrefectureRoster(self.prefecture_code, self._table).history_write(history),
             ]
         try:
-            self._transact(writes, audit)
+            self._write_audited(writes, audit)
         except ClientError as exc:
             reasons = _cancelled(exc)
             if len(reasons) > at_examinee and reasons[at_examinee] == CONDITION_FAILED:
@@ -432,7 +432,7 @@ class PrefectureChanges(PrefecturePartition):
             },
         ]
         try:
-            self._transact(writes, audit)
+            self._write_audited(writes, audit)
         except ClientError as exc:
             if failed_first(exc):
                 return False
