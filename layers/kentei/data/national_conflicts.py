@@ -19,12 +19,14 @@ travel again when ours are kept) and its audit entry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition
+from kentei.data.roster import PrefectureRoster
 from kentei.data.transactions import cancellation_codes
 from kentei.national.conflicts import (
     ConflictCause,
@@ -32,6 +34,8 @@ from kentei.national.conflicts import (
     ConflictStatus,
     NationalConflict,
 )
+from kentei.records.examinee import Examinee
+from kentei.roster.changes import HistoryEntry
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -190,6 +194,42 @@ class PrefectureNationalConflicts(PrefecturePartition):
             if cancellation_codes(exc) is None:
                 raise
             raise ConflictDecidedError("the conflict or the examinee changed meanwhile") from None
+
+    def keep_ours(self, decided: NationalConflict, audit: Sequence[AuditEvent] = ()) -> None:
+        """Resolve with ours: the examinee travels to the national side again, as a newer
+        version (:meth:`~kentei.data.roster.PrefectureRoster.reassert_write`)."""
+        if decided.status is not ConflictStatus.KEPT_OURS or decided.decided_at is None:
+            raise ValueError("a decision that keeps ours")
+        roster = PrefectureRoster(self.prefecture_code, self._table)
+        self.decide(
+            decided,
+            [roster.reassert_write(decided.qualification_pseudonym_id, decided.decided_at)],
+            audit,
+        )
+
+    def take_theirs(
+        self,
+        decided: NationalConflict,
+        change: tuple[Examinee, HistoryEntry, datetime] | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Resolve with theirs: ``change`` is the examinee with their items, its history entry
+        and the ``updated_at`` it was read at (the write's condition); None when ours hold
+        their values already (the examinee travels again unchanged, so both sides end on one
+        version)."""
+        if decided.status is not ConflictStatus.TOOK_THEIRS or decided.decided_at is None:
+            raise ValueError("a decision that takes theirs")
+        roster = PrefectureRoster(self.prefecture_code, self._table)
+        person = decided.qualification_pseudonym_id
+        if change is None:
+            writes = [roster.reassert_write(person, decided.decided_at)]
+        else:
+            examinee, history, basis = change
+            writes = [
+                roster.examinee_update_write(person, examinee, decided.decided_at, basis),
+                roster.history_write(history),
+            ]
+        self.decide(decided, writes, audit)
 
     def _item(self, conflict: NationalConflict) -> dict[str, Any]:
         return {
