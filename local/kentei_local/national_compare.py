@@ -609,24 +609,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace, out: TextIO, errors: TextIO) -> int:
-    """Print the report; 0 when both sides agree, 1 when they differ, 2 when refused."""
+    """Print the report; 0 when both sides agree, 1 when they differ, 2 when the comparison was
+    refused (a My Number, a contract this script does not know) or could not be made."""
     import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
 
-    document = json.loads(Path(args.runtime).read_text(encoding="utf-8"))
-    if not document.get("national"):
-        print(f"{args.runtime} names no national system", file=errors)
-        return REFUSED
-    endpoint = NationalEndpoint.from_json(document["national"])
-    session = boto3.Session(
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        region_name=catalog.REGION,
-    )
-    dynamodb = session.client("dynamodb", endpoint_url=args.endpoint)
     try:
+        document = json.loads(Path(args.runtime).read_text(encoding="utf-8"))
+        if not document.get("national"):
+            raise ComparisonError(f"{args.runtime} names no national system")
+        endpoint = NationalEndpoint.from_json(document["national"])
+        session = boto3.Session(
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=catalog.REGION,
+        )
+        dynamodb = session.client("dynamodb", endpoint_url=args.endpoint)
         comparison = compare_stores(dynamodb, args.table, endpoint)
     except (MyNumberFoundError, ContractDriftError) as exc:
         print(f"REFUSED: {exc}", file=errors)
+        return REFUSED
+    except (ComparisonError, OSError, LookupError, ValueError, BotoCoreError, ClientError) as exc:
+        # requests' errors are OSErrors; none of these quotes a record's value.
+        print(f"cannot compare: {type(exc).__name__}: {exc}", file=errors)
         return REFUSED
     for line in comparison.lines():
         print(line, file=out)

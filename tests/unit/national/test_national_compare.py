@@ -5,8 +5,10 @@ our sent mark, and a My Number refused; its report names ids and fields, never v
 
 from __future__ import annotations
 
+import argparse
 import ast
 import copy
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -293,3 +295,47 @@ def test_the_comparison_imports_neither_syncs_mapping_nor_sync() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module is not None:
             imported |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
     assert not {name for name in imported if name.startswith(("sync", "kentei.national"))}
+
+
+def _run_command(runtime_file: Path) -> tuple[int, str, str]:
+    out, errors = io.StringIO(), io.StringIO()
+    parser = argparse.ArgumentParser()
+    national_compare.add_arguments(parser)
+    args = parser.parse_args(["--endpoint", "http://127.0.0.1:9", "--runtime", str(runtime_file)])
+    status = national_compare.main(args, out, errors)
+    return status, out.getvalue(), errors.getvalue()
+
+
+def test_given_a_refusal_when_the_command_runs_then_it_exits_2_naming_no_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime_file = tmp_path / "runtime.json"
+    endpoint = {"url": "https://127.0.0.1:9", "ca_file": "ca", "cert": "c", "key": "k"}
+    runtime_file.write_text(json.dumps({"national": endpoint}), "utf-8")
+    ours = _our_items()
+    stored = json.loads(ours[0]["examinee"]["S"])
+    ours[0]["examinee"] = {"S": json.dumps(stored | {"my_number": VALID_MY_NUMBER})}
+
+    def stores(*_: object) -> national_compare.Comparison:
+        return compare(ours, _all_theirs(), CONTRACT)
+
+    monkeypatch.setattr(national_compare, "compare_stores", stores)
+    status, out, errors = _run_command(runtime_file)
+
+    assert status == national_compare.REFUSED
+    assert out == ""
+    assert errors.startswith("REFUSED: our examinee item")
+    assert VALID_MY_NUMBER not in errors
+
+
+def test_given_no_national_system_named_when_the_command_runs_then_it_exits_2(
+    tmp_path: Path,
+) -> None:
+    runtime_file = tmp_path / "runtime.json"
+    runtime_file.write_text(json.dumps({"national": None}), "utf-8")
+
+    status, out, errors = _run_command(runtime_file)
+
+    assert (status, out) == (national_compare.REFUSED, "")
+    assert "names no national system" in errors
+    assert _run_command(tmp_path / "missing.json")[0] == national_compare.REFUSED
