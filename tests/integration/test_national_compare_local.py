@@ -17,7 +17,7 @@ from tests.unit.exemptions.factory import record as pass_record
 from tests.unit.national import items
 
 from kentei import aws
-from kentei.data.national_sync import PrefectureNationalSync
+from kentei.data.national_sync import PrefectureNationalSync, SentMark
 from kentei.exemptions.model import PassKind
 from kentei.national.memory import InMemoryNational
 from kentei.national.model import RecordKind
@@ -107,7 +107,9 @@ def test_given_every_kind_sent_when_compared_then_both_sides_agree_and_it_exits_
     assert status == 0, output
     assert output.rstrip().endswith("both sides agree")
     for kind in ("examinee", "sitting", "pass", "part_pass", "certificate"):
-        assert f"{kind}: ours 1, theirs 1, same 1, differing 0" in output
+        (line,) = [ln for ln in output.splitlines() if ln.startswith(f"{kind}: ")]
+        assert line.endswith("differing 0, only ours 0, only theirs 0"), line
+        assert not line.startswith(f"{kind}: ours 0"), line
 
 
 def test_given_hand_edits_on_the_national_side_when_compared_then_ids_and_fields_exit_1(
@@ -135,3 +137,45 @@ def test_given_hand_edits_on_the_national_side_when_compared_then_ids_and_fields
     assert "the sides DIFFER" in output
     assert address not in output
     assert "大阪府" not in output
+
+
+def test_given_a_part_pass_corrected_into_a_pass_when_compared_then_no_part_pass_is_left(
+    runtime: LocalRuntime, runtime_file: Path, capsys: Any
+) -> None:
+    """A correction replaces a part pass by a pass at the same key (the same application): the
+    national side must then hold the pass, and the part pass no more (deleted)."""
+    application = "13-01J0000000000000000000000C"
+    part = pass_record(application, qualification_pseudonym_id=items.PERSON)
+    table = runtime.resources.tables["records"]
+    marks = PrefectureNationalSync(items.PREFECTURE)
+    aws.dynamodb().put_item(TableName=table, Item=items.passed(part))
+    first = wait_until(
+        partial(marks.sent, "part_pass", application), WAIT_S, "the part pass's sent mark"
+    )
+    full = part.model_copy(
+        update={
+            "kind": PassKind.PASS,
+            "parts": (Part.WRITTEN, Part.PRACTICAL),
+            "passer_number": "13G26-000002",
+            "certificate_number": "C13G262-00002",
+            "notice_number": None,
+        }
+    )
+    aws.dynamodb().put_item(TableName=table, Item=items.passed(full))
+    wait_until(partial(marks.sent, "pass", application), WAIT_S, "the pass's sent mark")
+    wait_until(
+        lambda: _newer(marks.sent("part_pass", application), first.version),
+        WAIT_S,
+        "the part pass's removal sent",
+    )
+
+    status, output = _compare(runtime, runtime_file, capsys)
+
+    assert status == 0, output
+    held = _national(runtime).get(RecordKind.PART_PASS, application)
+    assert held is not None
+    assert held.deleted
+
+
+def _newer(mark: SentMark | None, than: int) -> SentMark | None:
+    return mark if mark is not None and mark.version > than else None
