@@ -18,23 +18,20 @@ from tests.unit.national import items
 
 from kentei import aws
 from kentei.data.national_sync import PrefectureNationalSync, SentMark
-from kentei.exemptions.model import PassKind
 from kentei.national.memory import InMemoryNational
 from kentei.national.model import RecordKind
-from kentei.roster.parts import Part
 from kentei_local import cli
 from kentei_local.probes import wait_until
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
 
 WAIT_S = 30.0
-FULL_PASS = "13-01J0000000000000000000000B"
 CERTIFICATE = "C13G262-00001-1"
 SYNCED = (
     ("examinee", items.PERSON),
     ("sitting", items.APPLICATION),
     ("part_pass", "pass-1"),
-    ("pass", FULL_PASS),
+    ("pass", items.FULL_PASS),
     ("certificate", CERTIFICATE),
 )
 
@@ -60,20 +57,12 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
 
 def _write_items(runtime: LocalRuntime) -> None:
     """One item of each synced kind, as the stores write them."""
-    full = pass_record(
-        FULL_PASS,
-        qualification_pseudonym_id=items.PERSON,
-        kind=PassKind.PASS,
-        parts=(Part.WRITTEN, Part.PRACTICAL),
-        passer_number="13G26-000001",
-        certificate_number="C13G262-00001",
-    )
     table = runtime.resources.tables["records"]
     for item in (
         items.examinee(),
         items.sitting(),
         items.passed(),
-        items.passed(full, revoked_at="2026-10-01T15:30:00.000000Z"),
+        items.passed(items.full_pass(), revoked_at="2026-10-01T15:30:00.000000Z"),
         items.certificate(),
     ):
         aws.dynamodb().put_item(TableName=table, Item=item)
@@ -152,15 +141,7 @@ def test_given_a_part_pass_corrected_into_a_pass_when_compared_then_no_part_pass
     first = wait_until(
         partial(marks.sent, "part_pass", application), WAIT_S, "the part pass's sent mark"
     )
-    full = part.model_copy(
-        update={
-            "kind": PassKind.PASS,
-            "parts": (Part.WRITTEN, Part.PRACTICAL),
-            "passer_number": "13G26-000002",
-            "certificate_number": "C13G262-00002",
-            "notice_number": None,
-        }
-    )
+    full = items.as_full_pass(part, 2)
     aws.dynamodb().put_item(TableName=table, Item=items.passed(full))
     wait_until(partial(marks.sent, "pass", application), WAIT_S, "the pass's sent mark")
     wait_until(

@@ -14,15 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.unit.exemptions.factory import record as pass_record
 from tests.unit.national import items
 
 from kentei import catalog
 from kentei.data.national_sync import padded, sent_key
-from kentei.exemptions.model import PassKind
 from kentei.national.contract import schema
 from kentei.national.records import national_record
-from kentei.roster.parts import Part
 from kentei_local import national_compare
 from kentei_local.national_compare import (
     ContractDriftError,
@@ -35,24 +32,15 @@ from kentei_local.national_compare import (
 CONTRACT = load_contract()
 VERSION = 1100000000017454423009
 VALID_MY_NUMBER = "123456789018"
-FULL_PASS = "13-01J0000000000000000000000B"
 
 
 def _our_items() -> list[dict[str, Any]]:
     """One item of each synced kind (and a revoked pass), as the stores write them."""
-    full = pass_record(
-        FULL_PASS,
-        qualification_pseudonym_id=items.PERSON,
-        kind=PassKind.PASS,
-        parts=(Part.WRITTEN, Part.PRACTICAL),
-        passer_number="13G26-000001",
-        certificate_number="C13G262-00001",
-    )
     return [
         items.examinee(),
         items.sitting(),
         items.passed(),
-        items.passed(full, revoked_at="2026-10-01T15:30:00.000000Z"),
+        items.passed(items.full_pass(), revoked_at="2026-10-01T15:30:00.000000Z"),
         items.certificate(status="superseded", superseded_by="C13G262-00001-2"),
     ]
 

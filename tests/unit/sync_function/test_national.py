@@ -12,7 +12,6 @@ from tests.unit.national import items
 from tests.unit.sync_function.national_fakes import NationalWorld
 
 from kentei import catalog, messages, my_number
-from kentei.exemptions.model import PassKind
 from kentei.messages import NationalRecordDue
 from kentei.national.model import RecordKind
 from kentei.national.port import (
@@ -20,7 +19,6 @@ from kentei.national.port import (
     NationalSystemError,
     NationalThrottledError,
 )
-from kentei.roster.parts import Part
 from kentei_local.context import LocalContext
 from sync import dependencies, handler
 from sync.national import Outcome, due_of, forward_changes, send_due
@@ -328,14 +326,7 @@ def test_a_throttled_record_is_received_again_when_the_national_side_said(
 
 def _part_and_full() -> tuple[dict[str, Any], dict[str, Any]]:
     part = pass_record(qualification_pseudonym_id=items.PERSON)
-    full = part.model_copy(
-        update={
-            "kind": PassKind.PASS,
-            "parts": (Part.WRITTEN, Part.PRACTICAL),
-            "passer_number": "13G26-000002",
-            "certificate_number": "C13G262-00002",
-        }
-    )
+    full = items.as_full_pass(part, 2)
     return items.passed(part), items.passed(full)
 
 
