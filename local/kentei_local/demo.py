@@ -66,7 +66,7 @@ from kentei.roster.sitting import Sitting
 from kentei.sessions.model import SessionPart
 from kentei.sessions.seating import needed_parts
 from kentei.vault.links import DynamoPseudonymLinks
-from kentei_local import cognito, probes
+from kentei_local import cognito, national_compare, probes
 from kentei_local.bridges import (
     ApiClient,
     Attachment,
@@ -97,6 +97,7 @@ ADMIN_ACCOUNTS_PATH: Final = "/v1/admin/accounts"
 AUDIT_PATH: Final = "/v1/audit"
 AUDIT_VERIFICATION_PATH: Final = "/v1/audit/verification"
 REVIEW: Final = "under_review"
+NATIONAL_SAME: Final = "the national system holds the same records"
 _ONWARD: Final = frozenset({"under_review", "accepted"})
 _STOPPED: Final = frozenset({"returned", "rejected"})
 
@@ -328,6 +329,7 @@ def application_steps(folder: Path | None = None) -> list[Step]:
             "and verifies the chain",
             flow_step(flow, _audit_trail),
         ),
+        Step(NATIONAL_SAME, _national_same),
     ]
 
 
@@ -338,6 +340,58 @@ def flow_step(
         return run(flow, runtime, deadline)
 
     return step
+
+
+def _national_same(runtime: LocalRuntime, deadline: float) -> str:
+    """Once the national outbox has drained, the independent comparison of both stores
+    (:mod:`kentei_local.national_compare`: our records table and the fake national system's
+    own store) finds the same examinee, sitting, pass, part pass and certificate records."""
+    _wait_national_drained(runtime, deadline)
+    comparison = national_compare.compare_stores(
+        runtime.dynamodb(), runtime.resources.tables["records"], runtime.national_endpoint
+    )
+    if not comparison.agree:
+        raise StepFailedError(
+            "the sides differ (ids and fields only):"
+            + "".join(f"\n      {line}" for line in comparison.lines())
+        )
+    return f"{national_compare.AGREE}: {comparison.summary()}"
+
+
+def _wait_national_drained(runtime: LocalRuntime, deadline: float) -> None:
+    """Until every change made so far reached the national side: the queues are empty, then
+    the records stream is read to its end twice over (each change before that is forwarded to
+    the national queue), then the queues are empty again (each forwarded change was sent)."""
+    sqs = runtime.sqs()
+    stream = runtime.stream_pumps[catalog.STREAMS[0].table]
+    urls = {spec.name: runtime.resources.queues[spec.name].url for spec in catalog.QUEUES}
+
+    def waiting() -> dict[str, int]:
+        counts = {}
+        for name, url in urls.items():
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                    "ApproximateNumberOfMessagesDelayed",
+                ],
+            )["Attributes"]
+            counts[name] = sum(int(value) for value in attributes.values())
+        return {name: count for name, count in counts.items() if count}
+
+    while time.monotonic() < deadline:
+        if not waiting():
+            looked = stream.reads_to_end
+            while stream.reads_to_end < looked + 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if stream.reads_to_end >= looked + 2 and not waiting():
+                return
+        time.sleep(0.2)
+    raise StepFailedError(
+        f"the outbox did not drain in time: messages waiting {waiting() or 'none'}, "
+        f"the records stream read to its end {stream.reads_to_end} times"
+    )
 
 
 def _pki(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
