@@ -55,10 +55,12 @@ import jwt
 import requests
 
 from kentei import catalog, messages
+from kentei.data.national_sync import PrefectureNationalSync
 from kentei.data.passes import PrefecturePasses
 from kentei.data.roster import PrefectureRoster
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.rounds import Round, load_rounds
+from kentei.national.model import RecordKind
 from kentei.notices.fake import InMemoryMynaportal
 from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
 from kentei.roster.parts import Part
@@ -98,6 +100,12 @@ AUDIT_PATH: Final = "/v1/audit"
 AUDIT_VERIFICATION_PATH: Final = "/v1/audit/verification"
 REVIEW: Final = "under_review"
 NATIONAL_SAME: Final = "the national system holds the same records"
+NATIONAL_NAME_CHANGE: Final = (
+    "the person changes their name on the national system: proposed, accepted, both sides "
+    "on one version"
+)
+RENAMED_TO: Final = ("結城 太郎", "ゆうき たろう")
+"""The Mynaportal applicant's name and reading after they change it on the national side."""
 _ONWARD: Final = frozenset({"under_review", "accepted"})
 _STOPPED: Final = frozenset({"returned", "rejected"})
 
@@ -330,6 +338,7 @@ def application_steps(folder: Path | None = None) -> list[Step]:
             flow_step(flow, _audit_trail),
         ),
         Step(NATIONAL_SAME, _national_same),
+        Step(NATIONAL_NAME_CHANGE, flow_step(flow, _national_name_change)),
     ]
 
 
@@ -356,6 +365,61 @@ def _national_same(runtime: LocalRuntime, deadline: float) -> str:
             + "".join(f"\n      {line}" for line in comparison.lines())
         )
     return f"{national_compare.AGREE}: {comparison.summary()}"
+
+
+def _national_name_change(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """The Mynaportal applicant changes their name and its reading through the national
+    system (its fake's own store); sync's pull (the schedule's message) proposes it to staff,
+    never overwriting; a reviewer accepts; the outbox sends the examinee back, and both sides
+    hold the same version, the independent comparison agreeing again."""
+    person = flow.pseudonyms["mynaportal"]
+    national = runtime.national.national
+    name, kana = RENAMED_TO
+    change = national.change_on_national_side(person, STAFF[0], {"name": name, "name_kana": kana})
+    due = messages.NationalChangesDue(scheduled_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
+    runtime.sqs().send_message(
+        QueueUrl=runtime.resources.queues["sync"].url, MessageBody=messages.encode(due)
+    )
+    reviewer = _seeded_staff(runtime, "reviewer")
+    proposal: dict[str, Any] | None = None
+    while proposal is None:
+        listed = reviewer.get("/v1/roster/changes")
+        if listed.status_code != 200:
+            raise StepFailedError(f"GET /v1/roster/changes answered {listed.status_code}")
+        found = [
+            p
+            for p in listed.json()["proposals"]
+            if p["qualification_pseudonym_id"] == person and p["source"] == "national_system"
+        ]
+        proposal = found[0] if found else None
+        if proposal is None:
+            if time.monotonic() > deadline:
+                raise StepFailedError("the national side's change was not proposed")
+            time.sleep(0.3)
+    if proposal["national_sequence"] != change.sequence:
+        raise StepFailedError("the proposal names another change of the national side")
+    accepted = reviewer.post(f"/v1/roster/changes/{proposal['proposal_id']}/accept", {})
+    if accepted.status_code != 200:
+        raise StepFailedError(f"accepting the proposal answered {accepted.status_code}")
+    _wait_national_drained(runtime, deadline)
+    mark = PrefectureNationalSync(STAFF[0], runtime.resources.tables["records"]).sent(
+        "examinee", person
+    )
+    held = national.get(RecordKind.EXAMINEE, person)
+    if mark is None or held is None or held.data is None or held.version != mark.version:
+        raise StepFailedError("the two sides hold different versions of the examinee")
+    if (held.data["name"], held.data["name_kana"]) != RENAMED_TO:
+        raise StepFailedError("the national side does not hold the accepted name")
+    comparison = national_compare.compare_stores(
+        runtime.dynamodb(), runtime.resources.tables["records"], runtime.national_endpoint
+    )
+    if not comparison.agree:
+        raise StepFailedError("the sides differ after the change: " + "; ".join(comparison.lines()))
+    fields = ", ".join(c["field"] for c in proposal["changes"])
+    return (
+        f"change {change.sequence} ({fields}) proposed as {proposal['proposal_id']}, accepted; "
+        f"examinee version {held.version} on both sides; {national_compare.AGREE}"
+    )
 
 
 def _wait_national_drained(runtime: LocalRuntime, deadline: float) -> None:

@@ -21,8 +21,10 @@ from kentei_local.demo import (
     EGOV_APPLICANT,
     IMPOSTOR,
     MYNAPORTAL_APPLICANT,
+    NATIONAL_NAME_CHANGE,
     NATIONAL_SAME,
     PAPER_APPLICANT,
+    RENAMED_TO,
 )
 from kentei_local.national_compare import AGREE, KINDS_IN_ORDER
 from kentei_local.probes import my_numbers_in
@@ -134,6 +136,8 @@ def test_the_named_log_file_holds_the_functions_json_logs_and_metrics(demo: Demo
     for person in PERSONS:  # every step, results and past passers included, logs ids only
         for value in (person.name, person.name_kana, person.address, person.birth_date):
             assert str(value) not in text, "a demo person's item in the functions' logs"
+    for value in RENAMED_TO:  # the name the person took on the national side
+        assert value not in text, "the national side's new name in the functions' logs"
 
 
 COUNTS: Final = re.compile(
@@ -167,3 +171,16 @@ def test_a_json_line_is_told_from_a_narrative_line() -> None:
     assert parses_as_json('  {"_aws": {"CloudWatchMetrics": []}}')
     assert not parses_as_json('[1/14] GET /v1/health through the local gateway: 200 {"ok": 1}')
     assert not parses_as_json("")
+
+
+@pytest.mark.tools("openssl", "xmlsec1")
+def test_a_name_changed_on_the_national_side_is_accepted_and_both_sides_agree(
+    demo: DemoRun,
+) -> None:
+    assert demo.result.returncode == 0, demo.result.stdout + demo.result.stderr
+    (line,) = [ln for ln in demo.result.stdout.splitlines() if f"] {NATIONAL_NAME_CHANGE}: " in ln]
+    outcome = line.split(f"] {NATIONAL_NAME_CHANGE}: ", 1)[1]
+    assert "(name, name_kana) proposed as chg-" in outcome
+    assert outcome.endswith(AGREE)
+    for value in RENAMED_TO:
+        assert value not in demo.result.stdout, "the terminal names items, not their values"
