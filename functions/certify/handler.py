@@ -9,9 +9,6 @@ from certify.certificates import issue_certificates, issue_proof
 from certify.completion_notices import send_completion_notice
 from certify.dependencies import dependencies, notice_dependencies, renewal_dependencies
 from certify.pass_notices import send_pass_notices
-from certify.revocation_notices import send_revocation_notice
-from certify.status_changes import issue_reissue, revoke_certificates
-from certify.status_renewal import renew_status_lists
 from certify.tickets import issue_ticket
 from certify.voids import void_ticket
 from kentei import messages
@@ -131,6 +128,10 @@ def _completion_notice(message: messages.Envelope) -> None:
 
 def _reissue(message: messages.Envelope) -> None:
     assert isinstance(message, messages.ReissueRequested)
+    # Imported here: a rare message kind (its status list flips sign with crypto), kept off
+    # every ticket's and announcement's cold start.
+    from certify.status_changes import issue_reissue
+
     reissued = issue_reissue(message, dependencies())
     _report(
         "certificate reissue",
@@ -150,6 +151,11 @@ def _pass_revoked(message: messages.Envelope) -> None:
     notice, each attempted whatever became of the other; the first failure then fails the
     message, and the retry redoes both idempotently."""
     assert isinstance(message, messages.PassRevoked)
+    # Imported here: a rare message kind (its status list flips sign with crypto), kept off
+    # every ticket's and announcement's cold start.
+    from certify.revocation_notices import send_revocation_notice
+    from certify.status_changes import revoke_certificates
+
     failure: Exception | None = None
     try:
         revoked = revoke_certificates(message, dependencies())
@@ -179,6 +185,9 @@ def _pass_revoked(message: messages.Envelope) -> None:
 
 def _status_lists(message: messages.Envelope) -> None:
     assert isinstance(message, messages.StatusListsDue)
+    # Imported here: a daily message kind, kept off every other invocation's cold start.
+    from certify.status_renewal import renew_status_lists
+
     renewal = renew_status_lists(message, renewal_dependencies())
     consumer.instruments.logger.info(
         "status lists renewed",
