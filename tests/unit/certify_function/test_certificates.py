@@ -54,8 +54,11 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     )
     assert record.pdf_key == "certificates/13/C13G262-00001-1.pdf"
     assert record.vc_key == "certificates/13/C13G262-00001-1.jwt"
+    assert (record.issued_by, record.issued_at, record.reissue_of) == ("certify", AT, None)
     (entry,) = world.audit
     assert entry.action is AuditAction.CERTIFICATE_ISSUED
+    assert (entry.actor, entry.request_id, entry.at) == ("certify", GROUP_KEY, AT)
+    assert (entry.record_type, entry.record_id) == ("certificate", record.certificate_id)
     assert entry.person_id == one.qualification_pseudonym_id
 
     pdf, pdf_type, _ = world.files[record.pdf_key]
@@ -84,6 +87,21 @@ def test_a_pass_gets_a_signed_pdf_and_a_valid_vc_sharing_one_status_index() -> N
     assert order.index("published/status/1/revocation.jwt") < order.index(record.vc_key), (
         "the list is published before a certificate naming it is stored"
     )
+
+
+def test_given_a_page_of_passes_then_the_list_they_open_is_published_once_before_them() -> None:
+    world = CertificateWorld()
+    page = [world.add(n) for n in (1, 2, 3)]
+
+    report = issue_certificates(announced(*page), world.deps())
+
+    assert report.counts == Counter({"issued": 3})
+    assert report.published == [1]
+    assert {r.list_number for r in world.certificates.values()} == {1}
+    assert world.puts.count("published/status/1/revocation.jwt") == 1
+    assert world.puts.count("published/jwks.json") == 1
+    first = min(world.puts.index(r.vc_key or "") for r in world.certificates.values())
+    assert world.puts.index("published/status/1/revocation.jwt") < first
 
 
 def test_a_redelivered_message_issues_nothing_new_and_draws_no_index() -> None:
