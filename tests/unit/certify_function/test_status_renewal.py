@@ -188,13 +188,6 @@ def test_a_list_that_keeps_changing_fails_the_message_for_a_retry() -> None:
         renew_status_lists(_due(), issuer.ports())
 
 
-@pytest.fixture
-def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
-
-
 @pytest.mark.usefixtures("lambda_environment")
 def test_certify_routes_the_schedule_s_message_and_refuses_a_bad_one_for_the_dlq(
     monkeypatch: pytest.MonkeyPatch,
