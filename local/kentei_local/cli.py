@@ -1,5 +1,6 @@
-"""``python -m kentei_local serve|demo|redrive``: the local runtime in the foreground, the smoke
-flow, or an operator's redrive of a queue's DLQ (:mod:`kentei_local.redrive`).
+"""``python -m kentei_local serve|demo|redrive|reconcile``: the local runtime in the foreground,
+the smoke flow, an operator's redrive of a queue's DLQ (:mod:`kentei_local.redrive`), or a
+reconciliation with the fake national system now (:mod:`kentei_local.reconcile`).
 
 ``serve`` prints ``moto: URL``, ``bridge: URL`` (the bridge port, HTTPS with client
 certificates), ``public: URL`` (the public port: the verification page is its ``/verify``),
@@ -29,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
-from kentei_local import demo, redrive
+from kentei_local import demo, reconcile, redrive
 from kentei_local.process import BRIDGE_PREFIX, MOTO_PREFIX, READY_PREFIX, RUNTIME_PREFIX
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import DEFAULT_PORT, LocalSettings
@@ -56,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "redrive", help="move a queue's DLQ back into the queue (once its cause is fixed)"
     )
     redrive.add_arguments(redrive_parser)
+    reconcile_parser = commands.add_parser(
+        "reconcile",
+        help="reconcile the local runtime's records with its fake national system, and report",
+    )
+    reconcile.add_arguments(reconcile_parser)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING,
@@ -65,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "redrive":
             return redrive.main(args, sys.stdout)
+        if args.command == "reconcile":
+            return reconcile.main(args, sys.stdout)
         if args.command == "serve":
             logger.setLevel(logging.INFO)
             settings = LocalSettings.from_env(
