@@ -57,7 +57,7 @@ from typing import Any, Final
 from kentei import prefectures
 from kentei.data.national_conflicts import ConflictOpenAlreadyError
 from kentei.data.national_sync import SentMark
-from kentei.messages import NationalReconcileDue, NationalReconcilePrefecture, NationalRecordDue
+from kentei.messages import NationalReconcileDue, NationalReconcilePrefecture
 from kentei.national.conflicts import (
     ConflictCause,
     FieldValues,
@@ -91,6 +91,7 @@ from kentei.national.records import (
     synced_key,
 )
 from kentei.roster.changes import ChangeSource, run_id_of
+from sync.national import due_for
 from sync.reconcile_ports import ReconcilePorts
 
 FEED_PAGE: Final = 100
@@ -303,16 +304,7 @@ class _Run:
         repair = Repair(kind=key.kind, record_id=key.record_id, version=version, reason=reason)
         sent = (repair.kind, repair.record_id, repair.version)
         if all((r.kind, r.record_id, r.version) != sent for r in self._sent_before):
-            self._ports.due.send(
-                NationalRecordDue(
-                    prefecture_code=self._code,
-                    record_kind=key.kind.value,
-                    record_id=key.record_id,
-                    qualification_pseudonym_id=key.qualification_pseudonym_id,
-                    version=version,
-                    removed=removed,
-                )
-            )
+            self._ports.due.send(due_for(key, version, removed=removed))
         self._repairs[sent] = repair
         return REPAIRED
 

@@ -4,6 +4,7 @@ earlier one, never the reverse), and a run over the real stores keeping a confli
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -22,17 +23,15 @@ from tests.unit.sync_function.reconcile_fakes import (
 )
 
 from kentei import aws, catalog
-from kentei.data.changes import PrefectureChanges
 from kentei.data.national_conflicts import PrefectureNationalConflicts
-from kentei.data.national_pull import PrefectureNationalFeed
 from kentei.data.national_reconcile import PrefectureNationalReconcile
 from kentei.data.national_sync import PrefectureNationalSync, SentMark
 from kentei.national.conflicts import ConflictCause
 from kentei.national.model import RecordKind
 from kentei.national.reconciliation import KindCounts, ReconcileReport
 from kentei.national.records import national_record
+from sync import reconcile_ports
 from sync.national_reconcile import reconcile_prefecture
-from sync.reconcile_ports import ReconcilePorts
 
 V = 1100000000017454423009
 
@@ -132,15 +131,9 @@ def test_a_run_over_the_stores_keeps_one_conflict_and_finds_it_pending_next(moto
         sent.model_copy(update={"version": V + 3, "data": {**sent.data, "address": "大阪府X"}})
     )
     due = FakeDue()
-    ports = ReconcilePorts(
-        ours=PrefectureNationalSync,
-        reports=PrefectureNationalReconcile,
-        conflicts=PrefectureNationalConflicts,
-        proposals=PrefectureChanges,
-        feed=PrefectureNationalFeed,
-        due=due,
-        sync_queue=FakeQueue(),
-        system=lambda: national,
+    # The deployed stores over moto; the queues and the national side in memory.
+    ports = dataclasses.replace(
+        reconcile_ports.deployed(), due=due, sync_queue=FakeQueue(), system=lambda: national
     )
 
     first = reconcile_prefecture(run_message(), ports, lambda: NOW)

@@ -19,9 +19,9 @@ from kentei.national.conflicts import ConflictStatus, NationalConflict
 from kentei.national.memory import InMemoryNational
 from kentei.national.model import NationalRecord, RecordKind
 from kentei.national.reconciliation import ReconcileReport
-from kentei.national.records import national_record, synced_key
+from kentei.national.records import synced_key
 from kentei.roster.changes import ChangeSource, Proposal
-from sync.national import send_due
+from sync.national import due_for, send_due
 from sync.national_ports import NationalPorts
 from sync.reconcile_ports import ReconcilePorts
 
@@ -162,24 +162,11 @@ class ReconcileWorld:
         )
 
     def synced(self, item: dict[str, Any], version: int) -> None:
-        """``item`` stored, sent as ``version`` and acknowledged: both sides agree on it."""
+        """``item`` stored, and sent through the outbox as ``version``: both sides agree."""
         self.items.put(item)
-        record = national_record(item, version)
-        assert record is not None
-        receipt = self.national.put(record)
         key = synced_key(item)
         assert key is not None
-        self.items.mark_sent(
-            SentMark(
-                kind=key.kind.value,
-                record_id=key.record_id,
-                qualification_pseudonym_id=key.qualification_pseudonym_id,
-                version=version,
-                held_version=receipt.held_version,
-                outcome=receipt.outcome,
-                sent_at=NOW,
-            )
-        )
+        send_due(due_for(key, version, removed=False), self.outbox(), lambda: NOW)
 
     def deliver(self) -> None:
         """The national consumer: each message not delivered yet, through the outbox."""

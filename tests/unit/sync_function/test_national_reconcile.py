@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from tests.unit.national import items
 from tests.unit.review.factory import TRAINEE, form
+from tests.unit.sync_function.events import sqs
 from tests.unit.sync_function.reconcile_fakes import (
     NOW,
     PREFECTURE,
@@ -40,13 +41,8 @@ PERSON = items.PERSON
 OTHER = "pseudonym-0002-ghijkl"
 NEW_ADDRESS = "東京都港区芝公園4-2-8"
 THEIR_ADDRESS = "大阪府大阪市北区梅田1-1"
-
-
-@pytest.fixture(autouse=True)
-def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
+NEXT_DAY = SCHEDULED.replace(day=3)
+CERTIFICATE = "C13G262-00001-1"
 
 
 def sitting_of(application_id: str) -> dict[str, Any]:
@@ -72,6 +68,18 @@ def agreed_world() -> ReconcileWorld:
 
 def run(world: ReconcileWorld, at: Any = SCHEDULED) -> ReconcileReport:
     return reconcile_prefecture(run_message(at), world.ports(), lambda: NOW)
+
+
+def the_repair(report: ReconcileReport) -> tuple[RecordKind, str, RepairReason, int]:
+    """The run's one repair: which record, why, as which version."""
+    (repair,) = report.repairs
+    return repair.kind, repair.record_id, repair.reason, repair.version
+
+
+def delivered_then_agreed(world: ReconcileWorld) -> bool:
+    """The repairs went through the outbox, and the next day's run finds no difference."""
+    world.deliver()
+    return run(world, NEXT_DAY).total("differing") == 0
 
 
 def held(world: ReconcileWorld, kind: RecordKind, record_id: str) -> NationalRecord:
@@ -105,12 +113,11 @@ def test_given_a_record_lost_there_when_reconciled_then_sent_again_and_the_next_
     sitting = report.kinds[RecordKind.SITTING]
     assert (sitting.differing, sitting.repaired, sitting.buckets_drilled) == (1, 1, 1)
     assert report.total("differing") == 1
-    (repair,) = report.repairs
-    assert (repair.kind, repair.record_id, repair.version, repair.reason) == (
+    assert the_repair(report) == (
         RecordKind.SITTING,
         items.APPLICATION,
-        V + 2,
         RepairReason.MISSING,
+        V + 2,
     )
     (due,) = world.due.sent
     assert (due.record_kind, due.record_id, due.version, due.removed) == (
@@ -121,58 +128,50 @@ def test_given_a_record_lost_there_when_reconciled_then_sent_again_and_the_next_
     )
     assert due.group_id == PERSON  # in order with the person's other changes
 
-    world.deliver()
+    assert delivered_then_agreed(world)
     assert held(world, RecordKind.SITTING, items.APPLICATION).version == V + 2
-    assert run(world, SCHEDULED.replace(day=3)).total("differing") == 0
 
 
 def test_given_a_hand_edit_there_when_reconciled_then_ours_replaces_it_as_a_newer_version() -> None:
     world = agreed_world()
-    ours = held(world, RecordKind.CERTIFICATE, "C13G262-00001-1")
+    ours = held(world, RecordKind.CERTIFICATE, CERTIFICATE)
     assert ours.data is not None
     revoked = {**ours.data, "status": "revoked"}
     world.national.diverge(RecordKind.CERTIFICATE, ours.record_id, revoked)
     report = run(world)
-    (repair,) = report.repairs
-    assert (repair.reason, repair.version) == (RepairReason.OTHER_CONTENT, V + 4)
-    world.deliver()
-    now = held(world, RecordKind.CERTIFICATE, ours.record_id)
-    assert now.data is not None
-    assert now.data["status"] == "valid"
-    assert run(world, SCHEDULED.replace(day=3)).total("differing") == 0
+    assert the_repair(report) == (
+        RecordKind.CERTIFICATE,
+        CERTIFICATE,
+        RepairReason.OTHER_CONTENT,
+        V + 4,
+    )
+    assert delivered_then_agreed(world)
+    assert held(world, RecordKind.CERTIFICATE, CERTIFICATE) == ours.model_copy(
+        update={"version": V + 4}
+    )
 
 
 def test_given_a_hand_edit_on_our_side_when_reconciled_then_the_item_as_it_is_travels() -> None:
     world = agreed_world()
+    held_before = held(world, RecordKind.EXAMINEE, PERSON)
     world.items.put(examinee_at(NEW_ADDRESS))  # changed without its stream: the mark stays
     report = run(world)
-    (repair,) = report.repairs
-    assert (repair.kind, repair.reason, repair.version) == (
-        RecordKind.EXAMINEE,
-        RepairReason.OTHER_CONTENT,
-        V + 1,
-    )
-    world.deliver()
-    examinee = held(world, RecordKind.EXAMINEE, PERSON)
-    assert examinee.data is not None
-    assert examinee.data["address"] == NEW_ADDRESS
-    assert run(world, SCHEDULED.replace(day=3)).total("differing") == 0
+    assert the_repair(report) == (RecordKind.EXAMINEE, PERSON, RepairReason.OTHER_CONTENT, V + 1)
+    assert delivered_then_agreed(world)
+    assert held(world, RecordKind.EXAMINEE, PERSON).data == {
+        **(held_before.data or {}),
+        "address": NEW_ADDRESS,
+    }
 
 
 def test_given_an_older_version_there_when_reconciled_then_ours_is_sent_above_our_mark() -> None:
     world = agreed_world()
-    key = ("certificate", "C13G262-00001-1")
+    key = ("certificate", CERTIFICATE)
     world.items.marks[key] = dataclasses.replace(world.items.marks[key], version=V + 50)
     report = run(world)
-    (repair,) = report.repairs
-    assert (repair.kind, repair.reason, repair.version) == (
-        RecordKind.CERTIFICATE,
-        RepairReason.OLDER,
-        V + 51,
-    )
-    world.deliver()
-    assert held(world, RecordKind.CERTIFICATE, key[1]).version == V + 51
-    assert run(world, SCHEDULED.replace(day=3)).total("differing") == 0
+    assert the_repair(report) == (RecordKind.CERTIFICATE, CERTIFICATE, RepairReason.OLDER, V + 51)
+    assert delivered_then_agreed(world)
+    assert held(world, RecordKind.CERTIFICATE, CERTIFICATE).version == V + 51
 
 
 def test_given_a_record_only_they_hold_when_reconciled_then_it_is_sent_deleted() -> None:
@@ -191,9 +190,8 @@ def test_given_a_record_only_they_hold_when_reconciled_then_it_is_sent_deleted()
         PERSON,
     )
     assert report.repairs[0].reason is RepairReason.ONLY_THEIRS
-    world.deliver()
+    assert delivered_then_agreed(world)
     assert held(world, RecordKind.SITTING, stray.record_id).deleted
-    assert run(world, SCHEDULED.replace(day=3)).total("differing") == 0
 
 
 def test_given_an_item_removed_on_our_side_when_reconciled_then_the_deletion_travels() -> None:
@@ -203,19 +201,16 @@ def test_given_an_item_removed_on_our_side_when_reconciled_then_the_deletion_tra
     (due,) = world.due.sent
     assert (due.record_kind, due.version, due.removed) == ("sitting", V + 2, True)
     assert report.repairs[0].reason is RepairReason.OTHER_CONTENT
-    world.deliver()
+    assert delivered_then_agreed(world)
     assert held(world, RecordKind.SITTING, items.APPLICATION).deleted
-    assert run(world, SCHEDULED.replace(day=3)).total("differing") == 0
 
 
 def test_given_an_item_never_sent_when_reconciled_then_it_is_sent_and_then_agrees() -> None:
     world = agreed_world()
     world.items.put(sitting_of("13-01J0000000000000000000000B"))
     report = run(world)
-    (repair,) = report.repairs
-    assert (repair.reason, repair.version) == (RepairReason.MISSING, 1)
-    world.deliver()
-    assert run(world, SCHEDULED.replace(day=3)).total("differing") == 0
+    assert the_repair(report)[2:] == (RepairReason.MISSING, 1)
+    assert delivered_then_agreed(world)
 
 
 def test_given_an_item_sent_whose_mark_was_not_kept_when_reconciled_then_they_agree() -> None:
@@ -234,8 +229,7 @@ def test_given_a_newer_sitting_there_when_reconciled_then_ours_is_sent_above_the
     newer = ours.model_copy(update={"version": V + 9, "data": {**ours.data, "grade": "1級"}})
     world.national.put(NationalRecord.model_validate(newer.model_dump()))
     report = run(world)
-    (repair,) = report.repairs
-    assert (repair.reason, repair.version) == (RepairReason.NEWER_THERE, V + 10)
+    assert the_repair(report)[2:] == (RepairReason.NEWER_THERE, V + 10)
     assert world.conflicts.kept == []
 
 
@@ -244,12 +238,7 @@ def test_given_a_newer_examinee_with_the_same_data_there_then_ours_is_sent_above
     ours = held(world, RecordKind.EXAMINEE, PERSON)
     world.national.put(ours.model_copy(update={"version": V + 5}))
     report = run(world)
-    (repair,) = report.repairs
-    assert (repair.kind, repair.reason, repair.version) == (
-        RecordKind.EXAMINEE,
-        RepairReason.NEWER_THERE,
-        V + 6,
-    )
+    assert the_repair(report) == (RecordKind.EXAMINEE, PERSON, RepairReason.NEWER_THERE, V + 6)
     assert world.conflicts.kept == []
 
 
@@ -324,7 +313,7 @@ def test_given_an_unexplained_change_there_then_a_conflict_keeps_both_values_onc
     assert [c.conflict_id for c in report.conflicts] == [conflict.conflict_id]
     assert world.due.sent == []
 
-    again = run(world, SCHEDULED.replace(day=3))
+    again = run(world, NEXT_DAY)
     assert again.kinds[RecordKind.EXAMINEE].pending == 1
     assert len(world.conflicts.kept) == 1
 
@@ -402,21 +391,7 @@ def test_the_schedule_starts_a_run_per_prefecture_with_synced_records() -> None:
 
 
 def sqs_event(message: messages.Envelope) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": "m-1",
-                "receiptHandle": "r-1",
-                "body": messages.encode(message),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:ap-northeast-1:123456789012:kentei-sync",
-                "awsRegion": "ap-northeast-1",
-            }
-        ]
-    }
+    return sqs(json.loads(messages.encode(message)))
 
 
 def test_the_sync_handler_routes_both_messages(monkeypatch: pytest.MonkeyPatch) -> None:
