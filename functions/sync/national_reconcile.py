@@ -97,6 +97,10 @@ from sync.reconcile_ports import ReconcilePorts
 FEED_PAGE: Final = 100
 MAX_FEED_PAGES: Final = 1000
 """The feed read after the pull's cursor, at most (a quarter of an hour's changes)."""
+MAX_LISTED: Final = 1000
+"""Ids a report lists at most of each list (a DynamoDB item holds 400 KB); beyond them it
+counts them (``unlisted``), and a second attempt may send those again (the FIFO queue's
+deduplication and the outbox's marks end them)."""
 REPAIRED: Final = "repaired"
 CONFLICT: Final = "conflict"
 PENDING: Final = "pending"
@@ -207,9 +211,13 @@ def reconcile_prefecture(
         finished_at=clock(),
         attempt=1 if previous is None else previous.attempt + 1,
         kinds=kinds,
-        repairs=run.all_repairs(),
-        conflicts=(*before, *run.conflicts),
-        pending=tuple(run.pending),
+        repairs=run.all_repairs()[:MAX_LISTED],
+        conflicts=(*before, *run.conflicts)[:MAX_LISTED],
+        pending=tuple(run.pending[:MAX_LISTED]),
+        unlisted=sum(
+            max(0, len(listed) - MAX_LISTED)
+            for listed in (run.all_repairs(), (*before, *run.conflicts), run.pending)
+        ),
     )
     reports.keep(report)
     return report
@@ -231,6 +239,7 @@ class _Run:
         self._system = system
         self._clock = clock
         self._sent_before = () if previous is None else previous.repairs
+        self._sent_keys = {(r.kind, r.record_id, r.version) for r in self._sent_before}
         self._repairs: dict[tuple[RecordKind, str, int], Repair] = {}
         self.conflicts: list[Unsettled] = []
         self.pending: list[Unsettled] = []
@@ -238,8 +247,7 @@ class _Run:
 
     def all_repairs(self) -> tuple[Repair, ...]:
         """The repairs of the attempts before, then this one's new ones."""
-        before = {(r.kind, r.record_id, r.version) for r in self._sent_before}
-        new = [repair for key, repair in self._repairs.items() if key not in before]
+        new = [repair for key, repair in self._repairs.items() if key not in self._sent_keys]
         return (*self._sent_before, *new)
 
     def kind(
@@ -303,7 +311,7 @@ class _Run:
         """Send ours again as ``version`` (unless an attempt before sent that already)."""
         repair = Repair(kind=key.kind, record_id=key.record_id, version=version, reason=reason)
         sent = (repair.kind, repair.record_id, repair.version)
-        if all((r.kind, r.record_id, r.version) != sent for r in self._sent_before):
+        if sent not in self._sent_keys:
             self._ports.due.send(due_for(key, version, removed=removed))
         self._repairs[sent] = repair
         return REPAIRED

@@ -99,6 +99,7 @@ class ReconcileReport(BaseModel):
     repairs: tuple[Repair, ...] = ()
     conflicts: tuple[Unsettled, ...] = ()
     pending: tuple[Unsettled, ...] = ()
+    unlisted: int = Field(0, ge=0, description="ids left out of the lists above (too many)")
 
     def total(self, name: str) -> int:
         """One count summed over the kinds (``differing``, ``repaired``...)."""

@@ -33,7 +33,7 @@ from kentei.results.rules import load_pass_rules
 from kentei.roster.changes import ChangeSource
 from kentei.roster.registration import examinee_of
 from kentei_local.context import LocalContext
-from sync import dependencies, handler
+from sync import dependencies, handler, national_reconcile
 from sync.national_reconcile import reconcile_prefecture, start_runs
 
 V = 1100000000017454423009
@@ -415,3 +415,19 @@ def test_the_sync_handler_routes_both_messages(monkeypatch: pytest.MonkeyPatch) 
     assert isinstance(due, NationalRecordDue)
     assert due.record_id == items.APPLICATION
     assert world.reports.kept["20260902T191000Z"].total("repaired") == 1
+
+
+def test_given_more_repairs_than_a_report_lists_then_it_counts_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(national_reconcile, "MAX_LISTED", 2)
+    world = ReconcileWorld()
+    ids = [f"13-01J{n:022d}" for n in range(3)]
+    for n, application_id in enumerate(ids):
+        world.synced(sitting_of(application_id), V + n)
+        world.national.forget(RecordKind.SITTING, application_id)
+    report = run(world)
+    assert report.kinds[RecordKind.SITTING].repaired == 3
+    assert len(world.due.sent) == 3
+    assert len(report.repairs) == 2
+    assert report.unlisted == 1
