@@ -31,6 +31,7 @@ from intake.routes import (
     fees,
     identity,
     initial_registrations,
+    national_conflicts,
     notices,
     passer_reviews,
     result_imports,
@@ -67,6 +68,7 @@ app.include_router(sessions.router)
 app.include_router(deletions.router)
 app.include_router(fees.router)
 app.include_router(changes.router)
+app.include_router(national_conflicts.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
 app.include_router(initial_registrations.router)

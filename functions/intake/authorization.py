@@ -265,6 +265,16 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.EXAMINEE_CHANGE_DECIDED,
         record_type="change_proposal",
     ),
+    ("GET", paths.NATIONAL_CONFLICTS): Rule(
+        roles=frozenset({Role.REVIEWER}),
+        action=AuditAction.NATIONAL_CONFLICTS_LISTED,
+        record_type="national_conflict_list",
+    ),
+    ("POST", paths.NATIONAL_CONFLICT_RESOLVE): Rule(
+        roles=frozenset({Role.REVIEWER}),
+        action=AuditAction.NATIONAL_CONFLICT_RESOLVED,
+        record_type="national_conflict",
+    ),
     ("GET", paths.ROSTER_RECHECKS): Rule(
         roles=frozenset({Role.REVIEWER}),
         action=AuditAction.RECHECK_RUNS_LISTED,

@@ -51,6 +51,7 @@ from kentei.messages import (
     TicketDue,
     TicketVoid,
 )
+from kentei.national.conflicts import ConflictStatus, NationalConflict
 from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
@@ -518,6 +519,39 @@ def _prefecture_payments(prefecture_code: str) -> FeePayments:
     return PrefecturePayments(prefecture_code)
 
 
+class NationalConflicts(Protocol):
+    """One prefecture's conflicts with the national side
+    (:class:`kentei.data.national_conflicts.PrefectureNationalConflicts`)."""
+
+    def conflict(self, conflict_id: str) -> NationalConflict | None: ...
+
+    def conflicts(
+        self, status: ConflictStatus, limit: int, cursor: str | None = None
+    ) -> tuple[list[NationalConflict], str | None]: ...
+
+    def keep_ours(self, decided: NationalConflict, audit: Sequence[AuditEvent] = ()) -> None:
+        """The decision with our examinee sent again, and the audit events, in one
+        transaction (``ConflictDecidedError`` if resolved meanwhile)."""
+        ...
+
+    def take_theirs(
+        self,
+        decided: NationalConflict,
+        change: tuple[Examinee, HistoryEntry, datetime] | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The decision with the examinee's new items and history (or, None, ours sent again),
+        in one transaction (``ConflictDecidedError`` if resolved or the examinee changed
+        meanwhile)."""
+        ...
+
+
+def _prefecture_national_conflicts(prefecture_code: str) -> NationalConflicts:
+    from kentei.data.national_conflicts import PrefectureNationalConflicts
+
+    return PrefectureNationalConflicts(prefecture_code)
+
+
 def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     from kentei.data.changes import PrefectureChanges
 
@@ -760,6 +794,8 @@ class Dependencies:
     """A prefecture's deletions from the roster, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
     changes: Callable[[str], ChangeStore] = _prefecture_changes
+    national_conflicts: Callable[[str], NationalConflicts] = _prefecture_national_conflicts
+    """A prefecture's conflicts with the national qualifications system."""
     """A prefecture's change proposals and re-check runs, by prefecture code."""
     change_requests: Callable[[str], ChangeRequestStore] = _prefecture_change_requests
     """A prefecture's signed change requests, by prefecture code."""

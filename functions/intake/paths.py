@@ -37,6 +37,8 @@ ROSTER_CHANGES: Final = "/v1/roster/changes"
 ROSTER_CHANGE_ACCEPT: Final = "/v1/roster/changes/<proposal_id>/accept"
 ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
 ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
+NATIONAL_CONFLICTS: Final = "/v1/roster/national-conflicts"
+NATIONAL_CONFLICT_RESOLVE: Final = "/v1/roster/national-conflicts/<conflict_id>/resolve"
 ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
 CHANGE_REQUESTS: Final = "/v1/change-requests"
 RESULTS_DECISIONS: Final = "/v1/results/decisions"
@@ -102,6 +104,8 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_CHANGE_ACCEPT: ("POST",),
     ROSTER_CHANGE_REJECT: ("POST",),
     ROSTER_RECHECKS: ("GET",),
+    NATIONAL_CONFLICTS: ("GET",),
+    NATIONAL_CONFLICT_RESOLVE: ("POST",),
     ROSTER_CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUEST: ("GET",),

@@ -35,6 +35,33 @@ def _announce(message: messages.Envelope) -> None:
     _report("results announced", message, run.counts, len(run.problems))
 
 
+def _national_changes_due(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.NationalChangesDue)
+    # Imported here: a scheduled kind, kept off the results' cold start.
+    from sync.national_pull import start_pulls
+
+    sent = start_pulls(message, dependencies().pull)
+    consumer.instruments.logger.info("national pulls sent", extra={"prefectures": list(sent)})
+
+
+def _national_changes_pull(message: messages.Envelope) -> None:
+    assert isinstance(message, messages.NationalChangesPull)
+    from sync.national_pull import pull_changes
+
+    deps = dependencies()
+    run = pull_changes(message, deps.pull, deps.clock)
+    consumer.instruments.logger.info(
+        "national changes taken",
+        extra={
+            "prefecture_code": run.prefecture_code,
+            "round": message.round,
+            "counts": run.counts,
+            "cursor": run.cursor,
+            "more": run.more,
+        },
+    )
+
+
 def _report(
     text: str, message: messages.ResultsGroupMessage, counts: dict[str, int], problems: int
 ) -> None:
@@ -62,6 +89,9 @@ consumer = QueueConsumer(
         "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
         "results_decisions_due": _decide,
         "results_announcement_due": _announce,
+        # The national qualifications system's changes (issue 12, pull).
+        "national_changes_due": _national_changes_due,
+        "national_changes_pull": _national_changes_pull,
         # Result files (R11): checked on upload (the imports bucket's notification), applied
         # on commit.
         **import_routes(_instruments),

@@ -7,11 +7,14 @@ Two steps, both in sync:
    stream (the event source mapping filters the other items out and keeps a shard's order).
    :func:`forward_changes` turns each into a ``national_record_due`` message (the record's
    key and the change's version, the stream sequence number; never the data) on the FIFO
-   ``national`` queue, the 資格仮名ID as its message group: in order per person. It stops at
-   the first change it cannot forward and reports it, so the mapping retries from there and
-   nothing after it overtakes it.
+   ``national`` queue, the 資格仮名ID as its message group: in order per person. A change that
+   made an item another record (a correction turned a part pass into a pass at the same key)
+   also removes the record it was (:func:`dues_of`), or the national side would keep both. It
+   stops at the first change it cannot forward and reports it, so the mapping retries from
+   there and nothing after it overtakes it.
 2. **Queue → national side.** :func:`send_due` reads the item as it is now and puts it, as the
-   message's version, to the national system (:class:`kentei.national.port.NationalSystem`),
+   message's version (deleted when the item is gone or is now another record), to the
+   national system (:class:`kentei.national.port.NationalSystem`),
    unless that version is sent already or a newer change of the record follows in the same
    batch (superseded: that one sends the item as it is then). ``applied`` and ``stale`` both
    end the message, and the newest version acknowledged is kept (``NATIONAL_SENT#``, for
@@ -89,6 +92,31 @@ def due_for(key: SyncedKey, version: int, *, removed: bool) -> NationalRecordDue
     )
 
 
+def dues_of(stream_record: Mapping[str, Any]) -> list[NationalRecordDue]:
+    """The messages for one stream record: its record's (:func:`due_of`) and, when a change
+    made the item another record (a part pass corrected into a pass, or the reverse: the same
+    key, another kind), first the removal of the record it was, so the national side does not
+    keep it. Both carry the change's version, in the person's group."""
+    message = due_of(stream_record)
+    if message is None:
+        return []
+    old = stream_record["dynamodb"].get("OldImage")
+    if stream_record.get("eventName") != "MODIFY" or old is None:
+        return [message]
+    was = synced_key(old)
+    if was is None or (was.kind.value, was.record_id) == (message.record_kind, message.record_id):
+        return [message]
+    removal = NationalRecordDue(
+        prefecture_code=was.prefecture_code,
+        record_kind=was.kind.value,
+        record_id=was.record_id,
+        qualification_pseudonym_id=was.qualification_pseudonym_id,
+        version=message.version,
+        removed=True,
+    )
+    return [removal, message]
+
+
 @dataclass(frozen=True)
 class Forwarded:
     counts: dict[str, int]
@@ -105,11 +133,12 @@ def forward_changes(records: Sequence[Mapping[str, Any]], ports: NationalPorts) 
     counts = {"forwarded": 0, "not_synced": 0}
     for record in records:
         try:
-            message = due_of(record)
-            if message is None:
+            dues = dues_of(record)
+            if not dues:
                 counts["not_synced"] += 1
                 continue
-            ports.due.send(message)
+            for message in dues:  # a retry sends them again: the queue deduplicates
+                ports.due.send(message)
         except Exception as exc:
             ours = isinstance(exc, UnsyncableItemError | MyNumberInItemError)
             error = f"{type(exc).__name__}: {exc}" if ours else type(exc).__name__
@@ -169,10 +198,11 @@ def _item_key(message: NationalRecordDue) -> str:
 
 
 def _current(message: NationalRecordDue, item: Mapping[str, Any] | None) -> NationalRecord:
-    """The record as it is now: the item mapped, or deleted when it is gone."""
+    """The record as it is now: the item mapped, or deleted when it is gone or is now another
+    record (a pass item whose kind a correction changed)."""
     if item is not None:
         record = national_record(item, message.version)
-        if record is not None:
+        if record is not None and record.key == (message.record_kind, message.record_id):
             return record
     key = SyncedKey(
         kind=RecordKind(message.record_kind),

@@ -1,6 +1,8 @@
-"""``python -m kentei_local serve|demo|redrive|reconcile``: the local runtime in the foreground,
-the smoke flow, an operator's redrive of a queue's DLQ (:mod:`kentei_local.redrive`), or a
-reconciliation with the fake national system now (:mod:`kentei_local.reconcile`).
+"""``python -m kentei_local serve|demo|redrive|compare-national|reconcile``: the local runtime
+in the foreground, the smoke flow, an operator's redrive of a queue's DLQ
+(:mod:`kentei_local.redrive`), the comparison of our records with the fake national system's
+(:mod:`kentei_local.national_compare`), or a reconciliation with it now
+(:mod:`kentei_local.reconcile`).
 
 ``serve`` prints ``moto: URL``, ``bridge: URL`` (the bridge port, HTTPS with client
 certificates), ``public: URL`` (the public port: the verification page is its ``/verify``),
@@ -30,7 +32,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
-from kentei_local import demo, reconcile, redrive
+from kentei_local import demo, national_compare, reconcile, redrive
 from kentei_local.process import BRIDGE_PREFIX, MOTO_PREFIX, READY_PREFIX, RUNTIME_PREFIX
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import DEFAULT_PORT, LocalSettings
@@ -57,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "redrive", help="move a queue's DLQ back into the queue (once its cause is fixed)"
     )
     redrive.add_arguments(redrive_parser)
+    compare_parser = commands.add_parser(
+        "compare-national",
+        help="compare our synced records with the fake national system's (exit 1 if they differ)",
+    )
+    national_compare.add_arguments(compare_parser)
     reconcile_parser = commands.add_parser(
         "reconcile",
         help="reconcile the local runtime's records with its fake national system, and report",
@@ -71,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "redrive":
             return redrive.main(args, sys.stdout)
+        if args.command == "compare-national":
+            return national_compare.main(args, sys.stdout, sys.stderr)
         if args.command == "reconcile":
             return reconcile.main(args, sys.stdout)
         if args.command == "serve":

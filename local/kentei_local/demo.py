@@ -55,10 +55,12 @@ import jwt
 import requests
 
 from kentei import catalog, messages
+from kentei.data.national_sync import PrefectureNationalSync
 from kentei.data.passes import PrefecturePasses
 from kentei.data.roster import PrefectureRoster
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.rounds import Round, load_rounds
+from kentei.national.model import RecordKind
 from kentei.notices.fake import InMemoryMynaportal
 from kentei.registry import SEED_ENV as REGISTRY_SEED_ENV
 from kentei.roster.parts import Part
@@ -66,7 +68,7 @@ from kentei.roster.sitting import Sitting
 from kentei.sessions.model import SessionPart
 from kentei.sessions.seating import needed_parts
 from kentei.vault.links import DynamoPseudonymLinks
-from kentei_local import cognito, probes
+from kentei_local import cognito, national_compare, probes
 from kentei_local.bridges import (
     ApiClient,
     Attachment,
@@ -97,6 +99,13 @@ ADMIN_ACCOUNTS_PATH: Final = "/v1/admin/accounts"
 AUDIT_PATH: Final = "/v1/audit"
 AUDIT_VERIFICATION_PATH: Final = "/v1/audit/verification"
 REVIEW: Final = "under_review"
+NATIONAL_SAME: Final = "the national system holds the same records"
+NATIONAL_NAME_CHANGE: Final = (
+    "the person changes their name on the national system: proposed, accepted, both sides "
+    "on one version"
+)
+RENAMED_TO: Final = ("結城 太郎", "ゆうき たろう")
+"""The Mynaportal applicant's name and reading after they change it on the national side."""
 _ONWARD: Final = frozenset({"under_review", "accepted"})
 _STOPPED: Final = frozenset({"returned", "rejected"})
 
@@ -328,6 +337,8 @@ def application_steps(folder: Path | None = None) -> list[Step]:
             "and verifies the chain",
             flow_step(flow, _audit_trail),
         ),
+        Step(NATIONAL_SAME, _national_same),
+        Step(NATIONAL_NAME_CHANGE, flow_step(flow, _national_name_change)),
     ]
 
 
@@ -338,6 +349,113 @@ def flow_step(
         return run(flow, runtime, deadline)
 
     return step
+
+
+def _national_same(runtime: LocalRuntime, deadline: float) -> str:
+    """Once the national outbox has drained, the independent comparison of both stores
+    (:mod:`kentei_local.national_compare`: our records table and the fake national system's
+    own store) finds the same examinee, sitting, pass, part pass and certificate records."""
+    _wait_national_drained(runtime, deadline)
+    comparison = national_compare.compare_stores(
+        runtime.dynamodb(), runtime.resources.tables["records"], runtime.national_endpoint
+    )
+    if not comparison.agree:
+        raise StepFailedError(
+            "the sides differ (ids and fields only):"
+            + "".join(f"\n      {line}" for line in comparison.lines())
+        )
+    return f"{national_compare.AGREE}: {comparison.summary()}"
+
+
+def _national_name_change(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:
+    """The Mynaportal applicant changes their name and its reading through the national
+    system (its fake's own store); sync's pull (the schedule's message) proposes it to staff,
+    never overwriting; a reviewer accepts; the outbox sends the examinee back, and both sides
+    hold the same version, the independent comparison agreeing again."""
+    person = flow.pseudonyms["mynaportal"]
+    national = runtime.national.national
+    name, kana = RENAMED_TO
+    change = national.change_on_national_side(person, STAFF[0], {"name": name, "name_kana": kana})
+    due = messages.NationalChangesDue(scheduled_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
+    runtime.sqs().send_message(
+        QueueUrl=runtime.resources.queues["sync"].url, MessageBody=messages.encode(due)
+    )
+    reviewer = _seeded_staff(runtime, "reviewer")
+    proposal: dict[str, Any] | None = None
+    while proposal is None:
+        listed = reviewer.get("/v1/roster/changes")
+        if listed.status_code != 200:
+            raise StepFailedError(f"GET /v1/roster/changes answered {listed.status_code}")
+        found = [
+            p
+            for p in listed.json()["proposals"]
+            if p["qualification_pseudonym_id"] == person and p["source"] == "national_system"
+        ]
+        proposal = found[0] if found else None
+        if proposal is None:
+            if time.monotonic() > deadline:
+                raise StepFailedError("the national side's change was not proposed")
+            time.sleep(0.3)
+    if proposal["national_sequence"] != change.sequence:
+        raise StepFailedError("the proposal names another change of the national side")
+    accepted = reviewer.post(f"/v1/roster/changes/{proposal['proposal_id']}/accept", {})
+    if accepted.status_code != 200:
+        raise StepFailedError(f"accepting the proposal answered {accepted.status_code}")
+    _wait_national_drained(runtime, deadline)
+    mark = PrefectureNationalSync(STAFF[0], runtime.resources.tables["records"]).sent(
+        "examinee", person
+    )
+    held = national.get(RecordKind.EXAMINEE, person)
+    if mark is None or held is None or held.data is None or held.version != mark.version:
+        raise StepFailedError("the two sides hold different versions of the examinee")
+    if (held.data["name"], held.data["name_kana"]) != RENAMED_TO:
+        raise StepFailedError("the national side does not hold the accepted name")
+    comparison = national_compare.compare_stores(
+        runtime.dynamodb(), runtime.resources.tables["records"], runtime.national_endpoint
+    )
+    if not comparison.agree:
+        raise StepFailedError("the sides differ after the change: " + "; ".join(comparison.lines()))
+    fields = ", ".join(c["field"] for c in proposal["changes"])
+    return (
+        f"change {change.sequence} ({fields}) proposed as {proposal['proposal_id']}, accepted; "
+        f"examinee version {held.version} on both sides; {national_compare.AGREE}"
+    )
+
+
+def _wait_national_drained(runtime: LocalRuntime, deadline: float) -> None:
+    """Until every change made so far reached the national side: the queues are empty, then
+    the records stream is read to its end twice over (each change before that is forwarded to
+    the national queue), then the queues are empty again (each forwarded change was sent)."""
+    sqs = runtime.sqs()
+    stream = runtime.stream_pumps[catalog.STREAMS[0].table]
+    urls = {spec.name: runtime.resources.queues[spec.name].url for spec in catalog.QUEUES}
+
+    def waiting() -> dict[str, int]:
+        counts = {}
+        for name, url in urls.items():
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                    "ApproximateNumberOfMessagesDelayed",
+                ],
+            )["Attributes"]
+            counts[name] = sum(int(value) for value in attributes.values())
+        return {name: count for name, count in counts.items() if count}
+
+    while time.monotonic() < deadline:
+        if not waiting():
+            looked = stream.reads_to_end
+            while stream.reads_to_end < looked + 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if stream.reads_to_end >= looked + 2 and not waiting():
+                return
+        time.sleep(0.2)
+    raise StepFailedError(
+        f"the outbox did not drain in time: messages waiting {waiting() or 'none'}, "
+        f"the records stream read to its end {stream.reads_to_end} times"
+    )
 
 
 def _pki(flow: ApplicationFlow, runtime: LocalRuntime, deadline: float) -> str:

@@ -74,6 +74,10 @@ class StreamPump:
         self._attempts = 0
         self.delivered = 0
         """Records the consumer took (for tests: how far the pump got)."""
+        self.reads_to_end = 0
+        """How many reads found nothing left to deliver: once it has grown by two since a
+        caller looked, every change made before it looked has been delivered (or described
+        on the on-failure queue)."""
 
     @property
     def name(self) -> str:
@@ -124,6 +128,7 @@ class StreamPump:
             self._pending = self._read()
             self._attempts = 0
             if not self._pending:
+                self.reads_to_end += 1
                 return False
         batch = self._pending[: self.spec.batch_size]
         invocation = self.function.invoke({"Records": batch})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +17,16 @@ from typing import Any, Final
 import pytest
 
 from kentei import catalog
-from kentei_local.demo import EGOV_APPLICANT, IMPOSTOR, MYNAPORTAL_APPLICANT, PAPER_APPLICANT
+from kentei_local.demo import (
+    EGOV_APPLICANT,
+    IMPOSTOR,
+    MYNAPORTAL_APPLICANT,
+    NATIONAL_NAME_CHANGE,
+    NATIONAL_SAME,
+    PAPER_APPLICANT,
+    RENAMED_TO,
+)
+from kentei_local.national_compare import AGREE, KINDS_IN_ORDER
 from kentei_local.probes import my_numbers_in
 from kentei_local.resources import physical_name
 
@@ -126,6 +136,34 @@ def test_the_named_log_file_holds_the_functions_json_logs_and_metrics(demo: Demo
     for person in PERSONS:  # every step, results and past passers included, logs ids only
         for value in (person.name, person.name_kana, person.address, person.birth_date):
             assert str(value) not in text, "a demo person's item in the functions' logs"
+    for value in RENAMED_TO:  # the name the person took on the national side
+        assert value not in text, "the national side's new name in the functions' logs"
+
+
+COUNTS: Final = re.compile(
+    r"(?P<kind>[a-z_]+) ours=(?P<ours>\d+) theirs=(?P<theirs>\d+) same=(?P<same>\d+) "
+    r"differing=(?P<differing>\d+) only_ours=(?P<only_ours>\d+) only_theirs=(?P<only_theirs>\d+)"
+)
+
+
+@pytest.mark.tools("openssl", "xmlsec1")
+def test_after_the_lifecycle_the_national_system_holds_the_same_records_of_each_kind(
+    demo: DemoRun,
+) -> None:
+    assert demo.result.returncode == 0, demo.result.stdout + demo.result.stderr
+    (line,) = [ln for ln in demo.result.stdout.splitlines() if f"] {NATIONAL_SAME}: " in ln]
+    outcome = line.split(f"] {NATIONAL_SAME}: ", 1)[1]
+    assert outcome.startswith(f"{AGREE}: ")
+    counts = {
+        m["kind"]: {k: int(v) for k, v in m.groupdict().items() if k != "kind"}
+        for m in COUNTS.finditer(outcome)
+    }
+
+    assert list(counts) == list(KINDS_IN_ORDER)
+    for kind, seen in counts.items():
+        assert seen["ours"] >= 1, kind
+        assert seen["ours"] == seen["theirs"] == seen["same"], kind
+        assert seen["differing"] == seen["only_ours"] == seen["only_theirs"] == 0, kind
 
 
 def test_a_json_line_is_told_from_a_narrative_line() -> None:
@@ -133,3 +171,16 @@ def test_a_json_line_is_told_from_a_narrative_line() -> None:
     assert parses_as_json('  {"_aws": {"CloudWatchMetrics": []}}')
     assert not parses_as_json('[1/14] GET /v1/health through the local gateway: 200 {"ok": 1}')
     assert not parses_as_json("")
+
+
+@pytest.mark.tools("openssl", "xmlsec1")
+def test_a_name_changed_on_the_national_side_is_accepted_and_both_sides_agree(
+    demo: DemoRun,
+) -> None:
+    assert demo.result.returncode == 0, demo.result.stdout + demo.result.stderr
+    (line,) = [ln for ln in demo.result.stdout.splitlines() if f"] {NATIONAL_NAME_CHANGE}: " in ln]
+    outcome = line.split(f"] {NATIONAL_NAME_CHANGE}: ", 1)[1]
+    assert "(name, name_kana) proposed as chg-" in outcome
+    assert outcome.endswith(AGREE)
+    for value in RENAMED_TO:
+        assert value not in demo.result.stdout, "the terminal names items, not their values"

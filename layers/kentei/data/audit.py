@@ -150,6 +150,14 @@ class AuditAction(StrEnum):
     """Staff accepted a change proposal: the examinee's items changed, with history."""
     EXAMINEE_CHANGE_REJECTED = "examinee.change_rejected"
     """Staff rejected a change proposal, with a reason."""
+    NATIONAL_CONFLICT_KEPT = "national.conflict_kept"
+    """Sync kept a conflict with the national side for staff: a change read from its feed that
+    ours overtook or our rules refuse, or a newer record there reconciliation found."""
+    NATIONAL_CONFLICTS_LISTED = "national.conflicts_listed"
+    """Staff (reviewer) listed their prefecture's conflicts with the national side (both
+    sides' values)."""
+    NATIONAL_CONFLICT_RESOLVED = "national.conflict_resolved"
+    """Staff kept ours or took theirs in a conflict with the national side, with a reason."""
     RECHECK_RUNS_LISTED = "recheck.runs_listed"
     """Staff listed their prefecture's registry re-check runs (counts only)."""
     RESULTS_DECISIONS_REQUESTED = "results.decisions_requested"

@@ -68,7 +68,7 @@ class PrefectureChangeRequests(PrefectureChanges):
         if record.status is not ChangeRequestStatus.RECEIVED:
             raise ValueError("a change request is created received")
         try:
-            self._transact(
+            self._write_audited(
                 [
                     {
                         "Put": {
@@ -152,7 +152,7 @@ class PrefectureChangeRequests(PrefectureChanges):
             }
         }
         try:
-            self._transact([put, *writes], audit)
+            self._write_audited([put, *writes], audit)
         except ClientError as exc:
             if not _condition_failed(exc):
                 raise

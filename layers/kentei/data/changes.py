@@ -40,7 +40,6 @@ from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import EXAMINEE_PREFIX, HISTORY_PREFIX, PrefectureRoster, examinee_key
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes, failed_first
 from kentei.records.examinee import Examinee
-from kentei.records.sensitive import REVEAL
 from kentei.roster.changes import (
     ChangeSource,
     ExamineeChangedError,
@@ -206,7 +205,7 @@ class PrefectureChanges(PrefecturePartition):
         """Store ``proposal`` as the person's open one (``superseding`` the open one it
         replaces, if any) with its audit events, in one transaction."""
         try:
-            self._transact(self.proposal_writes(proposal, superseding), audit)
+            self._write_audited(self.proposal_writes(proposal, superseding), audit)
         except ClientError as exc:
             _cancelled(exc)
             raise ConcurrentProposalError("the person's open proposal changed") from None
@@ -328,28 +327,17 @@ class PrefectureChanges(PrefecturePartition):
             roster = PrefectureRoster(self.prefecture_code, self._table)
             writes.append(roster.reassert_write(pseudonym, decided.decided_at))
         if examinee is not None:
-            if examinee.my_number is not None:
-                raise ValueError("an examinee is stored without the My Number")
             if history is None or decided.decided_at is None:
                 raise ValueError("a change to the examinee keeps its history")
+            roster = PrefectureRoster(self.prefecture_code, self._table)
             writes += [
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": self._key(examinee_key(pseudonym)),
-                        "UpdateExpression": "SET examinee = :e, updated_at = :now",
-                        "ConditionExpression": "updated_at = :basis",
-                        "ExpressionAttributeValues": {
-                            ":e": {"S": examinee.model_dump_json(context={REVEAL: True})},
-                            ":now": {"S": instant(decided.decided_at)},
-                            ":basis": {"S": instant(decided.basis)},
-                        },
-                    }
-                },
-                PrefectureRoster(self.prefecture_code, self._table).history_write(history),
+                roster.examinee_update_write(
+                    pseudonym, examinee, decided.decided_at, decided.basis
+                ),
+                roster.history_write(history),
             ]
         try:
-            self._transact(writes, audit)
+            self._write_audited(writes, audit)
         except ClientError as exc:
             reasons = _cancelled(exc)
             if len(reasons) > at_examinee and reasons[at_examinee] == CONDITION_FAILED:
@@ -432,7 +420,7 @@ class PrefectureChanges(PrefecturePartition):
             },
         ]
         try:
-            self._transact(writes, audit)
+            self._write_audited(writes, audit)
         except ClientError as exc:
             if failed_first(exc):
                 return False

@@ -6,9 +6,10 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 - ``NATIONAL_CONFLICT#<conflict id>``: the conflict as JSON (both sides' values are personal
   data, kept under the records key like the examinee), its ``status`` and 資格仮名ID as
   attributes;
-- ``NATIONAL_CONFLICT_OPEN#<kind>#<record id>``: the record's open conflict, if any. A record
-  has at most one: a second finding while one is open is not kept again
-  (:meth:`PrefectureNationalConflicts.open_writes` fails on the marker).
+- ``NATIONAL_CONFLICT_OPEN#<kind>#<record id>``: the record's open conflict found by
+  reconciliation, if any. A record has at most one: a second finding while one is open is not
+  kept again (:meth:`PrefectureNationalConflicts.open_writes` fails on the marker). A conflict
+  from the feed is not marked: each change read from it is kept, none is lost.
 
 Resolving deletes the marker and records the decision, in one transaction with what the
 decision writes (the examinee's items and history when theirs are taken, the examinee marked to
@@ -18,14 +19,23 @@ travel again when ours are kept) and its audit entry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition
+from kentei.data.roster import PrefectureRoster
 from kentei.data.transactions import cancellation_codes
-from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
+from kentei.national.conflicts import (
+    ConflictCause,
+    ConflictDecidedError,
+    ConflictStatus,
+    NationalConflict,
+)
+from kentei.records.examinee import Examinee
+from kentei.roster.changes import HistoryEntry
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -33,6 +43,11 @@ if TYPE_CHECKING:
 CONFLICT_PREFIX: Final = "NATIONAL_CONFLICT#"
 OPEN_PREFIX: Final = "NATIONAL_CONFLICT_OPEN#"
 MAX_PAGE: Final = 100
+
+
+def _marked(conflict: NationalConflict) -> bool:
+    """Reconciliation's findings are one per record; the feed's are each kept."""
+    return conflict.cause is ConflictCause.NEWER_ON_NATIONAL_SIDE
 
 
 class ConflictOpenAlreadyError(RuntimeError):
@@ -53,14 +68,17 @@ class PrefectureNationalConflicts(PrefecturePartition):
             raise ValueError("a conflict of another prefecture")
         if conflict.status is not ConflictStatus.OPEN:
             raise ValueError("a conflict is kept open first")
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._item(conflict),
+                "ConditionExpression": "attribute_not_exists(record_key)",
+            }
+        }
+        if not _marked(conflict):
+            return [put]
         return [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": self._item(conflict),
-                    "ConditionExpression": "attribute_not_exists(record_key)",
-                }
-            },
+            put,
             {
                 "Put": {
                     "TableName": self._table,
@@ -78,7 +96,7 @@ class PrefectureNationalConflicts(PrefecturePartition):
         """Keep ``conflict`` open with its audit events; raises
         :class:`ConflictOpenAlreadyError` if the record has an open one."""
         try:
-            self._transact(self.open_writes(conflict), audit)
+            self._write_audited(self.open_writes(conflict), audit)
         except ClientError as exc:
             if cancellation_codes(exc) is None:
                 raise
@@ -158,21 +176,60 @@ class PrefectureNationalConflicts(PrefecturePartition):
                     "ExpressionAttributeValues": {":open": {"S": ConflictStatus.OPEN.value}},
                 }
             },
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": self._key(open_key(decided.record_kind.value, decided.record_id)),
-                    "ConditionExpression": "conflict_id = :id",
-                    "ExpressionAttributeValues": {":id": {"S": decided.conflict_id}},
-                }
-            },
         ]
+        if _marked(decided):
+            own.append(
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": self._key(open_key(decided.record_kind.value, decided.record_id)),
+                        "ConditionExpression": "conflict_id = :id",
+                        "ExpressionAttributeValues": {":id": {"S": decided.conflict_id}},
+                    }
+                }
+            )
         try:
-            self._transact([*own, *writes], audit)
+            self._write_audited([*own, *writes], audit)
         except ClientError as exc:
             if cancellation_codes(exc) is None:
                 raise
             raise ConflictDecidedError("the conflict or the examinee changed meanwhile") from None
+
+    def keep_ours(self, decided: NationalConflict, audit: Sequence[AuditEvent] = ()) -> None:
+        """Resolve with ours: the examinee travels to the national side again, as a newer
+        version (:meth:`~kentei.data.roster.PrefectureRoster.reassert_write`)."""
+        if decided.status is not ConflictStatus.KEPT_OURS or decided.decided_at is None:
+            raise ValueError("a decision that keeps ours")
+        roster = PrefectureRoster(self.prefecture_code, self._table)
+        self.decide(
+            decided,
+            [roster.reassert_write(decided.qualification_pseudonym_id, decided.decided_at)],
+            audit,
+        )
+
+    def take_theirs(
+        self,
+        decided: NationalConflict,
+        change: tuple[Examinee, HistoryEntry, datetime] | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Resolve with theirs: ``change`` is the examinee with their items, its history entry
+        and the ``updated_at`` it was read at (the write's condition); None when ours hold
+        their values already (the examinee travels again unchanged, so both sides end on one
+        version)."""
+        if decided.status is not ConflictStatus.TOOK_THEIRS or decided.decided_at is None:
+            raise ValueError("a decision that takes theirs")
+        roster = PrefectureRoster(self.prefecture_code, self._table)
+        person = decided.qualification_pseudonym_id
+        if change is None:
+            writes = [roster.reassert_write(person, decided.decided_at)]
+        else:
+            examinee, history, basis = change
+            writes = [
+                roster.examinee_update_write(person, examinee, decided.decided_at, basis),
+                roster.history_write(history),
+            ]
+        self.decide(decided, writes, audit)
 
     def _item(self, conflict: NationalConflict) -> dict[str, Any]:
         return {

@@ -22,8 +22,15 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent
+from kentei.data.changes import PrefectureChanges
+from kentei.data.national_conflicts import PrefectureNationalConflicts
+from kentei.data.national_sync import PrefectureNationalSync, SentMark
 from kentei.data.partition import PrefecturePartition, instant
+from kentei.data.roster import PrefectureRoster, StoredExaminee
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
+from kentei.national.conflicts import NationalConflict
+from kentei.national.model import RecordKind
+from kentei.roster.changes import ChangeSource, Proposal
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -38,7 +45,60 @@ def change_key(sequence: int) -> str:
 
 
 class PrefectureNationalFeed(PrefecturePartition):
-    """One prefecture's cursor in the national side's feed, and the changes taken from it."""
+    """One prefecture's cursor in the national side's feed, the changes taken from it, and what
+    the pull reads and writes with them (the examinee, the newest version sent, the person's
+    open proposal from the national side; a proposal or a conflict with its claim)."""
+
+    def examinee(self, person: str) -> StoredExaminee | None:
+        return PrefectureRoster(self.prefecture_code, self._table).examinee(person)
+
+    def sent(self, person: str) -> SentMark | None:
+        """The newest version of the person's examinee record the national side acknowledged."""
+        return PrefectureNationalSync(self.prefecture_code, self._table).sent(
+            RecordKind.EXAMINEE.value, person
+        )
+
+    def open_proposal(self, person: str) -> Proposal | None:
+        return self._changes().open_proposal(person, ChangeSource.NATIONAL_SYSTEM)
+
+    def propose(
+        self,
+        sequence: int,
+        proposal: Proposal,
+        superseding: Proposal | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool:
+        """Claim the change ``sequence`` as ``proposal`` (superseding the person's open one);
+        False if it was taken already."""
+        return self.take(
+            sequence,
+            outcome="proposed",
+            person=proposal.qualification_pseudonym_id,
+            at=proposal.proposed_at,
+            writes=self._changes().proposal_writes(proposal, superseding),
+            reference=proposal.proposal_id,
+            audit=audit,
+        )
+
+    def keep_conflict(
+        self, sequence: int, conflict: NationalConflict, audit: Sequence[AuditEvent] = ()
+    ) -> bool:
+        """Claim the change ``sequence`` as ``conflict``; False if it was taken already."""
+        conflicts = PrefectureNationalConflicts(
+            self.prefecture_code, self._table, audit_table=self._audit_table
+        )
+        return self.take(
+            sequence,
+            outcome="conflict",
+            person=conflict.qualification_pseudonym_id,
+            at=conflict.found_at,
+            writes=conflicts.open_writes(conflict),
+            reference=conflict.conflict_id,
+            audit=audit,
+        )
+
+    def _changes(self) -> PrefectureChanges:
+        return PrefectureChanges(self.prefecture_code, self._table, audit_table=self._audit_table)
 
     def cursor(self) -> int:
         item = self._get(CURSOR_KEY)
@@ -103,7 +163,7 @@ class PrefectureNationalFeed(PrefecturePartition):
             }
         }
         try:
-            self._transact([put, *writes], audit)
+            self._write_audited([put, *writes], audit)
         except ClientError as exc:
             codes = cancellation_codes(exc)
             if codes and codes[0] == CONDITION_FAILED:

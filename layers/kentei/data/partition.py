@@ -82,7 +82,7 @@ class PrefecturePartition:
         for page in self._dynamodb.get_paginator("query").paginate(**arguments):
             yield from page["Items"]
 
-    def _transact(
+    def _write_audited(
         self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent] = ()
     ) -> None:
         """``writes`` in one transaction, with ``audit``'s entries appended to their chain

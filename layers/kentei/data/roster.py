@@ -214,6 +214,27 @@ class PrefectureRoster(PrefecturePartition):
             }
         }
 
+    def examinee_update_write(
+        self, qualification_pseudonym_id: str, examinee: Examinee, at: datetime, basis: datetime
+    ) -> TransactWriteItemTypeDef:
+        """The examinee's new items, for a decision's transaction: conditional on its
+        ``updated_at`` still being ``basis`` (the items the decision was made on)."""
+        if examinee.my_number is not None:
+            raise ValueError("an examinee is stored without the My Number")
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(examinee_key(qualification_pseudonym_id)),
+                "UpdateExpression": "SET examinee = :e, updated_at = :now",
+                "ConditionExpression": "updated_at = :basis",
+                "ExpressionAttributeValues": {
+                    ":e": {"S": examinee.model_dump_json(context={REVEAL: True})},
+                    ":now": {"S": instant(at)},
+                    ":basis": {"S": instant(basis)},
+                },
+            }
+        }
+
     def reassert_write(
         self, qualification_pseudonym_id: str, at: datetime
     ) -> TransactWriteItemTypeDef:

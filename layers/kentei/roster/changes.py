@@ -387,8 +387,14 @@ def apply(examinee: Examinee, proposal: Proposal) -> Examinee:
 
     Raises :class:`ExamineeChangedError` if an item no longer holds its before-value.
     """
+    return apply_changes(examinee, proposal.changes)
+
+
+def apply_changes(examinee: Examinee, changes: tuple[FieldChange, ...]) -> Examinee:
+    """The examinee with ``changes``' after-values; raises :class:`ExamineeChangedError` if an
+    item no longer holds its before-value."""
     data = examinee.model_dump(mode="json", context={REVEAL: True})
-    for change in proposal.changes:
+    for change in changes:
         current = _text(getattr(examinee, change.field))
         if current != change.before:
             raise ExamineeChangedError(f"the examinee's {change.field} changed since the proposal")

@@ -56,6 +56,7 @@ from kentei.messages import (
     IdentityChosen,
     InitialRegistrationReceived,
 )
+from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
 from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
@@ -152,6 +153,10 @@ class Records:
     """Application id → its scores by slot (``part#component``)."""
     pending_scores: list[StoredScore] = field(default_factory=list)
     """A correction's scores, written when its transaction (``FakeResults.correct``) is."""
+    national_conflicts: dict[str, NationalConflict] = field(default_factory=dict)
+    """Every prefecture's conflicts with the national side, by id."""
+    reasserted: list[tuple[str, str]] = field(default_factory=list)
+    """(prefecture, 資格仮名ID) of examinees marked to travel to the national side again."""
 
     def created(
         self,
@@ -207,6 +212,9 @@ class Records:
 
     def changes(self, prefecture_code: str) -> FakeChanges:
         return FakeChanges(self, prefecture_code)
+
+    def national_conflicts_of(self, prefecture_code: str) -> FakeNationalConflicts:
+        return FakeNationalConflicts(self, prefecture_code)
 
     def change_requests_of(self, prefecture_code: str) -> FakeChangeRequests:
         return FakeChangeRequests(self, prefecture_code)
@@ -821,6 +829,68 @@ class FakeChanges:
 
 
 @dataclass
+class FakeNationalConflicts:
+    """One prefecture's conflicts with the national side, as the data layer keeps them."""
+
+    records: Records
+    prefecture_code: str
+
+    def conflict(self, conflict_id: str) -> NationalConflict | None:
+        found = self.records.national_conflicts.get(conflict_id)
+        return (
+            found if found is not None and found.prefecture_code == self.prefecture_code else None
+        )
+
+    def conflicts(
+        self, status: ConflictStatus, limit: int, cursor: str | None = None
+    ) -> tuple[list[NationalConflict], str | None]:
+        listed = sorted(
+            (
+                c
+                for c in self.records.national_conflicts.values()
+                if c.prefecture_code == self.prefecture_code and c.status is status
+            ),
+            key=lambda c: c.conflict_id,
+        )
+        listed = [c for c in listed if cursor is None or c.conflict_id > cursor]
+        page = listed[:limit]
+        return page, page[-1].conflict_id if len(listed) > limit else None
+
+    def keep_ours(self, decided: NationalConflict, audit: Sequence[AuditEvent] = ()) -> None:
+        self._decided(decided)
+        self.records.reasserted.append((self.prefecture_code, decided.qualification_pseudonym_id))
+        self.records.national_conflicts[decided.conflict_id] = decided
+        self.records.written(audit)
+
+    def take_theirs(
+        self,
+        decided: NationalConflict,
+        change: tuple[Examinee, HistoryEntry, datetime] | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        self._decided(decided)
+        person = (self.prefecture_code, decided.qualification_pseudonym_id)
+        if change is None:
+            self.records.reasserted.append(person)
+        else:
+            examinee, history, basis = change
+            stored = FakeRoster(self.records, self.prefecture_code).examinee(person[1])
+            if stored is None or stored.updated_at != basis:
+                raise ConflictDecidedError("the examinee changed meanwhile")
+            assert decided.decided_at is not None
+            self.records.examinees[person] = examinee
+            self.records.examinees_updated[person] = decided.decided_at
+            self.records.history.append(history)
+        self.records.national_conflicts[decided.conflict_id] = decided
+        self.records.written(audit)
+
+    def _decided(self, decided: NationalConflict) -> None:
+        current = self.records.national_conflicts[decided.conflict_id]
+        if current.status is not ConflictStatus.OPEN:
+            raise ConflictDecidedError("the conflict was resolved meanwhile")
+
+
+@dataclass
 class FakeApplications:
     records: Records
     prefecture_code: str
@@ -1330,4 +1400,5 @@ class Fakes:
             certificates=self.certificates.prefecture,
             certificate_links=self.certificates,
             revocations=self.revocations.prefecture,
+            national_conflicts=self.records.national_conflicts_of,
         )

@@ -11,15 +11,17 @@ from tests.unit.review.factory import TRAINEE, form
 
 from kentei.data.certificates import CertificateKind, CertificateRecord, PrefectureCertificates
 from kentei.data.passes import PrefecturePasses
-from kentei.exemptions.model import PassRecord
+from kentei.exemptions.model import PassKind, PassRecord
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
+from kentei.roster.parts import Part
 from kentei.roster.registration import examinee_of
 
 PREFECTURE: Final = "13"
 PERSON: Final = "pseudonym-0001-abcdef"
 APPLICATION: Final = "13-01J0000000000000000000000A"
 AT: Final = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
+FULL_PASS: Final = "13-01J0000000000000000000000B"
 
 
 def key(record_key: str) -> dict[str, Any]:
@@ -76,6 +78,23 @@ def passed(record: PassRecord | None = None, revoked_at: str | None = None) -> d
     if revoked_at is not None:
         item["revoked_at"] = {"S": revoked_at}
     return item
+
+
+def as_full_pass(record: PassRecord, number: int = 1) -> PassRecord:
+    """``record`` as a pass (合格) of both parts with its numbers: as announced, or as a
+    correction replaces a part pass at the same key."""
+    return record.model_copy(
+        update={
+            "kind": PassKind.PASS,
+            "parts": (Part.WRITTEN, Part.PRACTICAL),
+            "passer_number": f"13G26-{number:06d}",
+            "certificate_number": f"C13G262-{number:05d}",
+        }
+    )
+
+
+def full_pass(record_id: str = FULL_PASS) -> PassRecord:
+    return as_full_pass(pass_record(record_id, qualification_pseudonym_id=PERSON))
 
 
 def certificate(**changes: Any) -> dict[str, Any]:

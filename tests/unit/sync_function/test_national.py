@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from tests.unit.exemptions.factory import record as pass_record
 from tests.unit.national import items
 from tests.unit.sync_function.national_fakes import NationalWorld
 
@@ -311,3 +312,61 @@ def test_a_throttled_record_is_received_again_when_the_national_side_said(
     )
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m0"]
     assert world.backoff.later == [("rh0", seconds)]
+
+
+# A correction that changes a pass record's kind (the same PASS# key)
+
+
+def _part_and_full() -> tuple[dict[str, Any], dict[str, Any]]:
+    part = pass_record(qualification_pseudonym_id=items.PERSON)
+    full = items.as_full_pass(part, 2)
+    return items.passed(part), items.passed(full)
+
+
+def test_a_part_pass_corrected_into_a_pass_removes_the_part_pass_first() -> None:
+    world = NationalWorld()
+    part, full = _part_and_full()
+    done = forward_changes([change(full, FIRST, "MODIFY", old=part)], world.ports())
+    assert done.failed is None
+    assert done.counts == {"forwarded": 1, "not_synced": 0}
+    sent = [(m.record_kind, m.record_id, m.version, m.removed) for m in world.due.sent]
+    assert sent == [("part_pass", "pass-1", FIRST, True), ("pass", "pass-1", FIRST, False)]
+    assert {m.group_id for m in world.due.sent} == {items.PERSON}
+    assert len({m.dedup_id for m in world.due.sent}) == 2
+
+
+def test_a_change_that_keeps_the_record_sends_one_message() -> None:
+    world = NationalWorld()
+    part, _ = _part_and_full()
+    revoked = {**part, "revoked_at": {"S": "2026-10-01T00:00:00.000000Z"}}
+    forward_changes([change(revoked, FIRST, "MODIFY", old=part)], world.ports())
+    assert [(m.record_kind, m.removed) for m in world.due.sent] == [("part_pass", False)]
+
+
+def test_the_record_an_item_no_longer_is_is_sent_deleted() -> None:
+    world = NationalWorld()
+    part, full = _part_and_full()
+    world.items.put(part)
+    ports = world.ports()
+    (first,) = forward_and_collect(change(part, FIRST, "INSERT"), world)
+    assert send_due(first, ports, lambda: items.AT) is Outcome.APPLIED
+    world.items.put(full)
+    removal, replacement = forward_and_collect(change(full, FIRST + 1, "MODIFY", old=part), world)
+
+    assert send_due(removal, ports, lambda: items.AT) is Outcome.APPLIED
+    assert send_due(replacement, ports, lambda: items.AT) is Outcome.APPLIED
+
+    gone = world.national.get(RecordKind.PART_PASS, "pass-1")
+    assert gone is not None
+    assert gone.deleted
+    assert gone.version == FIRST + 1
+    now = world.national.get(RecordKind.PASS, "pass-1")
+    assert now is not None
+    assert now.data is not None
+    assert now.data["passer_number"] == "13G26-000002"
+
+
+def forward_and_collect(record: dict[str, Any], world: NationalWorld) -> list[NationalRecordDue]:
+    before = len(world.due.sent)
+    assert forward_changes([record], world.ports()).failed is None
+    return world.due.sent[before:]
