@@ -55,6 +55,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from kentei import prefectures
+from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.national_conflicts import ConflictOpenAlreadyError
 from kentei.data.national_sync import SentMark
 from kentei.messages import NationalReconcileDue, NationalReconcilePrefecture
@@ -94,6 +95,7 @@ from kentei.roster.changes import ChangeSource, run_id_of
 from sync.national import due_for
 from sync.reconcile_ports import ReconcilePorts
 
+BY: Final = "sync"
 FEED_PAGE: Final = 100
 MAX_FEED_PAGES: Final = 1000
 """The feed read after the pull's cursor, at most (a quarter of an hour's changes)."""
@@ -197,7 +199,8 @@ def reconcile_prefecture(
     previous = reports.report(run_id)
     side = ports.ours(code)
     ours = our_records(code, side.synced_items(), side.sent_marks())
-    run = _Run(code, ports, ports.system(), clock, previous)
+    request_id = f"national-reconcile:{code}:{message.scheduled_at.isoformat()}"
+    run = _Run(code, ports, ports.system(), clock, previous, request_id=request_id)
     kinds = {
         kind: run.kind(kind, ours.by_kind.get(kind, {}), ours.unsyncable[kind], ours.skipped)
         for kind in RecordKind
@@ -233,6 +236,8 @@ class _Run:
         system: NationalSystem,
         clock: Callable[[], datetime],
         previous: ReconcileReport | None,
+        *,
+        request_id: str,
     ) -> None:
         self._code = prefecture_code
         self._ports = ports
@@ -244,6 +249,8 @@ class _Run:
         self.conflicts: list[Unsettled] = []
         self.pending: list[Unsettled] = []
         self._with_staff_known: set[str] | None = None
+        self._request_id = request_id
+        """The run's id in the audit trail (which schedule and prefecture kept a conflict)."""
 
     def all_repairs(self) -> tuple[Repair, ...]:
         """The repairs of the attempts before, then this one's new ones."""
@@ -345,8 +352,18 @@ class _Run:
             our_version=mine.version,
             found_at=at,
         )
+        kept = AuditEvent(
+            actor=BY,
+            action=AuditAction.NATIONAL_CONFLICT_KEPT,
+            record_type="national_conflict",
+            record_id=conflict.conflict_id,
+            prefecture_code=self._code,
+            request_id=self._request_id,
+            at=at,
+            person_id=person,
+        )
         try:
-            self._ports.conflicts(self._code).open(conflict)
+            self._ports.conflicts(self._code).open(conflict, [kept])
         except ConflictOpenAlreadyError:  # another attempt kept it meanwhile
             self.pending.append(unsettled)
             return PENDING

@@ -4,10 +4,11 @@ national queue and the national qualifications system."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kentei.data.audit import AuditEvent
 from kentei.data.national_sync import SentMark
 from kentei.national.conflicts import NationalConflict
 from kentei.national.port import NationalSystem
@@ -39,12 +40,12 @@ class Reports(Protocol):
 
 class Conflicts(Protocol):
     """One prefecture's conflicts (:class:`kentei.data.national_conflicts.
-    PrefectureNationalConflicts`): ``open`` raises ``ConflictOpenAlreadyError`` when the record
-    has an open one."""
+    PrefectureNationalConflicts`): ``open`` keeps one with its audit entries, and raises
+    ``ConflictOpenAlreadyError`` when the record has an open one."""
 
     def open_persons(self) -> frozenset[str]: ...
 
-    def open(self, conflict: NationalConflict) -> None: ...
+    def open(self, conflict: NationalConflict, audit: Sequence[AuditEvent] = ()) -> None: ...
 
 
 class Proposals(Protocol):

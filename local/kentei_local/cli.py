@@ -27,7 +27,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Final
@@ -40,6 +40,14 @@ from kentei_local.settings import DEFAULT_PORT, LocalSettings
 _PARENT_POLL_S: Final = 0.5
 
 logger = logging.getLogger("kentei_local")
+
+
+OPERATOR_COMMANDS: Final[dict[str, Callable[[argparse.Namespace], int]]] = {
+    "redrive": lambda args: redrive.main(args, sys.stdout),
+    "compare-national": lambda args: national_compare.main(args, sys.stdout, sys.stderr),
+    "reconcile": lambda args: reconcile.main(args, sys.stdout),
+}
+"""The commands that work on a running local runtime (or a deployment), by name."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,12 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        if args.command == "redrive":
-            return redrive.main(args, sys.stdout)
-        if args.command == "compare-national":
-            return national_compare.main(args, sys.stdout, sys.stderr)
-        if args.command == "reconcile":
-            return reconcile.main(args, sys.stdout)
+        if args.command in OPERATOR_COMMANDS:
+            return OPERATOR_COMMANDS[args.command](args)
         if args.command == "serve":
             logger.setLevel(logging.INFO)
             settings = LocalSettings.from_env(

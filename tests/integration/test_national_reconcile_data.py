@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.integration.moto_tables import AUDIT, RECORDS, create_records_table, mocked_aws
+from tests.integration.moto_tables import (
+    AUDIT,
+    RECORDS,
+    create_records_table,
+    create_table,
+    mocked_aws,
+)
 from tests.unit.national import items
 from tests.unit.sync_function.national_fakes import FakeDue
 from tests.unit.sync_function.reconcile_fakes import (
@@ -23,6 +29,7 @@ from tests.unit.sync_function.reconcile_fakes import (
 )
 
 from kentei import aws, catalog
+from kentei.data.audit import AuditAction, AuditTrail
 from kentei.data.national_conflicts import PrefectureNationalConflicts
 from kentei.data.national_reconcile import PrefectureNationalReconcile
 from kentei.data.national_sync import PrefectureNationalSync, SentMark
@@ -41,6 +48,7 @@ def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     settings = {catalog.table("records").env_var: RECORDS, catalog.table("audit").env_var: AUDIT}
     with mocked_aws(monkeypatch, settings):
         create_records_table()
+        create_table(AUDIT, "audit_partition", "event_key")
         yield
 
 
@@ -147,6 +155,8 @@ def test_a_run_over_the_stores_keeps_one_conflict_and_finds_it_pending_next(moto
     assert kept.cause is ConflictCause.NEWER_ON_NATIONAL_SIDE
     assert [f.field for f in kept.fields] == ["address"]
     assert conflicts.open_persons() == {items.PERSON}
+    (entry,) = AuditTrail().day(PREFECTURE, NOW.date())
+    assert (entry.action, entry.record_id) == (AuditAction.NATIONAL_CONFLICT_KEPT, conflict_id)
 
     later = run_message(SCHEDULED + dt.timedelta(days=1))
     second = reconcile_prefecture(later, ports, lambda: NOW)

@@ -5,13 +5,14 @@ send_due`), as sync's national consumer would."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from tests.unit.sync_function.national_fakes import FakeDue, FakeItems, FakeSetAside
 
+from kentei.data.audit import AuditEvent
 from kentei.data.national_conflicts import ConflictOpenAlreadyError
 from kentei.data.national_sync import SentMark
 from kentei.messages import Envelope, NationalReconcilePrefecture
@@ -62,13 +63,14 @@ class FakeReports:
 @dataclass
 class FakeConflicts:
     kept: list[NationalConflict] = field(default_factory=list)
+    audit: list[AuditEvent] = field(default_factory=list)
 
     def open_persons(self) -> frozenset[str]:
         return frozenset(
             c.qualification_pseudonym_id for c in self.kept if c.status is ConflictStatus.OPEN
         )
 
-    def open(self, conflict: NationalConflict) -> None:
+    def open(self, conflict: NationalConflict, audit: Sequence[AuditEvent] = ()) -> None:
         for held in self.kept:
             if held.status is ConflictStatus.OPEN and (held.record_kind, held.record_id) == (
                 conflict.record_kind,
@@ -76,6 +78,7 @@ class FakeConflicts:
             ):
                 raise ConflictOpenAlreadyError("the record has an open conflict")
         self.kept.append(conflict)
+        self.audit.extend(audit)
 
 
 @dataclass

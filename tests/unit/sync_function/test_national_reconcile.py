@@ -22,6 +22,7 @@ from tests.unit.sync_function.reconcile_fakes import (
 )
 
 from kentei import catalog, messages
+from kentei.data.audit import AuditAction
 from kentei.exams.catalogue import load_catalogue
 from kentei.exams.rounds import load_rounds
 from kentei.messages import NationalReconcileDue, NationalReconcilePrefecture, NationalRecordDue
@@ -312,6 +313,15 @@ def test_given_an_unexplained_change_there_then_a_conflict_keeps_both_values_onc
     ]
     assert [c.conflict_id for c in report.conflicts] == [conflict.conflict_id]
     assert world.due.sent == []
+    (kept,) = world.conflicts.audit
+    assert (kept.action, kept.record_type, kept.record_id, kept.person_id, kept.actor) == (
+        AuditAction.NATIONAL_CONFLICT_KEPT,
+        "national_conflict",
+        conflict.conflict_id,
+        PERSON,
+        "sync",
+    )
+    assert kept.request_id == "national-reconcile:13:2026-09-02T19:10:00+00:00"
 
     again = run(world, NEXT_DAY)
     assert again.kinds[RecordKind.EXAMINEE].pending == 1
