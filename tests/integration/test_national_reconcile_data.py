@@ -10,13 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.integration.moto_tables import (
-    AUDIT,
-    RECORDS,
-    create_records_table,
-    create_table,
-    mocked_aws,
-)
+from tests.integration.moto_tables import RECORDS, records_and_audit
 from tests.unit.national import items
 from tests.unit.sync_function.national_fakes import FakeDue
 from tests.unit.sync_function.reconcile_fakes import (
@@ -28,7 +22,7 @@ from tests.unit.sync_function.reconcile_fakes import (
     run_message,
 )
 
-from kentei import aws, catalog
+from kentei import aws
 from kentei.data.audit import AuditAction, AuditTrail
 from kentei.data.national_conflicts import PrefectureNationalConflicts
 from kentei.data.national_reconcile import PrefectureNationalReconcile
@@ -45,10 +39,7 @@ V = 1100000000017454423009
 
 @pytest.fixture
 def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    settings = {catalog.table("records").env_var: RECORDS, catalog.table("audit").env_var: AUDIT}
-    with mocked_aws(monkeypatch, settings):
-        create_records_table()
-        create_table(AUDIT, "audit_partition", "event_key")
+    with records_and_audit(monkeypatch):
         yield
 
 
