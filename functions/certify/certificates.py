@@ -158,27 +158,24 @@ def _issue_one(
             )
         )
         return "held"
-    slot = allocator.allocate(the_id)
-    if slot.list_number in allocator.created:
-        # A new list is published before any certificate naming it is stored.
-        published += publish(ports, [slot.list_number], at)
-    issued = CertificateRecord(
-        certificate_id=the_id,
-        kind=CertificateKind.PRINTED,
-        language=Language.JA.value,
-        qualification_pseudonym_id=person,
+    issued, audit, opened = new_certificate(
+        ports,
+        record,
+        Issuing(
+            the_id,
+            CertificateKind.PRINTED,
+            Language.JA.value,
+            by=ISSUER_ACTOR,
+            request_id=message.group_key[:128],
+        ),
         application_id=application_id,
-        certificate_number=record.certificate_number,
-        grade=record.grade.value,
-        list_number=slot.list_number,
-        index=slot.index,
-        pdf_key=pdf_key(prefecture, the_id),
-        vc_key=vc_key(prefecture, the_id),
-        issued_at=at,
-        issued_by=ISSUER_ACTOR,
+        prefecture=prefecture,
+        at=at,
+        allocator=allocator,
     )
+    published += opened
     try:
-        store.issue(issued, audit=_audit(issued, prefecture, message))
+        store.issue(issued, audit=audit)
     except CertificateExistsError:
         # A concurrent delivery wrote it first: its record (and its index) stand.
         winner = store.certificate(the_id)
@@ -336,19 +333,6 @@ def _proof(
     )
 
 
-def _audit(record: CertificateRecord, prefecture: str, message: PassesAnnounced) -> AuditEvent:
-    return AuditEvent(
-        actor=ISSUER_ACTOR,
-        action=AuditAction.CERTIFICATE_ISSUED,
-        record_type="certificate",
-        record_id=record.certificate_id,
-        prefecture_code=prefecture,
-        request_id=message.group_key[:128],
-        at=record.issued_at,
-        person_id=record.qualification_pseudonym_id,
-    )
-
-
 def publish(
     ports: CertificatePorts, list_numbers: list[int], at: dt.datetime, *, force: bool = False
 ) -> list[int]:
@@ -492,13 +476,19 @@ def new_certificate(
     application_id: str,
     prefecture: str,
     at: dt.datetime,
+    allocator: Allocator | None = None,
 ) -> tuple[CertificateRecord, AuditEvent, list[int]]:
-    """The record of a new certificate of ``record`` at a freshly claimed status index, its
-    audit entry, and the lists published because the claim opened them."""
+    """The record of a new certificate of ``record`` at a freshly claimed status index (drawn
+    by ``allocator``, the message's, or a new one), its audit entry, and the lists published
+    because the claim opened them: a new list is published before any certificate naming it
+    is stored."""
     assert record.certificate_number is not None
-    allocator = ports.allocator()
+    if allocator is None:
+        allocator = ports.allocator()
+    already = len(allocator.created)
     slot = allocator.allocate(issuing.the_id)
-    published = publish(ports, allocator.created, at) if allocator.created else []
+    opened = allocator.created[already:]
+    published = publish(ports, opened, at) if opened else []
     issued = CertificateRecord(
         certificate_id=issuing.the_id,
         kind=issuing.kind,

@@ -141,10 +141,11 @@ class PassRecords(Protocol):
         """The record, revoked or not."""
         ...
 
-    def revocation_of(
-        self, qualification_pseudonym_id: str, record_id: str
-    ) -> tuple[str, str] | None:
-        """When and why the record was revoked (a correction, a relink, 合格の取消し)."""
+    def announced_pass_of(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> PassRecord | None:
+        """The record while it stands: None once revoked (a correction, a relink,
+        合格の取消し)."""
         ...
 
 

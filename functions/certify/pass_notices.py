@@ -83,11 +83,8 @@ def send_pass_notices(message: PassesAnnounced, deps: NoticeDependencies) -> Pag
     for application_id in message.application_ids:
         application = applications.application(application_id)
         person = None if application is None else application.qualification_pseudonym_id
-        record = None if person is None else passes.pass_of(person, application_id)
-        if record is not None and passes.revocation_of(
-            record.qualification_pseudonym_id, record.record_id
-        ):
-            record = None  # revoked since its announcement: no pass notice any more
+        # A pass revoked since its announcement gets no pass notice any more.
+        record = None if person is None else passes.announced_pass_of(person, application_id)
         if application is None or record is None:
             page.skipped.append(application_id)
             continue

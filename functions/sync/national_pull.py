@@ -13,6 +13,8 @@ A change is claimed once (``NATIONAL_CHANGE#<sequence>``, in the transaction tha
 became), so a retried pull or a cursor that did not move takes nothing twice. What it becomes:
 
 - ``unknown_person``: we hold no examinee of that 資格仮名ID in the prefecture;
+- ``refused``: the entry is outside the contract (:class:`kentei.national.model.RefusedChange`):
+  claimed and counted, so one bad entry never holds up the feed;
 - ``same``: every item holds the value already (ours travelled there, or staff took it);
 - ``conflict`` (:class:`kentei.national.conflicts.NationalConflict`): ``values_refused`` when
   the values fail our examinee's rules; ``both_changed`` when ours moved since the version the
@@ -47,7 +49,7 @@ from kentei.national.conflicts import (
     NationalConflict,
     new_conflict_id,
 )
-from kentei.national.model import NationalChange, RecordKind
+from kentei.national.model import FeedEntry, NationalChange, RecordKind, RefusedChange
 from kentei.roster.changes import (
     ChangeKind,
     ChangeSource,
@@ -118,13 +120,24 @@ def pull_changes(
 
 
 def take_change(
-    change: NationalChange, feed: FeedSide, clock: Callable[[], datetime], request_id: str
+    change: FeedEntry, feed: FeedSide, clock: Callable[[], datetime], request_id: str
 ) -> str:
     """What the change becomes (its outcome), stored with its claim."""
-    sequence, person = change.sequence, change.qualification_pseudonym_id
+    sequence = change.sequence
     if feed.taken(sequence) is not None:
         return "taken_before"
     at = clock()
+    if isinstance(change, RefusedChange):
+        # Outside the contract: claimed as refused (the reason in the log line, never a value),
+        # so the entries after it are read; the national side's operators fix it there.
+        person = change.qualification_pseudonym_id or "unknown"
+        return _outcome(feed.take(sequence, outcome="refused", person=person, at=at), "refused")
+    return _take(change, feed, at, request_id)
+
+
+def _take(change: NationalChange, feed: FeedSide, at: datetime, request_id: str) -> str:
+    """What a change within the contract becomes."""
+    sequence, person = change.sequence, change.qualification_pseudonym_id
     stored = feed.examinee(person)
     if stored is None:
         claimed = feed.take(sequence, outcome="unknown_person", person=person, at=at)

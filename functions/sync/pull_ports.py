@@ -14,7 +14,7 @@ from kentei.data.national_sync import SentMark
 from kentei.data.roster import StoredExaminee
 from kentei.messages import NationalChangesPull
 from kentei.national.conflicts import NationalConflict
-from kentei.national.port import NationalSystem
+from kentei.national.model import FeedEntry
 from kentei.roster.changes import Proposal
 
 
@@ -58,6 +58,15 @@ class FeedSide(Protocol):
     ) -> bool: ...
 
 
+class ChangeFeed(Protocol):
+    """What the pull asks of the national system
+    (:meth:`kentei.national.port.NationalSystem.changes`)."""
+
+    def changes(
+        self, prefecture_code: str, after: int, limit: int = 100
+    ) -> Sequence[FeedEntry]: ...
+
+
 class PullQueue(Protocol):
     """Sync's own queue: a prefecture's pull (the schedule's fan-out, or the next round)."""
 
@@ -70,7 +79,8 @@ class PullPorts:
     """By prefecture."""
     has_examinees: Callable[[str], bool]
     queue: PullQueue
-    system: Callable[[], NationalSystem]
+    system: Callable[[], ChangeFeed]
+    """The national system's adapter (the outbox's, built on first use)."""
 
 
 class _SyncQueue:

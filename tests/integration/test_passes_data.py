@@ -11,8 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from tests.integration.moto_tables import isolate_dynamodb_writes, records_and_audit
 
+from kentei import aws
 from kentei.data.passes import AnnouncedError, DecisionChangedError, PrefecturePasses
-from kentei.exemptions.model import PassKind
+from kentei.exemptions.model import PassKind, PassRevocation
 from kentei.records.codes import Grade, Term
 from kentei.results.decision import Decision, PartDecision, PartOutcome, Result
 from kentei.results.numbering import NumberKind
@@ -91,6 +92,27 @@ def test_a_pass_is_numbered_once_and_recorded() -> None:
 
     with pytest.raises(AnnouncedError):
         passes.put_decision(one)
+
+
+@pytest.mark.usefixtures("moto")
+def test_given_an_announced_pass_then_it_stands_until_revoked_and_is_kept_after() -> None:
+    passes = PrefecturePasses("13")
+    one = decided(5)
+    person, application_id = one.qualification_pseudonym_id, one.application_id
+    passes.put_decision(one)
+    assert passes.announced_pass_of(person, application_id) is None, "decided, not announced"
+    record = passes.announce(one, ANNOUNCED, AT)
+    assert record is not None
+    assert passes.announced_pass_of(person, application_id) == record
+    assert passes.announced_pass_of("p-another", application_id) is None
+
+    revoked = PassRevocation(person, record.record_id, "合格の取消し")
+    aws.dynamodb().transact_write_items(
+        TransactItems=[passes.revoke_update(revoked, AT, by="revocation-0001")]
+    )
+
+    assert passes.announced_pass_of(person, application_id) is None
+    assert passes.pass_of(person, application_id) == record, "kept, marked revoked"
 
 
 @pytest.mark.usefixtures("moto")

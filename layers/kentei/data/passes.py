@@ -383,6 +383,17 @@ class PrefecturePasses(PrefecturePartition):
         item = self._get(pass_key(qualification_pseudonym_id, application_id))
         return None if item is None else PassRecord.model_validate_json(item["record"]["S"])
 
+    def announced_pass_of(
+        self, qualification_pseudonym_id: str, application_id: str
+    ) -> PassRecord | None:
+        """The pass record as announced, while it stands: None when there is none or it was
+        revoked since (a correction, a relink, 合格の取消し: kept, marked ``revoked_at``).
+        One read."""
+        item = self._get(pass_key(qualification_pseudonym_id, application_id))
+        if item is None or "revoked_at" in item:
+            return None
+        return PassRecord.model_validate_json(item["record"]["S"])
+
     def passes_of(self, qualification_pseudonym_id: str) -> list[PassRecord]:
         """A person's passes and part passes in this prefecture, oldest first (a record
         revoked by a correction is not one)."""

@@ -15,17 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kentei import link_contract
 from kentei.link_contract import ProblemTypes, describe
 from kentei.national.model import (
     BUCKETS,
     CONTRACT_VERSION,
+    PREFECTURE_PATTERN,
+    FeedEntry,
     NationalChange,
     NationalRecord,
     Receipt,
     RecordKind,
+    RefusedChange,
 )
 
 VERSION: Final = CONTRACT_VERSION
@@ -105,8 +108,45 @@ def changes_body(changes: Sequence[NationalChange]) -> bytes:
     return _dump(ChangeFeed(changes=tuple(changes)).model_dump(mode="json"))
 
 
-def parse_changes(raw: bytes) -> tuple[NationalChange, ...]:
-    return _parse(ChangeFeed.model_validate_json, raw, "change feed").changes
+class _RawFeed(BaseModel):
+    """A feed whose entries are read one by one (:func:`parse_changes`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    changes: tuple[dict[str, Any], ...]
+
+
+class _EntryPlace(BaseModel):
+    """What places an entry in the feed, read on its own when the entry is refused."""
+
+    model_config = ConfigDict(frozen=True)
+    sequence: int = Field(ge=1)
+    prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
+    qualification_pseudonym_id: str | None = Field(None, max_length=64)
+
+
+def parse_changes(raw: bytes) -> tuple[FeedEntry, ...]:
+    """The feed's entries: each a :class:`NationalChange`, or a :class:`RefusedChange` when it
+    is outside the contract but its place in the feed (sequence, prefecture) is readable. A
+    feed whose shape, or an entry's place, cannot be read is malformed (``ValueError``)."""
+    feed = _parse(_RawFeed.model_validate_json, raw, "change feed")
+    entries: list[FeedEntry] = []
+    for index, entry in enumerate(feed.changes):
+        try:
+            entries.append(NationalChange.model_validate(entry))
+        except ValidationError as exc:
+            try:
+                place = _EntryPlace.model_validate(entry)
+            except ValidationError:
+                raise ValueError(f"malformed change feed: entry {index} has no place") from None
+            entries.append(
+                RefusedChange(
+                    sequence=place.sequence,
+                    qualification_pseudonym_id=place.qualification_pseudonym_id,
+                    prefecture_code=place.prefecture_code,
+                    reason=describe(exc)[:1000],
+                )
+            )
+    return tuple(entries)
 
 
 def digests_body(digests: Mapping[int, str]) -> bytes:

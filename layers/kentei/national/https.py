@@ -41,7 +41,7 @@ from kentei.national.contract import ProblemType
 from kentei.national.model import (
     BUCKETS,
     PREFECTURE_PATTERN,
-    NationalChange,
+    FeedEntry,
     NationalRecord,
     Receipt,
     RecordKind,
@@ -165,9 +165,7 @@ class HttpsNational(LinkAdapter):
             return None
         raise _refusal(reply, what)
 
-    def changes(
-        self, prefecture_code: str, after: int, limit: int = 100
-    ) -> Sequence[NationalChange]:
+    def changes(self, prefecture_code: str, after: int, limit: int = 100) -> Sequence[FeedEntry]:
         what = f"changes of {prefecture_code} after {after}"
         _check_prefecture(prefecture_code)
         if after < 0 or not 1 <= limit <= contract.MAX_CHANGES:

@@ -208,6 +208,23 @@ class NationalChange(BaseModel):
         return self
 
 
+class RefusedChange(BaseModel):
+    """An entry of the national side's feed outside our contract (an item the person may not
+    change, a value of the wrong type...): its place in the feed and, where readable, whose;
+    ``reason`` names the fields at fault, never a value. The pull claims it as ``refused`` and
+    goes on, so one bad entry never holds up the feed."""
+
+    model_config = _CONFIG
+    sequence: int = Field(ge=1)
+    qualification_pseudonym_id: str | None = Field(None, max_length=64)
+    prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
+    reason: str = Field(max_length=1000)
+
+
+FeedEntry = NationalChange | RefusedChange
+"""One entry of the national side's feed as the adapter reads it."""
+
+
 BUCKETS: Final = 64
 """How many buckets reconciliation digests a prefecture's records of one kind into."""
 

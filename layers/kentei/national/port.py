@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from kentei.national.model import NationalChange, NationalRecord, Receipt, RecordKind
+from kentei.national.model import FeedEntry, NationalRecord, Receipt, RecordKind
 
 
 class NationalSystemError(RuntimeError):
@@ -54,11 +54,10 @@ class NationalSystem(Protocol):
 
     def get(self, kind: RecordKind, record_id: str) -> NationalRecord | None: ...
 
-    def changes(
-        self, prefecture_code: str, after: int, limit: int = 100
-    ) -> Sequence[NationalChange]:
+    def changes(self, prefecture_code: str, after: int, limit: int = 100) -> Sequence[FeedEntry]:
         """Changes made on the national side in the prefecture, in ``sequence`` order, after the
-        cursor ``after`` (0: from the start)."""
+        cursor ``after`` (0: from the start); an entry outside the contract is a
+        :class:`~kentei.national.model.RefusedChange` in its place."""
         ...
 
     def digests(self, prefecture_code: str, kind: RecordKind) -> dict[int, str]:

@@ -1,20 +1,14 @@
 """Reissues (再交付) and revocations (合格の取消し) in certify, on the in-memory world of
-:mod:`tests.unit.certify_function.test_certificates`: the new certificate, the old one
-superseded, every certificate of a revoked pass revoked, each as our verifier reads the
-published lists; redelivered messages change nothing."""
+:mod:`tests.unit.certify_function.fakes`: the new certificate, the old one superseded, every
+certificate of a revoked pass revoked, each as our verifier reads the published lists;
+redelivered messages change nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from tests.unit.certify_function.test_certificates import (
-    AT,
-    ISSUER,
-    World,
-    _message,
-    _published,
-)
+from tests.unit.certify_function.fakes import AT, ISSUER, CertificateWorld, announced
 
 from certify.certificates import CertificateRefusedError, issue_certificates
 from certify.status_changes import issue_reissue, revoke_certificates
@@ -35,14 +29,14 @@ from kentei.results.revocations import PassRevocationRecord
 REISSUE_ID = "00112233aabbccdd"
 
 
-def _issued(world: World) -> CertificateRecord:
+def _issued(world: CertificateWorld) -> CertificateRecord:
     one = world.add(1)
-    issue_certificates(_message(one), world.deps())
+    issue_certificates(announced(one), world.deps())
     (record,) = world.certificates.values()
     return record
 
 
-def _request(world: World, old: CertificateRecord) -> ReissueRequested:
+def _request(world: CertificateWorld, old: CertificateRecord) -> ReissueRequested:
     world.reissues[REISSUE_ID] = ReissueRequest(
         reissue_id=REISSUE_ID,
         certificate_id=old.certificate_id,
@@ -63,15 +57,15 @@ def _request(world: World, old: CertificateRecord) -> ReissueRequested:
     )
 
 
-def _verdict(world: World, record: CertificateRecord) -> Outcome:
+def _verdict(world: CertificateWorld, record: CertificateRecord) -> Outcome:
     assert record.vc_key is not None
-    jwks, lists = _published(world)
+    jwks, lists = world.published()
     token = world.files[record.vc_key][0].decode()
     return verify(token, jwks=jwks, status_lists=lists, issuer=ISSUER, now=AT).outcome
 
 
 def test_a_reissue_is_a_new_certificate_and_the_old_one_is_superseded() -> None:
-    world = World()
+    world = CertificateWorld()
     old = _issued(world)
     message = _request(world, old)
 
@@ -95,7 +89,7 @@ def test_a_reissue_is_a_new_certificate_and_the_old_one_is_superseded() -> None:
 
 
 def test_a_reissue_of_a_revoked_certificate_issues_nothing() -> None:
-    world = World()
+    world = CertificateWorld()
     old = _issued(world)
     message = _request(world, old)
     world.certificates[old.certificate_id] = old.model_copy(
@@ -106,7 +100,7 @@ def test_a_reissue_of_a_revoked_certificate_issues_nothing() -> None:
 
 
 def test_a_revocation_revokes_every_certificate_of_the_pass_once() -> None:
-    world = World()
+    world = CertificateWorld()
     old = _issued(world)
     issue_reissue(_request(world, old), world.deps())
     new = world.certificates[f"{old.certificate_number}-2"]
@@ -141,7 +135,7 @@ def test_a_revocation_revokes_every_certificate_of_the_pass_once() -> None:
 
 
 def test_a_revocation_that_is_not_kept_is_refused_for_the_dlq() -> None:
-    world = World()
+    world = CertificateWorld()
     old = _issued(world)
     message = PassRevoked(
         application_id=old.application_id,

@@ -9,27 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jwt
 import pytest
+from tests.unit.certify_function.fakes import ISSUER, JWKS, RENEWAL_KEY, Issuer
 from tests.unit.credentials.samples import sample_pass
 from tests.unit.notice_dispatch.test_certify_handler import batch, failures
 
 from certify import handler
-from certify.certificate_ports import CertificatePorts, RenewalPorts
 from certify.status_renewal import RenewalRaceError, renew_status_lists
 from kentei import messages
-from kentei.credentials.issuer import IssuerProfile
 from kentei.credentials.jwks import jwks_digest
-from kentei.credentials.status import (
-    STATUS_LIST_VALIDITY,
-    CertificateStatus,
-    StatusList,
-    StatusSlot,
-)
+from kentei.credentials.status import STATUS_LIST_VALIDITY, CertificateStatus, StatusSlot
 from kentei.credentials.vc import issue_vc_jwt
 from kentei.credentials.verifier import Outcome, verify
 from kentei.data.published_jwks import JwksPublication
@@ -40,119 +32,18 @@ from kentei.signing.memory import InMemorySigningKey
 from kentei_local.context import LocalContext
 
 AT = dt.datetime(2026, 12, 8, 18, 15, tzinfo=dt.UTC)  # 03:15 JST on the 9th
-ISSUER = IssuerProfile("https://kentei.example.jp", "技能検定 電子合格証 発行者（テスト）")
-FIRST = InMemorySigningKey("kentei-cert-1")
+FIRST = RENEWAL_KEY
 SECOND = InMemorySigningKey("kentei-cert-2")
-JWKS = "published/jwks.json"
 
 
 def _due(at: dt.datetime = AT) -> messages.StatusListsDue:
     return messages.StatusListsDue(scheduled_at=at)
 
 
-@dataclass
-class Issuer:
-    """The status lists as stored, the certificates bucket, the JWKS record and the ring."""
-
-    lists: dict[int, StoredStatusList] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    puts: list[str] = field(default_factory=list)
-    publication: JwksPublication | None = None
-    ring: KeyRing = field(default_factory=lambda: KeyRing(FIRST))
-    on_put: Callable[[str], None] | None = None
-
-    def add(self, number: int, **recorded: Any) -> StatusList:
-        statuses = StatusList(number)
-        self.lists[number] = StoredStatusList(statuses, 0, 1, None, **recorded)
-        return statuses
-
-    def flip(self, number: int, index: int, status: CertificateStatus) -> None:
-        """What a revocation writes: a changed entry and a new version (not yet published)."""
-        assert self.set_status(StatusSlot(number, index), status, AT.date())
-
-    # StatusLists
-    def set_status(self, slot: StatusSlot, status: CertificateStatus, on: dt.date) -> bool:
-        stored = self.lists[slot.list_number]
-        if not stored.statuses.change(slot.index, status, on):
-            return False
-        self.lists[slot.list_number] = replace(stored, version=stored.version + 1)
-        return True
-
-    def status_list(self, list_number: int) -> StoredStatusList | None:
-        return self.lists.get(list_number)
-
-    def list_numbers(self) -> list[int]:
-        return sorted(self.lists)
-
-    def mark_signed(
-        self, list_number: int, version: int, *, kid: str, signed_at: dt.datetime
-    ) -> bool:
-        stored = self.lists[list_number]
-        if (stored.published_version or 0) > version or (
-            stored.signed_at is not None and stored.signed_at > signed_at
-        ):
-            return False
-        self.lists[list_number] = StoredStatusList(
-            stored.statuses, stored.used, stored.version, version, kid, signed_at
-        )
-        return True
-
-    # Files
-    def exists(self, key: str) -> bool:
-        return key in self.files
-
-    def put(
-        self, key: str, body: bytes, content_type: str, *, cache_control: str | None = None
-    ) -> None:
-        assert content_type in {"application/vc+jwt", "application/jwk-set+json"}
-        assert cache_control is not None
-        self.files[key] = body
-        self.puts.append(key)
-        if self.on_put is not None:
-            self.on_put(key)
-
-    # JwksRecord
-    def last(self) -> JwksPublication | None:
-        return self.publication
-
-    def record(self, digest: str, at: dt.datetime) -> bool:
-        if self.publication is not None and self.publication.published_at > at:
-            return False
-        self.publication = JwksPublication(digest, at)
-        return True
-
-    def ports(self) -> RenewalPorts:
-        def unused(*_: Any) -> Any:
-            raise AssertionError("nothing is issued here")
-
-        certificates = CertificatePorts(
-            passes=unused,
-            certificates=unused,
-            status_lists=self,
-            allocator=unused,
-            files=self,
-            key_ring=lambda: self.ring,
-            issuer=lambda: ISSUER,
-            sign_pdf=unused,
-            render=unused,
-            revocations=unused,
-        )
-        return RenewalPorts(certificates=certificates, jwks=self)
-
-    def claims(self, number: int, purpose: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The published list's header and claims."""
-        token = self.files[f"published/status/{number}/{purpose}.jwt"].decode()
-        return jwt.get_unverified_header(token), jwt.decode(
-            token, options={"verify_signature": False}
-        )
-
-    def published(self) -> tuple[dict[str, Any], dict[str, str]]:
-        lists = {
-            ISSUER.status_list_url(int(key.split("/")[2]), key.split("/")[3][:-4]): body.decode()
-            for key, body in self.files.items()
-            if key.startswith("published/status/")
-        }
-        return json.loads(self.files[JWKS]), lists
+def _claims(issuer: Issuer, number: int, purpose: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The published list's header and claims."""
+    token = issuer.body(f"published/status/{number}/{purpose}.jwt").decode()
+    return jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
 
 
 def _retired(key: InMemorySigningKey) -> RetiredKey:
@@ -175,7 +66,7 @@ def test_every_list_is_re_signed_for_a_week_from_the_instant_with_the_jwks_first
     assert issuer.puts[0] == JWKS, "the keys go out before anything they sign"
     for number in (1, 2):
         for purpose in ("revocation", "message"):
-            header, claims = issuer.claims(number, purpose)
+            header, claims = _claims(issuer, number, purpose)
             assert header["kid"] == FIRST.kid
             assert claims["validFrom"] == "2026-12-08T18:15:00Z"
             assert claims["validUntil"] == "2026-12-15T18:15:00Z"
@@ -185,7 +76,7 @@ def test_every_list_is_re_signed_for_a_week_from_the_instant_with_the_jwks_first
             FIRST.kid,
             AT,
         )
-    assert issuer.publication == JwksPublication(jwks_digest(issuer.files[JWKS]), AT)
+    assert issuer.publication == JwksPublication(jwks_digest(issuer.body(JWKS)), AT)
 
     vc = issue_vc_jwt(sample_pass(), StatusSlot(2, 777), ISSUER, FIRST, AT)
     jwks, lists = issuer.published()
@@ -212,7 +103,7 @@ def test_a_second_run_of_the_same_instant_signs_and_puts_nothing() -> None:
     next_day = renew_status_lists(_due(AT + dt.timedelta(days=1)), issuer.ports())
     assert next_day.resigned == [1]
     assert next_day.jwks_published
-    assert issuer.claims(1, "message")[1]["validUntil"] == "2026-12-16T18:15:00Z"
+    assert _claims(issuer, 1, "message")[1]["validUntil"] == "2026-12-16T18:15:00Z"
 
 
 def test_a_rotation_publishes_every_key_then_re_signs_the_lists_with_the_new_one() -> None:
@@ -233,7 +124,7 @@ def test_a_rotation_publishes_every_key_then_re_signs_the_lists_with_the_new_one
     assert [key["kid"] for key in jwks["keys"]] == [SECOND.kid, FIRST.kid]
     assert all("d" not in key for key in jwks["keys"])
     for number in (1, 2):
-        assert issuer.claims(number, "revocation")[0]["kid"] == SECOND.kid
+        assert _claims(issuer, number, "revocation")[0]["kid"] == SECOND.kid
         assert issuer.lists[number].signed_kid == SECOND.kid
     # A certificate signed by the retired key still verifies, over lists of the new one.
     verdict = verify(old_vc, jwks=jwks, status_lists=lists, issuer=ISSUER, now=AT)
@@ -247,12 +138,13 @@ def test_a_late_message_never_publishes_a_list_that_expires_sooner() -> None:
     issuer = Issuer()
     issuer.add(1)
     renew_status_lists(_due(), issuer.ports())
-    issuer.flip(1, 99, CertificateStatus.REVOKED)  # its publication failed: version 2 waits
+    # Its publication failed: version 2 waits.
+    issuer.flip(1, 99, CertificateStatus.REVOKED, AT.date())
     issuer.puts.clear()
     late = renew_status_lists(_due(AT - dt.timedelta(days=3)), issuer.ports())  # a redrive
     assert late.resigned == [1]
     assert not late.jwks_published  # published at AT already, the same keys
-    claims = issuer.claims(1, "message")[1]
+    claims = _claims(issuer, 1, "message")[1]
     assert claims["validFrom"] == "2026-12-08T18:15:00Z"  # as of its last signing, not earlier
     assert claims["credentialSubject"]["statusChangedOn"] == {"2026-12-08": [99]}
     assert issuer.lists[1].published_version == 2
@@ -269,7 +161,7 @@ def test_a_flip_while_a_list_is_re_signed_is_published_all_the_same() -> None:
         # A revocation lands after this run read version 1 and signed its bits.
         if key.endswith("1/message.jwt") and not flipped:
             flipped.append(key)
-            issuer.flip(1, 31337, CertificateStatus.REVOKED)
+            issuer.flip(1, 31337, CertificateStatus.REVOKED, AT.date())
 
     issuer.on_put = revoke_once
     renewal = renew_status_lists(_due(), issuer.ports())
@@ -289,18 +181,11 @@ def test_a_list_that_keeps_changing_fails_the_message_for_a_retry() -> None:
 
     def revoke_always(key: str) -> None:
         if key.endswith("/message.jwt"):
-            issuer.flip(1, next(index), CertificateStatus.REVOKED)
+            issuer.flip(1, next(index), CertificateStatus.REVOKED, AT.date())
 
     issuer.on_put = revoke_always
     with pytest.raises(RenewalRaceError, match=r"\[1\]"):
         renew_status_lists(_due(), issuer.ports())
-
-
-@pytest.fixture
-def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
 
 
 @pytest.mark.usefixtures("lambda_environment")

@@ -6,6 +6,7 @@ deleted sitting gets no new ticket."""
 from __future__ import annotations
 
 import pytest
+from tests.unit.certify_function.fakes import MYNAPORTAL, TicketWorld, ticket_due, ticket_world
 
 from certify.tickets import TicketRefusedError, issue_ticket
 from certify.voids import VoidRefusedError, notice_id, void_ticket
@@ -15,21 +16,19 @@ from kentei.notices.model import NoticeKind
 from kentei.roster.deletion import deleted_sitting
 from kentei.sessions.seating import SeatedSitting
 
-from .test_tickets import MYNAPORTAL, World, _due, _world
 
-
-def _void(world: World) -> TicketVoid:
+def _void(world: TicketWorld) -> TicketVoid:
     return TicketVoid(application_id=world.application.application_id, prefecture_code="13")
 
 
-def _delete(world: World) -> None:
+def _delete(world: TicketWorld) -> None:
     """As the roster keeps a deleted sitting: status deleted, its seats released."""
     world.seated = SeatedSitting(deleted_sitting(world.seated.sitting), {})
 
 
 def test_the_ticket_of_a_deleted_sitting_becomes_void_and_the_person_is_told() -> None:
-    world = _world()
-    issued = issue_ticket(_due(world), world.deps())
+    world = ticket_world()
+    issued = issue_ticket(ticket_due(world), world.deps())
     _delete(world)
 
     voided = void_ticket(_void(world), world.deps())
@@ -45,8 +44,8 @@ def test_the_ticket_of_a_deleted_sitting_becomes_void_and_the_person_is_told() -
 
 
 def test_a_redelivered_void_changes_nothing_and_sends_the_same_notice() -> None:
-    world = _world()
-    issue_ticket(_due(world), world.deps())
+    world = ticket_world()
+    issue_ticket(ticket_due(world), world.deps())
     _delete(world)
     first = void_ticket(_void(world), world.deps())
 
@@ -57,11 +56,11 @@ def test_a_redelivered_void_changes_nothing_and_sends_the_same_notice() -> None:
 
 
 def test_a_sitting_without_a_ticket_or_a_paper_applicant_gets_no_notice() -> None:
-    without = _world()
+    without = ticket_world()
     _delete(without)
     assert void_ticket(_void(without), without.deps()).ticket_id is None
-    paper = _world(channel=Channel.PAPER)
-    issue_ticket(_due(paper), paper.deps())
+    paper = ticket_world(channel=Channel.PAPER)
+    issue_ticket(ticket_due(paper), paper.deps())
     _delete(paper)
 
     voided = void_ticket(_void(paper), paper.deps())
@@ -71,8 +70,8 @@ def test_a_sitting_without_a_ticket_or_a_paper_applicant_gets_no_notice() -> Non
 
 
 def test_a_registered_sitting_is_not_voided() -> None:
-    world = _world()
-    issue_ticket(_due(world), world.deps())
+    world = ticket_world()
+    issue_ticket(ticket_due(world), world.deps())
 
     with pytest.raises(VoidRefusedError):
         void_ticket(_void(world), world.deps())
@@ -81,22 +80,22 @@ def test_a_registered_sitting_is_not_voided() -> None:
 
 
 def test_a_deleted_sitting_gets_no_new_ticket() -> None:
-    world = _world()
+    world = ticket_world()
     _delete(world)
 
     with pytest.raises(TicketRefusedError):
-        issue_ticket(_due(world), world.deps())
+        issue_ticket(ticket_due(world), world.deps())
 
     assert world.tickets == {}
 
 
 def test_a_sitting_deleted_while_its_ticket_is_made_gets_it_void_and_unsent() -> None:
-    world = _world()
+    world = ticket_world()
     registered = world.seated
     reads = iter([registered, SeatedSitting(deleted_sitting(registered.sitting), {})])
     world.seated_sitting = lambda person, application_id: next(reads)  # type: ignore[method-assign]
 
-    issued = issue_ticket(_due(world), world.deps())
+    issued = issue_ticket(ticket_due(world), world.deps())
 
     assert not issued.notified
     assert world.tickets[world.application.application_id].status == "void"

@@ -20,6 +20,7 @@ from kentei.national.contract import ProblemType
 from kentei.national.model import (
     CHANGEABLE_ON_NATIONAL_SIDE,
     DATA_MODELS,
+    RefusedChange,
     bucket_of,
 )
 
@@ -253,7 +254,7 @@ def test_given_a_reply_outside_the_contract_then_a_value_error(parse: Any, raw: 
         parse(raw)
 
 
-def test_a_change_of_an_item_the_person_may_not_change_is_refused_by_both() -> None:
+def test_a_change_of_an_item_the_person_may_not_change_is_refused_in_its_place() -> None:
     document = {
         "sequence": 1,
         "qualification_pseudonym_id": PERSON,
@@ -262,9 +263,22 @@ def test_a_change_of_an_item_the_person_may_not_change_is_refused_by_both() -> N
         "changes": {"birth_date": "1991-01-01"},
         "changed_at": "2026-12-07T09:00:00+09:00",
     }
+    valid = {**document, "sequence": 2, "changes": {"phone": "0312345678"}}
     assert errors("Change", document) != []
-    with pytest.raises(ValueError, match="malformed change feed"):
-        contract.parse_changes(json.dumps({"changes": [document]}).encode())
+
+    refused, change = contract.parse_changes(json.dumps({"changes": [document, valid]}).encode())
+
+    assert isinstance(refused, RefusedChange)
+    assert refused == RefusedChange(
+        sequence=1,
+        qualification_pseudonym_id=PERSON,
+        prefecture_code=PREFECTURE,
+        reason=refused.reason,
+    )
+    assert "birth_date" in refused.reason
+    assert "1991" not in refused.reason, "never the value"
+    assert isinstance(change, NationalChange)
+    assert change.sequence == 2
 
 
 def test_the_problem_document_names_its_type() -> None:

@@ -75,11 +75,12 @@ class World:
     def revocation(self, person: str, application_id: str) -> PassRevocationRecord | None:
         return self.revocations.get((person, application_id))
 
-    def revocation_of(self, person: str, record_id: str) -> tuple[str, str] | None:
-        """A pass record is revoked when its revocation is kept (as the data layer marks
-        the record in the revocation's transaction)."""
-        found = self.revocations.get((person, record_id))
-        return None if found is None else (found.revoked_at.isoformat(), found.reason)
+    def announced_pass_of(self, person: str, application_id: str) -> PassRecord | None:
+        """None once its revocation is kept (as the data layer marks the record in the
+        revocation's transaction)."""
+        if (person, application_id) in self.revocations:
+            return None
+        return self.pass_of(person, application_id)
 
     def get(self, notice_id: str) -> NoticeRecord | None:
         return self.records.get(notice_id)

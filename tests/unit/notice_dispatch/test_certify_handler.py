@@ -14,6 +14,7 @@ from tests.unit.notice_dispatch.test_pass_notices import accepted, add, page
 from tests.unit.review.factory import application, form
 
 from certify import handler
+from certify.certificates import IssueReport
 from kentei import messages
 from kentei.applications.model import Channel, Status
 from kentei.notices.fake import InMemoryMynaportal
@@ -63,7 +64,8 @@ def test_given_pages_and_completions_then_failing_ones_are_retried_and_the_rest_
     world.applications |= {egov.application_id: egov, not_owed.application_id: not_owed}
     monkeypatch.setattr(handler, "notice_dependencies", world.deps)
     # The page's certificates come first (tests/unit/certify_function); here only its notices.
-    monkeypatch.setattr(handler, "_certificates", lambda message: None)
+    monkeypatch.setattr(handler, "dependencies", lambda: None)
+    monkeypatch.setattr(handler, "issue_certificates", lambda message, deps: IssueReport())
 
     ok = handler.handler(
         batch(
@@ -109,10 +111,11 @@ def test_a_page_whose_certificates_fail_still_sends_its_notices_then_fails(
     add(world, online)
     monkeypatch.setattr(handler, "notice_dependencies", world.deps)
 
-    def refused(message: messages.Envelope) -> None:
+    def refused(message: messages.PassesAnnounced, deps: object) -> IssueReport:
         raise RuntimeError("no examinee on the roster")
 
-    monkeypatch.setattr(handler, "_certificates", refused)
+    monkeypatch.setattr(handler, "dependencies", lambda: None)
+    monkeypatch.setattr(handler, "issue_certificates", refused)
     answer = handler.handler(
         batch(messages.encode(page(online))), LocalContext.for_function("certify")
     )

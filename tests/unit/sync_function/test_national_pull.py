@@ -19,7 +19,7 @@ from kentei.data.roster import StoredExaminee
 from kentei.messages import NationalChangesDue, NationalChangesPull
 from kentei.national.conflicts import ConflictCause, NationalConflict
 from kentei.national.memory import InMemoryNational
-from kentei.national.model import NationalRecord, RecordKind
+from kentei.national.model import FeedEntry, NationalRecord, RecordKind, RefusedChange
 from kentei.roster.changes import ChangeSource, Proposal, ProposalStatus
 from kentei.roster.registration import registration_of
 from sync import national_pull
@@ -339,3 +339,36 @@ def test_given_the_schedule_then_a_pull_goes_to_each_prefecture_with_examinees()
     assert [(m.prefecture_code, m.scheduled_at, m.round) for m in world.queue.sent] == [
         (PREFECTURE, AT, 0)
     ]
+
+
+def test_given_an_entry_outside_the_contract_then_it_is_claimed_refused_and_the_feed_goes_on() -> (
+    None
+):
+    world = _registered()
+    change = world.national.change_on_national_side(PERSON, PREFECTURE, {"phone": "0311112222"})
+    refused = RefusedChange(
+        sequence=change.sequence + 1,
+        qualification_pseudonym_id=PERSON,
+        prefecture_code=PREFECTURE,
+        reason="changes: items the national side may not change",
+    )
+
+    class _WithRefused:
+        def changes(self, code: str, after: int, limit: int = 100) -> tuple[FeedEntry, ...]:
+            entries: list[FeedEntry] = [*world.national.changes(code, 0), refused]
+            return tuple(e for e in entries if e.sequence > after)[:limit]
+
+    ports = world.ports()
+    ports = PullPorts(
+        feed=ports.feed,
+        has_examinees=ports.has_examinees,
+        queue=ports.queue,
+        system=_WithRefused,
+    )
+    message = NationalChangesPull(prefecture_code=PREFECTURE, scheduled_at=AT)
+
+    run = pull_changes(message, ports, lambda: AT)
+
+    assert run.counts == {"proposed": 1, "refused": 1}
+    assert run.cursor == refused.sequence
+    assert world.feed.claims[refused.sequence] == "refused"

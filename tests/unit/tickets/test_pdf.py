@@ -13,6 +13,7 @@ from typing import Final
 
 import pytest
 from pypdf import PdfReader
+from tests.unit.cold_start import loaded_by
 from tests.unit.tickets.samples import EXAM_NUMBER, KANA, NAME, ticket
 
 from kentei.tickets import content, pdf
@@ -158,20 +159,8 @@ def test_every_fixed_label_and_every_field_of_the_sample_is_drawable() -> None:
 
 
 def test_importing_the_renderer_does_not_import_the_pdf_or_font_libraries() -> None:
-    script = (
-        "import sys\n"
-        "import kentei.tickets.pdf, kentei.tickets.content\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'fpdf', 'fontTools', 'PIL'}))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "[]"
+    watched = ("fpdf", "fontTools", "PIL")
+    assert loaded_by(["kentei.tickets.pdf", "kentei.tickets.content"], watched) == []
 
 
 def longest(length: int, pattern: str = "職業能力開発") -> str:
