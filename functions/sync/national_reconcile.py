@@ -387,7 +387,12 @@ class _Run:
         persons: set[str] = set()
         for _ in range(MAX_FEED_PAGES):
             page = self._system.changes(self._code, after, FEED_PAGE)
-            persons |= {change.qualification_pseudonym_id for change in page}
+            # A refused entry names its person where it could be read: the pull has it still.
+            persons |= {
+                entry.qualification_pseudonym_id
+                for entry in page
+                if entry.qualification_pseudonym_id is not None
+            }
             if len(page) < FEED_PAGE:
                 break
             after = page[-1].sequence
