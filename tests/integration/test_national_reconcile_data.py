@@ -115,6 +115,16 @@ def test_a_later_attempt_replaces_the_report_and_an_earlier_one_never_does(moto:
         PrefectureNationalReconcile("27").keep(report(3))
 
 
+def test_the_latest_reports_come_newest_first(moto: None) -> None:
+    reports = PrefectureNationalReconcile(PREFECTURE)
+    runs = ["20260901T191000Z", "20260903T191000Z", "20260902T191000Z"]
+    for run_id in runs:
+        reports.keep(report(1).model_copy(update={"run_id": run_id}))
+
+    assert [r.run_id for r in reports.latest(2)] == ["20260903T191000Z", "20260902T191000Z"]
+    assert PrefectureNationalReconcile("27").latest(5) == []
+
+
 def test_a_run_over_the_stores_keeps_one_conflict_and_finds_it_pending_next(moto: None) -> None:
     national = CountingNational()
     store = PrefectureNationalSync(PREFECTURE)

@@ -38,6 +38,21 @@ class PrefectureNationalReconcile(PrefecturePartition):
             for item in self._query(REPORT_PREFIX)
         ]
 
+    def latest(self, limit: int) -> list[ReconcileReport]:
+        """The ``limit`` latest runs' reports, newest first."""
+        answer = self._dynamodb.query(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+            ExpressionAttributeValues={
+                ":p": {"S": self.prefecture_code},
+                ":k": {"S": REPORT_PREFIX},
+            },
+            ScanIndexForward=False,
+            Limit=limit,
+            ConsistentRead=True,
+        )
+        return [ReconcileReport.model_validate_json(i["report"]["S"]) for i in answer["Items"]]
+
     def keep(self, report: ReconcileReport) -> bool:
         """Keep ``report`` unless its run's report is of the same or a later attempt (False)."""
         if report.prefecture_code != self.prefecture_code:
