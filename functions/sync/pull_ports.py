@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from kentei.data.audit import AuditEvent
-from kentei.data.national_sync import SentMark
-from kentei.data.roster import StoredExaminee
-from kentei.messages import NationalChangesPull
-from kentei.national.conflicts import NationalConflict
-from kentei.national.model import FeedEntry
-from kentei.roster.changes import Proposal
+if TYPE_CHECKING:  # types only: sync's results messages never load the pull's modules
+    from kentei.data.audit import AuditEvent
+    from kentei.data.national_sync import SentMark
+    from kentei.data.roster import StoredExaminee
+    from kentei.messages import NationalChangesPull
+    from kentei.national.conflicts import NationalConflict
+    from kentei.national.model import FeedEntry
+    from kentei.roster.changes import Proposal
 
 
 class FeedSide(Protocol):

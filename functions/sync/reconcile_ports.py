@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from kentei.data.audit import AuditEvent
-from kentei.data.national_sync import SentMark
-from kentei.national.conflicts import NationalConflict
-from kentei.national.port import NationalSystem
-from kentei.national.reconciliation import ReconcileReport
-from kentei.roster.changes import ChangeSource, Proposal
 from sync.national_ports import DueQueue
 from sync.results_ports import Queue
+
+if TYPE_CHECKING:  # types only: sync's results messages never load reconciliation's modules
+    from kentei.data.audit import AuditEvent
+    from kentei.data.national_sync import SentMark
+    from kentei.national.conflicts import NationalConflict
+    from kentei.national.port import NationalSystem
+    from kentei.national.reconciliation import ReconcileReport
+    from kentei.roster.changes import ChangeSource, Proposal
 
 
 class OurSide(Protocol):

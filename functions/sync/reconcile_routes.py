@@ -10,7 +10,6 @@ from kentei import messages
 from kentei.consumer import Route
 from kentei.instrumentation import Instruments
 from sync import dependencies as composition
-from sync.national_reconcile import reconcile_prefecture, start_runs
 
 
 def reconcile_routes(instruments: Callable[[], Instruments]) -> dict[str, Route]:
@@ -19,11 +18,16 @@ def reconcile_routes(instruments: Callable[[], Instruments]) -> dict[str, Route]
 
     def _due(message: messages.Envelope) -> None:
         assert isinstance(message, messages.NationalReconcileDue)
+        # Imported here: a daily kind, kept off the results' cold start.
+        from sync.national_reconcile import start_runs
+
         started = start_runs(message, composition.dependencies().reconcile)
         instruments().logger.info("national reconciliation started", extra={"prefectures": started})
 
     def _prefecture(message: messages.Envelope) -> None:
         assert isinstance(message, messages.NationalReconcilePrefecture)
+        from sync.national_reconcile import reconcile_prefecture
+
         deps = composition.dependencies()
         report = reconcile_prefecture(message, deps.reconcile, deps.clock)
         instruments().logger.info(
