@@ -311,3 +311,5 @@ def test_given_10_percent_failures_and_throttling_then_1000_changes_arrive_once_
     assert waited
     assert min(waited) >= RETRY_AFTER_S - 0.01
     assert seconds < DRAIN_S
+    # Reconciliation (issue 12) is not built yet: once it is, its report of zero differences
+    # between both sides is the last check here.
