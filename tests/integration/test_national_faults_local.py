@@ -25,7 +25,9 @@ queues:
   are skipped on purpose: sending them would send the newer content under the older version
   first, one more call per change against a rate-limited side, for nothing the newer version
   does not carry;
-- the national side holds, for every record, our item as it is now at its newest version;
+- the national side holds, for every record, our item as it is now at its newest version (as
+  sync maps it, and as the comparing script, :mod:`kentei_local.national_compare`, sees both
+  stores);
 - the national queue, its DLQ and sync's DLQ (stream batches that kept failing) are empty;
 - the faults and the throttling happened (the fake counts what it injected), and each throttled
   call's next attempt came no sooner than ``Retry-After`` said.
@@ -61,6 +63,7 @@ from kentei.national.records import national_record
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
 from kentei_local.fake_national_server import NationalFaults
+from kentei_local.national_compare import compare_stores
 from kentei_local.probes import wait_until
 from kentei_local.resources import physical_name
 from kentei_local.runtime import LocalRuntime
@@ -286,6 +289,12 @@ def test_given_10_percent_failures_and_throttling_then_1000_changes_arrive_once_
         mark = items.sent(kind, record_id)
         assert mark is not None
         assert mark.version == version
+
+    # And as the comparing script sees both stores, independently of sync's mapping.
+    comparison = compare_stores(
+        runtime.dynamodb(), physical_name("records"), runtime.national_endpoint
+    )
+    assert comparison.agree, comparison.lines()
 
     # Nothing set aside: neither a message nor a stream batch.
     assert _queue_empty(runtime, queue.dlq_url)
