@@ -1,6 +1,7 @@
 """The local runtime's moto holds a FIFO message group back only while one of its messages is
 in flight (:mod:`kentei_local.moto_sqs`), so a group whose batch failed starts again from its
-first message, as SQS does."""
+first message, as SQS does; and a queue's messages are counted (:func:`kentei_local.probes.
+messages_in`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from moto import mock_aws
 
 from kentei_local import moto_sqs
+from kentei_local.probes import messages_in
 
 moto_sqs.install()
 
@@ -76,3 +78,16 @@ def test_given_a_message_in_flight_then_its_group_is_held_back_and_others_are_no
     assert _receive(sqs, url) == ["h0"]
     sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
     assert _receive(sqs, url) == ["g1"]
+
+
+def test_messages_in_counts_waiting_and_in_flight_messages_until_deleted(
+    fifo: tuple[Any, str],
+) -> None:
+    sqs, url = fifo
+    _send(sqs, url, "g", "w0", "w1")
+    assert messages_in(sqs, url) == 2
+    received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert messages_in(sqs, url) == 2  # in flight still counts
+    for message in received:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    assert messages_in(sqs, url) == 0

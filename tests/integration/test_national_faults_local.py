@@ -39,7 +39,6 @@ is, this test ends with its report of zero differences.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import os
 import threading
@@ -49,22 +48,18 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 import pytest
-from tests.unit.review.factory import application, form
+from tests.integration.national_helpers import register
 
-from kentei import aws, catalog
-from kentei.applications.model import Status
+from kentei import catalog
 from kentei.data.national_sync import PrefectureNationalSync
-from kentei.data.roster import PrefectureRoster
 from kentei.messages import NationalRecordDue
 from kentei.national.https import ENVIRONMENT as NATIONAL_ENVIRONMENT
 from kentei.national.memory import Applied
 from kentei.national.model import RecordKind
 from kentei.national.records import national_record
-from kentei.roster.exam_numbers import schemes
-from kentei.roster.registration import registration_of
 from kentei_local.fake_national_server import NationalFaults
 from kentei_local.national_compare import compare_stores
-from kentei_local.probes import wait_until
+from kentei_local.probes import messages_in, wait_until
 from kentei_local.resources import physical_name
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
@@ -80,7 +75,6 @@ WAVE: Final = 5
 """Persons registered in turn, so a person's changes are sometimes in one batch, sometimes not."""
 DRAIN_S: Final = 240.0
 """The hard cap for the changes to arrive and the queues to drain."""
-AT: Final = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 RETRY_AFTER_S: Final = 1
 FAULTS: Final = NationalFaults(
     failing=0.06,
@@ -145,18 +139,7 @@ def _person(number: int) -> str:
 def _register(person: str, turn: int) -> None:
     """One registration through the roster's own writes: the examinee created (turn 0) or
     brought to a new address, and a new sitting with its exam number."""
-    roster = PrefectureRoster(PREFECTURE)
-    applicant = form(
-        work_code=f"101{turn + 1}", address=f"東京都港区芝公園{turn + 1}-{person[-3:]}"
-    )
-    accepted = application(applicant, status=Status.UNDER_REVIEW)
-    accepted = accepted.model_copy(update={"qualification_pseudonym_id": person})
-    registration = registration_of(accepted)
-    scheme = schemes().of(PREFECTURE)
-    seq = roster.draw(registration.counter(scheme))
-    sitting = registration.sitting(scheme, seq, at=AT, by="staff:13:reviewer-13")
-    writes = roster.registration_writes(registration.examinee, sitting, AT)
-    aws.dynamodb().transact_write_items(TransactItems=writes)
+    register(person, f"101{turn + 1}", address=f"東京都港区芝公園{turn + 1}-{person[-3:]}")
 
 
 def _committed(runtime: LocalRuntime) -> list[tuple[Key, str, int, str]]:
@@ -188,15 +171,7 @@ def _committed(runtime: LocalRuntime) -> list[tuple[Key, str, int, str]]:
 
 
 def _queue_empty(runtime: LocalRuntime, url: str) -> bool:
-    attributes = runtime.sqs().get_queue_attributes(
-        QueueUrl=url,
-        AttributeNames=[
-            "ApproximateNumberOfMessages",
-            "ApproximateNumberOfMessagesNotVisible",
-            "ApproximateNumberOfMessagesDelayed",
-        ],
-    )["Attributes"]
-    return all(int(value) == 0 for value in attributes.values())
+    return messages_in(runtime.sqs(), url) == 0
 
 
 def test_given_10_percent_failures_and_throttling_then_1000_changes_arrive_once_in_order(
