@@ -10,16 +10,23 @@ certificate signed by the CA it is given.
 
 Faults, settable by a test: :meth:`FakeServer.inject` scripts one :class:`Fault` per request,
 in order (:meth:`FakeNationalServer.throttle` scripts ``n`` 429s with ``Retry-After``);
-:class:`NationalFaults` makes a share of requests fail at random (500 or 503, 429 with
-``Retry-After``, slow answers; seeded); ``limit_per_s`` enforces a rate limit as the real side
-would (429 with the seconds until the next call is admitted).
+:class:`NationalFaults` makes a share of requests fail at random (500 or 503, the connection
+reset before the request is handled, the answer lost after it is, 429 with ``Retry-After``,
+slow answers; seeded); ``limit_per_s`` enforces a rate limit as the real side would (429 with
+the seconds until the next call is admitted). :attr:`FakeNationalServer.fault_counts` counts
+the faults it injected by kind (``throttled``: every 429, drawn or the rate limit's;
+:attr:`FakeNationalServer.faults_injected` lists each with its request id and time), and its
+store's :attr:`InMemoryNational.applied` logs each version it applied, so a test can prove
+that every change arrived once and in order.
 
 Test-only control paths, outside the contract and never faulted, under ``/_test``: ``POST
 /_test/changes`` (a person changes items on this side), ``POST /_test/diverge`` (a hand edit,
 same version), ``POST /_test/forget`` (a record lost), ``POST /_test/persons`` (make a person
 known), ``PUT /_test/faults`` (:class:`NationalFaults` as JSON) and ``GET /_test/records``
-(the whole store, for the script that compares both sides). In-process tests may use
-:attr:`FakeNationalServer.national` directly. The server runs in daemon threads and stops
+(the whole store, for the script that compares both sides), ``GET /_test/applied`` (the log of
+what it applied: kind, record id, person, version; never data) and ``GET /_test/faults`` (the
+faults injected so far, by kind). In-process tests may use :attr:`FakeNationalServer.national`
+and :attr:`FakeNationalServer.fault_counts` directly. The server runs in daemon threads and stops
 itself after ``lifetime_s``.
 """
 
@@ -31,7 +38,9 @@ import math
 import random
 import re
 import threading
+import time
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -47,6 +56,7 @@ from kentei.national.model import RecordKind
 from kentei.national.port import NationalConflictError, NationalUnknownPersonError
 from kentei.national.rate_limit import TokenBucket
 from kentei_local.mtls_server import (
+    REQUEST_ID_HEADER,
     FakeHandler,
     FakeServer,
     Fault,
@@ -68,7 +78,7 @@ _PROBLEMS: Final = {
     HTTPStatus.TOO_MANY_REQUESTS: ProblemType.THROTTLED,
 }
 
-__all__ = ["FakeNationalServer", "Fault", "NationalFaults"]
+__all__ = ["FakeNationalServer", "Fault", "Injected", "NationalFaults", "fault_kind"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,10 @@ class NationalFaults:
 
     failing: float = 0.0
     """Answered 500 or 503 (half each)."""
+    reset: float = 0.0
+    """The connection closed without an answer, before the request is handled."""
+    lost: float = 0.0
+    """Handled (a record applied), then the connection closed instead of the answer."""
     throttled: float = 0.0
     """Answered 429 with ``Retry-After: retry_after``."""
     slow: float = 0.0
@@ -89,7 +103,7 @@ class NationalFaults:
     """Calls a second the server admits (a burst of one second's worth); None: no limit."""
 
     def __post_init__(self) -> None:
-        shares = (self.failing, self.throttled, self.slow)
+        shares = (self.failing, self.reset, self.lost, self.throttled, self.slow)
         if any(share < 0 for share in shares) or sum(shares) > 1:
             raise ValueError("the shares are between 0 and 1 and add up to 1 at most")
         if self.limit_per_s is not None and self.limit_per_s <= 0:
@@ -99,10 +113,17 @@ class NationalFaults:
         roll = rng.random()
         if roll < self.failing:
             return Fault.unavailable(500 if rng.random() < 0.5 else 503)
-        if roll < self.failing + self.throttled:
-            return Fault.unavailable(429, retry_after=self.retry_after)
-        if roll < self.failing + self.throttled + self.slow:
-            return Fault.slow(self.slow_s)
+        drawn = (
+            (self.reset, Fault.reset()),
+            (self.lost, Fault.lost()),
+            (self.throttled, Fault.unavailable(429, retry_after=self.retry_after)),
+            (self.slow, Fault.slow(self.slow_s)),
+        )
+        bound = self.failing
+        for share, fault in drawn:
+            bound += share
+            if roll < bound:
+                return fault
         return None
 
     @classmethod
@@ -135,6 +156,16 @@ class FakeNationalServer(FakeServer):
         """From now on, fail this share of requests at random and enforce this rate limit."""
         self._national_server.set_faults(faults)
 
+    @property
+    def fault_counts(self) -> dict[str, int]:
+        """The faults injected so far by kind (:func:`fault_kind`), scripted or drawn."""
+        return self._national_server.fault_counts()
+
+    @property
+    def faults_injected(self) -> list[Injected]:
+        """Each fault injected so far, in order."""
+        return self._national_server.fault_log()
+
     def throttle(self, requests: int, retry_after: str = "1") -> None:
         """Answer the next ``requests`` requests 429 with ``Retry-After: retry_after``."""
         self.inject(*[Fault.unavailable(429, retry_after=retry_after)] * requests)
@@ -152,7 +183,19 @@ class _Server(MutualTlsServer):
         self.fault_rates = faults
         self.fault_rng = random.Random(faults.seed)  # noqa: S311 (which requests fail, not a secret)
         self.limit = _limit(faults)
+        self.injected: list[Injected] = []
         super().__init__(context, _Handler)
+
+    def note(self, fault: Fault, request_id: str | None) -> None:
+        with self.faults_lock:
+            self.injected.append(Injected(fault_kind(fault), request_id, time.monotonic()))
+
+    def fault_log(self) -> list[Injected]:
+        with self.faults_lock:
+            return list(self.injected)
+
+    def fault_counts(self) -> dict[str, int]:
+        return dict(Counter(injected.kind for injected in self.fault_log()))
 
     def set_faults(self, faults: NationalFaults) -> None:
         with self.faults_lock:
@@ -163,14 +206,40 @@ class _Server(MutualTlsServer):
         """The next scripted fault (or one drawn at the shared
         :class:`~kentei_local.mtls_server.FaultRates`, if a test set them), else the rate
         limit's 429, else one drawn at the national fault rates."""
-        scripted = super().next_fault()
-        if scripted is not None:
-            return scripted
+        fault = super().next_fault()
         with self.faults_lock:
-            if self.limit is not None and self.limit.reserve(0.0) is None:
+            if fault is None and self.limit is not None and self.limit.reserve(0.0) is None:
                 wait = self.limit.wait_for_one_s()
-                return Fault.unavailable(429, retry_after=str(max(1, math.ceil(wait))))
-            return self.fault_rates.draw(self.fault_rng)
+                fault = Fault.unavailable(429, retry_after=str(max(1, math.ceil(wait))))
+            if fault is None:
+                fault = self.fault_rates.draw(self.fault_rng)
+            return fault
+
+
+@dataclass(frozen=True)
+class Injected:
+    """A fault the fake injected: its kind (:func:`fault_kind`), the request's id, and when
+    (``time.monotonic()``, comparable with :attr:`Received.at`)."""
+
+    kind: str
+    request_id: str | None
+    at: float
+
+
+def fault_kind(fault: Fault) -> str:
+    """What a fault does, as :attr:`FakeNationalServer.fault_counts` counts it: ``throttled``
+    (429), ``failing`` (another status), ``reset``, ``lost``, ``malformed`` or ``slow``."""
+    if fault.answer_lost:
+        return "lost"
+    if fault.disconnect:
+        return "reset"
+    if fault.status == HTTPStatus.TOO_MANY_REQUESTS:
+        return "throttled"
+    if fault.status is not None:
+        return "failing"
+    if fault.body is not None:
+        return "malformed"
+    return "slow"
 
 
 def _limit(faults: NationalFaults) -> TokenBucket | None:
@@ -182,6 +251,13 @@ def _limit(faults: NationalFaults) -> TokenBucket | None:
 class _Handler(FakeHandler):
     server_version = "kentei-fake-national"
     server: _Server
+
+    def faulted(self) -> bool:
+        fault = self.server.next_fault()
+        if fault is None:
+            return False
+        self.server.note(fault, self.headers.get(REQUEST_ID_HEADER))
+        return self.misbehave(fault)
 
     def do_PUT(self) -> None:  # noqa: N802 (BaseHTTPRequestHandler's name)
         if self.path.startswith(CONTROL + "/"):
@@ -297,10 +373,8 @@ class _Handler(FakeHandler):
     def _control(self, method: str) -> None:
         """The test-only paths: never faulted, never recorded, outside the contract."""
         action = (method, self.path.removeprefix(CONTROL))
-        national = self.server.national
-        if action == ("GET", "/records"):
-            records = [record.model_dump(mode="json") for record in national.records()]
-            self.send(HTTPStatus.OK, _dump({"records": records}), contract.JSON)
+        if method == "GET":
+            self._read(action[1])
             return
         length = int(self.headers.get("Content-Length") or 0)
         if not 0 < length <= MAX_REQUEST_BYTES:
@@ -318,6 +392,21 @@ class _Handler(FakeHandler):
             self.problem(HTTPStatus.UNPROCESSABLE_ENTITY, f"refused ({type(exc).__name__})")
             return
         if answer is None:
+            self.problem(HTTPStatus.NOT_FOUND, "no such control path")
+            return
+        self.send(HTTPStatus.OK, _dump(answer), contract.JSON)
+
+    def _read(self, path: str) -> None:
+        """``GET /_test/records`` (the store), ``/applied`` (the log of what was applied) and
+        ``/faults`` (the faults injected so far, by kind)."""
+        national = self.server.national
+        if path == "/records":
+            answer: Any = {"records": [r.model_dump(mode="json") for r in national.records()]}
+        elif path == "/applied":
+            answer = {"applied": [entry.as_json() for entry in national.applied]}
+        elif path == "/faults":
+            answer = {"injected": self.server.fault_counts()}
+        else:
             self.problem(HTTPStatus.NOT_FOUND, "no such control path")
             return
         self.send(HTTPStatus.OK, _dump(answer), contract.JSON)

@@ -10,16 +10,26 @@ a cancelled ``TransactWriteItems`` by putting back what it touched (item by item
 those items meanwhile. DynamoDB isolates a transaction; serving
 moto's DynamoDB requests in turn gives the local runtime the same (the audit chain's
 appends, whose heads concurrent writers race for, cancel transactions routinely).
+
+moto is patched where it differs from AWS in ways the system relies on: transactions undone
+item by item (:mod:`kentei_local.moto_transactions`), one stream record per created item
+(:mod:`kentei_local.moto_streams`), queries of one partition (:mod:`kentei_local.moto_query`),
+KMS's ``MessageType`` (:mod:`kentei_local.moto_kms`), and FIFO groups held back only while a
+message is in flight (:mod:`kentei_local.moto_sqs`). And where it is slow for no reason: moto
+lists its own package folder (a hundred ``stat`` calls) on every request to find the service it
+is for; :func:`_list_services_once` reads that list once.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from moto import backends
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -27,10 +37,19 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from kentei_local import moto_kms, moto_query, moto_streams, moto_transactions
+from kentei_local import moto_kms, moto_query, moto_sqs, moto_streams, moto_transactions
 
 # One line per AWS call (and the pumps poll every second) would bury everything else.
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+
+def _list_services_once() -> None:
+    """moto's service modules listed once (they do not change while the process runs)."""
+    if isinstance(backends.list_of_moto_modules, functools.partial):
+        return
+    listed = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = functools.partial(iter, listed)
+
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -58,6 +77,8 @@ class MotoServer:
         moto_streams.install()
         moto_query.install()
         moto_kms.install()
+        moto_sqs.install()
+        _list_services_once()
         try:
             self._server = make_server(
                 host,

@@ -16,7 +16,7 @@ import ssl
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +40,9 @@ class Fault:
     retry_after: str | None = None
     disconnect: bool = False
     """Close the connection without answering."""
+    answer_lost: bool = False
+    """Handle the request as usual, then close the connection instead of answering: the
+    server did the work, the client never hears of it (a reply lost on the way)."""
 
     @classmethod
     def unavailable(cls, status: int = 503, retry_after: str | None = None) -> Fault:
@@ -52,6 +55,16 @@ class Fault:
     @classmethod
     def malformed(cls, body: bytes = b'{"truncated": ') -> Fault:
         return cls(body=body)
+
+    @classmethod
+    def reset(cls) -> Fault:
+        """The connection closed before the request is handled."""
+        return cls(disconnect=True)
+
+    @classmethod
+    def lost(cls) -> Fault:
+        """The request handled, its answer lost with the connection."""
+        return cls(answer_lost=True)
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,8 @@ class Received:
     request_id: str | None
     client_subject: str | None
     method: str = "POST"
+    at: float = field(default=0.0, compare=False)
+    """When (``time.monotonic()``): how far apart a client's attempts were."""
 
 
 def server_context(certfile: Path, keyfile: Path, client_ca: Path) -> ssl.SSLContext:
@@ -222,12 +237,16 @@ class FakeHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 5
     server: MutualTlsServer
+    answer_lost = False
+    """Set for the request being handled when its fault loses the answer."""
 
     def record(self) -> None:
         request_id = self.headers.get(REQUEST_ID_HEADER)
         with self.server.lock:
             self.server.received.append(
-                Received(self.path, request_id, client_subject(self), self.command)
+                Received(
+                    self.path, request_id, client_subject(self), self.command, time.monotonic()
+                )
             )
 
     def read_body(self, max_bytes: int) -> bytes | None:
@@ -250,6 +269,9 @@ class FakeHandler(BaseHTTPRequestHandler):
         """Apply ``fault``; True when it answered (or dropped) the request itself."""
         if fault.delay_s:
             time.sleep(fault.delay_s)
+        if fault.answer_lost:
+            self.answer_lost = True
+            return False
         if fault.disconnect:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -285,6 +307,11 @@ class FakeHandler(BaseHTTPRequestHandler):
         content_type: str,
         headers: dict[str, str] | None = None,
     ) -> None:
+        if self.answer_lost:
+            # The work is done; the client never hears of it.
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

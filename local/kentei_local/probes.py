@@ -93,6 +93,20 @@ def wait_in_queue(
     return wait_until(arrived, timeout_s, f"message {message_id} did not reach {queue_url}")
 
 
+def messages_in(sqs: SQSClient, queue_url: str) -> int:
+    """How many messages the queue holds: visible, in flight or delayed (SQS's approximate
+    counts, exact in moto)."""
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=[
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+        ],
+    )["Attributes"]
+    return sum(int(value) for value in attributes.values())
+
+
 def wait_until(probe: Callable[[], _T | None], timeout_s: float, failure: str) -> _T:
     deadline = time.monotonic() + timeout_s
     while True:

@@ -220,6 +220,38 @@ def test_given_10_percent_failures_then_every_record_is_retried_to_success_once(
     assert len({r.request_id for r in server.received}) == len(sent)
 
 
+def test_given_resets_and_lost_answers_then_each_version_is_applied_once_and_counted(
+    server: FakeNationalServer, link: Link
+) -> None:
+    server.set_faults(NationalFaults(reset=0.15, lost=0.15, seed=7))
+    national, slept = adapter(server, link, attempts=5)
+    sent = [record(record_id=f"ex-{n:04d}", version=2) for n in range(120)]
+
+    receipts = [national.put(each) for each in sent]
+
+    counts = server.fault_counts
+    assert counts["reset"] > 0
+    assert counts["lost"] > 0
+    assert set(counts) == {"reset", "lost"}
+    assert len(slept) == counts["reset"] + counts["lost"]
+    # A lost answer's retry finds the version held: stale, and nothing applied twice.
+    assert sum(receipt.outcome == "stale" for receipt in receipts) > 0
+    assert all(receipt.held_version == 2 for receipt in receipts)
+    assert [(a.record_id, a.version) for a in server.national.applied] == [
+        (each.record_id, 2) for each in sent
+    ]
+    assert control(server, link, "GET", "/_test/faults") == (200, {"injected": counts})
+    status, log = control(server, link, "GET", "/_test/applied")
+    assert status == 200
+    assert log["applied"][0] == {
+        "kind": "examinee",
+        "record_id": "ex-0000",
+        "qualification_pseudonym_id": PERSON,
+        "version": 2,
+    }
+    assert len(log["applied"]) == len(sent)
+
+
 def test_given_an_attempt_the_client_gave_up_on_then_the_retry_and_it_apply_once(
     server: FakeNationalServer, link: Link
 ) -> None:

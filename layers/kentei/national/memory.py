@@ -13,6 +13,8 @@ Test hooks play the national side's own life: :meth:`InMemoryNational.change_on_
 (a person changes their name or address through Mynaportal: the change joins the feed and the
 examinee record takes a new version), :meth:`InMemoryNational.diverge` (a hand edit: other data,
 the same version) and :meth:`InMemoryNational.forget` (a record lost on that side).
+:attr:`InMemoryNational.applied` is what it applied, in order (kind, id, person, version; no
+data), so a test can prove each version arrived once and in order.
 """
 
 from __future__ import annotations
@@ -37,6 +39,25 @@ from kentei.national.port import NationalConflictError, NationalUnknownPersonErr
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One record version the national side applied (a ``put`` answered ``applied``): which,
+    whose and which version, never its data."""
+
+    kind: RecordKind
+    record_id: str
+    qualification_pseudonym_id: str
+    version: int
+
+    def as_json(self) -> dict[str, str | int]:
+        return {
+            "kind": self.kind.value,
+            "record_id": self.record_id,
+            "qualification_pseudonym_id": self.qualification_pseudonym_id,
+            "version": self.version,
+        }
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,7 @@ class InMemoryNational:
         self._held: dict[tuple[str, str], _Held] = {}
         self._feed: list[NationalChange] = []
         self._sequence = itertools.count(1)
+        self._applied: list[Applied] = []
 
     def register(self, person: str) -> None:
         """Make the 資格仮名ID ``person`` known (no effect when every person is)."""
@@ -87,7 +109,19 @@ class InMemoryNational:
                     f"{record.kind.value} {record.record_id}: unknown person"
                 )
             self._held[record.key] = _Held.of(record)
+            self._applied.append(
+                Applied(
+                    record.kind, record.record_id, record.qualification_pseudonym_id, record.version
+                )
+            )
             return _receipt(record, "applied", record.version)
+
+    @property
+    def applied(self) -> tuple[Applied, ...]:
+        """Every version :meth:`put` applied, in the order applied (append-only; the national
+        side's own changes and hand edits are not in it)."""
+        with self._lock:
+            return tuple(self._applied)
 
     def get(self, kind: RecordKind, record_id: str) -> NationalRecord | None:
         with self._lock:

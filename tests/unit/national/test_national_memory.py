@@ -17,7 +17,7 @@ from kentei.national import (
     NationalUnknownPersonError,
     RecordKind,
 )
-from kentei.national.memory import InMemoryNational
+from kentei.national.memory import Applied, InMemoryNational
 from kentei.national.model import bucket_digest, bucket_of
 
 CHANGED_AT = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
@@ -78,6 +78,31 @@ def test_an_unknown_person_is_refused_until_registered() -> None:
         store.put(version(1))
     store.register(PERSON)
     assert store.put(version(1)).outcome == "applied"
+
+
+def test_given_puts_stale_refusals_and_own_changes_then_the_log_holds_what_was_applied() -> None:
+    store = InMemoryNational(known_persons=[PERSON], clock=lambda: CHANGED_AT)
+    store.put(version(1))
+    store.put(record(kind=RecordKind.SITTING, record_id="app-0001", version=3))
+    store.put(version(1))  # stale: not applied again
+    store.put(version(4))
+    with pytest.raises(NationalConflictError):
+        store.put(record(version=4, phone="0399999999"))
+    with pytest.raises(NationalUnknownPersonError):
+        store.put(record(record_id="ex-0002", version=5, person="QP-0000000002"))
+    store.change_on_national_side(PERSON, PREFECTURE, {"phone": "0300000000"})  # its own
+
+    assert store.applied == (
+        Applied(RecordKind.EXAMINEE, "ex-0001", PERSON, 1),
+        Applied(RecordKind.SITTING, "app-0001", PERSON, 3),
+        Applied(RecordKind.EXAMINEE, "ex-0001", PERSON, 4),
+    )
+    assert store.applied[0].as_json() == {
+        "kind": "examinee",
+        "record_id": "ex-0001",
+        "qualification_pseudonym_id": PERSON,
+        "version": 1,
+    }
 
 
 _ids = st.sampled_from([f"ex-{n:04d}" for n in range(12)])
