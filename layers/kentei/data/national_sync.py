@@ -17,6 +17,7 @@ stored (consistent), for :mod:`kentei.national.records` to map.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
@@ -24,8 +25,11 @@ from typing import Any, Final, Literal
 from botocore.exceptions import ClientError
 
 from kentei.data.partition import PrefecturePartition, instant
+from kentei.retention.kinds import RecordKind
 
 SENT_PREFIX: Final = "NATIONAL_SENT#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {SENT_PREFIX: RecordKind.NATIONAL_SYNC}
+"""The retention kind of each item this module writes, by its key prefix."""
 VERSION_DIGITS: Final = 40
 
 
