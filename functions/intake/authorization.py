@@ -275,6 +275,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.NATIONAL_CONFLICT_RESOLVED,
         record_type="national_conflict",
     ),
+    ("GET", paths.NATIONAL_RECONCILIATIONS): Rule(
+        roles=frozenset({Role.REVIEWER, Role.AUDITOR}),
+        action=AuditAction.NATIONAL_RECONCILIATIONS_READ,
+        record_type="national_reconcile",
+    ),
     ("GET", paths.ROSTER_RECHECKS): Rule(
         roles=frozenset({Role.REVIEWER}),
         action=AuditAction.RECHECK_RUNS_LISTED,

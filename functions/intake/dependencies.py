@@ -52,6 +52,7 @@ from kentei.messages import (
     TicketVoid,
 )
 from kentei.national.conflicts import ConflictStatus, NationalConflict
+from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
@@ -546,6 +547,19 @@ class NationalConflicts(Protocol):
         ...
 
 
+class NationalReports(Protocol):
+    """One prefecture's reconciliation reports
+    (:class:`kentei.data.national_reconcile.PrefectureNationalReconcile`)."""
+
+    def latest(self, limit: int) -> list[ReconcileReport]: ...
+
+
+def _prefecture_national_reports(prefecture_code: str) -> NationalReports:
+    from kentei.data.national_reconcile import PrefectureNationalReconcile
+
+    return PrefectureNationalReconcile(prefecture_code)
+
+
 def _prefecture_national_conflicts(prefecture_code: str) -> NationalConflicts:
     from kentei.data.national_conflicts import PrefectureNationalConflicts
 
@@ -796,6 +810,8 @@ class Dependencies:
     changes: Callable[[str], ChangeStore] = _prefecture_changes
     national_conflicts: Callable[[str], NationalConflicts] = _prefecture_national_conflicts
     """A prefecture's conflicts with the national qualifications system."""
+    national_reports: Callable[[str], NationalReports] = _prefecture_national_reports
+    """A prefecture's reconciliation reports with the national system."""
     """A prefecture's change proposals and re-check runs, by prefecture code."""
     change_requests: Callable[[str], ChangeRequestStore] = _prefecture_change_requests
     """A prefecture's signed change requests, by prefecture code."""

@@ -1,6 +1,7 @@
 """Conflicts with the national qualifications system for staff (R16, issue 12; role
 ``reviewer``, own prefecture): list the open ones with both sides' values, and resolve one by
-keeping ours or taking theirs, with a reason.
+keeping ours or taking theirs, with a reason; and the reconciliation's reports (roles
+``reviewer`` and ``auditor``: counts and ids, never values).
 
 Keeping ours sends our examinee to the national side again as a newer version; taking theirs
 changes our examinee's items (with a history entry: before, after, who, when, from the national
@@ -33,6 +34,7 @@ from kentei.national.conflicts import (
     TheirsRefusedError,
 )
 from kentei.national.model import RecordKind
+from kentei.national.reconciliation import ReconcileReport
 from kentei.records.examinee import Examinee
 from kentei.roster.changes import (
     ChangeSource,
@@ -120,6 +122,35 @@ def list_conflicts(
         )
     )
     return ConflictPage(conflicts=tuple(ConflictView.of(c) for c in found), next_cursor=following)
+
+
+class ReconciliationReports(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    reports: tuple[ReconcileReport, ...] = Field(
+        description="The latest runs, newest first: per record kind compared, buckets, buckets "
+        "drilled, differing (= repaired + conflicts + pending), unsyncable; the ids repaired, "
+        "kept as conflicts, or pending."
+    )
+
+
+def list_reconciliations(
+    staff: Caller, limit: int, request_id: str, deps: Dependencies | None = None
+) -> ReconciliationReports:
+    deps = deps or dependencies()
+    prefecture = staff_prefecture(staff)
+    reports = tuple(deps.national_reports(prefecture).latest(limit))
+    deps.audit.record(
+        staff_event(
+            staff,
+            AuditAction.NATIONAL_RECONCILIATIONS_READ,
+            ("national_reconcile", "latest"),
+            person=None,
+            at=deps.clock(),
+            request_id=request_id,
+            outcome=AuditOutcome.ALLOWED,
+        )
+    )
+    return ReconciliationReports(reports=reports)
 
 
 def resolve_conflict(

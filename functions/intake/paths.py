@@ -39,6 +39,7 @@ ROSTER_CHANGE_REJECT: Final = "/v1/roster/changes/<proposal_id>/reject"
 ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
 NATIONAL_CONFLICTS: Final = "/v1/roster/national-conflicts"
 NATIONAL_CONFLICT_RESOLVE: Final = "/v1/roster/national-conflicts/<conflict_id>/resolve"
+NATIONAL_RECONCILIATIONS: Final = "/v1/roster/national-reconciliations"
 ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
 CHANGE_REQUESTS: Final = "/v1/change-requests"
 RESULTS_DECISIONS: Final = "/v1/results/decisions"
@@ -106,6 +107,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     ROSTER_RECHECKS: ("GET",),
     NATIONAL_CONFLICTS: ("GET",),
     NATIONAL_CONFLICT_RESOLVE: ("POST",),
+    NATIONAL_RECONCILIATIONS: ("GET",),
     ROSTER_CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUEST: ("GET",),

@@ -16,10 +16,11 @@ from functools import cache
 from kentei.exams.catalogue import Catalogue
 from kentei.exams.rounds import Rounds
 from kentei.results.rules import PassRules
-from sync import import_ports, national_ports, pull_ports, results_ports
+from sync import import_ports, national_ports, pull_ports, reconcile_ports, results_ports
 from sync.import_ports import ImportPorts
 from sync.national_ports import NationalPorts
 from sync.pull_ports import PullPorts
+from sync.reconcile_ports import ReconcilePorts
 from sync.results_ports import ResultsPorts
 
 
@@ -41,6 +42,8 @@ class Dependencies:
     """The outbox to the national system (:mod:`sync.national`)."""
     pull: PullPorts = field(default_factory=pull_ports.deployed)
     """The changes made on the national side (:mod:`sync.national_pull`)."""
+    reconcile: ReconcilePorts = field(default_factory=reconcile_ports.deployed)
+    """Reconciliation with the national system (:mod:`sync.national_reconcile`)."""
 
 
 @cache

@@ -18,6 +18,7 @@ from sync.decisions import decide_group
 from sync.dependencies import dependencies
 from sync.import_routes import import_routes
 from sync.national_handler import NationalConsumer, is_fifo, is_stream, on_stream
+from sync.reconcile_routes import reconcile_routes
 
 FUNCTION = "sync"
 
@@ -94,6 +95,7 @@ consumer = QueueConsumer(
         # Result files (R11): checked on upload (the imports bucket's notification), applied
         # on commit.
         **import_routes(_instruments),
+        **reconcile_routes(_instruments),
     },
 )
 national = NationalConsumer(consumer.instruments, heartbeat_route(FUNCTION, DynamoHeartbeatStore))

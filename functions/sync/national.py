@@ -77,6 +77,11 @@ def due_of(stream_record: Mapping[str, Any]) -> NationalRecordDue | None:
         return None
     if not removed:
         national_record(image, version)  # raises if the item cannot travel
+    return due_for(key, version, removed=removed)
+
+
+def due_for(key: SyncedKey, version: int, *, removed: bool) -> NationalRecordDue:
+    """The message that sends the record ``key`` names, as it is then, as ``version``."""
     return NationalRecordDue(
         prefecture_code=key.prefecture_code,
         record_kind=key.kind.value,

@@ -1,7 +1,8 @@
-"""``python -m kentei_local serve|demo|redrive|compare-national``: the local runtime in the
-foreground, the smoke flow, an operator's redrive of a queue's DLQ (:mod:`kentei_local.redrive`),
-or the comparison of our records with the fake national system's
-(:mod:`kentei_local.national_compare`).
+"""``python -m kentei_local serve|demo|redrive|compare-national|reconcile``: the local runtime
+in the foreground, the smoke flow, an operator's redrive of a queue's DLQ
+(:mod:`kentei_local.redrive`), the comparison of our records with the fake national system's
+(:mod:`kentei_local.national_compare`), or a reconciliation with it now
+(:mod:`kentei_local.reconcile`).
 
 ``serve`` prints ``moto: URL``, ``bridge: URL`` (the bridge port, HTTPS with client
 certificates), ``public: URL`` (the public port: the verification page is its ``/verify``),
@@ -26,12 +27,12 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Final
 
-from kentei_local import demo, national_compare, redrive
+from kentei_local import demo, national_compare, reconcile, redrive
 from kentei_local.process import BRIDGE_PREFIX, MOTO_PREFIX, READY_PREFIX, RUNTIME_PREFIX
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import DEFAULT_PORT, LocalSettings
@@ -39,6 +40,14 @@ from kentei_local.settings import DEFAULT_PORT, LocalSettings
 _PARENT_POLL_S: Final = 0.5
 
 logger = logging.getLogger("kentei_local")
+
+
+OPERATOR_COMMANDS: Final[dict[str, Callable[[argparse.Namespace], int]]] = {
+    "redrive": lambda args: redrive.main(args, sys.stdout),
+    "compare-national": lambda args: national_compare.main(args, sys.stdout, sys.stderr),
+    "reconcile": lambda args: reconcile.main(args, sys.stdout),
+}
+"""The commands that work on a running local runtime (or a deployment), by name."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="compare our synced records with the fake national system's (exit 1 if they differ)",
     )
     national_compare.add_arguments(compare_parser)
+    reconcile_parser = commands.add_parser(
+        "reconcile",
+        help="reconcile the local runtime's records with its fake national system, and report",
+    )
+    reconcile.add_arguments(reconcile_parser)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING,
@@ -70,10 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        if args.command == "redrive":
-            return redrive.main(args, sys.stdout)
-        if args.command == "compare-national":
-            return national_compare.main(args, sys.stdout, sys.stderr)
+        if args.command in OPERATOR_COMMANDS:
+            return OPERATOR_COMMANDS[args.command](args)
         if args.command == "serve":
             logger.setLevel(logging.INFO)
             settings = LocalSettings.from_env(

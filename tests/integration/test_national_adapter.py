@@ -19,6 +19,7 @@ import pytest
 from tests.unit.national.samples import ADDRESS, NAME, PERSON, PREFECTURE, record
 
 from kentei.national import (
+    NationalChange,
     NationalConflictError,
     NationalRefusedError,
     NationalSystemError,
@@ -339,6 +340,7 @@ def test_a_change_made_on_the_national_side_reaches_the_feed_and_the_examinee_re
 
     assert status == 200
     (fed,) = national.changes(PREFECTURE, 0)
+    assert isinstance(fed, NationalChange)
     assert (fed.sequence, fed.base_version, fed.changes) == (
         change["sequence"],
         3,

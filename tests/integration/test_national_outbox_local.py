@@ -5,27 +5,21 @@ with each change; the sent marks say so, and no other item travels."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import TypeVar
 
 import pytest
-from tests.unit.review.factory import application, form
+from tests.integration.national_helpers import register
 
-from kentei import aws, catalog
-from kentei.applications.model import Status
+from kentei import catalog
 from kentei.data.national_sync import PrefectureNationalSync, SentMark
-from kentei.data.roster import PrefectureRoster
 from kentei.national.memory import InMemoryNational
 from kentei.national.model import NationalRecord, RecordKind
-from kentei.roster.exam_numbers import schemes
-from kentei.roster.registration import registration_of
 from kentei_local.probes import wait_until
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
 
 WAIT_S = 30.0
-AT = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 PERSON = "p-outbox-0001"
 
 
@@ -45,16 +39,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
 
 
 def _register(work_code: str, **changes: str) -> str:
-    roster = PrefectureRoster("13")
-    accepted = application(form(work_code=work_code, **changes), status=Status.UNDER_REVIEW)
-    accepted = accepted.model_copy(update={"qualification_pseudonym_id": PERSON})
-    registration = registration_of(accepted)
-    scheme = schemes().of("13")
-    seq = roster.draw(registration.counter(scheme))
-    sitting = registration.sitting(scheme, seq, at=AT, by="staff:13:reviewer-13")
-    writes = roster.registration_writes(registration.examinee, sitting, AT)
-    aws.dynamodb().transact_write_items(TransactItems=writes)
-    return sitting.application_id
+    return register(PERSON, work_code, **changes)
 
 
 def _national() -> InMemoryNational:

@@ -94,6 +94,10 @@ def _synced(system: IntakeSystem, person: str) -> NationalRecord:
     return wait_until(agreed, WAIT_S, "both sides on the same version of the examinee")
 
 
+def _newer(held: NationalRecord, than: int) -> NationalRecord | None:
+    return held if held.version > than else None
+
+
 def _pull(system: IntakeSystem) -> None:
     queue = system.runtime.resources.queues["sync"]
     body = messages.encode(messages.NationalChangesDue(scheduled_at=dt.datetime.now(dt.UTC)))
@@ -144,7 +148,7 @@ def test_a_name_changed_on_the_national_side_is_proposed_accepted_and_both_sides
     assert accepted.status_code == 200, accepted.text
 
     after = wait_until(
-        lambda: (held := _synced(system, person)).version > before.version + 1 and held,
+        lambda: _newer(_synced(system, person), before.version + 1),
         WAIT_S,
         "our accepted change at the national side",
     )

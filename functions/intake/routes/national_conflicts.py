@@ -1,5 +1,6 @@
 """Conflicts with the national qualifications system (R16), for review staff of the prefecture
-(role ``reviewer``): the open ones with both sides' values, and their resolution."""
+(role ``reviewer``): the open ones with both sides' values, and their resolution; and the
+reconciliation's reports (``reviewer``, ``auditor``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from intake.national_conflicts import (
     ConflictDecision,
     ConflictPage,
     ConflictView,
+    ReconciliationReports,
     list_conflicts,
+    list_reconciliations,
     resolve_conflict,
 )
 from intake.responses import documented
@@ -68,3 +71,23 @@ def post_resolve(
     event = router.current_event.raw_event
     staff = require_staff(require_caller(event))
     return resolve_conflict(staff, conflict_id, decision, request_id(event))
+
+
+@router.get(
+    paths.NATIONAL_RECONCILIATIONS,
+    summary="Reconciliation reports with the national system",
+    description="The prefecture's latest daily reconciliations (突合) with the national "
+    "qualifications system, newest first: per record kind how many were compared, how many "
+    "buckets differed and were read record by record, how many records differed and what "
+    "became of each (repaired by sending ours again, kept as a conflict for staff, or pending "
+    "a change from the national side); the record ids, never values. Roles `reviewer` and "
+    "`auditor`; written to the audit trail.",
+    tags=["roster"],
+    responses=documented(200, "The reports", 401, 403, 422),
+)
+def get_reconciliations(
+    limit: Annotated[int, Query(ge=1, le=31, description="How many runs.")] = 7,
+) -> ReconciliationReports:
+    event = router.current_event.raw_event
+    staff = require_staff(require_caller(event))
+    return list_reconciliations(staff, limit, request_id(event))

@@ -159,6 +159,9 @@ class AuditAction(StrEnum):
     sides' values)."""
     NATIONAL_CONFLICT_RESOLVED = "national.conflict_resolved"
     """Staff kept ours or took theirs in a conflict with the national side, with a reason."""
+    NATIONAL_RECONCILIATIONS_READ = "national.reconciliations_read"
+    """Staff (reviewer, auditor) read their prefecture's reconciliation reports (counts and
+    ids)."""
     RECHECK_RUNS_LISTED = "recheck.runs_listed"
     """Staff listed their prefecture's registry re-check runs (counts only)."""
     RESULTS_DECISIONS_REQUESTED = "results.decisions_requested"

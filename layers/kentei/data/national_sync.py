@@ -12,18 +12,21 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 
 The synced items themselves (``EXAMINEE#``, ``SITTING#``, ``PASS#``, ``CERTIFICATE#``) belong to
 the roster, passes and certificates stores; :meth:`PrefectureNationalSync.item` reads one as
-stored (consistent), for :mod:`kentei.national.records` to map.
+stored (consistent), for :mod:`kentei.national.records` to map, and
+:meth:`PrefectureNationalSync.synced_items` and :meth:`PrefectureNationalSync.sent_marks` read
+them all, with every mark, for reconciliation (:mod:`sync.national_reconcile`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
 from botocore.exceptions import ClientError
 
+from kentei.catalog import NATIONAL_SYNCED_PREFIXES
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.retention.kinds import RecordKind
 
@@ -66,17 +69,34 @@ class PrefectureNationalSync(PrefecturePartition):
 
     def sent(self, kind: str, record_id: str) -> SentMark | None:
         item = self._get(sent_key(kind, record_id))
-        if item is None:
-            return None
-        return SentMark(
-            kind=item["kind"]["S"],
-            record_id=item["record_id"]["S"],
-            qualification_pseudonym_id=item["qualification_pseudonym_id"]["S"],
-            version=int(item["version"]["S"]),
-            held_version=int(item["held_version"]["S"]),
-            outcome="applied" if item["outcome"]["S"] == "applied" else "stale",
-            sent_at=datetime.fromisoformat(item["sent_at"]["S"]),
-        )
+        return None if item is None else _mark(item)
+
+    def synced_items(self) -> Iterator[dict[str, Any]]:
+        """Every synced item of the prefecture as stored (DynamoDB JSON), prefix by prefix."""
+        for prefix in NATIONAL_SYNCED_PREFIXES:
+            yield from self._query(prefix)
+
+    def sent_marks(self) -> Iterator[SentMark]:
+        """Every sent mark of the prefecture."""
+        for item in self._query(SENT_PREFIX):
+            yield _mark(item)
+
+    def has_synced(self) -> bool:
+        """Whether the prefecture holds a synced item or a sent mark (one small read each)."""
+        for prefix in (SENT_PREFIX, *NATIONAL_SYNCED_PREFIXES):
+            answer = self._dynamodb.query(
+                TableName=self._table,
+                KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+                ExpressionAttributeValues={
+                    ":p": {"S": self.prefecture_code},
+                    ":k": {"S": prefix},
+                },
+                ProjectionExpression="record_key",
+                Limit=1,
+            )
+            if answer["Items"]:
+                return True
+        return False
 
     def mark_sent(self, mark: SentMark) -> bool:
         """Keep ``mark`` unless a mark of the same or a newer version is there (False)."""
@@ -102,3 +122,15 @@ class PrefectureNationalSync(PrefecturePartition):
                 return False
             raise
         return True
+
+
+def _mark(item: dict[str, Any]) -> SentMark:
+    return SentMark(
+        kind=item["kind"]["S"],
+        record_id=item["record_id"]["S"],
+        qualification_pseudonym_id=item["qualification_pseudonym_id"]["S"],
+        version=int(item["version"]["S"]),
+        held_version=int(item["held_version"]["S"]),
+        outcome="applied" if item["outcome"]["S"] == "applied" else "stale",
+        sent_at=datetime.fromisoformat(item["sent_at"]["S"]),
+    )

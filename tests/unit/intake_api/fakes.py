@@ -57,6 +57,7 @@ from kentei.messages import (
     InitialRegistrationReceived,
 )
 from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
+from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
@@ -155,6 +156,8 @@ class Records:
     """A correction's scores, written when its transaction (``FakeResults.correct``) is."""
     national_conflicts: dict[str, NationalConflict] = field(default_factory=dict)
     """Every prefecture's conflicts with the national side, by id."""
+    national_reports: list[ReconcileReport] = field(default_factory=list)
+    """Every prefecture's reconciliation reports."""
     reasserted: list[tuple[str, str]] = field(default_factory=list)
     """(prefecture, 資格仮名ID) of examinees marked to travel to the national side again."""
 
@@ -215,6 +218,9 @@ class Records:
 
     def national_conflicts_of(self, prefecture_code: str) -> FakeNationalConflicts:
         return FakeNationalConflicts(self, prefecture_code)
+
+    def national_reports_of(self, prefecture_code: str) -> FakeNationalReports:
+        return FakeNationalReports(self, prefecture_code)
 
     def change_requests_of(self, prefecture_code: str) -> FakeChangeRequests:
         return FakeChangeRequests(self, prefecture_code)
@@ -829,6 +835,18 @@ class FakeChanges:
 
 
 @dataclass
+class FakeNationalReports:
+    records: Records
+    prefecture_code: str
+
+    def latest(self, limit: int) -> list[ReconcileReport]:
+        mine = [
+            r for r in self.records.national_reports if r.prefecture_code == self.prefecture_code
+        ]
+        return sorted(mine, key=lambda r: r.run_id, reverse=True)[:limit]
+
+
+@dataclass
 class FakeNationalConflicts:
     """One prefecture's conflicts with the national side, as the data layer keeps them."""
 
@@ -1401,4 +1419,5 @@ class Fakes:
             certificate_links=self.certificates,
             revocations=self.revocations.prefecture,
             national_conflicts=self.records.national_conflicts_of,
+            national_reports=self.records.national_reports_of,
         )

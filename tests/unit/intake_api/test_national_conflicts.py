@@ -19,6 +19,7 @@ from kentei.national.conflicts import (
     new_conflict_id,
 )
 from kentei.national.model import RecordKind
+from kentei.national.reconciliation import KindCounts, ReconcileReport, Repair, RepairReason
 from kentei.roster.changes import ChangeSource
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
@@ -180,3 +181,35 @@ def test_a_reason_holding_a_my_number_is_refused(fakes: Fakes) -> None:
 
     assert status == 422
     assert fakes.records.national_conflicts[conflict.conflict_id].status is ConflictStatus.OPEN
+
+
+def _report(prefecture: str, day: int) -> ReconcileReport:
+    at = datetime(2026, 10, day, 19, 10, tzinfo=UTC)
+    return ReconcileReport(
+        run_id=at.strftime("%Y%m%dT%H%M%SZ"),
+        prefecture_code=prefecture,
+        scheduled_at=at,
+        started_at=at,
+        finished_at=at,
+        kinds={RecordKind.EXAMINEE: KindCounts(compared=3, buckets=3, differing=1, repaired=1)},
+        repairs=(
+            Repair(
+                kind=RecordKind.EXAMINEE, record_id=PERSON, version=9, reason=RepairReason.OLDER
+            ),
+        ),
+    )
+
+
+def test_reviewers_and_auditors_read_their_prefectures_reconciliations_newest_first(
+    fakes: Fakes,
+) -> None:
+    fakes.records.national_reports += [_report("13", 1), _report("13", 2), _report("27", 3)]
+
+    for caller in (REVIEWER, "staff:13:auditor1:auditor"):
+        status, _, body = invoke(event("GET", "/v1/roster/national-reconciliations", caller=caller))
+        assert status == 200, body
+        assert [r["run_id"] for r in body["reports"]] == ["20261002T191000Z", "20261001T191000Z"]
+        assert body["reports"][0]["repairs"][0]["reason"] == "older"
+    assert [e.action for e in fakes.audit.events] == [AuditAction.NATIONAL_RECONCILIATIONS_READ] * 2
+    status, _, _ = invoke(event("GET", "/v1/roster/national-reconciliations", caller=CLERK))
+    assert status == 403

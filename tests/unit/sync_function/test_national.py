@@ -27,13 +27,6 @@ FIRST = 1100000000017454423009
 OTHER_PERSON = "pseudonym-0002-ghijkl"
 
 
-@pytest.fixture(autouse=True)
-def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
-
-
 def change(
     item: dict[str, Any], sequence: int, event: str = "MODIFY", old: dict[str, Any] | None = None
 ) -> dict[str, Any]:

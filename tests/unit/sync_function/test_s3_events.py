@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from tests.unit.results.imports.support import csv_text, facts, row
+from tests.unit.sync_function.events import sqs
 from tests.unit.sync_function.fakes import BUCKET, World
 
 from kentei import catalog, messages
@@ -19,13 +20,6 @@ from kentei_local.context import LocalContext
 from sync import dependencies, handler
 
 KEY = "imports/13/13-RI-01JABCDEFGHJKMNPQRSTVWXYZ0.csv"
-
-
-@pytest.fixture(autouse=True)
-def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
 
 
 def s3_event(key: str = KEY, name: str = "ObjectCreated:Put", size: int = 10) -> dict[str, Any]:
@@ -95,25 +89,6 @@ def test_a_commit_names_its_prefecture_in_its_id() -> None:
         messages.ResultImportCommit(
             import_id="14-RI-01JABCDEFGHJKMNPQRSTVWXYZ0", prefecture_code="13", requested_by="u"
         )
-
-
-def sqs(*bodies: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"m{i}",
-                "receiptHandle": f"rh{i}",
-                "body": json.dumps(body),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:ap-northeast-1:123456789012:kentei-sync",
-                "awsRegion": "ap-northeast-1",
-            }
-            for i, body in enumerate(bodies)
-        ]
-    }
 
 
 def test_the_handler_checks_an_upload_drops_the_test_event_and_fails_the_rest(
