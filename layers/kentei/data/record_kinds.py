@@ -9,68 +9,29 @@ A test reads every data module for the key prefixes it writes and fails on one t
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
 from types import ModuleType
 from typing import Final
 
-from kentei.data import (
-    applications,
-    certificates,
-    change_requests,
-    changes,
-    deletions,
-    heartbeats,
-    historical_passes,
-    idle_warnings,
-    initial_registrations,
-    national_conflicts,
-    national_pull,
-    national_reconcile,
-    national_sync,
-    notices,
-    pass_revocations,
-    passes,
-    published_jwks,
-    result_imports,
-    results,
-    roster,
-    sessions,
-    sign_ins,
-    status_lists,
-    tickets,
-)
+import kentei.data
 from kentei.retention.kinds import RecordKind
-from kentei.vault import links, signed_acts
 
-WRITERS: Final[tuple[ModuleType, ...]] = (
-    applications,
-    certificates,
-    change_requests,
-    changes,
-    deletions,
-    heartbeats,
-    historical_passes,
-    idle_warnings,
-    initial_registrations,
-    national_conflicts,
-    national_pull,
-    national_reconcile,
-    national_sync,
-    notices,
-    pass_revocations,
-    passes,
-    published_jwks,
-    result_imports,
-    results,
-    roster,
-    sessions,
-    sign_ins,
-    status_lists,
-    tickets,
-    links,
-    signed_acts,
-)
-"""The modules that write items of the records table, each with its ``RECORD_KINDS``."""
+OTHER_WRITERS: Final = ("kentei.vault.links", "kentei.vault.signed_acts")
+"""Modules outside :mod:`kentei.data` that write records-table items (pseudonym links and
+signed-act claims)."""
+
+
+def _writers() -> tuple[ModuleType, ...]:
+    names = [f"kentei.data.{m.name}" for m in pkgutil.iter_modules(kentei.data.__path__)]
+    modules = (importlib.import_module(name) for name in (*sorted(names), *OTHER_WRITERS))
+    return tuple(module for module in modules if hasattr(module, "RECORD_KINDS"))
+
+
+WRITERS: Final = _writers()
+"""The modules that declare ``RECORD_KINDS``: every :mod:`kentei.data` module that has one,
+and :data:`OTHER_WRITERS`."""
 
 
 def _gathered() -> dict[str, RecordKind]:

@@ -26,8 +26,7 @@ SCHEDULE = load_retention_schedule()
 LAYERS = Path(__file__).resolve().parents[3] / "layers" / "kentei"
 WRITER_FILES = [
     *sorted((LAYERS / "data").glob("*.py")),
-    LAYERS / "vault" / "links.py",
-    LAYERS / "vault" / "signed_acts.py",
+    *(LAYERS.parent / f"{name.replace('.', '/')}.py" for name in record_kinds.OTHER_WRITERS),
 ]
 AUDIT_TABLE_MODULE = LAYERS / "data" / "audit.py"
 """Its keys are the audit table's, a kind of its own (the catalog's ``record_kind``)."""
@@ -35,6 +34,18 @@ KEY_LITERAL = re.compile(r"""f?["']([A-Z][A-Z_]*#[A-Z_#]*)""")
 """A string (or an f-string's head) that starts a sort key: ``"SITTING#"``, ``f"HEARTBEAT#{x}"``."""
 FIXED_KEY = re.compile(r"""^([A-Z_]+_KEY): Final = "([A-Z][A-Z_]+)"$""", re.MULTILINE)
 """A fixed item key (``CURSOR_KEY: Final = "NATIONAL_CURSOR"``)."""
+
+
+def _audit_entry(at: dt.datetime, prefecture: str) -> AuditEvent:
+    return AuditEvent(
+        actor="staff-1",
+        action=AuditAction.AUDIT_SEARCHED,
+        record_type="audit",
+        record_id="search-1",
+        prefecture_code=prefecture,
+        request_id="req-1",
+        at=at,
+    )
 
 
 def _stored_kinds() -> set[RecordKind]:
@@ -145,15 +156,7 @@ def test_every_kind_an_s3_lifecycle_deletes_lives_in_a_bucket_with_one() -> None
 def test_an_audit_entry_expires_at_the_first_instant_the_schedule_allows(
     at: dt.datetime, prefecture: str
 ) -> None:
-    event = AuditEvent(
-        actor="staff-1",
-        action=AuditAction.AUDIT_SEARCHED,
-        record_type="audit",
-        record_id="search-1",
-        prefecture_code=prefecture,
-        request_id="req-1",
-        at=at,
-    )
+    event = _audit_entry(at, prefecture)
     first = retention.deletable_from(RecordKind.AUDIT_ENTRY, at, prefecture)
     assert first is not None
     assert event.expires_at == math.ceil(first.timestamp())
@@ -171,20 +174,8 @@ def test_an_audit_entry_follows_its_prefectures_own_period(
     own = RetentionSchedule.model_validate(data)
     monkeypatch.setattr(retention, "load_retention_schedule", lambda: own)
     at = dt.datetime(2026, 5, 1, 12, tzinfo=JST)
-
-    def entry(prefecture: str) -> AuditEvent:
-        return AuditEvent(
-            actor="staff-1",
-            action=AuditAction.AUDIT_SEARCHED,
-            record_type="audit",
-            record_id="search-1",
-            prefecture_code=prefecture,
-            request_id="req-1",
-            at=at,
-        )
-
-    assert entry("13").expires_at == int(dt.datetime(2034, 4, 1, tzinfo=JST).timestamp())
-    assert entry("14").expires_at == int(dt.datetime(2032, 4, 1, tzinfo=JST).timestamp())
+    assert _audit_entry(at, "13").expires_at == int(dt.datetime(2034, 4, 1, tzinfo=JST).timestamp())
+    assert _audit_entry(at, "14").expires_at == int(dt.datetime(2032, 4, 1, tzinfo=JST).timestamp())
 
 
 def test_the_idempotency_records_expiry_is_the_schedules() -> None:
