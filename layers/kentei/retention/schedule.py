@@ -149,10 +149,14 @@ class RetentionSchedule(BaseModel):
         minimum = MINIMUMS[kind]
         counting = self.counting_of(self.default[kind])
         if not periods.at_least(period, counting, minimum.period, minimum.counting):
-            shown = minimum.period if minimum.period == PERMANENT else f"{minimum.period}"
+            least = (
+                PERMANENT
+                if minimum.period == PERMANENT
+                else f"{minimum.period} ({minimum.counting.value})"
+            )
             raise ValueError(
                 f"{scope}.{kind.value}: {period} ({counting.value}) is shorter than the "
-                f"minimum {shown} ({minimum.counting.value}: {minimum.why})"
+                f"minimum {least}: {minimum.why}"
             )
 
     def rule(self, kind: RecordKind, prefecture_code: str | None) -> Rule:
