@@ -28,7 +28,7 @@ help:
 	@echo "make local  the local runtime in the foreground (Ctrl-C stops it); PORT overrides 8000"
 	@echo "make synth  CloudFormation templates into cdk.out/"
 	@echo "make bench  benchmarks (ratios against baselines in the same run)"
-	@echo "make lint   ruff, mypy --strict, the exam, fee, pass rule, result mapping and English name checks"
+	@echo "make lint   ruff, mypy --strict, the exam, fee, pass rule, result mapping, English name and retention checks"
 	@echo "make openapi  regenerate the committed openapi.json from the code"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -79,6 +79,7 @@ lint: $(STAMP)
 	$(PY) -m kentei.results.imports check
 	$(PY) -m kentei.fees check
 	$(PY) -m kentei.certificates check
+	$(PY) -m kentei.retention check
 
 # Tests that need openssl or xmlsec1 fail (never skip) when one is missing; every target
 # below installs them first. The e2e tier runs in a random order (pytest-randomly; the seed

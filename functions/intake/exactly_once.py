@@ -6,8 +6,8 @@
 (:mod:`intake.fingerprints`): the data Powertools hashes is a small dict of the caller's id,
 the key and that fingerprint, never the body, so its payload hash is a hash of an HMAC and
 confirms no guess. Records written before fingerprints were keyed hashed an unkeyed SHA-256;
-they expire after :data:`KEY_TTL_S`, and a replay across that change is a ``409``. A replay
-within :data:`KEY_TTL_S` gets the stored response without running anything; the same key with
+they expire after :func:`key_ttl_s`, and a replay across that change is a ``409``. A replay
+within :func:`key_ttl_s` gets the stored response without running anything; the same key with
 another request is a ``409``; a replay while the first is still running is a ``409`` too.
 The stored response is the ``202`` body: ids only. After the record expires, the receive flow
 itself still makes a key name one request (its id derives from the key).
@@ -21,13 +21,21 @@ from typing import TYPE_CHECKING, Any, Final
 
 from intake.errors import ConflictError
 from intake.receive import key_reused
+from kentei.retention.kinds import RecordKind
+from kentei.retention.schedule import load_retention_schedule
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-KEY_TTL_S: Final = 24 * 60 * 60
-"""How long a replay gets the stored response (Powertools' record)."""
+DAY_S: Final = 24 * 60 * 60
+
+
+def key_ttl_s() -> int:
+    """How long a replay gets the stored response (Powertools' record, then DynamoDB's TTL):
+    the retention schedule's ``idempotency_record`` days."""
+    return load_retention_schedule().elapsed_days(RecordKind.IDEMPOTENCY_RECORD) * DAY_S
+
 
 Receive = Callable[[], dict[str, Any]]
 """A receive flow bound to its request: the ``202`` body, ids only (what the record keeps)."""
@@ -77,7 +85,7 @@ def _idempotent(key_prefix: str) -> tuple[IdempotencyConfig, Callable[..., dict[
         event_key_jmespath="[caller, key]",
         payload_validation_jmespath="fingerprint",
         raise_on_no_idempotency_key=True,
-        expires_after_seconds=KEY_TTL_S,
+        expires_after_seconds=key_ttl_s(),
         hash_function="sha256",
     )
     idempotent_run = idempotent_function(

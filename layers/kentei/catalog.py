@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final, TypeVar
 
+from kentei.retention.kinds import RecordKind
+
 REGION: Final = "ap-northeast-1"
 """Tokyo: the only region the system runs in."""
 DR_REGION: Final = "ap-northeast-3"
@@ -68,6 +70,9 @@ class TableSpec:
     ttl_attribute: str | None = None
     stream: str | None = None
     """The DynamoDB stream's view type (``NEW_AND_OLD_IMAGES``), None: no stream."""
+    record_kind: RecordKind | None = None
+    """What every item is, for the retention schedule; None: the items name their kinds by
+    sort-key prefix (the records table, :mod:`kentei.data.record_kinds`)."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,8 @@ class BucketSpec:
     """The catalog queue S3 tells of each object created under ``notify_prefix`` (an S3
     event notification, ``s3:ObjectCreated:*``); None: no notification."""
     notify_prefix: str = ""
+    record_kinds: Mapping[str, RecordKind] = field(default_factory=dict, hash=False)
+    """What its objects are, for the retention schedule, by key prefix (``""``: every key)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,8 @@ class UserPoolSpec:
     name: str
     purpose: str
     env_var: str
+    record_kind: RecordKind | None = None
+    """What its users are, for the retention schedule."""
 
 
 @dataclass(frozen=True)
@@ -295,6 +304,7 @@ TABLES: Final = (
         None,
         "vault",
         "KENTEI_TABLE_VAULT",
+        record_kind=RecordKind.VAULT_ENTRY,
     ),
     TableSpec(
         "audit",
@@ -304,6 +314,7 @@ TABLES: Final = (
         "records",
         "KENTEI_TABLE_AUDIT",
         "expires_at",
+        record_kind=RecordKind.AUDIT_ENTRY,
     ),
     TableSpec(
         "idempotency",
@@ -313,6 +324,7 @@ TABLES: Final = (
         "records",
         "KENTEI_TABLE_IDEMPOTENCY",
         "expiration",
+        record_kind=RecordKind.IDEMPOTENCY_RECORD,
     ),
 )
 
@@ -322,13 +334,15 @@ version, normally minutes after arrival. A submission verify cannot finish is re
 then waits in the verify DLQ for an operator's redrive; a standard queue's message keeps its
 enqueue time in the DLQ, so the DLQ's retention (14 days) bounds that wait from arrival. 30
 days cover it with margin for a redrive and its retries; a test keeps ``current_days`` at
-least the DLQ's retention. A noncurrent version is never read again: gone a day later."""
+least the DLQ's retention. A noncurrent version is never read again: gone a day later.
+``current_days`` is the retention schedule's ``inbox_submission`` (a test holds them equal)."""
 
 IMPORTS_LIFECYCLE: Final = Lifecycle(current_days=30, noncurrent_days=1, incomplete_upload_days=1)
 """Result files (R11) hold exam numbers, scores and possibly names: a file is read twice (the
 check, then the commit) within days of its upload, and its problems report holds row numbers
 and codes only. 30 days cover a slow decision on a report; the scores, once committed, live
-in the records table with the import's id as their source."""
+in the records table with the import's id as their source. ``current_days`` is the retention
+schedule's ``result_file`` (a test holds them equal)."""
 IMPORTS_BUCKET: Final = "imports"
 IMPORTS_PREFIX: Final = "imports/"
 """Uploaded result files: ``imports/<prefecture>/<import id>.csv``."""
@@ -340,16 +354,29 @@ PUBLISHED_PREFIX: Final = "published/"
 """The issuer's public documents in the certificates bucket: the JWK Set and the status list
 credentials (``kentei.data.published``), which the public function alone reads."""
 
+ACCESS_LOGS_LIFECYCLE: Final = Lifecycle(
+    current_days=365, noncurrent_days=1, incomplete_upload_days=1
+)
+"""S3 server access logs (addresses, keys and ids, no body) as long as the other logs: the
+retention schedule's ``log`` (a test holds them equal)."""
 ACCESS_LOGS_BUCKET: Final = "access-logs"
 TRUSTSTORE_BUCKET: Final = "truststore"
 
 BUCKETS: Final = (
-    BucketSpec(ACCESS_LOGS_BUCKET, "S3 server access logs of the other buckets", None, None),
+    BucketSpec(
+        ACCESS_LOGS_BUCKET,
+        "S3 server access logs of the other buckets",
+        None,
+        None,
+        lifecycle=ACCESS_LOGS_LIFECYCLE,
+        record_kinds={"": RecordKind.LOG},
+    ),
     BucketSpec(
         TRUSTSTORE_BUCKET,
         "the bridge API's mutual TLS truststore: the CA certificates of the bridges' clients",
         None,
         None,
+        record_kinds={"": RecordKind.SYSTEM_CONFIGURATION},
     ),
     BucketSpec(
         "inbox",
@@ -357,15 +384,27 @@ BUCKETS: Final = (
         "vault",
         "KENTEI_BUCKET_INBOX",
         lifecycle=INBOX_LIFECYCLE,
+        record_kinds={"applications/": RecordKind.INBOX_SUBMISSION},
     ),
     BucketSpec(
-        "attachments", "attached documents of applications", "records", "KENTEI_BUCKET_ATTACHMENTS"
+        "attachments",
+        "attached documents of applications",
+        "records",
+        "KENTEI_BUCKET_ATTACHMENTS",
+        record_kinds={"applications/": RecordKind.APPLICATION},
     ),
     BucketSpec(
         CERTIFICATES_BUCKET,
         "issued pass certificates",
         "records",
         "KENTEI_BUCKET_CERTIFICATES",
+        record_kinds={
+            "certificates/": RecordKind.CERTIFICATE,
+            "tickets/": RecordKind.EXAM_TICKET,
+            PUBLISHED_PREFIX: RecordKind.ISSUER_RECORD,
+            # The certificate-signing key's chain (kentei.certificates.pades_chain).
+            "signing/": RecordKind.SYSTEM_CONFIGURATION,
+        },
     ),
     BucketSpec(
         IMPORTS_BUCKET,
@@ -375,6 +414,10 @@ BUCKETS: Final = (
         lifecycle=IMPORTS_LIFECYCLE,
         notify_queue="sync",
         notify_prefix=IMPORTS_PREFIX,
+        record_kinds={
+            IMPORTS_PREFIX: RecordKind.RESULT_FILE,
+            REPORTS_PREFIX: RecordKind.RESULT_FILE,
+        },
     ),
 )
 
@@ -384,6 +427,7 @@ USER_POOLS: Final = (
         STAFF_USER_POOL,
         "staff accounts: one user per person, a prefecture each, roles as groups",
         "KENTEI_USER_POOL_STAFF",
+        record_kind=RecordKind.STAFF_ACCOUNT,
     ),
 )
 

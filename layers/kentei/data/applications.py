@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -49,6 +49,7 @@ from kentei.data.roster import PrefectureRoster
 from kentei.data.transactions import cancellation_codes
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
+from kentei.retention.kinds import RecordKind
 from kentei.roster.exam_numbers import schemes as exam_number_schemes
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import Sitting
@@ -62,6 +63,11 @@ if TYPE_CHECKING:
 _Writes = list["TransactWriteItemTypeDef"]
 APPLICATION_PREFIX: Final = "APPLICATION#"
 STATUS_PREFIX: Final = "STATUS#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    APPLICATION_PREFIX: RecordKind.APPLICATION,
+    STATUS_PREFIX: RecordKind.APPLICATION,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 MAX_PAGE: Final = 100
 _CURSOR_VERSION: Final = 1
 

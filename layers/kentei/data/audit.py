@@ -3,8 +3,9 @@
 Each entry says who (the caller's id, staff user id, roles and prefecture), what (record
 kind and id, and the person's 資格仮名ID where known), which action and its outcome, when,
 from where (the caller's source IP) and the API request id; never a value of the record.
-Entries are kept for :data:`RETENTION`, then DynamoDB's TTL deletes them (``expires_at``,
-epoch seconds).
+Entries are kept for the retention schedule's ``audit_entry`` period in their prefecture
+(:mod:`kentei.retention`), then DynamoDB's TTL deletes them: ``expires_at`` (epoch seconds)
+is the first instant the schedule allows, never earlier.
 
 Outcomes (:class:`AuditOutcome`): ``succeeded`` for a change that was committed (written in
 the same ``TransactWriteItems`` as the change, :meth:`AuditTrail.transact`), ``allowed`` for
@@ -38,6 +39,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import random
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -52,13 +54,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from kentei import audit_chain, aws, settings
 from kentei.callers import Caller, CallerKind
 from kentei.data.transactions import NO_FAILURE, cancellation_codes
+from kentei.retention import schedule as retention
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
-RETENTION: Final = timedelta(days=5 * 366)
-"""How long an audit event is kept: five years, until the retention schedule (invariant 6)
-names the period for access logs."""
 APPEND_ATTEMPTS: Final = 8
 """How often an append is tried when concurrent writers moved the partition's head."""
 MAX_SEARCH_DAYS: Final = 366
@@ -292,7 +293,12 @@ class AuditEvent(BaseModel):
 
     @property
     def expires_at(self) -> int:
-        return int((self.at + RETENTION).timestamp())
+        """When DynamoDB's TTL may delete the entry: the first instant the retention schedule
+        lets an audit entry of this prefecture go (epoch seconds, rounded up)."""
+        first = retention.deletable_from(RecordKind.AUDIT_ENTRY, self.at, self.prefecture_code)
+        if first is None:
+            raise ValueError("the retention schedule keeps audit entries for good: no TTL")
+        return math.ceil(first.timestamp())
 
     @classmethod
     def by(

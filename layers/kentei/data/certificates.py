@@ -38,6 +38,7 @@ No name, birth date or My Number in any of these items.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
@@ -49,6 +50,7 @@ from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.transactions import cancellation_codes
 from kentei.fees.payments import PaymentMethod
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -60,6 +62,14 @@ HOLD_PREFIX: Final = "CERTIFICATE_HOLD#"
 COUNT_PREFIX: Final = "CERTIFICATE_COUNT#"
 PROOF_PREFIX: Final = "PROOF_REQUEST#"
 REISSUE_PREFIX: Final = "REISSUE#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    CERTIFICATE_PREFIX: RecordKind.CERTIFICATE,
+    HOLD_PREFIX: RecordKind.CERTIFICATE,
+    COUNT_PREFIX: RecordKind.CERTIFICATE,
+    PROOF_PREFIX: RecordKind.CERTIFICATE,
+    REISSUE_PREFIX: RecordKind.CERTIFICATE,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 _CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
 

@@ -15,7 +15,7 @@ and its audit event, each conditional on the record still being ``received``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,12 +24,15 @@ from botocore.exceptions import ClientError
 from kentei.change_requests import ChangeRequest, ChangeRequestStatus
 from kentei.data.audit import AuditEvent
 from kentei.data.changes import CHANGE_PREFIX, PrefectureChanges
+from kentei.retention.kinds import RecordKind
 from kentei.roster.changes import ChangeSource, Proposal
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 REQUEST_PREFIX: Final = "CHANGE_REQUEST#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {REQUEST_PREFIX: RecordKind.CHANGE_PROPOSAL}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 class RequestIdTakenError(RuntimeError):

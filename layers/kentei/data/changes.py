@@ -28,7 +28,7 @@ it and the proposal still open.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -40,6 +40,7 @@ from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import EXAMINEE_PREFIX, HISTORY_PREFIX, PrefectureRoster, examinee_key
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes, failed_first
 from kentei.records.examinee import Examinee
+from kentei.retention.kinds import RecordKind
 from kentei.roster.changes import (
     ChangeSource,
     ExamineeChangedError,
@@ -72,6 +73,14 @@ def open_marker_key(proposal: Proposal) -> str | None:
 
 RUN_PREFIX: Final = "RECHECK_RUN#"
 BATCH_PREFIX: Final = "RECHECK_BATCH#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    CHANGE_PREFIX: RecordKind.CHANGE_PROPOSAL,
+    OPEN_PREFIX: RecordKind.CHANGE_PROPOSAL,
+    NATIONAL_OPEN_PREFIX: RecordKind.CHANGE_PROPOSAL,
+    RUN_PREFIX: RecordKind.JOB_RUN,
+    BATCH_PREFIX: RecordKind.JOB_RUN,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 MAX_PAGE: Final = 100
 
 

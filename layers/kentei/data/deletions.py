@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -44,6 +44,7 @@ from kentei.data.sessions import SEAT_ATTRIBUTE_PREFIX, seat_key, session_key
 from kentei.data.tickets import TICKET_PREFIX, TicketChangedError, TicketRecord
 from kentei.data.transactions import cancellation_codes
 from kentei.messages import TicketVoid
+from kentei.retention.kinds import RecordKind
 from kentei.roster.deletion import (
     DeletionConflictError,
     DeletionReason,
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 DELETION_PREFIX: Final = "DELETION#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {DELETION_PREFIX: RecordKind.DELETION_RECORD}
+"""The retention kind of each item this module writes, by its key prefix."""
 VOID: Final = "void"
 ATTEMPTS: Final = 5
 """A deletion cancelled by a concurrent change (a seat moved, the person accepted again) is

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
 from kentei import aws, settings
 from kentei.heartbeat import HeartbeatReceipt
+from kentei.retention.kinds import RecordKind
 
 SYSTEM_PARTITION: Final = "SYSTEM"
+HEARTBEAT_PREFIX: Final = "HEARTBEAT#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {HEARTBEAT_PREFIX: RecordKind.HEARTBEAT}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 def record_key(function: str) -> str:
-    return f"HEARTBEAT#{function}"
+    return f"{HEARTBEAT_PREFIX}{function}"
 
 
 class DynamoHeartbeatStore:

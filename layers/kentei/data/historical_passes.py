@@ -19,7 +19,7 @@ person's pass record of it) or releases its conflict, with the registration's ow
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -37,6 +37,7 @@ from kentei.results.historical.model import (
     Link,
     StoredHistoricalPass,
 )
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 __all__ = ["HISTORICAL_PREFIX", "HistoricalChangedError", "PrefectureHistoricalPasses"]
 
 HISTORICAL_PREFIX: Final = "HISTORICAL_PASS#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {HISTORICAL_PREFIX: RecordKind.PASS}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 def historical_key(passer_number: str) -> str:

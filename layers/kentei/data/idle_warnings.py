@@ -3,15 +3,19 @@ user's prefecture, holding the instant of the latest warning (the staff user's o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 from kentei import aws, settings
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 WARNING_PREFIX: Final = "STAFF_IDLE_WARNING#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {WARNING_PREFIX: RecordKind.SIGN_IN_EVENT}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 class DynamoIdleWarnings:

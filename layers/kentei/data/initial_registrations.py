@@ -17,7 +17,7 @@ conditional on it still being ``in_review``), which drops them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -28,11 +28,14 @@ from kentei.data.change_requests import RequestDecidedError, RequestIdTakenError
 from kentei.data.partition import PrefecturePartition
 from kentei.data.transactions import cancellation_codes
 from kentei.initial_registrations import InitialRegistrationRequest, InitialRegistrationStatus
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 PREFIX: Final = "INITIAL_REGISTRATION#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {PREFIX: RecordKind.INITIAL_REGISTRATION}
+"""The retention kind of each item this module writes, by its key prefix."""
 PAGE_READ: Final = 100
 """Items read per query while paging (the filter keeps those at the status)."""
 

@@ -18,7 +18,7 @@ travel again when ours are kept) and its audit entry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -35,6 +35,7 @@ from kentei.national.conflicts import (
     NationalConflict,
 )
 from kentei.records.examinee import Examinee
+from kentei.retention.kinds import RecordKind
 from kentei.roster.changes import HistoryEntry
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 
 CONFLICT_PREFIX: Final = "NATIONAL_CONFLICT#"
 OPEN_PREFIX: Final = "NATIONAL_CONFLICT_OPEN#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    CONFLICT_PREFIX: RecordKind.NATIONAL_CONFLICT,
+    OPEN_PREFIX: RecordKind.NATIONAL_CONFLICT,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 MAX_PAGE: Final = 100
 
 

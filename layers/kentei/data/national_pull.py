@@ -15,7 +15,7 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,6 +30,7 @@ from kentei.data.roster import PrefectureRoster, StoredExaminee
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.national.conflicts import NationalConflict
 from kentei.national.model import RecordKind
+from kentei.retention import kinds as retention
 from kentei.roster.changes import ChangeSource, Proposal
 
 if TYPE_CHECKING:
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
 
 CURSOR_KEY: Final = "NATIONAL_CURSOR"
 CHANGE_PREFIX: Final = "NATIONAL_CHANGE#"
+RECORD_KINDS: Final[Mapping[str, retention.RecordKind]] = {
+    CURSOR_KEY: retention.RecordKind.NATIONAL_SYNC,
+    CHANGE_PREFIX: retention.RecordKind.NATIONAL_SYNC,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 SEQUENCE_DIGITS: Final = 20
 
 

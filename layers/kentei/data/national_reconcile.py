@@ -10,14 +10,18 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from botocore.exceptions import ClientError
 
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.national.reconciliation import ReconcileReport
+from kentei.retention.kinds import RecordKind
 
 REPORT_PREFIX: Final = "NATIONAL_RECONCILE#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {REPORT_PREFIX: RecordKind.JOB_RUN}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 def report_key(run_id: str) -> str:

@@ -19,7 +19,7 @@ them all, with every mark, for reconciliation (:mod:`sync.national_reconcile`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
@@ -28,8 +28,11 @@ from botocore.exceptions import ClientError
 
 from kentei.catalog import NATIONAL_SYNCED_PREFIXES
 from kentei.data.partition import PrefecturePartition, instant
+from kentei.retention.kinds import RecordKind
 
 SENT_PREFIX: Final = "NATIONAL_SENT#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {SENT_PREFIX: RecordKind.NATIONAL_SYNC}
+"""The retention kind of each item this module writes, by its key prefix."""
 VERSION_DIGITS: Final = 40
 
 

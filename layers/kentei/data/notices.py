@@ -15,6 +15,7 @@ fails and the stored record is answered.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
@@ -27,12 +28,18 @@ from kentei.notice_records import (
     PostListEntry,
     notice_prefix,
 )
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 NOTICE_PREFIX: Final = "NOTICE#"
 POST_LIST_PREFIX: Final = "POSTLIST#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    NOTICE_PREFIX: RecordKind.NOTICE,
+    POST_LIST_PREFIX: RecordKind.NOTICE,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 _NOT_FINAL: Final = "attribute_not_exists(record_key) OR outcome = :retrying"
 
 

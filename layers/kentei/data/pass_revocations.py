@@ -17,7 +17,7 @@ Ids, dates and staff's texts only; never a name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
@@ -28,6 +28,7 @@ from kentei.data.roster import PrefectureRoster
 from kentei.data.transactions import cancellation_codes
 from kentei.exemptions.model import PassRevocation
 from kentei.results.revocations import PassRevocationRecord, ReturnStatus
+from kentei.retention.kinds import RecordKind
 from kentei.roster.sitting import Sitting
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from kentei.data.certificates import CertificateRecord
 
 REVOCATION_PREFIX: Final = "PASS_REVOCATION#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {REVOCATION_PREFIX: RecordKind.PASS}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 class RevocationConflictError(RuntimeError):

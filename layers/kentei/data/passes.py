@@ -29,7 +29,7 @@ transaction leaves explained gaps only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -45,6 +45,7 @@ from kentei.results.corrections import RecordChange, record_change
 from kentei.results.numbering import NumberKind, PassNumberSchemes, pass_number_schemes
 from kentei.results.passes import DecidedSitting, DecisionStatus, PassNumbers, pass_record
 from kentei.results.runs import ResultsRun, RunKind
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -56,6 +57,15 @@ NUMBER_PREFIX: Final = "PASSNUMBER#"
 DRAWN_PREFIX: Final = "PASSSEQ#"
 SEQUENCE_PREFIX: Final = "SEQUENCE#PASS#"
 RUN_PREFIX: Final = "RESULTS_RUN#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    DECISION_PREFIX: RecordKind.RESULT,
+    PASS_PREFIX: RecordKind.PASS,
+    NUMBER_PREFIX: RecordKind.NUMBER_CLAIM,
+    DRAWN_PREFIX: RecordKind.NUMBER_CLAIM,
+    SEQUENCE_PREFIX: RecordKind.NUMBER_CLAIM,
+    RUN_PREFIX: RecordKind.JOB_RUN,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 SEQ_WIDTH: Final = 9
 
 

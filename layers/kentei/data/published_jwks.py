@@ -10,6 +10,7 @@ with it, so a rotation (a new active key, one more retired) is seen without read
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -17,11 +18,14 @@ from botocore.exceptions import ClientError
 
 from kentei import aws, settings
 from kentei.data.status_lists import CREDENTIALS_PARTITION, signing_instant
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 JWKS_PUBLISHED_KEY: Final = "JWKS_PUBLISHED"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {JWKS_PUBLISHED_KEY: RecordKind.ISSUER_RECORD}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 @dataclass(frozen=True)

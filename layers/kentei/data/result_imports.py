@@ -12,7 +12,7 @@ Each change of status is conditional on the status it was read in
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
@@ -21,11 +21,14 @@ from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.results.imports.record import ImportStatus, ResultImport
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 IMPORT_PREFIX: Final = "IMPORT#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {IMPORT_PREFIX: RecordKind.RESULT_IMPORT}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 def import_key(import_id: str) -> str:

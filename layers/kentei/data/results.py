@@ -18,7 +18,7 @@ correction) replaces a value and leaves a history entry.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -28,12 +28,18 @@ from pydantic import BaseModel, ConfigDict
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.results.decision import ScoreEntry
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, WriteRequestTypeDef
 
 RESULT_PREFIX: Final = "RESULT#"
 HISTORY_PREFIX: Final = "RESULT_HISTORY#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    RESULT_PREFIX: RecordKind.RESULT,
+    HISTORY_PREFIX: RecordKind.RESULT,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 BATCH: Final = 25
 """``BatchWriteItem``'s limit."""
 READ_BATCH: Final = 100

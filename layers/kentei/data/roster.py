@@ -26,7 +26,7 @@ examinee being as the acceptance read it (else the transaction fails and nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
+from kentei.retention.kinds import RecordKind
 from kentei.roster.changes import HistoryEntry, application_history
 from kentei.roster.sitting import Sitting, SittingStatus
 
@@ -45,6 +46,14 @@ SITTING_PREFIX: Final = "SITTING#"
 EXAM_NUMBER_PREFIX: Final = "EXAMNUMBER#"
 SEQUENCE_PREFIX: Final = "SEQUENCE#EXAMNUMBER#"
 HISTORY_PREFIX: Final = "EXAMINEE_HISTORY#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    EXAMINEE_PREFIX: RecordKind.EXAMINEE,
+    SITTING_PREFIX: RecordKind.SITTING,
+    EXAM_NUMBER_PREFIX: RecordKind.NUMBER_CLAIM,
+    SEQUENCE_PREFIX: RecordKind.NUMBER_CLAIM,
+    HISTORY_PREFIX: RecordKind.EXAMINEE_HISTORY,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -37,6 +37,7 @@ from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import SITTING_PREFIX, sitting_key
 from kentei.data.transactions import CONDITION_FAILED, CONFLICT, cancellation_codes
+from kentei.retention.kinds import RecordKind
 from kentei.roster.sitting import ExamRound, Sitting, SittingStatus
 from kentei.sessions.errors import (
     SeatRefusedError,
@@ -52,6 +53,11 @@ if TYPE_CHECKING:
 
 SESSION_PREFIX: Final = "SESSION#"
 SEAT_PREFIX: Final = "SEAT#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    SESSION_PREFIX: RecordKind.EXAM_SESSION,
+    SEAT_PREFIX: RecordKind.EXAM_SESSION,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 SEAT_ATTRIBUTE_PREFIX: Final = "session_"
 ATTEMPTS: Final = 8
 """Transactions cancelled by a concurrent one on the same item (TransactionConflict) are

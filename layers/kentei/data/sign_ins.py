@@ -9,6 +9,7 @@ data, no other personal data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -16,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from kentei import aws, settings
 from kentei.data.transactions import failed_first
+from kentei.retention.kinds import RecordKind
 from kentei.sign_ins import Outcome, SignIn, SignInSummary
 
 if TYPE_CHECKING:
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
 
 SUMMARY_PREFIX: Final = "STAFF_SIGNIN#"
 EVENT_PREFIX: Final = "STAFF_SIGNIN_EVENT#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    SUMMARY_PREFIX: RecordKind.SIGN_IN_EVENT,
+    EVENT_PREFIX: RecordKind.SIGN_IN_EVENT,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 def summary_key(username: str) -> str:

@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import secrets
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -41,6 +42,7 @@ from kentei.credentials.status import (
     StatusSlot,
 )
 from kentei.data.transactions import cancellation_codes
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -49,6 +51,12 @@ CREDENTIALS_PARTITION: Final = "CREDENTIALS"
 CURRENT_LIST_KEY: Final = "STATUS_LIST_CURRENT"
 LIST_PREFIX: Final = "STATUS_LIST#"
 INDEX_PREFIX: Final = "STATUS_INDEX#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    CURRENT_LIST_KEY: RecordKind.ISSUER_RECORD,
+    LIST_PREFIX: RecordKind.ISSUER_RECORD,
+    INDEX_PREFIX: RecordKind.ISSUER_RECORD,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 MAX_LIST_MOVES: Final = 8
 MAX_STATUS_WRITES: Final = 8
 """How often :meth:`StatusLists.set_status` reads again when another writer changed the list

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -19,12 +20,15 @@ from botocore.exceptions import ClientError
 
 from kentei import aws, settings
 from kentei.data.partition import PrefecturePartition
+from kentei.retention.kinds import RecordKind
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_s3.client import S3Client
 
 TICKET_PREFIX: Final = "TICKET#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {TICKET_PREFIX: RecordKind.EXAM_TICKET}
+"""The retention kind of each item this module writes, by its key prefix."""
 MEDIA_TYPE: Final = "application/pdf"
 DOWNLOAD_SECONDS: Final = 300
 

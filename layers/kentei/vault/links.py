@@ -27,7 +27,7 @@ first by someone else (the document does not carry the Mynaportal account it is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final, Protocol
 
@@ -36,12 +36,20 @@ from pydantic import TypeAdapter, ValidationError
 from kentei import aws, settings
 from kentei.data.transactions import failed_first
 from kentei.records.fields import PseudonymousId
+from kentei.retention.kinds import RecordKind
 from kentei.vault.pseudonym import is_qualification_pseudonym_id
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 PARTITION: Final = "PSEUDONYMS"
+MYNAPORTAL_PREFIX: Final = "MYNAPORTAL#"
+QUALIFICATION_PREFIX: Final = "QUALIFICATION#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    MYNAPORTAL_PREFIX: RecordKind.PSEUDONYM_LINK,
+    QUALIFICATION_PREFIX: RecordKind.PSEUDONYM_LINK,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
 _MYNAPORTAL_ID: TypeAdapter[str] = TypeAdapter(PseudonymousId)
 
 
@@ -62,11 +70,11 @@ class PseudonymLinks(Protocol):
 
 
 def mynaportal_key(mynaportal_pseudonym_id: str) -> str:
-    return f"MYNAPORTAL#{mynaportal_pseudonym_id}"
+    return f"{MYNAPORTAL_PREFIX}{mynaportal_pseudonym_id}"
 
 
 def qualification_key(qualification_pseudonym_id: str) -> str:
-    return f"QUALIFICATION#{qualification_pseudonym_id}"
+    return f"{QUALIFICATION_PREFIX}{qualification_pseudonym_id}"
 
 
 def _validated(qualification_pseudonym_id: str, mynaportal_pseudonym_id: str) -> None:

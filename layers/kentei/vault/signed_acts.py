@@ -33,11 +33,12 @@ import hashlib
 import hmac
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 from kentei import aws, settings
+from kentei.retention.kinds import RecordKind
 from kentei.vault.kms import MAC_ALGORITHM
 from kentei.vault.port import KMS_REQUESTS, KmsRequestCounter
 
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 DOMAIN: Final = b"kentei:signed-act:v1:"
 VERSION: Final = "v1"
 PREFIX: Final = "SIGNED#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {PREFIX: RecordKind.APPLICATION}
+"""The retention kind of each item this module writes, by its key prefix."""
 
 
 def record_key(digest: str) -> str:
