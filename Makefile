@@ -80,6 +80,7 @@ lint: $(STAMP)
 	$(PY) -m kentei.fees check
 	$(PY) -m kentei.certificates check
 	$(PY) -m kentei.retention check
+	$(PY) -m kentei.person_requests check
 
 # Tests that need openssl or xmlsec1 fail (never skip) when one is missing; every target
 # below installs them first. The e2e tier runs in a random order (pytest-randomly; the seed

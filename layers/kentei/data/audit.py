@@ -162,6 +162,12 @@ class AuditAction(StrEnum):
     NATIONAL_RECONCILIATIONS_READ = "national.reconciliations_read"
     """Staff (reviewer, auditor) read their prefecture's reconciliation reports (counts and
     ids)."""
+    PERSON_REQUEST_RECEIVED = "person_request.received"
+    """Staff recorded a person's disclosure, correction or suspension request (P10)."""
+    PERSON_REQUEST_CHANGED = "person_request.changed"
+    """A person's request extended, decided or withdrawn (a granted suspension starts)."""
+    SUSPENSION_LIFTED = "person_request.suspension_lifted"
+    """A person's suspension of use ended: their data is processed again."""
     RECHECK_RUNS_LISTED = "recheck.runs_listed"
     """Staff listed their prefecture's registry re-check runs (counts only)."""
     RESULTS_DECISIONS_REQUESTED = "results.decisions_requested"

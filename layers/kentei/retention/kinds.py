@@ -62,6 +62,9 @@ class RecordKind(StrEnum):
     changes (ids and versions only)."""
     NATIONAL_CONFLICT = "national_conflict"
     """A conflict with the national system and its open marker (both sides' values)."""
+    PERSON_REQUEST = "person_request"
+    """A person's request about their own data (開示・訂正・利用停止請求, P10), its decision, and
+    a suspension of use while it stands."""
     DELETION_RECORD = "deletion_record"
     """A record of a deletion: what kind, which ids, when, under which rule."""
     AUDIT_ENTRY = "audit_entry"

@@ -72,6 +72,9 @@ MINIMUMS: Final[Mapping[RecordKind, Minimum]] = {
     _K.CHANGE_PROPOSAL: Minimum(
         _YEARS_5, _FY, True, "a decision on a person's items (訂正): 5-year class"
     ),
+    _K.PERSON_REQUEST: Minimum(
+        _YEARS_5, _FY, True, "a request under the personal information act and its decision"
+    ),
     _K.SITTING: Minimum(_YEARS_5, _FY, True, "受検の記録 (exemptions, fees): 5-year class"),
     _K.EXAM_SESSION: Minimum(
         Period(years=1), _FY, True, "the round's sessions and seats: 1-year class"

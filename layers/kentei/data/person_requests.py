@@ -1,0 +1,166 @@
+"""A person's requests about their own data (P10) in the records table, under the prefecture.
+
+Layout (partition ``prefecture_code``, sort ``record_key``):
+
+- ``PERSON_REQUEST#<request id>``: a :class:`kentei.person_requests.model.PersonRequest` as JSON
+  (ids, kinds, instants, the decision and its reason; never the data asked about, nor the My
+  Number), its ``status`` and 資格仮名ID as attributes;
+- ``SUSPENSION#<資格仮名ID>``: the person's suspension of use (利用停止) while it stands
+  (:class:`kentei.person_requests.model.Suspension`). It is written in the transaction that grants
+  the request, and deleted when lifted; every process of the person's data in the prefecture
+  asks :meth:`PrefecturePersonRequests.suspension` first.
+
+Each change is one transaction with its audit entries, conditional on the request's status as
+read (a concurrent decision fails it: :class:`ConcurrentRequestChangeError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from botocore.exceptions import ClientError
+
+from kentei.data.audit import AuditEvent
+from kentei.data.partition import PrefecturePartition
+from kentei.data.transactions import cancellation_codes
+from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension
+from kentei.person_requests.procedures import RequestKind
+from kentei.retention.kinds import RecordKind
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+REQUEST_PREFIX: Final = "PERSON_REQUEST#"
+SUSPENSION_PREFIX: Final = "SUSPENSION#"
+RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
+    REQUEST_PREFIX: RecordKind.PERSON_REQUEST,
+    SUSPENSION_PREFIX: RecordKind.PERSON_REQUEST,
+}
+"""The retention kind of each item this module writes, by its key prefix."""
+
+
+class ConcurrentRequestChangeError(RuntimeError):
+    """The request was decided, extended or withdrawn meanwhile (or the person's suspension
+    changed): read again."""
+
+
+class PrefecturePersonRequests(PrefecturePartition):
+    """One prefecture's person requests and suspensions."""
+
+    def receive(self, request: PersonRequest, audit: Sequence[AuditEvent] = ()) -> None:
+        self._check(request)
+        if request.status is not RequestStatus.RECEIVED:
+            raise ValueError("a request is received first")
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._item(request),
+                "ConditionExpression": "attribute_not_exists(record_key)",
+            }
+        }
+        self._written([put], audit)
+
+    def request(self, request_id: str) -> PersonRequest | None:
+        item = self._get(REQUEST_PREFIX + request_id)
+        return None if item is None else PersonRequest.model_validate_json(item["request"]["S"])
+
+    def open_requests(self) -> list[PersonRequest]:
+        """Every open request (received or extended), oldest first."""
+        return [
+            PersonRequest.model_validate_json(item["request"]["S"])
+            for item in self._query(
+                REQUEST_PREFIX,
+                "#s IN (:received, :extended)",
+                {
+                    ":received": {"S": RequestStatus.RECEIVED.value},
+                    ":extended": {"S": RequestStatus.EXTENDED.value},
+                },
+                {"#s": "status"},
+            )
+        ]
+
+    def change(
+        self,
+        changed: PersonRequest,
+        was: RequestStatus,
+        audit: Sequence[AuditEvent] = (),
+        *,
+        suspension: Suspension | None = None,
+    ) -> None:
+        """Keep ``changed`` (extended, decided or withdrawn) if the request is still ``was``;
+        with ``suspension``, the person's suspension of use starts in the same transaction (a
+        granted suspension request)."""
+        self._check(changed)
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._item(changed),
+                    "ConditionExpression": "#s = :was",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {":was": {"S": was.value}},
+                }
+            }
+        ]
+        if suspension is not None:
+            if changed.kind is not RequestKind.SUSPENSION or changed.status is not (
+                RequestStatus.DECIDED
+            ):
+                raise ValueError("a suspension starts with a decided suspension request")
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            **self._key(SUSPENSION_PREFIX + suspension.qualification_pseudonym_id),
+                            "item_type": {"S": "suspension"},
+                            "request_id": {"S": suspension.request_id},
+                            "suspension": {"S": suspension.model_dump_json()},
+                        },
+                        "ConditionExpression": "attribute_not_exists(record_key)",
+                    }
+                }
+            )
+        self._written(writes, audit)
+
+    def suspension(self, person: str) -> Suspension | None:
+        """The person's suspension of use in the prefecture, while it stands."""
+        item = self._get(SUSPENSION_PREFIX + person)
+        return None if item is None else Suspension.model_validate_json(item["suspension"]["S"])
+
+    def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
+        """End the person's suspension of use (it was this one, or
+        :class:`ConcurrentRequestChangeError`)."""
+        delete: TransactWriteItemTypeDef = {
+            "Delete": {
+                "TableName": self._table,
+                "Key": self._key(SUSPENSION_PREFIX + suspension.qualification_pseudonym_id),
+                "ConditionExpression": "request_id = :id",
+                "ExpressionAttributeValues": {":id": {"S": suspension.request_id}},
+            }
+        }
+        self._written([delete], audit)
+
+    def _written(
+        self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent]
+    ) -> None:
+        try:
+            self._write_audited(writes, audit)
+        except ClientError as exc:
+            if cancellation_codes(exc) is None:
+                raise
+            raise ConcurrentRequestChangeError("the request changed meanwhile") from None
+
+    def _check(self, request: PersonRequest) -> None:
+        if request.prefecture_code != self.prefecture_code:
+            raise ValueError("a request of another prefecture")
+
+    def _item(self, request: PersonRequest) -> dict[str, Any]:
+        return {
+            **self._key(REQUEST_PREFIX + request.request_id),
+            "item_type": {"S": "person_request"},
+            "status": {"S": request.status.value},
+            "qualification_pseudonym_id": {"S": request.qualification_pseudonym_id},
+            "request": {"S": request.model_dump_json()},
+        }
