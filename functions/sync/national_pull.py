@@ -50,6 +50,7 @@ from kentei.national.conflicts import (
     new_conflict_id,
 )
 from kentei.national.model import FeedEntry, NationalChange, RecordKind, RefusedChange
+from kentei.national.records import examinee_record_id
 from kentei.roster.changes import (
     ChangeKind,
     ChangeSource,
@@ -222,7 +223,7 @@ def _conflict(
         prefecture_code=change.prefecture_code,
         qualification_pseudonym_id=person,
         record_kind=RecordKind.EXAMINEE,
-        record_id=person,
+        record_id=examinee_record_id(change.prefecture_code, person),
         cause=cause,
         fields=fields,
         national_sequence=change.sequence,

@@ -403,9 +403,9 @@ def _national_name_change(flow: ApplicationFlow, runtime: LocalRuntime, deadline
         raise StepFailedError(f"accepting the proposal answered {accepted.status_code}")
     _wait_national_drained(runtime, deadline)
     mark = PrefectureNationalSync(STAFF[0], runtime.resources.tables["records"]).sent(
-        "examinee", person
+        "examinee", f"{STAFF[0]}-{person}"
     )
-    held = national.get(RecordKind.EXAMINEE, person)
+    held = national.get(RecordKind.EXAMINEE, f"{STAFF[0]}-{person}")
     if mark is None or held is None or held.data is None or held.version != mark.version:
         raise StepFailedError("the two sides hold different versions of the examinee")
     if (held.data["name"], held.data["name_kana"]) != RENAMED_TO:

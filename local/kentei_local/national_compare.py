@@ -297,7 +297,9 @@ def ours_of(item: Item, contract: ContractKinds) -> Held | None:
     rest: str
     if record_key.startswith("EXAMINEE#"):
         kind, rest = "examinee", record_key.removeprefix("EXAMINEE#")
-        person, record_id = rest, rest
+        # The contract keys an examinee by its prefecture and person (one record per
+        # prefecture that holds the person).
+        person, record_id = rest, f"{prefecture}-{rest}"
     elif record_key.startswith("SITTING#"):
         kind, rest = "sitting", record_key.removeprefix("SITTING#")
         person, _, record_id = rest.partition("#")

@@ -28,7 +28,7 @@ from kentei_local.settings import LocalSettings
 WAIT_S = 30.0
 CERTIFICATE = "C13G262-00001-1"
 SYNCED = (
-    ("examinee", items.PERSON),
+    ("examinee", items.EXAMINEE_ID),
     ("sitting", items.APPLICATION),
     ("part_pass", "pass-1"),
     ("pass", items.FULL_PASS),
@@ -105,22 +105,22 @@ def test_given_hand_edits_on_the_national_side_when_compared_then_ids_and_fields
     runtime: LocalRuntime, runtime_file: Path, capsys: Any
 ) -> None:
     national = _national(runtime)
-    examinee = national.get(RecordKind.EXAMINEE, items.PERSON)
+    examinee = national.get(RecordKind.EXAMINEE, items.EXAMINEE_ID)
     assert examinee is not None
     assert examinee.data is not None
     address = examinee.data["address"]
     sitting = national.get(RecordKind.SITTING, items.APPLICATION)
     assert sitting is not None
-    national.diverge(RecordKind.EXAMINEE, items.PERSON, {**examinee.data, "address": "大阪府"})
+    national.diverge(RecordKind.EXAMINEE, items.EXAMINEE_ID, {**examinee.data, "address": "大阪府"})
     national.forget(RecordKind.SITTING, items.APPLICATION)
     try:
         status, output = _compare(runtime, runtime_file, capsys)
     finally:  # as it was, for the module's other tests
-        national.diverge(RecordKind.EXAMINEE, items.PERSON, examinee.data)
+        national.diverge(RecordKind.EXAMINEE, items.EXAMINEE_ID, examinee.data)
         national.put(sitting)
 
     assert status == 1, output
-    assert f"differing examinee {items.PERSON}: data.address" in output
+    assert f"differing examinee {items.EXAMINEE_ID}: data.address" in output
     assert f"only ours sitting {items.APPLICATION}" in output
     assert f"behind sitting {items.APPLICATION}: national version none" in output
     assert "the sides DIFFER" in output

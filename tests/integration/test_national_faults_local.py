@@ -166,7 +166,7 @@ def _committed(runtime: LocalRuntime) -> list[tuple[Key, str, int, str]]:
             version = int(change["SequenceNumber"])
             kind, _, rest = sort_key.partition("#")
             if kind == "EXAMINEE":
-                found.append((("examinee", rest), rest, version, sort_key))
+                found.append((("examinee", f"{PREFECTURE}-{rest}"), rest, version, sort_key))
             elif kind == "SITTING":
                 person, _, application_id = rest.partition("#")
                 found.append((("sitting", application_id), person, version, sort_key))

@@ -59,7 +59,7 @@ def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
     )
     # The examinee and the sitting are separate messages of one group: wait for each.
     examinee = wait_until(
-        lambda: _national().get(RecordKind.EXAMINEE, PERSON),
+        lambda: _national().get(RecordKind.EXAMINEE, f"13-{PERSON}"),
         WAIT_S,
         "the examinee at the national side",
     )
@@ -76,7 +76,7 @@ def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
         "the second sitting at the national side",
     )
     now = wait_until(
-        lambda: _newer(_national().get(RecordKind.EXAMINEE, PERSON), before),
+        lambda: _newer(_national().get(RecordKind.EXAMINEE, f"13-{PERSON}"), before),
         WAIT_S,
         "the examinee's newer version at the national side",
     )
@@ -89,7 +89,7 @@ def test_a_registered_examinee_reaches_the_national_side_with_growing_versions(
 
     marks = PrefectureNationalSync("13")
     wait_until(
-        lambda: _newer(marks.sent("examinee", PERSON), now.version - 1),
+        lambda: _newer(marks.sent("examinee", f"13-{PERSON}"), now.version - 1),
         WAIT_S,
         "the examinee's sent mark",
     )

@@ -83,8 +83,8 @@ def _synced(system: IntakeSystem, person: str) -> NationalRecord:
     marks = PrefectureNationalSync(TOKYO)
 
     def agreed() -> NationalRecord | None:
-        mark = marks.sent("examinee", person)
-        held = _national(system).get(RecordKind.EXAMINEE, person)
+        mark = marks.sent("examinee", f"{TOKYO}-{person}")
+        held = _national(system).get(RecordKind.EXAMINEE, f"{TOKYO}-{person}")
         item = marks.item(examinee_key(person))
         if mark is None or held is None or item is None or held.version != mark.version:
             return None
@@ -172,7 +172,8 @@ def test_a_change_there_while_ours_travels_is_a_conflict_and_taking_theirs_agree
     # Our newer version reaches the national side, and its sent mark follows the receipt.
     wait_until(
         lambda: (
-            (mark := PrefectureNationalSync(TOKYO).sent("examinee", person)) is not None
+            (mark := PrefectureNationalSync(TOKYO).sent("examinee", f"{TOKYO}-{person}"))
+            is not None
             and mark.version > change.base_version
             and mark
         ),

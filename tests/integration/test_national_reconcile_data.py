@@ -66,13 +66,13 @@ def test_the_synced_items_and_marks_are_read_whole_and_nothing_else(moto: None) 
     put({**items.key("EXAMNUMBER#2026-前期#1"), "item_type": {"S": "exam_number"}})
     put({**items.examinee(), "prefecture_code": {"S": "27"}})
     store = PrefectureNationalSync(PREFECTURE)
-    assert store.mark_sent(mark("examinee", items.PERSON, V))
+    assert store.mark_sent(mark("examinee", items.EXAMINEE_ID, V))
     assert store.mark_sent(mark("sitting", "gone-0001", V + 1))
 
     found = sorted(item["record_key"]["S"] for item in store.synced_items())
     assert found == sorted(item["record_key"]["S"] for item in synced)
     marks = sorted((m.kind, m.record_id, m.version) for m in store.sent_marks())
-    assert marks == [("examinee", items.PERSON, V), ("sitting", "gone-0001", V + 1)]
+    assert marks == [("examinee", items.EXAMINEE_ID, V), ("sitting", "gone-0001", V + 1)]
 
 
 @pytest.mark.parametrize("holding", ["nothing", "a mark", "an item"])
@@ -133,7 +133,7 @@ def test_a_run_over_the_stores_keeps_one_conflict_and_finds_it_pending_next(moto
     sent = national_record(examinee, V)
     assert sent is not None
     national.put(sent)
-    store.mark_sent(mark("examinee", items.PERSON, V))
+    store.mark_sent(mark("examinee", items.EXAMINEE_ID, V))
     # A newer version there with another address, that no change in the feed explains.
     assert sent.data is not None
     national.put(
@@ -150,7 +150,7 @@ def test_a_run_over_the_stores_keeps_one_conflict_and_finds_it_pending_next(moto
     (conflict_id,) = [c.conflict_id for c in first.conflicts]
     assert conflict_id is not None
     conflicts = PrefectureNationalConflicts(PREFECTURE)
-    kept = conflicts.open_for("examinee", items.PERSON)
+    kept = conflicts.open_for("examinee", items.EXAMINEE_ID)
     assert kept is not None
     assert kept.conflict_id == conflict_id
     assert kept.cause is ConflictCause.NEWER_ON_NATIONAL_SIDE

@@ -64,7 +64,10 @@ def _marked(kind: RecordKind, record_id: str) -> SentMark | None:
 def _synced(person: str, work_code: str) -> str:
     """``person`` registered, and their examinee and sitting acknowledged by the national side."""
     application_id = register(person, work_code)
-    for kind, record_id in ((RecordKind.EXAMINEE, person), (RecordKind.SITTING, application_id)):
+    for kind, record_id in (
+        (RecordKind.EXAMINEE, f"13-{person}"),
+        (RecordKind.SITTING, application_id),
+    ):
         wait_until(lambda: _marked(kind, record_id), WAIT_S, f"the {kind} sent mark")  # noqa: B023
     return application_id
 
@@ -101,7 +104,7 @@ def test_records_diverged_by_hand_on_either_side_are_found_repaired_and_then_agr
 
     # By hand on the national side: a hand edit (same version), a record lost, a stray record.
     _national().diverge(RecordKind.SITTING, first, {**edited.data, "grade": "1級"})
-    _national().forget(RecordKind.EXAMINEE, TWO)
+    _national().forget(RecordKind.EXAMINEE, f"13-{TWO}")
     stray = edited.model_copy(update={"record_id": "13-STRAY-0001", "version": 7})
     _national().put(NationalRecord.model_validate(stray.model_dump()))
     # By hand on ours: the sitting's mark written ahead, then the item changed (its stream's
@@ -130,7 +133,7 @@ def test_records_diverged_by_hand_on_either_side_are_found_repaired_and_then_agr
     found = {(r.kind, r.record_id): r.reason for r in report.repairs}
     assert found == {
         (RecordKind.SITTING, first): RepairReason.OTHER_CONTENT,
-        (RecordKind.EXAMINEE, TWO): RepairReason.MISSING,
+        (RecordKind.EXAMINEE, f"13-{TWO}"): RepairReason.MISSING,
         (RecordKind.SITTING, second): RepairReason.OLDER,
         (RecordKind.SITTING, "13-STRAY-0001"): RepairReason.ONLY_THEIRS,
     }
@@ -143,7 +146,7 @@ def test_records_diverged_by_hand_on_either_side_are_found_repaired_and_then_agr
     now = _held(RecordKind.SITTING, first)
     assert now is not None
     assert now.data == edited.data
-    assert _held(RecordKind.EXAMINEE, TWO) is not None
+    assert _held(RecordKind.EXAMINEE, f"13-{TWO}") is not None
     changed = _held(RecordKind.SITTING, second)
     assert changed is not None
     assert changed.version == AHEAD + 1

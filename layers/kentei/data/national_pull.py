@@ -30,6 +30,7 @@ from kentei.data.roster import PrefectureRoster, StoredExaminee
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.national.conflicts import NationalConflict
 from kentei.national.model import RecordKind
+from kentei.national.records import examinee_record_id
 from kentei.retention import kinds as retention
 from kentei.roster.changes import ChangeSource, Proposal
 
@@ -61,7 +62,7 @@ class PrefectureNationalFeed(PrefecturePartition):
     def sent(self, person: str) -> SentMark | None:
         """The newest version of the person's examinee record the national side acknowledged."""
         return PrefectureNationalSync(self.prefecture_code, self._table).sent(
-            RecordKind.EXAMINEE.value, person
+            RecordKind.EXAMINEE.value, examinee_record_id(self.prefecture_code, person)
         )
 
     def open_proposal(self, person: str) -> Proposal | None:

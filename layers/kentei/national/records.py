@@ -4,7 +4,8 @@ DynamoDB JSON as the table's stream and ``GetItem`` give it, to a
 
 Synced items (``kentei.catalog.NATIONAL_SYNCED_PREFIXES``):
 
-- ``EXAMINEE#<資格仮名ID>`` (:mod:`kentei.data.roster`): ``examinee``, the person's items the
+- ``EXAMINEE#<資格仮名ID>`` (:mod:`kentei.data.roster`): ``examinee`` (its record id
+  ``<prefecture>-<資格仮名ID>``: :func:`examinee_record_id`), the person's items the
   contract names, taken one by one from the stored JSON. **Never the My Number**: an examinee
   item that holds one (it never should) is refused with :class:`MyNumberInItemError` and
   nothing of it travels;
@@ -75,6 +76,13 @@ class SyncedKey:
         return item_key(self.kind, self.qualification_pseudonym_id, self.record_id)
 
 
+def examinee_record_id(prefecture_code: str, qualification_pseudonym_id: str) -> str:
+    """An examinee record's id: the prefecture and the 資格仮名ID (``13-<id>``). A person may be
+    an examinee of several prefectures, each holding its own items: the national side keeps one
+    record of each, never one overwriting another."""
+    return f"{prefecture_code}-{qualification_pseudonym_id}"
+
+
 def item_key(kind: RecordKind, qualification_pseudonym_id: str, record_id: str) -> str:
     """Where the record of ``kind`` lives in its prefecture's partition."""
     if kind is RecordKind.EXAMINEE:
@@ -92,7 +100,8 @@ def synced_key(item: Item) -> SyncedKey | None:
     prefecture = _string(item, "prefecture_code")
     if record_key.startswith(EXAMINEE_PREFIX):
         pseudonym = record_key.removeprefix(EXAMINEE_PREFIX)
-        return SyncedKey(RecordKind.EXAMINEE, pseudonym, pseudonym, prefecture)
+        record_id = examinee_record_id(prefecture, pseudonym)
+        return SyncedKey(RecordKind.EXAMINEE, record_id, pseudonym, prefecture)
     if record_key.startswith(SITTING_PREFIX):
         pseudonym, _, application_id = record_key.removeprefix(SITTING_PREFIX).partition("#")
         return SyncedKey(RecordKind.SITTING, application_id, pseudonym, prefecture)

@@ -19,6 +19,8 @@ from kentei.roster.registration import examinee_of
 
 PREFECTURE: Final = "13"
 PERSON: Final = "pseudonym-0001-abcdef"
+EXAMINEE_ID: Final = f"{PREFECTURE}-{PERSON}"
+"""The examinee record's id in the contract: the prefecture and the person."""
 APPLICATION: Final = "13-01J0000000000000000000000A"
 AT: Final = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
 FULL_PASS: Final = "13-01J0000000000000000000000B"

@@ -91,10 +91,10 @@ def test_given_one_field_differs_when_compared_then_its_name_is_reported_not_its
     assert comparison.counts["examinee"].differing == 1
     assert comparison.counts["examinee"].same == 0
     (difference,) = comparison.differing
-    assert (difference.kind, difference.record_id) == ("examinee", items.PERSON)
+    assert (difference.kind, difference.record_id) == ("examinee", items.EXAMINEE_ID)
     assert difference.fields == ("data.address",)
     report = _report(comparison)
-    assert f"differing examinee {items.PERSON}: data.address" in report
+    assert f"differing examinee {items.EXAMINEE_ID}: data.address" in report
     assert ours_address not in report
     assert "芝公園" not in report
 
@@ -161,7 +161,7 @@ def test_given_a_record_deleted_on_their_side_only_when_compared_then_it_differs
 
 def test_given_a_national_version_older_than_our_sent_mark_when_compared_then_behind() -> None:
     theirs = _all_theirs()
-    ours = [*_our_items(), _mark("examinee", items.PERSON, VERSION + 5)]
+    ours = [*_our_items(), _mark("examinee", items.EXAMINEE_ID, VERSION + 5)]
 
     comparison = compare(ours, theirs, CONTRACT)
 
@@ -169,7 +169,7 @@ def test_given_a_national_version_older_than_our_sent_mark_when_compared_then_be
     (behind,) = comparison.behind
     assert (behind.kind, behind.record_id, behind.held, behind.sent) == (
         "examinee",
-        items.PERSON,
+        items.EXAMINEE_ID,
         VERSION,
         VERSION + 5,
     )
@@ -236,15 +236,28 @@ def test_given_a_revocation_late_in_the_day_in_utc_then_its_day_is_japans() -> N
     assert held.data["revoked_on"] == "2026-10-02"
 
 
-def test_given_one_record_in_two_prefectures_when_compared_then_it_is_reported_twice() -> None:
+def test_given_one_person_in_two_prefectures_then_each_prefectures_examinee_is_its_own() -> None:
     ours = _our_items()
     elsewhere = copy.deepcopy(ours[0])
     elsewhere["prefecture_code"] = {"S": "27"}
 
     comparison = compare([*ours, elsewhere], _all_theirs(), CONTRACT)
 
+    assert comparison.twice == []
+    assert comparison.counts["examinee"].only_ours == 1, "Osaka's examinee was never sent"
     assert not comparison.agree
-    assert comparison.twice == [("examinee", items.PERSON)]
+
+
+def test_given_one_record_id_in_two_of_our_items_when_compared_then_it_is_reported_twice() -> None:
+    ours = _our_items()
+    relinked = copy.deepcopy(ours[2])  # a past pass relinked keeps its id under another person
+    relinked["record_key"] = {"S": relinked["record_key"]["S"].replace(items.PERSON, "another-1")}
+
+    comparison = compare([*ours, relinked], _all_theirs(), CONTRACT)
+
+    assert not comparison.agree
+    (twice,) = comparison.twice
+    assert twice[0] == "part_pass"
 
 
 def test_given_items_that_are_not_synced_when_compared_then_they_are_left_out() -> None:

@@ -185,3 +185,21 @@ def test_an_invalid_item_is_refused_without_its_values() -> None:
         national_record(item, VERSION)
     assert "sex" in str(raised.value)
     assert stored["name"] not in str(raised.value)
+
+
+def test_a_person_in_two_prefectures_is_two_examinee_records_never_one() -> None:
+    tokyo = items.examinee()
+    osaka = {**tokyo, "prefecture_code": {"S": "27"}}
+
+    ours = national_record(tokyo, 1), national_record(osaka, 1)
+
+    assert [record.record_id for record in ours if record is not None] == [
+        items.EXAMINEE_ID,
+        f"27-{items.PERSON}",
+    ]
+    assert {record.qualification_pseudonym_id for record in ours if record is not None} == {
+        items.PERSON
+    }
+    key = synced_key(osaka)
+    assert key is not None
+    assert key.item_key == f"EXAMINEE#{items.PERSON}", "the item's own key keeps the person"

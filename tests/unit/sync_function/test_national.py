@@ -137,7 +137,7 @@ def test_the_record_is_sent_as_it_is_now_and_marked_sent() -> None:
     assert record.version == FIRST
     assert record.data is not None
     assert "name" in record.data
-    mark = world.items.marks[("examinee", items.PERSON)]
+    mark = world.items.marks[("examinee", items.EXAMINEE_ID)]
     assert (mark.version, mark.held_version, mark.outcome) == (FIRST, FIRST, "applied")
     # Delivered again: nothing is sent again.
     assert send_due(message, world.ports(), lambda: items.AT) is Outcome.ALREADY_SENT

@@ -39,6 +39,7 @@ from sync.national_reconcile import reconcile_prefecture, start_runs
 
 V = 1100000000017454423009
 PERSON = items.PERSON
+EXAMINEE_ID = items.EXAMINEE_ID
 OTHER = "pseudonym-0002-ghijkl"
 NEW_ADDRESS = "東京都港区芝公園4-2-8"
 THEIR_ADDRESS = "大阪府大阪市北区梅田1-1"
@@ -154,12 +155,17 @@ def test_given_a_hand_edit_there_when_reconciled_then_ours_replaces_it_as_a_newe
 
 def test_given_a_hand_edit_on_our_side_when_reconciled_then_the_item_as_it_is_travels() -> None:
     world = agreed_world()
-    held_before = held(world, RecordKind.EXAMINEE, PERSON)
+    held_before = held(world, RecordKind.EXAMINEE, EXAMINEE_ID)
     world.items.put(examinee_at(NEW_ADDRESS))  # changed without its stream: the mark stays
     report = run(world)
-    assert the_repair(report) == (RecordKind.EXAMINEE, PERSON, RepairReason.OTHER_CONTENT, V + 1)
+    assert the_repair(report) == (
+        RecordKind.EXAMINEE,
+        EXAMINEE_ID,
+        RepairReason.OTHER_CONTENT,
+        V + 1,
+    )
     assert delivered_then_agreed(world)
-    assert held(world, RecordKind.EXAMINEE, PERSON).data == {
+    assert held(world, RecordKind.EXAMINEE, EXAMINEE_ID).data == {
         **(held_before.data or {}),
         "address": NEW_ADDRESS,
     }
@@ -236,17 +242,17 @@ def test_given_a_newer_sitting_there_when_reconciled_then_ours_is_sent_above_the
 
 def test_given_a_newer_examinee_with_the_same_data_there_then_ours_is_sent_above_it() -> None:
     world = agreed_world()
-    ours = held(world, RecordKind.EXAMINEE, PERSON)
+    ours = held(world, RecordKind.EXAMINEE, EXAMINEE_ID)
     world.national.put(ours.model_copy(update={"version": V + 5}))
     report = run(world)
-    assert the_repair(report) == (RecordKind.EXAMINEE, PERSON, RepairReason.NEWER_THERE, V + 6)
+    assert the_repair(report) == (RecordKind.EXAMINEE, EXAMINEE_ID, RepairReason.NEWER_THERE, V + 6)
     assert world.conflicts.kept == []
 
 
 def newer_examinee_there(world: ReconcileWorld) -> NationalRecord:
     """The person changed their address on the national side (the change in its feed)."""
     world.national.change_on_national_side(PERSON, PREFECTURE, {"address": THEIR_ADDRESS})
-    return held(world, RecordKind.EXAMINEE, PERSON)
+    return held(world, RecordKind.EXAMINEE, EXAMINEE_ID)
 
 
 def test_given_a_change_there_the_pull_has_not_read_when_reconciled_then_it_is_pending() -> None:
@@ -255,7 +261,7 @@ def test_given_a_change_there_the_pull_has_not_read_when_reconciled_then_it_is_p
     report = run(world)
     examinee = report.kinds[RecordKind.EXAMINEE]
     assert (examinee.differing, examinee.pending, examinee.conflicts) == (1, 1, 0)
-    assert [(p.kind, p.record_id) for p in report.pending] == [(RecordKind.EXAMINEE, PERSON)]
+    assert [(p.kind, p.record_id) for p in report.pending] == [(RecordKind.EXAMINEE, EXAMINEE_ID)]
     assert world.due.sent == []
     assert world.conflicts.kept == []
 
@@ -283,7 +289,7 @@ def test_given_a_change_there_with_an_open_conflict_then_it_is_pending() -> None
                 "prefecture_code": PREFECTURE,
                 "qualification_pseudonym_id": PERSON,
                 "record_kind": "examinee",
-                "record_id": PERSON,
+                "record_id": EXAMINEE_ID,
                 "cause": "both_changed",
                 "fields": [{"field": "address", "ours": "a", "theirs": "b"}],
                 "national_sequence": 1,
@@ -331,7 +337,7 @@ def test_given_an_unexplained_change_there_then_a_conflict_keeps_both_values_onc
 def test_given_a_second_attempt_of_the_run_then_it_counts_again_and_resends_nothing() -> None:
     world = agreed_world()
     world.national.forget(RecordKind.SITTING, items.APPLICATION)
-    world.national.forget(RecordKind.EXAMINEE, PERSON)
+    world.national.forget(RecordKind.EXAMINEE, EXAMINEE_ID)
     first = run(world)
     assert len(world.due.sent) == 2
     second = run(world)  # the same instant: a retried message
