@@ -306,6 +306,10 @@ def ours_of(item: Item, contract: ContractKinds) -> Held | None:
     elif record_key.startswith("PASS#"):
         rest = record_key.removeprefix("PASS#")
         person, _, record_id = rest.partition("#")
+        if record_id.startswith("H-"):
+            # A past pass (H-<passer number>): the contract adds the person, as a relinked
+            # one keeps the first person's revoked record under the same id.
+            record_id = f"{record_id}-{person}"
         kind = str(_stored_json(item, "record", where).get("kind"))
         if kind not in ("pass", "part_pass"):
             raise ComparisonError(f"{where}: a pass record of kind {kind!r}")

@@ -11,7 +11,8 @@ Synced items (``kentei.catalog.NATIONAL_SYNCED_PREFIXES``):
   nothing of it travels;
 - ``SITTING#<資格仮名ID>#<application id>``: ``sitting``, its summary;
 - ``PASS#<資格仮名ID>#<record id>`` (:mod:`kentei.data.passes`): ``pass`` or ``part_pass`` by its
-  kind, ``revoked_on`` the day in Japan of ``revoked_at`` when revoked;
+  kind (a past pass's id with the person's: :func:`pass_record_id`), ``revoked_on`` the day
+  in Japan of ``revoked_at`` when revoked;
 - ``CERTIFICATE#<certificate id>`` (:mod:`kentei.data.certificates`): ``certificate`` with its
   status.
 
@@ -35,6 +36,9 @@ EXAMINEE_PREFIX: Final = "EXAMINEE#"
 SITTING_PREFIX: Final = "SITTING#"
 PASS_PREFIX: Final = "PASS#"  # noqa: S105 (not a secret)
 CERTIFICATE_PREFIX: Final = "CERTIFICATE#"
+HISTORICAL_PASS_PREFIX: Final = "H-"  # noqa: S105 (not a secret)
+"""A past pass's own record id starts so (``kentei.results.historical.matching.RECORD_PREFIX``,
+repeated here to keep the outbox's imports small; a test keeps the two equal)."""
 JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
 EXAMINEE_ITEMS: Final = (
     "name",
@@ -83,6 +87,16 @@ def examinee_record_id(prefecture_code: str, qualification_pseudonym_id: str) ->
     return f"{prefecture_code}-{qualification_pseudonym_id}"
 
 
+def pass_record_id(qualification_pseudonym_id: str, record_id: str) -> str:
+    """A pass record's id: its own (an application id, unique) or, for a past pass
+    (``H-<passer number>``, :data:`HISTORICAL_PASS_PREFIX`), that and the 資格仮名ID. A past
+    pass relinked to another person keeps the first person's revoked record under the same own
+    id: the national side keeps both, each person's."""
+    if record_id.startswith(HISTORICAL_PASS_PREFIX):
+        return f"{record_id}-{qualification_pseudonym_id}"
+    return record_id
+
+
 def item_key(kind: RecordKind, qualification_pseudonym_id: str, record_id: str) -> str:
     """Where the record of ``kind`` lives in its prefecture's partition."""
     if kind is RecordKind.EXAMINEE:
@@ -90,7 +104,10 @@ def item_key(kind: RecordKind, qualification_pseudonym_id: str, record_id: str) 
     if kind is RecordKind.SITTING:
         return f"{SITTING_PREFIX}{qualification_pseudonym_id}#{record_id}"
     if kind in (RecordKind.PASS, RecordKind.PART_PASS):
-        return f"{PASS_PREFIX}{qualification_pseudonym_id}#{record_id}"
+        own = record_id.removesuffix(f"-{qualification_pseudonym_id}")
+        if not own.startswith(HISTORICAL_PASS_PREFIX):
+            own = record_id
+        return f"{PASS_PREFIX}{qualification_pseudonym_id}#{own}"
     return CERTIFICATE_PREFIX + record_id
 
 
@@ -106,7 +123,8 @@ def synced_key(item: Item) -> SyncedKey | None:
         pseudonym, _, application_id = record_key.removeprefix(SITTING_PREFIX).partition("#")
         return SyncedKey(RecordKind.SITTING, application_id, pseudonym, prefecture)
     if record_key.startswith(PASS_PREFIX):
-        pseudonym, _, record_id = record_key.removeprefix(PASS_PREFIX).partition("#")
+        pseudonym, _, own = record_key.removeprefix(PASS_PREFIX).partition("#")
+        record_id = pass_record_id(pseudonym, own)
         kind = RecordKind(_string(item, "kind")) if "kind" in item else RecordKind.PASS
         if kind not in (RecordKind.PASS, RecordKind.PART_PASS):
             raise UnsyncableItemError("a pass item's kind is neither pass nor part_pass")

@@ -17,6 +17,7 @@ from kentei.exemptions.model import PassKind
 from kentei.national.model import ExamineeData, RecordKind
 from kentei.national.records import (
     EXAMINEE_ITEMS,
+    HISTORICAL_PASS_PREFIX,
     MyNumberInItemError,
     UnsyncableItemError,
     item_key,
@@ -203,3 +204,24 @@ def test_a_person_in_two_prefectures_is_two_examinee_records_never_one() -> None
     key = synced_key(osaka)
     assert key is not None
     assert key.item_key == f"EXAMINEE#{items.PERSON}", "the item's own key keeps the person"
+
+
+def test_a_past_pass_relinked_to_another_person_is_each_persons_own_record() -> None:
+    from kentei.results.historical.matching import RECORD_PREFIX
+
+    assert RECORD_PREFIX == HISTORICAL_PASS_PREFIX
+    first = {**items.passed(), "record_key": {"S": f"PASS#{items.PERSON}#H-13-000123"}}
+    second = {**first, "record_key": {"S": "PASS#another-person-01#H-13-000123"}}
+
+    keys = [synced_key(first), synced_key(second)]
+
+    assert [key.record_id for key in keys if key is not None] == [
+        f"H-13-000123-{items.PERSON}",
+        "H-13-000123-another-person-01",
+    ]
+    for key, item in zip(keys, (first, second), strict=True):
+        assert key is not None
+        assert key.item_key == item["record_key"]["S"], "the record id leads back to its item"
+    assert item_key(RecordKind.PASS, items.PERSON, items.APPLICATION) == (
+        f"PASS#{items.PERSON}#{items.APPLICATION}"
+    ), "an application's pass keeps its own id"
