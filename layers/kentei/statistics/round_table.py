@@ -105,7 +105,7 @@ def lines_of(groups: Iterable[Group]) -> list[Line[Key]]:
                 tuple((group, column) for column in _RESULT_COLUMNS.values()),
             )
         )
-    for column in COLUMNS:
+    for column in COLUMNS if listed else ():
         lines.append(Line((None, column), tuple((group, column) for group in listed)))
     return lines
 

@@ -6,9 +6,11 @@ know (:class:`Line`: a total and the parts it is the sum of: a row's total, a co
 
 - primary: every cell below ``k`` (zero too: a published zero beside a small total says what
   every one of those few persons got);
-- complementary (secondary): while a line has exactly one withheld cell, its value is the
-  line's published cells subtracted from each other, so the line's smallest published cell
-  (a part before the total) is withheld too, until no line has exactly one.
+- complementary (secondary): while a line has exactly one withheld cell (its value is the
+  line's published cells subtracted from each other), or its total is published and its
+  withheld parts add up to less than ``k`` (counts are never negative, so each of them would
+  be known to be that small: a published total beside withheld zeros says they are zeros),
+  the line's smallest published part (else its total) is withheld too.
 
 Every withheld cell is published the same way (:data:`SUPPRESSED`): a mark that told a
 primary cell (below ``k``) from a complementary one (``k`` or more) would narrow a pair's
@@ -45,15 +47,18 @@ class Line(Generic[Cell]):
 def suppress(
     counts: Mapping[Cell, int], lines: Iterable[Line[Cell]], k: int
 ) -> frozenset[Cell]:
-    """The cells of ``counts`` to withhold so that none below ``k`` is published and no line
-    has exactly one withheld cell. ``ValueError`` for a ``k`` below 1, a negative count, a line
-    naming a cell with no count, or a line whose parts do not sum to its total."""
+    """The cells of ``counts`` to withhold so that none below ``k`` is published, no line
+    has exactly one withheld cell, and no published total leaves less than ``k`` to its
+    withheld parts. ``ValueError`` for a ``k`` below 1, a negative count, a line without
+    parts, a line naming a cell with no count, or one whose parts do not sum to its total."""
     if k < 1:
         raise ValueError("the minimum cell size is at least 1")
     if any(value < 0 for value in counts.values()):
         raise ValueError("a count is never negative")
     relations = tuple(lines)
     for line in relations:
+        if not line.parts:
+            raise ValueError("a line has at least one part")
         if any(cell not in counts for cell in line.cells):
             raise ValueError("a line names a cell the table does not have")
         if sum(counts[part] for part in line.parts) != counts[line.total]:
@@ -63,10 +68,20 @@ def suppress(
     while changed:
         changed = False
         for line in relations:
-            if sum(cell in withheld for cell in line.cells) == 1:
+            if _exposed(line, counts, withheld, k):
                 withheld.add(_complement(line, counts, withheld))
                 changed = True
     return frozenset(withheld)
+
+
+def _exposed(line: Line[Cell], counts: Mapping[Cell, int], withheld: set[Cell], k: int) -> bool:
+    """Whether the line tells too much of its withheld cells."""
+    hidden = [cell for cell in line.cells if cell in withheld]
+    if len(hidden) == 1:
+        return True
+    if line.total in withheld:
+        return False
+    return 0 < len(hidden) and sum(counts[cell] for cell in hidden) < k
 
 
 def _complement(
