@@ -63,10 +63,10 @@ from kentei.roster.changes import HistoryEntry, Proposal, ProposalStatus, RunRec
 from kentei.roster.deletion import DeletionReason, DeletionRecord, DeletionSource
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import ExamRound, Sitting
-from kentei.statistics.round_table import Outcome
 from kentei.sessions.model import ExamSession, Family, SessionPart
 from kentei.sessions.seating import SeatedSitting, SeatOutcome
 from kentei.sign_ins import SignInSummary
+from kentei.statistics.round_table import Outcome
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef

@@ -104,9 +104,9 @@ class Seeded:
         ids = [self.in_review, self.deleted, self.session_id, self.proposal_id]
         ids += [self.conflict_id, self.held, self.audited_person]
         staff = f"exports-{self.prefecture_code}-"
-        return [m for m in (*self.persons, *self.application_ids, *self.exam_numbers, *ids) if m] + [
-            staff
-        ]
+        return [
+            m for m in (*self.persons, *self.application_ids, *self.exam_numbers, *ids) if m
+        ] + [staff]
 
 
 @dataclass(frozen=True)

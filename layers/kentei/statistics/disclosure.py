@@ -11,7 +11,6 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
 from kentei.records.fields import PrefectureCode
 
 
@@ -33,7 +32,5 @@ class DisclosureRule(BaseModel):
 
 @cache
 def disclosure_rule() -> DisclosureRule:
-    text = (
-        resources.files("kentei.statistics").joinpath("disclosure.json").read_text("utf-8")
-    )
+    text = resources.files("kentei.statistics").joinpath("disclosure.json").read_text("utf-8")
     return DisclosureRule.model_validate(json.loads(text))

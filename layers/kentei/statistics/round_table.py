@@ -88,7 +88,9 @@ def counts_of(outcomes: Iterable[Outcome]) -> dict[Key, int]:
             if outcome.result is not None:
                 tally[group, Column.EXAMINEES] += 1
     groups = sorted({group for group, _ in tally if group is not None})
-    return {(group, column): tally[group, column] for group in (*groups, None) for column in COLUMNS}
+    return {
+        (group, column): tally[group, column] for group in (*groups, None) for column in COLUMNS
+    }
 
 
 def lines_of(groups: Iterable[Group]) -> list[Line[Key]]:

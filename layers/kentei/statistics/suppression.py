@@ -44,9 +44,7 @@ class Line(Generic[Cell]):
         return (*self.parts, self.total)
 
 
-def suppress(
-    counts: Mapping[Cell, int], lines: Iterable[Line[Cell]], k: int
-) -> frozenset[Cell]:
+def suppress(counts: Mapping[Cell, int], lines: Iterable[Line[Cell]], k: int) -> frozenset[Cell]:
     """The cells of ``counts`` to withhold so that none below ``k`` is published, no line
     has exactly one withheld cell, and no published total leaves less than ``k`` to its
     withheld parts. ``ValueError`` for a ``k`` below 1, a negative count, a line without
@@ -81,12 +79,10 @@ def _exposed(line: Line[Cell], counts: Mapping[Cell, int], withheld: set[Cell], 
         return True
     if line.total in withheld:
         return False
-    return 0 < len(hidden) and sum(counts[cell] for cell in hidden) < k
+    return len(hidden) > 0 and sum(counts[cell] for cell in hidden) < k
 
 
-def _complement(
-    line: Line[Cell], counts: Mapping[Cell, int], withheld: set[Cell]
-) -> Cell:
+def _complement(line: Line[Cell], counts: Mapping[Cell, int], withheld: set[Cell]) -> Cell:
     """The line's published cell to withhold with its one withheld cell: its smallest
     published part, else its total (ties by the parts' order, so every run chooses alike)."""
     published = [cell for cell in line.cells if cell not in withheld]
@@ -97,8 +93,6 @@ def _complement(
     )
 
 
-def published(
-    counts: Mapping[Cell, int], withheld: frozenset[Cell]
-) -> dict[Cell, int | str]:
+def published(counts: Mapping[Cell, int], withheld: frozenset[Cell]) -> dict[Cell, int | str]:
     """Each cell's published value: its count, or :data:`SUPPRESSED`."""
     return {cell: SUPPRESSED if cell in withheld else value for cell, value in counts.items()}

@@ -84,11 +84,11 @@ from kentei.roster.deletion import (
 from kentei.roster.exam_numbers import schemes as exam_number_schemes
 from kentei.roster.registration import Registration
 from kentei.roster.sitting import ExamRound, Sitting, SittingStatus
-from kentei.statistics.round_table import Group, Outcome
 from kentei.sessions.errors import SeatRefusedError, SessionChangedError, SessionRefusedError
 from kentei.sessions.model import ExamSession, Family, SessionPart
 from kentei.sessions.seating import SeatedSitting, SeatOutcome, in_family
 from kentei.sign_ins import SignInSummary
+from kentei.statistics.round_table import Group, Outcome
 
 from .revocation_fakes import FakeRevocations
 
@@ -293,9 +293,7 @@ class FakeStatistics:
     def outcomes(self, exam_round: ExamRound) -> list[Outcome]:
         decided = {d.application_id: d.decision.result for d in self.records.decisions.values()}
         return [
-            Outcome(
-                Group(s.trade_code, s.work_code, s.grade.value), decided.get(s.application_id)
-            )
+            Outcome(Group(s.trade_code, s.work_code, s.grade.value), decided.get(s.application_id))
             for s in self.records.sittings.values()
             if s.prefecture_code == self.prefecture_code
             and s.exam_round == exam_round

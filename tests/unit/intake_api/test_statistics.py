@@ -70,7 +70,11 @@ def test_given_a_round_when_the_results_office_reads_it_then_small_cells_are_wit
     status, _, body = _get(**ROUND)
 
     assert status == 200, body
-    assert (body["prefecture_code"], body["minimum_cell"], body["suppressed_mark"]) == ("13", 5, "x")
+    assert (body["prefecture_code"], body["minimum_cell"], body["suppressed_mark"]) == (
+        "13",
+        5,
+        "x",
+    )
     first, second = body["rows"]
     assert (first["grade"], second["grade"]) == ("1級", "2級")
     assert first["passes"] == "x", "2 passes are below k"
@@ -150,8 +154,13 @@ def test_given_no_caller_when_statistics_are_read_then_it_is_unauthenticated() -
 
 @pytest.mark.parametrize(
     "query",
-    [{"term": "前期"}, {"fiscal_year": "2026"}, {"fiscal_year": "abc", "term": "前期"},
-     {"fiscal_year": "2026", "term": "夏期"}, {**ROUND, "format": "xlsx"}],
+    [
+        {"term": "前期"},
+        {"fiscal_year": "2026"},
+        {"fiscal_year": "abc", "term": "前期"},
+        {"fiscal_year": "2026", "term": "夏期"},
+        {**ROUND, "format": "xlsx"},
+    ],
 )
 def test_given_a_bad_round_when_statistics_are_read_then_it_is_422(query: dict[str, str]) -> None:
     assert _get(**query)[0] == 422
