@@ -39,22 +39,49 @@ from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
 from kentei.data.certificates import (
     CertificateHold,
     CertificateKind,
+    CertificateRecord,
     HeldField,
     PrefectureCertificates,
 )
 from kentei.data.changes import PrefectureChanges
 from kentei.data.deletions import PrefectureDeletions
+from kentei.data.initial_registrations import PrefectureInitialRegistrations
 from kentei.data.national_conflicts import PrefectureNationalConflicts
+from kentei.data.national_reconcile import PrefectureNationalReconcile
+from kentei.data.notices import PrefectureNotices
 from kentei.data.passes import PrefecturePasses
 from kentei.data.roster import PrefectureRoster
 from kentei.data.sessions import PrefectureSessions
+from kentei.initial_registrations import (
+    Claimant,
+    InitialRegistrationRequest,
+    InitialRegistrationStatus,
+    initial_registration_id_for,
+)
 from kentei.national.conflicts import ConflictCause, FieldValues, NationalConflict, new_conflict_id
 from kentei.national.model import RecordKind
+from kentei.national.reconciliation import KindCounts, ReconcileReport, Repair, RepairReason
+from kentei.notice_records import (
+    NoticeChannel,
+    NoticeOutcome,
+    NoticeRecord,
+    PostListEntry,
+    PostReason,
+    RecordedKind,
+    notice_id,
+)
 from kentei.records.codes import Grade
 from kentei.registry.model import RegistryStatus
 from kentei.results.decision import Result
 from kentei.results.passes import DecidedSitting
-from kentei.roster.changes import ChangeKind, ChangeSource, FieldChange, Proposal, new_proposal_id
+from kentei.roster.changes import (
+    ChangeKind,
+    ChangeSource,
+    FieldChange,
+    Proposal,
+    RunRecord,
+    new_proposal_id,
+)
 from kentei.roster.deletion import DeletionReason, DeletionReasonCode, DeletionSource
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
@@ -78,6 +105,8 @@ AUDITED: Final = {"from": "2026-09-20T00:00:00Z", "to": "2026-09-21T00:00:00Z"}
 """The day of the seeded audit entries."""
 SITTINGS: Final = {TOKYO: 6, NOWHERE: 0, OSAKA: 7}
 """Registered sittings of the group in each prefecture (both at least k, so counted)."""
+CERTIFICATES: Final = {TOKYO: 1, NOWHERE: 0, OSAKA: 2}
+"""Certificates issued in each prefecture (so the counts tell one from the other)."""
 
 
 @dataclass
@@ -95,6 +124,16 @@ class Seeded:
     proposal_id: str = ""
     conflict_id: str = ""
     held: str = ""
+    posted: str = ""
+    """The notice id of the group's post list entry."""
+    recheck_run: str = ""
+    repaired: str = ""
+    """The 資格仮名ID a reconciliation report names."""
+    registration: str = ""
+    """An initial registration in review."""
+    certificates: list[str] = field(default_factory=list)
+    revoked: str = ""
+    """The application id of a revoked pass."""
     decided: list[str] = field(default_factory=list)
     """The exam numbers of the group's decided (and announced) sittings."""
     passed: list[str] = field(default_factory=list)
@@ -102,7 +141,9 @@ class Seeded:
 
     def markers(self) -> list[str]:
         ids = [self.in_review, self.deleted, self.session_id, self.proposal_id]
-        ids += [self.conflict_id, self.held, self.audited_person]
+        ids += [self.conflict_id, self.held, self.audited_person, self.posted]
+        ids += [self.recheck_run, self.repaired, self.registration, self.revoked]
+        ids += self.certificates
         staff = f"exports-{self.prefecture_code}-"
         return [
             m for m in (*self.persons, *self.application_ids, *self.exam_numbers, *ids) if m
@@ -128,9 +169,14 @@ def _total_applicants(body: Any, prefecture: str) -> None:
     assert body["total"]["applicants"] == (expected or "x"), body["total"]
 
 
+def _day_entries(body: Any, prefecture: str) -> None:
+    """The seeded day's chain: the examinee read and each certificate issued, no more."""
+    seeded = 1 + CERTIFICATES[prefecture] if SITTINGS[prefecture] else 0
+    assert (body["entries"], body["intact"]) == (seeded, True), body
+
+
 def _certificate_total(body: Any, prefecture: str) -> None:
-    del prefecture
-    assert body["total"] == 0, "no certificate was issued in either prefecture"
+    assert body["total"] == CERTIFICATES[prefecture], body
 
 
 CASES: Final[Mapping[tuple[str, str], Case]] = {
@@ -138,7 +184,9 @@ CASES: Final[Mapping[tuple[str, str], Case]] = {
     ("GET", paths.AUDIT): Case(Role.AUDITOR, AUDITED, own=lambda s: [s.audited_person]),
     ("GET", paths.AUDIT_EXPORT): Case(Role.AUDITOR, AUDITED, own=lambda s: [s.audited_person]),
     ("GET", paths.AUDIT_VERIFICATION): Case(
-        Role.AUDITOR, {"from": AT.date().isoformat(), "to": AT.date().isoformat()}
+        Role.AUDITOR,
+        {"from": AT.date().isoformat(), "to": AT.date().isoformat()},
+        check=_day_entries,
     ),
     ("GET", paths.ADMIN_ACCOUNTS): Case(
         Role.ADMIN, own=lambda s: [f"exports-{s.prefecture_code}-admin"]
@@ -146,20 +194,22 @@ CASES: Final[Mapping[tuple[str, str], Case]] = {
     ("GET", paths.SESSIONS): Case(Role.EXAM_ADMIN, ROUND, own=lambda s: [s.session_id]),
     ("GET", paths.ROSTER_DELETIONS): Case(Role.EXAM_ADMIN, own=lambda s: [s.deleted]),
     ("GET", paths.ROSTER_CHANGES): Case(Role.REVIEWER, own=lambda s: [s.proposal_id]),
-    ("GET", paths.ROSTER_RECHECKS): Case(Role.REVIEWER),
+    ("GET", paths.ROSTER_RECHECKS): Case(Role.REVIEWER, own=lambda s: [s.recheck_run]),
     ("GET", paths.NATIONAL_CONFLICTS): Case(Role.REVIEWER, own=lambda s: [s.conflict_id]),
-    ("GET", paths.NATIONAL_RECONCILIATIONS): Case(Role.REVIEWER),
-    ("GET", paths.REVIEW_INITIAL_REGISTRATIONS): Case(Role.RESULTS),
+    ("GET", paths.NATIONAL_RECONCILIATIONS): Case(Role.REVIEWER, own=lambda s: [s.repaired]),
+    ("GET", paths.REVIEW_INITIAL_REGISTRATIONS): Case(Role.RESULTS, own=lambda s: [s.registration]),
     ("GET", paths.RESULTS_DECISIONS): Case(Role.RESULTS, GROUP, own=lambda s: s.decided),
     ("GET", paths.RESULTS_ANNOUNCEMENTS): Case(
         Role.RESULTS, GROUP, own=lambda s: s.passed, empty_status=409
     ),
-    ("GET", paths.POST_LIST): Case(Role.CERTIFICATES, GROUP),
+    ("GET", paths.POST_LIST): Case(
+        Role.CERTIFICATES, {**GROUP, "format": "csv"}, own=lambda s: [s.posted]
+    ),
     ("GET", paths.CERTIFICATE_HOLDS): Case(Role.CERTIFICATES, own=lambda s: [s.held]),
     ("GET", paths.CERTIFICATE_COUNTS): Case(
         Role.CERTIFICATES, {"fiscal_year": "2026"}, check=_certificate_total
     ),
-    ("GET", paths.REVOCATIONS): Case(Role.CERTIFICATES),
+    ("GET", paths.REVOCATIONS): Case(Role.CERTIFICATES, own=lambda s: [s.revoked]),
     ("GET", paths.STATISTICS): Case(Role.RESULTS, ROUND, check=_total_applicants),
 }
 """Every list and export route a member of staff may call."""
@@ -247,7 +297,57 @@ def _register(prefecture: str, n: int, seeded: Seeded) -> DecidedSitting:
     )
 
 
-def _seed(prefecture: str) -> Seeded:
+def _issue(prefecture: str, passes: Sequence[DecidedSitting], seeded: Seeded) -> None:
+    store = PrefectureCertificates(prefecture)
+    for n, passed in enumerate(passes[: CERTIFICATES[prefecture]], start=1):
+        number = f"C{prefecture}G262-{n:05d}"
+        record = CertificateRecord(
+            certificate_id=f"{number}-1",
+            kind=CertificateKind.PRINTED,
+            language="ja",
+            qualification_pseudonym_id=passed.qualification_pseudonym_id,
+            application_id=passed.application_id,
+            certificate_number=number,
+            grade="2級",
+            list_number=1,
+            index=n,
+            issued_at=AT,
+            issued_by="certify",
+        )
+        event = AuditEvent(
+            actor="certify",
+            action=AuditAction.CERTIFICATE_ISSUED,
+            record_type="certificate",
+            record_id=record.certificate_id,
+            prefecture_code=prefecture,
+            request_id=f"exports-{number}",
+            at=AT,
+            person_id=passed.qualification_pseudonym_id,
+        )
+        store.issue(record, audit=event)
+        seeded.certificates.append(record.certificate_id)
+
+
+def _revoke(system: IntakeSystem, prefecture: str, passed: DecidedSitting) -> str:
+    """A pass revoked through the route (its store writes it with the certificates)."""
+    body = {
+        "application_id": passed.application_id,
+        "effective_on": "2026-10-10",
+        "reason": "不正な受検が判明したため",
+        "legal_basis": "職業能力開発促進法第51条",
+    }
+    answer = system.client.request(
+        "POST",
+        paths.REVOCATIONS,
+        _caller(prefecture, Role.CERTIFICATES),
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 201, answer.text[:300]
+    return passed.application_id
+
+
+def _seed(system: IntakeSystem, prefecture: str) -> Seeded:
     seeded = Seeded(prefecture)
     if not SITTINGS[prefecture]:
         return seeded
@@ -327,7 +427,9 @@ def _seed(prefecture: str) -> Seeded:
     PrefectureNationalConflicts(prefecture).open(conflict)
     seeded.conflict_id = conflict.conflict_id
 
-    passed = next(d for d in decided if d.decision.result is Result.PASS)
+    passed, *others = [d for d in decided if d.decision.result is Result.PASS]
+    _issue(prefecture, others, seeded)
+    seeded.revoked = _revoke(system, prefecture, others[-1])
     PrefectureCertificates(prefecture).put_hold(
         CertificateHold(
             qualification_pseudonym_id=passed.qualification_pseudonym_id,
@@ -339,6 +441,82 @@ def _seed(prefecture: str) -> Seeded:
         )
     )
     seeded.held = passed.application_id
+
+    notice = NoticeRecord(
+        notice_id=notice_id(RecordedKind.PASS, passed.application_id),
+        kind=RecordedKind.PASS,
+        application_id=passed.application_id,
+        qualification_pseudonym_id=passed.qualification_pseudonym_id,
+        group_key=passed.group_key,
+        channel=NoticeChannel.MYNAPORTAL,
+        outcome=NoticeOutcome.RETRYING,
+        created_at=AT,
+        updated_at=AT,
+    )
+    PrefectureNotices(prefecture).save(
+        notice,
+        PostListEntry(
+            group_key=passed.group_key,
+            application_id=passed.application_id,
+            qualification_pseudonym_id=passed.qualification_pseudonym_id,
+            notice_id=notice.notice_id,
+            kind=notice.kind,
+            reason=PostReason.NO_ONLINE_CHANNEL,
+            added_at=AT,
+        ),
+    )
+    seeded.posted = notice.notice_id
+
+    # Runs are named by their instant: each prefecture's at its own, so each is an id.
+    ran = AT + dt.timedelta(hours=int(prefecture))
+    run_id = ran.strftime("%Y%m%dT%H%M%SZ")
+    PrefectureChanges(prefecture).start_run(
+        RunRecord(run_id=run_id, prefecture_code=prefecture, scheduled_at=ran, started_at=ran)
+    )
+    seeded.recheck_run = run_id
+    PrefectureNationalReconcile(prefecture).keep(
+        ReconcileReport(
+            run_id=run_id,
+            prefecture_code=prefecture,
+            scheduled_at=ran,
+            started_at=ran,
+            finished_at=ran,
+            kinds={RecordKind.EXAMINEE: KindCounts(compared=1, buckets=1, differing=1, repaired=1)},
+            repairs=(
+                Repair(
+                    kind=RecordKind.EXAMINEE,
+                    record_id=second.qualification_pseudonym_id,
+                    version=2,
+                    reason=RepairReason.OLDER,
+                ),
+            ),
+        )
+    )
+    seeded.repaired = second.qualification_pseudonym_id
+
+    registrations = PrefectureInitialRegistrations(prefecture)
+    received = InitialRegistrationRequest(
+        request_id=initial_registration_id_for(prefecture, "bridge:mynaportal", "exports"),
+        prefecture_code=prefecture,
+        status=InitialRegistrationStatus.RECEIVED,
+        received_at=AT,
+        submitted_by="bridge:mynaportal",
+    )
+    stored = registrations.create(received, f"fp-exports-{prefecture}")
+    claimant = f"exp{prefecture}claimant"
+    in_review = received.model_copy(
+        update={
+            "status": InitialRegistrationStatus.IN_REVIEW,
+            "verified_at": AT,
+            "qualification_pseudonym_id": claimant,
+            "passer_number": f"{prefecture}-2-000123",
+            "reasons": ("historical.name_mismatch",),
+            "claimant": Claimant(name="山田 花子", birth_date=dt.date(1970, 1, 2)),
+        }
+    )
+    registrations.decide(stored, in_review)
+    seeded.registration = received.request_id
+    seeded.persons.append(claimant)
     return seeded
 
 
@@ -350,8 +528,7 @@ def system() -> Iterator[IntakeSystem]:
 
 @pytest.fixture(scope="module")
 def seeded(system: IntakeSystem) -> dict[str, Seeded]:
-    del system
-    return {prefecture: _seed(prefecture) for prefecture in SITTINGS}
+    return {prefecture: _seed(system, prefecture) for prefecture in SITTINGS}
 
 
 @pytest.mark.parametrize("route", sorted(CASES), ids=lambda route: f"{route[0]} {route[1]}")
