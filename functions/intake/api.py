@@ -39,6 +39,7 @@ from intake.routes import (
     review,
     sessions,
     signed_change_requests,
+    statistics,
 )
 from intake.telemetry import instruments
 from kentei.submissions import SubmissionError
@@ -77,6 +78,7 @@ app.include_router(results.router)
 app.include_router(result_imports.router)
 app.include_router(notices.router)
 app.include_router(certificates.router)
+app.include_router(statistics.router)
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

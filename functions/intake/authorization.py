@@ -220,6 +220,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.CERTIFICATE_PROOF_REQUESTED,
         record_type="sitting",
     ),
+    ("GET", paths.STATISTICS): Rule(
+        roles=frozenset({Role.RESULTS, Role.AUDITOR}),
+        action=AuditAction.STATISTICS_READ,
+        record_type="statistics",
+    ),
     ("GET", paths.CERTIFICATE_COUNTS): Rule(
         roles=_CERTIFICATES_OFFICE,
         action=AuditAction.CERTIFICATE_COUNTS_READ,

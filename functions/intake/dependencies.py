@@ -66,6 +66,7 @@ from kentei.roster.sitting import ExamRound, Sitting
 from kentei.sessions.model import ExamSession, Family, SessionPart
 from kentei.sessions.seating import SeatedSitting, SeatOutcome
 from kentei.sign_ins import SignInSummary
+from kentei.statistics.round_table import Outcome
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -754,6 +755,19 @@ def _prefecture_results(prefecture_code: str) -> ResultsReader:
     return PrefecturePasses(prefecture_code)
 
 
+class StatisticsSource(Protocol):
+    """What one prefecture's statistics count (:class:`kentei.data.statistics.
+    PrefectureStatistics`): each registered sitting of a round as its group and result."""
+
+    def outcomes(self, exam_round: ExamRound) -> list[Outcome]: ...
+
+
+def _prefecture_statistics(prefecture_code: str) -> StatisticsSource:
+    from kentei.data.statistics import PrefectureStatistics
+
+    return PrefectureStatistics(prefecture_code)
+
+
 class NoticeReader(Protocol):
     """One prefecture's notice records and post lists (:class:`kentei.data.notices.
     PrefectureNotices`): ids, kinds, channels and outcomes, never a name or an address."""
@@ -825,6 +839,8 @@ class Dependencies:
     """A prefecture's fee payments on its sittings, by prefecture code."""
     results: Callable[[str], ResultsReader] = _prefecture_results
     """A prefecture's decisions and results runs, by prefecture code."""
+    statistics: Callable[[str], StatisticsSource] = _prefecture_statistics
+    """What a prefecture's statistics count, by prefecture code."""
     scores: Callable[[str], ScoreStore] = _prefecture_scores
     """A prefecture's scores, by prefecture code."""
     result_imports: Callable[[str], ResultImportStore] = _prefecture_result_imports

@@ -70,6 +70,7 @@ CERTIFICATE_REISSUE: Final = "/v1/certificates/<certificate_id>/reissue"
 REVOCATIONS: Final = "/v1/certificates/revocations"
 REVOCATION: Final = "/v1/certificates/revocations/<application_id>"
 REVOCATION_RETURN: Final = "/v1/certificates/revocations/<application_id>/return"
+STATISTICS: Final = "/v1/statistics"
 
 METHODS: Final[dict[str, tuple[str, ...]]] = {
     HEALTH: ("GET",),
@@ -136,11 +137,12 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     REVOCATIONS: ("GET", "POST"),
     REVOCATION: ("GET",),
     REVOCATION_RETURN: ("POST",),
+    STATISTICS: ("GET",),
 }
 
 PROTECTED: Final = re.compile(
     r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results"
-    r"|notices|certificates)"
+    r"|notices|certificates|statistics)"
     r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""

@@ -197,6 +197,8 @@ class AuditAction(StrEnum):
     """Staff (certificates) asked for a 合格証明書 of a pass (certify issues it)."""
     CERTIFICATE_COUNTS_READ = "certificate.counts_read"
     """Staff (certificates) read the counts of certificates issued (numbers only)."""
+    STATISTICS_READ = "statistics.read"
+    """Staff (results, auditors) read a round's statistics (counts, small cells withheld)."""
     CERTIFICATE_REISSUE_REQUESTED = "certificate.reissue_requested"
     """Staff asked for a reissue (再交付) of a certificate, with its reason and fee."""
     CERTIFICATE_REISSUED = "certificate.reissued"

@@ -88,6 +88,7 @@ from kentei.sessions.errors import SeatRefusedError, SessionChangedError, Sessio
 from kentei.sessions.model import ExamSession, Family, SessionPart
 from kentei.sessions.seating import SeatedSitting, SeatOutcome, in_family
 from kentei.sign_ins import SignInSummary
+from kentei.statistics.round_table import Group, Outcome
 
 from .revocation_fakes import FakeRevocations
 
@@ -237,6 +238,9 @@ class Records:
     def results_of(self, prefecture_code: str) -> FakeResults:
         return FakeResults(self, prefecture_code)
 
+    def statistics_of(self, prefecture_code: str) -> FakeStatistics:
+        return FakeStatistics(self, prefecture_code)
+
     def scores_of_prefecture(self, prefecture_code: str) -> FakeScores:
         return FakeScores(self, prefecture_code)
 
@@ -276,6 +280,25 @@ class FakeScores:
             StoredScore(r.application_id, r.entry, source, None, at, by) for r in rows
         ]
         return []
+
+
+@dataclass
+class FakeStatistics:
+    """A prefecture's registered sittings of a round and their results, as the data layer
+    counts them: another prefecture's are not there."""
+
+    records: Records
+    prefecture_code: str
+
+    def outcomes(self, exam_round: ExamRound) -> list[Outcome]:
+        decided = {d.application_id: d.decision.result for d in self.records.decisions.values()}
+        return [
+            Outcome(Group(s.trade_code, s.work_code, s.grade.value), decided.get(s.application_id))
+            for s in self.records.sittings.values()
+            if s.prefecture_code == self.prefecture_code
+            and s.exam_round == exam_round
+            and s.status is SittingStatus.REGISTERED
+        ]
 
 
 @dataclass
@@ -1410,6 +1433,7 @@ class Fakes:
             passer_reviews=self.passer_reviews,
             payments=self.records.payments_of,
             results=self.records.results_of,
+            statistics=self.records.statistics_of,
             scores=self.records.scores_of_prefecture,
             result_imports=self.result_imports.prefecture,
             result_files=self.result_files,
