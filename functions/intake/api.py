@@ -34,6 +34,7 @@ from intake.routes import (
     national_conflicts,
     notices,
     passer_reviews,
+    person_requests,
     result_imports,
     results,
     review,
@@ -70,6 +71,7 @@ app.include_router(deletions.router)
 app.include_router(fees.router)
 app.include_router(changes.router)
 app.include_router(national_conflicts.router)
+app.include_router(person_requests.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
 app.include_router(initial_registrations.router)

@@ -59,6 +59,7 @@ _APPLICATION_STAFF: Final = frozenset({Role.CLERK, Role.REVIEWER})
 """Staff who work with applications: the counter (窓口) and review (審査)."""
 _RESULTS_OFFICE: Final = frozenset({Role.RESULTS})
 """The results office: scores, decisions and announcements (R11, R12)."""
+_PRIVACY_OFFICE: Final = frozenset({Role.PRIVACY})
 _ROSTER_STAFF: Final = frozenset({Role.REVIEWER, Role.EXAM_ADMIN, Role.RESULTS, Role.CERTIFICATES})
 """Staff who work with the roster: review (it registers), the exam office, results and
 certificates."""
@@ -284,6 +285,41 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         roles=frozenset({Role.REVIEWER, Role.AUDITOR}),
         action=AuditAction.NATIONAL_RECONCILIATIONS_READ,
         record_type="national_reconcile",
+    ),
+    ("POST", paths.PERSON_REQUESTS): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.PERSON_REQUEST_RECEIVED,
+        record_type="person_request",
+    ),
+    ("GET", paths.PERSON_REQUESTS): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.PERSON_REQUESTS_LISTED,
+        record_type="person_request_list",
+    ),
+    ("GET", paths.PERSON_REQUEST): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.PERSON_REQUEST_READ,
+        record_type="person_request",
+    ),
+    ("POST", paths.PERSON_REQUEST_EXTENSION): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.PERSON_REQUEST_CHANGED,
+        record_type="person_request",
+    ),
+    ("POST", paths.PERSON_REQUEST_DECISION): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.PERSON_REQUEST_CHANGED,
+        record_type="person_request",
+    ),
+    ("POST", paths.PERSON_REQUEST_WITHDRAWAL): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.PERSON_REQUEST_CHANGED,
+        record_type="person_request",
+    ),
+    ("POST", paths.PERSON_SUSPENSION_LIFT): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.SUSPENSION_LIFTED,
+        record_type="suspension",
     ),
     ("GET", paths.ROSTER_RECHECKS): Rule(
         roles=frozenset({Role.REVIEWER}),

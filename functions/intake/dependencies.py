@@ -54,6 +54,7 @@ from kentei.messages import (
 from kentei.national.conflicts import ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
+from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting
@@ -548,6 +549,38 @@ class NationalConflicts(Protocol):
         ...
 
 
+class PersonRequests(Protocol):
+    """One prefecture's person requests and suspensions of use
+    (:class:`kentei.data.person_requests.PrefecturePersonRequests`)."""
+
+    def receive(self, request: PersonRequest, audit: Sequence[AuditEvent] = ()) -> None: ...
+
+    def request(self, request_id: str) -> PersonRequest | None: ...
+
+    def open_requests(self) -> list[PersonRequest]: ...
+
+    def change(
+        self,
+        changed: PersonRequest,
+        was: RequestStatus,
+        audit: Sequence[AuditEvent] = (),
+        *,
+        suspension: Suspension | None = None,
+    ) -> None:
+        """Raises ``ConcurrentRequestChangeError`` if the request is no longer ``was``."""
+        ...
+
+    def suspension(self, person: str) -> Suspension | None: ...
+
+    def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None: ...
+
+
+def _prefecture_person_requests(prefecture_code: str) -> PersonRequests:
+    from kentei.data.person_requests import PrefecturePersonRequests
+
+    return PrefecturePersonRequests(prefecture_code)
+
+
 class NationalReports(Protocol):
     """One prefecture's reconciliation reports
     (:class:`kentei.data.national_reconcile.PrefectureNationalReconcile`)."""
@@ -826,6 +859,8 @@ class Dependencies:
     """A prefecture's conflicts with the national qualifications system."""
     national_reports: Callable[[str], NationalReports] = _prefecture_national_reports
     """A prefecture's reconciliation reports with the national system."""
+    person_requests: Callable[[str], PersonRequests] = _prefecture_person_requests
+    """A prefecture's person requests (P10) and suspensions of use."""
     """A prefecture's change proposals and re-check runs, by prefecture code."""
     change_requests: Callable[[str], ChangeRequestStore] = _prefecture_change_requests
     """A prefecture's signed change requests, by prefecture code."""

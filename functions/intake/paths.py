@@ -40,6 +40,12 @@ ROSTER_RECHECKS: Final = "/v1/roster/rechecks"
 NATIONAL_CONFLICTS: Final = "/v1/roster/national-conflicts"
 NATIONAL_CONFLICT_RESOLVE: Final = "/v1/roster/national-conflicts/<conflict_id>/resolve"
 NATIONAL_RECONCILIATIONS: Final = "/v1/roster/national-reconciliations"
+PERSON_REQUESTS: Final = "/v1/person-requests"
+PERSON_REQUEST: Final = "/v1/person-requests/<person_request_id>"
+PERSON_REQUEST_EXTENSION: Final = "/v1/person-requests/<person_request_id>/extension"
+PERSON_REQUEST_DECISION: Final = "/v1/person-requests/<person_request_id>/decision"
+PERSON_REQUEST_WITHDRAWAL: Final = "/v1/person-requests/<person_request_id>/withdrawal"
+PERSON_SUSPENSION_LIFT: Final = "/v1/person-suspensions/<qualification_pseudonym_id>/lift"
 ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
 CHANGE_REQUESTS: Final = "/v1/change-requests"
 RESULTS_DECISIONS: Final = "/v1/results/decisions"
@@ -109,6 +115,12 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     NATIONAL_CONFLICTS: ("GET",),
     NATIONAL_CONFLICT_RESOLVE: ("POST",),
     NATIONAL_RECONCILIATIONS: ("GET",),
+    PERSON_REQUESTS: ("GET", "POST"),
+    PERSON_REQUEST: ("GET",),
+    PERSON_REQUEST_EXTENSION: ("POST",),
+    PERSON_REQUEST_DECISION: ("POST",),
+    PERSON_REQUEST_WITHDRAWAL: ("POST",),
+    PERSON_SUSPENSION_LIFT: ("POST",),
     ROSTER_CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUESTS: ("POST",),
     CHANGE_REQUEST: ("GET",),
@@ -142,7 +154,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
 
 PROTECTED: Final = re.compile(
     r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results"
-    r"|notices|certificates|statistics)"
+    r"|notices|certificates|statistics|person-requests|person-suspensions)"
     r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""

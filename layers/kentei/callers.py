@@ -60,6 +60,9 @@ class Role(StrEnum):
     """The audit trail, read-only."""
     ADMIN = "admin"
     """The accounts of their own prefecture."""
+    PRIVACY = "privacy"
+    """A person's requests about their own data (開示・訂正・利用停止, P10): the
+    information-disclosure office."""
     OPERATOR = "operator"
     """The contractor's operators: the system, never personal data."""
 

@@ -32,7 +32,7 @@ from tests.unit.sessions.factory import session
 
 from intake import paths
 from intake.authorization import RULES
-from kentei.applications.model import Status
+from kentei.applications.model import IdentityConfirmation, Status
 from kentei.callers import Role
 from kentei.data.applications import PrefectureApplications
 from kentei.data.audit import AuditAction, AuditEvent, AuditTrail
@@ -50,6 +50,7 @@ from kentei.data.national_conflicts import PrefectureNationalConflicts
 from kentei.data.national_reconcile import PrefectureNationalReconcile
 from kentei.data.notices import PrefectureNotices
 from kentei.data.passes import PrefecturePasses
+from kentei.data.person_requests import PrefecturePersonRequests
 from kentei.data.roster import PrefectureRoster
 from kentei.data.sessions import PrefectureSessions
 from kentei.initial_registrations import (
@@ -70,6 +71,8 @@ from kentei.notice_records import (
     RecordedKind,
     notice_id,
 )
+from kentei.person_requests.model import received as person_request
+from kentei.person_requests.procedures import Channel, RequestKind, procedures
 from kentei.records.codes import Grade
 from kentei.registry.model import RegistryStatus
 from kentei.results.decision import Result
@@ -131,6 +134,8 @@ class Seeded:
     """The 資格仮名ID a reconciliation report names."""
     registration: str = ""
     """An initial registration in review."""
+    person_request: str = ""
+    """An open disclosure request (P10)."""
     certificates: list[str] = field(default_factory=list)
     revoked: str = ""
     """The application id of a revoked pass."""
@@ -211,6 +216,7 @@ CASES: Final[Mapping[tuple[str, str], Case]] = {
     ),
     ("GET", paths.REVOCATIONS): Case(Role.CERTIFICATES, own=lambda s: [s.revoked]),
     ("GET", paths.STATISTICS): Case(Role.RESULTS, ROUND, check=_total_applicants),
+    ("GET", paths.PERSON_REQUESTS): Case(Role.PRIVACY, own=lambda s: [s.person_request]),
 }
 """Every list and export route a member of staff may call."""
 
@@ -232,6 +238,7 @@ EXEMPT: Final[Mapping[tuple[str, str], str]] = {
     ("GET", paths.CERTIFICATES): _ONE_BY_ID + ": one pass's certificates",
     ("GET", paths.CERTIFICATE_PDF): _ONE_BY_ID + ": a link to one certificate's PDF",
     ("GET", paths.REVOCATION): _ONE_BY_ID + ": one revoked pass",
+    ("GET", paths.PERSON_REQUEST): _ONE_BY_ID + ": one person request (test_person_requests)",
 }
 """Staff ``GET`` routes that list nothing, with the reason."""
 
@@ -516,6 +523,19 @@ def _seed(system: IntakeSystem, prefecture: str) -> Seeded:
     )
     registrations.decide(stored, in_review)
     seeded.registration = received.request_id
+
+    disclosure = person_request(
+        prefecture_code=prefecture,
+        person=second.qualification_pseudonym_id,
+        kind=RequestKind.DISCLOSURE,
+        channel=Channel.WINDOW,
+        identity_confirmation=IdentityConfirmation.MY_NUMBER_CARD,
+        entered_by=f"staff:{prefecture}:privacy",
+        at=AT,
+        procedure=procedures().of(prefecture, RequestKind.DISCLOSURE),
+    )
+    PrefecturePersonRequests(prefecture).receive(disclosure)
+    seeded.person_request = disclosure.request_id
     seeded.persons.append(claimant)
     return seeded
 

@@ -12,8 +12,9 @@ from tests.integration.moto_tables import records_and_audit
 
 from kentei.applications.model import IdentityConfirmation
 from kentei.data.audit import AuditAction, AuditEvent, AuditQuery, AuditTrail
-from kentei.data.person_requests import ConcurrentRequestChangeError, PrefecturePersonRequests
+from kentei.data.person_requests import PrefecturePersonRequests
 from kentei.person_requests.model import (
+    ConcurrentRequestChangeError,
     Decision,
     PersonRequest,
     RequestStatus,

@@ -24,7 +24,12 @@ from botocore.exceptions import ClientError
 from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition
 from kentei.data.transactions import cancellation_codes
-from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension
+from kentei.person_requests.model import (
+    ConcurrentRequestChangeError,
+    PersonRequest,
+    RequestStatus,
+    Suspension,
+)
 from kentei.person_requests.procedures import RequestKind
 from kentei.retention.kinds import RecordKind
 
@@ -38,11 +43,6 @@ RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
     SUSPENSION_PREFIX: RecordKind.PERSON_REQUEST,
 }
 """The retention kind of each item this module writes, by its key prefix."""
-
-
-class ConcurrentRequestChangeError(RuntimeError):
-    """The request was decided, extended or withdrawn meanwhile (or the person's suspension
-    changed): read again."""
 
 
 class PrefecturePersonRequests(PrefecturePartition):

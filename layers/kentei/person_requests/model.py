@@ -48,6 +48,11 @@ class RequestStateError(ValueError):
     """What the request's state or its procedure does not allow (the API: 409)."""
 
 
+class ConcurrentRequestChangeError(RuntimeError):
+    """The request was decided, extended or withdrawn meanwhile (or the person's suspension
+    changed): read again (the API: 409)."""
+
+
 class ChannelNotOfferedError(ValueError):
     """The prefecture's procedure takes this kind of request through other channels (422)."""
 

@@ -59,6 +59,12 @@ from kentei.messages import (
 from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
+from kentei.person_requests.model import (
+    ConcurrentRequestChangeError,
+    PersonRequest,
+    RequestStatus,
+    Suspension,
+)
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.imports.record import ImportStatus, ResultImport
@@ -157,6 +163,10 @@ class Records:
     """A correction's scores, written when its transaction (``FakeResults.correct``) is."""
     national_conflicts: dict[str, NationalConflict] = field(default_factory=dict)
     """Every prefecture's conflicts with the national side, by id."""
+    person_requests: dict[str, PersonRequest] = field(default_factory=dict)
+    """Every prefecture's person requests (P10), by id."""
+    suspensions: dict[tuple[str, str], Suspension] = field(default_factory=dict)
+    """(prefecture, 資格仮名ID) → the suspension of use while it stands."""
     national_reports: list[ReconcileReport] = field(default_factory=list)
     """Every prefecture's reconciliation reports."""
     reasserted: list[tuple[str, str]] = field(default_factory=list)
@@ -219,6 +229,9 @@ class Records:
 
     def national_conflicts_of(self, prefecture_code: str) -> FakeNationalConflicts:
         return FakeNationalConflicts(self, prefecture_code)
+
+    def person_requests_of(self, prefecture_code: str) -> FakePersonRequests:
+        return FakePersonRequests(self, prefecture_code)
 
     def national_reports_of(self, prefecture_code: str) -> FakeNationalReports:
         return FakeNationalReports(self, prefecture_code)
@@ -858,6 +871,62 @@ class FakeChanges:
 
 
 @dataclass
+class FakePersonRequests:
+    """One prefecture's person requests and suspensions, as the data layer keeps them."""
+
+    records: Records
+    prefecture_code: str
+
+    def receive(self, request: PersonRequest, audit: Sequence[AuditEvent] = ()) -> None:
+        assert request.prefecture_code == self.prefecture_code
+        if request.request_id in self.records.person_requests:
+            raise ConcurrentRequestChangeError("the request exists")
+        self.records.person_requests[request.request_id] = request
+        self.records.written(audit)
+
+    def request(self, request_id: str) -> PersonRequest | None:
+        found = self.records.person_requests.get(request_id)
+        if found is None or found.prefecture_code != self.prefecture_code:
+            return None
+        return found
+
+    def open_requests(self) -> list[PersonRequest]:
+        return [
+            r
+            for r in self.records.person_requests.values()
+            if r.prefecture_code == self.prefecture_code and r.open
+        ]
+
+    def change(
+        self,
+        changed: PersonRequest,
+        was: RequestStatus,
+        audit: Sequence[AuditEvent] = (),
+        *,
+        suspension: Suspension | None = None,
+    ) -> None:
+        if self.records.person_requests[changed.request_id].status is not was:
+            raise ConcurrentRequestChangeError("the request changed meanwhile")
+        if suspension is not None:
+            key = (self.prefecture_code, suspension.qualification_pseudonym_id)
+            if key in self.records.suspensions:
+                raise ConcurrentRequestChangeError("the person is suspended already")
+            self.records.suspensions[key] = suspension
+        self.records.person_requests[changed.request_id] = changed
+        self.records.written(audit)
+
+    def suspension(self, person: str) -> Suspension | None:
+        return self.records.suspensions.get((self.prefecture_code, person))
+
+    def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
+        key = (self.prefecture_code, suspension.qualification_pseudonym_id)
+        if self.records.suspensions.get(key) != suspension:
+            raise ConcurrentRequestChangeError("another suspension")
+        del self.records.suspensions[key]
+        self.records.written(audit)
+
+
+@dataclass
 class FakeNationalReports:
     records: Records
     prefecture_code: str
@@ -1444,4 +1513,5 @@ class Fakes:
             revocations=self.revocations.prefecture,
             national_conflicts=self.records.national_conflicts_of,
             national_reports=self.records.national_reports_of,
+            person_requests=self.records.person_requests_of,
         )
