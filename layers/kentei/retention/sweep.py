@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -41,7 +41,6 @@ from kentei.retention.kinds import DeletedBy, RecordKind
 from kentei.retention.schedule import RetentionSchedule
 
 Attributes = Mapping[str, Any]
-EventReader = Callable[[Attributes], datetime | None]
 
 
 @dataclass(frozen=True)
@@ -143,28 +142,38 @@ def _document(attributes: Attributes, name: str) -> Mapping[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def attribute(name: str) -> EventReader:
-    """The instant in a top-level attribute."""
-    return lambda attributes: parse_instant(attributes.get(name))
+@dataclass(frozen=True)
+class EventSource:
+    """An item's event instant: in a top-level attribute, or in a field of the JSON document
+    that attribute holds."""
 
+    attribute: str
+    field: str | None = None
 
-def document_field(document: str, name: str) -> EventReader:
-    """The instant in a field of the JSON document stored in the attribute ``document``."""
-    return lambda attributes: parse_instant(_document(attributes, document).get(name))
+    def read(self, attributes: Attributes) -> datetime | None:
+        if self.field is None:
+            return parse_instant(attributes.get(self.attribute))
+        return parse_instant(_document(attributes, self.attribute).get(self.field))
 
 
 _FINAL: Final = frozenset({"accepted", "rejected"})
 
 
-def _application_decided(attributes: Attributes) -> datetime | None:
-    """When the application was accepted or rejected: its last change into a final status."""
-    application = _document(attributes, "application")
-    if application.get("status") not in _FINAL:
-        return None
-    changes = [c for c in application.get("history", ()) if isinstance(c, dict)]
-    final = [parse_instant(c.get("at")) for c in changes if c.get("status") in _FINAL]
-    instants = [at for at in final if at is not None]
-    return max(instants) if instants else None
+@dataclass(frozen=True)
+class ApplicationDecided:
+    """When an application was accepted or rejected: its last change into a final status
+    (None while it is not final)."""
+
+    attribute: str = "application"
+
+    def read(self, attributes: Attributes) -> datetime | None:
+        application = _document(attributes, self.attribute)
+        if application.get("status") not in _FINAL:
+            return None
+        changes = [c for c in application.get("history", ()) if isinstance(c, dict)]
+        final = [parse_instant(c.get("at")) for c in changes if c.get("status") in _FINAL]
+        instants = [at for at in final if at is not None]
+        return max(instants) if instants else None
 
 
 EXAMINEE_PREFIX: Final = "EXAMINEE#"
@@ -172,23 +181,24 @@ APPLICATION_PREFIX: Final = "APPLICATION#"
 STATUS_PREFIX: Final = "STATUS#"
 TICKET_PREFIX: Final = "TICKET#"
 
-EVENTS: Final[Mapping[str, EventReader]] = {
-    APPLICATION_PREFIX: _application_decided,
-    "EXAMINEE_HISTORY#": document_field("entry", "at"),
-    "SITTING#": document_field("sitting", "accepted_at"),
-    "CHANGE#": document_field("proposal", "decided_at"),
-    TICKET_PREFIX: attribute("issued_at"),
-    "DECISION#": attribute("decided_at"),
-    "RESULT#": attribute("recorded_at"),
-    "NOTICE#": document_field("notice", "created_at"),
-    "POSTLIST#": document_field("entry", "added_at"),
-    "NATIONAL_SENT#": attribute("sent_at"),
-    "NATIONAL_CHANGE#": attribute("taken_at"),
-    "NATIONAL_CONFLICT#": document_field("conflict", "decided_at"),
-    "STAFF_SIGNIN_EVENT#": attribute("at"),
-    "STAFF_IDLE_WARNING#": attribute("warned_at"),
-    "NATIONAL_RECONCILE#": attribute("finished_at"),
-    "RECHECK_RUN#": document_field("run", "finished_at"),
+EVENTS: Final[Mapping[str, EventSource | ApplicationDecided]] = {
+    APPLICATION_PREFIX: ApplicationDecided(),
+    "EXAMINEE_HISTORY#": EventSource("entry", "at"),
+    "SITTING#": EventSource("sitting", "accepted_at"),
+    "CHANGE#": EventSource("proposal", "decided_at"),
+    TICKET_PREFIX: EventSource("issued_at"),
+    "DECISION#": EventSource("decided_at"),
+    "RESULT#": EventSource("recorded_at"),
+    "NOTICE#": EventSource("notice", "created_at"),
+    "POSTLIST#": EventSource("entry", "added_at"),
+    "NATIONAL_SENT#": EventSource("sent_at"),
+    "NATIONAL_CHANGE#": EventSource("taken_at"),
+    "NATIONAL_CONFLICT#": EventSource("conflict", "decided_at"),
+    "STAFF_SIGNIN_EVENT#": EventSource("at"),
+    "STAFF_IDLE_WARNING#": EventSource("warned_at"),
+    "NATIONAL_RECONCILE#": EventSource("finished_at"),
+    "RECHECK_RUN#": EventSource("run", "finished_at"),
+    "RETENTION_DRY_RUN#": EventSource("written_at"),
 }
 """How the event of each dated job-deleted prefix is read (the examinee's is computed)."""
 
@@ -263,12 +273,12 @@ def _activity(item: StoredItem) -> datetime | None:
         if name.endswith("_at") and name != "expires_at"
     ]
     reader = _reader(item.record_key)
-    instants.append(reader(item.attributes) if reader is not None else None)
+    instants.append(reader.read(item.attributes) if reader is not None else None)
     present = [at for at in instants if at is not None]
     return max(present) if present else None
 
 
-def _reader(record_key: str) -> EventReader | None:
+def _reader(record_key: str) -> EventSource | ApplicationDecided | None:
     for prefix, reader in EVENTS.items():
         if record_key.startswith(prefix):
             return reader
@@ -338,7 +348,7 @@ def plan(
             event_at = activity.get(person) if person else None
         else:
             reader = _reader(item.record_key)
-            event_at = reader(item.attributes) if reader is not None else None
+            event_at = reader.read(item.attributes) if reader is not None else None
         if event_at is None:
             undated[kind].append(item.record_key)
             continue
