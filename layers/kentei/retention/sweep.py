@@ -265,6 +265,33 @@ def person_of(item: StoredItem) -> str | None:
     return None
 
 
+def _application_of(item: StoredItem) -> str | None:
+    """The application an item belongs to: its ``application_id``, or a ticket's key."""
+    named = item.attributes.get("application_id")
+    if isinstance(named, str):
+        return named
+    for prefix in (APPLICATION_PREFIX, TICKET_PREFIX):
+        if item.record_key.startswith(prefix):
+            return item.record_key.removeprefix(prefix)
+    return None
+
+
+def _applications_persons(items: Iterable[StoredItem]) -> dict[str, str]:
+    """Each application's person, from the items that name both."""
+    found: dict[str, str] = {}
+    for item in items:
+        application, person = _application_of(item), person_of(item)
+        if application and person:
+            found[application] = person
+    return found
+
+
+def _person(item: StoredItem, by_application: Mapping[str, str]) -> str | None:
+    """The item's person, or its application's (a ticket names none of its own)."""
+    application = _application_of(item)
+    return person_of(item) or (by_application.get(application) if application else None)
+
+
 def _activity(item: StoredItem) -> datetime | None:
     """The latest instant an item holds: its top-level ``*_at`` attributes and its event."""
     instants = [
@@ -287,6 +314,11 @@ def _reader(record_key: str) -> EventSource | ApplicationDecided | None:
 
 def _prefix(record_key: str, prefixes: Iterable[str]) -> str | None:
     return next((p for p in prefixes if record_key.startswith(p)), None)
+
+
+def _derived(item: StoredItem) -> bool:
+    """A derived item (an index): it goes with its record and keeps nothing."""
+    return _prefix(item.record_key, COMPANIONS) is not None
 
 
 def _objects(item: StoredItem, prefecture_code: str) -> tuple[StoredObject, ...]:
@@ -329,7 +361,9 @@ def plan(
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware")
     hold_set = frozenset(holds)
-    everything = [(item, item.kind, person_of(item)) for item in items]
+    listed = list(items)
+    by_application = _applications_persons(listed)
+    everything = [(item, item.kind, _person(item, by_application)) for item in listed]
     activity: dict[str, datetime] = {}
     for item, kind, person in everything:
         instant = _activity(item)
@@ -341,7 +375,7 @@ def plan(
     for item, kind, person in everything:
         if schedule.default[kind].deleted_by is not DeletedBy.JOB:
             continue
-        if _prefix(item.record_key, COMPANIONS):
+        if _derived(item):
             companions.append(item)
             continue
         if item.record_key.startswith(EXAMINEE_PREFIX):
@@ -393,7 +427,7 @@ def _kept_while(
         changed = False
         staying: dict[str, set[RecordKind]] = defaultdict(set)
         for item, kind, person in everything:
-            if person and item.record_key not in going:
+            if person and item.record_key not in going and not _derived(item):
                 staying[person].add(kind)
         for candidate in due:
             key = candidate.item.record_key
@@ -444,7 +478,7 @@ def _releases(
     staying = {
         person
         for item, kind, person in everything
-        if person and kind in VAULT_NEEDS and item.record_key not in going
+        if person and kind in VAULT_NEEDS and item.record_key not in going and not _derived(item)
     }
     return tuple(
         Release(person, activity[person])
