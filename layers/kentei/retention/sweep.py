@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -69,6 +69,37 @@ class HoldScope(StrEnum):
 class Hold:
     scope: HoldScope
     value: str
+
+
+REASON_LIMIT: Final = 200
+
+
+class HoldRefusedError(ValueError):
+    """A hold that names nothing the job could delete, or a reason that may not be stored."""
+
+
+def checked_hold(
+    hold: Hold, reason: str, schedule: RetentionSchedule, kind_of: Callable[[str], RecordKind]
+) -> Hold:
+    """The hold if it names a person (a 資格仮名ID), a kind a hold stops, or a record of one,
+    with a short reason holding no My Number; else :class:`HoldRefusedError` naming why."""
+    from kentei.my_number import candidates  # the detector: only when a hold is placed
+    from kentei.vault.pseudonym import is_qualification_pseudonym_id
+
+    if not reason.strip() or len(reason) > REASON_LIMIT:
+        raise HoldRefusedError(f"reason: 1 to {REASON_LIMIT} characters")
+    if candidates(reason):
+        raise HoldRefusedError("reason: holds a My Number")
+    if hold.scope is HoldScope.PERSON and not is_qualification_pseudonym_id(hold.value):
+        raise HoldRefusedError("person: not a qualification pseudonymous ID")
+    if hold.scope is HoldScope.KIND or hold.scope is HoldScope.RECORD:
+        try:
+            kind = RecordKind(hold.value) if hold.scope is HoldScope.KIND else kind_of(hold.value)
+        except (KeyError, ValueError):
+            raise HoldRefusedError(f"{hold.scope.value}: unknown") from None
+        if not schedule.default[kind].hold:
+            raise HoldRefusedError(f"{hold.scope.value}: a hold does not stop {kind.value}")
+    return hold
 
 
 @dataclass(frozen=True)
