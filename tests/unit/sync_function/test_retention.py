@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Final
 
+import pytest
+from tests.unit.sync_function.events import sqs
 from tests.unit.sync_function.retention_fakes import RetentionWorld
 
-from kentei import prefectures
+from kentei import catalog, messages, prefectures
 from kentei.data.partition import instant
 from kentei.data.retention import DELETION_PREFIX, DRY_RUN_PREFIX
 from kentei.messages import RetentionDue, RetentionPrefecture, VaultEntryRelease
 from kentei.retention.kinds import RecordKind
 from kentei.retention.sweep import Hold, HoldScope, StoredItem
+from kentei_local.context import LocalContext
+from sync import dependencies, handler
 from sync.retention import run_id, run_prefecture, start_runs
 
 PREFECTURE: Final = "13"
@@ -161,3 +166,20 @@ def test_given_a_hold_on_the_person_then_nothing_of_theirs_goes() -> None:
         for m in world.verify_queue.sent
         if isinstance(m, VaultEntryRelease)
     ] == ["p2"]
+
+
+def test_a_run_message_is_routed_and_an_invalid_one_fails_for_the_dlq(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = RetentionWorld()
+    _person(world, "p1")
+    monkeypatch.setattr(
+        dependencies, "dependencies", lambda: SimpleNamespace(retention=world.ports())
+    )
+    valid = json.loads(messages.encode(_message()))
+    invalid = {**valid, "prefecture_code": "48"}
+
+    response = handler.handler(sqs(valid, invalid), LocalContext(catalog.function("sync")))
+
+    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m1"]
+    assert world.partition.items_by_key == {}

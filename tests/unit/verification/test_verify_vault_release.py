@@ -3,9 +3,12 @@ the person's links go only when no prefecture needs them and the entry's period 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Final
+
+import pytest
 
 from kentei.messages import VaultEntryRelease
 from kentei.my_number import MyNumber
@@ -93,3 +96,38 @@ def test_given_recent_activity_then_the_entry_is_not_due_and_stays() -> None:
 
     assert released.outcome is ReleaseOutcome.NOT_DUE
     assert len(world.vault) == 1
+
+
+def test_a_release_message_is_routed_and_an_invalid_one_fails_for_the_dlq(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kentei import messages
+    from kentei_local.context import LocalContext
+    from verify import dependencies, handler
+
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    world = World()
+    person = _enrolled(world)
+    monkeypatch.setattr(dependencies, "release_ports", world.ports)
+    valid = messages.encode(_release(person))
+    invalid = json.dumps({"kind": "vault_entry_release", "qualification_pseudonym_id": person})
+    event = {
+        "Records": [
+            {
+                "messageId": name,
+                "receiptHandle": f"rh-{name}",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:ap-northeast-1:123456789012:kentei-verify",
+            }
+            for name, body in (("valid", valid), ("invalid", invalid))
+        ]
+    }
+
+    response = handler.handler(event, LocalContext.for_function("verify"))
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "invalid"}]}
+    assert len(world.vault) == 0
