@@ -3,13 +3,14 @@ their periods, at a scheduled instant years on (the job's clock), are deleted ev
 application with its status index and every version of its attachments, the examinee, the
 sitting, the ticket with every version of its PDF, the vault entry and the pseudonym links
 (nothing else needs them), while another person's vault entry stays because Osaka still holds
-their examinee. The dry run listed exactly what the run deleted, the run left deletion records,
+an application of theirs. The dry run listed exactly what the run deleted, the run left deletion records,
 and the outbox sent the deletions to the national side (the records stream's REMOVE →
 ``national_record_due`` removed=True), which no longer holds the records."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Final
 
@@ -21,6 +22,7 @@ from kentei import aws, messages, settings
 from kentei.applications.model import Status
 from kentei.data.inbox import attachment_key
 from kentei.data.queues import send
+from kentei.data.record_kinds import kind_of
 from kentei.data.retention import DELETION_PREFIX, DRY_RUN_PREFIX, PrefectureRetention
 from kentei.data.tickets import PrefectureTickets
 from kentei.my_number import MyNumber
@@ -92,13 +94,13 @@ def test_a_persons_records_past_their_periods_go_everywhere_and_leave_a_record(
     links.link_mynaportal(person, MYNAPORTAL)
     sitting = register(person, "1011")
     register(other, "1012")
-    # The other person is also Osaka's examinee: their vault entry is still needed there.
+    # The other person has also applied in Osaka: their vault entry is still needed there.
     aws.dynamodb().put_item(
         TableName=settings.table_name("records"),
         Item={
             "prefecture_code": {"S": "27"},
-            "record_key": {"S": f"EXAMINEE#{other}"},
-            "qualification_pseudonym_id": {"S": other},
+            "record_key": {"S": "APPLICATION#27-X"},
+            "application": {"S": json.dumps({"qualification_pseudonym_id": other})},
         },
     )
     application_id = _application(person)
@@ -137,8 +139,13 @@ def test_a_persons_records_past_their_periods_go_everywhere_and_leave_a_record(
     assert f"EXAMINEE#{person}" in deleted["examinee"]
     assert f"APPLICATION#{application_id}" in deleted["application"]
     assert f"TICKET#{sitting}" in deleted["exam_ticket"]
-    remaining = [item["record_key"]["S"] for item in store._query("")]
-    assert not [key for key in remaining if person in key or application_id in key]
+    remaining = [item.record_key for item in store.items(kind_of)]
+    # Only the outbox's tombstones stay: the sent marks of the deleted records.
+    mine = (person, application_id, sitting)
+    assert {key for key in remaining if any(one in key for one in mine)} == {
+        f"NATIONAL_SENT#examinee#{person}",
+        f"NATIONAL_SENT#sitting#{sitting}",
+    }
     assert _versions("attachments", f"applications/{application_id}/") == []
     assert _versions("certificates", ticket_key) == []
 

@@ -156,7 +156,13 @@ class PrefectureRetention(PrefecturePartition):
     def items(self, kind_of: Callable[[str], RecordKind]) -> Iterator[StoredItem]:
         """Every item of the partition whose kind ``kind_of`` knows (by its sort key,
         :func:`kentei.data.record_kinds.kind_of`), as plain values."""
-        for item in self._query(""):
+        pages = self._dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p",
+            ExpressionAttributeValues={":p": {"S": self.prefecture_code}},
+            ConsistentRead=True,
+        )
+        for item in (item for page in pages for item in page["Items"]):
             values = plain(item)
             key = values["record_key"]
             try:
@@ -182,9 +188,10 @@ class PrefectureRetention(PrefecturePartition):
             TableName=self._table,
             Key=self._key(report_key(prefix, run_id, kind)),
             UpdateExpression=(
-                "SET item_type = :t, kind = :k, run_id = :r, scheduled_at = :at, "
-                "written_at = if_not_exists(written_at, :at) ADD record_keys :keys, rules :rules"
+                "SET item_type = :t, #kind = :k, run_id = :r, scheduled_at = :at, "
+                "written_at = if_not_exists(written_at, :at) ADD record_keys :keys, #rules :rules"
             ),
+            ExpressionAttributeNames={"#kind": "kind", "#rules": "rules"},
             ExpressionAttributeValues={
                 ":t": {"S": "retention_deletion" if prefix == DELETION_PREFIX else "dry_run"},
                 ":k": {"S": kind.value},

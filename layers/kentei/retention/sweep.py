@@ -222,7 +222,6 @@ EVENTS: Final[Mapping[str, EventSource | ApplicationDecided]] = {
     "RESULT#": EventSource("recorded_at"),
     "NOTICE#": EventSource("notice", "created_at"),
     "POSTLIST#": EventSource("entry", "added_at"),
-    "NATIONAL_SENT#": EventSource("sent_at"),
     "NATIONAL_CHANGE#": EventSource("taken_at"),
     "NATIONAL_CONFLICT#": EventSource("conflict", "decided_at"),
     "STAFF_SIGNIN_EVENT#": EventSource("at"),
@@ -247,6 +246,9 @@ UNDATED_PREFIXES: Final = frozenset(
         "NATIONAL_CONFLICT_OPEN#",
         # The feed's cursor is rewritten as it moves; deleting it would read the feed again.
         "NATIONAL_CURSOR",
+        # A sent mark outlives its record as the outbox's tombstone: reconciliation would send
+        # a deletion again for a record the national side holds deleted and we hold no mark of.
+        "NATIONAL_SENT#",
         # No event reader yet (issue 13: the retention job's next step).
         "CHANGE_REQUEST#",
         "INITIAL_REGISTRATION#",
