@@ -3,9 +3,10 @@ their periods, at a scheduled instant years on (the job's clock), are deleted ev
 application with its status index and every version of its attachments, the examinee, the
 sitting, the ticket with every version of its PDF, the vault entry and the pseudonym links
 (nothing else needs them), while another person's vault entry stays because Osaka still holds
-an application of theirs. The dry run listed exactly what the run deleted, the run left deletion records,
-and the outbox sent the deletions to the national side (the records stream's REMOVE →
-``national_record_due`` removed=True), which no longer holds the records."""
+an application of theirs. The dry run listed exactly what the run deleted, the run left
+deletion records, and the outbox sent the deletions to the national side (the records stream's
+REMOVE → ``national_record_due`` removed=True), which no longer holds the records; only the
+outbox's sent marks stay, as its tombstones."""
 
 from __future__ import annotations
 
