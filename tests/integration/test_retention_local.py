@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Final
 
 import pytest
-from tests.integration.national_helpers import AT, register
+from tests.integration.national_helpers import AT, national_runtime, register
 from tests.unit.review.factory import application
 
 from kentei import aws, messages, settings
@@ -33,7 +33,6 @@ from kentei.vault import UnknownPseudonymError, vault_from_environment
 from kentei.vault.links import DynamoPseudonymLinks
 from kentei_local.probes import wait_until
 from kentei_local.runtime import LocalRuntime
-from kentei_local.settings import LocalSettings
 from sync.retention import run_id
 
 WAIT_S: Final = 60.0
@@ -48,14 +47,9 @@ _STORE: list[InMemoryNational] = []
 
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
-    from sync.national_ports import national_system
-
-    national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
-    settings = LocalSettings(port=0, state_dir=tmp_path_factory.mktemp("state"))
-    with LocalRuntime(settings, serve_http=False) as started:
+    with national_runtime(tmp_path_factory.mktemp("state")) as started:
         _STORE[:] = [started.national.national]
         yield started
-    national_system.cache_clear()
 
 
 def _national() -> InMemoryNational:
