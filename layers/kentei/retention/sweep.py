@@ -354,7 +354,9 @@ def _derived(item: StoredItem) -> bool:
     return _prefix(item.record_key, COMPANIONS) is not None
 
 
-def _objects(item: StoredItem, prefecture_code: str) -> tuple[StoredObject, ...]:
+def objects_of(item: StoredItem, prefecture_code: str) -> tuple[StoredObject, ...]:
+    """The S3 objects that go with a record (every version): an application's attachments, a
+    ticket's PDF (only under its own prefecture's prefix)."""
     key = item.record_key
     if key.startswith(APPLICATION_PREFIX):
         application_id = key.removeprefix(APPLICATION_PREFIX)
@@ -497,7 +499,7 @@ def _doomed(
         rule=f"{rule.scope}:{rule.period} ({rule.counting.value}) from {rule.entry.event.value}",
         person=candidate.person,
         companions=tuple(sorted(own)),
-        objects=_objects(candidate.item, prefecture_code),
+        objects=objects_of(candidate.item, prefecture_code),
     )
 
 
