@@ -23,9 +23,11 @@ from kentei.retention.sweep import (
     UNDATED_PREFIXES,
     ApplicationDecided,
     Hold,
+    HoldRefusedError,
     HoldScope,
     StoredItem,
     StoredObject,
+    checked_hold,
     plan,
 )
 
@@ -202,3 +204,30 @@ def test_given_an_open_proposal_or_an_undecided_application_then_it_is_undated_a
 def test_given_a_naive_clock_then_it_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         plan(PREFECTURE, [], (), SCHEDULE, dt.datetime(2030, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("hold", "reason", "refusal"),
+    [
+        (Hold(HoldScope.PERSON, "not-a-pseudonym"), "訴訟", "person: not a qualification"),
+        (Hold(HoldScope.KIND, "pass"), "訴訟", "a hold does not stop pass"),
+        (Hold(HoldScope.KIND, "nonsense"), "訴訟", "kind: unknown"),
+        (Hold(HoldScope.RECORD, "NOWHERE#1"), "訴訟", "record: unknown"),
+        (Hold(HoldScope.KIND, "examinee"), "番号 1234 5678 9018", "holds a My Number"),
+        (Hold(HoldScope.KIND, "examinee"), " ", "reason: 1 to"),
+    ],
+)
+def test_given_a_hold_naming_nothing_deletable_or_a_number_then_it_is_refused(
+    hold: Hold, reason: str, refusal: str
+) -> None:
+    with pytest.raises(HoldRefusedError, match=refusal):
+        checked_hold(hold, reason, SCHEDULE, kind_of)
+
+
+def test_given_a_hold_on_a_person_a_kind_or_a_record_then_it_is_accepted() -> None:
+    for hold in (
+        Hold(HoldScope.PERSON, "a" * 26),
+        Hold(HoldScope.KIND, "examinee"),
+        Hold(HoldScope.RECORD, "SITTING#p#13-X"),
+    ):
+        assert checked_hold(hold, "訴訟 2033(ワ)1", SCHEDULE, kind_of) == hold
