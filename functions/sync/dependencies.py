@@ -16,12 +16,20 @@ from functools import cache
 from kentei.exams.catalogue import Catalogue
 from kentei.exams.rounds import Rounds
 from kentei.results.rules import PassRules
-from sync import import_ports, national_ports, pull_ports, reconcile_ports, results_ports
+from sync import (
+    import_ports,
+    national_ports,
+    pull_ports,
+    reconcile_ports,
+    results_ports,
+    retention_ports,
+)
 from sync.import_ports import ImportPorts
 from sync.national_ports import NationalPorts
 from sync.pull_ports import PullPorts
 from sync.reconcile_ports import ReconcilePorts
 from sync.results_ports import ResultsPorts
+from sync.retention_ports import RetentionPorts
 
 
 def utc_now() -> datetime:
@@ -44,6 +52,8 @@ class Dependencies:
     """The changes made on the national side (:mod:`sync.national_pull`)."""
     reconcile: ReconcilePorts = field(default_factory=reconcile_ports.deployed)
     """Reconciliation with the national system (:mod:`sync.national_reconcile`)."""
+    retention: RetentionPorts = field(default_factory=retention_ports.deployed)
+    """The retention job (:mod:`sync.retention`)."""
 
 
 @cache

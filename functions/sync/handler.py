@@ -19,6 +19,7 @@ from sync.dependencies import dependencies
 from sync.import_routes import import_routes
 from sync.national_handler import NationalConsumer, is_fifo, is_stream, on_stream
 from sync.reconcile_routes import reconcile_routes
+from sync.retention_routes import retention_routes
 
 FUNCTION = "sync"
 
@@ -96,6 +97,8 @@ consumer = QueueConsumer(
         # on commit.
         **import_routes(_instruments),
         **reconcile_routes(_instruments),
+        # The retention job (P8): per prefecture, what has passed its period.
+        **retention_routes(_instruments),
     },
 )
 national = NationalConsumer(consumer.instruments, heartbeat_route(FUNCTION, DynamoHeartbeatStore))

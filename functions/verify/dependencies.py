@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kentei.data.initial_registrations import StoredInitialRegistration
     from kentei.data.roster import StoredExaminee
     from kentei.initial_registrations import InitialRegistrationRequest
+    from verify.vault_release import ReleasePorts
 
 
 class ApplicationStore(Protocol):
@@ -231,6 +232,7 @@ def reset() -> None:
     change the environment, e.g. the trusted CAs or the registry seed)."""
     dependencies.cache_clear()
     recheck_dependencies.cache_clear()
+    release_ports.cache_clear()
 
 
 class RecheckStore(Protocol):
@@ -331,4 +333,24 @@ def recheck_dependencies() -> RecheckDependencies:
         vault=dependencies().vault if built else vault_from_environment(),
         store=_Recheck,
         queue=_SqsOwnQueue(),
+    )
+
+
+@cache
+def release_ports() -> ReleasePorts:
+    """The retention job's vault release (:mod:`verify.vault_release`): the vault and links
+    adapters of :func:`dependencies` when those are built, else their own."""
+    from kentei import prefectures
+    from kentei.data.retention import PrefectureRetention
+    from kentei.retention.schedule import load_retention_schedule
+    from kentei.vault.dynamo import DynamoVault
+    from kentei.vault.links import DynamoPseudonymLinks
+    from verify.vault_release import ReleasePorts
+
+    return ReleasePorts(
+        records=PrefectureRetention,
+        prefectures=tuple(sorted(prefectures.NAMES)),
+        vault=DynamoVault(),
+        links=DynamoPseudonymLinks(),
+        schedule=load_retention_schedule,
     )

@@ -213,6 +213,24 @@ def _report(outcome: Outcome) -> None:
         )
 
 
+def _vault_release(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.VaultEntryRelease):
+        raise UnroutedMessageError(f"the vault release route got a {message.kind} message")
+    # Imported here: a daily message kind, kept off every application's cold start.
+    from verify.vault_release import release_vault_entry
+
+    released = release_vault_entry(message, dependencies.release_ports())
+    consumer.instruments.logger.info(
+        "vault entry release",
+        extra={
+            "run_id": message.run_id,
+            "qualification_pseudonym_id": message.qualification_pseudonym_id,
+            "outcome": released.outcome.value,
+            "links": released.links,
+        },
+    )
+
+
 consumer = QueueConsumer(
     FUNCTION,
     {
@@ -223,6 +241,8 @@ consumer = QueueConsumer(
         "registry_recheck_batch": _recheck_batch,
         "change_request_received": _change_request,
         "initial_registration_received": _initial_registration,
+        # The retention job's release of a person's vault entry (P8, sync.retention).
+        "vault_entry_release": _vault_release,
     },
 )
 handler = consumer.handler

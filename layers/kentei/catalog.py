@@ -527,6 +527,17 @@ SCHEDULES: Final = (
         # Daily at 04:10 JST, after the night's imports and the status lists' re-signing.
         "cron(10 4 * * ? *)",
     ),
+    ScheduleSpec(
+        "retention",
+        "daily: per prefecture, delete what has passed its retention period (holds honoured, "
+        "S3 versions and derived items with it), leave a deletion record, ask verify to "
+        "release vault entries nothing needs",
+        "sync",
+        "retention_due",
+        # Daily at 01:20 JST: a record becomes deletable at 00:00 JST of a day, and the
+        # national reconciliation (04:10) then sees the outbox's deletions acknowledged.
+        "cron(20 1 * * ? *)",
+    ),
 )
 
 POST_AUTHENTICATION_TRIGGER: Final = "PostAuthentication"
@@ -619,6 +630,11 @@ FUNCTIONS: Final = (
             _G(NATIONAL_QUEUE, Access.QUEUE_SEND),
             _G(NATIONAL_QUEUE, Access.QUEUE_SEND_DLQ),
             _G("sync", Access.QUEUE_SEND_DLQ),
+            # The retention job (P8): an application's attachments and a ticket's PDF with
+            # every version; a person's vault entry is verify's to release (the only reader).
+            _G("attachments", Access.BUCKET_READ_DELETE, prefix="applications/"),
+            _G(CERTIFICATES_BUCKET, Access.BUCKET_READ_DELETE, prefix="tickets/"),
+            _G("verify", Access.QUEUE_SEND),
         ),
     ),
     FunctionSpec(

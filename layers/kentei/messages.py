@@ -186,6 +186,40 @@ class NationalReconcilePrefecture(Envelope):
     scheduled_at: AwareDatetime
 
 
+class RetentionDue(Envelope):
+    """The retention schedule fired (``kentei.catalog.SCHEDULES``, P8), or an operator asked
+    for a dry run: sync sends one :class:`RetentionPrefecture` per prefecture to its own
+    queue."""
+
+    kind: Literal["retention_due"] = "retention_due"
+    scheduled_at: AwareDatetime
+    dry_run: bool = False
+
+
+class RetentionPrefecture(Envelope):
+    """Delete what has passed its period in one prefecture at ``scheduled_at``, or (a dry
+    run) report what would go (``sync.retention``). The run's id derives from
+    ``scheduled_at``, so a retried message is the same run."""
+
+    kind: Literal["retention_prefecture"] = "retention_prefecture"
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    scheduled_at: AwareDatetime
+    dry_run: bool = False
+
+
+class VaultEntryRelease(Envelope):
+    """The retention job deleted a person's last examinee or application in a prefecture:
+    verify deletes their vault entry (and pseudonym links) if no record of theirs in any
+    prefecture needs it and the entry's own period has ended at ``scheduled_at``
+    (``verify.vault_release``). The 資格仮名ID and instants only."""
+
+    kind: Literal["vault_entry_release"] = "vault_entry_release"
+    qualification_pseudonym_id: str = Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")
+    last_activity: AwareDatetime
+    scheduled_at: AwareDatetime
+    run_id: str = Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")
+
+
 class ResultsGroupMessage(Envelope):
     """A message about a round's work and grade in one prefecture (its results), asked for by
     a staff member in an API request: ids and codes only."""
@@ -425,6 +459,9 @@ KINDS: dict[str, type[Envelope]] = {
     "national_changes_pull": NationalChangesPull,
     "national_reconcile_due": NationalReconcileDue,
     "national_reconcile_prefecture": NationalReconcilePrefecture,
+    "retention_due": RetentionDue,
+    "retention_prefecture": RetentionPrefecture,
+    "vault_entry_release": VaultEntryRelease,
     "results_decisions_due": ResultsDecisionsDue,
     "results_announcement_due": ResultsAnnouncementDue,
     "passes_announced": PassesAnnounced,

@@ -67,6 +67,8 @@ class RecordKind(StrEnum):
     a suspension of use while it stands."""
     DELETION_RECORD = "deletion_record"
     """A record of a deletion: what kind, which ids, when, under which rule."""
+    LEGAL_HOLD = "legal_hold"
+    """A legal hold (訴訟ホールド) on a person, a kind or a record, placed and lifted."""
     AUDIT_ENTRY = "audit_entry"
     """An entry of the audit trail of access to specific personal information (P6)."""
     IDEMPOTENCY_RECORD = "idempotency_record"

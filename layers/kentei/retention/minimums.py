@@ -123,6 +123,12 @@ MINIMUMS: Final[Mapping[RecordKind, Minimum]] = {
         False,
         "廃棄の記録: the proof that nothing was deleted before its time (P8)",
     ),
+    _K.LEGAL_HOLD: Minimum(
+        PERMANENT,
+        Counting.CALENDAR,
+        False,
+        "a hold and its lifting explain why a record outlived its period (P8)",
+    ),
     _K.AUDIT_ENTRY: Minimum(
         _YEARS_5,
         _FY,

@@ -113,6 +113,20 @@ class DynamoVault:
             )
         return self._crypto.open(item["ciphertext"]["B"], qualification_pseudonym_id)
 
+    def forget(self, qualification_pseudonym_id: str) -> bool:
+        """Delete the person's entry and its pointer (the retention job's release, only when
+        no record needs it: :mod:`verify.vault_release`); False if there was none."""
+        pointer = self._get(pointer_key(qualification_pseudonym_id))
+        if pointer is None:
+            return False
+        keys = (pointer["target"]["S"], pointer_key(qualification_pseudonym_id))
+        self._dynamodb().transact_write_items(
+            TransactItems=[
+                {"Delete": {"TableName": self._table, "Key": {KEY: {"S": key}}}} for key in keys
+            ]
+        )
+        return True
+
     def _entry(self, blind_index: str) -> VaultEntry | None:
         item = self._get(blind_index)
         if item is None:

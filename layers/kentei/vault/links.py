@@ -155,6 +155,33 @@ class DynamoPseudonymLinks:
             qualification_key(qualification_pseudonym_id), "mynaportal_pseudonym_id"
         )
 
+    def unlink(self, qualification_pseudonym_id: str) -> int:
+        """Delete the person's links: theirs and every Mynaportal pseudonym's that leads to
+        them (the retention job's release, :mod:`verify.vault_release`); how many."""
+        client = self._dynamodb()
+        keys = [qualification_key(qualification_pseudonym_id)]
+        pages = client.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+            FilterExpression="qualification_pseudonym_id = :q",
+            ExpressionAttributeValues={
+                ":p": {"S": PARTITION},
+                ":k": {"S": MYNAPORTAL_PREFIX},
+                ":q": {"S": qualification_pseudonym_id},
+            },
+            ConsistentRead=True,
+        )
+        keys += [item["record_key"]["S"] for page in pages for item in page["Items"]]
+        deleted = 0
+        for key in keys:
+            answer = client.delete_item(
+                TableName=self._table,
+                Key={"prefecture_code": {"S": PARTITION}, "record_key": {"S": key}},
+                ReturnValues="ALL_OLD",
+            )
+            deleted += "Attributes" in answer
+        return deleted
+
     def _attribute(self, record_key: str, name: str) -> str | None:
         item = (
             self._dynamodb()
@@ -193,3 +220,11 @@ class InMemoryPseudonymLinks:
 
     def mynaportal_for(self, qualification_pseudonym_id: str) -> str | None:
         return self._mynaportal.get(qualification_pseudonym_id)
+
+    def unlink(self, qualification_pseudonym_id: str) -> int:
+        with self._lock:
+            theirs = [m for m, q in self._qualification.items() if q == qualification_pseudonym_id]
+            for mynaportal in theirs:
+                del self._qualification[mynaportal]
+            own = self._mynaportal.pop(qualification_pseudonym_id, None)
+            return len(theirs) + (own is not None)

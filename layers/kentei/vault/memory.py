@@ -77,6 +77,14 @@ class InMemoryVault:
         self.kms_requests.record("Decrypt")
         return self._entries[blind_index].my_number
 
+    def forget(self, qualification_pseudonym_id: str) -> bool:
+        with self._lock:
+            blind_index = self._pointers.pop(qualification_pseudonym_id, None)
+            if blind_index is None:
+                return False
+            del self._entries[blind_index]
+            return True
+
     def _blind_index(self, my_number: MyNumber) -> str:
         self.kms_requests.record("GenerateMac")
         message = BLIND_INDEX_DOMAIN + my_number.reveal().encode("ascii")

@@ -1,0 +1,185 @@
+"""The retention job (:mod:`sync.retention`) on in-memory ports: the dry run lists exactly
+what the run deletes, a run leaves a deletion record before deleting, S3 versions go with their
+record, a second run of the instant deletes nothing more, and verify is asked to release the
+vault entry of a person with nothing left here."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Final
+
+import pytest
+from tests.unit.sync_function.events import sqs
+from tests.unit.sync_function.retention_fakes import RetentionWorld
+
+from kentei import catalog, messages, prefectures
+from kentei.data.partition import instant
+from kentei.data.retention import DELETION_PREFIX, DRY_RUN_PREFIX
+from kentei.messages import RetentionDue, RetentionPrefecture, VaultEntryRelease
+from kentei.retention.kinds import RecordKind
+from kentei.retention.sweep import Hold, HoldScope, StoredItem
+from kentei_local.context import LocalContext
+from sync import dependencies, handler
+from sync.retention import run_id, run_prefecture, start_runs
+
+PREFECTURE: Final = "13"
+DECIDED: Final = datetime(2019, 6, 3, 1, 0, tzinfo=UTC)
+"""Fiscal 2019: five fiscal years end on 2025-03-31, so deletable from 2025-04-01 00:00 JST."""
+SCHEDULED: Final = datetime(2026, 12, 6, 16, 20, tzinfo=UTC)
+
+
+def _person(world: RetentionWorld, person: str, decided: datetime = DECIDED) -> None:
+    at = instant(decided)
+    application_id = f"{PREFECTURE}-{person.upper()}"
+    document = {
+        "status": "accepted",
+        "qualification_pseudonym_id": person,
+        "history": [{"status": "accepted", "at": at}],
+    }
+    ticket_key = f"tickets/{PREFECTURE}/{application_id}/t1.pdf"
+    world.partition.add(
+        StoredItem(
+            f"APPLICATION#{application_id}",
+            RecordKind.APPLICATION,
+            {"application": json.dumps(document)},
+        ),
+        StoredItem(
+            f"STATUS#accepted#{at}#{application_id}",
+            RecordKind.APPLICATION,
+            {"application_id": application_id},
+        ),
+        StoredItem(
+            f"EXAMINEE#{person}",
+            RecordKind.EXAMINEE,
+            {"qualification_pseudonym_id": person, "updated_at": at},
+        ),
+        StoredItem(
+            f"SITTING#{person}#{application_id}",
+            RecordKind.SITTING,
+            {"qualification_pseudonym_id": person, "sitting": json.dumps({"accepted_at": at})},
+        ),
+        StoredItem(
+            f"TICKET#{application_id}",
+            RecordKind.EXAM_TICKET,
+            {"object_key": ticket_key, "issued_at": at},
+        ),
+    )
+    world.objects.versions[("attachments", f"applications/{application_id}/a.pdf")] = 2
+    world.objects.versions[("certificates", ticket_key)] = 3
+
+
+def _message(*, dry_run: bool = False) -> RetentionPrefecture:
+    return RetentionPrefecture(prefecture_code=PREFECTURE, scheduled_at=SCHEDULED, dry_run=dry_run)
+
+
+def test_given_the_schedule_fires_then_every_prefecture_gets_a_run_at_its_instant() -> None:
+    world = RetentionWorld()
+    started = start_runs(RetentionDue(scheduled_at=SCHEDULED, dry_run=True), world.ports())
+    assert set(started) == set(prefectures.NAMES)
+    sent = world.sync_queue.sent
+    assert all(isinstance(m, RetentionPrefecture) and m.dry_run for m in sent)
+    assert {m.scheduled_at for m in sent if isinstance(m, RetentionPrefecture)} == {SCHEDULED}
+
+
+def test_given_a_dry_run_and_then_the_run_then_they_list_the_same_records() -> None:
+    world = RetentionWorld()
+    _person(world, "p1")
+    _person(world, "p2", decided=datetime(2025, 6, 1, tzinfo=UTC))  # not due until 2031
+    before = dict(world.partition.items_by_key)
+
+    dry = run_prefecture(_message(dry_run=True), world.ports())
+
+    assert world.partition.items_by_key == before
+    assert len(world.objects.versions) == 4
+    assert world.verify_queue.sent == []
+    dry_ids = {r.kind: r.record_keys for r in world.partition.reports(DRY_RUN_PREFIX, dry.run_id)}
+
+    run = run_prefecture(_message(), world.ports())
+
+    assert run.run_id == dry.run_id == run_id(SCHEDULED)
+    assert world.partition.deleted(run.run_id) == dry_ids
+    assert (
+        dry.deleted
+        == run.deleted
+        == {
+            "application": 1,
+            "examinee": 1,
+            "exam_ticket": 1,
+            "sitting": 1,
+        }
+    )
+    assert not any("p1" in key or "P1" in key for key in world.partition.items_by_key)
+    assert any("p2" in key for key in world.partition.items_by_key)
+
+
+def test_given_a_run_then_s3_versions_and_the_index_go_and_verify_is_asked_to_release() -> None:
+    world = RetentionWorld()
+    _person(world, "p1")
+
+    summary = run_prefecture(_message(), world.ports())
+
+    assert summary.objects == 5
+    assert world.objects.versions == {}
+    assert world.partition.items_by_key == {}
+    (release,) = world.verify_queue.sent
+    assert isinstance(release, VaultEntryRelease)
+    assert release.qualification_pseudonym_id == "p1"
+    assert release.last_activity == DECIDED
+    (record,) = [
+        r
+        for r in world.partition.reports(DELETION_PREFIX, summary.run_id)
+        if r.kind is RecordKind.APPLICATION
+    ]
+    assert record.record_keys == {f"APPLICATION#{PREFECTURE}-P1"}
+    assert record.rules == {"default:5 years (fiscal_year) from decided"}
+
+
+def test_given_a_second_run_of_the_instant_then_nothing_more_goes_and_the_record_stays() -> None:
+    world = RetentionWorld()
+    _person(world, "p1")
+    first = run_prefecture(_message(), world.ports())
+    recorded = world.partition.deleted(first.run_id)
+
+    again = run_prefecture(_message(), world.ports())
+
+    assert again.deleted == {}
+    assert world.partition.deleted(first.run_id) == recorded
+
+
+def test_given_a_hold_on_the_person_then_nothing_of_theirs_goes() -> None:
+    world = RetentionWorld()
+    _person(world, "p1")
+    _person(world, "p2")
+    world.holds.holds.append(Hold(HoldScope.PERSON, "p1"))
+
+    summary = run_prefecture(_message(), world.ports())
+
+    # The ticket is the person's through its application.
+    assert summary.held == {"application": 1, "examinee": 1, "exam_ticket": 1, "sitting": 1}
+    assert all("p2" not in key and "P2" not in key for key in world.partition.items_by_key)
+    assert "EXAMINEE#p1" in world.partition.items_by_key
+    assert f"TICKET#{PREFECTURE}-P1" in world.partition.items_by_key
+    assert [
+        m.qualification_pseudonym_id
+        for m in world.verify_queue.sent
+        if isinstance(m, VaultEntryRelease)
+    ] == ["p2"]
+
+
+def test_a_run_message_is_routed_and_an_invalid_one_fails_for_the_dlq(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = RetentionWorld()
+    _person(world, "p1")
+    monkeypatch.setattr(
+        dependencies, "dependencies", lambda: SimpleNamespace(retention=world.ports())
+    )
+    valid = json.loads(messages.encode(_message()))
+    invalid = {**valid, "prefecture_code": "48"}
+
+    response = handler.handler(sqs(valid, invalid), LocalContext(catalog.function("sync")))
+
+    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m1"]
+    assert world.partition.items_by_key == {}
