@@ -14,12 +14,11 @@ from intake import paths
 from intake.access import request_id, require_caller
 from intake.incident_views import IncidentReport, IncidentTrace
 from intake.incidents import TraceRequest, export_incident, report_incident, trace_incident
-from intake.responses import documented, with_content
+from intake.responses import CSV, csv_attachment, documented, with_content
 from kentei.applications.model import ID_PATTERN
 
 router = Router()  # type: ignore[no-untyped-call]
 
-CSV: Final = "text/csv"
 _ID: Final = r"^[A-Za-z0-9._@+:-]{1,128}$"
 _SUBJECT: Final = """Exactly one subject: `user` (a staff user id, with `from` and `to`, at most
 31 days apart), `application` (an application id), `import` (a result import id) or `group`
@@ -90,12 +89,7 @@ def get_incident_trace_export(  # noqa: PLR0917 (each query parameter is a param
     event = router.current_event.raw_event
     asked = TraceRequest(user, application, import_id, group, since, until)
     body = export_incident(require_caller(event), asked, request_id(event))
-    return Response(
-        status_code=200,
-        content_type=f"{CSV}; charset=utf-8",
-        body=body,
-        headers={"Content-Disposition": 'attachment; filename="incident-trace.csv"'},
-    )
+    return csv_attachment(body, "incident-trace.csv")
 
 
 @router.get(
