@@ -25,6 +25,9 @@ class RecordSource(StrEnum):
     """An entry of the audit trail: an access by a user or a function."""
     RECORDS = "records"
     """A record the subject wrote (a score, a notice), read from the records table."""
+    LISTED = "listed"
+    """A person on a list an audited access read (a post list's download), from the
+    records: the access's user and instant, the person's entry on the list."""
 
 
 class TraceSubject(BaseModel):

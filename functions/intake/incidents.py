@@ -12,6 +12,10 @@ Subjects (exactly one per trace):
 - a notice batch (a results group's notices): each notice record and post-list entry, and
   the entries about the group.
 
+A download of a results group's post list (names and addresses) reached every person on
+it then: each is listed (``listed``) with the download's user and instant. Other lists (the
+review list's summaries, seats, exam numbers) name no one and stay one record each.
+
 A person is counted when a record of theirs was reached: an access refused (403, 404) is
 listed with its outcome but touched no one. An entry without a 資格仮名ID about an
 application takes the application's, read from the records. Only the caller's prefecture is
@@ -50,7 +54,7 @@ from kentei.callers import Caller
 from kentei.data.audit import MAX_SEARCH_DAYS, AuditAction, AuditEvent, AuditOutcome, AuditQuery
 from kentei.data.results import slot
 from kentei.field_errors import FieldError
-from kentei.notice_records import NoticeRecord
+from kentei.notice_records import NoticeRecord, PostListEntry
 
 MAX_USER_WINDOW_DAYS: Final = 31
 """The longest window a user's trace covers."""
@@ -214,7 +218,7 @@ def _trace(auditor: Caller, request: TraceRequest, deps: Dependencies) -> Incide
             )
             for entry in posted
         ]
-    records = _with_persons(deps, prefecture, _unique(records))
+    records = _with_persons(deps, prefecture, _unique(records + _listed(deps, prefecture, records)))
     if len(records) > MAX_TRACE_RECORDS:
         raise _too_wide()
     records.sort(key=lambda r: (r.at, r.record_type, r.record_id, r.action), reverse=True)
@@ -340,6 +344,38 @@ def _notices(
         )
         for notice in notices
     ]
+
+
+def _listed(
+    deps: Dependencies, prefecture: str, records: Sequence[TracedRecord]
+) -> list[TracedRecord]:
+    """The persons a list's download reached, one record each: a post list (names and
+    addresses) holds the group's entries added before the download."""
+    downloads = [
+        r
+        for r in records
+        if r.source is RecordSource.AUDIT
+        and r.action == AuditAction.POST_LIST_DOWNLOADED.value
+        and r.reached
+    ]
+    listed: list[TracedRecord] = []
+    lists: dict[str, list[PostListEntry]] = {}
+    for download in downloads:
+        if download.record_id not in lists:
+            lists[download.record_id] = deps.notices(prefecture).post_list(download.record_id)
+        listed.extend(
+            download.model_copy(
+                update={
+                    "source": RecordSource.LISTED,
+                    "record_type": "post_list_entry",
+                    "record_id": entry.notice_id,
+                    "person_id": entry.qualification_pseudonym_id,
+                }
+            )
+            for entry in lists[download.record_id]
+            if entry.added_at <= download.at
+        )
+    return listed
 
 
 def _unique(records: Sequence[TracedRecord]) -> list[TracedRecord]:

@@ -134,6 +134,37 @@ def test_given_an_entry_without_a_person_when_traced_then_the_applications_perso
     assert found.records[0].person_id == "person-0042-abcdef"
 
 
+def test_given_a_post_list_download_when_its_user_is_traced_then_each_person_on_it_is_listed() -> (
+    None
+):
+    fakes = _fakes()
+    download_at = DAY + timedelta(hours=5)
+    people = {"person-0001-posted": DAY, "person-0002-posted": download_at + timedelta(hours=1)}
+    fakes.notices.post[GROUP] = [
+        PostListEntry(
+            group_key=GROUP,
+            application_id=f"13-{n:026d}",
+            qualification_pseudonym_id=person,
+            notice_id=notice_id(RecordedKind.PASS, f"13-{n:026d}"),
+            kind=RecordedKind.PASS,
+            reason=PostReason.NO_ONLINE_CHANNEL,
+            added_at=added,
+        )
+        for n, (person, added) in enumerate(people.items())
+    ]
+    fakes.records.audit.append(
+        _entry(GROUP, user="cert1", at=download_at, action=AuditAction.POST_LIST_DOWNLOADED)
+    )
+
+    found = trace_incident(AUDITOR, _one_day("cert1"), "req-t", deps=fakes.dependencies())
+
+    assert [p.person_id for p in found.persons] == ["person-0001-posted"]
+    listed = [r for r in found.records if r.source == "listed"]
+    assert [(r.user_id, r.at, r.record_type) for r in listed] == [
+        ("cert1", download_at, "post_list_entry")
+    ]
+
+
 @pytest.mark.parametrize(
     ("asked", "fields"),
     [
@@ -265,7 +296,11 @@ def test_given_a_notice_batch_when_traced_then_its_notices_post_list_and_readers
     )
 
     assert [p.person_id for p in found.persons] == people
-    assert found.counts.by_record_type == {"application": 1, "notice": 3, "post_list_entry": 1}
+    assert found.counts.by_record_type == {"application": 1, "notice": 3, "post_list_entry": 2}
+    assert sorted(r.source for r in found.records if r.record_type == "post_list_entry") == [
+        "listed",
+        "records",
+    ]
 
 
 def test_given_a_group_without_notices_when_traced_then_it_is_not_found() -> None:
