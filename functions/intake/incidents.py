@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Final
@@ -150,74 +150,15 @@ def report_incident(
     return _report(auditor, found)
 
 
+Touched = tuple[datetime, datetime, list[TracedRecord]]
+"""A subject's window and what it touched there."""
+
+
 def _trace(auditor: Caller, request: TraceRequest, deps: Dependencies) -> IncidentTrace:
     subject = request.subject()
     prefecture = staff_prefecture(auditor)
     now = deps.clock()
-    if subject.kind is SubjectKind.USER:
-        since, until = _user_window(request)
-        records = _from_trail(deps, prefecture, since, until, user_id=subject.id)
-    elif subject.kind is SubjectKind.APPLICATION:
-        stored = deps.applications(prefecture).get(subject.id)
-        if stored is None:
-            raise NotFoundError("no such application in your prefecture")
-        since, until = _window(request, stored.application.received_at, now)
-        records = _from_trail(deps, prefecture, since, until, record_id=subject.id)
-        records += _notices(deps, prefecture, deps.notices(prefecture).of_application(subject.id))
-        records += [
-            TracedRecord(
-                at=score.recorded_at,
-                source=RecordSource.RECORDS,
-                prefecture_code=prefecture,
-                record_type="score",
-                record_id=f"{score.application_id}#{slot(score.entry)}",
-                action="score.recorded",
-                actor=score.recorded_by,
-                request_id=score.source,
-            )
-            for score in deps.scores(prefecture).scores_of(subject.id)
-        ]
-    elif subject.kind is SubjectKind.IMPORT:
-        found = deps.result_imports(prefecture).get(subject.id)
-        if found is None:
-            raise NotFoundError("no such result import in your prefecture")
-        since, until = _window(request, found.created_at, now)
-        records = _from_trail(deps, prefecture, since, until, record_id=subject.id)
-        records += _from_trail(deps, prefecture, since, until, request_id=subject.id)
-        records += [
-            TracedRecord(
-                at=write.at,
-                source=RecordSource.RECORDS,
-                prefecture_code=prefecture,
-                record_type="score",
-                record_id=f"{write.application_id}#{write.score}",
-                action="score.replaced" if write.replaced else "score.written",
-                actor="sync",
-                request_id=subject.id,
-            )
-            for write in deps.incident_records(prefecture).scores_written_by(subject.id)
-        ]
-    else:
-        notices = deps.incident_records(prefecture).notices_of_group(subject.id)
-        posted = deps.notices(prefecture).post_list(subject.id)
-        if not notices and not posted:
-            raise NotFoundError("no notices of such a results group in your prefecture")
-        first = min([n.created_at for n in notices] + [p.added_at for p in posted])
-        since, until = _window(request, first, now)
-        records = _from_trail(deps, prefecture, since, until, record_id=subject.id[:64])
-        records += _notices(deps, prefecture, notices)
-        records += [
-            TracedRecord(
-                at=entry.added_at,
-                source=RecordSource.RECORDS,
-                prefecture_code=prefecture,
-                record_type="post_list_entry",
-                record_id=entry.notice_id,
-                action=f"notice.post_list.{entry.reason.value}",
-                person_id=entry.qualification_pseudonym_id,
-            )
-            for entry in posted
-        ]
+    since, until, records = _SUBJECTS[subject.kind](subject.id, request, prefecture, now, deps)
     records = _with_persons(deps, prefecture, _unique(records + _listed(deps, prefecture, records)))
     if len(records) > MAX_TRACE_RECORDS:
         raise _too_wide()
@@ -232,6 +173,105 @@ def _trace(auditor: Caller, request: TraceRequest, deps: Dependencies) -> Incide
         persons=_persons(records),
         records=tuple(records),
     )
+
+
+def _of_user(
+    user_id: str, request: TraceRequest, prefecture: str, now: datetime, deps: Dependencies
+) -> Touched:
+    """The entries by the user in the window (this prefecture's trail only)."""
+    del now
+    since, until = _user_window(request)
+    return since, until, _from_trail(deps, prefecture, since, until, user_id=user_id)
+
+
+def _of_application(
+    application_id: str, request: TraceRequest, prefecture: str, now: datetime, deps: Dependencies
+) -> Touched:
+    """The entries about the application since it was received, its notices and scores."""
+    stored = deps.applications(prefecture).get(application_id)
+    if stored is None:
+        raise NotFoundError("no such application in your prefecture")
+    since, until = _window(request, stored.application.received_at, now)
+    records = _from_trail(deps, prefecture, since, until, record_id=application_id)
+    records += _notices(prefecture, deps.notices(prefecture).of_application(application_id))
+    records += [
+        TracedRecord(
+            at=score.recorded_at,
+            source=RecordSource.RECORDS,
+            prefecture_code=prefecture,
+            record_type="score",
+            record_id=f"{score.application_id}#{slot(score.entry)}",
+            action="score.recorded",
+            actor=score.recorded_by,
+            request_id=score.source,
+        )
+        for score in deps.scores(prefecture).scores_of(application_id)
+    ]
+    return since, until, records
+
+
+def _of_import(
+    import_id: str, request: TraceRequest, prefecture: str, now: datetime, deps: Dependencies
+) -> Touched:
+    """The entries about the import (and those written under its id: a historical import's
+    records), and every score it wrote."""
+    found = deps.result_imports(prefecture).get(import_id)
+    if found is None:
+        raise NotFoundError("no such result import in your prefecture")
+    since, until = _window(request, found.created_at, now)
+    records = _from_trail(deps, prefecture, since, until, record_id=import_id)
+    records += _from_trail(deps, prefecture, since, until, request_id=import_id)
+    records += [
+        TracedRecord(
+            at=write.at,
+            source=RecordSource.RECORDS,
+            prefecture_code=prefecture,
+            record_type="score",
+            record_id=f"{write.application_id}#{write.score}",
+            action="score.replaced" if write.replaced else "score.written",
+            actor="sync",
+            request_id=import_id,
+        )
+        for write in deps.incident_records(prefecture).scores_written_by(import_id)
+    ]
+    return since, until, records
+
+
+def _of_notice_batch(
+    group_key: str, request: TraceRequest, prefecture: str, now: datetime, deps: Dependencies
+) -> Touched:
+    """A results group's notice records, its post list, and the entries about the group."""
+    notices = deps.incident_records(prefecture).notices_of_group(group_key)
+    posted = deps.notices(prefecture).post_list(group_key)
+    if not notices and not posted:
+        raise NotFoundError("no notices of such a results group in your prefecture")
+    first = min([n.created_at for n in notices] + [p.added_at for p in posted])
+    since, until = _window(request, first, now)
+    records = _from_trail(deps, prefecture, since, until, record_id=group_key[:64])
+    records += _notices(prefecture, notices)
+    records += [
+        TracedRecord(
+            at=entry.added_at,
+            source=RecordSource.RECORDS,
+            prefecture_code=prefecture,
+            record_type="post_list_entry",
+            record_id=entry.notice_id,
+            action=f"notice.post_list.{entry.reason.value}",
+            person_id=entry.qualification_pseudonym_id,
+        )
+        for entry in posted
+    ]
+    return since, until, records
+
+
+_SUBJECTS: Final[
+    dict[SubjectKind, Callable[[str, TraceRequest, str, datetime, Dependencies], Touched]]
+] = {
+    SubjectKind.USER: _of_user,
+    SubjectKind.APPLICATION: _of_application,
+    SubjectKind.IMPORT: _of_import,
+    SubjectKind.NOTICE_BATCH: _of_notice_batch,
+}
 
 
 def _user_window(request: TraceRequest) -> tuple[datetime, datetime]:
@@ -327,9 +367,7 @@ def _of_entry(event: AuditEvent) -> TracedRecord:
     )
 
 
-def _notices(
-    deps: Dependencies, prefecture: str, notices: Iterable[NoticeRecord]
-) -> list[TracedRecord]:
+def _notices(prefecture: str, notices: Iterable[NoticeRecord]) -> list[TracedRecord]:
     return [
         TracedRecord(
             at=notice.updated_at,
