@@ -30,6 +30,7 @@ from intake.routes import (
     exams,
     fees,
     identity,
+    incidents,
     initial_registrations,
     national_conflicts,
     notices,
@@ -64,6 +65,7 @@ app.include_router(applications.router)
 app.include_router(review.router)
 app.include_router(identity.router)
 app.include_router(audit.router)
+app.include_router(incidents.router)
 app.include_router(admin.router)
 app.include_router(exams.router)
 app.include_router(sessions.router)

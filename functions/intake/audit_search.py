@@ -156,11 +156,11 @@ def to_csv(entries: list[AuditEntry]) -> str:
     for entry in entries:
         row = entry.model_dump(mode="json")
         row["roles"] = " ".join(entry.roles)
-        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+        writer.writerow([text_cell(row.get(column)) for column in CSV_COLUMNS])
     return out.getvalue()
 
 
-def _cell(value: object) -> str:
+def text_cell(value: object) -> str:
     """A cell a spreadsheet shows as text: never read as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -112,6 +112,19 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
     ("GET", paths.AUDIT_VERIFICATION): Rule(
         roles=frozenset({Role.AUDITOR}), action=AuditAction.AUDIT_VERIFIED, record_type="audit"
     ),
+    ("GET", paths.INCIDENT_TRACE): Rule(
+        roles=frozenset({Role.AUDITOR}), action=AuditAction.INCIDENT_TRACED, record_type="incident"
+    ),
+    ("GET", paths.INCIDENT_TRACE_EXPORT): Rule(
+        roles=frozenset({Role.AUDITOR}),
+        action=AuditAction.INCIDENT_EXPORTED,
+        record_type="incident",
+    ),
+    ("GET", paths.INCIDENT_REPORT): Rule(
+        roles=frozenset({Role.AUDITOR}),
+        action=AuditAction.INCIDENT_REPORTED,
+        record_type="incident",
+    ),
     ("GET", paths.ROSTER_EXAMINEE): Rule(
         roles=_ROSTER_STAFF, action=AuditAction.EXAMINEE_OPENED, record_type="examinee"
     ),

@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     )
     from kentei.data.change_requests import StoredChangeRequest
     from kentei.data.inbox import Attachments, Inbox
+    from kentei.data.incidents import ScoreWrite
     from kentei.data.initial_registrations import StoredInitialRegistration
     from kentei.data.result_files import ResultFiles, Upload
     from kentei.results.imports.record import ImportStatus, ResultImport
@@ -816,6 +817,25 @@ def _prefecture_notices(prefecture_code: str) -> NoticeReader:
     return PrefectureNotices(prefecture_code)
 
 
+class IncidentRecords(Protocol):
+    """What an incident trace reads of one prefecture's records beyond the trail
+    (:class:`kentei.data.incidents.PrefectureIncidentRecords`): ids, kinds and instants."""
+
+    def persons_of(self, application_ids: Iterable[str]) -> dict[str, str]:
+        """The 資格仮名ID of each of these applications that has one, by application id."""
+        ...
+
+    def scores_written_by(self, source: str) -> list[ScoreWrite]: ...
+
+    def notices_of_group(self, group_key: str) -> list[NoticeRecord]: ...
+
+
+def _prefecture_incident_records(prefecture_code: str) -> IncidentRecords:
+    from kentei.data.incidents import PrefectureIncidentRecords
+
+    return PrefectureIncidentRecords(prefecture_code)
+
+
 class _SqsQueue:
     """A catalog queue (:mod:`kentei.data.queues`): each port above admits only its kinds."""
 
@@ -890,6 +910,8 @@ class Dependencies:
     certificate_links: CertificateLinks = field(default_factory=_CertificateLinks)
     revocations: Callable[[str], RevocationStore] = _prefecture_revocations
     """A prefecture's revoked passes and their returns, by prefecture code."""
+    incident_records: Callable[[str], IncidentRecords] = _prefecture_incident_records
+    """What an incident trace reads of a prefecture's records, by prefecture code."""
 
 
 class _Inbox:

@@ -19,6 +19,9 @@ REVIEW_IDENTITY: Final = "/v1/review/applications/<application_id>/identity"
 AUDIT: Final = "/v1/audit"
 AUDIT_EXPORT: Final = "/v1/audit/export"
 AUDIT_VERIFICATION: Final = "/v1/audit/verification"
+INCIDENT_TRACE: Final = "/v1/incidents/trace"
+INCIDENT_TRACE_EXPORT: Final = "/v1/incidents/trace/export"
+INCIDENT_REPORT: Final = "/v1/incidents/report"
 ADMIN_ACCOUNTS: Final = "/v1/admin/accounts"
 EXAM_CATALOGUE: Final = "/v1/exams/catalogue"
 EXAM_ROUNDS: Final = "/v1/exams/rounds"
@@ -92,6 +95,9 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     AUDIT: ("GET",),
     AUDIT_EXPORT: ("GET",),
     AUDIT_VERIFICATION: ("GET",),
+    INCIDENT_TRACE: ("GET",),
+    INCIDENT_TRACE_EXPORT: ("GET",),
+    INCIDENT_REPORT: ("GET",),
     ADMIN_ACCOUNTS: ("GET",),
     EXAM_CATALOGUE: ("GET",),
     EXAM_ROUNDS: ("GET",),
@@ -154,7 +160,7 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
 
 PROTECTED: Final = re.compile(
     r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results"
-    r"|notices|certificates|statistics|person-requests|person-suspensions)"
+    r"|notices|certificates|statistics|person-requests|person-suspensions|incidents)"
     r"(?:/|$)"
 )
 """Paths that answer only an authenticated caller: everything but health and documents."""

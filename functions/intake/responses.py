@@ -11,6 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any, Final
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
@@ -82,4 +83,17 @@ def idempotency_key_header(description: str) -> Header:
         max_length=128,
         pattern=r"^[\x21-\x7e]+$",
         description=description,
+    )
+
+
+CSV: Final = "text/csv"
+
+
+def csv_attachment(body: str, filename: str) -> Response[str]:
+    """A CSV download (UTF-8) the browser saves as ``filename``."""
+    return Response(
+        status_code=200,
+        content_type=f"{CSV}; charset=utf-8",
+        body=body,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

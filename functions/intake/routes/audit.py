@@ -15,12 +15,11 @@ from intake import paths
 from intake.access import request_id, require_caller
 from intake.audit_search import AuditFilters, export_audit, search_audit, verify_audit
 from intake.audit_views import AuditSearchPage, ChainVerification
-from intake.responses import documented, with_content
+from intake.responses import CSV, csv_attachment, documented, with_content
 from kentei.data.audit import AuditAction
 
 router = Router()  # type: ignore[no-untyped-call]
 
-CSV: Final = "text/csv"
 _ID: Final = r"^[A-Za-z0-9._@+:-]{1,128}$"
 _FILTERS: Final = """Filters (all optional, combined): `person` (資格仮名ID), `user` (a staff
 user id), `record` (a record id: an application id), `action`, and the time range `from`..`to`
@@ -81,12 +80,8 @@ def get_audit_export(  # noqa: PLR0917 (each query parameter is a parameter of t
 ) -> Response[str]:
     event = router.current_event.raw_event
     filters = AuditFilters(person, user, record, action, since, until)
-    body = export_audit(require_caller(event), filters, request_id(event))
-    return Response(
-        status_code=200,
-        content_type=f"{CSV}; charset=utf-8",
-        body=body,
-        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    return csv_attachment(
+        export_audit(require_caller(event), filters, request_id(event)), "audit.csv"
     )
 
 

@@ -272,6 +272,13 @@ class AuditAction(StrEnum):
     """Sync applied a committed import's rows to the scores (or found it no longer clean)."""
     RESULT_IMPORT_DISCARDED = "result_import.discarded"
     """Staff discarded a result import: nothing of it is applied."""
+    INCIDENT_TRACED = "incident.traced"
+    """An auditor traced an incident's subject (a staff user over a window, an application,
+    a result import, a notice batch): the persons and records it touched."""
+    INCIDENT_EXPORTED = "incident.exported"
+    """An auditor exported an incident trace as CSV."""
+    INCIDENT_REPORTED = "incident.reported"
+    """An auditor drew up an incident report (the seven steps, the persons to contact)."""
 
 
 class AuditOutcome(StrEnum):
@@ -463,6 +470,9 @@ class AuditQuery:
     record_id: str | None = None
     action: AuditAction | None = None
     limit: int = 50
+    request_id: str | None = None
+    """The request (or run) the entries were written by: a historical import's entries carry
+    its import id."""
 
 
 @dataclass(frozen=True)
@@ -688,6 +698,7 @@ def _filters(
         ("user_id", query.user_id),
         ("record_id", query.record_id),
         ("action", None if query.action is None else query.action.value),
+        ("request_id", query.request_id),
     ):
         if value is not None:
             filters.append(f"#{name} = :{name}")

@@ -8,9 +8,10 @@ layout. Every read and write stays in the store's prefecture.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from kentei import aws, settings
 
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
     from kentei.data.audit import AuditEvent
+
+
+READ_BATCH: Final = 100
+"""``BatchGetItem``'s limit."""
+_READ_RETRIES: Final = 8
 
 
 def instant(at: datetime) -> str:
@@ -55,6 +61,28 @@ class PrefecturePartition:
             TableName=self._table, Key=self._key(record_key), ConsistentRead=True
         ).get("Item")
         return dict(item) if item is not None else None
+
+    def _batch_get(self, record_keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored items of ``record_keys``, by record key (consistent reads, 100 keys a
+        request, what DynamoDB leaves unprocessed asked again with backoff)."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(record_keys), READ_BATCH):
+            remaining = [self._key(key) for key in record_keys[start : start + READ_BATCH]]
+            for attempt in range(_READ_RETRIES):
+                if not remaining:
+                    break
+                answer = self._dynamodb.batch_get_item(
+                    RequestItems={self._table: {"Keys": remaining, "ConsistentRead": True}}
+                )
+                for item in answer.get("Responses", {}).get(self._table, []):
+                    found[item["record_key"]["S"]] = dict(item)
+                unprocessed = answer.get("UnprocessedKeys", {}).get(self._table)
+                remaining = [dict(key) for key in unprocessed["Keys"]] if unprocessed else []
+                if remaining:
+                    time.sleep(min(1.0, 0.05 * 2**attempt))
+            if remaining:
+                raise RuntimeError(f"{len(remaining)} reads left unprocessed")
+        return found
 
     def _query(
         self,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel, ConfigDict
 
 from kentei.data.audit import AuditEvent, AuditTrail
-from kentei.data.partition import PrefecturePartition, instant
+from kentei.data.partition import READ_BATCH, PrefecturePartition, instant
 from kentei.results.decision import ScoreEntry
 from kentei.retention.kinds import RecordKind
 
@@ -42,8 +42,6 @@ RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
 """The retention kind of each item this module writes, by its key prefix."""
 BATCH: Final = 25
 """``BatchWriteItem``'s limit."""
-READ_BATCH: Final = 100
-"""``BatchGetItem``'s limit."""
 _RETRIES: Final = 8
 
 
@@ -141,7 +139,7 @@ class PrefectureScores(PrefecturePartition):
         at: datetime,
         by: str,
     ) -> list[WriteRequestTypeDef]:
-        current = self._current([result_key(r.application_id, r.entry) for r in chunk])
+        current = self._batch_get([result_key(r.application_id, r.entry) for r in chunk])
         for row in chunk:
             found = current.get(result_key(row.application_id, row.entry))
             stored = None if found is None else _stored(found)
@@ -166,27 +164,6 @@ class PrefectureScores(PrefecturePartition):
                 self._flush(pending)
                 pending = []
         return pending
-
-    def _current(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The stored items of ``keys`` (consistent reads, what DynamoDB leaves unprocessed
-        asked again), by record key."""
-        found: dict[str, dict[str, Any]] = {}
-        remaining: list[dict[str, Any]] = [self._key(key) for key in keys]
-        for attempt in range(_RETRIES):
-            if not remaining:
-                return found
-            answer = self._dynamodb.batch_get_item(
-                RequestItems={self._table: {"Keys": remaining, "ConsistentRead": True}}
-            )
-            for item in answer.get("Responses", {}).get(self._table, []):
-                found[item["record_key"]["S"]] = dict(item)
-            unprocessed = answer.get("UnprocessedKeys", {}).get(self._table)
-            remaining = [dict(key) for key in unprocessed["Keys"]] if unprocessed else []
-            if remaining:
-                time.sleep(min(1.0, 0.05 * 2**attempt))
-        if remaining:
-            raise RuntimeError(f"{len(remaining)} score reads left unprocessed")
-        return found
 
     def correct(
         self,

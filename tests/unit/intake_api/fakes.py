@@ -36,6 +36,7 @@ from kentei.data.certificates import (
 )
 from kentei.data.change_requests import RequestIdTakenError, StoredChangeRequest
 from kentei.data.inbox import HashedPart, Part
+from kentei.data.incidents import ScoreWrite
 from kentei.data.initial_registrations import RegistrationIdTakenError, StoredInitialRegistration
 from kentei.data.result_files import Upload
 from kentei.data.results import ScoreRow, StoredScore, slot
@@ -1267,6 +1268,7 @@ class FakeAuditTrail:
                 and query.user_id in (None, e.user_id)
                 and query.record_id in (None, e.record_id)
                 and query.action in (None, e.action)
+                and query.request_id in (None, e.request_id)
             ),
             key=lambda e: e.at,
             reverse=True,
@@ -1447,6 +1449,44 @@ class _PrefectureNotices:
 
 
 @dataclass
+class FakeIncidentRecords:
+    """One prefecture's records as an incident trace reads them, over the fakes' records and
+    notices: the application's person, the scores a source wrote, a group's notices."""
+
+    records: Records
+    notices: FakeNotices
+    prefecture_code: str
+
+    def persons_of(self, application_ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for application_id in application_ids:
+            stored = self.records.applications.get(application_id)
+            if stored is None or stored.application.prefecture_code != self.prefecture_code:
+                continue
+            if stored.application.qualification_pseudonym_id is not None:
+                found[application_id] = stored.application.qualification_pseudonym_id
+        return found
+
+    def scores_written_by(self, source: str) -> list[ScoreWrite]:
+        return [
+            ScoreWrite(score.application_id, slot(score.entry), score.recorded_at, replaced=False)
+            for application_id, scores in sorted(self.records.scores.items())
+            if application_id[:2] == self.prefecture_code
+            for score in scores.values()
+            if score.source == source
+        ]
+
+    def notices_of_group(self, group_key: str) -> list[NoticeRecord]:
+        return [
+            record
+            for application_id, records in sorted(self.notices.records.items())
+            if application_id[:2] == self.prefecture_code
+            for record in records
+            if record.group_key == group_key
+        ]
+
+
+@dataclass
 class Fakes:
     records: Records = field(default_factory=Records)
     inbox: FakeInbox = field(default_factory=FakeInbox)
@@ -1474,6 +1514,9 @@ class Fakes:
         if prefecture_code not in self.reviews:
             self.reviews[prefecture_code] = self.records.passer_reviews_of(prefecture_code)
         return self.reviews[prefecture_code]
+
+    def incident_records(self, prefecture_code: str) -> FakeIncidentRecords:
+        return FakeIncidentRecords(self.records, self.notices, prefecture_code)
 
     def dependencies(self) -> Dependencies:
         self.audit.committed = self.records.audit
@@ -1514,4 +1557,5 @@ class Fakes:
             national_conflicts=self.records.national_conflicts_of,
             national_reports=self.records.national_reports_of,
             person_requests=self.records.person_requests_of,
+            incident_records=self.incident_records,
         )
