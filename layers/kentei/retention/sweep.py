@@ -217,6 +217,7 @@ EVENTS: Final[Mapping[str, EventSource | ApplicationDecided]] = {
     "EXAMINEE_HISTORY#": EventSource("entry", "at"),
     "SITTING#": EventSource("sitting", "accepted_at"),
     "CHANGE#": EventSource("proposal", "decided_at"),
+    "PERSON_REQUEST#": EventSource("request", "decided_at"),
     TICKET_PREFIX: EventSource("issued_at"),
     "DECISION#": EventSource("decided_at"),
     "RESULT#": EventSource("recorded_at"),
@@ -244,6 +245,8 @@ UNDATED_PREFIXES: Final = frozenset(
         "CHANGE_OPEN#",
         "CHANGE_OPEN_NATIONAL#",
         "NATIONAL_CONFLICT_OPEN#",
+        # A suspension of use exists while it stands; lifting it deletes it.
+        "SUSPENSION#",
         # The feed's cursor is rewritten as it moves; deleting it would read the feed again.
         "NATIONAL_CURSOR",
         # A sent mark outlives its record as the outbox's tombstone: reconciliation would send
