@@ -239,6 +239,12 @@ EXEMPT: Final[Mapping[tuple[str, str], str]] = {
     ("GET", paths.CERTIFICATE_PDF): _ONE_BY_ID + ": a link to one certificate's PDF",
     ("GET", paths.REVOCATION): _ONE_BY_ID + ": one revoked pass",
     ("GET", paths.PERSON_REQUEST): _ONE_BY_ID + ": one person request (test_person_requests)",
+    **{
+        ("GET", template): "a trace of the one subject its query names (a user's window, an "
+        "application, an import, a group), read under the caller's partition; its scope is "
+        "test_incidents_local's (the same user's reads in Osaka excluded, Osaka's auditor 404)"
+        for template in (paths.INCIDENT_TRACE, paths.INCIDENT_TRACE_EXPORT, paths.INCIDENT_REPORT)
+    },
 }
 """Staff ``GET`` routes that list nothing, with the reason."""
 

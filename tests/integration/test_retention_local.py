@@ -104,7 +104,9 @@ def test_a_persons_records_past_their_periods_go_everywhere_and_leave_a_record(
     ticket_key = f"tickets/13/{sitting}/t1.pdf"
     aws.s3().put_object(Bucket=tickets.bucket, Key=ticket_key, Body=b"%PDF-1.7 again")
     wait_until(lambda: _national().get(RecordKind.SITTING, sitting), WAIT_S, "the sitting synced")
-    wait_until(lambda: _national().get(RecordKind.EXAMINEE, person), WAIT_S, "the examinee synced")
+    wait_until(
+        lambda: _national().get(RecordKind.EXAMINEE, f"13-{person}"), WAIT_S, "the examinee synced"
+    )
     store = PrefectureRetention("13")
     identity = run_id(SCHEDULED)
 
@@ -120,7 +122,7 @@ def test_a_persons_records_past_their_periods_go_everywhere_and_leave_a_record(
 
     send("sync", messages.RetentionPrefecture(prefecture_code="13", scheduled_at=SCHEDULED))
     wait_until(
-        lambda: _gone_at_national(RecordKind.EXAMINEE, person) or None,
+        lambda: _gone_at_national(RecordKind.EXAMINEE, f"13-{person}") or None,
         WAIT_S,
         "the examinee's deletion at the national side",
     )
@@ -138,7 +140,7 @@ def test_a_persons_records_past_their_periods_go_everywhere_and_leave_a_record(
     # Only the outbox's tombstones stay: the sent marks of the deleted records.
     mine = (person, application_id, sitting)
     assert {key for key in remaining if any(one in key for one in mine)} == {
-        f"NATIONAL_SENT#examinee#{person}",
+        f"NATIONAL_SENT#examinee#13-{person}",
         f"NATIONAL_SENT#sitting#{sitting}",
     }
     assert _versions("attachments", f"applications/{application_id}/") == []
