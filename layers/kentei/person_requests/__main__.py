@@ -7,13 +7,10 @@ summary and exits 0 when the data holds, 1 naming the problem, 2 on a usage erro
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from pydantic import ValidationError
-
+from kentei.data_check import check_main
 from kentei.person_requests.procedures import Procedures, RequestKind, shipped_text
 
 
@@ -33,21 +30,14 @@ def summary(table: Procedures) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kentei.person_requests")
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate the procedures")
-    check.add_argument("--file", type=Path, default=None, help="default: the shipped file")
-    args = parser.parse_args(argv)
-    text = shipped_text() if args.file is None else args.file.read_text(encoding="utf-8")
-    try:
-        table = Procedures.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the file"
-        print(f"person request procedures: {where}: {first['msg']}", file=sys.stderr)
-        return 1
-    print(summary(table))
-    return 0
+    return check_main(
+        argv,
+        package="kentei.person_requests",
+        what="person request procedures",
+        model=Procedures,
+        shipped_text=shipped_text,
+        summary=summary,
+    )
 
 
 if __name__ == "__main__":

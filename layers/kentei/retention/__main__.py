@@ -8,14 +8,11 @@ the problem, 2 on a usage error.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
-from pydantic import ValidationError
-
+from kentei.data_check import check_main
 from kentei.retention.periods import PERMANENT
 from kentei.retention.schedule import RetentionSchedule, shipped_text
 
@@ -43,21 +40,14 @@ def summary(schedule: RetentionSchedule) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kentei.retention")
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="validate the retention schedule")
-    check.add_argument("--file", type=Path, default=None, help="default: the shipped file")
-    args = parser.parse_args(argv)
-    text = shipped_text() if args.file is None else args.file.read_text(encoding="utf-8")
-    try:
-        schedule = RetentionSchedule.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the file"
-        print(f"retention schedule: {where}: {first['msg']}", file=sys.stderr)
-        return 1
-    print(summary(schedule))
-    return 0
+    return check_main(
+        argv,
+        package="kentei.retention",
+        what="retention schedule",
+        model=RetentionSchedule,
+        shipped_text=shipped_text,
+        summary=summary,
+    )
 
 
 if __name__ == "__main__":
