@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterator
 from typing import Final
 
@@ -24,7 +25,12 @@ from kentei.applications.model import Status
 from kentei.data.inbox import attachment_key
 from kentei.data.queues import send
 from kentei.data.record_kinds import kind_of
-from kentei.data.retention import DELETION_PREFIX, DRY_RUN_PREFIX, PrefectureRetention
+from kentei.data.retention import (
+    DELETION_PREFIX,
+    DRY_RUN_PREFIX,
+    KindReport,
+    PrefectureRetention,
+)
 from kentei.data.tickets import PrefectureTickets
 from kentei.my_number import MyNumber
 from kentei.national.memory import InMemoryNational
@@ -64,6 +70,22 @@ def _versions(bucket: str, prefix: str) -> list[str]:
 def _gone_at_national(kind: RecordKind, record_id: str) -> bool:
     held = _national().get(kind, record_id)
     return held is None or held.data is None
+
+
+def _settled(store: PrefectureRetention, prefix: str, identity: str, what: str) -> list[KindReport]:
+    """The run's reports once written whole: a run writes one per kind, one after another, so
+    the first read may come between two of them; the same reads twice, half a second apart."""
+    seen: list[list[KindReport]] = []
+
+    def same_twice() -> list[KindReport] | None:
+        now = store.reports(prefix, identity)
+        settled = bool(now) and bool(seen) and now == seen[-1]
+        seen.append(now)
+        if not settled:
+            time.sleep(0.5)
+        return now if settled else None
+
+    return wait_until(same_twice, WAIT_S, what)
 
 
 def _application(person: str) -> str:
@@ -114,9 +136,7 @@ def test_a_persons_records_past_their_periods_go_everywhere_and_leave_a_record(
         "sync",
         messages.RetentionPrefecture(prefecture_code="13", scheduled_at=SCHEDULED, dry_run=True),
     )
-    dry = wait_until(
-        lambda: store.reports(DRY_RUN_PREFIX, identity) or None, WAIT_S, "the dry-run report"
-    )
+    dry = _settled(store, DRY_RUN_PREFIX, identity, "the dry-run report")
     assert PrefectureRetention("13")._get(f"EXAMINEE#{person}") is not None
     listed = {r.kind.value: r.record_keys for r in dry}
 
@@ -131,7 +151,10 @@ def test_a_persons_records_past_their_periods_go_everywhere_and_leave_a_record(
         WAIT_S,
         "the sitting's deletion at the national side",
     )
-    deleted = {r.kind.value: r.record_keys for r in store.reports(DELETION_PREFIX, identity)}
+    deleted = {
+        r.kind.value: r.record_keys
+        for r in _settled(store, DELETION_PREFIX, identity, "the deletion record")
+    }
     assert deleted == listed
     assert f"EXAMINEE#{person}" in deleted["examinee"]
     assert f"APPLICATION#{application_id}" in deleted["application"]
