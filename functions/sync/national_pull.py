@@ -41,6 +41,7 @@ from pydantic import ValidationError
 
 from kentei import prefectures
 from kentei.data.audit import AuditAction, AuditEvent
+from kentei.data.national_sync import SentMark
 from kentei.data.roster import StoredExaminee
 from kentei.messages import NationalChangesDue, NationalChangesPull
 from kentei.national.conflicts import (
@@ -143,20 +144,33 @@ def _take(change: NationalChange, feed: FeedSide, at: datetime, request_id: str)
     if stored is None:
         claimed = feed.take(sequence, outcome="unknown_person", person=person, at=at)
         return _outcome(claimed, "unknown_person")
+    sent = feed.sent(person)
     try:
         items = RequestedItems.model_validate(change.changes)
     except ValidationError:
         # The error would quote the values: the conflict keeps them for staff instead.
         return _conflict(
-            change, stored, ConflictCause.VALUES_REFUSED, feed, at=at, request_id=request_id
+            change,
+            stored,
+            ConflictCause.VALUES_REFUSED,
+            feed,
+            sent=sent,
+            at=at,
+            request_id=request_id,
         )
     try:
         differences = requested_changes(stored.examinee, items)
     except NothingToChangeError:
         return _outcome(feed.take(sequence, outcome="same", person=person, at=at), "same")
-    if _ours_moved(change, stored, feed):
+    if _ours_moved(change, stored, sent):
         return _conflict(
-            change, stored, ConflictCause.BOTH_CHANGED, feed, at=at, request_id=request_id
+            change,
+            stored,
+            ConflictCause.BOTH_CHANGED,
+            feed,
+            sent=sent,
+            at=at,
+            request_id=request_id,
         )
     superseding = feed.open_proposal(person)
     if superseding is not None:
@@ -184,11 +198,10 @@ def _take(change: NationalChange, feed: FeedSide, at: datetime, request_id: str)
     return _outcome(feed.propose(sequence, proposal, superseding, [event]), "proposed")
 
 
-def _ours_moved(change: NationalChange, stored: StoredExaminee, feed: FeedSide) -> bool:
+def _ours_moved(change: NationalChange, stored: StoredExaminee, sent: SentMark | None) -> bool:
     """Our examinee moved since the version the change was made on: a newer version went to
     the national side since, or the examinee changed after the last acknowledged one (still on
     its way), or nothing was ever acknowledged (no agreed version to build on)."""
-    sent = feed.sent(change.qualification_pseudonym_id)
     if sent is None:
         return True
     return sent.version > change.base_version or stored.updated_at > sent.sent_at
@@ -209,11 +222,11 @@ def _conflict(
     cause: ConflictCause,
     feed: FeedSide,
     *,
+    sent: SentMark | None,
     at: datetime,
     request_id: str,
 ) -> str:
     person = change.qualification_pseudonym_id
-    sent = feed.sent(person)
     fields = tuple(
         FieldValues(field=name, ours=_text(getattr(stored.examinee, name, None)), theirs=value)
         for name, value in change.changes.items()
