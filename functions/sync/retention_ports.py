@@ -4,7 +4,7 @@ queue and verify's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from sync.results_ports import Queue
 
 if TYPE_CHECKING:  # types only: sync's results messages never load the retention modules
-    from kentei.data.retention import KindReport
+    from kentei.data.retention import KindReport, RunPage
     from kentei.retention.kinds import RecordKind
     from kentei.retention.schedule import RetentionSchedule
     from kentei.retention.sweep import Doomed, Hold, StoredItem, StoredObject
@@ -21,12 +21,31 @@ if TYPE_CHECKING:  # types only: sync's results messages never load the retentio
 class Partition(Protocol):
     """One prefecture's items (:class:`kentei.data.retention.PrefectureRetention`)."""
 
-    def items(self, kind_of: Callable[[str], RecordKind]) -> Iterable[StoredItem]: ...
+    def page_items(
+        self,
+        kind_of: Callable[[str], RecordKind],
+        after: str | None,
+        limit: int,
+        end: str | None = None,
+    ) -> tuple[list[StoredItem], str | None, bool]: ...
+
+    def page(self, run_id: str, mode: str, phase: str, page: int) -> RunPage | None: ...
+
+    def save_page(self, page: RunPage, at: datetime) -> RunPage: ...
+
+    def index_pages(self, run_id: str, mode: str) -> list[RunPage]: ...
 
     def delete(self, doomed: Doomed) -> None: ...
 
     def add_to_report(
-        self, prefix: str, run_id: str, kind: RecordKind, doomed: Sequence[Doomed], at: datetime
+        self,
+        prefix: str,
+        run_id: str,
+        kind: RecordKind,
+        doomed: Sequence[Doomed],
+        at: datetime,
+        *,
+        page: int = 0,
     ) -> None: ...
 
     def reports(self, prefix: str, run_id: str) -> list[KindReport]: ...
@@ -57,6 +76,8 @@ class RetentionPorts:
     """Sync's own queue: one run per prefecture."""
     verify_queue: Queue
     """Verify's: a vault entry to release."""
+    page_items: int = 1000
+    """Items one message reads (a page of a phase): bounds its time and memory."""
 
 
 def deployed() -> RetentionPorts:

@@ -199,12 +199,16 @@ class RetentionDue(Envelope):
 class RetentionPrefecture(Envelope):
     """Delete what has passed its period in one prefecture at ``scheduled_at``, or (a dry
     run) report what would go (``sync.retention``). The run's id derives from
-    ``scheduled_at``, so a retried message is the same run."""
+    ``scheduled_at``, so a retried message is the same run; a page of a phase sends the next."""
 
     kind: Literal["retention_prefecture"] = "retention_prefecture"
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
     scheduled_at: AwareDatetime
     dry_run: bool = False
+    phase: Literal["index", "delete"] = Field(
+        "index", description="the persons' index pass, then the pass that deletes (or reports)"
+    )
+    page: int = Field(0, ge=0, le=999_999, description="the page of the phase, from 0")
 
 
 class VaultEntryRelease(Envelope):

@@ -8,9 +8,16 @@ Layout, in the prefecture's partition of ``records``:
   資格仮名ID), a kind (``kind``, a :class:`~kentei.retention.kinds.RecordKind`) or a record
   (``record``, its sort key): the reason, who placed it and when; once lifted, who lifted it
   and when (the item stays: why a record outlived its period).
-- ``RETENTION_DELETION#<run>#<kind>``: what a run deleted of a kind: the ids (sort keys), how
-  many, the rules applied, the run's instant and when it was written. Never the data.
-- ``RETENTION_DRY_RUN#<run>#<kind>``: what a dry run of that instant would delete, alike.
+- ``RETENTION_DELETION#<run>#<kind>#<page>``: what a run deleted of a kind in one page of
+  the partition: the ids (sort keys), the rules applied, the run's instant and when it was
+  written. Never the data. A kind's deletion record is its pages' together (one item per page
+  keeps each below DynamoDB's item size however large the partition).
+- ``RETENTION_DRY_RUN#<run>#<kind>#<page>``: what a dry run of that instant would delete, alike.
+- ``RETENTION_PAGE#<run>#<mode>#<phase>#<page>``: a page of a run (``mode`` ``run`` or
+  ``dry``; ``phase`` ``index`` or ``delete``): the keys it starts after and ends at (fixed
+  when the page is first read, so a retried page reads the same range however much of it
+  was deleted), whether it is the last, and an index page's :class:`~kentei.retention.sweep.
+  Index` (zlib-compressed JSON: ids, kinds and instants, no data).
 
 A run writes its deletion record of a kind *before* it deletes (ids added to a set, so a
 retried run adds what it deletes again and nothing is deleted unrecorded), then deletes each
@@ -19,8 +26,9 @@ record with its derived items and every version of its S3 objects.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -32,6 +40,7 @@ from kentei.retention.kinds import RecordKind
 from kentei.retention.sweep import (
     APPLICATION_PREFIX,
     EXAMINEE_PREFIX,
+    PAGE_PREFIX,
     Doomed,
     Hold,
     HoldScope,
@@ -40,6 +49,7 @@ from kentei.retention.sweep import (
 )
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
     from mypy_boto3_s3.client import S3Client
 
 HOLD_PREFIX: Final = "LEGAL_HOLD#"
@@ -49,6 +59,7 @@ RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
     HOLD_PREFIX: RecordKind.LEGAL_HOLD,
     DELETION_PREFIX: RecordKind.DELETION_RECORD,
     DRY_RUN_PREFIX: RecordKind.JOB_RUN,
+    PAGE_PREFIX: RecordKind.JOB_RUN,
 }
 """The retention kind of each item this module writes, by its key prefix."""
 _PLAIN: Final = TypeDeserializer()
@@ -63,8 +74,28 @@ def hold_key(hold: Hold) -> str:
     return f"{HOLD_PREFIX}{hold.scope.value}#{hold.value}"
 
 
-def report_key(prefix: str, run_id: str, kind: RecordKind) -> str:
-    return f"{prefix}{run_id}#{kind.value}"
+def report_key(prefix: str, run_id: str, kind: RecordKind, page: int) -> str:
+    return f"{prefix}{run_id}#{kind.value}#{page:06d}"
+
+
+def page_key(run_id: str, mode: str, phase: str, page: int) -> str:
+    return f"{PAGE_PREFIX}{run_id}#{mode}#{phase}#{page:06d}"
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """A page of a run: the range it reads (after ``after``, up to ``end`` included; None:
+    from the start, or an empty page) and, in the index phase, its index."""
+
+    run_id: str
+    mode: str
+    phase: str
+    page: int
+    after: str | None
+    end: str | None
+    last: bool
+    index: str | None = None
+    """The page's :class:`~kentei.retention.sweep.Index` as JSON."""
 
 
 @dataclass(frozen=True)
@@ -171,22 +202,123 @@ class PrefectureRetention(PrefecturePartition):
                 continue
             yield StoredItem(key, kind, values)
 
+    def page_items(
+        self,
+        kind_of: Callable[[str], RecordKind],
+        after: str | None,
+        limit: int,
+        end: str | None = None,
+    ) -> tuple[list[StoredItem], str | None, bool]:
+        """Up to ``limit`` items after the key ``after`` (None: from the start), or, ``end``
+        given, every item after ``after`` up to ``end``; with the last key read and whether
+        more items follow."""
+        condition = "prefecture_code = :p" + ("" if end is None else " AND record_key <= :e")
+        values: dict[str, Any] = {":p": {"S": self.prefecture_code}}
+        if end is not None:
+            values[":e"] = {"S": end}
+        read: list[dict[str, Any]] = []
+        start: dict[str, Any] | None = None if after is None else self._key(after)
+        more = True
+        while more and (end is not None or len(read) < limit):
+            request: QueryInputTypeDef = {
+                "TableName": self._table,
+                "KeyConditionExpression": condition,
+                "ExpressionAttributeValues": values,
+                "ConsistentRead": True,
+            }
+            if end is None:
+                request["Limit"] = limit - len(read)
+            if start is not None:
+                request["ExclusiveStartKey"] = start
+            answer = self._dynamodb.query(**request)
+            read += answer["Items"]
+            start = answer.get("LastEvaluatedKey")
+            more = start is not None
+        items: list[StoredItem] = []
+        for item in read:
+            values_read = plain(item)
+            key = values_read["record_key"]
+            try:
+                kind = kind_of(key)
+            except KeyError:
+                continue
+            items.append(StoredItem(key, kind, values_read))
+        last = read[-1]["record_key"]["S"] if read else None
+        if more and end is None and last is not None:
+            # Limit stopped the read: whether anything follows is one more look.
+            follows = self._dynamodb.query(
+                TableName=self._table,
+                KeyConditionExpression="prefecture_code = :p",
+                ExpressionAttributeValues={":p": {"S": self.prefecture_code}},
+                ExclusiveStartKey=self._key(last),
+                Limit=1,
+                ProjectionExpression="record_key",
+            )
+            more = bool(follows["Items"])
+        return items, last, more
+
+    def page(self, run_id: str, mode: str, phase: str, page: int) -> RunPage | None:
+        item = self._get(page_key(run_id, mode, phase, page))
+        return None if item is None else _page_of(plain(item))
+
+    def save_page(self, page: RunPage, at: datetime) -> RunPage:
+        """Write the page once; a page written before (a retried message) is the stored one."""
+        item: dict[str, Any] = {
+            **self._key(page_key(page.run_id, page.mode, page.phase, page.page)),
+            "item_type": {"S": "retention_page"},
+            "run_id": {"S": page.run_id},
+            "mode": {"S": page.mode},
+            "phase": {"S": page.phase},
+            "page": {"N": str(page.page)},
+            "last": {"BOOL": page.last},
+            "written_at": {"S": instant(at)},
+        }
+        for name, value in (("after", page.after), ("end", page.end)):
+            if value is not None:
+                item[name] = {"S": value}
+        if page.index is not None:
+            item["index"] = {"B": zlib.compress(page.index.encode(), 9)}
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(record_key)",
+            )
+        except self._dynamodb.exceptions.ConditionalCheckFailedException:
+            stored = self.page(page.run_id, page.mode, page.phase, page.page)
+            assert stored is not None
+            return stored
+        return page
+
+    def index_pages(self, run_id: str, mode: str) -> list[RunPage]:
+        """The run's index pages, in order."""
+        prefix = page_key(run_id, mode, "index", 0)[: -len("000000")]
+        return [_page_of(plain(item)) for item in self._query(prefix)]
+
     def delete(self, doomed: Doomed) -> None:
         """The record and its derived items (a missing one deletes nothing)."""
         for record_key in (doomed.record_key, *doomed.companions):
             self._dynamodb.delete_item(TableName=self._table, Key=self._key(record_key))
 
     def add_to_report(
-        self, prefix: str, run_id: str, kind: RecordKind, doomed: Sequence[Doomed], at: datetime
+        self,
+        prefix: str,
+        run_id: str,
+        kind: RecordKind,
+        doomed: Sequence[Doomed],
+        at: datetime,
+        *,
+        page: int = 0,
     ) -> None:
-        """Add these records to the run's deletion record (or dry-run report) of the kind."""
+        """Add these records to the run's deletion record (or dry-run report) of the kind,
+        in its item of the page."""
         if not doomed:
             return
         keys = {d.record_key for d in doomed}
         rules = {d.rule for d in doomed}
         self._dynamodb.update_item(
             TableName=self._table,
-            Key=self._key(report_key(prefix, run_id, kind)),
+            Key=self._key(report_key(prefix, run_id, kind, page)),
             UpdateExpression=(
                 "SET item_type = :t, #kind = :k, run_id = :r, scheduled_at = :at, "
                 "written_at = if_not_exists(written_at, :at) ADD record_keys :keys, #rules :rules"
@@ -215,7 +347,8 @@ class PrefectureRetention(PrefecturePartition):
         return False
 
     def reports(self, prefix: str, run_id: str) -> list[KindReport]:
-        return [
+        """The run's report of each kind: its pages' together."""
+        return merged_reports(
             KindReport(
                 run_id=values["run_id"],
                 kind=RecordKind(values["kind"]),
@@ -224,7 +357,38 @@ class PrefectureRetention(PrefecturePartition):
                 scheduled_at=datetime.fromisoformat(values["scheduled_at"]),
             )
             for values in map(plain, self._query(f"{prefix}{run_id}#"))
-        ]
+        )
+
+
+def merged_reports(pages: Iterable[KindReport]) -> list[KindReport]:
+    """One report per kind from its pages' (ids and rules together)."""
+    by_kind: dict[RecordKind, KindReport] = {}
+    for report in pages:
+        before = by_kind.get(report.kind)
+        by_kind[report.kind] = (
+            report
+            if before is None
+            else replace(
+                before,
+                record_keys=before.record_keys | report.record_keys,
+                rules=before.rules | report.rules,
+            )
+        )
+    return [by_kind[kind] for kind in sorted(by_kind)]
+
+
+def _page_of(values: Mapping[str, Any]) -> RunPage:
+    raw = values.get("index")
+    return RunPage(
+        run_id=values["run_id"],
+        mode=values["mode"],
+        phase=values["phase"],
+        page=int(values["page"]),
+        after=values.get("after"),
+        end=values.get("end"),
+        last=bool(values["last"]),
+        index=None if raw is None else zlib.decompress(bytes(raw)).decode(),
+    )
 
 
 class StoredObjects:

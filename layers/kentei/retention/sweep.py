@@ -32,8 +32,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from typing import Any, Final
 
@@ -207,37 +207,202 @@ class ApplicationDecided:
         return max(instants) if instants else None
 
 
+@dataclass(frozen=True)
+class DecidedIn:
+    """When a request's matter was decided, in its JSON document: the later of its
+    ``instants`` fields (or of a nested ``field.at``) once its ``status`` is one of
+    ``final``; None while it is not (or when none of them is stored: never guessed)."""
+
+    attribute: str
+    final: frozenset[str]
+    instants: tuple[str, ...]
+
+    def read(self, attributes: Attributes) -> datetime | None:
+        document = _document(attributes, self.attribute)
+        if document.get("status") not in self.final:
+            return None
+        found: list[datetime | None] = []
+        for name in self.instants:
+            head, _, nested = name.partition(".")
+            value = document.get(head)
+            if nested:
+                value = value.get(nested) if isinstance(value, dict) else None
+            found.append(parse_instant(value))
+        present = [at for at in found if at is not None]
+        return max(present) if present else None
+
+
+@dataclass(frozen=True)
+class LatestOf:
+    """An item rewritten in place (its event ``created`` is its last write): the latest of
+    the instants it stores in ``attributes`` (top level)."""
+
+    attributes: tuple[str, ...]
+
+    def read(self, attributes: Attributes) -> datetime | None:
+        present = [parse_instant(attributes.get(name)) for name in self.attributes]
+        instants = [at for at in present if at is not None]
+        return max(instants) if instants else None
+
+
+_JST: Final = timezone(timedelta(hours=9))
+
+
+@dataclass(frozen=True)
+class SessionHeld:
+    """An exam session's last use: its last write (``created_at``, ``updated_at``) or the end
+    of its exam day in Japan, whichever is later (a session created long before its day is
+    kept for the round); None without its creation instant or day."""
+
+    attribute: str = "session"
+
+    def read(self, attributes: Attributes) -> datetime | None:
+        session = _document(attributes, self.attribute)
+        created = parse_instant(session.get("created_at"))
+        raw_day = session.get("exam_date")
+        try:
+            day = date.fromisoformat(raw_day) if isinstance(raw_day, str) else None
+        except ValueError:
+            day = None
+        if created is None or day is None:
+            return None
+        day_end = datetime.combine(day + timedelta(days=1), time(), _JST) - timedelta(
+            microseconds=1
+        )
+        updated = parse_instant(session.get("updated_at"))
+        return max(at for at in (created, updated, day_end) if at is not None)
+
+
+Reader = EventSource | ApplicationDecided | DecidedIn | LatestOf | SessionHeld
+
+
+@dataclass(frozen=True)
+class NamedBy:
+    """A derived item names its record: the record's prefix and the values (attributes, or
+    fields of a JSON attribute: ``attribute.field``) that, joined by ``#``, are its key's
+    rest; None (not derived: dated on its own, if it can be) when one is missing."""
+
+    owner_prefix: str
+    parts: tuple[str, ...]
+
+    def owner(self, record_key: str, attributes: Attributes) -> str | None:
+        del record_key
+        values: list[str] = []
+        for part in self.parts:
+            name, _, inner = part.partition(".")
+            value = _document(attributes, name).get(inner) if inner else attributes.get(name)
+            if not isinstance(value, str) or not value:
+                return None
+            values.append(value)
+        return self.owner_prefix + "#".join(values)
+
+
+@dataclass(frozen=True)
+class KeyedUnder:
+    """A derived item whose key is its record's rest and one more ``#<part>``."""
+
+    prefix: str
+    owner_prefix: str
+
+    def owner(self, record_key: str, attributes: Attributes) -> str | None:
+        del attributes
+        rest, _, _ = record_key.removeprefix(self.prefix).rpartition("#")
+        return self.owner_prefix + rest if rest else None
+
+
+@dataclass(frozen=True)
+class ClaimOf:
+    """A signed act's claim names the request that used it by its id, whose shape says its
+    record: ``PP-CR-…`` a change request, ``PP-IR-…`` an initial registration, else an
+    application."""
+
+    def owner(self, record_key: str, attributes: Attributes) -> str | None:
+        del record_key
+        used_by = attributes.get("application_id")
+        if not isinstance(used_by, str) or not used_by:
+            return None
+        tag = used_by[3:6]
+        if tag == "CR-":
+            return CHANGE_REQUEST_PREFIX + used_by
+        if tag == "IR-":
+            return INITIAL_REGISTRATION_PREFIX + used_by
+        return APPLICATION_PREFIX + used_by
+
+
+Owner = NamedBy | KeyedUnder | ClaimOf
+
+
 EXAMINEE_PREFIX: Final = "EXAMINEE#"
 APPLICATION_PREFIX: Final = "APPLICATION#"
 STATUS_PREFIX: Final = "STATUS#"
 TICKET_PREFIX: Final = "TICKET#"
+CHANGE_REQUEST_PREFIX: Final = "CHANGE_REQUEST#"
+INITIAL_REGISTRATION_PREFIX: Final = "INITIAL_REGISTRATION#"
+PAGE_PREFIX: Final = "RETENTION_PAGE#"
+"""The job's own page records (:mod:`kentei.data.retention`)."""
 
-EVENTS: Final[Mapping[str, EventSource | ApplicationDecided]] = {
+EVENTS: Final[Mapping[str, Reader]] = {
     APPLICATION_PREFIX: ApplicationDecided(),
+    # Decided: linked or refused by verify (verified_at), linked or rejected by staff (the
+    # review's instant); received and in review wait.
+    INITIAL_REGISTRATION_PREFIX: DecidedIn(
+        "registration",
+        frozenset({"linked", "refused", "rejected"}),
+        ("verified_at", "review.at"),
+    ),
     "EXAMINEE_HISTORY#": EventSource("entry", "at"),
     "SITTING#": EventSource("sitting", "accepted_at"),
     "CHANGE#": EventSource("proposal", "decided_at"),
+    # A refused signed change request is decided when verify refused it; a proposed one goes
+    # with its proposal (COMPANIONS); a received one waits.
+    CHANGE_REQUEST_PREFIX: DecidedIn("request", frozenset({"refused"}), ("verified_at",)),
     "PERSON_REQUEST#": EventSource("request", "decided_at"),
+    "SESSION#": SessionHeld(),
     TICKET_PREFIX: EventSource("issued_at"),
     "DECISION#": EventSource("decided_at"),
     "RESULT#": EventSource("recorded_at"),
+    "RESULT_HISTORY#": EventSource("change", "at"),
+    # Decided: committed (committed_at) or discarded (its last change); open ones wait.
+    "IMPORT#": DecidedIn(
+        "import", frozenset({"committed", "discarded"}), ("committed_at", "updated_at")
+    ),
     "NOTICE#": EventSource("notice", "created_at"),
     "POSTLIST#": EventSource("entry", "added_at"),
     "NATIONAL_CHANGE#": EventSource("taken_at"),
     "NATIONAL_CONFLICT#": EventSource("conflict", "decided_at"),
+    "STAFF_SIGNIN#": LatestOf(("last_sign_in_at", "last_failure_at")),
     "STAFF_SIGNIN_EVENT#": EventSource("at"),
     "STAFF_IDLE_WARNING#": EventSource("warned_at"),
     "NATIONAL_RECONCILE#": EventSource("finished_at"),
-    "RECHECK_RUN#": EventSource("run", "finished_at"),
+    # The run's finish is set on its item, not in its JSON (PrefectureChanges.finish_batch).
+    "RECHECK_RUN#": EventSource("finished_at"),
+    "RESULTS_RUN#": EventSource("run", "finished_at"),
     "RETENTION_DRY_RUN#": EventSource("written_at"),
+    PAGE_PREFIX: EventSource("written_at"),
 }
 """How the event of each dated job-deleted prefix is read (the examinee's is computed)."""
 
-COMPANIONS: Final[Mapping[str, tuple[str, str]]] = {
-    STATUS_PREFIX: ("application_id", APPLICATION_PREFIX)
+COMPANIONS: Final[Mapping[str, Owner]] = {
+    STATUS_PREFIX: NamedBy(APPLICATION_PREFIX, ("application_id",)),
+    "SEAT#": NamedBy("SESSION#", ("round", "session_id")),
+    "RECHECK_BATCH#": KeyedUnder("RECHECK_BATCH#", "RECHECK_RUN#"),
+    # A proposed request is the proposal's origin: it goes when the proposal goes.
+    CHANGE_REQUEST_PREFIX: NamedBy("CHANGE#", ("request.proposal_id",)),
+    # A signed act's claim goes with the request that used it. It guards against a replay only
+    # while the signature could verify again: verify refuses a certificate expired at arrival,
+    # a JPKI signing certificate lasts at most five years from its issue (before the arrival),
+    # and the claim's record is kept at least five fiscal years from its decision (the
+    # minimums of application, initial_registration and change_proposal), so the claim
+    # outlives every signature it guards.
+    "SIGNED#": ClaimOf(),
 }
-"""Derived items deleted with their record: prefix → (the attribute naming the record, the
-record's prefix)."""
+"""Derived items deleted with their record: prefix → how the item names its record (an item
+that names none is dated on its own, if :data:`EVENTS` can)."""
+
+RELEASED_PREFIXES: Final = frozenset({"MYNAPORTAL#", "QUALIFICATION#"})
+"""Job-deleted prefixes the sweep never reads: the pseudonym links live in the ``PSEUDONYMS``
+partition, and verify deletes a person's with their vault entry on the job's release
+(:mod:`verify.vault_release`: the schedule's ``kept_while`` and last activity)."""
 
 UNDATED_PREFIXES: Final = frozenset(
     {
@@ -252,24 +417,15 @@ UNDATED_PREFIXES: Final = frozenset(
         # A sent mark outlives its record as the outbox's tombstone: reconciliation would send
         # a deletion again for a record the national side holds deleted and we hold no mark of.
         "NATIONAL_SENT#",
-        # No event reader yet (issue 13: the retention job's next step).
-        "CHANGE_REQUEST#",
-        "INITIAL_REGISTRATION#",
-        "SESSION#",
-        "SEAT#",
-        "RESULT_HISTORY#",
-        "IMPORT#",
-        "RECHECK_BATCH#",
-        "RESULTS_RUN#",
-        "STAFF_SIGNIN#",
-        "SIGNED#",
+        # A function's latest heartbeat, rewritten by each receipt (received_at), one item per
+        # function and no person, in the SYSTEM partition the per-prefecture job never reads:
+        # a removed function's item stays (the schedule's 30 days are not yet kept).
         "HEARTBEAT#",
-        "MYNAPORTAL#",
-        "QUALIFICATION#",
     }
 )
 """Job-deleted prefixes the job keeps, counted as undated (a test keeps this list, with
-:data:`EVENTS`, :data:`COMPANIONS` and the examinee, equal to every job-deleted prefix)."""
+:data:`EVENTS`, :data:`COMPANIONS`, :data:`RELEASED_PREFIXES` and the examinee, equal to every
+job-deleted prefix)."""
 
 VAULT_NEEDS: Final = frozenset(
     {RecordKind.EXAMINEE, RecordKind.APPLICATION, RecordKind.INITIAL_REGISTRATION}
@@ -312,22 +468,6 @@ def _application_of(item: StoredItem) -> str | None:
     return None
 
 
-def _applications_persons(items: Iterable[StoredItem]) -> dict[str, str]:
-    """Each application's person, from the items that name both."""
-    found: dict[str, str] = {}
-    for item in items:
-        application, person = _application_of(item), person_of(item)
-        if application and person:
-            found[application] = person
-    return found
-
-
-def _person(item: StoredItem, by_application: Mapping[str, str]) -> str | None:
-    """The item's person, or its application's (a ticket names none of its own)."""
-    application = _application_of(item)
-    return person_of(item) or (by_application.get(application) if application else None)
-
-
 def _activity(item: StoredItem) -> datetime | None:
     """The latest instant an item holds: its top-level ``*_at`` attributes and its event."""
     instants = [
@@ -341,7 +481,7 @@ def _activity(item: StoredItem) -> datetime | None:
     return max(present) if present else None
 
 
-def _reader(record_key: str) -> EventSource | ApplicationDecided | None:
+def _reader(record_key: str) -> Reader | None:
     for prefix, reader in EVENTS.items():
         if record_key.startswith(prefix):
             return reader
@@ -352,9 +492,10 @@ def _prefix(record_key: str, prefixes: Iterable[str]) -> str | None:
     return next((p for p in prefixes if record_key.startswith(p)), None)
 
 
-def _derived(item: StoredItem) -> bool:
-    """A derived item (an index): it goes with its record and keeps nothing."""
-    return _prefix(item.record_key, COMPANIONS) is not None
+def owner_of(item: StoredItem) -> str | None:
+    """The record a derived item (an index, a seat, a claim) goes with; None for a record."""
+    prefix = _prefix(item.record_key, COMPANIONS)
+    return None if prefix is None else COMPANIONS[prefix].owner(item.record_key, item.attributes)
 
 
 def objects_of(item: StoredItem, prefecture_code: str) -> tuple[StoredObject, ...]:
@@ -380,12 +521,301 @@ def held(holds: Iterable[Hold], kind: RecordKind, person: str | None, record_key
     return any(hold in wanted for hold in holds)
 
 
-@dataclass
-class _Candidate:
-    item: StoredItem
+# The plan in pages. What one record's fate needs from the rest of the partition is small and
+# per person: the person's last activity (an examinee's event), which kinds of theirs stay (a
+# record kept while another stays), an application's person (a ticket names none), and a
+# record's derived items. An index pass folds each page into an :class:`Index` (merged in any
+# order, any number of times: maxima and unions); :func:`resolve` settles the persons once;
+# :func:`plan_page` then plans any page alone, and the pages' plans together are the plan.
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A due record of a kind kept while others stay (or an examinee, whose event is the
+    person's last activity): its fate waits for the person's other records."""
+
     kind: RecordKind
-    person: str | None
     event_at: datetime | None
+    """None: the examinee's, read from the person's activity."""
+    held: bool
+    """A hold on its kind or its record stops it (the person's is read when resolved)."""
+
+
+@dataclass
+class Facts:
+    """What the index keeps of a person (or, its person not yet known, an application)."""
+
+    activity: datetime | None = None
+    staying: set[RecordKind] = field(default_factory=set)
+    """Kinds of theirs with a record that stays whatever the others do."""
+    due: set[RecordKind] = field(default_factory=set)
+    """Kinds of theirs with a due record that only a hold on the person keeps."""
+    pending: dict[str, Pending] = field(default_factory=dict)
+
+    def merge(self, other: Facts) -> None:
+        if other.activity is not None:
+            self.activity = max(other.activity, self.activity or other.activity)
+        self.staying |= other.staying
+        self.due |= other.due
+        self.pending.update(other.pending)
+
+
+@dataclass
+class Index:
+    """The partition's cross-record facts: by person (``p:<資格仮名ID>``) or application
+    (``a:<id>``), each application's person, and each record's derived items."""
+
+    facts: dict[str, Facts] = field(default_factory=dict)
+    applications: dict[str, str] = field(default_factory=dict)
+    owned: dict[str, set[str]] = field(default_factory=dict)
+
+    def merge(self, other: Index) -> Index:
+        for ref, facts in other.facts.items():
+            self.facts.setdefault(ref, Facts()).merge(facts)
+        self.applications.update(other.applications)
+        for owner, keys in other.owned.items():
+            self.owned.setdefault(owner, set()).update(keys)
+        return self
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "facts": {
+                    ref: {
+                        "activity": None if f.activity is None else f.activity.isoformat(),
+                        "staying": sorted(f.staying),
+                        "due": sorted(f.due),
+                        "pending": {
+                            key: [
+                                p.kind.value,
+                                None if p.event_at is None else p.event_at.isoformat(),
+                                p.held,
+                            ]
+                            for key, p in sorted(f.pending.items())
+                        },
+                    }
+                    for ref, f in sorted(self.facts.items())
+                },
+                "applications": dict(sorted(self.applications.items())),
+                "owned": {owner: sorted(keys) for owner, keys in sorted(self.owned.items())},
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Index:
+        raw = json.loads(text)
+        return cls(
+            facts={
+                ref: Facts(
+                    activity=parse_instant(f["activity"]),
+                    staying={RecordKind(k) for k in f["staying"]},
+                    due={RecordKind(k) for k in f["due"]},
+                    pending={
+                        key: Pending(RecordKind(kind), parse_instant(at), bool(held))
+                        for key, (kind, at, held) in f["pending"].items()
+                    },
+                )
+                for ref, f in raw["facts"].items()
+            },
+            applications=dict(raw["applications"]),
+            owned={owner: set(keys) for owner, keys in raw["owned"].items()},
+        )
+
+
+def _ref(item: StoredItem) -> str | None:
+    person = person_of(item)
+    if person:
+        return f"p:{person}"
+    application = _application_of(item)
+    return f"a:{application}" if application else None
+
+
+def _event(item: StoredItem) -> datetime | None:
+    reader = _reader(item.record_key)
+    return reader.read(item.attributes) if reader is not None else None
+
+
+def index_of(
+    prefecture_code: str,
+    items: Iterable[StoredItem],
+    holds: Iterable[Hold],
+    schedule: RetentionSchedule,
+    at: datetime,
+) -> Index:
+    """The index of one page of the partition at ``at``."""
+    hold_set = frozenset(holds)
+    index = Index()
+    for item in items:
+        key, kind = item.record_key, item.kind
+        person, application = person_of(item), _application_of(item)
+        if person and application:
+            index.applications[application] = person
+        ref = _ref(item)
+        facts = index.facts.setdefault(ref, Facts()) if ref else Facts()
+        if kind in ACTIVITY | {RecordKind.EXAMINEE}:
+            instant = _activity(item)
+            if instant is not None:
+                facts.activity = max(instant, facts.activity or instant)
+        owner = owner_of(item)
+        if owner is not None:
+            index.owned.setdefault(owner, set()).add(key)
+            continue
+        entry = schedule.default[kind]
+        local_hold = entry.hold and bool(
+            {Hold(HoldScope.KIND, kind.value), Hold(HoldScope.RECORD, key)} & hold_set
+        )
+        if entry.deleted_by is not DeletedBy.JOB:
+            facts.staying.add(kind)
+        elif key.startswith(EXAMINEE_PREFIX):
+            facts.pending[key] = Pending(kind, None, local_hold)
+        elif not _going(kind, _event(item), local_hold, schedule, prefecture_code, at):
+            facts.staying.add(kind)
+        elif entry.kept_while:
+            facts.pending[key] = Pending(kind, _event(item), held=False)
+        else:
+            facts.due.add(kind)
+    return index
+
+
+def _going(  # noqa: PLR0917 (the facts of one record and the run's)
+    kind: RecordKind,
+    event_at: datetime | None,
+    stopped: bool,
+    schedule: RetentionSchedule,
+    prefecture_code: str,
+    at: datetime,
+) -> bool:
+    """Dated, due and not held: the record goes unless a record it must outlive stays."""
+    return (
+        event_at is not None and not stopped and schedule.due(kind, event_at, prefecture_code, at)
+    )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The index settled: what :func:`plan_page` reads of the rest of the partition."""
+
+    activity: Mapping[str, datetime]
+    applications: Mapping[str, str]
+    kept: frozenset[str]
+    """Due records kept while a record of the person they must outlive stays."""
+    owned: Mapping[str, frozenset[str]]
+    releases: tuple[Release, ...]
+
+
+def resolve(
+    prefecture_code: str,
+    index: Index,
+    holds: Iterable[Hold],
+    schedule: RetentionSchedule,
+    at: datetime,
+) -> Resolved:
+    hold_set = frozenset(holds)
+    by_person: dict[str, Facts] = {}
+    for ref, facts in index.facts.items():
+        person = ref[2:] if ref.startswith("p:") else index.applications.get(ref[2:])
+        if person:
+            by_person.setdefault(person, Facts()).merge(facts)
+    activity = {p: f.activity for p, f in by_person.items() if f.activity is not None}
+    kept: set[str] = set()
+    releases: list[Release] = []
+    for person, facts in sorted(by_person.items()):
+        person_held = Hold(HoldScope.PERSON, person) in hold_set
+        staying = set(facts.staying)
+        going_kinds = {k for k in facts.due if not (person_held and schedule.default[k].hold)}
+        staying |= facts.due - going_kinds
+        candidates: dict[str, RecordKind] = {}
+        for key, pending in facts.pending.items():
+            event_at = pending.event_at or activity.get(person)
+            stopped = schedule.default[pending.kind].hold and (pending.held or person_held)
+            if not _going(pending.kind, event_at, stopped, schedule, prefecture_code, at):
+                staying.add(pending.kind)
+            else:
+                candidates[key] = pending.kind
+        going = set(candidates)
+        changed = True
+        while changed:
+            changed = False
+            now_staying = staying | {candidates[k] for k in candidates if k not in going}
+            for key in sorted(going):
+                if now_staying & set(schedule.default[candidates[key]].kept_while):
+                    going.discard(key)
+                    changed = True
+        kept |= set(candidates) - going
+        staying |= {candidates[k] for k in candidates if k not in going}
+        going_kinds |= {candidates[k] for k in going}
+        if going_kinds & VAULT_NEEDS and not staying & VAULT_NEEDS and person in activity:
+            releases.append(Release(person, activity[person]))
+    return Resolved(
+        activity=activity,
+        applications=dict(index.applications),
+        kept=frozenset(kept),
+        owned={owner: frozenset(keys) for owner, keys in index.owned.items()},
+        releases=tuple(releases),
+    )
+
+
+def plan_page(
+    prefecture_code: str,
+    items: Iterable[StoredItem],
+    resolved: Resolved,
+    *,
+    holds: Iterable[Hold],
+    schedule: RetentionSchedule,
+    at: datetime,
+) -> Plan:
+    """What the job deletes of these items of the partition at ``at``, the rest of the
+    partition read through ``resolved`` (the persons' releases are the resolved index's)."""
+    if at.tzinfo is None:
+        raise ValueError("at must be timezone-aware")
+    hold_set = frozenset(holds)
+    doomed: list[Doomed] = []
+    undated: dict[RecordKind, list[str]] = defaultdict(list)
+    held_keys: dict[RecordKind, list[str]] = defaultdict(list)
+    kept: dict[RecordKind, list[str]] = defaultdict(list)
+    for item in items:
+        key, kind = item.record_key, item.kind
+        entry = schedule.default[kind]
+        if entry.deleted_by is not DeletedBy.JOB or owner_of(item) is not None:
+            continue
+        application = _application_of(item)
+        person = person_of(item) or (
+            resolved.applications.get(application) if application else None
+        )
+        if key.startswith(EXAMINEE_PREFIX):
+            event_at = resolved.activity.get(person) if person else None
+        else:
+            event_at = _event(item)
+        if event_at is None:
+            undated[kind].append(key)
+            continue
+        if not schedule.due(kind, event_at, prefecture_code, at):
+            continue
+        if entry.hold and held(hold_set, kind, person, key):
+            held_keys[kind].append(key)
+        elif key in resolved.kept:
+            kept[kind].append(key)
+        else:
+            doomed.append(
+                _doomed(
+                    item,
+                    person=person,
+                    event_at=event_at,
+                    resolved=resolved,
+                    prefecture_code=prefecture_code,
+                    schedule=schedule,
+                )
+            )
+    return Plan(
+        prefecture_code=prefecture_code,
+        at=at,
+        doomed=tuple(sorted(doomed, key=lambda d: d.record_key)),
+        held=_sorted(held_keys),
+        kept_while=_sorted(kept),
+        undated=_sorted(undated),
+    )
 
 
 def plan(
@@ -395,133 +825,50 @@ def plan(
     schedule: RetentionSchedule,
     at: datetime,
 ) -> Plan:
-    """What the job deletes in the prefecture's partition at ``at`` (its clock)."""
+    """What the job deletes in the prefecture's partition at ``at`` (its clock): the whole
+    partition as one page."""
     if at.tzinfo is None:
         raise ValueError("at must be timezone-aware")
-    hold_set = frozenset(holds)
-    listed = list(items)
-    by_application = _applications_persons(listed)
-    everything = [(item, item.kind, _person(item, by_application)) for item in listed]
-    activity: dict[str, datetime] = {}
-    for item, kind, person in everything:
-        instant = _activity(item)
-        if person and instant and kind in ACTIVITY | {RecordKind.EXAMINEE}:
-            activity[person] = max(instant, activity.get(person, instant))
-    candidates: list[_Candidate] = []
-    undated: dict[RecordKind, list[str]] = defaultdict(list)
-    companions: list[StoredItem] = []
-    for item, kind, person in everything:
-        if schedule.default[kind].deleted_by is not DeletedBy.JOB:
-            continue
-        if _derived(item):
-            companions.append(item)
-            continue
-        if item.record_key.startswith(EXAMINEE_PREFIX):
-            event_at = activity.get(person) if person else None
-        else:
-            reader = _reader(item.record_key)
-            event_at = reader.read(item.attributes) if reader is not None else None
-        if event_at is None:
-            undated[kind].append(item.record_key)
-            continue
-        candidates.append(_Candidate(item, kind, person, event_at))
-    held_keys: dict[RecordKind, list[str]] = defaultdict(list)
-    due: list[_Candidate] = []
-    for candidate in candidates:
-        assert candidate.event_at is not None
-        if not schedule.due(candidate.kind, candidate.event_at, prefecture_code, at):
-            continue
-        entry = schedule.default[candidate.kind]
-        if entry.hold and held(
-            hold_set, candidate.kind, candidate.person, candidate.item.record_key
-        ):
-            held_keys[candidate.kind].append(candidate.item.record_key)
-            continue
-        due.append(candidate)
-    due, kept = _kept_while(due, everything, schedule)
-    doomed = tuple(_doomed(c, companions, prefecture_code, schedule) for c in due)
-    return Plan(
-        prefecture_code=prefecture_code,
-        at=at,
-        doomed=tuple(sorted(doomed, key=lambda d: d.record_key)),
-        held=_sorted(held_keys),
-        kept_while=_sorted(kept),
-        undated=_sorted(undated),
-        releases=_releases(doomed, everything, activity),
-    )
+    listed, hold_list = list(items), list(holds)
+    index = index_of(prefecture_code, listed, hold_list, schedule, at)
+    resolved = resolve(prefecture_code, index, hold_list, schedule, at)
+    page = plan_page(prefecture_code, listed, resolved, holds=hold_list, schedule=schedule, at=at)
+    return replace(page, releases=resolved.releases)
 
 
-def _kept_while(
-    due: list[_Candidate],
-    everything: list[tuple[StoredItem, RecordKind, str | None]],
-    schedule: RetentionSchedule,
-) -> tuple[list[_Candidate], dict[RecordKind, list[str]]]:
-    """Drop, until nothing changes, a due record of a person while a record of a kind it must
-    outlive stays (a record kept keeps what must outlive it)."""
-    kept: dict[RecordKind, list[str]] = defaultdict(list)
-    going = {c.item.record_key for c in due}
-    changed = True
-    while changed:
-        changed = False
-        staying: dict[str, set[RecordKind]] = defaultdict(set)
-        for item, kind, person in everything:
-            if person and item.record_key not in going and not _derived(item):
-                staying[person].add(kind)
-        for candidate in due:
-            key = candidate.item.record_key
-            needs = schedule.default[candidate.kind].kept_while
-            if key in going and candidate.person and staying[candidate.person] & set(needs):
-                going.discard(key)
-                kept[candidate.kind].append(key)
-                changed = True
-    return [c for c in due if c.item.record_key in going], kept
+def _companions(record_key: str, owned: Mapping[str, frozenset[str]]) -> tuple[str, ...]:
+    """The record's derived items, and theirs (a proposed request's signed-act claim)."""
+    found: set[str] = set()
+    todo = [record_key]
+    while todo:
+        for key in owned.get(todo.pop(), ()):
+            if key not in found:
+                found.add(key)
+                todo.append(key)
+    return tuple(sorted(found))
 
 
 def _doomed(
-    candidate: _Candidate,
-    companions: list[StoredItem],
+    item: StoredItem,
+    *,
+    person: str | None,
+    event_at: datetime,
+    resolved: Resolved,
     prefecture_code: str,
     schedule: RetentionSchedule,
 ) -> Doomed:
-    assert candidate.event_at is not None
-    rule = schedule.rule(candidate.kind, prefecture_code)
-    first = rule.deletable_from(candidate.event_at, schedule.fiscal_year_start)
+    rule = schedule.rule(item.kind, prefecture_code)
+    first = rule.deletable_from(event_at, schedule.fiscal_year_start)
     assert first is not None
-    own = [
-        companion.record_key
-        for companion in companions
-        for prefix, (name, owner) in COMPANIONS.items()
-        if companion.record_key.startswith(prefix)
-        and f"{owner}{companion.attributes.get(name)}" == candidate.item.record_key
-    ]
     return Doomed(
-        record_key=candidate.item.record_key,
-        kind=candidate.kind,
-        event_at=candidate.event_at,
+        record_key=item.record_key,
+        kind=item.kind,
+        event_at=event_at,
         deletable_from=first,
         rule=f"{rule.scope}:{rule.period} ({rule.counting.value}) from {rule.entry.event.value}",
-        person=candidate.person,
-        companions=tuple(sorted(own)),
-        objects=objects_of(candidate.item, prefecture_code),
-    )
-
-
-def _releases(
-    doomed: Iterable[Doomed],
-    everything: list[tuple[StoredItem, RecordKind, str | None]],
-    activity: Mapping[str, datetime],
-) -> tuple[Release, ...]:
-    going = {d.record_key for d in doomed}
-    candidates = {d.person for d in doomed if d.person and d.kind in VAULT_NEEDS}
-    staying = {
-        person
-        for item, kind, person in everything
-        if person and kind in VAULT_NEEDS and item.record_key not in going and not _derived(item)
-    }
-    return tuple(
-        Release(person, activity[person])
-        for person in sorted(p for p in candidates if p is not None)
-        if person not in staying and person in activity
+        person=person,
+        companions=_companions(item.record_key, resolved.owned),
+        objects=objects_of(item, prefecture_code),
     )
 
 

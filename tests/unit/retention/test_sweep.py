@@ -20,8 +20,12 @@ from kentei.retention.sweep import (
     COMPANIONS,
     EVENTS,
     EXAMINEE_PREFIX,
+    RELEASED_PREFIXES,
     UNDATED_PREFIXES,
     ApplicationDecided,
+    DecidedIn,
+    LatestOf,
+    SessionHeld,
     Hold,
     HoldRefusedError,
     HoldScope,
@@ -37,12 +41,30 @@ DATED = (*sorted(EVENTS), EXAMINEE_PREFIX)
 """Every prefix the job dates (the examinee's from the person's activity)."""
 
 
+JST = dt.timezone(timedelta(hours=9))
+
+
 def _item(prefix: str, person: str, event_at: dt.datetime, suffix: str = "1") -> StoredItem:
+    """An item of the prefix whose event is ``event_at`` (as its writer stores it)."""
     at = instant(event_at)
     key = f"{prefix}{person}-{suffix}"
     attributes: dict[str, object] = {"qualification_pseudonym_id": person}
     source = EVENTS.get(prefix)
-    if prefix == EXAMINEE_PREFIX:
+    if isinstance(source, DecidedIn):
+        document = {
+            "status": sorted(source.final)[0],
+            "qualification_pseudonym_id": person,
+            source.instants[0]: at,
+        }
+        attributes[source.attribute] = json.dumps(document)
+    elif isinstance(source, LatestOf):
+        attributes[source.attributes[0]] = at
+    elif isinstance(source, SessionHeld):
+        # Created at the event, for an exam day before it: the event is the last write.
+        day = event_at.astimezone(JST).date() - timedelta(days=1)
+        session = {"created_at": at, "exam_date": day.isoformat()}
+        attributes[source.attribute] = json.dumps(session)
+    elif prefix == EXAMINEE_PREFIX:
         key, attributes["updated_at"] = f"{prefix}{person}", at
     elif isinstance(source, ApplicationDecided):
         history = [{"status": "received", "at": at}, {"status": "accepted", "at": at}]
@@ -65,9 +87,19 @@ def test_every_prefix_the_schedule_gives_the_job_is_dated_derived_or_named_undat
     job = {
         p for p, kind in ITEM_KINDS.items() if SCHEDULE.default[kind].deleted_by is DeletedBy.JOB
     }
-    named = set(EVENTS) | set(COMPANIONS) | UNDATED_PREFIXES | {EXAMINEE_PREFIX}
+    named = set(EVENTS) | set(COMPANIONS) | UNDATED_PREFIXES | RELEASED_PREFIXES | {EXAMINEE_PREFIX}
     assert named == job
-    assert not set(EVENTS) & UNDATED_PREFIXES
+    assert not (set(EVENTS) | set(COMPANIONS)) & (UNDATED_PREFIXES | RELEASED_PREFIXES)
+    # Only the SYSTEM partition's heartbeat and the open markers, marks and suspensions are kept.
+    assert UNDATED_PREFIXES == {
+        "CHANGE_OPEN#",
+        "CHANGE_OPEN_NATIONAL#",
+        "NATIONAL_CONFLICT_OPEN#",
+        "SUSPENSION#",
+        "NATIONAL_CURSOR",
+        "NATIONAL_SENT#",
+        "HEARTBEAT#",
+    }
 
 
 def test_given_items_of_every_kind_long_past_then_only_job_deleted_kinds_are_planned() -> None:

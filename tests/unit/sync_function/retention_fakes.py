@@ -3,46 +3,84 @@ its holds, S3 objects by version, and the queues' sent messages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kentei.data.retention import DELETION_PREFIX, KindReport
-from kentei.messages import Envelope
+from kentei.data.retention import DELETION_PREFIX, KindReport, RunPage, merged_reports
+from kentei.messages import Envelope, RetentionPrefecture
 from kentei.retention.kinds import RecordKind
 from kentei.retention.schedule import load_retention_schedule
 from kentei.retention.sweep import Doomed, Hold, StoredItem, StoredObject
+from sync.retention import RunSummary
 from sync.retention_ports import RetentionPorts
 
 
 @dataclass
 class FakePartition:
     items_by_key: dict[str, StoredItem] = field(default_factory=dict)
-    reports_by_key: dict[tuple[str, str, RecordKind], KindReport] = field(default_factory=dict)
+    reports_by_key: dict[tuple[str, str, RecordKind, int], KindReport] = field(default_factory=dict)
+    pages: dict[tuple[str, str, str, int], RunPage] = field(default_factory=dict)
 
     def add(self, *items: StoredItem) -> None:
         self.items_by_key.update({item.record_key: item for item in items})
 
-    def items(self, kind_of: Callable[[str], RecordKind]) -> Iterable[StoredItem]:
+    def page_items(
+        self,
+        kind_of: Callable[[str], RecordKind],
+        after: str | None,
+        limit: int,
+        end: str | None = None,
+    ) -> tuple[list[StoredItem], str | None, bool]:
         del kind_of  # the fake's items carry their kinds
-        return list(self.items_by_key.values())
+        keys = sorted(k for k in self.items_by_key if after is None or k > after)
+        if end is not None:
+            keys = [k for k in keys if k <= end]
+            return [self.items_by_key[k] for k in keys], (keys[-1] if keys else None), False
+        taken = keys[:limit]
+        last = taken[-1] if taken else None
+        return [self.items_by_key[k] for k in taken], last, len(keys) > limit
+
+    def page(self, run_id: str, mode: str, phase: str, page: int) -> RunPage | None:
+        return self.pages.get((run_id, mode, phase, page))
+
+    def save_page(self, page: RunPage, at: datetime) -> RunPage:
+        del at
+        return self.pages.setdefault((page.run_id, page.mode, page.phase, page.page), page)
+
+    def index_pages(self, run_id: str, mode: str) -> list[RunPage]:
+        return [
+            p
+            for (r, m, phase, _), p in sorted(self.pages.items())
+            if (r, m, phase) == (run_id, mode, "index")
+        ]
 
     def delete(self, doomed: Doomed) -> None:
         for key in (doomed.record_key, *doomed.companions):
             self.items_by_key.pop(key, None)
 
     def add_to_report(
-        self, prefix: str, run_id: str, kind: RecordKind, doomed: Sequence[Doomed], at: datetime
+        self,
+        prefix: str,
+        run_id: str,
+        kind: RecordKind,
+        doomed: Sequence[Doomed],
+        at: datetime,
+        *,
+        page: int = 0,
     ) -> None:
         if not doomed:
             return
-        before = self.reports_by_key.get((prefix, run_id, kind))
+        slot = (prefix, run_id, kind, page)
+        before = self.reports_by_key.get(slot)
         keys = frozenset(d.record_key for d in doomed) | (before.record_keys if before else set())
         rules = frozenset(d.rule for d in doomed) | (before.rules if before else set())
-        self.reports_by_key[(prefix, run_id, kind)] = KindReport(run_id, kind, keys, rules, at)
+        self.reports_by_key[slot] = KindReport(run_id, kind, keys, rules, at)
 
     def reports(self, prefix: str, run_id: str) -> list[KindReport]:
-        return [r for (p, i, _), r in self.reports_by_key.items() if (p, i) == (prefix, run_id)]
+        return merged_reports(
+            r for (p, i, _, _), r in self.reports_by_key.items() if (p, i) == (prefix, run_id)
+        )
 
     def deleted(self, run_id: str) -> dict[RecordKind, frozenset[str]]:
         return {r.kind: r.record_keys for r in self.reports(DELETION_PREFIX, run_id)}
@@ -86,6 +124,8 @@ class RetentionWorld:
     sync_queue: FakeQueue = field(default_factory=FakeQueue)
     verify_queue: FakeQueue = field(default_factory=FakeQueue)
 
+    page_items: int = 1000
+
     def ports(self) -> RetentionPorts:
         from kentei.data.record_kinds import kind_of
 
@@ -97,4 +137,16 @@ class RetentionWorld:
             kind_of=kind_of,
             sync_queue=self.sync_queue,
             verify_queue=self.verify_queue,
+            page_items=self.page_items,
         )
+
+    def run(self, message: RetentionPrefecture) -> list[RunSummary]:
+        """The message and every page it leads to (sync's queue drained of the run's pages),
+        one summary each."""
+        from sync.retention import run_prefecture
+
+        summaries = [run_prefecture(message, self.ports())]
+        while pages := [m for m in self.sync_queue.sent if isinstance(m, RetentionPrefecture)]:
+            self.sync_queue.sent = [m for m in self.sync_queue.sent if m not in pages]
+            summaries += [run_prefecture(page, self.ports()) for page in pages]
+        return summaries

@@ -6,6 +6,7 @@ vault entry of a person with nothing left here."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Final
@@ -22,7 +23,7 @@ from kentei.retention.kinds import RecordKind
 from kentei.retention.sweep import Hold, HoldScope, StoredItem
 from kentei_local.context import LocalContext
 from sync import dependencies, handler
-from sync.retention import run_id, run_prefecture, start_runs
+from sync.retention import RunSummary, run_id, run_prefecture, start_runs
 
 PREFECTURE: Final = "13"
 DECIDED: Final = datetime(2019, 6, 3, 1, 0, tzinfo=UTC)
@@ -74,6 +75,33 @@ def _message(*, dry_run: bool = False) -> RetentionPrefecture:
     return RetentionPrefecture(prefecture_code=PREFECTURE, scheduled_at=SCHEDULED, dry_run=dry_run)
 
 
+def _run(world: RetentionWorld, *, dry_run: bool = False) -> RunSummary:
+    """The run through all its pages, its delete pages' counts summed."""
+    summaries = world.run(_message(dry_run=dry_run))
+    assert [s.phase for s in summaries].count("index") >= 1
+    deleting = [s for s in summaries if s.phase == "delete"]
+    assert deleting[-1].last
+
+    def total(name: str) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for summary in deleting:
+            counts.update(getattr(summary, name))
+        return dict(counts)
+
+    return RunSummary(
+        prefecture_code=PREFECTURE,
+        run_id=deleting[0].run_id,
+        dry_run=dry_run,
+        last=True,
+        deleted=total("deleted"),
+        held=total("held"),
+        kept_while=total("kept_while"),
+        undated=total("undated"),
+        objects=sum(s.objects for s in deleting),
+        releases=sum(s.releases for s in deleting),
+    )
+
+
 def test_given_the_schedule_fires_then_every_prefecture_gets_a_run_at_its_instant() -> None:
     world = RetentionWorld()
     started = start_runs(RetentionDue(scheduled_at=SCHEDULED, dry_run=True), world.ports())
@@ -89,14 +117,14 @@ def test_given_a_dry_run_and_then_the_run_then_they_list_the_same_records() -> N
     _person(world, "p2", decided=datetime(2025, 6, 1, tzinfo=UTC))  # not due until 2031
     before = dict(world.partition.items_by_key)
 
-    dry = run_prefecture(_message(dry_run=True), world.ports())
+    dry = _run(world, dry_run=True)
 
     assert world.partition.items_by_key == before
     assert len(world.objects.versions) == 4
     assert world.verify_queue.sent == []
     dry_ids = {r.kind: r.record_keys for r in world.partition.reports(DRY_RUN_PREFIX, dry.run_id)}
 
-    run = run_prefecture(_message(), world.ports())
+    run = _run(world)
 
     assert run.run_id == dry.run_id == run_id(SCHEDULED)
     assert world.partition.deleted(run.run_id) == dry_ids
@@ -118,7 +146,7 @@ def test_given_a_run_then_s3_versions_and_the_index_go_and_verify_is_asked_to_re
     world = RetentionWorld()
     _person(world, "p1")
 
-    summary = run_prefecture(_message(), world.ports())
+    summary = _run(world)
 
     assert summary.objects == 5
     assert world.objects.versions == {}
@@ -139,10 +167,10 @@ def test_given_a_run_then_s3_versions_and_the_index_go_and_verify_is_asked_to_re
 def test_given_a_second_run_of_the_instant_then_nothing_more_goes_and_the_record_stays() -> None:
     world = RetentionWorld()
     _person(world, "p1")
-    first = run_prefecture(_message(), world.ports())
+    first = _run(world)
     recorded = world.partition.deleted(first.run_id)
 
-    again = run_prefecture(_message(), world.ports())
+    again = _run(world)
 
     assert again.deleted == {}
     assert world.partition.deleted(first.run_id) == recorded
@@ -154,7 +182,7 @@ def test_given_a_hold_on_the_person_then_nothing_of_theirs_goes() -> None:
     _person(world, "p2")
     world.holds.holds.append(Hold(HoldScope.PERSON, "p1"))
 
-    summary = run_prefecture(_message(), world.ports())
+    summary = _run(world)
 
     # The ticket is the person's through its application.
     assert summary.held == {"application": 1, "examinee": 1, "exam_ticket": 1, "sitting": 1}
@@ -182,4 +210,67 @@ def test_a_run_message_is_routed_and_an_invalid_one_fails_for_the_dlq(
     response = handler.handler(sqs(valid, invalid), LocalContext(catalog.function("sync")))
 
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m1"]
+    # The index page went, and sent the delete phase (one page: the partition is small).
+    (following,) = world.sync_queue.sent
+    assert isinstance(following, RetentionPrefecture)
+    assert (following.phase, following.page) == ("delete", 0)
+    world.sync_queue.sent.clear()
+    response = handler.handler(
+        sqs(json.loads(messages.encode(following))), LocalContext(catalog.function("sync"))
+    )
+    assert response["batchItemFailures"] == []
     assert world.partition.items_by_key == {}
+
+
+@pytest.mark.parametrize("page_items", [1, 2, 3, 7])
+def test_given_tiny_pages_then_the_run_and_dry_run_agree_with_one_page(page_items: int) -> None:
+    whole, paged = RetentionWorld(), RetentionWorld(page_items=page_items)
+    for world in (whole, paged):
+        _person(world, "p1")
+        _person(world, "p2", decided=datetime(2025, 6, 1, tzinfo=UTC))
+        _person(world, "p3")
+        world.holds.holds.append(Hold(HoldScope.PERSON, "p3"))
+
+    dry = _run(paged, dry_run=True)
+    dry_ids = {r.kind: r.record_keys for r in paged.partition.reports(DRY_RUN_PREFIX, dry.run_id)}
+    one, many = _run(whole), _run(paged)
+
+    assert whole.partition.deleted(one.run_id) == paged.partition.deleted(many.run_id) == dry_ids
+    assert (one.deleted, one.held, one.objects) == (many.deleted, many.held, many.objects)
+    assert whole.partition.items_by_key == paged.partition.items_by_key
+    assert whole.verify_queue.sent == paged.verify_queue.sent
+    assert len(paged.verify_queue.sent) == 1
+
+
+def test_given_a_delete_page_retried_after_it_deleted_then_it_reads_the_same_range() -> None:
+    world = RetentionWorld(page_items=2)
+    _person(world, "p1")
+    _person(world, "p2")
+    summaries = world.run(_message())
+    deleted = world.partition.deleted(summaries[-1].run_id)
+    pages = {key: page for key, page in world.partition.pages.items() if key[2] == "delete"}
+
+    # Every page again, as a redelivery would (the run is over, the pages are recorded).
+    for run_key, mode, phase, number in sorted(pages):
+        del run_key, mode
+        again = RetentionPrefecture(
+            prefecture_code=PREFECTURE, scheduled_at=SCHEDULED, phase=phase, page=number
+        )
+        world.sync_queue.sent.clear()
+        summary = run_prefecture(again, world.ports())
+        assert summary.deleted == {}
+        following = [m for m in world.sync_queue.sent if isinstance(m, RetentionPrefecture)]
+        assert [m.page for m in following] == ([] if summary.last else [number + 1])
+    assert world.partition.pages == {**world.partition.pages, **pages}
+    assert world.partition.deleted(summaries[-1].run_id) == deleted
+
+
+def test_given_the_delete_phase_before_its_index_is_whole_then_it_fails_for_a_retry() -> None:
+    world = RetentionWorld(page_items=2)
+    _person(world, "p1")
+    run_prefecture(_message(), world.ports())  # index page 0 of several
+
+    early = RetentionPrefecture(prefecture_code=PREFECTURE, scheduled_at=SCHEDULED, phase="delete")
+    with pytest.raises(RuntimeError, match="index is not complete"):
+        run_prefecture(early, world.ports())
+    assert len(world.partition.items_by_key) == 5
