@@ -24,11 +24,11 @@ from kentei.retention.sweep import (
     UNDATED_PREFIXES,
     ApplicationDecided,
     DecidedIn,
-    LatestOf,
-    SessionHeld,
     Hold,
     HoldRefusedError,
     HoldScope,
+    LatestOf,
+    SessionHeld,
     StoredItem,
     StoredObject,
     checked_hold,
@@ -91,7 +91,7 @@ def test_every_prefix_the_schedule_gives_the_job_is_dated_derived_or_named_undat
     assert named == job
     assert not (set(EVENTS) | set(COMPANIONS)) & (UNDATED_PREFIXES | RELEASED_PREFIXES)
     # Only the SYSTEM partition's heartbeat and the open markers, marks and suspensions are kept.
-    assert UNDATED_PREFIXES == {
+    assert {
         "CHANGE_OPEN#",
         "CHANGE_OPEN_NATIONAL#",
         "NATIONAL_CONFLICT_OPEN#",
@@ -99,7 +99,7 @@ def test_every_prefix_the_schedule_gives_the_job_is_dated_derived_or_named_undat
         "NATIONAL_CURSOR",
         "NATIONAL_SENT#",
         "HEARTBEAT#",
-    }
+    } == UNDATED_PREFIXES
 
 
 def test_given_items_of_every_kind_long_past_then_only_job_deleted_kinds_are_planned() -> None:
