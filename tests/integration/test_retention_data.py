@@ -109,3 +109,39 @@ def test_given_a_doomed_record_then_it_and_its_index_are_deleted() -> None:
     )
     PrefectureRetention("13").delete(doomed)
     assert [i.record_key for i in PrefectureRetention("13").items(kind_of)] == ["APPLICATION#13-Y"]
+
+
+def test_given_a_partition_read_in_pages_then_every_item_once_and_a_page_record_kept() -> None:
+    from kentei.data.retention import RunPage
+
+    client = aws.dynamodb()
+    table = settings.table_name("records")
+    keys = [f"HEARTBEAT#f{i}" for i in range(5)]
+    for key in keys:
+        client.put_item(
+            TableName=table, Item={"prefecture_code": {"S": "13"}, "record_key": {"S": key}}
+        )
+    client.put_item(  # another prefecture's: never read
+        TableName=table, Item={"prefecture_code": {"S": "27"}, "record_key": {"S": keys[0]}}
+    )
+    store = PrefectureRetention("13")
+    read: list[str] = []
+    after: str | None = None
+    while True:
+        items, last, more = store.page_items(kind_of, after, 2)
+        read += [item.record_key for item in items]
+        if not more:
+            break
+        after = last
+    assert read == keys
+    # A range fixed by its end reads what is left of it, and nothing past it.
+    client.delete_item(TableName=table, Key=store._key(keys[1]))  # noqa: SLF001
+    again, _, _ = store.page_items(kind_of, None, 2, end=keys[2])
+    assert [item.record_key for item in again] == [keys[0], keys[2]]
+
+    page = RunPage("r1", "run", "index", 0, None, keys[2], last=False, index='{"x":1}')
+    assert store.save_page(page, AT) == page
+    other = RunPage("r1", "run", "index", 0, None, keys[4], last=True, index="{}")
+    assert store.save_page(other, AT) == page  # a retried page keeps its first range
+    assert store.index_pages("r1", "run") == [page]
+    assert store.index_pages("r1", "dry") == []
