@@ -135,7 +135,7 @@ def test_given_a_partition_read_in_pages_then_every_item_once_and_a_page_record_
         after = last
     assert read == keys
     # A range fixed by its end reads what is left of it, and nothing past it.
-    client.delete_item(TableName=table, Key=store._key(keys[1]))  # noqa: SLF001
+    client.delete_item(TableName=table, Key=store._key(keys[1]))
     again, _, _ = store.page_items(kind_of, None, 2, end=keys[2])
     assert [item.record_key for item in again] == [keys[0], keys[2]]
 

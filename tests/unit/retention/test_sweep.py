@@ -68,8 +68,8 @@ def _item(prefix: str, person: str, event_at: dt.datetime, suffix: str = "1") ->
         key, attributes["updated_at"] = f"{prefix}{person}", at
     elif isinstance(source, ApplicationDecided):
         history = [{"status": "received", "at": at}, {"status": "accepted", "at": at}]
-        document = {"status": "accepted", "qualification_pseudonym_id": person, "history": history}
-        attributes = {"application": json.dumps(document)}
+        application = {"status": "accepted", "qualification_pseudonym_id": person}
+        attributes = {"application": json.dumps({**application, "history": history})}
     elif source is not None and source.field is None:
         attributes[source.attribute] = at
     elif source is not None and source.field is not None:

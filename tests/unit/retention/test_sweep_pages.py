@@ -207,11 +207,7 @@ def _reference(items: list[StoredItem], holds: set[Hold], at: dt.datetime) -> se
     oracle: the whole partition in memory, the kept_while fixpoint over every item)."""
     from kentei.retention import sweep
 
-    by_app = {
-        a: p
-        for i in items
-        if (a := sweep._application_of(i)) and (p := sweep.person_of(i))
-    }
+    by_app = {a: p for i in items if (a := sweep._application_of(i)) and (p := sweep.person_of(i))}
 
     def person(item: StoredItem) -> str | None:
         app = sweep._application_of(item)
