@@ -10,8 +10,9 @@ instead, so the two cannot disagree.
   an S3 lifecycle or log retention is left to those, a permanent one is never touched.
 - **Which instant.** Each sort-key prefix of such a kind names how its event is read from the
   item (:data:`EVENTS`); an item whose event cannot be read (a proposal still open, a prefix
-  with no reader yet: :data:`UNDATED_PREFIXES`) is kept and counted as ``undated``, never
-  guessed. An examinee's event is the person's last activity in the prefecture: the latest
+  kept for its stated reason: :data:`UNDATED_PREFIXES`) is kept and counted as ``undated``,
+  never guessed. Derived items name their record (:data:`COMPANIONS`) and go with it; the
+  pseudonym links go with the vault entry (:data:`RELEASED_PREFIXES`). An examinee's event is the person's last activity in the prefecture: the latest
   instant of its own and of the person's applications, sittings, passes, proposals and
   notices.
 - **Due.** :meth:`~kentei.retention.schedule.RetentionSchedule.due` at the job's instant: an
@@ -25,6 +26,9 @@ instead, so the two cannot disagree.
 - **The vault.** Only verify may touch the vault: the plan names the persons none of whose
   examinees, applications or initial registrations stay in the prefecture, with their last
   activity, for verify to release their vault entry if no other prefecture needs it.
+- **Pages.** A large partition is planned in pages: :func:`index_of` each page,
+  :meth:`Index.merge` them, :func:`resolve` once, :func:`plan_page` each page; :func:`plan`
+  is the same with the partition as one page.
 """
 
 from __future__ import annotations
