@@ -4,21 +4,26 @@ period, everywhere it lives, and leave a deletion record; or, a dry run, report 
 - ``retention_due`` (the schedule ``retention``, ``kentei.catalog.SCHEDULES``; or an operator's
   dry run, ``python -m sync.retention_cli``): :func:`start_runs` sends one
   ``retention_prefecture`` per prefecture to sync's own queue.
-- ``retention_prefecture``: :func:`run_prefecture` works one page of the partition
-  (``RetentionPorts.page_items`` items) per message, at the message's ``scheduled_at`` (the
-  clock: never the receiver's), in two phases, each page sending the next:
+- ``retention_prefecture``: :func:`run_prefecture` works the partition one bounded step per
+  message (a page is ``RetentionPorts.page_items`` items), at the message's ``scheduled_at``
+  (the clock: never the receiver's), each step sending the next:
 
-  1. ``index``: a page folded into the run's index (:func:`kentei.retention.sweep.index_of`:
-     per person their last activity and which of their kinds stay, each application's
-     person, each record's derived items), written as the page's record
-     (``RETENTION_PAGE#``). The last index page starts the delete phase.
-  2. ``delete``: the index pages merged and settled (:func:`kentei.retention.sweep.resolve`),
-     and the page planned against them (:func:`kentei.retention.sweep.plan_page`); then
-     either the page's plan written as a dry-run report (``RETENTION_DRY_RUN#<run>#<kind>#
-     <page>``) or, kind by kind, the records added to the run's deletion record
-     (``RETENTION_DELETION#<run>#<kind>#<page>``: ids, rules, instant; never the data)
-     *before* each is deleted with its derived items and every version of its S3 objects.
-     The last page sends verify the releases.
+  1. ``index``, page by page: the page's range fixed and its items folded into an index
+     (:func:`kentei.retention.sweep.index_of`: per person their last activity and which of
+     their kinds stay, each application's person, each record's derived items), kept as
+     the page's record (``RETENTION_PAGE#``).
+  2. ``settle``, once: the index pages merged and settled
+     (:func:`kentei.retention.sweep.resolve`), and each delete page written with its index
+     page's range and the slice of the settled index its keys need
+     (:meth:`kentei.retention.sweep.Resolved.slices`), the vault releases in pages.
+  3. ``delete``, page by page: the range planned against its slice
+     (:func:`kentei.retention.sweep.plan_page`); then either the page's plan written as a
+     dry-run report (``RETENTION_DRY_RUN#<run>#<kind>#<page>``) or, kind by kind, the records
+     added to the run's deletion record (``RETENTION_DELETION#<run>#<kind>#<page>``: ids,
+     rules, instant; never the data) *before* each is deleted with its derived items and
+     every version of its S3 objects.
+  4. ``release`` (a run, not a dry run), page by page, once every page has deleted: verify
+     is sent each person's ``vault_entry_release``.
 
   The pages' plans together are the partition's plan as one page would give it
   (:func:`kentei.retention.sweep.plan`), so the dry run and the run agree.
@@ -42,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Final
 
 from kentei import prefectures
 from kentei.data.retention import DELETION_PREFIX, DRY_RUN_PREFIX, RunPage
@@ -86,78 +92,131 @@ class RunSummary:
     releases: int = 0
 
 
+RELEASES_PAGE: Final = 500
+"""Vault releases one message sends."""
+
+
 def _mode(message: RetentionPrefecture) -> str:
     return "dry" if message.dry_run else "run"
 
 
-def _read_page(
-    message: RetentionPrefecture, ports: RetentionPorts
-) -> tuple[RunPage, list[StoredItem]]:
-    """The message's page: its range fixed when first read (so a retried page reads the same
-    range, less what it deleted), and its items."""
+def _stored_page(message: RetentionPrefecture, ports: RetentionPorts) -> RunPage:
+    page = ports.partition(message.prefecture_code).page(
+        run_id(message.scheduled_at), _mode(message), message.phase, message.page
+    )
+    if page is None:
+        raise RuntimeError(f"the run's {message.phase} page {message.page} is not written")
+    return page
+
+
+def _index_page(message: RetentionPrefecture, ports: RetentionPorts) -> RunPage:
+    """The message's index page: its range fixed when first read (a retried page keeps it),
+    and the index of its items."""
     code, identity, mode = message.prefecture_code, run_id(message.scheduled_at), _mode(message)
     partition = ports.partition(code)
-    stored = partition.page(identity, mode, message.phase, message.page)
+    stored = partition.page(identity, mode, "index", message.page)
     if stored is not None:
-        items, _, _ = partition.page_items(
-            ports.kind_of, stored.after, ports.page_items, end=stored.end
-        )
-        return stored, (items if stored.end is not None else [])
+        return stored
     after = None
     if message.page > 0:
-        previous = partition.page(identity, mode, message.phase, message.page - 1)
+        previous = partition.page(identity, mode, "index", message.page - 1)
         if previous is None:
-            raise RuntimeError("the previous page of the run is not written")
-        after = previous.end if previous.end is not None else previous.after
+            raise RuntimeError("the previous index page of the run is not written")
+        after = previous.end
     items, last, more = partition.page_items(ports.kind_of, after, ports.page_items)
-    page = RunPage(identity, mode, message.phase, message.page, after, last, last=not more)
-    if message.phase == "index":
-        holds = ports.holds(code).active()
-        index = index_of(code, items, holds, ports.schedule(), message.scheduled_at)
-        page = replace(page, index=index.to_json())
-    return partition.save_page(page, message.scheduled_at), items
+    holds = ports.holds(code).active()
+    index = index_of(code, items, holds, ports.schedule(), message.scheduled_at)
+    page = RunPage(
+        identity, mode, "index", message.page, after, last, last=not more, facts=index.to_json()
+    )
+    return partition.save_page(page, message.scheduled_at)
 
 
-def resolved_index(message: RetentionPrefecture, ports: RetentionPorts) -> Resolved:
-    """The run's index pages merged and settled (what every page of the delete phase reads)."""
-    code = message.prefecture_code
+def settle(message: RetentionPrefecture, ports: RetentionPorts) -> Resolved:
+    """The run's index pages merged and settled once; each delete page written with its index
+    page's range and its slice of the settled index, and the releases in pages."""
+    code, identity, mode = message.prefecture_code, run_id(message.scheduled_at), _mode(message)
     partition = ports.partition(code)
-    index = Index()
-    pages = partition.index_pages(run_id(message.scheduled_at), _mode(message))
+    pages = partition.run_pages(identity, mode, "index")
     if not pages or not pages[-1].last or len(pages) != pages[-1].page + 1:
         raise RuntimeError("the run's index is not complete")
+    index = Index()
+    applications: list[list[str]] = []
     for page in pages:
-        if page.index is not None:
-            index.merge(Index.from_json(page.index))
-    return resolve(code, index, ports.holds(code).active(), ports.schedule(), message.scheduled_at)
+        one = Index.from_json(page.facts or "")
+        applications.append([ref[2:] for ref in one.facts if ref.startswith("a:")])
+        index.merge(one)
+    resolved = resolve(
+        code, index, ports.holds(code).active(), ports.schedule(), message.scheduled_at
+    )
+    del index
+    slices = resolved.slices(
+        [(page.after, page.end, apps) for page, apps in zip(pages, applications, strict=True)]
+    )
+    at = message.scheduled_at
+    for page, sliced in zip(pages, slices, strict=True):
+        partition.save_page(replace(page, phase="delete", facts=sliced.to_json()), at)
+    chunks = [
+        resolved.releases[i : i + RELEASES_PAGE]
+        for i in range(0, len(resolved.releases), RELEASES_PAGE)
+    ] or [()]
+    for number, chunk in enumerate(chunks):
+        releases = Resolved({}, {}, frozenset(), {}, tuple(chunk))
+        partition.save_page(
+            RunPage(
+                identity,
+                mode,
+                "release",
+                number,
+                None,
+                None,
+                last=number == len(chunks) - 1,
+                facts=releases.to_json(),
+            ),
+            at,
+        )
+    return resolved
 
 
 def run_prefecture(message: RetentionPrefecture, ports: RetentionPorts) -> RunSummary:
-    """One page of a run: the index phase folds a page of the partition into the run's index;
-    the delete phase plans a page against the whole index and deletes (or, a dry run,
-    reports) what has passed its period. Each page but the last sends the next; the last
-    index page starts the delete phase, and the last delete page sends verify the releases."""
+    """One message of a run (see the module): an index page, the settling, a delete page or a
+    page of releases; each sends the next."""
     identity = run_id(message.scheduled_at)
     code = message.prefecture_code
-    page, items = _read_page(message, ports)
+    summary = RunSummary(code, identity, message.dry_run, phase=message.phase, page=message.page)
     if message.phase == "index":
-        following = (
-            message.model_copy(update={"page": message.page + 1})
-            if not page.last
-            else message.model_copy(update={"phase": "delete", "page": 0})
+        page = _index_page(message, ports)
+        following = {"page": message.page + 1} if not page.last else {"phase": "settle", "page": 0}
+        ports.sync_queue.send(message.model_copy(update=following))
+        return summary
+    if message.phase == "settle":
+        resolved = settle(message, ports)
+        ports.sync_queue.send(message.model_copy(update={"phase": "delete", "page": 0}))
+        return replace(summary, releases=len(resolved.releases))
+    page = _stored_page(message, ports)
+    if message.phase == "release":
+        return _release(message, page, ports)
+    return _delete(message, page, ports)
+
+
+def _delete(message: RetentionPrefecture, page: RunPage, ports: RetentionPorts) -> RunSummary:
+    """A delete page: its range (as its index page read it) planned against its slice of the
+    settled index, reported, and (not a dry run) deleted."""
+    code, identity = message.prefecture_code, run_id(message.scheduled_at)
+    partition = ports.partition(code)
+    items: list[StoredItem] = []
+    if page.end is not None:
+        items, _, _ = partition.page_items(
+            ports.kind_of, page.after, ports.page_items, end=page.end
         )
-        ports.sync_queue.send(following)
-        return RunSummary(code, identity, message.dry_run, phase="index", page=message.page)
-    resolved = resolved_index(message, ports)
     the_plan = plan_page(
         code,
         items,
-        resolved,
+        Resolved.from_json(page.facts or ""),
         holds=ports.holds(code).active(),
         schedule=ports.schedule(),
         at=message.scheduled_at,
     )
-    partition = ports.partition(code)
     objects = 0
     for kind, doomed in the_plan.by_kind().items():
         prefix = DRY_RUN_PREFIX if message.dry_run else DELETION_PREFIX
@@ -170,20 +229,10 @@ def run_prefecture(message: RetentionPrefecture, ports: RetentionPorts) -> RunSu
             for stored in record.objects:
                 objects += ports.objects.delete_every_version(stored)
             partition.delete(record)
-    releases = 0
-    if page.last and not message.dry_run:
-        for release in resolved.releases:
-            ports.verify_queue.send(
-                VaultEntryRelease(
-                    qualification_pseudonym_id=release.qualification_pseudonym_id,
-                    last_activity=release.last_activity,
-                    scheduled_at=message.scheduled_at,
-                    run_id=identity,
-                )
-            )
-        releases = len(resolved.releases)
     if not page.last:
         ports.sync_queue.send(message.model_copy(update={"page": message.page + 1}))
+    elif not message.dry_run:
+        ports.sync_queue.send(message.model_copy(update={"phase": "release", "page": 0}))
     return RunSummary(
         prefecture_code=code,
         run_id=identity,
@@ -196,7 +245,31 @@ def run_prefecture(message: RetentionPrefecture, ports: RetentionPorts) -> RunSu
         kept_while=_counts(the_plan.kept_while),
         undated=_counts(the_plan.undated),
         objects=objects,
-        releases=releases,
+    )
+
+
+def _release(message: RetentionPrefecture, page: RunPage, ports: RetentionPorts) -> RunSummary:
+    """A page of releases, sent to verify once every delete page has deleted."""
+    releases = Resolved.from_json(page.facts or "").releases
+    for release in releases:
+        ports.verify_queue.send(
+            VaultEntryRelease(
+                qualification_pseudonym_id=release.qualification_pseudonym_id,
+                last_activity=release.last_activity,
+                scheduled_at=message.scheduled_at,
+                run_id=run_id(message.scheduled_at),
+            )
+        )
+    if not page.last:
+        ports.sync_queue.send(message.model_copy(update={"page": message.page + 1}))
+    return RunSummary(
+        message.prefecture_code,
+        run_id(message.scheduled_at),
+        message.dry_run,
+        phase="release",
+        page=message.page,
+        last=page.last,
+        releases=len(releases),
     )
 
 

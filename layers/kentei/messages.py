@@ -205,8 +205,10 @@ class RetentionPrefecture(Envelope):
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
     scheduled_at: AwareDatetime
     dry_run: bool = False
-    phase: Literal["index", "delete"] = Field(
-        "index", description="the persons' index pass, then the pass that deletes (or reports)"
+    phase: Literal["index", "settle", "delete", "release"] = Field(
+        "index",
+        description="index the partition's pages, settle the index once, delete (or report) "
+        "page by page, then send the vault releases",
     )
     page: int = Field(0, ge=0, le=999_999, description="the page of the phase, from 0")
 

@@ -139,9 +139,10 @@ def test_given_a_partition_read_in_pages_then_every_item_once_and_a_page_record_
     again, _, _ = store.page_items(kind_of, None, 2, end=keys[2])
     assert [item.record_key for item in again] == [keys[0], keys[2]]
 
-    page = RunPage("r1", "run", "index", 0, None, keys[2], last=False, index='{"x":1}')
+    page = RunPage("r1", "run", "index", 0, None, keys[2], last=False, facts='{"x":1}')
     assert store.save_page(page, AT) == page
-    other = RunPage("r1", "run", "index", 0, None, keys[4], last=True, index="{}")
+    other = RunPage("r1", "run", "index", 0, None, keys[4], last=True, facts="{}")
     assert store.save_page(other, AT) == page  # a retried page keeps its first range
-    assert store.index_pages("r1", "run") == [page]
-    assert store.index_pages("r1", "dry") == []
+    assert store.run_pages("r1", "run", "index") == [page]
+    assert store.run_pages("r1", "dry", "index") == []
+    assert store.run_pages("r1", "run", "delete") == []

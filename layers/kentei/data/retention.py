@@ -14,10 +14,10 @@ Layout, in the prefecture's partition of ``records``:
   keeps each below DynamoDB's item size however large the partition).
 - ``RETENTION_DRY_RUN#<run>#<kind>#<page>``: what a dry run of that instant would delete, alike.
 - ``RETENTION_PAGE#<run>#<mode>#<phase>#<page>``: a page of a run (``mode`` ``run`` or
-  ``dry``; ``phase`` ``index`` or ``delete``): the keys it starts after and ends at (fixed
-  when the page is first read, so a retried page reads the same range however much of it
-  was deleted), whether it is the last, and an index page's :class:`~kentei.retention.sweep.
-  Index` (zlib-compressed JSON: ids, kinds and instants, no data).
+  ``dry``; ``phase`` ``index``, ``delete`` or ``release``): the keys it starts after and ends
+  at (fixed when the index page is first read; a delete page takes its index page's, so a
+  retried page reads the same range however much of it was deleted), whether it is the last,
+  and its facts (zlib-compressed JSON: ids, kinds and instants, no data).
 
 A run writes its deletion record of a kind *before* it deletes (ids added to a set, so a
 retried run adds what it deletes again and nothing is deleted unrecorded), then deletes each
@@ -85,7 +85,7 @@ def page_key(run_id: str, mode: str, phase: str, page: int) -> str:
 @dataclass(frozen=True)
 class RunPage:
     """A page of a run: the range it reads (after ``after``, up to ``end`` included; None:
-    from the start, or an empty page) and, in the index phase, its index."""
+    from the start, or an empty page) and what it carries."""
 
     run_id: str
     mode: str
@@ -94,8 +94,10 @@ class RunPage:
     after: str | None
     end: str | None
     last: bool
-    index: str | None = None
-    """The page's :class:`~kentei.retention.sweep.Index` as JSON."""
+    facts: str | None = None
+    """What the page carries, as JSON: an index page its :class:`~kentei.retention.sweep.
+    Index`, a delete page its slice of the settled index (:class:`~kentei.retention.sweep.
+    Resolved`), a release page its releases."""
 
 
 @dataclass(frozen=True)
@@ -276,8 +278,8 @@ class PrefectureRetention(PrefecturePartition):
         for name, value in (("after", page.after), ("end", page.end)):
             if value is not None:
                 item[name] = {"S": value}
-        if page.index is not None:
-            item["index"] = {"B": zlib.compress(page.index.encode(), 9)}
+        if page.facts is not None:
+            item["facts"] = {"B": zlib.compress(page.facts.encode(), 9)}
         try:
             self._dynamodb.put_item(
                 TableName=self._table,
@@ -290,9 +292,9 @@ class PrefectureRetention(PrefecturePartition):
             return stored
         return page
 
-    def index_pages(self, run_id: str, mode: str) -> list[RunPage]:
-        """The run's index pages, in order."""
-        prefix = page_key(run_id, mode, "index", 0)[: -len("000000")]
+    def run_pages(self, run_id: str, mode: str, phase: str) -> list[RunPage]:
+        """The run's pages of a phase, in order."""
+        prefix = page_key(run_id, mode, phase, 0)[: -len("000000")]
         return [_page_of(plain(item)) for item in self._query(prefix)]
 
     def delete(self, doomed: Doomed) -> None:
@@ -378,7 +380,7 @@ def merged_reports(pages: Iterable[KindReport]) -> list[KindReport]:
 
 
 def _page_of(values: Mapping[str, Any]) -> RunPage:
-    raw = values.get("index")
+    raw = values.get("facts")
     return RunPage(
         run_id=values["run_id"],
         mode=values["mode"],
@@ -387,7 +389,7 @@ def _page_of(values: Mapping[str, Any]) -> RunPage:
         after=values.get("after"),
         end=values.get("end"),
         last=bool(values["last"]),
-        index=None if raw is None else zlib.decompress(bytes(raw)).decode(),
+        facts=None if raw is None else zlib.decompress(bytes(raw)).decode(),
     )
 
 

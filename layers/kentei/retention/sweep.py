@@ -12,9 +12,9 @@ instead, so the two cannot disagree.
   item (:data:`EVENTS`); an item whose event cannot be read (a proposal still open, a prefix
   kept for its stated reason: :data:`UNDATED_PREFIXES`) is kept and counted as ``undated``,
   never guessed. Derived items name their record (:data:`COMPANIONS`) and go with it; the
-  pseudonym links go with the vault entry (:data:`RELEASED_PREFIXES`). An examinee's event is the person's last activity in the prefecture: the latest
-  instant of its own and of the person's applications, sittings, passes, proposals and
-  notices.
+  pseudonym links go with the vault entry (:data:`RELEASED_PREFIXES`). An examinee's event
+  is the person's last activity in the prefecture: the latest instant of its own and of the
+  person's applications, sittings, passes, proposals and notices.
 - **Due.** :meth:`~kentei.retention.schedule.RetentionSchedule.due` at the job's instant: an
   item is never taken a day, or an instant, before its ``deletable_from``.
 - **Holds.** A legal hold (訴訟ホールド) on the person, the kind or the record keeps it, for
@@ -34,14 +34,15 @@ instead, so the two cannot disagree.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from typing import Any, Final
 
-from kentei.retention.kinds import DeletedBy, RecordKind
+from kentei.retention.kinds import Counting, DeletedBy, RecordKind
 from kentei.retention.schedule import RetentionSchedule
 
 Attributes = Mapping[str, Any]
@@ -533,28 +534,40 @@ def held(holds: Iterable[Hold], kind: RecordKind, person: str | None, record_key
 # :func:`plan_page` then plans any page alone, and the pages' plans together are the plan.
 
 
-@dataclass(frozen=True)
-class Pending:
-    """A due record of a kind kept while others stay (or an examinee, whose event is the
-    person's last activity): its fate waits for the person's other records."""
+class _Due:
+    """:meth:`RetentionSchedule.due` at one instant in one prefecture, remembered by kind and
+    by what the first deletable instant depends on (the event's day in Japan, or its instant
+    for elapsed counting): a large partition asks it once per record."""
 
-    kind: RecordKind
-    event_at: datetime | None
-    """None: the examinee's, read from the person's activity."""
-    held: bool
-    """A hold on its kind or its record stops it (the person's is read when resolved)."""
+    def __init__(self, schedule: RetentionSchedule, prefecture_code: str, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("at must be timezone-aware")
+        self._schedule, self._prefecture_code, self._at = schedule, prefecture_code, at
+        self._first: dict[tuple[str, object], datetime | None] = {}
+
+    def __call__(self, kind: RecordKind, event_at: datetime) -> bool:
+        counting = self._schedule.counting_of(self._schedule.default[kind])
+        by: object = event_at if counting is Counting.ELAPSED else event_at.astimezone(_JST).date()
+        key = (kind.value, by)
+        if key not in self._first:
+            self._first[key] = self._schedule.deletable_from(kind, event_at, self._prefecture_code)
+        first = self._first[key]
+        return first is not None and self._at >= first
 
 
-@dataclass
+@dataclass(slots=True)
 class Facts:
-    """What the index keeps of a person (or, its person not yet known, an application)."""
+    """What the index keeps of a person (or, its person not yet known, an application).
+    Kinds are their values (:class:`RecordKind`'s), instants ISO texts until settled."""
 
     activity: datetime | None = None
-    staying: set[RecordKind] = field(default_factory=set)
+    staying: set[str] = field(default_factory=set)
     """Kinds of theirs with a record that stays whatever the others do."""
-    due: set[RecordKind] = field(default_factory=set)
+    due: set[str] = field(default_factory=set)
     """Kinds of theirs with a due record that only a hold on the person keeps."""
-    pending: dict[str, Pending] = field(default_factory=dict)
+    pending: dict[str, tuple[str, str | None, bool]] = field(default_factory=dict)
+    """Due records of kinds kept while others stay, and the examinee: key → (kind, event
+    (None: the examinee's, the person's activity), held by a hold on its kind or record)."""
 
     def merge(self, other: Facts) -> None:
         if other.activity is not None:
@@ -575,29 +588,27 @@ class Index:
 
     def merge(self, other: Index) -> Index:
         for ref, facts in other.facts.items():
-            self.facts.setdefault(ref, Facts()).merge(facts)
+            mine = self.facts.get(ref)
+            if mine is None:
+                self.facts[ref] = facts
+            else:
+                mine.merge(facts)
         self.applications.update(other.applications)
         for owner, keys in other.owned.items():
             self.owned.setdefault(owner, set()).update(keys)
         return self
 
     def to_json(self) -> str:
+        """Compact JSON: ``facts`` ref → [activity, staying, due, pending]."""
         return json.dumps(
             {
                 "facts": {
-                    ref: {
-                        "activity": None if f.activity is None else f.activity.isoformat(),
-                        "staying": sorted(f.staying),
-                        "due": sorted(f.due),
-                        "pending": {
-                            key: [
-                                p.kind.value,
-                                None if p.event_at is None else p.event_at.isoformat(),
-                                p.held,
-                            ]
-                            for key, p in sorted(f.pending.items())
-                        },
-                    }
+                    ref: [
+                        None if f.activity is None else f.activity.isoformat(),
+                        sorted(f.staying),
+                        sorted(f.due),
+                        {key: list(p) for key, p in sorted(f.pending.items())},
+                    ]
                     for ref, f in sorted(self.facts.items())
                 },
                 "applications": dict(sorted(self.applications.items())),
@@ -613,17 +624,14 @@ class Index:
         return cls(
             facts={
                 ref: Facts(
-                    activity=parse_instant(f["activity"]),
-                    staying={RecordKind(k) for k in f["staying"]},
-                    due={RecordKind(k) for k in f["due"]},
-                    pending={
-                        key: Pending(RecordKind(kind), parse_instant(at), bool(held))
-                        for key, (kind, at, held) in f["pending"].items()
-                    },
+                    activity=parse_instant(activity),
+                    staying=set(staying),
+                    due=set(due),
+                    pending={k: (kind, at, bool(h)) for k, (kind, at, h) in pending.items()},
                 )
-                for ref, f in raw["facts"].items()
+                for ref, (activity, staying, due, pending) in raw["facts"].items()
             },
-            applications=dict(raw["applications"]),
+            applications=raw["applications"],
             owned={owner: set(keys) for owner, keys in raw["owned"].items()},
         )
 
@@ -650,6 +658,7 @@ def index_of(
 ) -> Index:
     """The index of one page of the partition at ``at``."""
     hold_set = frozenset(holds)
+    is_due = _Due(schedule, prefecture_code, at)
     index = Index()
     for item in items:
         key, kind = item.record_key, item.kind
@@ -657,56 +666,120 @@ def index_of(
         if person and application:
             index.applications[application] = person
         ref = _ref(item)
-        facts = index.facts.setdefault(ref, Facts()) if ref else Facts()
+        facts = Facts()
         if kind in ACTIVITY | {RecordKind.EXAMINEE}:
-            instant = _activity(item)
-            if instant is not None:
-                facts.activity = max(instant, facts.activity or instant)
+            facts.activity = _activity(item)
         owner = owner_of(item)
         if owner is not None:
             index.owned.setdefault(owner, set()).add(key)
-            continue
-        entry = schedule.default[kind]
-        local_hold = entry.hold and bool(
-            {Hold(HoldScope.KIND, kind.value), Hold(HoldScope.RECORD, key)} & hold_set
-        )
-        if entry.deleted_by is not DeletedBy.JOB:
-            facts.staying.add(kind)
-        elif key.startswith(EXAMINEE_PREFIX):
-            facts.pending[key] = Pending(kind, None, local_hold)
-        elif not _going(kind, _event(item), local_hold, schedule, prefecture_code, at):
-            facts.staying.add(kind)
-        elif entry.kept_while:
-            facts.pending[key] = Pending(kind, _event(item), held=False)
         else:
-            facts.due.add(kind)
+            _classify(item, facts, hold_set, schedule, is_due)
+        if ref is not None and (facts.activity or facts.staying or facts.due or facts.pending):
+            index.merge(Index(facts={ref: facts}))
     return index
 
 
-def _going(  # noqa: PLR0917 (the facts of one record and the run's)
-    kind: RecordKind,
-    event_at: datetime | None,
-    stopped: bool,
+def _classify(
+    item: StoredItem,
+    facts: Facts,
+    hold_set: frozenset[Hold],
     schedule: RetentionSchedule,
-    prefecture_code: str,
-    at: datetime,
-) -> bool:
-    """Dated, due and not held: the record goes unless a record it must outlive stays."""
-    return (
-        event_at is not None and not stopped and schedule.due(kind, event_at, prefecture_code, at)
+    is_due: _Due,
+) -> None:
+    """What the index keeps of a record (not a derived item)."""
+    key, kind = item.record_key, item.kind
+    entry = schedule.default[kind]
+    local_hold = entry.hold and bool(
+        {Hold(HoldScope.KIND, kind.value), Hold(HoldScope.RECORD, key)} & hold_set
     )
+    if entry.deleted_by is not DeletedBy.JOB:
+        facts.staying.add(kind.value)
+        return
+    if key.startswith(EXAMINEE_PREFIX):
+        facts.pending[key] = (kind.value, None, local_hold)
+        return
+    event_at = _event(item)
+    if event_at is None or local_hold or not is_due(kind, event_at):
+        facts.staying.add(kind.value)
+    elif entry.kept_while:
+        facts.pending[key] = (kind.value, event_at.isoformat(), False)
+    else:
+        facts.due.add(kind.value)
 
 
 @dataclass(frozen=True)
 class Resolved:
-    """The index settled: what :func:`plan_page` reads of the rest of the partition."""
+    """The index settled: what :func:`plan_page` reads of the rest of the partition (of the
+    whole, or, :meth:`slices`, of the keys of one page)."""
 
-    activity: Mapping[str, datetime]
+    examinee_events: Mapping[str, datetime]
+    """Each examinee's event (by its key): the person's last activity."""
     applications: Mapping[str, str]
     kept: frozenset[str]
     """Due records kept while a record of the person they must outlive stays."""
-    owned: Mapping[str, frozenset[str]]
-    releases: tuple[Release, ...]
+    owned: Mapping[str, set[str]]
+    """A record's derived items (and, in a slice, theirs)."""
+    releases: tuple[Release, ...] = ()
+
+    def slices(
+        self, pages: Sequence[tuple[str | None, str | None, Iterable[str]]]
+    ) -> list[Resolved]:
+        """What each page needs: pages given by the keys they start after (None: the start)
+        and end at (None: an empty page), and the applications their items name."""
+        events, kept, owners = sorted(self.examinee_events), sorted(self.kept), sorted(self.owned)
+        sliced: list[Resolved] = []
+        for after, end, applications in pages:
+
+            def within(
+                keys: list[str], after: str | None = after, end: str | None = end
+            ) -> list[str]:
+                if end is None:
+                    return []
+                first = 0 if after is None else bisect_right(keys, after)
+                return keys[first : bisect_right(keys, end)]
+
+            sliced.append(
+                Resolved(
+                    examinee_events={k: self.examinee_events[k] for k in within(events)},
+                    applications={
+                        a: self.applications[a] for a in applications if a in self.applications
+                    },
+                    kept=frozenset(within(kept)),
+                    owned={o: set(_companions(o, self.owned)) for o in within(owners)},
+                )
+            )
+        return sliced
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "examinee_events": {
+                    k: at.isoformat() for k, at in sorted(self.examinee_events.items())
+                },
+                "applications": dict(sorted(self.applications.items())),
+                "kept": sorted(self.kept),
+                "owned": {o: sorted(keys) for o, keys in sorted(self.owned.items())},
+                "releases": [
+                    [r.qualification_pseudonym_id, r.last_activity.isoformat()]
+                    for r in self.releases
+                ],
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Resolved:
+        raw = json.loads(text)
+        return cls(
+            examinee_events={
+                k: datetime.fromisoformat(at) for k, at in raw["examinee_events"].items()
+            },
+            applications=raw["applications"],
+            kept=frozenset(raw["kept"]),
+            owned={o: set(keys) for o, keys in raw["owned"].items()},
+            releases=tuple(Release(p, datetime.fromisoformat(at)) for p, at in raw["releases"]),
+        )
 
 
 def resolve(
@@ -716,49 +789,76 @@ def resolve(
     schedule: RetentionSchedule,
     at: datetime,
 ) -> Resolved:
+    """Each person's facts together (their own and their applications'), their due records of
+    ``kept_while`` kinds settled (until nothing changes), and the vault releases."""
     hold_set = frozenset(holds)
-    by_person: dict[str, Facts] = {}
+    is_due = _Due(schedule, prefecture_code, at)
+    by_person: dict[str, list[Facts]] = {}
     for ref, facts in index.facts.items():
         person = ref[2:] if ref.startswith("p:") else index.applications.get(ref[2:])
         if person:
-            by_person.setdefault(person, Facts()).merge(facts)
-    activity = {p: f.activity for p, f in by_person.items() if f.activity is not None}
+            by_person.setdefault(person, []).append(facts)
+    activity: dict[str, datetime] = {}
+    examinee_events: dict[str, datetime] = {}
     kept: set[str] = set()
     releases: list[Release] = []
-    for person, facts in sorted(by_person.items()):
+    needs = {kind.value: {k.value for k in e.kept_while} for kind, e in schedule.default.items()}
+    stops = {kind.value: e.hold for kind, e in schedule.default.items()}
+    for person in sorted(by_person):
+        parts = by_person[person]
+        instants = [f.activity for f in parts if f.activity is not None]
+        if instants:
+            activity[person] = max(instants)
         person_held = Hold(HoldScope.PERSON, person) in hold_set
-        staying = set(facts.staying)
-        going_kinds = {k for k in facts.due if not (person_held and schedule.default[k].hold)}
-        staying |= facts.due - going_kinds
-        candidates: dict[str, RecordKind] = {}
-        for key, pending in facts.pending.items():
-            event_at = pending.event_at or activity.get(person)
-            stopped = schedule.default[pending.kind].hold and (pending.held or person_held)
-            if not _going(pending.kind, event_at, stopped, schedule, prefecture_code, at):
-                staying.add(pending.kind)
-            else:
-                candidates[key] = pending.kind
-        going = set(candidates)
-        changed = True
-        while changed:
-            changed = False
-            now_staying = staying | {candidates[k] for k in candidates if k not in going}
-            for key in sorted(going):
-                if now_staying & set(schedule.default[candidates[key]].kept_while):
-                    going.discard(key)
-                    changed = True
+        staying: set[str] = set().union(*(f.staying for f in parts))
+        due: set[str] = set().union(*(f.due for f in parts))
+        going_kinds = {k for k in due if not (person_held and stops[k])}
+        staying |= due - going_kinds
+        candidates: dict[str, str] = {}
+        for f in parts:
+            for key, (kind, at_text, held_here) in f.pending.items():
+                event_at = parse_instant(at_text) if at_text else activity.get(person)
+                if at_text is None and event_at is not None:
+                    examinee_events[key] = event_at
+                if (
+                    event_at is None
+                    or (stops[kind] and (held_here or person_held))
+                    or not is_due(RecordKind(kind), event_at)
+                ):
+                    staying.add(kind)
+                else:
+                    candidates[key] = kind
+        going = _outliving(candidates, staying, needs)
         kept |= set(candidates) - going
         staying |= {candidates[k] for k in candidates if k not in going}
         going_kinds |= {candidates[k] for k in going}
-        if going_kinds & VAULT_NEEDS and not staying & VAULT_NEEDS and person in activity:
+        vault = {k.value for k in VAULT_NEEDS}
+        if going_kinds & vault and not staying & vault and person in activity:
             releases.append(Release(person, activity[person]))
     return Resolved(
-        activity=activity,
-        applications=dict(index.applications),
+        examinee_events=examinee_events,
+        applications=index.applications,
         kept=frozenset(kept),
-        owned={owner: frozenset(keys) for owner, keys in index.owned.items()},
+        owned=index.owned,
         releases=tuple(releases),
     )
+
+
+def _outliving(
+    candidates: Mapping[str, str], staying: set[str], needs: Mapping[str, set[str]]
+) -> set[str]:
+    """Of a person's due candidates (key → kind), those that go: dropped, until nothing
+    changes, while a kind they must outlive stays (a record kept keeps what must outlive it)."""
+    going = set(candidates)
+    changed = True
+    while changed:
+        changed = False
+        now_staying = staying | {candidates[k] for k in candidates if k not in going}
+        for key in sorted(going):
+            if now_staying & needs[candidates[key]]:
+                going.discard(key)
+                changed = True
+    return going
 
 
 def plan_page(
@@ -772,9 +872,8 @@ def plan_page(
 ) -> Plan:
     """What the job deletes of these items of the partition at ``at``, the rest of the
     partition read through ``resolved`` (the persons' releases are the resolved index's)."""
-    if at.tzinfo is None:
-        raise ValueError("at must be timezone-aware")
     hold_set = frozenset(holds)
+    is_due = _Due(schedule, prefecture_code, at)
     doomed: list[Doomed] = []
     undated: dict[RecordKind, list[str]] = defaultdict(list)
     held_keys: dict[RecordKind, list[str]] = defaultdict(list)
@@ -789,13 +888,13 @@ def plan_page(
             resolved.applications.get(application) if application else None
         )
         if key.startswith(EXAMINEE_PREFIX):
-            event_at = resolved.activity.get(person) if person else None
+            event_at = resolved.examinee_events.get(key)
         else:
             event_at = _event(item)
         if event_at is None:
             undated[kind].append(key)
             continue
-        if not schedule.due(kind, event_at, prefecture_code, at):
+        if not is_due(kind, event_at):
             continue
         if entry.hold and held(hold_set, kind, person, key):
             held_keys[kind].append(key)
@@ -840,7 +939,7 @@ def plan(
     return replace(page, releases=resolved.releases)
 
 
-def _companions(record_key: str, owned: Mapping[str, frozenset[str]]) -> tuple[str, ...]:
+def _companions(record_key: str, owned: Mapping[str, set[str]]) -> tuple[str, ...]:
     """The record's derived items, and theirs (a proposed request's signed-act claim)."""
     found: set[str] = set()
     todo = [record_key]

@@ -21,6 +21,7 @@ from kentei.retention.sweep import (
     HoldScope,
     Index,
     Plan,
+    Resolved,
     StoredItem,
     index_of,
     plan,
@@ -30,17 +31,25 @@ from kentei.retention.sweep import (
 
 
 def _paged(items: list[StoredItem], holds: set[Hold], at: dt.datetime, size: int) -> Plan:
-    """The plan as the job makes it: pages indexed one by one (through their JSON, in reverse
-    order), merged, settled, and each page planned alone."""
+    """The plan as the job makes it: pages indexed one by one (through their JSON, merged in
+    reverse order), settled once, sliced by the pages' ranges, and each page planned alone
+    against its slice (through its JSON)."""
     pages = [items[i : i + size] for i in range(0, len(items), size)]
     index = Index()
+    applications: list[list[str]] = []
     for page in reversed(pages):
-        text = index_of(PREFECTURE, page, holds, SCHEDULE, at).to_json()
-        index.merge(Index.from_json(text))
+        one = Index.from_json(index_of(PREFECTURE, page, holds, SCHEDULE, at).to_json())
+        applications.insert(0, [ref[2:] for ref in one.facts if ref.startswith("a:")])
+        index.merge(one)
     resolved = resolve(PREFECTURE, index, holds, SCHEDULE, at)
+    ranges = [
+        (None if n == 0 else pages[n - 1][-1].record_key, page[-1].record_key, applications[n])
+        for n, page in enumerate(pages)
+    ]
+    slices = [Resolved.from_json(one.to_json()) for one in resolved.slices(ranges)]
     plans = [
-        plan_page(PREFECTURE, page, resolved, holds=holds, schedule=SCHEDULE, at=at)
-        for page in pages
+        plan_page(PREFECTURE, page, sliced, holds=holds, schedule=SCHEDULE, at=at)
+        for page, sliced in zip(pages, slices, strict=True)
     ]
 
     def together(name: str) -> dict[RecordKind, tuple[str, ...]]:

@@ -48,11 +48,11 @@ class FakePartition:
         del at
         return self.pages.setdefault((page.run_id, page.mode, page.phase, page.page), page)
 
-    def index_pages(self, run_id: str, mode: str) -> list[RunPage]:
+    def run_pages(self, run_id: str, mode: str, phase: str) -> list[RunPage]:
         return [
             p
-            for (r, m, phase, _), p in sorted(self.pages.items())
-            if (r, m, phase) == (run_id, mode, "index")
+            for (r, m, f, _), p in sorted(self.pages.items())
+            if (r, m, f) == (run_id, mode, phase)
         ]
 
     def delete(self, doomed: Doomed) -> None:

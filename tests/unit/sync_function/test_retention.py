@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Final
+from typing import Final, Literal
 
 import pytest
 from tests.unit.sync_function.events import sqs
@@ -22,7 +22,7 @@ from kentei.messages import RetentionDue, RetentionPrefecture, VaultEntryRelease
 from kentei.retention.kinds import RecordKind
 from kentei.retention.sweep import Hold, HoldScope, StoredItem
 from kentei_local.context import LocalContext
-from sync import dependencies, handler
+from sync import dependencies, handler, retention
 from sync.retention import RunSummary, run_id, run_prefecture, start_runs
 
 PREFECTURE: Final = "13"
@@ -98,7 +98,7 @@ def _run(world: RetentionWorld, *, dry_run: bool = False) -> RunSummary:
         kept_while=total("kept_while"),
         undated=total("undated"),
         objects=sum(s.objects for s in deleting),
-        releases=sum(s.releases for s in deleting),
+        releases=sum(s.releases for s in summaries if s.phase == "release"),
     )
 
 
@@ -210,16 +210,20 @@ def test_a_run_message_is_routed_and_an_invalid_one_fails_for_the_dlq(
     response = handler.handler(sqs(valid, invalid), LocalContext(catalog.function("sync")))
 
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m1"]
-    # The index page went, and sent the delete phase (one page: the partition is small).
-    (following,) = world.sync_queue.sent
-    assert isinstance(following, RetentionPrefecture)
-    assert (following.phase, following.page) == ("delete", 0)
-    world.sync_queue.sent.clear()
-    response = handler.handler(
-        sqs(json.loads(messages.encode(following))), LocalContext(catalog.function("sync"))
-    )
-    assert response["batchItemFailures"] == []
+    # Each step sends the next through sync's queue: index (one page: the partition is
+    # small), settle, delete, release.
+    for phase in ("settle", "delete", "release"):
+        (following,) = world.sync_queue.sent
+        assert isinstance(following, RetentionPrefecture)
+        assert (following.phase, following.page) == (phase, 0)
+        world.sync_queue.sent.clear()
+        response = handler.handler(
+            sqs(json.loads(messages.encode(following))), LocalContext(catalog.function("sync"))
+        )
+        assert response["batchItemFailures"] == []
+    assert world.sync_queue.sent == []
     assert world.partition.items_by_key == {}
+    assert [type(m) for m in world.verify_queue.sent] == [VaultEntryRelease]
 
 
 @pytest.mark.parametrize("page_items", [1, 2, 3, 7])
@@ -260,17 +264,42 @@ def test_given_a_delete_page_retried_after_it_deleted_then_it_reads_the_same_ran
         summary = run_prefecture(again, world.ports())
         assert summary.deleted == {}
         following = [m for m in world.sync_queue.sent if isinstance(m, RetentionPrefecture)]
-        assert [m.page for m in following] == ([] if summary.last else [number + 1])
+        expected = [("release", 0)] if summary.last else [("delete", number + 1)]
+        assert [(m.phase, m.page) for m in following] == expected
     assert world.partition.pages == {**world.partition.pages, **pages}
     assert world.partition.deleted(summaries[-1].run_id) == deleted
 
 
-def test_given_the_delete_phase_before_its_index_is_whole_then_it_fails_for_a_retry() -> None:
+def test_given_a_step_before_the_one_it_needs_then_it_fails_for_a_retry() -> None:
     world = RetentionWorld(page_items=2)
     _person(world, "p1")
     run_prefecture(_message(), world.ports())  # index page 0 of several
 
-    early = RetentionPrefecture(prefecture_code=PREFECTURE, scheduled_at=SCHEDULED, phase="delete")
+    def early(phase: Literal["settle", "delete", "release"]) -> RetentionPrefecture:
+        return RetentionPrefecture(prefecture_code=PREFECTURE, scheduled_at=SCHEDULED, phase=phase)
+
     with pytest.raises(RuntimeError, match="index is not complete"):
-        run_prefecture(early, world.ports())
+        run_prefecture(early("settle"), world.ports())
+    for phase in ("delete", "release"):
+        with pytest.raises(RuntimeError, match="is not written"):
+            run_prefecture(early(phase), world.ports())
     assert len(world.partition.items_by_key) == 5
+    assert world.verify_queue.sent == []
+
+
+def test_given_many_releases_then_they_go_in_pages_after_every_deletion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(retention, "RELEASES_PAGE", 2)
+    world = RetentionWorld(page_items=3)
+    for n in range(7):
+        _person(world, f"p{n}")
+
+    summaries = world.run(_message())
+
+    phases = [s.phase for s in summaries]
+    assert phases.index("release") > max(i for i, p in enumerate(phases) if p == "delete")
+    released = [s.releases for s in summaries if s.phase == "release"]
+    assert released == [2, 2, 2, 1]
+    assert world.partition.items_by_key == {}
+    assert len(world.verify_queue.sent) == 7
