@@ -303,3 +303,18 @@ def test_given_many_releases_then_they_go_in_pages_after_every_deletion(
     assert released == [2, 2, 2, 1]
     assert world.partition.items_by_key == {}
     assert len(world.verify_queue.sent) == 7
+
+
+def test_given_an_empty_partition_then_each_step_runs_once_and_nothing_is_sent_to_verify() -> None:
+    world = RetentionWorld(page_items=2)
+
+    summaries = world.run(_message())
+
+    assert [(s.phase, s.page) for s in summaries] == [
+        ("index", 0),
+        ("settle", 0),
+        ("delete", 0),
+        ("release", 0),
+    ]
+    assert world.verify_queue.sent == []
+    assert world.partition.reports(DELETION_PREFIX, summaries[0].run_id) == []
