@@ -50,11 +50,12 @@ from kentei.messages import (
     ResultsDecisionsDue,
     TicketDue,
     TicketVoid,
+    UseResumed,
 )
 from kentei.national.conflicts import ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
-from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension
+from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension, UseCondition
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting
@@ -127,9 +128,11 @@ class ApplicationStore(Protocol):
         *,
         by: str,
         audit: Sequence[AuditEvent] = (),
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, Sitting]:
         """``accepted`` in place of ``stored`` and the person and a sitting with its exam
-        number on the roster, with the audit events, in one transaction (R7, R8)."""
+        number on the roster, with the audit events, in one transaction (R7, R8); with
+        ``use``, only while the person's suspension of use is as it says."""
         ...
 
 
@@ -146,15 +149,16 @@ class AttachmentWriter(Protocol):
 
 
 class VerifyQueue(Protocol):
-    """Verify's queue: a received application or change request, or staff's choice of the
-    applicant, by id (:mod:`kentei.data.queues`)."""
+    """Verify's queue: a received application or change request, staff's choice of the
+    applicant, by id, or a person's suspension of use lifted (:mod:`kentei.data.queues`)."""
 
     def send(
         self,
         message: ApplicationReceived
         | IdentityChosen
         | ChangeRequestReceived
-        | InitialRegistrationReceived,
+        | InitialRegistrationReceived
+        | UseResumed,
     ) -> str: ...
 
 

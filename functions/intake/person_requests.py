@@ -26,6 +26,7 @@ from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
+from kentei.messages import UseResumed
 from kentei.person_requests.model import (
     ChannelNotOfferedError,
     ConcurrentRequestChangeError,
@@ -237,8 +238,9 @@ def withdraw_request(
 def lift_suspension(
     staff: Caller, person: str, body: Lift, request_id: str, deps: Dependencies | None = None
 ) -> RequestView:
-    """End the person's suspension of use: their data is processed again. Answers the request
-    that had started it."""
+    """End the person's suspension of use: their data is processed again, and verify is told
+    to take their held applications on (``use_resumed``). Answers the request that had
+    started it."""
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
     prefecture = staff_prefecture(staff)
@@ -261,6 +263,10 @@ def lift_suspension(
         store.lift(suspension, [event])
     except ConcurrentRequestChangeError as exc:
         raise ConflictError(str(exc), slug="request-changed") from None
+    # After the write: verify takes the person's held applications on to review.
+    deps.verify_queue.send(
+        UseResumed(prefecture_code=prefecture, qualification_pseudonym_id=person)
+    )
     return RequestView.of(started, suspended=False)
 
 

@@ -24,6 +24,7 @@ from kentei.data.applications import ConcurrentChangeError, InvalidCursorError, 
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
 from kentei.messages import CompletionNoticeDue
+from kentei.person_requests.model import UseCondition
 from kentei.review import automatic_checks
 from kentei.roster.registration import NotRegistrableError, registration_of
 
@@ -145,6 +146,13 @@ def _accept(
 ) -> StoredApplication:
     """Accept and register (R7): the person and a sitting with its exam number go on the
     roster in the transaction that accepts, each audited."""
+    person = accepted.qualification_pseudonym_id
+    if person is not None and deps.person_requests(accepted.prefecture_code).suspension(person):
+        raise ConflictError(
+            "the person's use of their data is suspended at their request (利用停止): the "
+            "application cannot be accepted until the suspension is lifted",
+            slug="use-suspended",
+        )
     try:
         # Exemptions are decided on the person's own pass records in the prefecture.
         registration = registration_of(accepted, deps.results(accepted.prefecture_code))
@@ -173,6 +181,8 @@ def _accept(
             _event(staff, AuditAction.APPLICATION_ACCEPTED, stored, request_id, deps),
             registered,
         ),
+        # A suspension granted since it was read fails the write (a concurrent change).
+        use=None if person is None else UseCondition(person=person, suspended=False),
     )
     instruments.logger.info(
         "sitting registered",

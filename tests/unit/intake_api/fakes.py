@@ -56,6 +56,7 @@ from kentei.messages import (
     ChangeRequestReceived,
     IdentityChosen,
     InitialRegistrationReceived,
+    UseResumed,
 )
 from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
@@ -65,6 +66,7 @@ from kentei.person_requests.model import (
     PersonRequest,
     RequestStatus,
     Suspension,
+    UseCondition,
 )
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
@@ -1072,9 +1074,14 @@ class FakeApplications:
         *,
         by: str,
         audit: Sequence[AuditEvent] = (),
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, Sitting]:
         """As the data layer: the sequence drawn first, then all or nothing."""
         scheme = exam_number_schemes().of(self.prefecture_code)
+        if use is not None:
+            standing = (self.prefecture_code, use.person) in self.records.suspensions
+            if standing != use.suspended:
+                raise ConcurrentChangeError("the person's suspension changed")
 
         def draw(counter: str) -> int:
             key = (self.prefecture_code, counter)
@@ -1128,7 +1135,13 @@ class FakeAttachments:
         return key
 
 
-Sent = ApplicationReceived | IdentityChosen | ChangeRequestReceived | InitialRegistrationReceived
+Sent = (
+    ApplicationReceived
+    | IdentityChosen
+    | ChangeRequestReceived
+    | InitialRegistrationReceived
+    | UseResumed
+)
 
 
 @dataclass
