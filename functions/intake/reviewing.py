@@ -15,6 +15,7 @@ from __future__ import annotations
 from intake import screening
 from intake.dependencies import ApplicationStore, Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
+from intake.suspension_gate import refuse_while_suspended
 from intake.telemetry import instruments
 from intake.views import ApplicationStatus, DecisionRequest, ReviewApplication, ReviewPage
 from kentei.applications import lifecycle
@@ -147,12 +148,7 @@ def _accept(
     """Accept and register (R7): the person and a sitting with its exam number go on the
     roster in the transaction that accepts, each audited."""
     person = accepted.qualification_pseudonym_id
-    if person is not None and deps.person_requests(accepted.prefecture_code).suspension(person):
-        raise ConflictError(
-            "the person's use of their data is suspended at their request (利用停止): the "
-            "application cannot be accepted until the suspension is lifted",
-            slug="use-suspended",
-        )
+    refuse_while_suspended(deps, accepted.prefecture_code, person, "the application's acceptance")
     try:
         # Exemptions are decided on the person's own pass records in the prefecture.
         registration = registration_of(accepted, deps.results(accepted.prefecture_code))

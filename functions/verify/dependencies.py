@@ -273,6 +273,10 @@ class RecheckStore(Protocol):
         """The person has a registered sitting here (a deleted one does not count)."""
         ...
 
+    def suspended_persons(self) -> frozenset[str]:
+        """Whose use of their data is suspended in the prefecture now (利用停止)."""
+        ...
+
     def open_proposal(self, qualification_pseudonym_id: str) -> Proposal | None: ...
 
     def propose(
@@ -316,6 +320,7 @@ class _Recheck:
 
     def __init__(self, prefecture_code: str) -> None:
         from kentei.data.changes import PrefectureChanges
+        from kentei.data.person_requests import PrefecturePersonRequests
         from kentei.data.roster import PrefectureRoster
 
         self._changes = PrefectureChanges(prefecture_code)
@@ -327,6 +332,7 @@ class _Recheck:
         self.start_run = self._changes.start_run
         self.batch_done = self._changes.batch_done
         self.finish_batch = self._changes.finish_batch
+        self.suspended_persons = PrefecturePersonRequests(prefecture_code).suspended_persons
 
     def active(self, qualification_pseudonym_id: str) -> bool:
         from kentei.roster.sitting import SittingStatus

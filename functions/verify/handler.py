@@ -127,6 +127,7 @@ def _recheck_batch(message: messages.Envelope) -> None:
             "proposed": counts.proposed,
             "errors": counts.errors,
             "error_kinds": sorted(set(outcome.error_kinds)),
+            "suspended": outcome.suspended,
         },
     )
     if counts.proposed:
