@@ -577,6 +577,10 @@ class PersonRequests(Protocol):
 
     def suspension(self, person: str) -> Suspension | None: ...
 
+    def suspended_persons(self) -> frozenset[str]:
+        """Whose use is suspended in the prefecture now (one read for a listing)."""
+        ...
+
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None: ...
 
 

@@ -301,9 +301,8 @@ def _changed(
 
 
 def _views(store: PersonRequests, found: Sequence[PersonRequest]) -> tuple[RequestView, ...]:
-    return tuple(
-        RequestView.of(r, store.suspension(r.qualification_pseudonym_id) is not None) for r in found
-    )
+    suspended = store.suspended_persons() if found else frozenset()
+    return tuple(RequestView.of(r, r.qualification_pseudonym_id in suspended) for r in found)
 
 
 def _event(  # noqa: PLR0917 (the entry's facts, in the order staff_event takes them)

@@ -921,6 +921,9 @@ class FakePersonRequests:
     def suspension(self, person: str) -> Suspension | None:
         return self.records.suspensions.get((self.prefecture_code, person))
 
+    def suspended_persons(self) -> frozenset[str]:
+        return frozenset(p for c, p in self.records.suspensions if c == self.prefecture_code)
+
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
         key = (self.prefecture_code, suspension.qualification_pseudonym_id)
         if self.records.suspensions.get(key) != suspension:
