@@ -41,6 +41,7 @@ from kentei.messages import (
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
+    NationalReconcilePrefecture,
     PassesAnnounced,
     PassRevoked,
     ProofRequested,
@@ -673,12 +674,14 @@ def _prefecture_scores(prefecture_code: str) -> ScoreStore:
     return PrefectureScores(prefecture_code)
 
 
-SyncMessage = ResultImportCommit | ResultsDecisionsDue | ResultsAnnouncementDue
+SyncMessage = (
+    ResultImportCommit | ResultsDecisionsDue | ResultsAnnouncementDue | NationalReconcilePrefecture
+)
 
 
 class SyncQueue(Protocol):
-    """Sync's queue: a result import to commit, a results group to decide or announce
-    (:mod:`kentei.data.queues`)."""
+    """Sync's queue: a result import to commit, a results group to decide or announce, a
+    prefecture to reconcile with the national side (:mod:`kentei.data.queues`)."""
 
     def send(self, message: SyncMessage) -> str: ...
 
