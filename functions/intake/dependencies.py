@@ -221,13 +221,15 @@ CertifyMessage = (
     | ProofRequested
     | ReissueRequested
     | PassRevoked
+    | UseResumed
 )
 
 
 class CertifyQueue(Protocol):
     """Certify's queue: an exam ticket asked for, or one to void, by id; an e-Gov
     application's completion notice; a pass to certify again once its font hold is resolved,
-    or a certificate of pass asked for (:mod:`kentei.data.queues`)."""
+    or a certificate of pass asked for; a person's suspension of use lifted
+    (:mod:`kentei.data.queues`)."""
 
     def send(
         self,

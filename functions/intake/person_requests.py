@@ -238,8 +238,8 @@ def withdraw_request(
 def lift_suspension(
     staff: Caller, person: str, body: Lift, request_id: str, deps: Dependencies | None = None
 ) -> RequestView:
-    """End the person's suspension of use: their data is processed again, verify is told to
-    take their held applications on (``use_resumed``) and sync to reconcile the prefecture
+    """End the person's suspension of use: their data is processed again; verify and certify
+    are told to take up what they held (``use_resumed``), and sync to reconcile the prefecture
     with the national side. Answers the request that had started it."""
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
@@ -263,12 +263,13 @@ def lift_suspension(
         store.lift(suspension, [event])
     except ConcurrentRequestChangeError as exc:
         raise ConflictError(str(exc), slug="request-changed") from None
-    # After the write: verify takes the person's held applications on to review, and sync
-    # reconciles the prefecture with the national side now (the person's records it did not
-    # provide while suspended go), not at the next daily run.
-    deps.verify_queue.send(
-        UseResumed(prefecture_code=prefecture, qualification_pseudonym_id=person)
-    )
+    # After the write: verify takes the person's held applications on to review, certify
+    # their held certificates and pass notices, and sync reconciles the prefecture with the
+    # national side now (the person's records it did not provide while suspended go), not
+    # at the next daily run.
+    resumed = UseResumed(prefecture_code=prefecture, qualification_pseudonym_id=person)
+    deps.verify_queue.send(resumed)
+    deps.certify_queue.send(resumed)
     deps.sync_queue.send(
         NationalReconcilePrefecture(prefecture_code=prefecture, scheduled_at=deps.clock())
     )

@@ -20,6 +20,7 @@ from kentei.data.transactions import cancellation_codes
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
     Decision,
+    HeldWork,
     PersonRequest,
     RequestStatus,
     Suspension,
@@ -148,3 +149,28 @@ def _assert_use_checks(store: PrefecturePersonRequests, *, standing: bool) -> No
             with pytest.raises(ClientError) as failed:
                 dynamodb.transact_write_items(TransactItems=[marker, check])
             assert cancellation_codes(failed.value) == ["None", "ConditionalCheckFailed"]
+
+
+@pytest.mark.usefixtures("moto")
+def test_work_held_for_a_suspended_person_is_kept_by_ids_and_forgotten_once_done() -> None:
+    store = PrefecturePersonRequests("13")
+    works = [
+        HeldWork(
+            prefecture_code="13",
+            qualification_pseudonym_id=PERSON,
+            application_id=f"13-01J000000000000000000000{n:02d}",
+            group_key="2026-前期#13#070101#2",
+            held_at=AT,
+        )
+        for n in (2, 1)
+    ]
+    for work in (*works, works[0]):
+        store.hold_work(work)
+
+    assert store.held_work(PERSON) == sorted(works, key=lambda w: w.application_id)
+    assert store.held_work("p-someone-else-0001") == []
+    assert PrefecturePersonRequests("27").held_work(PERSON) == []
+    store.release_work(works[0])
+    assert store.held_work(PERSON) == [works[1]]
+    with pytest.raises(ValueError, match="another prefecture"):
+        PrefecturePersonRequests("27").hold_work(works[1])

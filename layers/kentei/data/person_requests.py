@@ -5,6 +5,10 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 - ``PERSON_REQUEST#<request id>``: a :class:`kentei.person_requests.model.PersonRequest` as JSON
   (ids, kinds, instants, the decision and its reason; never the data asked about, nor the My
   Number), its ``status`` and 資格仮名ID as attributes;
+- ``USE_HELD#<資格仮名ID>#<application id>``: an announced pass whose certificate and notice
+  certify left undone while the person's use was suspended
+  (:class:`kentei.person_requests.model.HeldWork`); certify does it, and deletes the item, once
+  the suspension is lifted;
 - ``SUSPENSION#<資格仮名ID>``: the person's suspension of use (利用停止) while it stands
   (:class:`kentei.person_requests.model.Suspension`). It is written in the transaction that grants
   the request, and deleted when lifted; every process of the person's data in the prefecture
@@ -26,6 +30,7 @@ from kentei.data.partition import PrefecturePartition
 from kentei.data.transactions import cancellation_codes
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
+    HeldWork,
     PersonRequest,
     RequestStatus,
     Suspension,
@@ -39,9 +44,11 @@ if TYPE_CHECKING:
 
 REQUEST_PREFIX: Final = "PERSON_REQUEST#"
 SUSPENSION_PREFIX: Final = "SUSPENSION#"
+HELD_PREFIX: Final = "USE_HELD#"
 RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
     REQUEST_PREFIX: RecordKind.PERSON_REQUEST,
     SUSPENSION_PREFIX: RecordKind.PERSON_REQUEST,
+    HELD_PREFIX: RecordKind.PERSON_REQUEST,
 }
 """The retention kind of each item this module writes, by its key prefix."""
 
@@ -138,6 +145,34 @@ class PrefecturePersonRequests(PrefecturePartition):
             for item in self._query(SUSPENSION_PREFIX)
         )
 
+    def hold_work(self, work: HeldWork) -> None:
+        """Keep what was left undone for the person (a second hold of the same is the same)."""
+        if work.prefecture_code != self.prefecture_code:
+            raise ValueError("held work of another prefecture")
+        self._dynamodb.put_item(
+            TableName=self._table,
+            Item={
+                **self._key(_held_key(work.qualification_pseudonym_id, work.application_id)),
+                "item_type": {"S": "held_work"},
+                "qualification_pseudonym_id": {"S": work.qualification_pseudonym_id},
+                "held_work": {"S": work.model_dump_json()},
+            },
+        )
+
+    def held_work(self, person: str) -> list[HeldWork]:
+        """What was left undone for ``person``, oldest application first."""
+        return [
+            HeldWork.model_validate_json(item["held_work"]["S"])
+            for item in self._query(_held_key(person, ""))
+        ]
+
+    def release_work(self, work: HeldWork) -> None:
+        """The work is done: forget it."""
+        self._dynamodb.delete_item(
+            TableName=self._table,
+            Key=self._key(_held_key(work.qualification_pseudonym_id, work.application_id)),
+        )
+
     def use_check(self, condition: UseCondition) -> TransactWriteItemTypeDef:
         """The condition, as an item of another store's transaction."""
         return use_check(self._table, self.prefecture_code, condition)
@@ -198,3 +233,7 @@ def use_check(
             ),
         }
     }
+
+
+def _held_key(person: str, application_id: str) -> str:
+    return f"{HELD_PREFIX}{person}#{application_id}"

@@ -183,3 +183,17 @@ class UseCondition(BaseModel):
 
     person: str = Field(min_length=8, max_length=128)
     suspended: bool
+
+
+class HeldWork(BaseModel):
+    """``USE_HELD#<資格仮名ID>#<application id>``: what a process left undone for a person
+    whose use was suspended, to do once it is lifted: an announced pass's certificate and
+    notice (certify, ``passes_announced`` under ``group_key``). Ids only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
+    qualification_pseudonym_id: str = Field(min_length=8, max_length=128)
+    application_id: str = Field(min_length=1, max_length=64)
+    group_key: str = Field(min_length=1, max_length=200)
+    held_at: AwareDatetime

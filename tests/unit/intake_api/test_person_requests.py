@@ -151,6 +151,7 @@ def test_extended_once_decided_once_and_a_granted_suspension_stops_use_until_lif
     assert fakes.queue.sent[-1] == UseResumed(
         prefecture_code="13", qualification_pseudonym_id=PERSON
     )
+    assert fakes.certify_queue.sent == [fakes.queue.sent[-1]]
     (reconcile,) = fakes.sync_queue.sent
     assert isinstance(reconcile, NationalReconcilePrefecture)
     assert reconcile.prefecture_code == "13"
