@@ -4,14 +4,18 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 
 - ``PERSON_REQUEST#<request id>``: a :class:`kentei.person_requests.model.PersonRequest` as JSON
   (ids, kinds, instants, the decision and its reason; never the data asked about, nor the My
-  Number), its ``status`` and 資格仮名ID as attributes;
+  Number), its ``status`` and 資格仮名ID as attributes, and a correction request's
+  ``proposal_id`` (the change proposal ``CHANGE#<proposal id>`` it became,
+  :mod:`kentei.data.changes`) once recorded;
 - ``SUSPENSION#<資格仮名ID>``: the person's suspension of use (利用停止) while it stands
   (:class:`kentei.person_requests.model.Suspension`). It is written in the transaction that grants
   the request, and deleted when lifted; every process of the person's data in the prefecture
   asks :meth:`PrefecturePersonRequests.suspension` first.
 
-Each change is one transaction with its audit entries, conditional on the request's status as
-read (a concurrent decision fails it: :class:`ConcurrentRequestChangeError`).
+Each change is one transaction with its audit entries, conditional on the request's status and
+proposal as read (a concurrent decision, or a correction recorded meanwhile, fails it:
+:class:`ConcurrentRequestChangeError`). A correction's proposal is written in the request's
+transaction (:meth:`PrefecturePersonRequests.propose_correction`).
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent
+from kentei.data.changes import PrefectureChanges
 from kentei.data.partition import PrefecturePartition
-from kentei.data.transactions import cancellation_codes
+from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
     PersonRequest,
@@ -32,6 +37,7 @@ from kentei.person_requests.model import (
 )
 from kentei.person_requests.procedures import RequestKind
 from kentei.retention.kinds import RecordKind
+from kentei.roster.changes import ChangeSource, Proposal, ProposalDecidedError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -93,15 +99,7 @@ class PrefecturePersonRequests(PrefecturePartition):
         granted suspension request)."""
         self._check(changed)
         writes: list[TransactWriteItemTypeDef] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": self._item(changed),
-                    "ConditionExpression": "#s = :was",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": {":was": {"S": was.value}},
-                }
-            }
+            self._request_write(changed, was, changed.proposal_id)
         ]
         if suspension is not None:
             if changed.kind is not RequestKind.SUSPENSION or changed.status is not (
@@ -123,6 +121,45 @@ class PrefecturePersonRequests(PrefecturePartition):
                 }
             )
         self._written(writes, audit)
+
+    def propose_correction(
+        self,
+        changed: PersonRequest,
+        was: PersonRequest,
+        proposal: Proposal,
+        superseding: Proposal | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The correction request ``was`` naming ``proposal`` (``changed``), and the proposal
+        (``superseding`` the request's open one, closed as superseded), in one transaction with
+        the audit events, conditional on the request as read (its status and its proposal) and
+        the superseded proposal still open (:class:`ProposalDecidedError` if review decided it
+        meanwhile)."""
+        self._check(changed)
+        if (
+            changed.kind is not RequestKind.CORRECTION
+            or proposal.source is not ChangeSource.PERSON_REQUEST
+            or proposal.person_request_id != changed.request_id
+            or changed.proposal_id != proposal.proposal_id
+            or changed.status is not was.status
+        ):
+            raise ValueError("a correction request and its proposal name each other")
+        if (None if superseding is None else superseding.proposal_id) != was.proposal_id:
+            raise ValueError("a correction supersedes the request's proposal as read")
+        proposal_writes = PrefectureChanges(
+            self.prefecture_code, self._table, audit_table=self._audit_table, client=self._client
+        ).proposal_writes(proposal, superseding)
+        writes = [self._request_write(changed, was.status, was.proposal_id), *proposal_writes]
+        try:
+            self._write_audited(writes, audit)
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes is None:
+                raise
+            superseded_at = len(writes) - 1
+            if superseding is not None and codes[superseded_at:][:1] == [CONDITION_FAILED]:
+                raise ProposalDecidedError("the correction was decided meanwhile") from None
+            raise ConcurrentRequestChangeError("the request changed meanwhile") from None
 
     def suspension(self, person: str) -> Suspension | None:
         """The person's suspension of use in the prefecture, while it stands."""
@@ -152,6 +189,27 @@ class PrefecturePersonRequests(PrefecturePartition):
                 raise
             raise ConcurrentRequestChangeError("the request changed meanwhile") from None
 
+    def _request_write(
+        self, changed: PersonRequest, was: RequestStatus, proposal_id: str | None
+    ) -> TransactWriteItemTypeDef:
+        """``changed`` kept if the request is still ``was`` and names ``proposal_id`` (None:
+        no proposal yet)."""
+        values: dict[str, Any] = {":was": {"S": was.value}}
+        if proposal_id is None:
+            proposal = "attribute_not_exists(proposal_id)"
+        else:
+            proposal = "proposal_id = :proposal"
+            values[":proposal"] = {"S": proposal_id}
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._item(changed),
+                "ConditionExpression": f"#s = :was AND {proposal}",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+
     def _check(self, request: PersonRequest) -> None:
         if request.prefecture_code != self.prefecture_code:
             raise ValueError("a request of another prefecture")
@@ -163,4 +221,5 @@ class PrefecturePersonRequests(PrefecturePartition):
             "status": {"S": request.status.value},
             "qualification_pseudonym_id": {"S": request.qualification_pseudonym_id},
             "request": {"S": request.model_dump_json()},
+            **({} if request.proposal_id is None else {"proposal_id": {"S": request.proposal_id}}),
         }
