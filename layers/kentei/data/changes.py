@@ -246,7 +246,7 @@ class PrefectureChanges(PrefecturePartition):
                 proposal.source is not ChangeSource.PERSON_REQUEST
                 or superseding.person_request_id != proposal.person_request_id
             ):
-                raise ValueError("a request supersedes only its own correction")
+                raise ValueError("a request supersedes nothing (a correction: its own open one)")
             return [put, self._superseded_write(superseding)]
         marker: dict[str, Any] = {
             **self._key(marker_key),
