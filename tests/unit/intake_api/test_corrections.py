@@ -13,7 +13,7 @@ import pytest
 from tests.unit.review.factory import application, form
 
 from kentei.applications.model import Status
-from kentei.data.audit import AuditAction
+from kentei.data.audit import AuditAction, AuditOutcome
 from kentei.roster.changes import ChangeSource, ProposalStatus
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
@@ -230,6 +230,10 @@ def test_another_prefectures_request_is_not_there(fakes: Fakes) -> None:
     request_id = _received()
     status, _ = _correct(request_id, {"address": NEW}, OSAKA_PRIVACY)
     assert status == 404
+    refused = [e for e in fakes.audit.all() if e.actor == "staff:27:privacy9"]
+    assert [(e.action, e.outcome, e.prefecture_code) for e in refused] == [
+        (AuditAction.PERSON_REQUEST_CHANGED, AuditOutcome.NOT_FOUND, "27")
+    ]
     assert _correct("prq-" + "0" * 26, {"address": NEW})[0] == 404
     assert fakes.records.proposals == {}
     assert fakes.records.person_requests[request_id].proposal_id is None
