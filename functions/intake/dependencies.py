@@ -41,6 +41,7 @@ from kentei.messages import (
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
+    NationalReconcilePrefecture,
     PassesAnnounced,
     PassRevoked,
     ProofRequested,
@@ -50,11 +51,12 @@ from kentei.messages import (
     ResultsDecisionsDue,
     TicketDue,
     TicketVoid,
+    UseResumed,
 )
 from kentei.national.conflicts import ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
-from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension
+from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension, UseCondition
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting
@@ -127,9 +129,11 @@ class ApplicationStore(Protocol):
         *,
         by: str,
         audit: Sequence[AuditEvent] = (),
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, Sitting]:
         """``accepted`` in place of ``stored`` and the person and a sitting with its exam
-        number on the roster, with the audit events, in one transaction (R7, R8)."""
+        number on the roster, with the audit events, in one transaction (R7, R8); with
+        ``use``, only while the person's suspension of use is as it says."""
         ...
 
 
@@ -146,15 +150,16 @@ class AttachmentWriter(Protocol):
 
 
 class VerifyQueue(Protocol):
-    """Verify's queue: a received application or change request, or staff's choice of the
-    applicant, by id (:mod:`kentei.data.queues`)."""
+    """Verify's queue: a received application or change request, staff's choice of the
+    applicant, by id, or a person's suspension of use lifted (:mod:`kentei.data.queues`)."""
 
     def send(
         self,
         message: ApplicationReceived
         | IdentityChosen
         | ChangeRequestReceived
-        | InitialRegistrationReceived,
+        | InitialRegistrationReceived
+        | UseResumed,
     ) -> str: ...
 
 
@@ -573,6 +578,10 @@ class PersonRequests(Protocol):
 
     def suspension(self, person: str) -> Suspension | None: ...
 
+    def suspended_persons(self) -> frozenset[str]:
+        """Whose use is suspended in the prefecture now (one read for a listing)."""
+        ...
+
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None: ...
 
 
@@ -689,12 +698,14 @@ def _prefecture_scores(prefecture_code: str) -> ScoreStore:
     return PrefectureScores(prefecture_code)
 
 
-SyncMessage = ResultImportCommit | ResultsDecisionsDue | ResultsAnnouncementDue
+SyncMessage = (
+    ResultImportCommit | ResultsDecisionsDue | ResultsAnnouncementDue | NationalReconcilePrefecture
+)
 
 
 class SyncQueue(Protocol):
-    """Sync's queue: a result import to commit, a results group to decide or announce
-    (:mod:`kentei.data.queues`)."""
+    """Sync's queue: a result import to commit, a results group to decide or announce, a
+    prefecture to reconcile with the national side (:mod:`kentei.data.queues`)."""
 
     def send(self, message: SyncMessage) -> str: ...
 

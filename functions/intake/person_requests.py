@@ -27,6 +27,7 @@ from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
+from kentei.messages import NationalReconcilePrefecture, UseResumed
 from kentei.person_requests.model import (
     ChannelNotOfferedError,
     ConcurrentRequestChangeError,
@@ -245,8 +246,9 @@ def withdraw_request(
 def lift_suspension(
     staff: Caller, person: str, body: Lift, request_id: str, deps: Dependencies | None = None
 ) -> RequestView:
-    """End the person's suspension of use: their data is processed again. Answers the request
-    that had started it."""
+    """End the person's suspension of use: their data is processed again, verify is told to
+    take their held applications on (``use_resumed``) and sync to reconcile the prefecture
+    with the national side. Answers the request that had started it."""
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
     prefecture = staff_prefecture(staff)
@@ -269,6 +271,15 @@ def lift_suspension(
         store.lift(suspension, [event])
     except ConcurrentRequestChangeError as exc:
         raise ConflictError(str(exc), slug="request-changed") from None
+    # After the write: verify takes the person's held applications on to review, and sync
+    # reconciles the prefecture with the national side now (the person's records it did not
+    # provide while suspended go), not at the next daily run.
+    deps.verify_queue.send(
+        UseResumed(prefecture_code=prefecture, qualification_pseudonym_id=person)
+    )
+    deps.sync_queue.send(
+        NationalReconcilePrefecture(prefecture_code=prefecture, scheduled_at=deps.clock())
+    )
     return RequestView.of(started, suspended=False)
 
 
@@ -303,9 +314,8 @@ def _changed(
 
 
 def _views(store: PersonRequests, found: Sequence[PersonRequest]) -> tuple[RequestView, ...]:
-    return tuple(
-        RequestView.of(r, store.suspension(r.qualification_pseudonym_id) is not None) for r in found
-    )
+    suspended = store.suspended_persons() if found else frozenset()
+    return tuple(RequestView.of(r, r.qualification_pseudonym_id in suspended) for r in found)
 
 
 def _event(  # noqa: PLR0917 (the entry's facts, in the order staff_event takes them)

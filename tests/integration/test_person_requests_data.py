@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+from botocore.exceptions import ClientError
 from tests.integration.moto_tables import records_and_audit
 
+from kentei import aws, settings
 from kentei.applications.model import IdentityConfirmation
 from kentei.data.audit import AuditAction, AuditEvent, AuditQuery, AuditTrail
 from kentei.data.changes import PrefectureChanges
 from kentei.data.person_requests import PrefecturePersonRequests
+from kentei.data.transactions import cancellation_codes
 from kentei.person_requests import correction
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
@@ -22,6 +26,7 @@ from kentei.person_requests.model import (
     PersonRequest,
     RequestStatus,
     Suspension,
+    UseCondition,
     received,
 )
 from kentei.person_requests.procedures import Channel, RequestKind, procedures
@@ -34,6 +39,9 @@ from kentei.roster.changes import (
     ProposalStatus,
     new_proposal_id,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 AT = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
 PERSON = "p-person-request-0001"
@@ -114,11 +122,16 @@ def test_a_granted_suspension_starts_with_its_decision_and_ends_when_lifted() ->
 
     assert store.suspension(PERSON) == suspension
     assert PrefecturePersonRequests("27").suspension(PERSON) is None
+    assert store.suspended_persons() == {PERSON}
+    assert PrefecturePersonRequests("27").suspended_persons() == frozenset()
+    _assert_use_checks(store, standing=True)
     other = suspension.model_copy(update={"request_id": "prq-" + "0" * 26})
     with pytest.raises(ConcurrentRequestChangeError):
         store.lift(other)
     store.lift(suspension)
     assert store.suspension(PERSON) is None
+    assert store.suspended_persons() == frozenset()
+    _assert_use_checks(store, standing=False)
     with pytest.raises(ValueError, match="decided suspension request"):
         store.change(
             _request(RequestKind.DISCLOSURE).decided(Decision.GRANTED, BY, AT, "x"),
@@ -207,3 +220,25 @@ def test_a_correction_names_its_proposal_in_one_transaction_once_per_proposal_as
     assert store.request(request.request_id) == refused
     with pytest.raises(ValueError, match="name each other"):
         store.propose_correction(named, request, second)
+
+
+def _assert_use_checks(store: PrefecturePersonRequests, *, standing: bool) -> None:
+    """A write carrying ``use_check`` passes exactly when the suspension is as it says."""
+    dynamodb = aws.dynamodb()
+    for suspended in (True, False):
+        check = store.use_check(UseCondition(person=PERSON, suspended=suspended))
+        marker: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": settings.table_name("records"),
+                "Item": {
+                    "prefecture_code": {"S": "13"},
+                    "record_key": {"S": f"TEST_MARKER#{suspended}#{standing}"},
+                },
+            }
+        }
+        if suspended == standing:
+            dynamodb.transact_write_items(TransactItems=[marker, check])
+        else:
+            with pytest.raises(ClientError) as failed:
+                dynamodb.transact_write_items(TransactItems=[marker, check])
+            assert cancellation_codes(failed.value) == ["None", "ConditionalCheckFailed"]

@@ -34,6 +34,7 @@ from kentei.person_requests.model import (
     PersonRequest,
     RequestStatus,
     Suspension,
+    UseCondition,
 )
 from kentei.person_requests.procedures import RequestKind
 from kentei.retention.kinds import RecordKind
@@ -166,6 +167,18 @@ class PrefecturePersonRequests(PrefecturePartition):
         item = self._get(SUSPENSION_PREFIX + person)
         return None if item is None else Suspension.model_validate_json(item["suspension"]["S"])
 
+    def suspended_persons(self) -> frozenset[str]:
+        """Every person whose use is suspended in the prefecture now (one query: there are
+        few, usually none), for a process that handles many persons at once."""
+        return frozenset(
+            item["record_key"]["S"].removeprefix(SUSPENSION_PREFIX)
+            for item in self._query(SUSPENSION_PREFIX)
+        )
+
+    def use_check(self, condition: UseCondition) -> TransactWriteItemTypeDef:
+        """The condition, as an item of another store's transaction."""
+        return use_check(self._table, self.prefecture_code, condition)
+
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
         """End the person's suspension of use (it was this one, or
         :class:`ConcurrentRequestChangeError`)."""
@@ -223,3 +236,24 @@ class PrefecturePersonRequests(PrefecturePartition):
             "request": {"S": request.model_dump_json()},
             **({} if request.proposal_id is None else {"proposal_id": {"S": request.proposal_id}}),
         }
+
+
+def use_check(
+    table: str, prefecture_code: str, condition: UseCondition
+) -> TransactWriteItemTypeDef:
+    """A ``ConditionCheck`` that the person's suspension of use stands (or does not), for a
+    store of the same table's partition to add to its transaction."""
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": {
+                "prefecture_code": {"S": prefecture_code},
+                "record_key": {"S": SUSPENSION_PREFIX + condition.person},
+            },
+            "ConditionExpression": (
+                "attribute_exists(record_key)"
+                if condition.suspended
+                else "attribute_not_exists(record_key)"
+            ),
+        }
+    }

@@ -176,3 +176,19 @@ class Suspension(BaseModel):
     request_id: str = Field(pattern=REQUEST_ID_PATTERN)
     since: AwareDatetime
     by: str = Field(min_length=1, max_length=128)
+
+
+class UseSuspendedError(RuntimeError):
+    """The person's use of their data is suspended in the prefecture (利用停止): the process
+    waits until it is lifted (the API: 409)."""
+
+
+class UseCondition(BaseModel):
+    """A write that holds only while the person's use of their data in the prefecture is
+    suspended (``suspended``) or is not: checked in the write's own transaction, so a
+    suspension granted or lifted meanwhile fails the write rather than slipping past it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    person: str = Field(min_length=8, max_length=128)
+    suspended: bool

@@ -56,6 +56,7 @@ from kentei.messages import (
     ChangeRequestReceived,
     IdentityChosen,
     InitialRegistrationReceived,
+    UseResumed,
 )
 from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
@@ -65,6 +66,7 @@ from kentei.person_requests.model import (
     PersonRequest,
     RequestStatus,
     Suspension,
+    UseCondition,
 )
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
@@ -960,6 +962,9 @@ class FakePersonRequests:
     def suspension(self, person: str) -> Suspension | None:
         return self.records.suspensions.get((self.prefecture_code, person))
 
+    def suspended_persons(self) -> frozenset[str]:
+        return frozenset(p for c, p in self.records.suspensions if c == self.prefecture_code)
+
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
         key = (self.prefecture_code, suspension.qualification_pseudonym_id)
         if self.records.suspensions.get(key) != suspension:
@@ -1113,9 +1118,14 @@ class FakeApplications:
         *,
         by: str,
         audit: Sequence[AuditEvent] = (),
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, Sitting]:
         """As the data layer: the sequence drawn first, then all or nothing."""
         scheme = exam_number_schemes().of(self.prefecture_code)
+        if use is not None:
+            standing = (self.prefecture_code, use.person) in self.records.suspensions
+            if standing != use.suspended:
+                raise ConcurrentChangeError("the person's suspension changed")
 
         def draw(counter: str) -> int:
             key = (self.prefecture_code, counter)
@@ -1169,7 +1179,13 @@ class FakeAttachments:
         return key
 
 
-Sent = ApplicationReceived | IdentityChosen | ChangeRequestReceived | InitialRegistrationReceived
+Sent = (
+    ApplicationReceived
+    | IdentityChosen
+    | ChangeRequestReceived
+    | InitialRegistrationReceived
+    | UseResumed
+)
 
 
 @dataclass
