@@ -618,6 +618,30 @@ def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     return PrefectureChanges(prefecture_code)
 
 
+class Corrections(Protocol):
+    """One prefecture's correction requests becoming change proposals (P10 through R9;
+    :meth:`kentei.data.person_requests.PrefecturePersonRequests.propose_correction`)."""
+
+    def propose_correction(
+        self,
+        changed: PersonRequest,
+        was: PersonRequest,
+        proposal: Proposal,
+        superseding: Proposal | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The request naming the proposal, and the proposal (superseding the request's open
+        one), in one transaction. Raises ``ConcurrentRequestChangeError`` if the request is no
+        longer as read, ``ProposalDecidedError`` if the superseded proposal was decided."""
+        ...
+
+
+def _prefecture_corrections(prefecture_code: str) -> Corrections:
+    from kentei.data.person_requests import PrefecturePersonRequests
+
+    return PrefecturePersonRequests(prefecture_code)
+
+
 class ResultsReader(Protocol):
     """One prefecture's decisions, results runs and pass records (:class:`kentei.data.passes.
     PrefecturePasses`): exam numbers and outcomes, never a name."""
@@ -888,6 +912,8 @@ class Dependencies:
     """A prefecture's deletions from the roster, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
     changes: Callable[[str], ChangeStore] = _prefecture_changes
+    corrections: Callable[[str], Corrections] = _prefecture_corrections
+    """A prefecture's correction requests' proposals, each in its request's transaction."""
     national_conflicts: Callable[[str], NationalConflicts] = _prefecture_national_conflicts
     """A prefecture's conflicts with the national qualifications system."""
     national_reports: Callable[[str], NationalReports] = _prefecture_national_reports

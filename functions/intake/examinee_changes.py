@@ -77,6 +77,11 @@ class ChangeView(BaseModel):
         description="the national side's change it comes from (source national_system): its "
         "feed's sequence number. Rejecting it sends our items to the national side again.",
     )
+    person_request_id: str | None = Field(
+        None,
+        description="the correction request (訂正請求) it comes from (source person_request): "
+        "the request's decision follows this proposal's",
+    )
 
     @classmethod
     def of(cls, proposal: Proposal) -> Self:

@@ -7,7 +7,8 @@ The person is named by their 資格仮名ID on the prefecture's roster; nothing 
 vault. A request through a channel the prefecture's procedure does not offer is a ``422``; one
 decided, extended or withdrawn meanwhile is a ``409`` and nothing is written. Granting a
 suspension request starts the suspension in the same transaction. Every read is audited before
-it is answered, every change in its transaction.
+it is answered, every change in its transaction. A correction request's items become a change
+proposal (:mod:`intake.corrections`), and its decision follows the proposal's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from intake import screening
+from intake import corrections, screening
 from intake.access import staff_event, staff_prefecture
 from intake.dependencies import Dependencies, PersonRequests, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
@@ -93,6 +94,11 @@ class RequestView(BaseModel):
     decided_at: AwareDatetime | None
     reason: str | None
     suspended: bool = Field(description="The person's use of their data is suspended now.")
+    proposal_id: str | None = Field(
+        None,
+        description="A correction request's change proposal (its `/correction`), decided at "
+        "`/v1/roster/changes`.",
+    )
 
     @classmethod
     def of(cls, request: PersonRequest, suspended: bool) -> Self:
@@ -203,6 +209,7 @@ def decide_request(
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
     request = _open(deps, staff_prefecture(staff), request_key)
+    corrections.check_decision(deps, request, body.decision)
     at = deps.clock()
     suspends = request.kind is RequestKind.SUSPENSION and body.decision is not Decision.REFUSED
     suspension = (
@@ -231,6 +238,7 @@ def withdraw_request(
 ) -> RequestView:
     deps = deps or dependencies()
     request = _open(deps, staff_prefecture(staff), request_key)
+    corrections.check_withdrawal(deps, request)
     at = deps.clock()
     return _changed(deps, staff, request, lambda: request.withdrawn(staff.id, at), request_id)
 

@@ -4,7 +4,9 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 
 - ``PERSON_REQUEST#<request id>``: a :class:`kentei.person_requests.model.PersonRequest` as JSON
   (ids, kinds, instants, the decision and its reason; never the data asked about, nor the My
-  Number), its ``status`` and 資格仮名ID as attributes;
+  Number), its ``status`` and 資格仮名ID as attributes, and a correction request's
+  ``proposal_id`` (the change proposal ``CHANGE#<proposal id>`` it became,
+  :mod:`kentei.data.changes`) once recorded;
 - ``USE_HELD#<資格仮名ID>#<application id>``: an announced pass whose certificate and notice
   certify left undone while the person's use was suspended
   (:class:`kentei.person_requests.model.HeldWork`); certify does it, and deletes the item, once
@@ -14,8 +16,10 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
   the request, and deleted when lifted; every process of the person's data in the prefecture
   asks :meth:`PrefecturePersonRequests.suspension` first.
 
-Each change is one transaction with its audit entries, conditional on the request's status as
-read (a concurrent decision fails it: :class:`ConcurrentRequestChangeError`).
+Each change is one transaction with its audit entries, conditional on the request's status and
+proposal as read (a concurrent decision, or a correction recorded meanwhile, fails it:
+:class:`ConcurrentRequestChangeError`). A correction's proposal is written in the request's
+transaction (:meth:`PrefecturePersonRequests.propose_correction`).
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent
+from kentei.data.changes import PrefectureChanges
 from kentei.data.partition import PrefecturePartition
-from kentei.data.transactions import cancellation_codes
+from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
     HeldWork,
@@ -38,6 +43,7 @@ from kentei.person_requests.model import (
 )
 from kentei.person_requests.procedures import RequestKind
 from kentei.retention.kinds import RecordKind
+from kentei.roster.changes import ChangeSource, Proposal, ProposalDecidedError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -101,15 +107,7 @@ class PrefecturePersonRequests(PrefecturePartition):
         granted suspension request)."""
         self._check(changed)
         writes: list[TransactWriteItemTypeDef] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": self._item(changed),
-                    "ConditionExpression": "#s = :was",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": {":was": {"S": was.value}},
-                }
-            }
+            self._request_write(changed, was, changed.proposal_id)
         ]
         if suspension is not None:
             if changed.kind is not RequestKind.SUSPENSION or changed.status is not (
@@ -131,6 +129,45 @@ class PrefecturePersonRequests(PrefecturePartition):
                 }
             )
         self._written(writes, audit)
+
+    def propose_correction(
+        self,
+        changed: PersonRequest,
+        was: PersonRequest,
+        proposal: Proposal,
+        superseding: Proposal | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The correction request ``was`` naming ``proposal`` (``changed``), and the proposal
+        (``superseding`` the request's open one, closed as superseded), in one transaction with
+        the audit events, conditional on the request as read (its status and its proposal) and
+        the superseded proposal still open (:class:`ProposalDecidedError` if review decided it
+        meanwhile)."""
+        self._check(changed)
+        if (
+            changed.kind is not RequestKind.CORRECTION
+            or proposal.source is not ChangeSource.PERSON_REQUEST
+            or proposal.person_request_id != changed.request_id
+            or changed.proposal_id != proposal.proposal_id
+            or changed.status is not was.status
+        ):
+            raise ValueError("a correction request and its proposal name each other")
+        if (None if superseding is None else superseding.proposal_id) != was.proposal_id:
+            raise ValueError("a correction supersedes the request's proposal as read")
+        proposal_writes = PrefectureChanges(
+            self.prefecture_code, self._table, audit_table=self._audit_table, client=self._client
+        ).proposal_writes(proposal, superseding)
+        writes = [self._request_write(changed, was.status, was.proposal_id), *proposal_writes]
+        try:
+            self._write_audited(writes, audit)
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes is None:
+                raise
+            superseded_at = len(writes) - 1
+            if superseding is not None and codes[superseded_at:][:1] == [CONDITION_FAILED]:
+                raise ProposalDecidedError("the correction was decided meanwhile") from None
+            raise ConcurrentRequestChangeError("the request changed meanwhile") from None
 
     def suspension(self, person: str) -> Suspension | None:
         """The person's suspension of use in the prefecture, while it stands."""
@@ -200,6 +237,27 @@ class PrefecturePersonRequests(PrefecturePartition):
                 raise
             raise ConcurrentRequestChangeError("the request changed meanwhile") from None
 
+    def _request_write(
+        self, changed: PersonRequest, was: RequestStatus, proposal_id: str | None
+    ) -> TransactWriteItemTypeDef:
+        """``changed`` kept if the request is still ``was`` and names ``proposal_id`` (None:
+        no proposal yet)."""
+        values: dict[str, Any] = {":was": {"S": was.value}}
+        if proposal_id is None:
+            proposal = "attribute_not_exists(proposal_id)"
+        else:
+            proposal = "proposal_id = :proposal"
+            values[":proposal"] = {"S": proposal_id}
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._item(changed),
+                "ConditionExpression": f"#s = :was AND {proposal}",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+
     def _check(self, request: PersonRequest) -> None:
         if request.prefecture_code != self.prefecture_code:
             raise ValueError("a request of another prefecture")
@@ -211,6 +269,7 @@ class PrefecturePersonRequests(PrefecturePartition):
             "status": {"S": request.status.value},
             "qualification_pseudonym_id": {"S": request.qualification_pseudonym_id},
             "request": {"S": request.model_dump_json()},
+            **({} if request.proposal_id is None else {"proposal_id": {"S": request.proposal_id}}),
         }
 
 

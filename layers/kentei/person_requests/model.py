@@ -6,8 +6,9 @@ Number, nor the data asked about.
 
 Lifecycle: ``received`` → (``extended``, with a reason and a new due instant within the
 procedure's extension) → ``decided`` (``granted``, ``partly_granted`` or ``refused``, with a
-reason) or ``withdrawn``. A granted suspension of use (利用停止) holds every process of the
-person's data until it is lifted (:class:`Suspension`).
+reason) or ``withdrawn``. A correction request keeps the id of the change proposal it became
+(``proposal_id``; :mod:`kentei.person_requests.correction`). A granted suspension of use
+(利用停止) holds every process of the person's data until it is lifted (:class:`Suspension`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from kentei.person_requests.procedures import (
     RequestKind,
     decision_due,
 )
+from kentei.roster.changes import PERSON_REQUEST_ID_PATTERN, PROPOSAL_ID_PATTERN
 from kentei.sortable_ids import sortable_id
 
-REQUEST_ID_PATTERN: Final = r"^prq-[0-9a-z]{26}$"
+REQUEST_ID_PATTERN: Final = PERSON_REQUEST_ID_PATTERN
 PREFECTURE_PATTERN: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])$"
 
 
@@ -77,9 +79,16 @@ class PersonRequest(BaseModel):
     decided_by: str | None = None
     decided_at: AwareDatetime | None = None
     reason: str | None = Field(None, max_length=1000, repr=False)
+    proposal_id: str | None = Field(
+        None,
+        pattern=PROPOSAL_ID_PATTERN,
+        description="a correction request's change proposal (the latest recorded)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.proposal_id is not None and self.kind is not RequestKind.CORRECTION:
+            raise ValueError("only a correction request becomes a change proposal")
         decided = self.status is RequestStatus.DECIDED
         if decided != (self.decision is not None):
             raise ValueError("a request has a decision exactly when it is decided")
