@@ -111,8 +111,20 @@ def test_staff_open_the_person_on_the_roster_with_their_sittings_and_it_is_audit
         [lathe, milling], key=lambda a: (fakes.records.sittings[a].accepted_at, a)
     )
     assert len({s["exam_number"] for s in body["sittings"]}) == 2
+    assert body["use_suspended"] is False
     (opened,) = [e for e in fakes.audit.events if e.action is AuditAction.EXAMINEE_OPENED]
     assert (opened.person_id, opened.actor) == (PERSON, "staff:13:exam1")
+    fakes.records.suspensions[("13", PERSON)] = Suspension(
+        prefecture_code="13",
+        qualification_pseudonym_id=PERSON,
+        request_id="prq-" + "0" * 26,
+        since=fakes.records.sittings[lathe].accepted_at,
+        by="staff:13:privacy1",
+    )
+    _, _, body = invoke(
+        event("GET", f"/v1/roster/examinees/{PERSON}", caller="staff:13:exam1:exam_admin")
+    )
+    assert body["use_suspended"] is True, "staff are told the person's use is suspended"
 
 
 @pytest.mark.parametrize(
