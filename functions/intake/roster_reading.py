@@ -1,7 +1,7 @@
 """Reading the roster (R7, R8): staff of a prefecture open a person by 資格仮名ID and see their
-items and sittings, and whether their use is suspended (利用停止). The read is written to the audit trail before the answer goes out; the
-roster is the caller's prefecture's, so another prefecture's person is simply not there
-(``404``)."""
+items and sittings, and whether their use is suspended (利用停止). The read is written to the
+audit trail before the answer goes out; the roster is the caller's prefecture's, so another
+prefecture's person is simply not there (``404``)."""
 
 from __future__ import annotations
 
