@@ -25,11 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from intake import screening
 from intake.access import staff_event, staff_prefecture
 from intake.dependencies import Dependencies, dependencies
-from intake.errors import ConflictError, InvalidRequestError, NotFoundError
+from intake.errors import ConflictError, NotFoundError
 from intake.examinee_changes import ChangeView
+from intake.proposed_updates import proposed_update
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction
-from kentei.field_errors import FieldError
 from kentei.person_requests import correction
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
@@ -38,14 +38,10 @@ from kentei.person_requests.model import (
     RequestStateError,
 )
 from kentei.roster.changes import (
-    ChangeKind,
     ChangeSource,
-    NothingToChangeError,
     Proposal,
     ProposalDecidedError,
     RequestedItems,
-    new_proposal_id,
-    requested_changes,
 )
 
 _NOT_FOUND: Final = "no such request in the caller's prefecture"
@@ -88,29 +84,16 @@ def record_correction(
     except RequestStateError as exc:
         raise conflict(exc) from None
     person = request.qualification_pseudonym_id
-    stored = deps.roster(prefecture).examinee(person)
-    if stored is None:
-        raise NotFoundError("the request's person is no longer on the caller's prefecture's roster")
-    try:
-        changes = requested_changes(stored.examinee, body.items)
-    except NothingToChangeError as exc:
-        raise InvalidRequestError(
-            str(exc), [FieldError(field="items", problem="changes nothing")]
-        ) from None
-    at = deps.clock()
-    proposal = Proposal(
-        proposal_id=new_proposal_id(at),
-        prefecture_code=prefecture,
-        qualification_pseudonym_id=person,
-        kind=ChangeKind.UPDATE,
-        registry_status=None,
-        changes=changes,
-        source=ChangeSource.PERSON_REQUEST,
-        run_id=None,
-        proposed_at=at,
-        basis=stored.updated_at,
+    proposal = proposed_update(
+        deps,
+        prefecture,
+        person,
+        body.items,
+        ChangeSource.PERSON_REQUEST,
+        not_found="the request's person is no longer on the caller's prefecture's roster",
         person_request_id=request.request_id,
     )
+    at = proposal.proposed_at
     changed = correction.corrected(request, proposal)
     events = [
         staff_event(
