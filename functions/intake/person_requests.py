@@ -7,7 +7,8 @@ The person is named by their 資格仮名ID on the prefecture's roster; nothing 
 vault. A request through a channel the prefecture's procedure does not offer is a ``422``; one
 decided, extended or withdrawn meanwhile is a ``409`` and nothing is written. Granting a
 suspension request starts the suspension in the same transaction. Every read is audited before
-it is answered, every change in its transaction.
+it is answered, every change in its transaction. A correction request's items become a change
+proposal (:mod:`intake.corrections`), and its decision follows the proposal's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from intake import screening
+from intake import corrections, screening
 from intake.access import staff_event, staff_prefecture
 from intake.dependencies import Dependencies, PersonRequests, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
@@ -26,6 +27,7 @@ from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
+from kentei.messages import NationalReconcilePrefecture, UseResumed
 from kentei.person_requests.model import (
     ChannelNotOfferedError,
     ConcurrentRequestChangeError,
@@ -92,6 +94,11 @@ class RequestView(BaseModel):
     decided_at: AwareDatetime | None
     reason: str | None
     suspended: bool = Field(description="The person's use of their data is suspended now.")
+    proposal_id: str | None = Field(
+        None,
+        description="A correction request's change proposal (its `/correction`), decided at "
+        "`/v1/roster/changes`.",
+    )
 
     @classmethod
     def of(cls, request: PersonRequest, suspended: bool) -> Self:
@@ -202,6 +209,7 @@ def decide_request(
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
     request = _open(deps, staff_prefecture(staff), request_key)
+    corrections.check_decision(deps, request, body.decision)
     at = deps.clock()
     suspends = request.kind is RequestKind.SUSPENSION and body.decision is not Decision.REFUSED
     suspension = (
@@ -230,6 +238,7 @@ def withdraw_request(
 ) -> RequestView:
     deps = deps or dependencies()
     request = _open(deps, staff_prefecture(staff), request_key)
+    corrections.check_withdrawal(deps, request)
     at = deps.clock()
     return _changed(deps, staff, request, lambda: request.withdrawn(staff.id, at), request_id)
 
@@ -237,8 +246,9 @@ def withdraw_request(
 def lift_suspension(
     staff: Caller, person: str, body: Lift, request_id: str, deps: Dependencies | None = None
 ) -> RequestView:
-    """End the person's suspension of use: their data is processed again. Answers the request
-    that had started it."""
+    """End the person's suspension of use: their data is processed again; verify and certify
+    are told to take up what they held (``use_resumed``), and sync to reconcile the prefecture
+    with the national side. Answers the request that had started it."""
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
     prefecture = staff_prefecture(staff)
@@ -261,6 +271,16 @@ def lift_suspension(
         store.lift(suspension, [event])
     except ConcurrentRequestChangeError as exc:
         raise ConflictError(str(exc), slug="request-changed") from None
+    # After the write: verify takes the person's held applications on to review, certify
+    # their held certificates and pass notices, and sync reconciles the prefecture with the
+    # national side now (the person's records it did not provide while suspended go), not
+    # at the next daily run.
+    resumed = UseResumed(prefecture_code=prefecture, qualification_pseudonym_id=person)
+    deps.verify_queue.send(resumed)
+    deps.certify_queue.send(resumed)
+    deps.sync_queue.send(
+        NationalReconcilePrefecture(prefecture_code=prefecture, scheduled_at=deps.clock())
+    )
     return RequestView.of(started, suspended=False)
 
 
@@ -295,9 +315,8 @@ def _changed(
 
 
 def _views(store: PersonRequests, found: Sequence[PersonRequest]) -> tuple[RequestView, ...]:
-    return tuple(
-        RequestView.of(r, store.suspension(r.qualification_pseudonym_id) is not None) for r in found
-    )
+    suspended = store.suspended_persons() if found else frozenset()
+    return tuple(RequestView.of(r, r.qualification_pseudonym_id in suspended) for r in found)
 
 
 def _event(  # noqa: PLR0917 (the entry's facts, in the order staff_event takes them)
