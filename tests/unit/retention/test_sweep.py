@@ -90,12 +90,13 @@ def test_every_prefix_the_schedule_gives_the_job_is_dated_derived_or_named_undat
     named = set(EVENTS) | set(COMPANIONS) | UNDATED_PREFIXES | RELEASED_PREFIXES | {EXAMINEE_PREFIX}
     assert named == job
     assert not (set(EVENTS) | set(COMPANIONS)) & (UNDATED_PREFIXES | RELEASED_PREFIXES)
-    # Only the SYSTEM partition's heartbeat and the open markers, marks and suspensions are kept.
+    # Only the SYSTEM partition's heartbeat, open markers, marks, suspensions and held work stay.
     assert {
         "CHANGE_OPEN#",
         "CHANGE_OPEN_NATIONAL#",
         "NATIONAL_CONFLICT_OPEN#",
         "SUSPENSION#",
+        "USE_HELD#",
         "NATIONAL_CURSOR",
         "NATIONAL_SENT#",
         "HEARTBEAT#",
