@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from kentei import prefectures
@@ -94,6 +94,10 @@ class RunSummary:
 
 RELEASES_PAGE: Final = 500
 """Vault releases one message sends."""
+PAGES_KEPT: Final = timedelta(days=2)
+"""How long a run's page records (each page's per-person facts: 資格仮名IDs and instants)
+outlive it: a run's first page forgets those of runs started this long before it, so the
+facts of persons whose records went stay a few days, not the year a job run is kept."""
 
 
 def _mode(message: RetentionPrefecture) -> str:
@@ -117,6 +121,8 @@ def _index_page(message: RetentionPrefecture, ports: RetentionPorts) -> RunPage:
     stored = partition.page(identity, mode, "index", message.page)
     if stored is not None:
         return stored
+    if message.page == 0:
+        partition.forget_pages(run_id(message.scheduled_at - PAGES_KEPT))
     after = None
     if message.page > 0:
         previous = partition.page(identity, mode, "index", message.page - 1)

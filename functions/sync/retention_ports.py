@@ -35,6 +35,10 @@ class Partition(Protocol):
 
     def run_pages(self, run_id: str, mode: str, phase: str) -> list[RunPage]: ...
 
+    def forget_pages(self, through_run: str) -> int:
+        """Delete the page records of runs up to ``through_run`` (a run id); how many."""
+        ...
+
     def delete(self, doomed: Doomed) -> None: ...
 
     def add_to_report(

@@ -146,3 +146,8 @@ def test_given_a_partition_read_in_pages_then_every_item_once_and_a_page_record_
     assert store.run_pages("r1", "run", "index") == [page]
     assert store.run_pages("r1", "dry", "index") == []
     assert store.run_pages("r1", "run", "delete") == []
+    later = RunPage("r2", "dry", "delete", 0, None, None, last=True, facts="{}")
+    store.save_page(later, AT)
+    assert store.forget_pages("r1") == 1
+    assert store.run_pages("r1", "run", "index") == []
+    assert store.run_pages("r2", "dry", "delete") == [later]

@@ -297,6 +297,18 @@ class PrefectureRetention(PrefecturePartition):
         prefix = page_key(run_id, mode, phase, 0)[: -len("000000")]
         return [_page_of(plain(item)) for item in self._query(prefix)]
 
+    def forget_pages(self, through_run: str) -> int:
+        """Delete the page records (with their persons' facts) of every run, dry or not, whose
+        id is ``through_run`` or before: run ids are UTC instants, they compare as strings."""
+        gone = 0
+        for item in self._query(PAGE_PREFIX):
+            if item["run_id"]["S"] <= through_run:
+                self._dynamodb.delete_item(
+                    TableName=self._table, Key=self._key(item["record_key"]["S"])
+                )
+                gone += 1
+        return gone
+
     def delete(self, doomed: Doomed) -> None:
         """The record and its derived items (a missing one deletes nothing)."""
         for record_key in (doomed.record_key, *doomed.companions):

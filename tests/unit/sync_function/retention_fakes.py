@@ -48,6 +48,12 @@ class FakePartition:
         del at
         return self.pages.setdefault((page.run_id, page.mode, page.phase, page.page), page)
 
+    def forget_pages(self, through_run: str) -> int:
+        old = [key for key in self.pages if key[0] <= through_run]
+        for key in old:
+            del self.pages[key]
+        return len(old)
+
     def run_pages(self, run_id: str, mode: str, phase: str) -> list[RunPage]:
         return [
             p

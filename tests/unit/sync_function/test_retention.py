@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Final, Literal
 
@@ -318,3 +318,26 @@ def test_given_an_empty_partition_then_each_step_runs_once_and_nothing_is_sent_t
     ]
     assert world.verify_queue.sent == []
     assert world.partition.reports(DELETION_PREFIX, summaries[0].run_id) == []
+
+
+def test_given_a_run_then_page_records_of_runs_two_days_before_are_forgotten() -> None:
+    """A run's page records hold persons' facts (資格仮名IDs, last activity): they outlive the
+    run by two days, not the year a job run is kept; a dry run's as well, and a run of the
+    day before (whose pages a retried message may still read) is left alone."""
+    world = RetentionWorld()
+    _person(world, "p1")
+    _run(world, dry_run=True)
+    first = {key for key in world.partition.pages if key[0] == run_id(SCHEDULED)}
+    assert first, "the run wrote its pages"
+    next_day = _message().model_copy(update={"scheduled_at": SCHEDULED + timedelta(days=1)})
+    world.run(next_day)
+    assert first <= set(world.partition.pages), "the day before's pages stay"
+
+    later = _message().model_copy(update={"scheduled_at": SCHEDULED + timedelta(days=2)})
+    world.run(later)
+
+    assert not first & set(world.partition.pages)
+    assert {key[0] for key in world.partition.pages} == {
+        run_id(SCHEDULED + timedelta(days=1)),
+        run_id(SCHEDULED + timedelta(days=2)),
+    }
