@@ -37,7 +37,7 @@ from botocore.exceptions import ClientError
 
 from kentei import aws, settings
 from kentei.data import queues
-from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import SITTING_PREFIX, examinee_key, sitting_key
 from kentei.data.sessions import SEAT_ATTRIBUTE_PREFIX, seat_key, session_key
@@ -120,10 +120,7 @@ class PrefectureDeletions(PrefecturePartition):
             )
             writes = self._writes(read, record, at)
             try:
-                if audit:
-                    AuditTrail(self._audit_table).transact(writes, audit)
-                else:
-                    self._dynamodb.transact_write_items(TransactItems=writes)
+                self._write_audited(writes, audit)
             except ClientError as exc:
                 if cancellation_codes(exc) is None:
                     raise

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 from botocore.exceptions import ClientError
 
-from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition
 from kentei.data.roster import sitting_key, sitting_rewrite
 from kentei.fees.payments import (
@@ -71,10 +71,7 @@ class PrefecturePayments(PrefecturePartition):
                 return sitting
             write = self._rewrite(sitting, paid, read)
             try:
-                if audit:
-                    AuditTrail(self._audit_table).transact([write], audit)
-                else:
-                    self._dynamodb.transact_write_items(TransactItems=[write])
+                self._write_audited([write], audit)
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
@@ -123,10 +120,7 @@ class PrefecturePayments(PrefecturePartition):
                 if after != before and after.application_id in audit
             ]
             try:
-                if events:
-                    AuditTrail(self._audit_table).transact(writes, events)
-                else:
-                    self._dynamodb.transact_write_items(TransactItems=writes)
+                self._write_audited(writes, events)
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise

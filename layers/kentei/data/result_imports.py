@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.results.imports.record import ImportStatus, ResultImport
@@ -80,14 +80,8 @@ class PrefectureImports(PrefecturePartition):
         return self._transact(put, audit)
 
     def _transact(self, put: TransactWriteItemTypeDef, audit: Sequence[AuditEvent]) -> bool:
-        for event in audit:
-            if event.prefecture_code != self.prefecture_code:
-                raise ValueError("an audit event of another prefecture")
         try:
-            if audit:
-                AuditTrail(self._audit_table).transact([put], audit)
-            else:
-                self._dynamodb.transact_write_items(TransactItems=[put])
+            self._write_audited([put], audit)
         except ClientError as exc:
             codes = cancellation_codes(exc)
             if codes is not None and codes and codes[0] == CONDITION_FAILED:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
-from kentei.data.audit import AuditEvent, AuditTrail
+from kentei.data.audit import AuditEvent
 from kentei.data.partition import PrefecturePartition, instant
 from kentei.data.roster import SITTING_PREFIX, sitting_key
 from kentei.data.transactions import CONDITION_FAILED, CONFLICT, cancellation_codes
@@ -371,15 +371,9 @@ class PrefectureSessions(PrefecturePartition):
         """None when the transaction (``writes`` and ``audit``'s entries appended to their
         chain) went through; else the indexes of the writes whose condition failed.
         Conflicts with concurrent transactions are tried again."""
-        for event in audit:
-            if event.prefecture_code != self.prefecture_code:
-                raise ValueError("an audit event of another prefecture")
         for attempt in range(ATTEMPTS):
             try:
-                if audit:
-                    AuditTrail(self._audit_table).transact(writes, audit)
-                else:
-                    self._dynamodb.transact_write_items(TransactItems=writes)
+                self._write_audited(writes, audit)
             except ClientError as exc:
                 codes = cancellation_codes(exc)
                 if codes is None:
