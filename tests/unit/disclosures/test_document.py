@@ -145,7 +145,8 @@ def test_the_persons_copy_holds_each_of_their_items_by_kind_their_trail_and_numb
     assert keys["sitting"] == [f"SITTING#{A}#{A_APPLICATION}"]
     assert keys["legal_hold"] == [f"LEGAL_HOLD#person#{A}"]
     assert keys["person_request"] == ["PERSON_REQUEST#prq-00000000000000000000000001"]
-    assert "change_proposal" not in keys and "notice" not in keys
+    assert "change_proposal" not in keys
+    assert "notice" not in keys
     assert "deletion_record" not in keys
     assert sections[MY_NUMBER_SECTION] == {"held": True, "my_number": NUMBER}
     assert [e["action"] for e in sections[AUDIT_SECTION]] == [

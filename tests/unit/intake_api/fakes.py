@@ -42,6 +42,7 @@ from kentei.data.result_files import Upload
 from kentei.data.results import ScoreRow, StoredScore, slot
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.disclosures.record import DisclosureCopy
 from kentei.exemptions.model import PassRecord
 from kentei.fees.payments import (
     FeePayment,
@@ -51,7 +52,6 @@ from kentei.fees.payments import (
 )
 from kentei.initial_registrations import InitialRegistrationRequest, InitialRegistrationStatus
 from kentei.initial_registrations.review import LinkPlan, RejectPlan, ReviewChangedError
-from kentei.disclosures.record import DisclosureCopy
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,

@@ -210,6 +210,6 @@ def test_an_unknown_requester_is_refused(fakes: Fakes) -> None:
         "identity_confirmation": "my_number_card",
         "requester": "neighbour",
     }
-    status, _, problem = invoke(_post("/v1/person-requests", body))
+    status, _, _problem = invoke(_post("/v1/person-requests", body))
     assert status == 422
     assert fakes.records.person_requests == {}

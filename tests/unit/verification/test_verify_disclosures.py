@@ -206,7 +206,8 @@ def test_a_granted_disclosure_is_sealed_with_the_persons_records_trail_and_numbe
     assert len(sections["audit_trail"]) == 1
     assert sections["my_number"] == {"held": True, "my_number": NUMBER}
     text = json.dumps(document)
-    assert b not in text and OTHER_NUMBER not in text
+    assert b not in text
+    assert OTHER_NUMBER not in text
     copy = world.requests["13"].copies[request.request_id]
     assert copy.object_key == copy_key("13", request.request_id)
     assert copy.counts == {"examinee": 1, "sitting": 1, "audit_trail": 1}
