@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import pytest
+from tests.unit.verification.test_verify_handler import logged, record
 
+from kentei import messages
 from kentei.applications.model import IdentityConfirmation
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.disclosures.record import DisclosureCopy, copy_key
@@ -25,6 +28,9 @@ from kentei.person_requests.procedures import Channel, RequestKind, procedures
 from kentei.retention.kinds import RecordKind
 from kentei.retention.sweep import StoredItem
 from kentei.vault.memory import InMemoryVault
+from kentei_local.context import LocalContext
+from kentei_local.probes import my_numbers_in
+from verify import dependencies, handler
 from verify.disclosures import DisclosurePorts, SealOutcome, seal_disclosure
 
 AT: Final = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
@@ -278,3 +284,31 @@ def test_a_request_that_is_not_a_granted_disclosure_of_the_person_gets_nothing(
     assert seal_disclosure(message, world.ports(), "l").outcome is SealOutcome.NOT_DUE
     assert world.copies.put_calls == {}
     assert world.requests["13"].copies == {}
+
+
+def test_the_handler_routes_a_disclosure_and_an_invalid_one_fails_for_the_dlq(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
+    caplog.set_level(logging.INFO)
+    world, a, _ = _world()
+    request = _granted(a)
+    world.requests["13"].stored[request.request_id] = request
+    monkeypatch.setattr(dependencies, "disclosure_ports", world.ports)
+    valid = messages.encode(_message(request))
+    # An extra field (a number where none may travel) is refused by the model: the DLQ.
+    invalid = json.dumps(
+        {**json.loads(valid), "my_number": NUMBER},
+    )
+    event = {"Records": [record("valid", valid), record("invalid", invalid)]}
+
+    response = handler.handler(event, LocalContext.for_function("verify"))
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": "invalid"}]}
+    assert request.request_id in world.requests["13"].copies
+    text = logged(caplog)
+    assert '"outcome": "sealed"' in text
+    assert my_numbers_in(text) == []
+    assert world.requests["13"].passphrases[request.request_id] not in text
