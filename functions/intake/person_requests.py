@@ -241,9 +241,8 @@ def decide_request(
         request_id,
         suspension=suspension,
     )
-    decided = request.decided(body.decision, staff.id, at, body.reason)
-    if decided.discloses:
-        _ask_for_copy(deps, decided)
+    if request.kind is RequestKind.DISCLOSURE and body.decision is not Decision.REFUSED:
+        _ask_for_copy(deps, request)  # after the decision's transaction: never lost with it
     return view
 
 
