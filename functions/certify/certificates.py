@@ -42,6 +42,7 @@ from certify.certificate_ports import (
     CertificatePorts,
 )
 from certify.dependencies import Dependencies
+from certify.suspension import hold_for_later
 from kentei.certificates.content import (
     Certificate,
     CertificateOfPass,
@@ -81,8 +82,9 @@ class CertificateRefusedError(RuntimeError):
 
 @dataclass
 class IssueReport:
-    """Counts by outcome (``issued``, ``already``, ``held``, ``part_pass``, ``repaired``)
-    and the lists published; no person."""
+    """Counts by outcome (``issued``, ``already``, ``held``, ``part_pass``, ``repaired``,
+    ``suspended``: the person's use is suspended, :mod:`certify.suspension`) and the lists
+    published; no person."""
 
     counts: Counter[str] = field(default_factory=Counter)
     published: list[int] = field(default_factory=list)
@@ -92,12 +94,31 @@ def issue_certificates(message: PassesAnnounced, deps: Dependencies) -> IssueRep
     ports = deps.certificates
     report = IssueReport()
     allocator = ports.allocator()
+    suspended = deps.suspensions(message.prefecture_code).suspended_persons()
     for application_id in message.application_ids:
-        outcome = _issue_one(message, application_id, deps, allocator, report.published)
+        outcome = _held(message, application_id, deps, suspended) or _issue_one(
+            message, application_id, deps, allocator, report.published
+        )
         report.counts[outcome] += 1
     # A list opened here whose publication failed before is published now (retried safely).
     report.published += publish(ports, allocator.created, deps.clock())
     return report
+
+
+def _held(
+    message: PassesAnnounced, application_id: str, deps: Dependencies, suspended: frozenset[str]
+) -> str | None:
+    """``suspended`` when the pass is a suspended person's (its work held for later); None to
+    issue it. The decision is read here only while someone is suspended in the prefecture."""
+    if not suspended:
+        return None
+    prefecture = message.prefecture_code
+    decided = deps.certificates.passes(prefecture).decision(message.group_key, application_id)
+    if decided is None or decided.qualification_pseudonym_id not in suspended:
+        return None
+    store = deps.suspensions(prefecture)
+    hold_for_later(store, message, application_id, decided.qualification_pseudonym_id, deps.clock())
+    return "suspended"
 
 
 def _issue_one(

@@ -24,6 +24,7 @@ from kentei.exams.catalogue import Catalogue
 from kentei.exemptions.model import PassRecord
 from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.notices.port import NoticePort
+from kentei.person_requests.model import HeldWork, Suspension
 from kentei.sessions.model import ExamSession
 from kentei.sessions.seating import SeatedSitting
 from kentei.tickets.content import TicketContent
@@ -67,6 +68,27 @@ class Voids(Protocol):
     def void(self, application_id: str, at: datetime) -> VoidedTicket | None: ...
 
 
+class Suspensions(Protocol):
+    """One prefecture's suspensions of use (利用停止) and the work held for them
+    (:class:`kentei.data.person_requests.PrefecturePersonRequests`)."""
+
+    def suspended_persons(self) -> frozenset[str]: ...
+
+    def suspension(self, person: str) -> Suspension | None: ...
+
+    def hold_work(self, work: HeldWork) -> None: ...
+
+    def held_work(self, person: str) -> list[HeldWork]: ...
+
+    def release_work(self, work: HeldWork) -> None: ...
+
+
+def _suspensions(prefecture_code: str) -> Suspensions:
+    from kentei.data.person_requests import PrefecturePersonRequests
+
+    return PrefecturePersonRequests(prefecture_code)
+
+
 @dataclass(frozen=True)
 class Dependencies:
     applications: Callable[[str], Applications]
@@ -81,6 +103,8 @@ class Dependencies:
     addresses: NoticeAddresses
     certificates: CertificatePorts = field(default_factory=certificate_ports.deployed)
     """Certificates of passes (:mod:`certify.certificates`)."""
+    suspensions: Callable[[str], Suspensions] = field(default=_suspensions)
+    """A prefecture's suspensions of use: a suspended person's certificate waits."""
 
 
 def utc_now() -> datetime:
@@ -173,6 +197,8 @@ class NoticeDependencies:
     clock: Callable[[], datetime]
     revocations: Callable[[str], Revocations] = field(default=_prefecture_revocations)
     """One prefecture's revoked passes (the revocation notice reads its day)."""
+    suspensions: Callable[[str], Suspensions] = field(default=_suspensions)
+    """A prefecture's suspensions of use: a suspended person's pass notice waits."""
 
 
 @cache

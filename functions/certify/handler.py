@@ -242,16 +242,39 @@ def _status_lists(message: messages.StatusListsDue) -> Report:
     )
 
 
+_announced: Final = _route(messages.PassesAnnounced, _certificates, _pass_notices)
+
+
+def _use_resumed(message: messages.UseResumed) -> Report:
+    # Imported here: a rare message kind, kept off every other invocation's cold start.
+    from certify.suspension import resume_held_work
+
+    store = dependencies().suspensions(message.prefecture_code)
+    done = resume_held_work(message, store, _announced)
+    return Report(
+        "held passes resumed" if done is not None else "use still suspended",
+        {
+            "prefecture_code": message.prefecture_code,
+            "qualification_pseudonym_id": message.qualification_pseudonym_id,
+            "passes": done or 0,
+        },
+        {"HeldPassesResumed": done or 0},
+        message.prefecture_code,
+    )
+
+
 ROUTES: Final[dict[str, Route]] = {
     "heartbeat": heartbeat_route(FUNCTION, DynamoHeartbeatStore),
     "ticket_due": _route(messages.TicketDue, _ticket),
     "ticket_void": _route(messages.TicketVoid, _void),
-    "passes_announced": _route(messages.PassesAnnounced, _certificates, _pass_notices),
+    "passes_announced": _announced,
     "proof_requested": _route(messages.ProofRequested, _proof),
     "completion_notice_due": _route(messages.CompletionNoticeDue, _completion_notice),
     "reissue_requested": _route(messages.ReissueRequested, _reissue),
     "pass_revoked": _route(messages.PassRevoked, _revoked_certificates, _revocation_notice),
     "status_lists_due": _route(messages.StatusListsDue, _status_lists),
+    # A person's suspension of use lifted (P10): their held certificates and notices go.
+    "use_resumed": _route(messages.UseResumed, _use_resumed),
 }
 
 consumer = QueueConsumer(FUNCTION, ROUTES)

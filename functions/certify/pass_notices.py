@@ -28,6 +28,7 @@ from datetime import datetime
 
 from certify.dependencies import NoticeDependencies, NoticeRecords
 from certify.recipients import mynaportal_recipient
+from certify.suspension import hold_for_later
 from kentei.applications.model import Application
 from kentei.exams.catalogue import Catalogue
 from kentei.exemptions.model import PassKind, PassRecord
@@ -68,6 +69,8 @@ class PageNotices:
     already: int = 0
     skipped: list[str] = field(default_factory=list)
     """Applications without an announced pass record (revoked, or not a pass)."""
+    suspended: int = 0
+    """Notices held: the person's use is suspended (:mod:`certify.suspension`)."""
     failed: list[str] = field(default_factory=list)
     """Notice ids whose send failed this time."""
 
@@ -80,9 +83,15 @@ def send_pass_notices(message: PassesAnnounced, deps: NoticeDependencies) -> Pag
     catalogue = deps.catalogue()
     page = PageNotices()
     errors: list[NoticeError] = []
+    suspensions = deps.suspensions(prefecture)
+    suspended = suspensions.suspended_persons()
     for application_id in message.application_ids:
         application = applications.application(application_id)
         person = None if application is None else application.qualification_pseudonym_id
+        if person is not None and person in suspended:
+            hold_for_later(suspensions, message, application_id, person, deps.clock())
+            page.suspended += 1
+            continue
         # A pass revoked since its announcement gets no pass notice any more.
         record = None if person is None else passes.announced_pass_of(person, application_id)
         if application is None or record is None:

@@ -25,6 +25,7 @@ from intake.routes import (
     certificates,
     change_requests,
     changes,
+    corrections,
     deletions,
     documents,
     exams,
@@ -74,6 +75,7 @@ app.include_router(fees.router)
 app.include_router(changes.router)
 app.include_router(national_conflicts.router)
 app.include_router(person_requests.router)
+app.include_router(corrections.router)
 app.include_router(change_requests.router)
 app.include_router(signed_change_requests.router)
 app.include_router(initial_registrations.router)

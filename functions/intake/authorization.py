@@ -339,6 +339,11 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.DISCLOSURE_PASSPHRASE_TAKEN,
         record_type="person_request",
     ),
+    ("POST", paths.PERSON_REQUEST_CORRECTION): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.PERSON_REQUEST_CHANGED,
+        record_type="person_request",
+    ),
     ("POST", paths.PERSON_SUSPENSION_LIFT): Rule(
         roles=_PRIVACY_OFFICE,
         action=AuditAction.SUSPENSION_LIFTED,

@@ -15,21 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from intake import screening
 from intake.dependencies import Dependencies, dependencies
-from intake.errors import InvalidRequestError, NotFoundError
 from intake.examinee_changes import ChangeView
+from intake.proposed_updates import proposed_update
 from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.field_errors import FieldError
-from kentei.roster.changes import (
-    ChangeKind,
-    ChangeSource,
-    NothingToChangeError,
-    Proposal,
-    RequestedItems,
-    new_proposal_id,
-    requested_changes,
-)
+from kentei.roster.changes import ChangeSource, RequestedItems
 
 _NOT_FOUND = "no such examinee in the caller's prefecture"
 
@@ -59,30 +50,17 @@ def key_in(
     prefecture = staff.prefecture_code
     if prefecture is None:
         raise ValueError("a staff caller has a prefecture")
-    stored = deps.roster(prefecture).examinee(qualification_pseudonym_id)
-    if stored is None:
-        raise NotFoundError(_NOT_FOUND)
-    try:
-        changes = requested_changes(stored.examinee, request.items)
-    except NothingToChangeError as exc:
-        raise InvalidRequestError(
-            str(exc), [FieldError(field="items", problem="changes nothing")]
-        ) from None
-    at = deps.clock()
-    proposal = Proposal(
-        proposal_id=new_proposal_id(at),
-        prefecture_code=prefecture,
-        qualification_pseudonym_id=qualification_pseudonym_id,
-        kind=ChangeKind.UPDATE,
-        registry_status=None,
-        changes=changes,
-        source=ChangeSource.PAPER_REQUEST,
-        run_id=None,
-        proposed_at=at,
-        basis=stored.updated_at,
+    proposal = proposed_update(
+        deps,
+        prefecture,
+        qualification_pseudonym_id,
+        request.items,
+        ChangeSource.PAPER_REQUEST,
+        not_found=_NOT_FOUND,
         entered_by=staff.id,
         identity_confirmation=request.identity_confirmation,
     )
+    at = proposal.proposed_at
     event = AuditEvent.by(
         staff,
         AuditAction.EXAMINEE_CHANGE_PROPOSED,

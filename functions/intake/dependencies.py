@@ -43,6 +43,7 @@ from kentei.messages import (
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
+    NationalReconcilePrefecture,
     PassesAnnounced,
     PassRevoked,
     ProofRequested,
@@ -52,11 +53,12 @@ from kentei.messages import (
     ResultsDecisionsDue,
     TicketDue,
     TicketVoid,
+    UseResumed,
 )
 from kentei.national.conflicts import ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
-from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension
+from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension, UseCondition
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting
@@ -129,9 +131,11 @@ class ApplicationStore(Protocol):
         *,
         by: str,
         audit: Sequence[AuditEvent] = (),
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, Sitting]:
         """``accepted`` in place of ``stored`` and the person and a sitting with its exam
-        number on the roster, with the audit events, in one transaction (R7, R8)."""
+        number on the roster, with the audit events, in one transaction (R7, R8); with
+        ``use``, only while the person's suspension of use is as it says."""
         ...
 
 
@@ -148,8 +152,8 @@ class AttachmentWriter(Protocol):
 
 
 class VerifyQueue(Protocol):
-    """Verify's queue: a received application or change request, or staff's choice of the
-    applicant, by id (:mod:`kentei.data.queues`)."""
+    """Verify's queue: a received application or change request, staff's choice of the
+    applicant, by id, or a person's suspension of use lifted (:mod:`kentei.data.queues`)."""
 
     def send(
         self,
@@ -157,7 +161,8 @@ class VerifyQueue(Protocol):
         | IdentityChosen
         | ChangeRequestReceived
         | InitialRegistrationReceived
-        | DisclosureDue,
+        | DisclosureDue
+        | UseResumed,
     ) -> str: ...
 
 
@@ -219,13 +224,15 @@ CertifyMessage = (
     | ProofRequested
     | ReissueRequested
     | PassRevoked
+    | UseResumed
 )
 
 
 class CertifyQueue(Protocol):
     """Certify's queue: an exam ticket asked for, or one to void, by id; an e-Gov
     application's completion notice; a pass to certify again once its font hold is resolved,
-    or a certificate of pass asked for (:mod:`kentei.data.queues`)."""
+    or a certificate of pass asked for; a person's suspension of use lifted
+    (:mod:`kentei.data.queues`)."""
 
     def send(
         self,
@@ -576,6 +583,10 @@ class PersonRequests(Protocol):
 
     def suspension(self, person: str) -> Suspension | None: ...
 
+    def suspended_persons(self) -> frozenset[str]:
+        """Whose use is suspended in the prefecture now (one read for a listing)."""
+        ...
+
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None: ...
 
     def disclosure(self, request_id: str) -> DisclosureCopy | None:
@@ -622,6 +633,30 @@ def _prefecture_changes(prefecture_code: str) -> ChangeStore:
     from kentei.data.changes import PrefectureChanges
 
     return PrefectureChanges(prefecture_code)
+
+
+class Corrections(Protocol):
+    """One prefecture's correction requests becoming change proposals (P10 through R9;
+    :meth:`kentei.data.person_requests.PrefecturePersonRequests.propose_correction`)."""
+
+    def propose_correction(
+        self,
+        changed: PersonRequest,
+        was: PersonRequest,
+        proposal: Proposal,
+        superseding: Proposal | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The request naming the proposal, and the proposal (superseding the request's open
+        one), in one transaction. Raises ``ConcurrentRequestChangeError`` if the request is no
+        longer as read, ``ProposalDecidedError`` if the superseded proposal was decided."""
+        ...
+
+
+def _prefecture_corrections(prefecture_code: str) -> Corrections:
+    from kentei.data.person_requests import PrefecturePersonRequests
+
+    return PrefecturePersonRequests(prefecture_code)
 
 
 class ResultsReader(Protocol):
@@ -682,12 +717,14 @@ def _prefecture_scores(prefecture_code: str) -> ScoreStore:
     return PrefectureScores(prefecture_code)
 
 
-SyncMessage = ResultImportCommit | ResultsDecisionsDue | ResultsAnnouncementDue
+SyncMessage = (
+    ResultImportCommit | ResultsDecisionsDue | ResultsAnnouncementDue | NationalReconcilePrefecture
+)
 
 
 class SyncQueue(Protocol):
-    """Sync's queue: a result import to commit, a results group to decide or announce
-    (:mod:`kentei.data.queues`)."""
+    """Sync's queue: a result import to commit, a results group to decide or announce, a
+    prefecture to reconcile with the national side (:mod:`kentei.data.queues`)."""
 
     def send(self, message: SyncMessage) -> str: ...
 
@@ -908,6 +945,8 @@ class Dependencies:
     """A prefecture's deletions from the roster, by prefecture code."""
     clock: Callable[[], datetime] = utc_now
     changes: Callable[[str], ChangeStore] = _prefecture_changes
+    corrections: Callable[[str], Corrections] = _prefecture_corrections
+    """A prefecture's correction requests' proposals, each in its request's transaction."""
     national_conflicts: Callable[[str], NationalConflicts] = _prefecture_national_conflicts
     """A prefecture's conflicts with the national qualifications system."""
     national_reports: Callable[[str], NationalReports] = _prefecture_national_reports

@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from intake import screening
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, NotFoundError
+from intake.suspension_gate import refuse_while_suspended
 from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
@@ -75,6 +76,11 @@ class ChangeView(BaseModel):
         None,
         description="the national side's change it comes from (source national_system): its "
         "feed's sequence number. Rejecting it sends our items to the national side again.",
+    )
+    person_request_id: str | None = Field(
+        None,
+        description="the correction request (訂正請求) it comes from (source person_request): "
+        "the request's decision follows this proposal's",
     )
 
     @classmethod
@@ -146,6 +152,9 @@ def accept_change(
     proposal = store.proposal(proposal_id)
     if proposal is None:
         raise NotFoundError(_NOT_FOUND)
+    refuse_while_suspended(
+        deps, prefecture, proposal.qualification_pseudonym_id, "a change of the person's items"
+    )
     at = deps.clock()
     event = _event(staff, AuditAction.EXAMINEE_CHANGE_ACCEPTED, proposal, request_id, at)
     try:

@@ -10,7 +10,8 @@ suspension request starts the suspension in the same transaction. Granting a dis
 request (wholly or in part) then asks verify for its sealed copy (``disclosure_due``, ids
 only); should that send fail, the decision stands and the same decision posted again sends it
 again (a ``200`` while no copy is sealed; verify seals one copy per request). Every read is
-audited before it is answered, every change in its transaction.
+audited before it is answered, every change in its transaction. A correction request's items
+become a change proposal (:mod:`intake.corrections`), and its decision follows the proposal's.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from intake import screening
+from intake import corrections, screening
 from intake.access import staff_event, staff_prefecture
 from intake.dependencies import Dependencies, PersonRequests, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
@@ -29,7 +30,7 @@ from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
-from kentei.messages import DisclosureDue
+from kentei.messages import DisclosureDue, NationalReconcilePrefecture, UseResumed
 from kentei.person_requests.model import (
     ChannelNotOfferedError,
     ConcurrentRequestChangeError,
@@ -103,6 +104,11 @@ class RequestView(BaseModel):
     decided_at: AwareDatetime | None
     reason: str | None
     suspended: bool = Field(description="The person's use of their data is suspended now.")
+    proposal_id: str | None = Field(
+        None,
+        description="A correction request's change proposal (its `/correction`), decided at "
+        "`/v1/roster/changes`.",
+    )
 
     @classmethod
     def of(cls, request: PersonRequest, suspended: bool) -> Self:
@@ -220,6 +226,7 @@ def decide_request(
         return RequestView.of(
             request, store.suspension(request.qualification_pseudonym_id) is not None
         )
+    corrections.check_decision(deps, request, body.decision)
     at = deps.clock()
     suspends = request.kind is RequestKind.SUSPENSION and body.decision is not Decision.REFUSED
     suspension = (
@@ -272,6 +279,7 @@ def withdraw_request(
 ) -> RequestView:
     deps = deps or dependencies()
     request = _open(deps, staff_prefecture(staff), request_key)
+    corrections.check_withdrawal(deps, request)
     at = deps.clock()
     return _changed(deps, staff, request, lambda: request.withdrawn(staff.id, at), request_id)
 
@@ -279,8 +287,9 @@ def withdraw_request(
 def lift_suspension(
     staff: Caller, person: str, body: Lift, request_id: str, deps: Dependencies | None = None
 ) -> RequestView:
-    """End the person's suspension of use: their data is processed again. Answers the request
-    that had started it."""
+    """End the person's suspension of use: their data is processed again; verify and certify
+    are told to take up what they held (``use_resumed``), and sync to reconcile the prefecture
+    with the national side. Answers the request that had started it."""
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
     prefecture = staff_prefecture(staff)
@@ -303,6 +312,16 @@ def lift_suspension(
         store.lift(suspension, [event])
     except ConcurrentRequestChangeError as exc:
         raise ConflictError(str(exc), slug="request-changed") from None
+    # After the write: verify takes the person's held applications on to review, certify
+    # their held certificates and pass notices, and sync reconciles the prefecture with the
+    # national side now (the person's records it did not provide while suspended go), not
+    # at the next daily run.
+    resumed = UseResumed(prefecture_code=prefecture, qualification_pseudonym_id=person)
+    deps.verify_queue.send(resumed)
+    deps.certify_queue.send(resumed)
+    deps.sync_queue.send(
+        NationalReconcilePrefecture(prefecture_code=prefecture, scheduled_at=deps.clock())
+    )
     return RequestView.of(started, suspended=False)
 
 
@@ -337,9 +356,8 @@ def _changed(
 
 
 def _views(store: PersonRequests, found: Sequence[PersonRequest]) -> tuple[RequestView, ...]:
-    return tuple(
-        RequestView.of(r, store.suspension(r.qualification_pseudonym_id) is not None) for r in found
-    )
+    suspended = store.suspended_persons() if found else frozenset()
+    return tuple(RequestView.of(r, r.qualification_pseudonym_id in suspended) for r in found)
 
 
 def _event(  # noqa: PLR0917 (the entry's facts, in the order staff_event takes them)

@@ -28,6 +28,7 @@ from intake import screening
 from intake.access import staff_prefecture
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
+from intake.suspension_gate import refuse_while_suspended
 from kentei.callers import Caller
 from kentei.certificates.content import Name
 from kentei.data.audit import AuditAction, AuditEvent
@@ -100,6 +101,7 @@ def request_reissue(
             slug="not-reissuable",
         )
     person = certificate.qualification_pseudonym_id
+    refuse_while_suspended(deps, prefecture, person, "a certificate's reissue")
     if deps.revocations(prefecture).revocation(person, certificate.application_id) is not None:
         raise ConflictError("the pass is revoked", slug="pass-revoked")
     if certificate.status is not CertificateState.VALID:

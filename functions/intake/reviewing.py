@@ -15,6 +15,7 @@ from __future__ import annotations
 from intake import screening
 from intake.dependencies import ApplicationStore, Dependencies, dependencies
 from intake.errors import ConflictError, InvalidRequestError, NotFoundError
+from intake.suspension_gate import refuse_while_suspended
 from intake.telemetry import instruments
 from intake.views import ApplicationStatus, DecisionRequest, ReviewApplication, ReviewPage
 from kentei.applications import lifecycle
@@ -24,6 +25,7 @@ from kentei.data.applications import ConcurrentChangeError, InvalidCursorError, 
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
 from kentei.messages import CompletionNoticeDue
+from kentei.person_requests.model import UseCondition
 from kentei.review import automatic_checks
 from kentei.roster.registration import NotRegistrableError, registration_of
 
@@ -145,6 +147,8 @@ def _accept(
 ) -> StoredApplication:
     """Accept and register (R7): the person and a sitting with its exam number go on the
     roster in the transaction that accepts, each audited."""
+    person = accepted.qualification_pseudonym_id
+    refuse_while_suspended(deps, accepted.prefecture_code, person, "the application's acceptance")
     try:
         # Exemptions are decided on the person's own pass records in the prefecture.
         registration = registration_of(accepted, deps.results(accepted.prefecture_code))
@@ -173,6 +177,8 @@ def _accept(
             _event(staff, AuditAction.APPLICATION_ACCEPTED, stored, request_id, deps),
             registered,
         ),
+        # A suspension granted since it was read fails the write (a concurrent change).
+        use=None if person is None else UseCondition(person=person, suspended=False),
     )
     instruments.logger.info(
         "sitting registered",

@@ -1,7 +1,7 @@
 """Reading the roster (R7, R8): staff of a prefecture open a person by 資格仮名ID and see their
-items and sittings. The read is written to the audit trail before the answer goes out; the
-roster is the caller's prefecture's, so another prefecture's person is simply not there
-(``404``)."""
+items and sittings, and whether their use is suspended (利用停止). The read is written to the
+audit trail before the answer goes out; the roster is the caller's prefecture's, so another
+prefecture's person is simply not there (``404``)."""
 
 from __future__ import annotations
 
@@ -42,4 +42,5 @@ def open_examinee(
             person_id=qualification_pseudonym_id,
         )
     )
-    return RosterExaminee.of(stored, sittings)
+    suspended = deps.person_requests(prefecture).suspension(qualification_pseudonym_id)
+    return RosterExaminee.of(stored, sittings, use_suspended=suspended is not None)

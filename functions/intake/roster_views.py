@@ -122,9 +122,13 @@ class RosterExaminee(BaseModel):
     registered_at: AwareDatetime
     updated_at: AwareDatetime
     sittings: tuple[SittingView, ...]
+    use_suspended: bool = Field(
+        description="The person's use of their data is suspended at their request (利用停止): "
+        "it is kept, and nothing is done with it until the suspension is lifted."
+    )
 
     @classmethod
-    def of(cls, stored: StoredExaminee, sittings: list[Sitting]) -> Self:
+    def of(cls, stored: StoredExaminee, sittings: list[Sitting], *, use_suspended: bool) -> Self:
         items = stored.examinee.model_dump(mode="json", context={REVEAL: True}, exclude_none=True)
         items.pop("my_number", None)
         ordered = sorted(sittings, key=lambda s: (s.accepted_at, s.application_id))
@@ -134,4 +138,5 @@ class RosterExaminee(BaseModel):
             registered_at=stored.registered_at,
             updated_at=stored.updated_at,
             sittings=tuple(SittingView.of(s) for s in ordered),
+            use_suspended=use_suspended,
         )

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from intake.dependencies import Dependencies, dependencies
 from intake.errors import NotFoundError
+from intake.suspension_gate import refuse_while_suspended
 from kentei.applications.model import Status
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
@@ -63,6 +64,7 @@ def request_ticket(
 ) -> TicketRequested:
     deps = deps or dependencies()
     prefecture, person = _accepted(staff, application_id, deps)
+    refuse_while_suspended(deps, prefecture, person, "an exam ticket")
     deps.audit.record(
         _event(
             staff,

@@ -29,7 +29,7 @@ changed twice before its first message is sent goes out as it is now, once per v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -58,6 +58,9 @@ class Outcome(StrEnum):
     """This version or a newer one was acknowledged before (a redelivered message)."""
     SUPERSEDED = "superseded"
     """A newer change of the record follows in the batch: it sends the record instead."""
+    SUSPENDED = "suspended"
+    """The person's use of their data is suspended (利用停止): not provided to the national
+    side; reconciliation sends it once the suspension is lifted."""
     REFUSED = "refused"
     """The national side refused the record: set aside in the DLQ with the error."""
 
@@ -162,9 +165,12 @@ def send_due(
     clock: Callable[[], datetime],
     *,
     newest: int | None = None,
+    suspended: Collection[str] = (),
 ) -> Outcome:
     """Send the record ``message`` names, as it is now, as the message's version. ``newest``:
-    the newest version of the record in the message's batch, if known."""
+    the newest version of the record in the message's batch, if known; ``suspended``: whose
+    use is suspended in the message's prefecture (their records are not sent, a deletion
+    excepted: it takes data away from the national side, as the suspension asks)."""
     if newest is not None and newest > message.version:
         return Outcome.SUPERSEDED
     items = ports.items(message.prefecture_code)
@@ -172,6 +178,8 @@ def send_due(
     if sent is not None and sent.version >= message.version:
         return Outcome.ALREADY_SENT
     record = _current(message, items.item(_item_key(message)))
+    if not record.deleted and message.qualification_pseudonym_id in suspended:
+        return Outcome.SUSPENDED
     try:
         receipt = ports.system().put(record)
     except NationalRefusedError as exc:

@@ -21,6 +21,7 @@ from kentei.instrumentation import Instruments
 from kentei.national.port import NationalThrottledError
 from sync import dependencies as composition
 from sync.national import forward_changes, newest_in_batch, send_due
+from sync.national_ports import NationalPorts
 
 STREAM_SOURCE = "aws:dynamodb"
 MAX_BACKOFF_S = 900
@@ -63,10 +64,12 @@ class NationalConsumer:
         # the failures are reported, not raised.
         self._processor.raise_on_entire_batch_failure = False
         self._newest: dict[tuple[str, str], int] = {}
+        self._suspended: dict[str, frozenset[str]] = {}
         self._outcomes: Counter[str] = Counter()
 
     def handle(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         self._newest = newest_in_batch(_decodable(event["Records"]))
+        self._suspended = {}
         self._outcomes = Counter()
         response = process_partial_response(
             event=event,
@@ -95,7 +98,13 @@ class NationalConsumer:
                 raise messages.InvalidMessageError(f"the national queue got a {message.kind}")
             deps = composition.dependencies()
             key = (message.record_kind, message.record_id)
-            outcome = send_due(message, deps.national, deps.clock, newest=self._newest.get(key))
+            outcome = send_due(
+                message,
+                deps.national,
+                deps.clock,
+                newest=self._newest.get(key),
+                suspended=self._suspended_in(deps.national, message.prefecture_code),
+            )
         except NationalThrottledError as exc:
             self._back_off(record, exc)
             raise
@@ -110,6 +119,12 @@ class NationalConsumer:
             )
             raise
         self._outcomes[outcome.value] += 1
+
+    def _suspended_in(self, ports: NationalPorts, prefecture_code: str) -> frozenset[str]:
+        """Whose use is suspended in the prefecture: read once per batch and prefecture."""
+        if prefecture_code not in self._suspended:
+            self._suspended[prefecture_code] = ports.items(prefecture_code).suspended_persons()
+        return self._suspended[prefecture_code]
 
     def _back_off(self, record: SQSRecord, exc: NationalThrottledError) -> None:
         """Receive the message again when the national side said to (bounded), not after the

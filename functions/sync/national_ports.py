@@ -25,6 +25,8 @@ class SyncedItems(Protocol):
 
     def mark_sent(self, mark: SentMark) -> bool: ...
 
+    def suspended_persons(self) -> frozenset[str]: ...
+
 
 class DueQueue(Protocol):
     """The FIFO national queue: a change due, in order per person."""

@@ -27,7 +27,9 @@ side: if the person has an open national proposal or conflict, or a change in th
 has not read yet, it is ``pending`` (staff, or the pull, have it); otherwise it becomes a
 ``newer_on_national_side`` conflict with each differing item's values (ours and theirs) for
 staff. Any other record newer there (not an examinee's, or the same data, or deleted on either
-side) is sent again.
+side) is sent again. A record of a person whose use of their data is suspended (利用停止) is
+not sent (a deletion excepted): it is ``pending`` until the suspension is lifted, which starts
+a run of the prefecture at once.
 
 **Safe to run twice.** The run's id is its scheduled instant. A second attempt of the run
 counts again but does not send a repair the attempts before sent (the report keeps them, with
@@ -249,6 +251,8 @@ class _Run:
         self.conflicts: list[Unsettled] = []
         self.pending: list[Unsettled] = []
         self._with_staff_known: set[str] | None = None
+        self._suspended = ports.ours(prefecture_code).suspended_persons()
+        """Whose use is suspended (利用停止): their records wait, pending, until lifted."""
         self._request_id = request_id
         """The run's id in the audit trail (which schedule and prefecture kept a conflict)."""
 
@@ -315,7 +319,12 @@ class _Run:
         return self._repair(ours.key, found.version, found.reason, removed=ours.item is None)
 
     def _repair(self, key: SyncedKey, version: int, reason: RepairReason, *, removed: bool) -> str:
-        """Send ours again as ``version`` (unless an attempt before sent that already)."""
+        """Send ours again as ``version`` (unless an attempt before sent that already); a
+        suspended person's record (but a deletion) waits, pending, until the suspension is
+        lifted."""
+        if not removed and key.qualification_pseudonym_id in self._suspended:
+            self.pending.append(Unsettled(kind=key.kind, record_id=key.record_id))
+            return PENDING
         repair = Repair(kind=key.kind, record_id=key.record_id, version=version, reason=reason)
         sent = (repair.kind, repair.record_id, repair.version)
         if sent not in self._sent_keys:

@@ -30,6 +30,8 @@ class OurSide(Protocol):
 
     def has_synced(self) -> bool: ...
 
+    def suspended_persons(self) -> frozenset[str]: ...
+
 
 class Reports(Protocol):
     """One prefecture's run reports

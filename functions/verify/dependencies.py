@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
-from kentei.applications.model import Application
-from kentei.data.applications import StoredApplication
+from kentei.applications.model import Application, Status
+from kentei.data.applications import Page, StoredApplication
 from kentei.data.audit import AuditEvent
 from kentei.data.changes import BatchCounts, RosterPage
 from kentei.messages import CompletionNoticeDue, RegistryRecheckBatch
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kentei.data.initial_registrations import StoredInitialRegistration
     from kentei.data.roster import StoredExaminee
     from kentei.initial_registrations import InitialRegistrationRequest
+    from kentei.person_requests.model import Suspension, UseCondition
     from verify.disclosures import DisclosurePorts
     from verify.vault_release import ReleasePorts
 
@@ -43,24 +44,40 @@ class ApplicationStore(Protocol):
 
     def get(self, application_id: str) -> StoredApplication | None: ...
 
+    def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
+        """A page of the prefecture's applications at ``status``, oldest first."""
+        ...
+
     def replace(
         self,
         stored: StoredApplication,
         updated: Application,
         audit: Sequence[AuditEvent] = (),
+        *,
+        use: UseCondition | None = None,
     ) -> StoredApplication:
         """``updated`` in place of ``stored`` with the decision's audit events, in one
-        transaction (``ConcurrentChangeError`` and nothing written if ``stored`` changed)."""
+        transaction (``ConcurrentChangeError`` and nothing written if ``stored`` changed, or
+        the person's suspension of use is not as ``use`` says)."""
         ...
 
     def replace_all(
         self,
         changes: Sequence[tuple[StoredApplication, Application]],
         audit: Sequence[AuditEvent] = (),
+        *,
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, ...]:
         """Several applications in place of their stored versions with the audit events, in
         one transaction: all or nothing (a resubmission and the application it replaces)."""
         ...
+
+
+class SuspensionReader(Protocol):
+    """A prefecture's suspensions of use (利用停止,
+    :class:`kentei.data.person_requests.PrefecturePersonRequests`)."""
+
+    def suspension(self, person: str) -> Suspension | None: ...
 
 
 class RawSubmissions(Protocol):
@@ -163,6 +180,12 @@ def _roster(prefecture_code: str) -> RosterReader:
     return PrefectureRoster(prefecture_code)
 
 
+def _suspensions(prefecture_code: str) -> SuspensionReader:
+    from kentei.data.person_requests import PrefecturePersonRequests
+
+    return PrefecturePersonRequests(prefecture_code)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -202,6 +225,8 @@ class Dependencies:
     """A prefecture's initial registrations, by prefecture code."""
     historical: Callable[[str], ClaimStore] = _historical
     """A prefecture's historical pass records (the claims of past passes), by code."""
+    suspensions: Callable[[str], SuspensionReader] = _suspensions
+    """A prefecture's suspensions of use, by code: a suspended person's application waits."""
     certify_queue: CertifyQueue = field(default_factory=_SqsCertifyQueue)
     """Certify's queue: the e-Gov completion notice of an application verify refused."""
 
@@ -250,6 +275,10 @@ class RecheckStore(Protocol):
         """The person has a registered sitting here (a deleted one does not count)."""
         ...
 
+    def suspended_persons(self) -> frozenset[str]:
+        """Whose use of their data is suspended in the prefecture now (利用停止)."""
+        ...
+
     def open_proposal(self, qualification_pseudonym_id: str) -> Proposal | None: ...
 
     def propose(
@@ -293,6 +322,7 @@ class _Recheck:
 
     def __init__(self, prefecture_code: str) -> None:
         from kentei.data.changes import PrefectureChanges
+        from kentei.data.person_requests import PrefecturePersonRequests
         from kentei.data.roster import PrefectureRoster
 
         self._changes = PrefectureChanges(prefecture_code)
@@ -304,6 +334,7 @@ class _Recheck:
         self.start_run = self._changes.start_run
         self.batch_done = self._changes.batch_done
         self.finish_batch = self._changes.finish_batch
+        self.suspended_persons = PrefecturePersonRequests(prefecture_code).suspended_persons
 
     def active(self, qualification_pseudonym_id: str) -> bool:
         from kentei.roster.sitting import SittingStatus

@@ -7,8 +7,10 @@ registry, the vault, registration); ``identity_chosen`` →
 registry re-check, 定期照会); ``change_request_received`` →
 :func:`verify.change_requests.verify_change_request` (a person's signed change request);
 ``initial_registration_received`` →
-:func:`verify.initial_registrations.verify_initial_registration` (R17); ``disclosure_due`` →
-:func:`verify.disclosures.seal_disclosure` (a granted disclosure's sealed copy, P10);
+:func:`verify.initial_registrations.verify_initial_registration` (R17); ``use_resumed`` →
+:func:`verify.verification.resume` (a suspended person's held applications, P10);
+``disclosure_due`` → :func:`verify.disclosures.seal_disclosure` (a granted disclosure's sealed
+copy, P10);
 ``heartbeat`` → the wiring check. A message fails (and is
 retried, then kept in the DLQ) only for what may pass on a retry; every other outcome ends
 the application with a status and a reason. Log lines carry ids and reason codes only.
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.metrics import MetricUnit
 
 from kentei import messages
+from kentei.applications.model import Status
 from kentei.consumer import QueueConsumer, UnroutedMessageError, heartbeat_route
 from kentei.data.heartbeats import DynamoHeartbeatStore
 from kentei.registry import RegistryError
@@ -126,6 +129,7 @@ def _recheck_batch(message: messages.Envelope) -> None:
             "proposed": counts.proposed,
             "errors": counts.errors,
             "error_kinds": sorted(set(outcome.error_kinds)),
+            "suspended": outcome.suspended,
         },
     )
     if counts.proposed:
@@ -188,6 +192,8 @@ def _report(outcome: Outcome) -> None:
     instruments = consumer.instruments
     if outcome.already_handled:
         event = "application already handled"
+    elif outcome.status is Status.HELD:
+        event = "application held: the person's use is suspended"
     elif outcome.reason is not None:
         event = "application refused"
     elif outcome.qualification_pseudonym_id is None:
@@ -252,6 +258,26 @@ def _disclosure(message: messages.Envelope) -> None:
     )
 
 
+def _use_resumed(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.UseResumed):
+        raise UnroutedMessageError(f"the use resumed route got a {message.kind} message")
+    # Imported here: a rare message kind, kept off every application's cold start.
+    from verify.verification import resume
+
+    outcomes = resume(message, dependencies.dependencies(), _request_id())
+    consumer.instruments.logger.info(
+        "held applications resumed" if outcomes is not None else "use still suspended",
+        extra={
+            "prefecture_code": message.prefecture_code,
+            "qualification_pseudonym_id": message.qualification_pseudonym_id,
+            "applications": len(outcomes or ()),
+        },
+    )
+    for outcome in outcomes or ():
+        _report(outcome)
+        _owe_completion(outcome, message.prefecture_code)
+
+
 consumer = QueueConsumer(
     FUNCTION,
     {
@@ -266,6 +292,8 @@ consumer = QueueConsumer(
         "vault_entry_release": _vault_release,
         # A granted disclosure's sealed copy (P10, verify.disclosures).
         "disclosure_due": _disclosure,
+        # A person's suspension of use lifted (P10): their held applications go on.
+        "use_resumed": _use_resumed,
     },
 )
 handler = consumer.handler

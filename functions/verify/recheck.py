@@ -63,6 +63,8 @@ class BatchOutcome:
     error_kinds: tuple[str, ...] = ()
     """Why each person not checked was not (``not_enrolled``, ``not_in_registry``, an
     adapter's error class): codes for the operator's log line, never a person."""
+    suspended: int = 0
+    """Persons not looked up because their use is suspended (利用停止)."""
 
 
 def start_runs(message: RegistryRecheckDue, deps: RecheckDependencies) -> StartOutcome:
@@ -97,11 +99,17 @@ def recheck_batch(
     if store.batch_done(run_id, message.page):
         return BatchOutcome(run_id, code, message.page, BatchCounts(), already_done=True)
     page = store.examinees(message.size, message.after)
+    # A person whose use of their data is suspended (利用停止, P10) is not looked up.
+    suspended = store.suspended_persons()
+    held = 0
     queried = differences = proposed = errors = 0
     looked_up: list[AuditEvent] = []
     kinds: list[str] = []
     for entry in page.entries:
         person = entry.qualification_pseudonym_id
+        if person in suspended:
+            held += 1
+            continue
         if not store.active(person):
             continue
         try:
@@ -167,7 +175,9 @@ def recheck_batch(
         finished_at=deps.clock() if last else None,
         audit=looked_up,
     )
-    return BatchOutcome(run_id, code, message.page, counts, last=last, error_kinds=tuple(kinds))
+    return BatchOutcome(
+        run_id, code, message.page, counts, last=last, error_kinds=tuple(kinds), suspended=held
+    )
 
 
 def _event(

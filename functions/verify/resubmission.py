@@ -28,6 +28,7 @@ from kentei.applications import lifecycle
 from kentei.applications.model import Application, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
+from kentei.person_requests.model import UseCondition
 from verify.dependencies import ApplicationStore
 from verify.reasons import Refusal, VerifyReason
 
@@ -41,13 +42,14 @@ def store_admitted(
     by: str,
     at: datetime,
     request_id: str,
+    use: UseCondition | None = None,
 ) -> Refusal | None:
     """Store ``admitted`` (verified, with its 資格仮名ID) in place of ``stored``, linked to
     the returned application it corrects if that is the same person's; the refusal, with
-    nothing written, if it is another person's."""
+    nothing written, if it is another person's. ``use``: checked in the same write."""
     returned = _replaceable(store, admitted)
     if returned is None:
-        store.replace(stored, admitted, audit)
+        store.replace(stored, admitted, audit, use=use)
         return None
     if not lifecycle.same_person(returned.application, admitted):
         return Refusal.of(
@@ -65,7 +67,7 @@ def store_admitted(
         request_id=request_id,
         at=at,
     )
-    store.replace_all([(returned, replaced), (stored, linked)], (*audit, event))
+    store.replace_all([(returned, replaced), (stored, linked)], (*audit, event), use=use)
     return None
 
 

@@ -14,6 +14,8 @@ For an ``application_received`` message (ids only):
 4. The registry (:mod:`verify.identity`): the person exists, lives, and is who the form says.
 5. Identification (:mod:`verify.identification`): the vault (one entry, one 資格仮名ID per
    person) and the Mynaportal pseudonym link. The roster entry waits for staff to accept.
+   A person whose use of their data is suspended in the prefecture (利用停止) goes no
+   further: the application waits ``held`` until it is lifted (:mod:`verify.suspension`).
 6. ``verifying`` → ``under_review`` with the 資格仮名ID and the evidence (signer certificate,
    revocation evidence, registry status) on the application, and its audit events in the
    same transaction (a decision that loses a race to a redelivered message records nothing).
@@ -42,8 +44,9 @@ from kentei.applications import lifecycle
 from kentei.applications.model import Application, Channel, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.messages import ApplicationReceived, CompletionNoticeDue
-from verify import resubmission
+from kentei.messages import ApplicationReceived, CompletionNoticeDue, UseResumed
+from kentei.person_requests.model import UseCondition
+from verify import resubmission, suspension
 from verify.candidates import Held, audit_event, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.identification import Identified, identify_person
@@ -173,17 +176,20 @@ def _admit(
         **admitted.confirmed.evidence,
         "enrolled": admitted.identified.enrolled,
     }
-    updated = lifecycle.transition(
-        stored.application, Status.UNDER_REVIEW, by=FUNCTION, at=at
-    ).model_copy(update={"qualification_pseudonym_id": pseudonym, "verification": evidence})
+    verified = stored.application.model_copy(
+        update={"qualification_pseudonym_id": pseudonym, "verification": evidence}
+    )
+    if suspension.suspended(deps, verified.prefecture_code, pseudonym):
+        return suspension.hold(store, stored, verified, by=FUNCTION, at=at, request_id=request_id)
     return store_verified(
         store,
         stored,
-        updated,
+        lifecycle.transition(verified, Status.UNDER_REVIEW, by=FUNCTION, at=at),
         deps,
         request_id,
         at=at,
         keep=lambda refused: _with_signature(refused, admitted.signed),
+        use=UseCondition(person=pseudonym, suspended=False),
     )
 
 
@@ -196,14 +202,17 @@ def store_verified(
     *,
     at: datetime,
     keep: Callable[[Refusal], Refusal],
+    use: UseCondition | None = None,
 ) -> Application:
     """Store ``updated``, verified with its 資格仮名ID, with its audit event; linked to the
     returned application it corrects if that is the same person's (:mod:`verify.resubmission`),
     else refused, ``keep`` adding the evidence staff should still see. The person goes on the
-    roster only when staff accept the application (``kentei.roster.registration``)."""
+    roster only when staff accept the application (``kentei.roster.registration``). With
+    ``use``, only while the person's use of their data is not suspended (checked in the
+    write: :mod:`verify.suspension`)."""
     audit = (audit_event(request_id, at, updated, AuditAction.APPLICATION_VERIFIED),)
     refused = resubmission.store_admitted(
-        store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id
+        store, stored, updated, audit, by=FUNCTION, at=at, request_id=request_id, use=use
     )
     if refused is not None:
         return refuse(store, stored, keep(refused), deps, request_id)
@@ -240,6 +249,26 @@ def refuse(
     )
     store.replace(stored, updated, audit=(audit_event(request_id, at, updated, action), *also))
     return updated
+
+
+def resume(message: UseResumed, deps: Dependencies, request_id: str) -> tuple[Outcome, ...] | None:
+    """The person's held applications taken on to review now their suspension of use is
+    lifted (:func:`verify.suspension.resume_held`); None while it still stands."""
+    store = deps.applications(message.prefecture_code)
+    use = UseCondition(person=message.qualification_pseudonym_id, suspended=False)
+
+    def admit(
+        stored: StoredApplication,
+        updated: Application,
+        at: datetime,
+        keep: Callable[[Refusal], Refusal],
+    ) -> Application:
+        return store_verified(store, stored, updated, deps, request_id, at=at, keep=keep, use=use)
+
+    resumed = suspension.resume_held(message, deps, admit)
+    if resumed.still_suspended:
+        return None
+    return tuple(Outcome.of(application) for application in resumed.applications)
 
 
 ENDED_BY_VERIFY: Final = frozenset({Status.RETURNED, Status.REJECTED})

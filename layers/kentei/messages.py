@@ -232,6 +232,16 @@ class DisclosureDue(Envelope):
     requester: Literal["person", "representative"]
 
 
+class UseResumed(Envelope):
+    """A person's suspension of use (利用停止, P10) in a prefecture was lifted: verify takes
+    their held applications on to review (``verify.suspension``). The prefecture and the
+    資格仮名ID only."""
+
+    kind: Literal["use_resumed"] = "use_resumed"
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    qualification_pseudonym_id: str = Field(pattern=r"^[0-9A-Za-z_-]{8,128}$")
+
+
 class ResultsGroupMessage(Envelope):
     """A message about a round's work and grade in one prefecture (its results), asked for by
     a staff member in an API request: ids and codes only."""
@@ -475,6 +485,7 @@ KINDS: dict[str, type[Envelope]] = {
     "retention_prefecture": RetentionPrefecture,
     "vault_entry_release": VaultEntryRelease,
     "disclosure_due": DisclosureDue,
+    "use_resumed": UseResumed,
     "results_decisions_due": ResultsDecisionsDue,
     "results_announcement_due": ResultsAnnouncementDue,
     "passes_announced": PassesAnnounced,

@@ -431,17 +431,7 @@ def _wait_national_drained(runtime: LocalRuntime, deadline: float) -> None:
     urls = {spec.name: runtime.resources.queues[spec.name].url for spec in catalog.QUEUES}
 
     def waiting() -> dict[str, int]:
-        counts = {}
-        for name, url in urls.items():
-            attributes = sqs.get_queue_attributes(
-                QueueUrl=url,
-                AttributeNames=[
-                    "ApproximateNumberOfMessages",
-                    "ApproximateNumberOfMessagesNotVisible",
-                    "ApproximateNumberOfMessagesDelayed",
-                ],
-            )["Attributes"]
-            counts[name] = sum(int(value) for value in attributes.values())
+        counts = {name: probes.messages_in(sqs, url) for name, url in urls.items()}
         return {name: count for name, count in counts.items() if count}
 
     while time.monotonic() < deadline:

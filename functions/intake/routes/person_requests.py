@@ -104,7 +104,9 @@ def post_extension(
     description="`granted`, `partly_granted` or `refused`, with the reasons. Granting a "
     "suspension request suspends every process of the person's data in the prefecture (only "
     "keeping it) until lifted, in the same transaction. A decided or withdrawn request is a 409. "
-    "Role `privacy`; audited.",
+    "A correction request's decision follows its proposal's (`/correction`, decided at review): "
+    "accepted, `granted` or `partly_granted`; rejected, `refused`; none recorded, `refused` "
+    "only; otherwise a 409 (`correction-open`, `correction-disagrees`). Role `privacy`; audited.",
     tags=_TAGS,
     responses=documented(200, "The request", 400, 401, 403, 404, 409, 415, 422),
 )
@@ -118,7 +120,9 @@ def post_decision(
 @router.post(
     paths.PERSON_REQUEST_WITHDRAWAL,
     summary="Record a request's withdrawal",
-    description="The person withdrew it; a decided or withdrawn request is a 409. Role `privacy`.",
+    description="The person withdrew it; a decided or withdrawn request is a 409, and so is a "
+    "correction request whose proposal is open at review (`correction-open`: review rejects it "
+    "first). Role `privacy`.",
     tags=_TAGS,
     responses=documented(200, "The request", 401, 403, 404, 409),
 )

@@ -1,7 +1,10 @@
 """The life of an application (申請の状態遷移): from receipt to a decision, and resubmission.
 
 received → verifying → under_review → accepted | returned; received or verifying →
-returned | rejected when verification fails. A returned application is corrected by a new
+returned | rejected when verification fails. An application verified for a person whose use of
+their data is suspended (利用停止) waits ``held`` (verifying → held) and goes under review when
+the suspension is lifted (held → under_review, or returned if it turns out to be a resubmission
+of another person's application). A returned application is corrected by a new
 application (再申請) that names it; the new one replaces it only once verification shows it
 comes from the same person (:func:`link_resubmission`); accepted and rejected are final.
 Every function here is pure: it returns new ``Application`` objects and leaves storing them
@@ -23,7 +26,10 @@ from kentei.registry.normalise import normalise_name
 
 ALLOWED: Final[Mapping[Status, frozenset[Status]]] = {
     Status.RECEIVED: frozenset({Status.VERIFYING, Status.RETURNED, Status.REJECTED}),
-    Status.VERIFYING: frozenset({Status.UNDER_REVIEW, Status.RETURNED, Status.REJECTED}),
+    Status.VERIFYING: frozenset(
+        {Status.UNDER_REVIEW, Status.HELD, Status.RETURNED, Status.REJECTED}
+    ),
+    Status.HELD: frozenset({Status.UNDER_REVIEW, Status.RETURNED}),
     Status.UNDER_REVIEW: frozenset({Status.ACCEPTED, Status.RETURNED}),
     Status.RETURNED: frozenset(),
     Status.ACCEPTED: frozenset(),

@@ -39,6 +39,9 @@ class Status(StrEnum):
     RECEIVED = "received"
     VERIFYING = "verifying"
     UNDER_REVIEW = "under_review"
+    HELD = "held"
+    """保留: verified, but the person's use of their data is suspended at their request
+    (利用停止, P10): it waits, kept, until the suspension is lifted, then goes under review."""
     RETURNED = "returned"
     ACCEPTED = "accepted"
     REJECTED = "rejected"

@@ -45,8 +45,10 @@ from kentei.applications.model import (
 from kentei.callers import Caller, CallerKind
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import instant
+from kentei.data.person_requests import use_check
 from kentei.data.roster import PrefectureRoster
 from kentei.data.transactions import cancellation_codes
+from kentei.person_requests.model import UseCondition
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
 from kentei.retention.kinds import RecordKind
@@ -225,22 +227,31 @@ class PrefectureApplications:
         stored: StoredApplication,
         updated: Application,
         audit: Sequence[AuditEvent] = (),
+        *,
+        use: UseCondition | None = None,
     ) -> StoredApplication:
         """Store ``updated`` in place of ``stored``, which must be unchanged since read, and
         the ``audit`` events of the decision in the same transaction: a decision that loses
-        the race (:class:`ConcurrentChangeError`) leaves no audit entry behind."""
-        (saved,) = self.replace_all([(stored, updated)], audit)
+        the race (:class:`ConcurrentChangeError`) leaves no audit entry behind. With ``use``,
+        only while the person's suspension of use is as it says (a suspension granted or
+        lifted meanwhile is a :class:`ConcurrentChangeError` too)."""
+        (saved,) = self.replace_all([(stored, updated)], audit, use=use)
         return saved
 
     def replace_all(
         self,
         changes: Sequence[tuple[StoredApplication, Application]],
         audit: Sequence[AuditEvent] = (),
+        *,
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, ...]:
         """Each updated application in place of its stored version (each unchanged since
         read), their index items moved, and the ``audit`` events, all in one transaction:
-        all or nothing (a verified resubmission and the returned application it replaces)."""
+        all or nothing (a verified resubmission and the returned application it replaces);
+        with ``use``, the person's suspension of use checked in it too."""
         writes, saved = self._replacements(changes)
+        if use is not None:
+            writes.append(use_check(self._table, self.prefecture_code, use))
         self._write(writes, audit)
         return saved
 
@@ -252,6 +263,7 @@ class PrefectureApplications:
         *,
         by: str,
         audit: Sequence[AuditEvent] = (),
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, Sitting]:
         """``accepted`` in place of ``stored`` and its registration on the roster (R7): the
         examinee, a sitting with an exam number of the prefecture's scheme (R8), the number's
@@ -266,6 +278,8 @@ class PrefectureApplications:
         sitting = registration.drawn_sitting(scheme, roster.draw, at=at, by=by)
         writes, (saved,) = self._replacements([(stored, accepted)])
         writes.extend(roster.registration_writes(registration.examinee, sitting, at))
+        if use is not None:
+            writes.append(use_check(self._table, self.prefecture_code, use))
         self._write(writes, audit)
         return saved, sitting
 

@@ -87,6 +87,9 @@ class AuditAction(StrEnum):
     APPLICATION_ACCEPTED = "application.accepted"
     APPLICATION_RETURNED = "application.returned"
     """Staff returned it for correction, or verify returned it with a reason."""
+    APPLICATION_HELD = "application.held"
+    """Verify confirmed the person, whose use of their data is suspended (利用停止): the
+    application waits, held, until the suspension is lifted."""
     APPLICATION_VERIFIED = "application.verified"
     """Verify read the raw submission (with the My Number), confirmed the person and moved
     the application to review."""

@@ -10,7 +10,11 @@ Layout (partition ``prefecture_code``, sort ``record_key``), beside the roster
   that finds the same difference finds it here and proposes nothing; a different difference
   supersedes it, in one transaction, so a person has at most one open re-check proposal. A
   person's own change request (``paper_request``) is not marked: each is its own proposal,
-  never superseded by a run; accepting one makes the others stale (their basis moved).
+  never superseded by a run; accepting one makes the others stale (their basis moved). A
+  correction request (``person_request``, P10) is not marked either: the request item keeps
+  its proposal's id (:mod:`kentei.data.person_requests`), so the request is the marker (one
+  open proposal per request; recording the items again supersedes the open one, in the
+  request's transaction).
 - ``CHANGE_OPEN_NATIONAL#<資格仮名ID>``: the person's open proposal from the national side
   (``national_system``), one per person like the re-check's: a later change read from the
   national side's feed supersedes it with both changes' items (``sync.national_pull``).
@@ -62,7 +66,8 @@ NATIONAL_OPEN_PREFIX: Final = "CHANGE_OPEN_NATIONAL#"
 def open_marker_key(proposal: Proposal) -> str | None:
     """Where the person's open proposal of ``proposal``'s source is marked: a re-check's
     finding and a change from the national side are one per person (a later one supersedes
-    it); a person's own request is not marked."""
+    it); a person's own request is not marked (a correction request's proposal is named by
+    the request item instead)."""
     pseudonym = proposal.qualification_pseudonym_id
     if proposal.source is ChangeSource.REGISTRY_RECHECK:
         return OPEN_PREFIX + pseudonym
@@ -226,17 +231,23 @@ class PrefectureChanges(PrefecturePartition):
         adds its claim of the change)."""
         marker_key = open_marker_key(proposal)
         if marker_key is None:
-            if superseding is not None:
-                raise ValueError("a request supersedes nothing")
-            return [
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": self._proposal_item(proposal),
-                        "ConditionExpression": "attribute_not_exists(record_key)",
-                    }
+            put: TransactWriteItemTypeDef = {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._proposal_item(proposal),
+                    "ConditionExpression": "attribute_not_exists(record_key)",
                 }
-            ]
+            }
+            if superseding is None:
+                return [put]
+            # A correction request's items recorded again: its open proposal is replaced (the
+            # request item, in the caller's transaction, names the new one).
+            if (
+                proposal.source is not ChangeSource.PERSON_REQUEST
+                or superseding.person_request_id != proposal.person_request_id
+            ):
+                raise ValueError("a request supersedes nothing (a correction: its own open one)")
+            return [put, self._superseded_write(superseding)]
         marker: dict[str, Any] = {
             **self._key(marker_key),
             "item_type": {"S": "change_open"},
@@ -262,7 +273,6 @@ class PrefectureChanges(PrefecturePartition):
                 }
             )
         else:
-            replaced = superseding.model_copy(update={"status": ProposalStatus.SUPERSEDED})
             writes += [
                 {
                     "Put": {
@@ -272,19 +282,22 @@ class PrefectureChanges(PrefecturePartition):
                         "ExpressionAttributeValues": {":old": {"S": superseding.proposal_id}},
                     }
                 },
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": self._proposal_item(replaced),
-                        "ConditionExpression": "#s = :open",
-                        "ExpressionAttributeNames": {"#s": "status"},
-                        "ExpressionAttributeValues": {
-                            ":open": {"S": ProposalStatus.PROPOSED.value}
-                        },
-                    }
-                },
+                self._superseded_write(superseding),
             ]
         return writes
+
+    def _superseded_write(self, superseding: Proposal) -> TransactWriteItemTypeDef:
+        """``superseding`` closed as superseded, if it is still open."""
+        replaced = superseding.model_copy(update={"status": ProposalStatus.SUPERSEDED})
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._proposal_item(replaced),
+                "ConditionExpression": "#s = :open",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {":open": {"S": ProposalStatus.PROPOSED.value}},
+            }
+        }
 
     def decide(
         self,

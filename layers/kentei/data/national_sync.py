@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 
 from kentei.catalog import NATIONAL_SYNCED_PREFIXES
 from kentei.data.partition import PrefecturePartition, instant
+from kentei.data.person_requests import PrefecturePersonRequests
 from kentei.retention.kinds import RecordKind
 
 SENT_PREFIX: Final = "NATIONAL_SENT#"
@@ -66,6 +67,13 @@ class PrefectureNationalSync(PrefecturePartition):
     def item(self, record_key: str) -> dict[str, Any] | None:
         """The item at ``record_key`` as stored (DynamoDB JSON), read consistently."""
         return self._get(record_key)
+
+    def suspended_persons(self) -> frozenset[str]:
+        """Whose use of their data is suspended in the prefecture (利用停止): their records
+        are not provided to the national side until it is lifted."""
+        return PrefecturePersonRequests(
+            self.prefecture_code, self._table, client=self._client
+        ).suspended_persons()
 
     def sent(self, kind: str, record_id: str) -> SentMark | None:
         item = self._get(sent_key(kind, record_id))

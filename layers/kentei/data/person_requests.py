@@ -4,19 +4,27 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
 
 - ``PERSON_REQUEST#<request id>``: a :class:`kentei.person_requests.model.PersonRequest` as JSON
   (ids, kinds, instants, the decision and its reason; never the data asked about, nor the My
-  Number), its ``status`` and 資格仮名ID as attributes;
-  Once a granted disclosure's copy is sealed (verify, :meth:`PrefecturePersonRequests.
-  record_disclosure`), the item also holds ``disclosure`` (a :class:`kentei.disclosures.record.
-  DisclosureCopy` as JSON: the copy's key, SHA-256, counts, and when its passphrase was picked
-  up) and, until it is picked up once (:meth:`PrefecturePersonRequests.take_passphrase`),
-  ``passphrase``, the copy's one-time passphrase (encrypted at rest as every item is);
+  Number), its ``status`` and 資格仮名ID as attributes, and a correction request's
+  ``proposal_id`` (the change proposal ``CHANGE#<proposal id>`` it became,
+  :mod:`kentei.data.changes`) once recorded. Once a granted disclosure's copy is sealed
+  (verify, :meth:`PrefecturePersonRequests.record_disclosure`), the item also holds
+  ``disclosure`` (a :class:`kentei.disclosures.record.DisclosureCopy` as JSON: the copy's key,
+  SHA-256, counts, and when its passphrase was picked up) and, until it is picked up once
+  (:meth:`PrefecturePersonRequests.take_passphrase`), ``passphrase``, the copy's one-time
+  passphrase (encrypted at rest as every item is);
+- ``USE_HELD#<資格仮名ID>#<application id>``: an announced pass whose certificate and notice
+  certify left undone while the person's use was suspended
+  (:class:`kentei.person_requests.model.HeldWork`); certify does it, and deletes the item, once
+  the suspension is lifted;
 - ``SUSPENSION#<資格仮名ID>``: the person's suspension of use (利用停止) while it stands
   (:class:`kentei.person_requests.model.Suspension`). It is written in the transaction that grants
   the request, and deleted when lifted; every process of the person's data in the prefecture
   asks :meth:`PrefecturePersonRequests.suspension` first.
 
-Each change is one transaction with its audit entries, conditional on the request's status as
-read (a concurrent decision fails it: :class:`ConcurrentRequestChangeError`).
+Each change is one transaction with its audit entries, conditional on the request's status and
+proposal as read (a concurrent decision, or a correction recorded meanwhile, fails it:
+:class:`ConcurrentRequestChangeError`). A correction's proposal is written in the request's
+transaction (:meth:`PrefecturePersonRequests.propose_correction`).
 """
 
 from __future__ import annotations
@@ -27,26 +35,32 @@ from typing import TYPE_CHECKING, Any, Final
 from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent
+from kentei.data.changes import PrefectureChanges
 from kentei.data.partition import PrefecturePartition
-from kentei.data.transactions import cancellation_codes
+from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.disclosures.record import DisclosureCopy
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
+    HeldWork,
     PersonRequest,
     RequestStatus,
     Suspension,
+    UseCondition,
 )
 from kentei.person_requests.procedures import RequestKind
 from kentei.retention.kinds import RecordKind
+from kentei.roster.changes import ChangeSource, Proposal, ProposalDecidedError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 REQUEST_PREFIX: Final = "PERSON_REQUEST#"
 SUSPENSION_PREFIX: Final = "SUSPENSION#"
+HELD_PREFIX: Final = "USE_HELD#"
 RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
     REQUEST_PREFIX: RecordKind.PERSON_REQUEST,
     SUSPENSION_PREFIX: RecordKind.PERSON_REQUEST,
+    HELD_PREFIX: RecordKind.PERSON_REQUEST,
 }
 """The retention kind of each item this module writes, by its key prefix."""
 
@@ -99,15 +113,7 @@ class PrefecturePersonRequests(PrefecturePartition):
         granted suspension request)."""
         self._check(changed)
         writes: list[TransactWriteItemTypeDef] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": self._item(changed),
-                    "ConditionExpression": "#s = :was",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": {":was": {"S": was.value}},
-                }
-            }
+            self._request_write(changed, was, changed.proposal_id)
         ]
         if suspension is not None:
             if changed.kind is not RequestKind.SUSPENSION or changed.status is not (
@@ -130,10 +136,89 @@ class PrefecturePersonRequests(PrefecturePartition):
             )
         self._written(writes, audit)
 
+    def propose_correction(
+        self,
+        changed: PersonRequest,
+        was: PersonRequest,
+        proposal: Proposal,
+        superseding: Proposal | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """The correction request ``was`` naming ``proposal`` (``changed``), and the proposal
+        (``superseding`` the request's open one, closed as superseded), in one transaction with
+        the audit events, conditional on the request as read (its status and its proposal) and
+        the superseded proposal still open (:class:`ProposalDecidedError` if review decided it
+        meanwhile)."""
+        self._check(changed)
+        if (
+            changed.kind is not RequestKind.CORRECTION
+            or proposal.source is not ChangeSource.PERSON_REQUEST
+            or proposal.person_request_id != changed.request_id
+            or changed.proposal_id != proposal.proposal_id
+            or changed.status is not was.status
+        ):
+            raise ValueError("a correction request and its proposal name each other")
+        if (None if superseding is None else superseding.proposal_id) != was.proposal_id:
+            raise ValueError("a correction supersedes the request's proposal as read")
+        proposal_writes = PrefectureChanges(
+            self.prefecture_code, self._table, audit_table=self._audit_table, client=self._client
+        ).proposal_writes(proposal, superseding)
+        writes = [self._request_write(changed, was.status, was.proposal_id), *proposal_writes]
+        try:
+            self._write_audited(writes, audit)
+        except ClientError as exc:
+            codes = cancellation_codes(exc)
+            if codes is None:
+                raise
+            superseded_at = len(writes) - 1
+            if superseding is not None and codes[superseded_at:][:1] == [CONDITION_FAILED]:
+                raise ProposalDecidedError("the correction was decided meanwhile") from None
+            raise ConcurrentRequestChangeError("the request changed meanwhile") from None
+
     def suspension(self, person: str) -> Suspension | None:
         """The person's suspension of use in the prefecture, while it stands."""
         item = self._get(SUSPENSION_PREFIX + person)
         return None if item is None else Suspension.model_validate_json(item["suspension"]["S"])
+
+    def suspended_persons(self) -> frozenset[str]:
+        """Every person whose use is suspended in the prefecture now (one query: there are
+        few, usually none), for a process that handles many persons at once."""
+        return frozenset(
+            item["record_key"]["S"].removeprefix(SUSPENSION_PREFIX)
+            for item in self._query(SUSPENSION_PREFIX)
+        )
+
+    def hold_work(self, work: HeldWork) -> None:
+        """Keep what was left undone for the person (a second hold of the same is the same)."""
+        if work.prefecture_code != self.prefecture_code:
+            raise ValueError("held work of another prefecture")
+        self._dynamodb.put_item(
+            TableName=self._table,
+            Item={
+                **self._key(_held_key(work.qualification_pseudonym_id, work.application_id)),
+                "item_type": {"S": "held_work"},
+                "qualification_pseudonym_id": {"S": work.qualification_pseudonym_id},
+                "held_work": {"S": work.model_dump_json()},
+            },
+        )
+
+    def held_work(self, person: str) -> list[HeldWork]:
+        """What was left undone for ``person``, oldest application first."""
+        return [
+            HeldWork.model_validate_json(item["held_work"]["S"])
+            for item in self._query(_held_key(person, ""))
+        ]
+
+    def release_work(self, work: HeldWork) -> None:
+        """The work is done: forget it."""
+        self._dynamodb.delete_item(
+            TableName=self._table,
+            Key=self._key(_held_key(work.qualification_pseudonym_id, work.application_id)),
+        )
+
+    def use_check(self, condition: UseCondition) -> TransactWriteItemTypeDef:
+        """The condition, as an item of another store's transaction."""
+        return use_check(self._table, self.prefecture_code, condition)
 
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
         """End the person's suspension of use (it was this one, or
@@ -223,6 +308,27 @@ class PrefecturePersonRequests(PrefecturePartition):
                 raise
             raise ConcurrentRequestChangeError("the request changed meanwhile") from None
 
+    def _request_write(
+        self, changed: PersonRequest, was: RequestStatus, proposal_id: str | None
+    ) -> TransactWriteItemTypeDef:
+        """``changed`` kept if the request is still ``was`` and names ``proposal_id`` (None:
+        no proposal yet)."""
+        values: dict[str, Any] = {":was": {"S": was.value}}
+        if proposal_id is None:
+            proposal = "attribute_not_exists(proposal_id)"
+        else:
+            proposal = "proposal_id = :proposal"
+            values[":proposal"] = {"S": proposal_id}
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": self._item(changed),
+                "ConditionExpression": f"#s = :was AND {proposal}",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+
     def _check(self, request: PersonRequest) -> None:
         if request.prefecture_code != self.prefecture_code:
             raise ValueError("a request of another prefecture")
@@ -234,4 +340,30 @@ class PrefecturePersonRequests(PrefecturePartition):
             "status": {"S": request.status.value},
             "qualification_pseudonym_id": {"S": request.qualification_pseudonym_id},
             "request": {"S": request.model_dump_json()},
+            **({} if request.proposal_id is None else {"proposal_id": {"S": request.proposal_id}}),
         }
+
+
+def use_check(
+    table: str, prefecture_code: str, condition: UseCondition
+) -> TransactWriteItemTypeDef:
+    """A ``ConditionCheck`` that the person's suspension of use stands (or does not), for a
+    store of the same table's partition to add to its transaction."""
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": {
+                "prefecture_code": {"S": prefecture_code},
+                "record_key": {"S": SUSPENSION_PREFIX + condition.person},
+            },
+            "ConditionExpression": (
+                "attribute_exists(record_key)"
+                if condition.suspended
+                else "attribute_not_exists(record_key)"
+            ),
+        }
+    }
+
+
+def _held_key(person: str, application_id: str) -> str:
+    return f"{HELD_PREFIX}{person}#{application_id}"

@@ -6,8 +6,9 @@ Number, nor the data asked about.
 
 Lifecycle: ``received`` → (``extended``, with a reason and a new due instant within the
 procedure's extension) → ``decided`` (``granted``, ``partly_granted`` or ``refused``, with a
-reason) or ``withdrawn``. A granted suspension of use (利用停止) holds every process of the
-person's data until it is lifted (:class:`Suspension`).
+reason) or ``withdrawn``. A correction request keeps the id of the change proposal it became
+(``proposal_id``; :mod:`kentei.person_requests.correction`). A granted suspension of use
+(利用停止) holds every process of the person's data until it is lifted (:class:`Suspension`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from kentei.person_requests.procedures import (
     RequestKind,
     decision_due,
 )
+from kentei.roster.changes import PERSON_REQUEST_ID_PATTERN, PROPOSAL_ID_PATTERN
 from kentei.sortable_ids import sortable_id
 
-REQUEST_ID_PATTERN: Final = r"^prq-[0-9a-z]{26}$"
+REQUEST_ID_PATTERN: Final = PERSON_REQUEST_ID_PATTERN
 PREFECTURE_PATTERN: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])$"
 
 
@@ -87,9 +89,16 @@ class PersonRequest(BaseModel):
     decided_by: str | None = None
     decided_at: AwareDatetime | None = None
     reason: str | None = Field(None, max_length=1000, repr=False)
+    proposal_id: str | None = Field(
+        None,
+        pattern=PROPOSAL_ID_PATTERN,
+        description="a correction request's change proposal (the latest recorded)",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.proposal_id is not None and self.kind is not RequestKind.CORRECTION:
+            raise ValueError("only a correction request becomes a change proposal")
         decided = self.status is RequestStatus.DECIDED
         if decided != (self.decision is not None):
             raise ValueError("a request has a decision exactly when it is decided")
@@ -188,3 +197,33 @@ class Suspension(BaseModel):
     request_id: str = Field(pattern=REQUEST_ID_PATTERN)
     since: AwareDatetime
     by: str = Field(min_length=1, max_length=128)
+
+
+class UseSuspendedError(RuntimeError):
+    """The person's use of their data is suspended in the prefecture (利用停止): the process
+    waits until it is lifted (the API: 409)."""
+
+
+class UseCondition(BaseModel):
+    """A write that holds only while the person's use of their data in the prefecture is
+    suspended (``suspended``) or is not: checked in the write's own transaction, so a
+    suspension granted or lifted meanwhile fails the write rather than slipping past it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    person: str = Field(min_length=8, max_length=128)
+    suspended: bool
+
+
+class HeldWork(BaseModel):
+    """``USE_HELD#<資格仮名ID>#<application id>``: what a process left undone for a person
+    whose use was suspended, to do once it is lifted: an announced pass's certificate and
+    notice (certify, ``passes_announced`` under ``group_key``). Ids only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
+    qualification_pseudonym_id: str = Field(min_length=8, max_length=128)
+    application_id: str = Field(min_length=1, max_length=64)
+    group_key: str = Field(min_length=1, max_length=200)
+    held_at: AwareDatetime

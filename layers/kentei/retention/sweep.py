@@ -245,8 +245,10 @@ UNDATED_PREFIXES: Final = frozenset(
         "CHANGE_OPEN#",
         "CHANGE_OPEN_NATIONAL#",
         "NATIONAL_CONFLICT_OPEN#",
-        # A suspension of use exists while it stands; lifting it deletes it.
+        # A suspension of use exists while it stands; lifting it deletes it. Work held for a
+        # suspended person exists until certify does it, once the suspension is lifted.
         "SUSPENSION#",
+        "USE_HELD#",
         # The feed's cursor is rewritten as it moves; deleting it would read the feed again.
         "NATIONAL_CURSOR",
         # A sent mark outlives its record as the outbox's tombstone: reconciliation would send

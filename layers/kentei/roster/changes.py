@@ -2,7 +2,8 @@
 (定期照会): what the registry says now against what the roster holds, as a proposal staff
 accept or reject, never a silent overwrite; and from the person's own request (a paper
 change request keyed in by staff, or one they signed through the Mynaportal bridge,
-:func:`requested_changes`), reviewed the same way.
+:func:`requested_changes`; or the items of a correction request, 訂正請求, the
+information-disclosure office received, P10), reviewed the same way.
 
 Pure: :func:`compare` turns an examinee and a registry record into a :class:`Difference` (or
 nothing), :func:`apply` gives the examinee with a proposal's after-values. The values are
@@ -34,6 +35,8 @@ RUN_ID_PATTERN: Final = r"^[0-9]{8}T[0-9]{6}Z$"
 REQUEST_ID_PATTERN: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])-CR-[0-9A-HJKMNP-TV-Z]{26}$"
 """A change request's id (``kentei.change_requests``): its prefecture, ``CR`` and 26
 characters of Crockford base32."""
+PERSON_REQUEST_ID_PATTERN: Final = r"^prq-[0-9a-z]{26}$"
+"""A person request's id (``kentei.person_requests``): ``prq-`` and 26 characters."""
 FIELDS: Final = ("name", "name_kana", "birth_date", "sex", "address")
 """The examinee's items the registry answers for (the four items and the reading)."""
 REQUEST_FIELDS: Final = (
@@ -85,6 +88,10 @@ class ChangeSource(StrEnum):
     NATIONAL_SYSTEM = "national_system"
     """A change the person made on the national side (Mynaportal through the national
     qualifications system, R16): read from its feed by sync's pull (``sync.national_pull``)."""
+    PERSON_REQUEST = "person_request"
+    """A correction request (訂正請求, P10) the information-disclosure office received: the
+    items the person asks to correct, recorded against the request (``person_request_id``),
+    whose decision then follows the proposal's (``kentei.person_requests.correction``)."""
     APPLICATION = "application"
     """A later application's items, taken when staff accept it (R7): no proposal, the
     acceptance is the decision."""
@@ -187,6 +194,11 @@ class Proposal(BaseModel):
     national_sequence: int | None = Field(
         None, ge=1, description="the national side's change it comes from (its feed's sequence)"
     )
+    person_request_id: str | None = Field(
+        None,
+        pattern=PERSON_REQUEST_ID_PATTERN,
+        description="the correction request it comes from (a person request, P10)",
+    )
 
     @model_validator(mode="after")
     def _decided(self) -> Self:
@@ -209,6 +221,9 @@ class Proposal(BaseModel):
         national = self.source is ChangeSource.NATIONAL_SYSTEM
         if national != (self.national_sequence is not None):
             raise ValueError("a national side's change, and only one, names its sequence")
+        correction = self.source is ChangeSource.PERSON_REQUEST
+        if correction != (self.person_request_id is not None):
+            raise ValueError("a correction request's proposal, and only one, names the request")
         if not registry and (
             self.kind is not ChangeKind.UPDATE
             or any(c.field not in REQUEST_FIELDS for c in self.changes)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, time
 from typing import Any, Final
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from tests.unit.person_requests.fakes import FakeSuspensions
 from tests.unit.review.factory import application, form
 from tests.unit.sessions.factory import WRITTEN_2, session, sitting
 
@@ -226,6 +227,7 @@ class CertificateWorld(Bucket):
     inner: InMemoryStatusIndexAllocator = field(default_factory=InMemoryStatusIndexAllocator)
     allocated: int = 0
     rendered: list[Certificate] = field(default_factory=list)
+    suspensions: FakeSuspensions = field(default_factory=FakeSuspensions)
 
     def add(self, n: int, result: Result = Result.PASS, name: str = NAME) -> DecidedSitting:
         one = decided(n, result)
@@ -381,6 +383,7 @@ class CertificateWorld(Bucket):
             clock=lambda: AT,
             voids=unused,
             addresses=unused,  # type: ignore[arg-type]
+            suspensions=lambda _p: self.suspensions,
             certificates=CertificatePorts(
                 passes=lambda _p: self,
                 certificates=lambda _p: self,
@@ -536,6 +539,7 @@ class TicketWorld:
             clock=lambda: TICKETED_AT,
             voids=lambda _p: self,
             addresses=self,
+            suspensions=lambda _p: FakeSuspensions(),
         )
 
 

@@ -24,12 +24,13 @@ from tests.unit.pades.helpers import validate
 from tests.unit.review.factory import application, form
 
 from certify.certificates import CertificateRefusedError, issue_certificates, issue_proof
+from certify.suspension import resume_held_work
 from kentei.certificates.content import CertificateOfPass
 from kentei.credentials.status import CACHE_CONTROL
 from kentei.credentials.verifier import Outcome, verify
 from kentei.data.audit import AuditAction
 from kentei.data.certificates import CertificateKind, ProofRequest
-from kentei.messages import PassesAnnounced, ProofRequested
+from kentei.messages import PassesAnnounced, ProofRequested, UseResumed
 from kentei.results.decision import Result
 from kentei.results.passes import DecidedSitting
 from kentei.roster.registration import examinee_of
@@ -270,3 +271,36 @@ def test_an_english_proof_without_a_latin_name_or_pass_is_refused() -> None:
     with pytest.raises(CertificateRefusedError):
         issue_proof(_proof_of(world, part, 2, "ja"), world.deps())
     assert world.certificates == {}
+
+
+def test_a_suspended_persons_pass_waits_and_is_certified_once_the_suspension_is_lifted() -> None:
+    """P10: 利用停止 holds the certificate (ids kept as held work, no index drawn); once
+    lifted, ``use_resumed`` certifies it and forgets the work."""
+    world = CertificateWorld()
+    waiting = world.add(5)
+    fine = world.add(6)
+    world.suspensions.suspend(waiting.qualification_pseudonym_id)
+
+    report = issue_certificates(announced(waiting, fine), world.deps())
+
+    assert report.counts == Counter({"suspended": 1, "issued": 1})
+    assert [r.application_id for r in world.certificates.values()] == [fine.application_id]
+    (work,) = world.suspensions.held.values()
+    assert (work.application_id, work.group_key) == (waiting.application_id, GROUP_KEY)
+    message = UseResumed(
+        prefecture_code="13", qualification_pseudonym_id=waiting.qualification_pseudonym_id
+    )
+
+    def announce(again: PassesAnnounced) -> None:
+        issue_certificates(again, world.deps())
+
+    assert resume_held_work(message, world.suspensions, announce) is None, "still suspended"
+    del world.suspensions.suspensions[waiting.qualification_pseudonym_id]
+    assert resume_held_work(message, world.suspensions, announce) == 1
+
+    assert {r.application_id for r in world.certificates.values()} == {
+        waiting.application_id,
+        fine.application_id,
+    }
+    assert world.suspensions.held == {}
+    assert resume_held_work(message, world.suspensions, announce) == 0

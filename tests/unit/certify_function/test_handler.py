@@ -6,19 +6,24 @@ failure fails the message; a route refuses a message of another model."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from tests.unit.cold_start import loaded_by
 from tests.unit.notice_dispatch.test_certify_handler import batch, failures
+from tests.unit.person_requests.fakes import FakeSuspensions
 
 from certify import handler, revocation_notices, status_changes
-from certify.certificates import CertificateRefusedError
+from certify.certificates import CertificateRefusedError, IssueReport
+from certify.pass_notices import PageNotices
 from certify.revocation_notices import RevocationNoticeRefusedError
 from certify.status_changes import RevocationOutcome
 from kentei import messages
 from kentei.consumer import UnroutedMessageError
+from kentei.person_requests.model import HeldWork
 from kentei_local.context import LocalContext
 
 RARE = ("certify.status_changes", "certify.revocation_notices", "certify.status_renewal")
@@ -123,3 +128,52 @@ def test_given_a_message_of_another_model_then_the_route_refuses_it() -> None:
     void = messages.TicketVoid(application_id=REVOKED.application_id, prefecture_code="13")
     with pytest.raises(UnroutedMessageError, match="TicketDue"):
         handler.ROUTES["ticket_due"](void)
+
+
+@pytest.mark.usefixtures("lambda_environment")
+def test_given_use_resumed_then_each_held_pass_is_announced_again_and_forgotten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """P10: the ``use_resumed`` route runs the announced page's two steps (certificate, then
+    notice) for each pass held while the person's use was suspended, then forgets it."""
+    held = FakeSuspensions()
+    person = "p-000001-suspended"
+    for n in (1, 2):
+        held.hold_work(
+            HeldWork(
+                prefecture_code="13",
+                qualification_pseudonym_id=person,
+                application_id=f"13-01J000000000000000000000{n:02d}",
+                group_key="2026-前期#13#070101#2",
+                held_at=dt.datetime(2026, 6, 30, tzinfo=dt.UTC),
+            )
+        )
+    ran: list[tuple[str, tuple[str, ...]]] = []
+
+    def certificates(message: messages.PassesAnnounced, deps: Any) -> IssueReport:
+        ran.append(("certificates", message.application_ids))
+        return IssueReport()
+
+    def notices(message: messages.PassesAnnounced, deps: Any) -> PageNotices:
+        ran.append(("notices", message.application_ids))
+        return PageNotices()
+
+    monkeypatch.setattr(
+        handler, "dependencies", lambda: SimpleNamespace(suspensions=lambda _p: held)
+    )
+    monkeypatch.setattr(handler, "notice_dependencies", lambda: None)
+    monkeypatch.setattr(handler, "issue_certificates", certificates)
+    monkeypatch.setattr(handler, "send_pass_notices", notices)
+    resumed = messages.UseResumed(prefecture_code="13", qualification_pseudonym_id=person)
+
+    answer = handler.handler(batch(messages.encode(resumed)), LocalContext.for_function("certify"))
+
+    assert failures(answer) == []
+    first, second = "13-01J00000000000000000000001", "13-01J00000000000000000000002"
+    assert ran == [
+        ("certificates", (first,)),
+        ("notices", (first,)),
+        ("certificates", (second,)),
+        ("notices", (second,)),
+    ]
+    assert held.held == {}

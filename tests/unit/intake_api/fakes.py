@@ -58,6 +58,7 @@ from kentei.messages import (
     DisclosureDue,
     IdentityChosen,
     InitialRegistrationReceived,
+    UseResumed,
 )
 from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
@@ -67,6 +68,7 @@ from kentei.person_requests.model import (
     PersonRequest,
     RequestStatus,
     Suspension,
+    UseCondition,
 )
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
@@ -233,6 +235,9 @@ class Records:
 
     def changes(self, prefecture_code: str) -> FakeChanges:
         return FakeChanges(self, prefecture_code)
+
+    def corrections_of(self, prefecture_code: str) -> FakeCorrections:
+        return FakeCorrections(self, prefecture_code)
 
     def national_conflicts_of(self, prefecture_code: str) -> FakeNationalConflicts:
         return FakeNationalConflicts(self, prefecture_code)
@@ -878,6 +883,43 @@ class FakeChanges:
 
 
 @dataclass
+class FakeCorrections:
+    """A correction request naming its proposal, and the proposal (superseding the request's
+    open one), all or nothing, conditional as in the data layer."""
+
+    records: Records
+    prefecture_code: str
+
+    def propose_correction(
+        self,
+        changed: PersonRequest,
+        was: PersonRequest,
+        proposal: Proposal,
+        superseding: Proposal | None = None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        assert changed.prefecture_code == proposal.prefecture_code == self.prefecture_code
+        assert proposal.person_request_id == changed.request_id
+        assert changed.proposal_id == proposal.proposal_id
+        assert (None if superseding is None else superseding.proposal_id) == was.proposal_id
+        stored = self.records.person_requests[changed.request_id]
+        if (stored.status, stored.proposal_id) != (was.status, was.proposal_id):
+            raise ConcurrentRequestChangeError("the request changed meanwhile")
+        if superseding is not None:
+            if self.records.proposals[superseding.proposal_id].status is not (
+                ProposalStatus.PROPOSED
+            ):
+                raise ProposalDecidedError("the correction was decided meanwhile")
+            self.records.proposals[superseding.proposal_id] = superseding.model_copy(
+                update={"status": ProposalStatus.SUPERSEDED}
+            )
+        assert proposal.proposal_id not in self.records.proposals
+        self.records.proposals[proposal.proposal_id] = proposal
+        self.records.person_requests[changed.request_id] = changed
+        self.records.written(audit)
+
+
+@dataclass
 class FakePersonRequests:
     """One prefecture's person requests and suspensions, as the data layer keeps them."""
 
@@ -912,7 +954,8 @@ class FakePersonRequests:
         *,
         suspension: Suspension | None = None,
     ) -> None:
-        if self.records.person_requests[changed.request_id].status is not was:
+        stored = self.records.person_requests[changed.request_id]
+        if stored.status is not was or stored.proposal_id != changed.proposal_id:
             raise ConcurrentRequestChangeError("the request changed meanwhile")
         if suspension is not None:
             key = (self.prefecture_code, suspension.qualification_pseudonym_id)
@@ -924,6 +967,9 @@ class FakePersonRequests:
 
     def suspension(self, person: str) -> Suspension | None:
         return self.records.suspensions.get((self.prefecture_code, person))
+
+    def suspended_persons(self) -> frozenset[str]:
+        return frozenset(p for c, p in self.records.suspensions if c == self.prefecture_code)
 
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
         key = (self.prefecture_code, suspension.qualification_pseudonym_id)
@@ -1107,9 +1153,14 @@ class FakeApplications:
         *,
         by: str,
         audit: Sequence[AuditEvent] = (),
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, Sitting]:
         """As the data layer: the sequence drawn first, then all or nothing."""
         scheme = exam_number_schemes().of(self.prefecture_code)
+        if use is not None:
+            standing = (self.prefecture_code, use.person) in self.records.suspensions
+            if standing != use.suspended:
+                raise ConcurrentChangeError("the person's suspension changed")
 
         def draw(counter: str) -> int:
             key = (self.prefecture_code, counter)
@@ -1169,6 +1220,7 @@ Sent = (
     | ChangeRequestReceived
     | InitialRegistrationReceived
     | DisclosureDue
+    | UseResumed
 )
 
 
@@ -1593,6 +1645,7 @@ class Fakes:
             deletions=self.records.deletions_of,
             clock=self.clock,
             changes=self.records.changes,
+            corrections=self.records.corrections_of,
             change_requests=self.records.change_requests_of,
             initial_registrations=self.records.initial_registrations_of,
             passer_reviews=self.passer_reviews,

@@ -84,7 +84,7 @@ def test_a_granted_disclosure_asks_verify_for_its_copy_ids_only(fakes: Fakes) ->
 
 
 @pytest.mark.parametrize(
-    ("kind", "decision"), [("disclosure", "refused"), ("correction", "granted")]
+    ("kind", "decision"), [("disclosure", "refused"), ("suspension", "granted")]
 )
 def test_no_copy_is_asked_for_a_refusal_or_another_kind(
     fakes: Fakes, kind: str, decision: str
@@ -193,7 +193,7 @@ def test_other_roles_prefectures_and_requests_get_nothing(fakes: Fakes) -> None:
         invoke(event("GET", "/v1/person-requests/not-an-id/disclosure", caller=PRIVACY))[0] == 422
     )
     correction = _request(fakes, "correction")
-    _decide(correction)
+    assert _decide(correction, "refused")[0] == 200
     assert (
         invoke(event("GET", f"/v1/person-requests/{correction}/disclosure", caller=PRIVACY))[0]
         == 404

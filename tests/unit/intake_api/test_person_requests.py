@@ -11,6 +11,7 @@ from tests.unit.review.factory import application, form
 
 from kentei.applications.model import Status
 from kentei.data.audit import AuditAction
+from kentei.messages import NationalReconcilePrefecture, UseResumed
 from kentei.person_requests import procedures as procedures_module
 from kentei.roster.exam_numbers import schemes
 from kentei.roster.registration import registration_of
@@ -147,8 +148,17 @@ def test_extended_once_decided_once_and_a_granted_suspension_stops_use_until_lif
         False,
     )
     assert fakes.records.suspensions == {}
+    assert fakes.queue.sent[-1] == UseResumed(
+        prefecture_code="13", qualification_pseudonym_id=PERSON
+    )
+    assert fakes.certify_queue.sent == [fakes.queue.sent[-1]]
+    (reconcile,) = fakes.sync_queue.sent
+    assert isinstance(reconcile, NationalReconcilePrefecture)
+    assert reconcile.prefecture_code == "13"
+    sent = len(fakes.queue.sent)
     status, _, _ = invoke(_post(f"/v1/person-suspensions/{PERSON}/lift", {"reason": "again"}))
     assert status == 404
+    assert len(fakes.queue.sent) == sent
 
 
 def test_a_withdrawn_request_is_closed(fakes: Fakes) -> None:

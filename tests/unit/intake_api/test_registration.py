@@ -13,6 +13,7 @@ from intake.views import DecisionRequest
 from kentei.applications.model import Application, Reason, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction
+from kentei.person_requests.model import Suspension
 
 from .events import event, invoke
 from .fakes import Fakes
@@ -110,8 +111,20 @@ def test_staff_open_the_person_on_the_roster_with_their_sittings_and_it_is_audit
         [lathe, milling], key=lambda a: (fakes.records.sittings[a].accepted_at, a)
     )
     assert len({s["exam_number"] for s in body["sittings"]}) == 2
+    assert body["use_suspended"] is False
     (opened,) = [e for e in fakes.audit.events if e.action is AuditAction.EXAMINEE_OPENED]
     assert (opened.person_id, opened.actor) == (PERSON, "staff:13:exam1")
+    fakes.records.suspensions[("13", PERSON)] = Suspension(
+        prefecture_code="13",
+        qualification_pseudonym_id=PERSON,
+        request_id="prq-" + "0" * 26,
+        since=fakes.records.sittings[lathe].accepted_at,
+        by="staff:13:privacy1",
+    )
+    _, _, body = invoke(
+        event("GET", f"/v1/roster/examinees/{PERSON}", caller="staff:13:exam1:exam_admin")
+    )
+    assert body["use_suspended"] is True, "staff are told the person's use is suspended"
 
 
 @pytest.mark.parametrize(
@@ -192,3 +205,30 @@ def test_a_part_pass_on_record_exempts_the_part_at_acceptance() -> None:
         Basis.PASS_RECORD,
     )
     assert decision.record_id == "13-01J00000000000000000000AB"
+
+
+def test_a_suspended_persons_application_is_not_accepted_until_the_suspension_is_lifted() -> None:
+    """P10: while the person's use of their data is suspended (利用停止), staff cannot accept
+    (register) their application; they are told why, and nothing is written. A suspension
+    granted after the read fails the acceptance's own write."""
+    fakes = Fakes()
+    application_id = _under_review(fakes)
+    fakes.records.suspensions[("13", PERSON)] = Suspension(
+        prefecture_code="13",
+        qualification_pseudonym_id=PERSON,
+        request_id="prq-" + "0" * 26,
+        since=application(form()).received_at,
+        by="staff:13:privacy1",
+    )
+    before = fakes.records.applications[application_id]
+
+    with pytest.raises(ConflictError) as refused:
+        decide_application(STAFF, application_id, ACCEPT, "r-1", fakes.dependencies())
+
+    assert refused.value.slug == "use-suspended"
+    assert "利用停止" in str(refused.value)
+    assert fakes.records.applications[application_id] == before
+    assert fakes.records.sittings == {}
+    del fakes.records.suspensions[("13", PERSON)]
+    answer = decide_application(STAFF, application_id, ACCEPT, "r-2", fakes.dependencies())
+    assert answer.status == "accepted"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tests.unit.person_requests.fakes import FakeSuspensions
+
 from certify.dependencies import NoticeDependencies
 from kentei.applications.model import Application
 from kentei.egov_notices.fake import InMemoryEgov
@@ -61,6 +63,7 @@ class World:
     links: dict[str, str] = field(default_factory=dict)
     revocations: dict[tuple[str, str], PassRevocationRecord] = field(default_factory=dict)
     """(資格仮名ID, application id) → the pass's revocation (合格の取消し)."""
+    suspensions: FakeSuspensions = field(default_factory=FakeSuspensions)
     mynaportal: InMemoryMynaportal | Failing = field(default_factory=InMemoryMynaportal)
     egov: CountingEgov = field(default_factory=CountingEgov)
     sends: int = 0
@@ -108,4 +111,5 @@ class World:
             catalogue=load_catalogue,
             clock=lambda: AT,
             revocations=lambda _: self,
+            suspensions=lambda _: self.suspensions,
         )

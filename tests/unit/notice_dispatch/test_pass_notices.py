@@ -248,3 +248,22 @@ def test_given_the_pass_revoked_before_its_notice_went_then_no_pass_notice_goes(
 
     assert (sent.sent, sent.post_list, sent.skipped) == (0, 0, [app.application_id])
     assert world.records == {}
+
+
+def test_given_the_persons_use_is_suspended_then_the_notice_waits_as_held_work() -> None:
+    """P10 (利用停止): no notice is sent nor posted while it stands; the work is kept by ids
+    for ``use_resumed`` (certify.suspension), and goes once lifted."""
+    app = accepted()
+    world = a_pass(app)
+    world.links[QUALIFICATION_PSEUDONYM] = LINKED
+    world.suspensions.suspend(QUALIFICATION_PSEUDONYM)
+
+    done = send_pass_notices(page(app), world.deps())
+
+    assert (done.sent, done.post_list, done.suspended) == (0, 0, 1)
+    assert world.records == {}
+    assert world.post == {}
+    (work,) = world.suspensions.held.values()
+    assert (work.application_id, work.group_key) == (app.application_id, GROUP)
+    del world.suspensions.suspensions[QUALIFICATION_PSEUDONYM]
+    assert send_pass_notices(page(app), world.deps()).sent == 1

@@ -97,6 +97,7 @@ def application(
         Status.RECEIVED: [Status.RECEIVED],
         Status.VERIFYING: [Status.RECEIVED, Status.VERIFYING],
         Status.UNDER_REVIEW: [Status.RECEIVED, Status.VERIFYING, Status.UNDER_REVIEW],
+        Status.HELD: [Status.RECEIVED, Status.VERIFYING, Status.HELD],
         Status.ACCEPTED: [Status.RECEIVED, Status.VERIFYING, Status.UNDER_REVIEW, Status.ACCEPTED],
         Status.RETURNED: [Status.RECEIVED, Status.VERIFYING, Status.UNDER_REVIEW, Status.RETURNED],
         Status.REJECTED: [Status.RECEIVED, Status.VERIFYING, Status.REJECTED],

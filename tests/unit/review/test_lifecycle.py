@@ -36,6 +36,9 @@ EDGES = [
     (Status.VERIFYING, Status.UNDER_REVIEW),
     (Status.VERIFYING, Status.RETURNED),
     (Status.VERIFYING, Status.REJECTED),
+    (Status.VERIFYING, Status.HELD),
+    (Status.HELD, Status.UNDER_REVIEW),
+    (Status.HELD, Status.RETURNED),
     (Status.UNDER_REVIEW, Status.ACCEPTED),
     (Status.UNDER_REVIEW, Status.RETURNED),
 ]

@@ -24,6 +24,11 @@ AT: Final = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 class FakeItems:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     marks: dict[tuple[str, str], SentMark] = field(default_factory=dict)
+    suspended: set[str] = field(default_factory=set)
+    """Whose use is suspended in the prefecture (利用停止)."""
+
+    def suspended_persons(self) -> frozenset[str]:
+        return frozenset(self.suspended)
 
     def put(self, item: dict[str, Any]) -> None:
         assert item["record_key"]["S"].startswith(NATIONAL_SYNCED_PREFIXES)

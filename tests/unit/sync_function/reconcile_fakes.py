@@ -44,6 +44,9 @@ class FakeOurSide:
     def has_synced(self) -> bool:
         return bool(self.items.items or self.items.marks)
 
+    def suspended_persons(self) -> frozenset[str]:
+        return self.items.suspended_persons()
+
 
 @dataclass
 class FakeReports:

@@ -370,3 +370,40 @@ def forward_and_collect(record: dict[str, Any], world: NationalWorld) -> list[Na
     before = len(world.due.sent)
     assert forward_changes([record], world.ports()).failed is None
     return world.due.sent[before:]
+
+
+def test_a_suspended_persons_records_are_not_provided_but_a_deletion_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """P10: while the person's use is suspended (利用停止), the outbox does not provide their
+    records to the national side (the message ends, nothing marked: reconciliation sends it
+    once lifted); a deletion still goes, and other persons' records go on."""
+    world = NationalWorld()
+    other_examinee = items.examinee(pseudonym=OTHER_PERSON)
+    for item in (items.examinee(), items.sitting(), other_examinee):
+        world.items.put(item)
+    world.items.suspended.add(items.PERSON)
+    monkeypatch.setattr(dependencies, "dependencies", world.dependencies)
+    event = fifo_batch(
+        due(items.examinee(), FIRST),
+        due(items.certificate(), FIRST + 1, removed=True),
+        due(other_examinee, FIRST + 2),
+    )
+
+    response = handler.handler(event, LocalContext(catalog.function("sync")))
+
+    assert response["batchItemFailures"] == []
+    assert [
+        (r.kind.value, r.qualification_pseudonym_id, r.deleted) for r in world.national.received
+    ] == [
+        ("certificate", items.PERSON, True),
+        ("examinee", OTHER_PERSON, False),
+    ]
+    assert ("examinee", items.EXAMINEE_ID) not in world.items.marks
+    message = due(items.sitting(), FIRST + 3)
+    suspended = frozenset({items.PERSON})
+    assert send_due(message, world.ports(), lambda: items.AT, suspended=suspended) is (
+        Outcome.SUSPENDED
+    )
+    world.items.suspended.clear()
+    assert send_due(message, world.ports(), lambda: items.AT) is Outcome.APPLIED

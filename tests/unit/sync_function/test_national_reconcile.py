@@ -447,3 +447,22 @@ def test_given_more_repairs_than_a_report_lists_then_it_counts_the_rest(
     assert len(world.due.sent) == 3
     assert len(report.repairs) == 2
     assert report.unlisted == 1
+
+
+def test_given_a_suspended_person_then_their_differences_wait_pending_until_lifted() -> None:
+    """P10: reconciliation does not provide a suspended person's records either (利用停止):
+    what differs is pending; once lifted, the next run repairs it."""
+    world = agreed_world()
+    world.national.forget(RecordKind.SITTING, items.APPLICATION)
+    world.items.suspended.add(PERSON)
+
+    report = run(world)
+
+    assert report.total("differing") == 1
+    assert report.total("pending") == 1
+    assert report.repairs == ()
+    assert world.due.sent == []
+    world.items.suspended.clear()
+    assert run(world, NEXT_DAY).total("repaired") == 1
+    world.deliver()
+    assert held(world, RecordKind.SITTING, items.APPLICATION).version == V + 2

@@ -18,10 +18,16 @@ import pytest
 from tests.unit.signatures.builders import CmsOptions, XmlOptions, sign_cms, sign_kousei
 
 from kentei.applications.model import Application, AttachmentRecord, Channel, Status, StatusChange
-from kentei.data.applications import ConcurrentChangeError, StoredApplication
+from kentei.data.applications import (
+    ApplicationSummary,
+    ConcurrentChangeError,
+    Page,
+    StoredApplication,
+)
 from kentei.data.audit import AuditEvent
 from kentei.data.inbox import attachment_key, prefix
 from kentei.messages import ApplicationReceived
+from kentei.person_requests.model import Suspension, UseCondition
 from kentei.records.sensitive import REVEAL
 from kentei.registry.fake import SeededRegistry, parse_seed
 from kentei.signatures import RevocationSource, TrustStore
@@ -111,6 +117,34 @@ class Applications:
         self.items: dict[str, StoredApplication] = {}
         self.writes = 0
         self.audit = audit or Audit()
+        self.suspended: dict[str, Suspension] = {}
+        """The prefecture's suspensions of use, by 資格仮名ID (the records table's
+        ``SUSPENSION#`` items, which a write's ``use`` condition checks)."""
+
+    def suspension(self, person: str) -> Suspension | None:
+        return self.suspended.get(person)
+
+    def suspend(self, person: str) -> None:
+        self.suspended[person] = Suspension(
+            prefecture_code=TOKYO,
+            qualification_pseudonym_id=person,
+            request_id="prq-" + "0" * 26,
+            since=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
+            by="privacy-officer",
+        )
+
+    def list(self, status: Status, limit: int = 25, cursor: str | None = None) -> Page:
+        at = sorted(
+            (s.application for s in self.items.values() if s.application.status is status),
+            key=lambda a: (a.received_at, a.application_id),
+        )
+        start = int(cursor or 0)
+        chosen = at[start : start + limit]
+        more = start + limit < len(at)
+        return Page(
+            items=tuple(ApplicationSummary.of(a) for a in chosen),
+            next_cursor=str(start + limit) if more else None,
+        )
 
     def put(self, application: Application) -> None:
         self.items[application.application_id] = StoredApplication(application, 1, "sha")
@@ -123,15 +157,21 @@ class Applications:
         stored: StoredApplication,
         updated: Application,
         audit: Sequence[AuditEvent] = (),
+        *,
+        use: UseCondition | None = None,
     ) -> StoredApplication:
-        (saved,) = self.replace_all([(stored, updated)], audit)
+        (saved,) = self.replace_all([(stored, updated)], audit, use=use)
         return saved
 
     def replace_all(
         self,
         changes: Sequence[tuple[StoredApplication, Application]],
         audit: Sequence[AuditEvent] = (),
+        *,
+        use: UseCondition | None = None,
     ) -> tuple[StoredApplication, ...]:
+        if use is not None and (use.person in self.suspended) != use.suspended:
+            raise ConcurrentChangeError("the person's suspension changed")
         for stored, updated in changes:
             current = self.items[updated.application_id]
             if current.version != stored.version:
@@ -212,6 +252,7 @@ class World:
             inbox=self.inbox,
             applications=lambda _prefecture: self.applications,
             signed_acts=self.signed_acts,
+            suspensions=lambda _prefecture: self.applications,
         )
 
     def verify(self, application_id: str) -> Outcome:

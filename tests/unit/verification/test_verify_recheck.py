@@ -63,6 +63,7 @@ def _seed(*people: tuple[str, str, str]) -> SeededRegistry:
 class FakeStore:
     examinees_: dict[str, tuple[Examinee, datetime]] = field(default_factory=dict)
     inactive: set[str] = field(default_factory=set)
+    suspended: set[str] = field(default_factory=set)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     open_: dict[str, str] = field(default_factory=dict)
     runs: dict[str, RunRecord] = field(default_factory=dict)
@@ -83,6 +84,9 @@ class FakeStore:
 
     def active(self, qualification_pseudonym_id: str) -> bool:
         return qualification_pseudonym_id not in self.inactive
+
+    def suspended_persons(self) -> frozenset[str]:
+        return frozenset(self.suspended)
 
     def open_proposal(self, qualification_pseudonym_id: str) -> Proposal | None:
         found = self.open_.get(qualification_pseudonym_id)
@@ -238,6 +242,18 @@ def test_only_active_examinees_are_looked_up() -> None:
     world.stores["13"].inactive.add(person)
     run_id = world.run()
     assert world.stores["13"].totals(run_id) == BatchCounts()
+    assert world.vault.kms_requests.snapshot().get("Decrypt") is None
+
+
+def test_a_person_whose_use_is_suspended_is_not_looked_up() -> None:
+    """P10: 利用停止 stops the re-check of the person's data (the vault is not opened)."""
+    taro = _valid(NUMBERS[0])
+    world = World(_seed((taro, NEW, "current")))
+    person = world.enrol(taro)
+    world.stores["13"].suspended.add(person)
+    run_id = world.run()
+    assert world.stores["13"].totals(run_id) == BatchCounts()
+    assert world.stores["13"].proposals == {}
     assert world.vault.kms_requests.snapshot().get("Decrypt") is None
 
 
