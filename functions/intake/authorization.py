@@ -329,6 +329,16 @@ RULES: Final[Mapping[tuple[str, str], Rule]] = {
         action=AuditAction.PERSON_REQUEST_CHANGED,
         record_type="person_request",
     ),
+    ("GET", paths.PERSON_REQUEST_DISCLOSURE): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.DISCLOSURE_READ,
+        record_type="person_request",
+    ),
+    ("POST", paths.PERSON_REQUEST_PASSPHRASE): Rule(
+        roles=_PRIVACY_OFFICE,
+        action=AuditAction.DISCLOSURE_PASSPHRASE_TAKEN,
+        record_type="person_request",
+    ),
     ("POST", paths.PERSON_REQUEST_CORRECTION): Rule(
         roles=_PRIVACY_OFFICE,
         action=AuditAction.PERSON_REQUEST_CHANGED,

@@ -30,6 +30,7 @@ from kentei.data.inbox import HashedPart, Part
 from kentei.data.results import ScoreRow, StoredScore
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.disclosures.record import DisclosureCopy
 from kentei.exemptions.model import PassRecord, PassRevocation
 from kentei.fees.payments import FeePayment, PaymentMethod
 from kentei.initial_registrations import InitialRegistrationRequest, InitialRegistrationStatus
@@ -38,6 +39,7 @@ from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
     CompletionNoticeDue,
+    DisclosureDue,
     Envelope,
     IdentityChosen,
     InitialRegistrationReceived,
@@ -159,6 +161,7 @@ class VerifyQueue(Protocol):
         | IdentityChosen
         | ChangeRequestReceived
         | InitialRegistrationReceived
+        | DisclosureDue
         | UseResumed,
     ) -> str: ...
 
@@ -586,6 +589,20 @@ class PersonRequests(Protocol):
 
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None: ...
 
+    def disclosure(self, request_id: str) -> DisclosureCopy | None:
+        """A granted disclosure's sealed copy, once verify has sealed it."""
+        ...
+
+    def passphrase(self, request_id: str) -> str | None:
+        """The copy's one-time passphrase until it is picked up."""
+        ...
+
+    def take_passphrase(
+        self, taken: DisclosureCopy, passphrase: str, audit: Sequence[AuditEvent] = ()
+    ) -> None:
+        """Erase the passphrase as read, once (``ConcurrentRequestChangeError`` otherwise)."""
+        ...
+
 
 def _prefecture_person_requests(prefecture_code: str) -> PersonRequests:
     from kentei.data.person_requests import PrefecturePersonRequests
@@ -799,6 +816,22 @@ def _prefecture_revocations(prefecture_code: str) -> RevocationStore:
     return PrefecturePassRevocations(prefecture_code)
 
 
+class DisclosureLinks(Protocol):
+    """Short-lived links to the sealed disclosure copies (:class:`kentei.data.
+    disclosure_copies.DisclosureCopies`)."""
+
+    def download_url(self, key: str, expires_s: int) -> str: ...
+
+
+class _DisclosureLinks:
+    """The disclosures bucket, its name read from the environment on first use."""
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        from kentei.data.disclosure_copies import DisclosureCopies
+
+        return DisclosureCopies().download_url(key, expires_s)
+
+
 class CertificateLinks(Protocol):
     """Short-lived links to the certificates bucket's objects."""
 
@@ -920,6 +953,8 @@ class Dependencies:
     """A prefecture's reconciliation reports with the national system."""
     person_requests: Callable[[str], PersonRequests] = _prefecture_person_requests
     """A prefecture's person requests (P10) and suspensions of use."""
+    disclosure_links: DisclosureLinks = field(default_factory=_DisclosureLinks)
+    """Presigned GETs of sealed disclosure copies."""
     """A prefecture's change proposals and re-check runs, by prefecture code."""
     change_requests: Callable[[str], ChangeRequestStore] = _prefecture_change_requests
     """A prefecture's signed change requests, by prefecture code."""

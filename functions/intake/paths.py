@@ -48,6 +48,8 @@ PERSON_REQUEST: Final = "/v1/person-requests/<person_request_id>"
 PERSON_REQUEST_EXTENSION: Final = "/v1/person-requests/<person_request_id>/extension"
 PERSON_REQUEST_DECISION: Final = "/v1/person-requests/<person_request_id>/decision"
 PERSON_REQUEST_WITHDRAWAL: Final = "/v1/person-requests/<person_request_id>/withdrawal"
+PERSON_REQUEST_DISCLOSURE: Final = "/v1/person-requests/<person_request_id>/disclosure"
+PERSON_REQUEST_PASSPHRASE: Final = "/v1/person-requests/<person_request_id>/disclosure/passphrase"  # noqa: S105 (a path)
 PERSON_REQUEST_CORRECTION: Final = "/v1/person-requests/<person_request_id>/correction"
 PERSON_SUSPENSION_LIFT: Final = "/v1/person-suspensions/<qualification_pseudonym_id>/lift"
 ROSTER_CHANGE_REQUESTS: Final = "/v1/roster/examinees/<qualification_pseudonym_id>/change-requests"
@@ -127,6 +129,8 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     PERSON_REQUEST_EXTENSION: ("POST",),
     PERSON_REQUEST_DECISION: ("POST",),
     PERSON_REQUEST_WITHDRAWAL: ("POST",),
+    PERSON_REQUEST_DISCLOSURE: ("GET",),
+    PERSON_REQUEST_PASSPHRASE: ("POST",),
     PERSON_REQUEST_CORRECTION: ("POST",),
     PERSON_SUSPENSION_LIFT: ("POST",),
     ROSTER_CHANGE_REQUESTS: ("POST",),

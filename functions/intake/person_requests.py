@@ -6,9 +6,12 @@ each must be decided, extend one once, decide or withdraw it; lift a suspension 
 The person is named by their 資格仮名ID on the prefecture's roster; nothing here reads the
 vault. A request through a channel the prefecture's procedure does not offer is a ``422``; one
 decided, extended or withdrawn meanwhile is a ``409`` and nothing is written. Granting a
-suspension request starts the suspension in the same transaction. Every read is audited before
-it is answered, every change in its transaction. A correction request's items become a change
-proposal (:mod:`intake.corrections`), and its decision follows the proposal's.
+suspension request starts the suspension in the same transaction. Granting a disclosure
+request (wholly or in part) then asks verify for its sealed copy (``disclosure_due``, ids
+only); should that send fail, the decision stands and the same decision posted again sends it
+again (a ``200`` while no copy is sealed; verify seals one copy per request). Every read is
+audited before it is answered, every change in its transaction. A correction request's items
+become a change proposal (:mod:`intake.corrections`), and its decision follows the proposal's.
 """
 
 from __future__ import annotations
@@ -27,12 +30,13 @@ from kentei.applications.model import IdentityConfirmation
 from kentei.callers import Caller
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
-from kentei.messages import NationalReconcilePrefecture, UseResumed
+from kentei.messages import DisclosureDue, NationalReconcilePrefecture, UseResumed
 from kentei.person_requests.model import (
     ChannelNotOfferedError,
     ConcurrentRequestChangeError,
     Decision,
     PersonRequest,
+    Requester,
     RequestStateError,
     RequestStatus,
     Suspension,
@@ -56,6 +60,11 @@ class NewRequest(BaseModel):
     channel: Channel = Field(description="`window`, `post` or `online`.")
     identity_confirmation: IdentityConfirmation = Field(
         description="How staff confirmed the requester is the person (本人確認)."
+    )
+    requester: Requester = Field(
+        Requester.PERSON,
+        description="`person` (the person themselves) or `representative` (代理人). A "
+        "disclosure copy holds the My Number only when it is for the person.",
     )
 
 
@@ -84,6 +93,7 @@ class RequestView(BaseModel):
     kind: RequestKind
     channel: Channel
     identity_confirmation: IdentityConfirmation
+    requester: Requester
     entered_by: str
     received_at: AwareDatetime
     due_at: AwareDatetime = Field(description="The last instant a decision may be made.")
@@ -131,6 +141,7 @@ def receive_request(
             entered_by=staff.id,
             at=at,
             procedure=procedures().of(prefecture, body.kind),
+            requester=body.requester,
         )
     except ChannelNotOfferedError as exc:
         raise InvalidRequestError(
@@ -209,6 +220,12 @@ def decide_request(
     screening.refuse(holding_my_number(body.reason, "reason"))
     deps = deps or dependencies()
     request = _open(deps, staff_prefecture(staff), request_key)
+    if _copy_owed(deps, request, body.decision):
+        _ask_for_copy(deps, request)  # a retry: the message again, the same answer
+        store = deps.person_requests(request.prefecture_code)
+        return RequestView.of(
+            request, store.suspension(request.qualification_pseudonym_id) is not None
+        )
     corrections.check_decision(deps, request, body.decision)
     at = deps.clock()
     suspends = request.kind is RequestKind.SUSPENSION and body.decision is not Decision.REFUSED
@@ -223,13 +240,37 @@ def decide_request(
         if suspends
         else None
     )
-    return _changed(
+    view = _changed(
         deps,
         staff,
         request,
         lambda: request.decided(body.decision, staff.id, at, body.reason),
         request_id,
         suspension=suspension,
+    )
+    if request.kind is RequestKind.DISCLOSURE and body.decision is not Decision.REFUSED:
+        _ask_for_copy(deps, request)  # after the decision's transaction: never lost with it
+    return view
+
+
+def _copy_owed(deps: Dependencies, request: PersonRequest, decision: Decision) -> bool:
+    """The request is a disclosure decided as ``decision``, granting it, with no copy sealed
+    yet: the decision posted again (after a failed send) asks verify again."""
+    return (
+        request.discloses
+        and request.decision is decision
+        and deps.person_requests(request.prefecture_code).disclosure(request.request_id) is None
+    )
+
+
+def _ask_for_copy(deps: Dependencies, request: PersonRequest) -> None:
+    deps.verify_queue.send(
+        DisclosureDue(
+            prefecture_code=request.prefecture_code,
+            request_id=request.request_id,
+            qualification_pseudonym_id=request.qualification_pseudonym_id,
+            requester=request.requester.value,
+        )
     )
 
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kentei.data.roster import StoredExaminee
     from kentei.initial_registrations import InitialRegistrationRequest
     from kentei.person_requests.model import Suspension, UseCondition
+    from verify.disclosures import DisclosurePorts
     from verify.vault_release import ReleasePorts
 
 
@@ -258,6 +259,7 @@ def reset() -> None:
     dependencies.cache_clear()
     recheck_dependencies.cache_clear()
     release_ports.cache_clear()
+    disclosure_ports.cache_clear()
 
 
 class RecheckStore(Protocol):
@@ -384,4 +386,29 @@ def release_ports() -> ReleasePorts:
         vault=DynamoVault(),
         links=DynamoPseudonymLinks(),
         schedule=load_retention_schedule,
+    )
+
+
+@cache
+def disclosure_ports() -> DisclosurePorts:
+    """A granted disclosure's copy (:mod:`verify.disclosures`): the vault adapter of
+    :func:`dependencies` when it is built, else its own; the prefecture's items read as the
+    retention job reads them, the audit trail, the disclosures bucket."""
+    from kentei.data.audit import AuditTrail
+    from kentei.data.disclosure_copies import DisclosureCopies
+    from kentei.data.person_requests import PrefecturePersonRequests
+    from kentei.data.record_kinds import kind_of
+    from kentei.data.retention import PrefectureRetention
+    from kentei.vault import vault_from_environment
+    from verify.disclosures import DisclosurePorts
+
+    built = dependencies.cache_info().currsize > 0
+    return DisclosurePorts(
+        requests=PrefecturePersonRequests,
+        partition=PrefectureRetention,
+        trail=AuditTrail(),
+        vault=dependencies().vault if built else vault_from_environment(),
+        copies=DisclosureCopies(),
+        kind_of=kind_of,
+        clock=utc_now,
     )

@@ -9,6 +9,8 @@ registry re-check, 定期照会); ``change_request_received`` →
 ``initial_registration_received`` →
 :func:`verify.initial_registrations.verify_initial_registration` (R17); ``use_resumed`` →
 :func:`verify.verification.resume` (a suspended person's held applications, P10);
+``disclosure_due`` → :func:`verify.disclosures.seal_disclosure` (a granted disclosure's sealed
+copy, P10);
 ``heartbeat`` → the wiring check. A message fails (and is
 retried, then kept in the DLQ) only for what may pass on a retry; every other outcome ends
 the application with a status and a reason. Log lines carry ids and reason codes only.
@@ -236,6 +238,26 @@ def _vault_release(message: messages.Envelope) -> None:
     )
 
 
+def _disclosure(message: messages.Envelope) -> None:
+    if not isinstance(message, messages.DisclosureDue):
+        raise UnroutedMessageError(f"the disclosure route got a {message.kind} message")
+    # Imported here: a rare message kind (and the KDF and cipher), kept off every cold start.
+    from verify.disclosures import seal_disclosure
+
+    sealed = seal_disclosure(message, dependencies.disclosure_ports(), _request_id())
+    consumer.instruments.logger.info(
+        "disclosure copy",
+        extra={
+            "person_request_id": message.request_id,
+            "prefecture_code": message.prefecture_code,
+            "outcome": sealed.outcome.value,
+            "counts": sealed.counts,
+            "withheld": sealed.withheld,
+            "size": sealed.size,
+        },
+    )
+
+
 def _use_resumed(message: messages.Envelope) -> None:
     if not isinstance(message, messages.UseResumed):
         raise UnroutedMessageError(f"the use resumed route got a {message.kind} message")
@@ -268,6 +290,8 @@ consumer = QueueConsumer(
         "initial_registration_received": _initial_registration,
         # The retention job's release of a person's vault entry (P8, sync.retention).
         "vault_entry_release": _vault_release,
+        # A granted disclosure's sealed copy (P10, verify.disclosures).
+        "disclosure_due": _disclosure,
         # A person's suspension of use lifted (P10): their held applications go on.
         "use_resumed": _use_resumed,
     },

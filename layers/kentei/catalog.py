@@ -354,6 +354,18 @@ PUBLISHED_PREFIX: Final = "published/"
 """The issuer's public documents in the certificates bucket: the JWK Set and the status list
 credentials (``kentei.data.published``), which the public function alone reads."""
 
+DISCLOSURES_LIFECYCLE: Final = Lifecycle(
+    current_days=30, noncurrent_days=1, incomplete_upload_days=1
+)
+"""A sealed disclosure copy (開示の写し, P10) is delivered within days: the office downloads
+it and sends it with the passphrase in a separate letter; its request keeps what was
+disclosed. ``current_days`` is the retention schedule's ``disclosure_copy`` (a test holds them
+equal); a copy sealed again (a redelivered message) leaves a noncurrent version, gone a day
+later."""
+DISCLOSURES_BUCKET: Final = "disclosures"
+DISCLOSURES_PREFIX: Final = "disclosures/"
+"""``disclosures/<prefecture>/<request id>.sealed`` (:func:`kentei.disclosures.record.copy_key`)."""
+
 ACCESS_LOGS_LIFECYCLE: Final = Lifecycle(
     current_days=365, noncurrent_days=1, incomplete_upload_days=1
 )
@@ -418,6 +430,15 @@ BUCKETS: Final = (
             IMPORTS_PREFIX: RecordKind.RESULT_FILE,
             REPORTS_PREFIX: RecordKind.RESULT_FILE,
         },
+    ),
+    BucketSpec(
+        DISCLOSURES_BUCKET,
+        "sealed disclosure copies (開示の写し): encrypted under a one-time passphrase, until "
+        "the privacy office delivers them",
+        "records",
+        "KENTEI_BUCKET_DISCLOSURES",
+        lifecycle=DISCLOSURES_LIFECYCLE,
+        record_kinds={DISCLOSURES_PREFIX: RecordKind.DISCLOSURE_COPY},
     ),
 )
 
@@ -582,6 +603,8 @@ FUNCTIONS: Final = (
             _G(IMPORTS_BUCKET, Access.BUCKET_PUT, prefix=IMPORTS_PREFIX),
             _G(IMPORTS_BUCKET, Access.BUCKET_READ, prefix=REPORTS_PREFIX),
             _G("sync", Access.QUEUE_SEND),
+            # Sealed disclosure copies: a presigned GET for the privacy office (verify seals).
+            _G(DISCLOSURES_BUCKET, Access.BUCKET_READ, prefix=DISCLOSURES_PREFIX),
         ),
     ),
     FunctionSpec(
@@ -604,6 +627,9 @@ FUNCTIONS: Final = (
             _G("verify", Access.QUEUE_SEND),
             # An e-Gov application verify refused: its completion notice (certify sends it).
             _G("certify", Access.QUEUE_SEND),
+            # A granted disclosure (P10): the person's records, their audit trail and (their
+            # own copy only) the My Number, sealed and put here; never read back.
+            _G(DISCLOSURES_BUCKET, Access.BUCKET_PUT, prefix=DISCLOSURES_PREFIX),
         ),
     ),
     FunctionSpec(

@@ -226,6 +226,18 @@ class VaultEntryRelease(Envelope):
     run_id: str = Field(pattern=r"^[0-9A-Za-z_-]{1,64}$")
 
 
+class DisclosureDue(Envelope):
+    """A disclosure request (開示請求, P10) was granted (wholly or in part): verify assembles the
+    person's records, their audit trail and, in the person's own copy only, their My Number,
+    and seals the copy (``verify.disclosures``). Ids and the copy's addressee only."""
+
+    kind: Literal["disclosure_due"] = "disclosure_due"
+    prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
+    request_id: str = Field(pattern=r"^prq-[0-9a-z]{26}$")
+    qualification_pseudonym_id: str = Field(pattern=r"^[0-9A-Za-z_-]{8,128}$")
+    requester: Literal["person", "representative"]
+
+
 class UseResumed(Envelope):
     """A person's suspension of use (利用停止, P10) in a prefecture was lifted: verify takes
     their held applications on to review (``verify.suspension``). The prefecture and the
@@ -478,6 +490,7 @@ KINDS: dict[str, type[Envelope]] = {
     "retention_due": RetentionDue,
     "retention_prefecture": RetentionPrefecture,
     "vault_entry_release": VaultEntryRelease,
+    "disclosure_due": DisclosureDue,
     "use_resumed": UseResumed,
     "results_decisions_due": ResultsDecisionsDue,
     "results_announcement_due": ResultsAnnouncementDue,

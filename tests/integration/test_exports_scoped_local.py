@@ -239,6 +239,8 @@ EXEMPT: Final[Mapping[tuple[str, str], str]] = {
     ("GET", paths.CERTIFICATE_PDF): _ONE_BY_ID + ": a link to one certificate's PDF",
     ("GET", paths.REVOCATION): _ONE_BY_ID + ": one revoked pass",
     ("GET", paths.PERSON_REQUEST): _ONE_BY_ID + ": one person request (test_person_requests)",
+    ("GET", paths.PERSON_REQUEST_DISCLOSURE): _ONE_BY_ID
+    + ": one granted disclosure's copy, a link (test_disclosures_local: Osaka's office 404)",
     **{
         ("GET", template): "a trace of the one subject its query names (a user's window, an "
         "application, an import, a group), read under the caller's partition; its scope is "

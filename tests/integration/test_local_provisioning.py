@@ -101,7 +101,7 @@ def test_buckets_have_the_catalog_encryption_and_versioning(runtime: LocalRuntim
 def test_buckets_with_a_catalog_lifecycle_have_it_locally_too(runtime: LocalRuntime) -> None:
     s3 = runtime.s3()
     bounded = [spec for spec in catalog.BUCKETS if spec.lifecycle is not None]
-    assert [spec.name for spec in bounded] == ["access-logs", "inbox", "imports"]
+    assert [spec.name for spec in bounded] == ["access-logs", "inbox", "imports", "disclosures"]
     for spec in bounded:
         assert spec.lifecycle is not None
         name = runtime.resources.buckets[spec.name]

@@ -19,12 +19,14 @@ from kentei.data.audit import AuditAction, AuditEvent, AuditQuery, AuditTrail
 from kentei.data.changes import PrefectureChanges
 from kentei.data.person_requests import PrefecturePersonRequests
 from kentei.data.transactions import cancellation_codes
+from kentei.disclosures.record import DisclosureCopy, copy_key
 from kentei.person_requests import correction
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
     Decision,
     HeldWork,
     PersonRequest,
+    Requester,
     RequestStatus,
     Suspension,
     UseCondition,
@@ -268,3 +270,61 @@ def test_work_held_for_a_suspended_person_is_kept_by_ids_and_forgotten_once_done
     assert store.held_work(PERSON) == [works[1]]
     with pytest.raises(ValueError, match="another prefecture"):
         PrefecturePersonRequests("27").hold_work(works[1])
+
+
+def _copy(request: PersonRequest) -> DisclosureCopy:
+    return DisclosureCopy(
+        request_id=request.request_id,
+        prefecture_code="13",
+        object_key=copy_key("13", request.request_id),
+        sha256="cd" * 32,
+        size=10,
+        generated_at=AT,
+        requester=Requester.PERSON,
+        counts={"examinee": 1},
+        withheld=0,
+    )
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_disclosures_copy_is_recorded_once_and_its_passphrase_taken_once() -> None:
+    store = PrefecturePersonRequests("13")
+    request = _request(RequestKind.DISCLOSURE)
+    store.receive(request)
+    copy = _copy(request)
+    with pytest.raises(ValueError, match="another prefecture"):
+        PrefecturePersonRequests("27").record_disclosure(copy, "AAAAA-BBBBB-CCCCC-DDDDD")
+    assert not store.record_disclosure(copy, "AAAAA-BBBBB-CCCCC-DDDDD"), "not decided yet"
+
+    decided = request.decided(Decision.GRANTED, BY, AT, "全部開示")
+    store.change(decided, RequestStatus.RECEIVED)
+    sealed = AuditEvent(
+        actor="verify",
+        action=AuditAction.DISCLOSURE_SEALED,
+        record_type="person_request",
+        record_id=request.request_id,
+        prefecture_code="13",
+        request_id="lambda-1",
+        at=AT,
+        person_id=PERSON,
+    )
+    assert store.record_disclosure(copy, "AAAAA-BBBBB-CCCCC-DDDDD", [sealed])
+    assert not store.record_disclosure(copy, "EEEEE-FFFFF-GGGGG-HHHHH"), "one copy per request"
+
+    assert store.disclosure(request.request_id) == copy
+    assert store.passphrase(request.request_id) == "AAAAA-BBBBB-CCCCC-DDDDD"
+    assert store.request(request.request_id) == decided, "the request itself is unchanged"
+    assert PrefecturePersonRequests("27").disclosure(request.request_id) is None
+
+    taken = copy.taken("staff:13:privacy1", AT)
+    with pytest.raises(ConcurrentRequestChangeError):
+        store.take_passphrase(taken, "EEEEE-FFFFF-GGGGG-HHHHH")
+    store.take_passphrase(taken, "AAAAA-BBBBB-CCCCC-DDDDD")
+    with pytest.raises(ConcurrentRequestChangeError):
+        store.take_passphrase(taken, "AAAAA-BBBBB-CCCCC-DDDDD")
+    assert store.passphrase(request.request_id) is None
+    assert store.disclosure(request.request_id) == taken
+
+    trail = AuditTrail().about_person("13", PERSON, AT - dt.timedelta(days=800), AT)
+    assert [e.action for e in trail] == [AuditAction.DISCLOSURE_SEALED]
+    assert AuditTrail().about_person("27", PERSON, AT - dt.timedelta(days=1), AT) == []

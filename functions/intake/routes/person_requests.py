@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from intake import paths
 from intake.access import request_id, require_caller, require_staff
+from intake.disclosures import DisclosureView, PassphraseView, read_disclosure, take_passphrase
 from intake.person_requests import (
     PSEUDONYM_PATTERN,
     Extension,
@@ -127,6 +128,38 @@ def post_decision(
 )
 def post_withdrawal(person_request_id: Annotated[str, _REQUEST_ID]) -> RequestView:
     return withdraw_request(_staff(), person_request_id, _id())
+
+
+@router.get(
+    paths.PERSON_REQUEST_DISCLOSURE,
+    summary="A granted disclosure's sealed copy",
+    description="The copy's state (`pending` until verify has sealed it, `ready`, `delivered` "
+    "once its passphrase was picked up, `expired` once the bucket deleted it), its SHA-256 "
+    "and counts by section, and while it is kept a presigned GET of the sealed file (valid "
+    "five minutes). The copy holds everything the prefecture holds about the person and who "
+    "accessed it, and their My Number only when it is for the person themselves; it is "
+    "AES-256-GCM under a key derived (scrypt) from a one-time passphrase. A request that is not "
+    "a granted disclosure of the caller's prefecture is a 404. Role `privacy`; audited.",
+    tags=_TAGS,
+    responses=documented(200, "The copy's state", 401, 403, 404, 422),
+)
+def get_disclosure(person_request_id: Annotated[str, _REQUEST_ID]) -> DisclosureView:
+    return read_disclosure(_staff(), person_request_id, _id())
+
+
+@router.post(
+    paths.PERSON_REQUEST_PASSPHRASE,
+    summary="Pick up a disclosure copy's passphrase, once",
+    description="The one-time passphrase that opens the sealed copy (four groups of five "
+    "characters), answered once and erased in the same transaction that records who took it. "
+    "Send it to the requester in a sealed letter of its own, apart from the copy; they open "
+    "the copy with `python -m kentei.disclosures open FILE`. Picked up already, not sealed yet "
+    "or expired: 409. Role `privacy`; audited.",
+    tags=_TAGS,
+    responses=documented(200, "The passphrase", 401, 403, 404, 409, 422),
+)
+def post_passphrase(person_request_id: Annotated[str, _REQUEST_ID]) -> PassphraseView:
+    return take_passphrase(_staff(), person_request_id, _id())
 
 
 @router.post(

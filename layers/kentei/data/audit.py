@@ -175,6 +175,13 @@ class AuditAction(StrEnum):
     """Staff (privacy) opened one request."""
     SUSPENSION_LIFTED = "person_request.suspension_lifted"
     """A person's suspension of use ended: their data is processed again."""
+    DISCLOSURE_SEALED = "person_request.disclosure_sealed"
+    """Verify assembled a granted disclosure's copy (the person's records, their trail and, in
+    their own copy, the My Number from the vault) and sealed it."""
+    DISCLOSURE_READ = "person_request.disclosure_read"
+    """Staff (privacy) read a disclosure copy's state and got its download link."""
+    DISCLOSURE_PASSPHRASE_TAKEN = "person_request.passphrase_taken"  # noqa: S105 (a name)
+    """Staff (privacy) picked up a disclosure copy's one-time passphrase (then erased)."""
     RECHECK_RUNS_LISTED = "recheck.runs_listed"
     """Staff listed their prefecture's registry re-check runs (counts only)."""
     RESULTS_DECISIONS_REQUESTED = "results.decisions_requested"
@@ -650,6 +657,27 @@ class AuditTrail:
                 if len(found) == query.limit:
                     return AuditPage(tuple(found), encode_cursor(day, item["event_key"]["S"]))
         return AuditPage(tuple(found), None)
+
+    def about_person(
+        self, prefecture_code: str, person_id: str, since: datetime, until: datetime
+    ) -> list[AuditEvent]:
+        """Every entry of the prefecture about the person within [since, until], oldest first
+        (a disclosure's trail, P10): the search, window by window of
+        :data:`MAX_SEARCH_DAYS`, page by page."""
+        found: list[AuditEvent] = []
+        start = since
+        while start <= until:
+            end = min(until, start + timedelta(days=MAX_SEARCH_DAYS - 1))
+            query = AuditQuery(prefecture_code, start, end, person_id=person_id, limit=500)
+            cursor: str | None = None
+            while True:
+                page = self.search(query, cursor)
+                found.extend(page.items)
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+            start = end + timedelta(microseconds=1)
+        return sorted(found, key=lambda e: e.at)
 
     def verify(self, prefecture_code: str, first: date, last: date) -> audit_chain.ChainReport:
         """The chain of each day of ``prefecture_code`` from ``first`` to ``last``."""

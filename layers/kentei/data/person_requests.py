@@ -6,7 +6,12 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
   (ids, kinds, instants, the decision and its reason; never the data asked about, nor the My
   Number), its ``status`` and 資格仮名ID as attributes, and a correction request's
   ``proposal_id`` (the change proposal ``CHANGE#<proposal id>`` it became,
-  :mod:`kentei.data.changes`) once recorded;
+  :mod:`kentei.data.changes`) once recorded. Once a granted disclosure's copy is sealed
+  (verify, :meth:`PrefecturePersonRequests.record_disclosure`), the item also holds
+  ``disclosure`` (a :class:`kentei.disclosures.record.DisclosureCopy` as JSON: the copy's key,
+  SHA-256, counts, and when its passphrase was picked up) and, until it is picked up once
+  (:meth:`PrefecturePersonRequests.take_passphrase`), ``passphrase``, the copy's one-time
+  passphrase (encrypted at rest as every item is);
 - ``USE_HELD#<資格仮名ID>#<application id>``: an announced pass whose certificate and notice
   certify left undone while the person's use was suspended
   (:class:`kentei.person_requests.model.HeldWork`); certify does it, and deletes the item, once
@@ -33,6 +38,7 @@ from kentei.data.audit import AuditEvent
 from kentei.data.changes import PrefectureChanges
 from kentei.data.partition import PrefecturePartition
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
+from kentei.disclosures.record import DisclosureCopy
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
     HeldWork,
@@ -226,6 +232,71 @@ class PrefecturePersonRequests(PrefecturePartition):
             }
         }
         self._written([delete], audit)
+
+    def disclosure(self, request_id: str) -> DisclosureCopy | None:
+        """The request's sealed copy, once verify has sealed it."""
+        item = self._get(REQUEST_PREFIX + request_id)
+        if item is None or "disclosure" not in item:
+            return None
+        return DisclosureCopy.model_validate_json(item["disclosure"]["S"])
+
+    def passphrase(self, request_id: str) -> str | None:
+        """The copy's passphrase while it has not been picked up."""
+        item = self._get(REQUEST_PREFIX + request_id)
+        return None if item is None or "passphrase" not in item else item["passphrase"]["S"]
+
+    def record_disclosure(
+        self, copy: DisclosureCopy, passphrase: str, audit: Sequence[AuditEvent] = ()
+    ) -> bool:
+        """Keep the sealed copy's record and its passphrase on the granted disclosure request
+        it answers, with ``audit``, in one transaction; False (nothing written) when a copy
+        was recorded for it already (a redelivered message)."""
+        if copy.prefecture_code != self.prefecture_code:
+            raise ValueError("a copy of another prefecture")
+        update: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(REQUEST_PREFIX + copy.request_id),
+                "UpdateExpression": "SET disclosure = :d, passphrase = :p",
+                "ConditionExpression": (
+                    "attribute_exists(record_key) AND #s = :decided "
+                    "AND attribute_not_exists(disclosure)"
+                ),
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {
+                    ":d": {"S": copy.model_dump_json()},
+                    ":p": {"S": passphrase},
+                    ":decided": {"S": RequestStatus.DECIDED.value},
+                },
+            }
+        }
+        try:
+            self._write_audited([update], audit)
+        except ClientError as exc:
+            if cancellation_codes(exc) is None:
+                raise
+            return False
+        return True
+
+    def take_passphrase(
+        self, taken: DisclosureCopy, passphrase: str, audit: Sequence[AuditEvent] = ()
+    ) -> None:
+        """Erase the passphrase as read (``passphrase``) and keep ``taken`` (who picked it up,
+        when), with ``audit``, in one transaction: once only
+        (:class:`ConcurrentRequestChangeError` when it was picked up meanwhile)."""
+        update: TransactWriteItemTypeDef = {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(REQUEST_PREFIX + taken.request_id),
+                "UpdateExpression": "SET disclosure = :d REMOVE passphrase",
+                "ConditionExpression": "passphrase = :p",
+                "ExpressionAttributeValues": {
+                    ":d": {"S": taken.model_dump_json()},
+                    ":p": {"S": passphrase},
+                },
+            }
+        }
+        self._written([update], audit)
 
     def _written(
         self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent]

@@ -46,6 +46,15 @@ class Decision(StrEnum):
     REFUSED = "refused"
 
 
+class Requester(StrEnum):
+    """Who asked, and so whom a disclosure copy is for: the person themselves, or their
+    representative (代理人: a legal or appointed agent). Only the person's own copy holds the
+    My Number."""
+
+    PERSON = "person"
+    REPRESENTATIVE = "representative"
+
+
 class RequestStateError(ValueError):
     """What the request's state or its procedure does not allow (the API: 409)."""
 
@@ -70,6 +79,7 @@ class PersonRequest(BaseModel):
     kind: RequestKind
     channel: Channel
     identity_confirmation: IdentityConfirmation
+    requester: Requester = Requester.PERSON
     entered_by: str = Field(min_length=1, max_length=128)
     received_at: AwareDatetime
     due_at: AwareDatetime
@@ -100,6 +110,15 @@ class PersonRequest(BaseModel):
         if self.due_at < self.received_at:
             raise ValueError("due before it was received")
         return self
+
+    @property
+    def discloses(self) -> bool:
+        """A disclosure request decided to be answered (wholly or in part): a copy is due."""
+        return (
+            self.kind is RequestKind.DISCLOSURE
+            and self.status is RequestStatus.DECIDED
+            and self.decision in (Decision.GRANTED, Decision.PARTLY_GRANTED)
+        )
 
     @property
     def open(self) -> bool:
@@ -147,6 +166,7 @@ def received(
     entered_by: str,
     at: dt.datetime,
     procedure: Procedure,
+    requester: Requester = Requester.PERSON,
 ) -> PersonRequest:
     """A new request, due as the prefecture's procedure says; refused when it arrived through a
     channel the procedure does not offer."""
@@ -159,6 +179,7 @@ def received(
         kind=kind,
         channel=channel,
         identity_confirmation=identity_confirmation,
+        requester=requester,
         entered_by=entered_by,
         received_at=at,
         due_at=decision_due(at, procedure.decision_days),

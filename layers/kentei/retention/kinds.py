@@ -65,6 +65,8 @@ class RecordKind(StrEnum):
     PERSON_REQUEST = "person_request"
     """A person's request about their own data (開示・訂正・利用停止請求, P10), its decision, and
     a suspension of use while it stands."""
+    DISCLOSURE_COPY = "disclosure_copy"
+    """A sealed disclosure copy (開示の写し) in the disclosures bucket, until it is delivered."""
     DELETION_RECORD = "deletion_record"
     """A record of a deletion: what kind, which ids, when, under which rule."""
     LEGAL_HOLD = "legal_hold"

@@ -75,6 +75,13 @@ MINIMUMS: Final[Mapping[RecordKind, Minimum]] = {
     _K.PERSON_REQUEST: Minimum(
         _YEARS_5, _FY, True, "a request under the personal information act and its decision"
     ),
+    _K.DISCLOSURE_COPY: Minimum(
+        Period(days=14),
+        Counting.ELAPSED,
+        prefectural=False,
+        why="the office picks the sealed copy up and sends it with the passphrase in a "
+        "separate letter; two weeks cover a re-send of a letter that came back",
+    ),
     _K.SITTING: Minimum(_YEARS_5, _FY, True, "受検の記録 (exemptions, fees): 5-year class"),
     _K.EXAM_SESSION: Minimum(
         Period(years=1), _FY, True, "the round's sessions and seats: 1-year class"

@@ -42,6 +42,7 @@ from kentei.data.result_files import Upload
 from kentei.data.results import ScoreRow, StoredScore, slot
 from kentei.data.roster import StoredExaminee
 from kentei.data.tickets import TicketRecord
+from kentei.disclosures.record import DisclosureCopy
 from kentei.exemptions.model import PassRecord
 from kentei.fees.payments import (
     FeePayment,
@@ -54,6 +55,7 @@ from kentei.initial_registrations.review import LinkPlan, RejectPlan, ReviewChan
 from kentei.messages import (
     ApplicationReceived,
     ChangeRequestReceived,
+    DisclosureDue,
     IdentityChosen,
     InitialRegistrationReceived,
     UseResumed,
@@ -170,6 +172,10 @@ class Records:
     """Every prefecture's person requests (P10), by id."""
     suspensions: dict[tuple[str, str], Suspension] = field(default_factory=dict)
     """(prefecture, 資格仮名ID) → the suspension of use while it stands."""
+    disclosures: dict[str, DisclosureCopy] = field(default_factory=dict)
+    """A granted disclosure request's sealed copy, by request id."""
+    passphrases: dict[str, str] = field(default_factory=dict)
+    """A sealed copy's passphrase until picked up, by request id."""
     national_reports: list[ReconcileReport] = field(default_factory=list)
     """Every prefecture's reconciliation reports."""
     reasserted: list[tuple[str, str]] = field(default_factory=list)
@@ -972,6 +978,35 @@ class FakePersonRequests:
         del self.records.suspensions[key]
         self.records.written(audit)
 
+    def disclosure(self, request_id: str) -> DisclosureCopy | None:
+        copy = self.records.disclosures.get(request_id)
+        return copy if copy is not None and copy.prefecture_code == self.prefecture_code else None
+
+    def passphrase(self, request_id: str) -> str | None:
+        if self.disclosure(request_id) is None:
+            return None
+        return self.records.passphrases.get(request_id)
+
+    def record_disclosure(
+        self, copy: DisclosureCopy, passphrase: str, audit: Sequence[AuditEvent] = ()
+    ) -> bool:
+        """As verify keeps it (the tests seal a copy with it)."""
+        if copy.request_id in self.records.disclosures:
+            return False
+        self.records.disclosures[copy.request_id] = copy
+        self.records.passphrases[copy.request_id] = passphrase
+        self.records.written(audit)
+        return True
+
+    def take_passphrase(
+        self, taken: DisclosureCopy, passphrase: str, audit: Sequence[AuditEvent] = ()
+    ) -> None:
+        if self.records.passphrases.get(taken.request_id) != passphrase:
+            raise ConcurrentRequestChangeError("the passphrase was picked up meanwhile")
+        del self.records.passphrases[taken.request_id]
+        self.records.disclosures[taken.request_id] = taken
+        self.records.written(audit)
+
 
 @dataclass
 class FakeNationalReports:
@@ -1184,8 +1219,20 @@ Sent = (
     | IdentityChosen
     | ChangeRequestReceived
     | InitialRegistrationReceived
+    | DisclosureDue
     | UseResumed
 )
+
+
+@dataclass
+class FakeDisclosureLinks:
+    """Presigned GETs of the disclosures bucket, as links that name their key."""
+
+    issued: list[tuple[str, int]] = field(default_factory=list)
+
+    def download_url(self, key: str, expires_s: int) -> str:
+        self.issued.append((key, expires_s))
+        return f"https://disclosures.example/{key}?expires={expires_s}"
 
 
 @dataclass
@@ -1562,6 +1609,7 @@ class Fakes:
     notices: FakeNotices = field(default_factory=FakeNotices)
     reviews: dict[str, FakePasserReviews] = field(default_factory=dict)
     """Each prefecture's passer reviews (one per prefecture, so a test can make it fail)."""
+    disclosure_links: FakeDisclosureLinks = field(default_factory=FakeDisclosureLinks)
     revocations: FakeRevocations = field(init=False)
 
     def __post_init__(self) -> None:
@@ -1615,5 +1663,6 @@ class Fakes:
             national_conflicts=self.records.national_conflicts_of,
             national_reports=self.records.national_reports_of,
             person_requests=self.records.person_requests_of,
+            disclosure_links=self.disclosure_links,
             incident_records=self.incident_records,
         )

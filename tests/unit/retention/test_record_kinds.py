@@ -133,6 +133,9 @@ def test_the_named_lifecycles_are_the_schedules() -> None:
     )
     assert catalog.IMPORTS_LIFECYCLE.current_days == SCHEDULE.elapsed_days(RecordKind.RESULT_FILE)
     assert catalog.ACCESS_LOGS_LIFECYCLE.current_days == SCHEDULE.elapsed_days(LOG_KIND)
+    assert catalog.DISCLOSURES_LIFECYCLE.current_days == SCHEDULE.elapsed_days(
+        RecordKind.DISCLOSURE_COPY
+    )
 
 
 def test_every_kind_an_s3_lifecycle_deletes_lives_in_a_bucket_with_one() -> None:
