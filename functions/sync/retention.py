@@ -63,7 +63,10 @@ def run_id(scheduled_at: datetime) -> str:
 
 
 def start_runs(message: RetentionDue, ports: RetentionPorts) -> tuple[str, ...]:
-    """One run message per prefecture; their codes."""
+    """One run message per prefecture; their codes. A run (not a dry run) also forgets the
+    functions' heartbeats past their period (:func:`expire_heartbeats`)."""
+    if not message.dry_run:
+        expire_heartbeats(message.scheduled_at, ports)
     codes = tuple(sorted(prefectures.NAMES))
     for code in codes:
         ports.sync_queue.send(
@@ -72,6 +75,20 @@ def start_runs(message: RetentionDue, ports: RetentionPorts) -> tuple[str, ...]:
             )
         )
     return codes
+
+
+def expire_heartbeats(at: datetime, ports: RetentionPorts) -> int:
+    """Delete each function's latest heartbeat whose period (``heartbeat`` in the schedule,
+    from when it was received) has ended at ``at``: they live in the system partition, which
+    no prefecture's run reads. A heartbeat received since is kept. How many went."""
+    store = ports.heartbeats
+    schedule = ports.schedule()
+    gone = 0
+    for receipt in store.received():
+        if schedule.due(RecordKind.HEARTBEAT, receipt.received_at, None, at):
+            store.forget(receipt)
+            gone += 1
+    return gone
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sync.results_ports import Queue
 
 if TYPE_CHECKING:  # types only: sync's results messages never load the retention modules
     from kentei.data.retention import KindReport, RunPage
+    from kentei.heartbeat import HeartbeatReceipt
     from kentei.retention.kinds import RecordKind
     from kentei.retention.schedule import RetentionSchedule
     from kentei.retention.sweep import Doomed, Hold, StoredItem, StoredObject
@@ -68,6 +69,15 @@ class Objects(Protocol):
     def delete_every_version(self, stored: StoredObject) -> int: ...
 
 
+class Heartbeats(Protocol):
+    """The functions' latest heartbeats (:class:`kentei.data.heartbeats.DynamoHeartbeatStore`),
+    in the system partition no prefecture's run reads."""
+
+    def received(self) -> list[HeartbeatReceipt]: ...
+
+    def forget(self, receipt: HeartbeatReceipt) -> None: ...
+
+
 @dataclass(frozen=True)
 class RetentionPorts:
     partition: Callable[[str], Partition]
@@ -80,12 +90,14 @@ class RetentionPorts:
     """Sync's own queue: one run per prefecture."""
     verify_queue: Queue
     """Verify's: a vault entry to release."""
+    heartbeats: Heartbeats
     page_items: int = 1000
     """Items one message reads (a page of a phase): bounds its time and memory."""
 
 
 def deployed() -> RetentionPorts:
     # Imported here, as the other parts' ports: the stores (boto3) when the ports are built.
+    from kentei.data.heartbeats import DynamoHeartbeatStore
     from kentei.data.record_kinds import kind_of
     from kentei.data.retention import PrefectureLegalHolds, PrefectureRetention, StoredObjects
     from kentei.retention.schedule import load_retention_schedule
@@ -99,4 +111,5 @@ def deployed() -> RetentionPorts:
         kind_of=kind_of,
         sync_queue=SqsQueue("sync"),
         verify_queue=SqsQueue("verify"),
+        heartbeats=DynamoHeartbeatStore(),
     )

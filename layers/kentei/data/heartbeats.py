@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from kentei import aws, settings
 from kentei.heartbeat import HeartbeatReceipt
@@ -36,6 +36,38 @@ class DynamoHeartbeatStore:
             },
         )
 
+    def received(self) -> list[HeartbeatReceipt]:
+        """Every function's latest heartbeat."""
+        pages = (
+            aws.dynamodb()
+            .get_paginator("query")
+            .paginate(
+                TableName=self._table,
+                KeyConditionExpression="prefecture_code = :p AND begins_with(record_key, :k)",
+                ExpressionAttributeValues={
+                    ":p": {"S": SYSTEM_PARTITION},
+                    ":k": {"S": HEARTBEAT_PREFIX},
+                },
+                ConsistentRead=True,
+            )
+        )
+        return [_receipt(item) for page in pages for item in page["Items"]]
+
+    def forget(self, receipt: HeartbeatReceipt) -> None:
+        """Delete the function's heartbeat if it is still this one (a newer one stays)."""
+        try:
+            aws.dynamodb().delete_item(
+                TableName=self._table,
+                Key={
+                    "prefecture_code": {"S": SYSTEM_PARTITION},
+                    "record_key": {"S": record_key(receipt.function)},
+                },
+                ConditionExpression="heartbeat_id = :id",
+                ExpressionAttributeValues={":id": {"S": receipt.heartbeat_id}},
+            )
+        except aws.dynamodb().exceptions.ConditionalCheckFailedException:
+            return
+
     def latest(self, function: str) -> HeartbeatReceipt | None:
         item = (
             aws.dynamodb()
@@ -49,11 +81,13 @@ class DynamoHeartbeatStore:
             )
             .get("Item")
         )
-        if item is None:
-            return None
-        return HeartbeatReceipt(
-            function=function,
-            heartbeat_id=item["heartbeat_id"]["S"],
-            sent_at=datetime.fromisoformat(item["sent_at"]["S"]),
-            received_at=datetime.fromisoformat(item["received_at"]["S"]),
-        )
+        return None if item is None else _receipt(item)
+
+
+def _receipt(item: Mapping[str, Any]) -> HeartbeatReceipt:
+    return HeartbeatReceipt(
+        function=item["record_key"]["S"].removeprefix(HEARTBEAT_PREFIX),
+        heartbeat_id=item["heartbeat_id"]["S"],
+        sent_at=datetime.fromisoformat(item["sent_at"]["S"]),
+        received_at=datetime.fromisoformat(item["received_at"]["S"]),
+    )

@@ -426,7 +426,7 @@ UNDATED_PREFIXES: Final = frozenset(
         "NATIONAL_SENT#",
         # A function's latest heartbeat, rewritten by each receipt (received_at), one item per
         # function and no person, in the SYSTEM partition the per-prefecture job never reads:
-        # a removed function's item stays (the schedule's 30 days are not yet kept).
+        # the daily start forgets it past its period (sync.retention.expire_heartbeats).
         "HEARTBEAT#",
     }
 )

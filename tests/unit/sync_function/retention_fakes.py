@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kentei.data.retention import DELETION_PREFIX, KindReport, RunPage, merged_reports
+from kentei.heartbeat import HeartbeatReceipt
 from kentei.messages import Envelope, RetentionPrefecture
 from kentei.retention.kinds import RecordKind
 from kentei.retention.schedule import load_retention_schedule
@@ -122,6 +123,20 @@ class FakeQueue:
         self.sent.append(message)
 
 
+class FakeHeartbeats:
+    """Each function's latest heartbeat, as the system partition keeps them."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, HeartbeatReceipt] = {}
+
+    def received(self) -> list[HeartbeatReceipt]:
+        return list(self.latest.values())
+
+    def forget(self, receipt: HeartbeatReceipt) -> None:
+        if self.latest.get(receipt.function) == receipt:
+            del self.latest[receipt.function]
+
+
 @dataclass
 class RetentionWorld:
     partition: FakePartition = field(default_factory=FakePartition)
@@ -129,6 +144,7 @@ class RetentionWorld:
     objects: FakeObjects = field(default_factory=FakeObjects)
     sync_queue: FakeQueue = field(default_factory=FakeQueue)
     verify_queue: FakeQueue = field(default_factory=FakeQueue)
+    heartbeats: FakeHeartbeats = field(default_factory=FakeHeartbeats)
 
     page_items: int = 1000
 
@@ -143,6 +159,7 @@ class RetentionWorld:
             kind_of=kind_of,
             sync_queue=self.sync_queue,
             verify_queue=self.verify_queue,
+            heartbeats=self.heartbeats,
             page_items=self.page_items,
         )
 

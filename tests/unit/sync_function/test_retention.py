@@ -18,8 +18,10 @@ from tests.unit.sync_function.retention_fakes import RetentionWorld
 from kentei import catalog, messages, prefectures
 from kentei.data.partition import instant
 from kentei.data.retention import DELETION_PREFIX, DRY_RUN_PREFIX
+from kentei.heartbeat import HeartbeatReceipt
 from kentei.messages import RetentionDue, RetentionPrefecture, VaultEntryRelease
 from kentei.retention.kinds import RecordKind
+from kentei.retention.schedule import load_retention_schedule
 from kentei.retention.sweep import Hold, HoldScope, StoredItem
 from kentei_local.context import LocalContext
 from sync import dependencies, handler, retention
@@ -341,3 +343,32 @@ def test_given_a_run_then_page_records_of_runs_two_days_before_are_forgotten() -
         run_id(SCHEDULED + timedelta(days=1)),
         run_id(SCHEDULED + timedelta(days=2)),
     }
+
+
+def test_given_the_daily_start_then_heartbeats_past_their_period_go_and_a_dry_run_keeps_them() -> (
+    None
+):
+    """Heartbeats live in the system partition, which no prefecture's run reads: the daily
+    start forgets each function's latest one once its period (the schedule's ``heartbeat``)
+    has ended; a newer one, and anything in a dry run, stays."""
+    world = RetentionWorld()
+    days = load_retention_schedule().elapsed_days(RecordKind.HEARTBEAT)
+    old = HeartbeatReceipt(
+        function="verify",
+        heartbeat_id="h-old",
+        sent_at=SCHEDULED - timedelta(days=days, seconds=1),
+        received_at=SCHEDULED - timedelta(days=days, seconds=1),
+    )
+    fresh = HeartbeatReceipt(
+        function="sync",
+        heartbeat_id="h-fresh",
+        sent_at=SCHEDULED - timedelta(days=days - 1),
+        received_at=SCHEDULED - timedelta(days=days - 1),
+    )
+    world.heartbeats.latest = {"verify": old, "sync": fresh}
+
+    start_runs(RetentionDue(scheduled_at=SCHEDULED, dry_run=True), world.ports())
+    assert set(world.heartbeats.latest) == {"verify", "sync"}
+    start_runs(RetentionDue(scheduled_at=SCHEDULED, dry_run=False), world.ports())
+
+    assert world.heartbeats.latest == {"sync": fresh}
