@@ -32,7 +32,7 @@ from tests.unit.review.factory import application, form
 
 from kentei import aws, settings
 from kentei.applications.model import Status
-from kentei.data.retention import DRY_RUN_PREFIX, PrefectureRetention
+from kentei.data.retention import DRY_RUN_PREFIX, PrefectureRetention, report_key
 from kentei.data.roster import PrefectureRoster
 from kentei.my_number import MyNumber
 from kentei.retention.kinds import RecordKind
@@ -225,7 +225,7 @@ def test_a_disclosure_holds_all_of_the_persons_data_and_nothing_of_anyone_elses(
         for entry in entries
     }
     assert copied == set(naming_a) - shared
-    assert shared == {f"{DRY_RUN_PREFIX}20330401T162000Z#examinee"}
+    assert shared == {report_key(DRY_RUN_PREFIX, "20330401T162000Z", RecordKind.EXAMINEE, 0)}
     assert sum(w["count"] for w in document["withheld"]) == len(shared)
     assert {f"EXAMINEE#{a}", f"PERSON_REQUEST#{request_id}"} <= copied
     assert any(key.startswith("SITTING#") for key in copied)
