@@ -182,33 +182,8 @@ class PrefectureChanges(PrefecturePartition):
         self, status: ProposalStatus, limit: int = 25, after: str | None = None
     ) -> tuple[list[Proposal], str | None]:
         """Proposals at ``status``, oldest first; the id to read after for the next page."""
-        found: list[Proposal] = []
-        start: dict[str, Any] | None = self._key(CHANGE_PREFIX + after) if after else None
-        while len(found) < limit:
-            query: dict[str, Any] = {
-                "TableName": self._table,
-                "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
-                "FilterExpression": "#s = :s",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {
-                    ":p": {"S": self.prefecture_code},
-                    ":k": {"S": CHANGE_PREFIX},
-                    ":s": {"S": status.value},
-                },
-                "Limit": MAX_PAGE,
-                "ConsistentRead": True,
-            }
-            if start is not None:
-                query["ExclusiveStartKey"] = start
-            answer = self._dynamodb.query(**query)
-            for item in answer["Items"]:
-                found.append(Proposal.model_validate_json(item["proposal"]["S"]))
-                if len(found) == limit:
-                    return found, found[-1].proposal_id
-            start = answer.get("LastEvaluatedKey")
-            if start is None:
-                return found, None
-        return found, None
+        items, following = self._page_at_status(CHANGE_PREFIX, status.value, limit, after, MAX_PAGE)
+        return [Proposal.model_validate_json(i["proposal"]["S"]) for i in items], following
 
     def propose(
         self,

@@ -133,33 +133,10 @@ class PrefectureNationalConflicts(PrefecturePartition):
     ) -> tuple[list[NationalConflict], str | None]:
         """Up to ``limit`` conflicts with ``status``, oldest first, and the cursor (a conflict
         id) to read after, or None at the end."""
-        found: list[NationalConflict] = []
-        start = None if cursor is None else self._key(CONFLICT_PREFIX + cursor)
-        while len(found) < limit:
-            arguments: dict[str, object] = {
-                "TableName": self._table,
-                "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
-                "FilterExpression": "#s = :status",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {
-                    ":p": {"S": self.prefecture_code},
-                    ":k": {"S": CONFLICT_PREFIX},
-                    ":status": {"S": status.value},
-                },
-                "Limit": MAX_PAGE,
-                "ConsistentRead": True,
-            }
-            if start is not None:
-                arguments["ExclusiveStartKey"] = start
-            answer = self._dynamodb.query(**arguments)  # type: ignore[arg-type]
-            for item in answer["Items"]:
-                found.append(NationalConflict.model_validate_json(item["conflict"]["S"]))
-                if len(found) == limit:
-                    return found, found[-1].conflict_id
-            start = answer.get("LastEvaluatedKey")
-            if start is None:
-                return found, None
-        return found, None
+        items, following = self._page_at_status(
+            CONFLICT_PREFIX, status.value, limit, cursor, MAX_PAGE
+        )
+        return [NationalConflict.model_validate_json(i["conflict"]["S"]) for i in items], following
 
     def decide(
         self,

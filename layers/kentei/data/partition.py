@@ -110,6 +110,39 @@ class PrefecturePartition:
         for page in self._dynamodb.get_paginator("query").paginate(**arguments):
             yield from page["Items"]
 
+    def _page_at_status(
+        self, prefix: str, status: str, limit: int, after: str | None, read_batch: int = 100
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Up to ``limit`` items of ``prefix`` whose ``status`` attribute is ``status``, in key
+        order (consistent), and the id (the key after ``prefix``) to read after for the next
+        page, or None at the end. Each query reads ``read_batch`` items before the filter."""
+        found: list[dict[str, Any]] = []
+        start = None if after is None else self._key(prefix + after)
+        while True:
+            arguments: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "prefecture_code = :p AND begins_with(record_key, :k)",
+                "FilterExpression": "#s = :status",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {
+                    ":p": {"S": self.prefecture_code},
+                    ":k": {"S": prefix},
+                    ":status": {"S": status},
+                },
+                "Limit": read_batch,
+                "ConsistentRead": True,
+            }
+            if start is not None:
+                arguments["ExclusiveStartKey"] = start
+            answer = self._dynamodb.query(**arguments)
+            for item in answer["Items"]:
+                found.append(dict(item))
+                if len(found) == limit:
+                    return found, item["record_key"]["S"].removeprefix(prefix)
+            start = answer.get("LastEvaluatedKey")
+            if start is None:
+                return found, None
+
     def _write_audited(
         self, writes: Sequence[TransactWriteItemTypeDef], audit: Sequence[AuditEvent] = ()
     ) -> None:
