@@ -84,6 +84,8 @@ class Certificates(Protocol):
 
     def next_serial(self, certificate_number: str) -> int: ...
 
+    def signed_with(self, certificate_id: str, kid: str) -> None: ...
+
 
 class StatusLists(Protocol):
     """The issuer's status lists (:class:`kentei.data.certificates.StatusLists`)."""

@@ -327,6 +327,10 @@ def store_documents(
         code = qr_png(encode(certified, issued.slot, key, issued.issued_at))
         pdf = ports.sign_pdf(ports.render(content, code), key, issued.issued_at)
         ports.files.put(issued.pdf_key, pdf, PDF_MEDIA_TYPE)
+    if issued.signing_kid != key.kid:
+        # Signed with another key than the record says (a repair after a rotation, or a record
+        # from before the kid was kept): an incident about a key must find it.
+        ports.certificates(prefecture).signed_with(issued.certificate_id, key.kid)
     return True
 
 
@@ -525,6 +529,8 @@ def new_certificate(
         issued_at=at,
         issued_by=issuing.by,
         reissue_of=issuing.reissue_of,
+        # The key its documents are about to be signed with (store_documents).
+        signing_kid=ports.key_ring().active.kid,
     )
     audit = AuditEvent(
         actor=ISSUER_ACTOR,

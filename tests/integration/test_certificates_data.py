@@ -17,7 +17,7 @@ from tests.integration.moto_tables import (
     records_and_audit,
 )
 
-from kentei import aws
+from kentei import aws, settings
 from kentei.credentials.status import CertificateStatus, StatusSlot
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.data.certificates import (
@@ -257,3 +257,28 @@ def test_a_proof_request_is_issued_once() -> None:
     assert store.certificate("C13G262-00001-P2") is None
     counts = {(c.kind, c.language): c.count for c in store.counts(2026)}
     assert counts[CertificateKind.PROOF, "ja"] == 1
+
+
+@pytest.mark.usefixtures("moto")
+def test_the_signing_kid_is_kept_beside_the_document_and_noted_again_alone() -> None:
+    store = PrefectureCertificates("13", audit_table=AUDIT)
+    signed = _record(1).model_copy(update={"signing_kid": "kid-2026-01"})
+    unknown = _record(2)
+    store.issue(signed, audit=_audit(signed))
+    store.issue(unknown, audit=_audit(unknown))
+    assert store.certificate(signed.certificate_id) == signed
+    assert store.certificate(unknown.certificate_id) == unknown
+
+    store.signed_with(unknown.certificate_id, "kid-2027-01")
+
+    kids = {r.certificate_id: r.signing_kid for r in store.every_certificate()}
+    assert kids == {signed.certificate_id: "kid-2026-01", unknown.certificate_id: "kid-2027-01"}
+    assert PrefectureCertificates("14").every_certificate() == []
+    item = aws.dynamodb().get_item(
+        TableName=settings.table_name("records"),
+        Key={
+            "prefecture_code": {"S": "13"},
+            "record_key": {"S": f"CERTIFICATE#{signed.certificate_id}"},
+        },
+    )["Item"]
+    assert "signing_kid" not in item["certificate"]["S"]

@@ -160,6 +160,11 @@ class CertificateRecord(BaseModel):
     issued_by: str = Field(min_length=1, max_length=200)
     reissue_of: str | None = Field(None, max_length=20)
     superseded_by: str | None = Field(None, max_length=20)
+    signing_kid: str | None = Field(None, max_length=128, exclude=True)
+    """The ``kid`` of the key its documents were last signed with (an incident about a key
+    finds the certificates it signed); None for a record issued before it was kept. Kept as
+    the item's own attribute, never in its document: a repair that signs with another key
+    changes only it (:meth:`PrefectureCertificates.signed_with`)."""
 
     @property
     def slot(self) -> StatusSlot:
@@ -267,6 +272,20 @@ class PrefectureCertificates(PrefecturePartition):
         )
         return sorted((_record(item) for item in found), key=lambda r: r.certificate_id)
 
+    def every_certificate(self) -> list[CertificateRecord]:
+        """Every certificate of the prefecture, in id order (an incident trace by key)."""
+        return [_record(item) for item in self._query(CERTIFICATE_PREFIX)]
+
+    def signed_with(self, certificate_id: str, kid: str) -> None:
+        """The certificate's documents were (re)signed with the key ``kid``."""
+        self._dynamodb.update_item(
+            TableName=self._table,
+            Key=self._key(CERTIFICATE_PREFIX + certificate_id),
+            UpdateExpression="SET signing_kid = :k",
+            ConditionExpression="attribute_exists(record_key)",
+            ExpressionAttributeValues={":k": {"S": kid}},
+        )
+
     def certificates_of_pass(
         self, qualification_pseudonym_id: str, application_id: str
     ) -> list[CertificateRecord]:
@@ -355,7 +374,7 @@ class PrefectureCertificates(PrefecturePartition):
         }
 
     def _item(self, record: CertificateRecord) -> dict[str, Any]:
-        return {
+        item: dict[str, Any] = {
             **self._key(CERTIFICATE_PREFIX + record.certificate_id),
             "qualification_pseudonym_id": {"S": record.qualification_pseudonym_id},
             "application_id": {"S": record.application_id},
@@ -363,6 +382,9 @@ class PrefectureCertificates(PrefecturePartition):
             "issued_at": {"S": instant(record.issued_at)},
             "certificate": {"S": record.model_dump_json()},
         }
+        if record.signing_kid is not None:
+            item["signing_kid"] = {"S": record.signing_kid}
+        return item
 
     def _reissue_writes(
         self, record: CertificateRecord, request: ReissueRequest, old: CertificateRecord
@@ -631,4 +653,6 @@ class PrefectureCertificates(PrefecturePartition):
 
 
 def _record(item: dict[str, Any]) -> CertificateRecord:
-    return CertificateRecord.model_validate_json(item["certificate"]["S"])
+    record = CertificateRecord.model_validate_json(item["certificate"]["S"])
+    kid = item.get("signing_kid", {}).get("S")
+    return record if kid is None else record.model_copy(update={"signing_kid": kid})

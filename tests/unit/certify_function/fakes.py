@@ -316,6 +316,10 @@ class CertificateWorld(Bucket):
         ]
         return max(serials, default=0) + 1
 
+    def signed_with(self, certificate_id: str, kid: str) -> None:
+        record = self.certificates[certificate_id]
+        self.certificates[certificate_id] = record.model_copy(update={"signing_kid": kid})
+
     # Revocations
     def revocation(self, person: str, application_id: str) -> PassRevocationRecord | None:
         found = self.revoked.get(application_id)

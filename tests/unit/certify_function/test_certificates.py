@@ -304,3 +304,24 @@ def test_a_suspended_persons_pass_waits_and_is_certified_once_the_suspension_is_
     }
     assert world.suspensions.held == {}
     assert resume_held_work(message, world.suspensions, announce) == 0
+
+
+def test_a_certificate_keeps_the_kid_it_was_signed_with_and_a_repair_notes_another() -> None:
+    """An incident about a signing key finds the certificates it signed (P9): the record keeps
+    the active key's kid; a repair signing with another key (a record from before the kid was
+    kept, or after a rotation) notes that one."""
+    world = CertificateWorld()
+    one = world.add(7)
+    issue_certificates(announced(one), world.deps())
+    (record,) = world.certificates.values()
+    kid = world.deps().certificates.key_ring().active.kid
+    assert record.signing_kid == kid
+    assert "signing_kid" not in record.model_dump_json(), "kept beside the document, not in it"
+
+    world.certificates[record.certificate_id] = record.model_copy(update={"signing_kid": None})
+    assert record.pdf_key is not None
+    del world.files[record.pdf_key]
+    again = issue_certificates(announced(one), world.deps())
+
+    assert again.counts == Counter({"repaired": 1})
+    assert world.certificates[record.certificate_id].signing_kid == kid
