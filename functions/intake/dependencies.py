@@ -735,6 +735,10 @@ class CertificateStore(Protocol):
 
     def certificate(self, certificate_id: str) -> CertificateRecord | None: ...
 
+    def every_certificate(self) -> list[CertificateRecord]:
+        """Every certificate of the prefecture (an incident trace by signing key)."""
+        ...
+
     def certificates_of_pass(
         self, qualification_pseudonym_id: str, application_id: str
     ) -> list[CertificateRecord]: ...

@@ -18,6 +18,8 @@ class SubjectKind(StrEnum):
     """A result import: who handled it, and every score it wrote."""
     NOTICE_BATCH = "notice_batch"
     """A results group's notices: each notice, the post list, who read them."""
+    SIGNING_KEY = "signing_key"
+    """A certificate signing key (its ``kid``): every certificate it signed, and whose."""
 
 
 class RecordSource(StrEnum):

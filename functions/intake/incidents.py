@@ -10,7 +10,11 @@ Subjects (exactly one per trace):
 - a result import: the entries about it (and a historical import's entries, written under
   its id), and every score it wrote (from the scores' history);
 - a notice batch (a results group's notices): each notice record and post-list entry, and
-  the entries about the group.
+  the entries about the group;
+- a certificate signing key (its ``kid``, e.g. after a suspected compromise): every
+  certificate of the prefecture whose documents it signed, with its person; a certificate
+  recorded before the kid was kept (none of this system's own) is listed too, as signed by a
+  key unknown: the scope errs on the side of the persons to contact.
 
 A download of a results group's post list (names and addresses) reached every person on
 it then: each is listed (``listed``) with the download's user and instant. Other lists (the
@@ -61,7 +65,13 @@ MAX_USER_WINDOW_DAYS: Final = 31
 MAX_TRACE_RECORDS: Final = 10_000
 """The most records one trace holds; a wider one is refused (narrow the window)."""
 _PAGE: Final = 500
-_SUBJECT_FIELDS: Final = ("query.user", "query.application", "query.import", "query.group")
+_SUBJECT_FIELDS: Final = (
+    "query.user",
+    "query.application",
+    "query.import",
+    "query.group",
+    "query.key",
+)
 CSV_COLUMNS: Final = (
     "at",
     "source",
@@ -97,6 +107,7 @@ class TraceRequest:
     group_key: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    signing_kid: str | None = None
 
     def subject(self) -> TraceSubject:
         given = [
@@ -106,13 +117,14 @@ class TraceRequest:
                 (SubjectKind.APPLICATION, self.application_id),
                 (SubjectKind.IMPORT, self.import_id),
                 (SubjectKind.NOTICE_BATCH, self.group_key),
+                (SubjectKind.SIGNING_KEY, self.signing_kid),
             )
             if value is not None
         ]
         if len(given) != 1:
             raise InvalidRequestError(
-                "a trace takes exactly one subject: a user, an application, an import or a "
-                "notice batch (group)",
+                "a trace takes exactly one subject: a user, an application, an import, a "
+                "notice batch (group) or a signing key",
                 [FieldError(field=name, problem="give exactly one") for name in _SUBJECT_FIELDS],
             )
         kind, value = given[0]
@@ -264,6 +276,34 @@ def _of_notice_batch(
     return since, until, records
 
 
+def _of_signing_key(
+    kid: str, request: TraceRequest, prefecture: str, now: datetime, deps: Dependencies
+) -> Touched:
+    """Every certificate of the prefecture the key signed (and those of a key unknown), issued
+    in the window."""
+    signed = [
+        r for r in deps.certificates(prefecture).every_certificate() if r.signing_kid in (kid, None)
+    ]
+    if not any(r.signing_kid == kid for r in signed):
+        raise NotFoundError("no certificate of your prefecture was signed with such a key")
+    since, until = _window(request, min(r.issued_at for r in signed), now)
+    records = [
+        TracedRecord(
+            at=r.issued_at,
+            source=RecordSource.RECORDS,
+            prefecture_code=prefecture,
+            record_type="certificate",
+            record_id=r.certificate_id,
+            action="certificate.signed" if r.signing_kid else "certificate.signed_key_unknown",
+            person_id=r.qualification_pseudonym_id,
+            actor=r.issued_by,
+        )
+        for r in signed
+        if since <= r.issued_at <= until
+    ]
+    return since, until, records
+
+
 _SUBJECTS: Final[
     dict[SubjectKind, Callable[[str, TraceRequest, str, datetime, Dependencies], Touched]]
 ] = {
@@ -271,6 +311,7 @@ _SUBJECTS: Final[
     SubjectKind.APPLICATION: _of_application,
     SubjectKind.IMPORT: _of_import,
     SubjectKind.NOTICE_BATCH: _of_notice_batch,
+    SubjectKind.SIGNING_KEY: _of_signing_key,
 }
 
 

@@ -172,6 +172,15 @@ def test_an_announced_pass_gets_a_signed_pdf_and_a_valid_vc(system: IntakeSystem
     found = [item["record_key"]["S"] for item in system.records() if holders(item)]
     assert found == [f"EXAMINEE#{PERSON}"], found
 
+    # The record keeps the key that signed it: an auditor's incident trace by that key (P9)
+    # lists the certificate and its person.
+    kid = jwks["keys"][0]["kid"]
+    assert record.signing_kid == kid
+    traced = system.client.get("/v1/incidents/trace", "staff:13:aud-13:auditor", {"key": kid})
+    assert traced.status_code == 200, traced.text
+    assert record.certificate_id in {r["record_id"] for r in traced.json()["records"]}
+    assert PERSON in {p["person_id"] for p in traced.json()["persons"]}
+
 
 LIFECYCLE_PERSON = "person-cert-0002"
 CERTIFICATES_OFFICE = "staff:13:certs-13:certificates"

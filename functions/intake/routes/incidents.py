@@ -20,9 +20,13 @@ from kentei.applications.model import ID_PATTERN
 router = Router()  # type: ignore[no-untyped-call]
 
 _ID: Final = r"^[A-Za-z0-9._@+:-]{1,128}$"
+KID: Final = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[1-9][0-9]*$"
+"""``kentei.signing.keyring.KID_PATTERN``, repeated so that the API's cold start imports no
+crypto (a unit test keeps the two equal)."""
 _SUBJECT: Final = """Exactly one subject: `user` (a staff user id, with `from` and `to`, at most
 31 days apart), `application` (an application id), `import` (a result import id) or `group`
-(a results group's key: its notices). `from`..`to` (ISO 8601 with a zone) narrow the record's
+(a results group's key: its notices) or `key` (a certificate signing key's kid: the
+certificates it signed). `from`..`to` (ISO 8601 with a zone) narrow the record's
 life for the others. Persons are 資格仮名ID, never names; an access refused (403, 404) is
 listed but reached no one. Only the caller's prefecture; the trace is written to the audit
 trail. Role `auditor`."""
@@ -44,6 +48,14 @@ Group = Annotated[
         description="a results group's key, e.g. `2026-前期#0301#030101#2級`",
     ),
 ]
+Key = Annotated[
+    str | None,
+    Query(
+        alias="key",
+        pattern=KID,
+        description="a certificate signing key's kid, e.g. `kentei-cert-1`",
+    ),
+]
 Since = Annotated[AwareDatetime | None, Query(alias="from", description="from this instant")]
 Until = Annotated[AwareDatetime | None, Query(alias="to", description="up to this instant")]
 
@@ -63,9 +75,10 @@ def get_incident_trace(  # noqa: PLR0917 (each query parameter is a parameter of
     group: Group = None,
     since: Since = None,
     until: Until = None,
+    key: Key = None,
 ) -> IncidentTrace:
     event = router.current_event.raw_event
-    asked = TraceRequest(user, application, import_id, group, since, until)
+    asked = TraceRequest(user, application, import_id, group, since, until, key)
     return trace_incident(require_caller(event), asked, request_id(event))
 
 
@@ -85,9 +98,10 @@ def get_incident_trace_export(  # noqa: PLR0917 (each query parameter is a param
     group: Group = None,
     since: Since = None,
     until: Until = None,
+    key: Key = None,
 ) -> Response[str]:
     event = router.current_event.raw_event
-    asked = TraceRequest(user, application, import_id, group, since, until)
+    asked = TraceRequest(user, application, import_id, group, since, until, key)
     body = export_incident(require_caller(event), asked, request_id(event))
     return csv_attachment(body, "incident-trace.csv")
 
@@ -109,7 +123,8 @@ def get_incident_report(  # noqa: PLR0917 (each query parameter is a parameter o
     group: Group = None,
     since: Since = None,
     until: Until = None,
+    key: Key = None,
 ) -> IncidentReport:
     event = router.current_event.raw_event
-    asked = TraceRequest(user, application, import_id, group, since, until)
+    asked = TraceRequest(user, application, import_id, group, since, until, key)
     return report_incident(require_caller(event), asked, request_id(event))

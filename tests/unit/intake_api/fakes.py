@@ -1454,6 +1454,9 @@ class _PrefectureCertificates:
     def certificate(self, certificate_id: str) -> CertificateRecord | None:
         return self.world.records.get((self.prefecture_code, certificate_id))
 
+    def every_certificate(self) -> list[CertificateRecord]:
+        return [r for (p, _), r in sorted(self.world.records.items()) if p == self.prefecture_code]
+
     def certificates_of_pass(self, person: str, application_id: str) -> list[CertificateRecord]:
         return [
             r

@@ -22,10 +22,12 @@ from intake.incidents import (
     report_incident,
     trace_incident,
 )
+from intake.routes import incidents as incident_routes
 from kentei.applications.model import Status
 from kentei.callers import Caller, CallerKind, Role
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
+from kentei.data.certificates import CertificateKind, CertificateRecord
 from kentei.data.results import StoredScore
 from kentei.notice_records import (
     NoticeChannel,
@@ -39,6 +41,7 @@ from kentei.notice_records import (
 from kentei.results.decision import ScoreEntry
 from kentei.results.imports.record import ImportStatus, ResultImport, new_import_id
 from kentei.roster.parts import ExamRound, Part
+from kentei.signing.keyring import KID_PATTERN
 
 from .events import event, invoke
 from .fakes import Fakes
@@ -168,10 +171,13 @@ def test_given_a_post_list_download_when_its_user_is_traced_then_each_person_on_
 @pytest.mark.parametrize(
     ("asked", "fields"),
     [
-        (TraceRequest(), {"query.user", "query.application", "query.import", "query.group"}),
+        (
+            TraceRequest(),
+            {"query.user", "query.application", "query.import", "query.group", "query.key"},
+        ),
         (
             TraceRequest(user_id="rev1", application_id="13-X", since=DAY, until=DAY),
-            {"query.user", "query.application", "query.import", "query.group"},
+            {"query.user", "query.application", "query.import", "query.group", "query.key"},
         ),
         (TraceRequest(user_id="rev1", since=DAY), {"query.to"}),
         (TraceRequest(user_id="rev1", since=DAY, until=DAY + timedelta(days=32)), {"query.from"}),
@@ -401,3 +407,78 @@ def _score(application_id: str, source: str) -> StoredScore:
         recorded_at=DAY + timedelta(hours=1),
         recorded_by="sync",
     )
+
+
+def _certificate(
+    fakes: Fakes, n: int, person: str, kid: str | None, prefecture: str = "13"
+) -> CertificateRecord:
+    the_id = f"C{prefecture}G262-{n:05d}-1"
+    record = CertificateRecord(
+        certificate_id=the_id,
+        kind=CertificateKind.PRINTED,
+        language="ja",
+        qualification_pseudonym_id=person,
+        application_id=f"{prefecture}-01J0000000000000000000{n:04d}",
+        certificate_number=the_id[:-2],
+        grade="2級",
+        list_number=1,
+        index=n,
+        pdf_key=f"certificates/{prefecture}/{the_id}.pdf",
+        vc_key=f"certificates/{prefecture}/{the_id}.jwt",
+        issued_at=DAY + timedelta(hours=n),
+        issued_by="certify",
+        signing_kid=kid,
+    )
+    fakes.certificates.records[(prefecture, the_id)] = record
+    return record
+
+
+def test_given_a_signing_key_when_traced_then_every_certificate_it_signed_and_whose() -> None:
+    """A suspected key compromise: the persons whose certificates the key signed in the
+    auditor's prefecture (and those signed by a key unknown, to err on the side of contact);
+    not another key's, not another prefecture's."""
+    fakes = _fakes()
+    _certificate(fakes, 1, "person-0001-aaaaaa", "kentei-cert-1")
+    _certificate(fakes, 2, "person-0002-bbbbbb", "kentei-cert-1")
+    _certificate(fakes, 3, "person-0003-cccccc", "kentei-cert-2")
+    _certificate(fakes, 4, "person-0004-dddddd", None)
+    _certificate(fakes, 5, "person-0005-eeeeee", "kentei-cert-1", prefecture="27")
+
+    found = trace_incident(
+        AUDITOR, TraceRequest(signing_kid="kentei-cert-1"), "req-9", deps=fakes.dependencies()
+    )
+
+    assert found.subject.kind is SubjectKind.SIGNING_KEY
+    assert {p.person_id for p in found.persons} == {
+        "person-0001-aaaaaa",
+        "person-0002-bbbbbb",
+        "person-0004-dddddd",
+    }
+    assert sorted((r.record_id, r.action) for r in found.records) == [
+        ("C13G262-00001-1", "certificate.signed"),
+        ("C13G262-00002-1", "certificate.signed"),
+        ("C13G262-00004-1", "certificate.signed_key_unknown"),
+    ]
+    assert [e.action for e in fakes.audit.events][-1] is AuditAction.INCIDENT_TRACED
+    with pytest.raises(NotFoundError):
+        trace_incident(
+            AUDITOR, TraceRequest(signing_kid="kentei-cert-9"), "req-9", deps=fakes.dependencies()
+        )
+
+
+def test_given_the_route_with_a_key_then_it_is_traced_and_a_malformed_kid_is_422(
+    fakes: Fakes,
+) -> None:
+    fakes.clock.now = NOW
+    _certificate(fakes, 1, "person-0001-aaaaaa", "kentei-cert-1")
+    status, _, body = invoke(
+        event("GET", _query(key="kentei-cert-1"), caller="staff:13:a1:auditor")
+    )
+    assert status == 200, body
+    assert [p["person_id"] for p in body["persons"]] == ["person-0001-aaaaaa"]
+    status, _, _ = invoke(event("GET", _query(key="Not A Kid"), caller="staff:13:a1:auditor"))
+    assert status == 422
+
+
+def test_the_routes_kid_pattern_is_the_key_rings() -> None:
+    assert KID_PATTERN.pattern == incident_routes.KID
