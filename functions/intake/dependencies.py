@@ -570,6 +570,8 @@ class PersonRequests(Protocol):
 
     def open_requests(self) -> list[PersonRequest]: ...
 
+    def requests_of(self, person: str) -> list[PersonRequest]: ...
+
     def change(
         self,
         changed: PersonRequest,

@@ -40,6 +40,7 @@ from kentei.person_requests.model import (
     RequestStateError,
     RequestStatus,
     Suspension,
+    disclosed,
     received,
 )
 from kentei.person_requests.procedures import Channel, RequestKind, procedures
@@ -130,6 +131,14 @@ def receive_request(
     person = body.qualification_pseudonym_id
     if deps.roster(prefecture).examinee(person) is None:
         raise NotFoundError("no such person on the caller's prefecture's roster")
+    store = deps.person_requests(prefecture)
+    procedure = procedures().of(prefecture, body.kind)
+    if procedure.after_disclosure and not disclosed(store.requests_of(person)):
+        raise ConflictError(
+            f"a {body.kind.value} request follows a disclosure of the data, and none was "
+            "granted to this person in the prefecture: record a disclosure request first",
+            slug="disclosure-first",
+        )
     at = deps.clock()
     try:
         request = received(
@@ -140,14 +149,13 @@ def receive_request(
             identity_confirmation=body.identity_confirmation,
             entered_by=staff.id,
             at=at,
-            procedure=procedures().of(prefecture, body.kind),
+            procedure=procedure,
             requester=body.requester,
         )
     except ChannelNotOfferedError as exc:
         raise InvalidRequestError(
             str(exc), [FieldError(field="channel", problem=str(exc))], slug="channel-not-offered"
         ) from None
-    store = deps.person_requests(prefecture)
     event = _event(staff, AuditAction.PERSON_REQUEST_RECEIVED, request, request_id, at)
     store.receive(request, [event])
     return RequestView.of(request, store.suspension(person) is not None)

@@ -390,3 +390,32 @@ def intake_system() -> Iterator[IntakeSystem]:
 
 def _text(value: Any) -> str:
     return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def granted_disclosure(prefecture_code: str, person: str) -> str:
+    """A disclosure request of ``person`` decided granted, written straight to the records (what
+    a correction or suspension request follows); its request id. Setup only: the disclosure
+    itself is not assembled."""
+    from kentei.applications.model import IdentityConfirmation
+    from kentei.data.person_requests import PrefecturePersonRequests
+    from kentei.person_requests.model import Decision, RequestStatus, received
+    from kentei.person_requests.procedures import Channel, RequestKind, procedures
+
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    request = received(
+        prefecture_code=prefecture_code,
+        person=person,
+        kind=RequestKind.DISCLOSURE,
+        channel=Channel.WINDOW,
+        identity_confirmation=IdentityConfirmation.MY_NUMBER_CARD,
+        entered_by=f"staff:{prefecture_code}:privacy-setup",
+        at=at,
+        procedure=procedures().of(prefecture_code, RequestKind.DISCLOSURE),
+    )
+    store = PrefecturePersonRequests(prefecture_code)
+    store.receive(request)
+    decided = request.decided(
+        Decision.GRANTED, f"staff:{prefecture_code}:privacy-setup", at, "開示する"
+    )
+    store.change(decided, RequestStatus.RECEIVED)
+    return request.request_id

@@ -18,7 +18,13 @@ from typing import Any
 
 import pytest
 import requests
-from tests.integration.intake_helpers import OSAKA, TOKYO, IntakeSystem, intake_system
+from tests.integration.intake_helpers import (
+    OSAKA,
+    TOKYO,
+    IntakeSystem,
+    granted_disclosure,
+    intake_system,
+)
 from tests.unit.review.factory import application, form
 
 from kentei import aws, catalog
@@ -115,6 +121,7 @@ def test_a_correction_is_recorded_reviewed_made_sent_and_the_request_granted(
     assert stored is not None
     old = stored.examinee.address
 
+    granted_disclosure(TOKYO, PERSON)  # a correction follows a disclosure
     received = _post(
         system,
         "/v1/person-requests",

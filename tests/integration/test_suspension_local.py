@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import pytest
 from tests.e2e.support import TARO
+from tests.integration.intake_helpers import granted_disclosure
 
 from kentei import aws
 from kentei.data.applications import PrefectureApplications
@@ -114,6 +115,7 @@ def test_a_suspended_persons_application_waits_held_until_the_suspension_is_lift
     person = stored.application.qualification_pseudonym_id
     assert person is not None
 
+    granted_disclosure("13", person)  # a suspension request follows a disclosure
     request = system.office.post(
         "/v1/person-requests",
         {

@@ -85,6 +85,15 @@ class PrefecturePersonRequests(PrefecturePartition):
         item = self._get(REQUEST_PREFIX + request_id)
         return None if item is None else PersonRequest.model_validate_json(item["request"]["S"])
 
+    def requests_of(self, person: str) -> list[PersonRequest]:
+        """Every request of ``person`` in the prefecture, oldest first."""
+        return [
+            PersonRequest.model_validate_json(item["request"]["S"])
+            for item in self._query(
+                REQUEST_PREFIX, "qualification_pseudonym_id = :q", {":q": {"S": person}}
+            )
+        ]
+
     def open_requests(self) -> list[PersonRequest]:
         """Every open request (received or extended), oldest first."""
         return [

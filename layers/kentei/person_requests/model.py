@@ -14,6 +14,7 @@ reason) or ``withdrawn``. A correction request keeps the id of the change propos
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Final, Self
 
@@ -154,6 +155,19 @@ class PersonRequest(BaseModel):
         return self.model_copy(
             update={"status": RequestStatus.WITHDRAWN, "decided_by": by, "decided_at": at}
         )
+
+
+def disclosed(requests: Sequence[PersonRequest]) -> bool:
+    """Whether one of the person's requests is a disclosure granted (wholly or in part): what
+    a correction or suspension request follows where the procedure says ``after_disclosure``
+    (個人情報の保護に関する法律 第90条, 第98条). The law's ninety days run from the day the
+    person received the disclosure, which the office knows and judges; this checks only that
+    there was one."""
+    return any(
+        r.kind is RequestKind.DISCLOSURE
+        and r.decision in (Decision.GRANTED, Decision.PARTLY_GRANTED)
+        for r in requests
+    )
 
 
 def received(

@@ -939,6 +939,13 @@ class FakePersonRequests:
             return None
         return found
 
+    def requests_of(self, person: str) -> list[PersonRequest]:
+        return [
+            r
+            for r in self.records.person_requests.values()
+            if r.prefecture_code == self.prefecture_code and r.qualification_pseudonym_id == person
+        ]
+
     def open_requests(self) -> list[PersonRequest]:
         return [
             r

@@ -10,16 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.unit.review.factory import application, form
 
-from kentei.applications.model import Status
 from kentei.data.audit import AuditAction, AuditOutcome
 from kentei.roster.changes import ChangeSource, ProposalStatus
-from kentei.roster.exam_numbers import schemes
-from kentei.roster.registration import registration_of
 
 from .events import event, invoke
 from .fakes import Fakes
+from .person_request_helpers import registered
 
 PRIVACY = "staff:13:privacy1:privacy"
 OSAKA_PRIVACY = "staff:27:privacy9:privacy"
@@ -32,15 +29,6 @@ MY_NUMBER = "900000000010"
 
 def _slug(problem: dict[str, Any]) -> str:
     return str(problem["type"]).rsplit(":", 1)[-1]
-
-
-def _registered(fakes: Fakes) -> None:
-    accepted = application(form(), status=Status.ACCEPTED)
-    registration = registration_of(accepted)
-    at = accepted.history[-1].at
-    sitting = registration.sitting(schemes().of("13"), 1, at=at, by="staff:13:reviewer1")
-    fakes.records.sittings[accepted.application_id] = sitting
-    fakes.records.examinees[("13", PERSON)] = registration.examinee
 
 
 def _post(path: str, body: dict[str, Any], caller: str | None = PRIVACY) -> dict[str, Any]:
@@ -95,7 +83,7 @@ def _review(proposal_id: str, verdict: str) -> tuple[int, Any]:
 def test_the_items_become_a_proposal_the_request_names_audited_in_its_write(
     fakes: Fakes,
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     old = fakes.records.examinees[("13", PERSON)]
     fakes.records.audit.clear()
@@ -125,7 +113,7 @@ def test_the_items_become_a_proposal_the_request_names_audited_in_its_write(
 def test_accepted_at_review_the_examinee_is_corrected_from_the_request_and_it_is_granted(
     fakes: Fakes,
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     old = fakes.records.examinees[("13", PERSON)].address
     _, proposal = _correct(request_id, {"address": NEW})
@@ -160,7 +148,7 @@ def test_accepted_at_review_the_examinee_is_corrected_from_the_request_and_it_is
 
 
 def test_rejected_at_review_the_request_can_only_be_refused(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     old = fakes.records.examinees[("13", PERSON)]
     _, proposal = _correct(request_id, {"address": NEW})
@@ -176,7 +164,7 @@ def test_rejected_at_review_the_request_can_only_be_refused(fakes: Fakes) -> Non
 
 
 def test_a_correction_request_with_nothing_recorded_can_only_be_refused(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     status, problem = _decide(request_id, "granted")
     assert (status, _slug(problem)) == (409, "correction-disagrees")
@@ -187,7 +175,7 @@ def test_a_correction_request_with_nothing_recorded_can_only_be_refused(fakes: F
 
 
 def test_recording_again_while_open_supersedes_the_open_proposal(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     _, first = _correct(request_id, {"address": NEW})
     status, second = _correct(request_id, {"address": OTHER, "phone": "03-1111-2222"})
@@ -201,7 +189,7 @@ def test_recording_again_while_open_supersedes_the_open_proposal(fakes: Fakes) -
 
 
 def test_a_request_of_another_kind_or_closed_is_not_corrected(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes)
     disclosure = _received("disclosure")
     status, problem = _correct(disclosure, {"address": NEW})
     assert (status, _slug(problem)) == (409, "request-state")
@@ -219,14 +207,14 @@ def test_a_request_of_another_kind_or_closed_is_not_corrected(fakes: Fakes) -> N
 def test_only_the_privacy_office_records_a_correction(
     fakes: Fakes, caller: str | None, expected: int
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     assert _correct(request_id, {"address": NEW}, caller)[0] == expected
     assert fakes.records.proposals == {}
 
 
 def test_another_prefectures_request_is_not_there(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     status, _ = _correct(request_id, {"address": NEW}, OSAKA_PRIVACY)
     assert status == 404
@@ -249,7 +237,7 @@ def test_another_prefectures_request_is_not_there(fakes: Fakes) -> None:
 def test_a_my_number_in_a_value_is_refused_naming_it(
     fakes: Fakes, items: dict[str, Any], field: str
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     fakes.records.audit.clear()
     status, problem = _correct(request_id, items)
@@ -266,7 +254,7 @@ def test_a_my_number_in_a_value_is_refused_naming_it(
 def test_items_outside_the_change_flows_rules_are_refused(
     fakes: Fakes, items: dict[str, Any]
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     status, problem = _correct(request_id, items)
     assert status == 422, problem
@@ -275,7 +263,7 @@ def test_items_outside_the_change_flows_rules_are_refused(
 
 
 def test_items_that_change_nothing_are_refused(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes)
     request_id = _received()
     address = fakes.records.examinees[("13", PERSON)].address
     status, problem = _correct(request_id, {"address": address})

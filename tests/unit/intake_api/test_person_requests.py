@@ -7,31 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.unit.review.factory import application, form
 
-from kentei.applications.model import Status
 from kentei.data.audit import AuditAction
 from kentei.messages import NationalReconcilePrefecture, UseResumed
 from kentei.person_requests import procedures as procedures_module
-from kentei.roster.exam_numbers import schemes
-from kentei.roster.registration import registration_of
 
 from .events import event, invoke
 from .fakes import Fakes
+from .person_request_helpers import registered
 
 PRIVACY = "staff:13:privacy1:privacy"
 OSAKA_PRIVACY = "staff:27:privacy9:privacy"
 REVIEWER = "staff:13:reviewer1:reviewer"
 PERSON = "4qc7cvj3twxoaxwlxb7x4ahwb4"
-
-
-def _registered(fakes: Fakes) -> None:
-    accepted = application(form(), status=Status.ACCEPTED)
-    registration = registration_of(accepted)
-    at = accepted.history[-1].at
-    sitting = registration.sitting(schemes().of("13"), 1, at=at, by="staff:13:reviewer1")
-    fakes.records.sittings[accepted.application_id] = sitting
-    fakes.records.examinees[("13", PERSON)] = registration.examinee
 
 
 def _post(path: str, body: dict[str, Any], caller: str = PRIVACY) -> dict[str, Any]:
@@ -56,7 +44,7 @@ def _new(kind: str, caller: str = PRIVACY, channel: str = "window") -> dict[str,
 def test_a_request_is_recorded_with_its_due_instant_and_listed_soonest_first(
     fakes: Fakes,
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     status, _, body = invoke(_new("disclosure"))
     assert status == 200, body
     assert (body["status"], body["entered_by"], body["suspended"]) == (
@@ -81,7 +69,7 @@ def test_a_request_is_recorded_with_its_due_instant_and_listed_soonest_first(
 
 
 def test_only_the_privacy_office_records_requests_and_only_for_its_roster(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes, disclosed=False)
     status, _, _ = invoke(_new("disclosure", REVIEWER))
     assert status == 403
     status, _, _ = invoke(_new("disclosure", OSAKA_PRIVACY))
@@ -92,7 +80,7 @@ def test_only_the_privacy_office_records_requests_and_only_for_its_roster(fakes:
 def test_a_channel_the_procedure_does_not_offer_is_refused(
     fakes: Fakes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     table = procedures_module.procedures()
     window_only = table.model_copy(
         update={
@@ -115,7 +103,7 @@ def test_a_channel_the_procedure_does_not_offer_is_refused(
 def test_extended_once_decided_once_and_a_granted_suspension_stops_use_until_lifted(
     fakes: Fakes,
 ) -> None:
-    _registered(fakes)
+    registered(fakes)
     _, _, request = invoke(_new("suspension"))
     path = f"/v1/person-requests/{request['request_id']}"
 
@@ -162,7 +150,7 @@ def test_extended_once_decided_once_and_a_granted_suspension_stops_use_until_lif
 
 
 def test_a_withdrawn_request_is_closed(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes)
     _, _, request = invoke(_new("correction"))
     path = f"/v1/person-requests/{request['request_id']}"
 
@@ -171,3 +159,20 @@ def test_a_withdrawn_request_is_closed(fakes: Fakes) -> None:
     assert (status, withdrawn["status"]) == (200, "withdrawn")
     _, _, listed = invoke(event("GET", "/v1/person-requests", caller=PRIVACY))
     assert listed["requests"] == []
+
+
+@pytest.mark.parametrize("kind", ["correction", "suspension"])
+def test_a_correction_or_suspension_before_any_disclosure_is_refused(
+    fakes: Fakes, kind: str
+) -> None:
+    """The procedure takes them only after a disclosure (個人情報保護法 第90条, 第98条): without
+    one granted to the person, 409 and nothing kept; a disclosure request itself is taken."""
+    registered(fakes, disclosed=False)
+
+    status, _, problem = invoke(_new(kind))
+
+    assert status == 409
+    assert problem["type"].endswith("disclosure-first")
+    assert fakes.records.person_requests == {}
+    status, _, _ = invoke(_new("disclosure"))
+    assert status == 200
