@@ -17,7 +17,8 @@ from kentei.person_requests.model import Requester
 
 from .events import event, invoke
 from .fakes import Fakes
-from .test_person_requests import OSAKA_PRIVACY, PERSON, PRIVACY, REVIEWER, _registered
+from .person_request_helpers import registered
+from .test_person_requests import OSAKA_PRIVACY, PERSON, PRIVACY, REVIEWER
 
 PASSPHRASE = "ABCDE-FGHIJ-KLMNO-PQRST"
 
@@ -29,7 +30,8 @@ def _post(path: str, body: dict[str, Any], caller: str = PRIVACY) -> dict[str, A
 
 
 def _request(fakes: Fakes, kind: str = "disclosure", requester: str | None = None) -> str:
-    _registered(fakes)
+    # A correction or suspension follows a disclosure granted before.
+    registered(fakes, disclosed=kind != "disclosure")
     body = {
         "qualification_pseudonym_id": PERSON,
         "kind": kind,
@@ -202,7 +204,7 @@ def test_other_roles_prefectures_and_requests_get_nothing(fakes: Fakes) -> None:
 
 
 def test_an_unknown_requester_is_refused(fakes: Fakes) -> None:
-    _registered(fakes)
+    registered(fakes, disclosed=False)
     body = {
         "qualification_pseudonym_id": PERSON,
         "kind": "disclosure",
