@@ -22,7 +22,13 @@ def record_key(function: str) -> str:
 
 class DynamoHeartbeatStore:
     def __init__(self, table: str | None = None) -> None:
-        self._table = table or settings.table_name("records")
+        self._given = table
+
+    @property
+    def _table(self) -> str:
+        """The records table, read from the settings when first used (a store may be built
+        before they are: a composition root builds every port)."""
+        return self._given or settings.table_name("records")
 
     def save(self, receipt: HeartbeatReceipt) -> None:
         aws.dynamodb().put_item(
