@@ -382,6 +382,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "kentei-local-gateway"
     timeout = 60
+    # The headers and the body go out in two writes; with Nagle's algorithm the second waits
+    # for the client's delayed ACK (about 40 ms) on every answer of a kept-alive connection.
+    disable_nagle_algorithm = True
     server: _Server
 
     def _handle(self) -> None:

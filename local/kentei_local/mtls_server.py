@@ -236,6 +236,9 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = 5
+    # The headers and the body go out in two writes; with Nagle's algorithm the second waits
+    # for the client's delayed ACK (about 40 ms) on every answer of a kept-alive connection.
+    disable_nagle_algorithm = True
     server: MutualTlsServer
     answer_lost = False
     """Set for the request being handled when its fault loses the answer."""
