@@ -100,8 +100,11 @@ test-infra: setup
 test-e2e: python-setup
 	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) $(E2E_ORDER)
 
+# --dist loadgroup: the infra tier is one xdist group (one worker synthesizes the app once,
+# tests/infra/conftest.py); every other test is handed out on its own, the modules with a slow
+# test first (tests/conftest.py), so the long ones do not run last and alone.
 test: setup lint
-	$(PY) -m pytest tests -q -n $(PYTEST_WORKERS) --ignore=tests/e2e
+	$(PY) -m pytest tests -q -n $(PYTEST_WORKERS) --dist loadgroup --ignore=tests/e2e
 	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) $(E2E_ORDER)
 
 synth: setup

@@ -29,6 +29,21 @@ TEST_CONTEXT: Final = {
 }
 
 
+SYNTH_GROUP: Final = "infra-synth"
+"""The xdist group of every test of this tier: ``make test`` runs with ``--dist loadgroup``, so
+one worker synthesizes the app (about 20 s) and runs them all, instead of each worker
+synthesizing it for its share."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Before xdist's own hook, which reads the group into the node id.
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group(SYNTH_GROUP))
+
+
 @pytest.fixture(scope="session")
 def synth_context() -> dict[str, Any]:
     """Context to synthesize with, in a test: no bundling, path metadata as the CLI writes."""

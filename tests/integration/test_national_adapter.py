@@ -205,6 +205,7 @@ def test_given_a_throttle_longer_than_the_cap_then_throttled_with_its_retry_afte
     assert server.national.records() == ()
 
 
+@pytest.mark.slow
 def test_given_10_percent_failures_then_every_record_is_retried_to_success_once(
     server: FakeNationalServer, link: Link
 ) -> None:

@@ -202,6 +202,7 @@ def test_returning_an_egov_application_sends_its_completion_notice_to_egov(
     assert stored.receipt_id is not None
 
 
+@pytest.mark.slow
 def test_a_notice_that_keeps_failing_leaves_its_page_in_the_dlq_with_each_attempt_recorded(
     system: IntakeSystem, monkeypatch: pytest.MonkeyPatch
 ) -> None:

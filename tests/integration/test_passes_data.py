@@ -148,6 +148,7 @@ def test_a_decision_changed_meanwhile_fails_and_its_draws_are_explained_gaps() -
     assert passes.pass_of(read.qualification_pseudonym_id, read.application_id) is None
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("moto")
 def test_1000_passes_announced_concurrently_get_1000_distinct_numbers_per_scheme(
     monkeypatch: pytest.MonkeyPatch,

@@ -77,6 +77,7 @@ def _alone(_: Sitting) -> None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("moto")
 def test_200_accepted_concurrently_get_distinct_numbers_and_never_more_seats_than_capacity() -> (
     None

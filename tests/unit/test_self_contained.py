@@ -117,6 +117,7 @@ def problems_in(source: str, relative: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_python_file_names_a_path_outside_the_repository() -> None:
     files = list(python_files())
     problems = [

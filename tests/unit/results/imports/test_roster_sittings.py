@@ -8,6 +8,7 @@ import gc
 import tracemalloc
 from collections.abc import Iterator
 
+import pytest
 from tests.unit.sessions.factory import ROUND, sitting
 
 from kentei.data.result_sittings import RosterSittings
@@ -43,6 +44,7 @@ class _Roster:
             )
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_sittings_cost_a_few_megabytes_and_one_read() -> None:
     roster = _Roster()
     directory = RosterSittings("13", load_catalogue(), roster=roster)
