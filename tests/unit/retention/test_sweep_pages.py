@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC
 
 from hypothesis import given, settings
@@ -75,24 +76,28 @@ events = st.datetimes(
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    cases=st.lists(
-        st.tuples(st.sampled_from(DATED), st.integers(0, 3), events), min_size=1, max_size=14
-    ),
-    passes=st.sets(st.integers(0, 3), max_size=2),
-    held_persons=st.sets(st.integers(0, 3), max_size=1),
-    size=st.integers(1, 4),
-    now=events,
-)
-def test_given_any_page_size_then_the_pages_plan_what_one_page_plans(
-    cases: list[tuple[str, int, dt.datetime]],
-    passes: set[int],
-    held_persons: set[int],
-    size: int,
-    now: dt.datetime,
-) -> None:
-    # Several records per person (the examinee's activity and kept_while span pages).
+@dataclass(frozen=True)
+class Partition:
+    """A drawn partition: its items in key order, the holds, the page size and the clock."""
+
+    items: list[StoredItem]
+    holds: set[Hold]
+    size: int
+    now: dt.datetime
+
+
+@st.composite
+def partitions(draw: st.DrawFn) -> Partition:
+    """Several records per person (the examinee's activity and kept_while span pages), some
+    persons with a pass (kept for good) or a hold, cut in pages of 1 to 4."""
+    cases = draw(
+        st.lists(
+            st.tuples(st.sampled_from(DATED), st.integers(0, 3), events), min_size=1, max_size=14
+        )
+    )
+    passes = draw(st.sets(st.integers(0, 3), max_size=2))
+    held_persons = draw(st.sets(st.integers(0, 3), max_size=1))
+    now = draw(events)
     items = [
         _item(prefix, f"p{who}", at, suffix=str(i)) for i, (prefix, who, at) in enumerate(cases)
     ]
@@ -107,8 +112,14 @@ def test_given_any_page_size_then_the_pages_plan_what_one_page_plans(
     ]
     items.sort(key=lambda item: item.record_key)
     holds = {Hold(HoldScope.PERSON, f"p{who}") for who in held_persons}
+    return Partition(items, holds, draw(st.integers(1, 4)), now)
 
-    assert _paged(items, holds, now, size) == plan(PREFECTURE, items, holds, SCHEDULE, now)
+
+@settings(max_examples=60, deadline=None)
+@given(drawn=partitions())
+def test_given_any_page_size_then_the_pages_plan_what_one_page_plans(drawn: Partition) -> None:
+    paged = _paged(drawn.items, drawn.holds, drawn.now, drawn.size)
+    assert paged == plan(PREFECTURE, drawn.items, drawn.holds, SCHEDULE, drawn.now)
 
 
 AT = dt.datetime(2040, 1, 1, tzinfo=UTC)
@@ -261,35 +272,10 @@ def _reference(items: list[StoredItem], holds: set[Hold], at: dt.datetime) -> se
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    cases=st.lists(
-        st.tuples(st.sampled_from(DATED), st.integers(0, 3), events), min_size=1, max_size=14
-    ),
-    passes=st.sets(st.integers(0, 3), max_size=2),
-    held_persons=st.sets(st.integers(0, 3), max_size=1),
-    size=st.integers(1, 4),
-    now=events,
-)
+@given(drawn=partitions())
 def test_given_any_page_size_then_the_pages_doom_what_the_single_pass_oracle_dooms(
-    cases: list[tuple[str, int, dt.datetime]],
-    passes: set[int],
-    held_persons: set[int],
-    size: int,
-    now: dt.datetime,
+    drawn: Partition,
 ) -> None:
-    items = [
-        _item(prefix, f"p{who}", at, suffix=str(i)) for i, (prefix, who, at) in enumerate(cases)
-    ]
-    items += [
-        StoredItem(
-            f"PASS#p{who}-1",
-            RecordKind.PASS,
-            {"qualification_pseudonym_id": f"p{who}", "recorded_at": instant(now)},
-        )
-        for who in passes
-    ]
-    items.sort(key=lambda item: item.record_key)
-    holds = {Hold(HoldScope.PERSON, f"p{who}") for who in held_persons}
-
-    paged = _paged(items, holds, now, size)
-    assert {d.record_key for d in paged.doomed} == _reference(items, holds, now)
+    paged = _paged(drawn.items, drawn.holds, drawn.now, drawn.size)
+    expected = _reference(drawn.items, drawn.holds, drawn.now)
+    assert {d.record_key for d in paged.doomed} == expected
