@@ -39,11 +39,12 @@ from typing import TYPE_CHECKING, Final
 import boto3
 from botocore.config import Config
 
-from kentei import aws, catalog
+from kentei import catalog
 from kentei.certificates.pades_chain import DEFAULT_SIGNING_CHAIN_KEY, SIGNING_CHAIN_ENV
 from kentei.credentials.issuer import ISSUER_URL_ENV
 from kentei.national.https import ENVIRONMENT as NATIONAL_ENVIRONMENT
 from kentei_local import certificate_ca, cognito, localca
+from kentei_local.containers import forget_containers
 from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints, NationalEndpoint
 from kentei_local.environment import FAKE_CREDENTIALS, handler_environment, patched_environ
 from kentei_local.fake_national_server import FakeNationalServer
@@ -226,9 +227,10 @@ class LocalRuntime:
         self._stack.callback(self._moto.stop)
         self._moto.start()
         self._stack.enter_context(patched_environ(handler_environment(self._moto.endpoint)))
-        # Clients made before would keep another endpoint; those made now, this one's.
-        aws.reset()
-        self._stack.callback(aws.reset)
+        # Clients made before would keep another endpoint; those made now, this one's. Every
+        # function starts in a fresh container, and leaves none behind.
+        forget_containers()
+        self._stack.callback(forget_containers)
         self._session = boto3.Session(
             aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],

@@ -25,13 +25,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
-from kentei import aws, catalog
+from kentei import catalog
 from kentei.applications import lifecycle
 from kentei.applications.model import Status
-from kentei.data import idempotency
 from kentei.data.applications import PrefectureApplications
 from kentei.my_number import check_digit
 from kentei_local.bridges import sample_pdf, sample_png
+from kentei_local.containers import forget_containers
 from kentei_local.probes import my_numbers_in
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
@@ -346,30 +346,8 @@ def stored_my_numbers(value: Any) -> list[str]:
 
 
 def _clear_clients() -> None:
-    # The handlers run in this process; their clients are cached per process and would keep
-    # the endpoint of an earlier runtime.
-    clients = (aws.dynamodb, aws.sqs, aws.s3, aws.kms, aws.cognito_idp)
-    for client in (*clients, idempotency.persistence_layer):
-        client.cache_clear()
-    from intake import dependencies, exactly_once
-
-    # Each idempotent route keeps its persistence layer, bound to the endpoint of its time.
-    exactly_once._idempotent.cache_clear()
-    dependencies.reset()
-    from certify import certificate_ports
-    from certify import dependencies as certify_dependencies
-
-    # Certify's ports (the notice adapters among them) are kept per container, too.
-    certify_dependencies.dependencies.cache_clear()
-    certify_dependencies.notice_dependencies.cache_clear()
-    certify_dependencies.renewal_dependencies.cache_clear()
-    # The signing key (its public half) and chain, read from the runtime of their time.
-    certificate_ports._key_ring.cache_clear()
-    certificate_ports._chain.cache_clear()
-    from sync.national_ports import national_system
-
-    # Sync's adapter to the national system, bound to the fake server of its runtime.
-    national_system.cache_clear()
+    # The handlers run in this process: what they kept would point at an earlier runtime.
+    forget_containers()
 
 
 @contextmanager
@@ -419,3 +397,19 @@ def granted_disclosure(prefecture_code: str, person: str) -> str:
     )
     store.change(decided, RequestStatus.RECEIVED)
     return request.request_id
+
+
+@contextmanager
+def intake_system_with_outbox() -> Iterator[IntakeSystem]:
+    """:func:`intake_system` with sync's queue, the national queue and the records stream
+    pumped: a change reaches the national side (the fake) as deployed."""
+    from sync.national_ports import national_system
+
+    national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
+    with intake_system() as started:
+        for queue in ("sync", catalog.NATIONAL_QUEUE):
+            started.runtime.pump(queue).start()
+        for stream in started.runtime.stream_pumps.values():
+            stream.start()
+        yield started
+    national_system.cache_clear()

@@ -23,11 +23,11 @@ from tests.integration.intake_helpers import (
     TOKYO,
     IntakeSystem,
     granted_disclosure,
-    intake_system,
+    intake_system_with_outbox,
 )
 from tests.unit.review.factory import application, form
 
-from kentei import aws, catalog
+from kentei import aws
 from kentei.applications.model import Status
 from kentei.data.audit import AuditAction, AuditTrail
 from kentei.data.changes import PrefectureChanges
@@ -54,16 +54,8 @@ WAIT_S = 60.0
 
 @pytest.fixture(scope="module")
 def system() -> Iterator[IntakeSystem]:
-    from sync.national_ports import national_system
-
-    national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
-    with intake_system() as started:
-        for queue in ("sync", catalog.NATIONAL_QUEUE):
-            started.runtime.pump(queue).start()
-        for stream in started.runtime.stream_pumps.values():
-            stream.start()
+    with intake_system_with_outbox() as started:
         yield started
-    national_system.cache_clear()
 
 
 def _register() -> None:

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 import requests
-from tests.integration.intake_helpers import TOKYO, IntakeSystem, intake_system
+from tests.integration.intake_helpers import TOKYO, IntakeSystem, intake_system_with_outbox
 from tests.unit.review.factory import application, form
 
-from kentei import aws, catalog, messages
+from kentei import aws, messages
 from kentei.applications.model import Status
 from kentei.data.national_sync import PrefectureNationalSync
 from kentei.data.roster import PrefectureRoster, examinee_key
@@ -36,16 +36,8 @@ NEW_NAME = "国家 変更子"
 
 @pytest.fixture(scope="module")
 def system() -> Iterator[IntakeSystem]:
-    from sync.national_ports import national_system
-
-    national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
-    with intake_system() as started:
-        for queue in ("sync", catalog.NATIONAL_QUEUE):
-            started.runtime.pump(queue).start()
-        for stream in started.runtime.stream_pumps.values():
-            stream.start()
+    with intake_system_with_outbox() as started:
         yield started
-    national_system.cache_clear()
 
 
 def _national(system: IntakeSystem) -> InMemoryNational:
