@@ -5,6 +5,8 @@ with each change; the sent marks say so, and no other item travels."""
 
 from __future__ import annotations
 
+import argparse
+import io
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -144,6 +146,20 @@ def test_a_refused_record_waits_in_the_dlq_with_its_error_and_is_redriven(
     assert waiting["MessageAttributes"][ERROR_ATTRIBUTE]["StringValue"].startswith(
         "NationalRefusedError"
     )
+
+    # The operator's dry run first, through the command: it lists the message and its error
+    # (never the body) and leaves it in the DLQ.
+    listing = io.StringIO()
+    cli = argparse.ArgumentParser()
+    redrive.add_arguments(cli)
+    asked = cli.parse_args([national.name, "--endpoint", runtime.moto_endpoint, "--dry-run"])
+    assert redrive.main(asked, listing) == 0
+    printed = listing.getvalue()
+    assert f"would move {waiting['MessageId']} (NationalRefusedError" in printed
+    assert "1 message(s) would move back" in printed
+    assert application_id not in printed, "ids of messages and error classes only"
+    (still,) = sqs.receive_message(QueueUrl=dlq, VisibilityTimeout=0)["Messages"]
+    assert still["MessageId"] == waiting["MessageId"]
 
     moved = redrive.redrive(sqs, national, prefix=redrive.LOCAL_PREFIX)
     assert moved == 1
