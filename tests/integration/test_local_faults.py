@@ -1,0 +1,80 @@
+"""The local fault injector (issue 14) against an in-process moto: the functions' own clients
+(:mod:`kentei.aws`) meet throttles, 5xx, read timeouts and connection resets on the planned
+share of calls to the planned services; botocore's standard retry mode retries them; what
+still fails is the exception deployed code would meet; every fault is counted; the same seed
+draws the same faults; nothing is injected once the block ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
+from tests.integration.moto_tables import records_and_audit
+
+from kentei import aws, settings
+from kentei_local.faults import Fault, FaultPlan, injecting
+
+
+@pytest.fixture
+def moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # botocore's backoff between retries, not waited: the retries are what is tested here.
+    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda _seconds: None)
+    with records_and_audit(monkeypatch):
+        yield
+
+
+def _get() -> None:
+    aws.dynamodb().get_item(
+        TableName=settings.table_name("records"),
+        Key={"prefecture_code": {"S": "13"}, "record_key": {"S": "NOTHING"}},
+    )
+
+
+@pytest.mark.usefixtures("moto")
+@pytest.mark.parametrize(
+    ("fault", "raised", "code"),
+    [
+        (Fault.THROTTLE, ClientError, "ThrottlingException"),
+        (Fault.SERVER_ERROR, ClientError, "InternalFailure"),
+        (Fault.TIMEOUT, ReadTimeoutError, None),
+        (Fault.RESET, ConnectionClosedError, None),
+    ],
+)
+def test_every_call_failing_is_retried_then_raised_as_deployed(
+    fault: Fault, raised: type[Exception], code: str | None
+) -> None:
+    with injecting(FaultPlan(share=1.0, faults=(fault,))) as injected, pytest.raises(raised) as e:
+        _get()
+
+    if code is not None:
+        assert isinstance(e.value, ClientError)
+        assert e.value.response["Error"]["Code"] == code
+    # The call and botocore's three retries (kentei.aws: standard mode), each one failed.
+    assert injected.faults == {("dynamodb", fault): 4}
+    _get()  # after the block: nothing injected
+
+
+@pytest.mark.usefixtures("moto")
+def test_a_share_of_faults_is_absorbed_by_retries_counted_and_repeatable() -> None:
+    runs = []
+    for _ in range(2):
+        with injecting(FaultPlan(share=0.2, seed=7)) as injected:
+            for _ in range(100):
+                _get()
+        runs.append(injected)
+    first, second = runs
+    assert first.faults == second.faults, "the same seed draws the same faults"
+    total = sum(first.faults.values())
+    calls = first.calls["dynamodb"]
+    assert 100 < calls < 150
+    assert 0.1 < total / calls < 0.3
+    assert set(first.by_fault()) == set(Fault), "each kind of fault happened"
+
+
+@pytest.mark.usefixtures("moto")
+def test_only_the_planned_services_fail() -> None:
+    with injecting(FaultPlan(share=1.0, services=frozenset({"kms"}))) as injected:
+        _get()
+    assert injected.faults == {}
+    assert injected.calls["dynamodb"] == 1
