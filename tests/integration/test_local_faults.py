@@ -6,7 +6,7 @@ draws the same faults; nothing is injected once the block ends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
@@ -78,3 +78,27 @@ def test_only_the_planned_services_fail() -> None:
         _get()
     assert injected.faults == {}
     assert injected.calls["dynamodb"] == 1
+
+
+@pytest.mark.usefixtures("moto")
+@pytest.mark.parametrize(
+    ("service", "throttled", "failed"),
+    [
+        ("sqs", "ThrottlingException", "InternalFailure"),
+        ("s3", "SlowDown", "InternalError"),
+        ("kms", "ThrottlingException", "InternalFailure"),
+    ],
+)
+def test_each_service_fails_in_its_own_protocol(service: str, throttled: str, failed: str) -> None:
+    """The answer is parsed as the service's own error (JSON or XML) and retried as one."""
+    calls: dict[str, Callable[[], object]] = {
+        "sqs": lambda: aws.sqs().list_queues(),
+        "s3": lambda: aws.s3().list_buckets(),
+        "kms": lambda: aws.kms().list_keys(),
+    }
+    for fault, code in ((Fault.THROTTLE, throttled), (Fault.SERVER_ERROR, failed)):
+        plan = FaultPlan(share=1.0, faults=(fault,), services=frozenset({service}))
+        with injecting(plan) as injected, pytest.raises(ClientError) as e:
+            calls[service]()
+        assert e.value.response["Error"]["Code"] == code
+        assert injected.faults == {(service, fault): 4}
