@@ -102,12 +102,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
     saved = {name: os.environ.get(name) for name in _adapter_environment()}
     os.environ.update(_adapter_environment())
     national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
-    # A 1 s visibility timeout (the local default is 2 s, deployed queues minutes): a call that
-    # failed whole comes back a second later, and its group with it. One pump per queue, as
-    # one poller: a batch slower than that is not received again while it is delivered.
-    settings = LocalSettings(
-        port=0, state_dir=tmp_path_factory.mktemp("state"), visibility_timeout_s=1
-    )
+    settings = LocalSettings(port=0, state_dir=tmp_path_factory.mktemp("state"))
     try:
         with LocalRuntime(settings, serve_http=False) as started:
             started.national.set_faults(FAULTS)
