@@ -24,7 +24,7 @@ from kentei.exams.catalogue import Catalogue
 from kentei.exemptions.model import PassRecord
 from kentei.notice_records import NoticeRecord, PostListEntry
 from kentei.notices.port import NoticePort
-from kentei.person_requests.model import HeldWork, Suspension
+from kentei.person_requests.suspension import HeldWork, Suspension
 from kentei.sessions.model import ExamSession
 from kentei.sessions.seating import SeatedSitting
 from kentei.tickets.content import TicketContent
@@ -70,7 +70,7 @@ class Voids(Protocol):
 
 class Suspensions(Protocol):
     """One prefecture's suspensions of use (利用停止) and the work held for them
-    (:class:`kentei.data.person_requests.PrefecturePersonRequests`)."""
+    (:class:`kentei.data.suspensions.PrefectureSuspensions`)."""
 
     def suspended_persons(self) -> frozenset[str]: ...
 
@@ -84,9 +84,9 @@ class Suspensions(Protocol):
 
 
 def _suspensions(prefecture_code: str) -> Suspensions:
-    from kentei.data.person_requests import PrefecturePersonRequests
+    from kentei.data.suspensions import PrefectureSuspensions
 
-    return PrefecturePersonRequests(prefecture_code)
+    return PrefectureSuspensions(prefecture_code)
 
 
 @dataclass(frozen=True)

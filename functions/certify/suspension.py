@@ -17,7 +17,7 @@ from datetime import datetime
 
 from certify.dependencies import Suspensions
 from kentei.messages import PassesAnnounced, UseResumed
-from kentei.person_requests.model import HeldWork
+from kentei.person_requests.suspension import HeldWork
 
 
 def hold_for_later(

@@ -58,7 +58,8 @@ from kentei.messages import (
 from kentei.national.conflicts import ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
-from kentei.person_requests.model import PersonRequest, RequestStatus, Suspension, UseCondition
+from kentei.person_requests.model import PersonRequest, RequestStatus
+from kentei.person_requests.suspension import Suspension, UseCondition
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.passes import DecidedSitting

@@ -39,11 +39,11 @@ from kentei.person_requests.model import (
     Requester,
     RequestStateError,
     RequestStatus,
-    Suspension,
     disclosed,
     received,
 )
 from kentei.person_requests.procedures import Channel, RequestKind, procedures
+from kentei.person_requests.suspension import Suspension
 from kentei.screening import holding_my_number
 
 _NOT_FOUND = "no such request in the caller's prefecture"

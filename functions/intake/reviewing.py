@@ -25,7 +25,7 @@ from kentei.data.applications import ConcurrentChangeError, InvalidCursorError, 
 from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome
 from kentei.field_errors import FieldError
 from kentei.messages import CompletionNoticeDue
-from kentei.person_requests.model import UseCondition
+from kentei.person_requests.suspension import UseCondition
 from kentei.review import automatic_checks
 from kentei.roster.registration import NotRegistrableError, registration_of
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from kentei.data.initial_registrations import StoredInitialRegistration
     from kentei.data.roster import StoredExaminee
     from kentei.initial_registrations import InitialRegistrationRequest
-    from kentei.person_requests.model import Suspension, UseCondition
+    from kentei.person_requests.suspension import Suspension, UseCondition
     from verify.disclosures import DisclosurePorts
     from verify.vault_release import ReleasePorts
 
@@ -75,7 +75,7 @@ class ApplicationStore(Protocol):
 
 class SuspensionReader(Protocol):
     """A prefecture's suspensions of use (利用停止,
-    :class:`kentei.data.person_requests.PrefecturePersonRequests`)."""
+    :class:`kentei.data.suspensions.PrefectureSuspensions`)."""
 
     def suspension(self, person: str) -> Suspension | None: ...
 
@@ -181,9 +181,9 @@ def _roster(prefecture_code: str) -> RosterReader:
 
 
 def _suspensions(prefecture_code: str) -> SuspensionReader:
-    from kentei.data.person_requests import PrefecturePersonRequests
+    from kentei.data.suspensions import PrefectureSuspensions
 
-    return PrefecturePersonRequests(prefecture_code)
+    return PrefectureSuspensions(prefecture_code)
 
 
 def utc_now() -> datetime:
@@ -322,8 +322,8 @@ class _Recheck:
 
     def __init__(self, prefecture_code: str) -> None:
         from kentei.data.changes import PrefectureChanges
-        from kentei.data.person_requests import PrefecturePersonRequests
         from kentei.data.roster import PrefectureRoster
+        from kentei.data.suspensions import PrefectureSuspensions
 
         self._changes = PrefectureChanges(prefecture_code)
         self._roster = PrefectureRoster(prefecture_code)
@@ -334,7 +334,7 @@ class _Recheck:
         self.start_run = self._changes.start_run
         self.batch_done = self._changes.batch_done
         self.finish_batch = self._changes.finish_batch
-        self.suspended_persons = PrefecturePersonRequests(prefecture_code).suspended_persons
+        self.suspended_persons = PrefectureSuspensions(prefecture_code).suspended_persons
 
     def active(self, qualification_pseudonym_id: str) -> bool:
         from kentei.roster.sitting import SittingStatus

@@ -28,7 +28,7 @@ from kentei.applications import lifecycle
 from kentei.applications.model import Application, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
-from kentei.person_requests.model import UseCondition
+from kentei.person_requests.suspension import UseCondition
 from verify.dependencies import ApplicationStore
 from verify.reasons import Refusal, VerifyReason
 

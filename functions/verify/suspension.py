@@ -28,7 +28,7 @@ from kentei.applications.model import Application, Reason, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction
 from kentei.messages import UseResumed
-from kentei.person_requests.model import UseCondition
+from kentei.person_requests.suspension import UseCondition
 from verify.candidates import audit_event
 from verify.dependencies import ApplicationStore, Dependencies
 from verify.reasons import Refusal

@@ -45,7 +45,7 @@ from kentei.applications.model import Application, Channel, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction, AuditEvent
 from kentei.messages import ApplicationReceived, CompletionNoticeDue, UseResumed
-from kentei.person_requests.model import UseCondition
+from kentei.person_requests.suspension import UseCondition
 from verify import resubmission, suspension
 from verify.candidates import Held, audit_event, hold_for_staff
 from verify.dependencies import ApplicationStore, Dependencies

@@ -24,15 +24,13 @@ from kentei.person_requests import correction
 from kentei.person_requests.model import (
     ConcurrentRequestChangeError,
     Decision,
-    HeldWork,
     PersonRequest,
     Requester,
     RequestStatus,
-    Suspension,
-    UseCondition,
     received,
 )
 from kentei.person_requests.procedures import Channel, RequestKind, procedures
+from kentei.person_requests.suspension import HeldWork, Suspension, UseCondition
 from kentei.roster.changes import (
     ChangeKind,
     ChangeSource,

@@ -45,10 +45,10 @@ from kentei.applications.model import (
 from kentei.callers import Caller, CallerKind
 from kentei.data.audit import AuditEvent, AuditTrail
 from kentei.data.partition import instant
-from kentei.data.person_requests import use_check
 from kentei.data.roster import PrefectureRoster
+from kentei.data.suspensions import use_check
 from kentei.data.transactions import cancellation_codes
-from kentei.person_requests.model import UseCondition
+from kentei.person_requests.suspension import UseCondition
 from kentei.records.codes import ExamCategory, Grade, Term
 from kentei.records.sensitive import REVEAL
 from kentei.retention.kinds import RecordKind

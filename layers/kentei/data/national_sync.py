@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError
 
 from kentei.catalog import NATIONAL_SYNCED_PREFIXES
 from kentei.data.partition import PrefecturePartition, instant
-from kentei.data.person_requests import PrefecturePersonRequests
+from kentei.data.suspensions import PrefectureSuspensions
 from kentei.retention.kinds import RecordKind
 
 SENT_PREFIX: Final = "NATIONAL_SENT#"
@@ -71,7 +71,7 @@ class PrefectureNationalSync(PrefecturePartition):
     def suspended_persons(self) -> frozenset[str]:
         """Whose use of their data is suspended in the prefecture (利用停止): their records
         are not provided to the national side until it is lifted."""
-        return PrefecturePersonRequests(
+        return PrefectureSuspensions(
             self.prefecture_code, self._table, client=self._client
         ).suspended_persons()
 

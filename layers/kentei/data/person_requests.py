@@ -12,14 +12,10 @@ Layout (partition ``prefecture_code``, sort ``record_key``):
   SHA-256, counts, and when its passphrase was picked up) and, until it is picked up once
   (:meth:`PrefecturePersonRequests.take_passphrase`), ``passphrase``, the copy's one-time
   passphrase (encrypted at rest as every item is);
-- ``USE_HELD#<資格仮名ID>#<application id>``: an announced pass whose certificate and notice
-  certify left undone while the person's use was suspended
-  (:class:`kentei.person_requests.model.HeldWork`); certify does it, and deletes the item, once
-  the suspension is lifted;
-- ``SUSPENSION#<資格仮名ID>``: the person's suspension of use (利用停止) while it stands
-  (:class:`kentei.person_requests.model.Suspension`). It is written in the transaction that grants
-  the request, and deleted when lifted; every process of the person's data in the prefecture
-  asks :meth:`PrefecturePersonRequests.suspension` first.
+- ``SUSPENSION#<資格仮名ID>``: the person's suspension of use (利用停止), written in the
+  transaction that grants the request and deleted when lifted; it and the work held for a
+  suspended person (``USE_HELD#``) are read through :mod:`kentei.data.suspensions`, which this
+  store extends.
 
 Each change is one transaction with its audit entries, conditional on the request's status and
 proposal as read (a concurrent decision, or a correction recorded meanwhile, fails it:
@@ -36,18 +32,12 @@ from botocore.exceptions import ClientError
 
 from kentei.data.audit import AuditEvent
 from kentei.data.changes import PrefectureChanges
-from kentei.data.partition import PrefecturePartition
+from kentei.data.suspensions import HELD_PREFIX, SUSPENSION_PREFIX, PrefectureSuspensions
 from kentei.data.transactions import CONDITION_FAILED, cancellation_codes
 from kentei.disclosures.record import DisclosureCopy
-from kentei.person_requests.model import (
-    ConcurrentRequestChangeError,
-    HeldWork,
-    PersonRequest,
-    RequestStatus,
-    Suspension,
-    UseCondition,
-)
+from kentei.person_requests.model import ConcurrentRequestChangeError, PersonRequest, RequestStatus
 from kentei.person_requests.procedures import RequestKind
+from kentei.person_requests.suspension import Suspension
 from kentei.retention.kinds import RecordKind
 from kentei.roster.changes import ChangeSource, Proposal, ProposalDecidedError
 
@@ -55,8 +45,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 REQUEST_PREFIX: Final = "PERSON_REQUEST#"
-SUSPENSION_PREFIX: Final = "SUSPENSION#"
-HELD_PREFIX: Final = "USE_HELD#"
 RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
     REQUEST_PREFIX: RecordKind.PERSON_REQUEST,
     SUSPENSION_PREFIX: RecordKind.PERSON_REQUEST,
@@ -65,7 +53,7 @@ RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
 """The retention kind of each item this module writes, by its key prefix."""
 
 
-class PrefecturePersonRequests(PrefecturePartition):
+class PrefecturePersonRequests(PrefectureSuspensions):
     """One prefecture's person requests and suspensions."""
 
     def receive(self, request: PersonRequest, audit: Sequence[AuditEvent] = ()) -> None:
@@ -183,51 +171,6 @@ class PrefecturePersonRequests(PrefecturePartition):
             if superseding is not None and codes[superseded_at:][:1] == [CONDITION_FAILED]:
                 raise ProposalDecidedError("the correction was decided meanwhile") from None
             raise ConcurrentRequestChangeError("the request changed meanwhile") from None
-
-    def suspension(self, person: str) -> Suspension | None:
-        """The person's suspension of use in the prefecture, while it stands."""
-        item = self._get(SUSPENSION_PREFIX + person)
-        return None if item is None else Suspension.model_validate_json(item["suspension"]["S"])
-
-    def suspended_persons(self) -> frozenset[str]:
-        """Every person whose use is suspended in the prefecture now (one query: there are
-        few, usually none), for a process that handles many persons at once."""
-        return frozenset(
-            item["record_key"]["S"].removeprefix(SUSPENSION_PREFIX)
-            for item in self._query(SUSPENSION_PREFIX)
-        )
-
-    def hold_work(self, work: HeldWork) -> None:
-        """Keep what was left undone for the person (a second hold of the same is the same)."""
-        if work.prefecture_code != self.prefecture_code:
-            raise ValueError("held work of another prefecture")
-        self._dynamodb.put_item(
-            TableName=self._table,
-            Item={
-                **self._key(_held_key(work.qualification_pseudonym_id, work.application_id)),
-                "item_type": {"S": "held_work"},
-                "qualification_pseudonym_id": {"S": work.qualification_pseudonym_id},
-                "held_work": {"S": work.model_dump_json()},
-            },
-        )
-
-    def held_work(self, person: str) -> list[HeldWork]:
-        """What was left undone for ``person``, oldest application first."""
-        return [
-            HeldWork.model_validate_json(item["held_work"]["S"])
-            for item in self._query(_held_key(person, ""))
-        ]
-
-    def release_work(self, work: HeldWork) -> None:
-        """The work is done: forget it."""
-        self._dynamodb.delete_item(
-            TableName=self._table,
-            Key=self._key(_held_key(work.qualification_pseudonym_id, work.application_id)),
-        )
-
-    def use_check(self, condition: UseCondition) -> TransactWriteItemTypeDef:
-        """The condition, as an item of another store's transaction."""
-        return use_check(self._table, self.prefecture_code, condition)
 
     def lift(self, suspension: Suspension, audit: Sequence[AuditEvent] = ()) -> None:
         """End the person's suspension of use (it was this one, or
@@ -351,28 +294,3 @@ class PrefecturePersonRequests(PrefecturePartition):
             "request": {"S": request.model_dump_json()},
             **({} if request.proposal_id is None else {"proposal_id": {"S": request.proposal_id}}),
         }
-
-
-def use_check(
-    table: str, prefecture_code: str, condition: UseCondition
-) -> TransactWriteItemTypeDef:
-    """A ``ConditionCheck`` that the person's suspension of use stands (or does not), for a
-    store of the same table's partition to add to its transaction."""
-    return {
-        "ConditionCheck": {
-            "TableName": table,
-            "Key": {
-                "prefecture_code": {"S": prefecture_code},
-                "record_key": {"S": SUSPENSION_PREFIX + condition.person},
-            },
-            "ConditionExpression": (
-                "attribute_exists(record_key)"
-                if condition.suspended
-                else "attribute_not_exists(record_key)"
-            ),
-        }
-    }
-
-
-def _held_key(person: str, application_id: str) -> str:
-    return f"{HELD_PREFIX}{person}#{application_id}"

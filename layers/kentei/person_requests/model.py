@@ -27,7 +27,8 @@ from kentei.person_requests.procedures import (
     RequestKind,
     decision_due,
 )
-from kentei.roster.changes import PERSON_REQUEST_ID_PATTERN, PROPOSAL_ID_PATTERN
+from kentei.person_requests.suspension import PERSON_REQUEST_ID_PATTERN
+from kentei.roster.changes import PROPOSAL_ID_PATTERN
 from kentei.sortable_ids import sortable_id
 
 REQUEST_ID_PATTERN: Final = PERSON_REQUEST_ID_PATTERN
@@ -198,46 +199,3 @@ def received(
         received_at=at,
         due_at=decision_due(at, procedure.decision_days),
     )
-
-
-class Suspension(BaseModel):
-    """``SUSPENSION#<資格仮名ID>``: the person's data is not processed in the prefecture (only
-    kept) from ``since`` until lifted, by the granted request ``request_id``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
-    qualification_pseudonym_id: str = Field(min_length=8, max_length=128)
-    request_id: str = Field(pattern=REQUEST_ID_PATTERN)
-    since: AwareDatetime
-    by: str = Field(min_length=1, max_length=128)
-
-
-class UseSuspendedError(RuntimeError):
-    """The person's use of their data is suspended in the prefecture (利用停止): the process
-    waits until it is lifted (the API: 409)."""
-
-
-class UseCondition(BaseModel):
-    """A write that holds only while the person's use of their data in the prefecture is
-    suspended (``suspended``) or is not: checked in the write's own transaction, so a
-    suspension granted or lifted meanwhile fails the write rather than slipping past it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    person: str = Field(min_length=8, max_length=128)
-    suspended: bool
-
-
-class HeldWork(BaseModel):
-    """``USE_HELD#<資格仮名ID>#<application id>``: what a process left undone for a person
-    whose use was suspended, to do once it is lifted: an announced pass's certificate and
-    notice (certify, ``passes_announced`` under ``group_key``). Ids only."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
-    qualification_pseudonym_id: str = Field(min_length=8, max_length=128)
-    application_id: str = Field(min_length=1, max_length=64)
-    group_key: str = Field(min_length=1, max_length=200)
-    held_at: AwareDatetime

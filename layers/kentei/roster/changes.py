@@ -23,6 +23,7 @@ from typing import Any, Final, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from kentei.applications.model import IdentityConfirmation
+from kentei.person_requests.suspension import PERSON_REQUEST_ID_PATTERN
 from kentei.records import fields
 from kentei.records.examinee import Examinee
 from kentei.records.sensitive import REVEAL
@@ -35,7 +36,6 @@ RUN_ID_PATTERN: Final = r"^[0-9]{8}T[0-9]{6}Z$"
 REQUEST_ID_PATTERN: Final = r"^(0[1-9]|[1-3][0-9]|4[0-7])-CR-[0-9A-HJKMNP-TV-Z]{26}$"
 """A change request's id (``kentei.change_requests``): its prefecture, ``CR`` and 26
 characters of Crockford base32."""
-PERSON_REQUEST_ID_PATTERN: Final = r"^prq-[0-9a-z]{26}$"
 """A person request's id (``kentei.person_requests``): ``prq-`` and 26 characters."""
 FIELDS: Final = ("name", "name_kana", "birth_date", "sex", "address")
 """The examinee's items the registry answers for (the four items and the reading)."""

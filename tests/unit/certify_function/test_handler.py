@@ -23,7 +23,7 @@ from certify.revocation_notices import RevocationNoticeRefusedError
 from certify.status_changes import RevocationOutcome
 from kentei import messages
 from kentei.consumer import UnroutedMessageError
-from kentei.person_requests.model import HeldWork
+from kentei.person_requests.suspension import HeldWork
 from kentei_local.context import LocalContext
 
 RARE = ("certify.status_changes", "certify.revocation_notices", "certify.status_renewal")

@@ -63,13 +63,8 @@ from kentei.messages import (
 from kentei.national.conflicts import ConflictDecidedError, ConflictStatus, NationalConflict
 from kentei.national.reconciliation import ReconcileReport
 from kentei.notice_records import NoticeRecord, PostListEntry
-from kentei.person_requests.model import (
-    ConcurrentRequestChangeError,
-    PersonRequest,
-    RequestStatus,
-    Suspension,
-    UseCondition,
-)
+from kentei.person_requests.model import ConcurrentRequestChangeError, PersonRequest, RequestStatus
+from kentei.person_requests.suspension import Suspension, UseCondition
 from kentei.records.examinee import Examinee
 from kentei.results.historical.model import StoredHistoricalPass
 from kentei.results.imports.record import ImportStatus, ResultImport

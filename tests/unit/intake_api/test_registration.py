@@ -13,7 +13,7 @@ from intake.views import DecisionRequest
 from kentei.applications.model import Application, Reason, Status
 from kentei.data.applications import StoredApplication
 from kentei.data.audit import AuditAction
-from kentei.person_requests.model import Suspension
+from kentei.person_requests.suspension import Suspension
 
 from .events import event, invoke
 from .fakes import Fakes

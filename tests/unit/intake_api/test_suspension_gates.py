@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kentei.person_requests.model import Suspension
+from kentei.person_requests.suspension import Suspension
 
 from . import test_examinee_changes as changes
 from . import test_tickets as tickets

@@ -1,12 +1,12 @@
 """A prefecture's suspensions of use and held work in memory, as
-:class:`kentei.data.person_requests.PrefecturePersonRequests` keeps them (certify's port)."""
+:class:`kentei.data.suspensions.PrefectureSuspensions` keeps them (certify's port)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kentei.person_requests.model import HeldWork, Suspension
+from kentei.person_requests.suspension import HeldWork, Suspension
 
 
 @dataclass

@@ -27,7 +27,7 @@ from kentei.data.applications import (
 from kentei.data.audit import AuditEvent
 from kentei.data.inbox import attachment_key, prefix
 from kentei.messages import ApplicationReceived
-from kentei.person_requests.model import Suspension, UseCondition
+from kentei.person_requests.suspension import Suspension, UseCondition
 from kentei.records.sensitive import REVEAL
 from kentei.registry.fake import SeededRegistry, parse_seed
 from kentei.signatures import RevocationSource, TrustStore
