@@ -4,7 +4,9 @@
 :mod:`kentei.aws` is made from, so the functions the local runtime runs in this process meet
 AWS as it fails in production: on a share of calls, per service, a throttle (the service's own
 throttling error: ``ThrottlingException``, S3's ``SlowDown``), a 5xx, a read timeout or a
-connection reset. Nothing is faked past that: botocore's standard retry mode retries them as
+connection reset before the call is handled, or (``LOST``, asked for by name) a read timeout
+after it was: the call is sent, handled, and its answer dropped, as when a connection fails
+on the way back. Nothing is faked past that: botocore's standard retry mode retries them as
 it would, and what still fails reaches the handler as the same exception it would meet
 deployed. The draw is seeded (one ``random.Random`` behind a lock: the pumps are threads), so
 a run is repeatable, and every fault is counted by service and kind.
@@ -27,6 +29,7 @@ from typing import Any, Final, cast
 import boto3
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HTTPHeaders
 from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
+from botocore.httpsession import URLLib3Session
 
 _HOOK_ID: Final = "kentei-local-faults"
 _XML_SERVICES: Final = frozenset({"s3"})
@@ -37,7 +40,15 @@ class Fault(StrEnum):
     THROTTLE = "throttle"
     SERVER_ERROR = "server_error"
     TIMEOUT = "timeout"
+    """No answer in time, the request never handled."""
     RESET = "reset"
+    LOST = "lost"
+    """The request handled, its answer lost (a read timeout): a retry does it again. It needs
+    a server to send to (the local runtime's moto), so it is never in a plan by default."""
+
+
+BEFORE_SENDING: Final = (Fault.THROTTLE, Fault.SERVER_ERROR, Fault.TIMEOUT, Fault.RESET)
+"""The faults that stop a call before it is handled (a plan's default)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ class FaultPlan:
     service), each fault drawn among ``faults``, from ``seed``."""
 
     share: float
-    faults: tuple[Fault, ...] = tuple(Fault)
+    faults: tuple[Fault, ...] = BEFORE_SENDING
     services: frozenset[str] | None = None
     seed: int = 14
 
@@ -77,6 +88,7 @@ class _Injector:
         self.injected = Injected()
         self._random = random.Random(plan.seed)  # noqa: S311 - a repeatable draw, not a secret
         self._lock = threading.Lock()
+        self._sender: URLLib3Session | None = None
 
     def before_send(
         self, request: AWSPreparedRequest, event_name: str = "", **_: Any
@@ -90,11 +102,23 @@ class _Injector:
                 return None
             fault = self._random.choice(self.plan.faults)
             self.injected.faults[(service, fault)] += 1
+        if fault is Fault.LOST:
+            self._send(request)
+            raise ReadTimeoutError(endpoint_url=request.url)
         if fault is Fault.TIMEOUT:
             raise ReadTimeoutError(endpoint_url=request.url)
         if fault is Fault.RESET:
             raise ConnectionClosedError(endpoint_url=request.url)
         return _error_response(service, request.url, fault)
+
+    def _send(self, request: AWSPreparedRequest) -> None:
+        """Send ``request`` as botocore would (its answer is then lost)."""
+        with self._lock:
+            if self._sender is None:
+                self._sender = URLLib3Session()
+            sender = self._sender
+        sender.send(request).content  # noqa: B018 - the whole answer read, then dropped
+        request.reset_stream()
 
 
 @contextmanager

@@ -13,7 +13,8 @@ from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutE
 from tests.integration.moto_tables import records_and_audit
 
 from kentei import aws, settings
-from kentei_local.faults import Fault, FaultPlan, injecting
+from kentei_local.faults import BEFORE_SENDING, Fault, FaultPlan, injecting
+from kentei_local.moto_server import MotoServer
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_a_share_of_faults_is_absorbed_by_retries_counted_and_repeatable() -> No
     calls = first.calls["dynamodb"]
     assert 100 < calls < 150
     assert 0.1 < total / calls < 0.3
-    assert set(first.by_fault()) == set(Fault), "each kind of fault happened"
+    assert set(first.by_fault()) == set(BEFORE_SENDING), "each kind of fault happened"
 
 
 @pytest.mark.usefixtures("moto")
@@ -102,3 +103,36 @@ def test_each_service_fails_in_its_own_protocol(service: str, throttled: str, fa
             calls[service]()
         assert e.value.response["Error"]["Code"] == code
         assert injected.faults == {(service, fault): 4}
+
+
+@pytest.fixture
+def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    server = MotoServer("127.0.0.1", 0)
+    server.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server.endpoint)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda _seconds: None)
+    aws.reset()
+    try:
+        yield server.endpoint
+    finally:
+        aws.reset()
+        server.stop()
+
+
+def test_a_lost_answer_is_a_call_handled_then_retried_so_done_again(moto_server: str) -> None:
+    """LOST sends the call, drops its answer and raises a read timeout: botocore sends it
+    again, and the server handles it again. Here every answer is lost: the call and its three
+    retries each put a message on the queue, and the caller still meets the timeout."""
+    url = aws.sqs().create_queue(QueueName="lost")["QueueUrl"]
+    plan = FaultPlan(share=1.0, faults=(Fault.LOST,), services=frozenset({"sqs"}))
+    with injecting(plan) as injected, pytest.raises(ReadTimeoutError):
+        aws.sqs().send_message(QueueUrl=url, MessageBody="once, the sender thought")
+
+    assert injected.faults == {("sqs", Fault.LOST): 4}
+    held = aws.sqs().get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]["ApproximateNumberOfMessages"]
+    assert held == "4"
