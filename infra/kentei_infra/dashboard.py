@@ -35,6 +35,9 @@ WIDTH: Final = 24
 """A dashboard row's width in grid units."""
 GRAPH_WIDTH: Final = 8
 GRAPH_HEIGHT: Final = 6
+COUNTS_PER_GRAPH: Final = 5
+"""Business counts per graph: each is a SEARCH over its dimension combinations, and a few a
+graph keep each query small and each graph readable."""
 
 
 @dataclass(frozen=True)
@@ -192,14 +195,9 @@ class Dashboard(Construct):
         graphs += [_queue(catalog.queue(name)) for name in section.queues]
         graphs += [_stream(name) for name in section.streams]
         graphs += [_function(name) for name in section.functions]
-        if section.counts:
-            graphs.append(
-                _graph(
-                    f"{section.title}: counts",
-                    [count_line(name) for name in section.counts],
-                    width=GRAPH_WIDTH * max(1, min(3, len(section.counts) // 4)),
-                )
-            )
+        for start in range(0, len(section.counts), COUNTS_PER_GRAPH):
+            names = section.counts[start : start + COUNTS_PER_GRAPH]
+            graphs.append(_graph(f"{section.title}: counts", [count_line(n) for n in names]))
         if section.kms:
             graphs += [
                 _graph(
@@ -278,13 +276,12 @@ def _graph(
     right: Sequence[cloudwatch.IMetric] = (),
     annotation: float | None = None,
     right_annotation: float | None = None,
-    width: int = GRAPH_WIDTH,
 ) -> cloudwatch.GraphWidget:
     return cloudwatch.GraphWidget(
         title=title,
         left=list(left),
         right=list(right),
-        width=width,
+        width=GRAPH_WIDTH,
         height=GRAPH_HEIGHT,
         left_annotations=(
             None if annotation is None else [cloudwatch.HorizontalAnnotation(value=annotation)]
