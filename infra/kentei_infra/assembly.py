@@ -14,7 +14,7 @@ from aws_cdk import App, Environment
 
 from kentei import catalog
 from kentei_infra import nag, region_guard, settings
-from kentei_infra.stack import KenteiStack
+from kentei_infra.stack import KenteiStack, OperationsStack
 
 ENFORCED_CONTEXT: Final[Mapping[str, Any]] = {
     # The app itself fails on a validation finding, however it is run (CLI, python, tests)...
@@ -38,7 +38,7 @@ def build_app(*, outdir: str | None = None, context: Mapping[str, Any] | None = 
         post_cli_context=ENFORCED_CONTEXT,
         analytics_reporting=False,
     )
-    KenteiStack(
+    stack = KenteiStack(
         app,
         settings.STACK_ID,
         stack_name=settings.STACK_NAME,
@@ -47,6 +47,16 @@ def build_app(*, outdir: str | None = None, context: Mapping[str, Any] | None = 
         env=Environment(region=catalog.REGION),
         termination_protection=True,
     )
+    operations = OperationsStack(
+        app,
+        settings.OPERATIONS_STACK_ID,
+        stack_name=settings.OPERATIONS_STACK_NAME,
+        description="kentei: alarms, their topic and the operations dashboard",
+        env=Environment(region=catalog.REGION),
+        termination_protection=True,
+    )
+    # Deployed after what it watches (`cdk deploy --all`); no reference, no export.
+    operations.add_stack_dependency(stack)
     region_guard.install(app)
     nag.install(app)
     return app

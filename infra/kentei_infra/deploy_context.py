@@ -30,6 +30,7 @@ BRIDGE_CERTIFICATE_ARN: Final = "kentei:bridgeCertificateArn"
 BRIDGE_TRUSTSTORE_KEY: Final = "kentei:bridgeTruststoreKey"
 BRIDGE_TRUSTSTORE_VERSION: Final = "kentei:bridgeTruststoreVersion"
 STAFF_ALLOWED_CIDRS: Final = "kentei:staffAllowedCidrs"
+ALARM_SUBSCRIPTIONS: Final = "kentei:alarmSubscriptions"
 
 BRIDGE_DOMAIN_KEYS: Final = (
     BRIDGE_DOMAIN_NAME,
@@ -50,6 +51,9 @@ _CERTIFICATE_ARN: Final = re.compile(
     rf"^arn:aws:acm:{re.escape(catalog.REGION)}:[0-9]{{12}}:certificate/[0-9a-f-]{{36}}$"
 )
 _CLIENT_FIELDS: Final = frozenset({"channel", "subject", "issuer"})
+_SUBSCRIPTION_FIELDS: Final = frozenset({"protocol", "endpoint"})
+_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HTTPS_URL: Final = re.compile(r"^https://[^\s/]+(/\S*)?$")
 
 Lookup = Callable[[str], object | None]
 """How a construct reads the context: ``node.try_get_context``."""
@@ -201,3 +205,46 @@ def _cidr(where: str, value: object) -> str:
     if network.prefixlen < broadest:
         raise ContextError(f"{where}: {value!r} is broader than /{broadest}")
     return network.with_prefixlen
+
+
+@dataclass(frozen=True)
+class AlarmSubscription:
+    """Who the alarm topic tells: an operator's mailbox (``email``, confirmed by the mail SNS
+    sends) or an incident tool's webhook (``https``, confirmed by its endpoint)."""
+
+    protocol: str
+    endpoint: str
+
+
+def alarm_subscriptions(value: object | None) -> list[AlarmSubscription]:
+    """``[{"protocol": "email", "endpoint": "ops@example.jp"}, {"protocol": "https",
+    "endpoint": "https://..."}]``: each a subscription of the alarm topic. Only those two
+    protocols: a plain ``http`` endpoint would carry the alarms in the clear, and SMS or a
+    queue would need their own keys and policies. An entry given twice fails synth."""
+    value = _parsed(ALARM_SUBSCRIPTIONS, value)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ContextError(f"{ALARM_SUBSCRIPTIONS}: a list of {{protocol, endpoint}}")
+    subscriptions: list[AlarmSubscription] = []
+    for index, entry in enumerate(value):
+        where = f"{ALARM_SUBSCRIPTIONS}[{index}]"
+        if not isinstance(entry, Mapping) or set(entry) != _SUBSCRIPTION_FIELDS:
+            raise ContextError(f"{where}: exactly the fields protocol and endpoint")
+        protocol, endpoint = entry["protocol"], entry["endpoint"]
+        if not isinstance(endpoint, str):
+            raise ContextError(f"{where}: the endpoint is a string")
+        endpoint = endpoint.strip()
+        if protocol == "email":
+            if not _EMAIL.fullmatch(endpoint):
+                raise ContextError(f"{where}: not an e-mail address")
+        elif protocol == "https":
+            if not _HTTPS_URL.fullmatch(endpoint):
+                raise ContextError(f"{where}: not an https:// URL")
+        else:
+            raise ContextError(f"{where}: protocol {protocol!r} is not email or https")
+        subscription = AlarmSubscription(protocol, endpoint)
+        if subscription in subscriptions:
+            raise ContextError(f"{where}: this endpoint is already listed")
+        subscriptions.append(subscription)
+    return subscriptions

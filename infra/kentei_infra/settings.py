@@ -30,6 +30,9 @@ CDK_JSON: Final = REPO_ROOT / "cdk.json"
 STACK_ID: Final = "Kentei"
 """Construct id of the one stack, hence its template ``Kentei.template.json``."""
 STACK_NAME: Final = catalog.PREFIX
+OPERATIONS_STACK_ID: Final = "KenteiOperations"
+"""The alarms and the dashboard (:class:`kentei_infra.stack.OperationsStack`)."""
+OPERATIONS_STACK_NAME: Final = f"{catalog.PREFIX}-operations"
 
 LOG_RETENTION: Final = logs.RetentionDays.ONE_YEAR
 """Function and API access logs: a year, to investigate an incident reported late."""

@@ -4,6 +4,10 @@ One stack rather than a data stack and an app stack: every resource shares the l
 one small system, the stateful ones are protected in place (retained, deletion protection on
 tables), and a single template keeps grants as plain references, with no cross-stack exports
 that would pin the data stack's outputs and no cycles between key policies and roles.
+
+The alarms and the dashboard are a second stack (:class:`OperationsStack`): the one stack is
+close to CloudFormation's 500 resources, and they refer to what they watch by its deployed
+name (a metric's dimensions), never by a reference, so the two stacks share no export.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from constructs import Construct
 
 from kentei import catalog
 from kentei_infra import deploy_context
+from kentei_infra.alarms import Alarms
 from kentei_infra.api import BridgeApi, PublicApi, StaffApi
 from kentei_infra.buckets import Buckets
+from kentei_infra.dashboard import Dashboard
 from kentei_infra.functions import Functions
 from kentei_infra.keys import Keys
 from kentei_infra.layers import Layers
@@ -83,3 +89,13 @@ class KenteiStack(Stack):
             CfnOutput(
                 self, "BridgeDomainTarget", value=bridge_api.domain.domain_name_alias_domain_name
             )
+
+
+class OperationsStack(Stack):
+    """Alarms on every catalog queue, DLQ, function, stream and API and on KMS, their topic,
+    and the dashboard (:mod:`kentei_infra.alarms`, :mod:`kentei_infra.dashboard`)."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        alarms = Alarms(self, "Alarms")
+        Dashboard(self, "Dashboard", alarms_by_name=alarms.by_name)
