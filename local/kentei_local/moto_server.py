@@ -14,10 +14,11 @@ appends, whose heads concurrent writers race for, cancel transactions routinely)
 moto is patched where it differs from AWS in ways the system relies on: transactions undone
 item by item (:mod:`kentei_local.moto_transactions`), one stream record per created item
 (:mod:`kentei_local.moto_streams`), queries of one partition (:mod:`kentei_local.moto_query`),
-KMS's ``MessageType`` (:mod:`kentei_local.moto_kms`), and FIFO groups held back only while a
-message is in flight (:mod:`kentei_local.moto_sqs`). And where it is slow for no reason: moto
-lists its own package folder (a hundred ``stat`` calls) on every request to find the service it
-is for; :func:`_list_services_once` reads that list once.
+KMS's ``MessageType`` (:mod:`kentei_local.moto_kms`), FIFO groups held back only while a
+message is in flight (:mod:`kentei_local.moto_sqs`), and a transaction's retry with its client
+request token answered, not applied again (:mod:`kentei_local.moto_idempotency`). And where it
+is slow for no reason: moto lists its own package folder (a hundred ``stat`` calls) on every
+request to find the service it is for; :func:`_list_services_once` reads that list once.
 """
 
 from __future__ import annotations
@@ -37,7 +38,14 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from kentei_local import moto_kms, moto_query, moto_sqs, moto_streams, moto_transactions
+from kentei_local import (
+    moto_idempotency,
+    moto_kms,
+    moto_query,
+    moto_sqs,
+    moto_streams,
+    moto_transactions,
+)
 
 # One line per AWS call (and the pumps poll every second) would bury everything else.
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -74,6 +82,7 @@ class _OneDynamoDBRequestAtATime:
 class MotoServer:
     def __init__(self, host: str, port: int) -> None:
         moto_transactions.install()
+        moto_idempotency.install()
         moto_streams.install()
         moto_query.install()
         moto_kms.install()

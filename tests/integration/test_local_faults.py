@@ -136,3 +136,69 @@ def test_a_lost_answer_is_a_call_handled_then_retried_so_done_again(moto_server:
         QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]["ApproximateNumberOfMessages"]
     assert held == "4"
+
+
+def _count(table: str) -> int:
+    item = aws.dynamodb().get_item(
+        TableName=table, Key={"pk": {"S": "counter"}}, ConsistentRead=True
+    ).get("Item")
+    return int(item["n"]["N"]) if item else 0
+
+
+def _increment(table: str, **token: str) -> None:
+    aws.dynamodb().transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": {"pk": {"S": "counter"}},
+                    "UpdateExpression": "ADD n :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}},
+                }
+            }
+        ],
+        **token,
+    )
+
+
+@pytest.fixture
+def counter(moto_server: str) -> str:
+    aws.dynamodb().create_table(
+        TableName="counters",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return "counters"
+
+
+def test_a_transaction_whose_answers_are_lost_is_applied_once(counter: str) -> None:
+    """botocore sends one client request token with every retry of a call; the local moto,
+    as DynamoDB, applies the transaction once (kentei_local.moto_idempotency)."""
+    plan = FaultPlan(share=1.0, faults=(Fault.LOST,), services=frozenset({"dynamodb"}))
+    with injecting(plan) as injected, pytest.raises(ReadTimeoutError):
+        _increment(counter)
+
+    assert injected.faults == {("dynamodb", Fault.LOST): 4}
+    assert _count(counter) == 1
+    _increment(counter)  # another call, another token
+    assert _count(counter) == 2
+
+
+def test_a_client_request_token_names_one_transaction(counter: str) -> None:
+    _increment(counter, ClientRequestToken="once")
+    _increment(counter, ClientRequestToken="once")
+    assert _count(counter) == 1
+    with pytest.raises(ClientError) as e:
+        aws.dynamodb().transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": counter,
+                        "Item": {"pk": {"S": "other"}},
+                    }
+                }
+            ],
+            ClientRequestToken="once",
+        )
+    assert e.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
