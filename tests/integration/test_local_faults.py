@@ -7,6 +7,7 @@ draws the same faults; nothing is injected once the block ends."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
@@ -15,6 +16,9 @@ from tests.integration.moto_tables import records_and_audit
 from kentei import aws, settings
 from kentei_local.faults import BEFORE_SENDING, Fault, FaultPlan, injecting
 from kentei_local.moto_server import MotoServer
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 @pytest.fixture
@@ -139,26 +143,27 @@ def test_a_lost_answer_is_a_call_handled_then_retried_so_done_again(moto_server:
 
 
 def _count(table: str) -> int:
-    item = aws.dynamodb().get_item(
-        TableName=table, Key={"pk": {"S": "counter"}}, ConsistentRead=True
-    ).get("Item")
+    item = (
+        aws.dynamodb()
+        .get_item(TableName=table, Key={"pk": {"S": "counter"}}, ConsistentRead=True)
+        .get("Item")
+    )
     return int(item["n"]["N"]) if item else 0
 
 
-def _increment(table: str, **token: str) -> None:
-    aws.dynamodb().transact_write_items(
-        TransactItems=[
-            {
-                "Update": {
-                    "TableName": table,
-                    "Key": {"pk": {"S": "counter"}},
-                    "UpdateExpression": "ADD n :one",
-                    "ExpressionAttributeValues": {":one": {"N": "1"}},
-                }
-            }
-        ],
-        **token,
-    )
+def _increment(table: str, token: str | None = None) -> None:
+    update: TransactWriteItemTypeDef = {
+        "Update": {
+            "TableName": table,
+            "Key": {"pk": {"S": "counter"}},
+            "UpdateExpression": "ADD n :one",
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+    if token is None:
+        aws.dynamodb().transact_write_items(TransactItems=[update])
+    else:
+        aws.dynamodb().transact_write_items(TransactItems=[update], ClientRequestToken=token)
 
 
 @pytest.fixture
@@ -186,8 +191,8 @@ def test_a_transaction_whose_answers_are_lost_is_applied_once(counter: str) -> N
 
 
 def test_a_client_request_token_names_one_transaction(counter: str) -> None:
-    _increment(counter, ClientRequestToken="once")
-    _increment(counter, ClientRequestToken="once")
+    _increment(counter, "once")
+    _increment(counter, "once")
     assert _count(counter) == 1
     with pytest.raises(ClientError) as e:
         aws.dynamodb().transact_write_items(
