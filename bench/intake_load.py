@@ -220,7 +220,12 @@ class Posted:
     error: str | None = None
     outcome: str | None = None
     """The application's last status seen."""
-    under_review_at: float | None = None
+    reached: dict[str, float] = field(default_factory=dict)
+    """Each status of its history (its first entry) and when the service recorded it."""
+
+    @property
+    def under_review_at(self) -> float | None:
+        return self.reached.get(UNDER_REVIEW)
 
 
 class Bridges:
@@ -302,9 +307,9 @@ def follow(
             if body["status"] in PENDING:
                 continue
             one.outcome = body["status"]
-            reached = [e["at"] for e in body["history"] if e["status"] == UNDER_REVIEW]
-            if reached:
-                one.under_review_at = dt.datetime.fromisoformat(reached[-1]).timestamp()
+            for entry in body["history"]:
+                at = dt.datetime.fromisoformat(entry["at"]).timestamp()
+                one.reached.setdefault(entry["status"], at)
         waiting = [p for p in waiting if p.outcome is None]
         if waiting:
             time.sleep(_POLL_S)
@@ -422,6 +427,32 @@ def _s(values: Sequence[float]) -> str:
     return f"p50 {p50:6.2f}  p90 {p90:6.2f}  p99 {p99:6.2f}  max {top:6.2f} s (n={len(values)})"
 
 
+def stages(posted: Sequence[Posted]) -> str:
+    """Where an application's time went: the POST until intake recorded it ``received``, its
+    wait in verify's queue (until ``verifying``), and verify's work (until ``under_review``)."""
+    steps = (("submit", "received"), ("received", "verifying"), ("verifying", UNDER_REVIEW))
+    parts = []
+    for start, end in steps:
+        spans = [
+            p.reached[end] - (p.submitted_at if start == "submit" else p.reached[start])
+            for p in posted
+            if end in p.reached and (start == "submit" or start in p.reached)
+        ]
+        median = statistics.median(spans) if spans else float("nan")
+        parts.append(f"{start} -> {end} {median:.2f} s")
+    return ", ".join(parts)
+
+
+def reviewable_per_s(posted: Sequence[Posted]) -> float | None:
+    """Applications per second from the first POST of ``posted`` to the last of them under
+    review (None unless all got there)."""
+    reached = [p.under_review_at for p in posted]
+    if not posted or any(at is None for at in reached):
+        return None
+    last = max(at for at in reached if at is not None)
+    return len(posted) / (last - min(p.submitted_at for p in posted))
+
+
 def _load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -463,6 +494,17 @@ def report(
             p.under_review_at - p.submitted_at for p in posted if p.under_review_at is not None
         ]
         print(f"  submit -> {UNDER_REVIEW} {name:>13}: {_s(waited)}")
+        print(f"    medians {name}: {stages(posted)}")
+    reviewed_per_s = [
+        rate for rate in (reviewable_per_s(r.load) for r in rounds) if rate is not None
+    ]
+    if reviewed_per_s:
+        print(
+            f"  to {UNDER_REVIEW}: {statistics.median(reviewed_per_s):.1f}/s (median of rounds, "
+            "a burst's first POST to its last application under review: "
+            + ", ".join(f"{v:.1f}" for v in reviewed_per_s)
+            + ")"
+        )
     print(found.line())
     refusals = sorted({p.error for p in [*baseline, *load] if p.error})
     if refusals:

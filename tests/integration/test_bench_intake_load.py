@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -66,3 +68,51 @@ def test_the_load_bench_brings_every_application_to_review_and_prints_its_figure
     assert "accepted/s" in done.stdout
     assert re.search(r"under load / one at a time: [\d.]+x", done.stdout)
     assert re.search(r"machine: \d+ cores; load average", done.stdout)
+
+
+@pytest.fixture
+def bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The script as a module (``bench/`` is no package: its scripts import from their folder,
+    as mypy's path has it)."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import intake_load  # here: importable only once bench/ is on the path
+
+    return intake_load
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"submitted": 4},
+        {"accepted": 4, "server_errors": 1},
+        {"accepted": 4, "refused": 1},
+        {"accepted": 4, "unanswered": 1},
+        {"under_review": 4, "other_status": 1},
+        {"under_review": 4, "not_reached": 1},
+        {"queued": 1},
+        {"in_dlqs": 1},
+        {"my_number_lines": 1},
+        {"runtime_exit": 1},
+        {"runtime_exit": None},
+    ],
+)
+def test_the_bench_fails_on_any_wrong_count(
+    bench: ModuleType, wrong: dict[str, int | None]
+) -> None:
+    good = bench.Counts(
+        planned=5,
+        submitted=5,
+        accepted=5,
+        server_errors=0,
+        refused=0,
+        unanswered=0,
+        under_review=5,
+        other_status=0,
+        not_reached=0,
+        queued=0,
+        in_dlqs=0,
+        my_number_lines=0,
+        runtime_exit=0,
+    )
+    assert good.ok
+    assert not replace(good, **wrong).ok
