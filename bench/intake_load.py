@@ -59,6 +59,7 @@ from typing import Any, Final
 import requests
 
 from kentei import catalog
+from kentei.redaction import redact
 from kentei_local import probes
 from kentei_local.bridges import (
     ApiClient,
@@ -92,6 +93,10 @@ PENDING: Final = frozenset({"received", "verifying"})
 BASELINE: Final = "one at a time"
 LOAD: Final = "under load"
 _POLL_S: Final = 0.25
+_STOP_TIMEOUT_S: Final = 60.0
+"""How long the runtime may take to stop after SIGTERM before it is killed (a loaded machine
+has been seen to take more than :class:`ServeProcess`'s default 15 s)."""
+_TAIL_LINES: Final = 40
 _PREPARE_WORKERS: Final = 4
 _FAMILY: Final = (
     ("見本", "みほん"), ("試験", "しけん"), ("検定", "けんてい"), ("技能", "ぎのう"),
@@ -554,13 +559,20 @@ def run(settings: argparse.Namespace) -> int:
         try:
             rounds, loads, overran, found = measure(settings, prepared, system, planned)
         finally:
-            exit_code = system.stop()
+            stopping = time.monotonic()
+            exit_code = system.stop(timeout_s=_STOP_TIMEOUT_S)
+            stopped_s = time.monotonic() - stopping
     found = replace(
         found,
         my_number_lines=sum(1 for line in system.lines if probes.my_numbers_in(line)),
         runtime_exit=exit_code,
     )
     report(rounds, settings, loads, found)
+    print(f"  the runtime stopped in {stopped_s:.1f} s after SIGTERM, exit code {exit_code}")
+    if exit_code != 0:
+        # Its last lines, every My Number and residence-card number masked.
+        tail = "".join(redact(line) for line in system.lines[-_TAIL_LINES:])
+        print(f"the runtime's last lines:\n{tail}", file=sys.stderr)
     if overran:
         print(
             f"intake load bench: the rounds ran past {settings.max_seconds:.0f} s",
