@@ -75,7 +75,9 @@ COMPLETED: Final = _Completed()
 
 
 def _digest(items: Any) -> str:
-    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
+    """The items' digest (binary attribute values, which moto holds as bytes, by their hex)."""
+    text = json.dumps(items, sort_keys=True, default=lambda value: bytes(value).hex())
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def install() -> None:

@@ -200,7 +200,7 @@ def test_a_client_request_token_names_one_transaction(counter: str) -> None:
                 {
                     "Put": {
                         "TableName": counter,
-                        "Item": {"pk": {"S": "other"}},
+                        "Item": {"pk": {"S": "other"}, "blob": {"B": b"\x00\xff"}},
                     }
                 }
             ],
