@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.sqs.models import Queue
 
 from kentei_local import moto_sqs
 from kentei_local.probes import messages_in
@@ -91,3 +92,25 @@ def test_messages_in_counts_waiting_and_in_flight_messages_until_deleted(
     for message in received:
         sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     assert messages_in(sqs, url) == 0
+
+
+def test_given_a_group_held_back_then_a_long_poll_waits_instead_of_spinning(
+    fifo: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long poll on a FIFO queue whose visible messages are all held back (their group in
+    flight) looks at the queue about ten times a second, not as fast as it can."""
+    sqs, url = fifo
+    _send(sqs, url, "g", "first", "behind")
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=5)
+    assert first["Messages"][0]["Body"] == "first"
+    looks = 0
+    scan = vars(Queue)["messages"].fget
+
+    def counted(queue: Queue) -> Any:
+        nonlocal looks
+        looks += 1
+        return scan(queue)
+
+    monkeypatch.setattr(Queue, "messages", property(counted))
+    assert _receive(sqs, url, wait_s=1) == []  # "behind" waits for "first"
+    assert 5 <= looks <= 40
