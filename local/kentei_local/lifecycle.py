@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -99,6 +100,9 @@ GIVEN_NAMES_KANA: Final = (
     "あおい", "けん", "ひな", "しょう", "ゆい",
 )  # fmt: skip
 PROBLEM: Final = "urn:kentei:problem:"
+RESEND_FOR_S: Final = 120.0
+"""How long a bridge keeps sending one application again (intake's in-progress marks last
+as long as its timeout)."""
 ENDED: Final = frozenset({"under_review", "accepted", "returned", "rejected", "held"})
 """Where verify leaves an application (``accepted`` once staff took it)."""
 
@@ -382,6 +386,8 @@ class LifecycleRun:
                 answer = reviewer.decide(application_id, "accept")
                 if answer.status_code == 200:
                     return
+                if answer.status_code < 500 and self._status(application_id) == "accepted":
+                    return  # an earlier attempt's answer was lost: it is done
                 if answer.status_code < 500:
                     raise RunFailedError(
                         f"accepting {application_id} answered {answer.status_code}: "
@@ -433,9 +439,11 @@ class LifecycleRun:
                     },
                     "capacity": MAX_CAPACITY,
                 }
-                self._expect(office.post("/v1/sessions", draft), 201, "POST /v1/sessions")
+                self._expect(partial(office.post, "/v1/sessions", draft), 201, "POST /v1/sessions")
             self._expect(
-                office.post("/v1/sessions/seating", {**family, "part": part}), 200, "seating"
+                partial(office.post, "/v1/sessions/seating", {**family, "part": part}),
+                200,
+                "seating",
             )
 
     def results(self) -> None:
@@ -448,7 +456,7 @@ class LifecycleRun:
         writer.writerows(rows)
         data = buffer.getvalue().encode("cp932")
         created = self._expect(
-            office.post(
+            lambda: office.post(
                 "/v1/results/imports",
                 {"source": "association", "exam_round": ROUND, "file_name": "結果.csv"},
             ),
@@ -468,18 +476,22 @@ class LifecycleRun:
         checked = self._wait_import(office, import_id, {"validated", "refused"})
         if checked["status"] != "validated" or not checked["committable"]:
             raise RunFailedError(f"the result file was {checked['status']}: {checked['problems']}")
-        self._expect(office.post(f"/v1/results/imports/{import_id}/commit", {}), 202, "the commit")
+        self._expect(
+            lambda: office.post(f"/v1/results/imports/{import_id}/commit", {}), 202, "the commit"
+        )
         self._wait_import(office, import_id, {"committed"})
 
     def announce(self) -> None:
         """The group decided, then announced."""
         office = self._staff("results")
         sittings = len(self._items("SITTING#"))
-        self._expect(office.post("/v1/results/decisions", GROUP), 202, "the decisions")
+        self._expect(lambda: office.post("/v1/results/decisions", GROUP), 202, "the decisions")
         self._wait(
             lambda: self._decisions(office, "decided") >= sittings or None, "every sitting decided"
         )
-        self._expect(office.post("/v1/results/announcements", GROUP), 202, "the announcement")
+        self._expect(
+            lambda: office.post("/v1/results/announcements", GROUP), 202, "the announcement"
+        )
         self._wait(
             lambda: self._decisions(office, "announced") >= sittings or None,
             "every decision announced",
@@ -587,6 +599,22 @@ class LifecycleRun:
                 found.dead_letters[spec.name] = count
         return found
 
+    def _status(self, application_id: str) -> str | None:
+        item = (
+            self.runtime.dynamodb()
+            .get_item(
+                TableName=physical_name("records"),
+                Key={
+                    "prefecture_code": {"S": PREFECTURE},
+                    "record_key": {"S": f"APPLICATION#{application_id}"},
+                },
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
+        status = _json_of(item, "application").get("status") if item else None
+        return str(status) if status else None
+
     def statuses(self) -> dict[str, str]:
         """Each stored application's status, by id."""
         return {
@@ -634,25 +662,32 @@ class LifecycleRun:
         return self._send(applicant, client, body)
 
     def _send(self, applicant: Applicant, client: ApiClient, body: dict[str, Any]) -> Submitted:
-        """Send, and send again with the same Idempotency-Key after a 5xx or a lost answer,
-        as a bridge does."""
+        """Send, and send again with the same Idempotency-Key, as a bridge does: after a 5xx
+        or no answer, and after a ``409 request-in-progress`` once its ``Retry-After`` has
+        passed (the first request may still run, or may have stopped without finishing: the
+        key is free again when its in-progress mark expires)."""
         key = new_idempotency_key()
-        for _ in range(6):
+        give_up = time.monotonic() + RESEND_FOR_S
+        while time.monotonic() < give_up:
             try:
                 response = client.post_application(body, idempotency_key=key).response
             except requests.RequestException:
                 time.sleep(0.5)
                 continue
             status = response.status_code
-            if status < 500:
-                answer = response.json() if response.content else {}
-                return Submitted(
-                    applicant,
-                    status,
-                    answer.get("application_id") if status == 202 else None,
-                    answer.get("type") if status >= 400 else None,
-                )
-            time.sleep(0.5)
+            answer = response.json() if response.content else {}
+            if status >= 500:
+                time.sleep(0.5)
+                continue
+            if status == 409 and answer.get("type") == f"{PROBLEM}request-in-progress":
+                time.sleep(float(response.headers.get("Retry-After", "1")))
+                continue
+            return Submitted(
+                applicant,
+                status,
+                answer.get("application_id") if status == 202 else None,
+                answer.get("type") if status >= 400 else None,
+            )
         raise RunFailedError(f"applicant {applicant.index}'s application kept failing")
 
     def _signer(self, applicant: Applicant) -> Signer:
@@ -742,7 +777,22 @@ class LifecycleRun:
             count += sum(1 for item in page.get("Items", []) if "ciphertext" in item)
         return count
 
-    def _expect(self, response: requests.Response, status: int, what: str) -> dict[str, Any]:
+    def _expect(
+        self, send: Callable[[], requests.Response], status: int, what: str
+    ) -> dict[str, Any]:
+        """``send``'s answer, which must be ``status``; sent again after a 5xx or no answer,
+        as staff would (a few times)."""
+        for _ in range(5):
+            try:
+                response = send()
+            except requests.RequestException:
+                time.sleep(0.5)
+                continue
+            if response.status_code < 500:
+                break
+            time.sleep(0.5)
+        else:
+            raise RunFailedError(f"{what} kept failing")
         if response.status_code != status:
             raise RunFailedError(f"{what} answered {response.status_code}: {response.text[:300]}")
         body: dict[str, Any] = response.json() if response.content else {}
@@ -805,7 +855,9 @@ def _expected_end(applicant: Applicant) -> str:
     """Where an applicant must end: accepted, unless their flaw says otherwise (intake checks
     an e-Gov package's digests itself; verify checks a Mynaportal signature)."""
     if applicant.flaw is Flaw.BAD_MY_NUMBER:
-        return f"refused ({PROBLEM}validation)"
+        # Intake checks a paper form's items; a signed document is refused whole.
+        refusal = "validation" if applicant.channel is Channel.PAPER else "invalid-document"
+        return f"refused ({PROBLEM}{refusal})"
     if applicant.flaw is Flaw.FORGED:
         if applicant.channel is Channel.EGOV:
             return f"refused ({PROBLEM}digest-mismatch)"
