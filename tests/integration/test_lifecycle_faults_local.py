@@ -1,0 +1,121 @@
+"""The whole lifecycle of many applicants under injected faults (issue 14: "A lifecycle
+run of at least 1,000 applicants (a mix of channels, some invalid) through to certificates,
+notices and national sync, with 5 % injected faults").
+
+The local runtime, served over HTTP as deployed in miniature, runs
+:class:`kentei_local.lifecycle.LifecycleRun`: Mynaportal, e-Gov and paper applications from
+bridge threads at once (some forged, some of persons the registry does not know, some with a
+mistyped My Number), verify, review, sessions and seating, one result file, the decisions and
+the announcement, certificates and notices, and the national sync. Meanwhile 5 % of the
+functions' AWS calls fail (throttling, 5xx, read timeouts and connection resets, at the
+botocore level: :mod:`kentei_local.faults`) and the fake national system fails or throttles a
+share of its requests.
+
+What the run ended with is read from the stores, not from the functions' own counts, and
+printed (``-s`` shows it). The test asserts:
+
+- every applicant ended where their flaw (or none) says: accepted, refused by intake with its
+  problem type, rejected or returned by verify; none lost, none still on the way;
+- nothing went to a DLQ (a message that kept failing would be there, with its error);
+- nobody was registered twice (one vault entry and one examinee per accepted person, no
+  資格仮名ID shared), no exam number, passer number, certificate number or notice number was
+  assigned twice, no certificate is missing or issued twice, and each pass, part pass and e-Gov
+  application has exactly one notice (sent, or on the post list);
+- the national side holds what we hold (:mod:`kentei_local.national_compare`);
+- the faults really happened, on every service, about as often as planned.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+from kentei_local.fake_national_server import NationalFaults
+from kentei_local.faults import BEFORE_SENDING, FaultPlan, Injected, injecting
+from kentei_local.lifecycle import LifecycleRun, Outcome, population
+from kentei_local.runtime import LocalRuntime
+from kentei_local.settings import LocalSettings
+
+pytestmark = pytest.mark.slow
+
+APPLICANTS: Final = int(os.environ.get("KENTEI_LIFECYCLE_APPLICANTS", "150"))
+"""150 in ``make test`` (about two minutes of one core); ``make test-lifecycle`` (and CI after
+``make test``) runs a thousand: about a second of CPU each, more than ``make test``'s ten
+minutes allow."""
+SHARE: Final = 0.05
+PLAN: Final = FaultPlan(share=SHARE, faults=BEFORE_SENDING, seed=1414)
+NATIONAL: Final = NationalFaults(failing=0.03, reset=0.01, lost=0.01, throttled=0.01, seed=1415)
+DEADLINE_S: Final = 300.0 + 2.0 * APPLICANTS
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcome, Injected]]:
+    from sync.national_ports import national_system
+
+    national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
+    folder = tmp_path_factory.mktemp("lifecycle")
+    settings = LocalSettings(port=0, state_dir=folder / "state")
+    try:
+        with LocalRuntime(settings) as runtime:
+            runtime.national.set_faults(NATIONAL)
+            lifecycle = LifecycleRun(
+                runtime, population(APPLICANTS), Path(folder / "run"), deadline_s=DEADLINE_S
+            )
+            with injecting(PLAN) as injected:
+                outcome = lifecycle.run()
+            print("\nlifecycle under faults:\n  " + "\n  ".join(outcome.lines()))
+            faults = {
+                f"{service} {fault.value}": n for (service, fault), n in injected.faults.items()
+            }
+            national = runtime.national
+            print(f"  AWS calls {dict(injected.calls)}")
+            print(f"  faults injected {dict(sorted(faults.items()))}")
+            print(f"  national: {len(national.received)} requests, faults {national.fault_counts}")
+            yield outcome, injected
+    finally:
+        national_system.cache_clear()
+
+
+def test_every_applicant_ends_where_they_must_and_nothing_is_lost(
+    run: tuple[Outcome, Injected],
+) -> None:
+    outcome, _ = run
+    assert outcome.applicants == APPLICANTS
+    assert outcome.unexpected == []
+    assert outcome.by_end["lost"] == 0
+    assert outcome.dead_letters == {}
+
+
+def test_nobody_registered_and_nothing_numbered_or_noticed_twice(
+    run: tuple[Outcome, Injected],
+) -> None:
+    outcome, _ = run
+    accepted = outcome.by_end["accepted"]
+    assert accepted > 0.85 * APPLICANTS
+    assert outcome.examinees == accepted
+    assert outcome.vault_entries == accepted
+    assert outcome.pseudonyms_shared == 0
+    assert outcome.sittings == accepted
+    assert outcome.exam_numbers_twice == 0
+    assert outcome.numbers_twice == 0
+    assert outcome.certificates == outcome.passes["pass"] > 0
+    assert (outcome.certificate_numbers_twice, outcome.certificates_missing) == (0, 0)
+    assert (outcome.notices_twice, outcome.notices_missing) == (0, 0)
+
+
+def test_the_national_side_holds_what_we_hold(run: tuple[Outcome, Injected]) -> None:
+    outcome, _ = run
+    assert outcome.national_agree, outcome.national_differences
+
+
+def test_the_faults_happened_on_every_service(run: tuple[Outcome, Injected]) -> None:
+    _, injected = run
+    calls = sum(injected.calls.values())
+    faults = sum(injected.faults.values())
+    assert 0.03 * calls < faults < 0.07 * calls
+    assert {service for service, _ in injected.faults} >= {"dynamodb", "sqs", "s3", "kms"}
+    assert set(injected.by_fault()) == set(BEFORE_SENDING)
