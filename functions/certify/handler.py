@@ -21,11 +21,12 @@ from typing import Final, TypeVar
 
 from certify.certificates import issue_certificates, issue_proof
 from certify.completion_notices import send_completion_notice
+from certify.container import KEPT
 from certify.dependencies import dependencies, notice_dependencies, renewal_dependencies
 from certify.pass_notices import send_pass_notices
 from certify.tickets import issue_ticket
 from certify.voids import void_ticket
-from kentei import messages
+from kentei import messages, snapstart
 from kentei.consumer import QueueConsumer, Route, UnroutedMessageError, heartbeat_route
 from kentei.data.heartbeats import DynamoHeartbeatStore
 
@@ -278,4 +279,6 @@ ROUTES: Final[dict[str, Route]] = {
 }
 
 consumer = QueueConsumer(FUNCTION, ROUTES)
+# SnapStart: what this container keeps is forgotten before its snapshot and after a restore.
+snapstart.keep(*KEPT)
 handler = consumer.handler

@@ -5,6 +5,10 @@ from __future__ import annotations
 from aws_lambda_powertools.logging import correlation_paths
 
 from intake.api import resolve
+from intake.container import KEPT
 from intake.telemetry import instruments
+from kentei import snapstart
 
+# SnapStart: what this container keeps is forgotten before its snapshot and after a restore.
+snapstart.keep(*KEPT)
 handler = instruments.wrap(resolve, correlation_id_path=correlation_paths.API_GATEWAY_REST)

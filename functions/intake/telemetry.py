@@ -1,4 +1,4 @@
-"""Intake's logger, tracer and metrics: one set, shared by the resolver and the logic."""
+"""Intake's logger and metrics: one set, shared by the resolver and the logic."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The public function's logger, tracer and metrics."""
+"""The public function's logger and metrics."""
 
 from __future__ import annotations
 

@@ -9,11 +9,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kentei import messages
+from kentei import messages, snapstart
 from kentei.consumer import QueueConsumer, heartbeat_route
 from kentei.data.heartbeats import DynamoHeartbeatStore
 from kentei.instrumentation import Instruments
 from sync.announcements import announce_group
+from sync.container import KEPT
 from sync.decisions import decide_group
 from sync.dependencies import dependencies
 from sync.import_routes import import_routes
@@ -112,4 +113,6 @@ def _handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return consumer.process(event, context)
 
 
+# SnapStart: what this container keeps is forgotten before its snapshot and after a restore.
+snapstart.keep(*KEPT)
 handler = consumer.instruments.wrap(_handle)

@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from kentei import messages
+from kentei import messages, snapstart
 from kentei.applications.model import Status
 from kentei.consumer import QueueConsumer, UnroutedMessageError, heartbeat_route
 from kentei.data.heartbeats import DynamoHeartbeatStore
 from kentei.registry import RegistryError
 from verify import dependencies
+from verify.container import KEPT
 from verify.reasons import RetryLaterError
 from verify.verification import FUNCTION, Outcome, completion_due, verify_application
 
@@ -296,4 +297,6 @@ consumer = QueueConsumer(
         "use_resumed": _use_resumed,
     },
 )
+# SnapStart: what this container keeps is forgotten before its snapshot and after a restore.
+snapstart.keep(*KEPT)
 handler = consumer.handler

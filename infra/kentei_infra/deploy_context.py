@@ -10,6 +10,16 @@ closed rather than open:
 - ``kentei:bridgeDomainName`` and its companions absent: the bridge API has no custom domain,
   and with its execute-api endpoint disabled nobody can reach it.
 - ``kentei:staffAllowedCidrs`` absent: the staff API's web ACL admits no terminal.
+
+Two settings change how the functions run rather than who may reach them; absent, each keeps
+the plain deployment:
+
+- ``kentei:tracing``: ``"active"`` (absent: Lambda's active tracing, no SDK in the function) or
+  ``"opentelemetry"`` (the AWS distribution's layer, ``kentei:otelLayerArn``, wraps each
+  function through ``AWS_LAMBDA_EXEC_WRAPPER``).
+- ``kentei:snapStart``: ``true`` publishes a version of each function with SnapStart and an
+  alias that every caller invokes (absent or ``false``: none). Lambda offers SnapStart from
+  Python 3.12, so on the pinned 3.11 runtime ``true`` fails synth.
 """
 
 from __future__ import annotations
@@ -31,6 +41,9 @@ BRIDGE_TRUSTSTORE_KEY: Final = "kentei:bridgeTruststoreKey"
 BRIDGE_TRUSTSTORE_VERSION: Final = "kentei:bridgeTruststoreVersion"
 STAFF_ALLOWED_CIDRS: Final = "kentei:staffAllowedCidrs"
 ALARM_SUBSCRIPTIONS: Final = "kentei:alarmSubscriptions"
+TRACING: Final = "kentei:tracing"
+OTEL_LAYER_ARN: Final = "kentei:otelLayerArn"
+SNAP_START: Final = "kentei:snapStart"
 
 BRIDGE_DOMAIN_KEYS: Final = (
     BRIDGE_DOMAIN_NAME,
@@ -49,6 +62,9 @@ _PREFECTURE: Final = re.compile(r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
 _HOSTNAME: Final = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _CERTIFICATE_ARN: Final = re.compile(
     rf"^arn:aws:acm:{re.escape(catalog.REGION)}:[0-9]{{12}}:certificate/[0-9a-f-]{{36}}$"
+)
+_LAYER_VERSION_ARN: Final = re.compile(
+    rf"^arn:aws:lambda:{re.escape(catalog.REGION)}:[0-9]{{12}}:layer:[A-Za-z0-9_-]{{1,140}}:[0-9]+$"
 )
 _CLIENT_FIELDS: Final = frozenset({"channel", "subject", "issuer"})
 _SUBSCRIPTION_FIELDS: Final = frozenset({"protocol", "endpoint"})
@@ -248,3 +264,54 @@ def alarm_subscriptions(value: object | None) -> list[AlarmSubscription]:
             raise ContextError(f"{where}: this endpoint is already listed")
         subscriptions.append(subscription)
     return subscriptions
+
+
+@dataclass(frozen=True)
+class Tracing:
+    """How the functions are traced: Lambda's active tracing always (the invocation's own
+    segments); with ``otel_layer_arn``, OpenTelemetry as well, from that layer."""
+
+    otel_layer_arn: str | None = None
+
+    @property
+    def opentelemetry(self) -> bool:
+        return self.otel_layer_arn is not None
+
+
+ACTIVE_TRACING: Final = "active"
+OPENTELEMETRY: Final = "opentelemetry"
+OTEL_WRAPPER: Final = "/opt/otel-instrument"
+"""The ADOT Python layer's wrapper script, set as ``AWS_LAMBDA_EXEC_WRAPPER``."""
+
+
+def tracing(context: Lookup) -> Tracing:
+    """``kentei:tracing`` and, for OpenTelemetry, ``kentei:otelLayerArn``: the AWS distribution's
+    Python layer (``AWSOpenTelemetryDistroPython``) as a layer-version ARN in the catalog's
+    region. The ARN is the operator's to give: its current version per region is published
+    with each release of aws-observability/aws-otel-python-instrumentation and in CloudWatch's
+    "Enable Application Signals on Lambda functions" (README, "Tracing")."""
+    mode = context(TRACING)
+    arn = context(OTEL_LAYER_ARN)
+    if mode is None or mode == ACTIVE_TRACING:
+        if arn is not None:
+            raise ContextError(f"{OTEL_LAYER_ARN} is only read with {TRACING}={OPENTELEMETRY}")
+        return Tracing()
+    if mode != OPENTELEMETRY:
+        raise ContextError(
+            f"{TRACING}: {mode!r} is neither {ACTIVE_TRACING!r} nor {OPENTELEMETRY!r}"
+        )
+    if not isinstance(arn, str) or not _LAYER_VERSION_ARN.fullmatch(arn.strip()):
+        raise ContextError(
+            f"{OTEL_LAYER_ARN}: the OpenTelemetry layer's version ARN in {catalog.REGION} "
+            f"(arn:aws:lambda:{catalog.REGION}:<account>:layer:<name>:<version>)"
+        )
+    return Tracing(arn.strip())
+
+
+def snap_start(value: object | None) -> bool:
+    """``kentei:snapStart``: ``true`` or ``false`` (``-c`` gives the string)."""
+    if value is None or value is False or value == "false":
+        return False
+    if value is True or value == "true":
+        return True
+    raise ContextError(f"{SNAP_START}: true or false, not {value!r}")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import tempfile
 from collections.abc import Mapping
-from typing import Any, cast
+from pathlib import Path
+from typing import Any, Final, cast
 
-from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
+from aws_cdk import Annotations, CfnElement, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -14,15 +18,26 @@ from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
 from kentei import catalog
-from kentei_infra import nag
+from kentei_infra import deploy_context, nag
+from kentei_infra.deploy_context import ContextError, Tracing
 from kentei_infra.external import external_environment
-from kentei_infra.layers import Layers
+from kentei_infra.layers import INVALIDATION_MODE, Layers, compile_tree
 from kentei_infra.permissions import BUCKET_ACCESS, GrantTargets
 from kentei_infra.runtime import ARCHITECTURE, PYTHON_RUNTIME
-from kentei_infra.settings import FUNCTIONS_DIR, LOG_RETENTION, physical_name, role_name
+from kentei_infra.settings import (
+    FUNCTION_CACHE_DIR,
+    FUNCTIONS_DIR,
+    LOG_RETENTION,
+    physical_name,
+    role_name,
+)
 
 LOG_LEVEL = "INFO"
 _NOT_PACKAGED = ("__pycache__", "*.pyc")
+TASK_ROOT: Final = "/var/task"
+"""Where Lambda extracts a function's code (``LAMBDA_TASK_ROOT``)."""
+ALIAS: Final = "live"
+"""With SnapStart, the alias every caller invokes: the version published with the snapshot."""
 _MIN_EVENT_SOURCE_CONCURRENCY = 2
 """Lambda's lower bound for an SQS event source's maximum concurrency."""
 
@@ -31,20 +46,24 @@ def function_environment(
     spec: catalog.FunctionSpec,
     targets: GrantTargets,
     external: Mapping[str, str] | None = None,
+    tracing: Tracing | None = None,
 ) -> dict[str, str]:
     """Powertools settings, the catalog's ``env``, the external systems' settings
-    (:mod:`kentei_infra.external`), and one variable per granted resource."""
+    (:mod:`kentei_infra.external`), the OpenTelemetry wrapper if tracing uses it, and one
+    variable per granted resource."""
     environment = {
         "KENTEI_ENV": "aws",
         "POWERTOOLS_SERVICE_NAME": spec.name,
         "POWERTOOLS_METRICS_NAMESPACE": catalog.PREFIX,
         "POWERTOOLS_LOG_LEVEL": LOG_LEVEL,
         "POWERTOOLS_LOGGER_LOG_EVENT": "false",
-        # Traces never hold a response body, whatever a decorator says (invariant 7).
-        "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
         **spec.env,
         **(external or {}),
     }
+    if tracing is not None and tracing.opentelemetry:
+        # The layer's script starts the runtime under OpenTelemetry's auto-instrumentation
+        # (by default only the Lambda handler and botocore: no payloads, no HTTP bodies).
+        environment["AWS_LAMBDA_EXEC_WRAPPER"] = deploy_context.OTEL_WRAPPER
     for grant in spec.grants:
         variable = targets.environment(grant)
         if variable is None:
@@ -66,33 +85,90 @@ def stream_filter(stream: catalog.StreamSpec) -> dict[str, Any]:
 
 
 def function_code(spec: catalog.FunctionSpec) -> lambda_.Code:
-    """``functions/`` holding only this function's package, so ``<name>.handler.handler`` works."""
+    """Only this function's package, so ``<name>.handler.handler`` works, with its bytecode
+    for the pinned runtime (:func:`stage_package`)."""
     package = spec.handler.split(".", 1)[0]
-    return lambda_.Code.from_asset(
-        str(FUNCTIONS_DIR),
-        exclude=["*", f"!{package}", f"!{package}/**", *_NOT_PACKAGED],
-    )
+    return lambda_.Code.from_asset(str(stage_package(FUNCTIONS_DIR / package, FUNCTION_CACHE_DIR)))
+
+
+def sources_digest(package_dir: Path) -> str:
+    """What a staged package depends on: its files (no bytecode), the runtime, the mode."""
+    digest = hashlib.sha256(f"{PYTHON_RUNTIME.name}/{INVALIDATION_MODE}".encode())
+    for path in sorted(package_dir.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        digest.update(str(path.relative_to(package_dir)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def stage_package(package_dir: Path, cache_dir: Path) -> Path:
+    """A directory holding only ``<package>/`` with a ``.pyc`` beside every ``.py``, named by
+    :func:`sources_digest`: a synth with the same sources reuses it (no bundling, so the infra
+    tests synthesize what is deployed). Built in a scratch directory and renamed (atomic)."""
+    staged = cache_dir / f"{package_dir.name}-{sources_digest(package_dir)[:20]}"
+    if staged.is_dir():
+        return staged
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".stage-", dir=cache_dir))
+    try:
+        shutil.copytree(
+            package_dir, scratch / package_dir.name, ignore=shutil.ignore_patterns(*_NOT_PACKAGED)
+        )
+        compile_tree(scratch, TASK_ROOT)
+        try:
+            scratch.rename(staged)
+        except OSError:
+            if not staged.is_dir():
+                raise
+            # Another synth staged the same sources meanwhile: the same content.
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return staged
 
 
 class Functions(Construct):
     """One function per :data:`kentei.catalog.FUNCTIONS` entry, by catalog name.
 
     Each has its own role holding exactly its catalog grants (no managed policy), its own
-    retained log group, JSON logs, active tracing, and, if a queue names it as consumer, an
-    SQS event source reporting partial batch failures.
+    retained log group, JSON logs, active tracing (and OpenTelemetry's layer if the deployment
+    asks for it), and, if a queue names it as consumer, an SQS event source reporting partial
+    batch failures. With SnapStart (``kentei:snapStart``) each function publishes a version
+    with a snapshot and an alias, :data:`ALIAS`: the event sources, the APIs and the user
+    pool's trigger invoke the alias (:attr:`invocable`), never ``$LATEST``, which has no
+    snapshot.
     """
 
     def __init__(
         self, scope: Construct, construct_id: str, *, layers: Layers, targets: GrantTargets
     ) -> None:
         super().__init__(scope, construct_id)
-        self.by_name: dict[str, lambda_.Function] = {
-            spec.name: self._function(spec, layers, targets) for spec in catalog.FUNCTIONS
-        }
+        context = self.node.try_get_context
+        self._tracing = deploy_context.tracing(context)
+        self._snap_start = deploy_context.snap_start(context(deploy_context.SNAP_START))
+        if self._snap_start and not PYTHON_RUNTIME.supports_snap_start:
+            raise ContextError(
+                f"{deploy_context.SNAP_START}: Lambda has no SnapStart for {PYTHON_RUNTIME.name} "
+                "(Python 3.12 and later); the runtime is pinned in kentei_infra.runtime"
+            )
+        self._otel_layer = (
+            lambda_.LayerVersion.from_layer_version_arn(
+                self, "OpenTelemetry", self._tracing.otel_layer_arn
+            )
+            if self._tracing.otel_layer_arn is not None
+            else None
+        )
+        self.by_name: dict[str, lambda_.Function] = {}
+        self.invocable: dict[str, lambda_.IFunction] = {}
+        """What callers invoke, by catalog name: the alias with SnapStart, else the function."""
+        for spec in catalog.FUNCTIONS:
+            function, target = self._function(spec, layers, targets)
+            self.by_name[spec.name] = function
+            self.invocable[spec.name] = target
 
     def _function(
         self, spec: catalog.FunctionSpec, layers: Layers, targets: GrantTargets
-    ) -> lambda_.Function:
+    ) -> tuple[lambda_.Function, lambda_.IFunction]:
         scope = Construct(self, spec.name)
         log_group = logs.LogGroup(
             scope,
@@ -122,30 +198,45 @@ class Functions(Construct):
             architecture=ARCHITECTURE,
             handler=spec.handler,
             code=function_code(spec),
-            layers=layers.all,
+            layers=[*layers.all, *([self._otel_layer] if self._otel_layer else [])],
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_s),
             reserved_concurrent_executions=spec.reserved_concurrency,
             tracing=lambda_.Tracing.ACTIVE,
+            snap_start=(lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if self._snap_start else None),
             logging_format=lambda_.LoggingFormat.JSON,
             application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
             system_log_level_v2=lambda_.SystemLogLevel.WARN,
             log_group=log_group,
             role=role,
             environment=function_environment(
-                spec, targets, external_environment(spec.name, self.node.try_get_context)
+                spec,
+                targets,
+                external_environment(spec.name, self.node.try_get_context),
+                self._tracing,
             ),
         )
         self._acknowledge(spec, role, function, targets)
+        target: lambda_.IFunction = function
+        if self._snap_start:
+            Annotations.of(function).acknowledge_warning(
+                "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "The function publishes a version (current_version) behind its alias, which "
+                "every caller invokes.",
+            )
+            # A new version whenever the function's code or configuration changes.
+            target = lambda_.Alias(
+                scope, "Alias", alias_name=ALIAS, version=function.current_version
+            )
         for queue in catalog.queues_for(spec.name):
-            self._consume(function, queue, spec, targets)
+            self._consume(target, queue, spec, targets)
         for stream in catalog.streams_for(spec.name):
-            self._read_stream(scope, function, role, stream, targets)
-        return function
+            self._read_stream(scope, target, role, stream, targets)
+        return function, target
 
     @staticmethod
     def _consume(
-        function: lambda_.Function,
+        function: lambda_.IFunction,
         queue: catalog.QueueSpec,
         spec: catalog.FunctionSpec,
         targets: GrantTargets,
@@ -161,7 +252,7 @@ class Functions(Construct):
             max_concurrency=(None if limit is None else max(limit, _MIN_EVENT_SOURCE_CONCURRENCY)),
         )
         function.add_event_source(source)
-        # The mapping just added: the last of the function's mappings.
+        # The mapping just added (under the function, or its alias): the last of its mappings.
         mapping = [
             child
             for child in function.node.children
@@ -178,7 +269,7 @@ class Functions(Construct):
     @staticmethod
     def _read_stream(
         scope: Construct,
-        function: lambda_.Function,
+        function: lambda_.IFunction,
         role: iam.Role,
         stream: catalog.StreamSpec,
         targets: GrantTargets,
@@ -210,7 +301,12 @@ class Functions(Construct):
         mapping = lambda_.CfnEventSourceMapping(
             scope,
             f"Stream-{stream.table}",
-            function_name=function.function_name,
+            # The alias's ARN with SnapStart (a qualified ARN names the alias), else the name.
+            function_name=(
+                function.function_arn
+                if isinstance(function, lambda_.Alias)
+                else function.function_name
+            ),
             event_source_arn=stream_arn,
             starting_position="TRIM_HORIZON",
             batch_size=stream.batch_size,

@@ -7,11 +7,18 @@ holds what the tests ran against) for the Lambda platform, cached under ``.cache
 hash of the pins and the target, so a repeated synth copies instead of downloading. With
 bundling skipped (context ``aws:cdk:bundling-stacks`` = ``[]``, as the infra tests do) neither
 bundler runs and nothing is downloaded.
+
+Every asset ships bytecode for the pinned runtime (:func:`compile_tree`): ``compileall`` by an
+interpreter of :data:`~kentei_infra.runtime.PYTHON_VERSION`, with ``unchecked-hash``
+invalidation (the runtime loads the ``.pyc`` without comparing timestamps, which a zip does not
+keep) and file names as the runtime sees them (``/opt/python/...``, ``/var/task/...``), so
+Lambda never compiles at init and tracebacks name the deployed paths.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -25,11 +32,68 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from kentei_infra import settings
-from kentei_infra.runtime import ARCHITECTURE, PIP_PLATFORM, PYTHON_RUNTIME, python_version
+from kentei_infra.runtime import (
+    ARCHITECTURE,
+    PIP_PLATFORM,
+    PYTHON_RUNTIME,
+    PYTHON_VERSION,
+    python_version,
+)
 
 _LAYER_ROOT: Final = "python"
 """Lambda puts ``/opt/python`` on ``sys.path``: a layer's packages live under ``python/``."""
 _NOT_PACKAGED: Final = ("__pycache__", "*.pyc")
+LAYER_MOUNT: Final = "/opt"
+"""Where Lambda extracts a layer: its ``python/`` is ``/opt/python``."""
+INVALIDATION_MODE: Final = "unchecked-hash"
+"""The ``.pyc`` carries its source's hash and is loaded without a check: an asset never changes
+under a deployed function, and Lambda's read-only file system could not rewrite one anyway."""
+
+
+class BytecodeError(RuntimeError):
+    """The asset's code could not be byte-compiled for the pinned runtime."""
+
+
+def runtime_interpreter() -> str:
+    """An interpreter of the pinned runtime's version: this one (the tests and the CDK app run
+    on it, ``tests/infra`` asserts so), never another version's bytecode."""
+    if sys.version_info[:2] != PYTHON_VERSION:
+        raise BytecodeError(
+            f"bytecode for {PYTHON_RUNTIME.name} needs Python {python_version(PYTHON_RUNTIME)}, "
+            f"not {sys.version_info.major}.{sys.version_info.minor}"
+        )
+    return sys.executable
+
+
+def compile_tree(root: Path, runtime_dir: str, *, strict: bool = True) -> None:
+    """Byte-compile every ``.py`` under ``root`` into ``__pycache__`` for the pinned runtime,
+    naming each file as ``runtime_dir`` joined with its path under ``root``.
+
+    A fixed hash seed keeps the output the same from one synth to the next (set and frozenset
+    constants are marshalled in hash order). With ``strict`` a file that does not compile fails
+    the asset (our own code); without, it is left as it is (a third-party file that does not
+    compile on this Python, a template or an example, cannot be imported by the runtime either).
+    """
+    result = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
+        [
+            runtime_interpreter(),
+            "-m",
+            "compileall",
+            "-q",
+            "-f",
+            "--invalidation-mode",
+            INVALIDATION_MODE,
+            "-d",
+            runtime_dir,
+            str(root),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    if strict and result.returncode != 0:
+        raise BytecodeError(f"compileall failed under {root}: {result.stdout[-2000:]}")
 
 
 @jsii.implements(ILocalBundling)
@@ -46,6 +110,7 @@ class CopyPackage:
             ignore=shutil.ignore_patterns(*_NOT_PACKAGED),
             dirs_exist_ok=True,
         )
+        compile_tree(Path(output_dir), LAYER_MOUNT)
         return True
 
 
@@ -94,6 +159,7 @@ class PipInstall:
                 ],
                 check=True,
             )
+            compile_tree(scratch, LAYER_MOUNT, strict=False)
             # A rename is atomic: an interrupted install never leaves a half-filled entry.
             scratch.rename(self._cached)
         finally:
@@ -104,7 +170,7 @@ def dependencies_digest(requirements: Path, constraints: Path) -> str:
     """What the dependency layer depends on: the pins and the target platform."""
     digest = hashlib.sha256(requirements.read_bytes())
     digest.update(constraints.read_bytes())
-    digest.update(f"{PYTHON_RUNTIME.name}/{PIP_PLATFORM}".encode())
+    digest.update(f"{PYTHON_RUNTIME.name}/{PIP_PLATFORM}/{INVALIDATION_MODE}".encode())
     return digest.hexdigest()
 
 

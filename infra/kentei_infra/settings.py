@@ -25,6 +25,8 @@ SHARED_PACKAGE_DIR: Final = LAYERS_DIR / "kentei"
 REQUIREMENTS_FILE: Final = LAYERS_DIR / "requirements.txt"
 CONSTRAINTS_FILE: Final = REPO_ROOT / "constraints.txt"
 CACHE_DIR: Final = REPO_ROOT / ".cache" / "layers"
+FUNCTION_CACHE_DIR: Final = REPO_ROOT / ".cache" / "functions"
+"""Each function's package with its bytecode, staged by a digest of its sources."""
 CDK_JSON: Final = REPO_ROOT / "cdk.json"
 
 STACK_ID: Final = "Kentei"

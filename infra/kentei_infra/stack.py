@@ -54,11 +54,12 @@ class KenteiStack(Stack):
         functions = Functions(self, "Functions", layers=Layers(self, "Layers"), targets=targets)
         Schedules(self, "Schedules", targets=targets)
         (api_function,) = (spec.name for spec in catalog.FUNCTIONS if spec.api)
-        handler = functions.by_name[api_function]
+        # The alias with SnapStart (kentei:snapStart), else the function.
+        handler = functions.invocable[api_function]
         context = self.node.try_get_context
         for spec in catalog.FUNCTIONS:
             if spec.user_pool_trigger is not None:
-                staff.add_trigger(spec.user_pool_trigger, functions.by_name[spec.name])
+                staff.add_trigger(spec.user_pool_trigger, functions.invocable[spec.name])
         staff_api = StaffApi(
             self,
             "StaffApi",
@@ -78,7 +79,7 @@ class KenteiStack(Stack):
         PublicApi(
             self,
             "PublicApi",
-            handler=functions.by_name[public_function],
+            handler=functions.invocable[public_function],
             logging_role=staff_api.logging_role,
         )
         # What an operator needs after a deployment (besides the staff API's URL, which the

@@ -1,4 +1,11 @@
-"""The one way every handler is wrapped: logger context, tracer, metrics, in that order."""
+"""The one way every handler is wrapped: logger context, then metrics.
+
+No tracer: Lambda's active tracing records each invocation (its init, invocation and overhead
+segments) without an SDK in the function, and OpenTelemetry, when a deployment switches it on
+(``kentei:tracing``, ``kentei_infra.deploy_context``), instruments the handler and botocore from
+its own layer (``AWS_LAMBDA_EXEC_WRAPPER``). The X-Ray SDK that Powertools' Tracer patched
+with is in maintenance and no longer shipped (README, "Tracing").
+"""
 
 from __future__ import annotations
 
@@ -8,18 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from kentei.observability import (
-    NAMESPACE,
-    make_logger,
-    make_metrics,
-    make_tracer,
-    redact_root_handlers,
-)
+from kentei import snapstart
+from kentei.observability import NAMESPACE, make_logger, make_metrics, redact_root_handlers
 
 # A request that records no metric is normal (a health check); Powertools warns on each one.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -33,7 +35,6 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 class Instruments:
     service: str
     logger: Logger
-    tracer: Tracer
     metrics: Metrics
 
     @classmethod
@@ -46,12 +47,13 @@ class Instruments:
         copy_config_to_registered_loggers(source_logger=logger, include={LIBRARY_LOGGER})
         # Every other library logs through the root logger's handlers: masked there too.
         redact_root_handlers()
-        return cls(service, logger, make_tracer(service), make_metrics(service))
+        return cls(service, logger, make_metrics(service))
 
     def wrap(self, handler: LambdaHandler, correlation_id_path: str | None = None) -> LambdaHandler:
-        """Stack the Powertools decorators; traces never capture responses (may be personal)."""
-        traced = self.tracer.capture_lambda_handler(handler, capture_response=False)
-        measured = self.metrics.log_metrics(traced, raise_on_empty_metrics=False)
+        """Stack the Powertools decorators, and register the SnapStart hooks (the shared
+        package's clients and caches; a function names its own with :func:`snapstart.keep`)."""
+        snapstart.keep()
+        measured = self.metrics.log_metrics(handler, raise_on_empty_metrics=False)
         logged: LambdaHandler = self.logger.inject_lambda_context(
             measured, correlation_id_path=correlation_id_path, log_event=False, clear_state=True
         )

@@ -1,9 +1,9 @@
-"""Logger, tracer and metrics for every handler, made the same way everywhere.
+"""Logger and metrics for every handler, made the same way everywhere.
 
 Every log line passes through :class:`RedactingFormatter` after it is rendered, so no My
 Number or residence-card number reaches a log line whatever a caller passes to the logger
-(message, extra keys, exception text). Traces never hold responses (``capture_response`` is
-off in the decorators the handlers use).
+(message, extra keys, exception text). There is no tracer in the function: traces are
+Lambda's own segments, or OpenTelemetry's when a deployment switches it on (README, "Tracing").
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Final
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 from kentei.redaction import redact
@@ -52,10 +52,6 @@ def redact_root_handlers() -> int:
 
 def make_logger(service: str) -> Logger:
     return Logger(service=service, logger_formatter=RedactingFormatter(), utc=True)
-
-
-def make_tracer(service: str) -> Tracer:
-    return Tracer(service=service)
 
 
 def make_metrics(service: str) -> Metrics:

@@ -6,35 +6,20 @@ signing key ring. In the local runtime every function runs in this one process, 
 runtime's invocations built would outlive it and point the next runtime's at a stopped moto or
 fake server. :func:`forget_containers` forgets all of it, as if every function got a new
 container; the runtime calls it when it starts and when it stops, and tests that start one of
-their own do too. Each function's state is named here once (a test keeps the list whole).
+their own do too. What each function keeps is named once, in its ``container.py`` (the shared
+package's in :data:`kentei.snapstart.KENTEI_KEPT`), the same list SnapStart's hooks forget
+after a restore; a test keeps the lists whole.
 """
 
 from __future__ import annotations
 
 
 def forget_containers() -> None:
-    from certify import certificate_ports
-    from certify import dependencies as certify
-    from intake import dependencies as intake
-    from intake import exactly_once
-    from kentei import aws
-    from kentei.data import idempotency
-    from sync import dependencies as sync
-    from sync.national_ports import national_system
-    from verify import dependencies as verify
+    from certify import container as certify
+    from intake import container as intake
+    from kentei import snapstart
+    from sync import container as sync
+    from verify import container as verify
 
-    aws.reset()
-    idempotency.persistence_layer.cache_clear()
-    intake.reset()
-    # Each idempotent route keeps its persistence layer, bound to the endpoint of its time.
-    exactly_once._idempotent.cache_clear()
-    verify.reset()
-    certify.dependencies.cache_clear()
-    certify.notice_dependencies.cache_clear()
-    certify.renewal_dependencies.cache_clear()
-    # The signing key (its public half) and chain, read from the runtime of their time.
-    certificate_ports._key_ring.cache_clear()
-    certificate_ports._chain.cache_clear()
-    sync.dependencies.cache_clear()
-    # Sync's adapter to the national system, bound to the fake server of its runtime.
-    national_system.cache_clear()
+    functions = (intake, verify, certify, sync)
+    snapstart.forget((*snapstart.KENTEI_KEPT, *(e for f in functions for e in f.KEPT)))
