@@ -20,11 +20,12 @@ export AWS_EC2_METADATA_DISABLED := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: openapi help setup python-setup system-tools demo local test test-unit test-integration test-infra test-e2e lint synth bench clean
+.PHONY: openapi help setup python-setup system-tools demo local test test-unit test-integration test-infra test-e2e test-lifecycle lint synth bench clean
 
 help:
 	@echo "make demo   run the local system and a smoke flow, then stop"
 	@echo "make test   every test tier (unit, integration, infra, e2e) and lint"
+	@echo "make test-lifecycle  the whole lifecycle under faults, a thousand applicants (CI runs it)"
 	@echo "make local  the local runtime in the foreground (Ctrl-C stops it); PORT overrides 8000"
 	@echo "make synth  CloudFormation templates into cdk.out/"
 	@echo "make bench  benchmarks (ratios against baselines in the same run)"
@@ -106,6 +107,14 @@ test-e2e: python-setup
 test: setup lint
 	$(PY) -m pytest tests -q -n $(PYTEST_WORKERS) --dist loadgroup --ignore=tests/e2e
 	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) $(E2E_ORDER)
+
+# The whole lifecycle under faults with a thousand applicants (make test runs it with 150):
+# about a second of CPU an applicant on one core; CI runs it after make test.
+LIFECYCLE_APPLICANTS ?= 1000
+
+test-lifecycle: python-setup
+	KENTEI_LIFECYCLE_APPLICANTS=$(LIFECYCLE_APPLICANTS) $(PY) -m pytest \
+		tests/integration/test_lifecycle_faults_local.py -q -s -p no:randomly
 
 synth: setup
 	node_modules/.bin/cdk synth --quiet
