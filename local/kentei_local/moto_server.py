@@ -18,7 +18,9 @@ KMS's ``MessageType`` (:mod:`kentei_local.moto_kms`), FIFO groups held back only
 message is in flight (:mod:`kentei_local.moto_sqs`), and a transaction's retry with its client
 request token answered, not applied again (:mod:`kentei_local.moto_idempotency`). And where it
 is slow for no reason: moto lists its own package folder (a hundred ``stat`` calls) on every
-request to find the service it is for; :func:`_list_services_once` reads that list once.
+request to find the service it is for (:func:`_list_services_once` reads that list once), and
+its serializer asks for each member's possible names anew for every value
+(:mod:`kentei_local.moto_serialize` keeps them per shape).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from kentei_local import (
     moto_idempotency,
     moto_kms,
     moto_query,
+    moto_serialize,
     moto_sqs,
     moto_streams,
     moto_transactions,
@@ -83,6 +86,7 @@ class MotoServer:
     def __init__(self, host: str, port: int) -> None:
         moto_transactions.install()
         moto_idempotency.install()
+        moto_serialize.install()
         moto_streams.install()
         moto_query.install()
         moto_kms.install()
