@@ -30,6 +30,7 @@ wrote, a read of what it deleted) are counted and shown: they are round trips al
 segments go to a UDP port nobody listens on). Nothing here is a test: no figure fails anything.
 
     .venv/bin/python bench/cold_request.py [--runs 9] [--tracing] [--only intake verify]
+        [--compare ../other-checkout]
 """
 
 from __future__ import annotations
@@ -330,16 +331,19 @@ def public_scenario(count: int) -> Scenario:
 # The samples ---------------------------------------------------------------------------
 
 
-def child(mode: str, job: dict[str, Any], env: dict[str, str], folder: Path) -> dict[str, Any]:
+def child(
+    mode: str, job: dict[str, Any], env: dict[str, str], folder: Path, root: Path = ROOT
+) -> dict[str, Any]:
+    """One sample in a fresh interpreter of the checkout at ``root`` (its venv, its code)."""
     name = uuid.uuid4().hex
     job = {**job, "out": str(folder / f"{name}.out")}
     path = folder / f"{name}.json"
     path.write_text(json.dumps(job), encoding="utf-8")
     subprocess.run(
-        [sys.executable, str(CHILD), mode, str(path)],
+        [_python(root), str(root / "bench" / CHILD.name), mode, str(path)],
         check=True,
         env=env,
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -349,6 +353,10 @@ def child(mode: str, job: dict[str, Any], env: dict[str, str], folder: Path) -> 
     if not str(done["outcome"]).startswith("ok"):
         raise RuntimeError(f"{mode} {job.get('function')}: {done['outcome']}")
     return done
+
+
+def _python(root: Path) -> str:
+    return sys.executable if root == ROOT else str(root / ".venv" / "bin" / "python")
 
 
 def twin_calls(calls: list[Call], folder: Path) -> Callable[[], str]:
@@ -374,10 +382,16 @@ class Figures:
     real_cpu: list[float] = field(default_factory=list)
     bare_cpu: list[float] = field(default_factory=list)
     bare_errors: str = ""
+    other: list[float] = field(default_factory=list)
+    other_cpu: list[float] = field(default_factory=list)
 
 
 def measure(
-    scenarios: list[Scenario], base_env: dict[str, str], runs: int, folder: Path
+    scenarios: list[Scenario],
+    base_env: dict[str, str],
+    runs: int,
+    folder: Path,
+    compare: Path | None = None,
 ) -> dict[str, Figures]:
     figures: dict[str, Figures] = {}
     replays: dict[str, Callable[[], str]] = {}
@@ -399,6 +413,12 @@ def measure(
             calls_path = replays[name]()
             bare = child("bare", {"function": name, "calls": calls_path}, envs[name], folder)
             Path(calls_path).unlink()
+            if compare is not None:
+                job = {"function": name, "event": next(events[name])}
+                other = child("real", job, envs[name], folder, compare)
+                if index >= WARM_UP:
+                    figures[name].other.append(other["seconds"])
+                    figures[name].other_cpu.append(other["cpu"])
             if index >= WARM_UP:
                 figures[name].real.append(real["seconds"])
                 figures[name].bare.append(bare["seconds"])
@@ -436,6 +456,15 @@ def report(figures: dict[str, Figures], runs: int, tracing: bool) -> None:
         made = ", ".join(f"{n}x {c}" for c, n in sorted(one.calls.items()))
         errors = f" (twin's error answers: {one.bare_errors})" if one.bare_errors else ""
         print(f"  {name}: {made}{errors}")
+    if any(one.other for one in figures.values()):
+        print("the same events through the other checkout (--compare), against the same twins:")
+        for name, one in figures.items():
+            other, bare = (statistics.median(v) * 1000 for v in (one.other, one.bare))
+            cpu, bare_cpu = (statistics.median(v) * 1000 for v in (one.other_cpu, one.bare_cpu))
+            print(
+                f"{name:<9} {'(other checkout)':<40} {'':>5} {other:>8.1f} {bare:>7.1f} "
+                f"{other / bare:>6.2f} {cpu:>7.1f} {bare_cpu:>7.1f} {cpu / bare_cpu:>6.2f}"
+            )
 
 
 def main() -> None:
@@ -443,8 +472,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--tracing", action="store_true")
     parser.add_argument("--only", nargs="*", choices=FUNCTIONS, default=list(FUNCTIONS))
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout (with its .venv and this bench) whose handlers also take each "
+        "round's events, interleaved: a before and after in one run",
+    )
     args = parser.parse_args()
-    count = 1 + WARM_UP + args.runs
+    count = 1 + (WARM_UP + args.runs) * (2 if args.compare else 1)
     from kentei_local.runtime import LocalRuntime
     from kentei_local.settings import LocalSettings
 
@@ -467,7 +502,7 @@ def main() -> None:
         env["POWERTOOLS_METRICS_DISABLED"] = "false"
         if args.tracing:
             env |= TRACING
-        figures = measure(scenarios, env, args.runs, folder)
+        figures = measure(scenarios, env, args.runs, folder, args.compare)
     report(figures, args.runs, args.tracing)
 
 
