@@ -121,6 +121,7 @@ synth: setup
 
 bench: python-setup
 	$(PY) bench/cold_init.py
+	$(PY) bench/cold_request.py
 	$(PY) bench/intake_cpu.py
 	$(PY) bench/verify_cost.py
 	$(PY) bench/result_import.py

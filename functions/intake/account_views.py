@@ -16,7 +16,7 @@ from kentei.sign_ins import SignInSummary
 class StaffAccountReview(BaseModel):
     """One staff account: its state, its last sign-in, its counts, and the review's flags."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     username: str = Field(description="the staff user's id in the user pool")
     roles: tuple[str, ...] = Field(description="its groups")
     mfa_enabled: bool
@@ -60,7 +60,7 @@ class StaffAccountReview(BaseModel):
 class StaffAccountsReview(BaseModel):
     """The login review of a prefecture: every staff account, by user name."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     prefecture_code: str
     as_of: AwareDatetime = Field(description="the instant the flags were judged at")
     idle_after_days: int = Field(ge=1, description="an account idle this long is flagged")

@@ -14,7 +14,7 @@ from kentei.data.audit import AuditAction, AuditEvent, AuditOutcome, AuditPage
 class AuditEntry(BaseModel):
     """One entry of the trail: who, what, when, from where, and how it ended."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     at: AwareDatetime
     prefecture_code: str
     actor: str = Field(description="the caller: `staff:<prefecture>:<user>`, a bridge, a function")
@@ -35,7 +35,7 @@ class AuditEntry(BaseModel):
 
 
 class AuditSearchPage(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     items: tuple[AuditEntry, ...]
     next_cursor: str | None = Field(None, description="pass as `cursor` for the next page")
 
@@ -45,7 +45,7 @@ class AuditSearchPage(BaseModel):
 
 
 class BrokenLinkView(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     partition: str
     seq: int
     event_key: str | None
@@ -55,7 +55,7 @@ class BrokenLinkView(BaseModel):
 class ChainVerification(BaseModel):
     """The chain of a prefecture over a range of UTC days."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     prefecture_code: str
     first_day: date
     last_day: date

@@ -48,7 +48,7 @@ DOWNLOAD_SECONDS: Final = 300
 _NOT_ACCEPTED = "no accepted application with this id in the caller's prefecture"
 _NO_CERTIFICATE = "no certificate with this id in the caller's prefecture"
 _NO_HOLD = "no held pass of an accepted application with this id in the caller's prefecture"
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
+_CONFIG: Final = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class CertificateView(BaseModel):
@@ -223,7 +223,9 @@ def certificate_holds(staff: Caller, request_id: str, deps: Dependencies | None 
 
 
 class HoldResolution(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+    )
     printed_name: Name = Field(
         description="the name as it is to be printed (a spelling the certificate font draws, "
         "e.g. 吉 for 𠮷); kept on the examinee, never logged"
@@ -287,7 +289,9 @@ def resolve_hold(
 
 
 class ProofRequestBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+    )
     application_id: str = Field(
         pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$",
         description="the pass's application (its sitting)",

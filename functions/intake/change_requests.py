@@ -28,7 +28,7 @@ _NOT_FOUND = "no such examinee in the caller's prefecture"
 class PaperChangeRequest(BaseModel):
     """A change request on paper, as staff key it in."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     items: RequestedItems = Field(
         description="The items to change and their new values (null clears an optional one); "
         "items left out stay as they are."

@@ -56,7 +56,7 @@ SLUGS: Final[dict[type[RequestStateError], str]] = {
 class CorrectionItems(BaseModel):
     """What the person asks to correct, as the office recorded it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     items: RequestedItems = Field(
         description="The items to correct and their new values (null clears an optional one); "
         "items left out stay as they are. Never the My Number."

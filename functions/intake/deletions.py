@@ -47,7 +47,7 @@ _NOT_FOUND = "no accepted application with this id in the caller's prefecture"
 class DeletionRequest(BaseModel):
     """Why the sitting leaves the roster."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     reason_code: DeletionReasonCode
     reason_text: str = Field(
         min_length=1,
@@ -63,7 +63,7 @@ class DeletionRequest(BaseModel):
 class DeletionView(BaseModel):
     """A deletion record: who, when, why, which record; ids and codes only."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     deletion_id: str
     application_id: str
     exam_number: str = Field(description="受検番号 (kept: numbers are never reused)")
@@ -100,13 +100,13 @@ class DeletionView(BaseModel):
 
 
 class SittingDeleted(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     deletion: DeletionView
     ticket_void_queued: bool = Field(description="certify voids the sitting's ticket, if any")
 
 
 class DeletionList(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     items: tuple[DeletionView, ...]
 
 

@@ -42,7 +42,7 @@ SEPARATE_LETTER: Final = (
 class DisclosureView(BaseModel):
     """A disclosure copy's state: ids, digest, counts and instants (never its content)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     request_id: str
     status: CopyStatus = Field(
         description="`pending` (not sealed yet), `ready` (the passphrase waits), `delivered` "
@@ -65,7 +65,7 @@ class DisclosureView(BaseModel):
 
 
 class PassphraseView(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     request_id: str
     passphrase: str = Field(description="The copy's one-time passphrase: shown this once.")
     sha256: str = Field(description="The sealed file's SHA-256, to print beside it.")

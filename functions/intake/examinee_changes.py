@@ -54,7 +54,7 @@ MAX_PAGE = 100
 class ChangeView(BaseModel):
     """A proposal as staff see it: the person by 資格仮名ID, the items before and after."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     proposal_id: str
     qualification_pseudonym_id: str
     kind: ChangeKind
@@ -89,7 +89,7 @@ class ChangeView(BaseModel):
 
 
 class ChangePage(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     proposals: tuple[ChangeView, ...]
     next_cursor: str | None
 
@@ -97,18 +97,18 @@ class ChangePage(BaseModel):
 class AcceptRequest(BaseModel):
     """Accept the proposal as it stands (no body items; a note is not kept)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class RejectRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     reason: str = Field(
         min_length=1, max_length=500, description="why the change is not made (kept with it)"
     )
 
 
 class RecheckRuns(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     runs: tuple[RunRecord, ...]
 
 

@@ -42,7 +42,7 @@ _NOT_FOUND = "no accepted application with this id in the caller's prefecture"
 class PaymentRequest(BaseModel):
     """A payment of a sitting's fee, for the parts named."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     parts: frozenset[Part] = Field(
         min_length=1, description="the parts paid for: written (学科), practical (実技)"
     )
@@ -57,7 +57,7 @@ class PaymentRequest(BaseModel):
 class SittingPayment(BaseModel):
     """The sitting's fees after the payment."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     fees: SittingFeesView
 
@@ -114,7 +114,7 @@ def record_payment(
 class GroupPaymentRequest(BaseModel):
     """A group's combined payment (団体申込): every member's sitting named, paid at once."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_ids: tuple[
         Annotated[str, StringConstraints(pattern=APPLICATION_ID_PATTERN)], ...
     ] = Field(
@@ -136,7 +136,7 @@ class GroupPaymentRequest(BaseModel):
 class GroupPayment(BaseModel):
     """Every member's sitting's fees after the combined payment, in the order named."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     total: int = Field(description="the fees of every sitting named, in yen")
     sittings: tuple[SittingPayment, ...]
 

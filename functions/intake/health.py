@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from intake import paths
 from intake.responses import documented
@@ -15,6 +15,8 @@ router = Router()  # type: ignore[no-untyped-call]
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     status: Literal["ok"]
     service: Literal["kentei"]
     environment: str

@@ -33,7 +33,7 @@ class RecordSource(StrEnum):
 
 
 class TraceSubject(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     kind: SubjectKind
     id: str = Field(description="the user id, application id, import id or group key")
 
@@ -41,7 +41,7 @@ class TraceSubject(BaseModel):
 class TracedRecord(BaseModel):
     """One record the subject touched: an audit entry, or a record it wrote."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     at: AwareDatetime
     source: RecordSource
     prefecture_code: str
@@ -63,7 +63,7 @@ class TracedRecord(BaseModel):
 class TracedPerson(BaseModel):
     """A person whose records the subject reached."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     person_id: str = Field(description="資格仮名ID")
     prefecture_code: str
     records: int = Field(ge=1)
@@ -72,14 +72,14 @@ class TracedPerson(BaseModel):
 
 
 class PrefectureCount(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     prefecture_code: str
     records: int = Field(ge=0)
     persons: int = Field(ge=0)
 
 
 class TraceCounts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     persons: int = Field(ge=0, description="persons whose records were reached")
     records: int = Field(ge=0)
     refused: int = Field(ge=0, description="accesses refused (403, 404): nothing reached")
@@ -92,7 +92,7 @@ class TraceCounts(BaseModel):
 class IncidentTrace(BaseModel):
     """The persons and records one subject touched in the caller's prefecture."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     prefecture_code: str
     subject: TraceSubject
     since: AwareDatetime
@@ -116,7 +116,7 @@ class ResponseStep(StrEnum):
 
 
 class ReportStep(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     number: int = Field(ge=1, le=7)
     step: ResponseStep
     title: str = Field(description="the step's name in the prefecture's procedure")
@@ -128,7 +128,7 @@ class IncidentReport(BaseModel):
     """The skeleton of an incident report: the seven steps with the trace's counts filled,
     and the persons to contact through the notice channel (pseudonyms only)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     prefecture_code: str
     subject: TraceSubject
     since: AwareDatetime

@@ -45,7 +45,7 @@ _NOT_FOUND: Final = "no such initial registration"
 class InitialRegistrationAccepted(BaseModel):
     """The answer to an initial registration: where to follow it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     registration_id: str = Field(description="The registration's id, PP-IR-<26 characters>.")
     status: Literal["received"]
     status_url: str = Field(description="path of the registration's status")
@@ -55,7 +55,7 @@ class InitialRegistrationState(BaseModel):
     """Where an initial registration stands, as the bridge that sent it sees it: never the
     items, never the number claimed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     registration_id: str
     status: Literal["received", "linked", "in_review", "refused", "rejected"] = Field(
         description="received (waiting for verify); linked (the past pass is the person's); "

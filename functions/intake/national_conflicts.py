@@ -53,7 +53,7 @@ MAX_PAGE = 100
 class ConflictView(BaseModel):
     """A conflict as staff see it: the person by 資格仮名ID, the record, both sides' values."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     conflict_id: str
     qualification_pseudonym_id: str
     record_kind: RecordKind
@@ -82,7 +82,7 @@ class ConflictView(BaseModel):
 
 
 class ConflictPage(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     conflicts: tuple[ConflictView, ...]
     next_cursor: str | None
 
@@ -93,7 +93,7 @@ class Keep(StrEnum):
 
 
 class ConflictDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     keep: Keep = Field(description="`ours` (our examinee as it is) or `theirs`.")
     reason: str = Field(min_length=1, max_length=500, description="Why (kept with it).")
 
@@ -125,7 +125,7 @@ def list_conflicts(
 
 
 class ReconciliationReports(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     reports: tuple[ReconcileReport, ...] = Field(
         description="The latest runs, newest first: per record kind compared, buckets, buckets "
         "drilled, differing (= repaired + conflicts + pending), unsyncable; the ids repaired, "

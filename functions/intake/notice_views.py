@@ -30,7 +30,7 @@ _NO_EXAMINEE = "no such examinee in the caller's prefecture"
 
 
 class NoticeView(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     notice_id: str
     kind: str = Field(description="pass, part_pass or completion (the e-Gov notice)")
     application_id: str
@@ -59,14 +59,14 @@ class NoticeView(BaseModel):
 
 
 class NoticeList(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     notices: tuple[NoticeView, ...]
 
 
 class PostListRow(BaseModel):
     """One person to mail a pass notice to, with the roster's name and address now."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     notice_id: str
     kind: str
@@ -79,7 +79,7 @@ class PostListRow(BaseModel):
 
 
 class PostList(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     group_key: str
     rows: tuple[PostListRow, ...]
 

@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any, Final
 
 from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
-from aws_lambda_powertools.event_handler.openapi.models import Server
 
 TITLE: Final = "kentei intake API"
 VERSION: Final = "1.0.0"
@@ -32,6 +31,10 @@ REGENERATE: Final = "make openapi"
 
 def document(app: BaseRouter) -> dict[str, Any]:
     """The OpenAPI document of the API ``app`` resolves, as generated now from the code."""
+    # Imported here: Powertools' OpenAPI models (some fifty pydantic models) are needed only
+    # to generate the document, never on the cold path of any other route.
+    from aws_lambda_powertools.event_handler.openapi.models import Server
+
     generated = app.get_openapi_json_schema(  # type: ignore[attr-defined]
         title=TITLE,
         version=VERSION,

@@ -43,11 +43,13 @@ _NO_ANNOUNCED: Final = (
     "no announced pass of an accepted application with this id in the caller's prefecture"
 )
 _NO_REVOCATION: Final = "no revoked pass with this application id in the caller's prefecture"
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
+_CONFIG: Final = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class RevocationBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+    )
     application_id: str = Field(
         pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])-[0-9A-HJKMNP-TV-Z]{26}$",
         description="the pass's application (its sitting)",
@@ -111,7 +113,9 @@ class Revocations(BaseModel):
 
 
 class ReturnBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+    )
     outcome: Literal["returned", "not_returned"]
     on: date = Field(description="the day it was returned, or the return was given up")
     note: str | None = Field(

@@ -58,7 +58,7 @@ Reviewable = Literal["in_review", "linked", "rejected"]
 class ClaimantView(BaseModel):
     """The claimant as their signature certificate states them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     name: str
     birth_date: dt.date
 
@@ -67,7 +67,7 @@ class HistoricalView(BaseModel):
     """The historical record as the association holds it, and whom it is linked to (never
     another person's items or 資格仮名ID)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     passer_number: str = Field(description="技能士番号")
     certificate_number: str | None = Field(description="合格証書番号, if recorded")
     grade: Grade
@@ -116,7 +116,7 @@ class HistoricalView(BaseModel):
 class ReviewRegistration(BaseModel):
     """An initial registration as staff review it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     registration_id: str
     status: Literal["received", "linked", "in_review", "refused", "rejected"]
     received_at: AwareDatetime
@@ -162,7 +162,7 @@ class ReviewRegistration(BaseModel):
 
 
 class ReviewRegistrationPage(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     registrations: tuple[ReviewRegistration, ...]
     next_cursor: str | None
 
@@ -170,7 +170,7 @@ class ReviewRegistrationPage(BaseModel):
 class PasserDecisionRequest(BaseModel):
     """Staff's decision on a registration in review."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     decision: ReviewDecision = Field(
         description="link: the past pass is the claimant's; reject: the claim is not accepted"
     )

@@ -53,7 +53,7 @@ PSEUDONYM_PATTERN = r"^[0-9A-Za-z_-]{8,128}$"
 class NewRequest(BaseModel):
     """A request as it arrived at the office."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     qualification_pseudonym_id: str = Field(
         pattern=PSEUDONYM_PATTERN, description="The person on the prefecture's roster."
     )
@@ -70,25 +70,25 @@ class NewRequest(BaseModel):
 
 
 class Extension(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     reason: str = Field(min_length=1, max_length=500, description="Why (told to the person).")
 
 
 class RequestDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     decision: Decision = Field(description="`granted`, `partly_granted` or `refused`.")
     reason: str = Field(min_length=1, max_length=1000, description="The decision's reasons.")
 
 
 class Lift(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     reason: str = Field(min_length=1, max_length=500, description="Why the use resumes.")
 
 
 class RequestView(BaseModel):
     """A request as the office sees it (never the data asked about)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     request_id: str
     qualification_pseudonym_id: str
     kind: RequestKind
@@ -119,7 +119,7 @@ class RequestView(BaseModel):
 
 
 class RequestList(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     requests: tuple[RequestView, ...] = Field(description="The open requests, soonest due first.")
 
 

@@ -21,7 +21,7 @@ TYPE_PREFIX: Final = "urn:kentei:problem:"
 
 
 class Problem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     type: str
     title: str
     status: int

@@ -47,17 +47,19 @@ from kentei.messages import ReissueRequested
 from kentei.records.fields import JST
 
 _NO_CERTIFICATE: Final = "no certificate with this id in the caller's prefecture"
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
+_CONFIG: Final = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class ReissuePayment(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     method: PaymentMethod = Field(description="支払方法 of the reissue fee")
     paid_on: date = Field(description="支払日 (not after today, Japan)")
 
 
 class ReissueBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+    )
     reason: ReissueReason = Field(
         description="loss (亡失), damage (損傷・汚損) or name_change (氏名の変更)"
     )

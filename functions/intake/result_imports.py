@@ -57,7 +57,7 @@ NOT_DISCARDABLE = "import-not-discardable"
 class ImportRequest(BaseModel):
     """What staff are about to upload."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     kind: ImportKind = Field(
         ImportKind.RESULTS,
         description="`results`: a round's scores; `historical`: the association's register "
@@ -79,7 +79,7 @@ class ImportRequest(BaseModel):
 
 
 class UploadLink(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     url: str
     method: Literal["PUT"] = "PUT"
     headers: dict[str, str] = Field(description="send exactly these headers with the file")
@@ -88,7 +88,7 @@ class UploadLink(BaseModel):
 
 
 class ImportCreated(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     import_id: str
     status: ImportStatus
     upload: UploadLink
@@ -97,7 +97,7 @@ class ImportCreated(BaseModel):
 class ImportView(BaseModel):
     """An import as staff see it: ids, status, counts and codes; never a cell's value."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     import_id: str
     kind: ImportKind
     source: str
@@ -121,7 +121,7 @@ class ImportView(BaseModel):
 
 
 class ImportChanged(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     import_id: str
     status: ImportStatus
 

@@ -40,7 +40,7 @@ _NOT_FOUND = "no sitting of an accepted application with this id in the caller's
 
 
 class ScoreCorrection(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     part: Part
     component: ComponentKind | None = Field(None, description="the practical component")
     score: int | None = Field(None, ge=0, le=100, description="points of 100; none if absent")
@@ -49,7 +49,7 @@ class ScoreCorrection(BaseModel):
 
 
 class CorrectionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     scores: list[ScoreCorrection] = Field(min_length=1, max_length=8)
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500)] = Field(
         description="why (staff text; kept with the correction)"
@@ -57,7 +57,7 @@ class CorrectionRequest(BaseModel):
 
 
 class CorrectedPass(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     kind: str
     parts: tuple[Part, ...]
     passer_number: str | None
@@ -66,7 +66,7 @@ class CorrectedPass(BaseModel):
 
 
 class CorrectionAnswer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     announced: bool = Field(description="the group was announced: the sitting decided again")
     before: Result | None = None

@@ -20,7 +20,7 @@ from kentei.roster.parts import ExamRound
 class ResultsGroupRequest(BaseModel):
     """A round's work and grade in the caller's prefecture (特級: the trade, no work)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     fiscal_year: FiscalYear
     term: Term
     trade_code: Code
@@ -38,7 +38,7 @@ class ResultsGroupRequest(BaseModel):
 
 
 class ResultsQueued(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     group_key: str
     queued: bool = True
     announced_on: dt.date | None = Field(
@@ -49,7 +49,7 @@ class ResultsQueued(BaseModel):
 class SittingDecision(BaseModel):
     """One sitting's decision: its exam number, result, each part and why it failed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     exam_number: str
     result: Result
@@ -74,7 +74,7 @@ class SittingDecision(BaseModel):
 
 
 class GroupDecisions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     group_key: str
     counts: dict[str, int] = Field(description="decisions by result, and by status")
     decisions: tuple[SittingDecision, ...]
@@ -85,7 +85,7 @@ class GroupDecisions(BaseModel):
 class PassingNumbers(BaseModel):
     """The announcement (合格発表) of a group: the exam numbers of its passes, no names."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     group_key: str
     announced_on: dt.date
     exam_numbers: tuple[str, ...]

@@ -18,7 +18,7 @@ from kentei.roster.sitting import Part, Sitting, SittingStatus
 class PartFeeView(BaseModel):
     """One part's fee (受検手数料) and its payment."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     part: Part
     amount: int = Field(description="due, in yen, after any reduction")
     full_amount: int = Field(description="the schedule's amount, in yen")
@@ -32,7 +32,7 @@ class SittingFeesView(BaseModel):
     """A sitting's fees: each part sat, what is due and whether it is paid. Empty for a
     sitting registered before fees were kept."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     schedule_version: str | None = Field(description="the fee schedule's version applied")
     total: int = Field(description="due for the sitting, in yen")
     parts: tuple[PartFeeView, ...]
@@ -63,7 +63,7 @@ class SittingFeesView(BaseModel):
 class SittingView(BaseModel):
     """One sitting (受検): the round, work and grade, the parts sat, the exam number."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     fiscal_year: int
     term: str
@@ -114,7 +114,7 @@ class SittingView(BaseModel):
 class RosterExaminee(BaseModel):
     """A person on the prefecture's roster (受検者), by 資格仮名ID, with every sitting."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     qualification_pseudonym_id: str
     examinee: dict[str, Any] = Field(
         description="the examinee's items (English names), without the My Number"

@@ -19,7 +19,7 @@ class SessionChangeRequest(SessionChange):
     """A change of a session: what to change (None leaves an item as it is) and the version
     the staff member saw (``409`` when the session has changed since)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     version: int = Field(ge=1, description="the session's version as read")
 
     def changes(self) -> SessionChange:
@@ -30,13 +30,13 @@ class SessionList(BaseModel):
     """The prefecture's sessions of one round (optionally of one work, grade or part), in
     seating order (date, then start time)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     exam_round: ExamRound
     items: list[ExamSession]
 
 
 class SessionSeatCount(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     session_id: SessionId
     capacity: int
     seats: int
@@ -45,7 +45,7 @@ class SessionSeatCount(BaseModel):
 class SeatingResult(BaseModel):
     """What one seating run did for a family: counts only, no application ids."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     family: Family
     seated: int = Field(ge=0, description="seats taken by this run")
     waiting: int = Field(ge=0, description="sittings of the family still without a seat")
@@ -57,7 +57,7 @@ class SeatingResult(BaseModel):
 class SeatMoveRequest(BaseModel):
     """Move a sitting's seat for ``part`` to another session of its family."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     part: SessionPart
     session_id: SessionId = Field(description="the target session")
 
@@ -65,13 +65,13 @@ class SeatMoveRequest(BaseModel):
 class SittingSeats(BaseModel):
     """A sitting's seats after a move: its application id and a session id per part."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     seats: dict[SessionPart, str]
 
 
 class Seat(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     exam_number: str
 
@@ -79,7 +79,7 @@ class Seat(BaseModel):
 class SessionSeats(BaseModel):
     """Who is seated in a session: application ids and exam numbers, by exam number."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     session_id: SessionId
     part: SessionPart
     capacity: int

@@ -42,7 +42,7 @@ _NOT_FOUND: Final = "no such change request"
 class ChangeRequestAccepted(BaseModel):
     """The answer to a change request: where to follow it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     request_id: str = Field(description="The change request's id, PP-CR-<26 characters>.")
     status: Literal["received"]
     status_url: str = Field(description="path of the change request's status")
@@ -51,7 +51,7 @@ class ChangeRequestAccepted(BaseModel):
 class ChangeRequestState(BaseModel):
     """Where a change request stands, as the bridge that sent it sees it: never the items."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     request_id: str
     status: Literal["received", "proposed", "accepted", "rejected", "refused"] = Field(
         description="received (waiting for verify); proposed (verified: staff review the "

@@ -28,7 +28,7 @@ from kentei.statistics.disclosure import disclosure_rule
 from kentei.statistics.round_table import Column, Row, round_table
 from kentei.statistics.suppression import SUPPRESSED
 
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
+_CONFIG: Final = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 Cell = int | Literal["x"]
 
 

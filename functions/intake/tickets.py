@@ -29,13 +29,13 @@ _NO_TICKET = "the sitting has no exam ticket yet"
 
 
 class TicketRequested(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     queued: bool = Field(description="certify issues the ticket once every part is seated")
 
 
 class TicketDownload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     ticket_id: str
     status: str

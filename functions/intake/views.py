@@ -29,7 +29,7 @@ MAX_REASONS = 50
 class ApplicationAccepted(BaseModel):
     """The answer to a submission: where to follow the application."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str = Field(description="申請受付ID: the application's id, PP-<26 characters>")
     status: Literal["received"]
     status_url: str = Field(description="path of the application's status")
@@ -38,7 +38,7 @@ class ApplicationAccepted(BaseModel):
 class StatusEntry(BaseModel):
     """One change of status, as a bridge sees it: when and why, not who."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     status: Status
     at: AwareDatetime
     reasons: tuple[Reason, ...] = ()
@@ -47,7 +47,7 @@ class StatusEntry(BaseModel):
 class ApplicationStatus(BaseModel):
     """Where an application is (申請状況), with the reasons of its current status."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     channel: Channel
     status: Status
@@ -79,7 +79,7 @@ class ApplicationStatus(BaseModel):
 class ReviewPage(BaseModel):
     """One page of a prefecture's applications at a status, oldest first."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     items: tuple[ApplicationSummary, ...]
     next_cursor: str | None = Field(
         description="pass as ?cursor= for the next page; null at the end"
@@ -91,7 +91,7 @@ class ReviewPage(BaseModel):
 
 
 class AttachmentView(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     name: str
     media_type: str = Field(description="by content (parsed as a whole), not as declared")
     size: int
@@ -99,7 +99,7 @@ class AttachmentView(BaseModel):
 
 
 class PaperView(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     entered_by: str
     identity_confirmation: IdentityConfirmation
 
@@ -107,7 +107,7 @@ class PaperView(BaseModel):
 class ReviewApplication(BaseModel):
     """An application as staff review it (審査): the form, attachments, checks and history."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     prefecture_code: str
     channel: Channel
@@ -173,7 +173,7 @@ class ReviewApplication(BaseModel):
 class DecisionRequest(BaseModel):
     """Accept, or return for correction with the reasons the applicant will read."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     decision: Literal["accept", "return"]
     reasons: tuple[Reason, ...] = Field(
         default=(),
@@ -198,5 +198,5 @@ class IdentityChoiceRequest(BaseModel):
     """The candidate staff choose as the applicant: its index in the application's
     ``verification.identity_candidates`` (never a number or an item)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     candidate: int = Field(ge=0, le=99, strict=True, description="`index` of the candidate chosen")

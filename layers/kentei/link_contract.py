@@ -47,7 +47,7 @@ class ProblemTypes(StrEnum):
 class Problem(BaseModel):
     """A problem document as it travels: ``type``, ``title`` and ``status`` only."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     type: str
     title: str

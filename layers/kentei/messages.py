@@ -28,7 +28,9 @@ class InvalidMessageError(ValueError):
 
 
 class Envelope(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+    )
     kind: str
 
 

@@ -69,7 +69,7 @@ class LinkSettings(BaseModel):
     """Where a link's server is and how to talk to it. Subclasses set their own defaults and
     name their environment variables (:meth:`from_variables`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     url: Annotated[str, AfterValidator(_https)]
     client_cert: FilePath

@@ -78,7 +78,7 @@ class PostReason(StrEnum):
 
 
 class FailedAttempt(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     at: AwareDatetime
     channel: NoticeChannel
     error: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", description="the error class")
@@ -87,7 +87,7 @@ class FailedAttempt(BaseModel):
 class NoticeRecord(BaseModel):
     """``NOTICE#<notice id>`` in the prefecture's partition."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     notice_id: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
     kind: RecordedKind
@@ -121,7 +121,7 @@ class NoticeRecord(BaseModel):
 class PostListEntry(BaseModel):
     """``POSTLIST#<group key>#<application id>``: one person to mail a pass notice to."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     group_key: str = Field(max_length=200)
     application_id: str

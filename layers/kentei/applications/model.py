@@ -57,14 +57,14 @@ class Reason(BaseModel):
     about; ``message`` says what to correct. None of them quotes a value of the form.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     code: str = Field(pattern=r"^[a-z0-9_.-]{1,64}$")
     field: str | None = Field(None, max_length=64)
     message: str = Field(max_length=500)
 
 
 class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     status: Status
     at: AwareDatetime
     by: str = Field(description="staff user id or function name")
@@ -74,7 +74,7 @@ class StatusChange(BaseModel):
 class AttachmentRecord(BaseModel):
     """An attached file as stored: named in the signed document, sniffed, hashed."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     name: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     media_type: str
@@ -95,7 +95,7 @@ class IdentityConfirmation(StrEnum):
 class PaperEntry(BaseModel):
     """Who keyed in a paper application and how they confirmed the applicant's identity."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     entered_by: str
     identity_confirmation: IdentityConfirmation
 
@@ -106,6 +106,7 @@ class ApplyingGroup(BaseModel):
     (:func:`kentei.sessions.seating.seating_order`). Keys by English name or by item name."""
 
     model_config = ConfigDict(
+        defer_build=True,
         extra="forbid",
         frozen=True,
         validate_by_name=True,
@@ -118,7 +119,7 @@ class ApplyingGroup(BaseModel):
 
 
 class Application(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str = Field(pattern=ID_PATTERN.pattern)
     prefecture_code: PrefectureCode
     channel: Channel

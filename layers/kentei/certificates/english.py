@@ -43,7 +43,7 @@ class NoEnglishNameError(LookupError):
 class EnglishNames(BaseModel):
     """The shipped table, with its provenance."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     version: str = Field(min_length=1)
     confirmed: bool

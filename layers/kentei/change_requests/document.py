@@ -37,7 +37,9 @@ MAX_CHANGE_DOCUMENT_BYTES: Final = 64 * 1024
 texts in every item."""
 SCHEMA_ID: Final = "urn:kentei:schema:change-document"
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+_CONFIG: Final = ConfigDict(
+    defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+)
 
 
 def _base64(limit: int, media_type: str) -> dict[str, Any]:

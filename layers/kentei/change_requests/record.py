@@ -54,7 +54,7 @@ class ChangeRequestReason(StrEnum):
 class ChangeRequest(BaseModel):
     """A signed change request's record: who sent it, where it stands."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     request_id: str = Field(pattern=REQUEST_ID_PATTERN)
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")

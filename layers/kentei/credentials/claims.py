@@ -70,7 +70,9 @@ def issuing_authority(grade: Grade, prefecture_code: str) -> str:
 class CertifiedPass(BaseModel):
     """The facts one certificate certifies (合格証書の記載事項)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, frozen=True, extra="forbid", hide_input_in_errors=True
+    )
 
     certificate_number: str = Field(min_length=1, max_length=32, description="合格証書番号")
     certificate_id: str = Field(

@@ -91,7 +91,7 @@ class InvalidCursorError(ValueError):
 class ApplicationSummary(BaseModel):
     """What a listing shows of an application: ids, status and exam, never the person."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     application_id: str
     channel: Channel
     status: Status

@@ -303,7 +303,7 @@ class AuditOutcome(StrEnum):
 
 
 class AuditEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     actor: str = Field(description="the caller's id: staff user or bridge, never a person's data")
     action: AuditAction
     record_type: str = Field(pattern=r"^[a-z_]{1,32}$")

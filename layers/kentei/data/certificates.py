@@ -71,7 +71,7 @@ RECORD_KINDS: Final[Mapping[str, RecordKind]] = {
 }
 """The retention kind of each item this module writes, by its key prefix."""
 JST: Final = dt.timezone(dt.timedelta(hours=9), "JST")
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
+_CONFIG: Final = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class CertificateKind(StrEnum):

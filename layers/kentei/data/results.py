@@ -67,7 +67,7 @@ class StoredScore:
 class ScoreChange(BaseModel):
     """A change to a sitting's score (``RESULT_HISTORY#``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     application_id: str
     at: datetime
     by: str

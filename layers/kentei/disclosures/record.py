@@ -34,7 +34,7 @@ class CopyStatus(StrEnum):
 
 
 class DisclosureCopy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     request_id: str = Field(pattern=REQUEST_ID_PATTERN)
     prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)

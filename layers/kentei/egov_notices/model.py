@@ -34,7 +34,7 @@ class CompletionNotice(BaseModel):
     """One completion notice. ``notice_id`` is the idempotency key: sending the same notice
     again answers the same receipt; an id is never reused for other content."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     notice_id: Identifier
     application_id: str = Field(pattern=APPLICATION_ID)
@@ -47,7 +47,7 @@ class CompletionNotice(BaseModel):
 class CompletionReceipt(BaseModel):
     """e-Gov's receipt of a completion notice."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     notice_id: Identifier
     receipt_id: Identifier

@@ -42,7 +42,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 class Elective(BaseModel):
     """An elective subject (選択科目): the candidate chooses one of a grade's electives."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     code: ElectiveCode
     name: Name
 
@@ -50,7 +50,7 @@ class Elective(BaseModel):
 class GradeOffer(BaseModel):
     """A grade a work (or, for 特級, a trade) offers, with its practical test."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     grade: Grade
     practical: tuple[PracticalComponent, ...] = Field(min_length=1)
     electives: tuple[Elective, ...] = ()
@@ -69,7 +69,7 @@ class GradeOffer(BaseModel):
 class Work(BaseModel):
     """A work (作業) of a trade, and the grades it offers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     code: WorkCode
     name: Name
     grades: tuple[GradeOffer, ...] = Field(min_length=1)
@@ -95,7 +95,7 @@ class Work(BaseModel):
 class Trade(BaseModel):
     """A trade (職種): its works, and the grades it offers as a whole (特級)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     code: TradeCode
     name: Name
     works: tuple[Work, ...] = Field(min_length=1)
@@ -131,7 +131,7 @@ class Trade(BaseModel):
 class Catalogue(BaseModel):
     """The national catalogue, with its provenance."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     version: Name
     provenance: tuple[Annotated[str, Field(min_length=1, max_length=500)], ...] = Field(
         min_length=1

@@ -31,7 +31,7 @@ class WrittenFormat(BaseModel):
     """The format of a grade's written test (学科試験): true-false (真偽法) and multiple-choice
     (多肢択一法) questions, and its time where a public source gives it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     true_false: int = Field(ge=0, le=100, description="真偽法 questions")
     multiple_choice: int = Field(ge=0, le=100, description="多肢択一法 questions")
     minutes: Minutes | None = Field(None, description="試験時間, None where unconfirmed")
@@ -52,7 +52,7 @@ class WrittenFormat(BaseModel):
 class PracticalComponent(BaseModel):
     """One component of a practical test (実技試験), with its times."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     kind: ComponentKind
     description: Note | None = None
     standard_minutes: Minutes | None = Field(None, description="標準時間 (製作等作業試験 only)")
@@ -82,7 +82,7 @@ class GradeParts(BaseModel):
     """What a candidate for one work and grade sits: the written test and the practical
     components, any electives (選択科目) to choose from, and the licence to carry, if any."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     written: WrittenFormat
     practical: tuple[PracticalComponent, ...] = Field(min_length=1)
     electives: tuple[str, ...] = ()

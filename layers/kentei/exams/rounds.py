@@ -46,7 +46,7 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
 class Period(BaseModel):
     """An inclusive range of days."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     start: date
     end: date
 
@@ -63,7 +63,7 @@ class Period(BaseModel):
 class Window(BaseModel):
     """An application window (受検申請受付期間): open from ``opens`` until ``closes``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     opens: AwareDatetime
     closes: AwareDatetime
 
@@ -86,7 +86,7 @@ class Window(BaseModel):
 
 
 class _RoundBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     fiscal_year: FiscalYear
     grades: tuple[Grade, ...] = Field(min_length=1)
     application: Window
@@ -222,7 +222,7 @@ AnyRound = Round | OnDemandRound
 class Rounds(BaseModel):
     """Every round the repository knows, with its provenance."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     version: Annotated[str, Field(min_length=1, max_length=60)]
     provenance: tuple[Annotated[str, Field(min_length=1, max_length=500)], ...] = Field(
         min_length=1

@@ -49,7 +49,7 @@ NO_PASS_RECORDS: Final = NoPassRecords()
 class Candidate(BaseModel):
     """What the decision needs of a sitting: who, which round, work and grade, parts sat."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
     exam_round: ExamRound
@@ -67,7 +67,7 @@ class Candidate(BaseModel):
 class Evidence(BaseModel):
     """The application's claim (コース/免除) and the attachments named as its evidence."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     claim: str | None = None
     attachments: tuple[str, ...] = Field(

@@ -25,7 +25,7 @@ class PassKind(StrEnum):
 class PassRecord(BaseModel):
     """A pass or part pass of one person, as the results will record it (ids and facts)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     record_id: str = Field(min_length=1, max_length=64)
     qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
@@ -98,7 +98,7 @@ class NotExemptReason(StrEnum):
 class ExemptionDecision(BaseModel):
     """The decision for one part a sitting does not sit, and its basis or reason."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     part: Part
     outcome: Outcome

@@ -47,7 +47,7 @@ class ValidityStart(StrEnum):
 
 
 class _Sourced(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     source: str = Field(min_length=1, description="where the rule comes from")
     unconfirmed: bool = Field(False, description="no public source settled it")
     note: str | None = None
@@ -114,7 +114,7 @@ class EvidenceHints(_Sourced):
 
 
 class ExemptionRules(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     version: str = Field(min_length=1)
     maintained_by: str = Field(min_length=1)
     sources: tuple[str, ...] = Field(min_length=1, description="provenance of the table")

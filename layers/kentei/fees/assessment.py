@@ -20,7 +20,7 @@ from kentei.roster.parts import Part
 class PartFee(BaseModel):
     """One part's fee: the schedule's amount, the reduction applied, what is due."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     part: Part
     amount: Yen = Field(ge=0, description="what is due, in yen")
@@ -31,7 +31,7 @@ class PartFee(BaseModel):
 class FeeAssessment(BaseModel):
     """A sitting's fees, as assessed at registration."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     schedule_version: str
     schedule: str = Field(description="the prefecture code whose schedule applied, or default")

@@ -50,7 +50,7 @@ _PAID: Final = {Part.WRITTEN: "written_fee_paid_date", Part.PRACTICAL: "practica
 class FeePayment(BaseModel):
     """A payment for one or more parts of one sitting."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     parts: frozenset[Part] = Field(min_length=1)
     method: PaymentMethod

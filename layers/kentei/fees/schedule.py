@@ -30,7 +30,7 @@ Yen = int
 class Reduction(BaseModel):
     """A reduction (減額) of one part's fee for the grades it names, when its conditions hold."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     name: str = Field(min_length=1)
@@ -48,7 +48,7 @@ class Reduction(BaseModel):
 class Fees(BaseModel):
     """One schedule: the default or a prefecture's."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     written: Mapping[Grade, Yen]
     practical: Mapping[Grade, Yen]
@@ -75,7 +75,7 @@ class Fees(BaseModel):
 class FeeSchedule(BaseModel):
     """The shipped table: the default and the prefectures that differ."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     version: str = Field(min_length=1)
     unconfirmed: bool

@@ -32,7 +32,11 @@ class InitialRegistrationDocument(BaseModel):
     """A person's initial registration as they sign it (初期登録申請書)."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, hide_input_in_errors=True, populate_by_name=True
+        defer_build=True,
+        extra="forbid",
+        frozen=True,
+        hide_input_in_errors=True,
+        populate_by_name=True,
     )
 
     mynaportal_pseudonym_id: PseudonymousId = Field(

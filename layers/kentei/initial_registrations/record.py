@@ -45,7 +45,7 @@ class Claimant(BaseModel):
     """The claimant as their signature certificate states them (氏名, 生年月日): what staff
     compare with the historical record. Kept on an ``in_review`` registration only."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, repr=False)
     birth_date: dt.date = Field(repr=False)
@@ -54,7 +54,7 @@ class Claimant(BaseModel):
 class StaffDecision(BaseModel):
     """Staff's decision on a registration in review: who, when, why."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     decision: ReviewDecision
     by: str = Field(description="the staff caller's id")
@@ -69,7 +69,7 @@ class StaffDecision(BaseModel):
 class InitialRegistrationRequest(BaseModel):
     """An initial registration's record: who sent it, where it stands."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     request_id: str = Field(pattern=INITIAL_REGISTRATION_ID_PATTERN)
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")

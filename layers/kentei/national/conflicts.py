@@ -56,7 +56,7 @@ class TheirsRefusedError(ValueError):
 class FieldValues(BaseModel):
     """One item both sides hold differently: ours and theirs (personal data)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     field: str = Field(min_length=1, max_length=64)
     ours: str | None = Field(repr=False)
     theirs: str | None = Field(repr=False)
@@ -65,7 +65,7 @@ class FieldValues(BaseModel):
 class NationalConflict(BaseModel):
     """A conflict kept for staff (``NATIONAL_CONFLICT#<conflict id>`` under the prefecture)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     conflict_id: str = Field(pattern=CONFLICT_ID_PATTERN)
     prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
     qualification_pseudonym_id: str = Field(min_length=1, max_length=64)

@@ -78,7 +78,7 @@ class Problem(link_contract.Problem):
 class ChangeFeed(BaseModel):
     """A ``GET /v1/changes`` reply."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     changes: tuple[NationalChange, ...]
 
@@ -111,14 +111,14 @@ def changes_body(changes: Sequence[NationalChange]) -> bytes:
 class _RawFeed(BaseModel):
     """A feed whose entries are read one by one (:func:`parse_changes`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     changes: tuple[dict[str, Any], ...]
 
 
 class _EntryPlace(BaseModel):
     """What places an entry in the feed, read on its own when the entry is refused."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
     sequence: int = Field(ge=1)
     prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
     qualification_pseudonym_id: str | None = Field(None, max_length=64)

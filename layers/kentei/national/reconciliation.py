@@ -26,7 +26,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from kentei.national.model import PREFECTURE_PATTERN, RecordId, RecordKind
 
 RUN_ID_PATTERN: Final = r"^[0-9]{8}T[0-9]{6}Z$"
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
+_CONFIG: Final = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class RepairReason(StrEnum):

@@ -56,7 +56,7 @@ class Problem(link_contract.Problem):
 
 
 class WireAttachment(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     media_type: str
     file_name: str
@@ -79,7 +79,7 @@ class WireAttachment(BaseModel):
 class WireNotice(BaseModel):
     """A ``POST /v1/notices`` body as it travels."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     notice_id: str
     recipient: str

@@ -83,7 +83,7 @@ MAY_ATTACH: Final = frozenset({NoticeKind.EXAM_TICKET})
 class Attachment(BaseModel):
     """A file with the notice: for now the exam ticket PDF."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     media_type: Literal["application/pdf"] = PDF
     file_name: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,63}$")]
@@ -103,7 +103,7 @@ class Notice(BaseModel):
     """One notice to one person. ``notice_id`` is the idempotency key: send the same notice
     again (same id, same content) as often as needed; never reuse an id for other content."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     notice_id: NoticeId
     recipient: PseudonymousId = Field(description="マイナポータル仮名ID")
@@ -132,7 +132,7 @@ class Notice(BaseModel):
 class Receipt(BaseModel):
     """The Mynaportal side's receipt of a notice."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     notice_id: NoticeId
     receipt_id: Identifier

@@ -73,7 +73,7 @@ class ChannelNotOfferedError(ValueError):
 class PersonRequest(BaseModel):
     """``PERSON_REQUEST#<request id>`` under the prefecture."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     request_id: str = Field(pattern=REQUEST_ID_PATTERN)
     prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)

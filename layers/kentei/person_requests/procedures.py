@@ -54,7 +54,7 @@ class Channel(StrEnum):
 class Procedure(BaseModel):
     """How one kind of request is handled in a prefecture."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     decision_days: int = Field(ge=1, le=LAW_MAXIMUM_DAYS)
     extension_days: int = Field(ge=0, le=LAW_MAXIMUM_DAYS)
@@ -66,7 +66,7 @@ class Procedure(BaseModel):
 class Procedures(BaseModel):
     """The shipped table: the default and the prefectures that differ."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     version: str = Field(min_length=1)
     unconfirmed: bool

@@ -18,7 +18,7 @@ class Suspension(BaseModel):
     """``SUSPENSION#<資格仮名ID>``: the person's data is not processed in the prefecture (only
     kept) from ``since`` until lifted, by the granted request ``request_id``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
     qualification_pseudonym_id: str = Field(min_length=8, max_length=128)
@@ -32,7 +32,7 @@ class UseCondition(BaseModel):
     suspended (``suspended``) or is not: checked in the write's own transaction, so a
     suspension granted or lifted meanwhile fails the write rather than slipping past it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     person: str = Field(min_length=8, max_length=128)
     suspended: bool
@@ -43,7 +43,7 @@ class HeldWork(BaseModel):
     whose use was suspended, to do once it is lifted: an announced pass's certificate and
     notice (certify, ``passes_announced`` under ``group_key``). Ids only."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     prefecture_code: str = Field(pattern=PREFECTURE_PATTERN)
     qualification_pseudonym_id: str = Field(min_length=8, max_length=128)

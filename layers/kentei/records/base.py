@@ -54,6 +54,7 @@ class Record(BaseModel):
     """
 
     model_config = ConfigDict(
+        defer_build=True,
         validate_by_name=True,
         validate_by_alias=True,
         extra="forbid",

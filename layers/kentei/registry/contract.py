@@ -59,13 +59,13 @@ PROBLEM_JSON: Final = link_contract.PROBLEM_JSON
 
 
 class ByMyNumberRequest(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     my_number: MyNumber = Field(repr=False)
 
 
 class ByFourItemsRequest(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     name: ShortText = Field(repr=False)
     birth_date: Date = Field(repr=False)
@@ -74,7 +74,7 @@ class ByFourItemsRequest(BaseModel):
 
 
 class ByFourItemsResponse(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     candidates: tuple[Candidate, ...]
 

@@ -41,7 +41,7 @@ class RegistrySeedError(ValueError):
 class SeedEntry(Person):
     """One person of the seed: the four items, the reading, the number and the status."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     my_number: MyNumber = Field(repr=False)
     status: Literal[RegistryStatus.CURRENT, RegistryStatus.MOVED, RegistryStatus.DECEASED]

@@ -47,7 +47,7 @@ class RegistryStatus(StrEnum):
 class Person(BaseModel):
     """The four basic items (基本4情報: 氏名, 生年月日, 性別, 住所) and the reading of the name."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     name: ShortText = Field(repr=False, description="氏名")
     name_kana: Kana | None = Field(None, repr=False, description="氏名のふりがな, if held")
@@ -59,7 +59,7 @@ class Person(BaseModel):
 class RegistryRecord(BaseModel):
     """The answer to a lookup by My Number: a status, and the person unless not found."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     status: RegistryStatus
     person: Person | None = None
@@ -85,7 +85,7 @@ class Candidate(BaseModel):
     and serialises as a mask like every :class:`~kentei.my_number.MyNumber`.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     my_number: MyNumber = Field(repr=False)
     status: RegistryStatus

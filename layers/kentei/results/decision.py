@@ -40,7 +40,7 @@ _CENTS: Decimal = Decimal("0.01")
 class ScoreEntry(BaseModel):
     """One score of a sitting: the written test, or one practical component."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     part: Part
     component: ComponentKind | None = Field(None, description="the practical component")
     score: int | None = Field(None, ge=0, le=100, description="points of 100; None if absent")
@@ -85,13 +85,13 @@ class FailReason(StrEnum):
 
 
 class Failure(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     reason: FailReason
     component: ComponentKind | None = None
 
 
 class PartDecision(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     part: Part
     outcome: PartOutcome
     score: Decimal | None = Field(None, description="the part's score, rounded down to 0.01")
@@ -116,7 +116,7 @@ class Result(StrEnum):
 
 
 class Decision(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     result: Result
     parts: tuple[PartDecision, ...]
     rule_version: str

@@ -17,7 +17,7 @@ from kentei.roster.sitting import Sitting
 class ResultsGroup(BaseModel):
     """A round's work and grade: the unit of decisions (合否判定) and announcement (合格発表)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     exam_round: ExamRound
     trade_code: Code
     work_code: Code | None = None

@@ -71,7 +71,7 @@ class SequenceScope(StrEnum):
 
 
 class PassNumberScheme(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     pattern: str = Field(min_length=1, max_length=64)
     sequence_width: int = Field(ge=3, le=9)
@@ -113,7 +113,7 @@ KindSchemes = Mapping[Issuer, PassNumberScheme]
 
 
 class PassNumberSchemes(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     provenance: str = Field(min_length=1)
     schemes: Mapping[str, Mapping[NumberKind, KindSchemes]]

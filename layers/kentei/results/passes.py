@@ -50,7 +50,7 @@ class DecisionStatus(StrEnum):
 class Correction(BaseModel):
     """A change to an announced decision: who, when, why, and the result before and after."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     at: AwareDatetime
     by: str
     reason: str = Field(min_length=1, max_length=500, repr=False)
@@ -62,7 +62,7 @@ class Correction(BaseModel):
 class DecidedSitting(BaseModel):
     """A sitting's decision (``DECISION#<application id>``): ids and exam facts only."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     application_id: str
     prefecture_code: PrefectureCode
     qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
@@ -108,7 +108,7 @@ class DecidedSitting(BaseModel):
 class PassNumbers(BaseModel):
     """The numbers a pass or part pass was given at its announcement."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     passer_number: str | None = None
     certificate_number: str | None = None
     notice_number: str | None = None

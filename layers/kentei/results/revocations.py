@@ -35,7 +35,7 @@ from kentei.exemptions.model import Basis, ExemptionDecision, NotExemptReason, O
 from kentei.roster.parts import Part
 from kentei.roster.sitting import Sitting, SittingStatus
 
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True)
+_CONFIG: Final = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class ReturnStatus(StrEnum):

@@ -34,7 +34,7 @@ Mark = Annotated[int, Field(ge=0, le=100)]
 
 
 class _Sourced(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     source: str = Field(min_length=1, description="where the figures come from")
     unconfirmed: bool = Field(False, description="no public source settled them")
 
@@ -42,7 +42,7 @@ class _Sourced(BaseModel):
 class ComponentRule(BaseModel):
     """One practical component's part of the practical total, and its own minimum."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     kind: ComponentKind
     weight: int = Field(ge=1, le=100, description="its points in the practical total of 100")
     minimum: Mark = Field(0, description="its own minimum, in points of its own 100")
@@ -82,7 +82,7 @@ class WorkRule(_Sourced):
 class AppliedRule(BaseModel):
     """The rule a decision applies: marks, components, and the version that names it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     version: str = Field(description="<file version>/<rule id or default:<grade>>#<revision>")
     written_pass_mark: Mark
     practical_pass_mark: Mark

@@ -32,13 +32,13 @@ class RunProblemCode(StrEnum):
 
 
 class RunProblem(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     application_id: str
     code: RunProblemCode
 
 
 class ResultsRun(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     group_key: str
     kind: RunKind
     request_id: str

@@ -45,7 +45,7 @@ end of the fiscal year or later."""
 class Period(BaseModel):
     """A finite period: years, months and days (at least one of them)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     years: int = Field(0, ge=0, le=100)
     months: int = Field(0, ge=0, le=1200)
@@ -69,7 +69,7 @@ class Period(BaseModel):
 class FiscalYearStart(BaseModel):
     """The first day of a fiscal year (年度): 1 April for prefectures."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     month: int = Field(ge=1, le=12)
     day: int = Field(ge=1, le=28)

@@ -37,7 +37,7 @@ _MACHINE_DELETION: Final = frozenset({DeletedBy.S3_LIFECYCLE, DeletedBy.LOG_RETE
 class Entry(BaseModel):
     """One kind's retention, as the default schedule holds it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     period: Period | Permanent
     counting: Counting | None = Field(None, description="None: the schedule's counting")
@@ -75,7 +75,7 @@ class Entry(BaseModel):
 class Override(BaseModel):
     """A prefecture's own period for a kind (its 文書管理規則 or 保存期間表)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     period: Period | Permanent
     source: str = Field(min_length=1)
@@ -85,7 +85,7 @@ class Override(BaseModel):
 class Rule(BaseModel):
     """What applies to a kind in a prefecture: the default entry with its period resolved."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     kind: RecordKind
     scope: str
@@ -103,7 +103,7 @@ class Rule(BaseModel):
 class RetentionSchedule(BaseModel):
     """The shipped table: the default for every kind and the prefectures' own periods."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
     version: str = Field(min_length=1)
     unconfirmed: bool

@@ -41,7 +41,7 @@ _Words = tuple[Annotated[str, Field(min_length=1), AfterValidator(_normal)], ...
 
 
 class Mention(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     item: str
     words: _Words = Field(min_length=1)
 
@@ -54,7 +54,7 @@ class Mention(BaseModel):
 class Condition(BaseModel):
     """Holds when every test it gives holds; each test is met by any of its values."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     grades: tuple[Grade, ...] = ()
     exam_categories: tuple[ExamCategory, ...] = ()
     any_item_given: _Items = ()
@@ -82,7 +82,7 @@ class Condition(BaseModel):
 
 
 class DocumentRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     code: str = Field(pattern=r"^[a-z0-9_]{1,32}$")
     document: str = Field(min_length=1, max_length=200, description="the document, as named")
     when: tuple[Condition, ...] = Field(min_length=1, description="needed if any holds")
@@ -94,7 +94,7 @@ class DocumentRule(BaseModel):
 
 
 class DocumentTable(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     version: str = Field(min_length=1)
     maintained_by: str = Field(min_length=1)
     note: str

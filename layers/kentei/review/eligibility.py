@@ -29,7 +29,7 @@ class Route(BaseModel):
     """One way to become eligible: ``min_years`` of experience, plus any prior passes and
     other credentials (``requires``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     label: _Label
     min_years: int = Field(ge=0, le=99)
     prior_passes: tuple[Grade, ...] = Field((), description="grades passed before, all needed")
@@ -43,7 +43,7 @@ class Route(BaseModel):
 
 
 class GradeRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     grade: Grade
     offered: bool = Field(True, description="false for grades no longer held")
     trainees_only: bool = Field(False, description="only technical intern trainees and the like")
@@ -63,7 +63,7 @@ class GradeRule(BaseModel):
 class EligibilityTable(BaseModel):
     """Requirements per grade; a grade missing from the table is left to staff."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     version: _Label
     maintained_by: _Label
     sources: tuple[_Label, ...] = Field(min_length=1)

@@ -25,7 +25,7 @@ class Severity(StrEnum):
 
 
 class Finding(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     check: str = Field(pattern=r"^[a-z0-9_.-]{1,64}$", description="stable code of the check")
     severity: Severity
     field: str | None = Field(None, description="the form item (English name) it is about")

@@ -134,7 +134,7 @@ class NothingToChangeError(ValueError):
 class FieldChange(BaseModel):
     """One item: its name on the examinee, and the value before and after (personal data)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     field: str = Field(pattern="^(" + "|".join(dict.fromkeys(FIELDS + REQUEST_FIELDS)) + ")$")
     before: str | None = Field(repr=False)
@@ -144,7 +144,7 @@ class FieldChange(BaseModel):
 class Difference(BaseModel):
     """What a re-check found for one person: the kind and the items that differ."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     kind: ChangeKind
     registry_status: RegistryStatus
@@ -160,7 +160,7 @@ class Difference(BaseModel):
 class Proposal(BaseModel):
     """A change proposal (``CHANGE#<proposal id>`` under the prefecture)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     proposal_id: str = Field(pattern=PROPOSAL_ID_PATTERN)
     prefecture_code: str = Field(pattern=r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
@@ -260,7 +260,7 @@ class RequestedItems(BaseModel):
     value (``null`` clears an optional one), an item left out stays as it is. Never the My
     Number (unknown fields are refused)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     name: fields.ShortText | None = Field(None, description="Full name (氏名).", repr=False)
     name_kana: fields.Kana | None = Field(None, description="Reading (ふりがな).", repr=False)
@@ -312,7 +312,7 @@ class HistoryEntry(BaseModel):
     (``EXAMINEE_HISTORY#<資格仮名ID>#<at>#<proposal or application id>``). Never the My
     Number."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     qualification_pseudonym_id: str
     at: AwareDatetime
@@ -465,7 +465,7 @@ def application_history(
 class RunRecord(BaseModel):
     """A re-check run in one prefecture (``RECHECK_RUN#<run id>``): counts only."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     run_id: str = Field(pattern=RUN_ID_PATTERN)
     prefecture_code: str

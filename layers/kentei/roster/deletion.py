@@ -59,7 +59,7 @@ class DeletionSource(StrEnum):
 class DeletionReason(BaseModel):
     """Why: a code, and the staff's words (screened for My Numbers at the edge)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     code: DeletionReasonCode
     text: str = Field(
@@ -72,7 +72,7 @@ class DeletionReason(BaseModel):
 class DeletionRecord(BaseModel):
     """What remains of a deletion: who, when, why, which record; ids and codes only."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     deletion_id: str = Field(description="the application id: a sitting is deleted once")
     prefecture_code: PrefectureCode

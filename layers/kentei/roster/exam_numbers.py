@@ -74,7 +74,7 @@ __all__ = [
 
 
 class Scheme(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     pattern: str = Field(min_length=1, max_length=64)
     sequence_width: int = Field(ge=3, le=9)
@@ -111,7 +111,7 @@ class Scheme(BaseModel):
 
 
 class Schemes(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     provenance: str
     schemes: Mapping[str, Scheme]

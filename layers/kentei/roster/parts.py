@@ -33,7 +33,7 @@ PARTS_OF: Final[dict[ExamCategory, tuple[Part, ...]]] = {
 class ExamRound(BaseModel):
     """A round (試験回): a fiscal year (年度) and its term (前期, 後期, 随時)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     fiscal_year: FiscalYear
     term: Term

@@ -53,7 +53,7 @@ class Sitting(BaseModel):
     """
 
     model_config = ConfigDict(
-        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True
+        defer_build=True, frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True
     )
 
     application_id: items.ApplicationReceiptId

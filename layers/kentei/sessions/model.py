@@ -77,7 +77,7 @@ _COMPONENT: Final = {
 class Venue(BaseModel):
     """Where a session is held (会場): a building, and a room in it if the session has one."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     name: ShortText
     address: Text
     room: ShortText | None = Field(None, description="試験室; none: the whole venue")
@@ -106,7 +106,7 @@ class Family(BaseModel):
 
     ``work_code`` is None for a trade-wide grade (特級)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     exam_round: ExamRound
     trade_code: Code
     work_code: Code | None
@@ -123,7 +123,7 @@ class Family(BaseModel):
 class SessionDraft(BaseModel):
     """What staff send to create a session (checked by :func:`kentei.sessions.rules.create`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     exam_round: ExamRound
     trade_code: Code
     work_code: Code | None = Field(None, description="None for 特級 (offered by the trade)")
@@ -150,7 +150,7 @@ class SessionChange(BaseModel):
     """What staff may change on a session; None leaves the item as it is. The family (round,
     work, grade, part) never changes: seats hang on it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     exam_date: date | None = None
     starts_at: time | None = None
     ends_at: time | None = None
@@ -161,7 +161,7 @@ class SessionChange(BaseModel):
 class ExamSession(BaseModel):
     """A session as stored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     session_id: SessionId
     prefecture_code: PrefectureCode
     exam_round: ExamRound

@@ -37,7 +37,7 @@ KID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[1-9][0-9]*$")
 class RetiredKey(BaseModel):
     """A key that no longer signs but still verifies what it signed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     kid: str = Field(pattern=KID_PATTERN.pattern)
     jwk: dict[str, str]
     thumbprint: str = Field(description="RFC 7638 thumbprint of jwk")
@@ -61,7 +61,7 @@ class RetiredKey(BaseModel):
 class KeyRingData(BaseModel):
     """``keyring.json``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     active_kid: str = Field(pattern=KID_PATTERN.pattern)
     retired: tuple[RetiredKey, ...] = ()
 

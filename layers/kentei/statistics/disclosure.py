@@ -15,7 +15,7 @@ from kentei.records.fields import PrefectureCode
 
 
 class DisclosureRule(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
     default_minimum_cell: int = Field(ge=2)
     prefectures: dict[PrefectureCode, int] = Field(default_factory=dict)
     source: str = Field(min_length=1)

@@ -44,7 +44,9 @@ Sha256Hex = Annotated[
 class AttachmentRef(BaseModel):
     """An attached file as the signed document names it (添付書類)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+    )
 
     name: FileName = Field(description="File name, as the attachment is sent.")
     sha256: Sha256Hex = Field(description="SHA-256 of the file's bytes, in hexadecimal.")

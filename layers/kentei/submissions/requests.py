@@ -26,7 +26,9 @@ from kentei.submissions.limits import (
 )
 from kentei.submissions.names import FileName
 
-_CONFIG: Final = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+_CONFIG: Final = ConfigDict(
+    defer_build=True, extra="forbid", frozen=True, hide_input_in_errors=True
+)
 
 
 def _base64(limit: int, media_type: str) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class HistoricalStatus(StrEnum):
 class PasserItems(BaseModel):
     """The person as the association's record holds them (no My Number)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", populate_by_name=True)
 
     name: items.Name
     name_kana: items.NameKanaOpt = None
@@ -62,7 +62,7 @@ class PasserItems(BaseModel):
 class HistoricalPass(BaseModel):
     """One past pass of one person in a prefecture, as imported (no link state)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid", populate_by_name=True)
 
     prefecture_code: items.PrefectureCode
     passer_number: PasserNumber
@@ -86,7 +86,7 @@ class HistoricalPass(BaseModel):
 class Link(BaseModel):
     """Who a record is linked to, when, by which initial registration."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     qualification_pseudonym_id: str = Field(min_length=1, max_length=64)
     linked_at: dt.datetime
@@ -96,7 +96,7 @@ class Link(BaseModel):
 class StoredHistoricalPass(BaseModel):
     """A historical pass as stored: the record, its status, its link or open conflict."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, frozen=True, extra="forbid")
 
     record: HistoricalPass
     status: HistoricalStatus

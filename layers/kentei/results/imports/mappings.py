@@ -94,7 +94,7 @@ def fold(text: str) -> str:
 class Column(BaseModel):
     """One column of a source's export."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     header: Header
     field: ResultField
     required: bool = Field(description="the file must have this column")
@@ -103,7 +103,7 @@ class Column(BaseModel):
 class YesNo(BaseModel):
     """The spellings of yes and of no in a yes/no column; an empty cell is no."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     yes: tuple[Spelling, ...] = Field(min_length=1)
     no: tuple[Spelling, ...] = ()
 
@@ -140,7 +140,7 @@ class YesNo(BaseModel):
 class Values(BaseModel):
     """A source's own spellings, beyond the canonical ones."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     term: dict[Spelling, Term] = Field(default_factory=dict)
     grade: dict[Spelling, Grade] = Field(default_factory=dict)
     part: dict[Spelling, Part] = Field(default_factory=dict)
@@ -206,7 +206,7 @@ def _check_columns(
 class _Source(BaseModel):
     """What every source's mapping has: its name and what it is."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     source: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
     description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
@@ -292,7 +292,7 @@ HISTORICAL_MANDATORY: Final = frozenset(
 class HistoricalColumn(BaseModel):
     """One column of a historical passer export."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     header: Header
     field: HistoricalField
     required: bool
@@ -301,7 +301,7 @@ class HistoricalColumn(BaseModel):
 class HistoricalValues(BaseModel):
     """A source's own spellings of 期, 等級 and 性別 in its historical export."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     term: dict[Spelling, Term] = Field(default_factory=dict)
     grade: dict[Spelling, Grade] = Field(default_factory=dict)
 
@@ -339,7 +339,7 @@ class HistoricalSourceMapping(_Source):
 class HistoricalMappings(BaseModel):
     """The historical passer exports' mappings, and the default one."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     default: str
     sources: tuple[HistoricalSourceMapping, ...] = Field(min_length=1)
 
@@ -359,7 +359,7 @@ class HistoricalMappings(BaseModel):
 class Mappings(BaseModel):
     """Every source's mapping, and the default one; the historical passer exports' too."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     version: Annotated[str, StringConstraints(min_length=1, max_length=60)]
     note: str
     default: str

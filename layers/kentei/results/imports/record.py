@@ -96,7 +96,7 @@ HEADER_CODES: Final = frozenset({ProblemCode.MISSING_COLUMN, ProblemCode.DUPLICA
 class ImportCounts(BaseModel):
     """A report's counts (:class:`kentei.results.imports.report.Counts`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     rows: int = Field(ge=0)
     valid: int = Field(ge=0)
     invalid: int = Field(ge=0)
@@ -123,7 +123,7 @@ class ImportCounts(BaseModel):
 class ProblemRef(BaseModel):
     """Where a problem is and what: the row, the column's header and the code. No value."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     row: int = Field(ge=1)
     column: str = Field(max_length=64)
     code: ProblemCode
@@ -136,14 +136,14 @@ class ProblemRef(BaseModel):
 class AppliedCounts(BaseModel):
     """What a commit did: scores written (new or changed), unchanged, replacing another's."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     written: int = Field(ge=0)
     unchanged: int = Field(ge=0)
     replaced: int = Field(ge=0)
 
 
 class ResultImport(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     import_id: str
     prefecture_code: str
     kind: ImportKind = ImportKind.RESULTS
