@@ -47,8 +47,10 @@ def examinees(draw: st.DrawFn) -> dict[str, object]:
         "phone": draw(st.none() | phones),
         "sex": draw(st.sampled_from(["1", "2", "9"])),
     }
-    # Letters only: a drawn run of twelve digits could itself read as a My Number.
-    pseudonym = draw(st.from_regex(r"[A-Za-z_-]{8,64}", fullmatch=True))
+    # Letters only: a drawn run of twelve digits could itself read as a My Number. At most 61:
+    # the examinee record's id is ``13-<資格仮名ID>`` and the contract's ids are 64 at most (the
+    # 資格仮名IDs verify issues are 26 characters).
+    pseudonym = draw(st.from_regex(r"[A-Za-z_-]{8,61}", fullmatch=True))
     return items.examinee(examinee_of(form(**changes)), pseudonym)
 
 
