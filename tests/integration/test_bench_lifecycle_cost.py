@@ -126,3 +126,14 @@ def test_a_request_is_attributed_to_its_route_and_scale() -> None:
     assert lifecycle_cost.scale_of("GET /v1/results/decisions") == "left out"
     sqs = {"Records": [{"eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:r:1:q-verify"}]}
     assert lifecycle_cost.trigger_of(sqs) == "queue q-verify"
+
+
+@pytest.mark.slow
+def test_what_the_bench_prints_and_keeps_names_no_person(figures: dict[str, Any]) -> None:
+    from kentei_local.lifecycle import population
+
+    written = figures["stdout"] + json.dumps(figures, ensure_ascii=False)
+    for applicant in population(12):
+        assert applicant.my_number not in written
+        assert applicant.name not in written
+        assert applicant.address not in written
