@@ -126,6 +126,7 @@ bench: python-setup
 	$(PY) bench/verify_cost.py
 	$(PY) bench/result_import.py
 	$(PY) bench/intake_load.py
+	$(PY) bench/lifecycle_cost.py
 
 # The committed OpenAPI document, regenerated from the code (a unit test fails on drift).
 openapi: $(STAMP)
