@@ -37,16 +37,22 @@ from kentei.sessions.errors import SeatRefusedError
 from kentei.sessions.model import Family
 
 _NOT_FOUND = "no such application in the caller's prefecture"
+SEATS_PER_RUN = 200
+"""The waiting sittings one run tries (about a write each, audited): a family of a thousand
+took over a minute, past the API's 29 s; the office runs it again while some remain."""
 
 
 def seat_waiting(
     staff: Caller, family: Family, request_id: str, *, deps: Dependencies | None = None
 ) -> SeatingResult:
-    """Seat every waiting sitting of ``family`` that its sessions have room for."""
+    """Seat the waiting sittings of ``family`` that its sessions have room for, up to
+    :data:`SEATS_PER_RUN` of them (``remaining`` says how many wait for the next run)."""
     screening.refuse_in_staff_body(family)
     deps = deps or dependencies()
     book = AuditedBook(exam_sessions.book_of(staff, deps), staff, request_id, deps.clock)
-    done = seating.assign_waiting(family, book, group_of=seating.group_of, at=deps.clock())
+    done = seating.assign_waiting(
+        family, book, group_of=seating.group_of, at=deps.clock(), limit=SEATS_PER_RUN
+    )
     deps.audit.record(
         AuditEvent.by(
             staff,
@@ -61,14 +67,19 @@ def seat_waiting(
     )
     instruments.logger.info(
         "seats assigned",
-        extra={"seated": len(done.seated), "waiting": len(done.waiting)},
+        extra={
+            "seated": len(done.seated),
+            "waiting": len(done.waiting),
+            "remaining": len(done.left),
+        },
     )
     return SeatingResult(
         family=family,
         seated=len(done.seated),
-        waiting=len(done.waiting),
+        waiting=len(done.waiting) + len(done.left),
         already_seated=len(done.already_seated),
         not_seatable=len(done.not_seatable),
+        remaining=len(done.left),
         sessions=[
             SessionSeatCount(session_id=s.session_id, capacity=s.capacity, seats=s.seats)
             for s in book.family_sessions(family)

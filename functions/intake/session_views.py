@@ -51,6 +51,12 @@ class SeatingResult(BaseModel):
     waiting: int = Field(ge=0, description="sittings of the family still without a seat")
     already_seated: int = Field(0, ge=0, description="seated meanwhile by another run")
     not_seatable: int = Field(0, ge=0, description="left the roster meanwhile")
+    remaining: int = Field(
+        0,
+        ge=0,
+        description="waiting sittings this run did not try (a run tries a bounded number, so "
+        "it ends within the API's time): run it again while this is above 0",
+    )
     sessions: list[SessionSeatCount] = Field(description="the family's sessions after the run")
 
 

@@ -190,6 +190,8 @@ class Assignment:
     """No session of the family had a seat left for them in this run. A sitting passed in
     that was seated before lands here too when the family is full (no write is tried): the
     store's waiting list (:func:`assign_waiting` reads it) is the truth."""
+    left: list[str] = field(default_factory=list)
+    """Not tried in this run (its ``limit`` was reached): the next run starts with them."""
 
 
 def assign(
@@ -200,17 +202,25 @@ def assign(
     group_of: GroupOf,
     at: datetime,
     sessions: Sequence[ExamSession] | None = None,
+    limit: int | None = None,
 ) -> Assignment:
     """Seat ``sittings`` (those of ``family``; others are ignored) in the family's sessions,
     in :func:`seating_order`. ``sessions``: the family's sessions as just read (read from the
-    store when None). Safe to run concurrently and to run again: a seat is taken once."""
+    store when None); ``limit``: try at most about that many sittings (a group is never cut:
+    its members are tried together or left together). Safe to run concurrently and to run
+    again: a seat is taken once."""
     if sessions is None:
         sessions = store.family_sessions(family)
     sessions = [s for s in sessions if s.family == family]
     free = {s.session_id: s.free for s in sessions}
     done = Assignment()
     members = [s for s in sittings if in_family(s, family)]
+    tried = 0
     for unit in seating_order(members, group_of):
+        if limit is not None and tried >= limit:
+            done.left.extend(sitting.application_id for sitting in unit)
+            continue
+        tried += len(unit)
         previous: str | None = None
         for index, sitting in enumerate(unit):
             previous = _seat_one(
@@ -258,15 +268,21 @@ def _seat_one(
 
 
 def assign_waiting(
-    family: Family, store: SeatStore, *, group_of: GroupOf, at: datetime
+    family: Family,
+    store: SeatStore,
+    *,
+    group_of: GroupOf,
+    at: datetime,
+    limit: int | None = None,
 ) -> Assignment:
-    """Seat every waiting sitting of ``family`` that a session of it has room for."""
+    """Seat the waiting sittings of ``family`` that a session of it has room for: all, or
+    the first ``limit`` or so in seating order (the rest in :attr:`Assignment.left`)."""
     waiting = [
         one.sitting
         for one in store.family_sittings(family)
         if one.status(family.part) is SeatStatus.WAITING
     ]
-    return assign(family, waiting, store, group_of=group_of, at=at)
+    return assign(family, waiting, store, group_of=group_of, at=at, limit=limit)
 
 
 def seat_accepted(

@@ -8,6 +8,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from tests.unit.review.factory import application
 from tests.unit.sessions.factory import ROUND, draft, session, sitting
 
@@ -225,6 +226,23 @@ def test_seating_fills_the_family_in_acceptance_order_and_answers_counts(fakes: 
     status, answer = _post("/v1/sessions/seating", FAMILY)
     assert (answer["seated"], answer["waiting"]) == (2, 0), answer
     assert seats[sittings[3].application_id][SessionPart.PRODUCTION] == third.session_id
+
+
+def test_a_run_tries_a_bounded_number_and_says_how_many_remain(
+    fakes: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run ends within the API's time: it tries ``SEATS_PER_RUN`` sittings and answers how
+    many it left; the office runs it again until none remain."""
+    monkeypatch.setattr("intake.seating.SEATS_PER_RUN", 2)
+    _stored(fakes, capacity=10)
+    sittings = _registered(fakes, 5)
+    answers = []
+    for _ in range(3):
+        status, answer = _post("/v1/sessions/seating", FAMILY)
+        assert status == HTTPStatus.OK, answer
+        answers.append((answer["seated"], answer["waiting"], answer["remaining"]))
+    assert answers == [(2, 3, 3), (2, 1, 1), (1, 0, 0)]
+    assert all(fakes.records.seats.get(s.application_id) for s in sittings)
 
 
 def test_a_move_goes_to_another_session_of_the_family_and_is_audited(fakes: Fakes) -> None:

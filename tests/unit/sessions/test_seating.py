@@ -188,6 +188,26 @@ def test_waiting_sittings_are_seated_when_a_session_is_added() -> None:
     assert done.waiting == [people[2].application_id]
 
 
+def test_a_limited_run_tries_that_many_never_cutting_a_group_and_the_next_goes_on() -> None:
+    """A run tries about ``limit`` sittings (a group whole or not at all); what it left the
+    next run seats, in order, and nothing is seated twice."""
+    people = [sitting() for _ in range(5)]
+    group = {people[1].application_id, people[2].application_id}
+    store = MemoryStore([session(capacity=10)], people)
+    family = family_of(people[0], SessionPart.PRODUCTION)
+
+    def group_of(s: Sitting) -> str | None:
+        return "G" if s.application_id in group else None
+
+    first = assign_waiting(family, store, group_of=group_of, at=AT, limit=2)
+    assert list(first.seated) == [p.application_id for p in people[:3]]  # the group whole
+    assert first.left == [p.application_id for p in people[3:]]
+    second = assign_waiting(family, store, group_of=group_of, at=AT, limit=2)
+    assert list(second.seated) == [p.application_id for p in people[3:]]
+    assert second.left == []
+    assert store.sessions[next(iter(store.sessions))].seats == 5
+
+
 def test_moving_a_seat_frees_the_old_one() -> None:
     old, new = session(capacity=1), session(capacity=1, starts_at=time(13), ends_at=time(15))
     person = sitting()
