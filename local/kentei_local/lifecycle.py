@@ -69,6 +69,7 @@ from kentei_local.bridges import (
     sample_pdf,
     sign_detached,
 )
+from kentei_local.demo import RESULT_HEADER
 from kentei_local.national_compare import compare_stores
 from kentei_local.resources import physical_name
 from kentei_local.runtime import LocalRuntime
@@ -807,19 +808,6 @@ class LifecycleRun:
             if time.monotonic() > self.deadline:
                 raise RunFailedError(f"the run's deadline passed before {what}")
             time.sleep(pause_s)
-
-
-RESULT_HEADER: Final = (
-    "年度",
-    "期",
-    "作業コード",
-    "等級",
-    "受検番号",
-    "試験区分",
-    "実技区分",
-    "得点",
-    "氏名",
-)
 
 
 def _term() -> Any:
