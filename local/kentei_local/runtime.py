@@ -43,6 +43,7 @@ from kentei import catalog
 from kentei.certificates.pades_chain import DEFAULT_SIGNING_CHAIN_KEY, SIGNING_CHAIN_ENV
 from kentei.credentials.issuer import ISSUER_URL_ENV
 from kentei.national.https import ENVIRONMENT as NATIONAL_ENVIRONMENT
+from kentei.national.https import NationalSettings
 from kentei_local import certificate_ca, cognito, localca
 from kentei_local.containers import forget_containers
 from kentei_local.endpoints import RUNTIME_FILE, LocalEndpoints, NationalEndpoint
@@ -77,6 +78,22 @@ NATIONAL_CLIENT: Final = "sync"
 """The common name of the client certificate sync presents to the fake national system."""
 _NATIONAL_LIFETIME_S: Final = 30 * 24 * 60 * 60
 """The fake national server outlives any run: the runtime stops it."""
+
+
+def _national_pace() -> dict[str, str]:
+    """Sync's pace toward the national system here: what all of its containers would start
+    together when deployed. Each deployed container paces itself
+    (:class:`~kentei.national.https.NationalSettings`: 5 calls a second) and sync runs up to
+    its reserved concurrency of them; the local runtime runs one, so it takes their sum (a
+    thousand applicants' ~6,000 national calls took 20 minutes at one container's pace). A
+    setting already in the environment (a test's) wins."""
+    containers = catalog.function("sync").reserved_concurrency or 1
+    return {
+        field: str(NationalSettings.model_fields[field].default * containers)
+        for field in ("rate_per_s", "burst")
+    }
+
+
 _STOP_TIMEOUT_S: Final = 10.0
 _ONE_AT_A_TIME = threading.Lock()
 logger = logging.getLogger(__name__)
@@ -405,6 +422,8 @@ class LocalRuntime:
                 NATIONAL_ENVIRONMENT["ca_bundle"]: str(ca.ca_file),
             }
         )
+        for field, value in _national_pace().items():
+            os.environ.setdefault(NATIONAL_ENVIRONMENT[field], value)
 
     def _listen(
         self, gateway: Gateway, port: int, setting: str, tls: ssl.SSLContext | None = None

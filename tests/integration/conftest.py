@@ -1,8 +1,10 @@
-"""The local runtime with stub handlers, for tests of its own semantics."""
+"""The local runtime with stub handlers, for tests of its own semantics; one xdist group per
+module."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,19 @@ from tests.integration.stubs import StubApi, StubConsumer
 from kentei import catalog
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """One xdist group per module of this tier: ``make test`` runs with ``--dist loadgroup``,
+    and most modules here start a local runtime (or a whole lifecycle run) once, in a
+    module-scoped fixture. Handed out test by test, a module's tests went to both workers and
+    each worker set the fixture up again: the lifecycle run under faults ran twice, about four
+    minutes each. Runs before xdist's own hook, which reads the group into the node id."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(here).as_posix()))
 
 
 @pytest.fixture(scope="module")

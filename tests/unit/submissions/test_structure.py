@@ -87,6 +87,20 @@ def refused(content: bytes, declared: str | None = None) -> SubmissionError:
         (image("JPEG", "L", (640, 480)), "image/jpeg"),
         (image("JPEG", "CMYK"), "image/jpeg"),
     ],
+    # Named, not shown: Pillow's PDF carries the second it was made, and xdist's workers must
+    # collect the same ids.
+    ids=[
+        "pypdf",
+        "pypdf-3-pages",
+        "pillow-pdf",
+        "png-rgb",
+        "png-rgba",
+        "png-palette",
+        "png-grey-1x1",
+        "jpeg-rgb",
+        "jpeg-grey-640x480",
+        "jpeg-cmyk",
+    ],
 )
 def test_real_files_made_by_pillow_and_pypdf_are_accepted(content: bytes, media_type: str) -> None:
     assert problem(media_type, content) is None
