@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 from tests import self_contained
 
+pytest_plugins = ("tests.xdist_groups",)
+
 # No property test fails on time (Hypothesis's default 200 ms deadline): a loaded machine made
 # correct examples fail; performance is measured in `make bench`, never in a test.
 settings.register_profile("local", deadline=None)

@@ -1,17 +1,20 @@
 """``make test`` runs with ``--dist loadgroup`` and relies on it: the infra tier's tests share one
 synthesis of the app, and each integration module its local runtime (the lifecycle under faults
-runs once, for about two minutes), because each is one xdist group. With pytest 9.2, xdist 3.8
+runs once, for about three minutes), because each is one xdist group. With pytest 9.2, xdist 3.8
 stopped grouping without a word (pytest-dev/pytest-xdist#1386) and those fixtures ran on both
-workers. This runs a small suite the way ``make test`` does and fails if grouping stops.
+workers; :mod:`tests.xdist_groups` mends it. This runs a small suite the way ``make test`` does,
+with that plugin, and fails if grouping stops.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
 SUITE = """
 import pytest
 
@@ -43,9 +46,12 @@ def test_a_group_runs_whole_on_one_worker(tmp_path: Path) -> None:
             "no:randomly",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "tests.xdist_groups",
             "test_suite.py",
         ],
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=120,
