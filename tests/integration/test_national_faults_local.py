@@ -127,12 +127,24 @@ class Outcomes:
         self._send_due = send_due
         self._lock = threading.Lock()
         self.seen: list[tuple[Key, int, str]] = []
+        self.timed: list[tuple[float, float, Key, int, str]] = []
+        """(started, ended, record, version, outcome or the error's class), for a failure's
+        account of what happened."""
 
     def __call__(self, message: NationalRecordDue, *args: Any, **kwargs: Any) -> Any:
-        outcome = self._send_due(message, *args, **kwargs)
+        key = (message.record_kind, message.record_id)
+        started = time.monotonic()
+        try:
+            outcome = self._send_due(message, *args, **kwargs)
+        except Exception as exc:
+            with self._lock:
+                self.timed.append(
+                    (started, time.monotonic(), key, message.version, type(exc).__name__)
+                )
+            raise
         with self._lock:
-            key = (message.record_kind, message.record_id)
             self.seen.append((key, message.version, str(outcome)))
+            self.timed.append((started, time.monotonic(), key, message.version, str(outcome)))
         return outcome
 
 
@@ -172,6 +184,39 @@ def _committed(runtime: LocalRuntime) -> list[tuple[Key, str, int, str]]:
                 found.append((("sitting", application_id), person, version, sort_key))
         iterator = answer.get("NextShardIterator") if records else None
     return found
+
+
+def _account(
+    runtime: LocalRuntime,
+    outcomes: Outcomes,
+    committed: list[tuple[Key, str, int, str]],
+    persons: list[str],
+) -> str:
+    """What happened to the first person applied out of order, in time: each send the
+    consumer started (its outcome or error), each request the fake received for the person's
+    records and each fault it injected, each version it applied. Ids and versions only."""
+    person = persons[0]  # the helper registers each person under their own 資格仮名ID
+    keys = {key for key, p, _, _ in committed if p == person}
+    paths = {f"/v1/records/{kind}/{record_id}": (kind, record_id) for kind, record_id in keys}
+    faults = {f.request_id: f.kind for f in runtime.national.faults_injected}
+    events: list[tuple[float, str]] = [
+        (start, f"send {key} v{version}: {outcome} ({end - start:.2f} s)")
+        for start, end, key, version, outcome in outcomes.timed
+        if key in keys
+    ]
+    events += [
+        (r.at, f"request {paths[r.path]} {r.request_id}: {faults.get(r.request_id, 'answered')}")
+        for r in runtime.national.received
+        if r.path in paths
+    ]
+    events.sort()
+    applied = [
+        (e.kind.value, e.version)
+        for e in runtime.national.national.applied
+        if (e.kind.value, e.record_id) in keys
+    ]
+    lines = [f"{at:.2f} {what}" for at, what in events]
+    return f"{person}: applied {applied}\n" + "\n".join(lines)
 
 
 def _queue_empty(runtime: LocalRuntime, url: str) -> bool:
@@ -243,7 +288,10 @@ def test_given_10_percent_failures_and_throttling_then_1000_changes_arrive_once_
         for person, entries in by_person.items()
         if any(a.version >= b.version for a, b in itertools.pairwise(entries))
     }
-    assert out_of_order == {}
+    assert out_of_order == {}, _account(runtime, outcomes, committed, sorted(out_of_order))
+    account = _account(runtime, outcomes, committed, [persons[0]])  # it cannot rot unseen
+    assert "send " in account, account
+    assert "request " in account, account
 
     # All arrive: applied, or superseded by a newer version of the record that was applied.
     arrived = {((e.kind.value, e.record_id), e.version) for e in applied}
