@@ -103,14 +103,14 @@ test-infra: setup
 	$(PY) -m pytest tests/infra -q
 
 test-e2e: python-setup
-	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) $(E2E_ORDER)
+	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) --dist loadgroup $(E2E_ORDER)
 
 # The linters run beside the unit, integration and infra tiers (mypy takes one core for about
 # 100 s; the tiers leave some of the two idle while they wait on queues and backoffs); make
 # fails if either fails. Then the e2e tier.
 test: setup
 	$(MAKE) --no-print-directory -j2 --output-sync=line lint test-tiers
-	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) $(E2E_ORDER)
+	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) --dist loadgroup $(E2E_ORDER)
 
 # --dist loadgroup: the infra tier is one xdist group (one worker synthesizes the app once,
 # tests/infra/conftest.py), each integration module another (its runtime started once,

@@ -30,6 +30,10 @@ from kentei_local.national_compare import AGREE, KINDS_IN_ORDER
 from kentei_local.probes import my_numbers_in
 from kentei_local.resources import physical_name
 
+pytestmark = pytest.mark.xdist_group("e2e-demo")
+"""The demo runs once (a module fixture, ~27 s), on one worker: ``make test`` runs this tier
+with ``--dist loadgroup``."""
+
 REPO: Final = Path(__file__).resolve().parents[2]
 LOG_LINE: Final = "functions' logs and metrics: "
 SERVICES: Final = frozenset({"intake", "verify", "sync", "certify"})
