@@ -32,13 +32,13 @@ help:
 	@echo "make lint   ruff, mypy --strict, the exam, fee, pass rule, result mapping, English name and retention checks"
 	@echo "make openapi  regenerate the committed openapi.json from the code"
 
+# Installed without compiling, then compiled on both cores: pip compiles one file at a time
+# (45 of the install's 78 s here). Compiled ahead all the same: a module first imported inside a
+# test that traces memory would count its compilation.
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "python3 3.11 or newer is required")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade 'pip==25.3'
-	# Installed without compiling, then compiled on both cores: pip compiles one file at a time
-	# (45 of the install's 78 s here). Compiled ahead all the same: a module first imported
-	# inside a test that traces memory would count its compilation.
 	$(PY) -m pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
 	$(PY) -m compileall -q -j 0 $$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))') > /dev/null
 	@touch $@
@@ -110,7 +110,7 @@ test-e2e: python-setup
 # fails if either fails. Then the e2e tier.
 test: setup
 	$(MAKE) --no-print-directory -j2 --output-sync=line lint test-tiers
-	$(PY) -m pytest tests/e2e -q -n $(PYTEST_WORKERS) --dist loadgroup $(E2E_ORDER)
+	$(MAKE) --no-print-directory test-e2e
 
 # --dist loadgroup: the infra tier is one xdist group (one worker synthesizes the app once,
 # tests/infra/conftest.py), each integration module another (its runtime started once,

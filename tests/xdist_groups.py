@@ -13,8 +13,20 @@ does (pytest-dev/pytest-xdist#1388); once xdist does it itself, this finds nothi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from _pytest.nodeid import NodeId
+
+
+def group_under(folder: Path, items: list[pytest.Item], group: Callable[[Path], str]) -> None:
+    """Mark each test under ``folder`` with the xdist group ``group`` names for its module's
+    path (relative to ``folder``). Call it from a ``tryfirst`` collection hook: xdist's own hook
+    reads the mark."""
+    for item in items:
+        if item.path.is_relative_to(folder):
+            item.add_marker(pytest.mark.xdist_group(group(item.path.relative_to(folder))))
 
 
 @pytest.hookimpl(trylast=True)

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import pytest
 from tests.infra.deployment import DEPLOYMENT_CONTEXT
+from tests.xdist_groups import group_under
 
 from kentei_infra import settings
 from kentei_infra.assembly import build_app
@@ -37,11 +38,7 @@ synthesizing it for its share."""
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Before xdist's own hook, which reads the group into the node id.
-    here = Path(__file__).parent
-    for item in items:
-        if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.xdist_group(SYNTH_GROUP))
+    group_under(Path(__file__).parent, items, lambda _: SYNTH_GROUP)
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from tests.integration.mtls_helpers import Pki, link_pki
 from tests.integration.stubs import StubApi, StubConsumer
+from tests.xdist_groups import group_under
 
 from kentei import catalog
 from kentei_local.runtime import LocalRuntime
@@ -22,11 +23,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     and most modules here start a local runtime (or a whole lifecycle run) once, in a
     module-scoped fixture. Handed out test by test, a module's tests went to both workers and
     each worker set the fixture up again: the lifecycle run under faults ran twice, about four
-    minutes each. Runs before xdist's own hook, which reads the group into the node id."""
-    here = Path(__file__).parent
-    for item in items:
-        if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(here).as_posix()))
+    minutes each."""
+    group_under(Path(__file__).parent, items, Path.as_posix)
 
 
 @pytest.fixture(scope="module")
