@@ -1,9 +1,11 @@
 """Announcing a results group (合格発表, R12) for a ``results_announcement_due`` message.
 
-The first page checks that the group is ready: every registered sitting decided, none held
+First the group is checked, a page of :data:`CHECK_PAGE` sittings per message
+(``check_after``: the last exam number checked): every registered sitting decided, none held
 for an exemption to confirm, none decided without a score, none whose scores changed after
 its decision. A group that is not ready is not announced at all: the run says why, sitting by
-sitting (``RESULTS_RUN#<group>#announcement``), and staff fix it and ask again.
+sitting (``RESULTS_RUN#<group>#announcement``), and staff fix it and ask again. The page that
+finishes a ready check goes on to announce the first page.
 
 Then each decided sitting is announced in exam-number order (:meth:`Passes.announce`): a pass
 gets its passer and certificate numbers, a part pass its notice number, each with its pass
@@ -13,9 +15,9 @@ the sync queue (``after``: the last exam number done), so a large group never ru
 function's timeout. Announcing is idempotent: a redelivered page announces nothing twice and
 draws no number twice.
 
-After a page's writes, certify is told (``passes_announced``, ids only) every pass and part
-pass of the page that is announced, those announced before included: a redelivered page sends
-them again, and certify's issuing is idempotent.
+After a page's writes, certify is told (``passes_announced``, ids only, :data:`CERTIFY_CHUNK`
+to a message) every pass and part pass of the page that is announced, those announced before
+included: a redelivered page sends them again, and certify's issuing is idempotent.
 
 The pass date is the message's ``announced_on`` (the round's announcement date for the grade;
 an on-demand round's is the day staff announce), fixed by the API when staff ask.
@@ -33,16 +35,31 @@ from kentei.results.decision import FailReason, Result
 from kentei.results.groups import ResultsGroup
 from kentei.results.passes import DecidedSitting, DecisionStatus
 from kentei.results.runs import MAX_PROBLEMS, ResultsRun, RunKind, RunProblem, RunProblemCode
+from kentei.roster.sitting import Sitting
 from sync.dependencies import Dependencies
 from sync.groups import event, group_of
-from sync.results_ports import Passes
+from sync.results_ports import Passes, Scores
 
 PAGE: Final = PASSES_ANNOUNCED_MAX
+"""Sittings one message announces: a transaction each (~2 s on DynamoDB)."""
+CHECK_PAGE: Final = 300
+"""Sittings one message checks: a decision read and the scores queried for each, about 600
+sequential requests (~5 s on DynamoDB; ~20 s on the local runtime) within sync's 60 s."""
+CERTIFY_CHUNK: Final = 10
+"""Passes certify is told of in one message: each is a PDF signed as PAdES, a VC-JWT and a
+COSE code, about half a second at certify's size, so a batch of ten such messages (the
+event source's batch) stays well within certify's 120 s timeout; a page's chunks are issued
+by as many certify containers at once."""
 CERTIFIED: Final = frozenset({Result.PASS, Result.PART_PASS})
 """The results that have a pass record: what certify is told about."""
 
 
 def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsRun:
+    if message.checking:
+        checked = _check_page(message, deps)
+        if checked is not None:
+            return checked
+        message = message.model_copy(update={"checked": True, "check_after": None})
     group = group_of(message)
     prefecture = message.prefecture_code
     passes = deps.results.passes(prefecture)
@@ -50,15 +67,11 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
     decided = _decided(passes, group)
     previous = passes.run(group.key, RunKind.ANNOUNCEMENT)
     counts: Counter[str] = Counter()
-    if message.after is None:
-        problems = _readiness(prefecture, group, decided, deps)
-        if problems:
-            run = _run(
-                message, group, at, {"sittings": len(decided)}, problems=problems, refused=True
-            )
-            passes.record_run(run)
-            return run
-    elif previous is not None and previous.request_id == message.request_id:
+    if (
+        message.after is not None
+        and previous is not None
+        and previous.request_id == message.request_id
+    ):
         counts.update(previous.counts)
     page = [d for d in decided if message.after is None or d.exam_number > message.after][:PAGE]
     announced: list[str] = []
@@ -83,17 +96,73 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
     more = last is not None and any(d.exam_number > last for d in decided)
     run = _run(message, group, at, dict(counts), finished=not more)
     passes.record_run(run)
-    if announced:
+    for start in range(0, len(announced), CERTIFY_CHUNK):
         deps.results.certify_queue.send(
             PassesAnnounced(
                 prefecture_code=prefecture,
                 group_key=group.key,
-                application_ids=tuple(announced),
+                application_ids=tuple(announced[start : start + CERTIFY_CHUNK]),
             )
         )
     if more:
         deps.results.sync_queue.send(message.model_copy(update={"after": last}))
     return run
+
+
+def _check_page(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsRun | None:
+    """Check the page of sittings after ``check_after``: the run while pages remain or once
+    the group is refused; None when the group is ready (announcing starts)."""
+    group = group_of(message)
+    prefecture = message.prefecture_code
+    passes = deps.results.passes(prefecture)
+    at = deps.clock()
+    registered = deps.results.roster(prefecture).registered_in(group.exam_round.key)
+    sittings = sorted((s for s in registered if group.holds(s)), key=lambda s: s.exam_number)
+    after = message.check_after
+    page = [s for s in sittings if after is None or s.exam_number > after][:CHECK_PAGE]
+    last = page[-1].exam_number if page else None
+    more = last is not None and sittings[-1].exam_number > last
+    problems = _readiness(page, group, passes, deps.results.scores(prefecture))
+    previous = passes.run(group.key, RunKind.ANNOUNCEMENT)
+    if previous is not None and previous.counted(message.request_id, after):
+        so_far = previous  # a redelivered page: its problems are in already
+    else:
+        if after is not None and previous is not None and previous.request_id == message.request_id:
+            problems = [*previous.problems, *problems]
+        so_far = _run(
+            message,
+            group,
+            at,
+            {"checked": _checked(previous, message) + len(page)},
+            problems=problems[:MAX_PROBLEMS],
+            finished=False,
+        ).model_copy(update={"through": last})
+    if more:
+        if so_far is not previous:
+            passes.record_run(so_far)
+        deps.results.sync_queue.send(message.model_copy(update={"check_after": last}))
+        return so_far
+    if so_far.problems:
+        run = _run(
+            message,
+            group,
+            at,
+            {"sittings": len(sittings)},
+            problems=list(so_far.problems),
+            refused=True,
+        ).model_copy(update={"through": last})
+        passes.record_run(run)
+        return run
+    return None
+
+
+def _checked(previous: ResultsRun | None, message: ResultsAnnouncementDue) -> int:
+    """Sittings checked by the pages before this one of the same request."""
+    if previous is None or message.check_after is None:
+        return 0
+    if previous.request_id != message.request_id:
+        return 0
+    return previous.counts.get("checked", 0)
 
 
 def _decided(passes: Passes, group: ResultsGroup) -> list[DecidedSitting]:
@@ -102,20 +171,15 @@ def _decided(passes: Passes, group: ResultsGroup) -> list[DecidedSitting]:
 
 
 def _readiness(
-    prefecture: str, group: ResultsGroup, decided: list[DecidedSitting], deps: Dependencies
+    page: list[Sitting], group: ResultsGroup, passes: Passes, scores: Scores
 ) -> list[RunProblem]:
-    by_id = {d.application_id: d for d in decided}
     problems: list[RunProblem] = []
 
     def add(application_id: str, code: RunProblemCode) -> None:
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(RunProblem(application_id=application_id, code=code))
+        problems.append(RunProblem(application_id=application_id, code=code))
 
-    scores = deps.results.scores(prefecture)
-    for sitting in deps.results.roster(prefecture).registered_in(group.exam_round.key):
-        if not group.holds(sitting):
-            continue
-        one = by_id.get(sitting.application_id)
+    for sitting in page:
+        one = passes.decision(group.key, sitting.application_id)
         if one is None:
             add(sitting.application_id, RunProblemCode.NO_DECISION)
             continue

@@ -269,16 +269,27 @@ class ResultsDecisionsDue(ResultsGroupMessage):
     group is announced."""
 
     kind: Literal["results_decisions_due"] = "results_decisions_due"
+    after: str | None = Field(
+        None, max_length=32, description="a page after the first: the last exam number decided"
+    )
 
 
 class ResultsAnnouncementDue(ResultsGroupMessage):
-    """Announce the group (合格発表): number each pass and part pass, once. A message handles
-    a page of sittings and sends the next page's message (``after``: the last exam number
-    done)."""
+    """Announce the group (合格発表): check that it is ready, then number each pass and part
+    pass, once. A message handles a page of sittings and sends the next page's message: while
+    checking, ``check_after`` is the last exam number checked; once ``checked``, ``after`` is
+    the last exam number announced."""
 
     kind: Literal["results_announcement_due"] = "results_announcement_due"
     announced_on: date
     after: str | None = Field(None, max_length=32)
+    check_after: str | None = Field(None, max_length=32)
+    checked: bool = False
+
+    @property
+    def checking(self) -> bool:
+        """Still checking that the group is ready (an announcing page has ``after``)."""
+        return not self.checked and self.after is None
 
 
 PASSES_ANNOUNCED_MAX: Final = 100

@@ -53,6 +53,10 @@ class LocalFunction:
         self._handler = handler
         # One execution environment: Powertools keeps per-invocation state in module globals.
         self._lock = threading.Lock()
+        self.longest_ms = 0.0
+        """The longest invocation so far (a run reads it against the function's timeout)."""
+        self.timeouts = 0
+        """Invocations that ran past the function's timeout (Lambda would have stopped them)."""
 
     @classmethod
     def load(cls, spec: catalog.FunctionSpec) -> LocalFunction:
@@ -90,6 +94,8 @@ class LocalFunction:
                 except (TypeError, ValueError) as exc:
                     error = self._failed(context, "Runtime.MarshalError", exc)
             duration_ms = (time.perf_counter() - started) * 1000
+            self.longest_ms = max(self.longest_ms, duration_ms)
+            self.timeouts += context.timed_out
         if error is None and context.timed_out:
             logger.error(
                 "%s %s: Task timed out after %.2f seconds",

@@ -274,6 +274,10 @@ class Outcome:
     national_agree: bool = False
     national_differences: list[str] = field(default_factory=list)
     dead_letters: dict[str, int] = field(default_factory=dict)
+    timeouts: dict[str, int] = field(default_factory=dict)
+    """Invocations that ran past their function's timeout, by function (Lambda stops them)."""
+    longest: dict[str, str] = field(default_factory=dict)
+    """Each function's longest invocation against its timeout (``12.3/60 s``)."""
     seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -290,6 +294,8 @@ class Outcome:
             f"{self.notices_missing} missing",
             f"national side agrees: {self.national_agree}; dead letters: "
             f"{self.dead_letters or 'none'}",
+            f"past their timeout: {self.timeouts or 'none'}; longest invocations: "
+            + ", ".join(f"{name} {took}" for name, took in sorted(self.longest.items())),
             "seconds: " + ", ".join(f"{step} {s:.1f}" for step, s in self.seconds.items()),
         ]
 
@@ -599,6 +605,13 @@ class LifecycleRun:
             dlq = self.runtime.resources.queues[spec.name].dlq_url
             if dlq and (count := probes.messages_in(sqs, dlq)):
                 found.dead_letters[spec.name] = count
+        for name, function in self.runtime.functions.items():
+            if function.timeouts:
+                found.timeouts[name] = function.timeouts
+            if function.longest_ms:
+                found.longest[name] = (
+                    f"{function.longest_ms / 1000:.1f}/{function.spec.timeout_s} s"
+                )
         return found
 
     def _status(self, application_id: str) -> str | None:

@@ -88,6 +88,7 @@ def test_every_applicant_ends_where_they_must_and_nothing_is_lost(
     assert outcome.unexpected == []
     assert outcome.by_end["lost"] == 0
     assert outcome.dead_letters == {}
+    assert outcome.timeouts == {}, outcome.longest
     # Every end an applicant can reach was reached, at any population make test runs.
     assert set(outcome.by_end) == {
         "accepted",

@@ -50,3 +50,17 @@ class ResultsRun(BaseModel):
     refused: str | None = Field(
         None, description="why an announcement did not start (its problems name the sittings)"
     )
+    through: str | None = Field(
+        None,
+        description="a run of pages: the last exam number its counts include (a redelivered "
+        "page is not counted twice)",
+    )
+
+    def counted(self, request_id: str, after: str | None) -> bool:
+        """Whether the page of ``request_id`` that starts after ``after`` is in these counts
+        already (a redelivered page)."""
+        return (
+            self.request_id == request_id
+            and self.through is not None
+            and (after is None or after < self.through)
+        )

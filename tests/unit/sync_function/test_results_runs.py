@@ -31,7 +31,7 @@ from kentei.results.rules import load_pass_rules
 from kentei.results.runs import ResultsRun, RunKind, RunProblemCode
 from kentei.roster.parts import Part
 from kentei.roster.sitting import Sitting
-from sync import announcements
+from sync import announcements, decisions
 from sync.announcements import announce_group
 from sync.decisions import decide_group
 from sync.dependencies import Dependencies
@@ -198,6 +198,11 @@ def _world() -> tuple[World, list[Sitting]]:
     return world, made
 
 
+def _asked_again() -> ResultsDecisionsDue:
+    """Staff ask again: another request."""
+    return ResultsDecisionsDue(**{**GROUP, "request_id": "req-2"})
+
+
 def test_a_group_is_decided_by_its_rule_from_the_stored_scores() -> None:
     world, made = _world()
     run = decide_group(ResultsDecisionsDue(**GROUP), world.deps())
@@ -209,7 +214,7 @@ def test_a_group_is_decided_by_its_rule_from_the_stored_scores() -> None:
     assert [e.action for e in world.audit] == [AuditAction.RESULTS_DECIDED]
     assert all(e.person_id is None for e in world.audit)
 
-    again = decide_group(ResultsDecisionsDue(**GROUP), world.deps())
+    again = decide_group(_asked_again(), world.deps())
     assert again.counts["unchanged"] == 4
     assert "written" not in again.counts
 
@@ -277,4 +282,83 @@ def test_an_announcement_numbers_each_pass_once_page_by_page(
     assert again.counts["already"] == 3
     assert world.certify[1:] == [told], "a redelivered page tells certify again"
     assert world.numbers == 3, "nothing numbered twice"
-    assert decide_group(ResultsDecisionsDue(**GROUP), world.deps()).counts["announced"] == 4
+    assert decide_group(_asked_again(), world.deps()).counts["announced"] == 4
+
+
+def test_a_large_group_is_decided_page_by_page_and_counted_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(decisions, "PAGE", 3)
+    world, made = _world()
+    first = decide_group(ResultsDecisionsDue(**GROUP), world.deps())
+    assert first.finished_at is None, "a page to go"
+    assert first.through == "N00003"
+    (following,) = world.sent
+    assert isinstance(following, ResultsDecisionsDue)
+    assert following.after == "N00003"
+    assert world.audit == [], "the group's audit entry comes with its last page"
+
+    last = decide_group(following, world.deps())
+    assert last.finished_at is not None
+    assert last.started_at == first.started_at
+    assert last.counts["sittings"] == 4
+    assert (last.counts["pass"], last.counts["part_pass"], last.counts["fail"]) == (1, 1, 2)
+    assert [e.action for e in world.audit] == [AuditAction.RESULTS_DECIDED]
+    assert {s.application_id for s in made} == set(world.decisions)
+
+    # Redelivered pages (the first, then the last) change nothing and count nothing twice;
+    # the first sends its next page again (it may have stopped before sending it).
+    assert decide_group(ResultsDecisionsDue(**GROUP), world.deps()) == last
+    assert decide_group(following, world.deps()) == last
+    assert len(world.sent) == 2
+    assert len(world.audit) == 1
+
+
+def test_a_large_group_is_checked_page_by_page_before_anything_is_announced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(announcements, "CHECK_PAGE", 2)
+    world, made = _world()
+    decide_group(ResultsDecisionsDue(**GROUP), world.deps())
+    world.now = AT + dt.timedelta(hours=1)
+    _score(world, made[0], 90, 90, 90)  # first page: stale
+    _score(world, made[3], 90, 90, 90)  # second page: stale
+    asked = ResultsAnnouncementDue(**GROUP, announced_on=ANNOUNCED)
+
+    checking = announce_group(asked, world.deps())
+    assert (checking.counts, checking.finished_at, checking.refused) == ({"checked": 2}, None, None)
+    (following,) = world.sent
+    assert isinstance(following, ResultsAnnouncementDue)
+    assert (following.check_after, following.checking) == ("N00002", True)
+    assert announce_group(asked, world.deps()) == checking, "a redelivered page counts once"
+
+    refused = announce_group(following, world.deps())
+    assert refused.refused is not None
+    assert refused.counts == {"sittings": 4}
+    assert [(p.application_id, p.code) for p in refused.problems] == [
+        (made[0].application_id, RunProblemCode.STALE),
+        (made[3].application_id, RunProblemCode.STALE),
+    ]
+    assert world.passes == {}
+    assert announce_group(following, world.deps()).problems == refused.problems
+
+    # Decided again, the group is ready: the last check page announces the first page.
+    decide_group(_asked_again(), world.deps())
+    again = {**GROUP, "request_id": "req-3"}
+    announce_group(ResultsAnnouncementDue(**again, announced_on=ANNOUNCED), world.deps())
+    last_check = world.sent[-1]
+    assert isinstance(last_check, ResultsAnnouncementDue)
+    assert last_check.check_after == "N00002"
+    done = announce_group(last_check, world.deps())
+    assert done.finished_at is not None
+    assert (done.counts["pass"], done.counts["part_pass"], done.counts["fail"]) == (2, 1, 1)
+    assert len(world.passes) == 3
+
+
+def test_certify_hears_of_a_page_in_small_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(announcements, "CERTIFY_CHUNK", 1)
+    world, made = _world()
+    decide_group(ResultsDecisionsDue(**GROUP), world.deps())
+    announce_group(ResultsAnnouncementDue(**GROUP, announced_on=ANNOUNCED), world.deps())
+    told = [m.application_ids for m in world.certify if isinstance(m, PassesAnnounced)]
+    assert told == [(made[0].application_id,), (made[1].application_id,)]
