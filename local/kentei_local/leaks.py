@@ -9,11 +9,17 @@ functions' log lines) is scanned by the caller, line by line, with the same prob
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
+import sys
+import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from kentei import catalog
+from kentei.redaction import redact
 from kentei_local.probes import my_numbers_in
 from kentei_local.resources import physical_name
 
@@ -105,3 +111,65 @@ def _binary(value: Any) -> str:
     if isinstance(value, bytes | bytearray):
         return bytes(value).decode("utf-8", errors="replace")
     return str(value)
+
+
+class OutputScan(io.TextIOBase):
+    """A stream that passes each write on and keeps the lines holding a valid My Number
+    (redacted: the number never kept), by their line number in what was written."""
+
+    def __init__(self, through: TextIO) -> None:
+        self._through = through
+        self._lock = threading.Lock()
+        self._partial = threading.local()
+        """Per thread: ``print`` writes its text and its newline apart."""
+        self.lines = 0
+        self.leaking: list[str] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        lines = (getattr(self._partial, "text", "") + text).split("\n")
+        self._partial.text = lines.pop()
+        with self._lock:
+            self._through.write(text)
+            for line in lines:
+                self._scan(line)
+        return len(text)
+
+    def flush(self) -> None:
+        self._through.flush()
+
+    def finish(self) -> None:
+        """Scan what this thread left without a newline."""
+        if rest := getattr(self._partial, "text", ""):
+            self._partial.text = ""
+            with self._lock:
+                self._scan(rest)
+
+    def _scan(self, line: str) -> None:
+        self.lines += 1
+        if my_numbers_in(line):
+            self.leaking.append(f"line {self.lines}: {redact(line)}")
+
+
+@contextlib.contextmanager
+def scanning_output() -> Iterator[OutputScan]:
+    """Scan what this process writes meanwhile to standard output, where the local functions
+    log (Powertools' loggers write to the stream they were made with: each logging stream
+    handler's stream is swapped too, and put back after)."""
+    scan = OutputScan(sys.stdout)
+    swapped: list[tuple[logging.StreamHandler[Any], Any]] = []
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):
+            if type(handler) is logging.StreamHandler:
+                swapped.append((handler, handler.setStream(scan)))
+    real, sys.stdout = sys.stdout, scan
+    try:
+        yield scan
+    finally:
+        sys.stdout = real
+        for handler, stream in swapped:
+            handler.setStream(stream)
+        scan.finish()

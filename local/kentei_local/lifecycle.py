@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kentei import catalog
 from kentei.notice_records import FINAL_OUTCOMES
-from kentei_local import cognito, probes
+from kentei_local import cognito, leaks, probes
 from kentei_local.bridges import (
     APPLICATION_FILE,
     ApiClient,
@@ -278,6 +278,11 @@ class Outcome:
     """Invocations that ran past their function's timeout, by function (Lambda stops them)."""
     longest: dict[str, str] = field(default_factory=dict)
     """Each function's longest invocation against its timeout (``12.3/60 s``)."""
+    stored_my_numbers: dict[str, int] = field(default_factory=dict)
+    """Valid My Numbers held outside the vault (and the inbox), by resource."""
+    leaking_lines: list[str] = field(default_factory=list)
+    """Lines of the functions' output during the run that held a valid My Number (redacted)."""
+    output_lines: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -294,6 +299,8 @@ class Outcome:
             f"{self.notices_missing} missing",
             f"national side agrees: {self.national_agree}; dead letters: "
             f"{self.dead_letters or 'none'}",
+            f"My Numbers outside the vault: {self.stored_my_numbers or 'none'} stored, "
+            f"{len(self.leaking_lines)} of {self.output_lines} output lines",
             f"past their timeout: {self.timeouts or 'none'}; longest invocations: "
             + ", ".join(f"{name} {took}" for name, took in sorted(self.longest.items())),
             "seconds: " + ", ".join(f"{step} {s:.1f}" for step, s in self.seconds.items()),
@@ -326,7 +333,9 @@ class LifecycleRun:
     # -- the steps, in order ---------------------------------------------------------------
 
     def run(self) -> Outcome:
-        for name, step in (
+        """Every step in order; then what the stores hold, and the leak scans: the functions'
+        output during the run, and every table, object version and queue after it."""
+        steps = (
             ("setup", self.setup),
             ("intake", self.submit),
             ("verify", self.wait_verified),
@@ -336,11 +345,21 @@ class LifecycleRun:
             ("announce", self.announce),
             ("certify", self.wait_certified),
             ("national", self.wait_national),
-        ):
-            started = time.monotonic()
-            step()
-            self.seconds[name] = time.monotonic() - started
-        return self.outcome()
+        )
+        with leaks.scanning_output() as output:
+            for name, step in steps:
+                started = time.monotonic()
+                step()
+                self.seconds[name] = time.monotonic() - started
+        found = self.outcome()
+        found.leaking_lines = output.leaking
+        found.output_lines = output.lines
+        started = time.monotonic()
+        found.stored_my_numbers = leaks.stored_my_numbers(
+            self.runtime.dynamodb(), self.runtime.s3(), self.runtime.sqs()
+        )
+        found.seconds["leak scan"] = time.monotonic() - started
+        return found
 
     def setup(self) -> None:
         """The local JPKI-like CA trusted by verify, and the registry knowing the population

@@ -22,6 +22,9 @@ printed (``-s`` shows it). The test asserts:
   assigned twice, no certificate is missing or issued twice, and each pass, part pass and e-Gov
   application has exactly one notice (sent, or on the post list);
 - the national side holds what we hold (:mod:`kentei_local.national_compare`);
+- no invocation ran past its function's timeout (each function's longest is printed);
+- no valid My Number outside the vault: in any table item, object version or queue message
+  after the run, or in any line the functions wrote during it;
 - the faults really happened, on every service, about as often as planned.
 """
 
@@ -89,6 +92,15 @@ def test_every_applicant_ends_where_they_must_and_nothing_is_lost(
     assert outcome.by_end["lost"] == 0
     assert outcome.dead_letters == {}
     assert outcome.timeouts == {}, outcome.longest
+
+
+def test_no_my_number_was_stored_or_logged_outside_the_vault(run: tuple[Outcome, Injected]) -> None:
+    """Privacy invariant 1 over the whole run: every table item, object version and queue
+    message (DLQs too) after it, and every line the functions wrote during it."""
+    outcome, _ = run
+    assert outcome.output_lines > 0
+    assert outcome.stored_my_numbers == {}
+    assert outcome.leaking_lines == [], "\n".join(outcome.leaking_lines[:20])
     # Every end an applicant can reach was reached, at any population make test runs.
     assert set(outcome.by_end) == {
         "accepted",

@@ -87,3 +87,18 @@ def test_the_stored_scan_finds_a_plant_in_every_kind_of_resource_but_where_one_m
         "queue:verify": 1,
         "queue:verify-dlq": 1,
     }
+
+
+def test_the_output_scan_sees_a_logger_made_before_it_and_keeps_no_number() -> None:
+    from aws_lambda_powertools import Logger
+
+    from kentei_local import leaks
+
+    logger = Logger(service="leak-scan-test")
+    with leaks.scanning_output() as output:
+        logger.info("fine", extra={"count": 3})
+        logger.info("planted", extra={"value": VALID})
+        print(f"番号 {FULL_WIDTH}")
+    assert output.lines == 3
+    assert [line.split(":")[0] for line in output.leaking] == ["line 2", "line 3"]
+    assert all(my_numbers_in(line) == [] for line in output.leaking)
