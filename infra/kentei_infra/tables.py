@@ -18,7 +18,8 @@ class Tables(Construct):
 
     ``Table``, not ``TableV2``: TableV2 synthesizes ``AWS::DynamoDB::GlobalTable``, which
     cdk-nag never inspects and moto cannot deploy. On-demand, under the catalog's
-    customer-managed key, with point-in-time recovery, deletion protection and retained.
+    customer-managed key, with point-in-time recovery, deletion protection and retained; in
+    the catalog's table class (the audit trail, written often and read rarely, is Standard-IA).
     """
 
     def __init__(
@@ -37,6 +38,7 @@ class Tables(Construct):
             partition_key=_string(spec.partition_key),
             sort_key=None if spec.sort_key is None else _string(spec.sort_key),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            table_class=dynamodb.TableClass(spec.table_class),
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
             encryption_key=key,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(

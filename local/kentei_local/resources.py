@@ -143,6 +143,7 @@ def _create_table(
         KeySchema=schema,
         AttributeDefinitions=attributes,
         BillingMode="PAY_PER_REQUEST",
+        TableClass=spec.table_class,
         SSESpecification={
             "Enabled": True,
             "SSEType": "KMS",

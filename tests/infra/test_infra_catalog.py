@@ -99,6 +99,7 @@ def test_every_table_has_its_catalog_keys_ttl_and_protection(
     assert properties["KeySchema"] == expected_schema
     assert {a["AttributeType"] for a in properties["AttributeDefinitions"]} == {"S"}
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["TableClass"] == spec.table_class
     assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert properties["DeletionProtectionEnabled"] is True
     if spec.ttl_attribute is None:

@@ -116,6 +116,34 @@ def test_dynamodb_units_follow_its_size_rules() -> None:
     assert lifecycle_cost.read_units(10, consistent=False) == 0.5
 
 
+def test_the_audit_trails_requests_are_metered_at_its_table_class() -> None:
+    """The audit table is Standard-IA: its writes (in a transaction too) on their own meter,
+    the records table's on the standard one; each priced."""
+    from kentei_local.resources import physical_name
+
+    audit, records = physical_name("audit"), physical_name("records")
+    entry = {"audit_partition": {"S": "13"}, "event_key": {"S": "e"}}
+    units, _ = lifecycle_cost._dynamodb_units(
+        "TransactWriteItems",
+        {
+            "TransactItems": [
+                {"Put": {"TableName": audit, "Item": entry}},
+                {"Put": {"TableName": records, "Item": entry}},
+            ]
+        },
+        {},
+    )
+    assert units == {"dynamodb.ia_write_request_units": 2, "dynamodb.write_request_units": 2}
+    prices = lifecycle_cost.load_prices()
+    ia = lifecycle_cost.unit_price(prices, "dynamodb.ia_write_request_units")
+    assert ia == pytest.approx(
+        1.25 * lifecycle_cost.unit_price(prices, "dynamodb.write_request_units")
+    )
+    assert lifecycle_cost.unit_price(prices, "dynamodb.ia_storage_gb_month") < (
+        lifecycle_cost.unit_price(prices, "dynamodb.storage_gb_month")
+    )
+
+
 def test_a_request_is_attributed_to_its_route_and_scale() -> None:
     event = {"httpMethod": "POST", "path": "/v1/results/imports/01KABCDEF0123456789/commit"}
     assert lifecycle_cost.trigger_of(event) == "POST /v1/results/imports/{id}/commit"
