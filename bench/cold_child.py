@@ -1,7 +1,11 @@
 """One cold request in this fresh interpreter (run by :mod:`cold_request`, never imported).
 
 ``python bench/cold_child.py real JOB`` imports the job's function handler and hands it the
-job's event; ``bare JOB`` imports boto3 and makes the job's recorded AWS calls; ``record JOB``
+job's event; ``bare JOB`` imports boto3 and makes the job's recorded AWS calls; ``stack JOB``
+first imports what the standards require of a function of the job's ``shape`` (Powertools'
+Logger and Metrics, one pydantic model validated, and the REST event handler with validation
+for an API, the batch utilities for a queue consumer), then makes the same calls: the floor
+under any handler written with that stack; ``record JOB``
 is ``real`` with every API call the handler makes recorded (service, operation and
 parameters, from botocore's ``provide-client-params`` event) into the job's ``calls`` file.
 The job is read before the clock starts, as Lambda hands a function its event; the clock stops
@@ -69,6 +73,39 @@ def bare(job: dict[str, Any]) -> tuple[float, float, str]:
     with open(job["calls"], "rb") as file:
         calls = pickle.load(file)
     started, cpu = time.perf_counter(), time.process_time()
+    said = replay(calls)
+    return time.perf_counter() - started, time.process_time() - cpu, said
+
+
+def stack(job: dict[str, Any]) -> tuple[float, float, str]:
+    with open(job["calls"], "rb") as file:
+        calls = pickle.load(file)
+    started, cpu = time.perf_counter(), time.process_time()
+    import pydantic
+    from aws_lambda_powertools import Logger, Metrics
+
+    class Event(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+        kind: str
+        record_id: str
+
+    Event.model_validate({"kind": "bench", "record_id": "1"})
+    Logger(service="bench")
+    Metrics(namespace="bench", service="bench")
+    if job["shape"] == "api":
+        from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+        APIGatewayRestResolver(enable_validation=True)
+    elif job["shape"] == "queue":
+        from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
+        BatchProcessor(event_type=EventType.SQS)
+    said = replay(calls)
+    return time.perf_counter() - started, time.process_time() - cpu, said
+
+
+def replay(calls: list[Any]) -> str:
+    """Make ``calls`` with boto3 (imported here): ``ok``, with the count of error answers."""
     import boto3
     from botocore.config import Config
     from botocore.exceptions import ClientError
@@ -86,8 +123,7 @@ def bare(job: dict[str, Any]) -> tuple[float, float, str]:
             client._make_api_call(operation, params)
         except ClientError:
             errors += 1  # a conditional write or a read of what the real run deleted
-    said = f"ok {errors} errors" if errors else "ok"
-    return time.perf_counter() - started, time.process_time() - cpu, said
+    return f"ok {errors} errors" if errors else "ok"
 
 
 def main() -> None:
@@ -97,7 +133,7 @@ def main() -> None:
     calls: list[tuple[str, str, Any]] = []
     if mode == "record":
         recorder(calls)
-    spent, cpu, said = bare(job) if mode == "bare" else real(job)
+    spent, cpu, said = {"bare": bare, "stack": stack}.get(mode, real)(job)
     if mode == "record":
         with open(job["calls"], "wb") as file:
             pickle.dump(calls, file)

@@ -2,10 +2,14 @@
 
 Each sample is a fresh interpreter (:mod:`cold_child`) that imports a function's handler and
 hands it one representative event, timed with ``time.perf_counter`` from before the import
-to after the answer; its twin is a fresh interpreter that imports boto3 and makes the same
+to after the answer; its bare twin is a fresh interpreter that imports boto3 and makes the same
 AWS calls (service, operation and parameters, recorded with botocore's
 ``provide-client-params`` event from one real cold request of the run, ids and digests made
-fresh per replay) against the same endpoint. Interpreter start-up is left out of both. The
+fresh per replay) against the same endpoint; its stack twin makes the same calls after
+importing what the standards require of a function of its shape (Powertools' Logger and
+Metrics, a pydantic model validated, the REST event handler with validation or the batch
+utilities): the part of the ratio no handler on that stack can shed. Interpreter start-up is
+left out of all three. The
 events, each handled once:
 
 - intake: a valid Mynaportal ``POST /v1/applications`` (a document signed with
@@ -55,6 +59,16 @@ from typing import Any, Final
 ROOT: Final = Path(__file__).resolve().parents[1]
 CHILD: Final = Path(__file__).resolve().parent / "cold_child.py"
 FUNCTIONS: Final = ("intake", "verify", "sync", "certify", "signins", "accounts", "public")
+SHAPES: Final = {
+    "intake": "api",
+    "public": "api",
+    "verify": "queue",
+    "sync": "queue",
+    "certify": "queue",
+    "accounts": "queue",
+    "signins": "trigger",
+}
+"""What the stack twin imports before the calls (:func:`cold_child.stack`)."""
 PREFECTURE: Final = "13"
 WARM_UP: Final = 1
 TRACING: Final = {
@@ -381,6 +395,8 @@ class Figures:
     bare: list[float] = field(default_factory=list)
     real_cpu: list[float] = field(default_factory=list)
     bare_cpu: list[float] = field(default_factory=list)
+    stack: list[float] = field(default_factory=list)
+    stack_cpu: list[float] = field(default_factory=list)
     bare_errors: str = ""
     other: list[float] = field(default_factory=list)
     other_cpu: list[float] = field(default_factory=list)
@@ -413,6 +429,10 @@ def measure(
             calls_path = replays[name]()
             bare = child("bare", {"function": name, "calls": calls_path}, envs[name], folder)
             Path(calls_path).unlink()
+            calls_path = replays[name]()
+            stacked = {"function": name, "calls": calls_path, "shape": SHAPES[name]}
+            stack = child("stack", stacked, envs[name], folder)
+            Path(calls_path).unlink()
             if compare is not None:
                 job = {"function": name, "event": next(events[name])}
                 other = child("real", job, envs[name], folder, compare)
@@ -424,6 +444,8 @@ def measure(
                 figures[name].bare.append(bare["seconds"])
                 figures[name].real_cpu.append(real["cpu"])
                 figures[name].bare_cpu.append(bare["cpu"])
+                figures[name].stack.append(stack["seconds"])
+                figures[name].stack_cpu.append(stack["cpu"])
                 figures[name].bare_errors = bare["outcome"].removeprefix("ok").strip()
         print(
             f"  round {index + 1 - WARM_UP}/{runs} done" if index >= WARM_UP else "  warm-up done",
@@ -452,6 +474,25 @@ def report(figures: dict[str, Figures], runs: int, tracing: bool) -> None:
             f"{bare:>7.1f} {real / bare:>6.2f} {real_cpu:>7.1f} {bare_cpu:>7.1f} "
             f"{real_cpu / bare_cpu:>6.2f}"
         )
+    print(
+        "the stack twin: the same calls after importing what the standards require (Powertools'"
+        " Logger and Metrics, a pydantic model; the REST event handler with validation for an"
+        " API, the batch utilities for a queue consumer): the floor under any handler on it"
+    )
+    print(
+        f"{'function':<9} {'shape':<8} {'stack ms':>9} {'floor':>6} {'ours':>6}"
+        f" {'stack CPU':>10} {'floor':>6} {'ours':>6}"
+    )
+    for name, one in figures.items():
+        real, bare, stacked = (statistics.median(v) * 1000 for v in (one.real, one.bare, one.stack))
+        cpus = (statistics.median(v) * 1000 for v in (one.real_cpu, one.bare_cpu, one.stack_cpu))
+        real_cpu, bare_cpu, stack_cpu = cpus
+        print(
+            f"{name:<9} {SHAPES[name]:<8} {stacked:>9.1f} {stacked / bare:>6.2f} "
+            f"{real / stacked:>6.2f} {stack_cpu:>10.1f} {stack_cpu / bare_cpu:>6.2f} "
+            f"{real_cpu / stack_cpu:>6.2f}"
+        )
+    print("  floor: the stack twin over the bare twin; ours: the handler over the stack twin")
     for name, one in figures.items():
         made = ", ".join(f"{n}x {c}" for c, n in sorted(one.calls.items()))
         errors = f" (twin's error answers: {one.bare_errors})" if one.bare_errors else ""
