@@ -45,11 +45,12 @@ PAGE: Final = PASSES_ANNOUNCED_MAX
 CHECK_PAGE: Final = 300
 """Sittings one message checks: a decision read and the scores queried for each, about 600
 sequential requests (~5 s on DynamoDB; ~20 s on the local runtime) within sync's 60 s."""
-CERTIFY_CHUNK: Final = 10
+CERTIFY_CHUNK: Final = 5
 """Passes certify is told of in one message: each is a PDF signed as PAdES, a VC-JWT and a
-COSE code, about half a second at certify's size, so a batch of ten such messages (the
-event source's batch) stays well within certify's 120 s timeout; a page's chunks are issued
-by as many certify containers at once."""
+COSE code, about half a second at certify's size (0.6 s on the local runtime), so a batch of
+ten such messages (the event source's batch, 50 passes) stays within half of certify's 120 s
+timeout, where its consumer would hand the rest back to wait out the visibility timeout
+(:mod:`kentei.consumer`); a page's chunks are issued by as many certify containers at once."""
 CERTIFIED: Final = frozenset({Result.PASS, Result.PART_PASS})
 """The results that have a pass record: what certify is told about."""
 

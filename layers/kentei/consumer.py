@@ -10,8 +10,10 @@ A record starts only while at least half the time the invocation began with rema
 (:data:`RESERVE_SHARE`): the rest of a slow batch is handed back unstarted (``message
 deferred``, the ``MessagesDeferred`` metric) and comes again after the visibility timeout, so
 one batch of heavy messages never runs into the function's timeout, where Lambda would fail
-the whole batch, the finished records with it. A message kind is sized (its pages) so that
-one message takes well under half its function's timeout. A deferral counts as a receive:
+the whole batch, the finished records with it. A deferred record waits out the queue's
+visibility timeout (six times the function's) before it comes again, so a message kind is
+sized (its pages) that a whole batch of it takes well under half its function's timeout, and
+deferral stays a safety net. A deferral counts as a receive:
 deferred ``maxReceiveCount`` times, a message reaches the DLQ with the error
 ``MessageDeferredError`` and is redriven from there.
 """
