@@ -36,6 +36,8 @@ WIDTH: Final = 24
 GRAPH_WIDTH: Final = 8
 GRAPH_HEIGHT: Final = 6
 COUNTS_PER_GRAPH: Final = 5
+CONSUMER_COUNTS: Final = ("MessagesProcessed", "MessagesFailed", "MessagesDeferred")
+"""What each queue consumer counts by ``service`` (:mod:`kentei.consumer`), on its graph."""
 """Business counts per graph: each is a SEARCH over its dimension combinations, and a few a
 graph keep each query small and each graph readable."""
 
@@ -259,7 +261,7 @@ def _function(name: str) -> cloudwatch.IWidget:
                 period=PERIOD,
                 statistic=cloudwatch.Stats.SUM,
             )
-            for metric in ("MessagesProcessed", "MessagesFailed")
+            for metric in CONSUMER_COUNTS
         ]
     return _graph(
         f"{name} function: invocations, errors, throttles; duration p99 (ms, right)",
