@@ -42,6 +42,20 @@ def test_other_numbers_are_not_reported(text: str) -> None:
     assert my_numbers_in(text) == []
 
 
+def test_an_emf_lines_values_are_numbers_of_their_own() -> None:
+    """A metric's values (six counts of 3 and 2) once joined into a run of twelve digits
+    whose check digit happened to pass (the thousand-applicant run, in CI); a number beside
+    such a list is still found, and so is one in a list that is not all floats."""
+    values = [1.0, 1.0, 1.0, 1.0, 3.0, 2.0]
+    digits = "".join(f"{v:.0f}0" for v in values)
+    assert check_digit(digits[:11]) == int(digits[11]), "a run that would pass"
+    listed = ",".join(map(str, values))
+    line = f'{{"_aws":{{}},"service":"verify","VaultKmsRequests":[{listed}]}}'
+    assert my_numbers_in(line) == []
+    assert len(my_numbers_in(f'{{"Value":[1.0,2.0],"note":"{VALID}"}}')) == 1
+    assert len(my_numbers_in(f"[{VALID[:4]},{VALID[4:8]},{VALID[8:]}]")) == 1
+
+
 def test_the_stored_scan_finds_a_plant_in_every_kind_of_resource_but_where_one_may_be() -> None:
     """Plants in a table item, an overwritten (older) object version, a delete marker's key,
     a queue and a DLQ, in other spellings: each is found; the vault and the inbox are not
