@@ -12,8 +12,9 @@ gets its passer and certificate numbers, a part pass its notice number, each wit
 record, the decision marked announced and a ``pass.announced`` audit entry naming the person,
 in one transaction. A page is :data:`PAGE` sittings; the next page is a message of its own on
 the sync queue (``after``: the last exam number done), so a large group never runs into the
-function's timeout. Announcing is idempotent: a redelivered page announces nothing twice and
-draws no number twice.
+function's timeout. Announcing is idempotent: a redelivered page announces nothing twice,
+draws no number twice and counts nothing twice (:meth:`ResultsRun.counted`; a check page
+redelivered once announcing began counts as done, and its announcing is done again, idempotently).
 
 After a page's writes, certify is told (``passes_announced``, ids only, :data:`CERTIFY_CHUNK`
 to a message) every pass and part pass of the page that is announced, those announced before
@@ -37,7 +38,7 @@ from kentei.results.passes import DecidedSitting, DecisionStatus
 from kentei.results.runs import MAX_PROBLEMS, ResultsRun, RunKind, RunProblem, RunProblemCode
 from kentei.roster.sitting import Sitting
 from sync.dependencies import Dependencies
-from sync.groups import event, group_of
+from sync.groups import event, group_of, page_of
 from sync.results_ports import Passes, Scores
 
 PAGE: Final = PASSES_ANNOUNCED_MAX
@@ -68,13 +69,9 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
     decided = _decided(passes, group)
     previous = passes.run(group.key, RunKind.ANNOUNCEMENT)
     counts: Counter[str] = Counter()
-    if (
-        message.after is not None
-        and previous is not None
-        and previous.request_id == message.request_id
-    ):
+    if previous is not None and previous.continues(message.request_id, message.after):
         counts.update(previous.counts)
-    page = [d for d in decided if message.after is None or d.exam_number > message.after][:PAGE]
+    page, last, more = page_of(decided, message.after, PAGE)
     announced: list[str] = []
     for one in page:
         if one.status is DecisionStatus.ANNOUNCED:
@@ -93,10 +90,12 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
         counts[one.decision.result.value] += 1
         if record is not None:
             announced.append(one.application_id)
-    last = page[-1].exam_number if page else None
-    more = last is not None and any(d.exam_number > last for d in decided)
-    run = _run(message, group, at, dict(counts), finished=not more)
-    passes.record_run(run)
+    if previous is not None and previous.counted(message.request_id, message.after):
+        run = previous  # a redelivered page: its counts are in already
+    else:
+        run = _run(message, group, at, dict(counts), finished=not more)
+        run = run.model_copy(update={"through": last})
+        passes.record_run(run)
     for start in range(0, len(announced), CERTIFY_CHUNK):
         deps.results.certify_queue.send(
             PassesAnnounced(
@@ -120,24 +119,24 @@ def _check_page(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsR
     registered = deps.results.roster(prefecture).registered_in(group.exam_round.key)
     sittings = sorted((s for s in registered if group.holds(s)), key=lambda s: s.exam_number)
     after = message.check_after
-    page = [s for s in sittings if after is None or s.exam_number > after][:CHECK_PAGE]
-    last = page[-1].exam_number if page else None
-    more = last is not None and sittings[-1].exam_number > last
+    page, last, more = page_of(sittings, after, CHECK_PAGE)
     problems = _readiness(page, group, passes, deps.results.scores(prefecture))
     previous = passes.run(group.key, RunKind.ANNOUNCEMENT)
-    if previous is not None and previous.counted(message.request_id, after):
+    if previous is not None and previous.counted(message.request_id, after, checking=True):
         so_far = previous  # a redelivered page: its problems are in already
     else:
-        if after is not None and previous is not None and previous.request_id == message.request_id:
+        checked = len(page)
+        if previous is not None and previous.continues(message.request_id, after):
             problems = [*previous.problems, *problems]
+            checked += previous.counts.get("checked", 0)
         so_far = _run(
             message,
             group,
             at,
-            {"checked": _checked(previous, message) + len(page)},
+            {"checked": checked},
             problems=problems[:MAX_PROBLEMS],
             finished=False,
-        ).model_copy(update={"through": last})
+        ).model_copy(update={"through": last, "checking": True})
     if more:
         if so_far is not previous:
             passes.record_run(so_far)
@@ -155,15 +154,6 @@ def _check_page(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsR
         passes.record_run(run)
         return run
     return None
-
-
-def _checked(previous: ResultsRun | None, message: ResultsAnnouncementDue) -> int:
-    """Sittings checked by the pages before this one of the same request."""
-    if previous is None or message.check_after is None:
-        return 0
-    if previous.request_id != message.request_id:
-        return 0
-    return previous.counts.get("checked", 0)
 
 
 def _decided(passes: Passes, group: ResultsGroup) -> list[DecidedSitting]:

@@ -32,7 +32,7 @@ from kentei.results.rules import AppliedRule
 from kentei.results.runs import MAX_PROBLEMS, ResultsRun, RunKind, RunProblem, RunProblemCode
 from kentei.roster.sitting import Sitting
 from sync.dependencies import Dependencies
-from sync.groups import event, group_of
+from sync.groups import event, group_of, page_of
 from sync.results_ports import Passes, Scores
 
 PAGE: Final = 200
@@ -51,7 +51,7 @@ def decide_group(message: ResultsDecisionsDue, deps: Dependencies) -> ResultsRun
     passes, scores = ports.passes(prefecture), ports.scores(prefecture)
     registered = ports.roster(prefecture).registered_in(group.exam_round.key)
     sittings = sorted((s for s in registered if group.holds(s)), key=lambda s: s.exam_number)
-    page = [s for s in sittings if message.after is None or s.exam_number > message.after][:PAGE]
+    page, last, more = page_of(sittings, message.after, PAGE)
     counts: Counter[str] = Counter()
     if message.after is None:
         counts["sittings"] = len(sittings)
@@ -65,8 +65,6 @@ def decide_group(message: ResultsDecisionsDue, deps: Dependencies) -> ResultsRun
             problems.append(outcome)
         else:
             counts.update(outcome)
-    last = page[-1].exam_number if page else None
-    more = last is not None and sittings[-1].exam_number > last
     previous = passes.run(group.key, RunKind.DECISIONS)
     if previous is not None and previous.counted(message.request_id, message.after):
         run = previous  # a redelivered page: its counts are in already
@@ -94,11 +92,7 @@ def _run_so_far(
     started: datetime,
 ) -> ResultsRun:
     """The run with this page added: to the pages before it of the same request, or new."""
-    if (
-        message.after is not None
-        and previous is not None
-        and previous.request_id == message.request_id
-    ):
+    if previous is not None and previous.continues(message.request_id, message.after):
         return previous.model_copy(
             update={
                 "counts": dict(counts + Counter(previous.counts)),

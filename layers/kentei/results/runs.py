@@ -55,12 +55,23 @@ class ResultsRun(BaseModel):
         description="a run of pages: the last exam number its counts include (a redelivered "
         "page is not counted twice)",
     )
+    checking: bool = Field(
+        False,
+        description="an announcement still checking its group page by page (its counts are "
+        "the sittings checked so far); announcing starts once the whole group is checked",
+    )
 
-    def counted(self, request_id: str, after: str | None) -> bool:
+    def continues(self, request_id: str, after: str | None) -> bool:
+        """Whether a page of ``request_id`` after ``after`` adds to this run (a later page of
+        the same request) rather than starting a new one."""
+        return after is not None and self.request_id == request_id
+
+    def counted(self, request_id: str, after: str | None, *, checking: bool = False) -> bool:
         """Whether the page of ``request_id`` that starts after ``after`` is in these counts
-        already (a redelivered page)."""
-        return (
-            self.request_id == request_id
-            and self.through is not None
-            and (after is None or after < self.through)
-        )
+        already (a redelivered page). ``checking``: the page is one of an announcement's
+        check, which is counted once the run has gone on to announce."""
+        if self.request_id != request_id or self.through is None:
+            return False
+        if checking != self.checking:
+            return checking  # a check page once announcing began; the first announcing page
+        return after is None or after < self.through

@@ -276,9 +276,11 @@ def test_an_announcement_numbers_each_pass_once_page_by_page(
     assert set(told.application_ids) == {made[0].application_id, made[1].application_id}
     assert told.group_key == world.decisions[made[0].application_id].group_key
 
-    redelivered = announce_group(following, world.deps())
-    assert redelivered.counts["already"] == 1
-    again = announce_group(ResultsAnnouncementDue(**GROUP, announced_on=ANNOUNCED), world.deps())
+    assert announce_group(following, world.deps()) == last, "a redelivered page counts once"
+    asked_again = {**GROUP, "request_id": "req-2"}
+    again = announce_group(
+        ResultsAnnouncementDue(**asked_again, announced_on=ANNOUNCED), world.deps()
+    )
     assert again.counts["already"] == 3
     assert world.certify[1:] == [told], "a redelivered page tells certify again"
     assert world.numbers == 3, "nothing numbered twice"
@@ -353,6 +355,18 @@ def test_a_large_group_is_checked_page_by_page_before_anything_is_announced(
     assert done.finished_at is not None
     assert (done.counts["pass"], done.counts["part_pass"], done.counts["fail"]) == (2, 1, 1)
     assert len(world.passes) == 3
+
+    # Check pages redelivered once announcing began: the first sends its next page again, and
+    # the last announces again (nothing twice); neither counts again or checks anew.
+    numbers, sent = world.numbers, len(world.sent)
+    assert (
+        announce_group(ResultsAnnouncementDue(**again, announced_on=ANNOUNCED), world.deps())
+        == done
+    )
+    assert world.sent[sent:] == [last_check]
+    assert announce_group(last_check, world.deps()) == done
+    assert world.numbers == numbers
+    assert world.runs[(done.group_key, RunKind.ANNOUNCEMENT)] == done
 
 
 def test_certify_hears_of_a_page_in_small_messages(monkeypatch: pytest.MonkeyPatch) -> None:
