@@ -61,6 +61,7 @@ from kentei_local.mtls_server import (
     FakeServer,
     Fault,
     MutualTlsServer,
+    fault_kind,
     server_context,
 )
 
@@ -224,22 +225,6 @@ class Injected:
     kind: str
     request_id: str | None
     at: float
-
-
-def fault_kind(fault: Fault) -> str:
-    """What a fault does, as :attr:`FakeNationalServer.fault_counts` counts it: ``throttled``
-    (429), ``failing`` (another status), ``reset``, ``lost``, ``malformed`` or ``slow``."""
-    if fault.answer_lost:
-        return "lost"
-    if fault.disconnect:
-        return "reset"
-    if fault.status == HTTPStatus.TOO_MANY_REQUESTS:
-        return "throttled"
-    if fault.status is not None:
-        return "failing"
-    if fault.body is not None:
-        return "malformed"
-    return "slow"
 
 
 def _limit(faults: NationalFaults) -> TokenBucket | None:

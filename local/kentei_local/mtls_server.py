@@ -15,7 +15,7 @@ import socketserver
 import ssl
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -77,24 +77,50 @@ class FaultRates:
     """Answered 429 with ``Retry-After: retry_after``."""
     slow: float = 0.0
     """Answered normally after ``slow_s``."""
+    reset: float = 0.0
+    """The connection closed without an answer, before the request is handled."""
+    lost: float = 0.0
+    """Handled, then the connection closed instead of the answer (the client never hears)."""
     slow_s: float = 1.0
     retry_after: str = "1"
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        shares = (self.unavailable, self.throttled, self.slow)
+        shares = (self.unavailable, self.throttled, self.slow, self.reset, self.lost)
         if any(share < 0 for share in shares) or sum(shares) > 1:
             raise ValueError("the shares are between 0 and 1 and add up to 1 at most")
 
     def draw(self, rng: random.Random) -> Fault | None:
         roll = rng.random()
-        if roll < self.unavailable:
-            return Fault.unavailable(503)
-        if roll < self.unavailable + self.throttled:
-            return Fault.unavailable(429, retry_after=self.retry_after)
-        if roll < self.unavailable + self.throttled + self.slow:
-            return Fault.slow(self.slow_s)
+        drawn = (
+            (self.unavailable, Fault.unavailable(503)),
+            (self.throttled, Fault.unavailable(429, retry_after=self.retry_after)),
+            (self.slow, Fault.slow(self.slow_s)),
+            (self.reset, Fault.reset()),
+            (self.lost, Fault.lost()),
+        )
+        bound = 0.0
+        for share, fault in drawn:
+            bound += share
+            if roll < bound:
+                return fault
         return None
+
+
+def fault_kind(fault: Fault) -> str:
+    """What a fault does, as the fakes count it: ``throttled`` (429), ``failing`` (another
+    status), ``reset``, ``lost``, ``malformed`` or ``slow``."""
+    if fault.answer_lost:
+        return "lost"
+    if fault.disconnect:
+        return "reset"
+    if fault.status == HTTPStatus.TOO_MANY_REQUESTS:
+        return "throttled"
+    if fault.status is not None:
+        return "failing"
+    if fault.body is not None:
+        return "malformed"
+    return "slow"
 
 
 @dataclass(frozen=True)
@@ -141,6 +167,7 @@ class MutualTlsServer(ThreadingHTTPServer):
         self.rng = random.Random(self.rates.seed)  # noqa: S311 (which requests fail, not a secret)
         self.received: list[Received] = []
         self.handshake_failures = 0
+        self.fault_kinds: Counter[str] = Counter()
         super().__init__(address, handler)
 
     def server_bind(self) -> None:
@@ -171,7 +198,10 @@ class MutualTlsServer(ThreadingHTTPServer):
     def next_fault(self) -> Fault | None:
         """The next scripted fault, else one drawn at the configured rates."""
         with self.lock:
-            return self.faults.popleft() if self.faults else self.rates.draw(self.rng)
+            fault = self.faults.popleft() if self.faults else self.rates.draw(self.rng)
+            if fault is not None:
+                self.fault_kinds[fault_kind(fault)] += 1
+            return fault
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Silenced: a client that timed out and went away is part of the tests."""
@@ -202,6 +232,12 @@ class FakeServer:
     def handshake_failures(self) -> int:
         with self._server.lock:
             return self._server.handshake_failures
+
+    @property
+    def fault_counts(self) -> dict[str, int]:
+        """The faults applied so far by kind (:func:`fault_kind`), scripted or drawn."""
+        with self._server.lock:
+            return dict(self._server.fault_kinds)
 
     def inject(self, *faults: Fault) -> None:
         """Faults for the next requests, one each, in order."""
