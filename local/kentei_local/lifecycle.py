@@ -271,6 +271,13 @@ class Outcome:
     """Sent notices by channel and kind (``mynaportal:pass``, ``post_list:part_pass``, ...)."""
     notices_twice: int = 0
     notices_missing: int = 0
+    delivered: Counter[str] | None = None
+    """With the HTTPS fakes (``https_links``): the notices Mynaportal and e-Gov hold, by
+    channel, as they received them."""
+    delivered_twice: int = 0
+    """Notices a fake holds more than one of for the same person (or application) and kind."""
+    link_faults: dict[str, dict[str, int]] = field(default_factory=dict)
+    """The faults each HTTPS fake applied, by kind."""
     national_agree: bool = False
     national_differences: list[str] = field(default_factory=list)
     dead_letters: dict[str, int] = field(default_factory=dict)
@@ -297,6 +304,14 @@ class Outcome:
             f"{self.certificates_missing} missing",
             f"notices {dict(sorted(self.notices.items()))}: {self.notices_twice} twice, "
             f"{self.notices_missing} missing",
+            *(
+                []
+                if self.delivered is None
+                else [
+                    f"delivered as Mynaportal and e-Gov received them: {dict(self.delivered)}, "
+                    f"{self.delivered_twice} twice; their faults {self.link_faults}"
+                ]
+            ),
             f"national side agrees: {self.national_agree}; dead letters: "
             f"{self.dead_letters or 'none'}",
             f"My Numbers outside the vault: {self.stored_my_numbers or 'none'} stored, "
@@ -372,10 +387,14 @@ class LifecycleRun:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._pki = TestPki.create(self.folder / "pki")
         os.environ.update(self._pki.settings())
-        seed = self.folder / "registry_seed.json"
         known = [a.registry_entry() for a in self.applicants if a.flaw is not Flaw.UNKNOWN]
+        links = self.runtime.links
+        # The registry's HTTPS fake reads its seed again when it changes; the seed-file one
+        # is named in the environment.
+        seed = self.folder / "registry_seed.json" if links is None else links.registry_seed
         seed.write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
-        os.environ[SEED_ENV] = str(seed)
+        if links is None:
+            os.environ[SEED_ENV] = str(seed)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._key.parent.mkdir(parents=True, exist_ok=True)
         self._key.write_bytes(
@@ -614,6 +633,7 @@ class LifecycleRun:
             and s.application_id
             and (s.application_id, "completion") not in noticed
         )
+        self._delivered(found)
         comparison = compare_stores(
             self.runtime.dynamodb(), physical_name("records"), self.runtime.national_endpoint
         )
@@ -632,6 +652,19 @@ class LifecycleRun:
                     f"{function.longest_ms / 1000:.1f}/{function.spec.timeout_s} s"
                 )
         return found
+
+    def _delivered(self, found: Outcome) -> None:
+        """What the HTTPS fakes of Mynaportal and e-Gov hold, as they received it."""
+        links = self.runtime.links
+        if links is None:
+            return
+        mynaportal = links.mynaportal.mynaportal.all_notices()
+        egov = links.egov.egov.all_notices()
+        found.delivered = Counter(mynaportal=len(mynaportal), egov=len(egov))
+        found.delivered_twice = _twice((n.recipient, n.kind) for n in mynaportal) + _twice(
+            n.application_id for n in egov
+        )
+        found.link_faults = links.fault_counts()
 
     def _status(self, application_id: str) -> str | None:
         item = (

@@ -58,6 +58,7 @@ from kentei_local.gateway import (
     StaffEntry,
     server_tls,
 )
+from kentei_local.links import LocalLinks, start_links
 from kentei_local.moto_server import MotoServer
 from kentei_local.pump import QueuePump
 from kentei_local.resources import Resources, provision
@@ -133,6 +134,7 @@ class LocalRuntime:
         self._temporary: Path | None = None
         self._resources: Resources | None = None
         self._national: FakeNationalServer | None = None
+        self._links: LocalLinks | None = None
         self._national_endpoint: NationalEndpoint | None = None
         self._session: boto3.Session | None = None
         self._pool: cognito.UserPool | None = None
@@ -200,6 +202,11 @@ class LocalRuntime:
         if self._national is None:
             raise RuntimeError("the runtime is not started")
         return self._national
+
+    @property
+    def links(self) -> LocalLinks | None:
+        """The registry, Mynaportal and e-Gov fakes over HTTPS (``https_links``), else None."""
+        return self._links
 
     @property
     def national_endpoint(self) -> NationalEndpoint:
@@ -270,6 +277,8 @@ class LocalRuntime:
         # The electronic certificates' issuer: a local name (deployed: the CDK context's URL).
         os.environ[ISSUER_URL_ENV] = LOCAL_ISSUER_URL
         self._start_national()
+        if self.settings.https_links:
+            self._links = start_links(self._state_dir() / "links", self._stack)
         # The staff pool: the API's tokens, and the accounts the admin route and the
         # accounts job read (functions find it by its catalog variable, as deployed).
         self._pool, self._users = cognito.seed(self.moto_endpoint)
@@ -317,6 +326,7 @@ class LocalRuntime:
         self._endpoints = None
         self._national = None
         self._national_endpoint = None
+        self._links = None
         self._temporary = None
         self._moto = None
         self._session = None

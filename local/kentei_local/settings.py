@@ -34,6 +34,9 @@ class LocalSettings:
     state_dir: Path | None = None
     """Where the local CA, the certificates and ``runtime.json`` go; None: a temporary folder
     removed when the runtime stops."""
+    https_links: bool = False
+    """The registry, Mynaportal and e-Gov as their HTTPS fakes through the production
+    adapters (:mod:`kentei_local.links`); off: the in-process fakes."""
 
     @property
     def bridge_port_or_default(self) -> int:

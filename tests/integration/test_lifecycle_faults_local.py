@@ -8,8 +8,9 @@ bridge threads at once (some forged, some of persons the registry does not know,
 mistyped My Number), verify, review, sessions and seating, one result file, the decisions and
 the announcement, certificates and notices, and the national sync. Meanwhile 5 % of the
 functions' AWS calls fail (throttling, 5xx, read timeouts and connection resets, at the
-botocore level: :mod:`kentei_local.faults`) and the fake national system fails or throttles a
-share of its requests.
+botocore level: :mod:`kentei_local.faults`), the fake national system fails or throttles a
+share of its requests, and so do the registry, Mynaportal and e-Gov, reached over HTTPS
+through the production adapters (``https_links``: :mod:`kentei_local.links`).
 
 What the run ended with is read from the stores, not from the functions' own counts, and
 printed (``-s`` shows it). The test asserts:
@@ -21,16 +22,19 @@ printed (``-s`` shows it). The test asserts:
   資格仮名ID shared), no exam number, passer number, certificate number or notice number was
   assigned twice, no certificate is missing or issued twice, and each pass, part pass and e-Gov
   application has exactly one notice (sent, or on the post list);
+- Mynaportal and e-Gov hold each notice we hold as sent, once, and nothing else, though some
+  of their answers were lost after they had taken the notice;
 - the national side holds what we hold (:mod:`kentei_local.national_compare`);
 - no invocation ran past its function's timeout (each function's longest is printed);
 - no valid My Number outside the vault: in any table item, object version or queue message
   after the run, or in any line the functions wrote during it;
-- the faults really happened, on every service, about as often as planned.
+- the faults really happened, on every service and link, about as often as planned.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -40,6 +44,7 @@ import pytest
 from kentei_local.fake_national_server import NationalFaults
 from kentei_local.faults import BEFORE_SENDING, FaultPlan, Injected, injecting
 from kentei_local.lifecycle import PROBLEM, LifecycleRun, Outcome, population
+from kentei_local.mtls_server import FaultRates
 from kentei_local.runtime import LocalRuntime
 from kentei_local.settings import LocalSettings
 
@@ -52,6 +57,7 @@ CPU each, more than ``make test``'s ten minutes allow."""
 SHARE: Final = 0.05
 PLAN: Final = FaultPlan(share=SHARE, faults=BEFORE_SENDING, seed=1414)
 NATIONAL: Final = NationalFaults(failing=0.03, reset=0.01, lost=0.01, throttled=0.01, seed=1415)
+LINKS: Final = FaultRates(unavailable=0.02, throttled=0.01, reset=0.01, lost=0.01, seed=1416)
 DEADLINE_S: Final = 300.0 + 2.0 * APPLICANTS
 
 
@@ -61,10 +67,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcome, Inj
 
     national_system.cache_clear()  # an adapter kept from an earlier runtime's endpoint
     folder = tmp_path_factory.mktemp("lifecycle")
-    settings = LocalSettings(port=0, state_dir=folder / "state")
+    settings = LocalSettings(port=0, state_dir=folder / "state", https_links=True)
     try:
         with LocalRuntime(settings) as runtime:
             runtime.national.set_faults(NATIONAL)
+            assert runtime.links is not None
+            runtime.links.set_rates(LINKS)
             lifecycle = LifecycleRun(
                 runtime, population(APPLICANTS), Path(folder / "run"), deadline_s=DEADLINE_S
             )
@@ -78,6 +86,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Outcome, Inj
             print(f"  AWS calls {dict(injected.calls)}")
             print(f"  faults injected {dict(sorted(faults.items()))}")
             print(f"  national: {len(national.received)} requests, faults {national.fault_counts}")
+            for name, server in runtime.links.servers.items():
+                print(f"  {name}: {len(server.received)} requests, faults {server.fault_counts}")
             yield outcome, injected
     finally:
         national_system.cache_clear()
@@ -129,15 +139,30 @@ def test_nobody_registered_and_nothing_numbered_or_noticed_twice(
     assert (outcome.notices_twice, outcome.notices_missing) == (0, 0)
 
 
+def test_mynaportal_and_egov_hold_each_notice_we_sent_once(run: tuple[Outcome, Injected]) -> None:
+    outcome, _ = run
+    sent: Counter[str] = Counter()
+    for key, count in outcome.notices.items():
+        channel, _kind, end = key.split(":")
+        if end == "sent":
+            sent[channel] += count
+    assert outcome.delivered == Counter(mynaportal=sent["mynaportal"], egov=sent["egov"])
+    assert sent["mynaportal"] > 0
+    assert sent["egov"] > 0
+    assert outcome.delivered_twice == 0
+
+
 def test_the_national_side_holds_what_we_hold(run: tuple[Outcome, Injected]) -> None:
     outcome, _ = run
     assert outcome.national_agree, outcome.national_differences
 
 
 def test_the_faults_happened_on_every_service(run: tuple[Outcome, Injected]) -> None:
-    _, injected = run
+    outcome, injected = run
     calls = sum(injected.calls.values())
     faults = sum(injected.faults.values())
     assert 0.03 * calls < faults < 0.07 * calls
     assert {service for service, _ in injected.faults} >= {"dynamodb", "sqs", "s3", "kms"}
     assert set(injected.by_fault()) == set(BEFORE_SENDING)
+    links = sum(sum(kinds.values()) for kinds in outcome.link_faults.values())
+    assert links > 0, outcome.link_faults

@@ -13,10 +13,18 @@ from tests.integration.stubs import StubApi, StubConsumer
 from tests.unit.national.samples import record
 
 from kentei import catalog
-from kentei.my_number import is_valid
+from kentei.egov_notices import egov_notices_from_environment
+from kentei.egov_notices.https import HttpsEgov
+from kentei.my_number import MyNumber, is_valid
 from kentei.national import URL_ENV, national_from_environment
 from kentei.national.https import HttpsNational
+from kentei.notices import notices_from_environment
+from kentei.notices.https import HttpsMynaportal
+from kentei.registry import SEED_ENV, RegistryStatus, registry_from_environment
+from kentei.registry.https import HttpsRegistry
 from kentei_local.context import LocalContext
+from kentei_local.functions import Handler
+from kentei_local.mtls_server import Fault
 from kentei_local.resources import ACCOUNT_ID
 from kentei_local.runtime import LocalRuntime, RuntimeStartError
 from kentei_local.settings import LocalSettings, SettingError
@@ -73,6 +81,43 @@ def test_the_fake_national_system_runs_with_the_runtime_and_syncs_adapter_reache
     ):
         pass
     national.close()
+
+
+def test_with_https_links_the_registry_and_notice_ports_are_reached_over_https(
+    consumers: dict[str, StubConsumer],
+) -> None:
+    """``https_links``: the registry, Mynaportal and e-Gov fakes run with the runtime, each on
+    its own CA, and the production adapters reach them; the faults they apply are counted."""
+    before = dict(os.environ)
+    settings = LocalSettings(port=0, visibility_timeout_s=1, https_links=True)
+    handlers: dict[str, Handler] = {**consumers, "intake": StubApi()}
+    with LocalRuntime(settings, handlers=handlers, serve_http=False, pumps=False) as runtime:
+        links = runtime.links
+        assert links is not None
+        assert SEED_ENV not in os.environ, "the seed-file registry and the HTTPS one exclude"
+        registry = registry_from_environment()
+        assert isinstance(registry, HttpsRegistry)
+        links.registry.inject(Fault.unavailable(503))
+
+        found = registry.by_my_number(MyNumber("900000000010"))  # retried past the 503
+
+        assert found.status is RegistryStatus.CURRENT
+        assert links.fault_counts()["registry"] == {"failing": 1}
+        assert [r.client_subject for r in links.registry.received] == ["verify", "verify"]
+        assert isinstance(notices_from_environment(), HttpsMynaportal)
+        assert isinstance(egov_notices_from_environment(), HttpsEgov)
+        urls = [server.url for server in links.servers.values()]
+        registry.close()
+
+    assert runtime.links is None
+    assert dict(os.environ) == before
+    for url in urls:
+        host, port = url.removeprefix("https://").split(":")
+        with (
+            pytest.raises(ConnectionRefusedError),
+            socket.create_connection((host, int(port)), timeout=2),
+        ):
+            pass
 
 
 def test_a_failing_health_check_stops_the_start_and_leaves_nothing_behind() -> None:

@@ -83,6 +83,11 @@ class InMemoryMynaportal:
             held.read_at = held.read_at or self._clock()
             return _delivery(held)
 
+    def all_notices(self) -> tuple[Notice, ...]:
+        """Every notice held, in the order they were accepted."""
+        with self._lock:
+            return tuple(held.notice for held in self._held.values())
+
     def notices_of(self, recipient: str) -> tuple[Notice, ...]:
         """The notices ``recipient`` holds, in the order they were accepted."""
         with self._lock:
