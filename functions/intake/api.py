@@ -1,4 +1,6 @@
-"""The REST resolver: the routers, and every error mapped to a problem document in one place.
+"""The REST resolvers: each request's takes only its route's router (:func:`resolver_for`, from
+:data:`intake.paths.ROUTERS`), so a cold container imports one router and its models rather
+than all of them; every error is mapped to a problem document in one place, the same for each.
 
 :func:`resolve` runs the gate (``intake.gate``: caller, body size, content type) and the
 screening of path and query parameters (``intake.screening``: no My Number) before
@@ -9,43 +11,23 @@ A refused access to personal data (403, 404) is then written to the audit trail
 
 from __future__ import annotations
 
+import importlib
 import json
+from functools import cache
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Final
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from intake import access_audit, errors, gate, health, paths, problems, screening
-from intake.routes import (
-    admin,
-    applications,
-    audit,
-    certificates,
-    change_requests,
-    changes,
-    corrections,
-    deletions,
-    documents,
-    exams,
-    fees,
-    identity,
-    incidents,
-    initial_registrations,
-    national_conflicts,
-    notices,
-    passer_reviews,
-    person_requests,
-    result_imports,
-    results,
-    review,
-    sessions,
-    signed_change_requests,
-    statistics,
-)
+from intake import access_audit, errors, gate, paths, problems, screening
 from intake.telemetry import instruments
 from kentei.submissions import SubmissionError
+
+OPENAPI_ROUTER: Final = "intake.routes.openapi_document"
+"""Served by the whole API's resolver only: the document describes the resolver it is in."""
 
 
 def _loads(text: str) -> Any:
@@ -59,32 +41,31 @@ def _loads(text: str) -> Any:
         raise json.JSONDecodeError("the JSON cannot be read", text[:0], 0) from None
 
 
-app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=_loads)
-app.include_router(health.router)
-app.include_router(documents.router)
-app.include_router(applications.router)
-app.include_router(review.router)
-app.include_router(identity.router)
-app.include_router(audit.router)
-app.include_router(incidents.router)
-app.include_router(admin.router)
-app.include_router(exams.router)
-app.include_router(sessions.router)
-app.include_router(deletions.router)
-app.include_router(fees.router)
-app.include_router(changes.router)
-app.include_router(national_conflicts.router)
-app.include_router(person_requests.router)
-app.include_router(corrections.router)
-app.include_router(change_requests.router)
-app.include_router(signed_change_requests.router)
-app.include_router(initial_registrations.router)
-app.include_router(passer_reviews.router)
-app.include_router(results.router)
-app.include_router(result_imports.router)
-app.include_router(notices.router)
-app.include_router(certificates.router)
-app.include_router(statistics.router)
+@cache
+def resolver(modules: tuple[str, ...]) -> APIGatewayRestResolver:
+    """A resolver with the routers of ``modules`` (:data:`intake.paths.ROUTERS`' names) and
+    every error mapped to its problem document; one per set, kept for the container's life."""
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=_loads)
+    for module in modules:
+        app.include_router(importlib.import_module(module).router)
+    _map_errors(app)
+    return app
+
+
+def full_app() -> APIGatewayRestResolver:
+    """Every router: the API as its OpenAPI document describes it (``GET /v1/openapi.json``,
+    ``make openapi``, and any path no route has, answered exactly as before)."""
+    return resolver(tuple(paths.ROUTERS))
+
+
+def resolver_for(event: dict[str, Any]) -> APIGatewayRestResolver:
+    """The resolver of the request's route: only its router, so a cold container imports
+    that router and its models and no other; the whole API for the OpenAPI document and for
+    a path no route has."""
+    module = paths.router_of(str(event.get("path") or ""), str(event.get("httpMethod") or ""))
+    if module is None or module == OPENAPI_ROUTER:
+        return full_app()
+    return resolver((module,))
 
 
 def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -93,7 +74,7 @@ def resolve(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         _log_refusal(refused)
         response = _proxy_response(refused.problem(), refused.headers)
     else:
-        response = app.resolve(event, context)
+        response = resolver_for(event).resolve(event, context)
     access_audit.record_refusal(event, int(response["statusCode"]))
     return response
 
@@ -142,12 +123,10 @@ def _refusal(error: errors.ApiError) -> Response[str]:
     return _problem_response(error.problem(), error.headers)
 
 
-@app.exception_handler(errors.ApiError)  # type: ignore[untyped-decorator]
 def _api_error(exc: errors.ApiError) -> Response[str]:
     return _refusal(exc)
 
 
-@app.exception_handler(SubmissionError)  # type: ignore[untyped-decorator]
 def _submission_error(exc: SubmissionError) -> Response[str]:
     refusal = errors.refused_submission(exc)
     instruments.logger.info(
@@ -156,19 +135,16 @@ def _submission_error(exc: SubmissionError) -> Response[str]:
     return _problem_response(refusal.problem())
 
 
-@app.exception_handler(list(errors.SESSION_REFUSALS))  # type: ignore[untyped-decorator]
 def _session_refused(exc: errors.SessionError) -> Response[str]:
     return _refusal(errors.refused_session(exc))
 
 
-@app.exception_handler(list(errors.PAYMENT_REFUSALS))  # type: ignore[untyped-decorator]
 def _payment_refused(exc: errors.PaymentError) -> Response[str]:
     return _refusal(errors.refused_payment(exc))
 
 
-@app.not_found
 def _not_found(_: Exception) -> Response[str]:
-    allowed = paths.allowed_methods(app.current_event.path)
+    allowed = paths.allowed_methods(BaseRouter.current_event.path)
     if allowed:
         return _refusal(
             errors.MethodNotAllowedError(
@@ -178,7 +154,6 @@ def _not_found(_: Exception) -> Response[str]:
     return _problem_response(problems.make(HTTPStatus.NOT_FOUND, "not-found", "no such resource"))
 
 
-@app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
 def _invalid_request(exc: RequestValidationError) -> Response[str]:
     error = errors.from_validation(exc.errors())
     if error is None:
@@ -187,8 +162,18 @@ def _invalid_request(exc: RequestValidationError) -> Response[str]:
     return _refusal(error)
 
 
-@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
 def _unexpected(exc: Exception) -> Response[str]:
     # The log line carries the type only: exception text may quote input.
     instruments.logger.error("unhandled error", extra={"error": type(exc).__name__})
     return _problem_response(errors.internal())
+
+
+def _map_errors(app: APIGatewayRestResolver) -> None:
+    """Every error a route raises, as its problem document: the same for every resolver."""
+    app.exception_handler(errors.ApiError)(_api_error)
+    app.exception_handler(SubmissionError)(_submission_error)
+    app.exception_handler(list(errors.SESSION_REFUSALS))(_session_refused)
+    app.exception_handler(list(errors.PAYMENT_REFUSALS))(_payment_refused)
+    app.not_found(_not_found)
+    app.exception_handler(RequestValidationError)(_invalid_request)
+    app.exception_handler(Exception)(_unexpected)

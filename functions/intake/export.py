@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from intake import openapi
-from intake.api import app
+from intake.api import full_app
 
 if __name__ == "__main__":
-    sys.stdout.write(openapi.render(app))
+    sys.stdout.write(openapi.render(full_app()))

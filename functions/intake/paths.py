@@ -164,6 +164,78 @@ METHODS: Final[dict[str, tuple[str, ...]]] = {
     STATISTICS: ("GET",),
 }
 
+ROUTERS: Final[dict[str, tuple[str, ...]]] = {
+    "intake.health": (HEALTH,),
+    "intake.routes.openapi_document": (OPENAPI,),
+    "intake.routes.documents": (DOCUMENT_SCHEMA, CHANGE_DOCUMENT_SCHEMA),
+    "intake.routes.applications": (APPLICATIONS, APPLICATION),
+    "intake.routes.review": (REVIEW_APPLICATIONS, REVIEW_APPLICATION, REVIEW_DECISION),
+    "intake.routes.identity": (REVIEW_IDENTITY,),
+    "intake.routes.audit": (AUDIT, AUDIT_EXPORT, AUDIT_VERIFICATION),
+    "intake.routes.incidents": (INCIDENT_TRACE, INCIDENT_TRACE_EXPORT, INCIDENT_REPORT),
+    "intake.routes.admin": (ADMIN_ACCOUNTS,),
+    "intake.routes.exams": (EXAM_CATALOGUE, EXAM_ROUNDS, ROSTER_EXAMINEE, SITTING_TICKET),
+    "intake.routes.sessions": (SESSIONS, SESSIONS_SEATING, SESSION, SESSION_SEATS, ROSTER_SEAT),
+    "intake.routes.deletions": (SITTING_DELETION, ROSTER_DELETIONS),
+    "intake.routes.fees": (SITTING_PAYMENTS, ROSTER_PAYMENTS),
+    "intake.routes.changes": (
+        ROSTER_CHANGES,
+        ROSTER_CHANGE_ACCEPT,
+        ROSTER_CHANGE_REJECT,
+        ROSTER_RECHECKS,
+    ),
+    "intake.routes.national_conflicts": (
+        NATIONAL_CONFLICTS,
+        NATIONAL_CONFLICT_RESOLVE,
+        NATIONAL_RECONCILIATIONS,
+    ),
+    "intake.routes.person_requests": (
+        PERSON_REQUESTS,
+        PERSON_REQUEST,
+        PERSON_REQUEST_EXTENSION,
+        PERSON_REQUEST_DECISION,
+        PERSON_REQUEST_WITHDRAWAL,
+        PERSON_REQUEST_DISCLOSURE,
+        PERSON_REQUEST_PASSPHRASE,
+        PERSON_SUSPENSION_LIFT,
+    ),
+    "intake.routes.corrections": (PERSON_REQUEST_CORRECTION,),
+    "intake.routes.change_requests": (ROSTER_CHANGE_REQUESTS,),
+    "intake.routes.signed_change_requests": (CHANGE_REQUESTS, CHANGE_REQUEST),
+    "intake.routes.initial_registrations": (INITIAL_REGISTRATIONS, INITIAL_REGISTRATION),
+    "intake.routes.passer_reviews": (
+        REVIEW_INITIAL_REGISTRATIONS,
+        REVIEW_INITIAL_REGISTRATION,
+        REVIEW_INITIAL_REGISTRATION_DECISION,
+    ),
+    "intake.routes.results": (RESULTS_DECISIONS, RESULTS_ANNOUNCEMENTS, RESULTS_CORRECTIONS),
+    "intake.routes.result_imports": (
+        RESULT_IMPORTS,
+        RESULT_IMPORT,
+        RESULT_IMPORT_COMMIT,
+        RESULT_IMPORT_DISCARD,
+    ),
+    "intake.routes.notices": (APPLICATION_NOTICES, EXAMINEE_NOTICES, POST_LIST),
+    "intake.routes.certificates": (
+        CERTIFICATES,
+        CERTIFICATE_HOLDS,
+        CERTIFICATE_PROOFS,
+        CERTIFICATE_COUNTS,
+        CERTIFICATE_PDF,
+        CERTIFICATE_HOLD_RESOLUTION,
+        CERTIFICATE_REISSUE,
+        REVOCATIONS,
+        REVOCATION,
+        REVOCATION_RETURN,
+    ),
+    "intake.routes.statistics": (STATISTICS,),
+}
+"""Each router's module and the route templates it serves, in the order the API includes them
+(the OpenAPI document's). A request's resolver takes only the router of its route
+(:func:`router_of`, :mod:`intake.api`): a cold container imports one router and its models, not
+all of them. ``tests/unit/intake_api/test_routing.py`` checks the table against the routers."""
+_ROUTER_OF: Final = {template: module for module, ts in ROUTERS.items() for template in ts}
+
 PROTECTED: Final = re.compile(
     r"^/v1/(?:applications|review|audit|admin|roster|sessions|change-requests|initial-registrations|results"
     r"|notices|certificates|statistics|person-requests|person-suspensions|incidents)"
@@ -211,6 +283,13 @@ def template_for(path: str, method: str) -> str | None:
     return next(
         (t for pattern, t in _TEMPLATES if pattern.match(path) and method in METHODS[t]), None
     )
+
+
+def router_of(path: str, method: str) -> str | None:
+    """The module of the router that serves ``path`` (with ``method`` if two templates match
+    it), or None when no route has the path."""
+    template = template_for(path, method) or template_of(path)
+    return None if template is None else _ROUTER_OF[template]
 
 
 def parameter(template: str, path: str, name: str) -> str | None:

@@ -1,5 +1,5 @@
-"""The documents a client builds against: the OpenAPI document, the application document's
-and the change document's schemas."""
+"""The documents a client builds against: the application document's and the change
+document's schemas (the OpenAPI document is :mod:`intake.routes.openapi_document`'s)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from intake import openapi, paths
+from intake import paths
 from intake.responses import with_content
 from kentei.change_requests import change_document_schema
 from kentei.submissions import application_document_schema
@@ -16,23 +16,6 @@ from kentei.submissions import application_document_schema
 router = Router()  # type: ignore[no-untyped-call]
 
 SCHEMA_MEDIA_TYPE = "application/schema+json"
-
-
-@router.get(
-    paths.OPENAPI,
-    summary="This API's OpenAPI document",
-    description="Generated from the code; the same as `openapi.json` in the repository.",
-    tags=["documents"],
-    responses=with_content(200, "The OpenAPI 3 document", "application/json", {"type": "object"}),
-)
-def get_openapi() -> Response[str]:
-    # The resolver this router is included in (set by include_router): the document
-    # describes that API, without this module importing the one that assembles it.
-    resolver = router.api_resolver
-    if resolver is None:
-        raise RuntimeError("the documents router is served only inside a resolver")
-    body = openapi.served(resolver)
-    return Response(status_code=200, content_type="application/json", body=body)
 
 
 @router.get(

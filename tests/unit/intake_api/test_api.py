@@ -10,7 +10,7 @@ from typing import Any, Final
 import pytest
 
 from intake import openapi
-from intake.api import app
+from intake.api import full_app
 from intake.problems import CONTENT_TYPE
 from kentei.my_number import check_digit
 
@@ -49,7 +49,7 @@ def test_the_openapi_document_is_served_as_generated() -> None:
     code, headers, body = invoke(event("GET", "/v1/openapi.json"))
     assert code == 200
     assert headers["Content-Type"] == ["application/json"]
-    assert body == openapi.document(app)
+    assert body == openapi.document(full_app())
 
 
 def test_the_application_document_schema_is_served_with_an_example() -> None:
