@@ -1,6 +1,7 @@
 """A cold request builds the pydantic models it validates, not every model its imports define:
 each model of ours defers its schema build (``defer_build``), and importing every handler
-builds only the few a module-level value is made of (issue 14, cold start)."""
+(and every router of intake's) builds only the few a module-level value is made of (issue 14,
+cold start)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ BUILT_AT_IMPORT: Final = frozenset(
 SCRIPT: Final = f"""
 import importlib, json
 import pydantic
-for name in {[f"{h}.handler" for h in HANDLERS]!r}:
+from intake.paths import ROUTERS
+# Intake imports a request's router when it first answers it: every router counts too.
+for name in {[f"{h}.handler" for h in HANDLERS]!r} + list(ROUTERS):
     importlib.import_module(name)
 
 def below(cls):

@@ -16,8 +16,8 @@ import pytest
 from kentei_local.containers import forget_containers
 
 FUNCTIONS = Path(__file__).resolve().parents[2] / "functions"
-KEPT_FOR_THE_PROCESS = {"intake.openapi.served"}
-"""Caches of what no runtime changes (the API's own document)."""
+KEPT_FOR_THE_PROCESS = {"intake.openapi.served", "intake.api.resolver"}
+"""Caches of what no runtime changes (the API's own document, its routers' resolvers)."""
 
 
 def _function_caches() -> dict[str, Any]:
