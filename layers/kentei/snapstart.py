@@ -17,9 +17,12 @@ forgets the same entries when it starts and stops (``kentei_local.containers``),
 test fails for a cache named nowhere. An entry whose module is not loaded is skipped: a module
 that was never imported holds nothing.
 
-Before the snapshot the entries are forgotten (no open connection is frozen into it); after a
-restore :mod:`random` is re-seeded from ``os.urandom`` and the entries are forgotten again, so
-the first request builds fresh clients and roots. Identifiers need nothing: ``uuid4``,
+What a function's init would otherwise leave to its first request, and which holds no
+connection, is named with :func:`warm` (intake's resolvers: a cold container imports only the
+request's router): before the snapshot it is done, so every restored environment starts with
+it. Then the kept entries are forgotten (no open connection is frozen into the snapshot);
+after a restore :mod:`random` is re-seeded from ``os.urandom`` and the entries are forgotten
+again, so the first request builds fresh clients and roots. Identifiers need nothing: ``uuid4``,
 :mod:`secrets` and ``kentei.sortable_ids`` draw from ``os.urandom`` at each call, which the
 kernel keeps unique across restores.
 
@@ -52,6 +55,7 @@ Register = Callable[[Callable[[], None]], object]
 """``register_before_snapshot`` / ``register_after_restore``: each takes a callable."""
 
 _kept: list[str] = list(KENTEI_KEPT)
+_warm: list[str] = []
 _registered = False
 
 
@@ -70,13 +74,34 @@ def keep(*entries: str) -> bool:
     return _register()
 
 
+def warm(*entries: str) -> bool:
+    """Name what this function does before its snapshot (each entry is called, its module
+    imported if need be), and register the hooks; True if they are registered."""
+    for entry in entries:
+        _split(entry)
+        if entry not in _warm:
+            _warm.append(entry)
+    return _register()
+
+
+def warmed() -> tuple[str, ...]:
+    """Every entry :func:`warm` registered so far, in order."""
+    return tuple(_warm)
+
+
 def forget(entries: Iterable[str]) -> list[str]:
     """Call each entry whose module is loaded; the entries called, in order. An entry whose
     module is loaded but lacks the attribute raises: the list is stale."""
+    return _call(entries, load=False)
+
+
+def _call(entries: Iterable[str], *, load: bool) -> list[str]:
     called: list[str] = []
     for entry in entries:
         module_name, path = _split(entry)
         module = sys.modules.get(module_name)
+        if module is None and load:
+            module = importlib.import_module(module_name)
         if module is None:
             continue
         target: object = module
@@ -90,7 +115,9 @@ def forget(entries: Iterable[str]) -> list[str]:
 
 
 def before_snapshot() -> None:
-    """Forget every client and root init built, so no connection is frozen in the snapshot."""
+    """Do what init left to the first request (:func:`warm`), then forget every client and
+    root, so no connection is frozen in the snapshot."""
+    _call(_warm, load=True)
     forget(_kept)
 
 

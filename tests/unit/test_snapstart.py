@@ -17,6 +17,7 @@ from typing import Final
 
 import pytest
 
+from intake.paths import ROUTERS
 from kentei import aws, snapstart
 
 REPO: Final = Path(__file__).resolve().parents[2]
@@ -49,6 +50,7 @@ class FakeRuntime:
 @pytest.fixture
 def fresh_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapstart, "_kept", list(snapstart.KENTEI_KEPT))
+    monkeypatch.setattr(snapstart, "_warm", [])
     monkeypatch.setattr(snapstart, "_registered", False)
 
 
@@ -100,6 +102,30 @@ def test_after_a_restore_the_clients_and_roots_are_built_anew(
     assert probe() is not root
     assert aws.sqs() is not sqs
     assert aws.dynamodb() is not dynamodb
+
+
+def test_what_init_left_to_a_request_is_done_before_the_snapshot_and_not_again(
+    runtime: FakeRuntime, probe: Callable[[], object]
+) -> None:
+    """A warm entry runs before the kept entries are forgotten (what it builds may use them),
+    its module imported if init never did; a restore does not run it again."""
+    done: list[str] = []
+    module = sys.modules[PROBE]
+    module.warm = lambda: done.append("warm")  # type: ignore[attr-defined]
+    assert snapstart.warm(f"{PROBE}:warm") is True
+    assert snapstart.keep(f"{PROBE}:root.cache_clear") is True
+    root = probe()
+
+    runtime.snapshot()
+
+    assert done == ["warm"]
+    assert probe() is not root
+    assert snapstart.warmed() == (f"{PROBE}:warm",)
+    runtime.restore()
+    assert done == ["warm"]
+    snapstart.warm("kentei_never_imported:warm")  # imported before the snapshot: it must be
+    with pytest.raises(ModuleNotFoundError):
+        runtime.snapshot()
 
 
 def test_after_a_restore_random_is_seeded_anew(runtime: FakeRuntime) -> None:
@@ -162,10 +188,14 @@ for name in %r:
     except ModuleNotFoundError:
         own = ()
     seen[name] = {"added": sorted(set(snapstart.kept()) - before), "own": list(own)}
-# What the restore hook forgets must all resolve, with every handler loaded.
+# What the restore hook forgets must all resolve, with every handler loaded; the snapshot
+# hook warms what init left to a request (every one of intake's routers) first.
 runtime.after[0]()
+runtime.before[0]()
+routers = sorted(m for m in sys.modules if m.startswith("intake.routes."))
 print(json.dumps({"seen": seen, "hooks": [len(runtime.before), len(runtime.after)],
-                  "kept": list(snapstart.kept())}))
+                  "kept": list(snapstart.kept()), "warmed": list(snapstart.warmed()),
+                  "routers": routers}))
 """
 
 
@@ -190,6 +220,8 @@ def test_every_handler_registers_the_hooks_and_what_its_container_keeps(tmp_path
     for name, seen in report["seen"].items():
         assert sorted(seen["own"]) == seen["added"], name
     assert set(snapstart.KENTEI_KEPT) <= set(report["kept"])
+    assert report["warmed"] == ["intake.api:warm"]
+    assert set(ROUTERS) - {"intake.health"} <= set(report["routers"]), "every router"
     assert {name for name, seen in report["seen"].items() if seen["own"]} == {
         "intake",
         "verify",
