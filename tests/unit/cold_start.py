@@ -13,15 +13,18 @@ from typing import Final
 REPO: Final = Path(__file__).resolve().parents[2]
 
 
-def loaded_by(imports: Collection[str], watched: Collection[str]) -> list[str]:
-    """The modules that importing ``imports`` in a fresh interpreter loads, of ``watched``:
-    each a module, or a top-level package with everything below it. Sorted."""
+def loaded_by(imports: Collection[str], watched: Collection[str], then: str = "") -> list[str]:
+    """The modules that importing ``imports`` in a fresh interpreter (and running the
+    statement ``then`` after, if given) loads, of ``watched``: each a module, or a package
+    with everything below it. Sorted."""
     script = (
         "import importlib, sys\n"
         f"for name in {sorted(imports)!r}:\n"
         "    importlib.import_module(name)\n"
+        f"{then}\n"
         f"watched = {sorted(watched)!r}\n"
-        "print(*sorted(m for m in sys.modules if m in watched or m.split('.')[0] in watched))\n"
+        "print(*sorted(m for m in sys.modules\n"
+        "              if any(m == w or m.startswith(w + '.') for w in watched)))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],

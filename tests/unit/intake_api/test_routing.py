@@ -6,18 +6,14 @@ are the whole API's."""
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from tests.unit.cold_start import loaded_by
 
 from intake import paths
 from intake.api import OPENAPI_ROUTER, full_app, resolver, resolver_for
 
 from .events import event
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_each_router_registers_exactly_the_routes_the_table_gives_it() -> None:
@@ -66,20 +62,9 @@ def test_the_openapi_document_and_an_unknown_path_take_the_whole_api(
 def test_a_cold_submission_imports_no_staff_router() -> None:
     """A fresh interpreter imports the handler and resolves a bridge's submission's route:
     the applications router is loaded, the staff API's are not."""
-    script = (
-        "import sys\n"
-        "from intake.handler import handler\n"
+    then = (
         "from intake.api import resolver_for\n"
-        "resolver_for({'path': '/v1/applications', 'httpMethod': 'POST'})\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith('intake.routes.'))\n"
-        "print(' '.join(loaded))\n"
+        "resolver_for({'path': '/v1/applications', 'httpMethod': 'POST'})"
     )
-    found = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": f"{ROOT / 'functions'}:{ROOT / 'layers'}", "PATH": "/usr/bin:/bin"},
-    )
-    assert found.stdout.split() == ["intake.routes.applications"]
+    loaded = loaded_by(["intake.handler"], ["intake.routes"], then=then)
+    assert [m for m in loaded if m != "intake.routes"] == ["intake.routes.applications"]
