@@ -93,8 +93,7 @@ def announce_group(message: ResultsAnnouncementDue, deps: Dependencies) -> Resul
     if previous is not None and previous.counted(message.request_id, message.after):
         run = previous  # a redelivered page: its counts are in already
     else:
-        run = _run(message, group, at, dict(counts), finished=not more)
-        run = run.model_copy(update={"through": last})
+        run = _run(message, group, at, dict(counts), finished=not more, through=last)
         passes.record_run(run)
     for start in range(0, len(announced), CERTIFY_CHUNK):
         deps.results.certify_queue.send(
@@ -136,7 +135,9 @@ def _check_page(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsR
             {"checked": checked},
             problems=problems[:MAX_PROBLEMS],
             finished=False,
-        ).model_copy(update={"through": last, "checking": True})
+            through=last,
+            checking=True,
+        )
     if more:
         if so_far is not previous:
             passes.record_run(so_far)
@@ -150,7 +151,8 @@ def _check_page(message: ResultsAnnouncementDue, deps: Dependencies) -> ResultsR
             {"sittings": len(sittings)},
             problems=list(so_far.problems),
             refused=True,
-        ).model_copy(update={"through": last})
+            through=last,
+        )
         passes.record_run(run)
         return run
     return None
@@ -195,6 +197,8 @@ def _run(
     problems: list[RunProblem] | None = None,
     refused: bool = False,
     finished: bool = True,
+    through: str | None = None,
+    checking: bool = False,
 ) -> ResultsRun:
     return ResultsRun(
         group_key=group.key,
@@ -206,4 +210,6 @@ def _run(
         counts=counts,
         problems=tuple(problems or ()),
         refused="the group is not ready: see its problems" if refused else None,
+        through=through,
+        checking=checking,
     )
