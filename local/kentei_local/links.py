@@ -36,10 +36,11 @@ from kentei_local import localca
 from kentei_local.fake_egov_server import FakeEgovServer
 from kentei_local.fake_mynaportal_server import FakeMynaportalServer
 from kentei_local.fake_registry_server import DEMO_SEED, FakeRegistryServer
+from kentei_local.localca import LinkCa
 from kentei_local.mtls_server import FakeServer, FaultRates
 
 LIFETIME_S: Final = 30 * 24 * 60 * 60
-"""The fakes outlive any run: the runtime stops them."""
+"""The fakes (the national system's too) outlive any run: the runtime stops them."""
 SEED_FILE: Final = "registry_seed.json"
 
 
@@ -75,7 +76,7 @@ def start_links(folder: Path, stack: ExitStack) -> LocalLinks:
     shutil.copyfile(os.environ.get(SEED_ENV, "").strip() or DEMO_SEED, seed)
     os.environ.pop(SEED_ENV, None)  # the seed-file registry and the HTTPS one exclude each other
 
-    ca = _link_ca(folder, "registry", REGISTRY_ENVIRONMENT, "verify")
+    ca = link_ca(folder / "registry", "Local registry link CA", "verify", REGISTRY_ENVIRONMENT)
     registry = FakeRegistryServer.from_seed_file(
         seed,
         certfile=ca.server.cert,
@@ -83,11 +84,13 @@ def start_links(folder: Path, stack: ExitStack) -> LocalLinks:
         client_ca=ca.ca_file,
         lifetime_s=LIFETIME_S,
     )
-    ca = _link_ca(folder, "mynaportal", MYNAPORTAL_ENVIRONMENT, "certify")
+    ca = link_ca(
+        folder / "mynaportal", "Local mynaportal link CA", "certify", MYNAPORTAL_ENVIRONMENT
+    )
     mynaportal = FakeMynaportalServer(
         certfile=ca.server.cert, keyfile=ca.server.key, client_ca=ca.ca_file, lifetime_s=LIFETIME_S
     )
-    ca = _link_ca(folder, "egov", EGOV_ENVIRONMENT, "certify")
+    ca = link_ca(folder / "egov", "Local egov link CA", "certify", EGOV_ENVIRONMENT)
     egov = FakeEgovServer(
         certfile=ca.server.cert, keyfile=ca.server.key, client_ca=ca.ca_file, lifetime_s=LIFETIME_S
     )
@@ -103,11 +106,11 @@ def start_links(folder: Path, stack: ExitStack) -> LocalLinks:
     return links
 
 
-def _link_ca(
-    folder: Path, name: str, environment: Mapping[str, str], client: str
-) -> localca.LinkCa:
-    """A CA for the link to ``name``'s fake, and the client's side of it in ``os.environ``."""
-    ca = localca.create_link(folder / name, f"Local {name} link CA", client)
+def link_ca(folder: Path, ca_name: str, client: str, environment: Mapping[str, str]) -> LinkCa:
+    """A local CA in ``folder`` for the link to a fake outside system, and the client's side of
+    it (``client``'s pair, the CA that signs the server) in ``os.environ`` under the adapter's
+    variables (``environment``: its settings' names); the URL is set once the server runs."""
+    ca = localca.create_link(folder, ca_name, client)
     os.environ.update(
         {
             environment["client_cert"]: str(ca.client.cert),

@@ -58,7 +58,8 @@ from kentei_local.gateway import (
     StaffEntry,
     server_tls,
 )
-from kentei_local.links import LocalLinks, start_links
+from kentei_local.links import LIFETIME_S as LINK_LIFETIME_S
+from kentei_local.links import LocalLinks, link_ca, start_links
 from kentei_local.moto_server import MotoServer
 from kentei_local.pump import QueuePump
 from kentei_local.resources import Resources, provision
@@ -77,8 +78,6 @@ LOCAL_ISSUER_URL: Final = "https://certificates.kentei.localhost"
 """The local runtime's electronic certificate issuer (``.localhost`` never leaves the host)."""
 NATIONAL_CLIENT: Final = "sync"
 """The common name of the client certificate sync presents to the fake national system."""
-_NATIONAL_LIFETIME_S: Final = 30 * 24 * 60 * 60
-"""The fake national server outlives any run: the runtime stops it."""
 
 
 def _national_pace() -> dict[str, str]:
@@ -409,14 +408,17 @@ class LocalRuntime:
     def _start_national(self) -> None:
         """The fake national system on its own local CA, and sync's adapter settings to reach
         it (``KENTEI_NATIONAL_*``: its URL, sync's client pair, the CA that signs its server)."""
-        ca = localca.create_link(
-            self._state_dir() / "national", "Local national system CA", NATIONAL_CLIENT
+        ca = link_ca(
+            self._state_dir() / "national",
+            "Local national system CA",
+            NATIONAL_CLIENT,
+            NATIONAL_ENVIRONMENT,
         )
         server = FakeNationalServer(
             certfile=ca.server.cert,
             keyfile=ca.server.key,
             client_ca=ca.ca_file,
-            lifetime_s=_NATIONAL_LIFETIME_S,
+            lifetime_s=LINK_LIFETIME_S,
         )
         self._stack.callback(server.stop)
         server.start()
@@ -424,14 +426,7 @@ class LocalRuntime:
         self._national_endpoint = NationalEndpoint(
             url=server.url, ca_file=ca.ca_file, client=ca.client
         )
-        os.environ.update(
-            {
-                NATIONAL_ENVIRONMENT["url"]: server.url,
-                NATIONAL_ENVIRONMENT["client_cert"]: str(ca.client.cert),
-                NATIONAL_ENVIRONMENT["client_key"]: str(ca.client.key),
-                NATIONAL_ENVIRONMENT["ca_bundle"]: str(ca.ca_file),
-            }
-        )
+        os.environ[NATIONAL_ENVIRONMENT["url"]] = server.url
         for field, value in _national_pace().items():
             os.environ.setdefault(NATIONAL_ENVIRONMENT[field], value)
 
