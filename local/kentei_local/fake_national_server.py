@@ -62,6 +62,7 @@ from kentei_local.mtls_server import (
     Fault,
     MutualTlsServer,
     fault_kind,
+    pick,
     server_context,
 )
 
@@ -120,12 +121,7 @@ class NationalFaults:
             (self.throttled, Fault.unavailable(429, retry_after=self.retry_after)),
             (self.slow, Fault.slow(self.slow_s)),
         )
-        bound = self.failing
-        for share, fault in drawn:
-            bound += share
-            if roll < bound:
-                return fault
-        return None
+        return pick(roll, drawn, start=self.failing)
 
     @classmethod
     def from_json(cls, document: Any) -> NationalFaults:

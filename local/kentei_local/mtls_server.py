@@ -16,6 +16,7 @@ import ssl
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,19 +93,27 @@ class FaultRates:
 
     def draw(self, rng: random.Random) -> Fault | None:
         roll = rng.random()
-        drawn = (
-            (self.unavailable, Fault.unavailable(503)),
-            (self.throttled, Fault.unavailable(429, retry_after=self.retry_after)),
-            (self.slow, Fault.slow(self.slow_s)),
-            (self.reset, Fault.reset()),
-            (self.lost, Fault.lost()),
+        return pick(
+            roll,
+            (
+                (self.unavailable, Fault.unavailable(503)),
+                (self.throttled, Fault.unavailable(429, retry_after=self.retry_after)),
+                (self.slow, Fault.slow(self.slow_s)),
+                (self.reset, Fault.reset()),
+                (self.lost, Fault.lost()),
+            ),
         )
-        bound = 0.0
-        for share, fault in drawn:
-            bound += share
-            if roll < bound:
-                return fault
-        return None
+
+
+def pick(roll: float, shares: Iterable[tuple[float, Fault]], *, start: float = 0.0) -> Fault | None:
+    """The fault whose share a ``roll`` in [0, 1) falls in, the shares laid end to end from
+    ``start``; None past the last."""
+    bound = start
+    for share, fault in shares:
+        bound += share
+        if roll < bound:
+            return fault
+    return None
 
 
 def fault_kind(fault: Fault) -> str:
